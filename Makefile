@@ -1,0 +1,73 @@
+# RemoteReasoner for QGIS — the contract targets (see README).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+ROOT := $(CURDIR)
+ENV_SH := source scripts/envpath.sh
+ENGINE_PY = $$($(ENV_SH); echo $$ENGINE_ENV)/bin/python
+QGIS_PY = $$($(ENV_SH); echo $$QGIS_ENV)/bin/python
+export PYTHONPATH := $(ROOT)$(if $(PYTHONPATH),:$(PYTHONPATH))
+export PYTHONDONTWRITEBYTECODE := 1
+MODEL ?= build/tiny-models/mllm
+SAM ?= build/tiny-models/sam.pth
+QUERY ?= the tree crowns
+PROFILE ?= remotereasoner-dev
+QGIS_PROFILES := $(HOME)/.local/share/QGIS/QGIS3/profiles
+PYTEST_ARGS ?=
+
+.PHONY: help setup test test-engine test-qgis run demo tiny-models package deploy translations bench engine-python qgis-python clean
+
+help:
+	@echo "make setup         install apt packages + the engine and QGIS venvs (idempotent)"
+	@echo "make test          run every test (engine + real QGIS 3.22 headless)"
+	@echo "make run           QGIS desktop with the plugin and the sample raster"
+	@echo "make demo          headless run on the sample raster -> build/demo/result.gpkg (MODEL=, SAM=, QUERY=)"
+	@echo "make tiny-models   build the offline tiny Qwen2.5-VL and SAM into build/tiny-models/"
+	@echo "make package       build/remotereasoner_qgis.zip for QGIS 'Install from ZIP'"
+	@echo "make deploy        install the plugin into the QGIS profile PROFILE=$(PROFILE)"
+	@echo "make translations  compile i18n/*.ts to .qm"
+	@echo "make bench         run the benchmarks, results under benchmarks/"
+
+setup:
+	@bash scripts/setup.sh all
+
+engine-python:
+	@echo $(ENGINE_PY)
+
+qgis-python:
+	@echo $(QGIS_PY)
+
+tiny-models: setup
+	@$(ENGINE_PY) -m inference_core.tiny_models --out build/tiny-models
+
+test: setup translations
+	@bash scripts/run_tests.sh $(PYTEST_ARGS)
+
+test-engine: setup
+	@$(ENGINE_PY) -m pytest tests/engine $(PYTEST_ARGS)
+
+test-qgis: setup translations
+	@QT_QPA_PLATFORM=offscreen $(QGIS_PY) -m pytest tests/qgis $(PYTEST_ARGS)
+
+demo: setup
+	@if [ "$(MODEL)" = build/tiny-models/mllm ] && [ ! -d build/tiny-models/mllm ]; then $(ENGINE_PY) -m inference_core.tiny_models --out build/tiny-models; fi
+	@mkdir -p build/demo && rm -f build/demo/result.gpkg
+	@$(ENGINE_PY) -m inference_core reason resources/sample/OSBS_029.tif --query "$(QUERY)" \
+	  --model "$(MODEL)" --sam "$(SAM)" --granularity boxes,masks,contours --out build/demo/result.gpkg
+
+translations:
+	@bash scripts/translations.sh
+
+package: translations
+	@bash scripts/package.sh build/remotereasoner_qgis.zip
+
+deploy: package
+	@bash scripts/deploy.sh build/remotereasoner_qgis.zip "$(QGIS_PROFILES)/$(PROFILE)"
+
+run: setup deploy
+	@bash scripts/run_qgis.sh "$(PROFILE)"
+
+bench: setup
+	@$(ENGINE_PY) -m benchmarks.run_all
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,1 @@
+"""Reasoning backends: turn (image, prompt) into the model's text. See `base.ReasonBackend`."""

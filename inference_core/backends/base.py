@@ -1,0 +1,47 @@
+"""The backend interface every reasoning backend implements (transformers, openai, replay)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from PIL.Image import Image
+
+
+@dataclass
+class ReasonRequest:
+    """One tile for the model: the tile image at tile size and the filled-in prompt text."""
+
+    tile_id: int
+    image: "Image"  # RGB, tile image size (TileSpec.out_width x out_height)
+    prompt: str
+
+
+@dataclass
+class ReasonReply:
+    """The model's raw text and the (width, height) of the image it actually saw."""
+
+    tile_id: int
+    raw_text: str
+    input_size: tuple[int, int]
+    seconds: float
+
+
+class BackendError(RuntimeError):
+    """A backend failure a user can act on (message names the fix); `code` is a protocol ErrorCode."""
+
+    def __init__(self, message: str, code: str = "model"):
+        super().__init__(message)
+        self.code = code
+
+
+class ReasonBackend(Protocol):
+    """Answers a batch of requests, in order. Must not hold state between calls besides the model."""
+
+    name: str  # "transformers" | "openai" | "replay"
+    model_id: str  # recorded in the `model` field of results
+
+    def reason(self, requests: Sequence[ReasonRequest]) -> list[ReasonReply]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,69 @@
+"""The worker protocol: versioned JSON lines on stdin/stdout (standard library only).
+
+Every request is an object `{"type": ..., "id": ...}`; every event answers one request id.
+Requests: hello, load, reason, resume, cancel, status, shutdown.
+Events: hello, loaded, progress, result, reasoning, warning, error, done, status, bye.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+PROTOCOL_VERSION = 1
+
+REQUEST_TYPES = ("hello", "load", "reason", "resume", "cancel", "status", "shutdown")
+EVENT_TYPES = (
+    "hello", "loaded", "progress", "result", "reasoning", "warning", "error", "done", "status", "bye",
+)
+# Events after which a request is finished.
+TERMINAL_EVENTS = ("hello", "loaded", "done", "error", "status", "bye")
+
+
+class ErrorCode:
+    """Typed error codes carried by `error` events; the message says what the user can do."""
+
+    BAD_REQUEST = "bad_request"  # malformed JSON, unknown type, missing id
+    BAD_OPTIONS = "bad_options"  # an option is wrong (names the option)
+    INPUT = "input"  # raster missing/unreadable, extent outside the raster, ...
+    MODEL = "model"  # model missing, wrong architecture, not loadable
+    OUT_OF_MEMORY = "out_of_memory"  # after one retry with a smaller batch
+    BUSY = "busy"  # a run is already in progress
+    SERVER = "server"  # remote model server unreachable/failing
+    CANCELLED = "cancelled"
+    WORKER_DIED = "worker_died"  # reported by the client, never by the worker
+    INTERNAL = "internal"
+
+
+class ProtocolError(ValueError):
+    """A line that is not a valid protocol message."""
+
+
+def encode(message: dict[str, Any]) -> str:
+    """One message as one line (no embedded newlines: JSON escapes them)."""
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+
+
+def decode(line: str) -> dict[str, Any]:
+    """Parse one line into a message with a `type`; raise ProtocolError with a readable reason."""
+    try:
+        msg = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ProtocolError(f"not JSON: {exc}") from None
+    if not isinstance(msg, dict):
+        raise ProtocolError("a message must be a JSON object")
+    if not isinstance(msg.get("type"), str):
+        raise ProtocolError("a message needs a string 'type'")
+    return msg
+
+
+def request(type_: str, id_: str, **fields: Any) -> dict[str, Any]:
+    return {"type": type_, "id": id_, **fields}
+
+
+def event(type_: str, id_: Optional[str], **fields: Any) -> dict[str, Any]:
+    return {"type": type_, "id": id_, **fields}
+
+
+def error_event(id_: Optional[str], code: str, message: str, **fields: Any) -> dict[str, Any]:
+    return event("error", id_, code=code, message=message, **fields)

@@ -1,0 +1,63 @@
+"""Typed records that flow through the pipeline: tiles, model answers, detections (stdlib only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+Box = tuple[float, float, float, float]  # x1, y1, x2, y2 (x right, y down in pixels)
+Affine6 = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f (rasterio/affine order)
+
+
+@dataclass(frozen=True)
+class TileSpec:
+    """One view the model looks at.
+
+    `col_off/row_off/width/height` is the raster pixel window read; `out_width/out_height` is the
+    image size handed to the model after optional GSD resampling; `transform` maps image pixels
+    (of the out size) to map coordinates.
+    """
+
+    tile_id: int
+    col_off: int
+    row_off: int
+    width: int
+    height: int
+    out_width: int
+    out_height: int
+    transform: Affine6
+
+    @property
+    def window(self) -> tuple[int, int, int, int]:
+        return (self.col_off, self.row_off, self.width, self.height)
+
+
+@dataclass
+class TileAnswer:
+    """What a backend returned for one tile, parsed. `boxes` are in *tile image* pixels."""
+
+    tile_id: int
+    raw_text: str
+    input_size: tuple[int, int]  # (width, height) of the image the model saw
+    seconds: float
+    boxes: list[Box] = field(default_factory=list)
+    labels: list[Optional[str]] = field(default_factory=list)
+    scores: list[Optional[float]] = field(default_factory=list)
+    reasoning: str = ""
+    parse_error: Optional[str] = None
+
+
+@dataclass
+class Detection:
+    """One target: a box in tile pixels and in map coordinates, plus optional mask geometry (WKB)."""
+
+    target_id: int
+    tile_id: int
+    box_px: Box
+    box_map: Box  # xmin, ymin, xmax, ymax in the raster CRS
+    label: Optional[str] = None
+    score: Optional[float] = None
+    reasoning: str = ""
+    mask_wkb: Optional[bytes] = None
+    sam_score: Optional[float] = None
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on Debian 12, idempotently:
+#   apt packages (QGIS 3.22, Xvfb, GDAL tools, lrelease), the engine venv and the QGIS test venv.
+# Venvs live outside the clone, keyed by the hash of their requirements, so a second run is quick.
+# Usage: scripts/setup.sh [engine|qgis|all]   (prints nothing but progress; paths via scripts/envpath.sh)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+what=${1:-all}
+# shellcheck source=envpath.sh
+source "$here/scripts/envpath.sh"
+
+APT_PACKAGES="qgis python3-qgis qgis-providers xvfb xauth python3-venv python3-gdal gdal-bin qttools5-dev-tools x11-utils"
+
+need_apt=()
+for p in $APT_PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+make_venv() {  # $1 = venv dir, $2 = requirements file, $3.. = extra venv args
+  local dir=$1 req=$2; shift 2
+  if [ -f "$dir/.complete" ]; then return 0; fi
+  echo "setup: creating $dir"
+  rm -rf "$dir"
+  /usr/bin/python3 -m venv "$@" "$dir"
+  "$dir/bin/python" -m pip install -q --upgrade "pip==26.3" 2>&1 | grep -v "^WARNING: Location" || true
+  "$dir/bin/python" -m pip install -q -r "$req" 2>&1 | grep -v "^WARNING: Location" || true
+  "$dir/bin/python" -m pip check >/dev/null 2>&1 || { echo "setup: pip check failed in $dir"; "$dir/bin/python" -m pip check; exit 1; }
+  touch "$dir/.complete"
+}
+
+if [ "$what" = all ] || [ "$what" = engine ]; then
+  make_venv "$ENGINE_ENV" "$here/requirements-engine.txt"
+  # the console script `remotereasoner` for this clone (no deps: they are pinned above)
+  if ! "$ENGINE_ENV/bin/python" -c "import inference_core,sys; sys.exit(0 if inference_core.__file__.startswith('$here/') else 1)" 2>/dev/null; then
+    "$ENGINE_ENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e "$here" 2>&1 | grep -v "^WARNING: Location" || true
+  fi
+fi
+if [ "$what" = all ] || [ "$what" = qgis ]; then
+  make_venv "$QGIS_ENV" "$here/requirements-qgis.txt" --system-site-packages
+fi
