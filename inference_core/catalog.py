@@ -1,0 +1,53 @@
+"""Known models for the model manager: where they come from, size, licence, checksum (stdlib only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    key: str
+    title: str
+    kind: str  # "mllm" | "sam"
+    source: str  # hub repo id (mllm) or download URL (sam)
+    size_bytes: int  # download size, for the disk-space check (approximate for hub models)
+    licence: str
+    sha256: Optional[str] = None  # SAM checkpoints: published SHA-256
+    sam_type: Optional[str] = None
+
+    @property
+    def file_name(self) -> Optional[str]:
+        return self.source.rsplit("/", 1)[-1] if self.kind == "sam" else None
+
+
+_SAM_URL = "https://dl.fbaipublicfiles.com/segment_anything/"
+
+MODELS: tuple[ModelEntry, ...] = (
+    ModelEntry("remotereasoner-7b", "RemoteReasoner 7B (Qwen2.5-VL-7B, GRPO)", "mllm",
+               "1e12Leon/RemoteReasoner", 16_600_000_000, "see the model card (Qwen2.5-VL-7B base: Apache-2.0)"),
+    ModelEntry("qwen2.5-vl-7b", "Qwen2.5-VL-7B-Instruct", "mllm",
+               "Qwen/Qwen2.5-VL-7B-Instruct", 16_600_000_000, "Apache-2.0"),
+    ModelEntry("qwen2.5-vl-3b", "Qwen2.5-VL-3B-Instruct", "mllm",
+               "Qwen/Qwen2.5-VL-3B-Instruct", 7_500_000_000, "Qwen Research Licence (non-commercial)"),
+    ModelEntry("sam-vit-b", "Segment Anything ViT-B", "sam", _SAM_URL + "sam_vit_b_01ec64.pth",
+               375_042_383, "Apache-2.0",
+               "ec2df62732614e57411cdcf32a23ffdf28910380d03139ee0f4fcbe91eb8c912", "vit_b"),
+    ModelEntry("sam-vit-l", "Segment Anything ViT-L", "sam", _SAM_URL + "sam_vit_l_0b3195.pth",
+               1_249_524_607, "Apache-2.0",
+               "3adcc4315b642a4d2101128f611684e8734c41232a17c648ed1693702a49a622", "vit_l"),
+    ModelEntry("sam-vit-h", "Segment Anything ViT-H", "sam", _SAM_URL + "sam_vit_h_4b8939.pth",
+               2_564_550_879, "Apache-2.0",
+               "a7bf3b02f3ebf1267aba913ff637d9a2d5c33d3173bb679e46d9f338c26f262e", "vit_h"),
+)
+
+# Official SAM file name -> published SHA-256 (checked when a checkpoint has that name).
+SAM_SHA256 = {m.file_name: m.sha256 for m in MODELS if m.kind == "sam"}
+
+
+def find(key: str) -> ModelEntry:
+    for m in MODELS:
+        if m.key == key:
+            return m
+    raise KeyError(f"unknown model {key!r}; known: {', '.join(m.key for m in MODELS)}")
