@@ -45,3 +45,10 @@ class ReasonBackend(Protocol):
     def reason(self, requests: Sequence[ReasonRequest]) -> list[ReasonReply]: ...
 
     def close(self) -> None: ...
+
+
+class BackendOOM(BackendError):
+    """The device ran out of memory for this batch; the caller may retry with fewer tiles per call."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code="out_of_memory")
