@@ -1,0 +1,422 @@
+"""Benchmark readers: EarthReason (SegEarth-R1 release), RRSIS-D (RMSIN, refCOCO style) and a
+documented generic `folder` layout. Each yields `Sample`s with a question and a ground-truth mask.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+import numpy as np
+
+from .metrics import envelope, mask_box
+
+LAYOUTS = ("earthreason", "rrsisd", "folder")
+IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+EARTHREASON_SPLITS = ("train", "val", "test")
+# Optional keys an EarthReason QA file may carry a category under (not confirmed by the release).
+_CATEGORY_KEYS = ("category", "class", "class_name", "type")
+
+Box = tuple[float, float, float, float]
+
+
+class DatasetError(ValueError):
+    """The dataset folder does not match the layout; the message names what is missing and the fix."""
+
+
+@dataclass
+class Sample:
+    """One question about one image with its ground truth (a mask file or COCO segmentation)."""
+
+    sample_id: str
+    image: str
+    question: str
+    category: Optional[str] = None
+    split: Optional[str] = None
+    mask_path: Optional[str] = None  # PNG, non-zero = target; None with no segmentation = no target
+    segmentation: Any = None  # COCO polygons (list of flat lists) or RLE dict (RRSIS-D)
+    size: Optional[tuple[int, int]] = None  # (width, height) when known without opening the image
+    boxes: Optional[list[Box]] = None  # ground-truth boxes (x1, y1, x2, y2, pixels) when the layout has them
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def gt_mask(self) -> np.ndarray:
+        """The ground truth as a bool array (height, width)."""
+        if self.mask_path is not None:
+            return read_mask_png(self.mask_path)
+        width, height = self.size or image_size(self.image)
+        if self.segmentation is None:
+            return np.zeros((height, width), dtype=bool)
+        return coco_segmentation_mask(self.segmentation, width, height)
+
+    def gt_box(self, mask: Optional[np.ndarray] = None) -> Optional[Box]:
+        """The layout's box (envelope of its boxes), else the bounding box of the ground-truth mask."""
+        if self.boxes:
+            return envelope(self.boxes)
+        return mask_box(self.gt_mask() if mask is None else mask)
+
+
+# ---------------------------------------------------------------------------------------------
+# small readers
+
+
+def read_mask_png(path: str | Path) -> np.ndarray:
+    """A mask image as bool: any non-zero value (grey, palette index or RGB channel) is target."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            arr = np.asarray(im)
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"Cannot read the mask {path}: {exc}. Masks must be PNG images.") from None
+    if arr.ndim == 3:
+        arr = arr[..., :3] if arr.shape[2] >= 3 else arr[..., :1]
+        return arr.any(axis=2)
+    return arr != 0
+
+
+def image_size(path: str | Path) -> tuple[int, int]:
+    """(width, height) of an image file without decoding its pixels (rasterio for TIFF, else PIL)."""
+    path = Path(path)
+    if path.suffix.lower() in (".tif", ".tiff"):
+        import rasterio
+
+        with rasterio.open(path) as ds:
+            return ds.width, ds.height
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return im.size
+
+
+def rle_counts_from_string(s: str) -> list[int]:
+    """Decode COCO's compressed RLE string (6-bit chars, 5 data bits, sign bit, delta from 2 back)."""
+    counts: list[int] = []
+    p = 0
+    data = s.encode("ascii") if isinstance(s, str) else bytes(s)
+    while p < len(data):
+        x = 0
+        k = 0
+        more = True
+        while more:
+            c = data[p] - 48
+            x |= (c & 0x1F) << (5 * k)
+            more = bool(c & 0x20)
+            p += 1
+            k += 1
+            if not more and (c & 0x10):
+                x |= -1 << (5 * k)
+        if len(counts) > 2:
+            x += counts[-2]
+        counts.append(x)
+    return counts
+
+
+def rle_decode(rle: dict[str, Any]) -> np.ndarray:
+    """COCO RLE ({"size": [h, w], "counts": str | list}) to a bool (h, w) mask; runs are column-major."""
+    h, w = (int(v) for v in rle["size"])
+    counts = rle["counts"]
+    if isinstance(counts, (str, bytes)):
+        counts = rle_counts_from_string(counts.decode("ascii") if isinstance(counts, bytes) else counts)
+    counts = np.asarray(counts, dtype=np.int64)
+    if counts.sum() != h * w:
+        raise DatasetError(f"RLE runs sum to {int(counts.sum())}, not {h}x{w} = {h * w}: the annotation is corrupt.")
+    values = (np.arange(counts.size) % 2).astype(bool)  # runs alternate 0, 1, 0, ... starting with 0
+    flat = np.repeat(values, counts)
+    return flat.reshape(w, h).T
+
+
+def coco_segmentation_mask(segmentation: Any, width: int, height: int) -> np.ndarray:
+    """COCO polygons (pixel-edge coordinates) or RLE to a bool (height, width) mask (union of parts).
+
+    Polygons are burnt with rasterio's pixel-centre rule; pycocotools' own rasteriser can differ by
+    one pixel along edges.
+    """
+    if isinstance(segmentation, dict):
+        rles = [segmentation]
+    elif isinstance(segmentation, list) and segmentation and isinstance(segmentation[0], dict):
+        rles = segmentation
+    else:
+        rles = []
+    if rles:
+        out = np.zeros((height, width), dtype=bool)
+        for rle in rles:
+            m = rle_decode(rle)
+            if m.shape != out.shape:
+                raise DatasetError(f"RLE size {m.shape} differs from the image size {(height, width)}.")
+            out |= m
+        return out
+    from rasterio import features
+    from rasterio.transform import Affine
+    from shapely.geometry import Polygon
+
+    polys = []
+    for flat in segmentation or []:
+        pts = np.asarray(flat, dtype=np.float64).reshape(-1, 2)
+        if len(pts) >= 3:
+            poly = Polygon(pts)
+            polys.append(poly if poly.is_valid else poly.buffer(0))
+    polys = [p for p in polys if not p.is_empty]
+    if not polys:
+        return np.zeros((height, width), dtype=bool)
+    burnt = features.rasterize(((p, 1) for p in polys), out_shape=(height, width), transform=Affine.identity(),
+                               fill=0, dtype="uint8")
+    return burnt.astype(bool)
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles only plain data (dict, list, str, numbers): a refs file cannot run code."""
+
+    def find_class(self, module: str, name: str):  # noqa: D401 - pickle API
+        raise DatasetError(
+            f"The refs file references {module}.{name}; only plain data is accepted. "
+            "Re-save it as plain Python lists and dicts."
+        )
+
+
+def load_plain_pickle(path: Path) -> Any:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        # latin1: the refCOCO-family refs are Python 2 pickles whose str objects are bytes.
+        return _PlainUnpickler(io.BytesIO(data), encoding="latin1").load()
+    except DatasetError:
+        raise
+    except Exception as exc:  # any corrupt pickle
+        raise DatasetError(f"Cannot read {path}: {exc}.") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# layouts
+
+
+def _find_image(folder: Path, stem: str) -> Optional[Path]:
+    for ext in IMAGE_EXTS:
+        for cand in (folder / f"{stem}{ext}", folder / f"{stem}{ext.upper()}"):
+            if cand.is_file():
+                return cand
+    return None
+
+
+def read_folder(root: Path, split: Optional[str] = None) -> list[Sample]:
+    """`folder` layout: images/<id>.(png|jpg|tif), masks/<id>.png, questions.json (see docs/evaluation.md)."""
+    qfile = root / "questions.json"
+    if not qfile.is_file():
+        raise DatasetError(f"{root} has no questions.json: the folder layout needs images/, masks/ and questions.json.")
+    try:
+        entries = json.loads(qfile.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise DatasetError(f"{qfile} is not valid JSON: {exc}.") from None
+    if isinstance(entries, dict) and isinstance(entries.get("questions"), list):
+        entries = entries["questions"]
+    if not isinstance(entries, list):
+        raise DatasetError(f"{qfile} must hold a JSON list of {{\"id\", \"image\", \"mask\", \"question\"}} objects.")
+    samples: list[Sample] = []
+    seen: set[str] = set()
+    for i, e in enumerate(entries):
+        where = f"{qfile.name} entry {i}"
+        if not isinstance(e, dict):
+            raise DatasetError(f"{where} is not an object.")
+        sid = str(e.get("id", "")).strip()
+        question = e.get("question")
+        if not sid:
+            raise DatasetError(f"{where} has no \"id\".")
+        if sid in seen:
+            raise DatasetError(f"{where}: id {sid!r} is used twice; ids must be unique.")
+        seen.add(sid)
+        if not isinstance(question, str) or not question.strip():
+            raise DatasetError(f"{where} (id {sid!r}) has no \"question\" text.")
+        image = _resolve(root, e.get("image"), root / "images", sid, IMAGE_EXTS)
+        if image is None:
+            raise DatasetError(f"{where}: image for id {sid!r} not found (looked for {e.get('image') or f'images/{sid}.*'}).")
+        mask_path: Optional[Path]
+        if "mask" in e and e["mask"] is None:
+            mask_path = None  # explicitly no target in this image
+        else:
+            mask_path = _resolve(root, e.get("mask"), root / "masks", sid, (".png",))
+            if mask_path is None:
+                raise DatasetError(
+                    f"{where}: mask for id {sid!r} not found (looked for {e.get('mask') or f'masks/{sid}.png'}); "
+                    "use \"mask\": null for a question with no target."
+                )
+        entry_split = e.get("split")
+        if split is not None and entry_split != split:
+            continue
+        samples.append(Sample(
+            sample_id=sid, image=str(image), question=question.strip(),
+            category=_opt_str(e.get("category")), split=_opt_str(entry_split),
+            mask_path=str(mask_path) if mask_path else None, boxes=_parse_boxes(e.get("box"), where),
+        ))
+    return samples
+
+
+def _resolve(root: Path, given: Any, default_dir: Path, stem: str, exts: Sequence[str]) -> Optional[Path]:
+    if given:
+        for cand in (root / str(given), default_dir / str(given)):
+            if cand.is_file():
+                return cand
+        return None
+    if exts == (".png",):
+        cand = default_dir / f"{stem}.png"
+        return cand if cand.is_file() else None
+    return _find_image(default_dir, stem)
+
+
+def _opt_str(v: Any) -> Optional[str]:
+    return None if v is None or v == "" else str(v)
+
+
+def _parse_boxes(v: Any, where: str) -> Optional[list[Box]]:
+    if v is None:
+        return None
+    try:
+        arr = np.asarray(v, dtype=np.float64)
+        arr = arr.reshape(-1, 4) if arr.size else np.zeros((0, 4))
+    except (TypeError, ValueError):
+        raise DatasetError(f"{where}: \"box\" must be [x1, y1, x2, y2] or a list of them, in pixels.") from None
+    if (arr[:, 2] < arr[:, 0]).any() or (arr[:, 3] < arr[:, 1]).any():
+        raise DatasetError(f"{where}: \"box\" must be [x1, y1, x2, y2] with x2 >= x1 and y2 >= y1.")
+    return [tuple(map(float, row)) for row in arr]  # type: ignore[misc]
+
+
+def _earthreason_split_dirs(root: Path) -> dict[str, Path]:
+    """Split folders holding images/labels/QAs, for the layouts the SegEarth-R1 code accepts."""
+    bases = [root, root / "RSReasonSeg", root / "rs_reason_seg" / "RSReasonSeg"]
+    found: dict[str, Path] = {}
+    for base in bases:
+        for s in EARTHREASON_SPLITS:
+            for cand in (base / s, base / s / s):  # some copies nest val/val/...
+                if (cand / "images").is_dir() and s not in found:
+                    found[s] = cand
+        if found:
+            return found
+    if (root / "images").is_dir() and (root / "QAs").is_dir():
+        return {root.name if root.name in EARTHREASON_SPLITS else "all": root}
+    return found
+
+
+def _sibling(split_dir: Path, name: str) -> Path:
+    """labels/ and QAs/ may sit beside images/ or one level up (val/val/images with val/labels)."""
+    for cand in (split_dir / name, split_dir.parent / name):
+        if cand.is_dir():
+            return cand
+    return split_dir / name
+
+
+def read_earthreason(root: Path, split: Optional[str] = None) -> list[Sample]:
+    """EarthReason: <split>/images/<stem>.jpg, <split>/labels/<stem>.png, <split>/QAs/<stem>.json.
+
+    A QA file holds {"questions": [...], "answer": [...]}; like SegEarth-R1's evaluation the first
+    question is asked. Samples are the stems present in all three folders.
+    """
+    dirs = _earthreason_split_dirs(root)
+    if not dirs:
+        raise DatasetError(
+            f"{root} does not look like EarthReason: expected train/, val/ or test/ folders each with "
+            "images/, labels/ and QAs/ (the RSReasonSeg folder of the release)."
+        )
+    if split is not None:
+        if split not in dirs:
+            raise DatasetError(f"EarthReason split {split!r} not found in {root}; found: {', '.join(sorted(dirs))}.")
+        dirs = {split: dirs[split]}
+    else:
+        # Evaluation defaults to the held-out splits; train is read only when asked for.
+        dirs = {k: v for k, v in dirs.items() if k != "train"} or dirs
+    samples: list[Sample] = []
+    for split_name, d in sorted(dirs.items()):
+        images = {p.stem: p for p in sorted((d / "images").iterdir()) if p.suffix.lower() in IMAGE_EXTS}
+        labels_dir, qas_dir = _sibling(d, "labels"), _sibling(d, "QAs")
+        if not labels_dir.is_dir() or not qas_dir.is_dir():
+            raise DatasetError(f"EarthReason split {split_name}: {d} needs labels/ and QAs/ beside images/.")
+        labels = {p.stem: p for p in labels_dir.iterdir() if p.suffix.lower() == ".png"}
+        qas = {p.stem: p for p in qas_dir.iterdir() if p.suffix.lower() in (".json", ".txt")}
+        for stem in sorted(set(images) & set(labels) & set(qas)):
+            try:
+                qa = json.loads(qas[stem].read_text(encoding="utf-8"))
+            except ValueError as exc:
+                raise DatasetError(f"{qas[stem]} is not valid JSON: {exc}.") from None
+            questions = qa.get("questions") if isinstance(qa, dict) else None
+            if not questions or not isinstance(questions, list) or not str(questions[0]).strip():
+                raise DatasetError(f"{qas[stem]} has no \"questions\" list.")
+            category = next((str(qa[k]) for k in _CATEGORY_KEYS if qa.get(k)), None)
+            answers = qa.get("answer") or []
+            samples.append(Sample(
+                sample_id=f"{split_name}/{stem}" if len(dirs) > 1 else stem,
+                image=str(images[stem]), question=str(questions[0]).strip(), category=category,
+                split=split_name, mask_path=str(labels[stem]),
+                extra={"answer": answers[0] if answers else None},
+            ))
+    return samples
+
+
+def _rrsisd_dirs(root: Path) -> tuple[Path, Path]:
+    for base in (root, root / "RRSIS-D", root / "rs_ref_seg" / "RRSIS-D"):
+        for ann in ("rrsisd", "rrssid"):
+            if (base / ann / "refs(unc).p").is_file():
+                return base / ann, base / "images" / "rrsisd" / "JPEGImages"
+    raise DatasetError(
+        f"{root} does not look like RRSIS-D: expected rrsisd/refs(unc).p, rrsisd/instances.json and "
+        "images/rrsisd/JPEGImages/ (the layout of the RMSIN release)."
+    )
+
+
+def read_rrsisd(root: Path, split: Optional[str] = None) -> list[Sample]:
+    """RRSIS-D (refCOCO style): refs(unc).p + instances.json; one sample per referring expression's
+    object with its first sentence (as SegEarth-R1 evaluates); split defaults to test."""
+    ann_dir, image_dir = _rrsisd_dirs(root)
+    inst_file = ann_dir / "instances.json"
+    if not inst_file.is_file():
+        raise DatasetError(f"{inst_file} is missing: RRSIS-D needs instances.json beside refs(unc).p.")
+    refs = load_plain_pickle(ann_dir / "refs(unc).p")
+    try:
+        instances = json.loads(inst_file.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise DatasetError(f"{inst_file} is not valid JSON: {exc}.") from None
+    anns = {a["id"]: a for a in instances.get("annotations", [])}
+    imgs = {i["id"]: i for i in instances.get("images", [])}
+    cats = {c["id"]: c.get("name") for c in instances.get("categories", [])}
+    want = split or "test"
+    samples: list[Sample] = []
+    for ref in refs:
+        ref_split = str(ref.get("split", ""))
+        # refCOCO convention: "test" also selects testA/testB.
+        if not (ref_split == want or (want == "test" and ref_split.startswith("test"))):
+            continue
+        ann = anns.get(ref["ann_id"])
+        img = imgs.get(ref["image_id"])
+        if ann is None or img is None:
+            raise DatasetError(f"ref {ref.get('ref_id')} points at a missing annotation or image in {inst_file.name}.")
+        sentences = ref.get("sentences") or []
+        if not sentences:
+            continue
+        x, y, w, h = (float(v) for v in ann.get("bbox", (0, 0, 0, 0)))
+        samples.append(Sample(
+            sample_id=str(ref["ref_id"]), image=str(image_dir / img["file_name"]),
+            question=str(sentences[0].get("raw") or sentences[0].get("sent")).strip(),
+            category=cats.get(ref.get("category_id")), split=ref_split,
+            segmentation=ann.get("segmentation"), size=(int(img["width"]), int(img["height"])),
+            boxes=[(x, y, x + w, y + h)] if w > 0 and h > 0 else None,
+        ))
+    if not samples:
+        raise DatasetError(f"RRSIS-D has no referring expressions in split {want!r}.")
+    return samples
+
+
+READERS: dict[str, Callable[[Path, Optional[str]], list[Sample]]] = {
+    "earthreason": read_earthreason,
+    "rrsisd": read_rrsisd,
+    "folder": read_folder,
+}
+
+
+def read_dataset(dataset_dir: str | Path, layout: str, split: Optional[str] = None) -> list[Sample]:
+    """All samples of a dataset folder in `layout` (earthreason | rrsisd | folder), optionally one split."""
+    root = Path(dataset_dir).expanduser()
+    if layout not in READERS:
+        raise DatasetError(f"Unknown layout {layout!r}: use one of {', '.join(LAYOUTS)}.")
+    if not root.is_dir():
+        raise DatasetError(f"Dataset folder {root} does not exist.")
+    return READERS[layout](root, split)
