@@ -1,0 +1,1 @@
+"""Processing integration: the RemoteReasoner provider and its `remotereasoner:reason` algorithm."""

@@ -1,0 +1,547 @@
+"""Processing algorithm `remotereasoner:reason`: ask a question about a raster, get boxes, masks, contours.
+
+The engine runs in its own process through the same shared `WorkerClient` as the dock; it writes a
+result GeoPackage into the Processing temp folder, whose layers are then copied into the sinks.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputFile,
+    QgsProcessingOutputString,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProcessingUtils,
+    QgsProviderRegistry,
+    QgsRasterLayer,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QCoreApplication, QVariant
+
+from inference_core.options import (
+    BACKENDS,
+    DEFAULT_MAX_PIXELS,
+    DEFAULT_MODEL,
+    DEFAULT_OVERLAP,
+    DEFAULT_TILE_SIZE,
+    GRANULARITIES,
+    OptionsError,
+    RunOptions,
+)
+
+# The order of the backend choices is part of the algorithm's interface (models and scripts may
+# store the value), so it is fixed here rather than taken from the engine's tuple.
+BACKEND_CHOICES = ("transformers", "replay", "openai")
+assert set(BACKEND_CHOICES) == set(BACKENDS)
+
+# Output layer name in the engine's GeoPackage -> (sink parameter, sink geometry type).
+LAYER_SINKS = {
+    "boxes": ("OUTPUT_BOXES", QgsWkbTypes.Polygon),
+    "masks": ("OUTPUT_MASKS", QgsWkbTypes.MultiPolygon),
+    "contours": ("OUTPUT_CONTOURS", QgsWkbTypes.MultiLineString),
+}
+
+# The fields of DESIGN §5, used when the engine wrote no such layer (e.g. a cancelled run).
+_S, _I, _D = QVariant.String, QVariant.Int, QVariant.Double
+FALLBACK_FIELDS = {
+    "boxes": [("run_id", _S), ("target_id", _I), ("query", _S), ("label", _S), ("score", _D),
+              ("tile_id", _I), ("reasoning", _S), ("model", _S)],
+    "masks": [("run_id", _S), ("target_id", _I), ("query", _S), ("area_m2", _D), ("sam_score", _D),
+              ("model", _S)],
+    "contours": [("run_id", _S), ("target_id", _I), ("query", _S), ("length_m", _D)],
+}
+
+# Share of one tile's progress reached when a stage starts.
+_STAGE_SHARE = {"read": 0.0, "reason": 0.1, "segment": 0.7, "write": 0.9}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ReasonAlgorithm", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plugin settings (read here, never written): defaults of the parameters and the engine to use.
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class EngineDefaults:
+    """The plugin settings the algorithm needs; defaults when the plugin was never configured."""
+
+    engine_python: str = ""
+    backend: str = "transformers"
+    model: str = DEFAULT_MODEL
+    prompt: str = ""
+    sam: str = ""
+    device: str = "auto"
+    dtype: str = "auto"
+    tile_size: int = DEFAULT_TILE_SIZE
+    overlap: int = DEFAULT_OVERLAP
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    server_url: str = ""
+    server_model: str = ""
+    replay: str = ""
+    api_key: Optional[str] = field(default=None, repr=False)
+
+
+def load_defaults(with_secret: bool = False) -> EngineDefaults:
+    """Read the plugin settings through `remotereasoner_qgis.settings` (the one owner of the keys)."""
+    from .. import settings as plugin_settings
+
+    s = plugin_settings.PluginSettings.load()
+    d = EngineDefaults(
+        engine_python=s.engine_python, backend=s.backend, model=s.model or DEFAULT_MODEL, prompt=s.prompt,
+        sam=s.sam, device=s.device or "auto", dtype=s.dtype or "auto", tile_size=s.tile_size,
+        overlap=s.overlap, max_pixels=s.max_pixels, server_url=s.server_url, server_model=s.server_model,
+        replay=s.replay,
+    )
+    if with_secret and s.auth_cfg:
+        # read at run time from QGIS's authentication database; never stored nor logged
+        d.api_key = plugin_settings.resolve_api_key(s.auth_cfg)
+    return d
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine run: events -> feedback, cancel -> client.cancel
+# ---------------------------------------------------------------------------------------------
+class EngineFailed(Exception):
+    """The engine reported an error (message is for the user) or died."""
+
+
+@dataclass
+class RunOutcome:
+    summary: dict
+    warnings: list[str]
+
+
+def progress_percent(event: dict) -> Optional[float]:
+    """Overall progress of a `progress` event; tiles are numbered from 0 or 1, both map into 0..100."""
+    tiles = event.get("tiles") or 0
+    tile = event.get("tile")
+    if not tiles or tile is None:
+        return None
+    done = min(max(float(tile), 0.0), float(tiles))
+    # the pipeline numbers tiles from 0 (ARCHITECTURE); a tile equal to `tiles` means "all done"
+    share = _STAGE_SHARE.get(str(event.get("stage")), 0.0) if done < tiles else 0.0
+    return min(100.0, 100.0 * (done + share) / tiles)
+
+
+def run_engine(
+    client: Any,
+    options: RunOptions,
+    feedback: QgsProcessingFeedback,
+    poll_s: float = 0.2,
+) -> RunOutcome:
+    """Send one `reason` request and translate its events; raise EngineFailed on error events."""
+    request_ids: list[str] = []
+    stop = threading.Event()
+
+    def watch_cancel() -> None:
+        # The client blocks while reading the worker's stdout, so cancel is watched beside it.
+        while not stop.wait(poll_s):
+            if feedback.isCanceled():
+                _cancel(client, request_ids)
+                return
+
+    watcher = threading.Thread(target=watch_cancel, name="remotereasoner-cancel", daemon=True)
+    warnings: list[str] = []
+    summary: Optional[dict] = None
+    watcher.start()
+    try:
+        for ev in client.request("reason", options=options.to_dict(secrets=True)):
+            if ev.get("id") and not request_ids:
+                request_ids.append(ev["id"])
+            kind = ev.get("type")
+            if kind == "progress":
+                pct = progress_percent(ev)
+                if pct is not None:
+                    feedback.setProgress(pct)
+                stage = ev.get("stage")
+                if stage and ev.get("tiles"):
+                    feedback.setProgressText(
+                        _tr("Tile {tile} of {tiles}: {stage}").format(
+                            tile=min(int(ev.get("tile") or 0) + 1, int(ev["tiles"])), tiles=ev["tiles"],
+                            stage=stage_label(str(stage)),
+                        )
+                    )
+            elif kind == "warning":
+                msg = str(ev.get("message", ""))
+                warnings.append(msg)
+                feedback.pushWarning(msg)
+            elif kind == "reasoning":
+                text = str(ev.get("text", "")).strip()
+                if text:
+                    feedback.pushInfo(_tr("Model reasoning (tile {tile}): {text}").format(
+                        tile=ev.get("tile_id"), text=text[:2000]))
+            elif kind == "error":
+                raise EngineFailed(str(ev.get("message") or ev.get("code") or _tr("unknown error")))
+            elif kind == "done":
+                summary = dict(ev.get("summary") or {})
+    except EngineFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 - WorkerDied / OSError from the client: the user needs a sentence
+        raise EngineFailed(describe_client_error(exc)) from exc
+    finally:
+        stop.set()
+        watcher.join(timeout=1.0)
+    if summary is None:
+        raise EngineFailed(_tr("The engine ended the run without a result."))
+    return RunOutcome(summary=summary, warnings=warnings)
+
+
+def _cancel(client: Any, request_ids: list[str]) -> None:
+    try:
+        if request_ids:
+            client.cancel(request_ids[0])
+        else:
+            client.cancel()
+    except Exception:  # noqa: BLE001 - cancelling a finished/dead worker is not an error
+        pass
+
+
+def describe_client_error(exc: Exception) -> str:
+    """One user-actionable sentence for a client-side failure (the worker died, cannot start, ...)."""
+    name = type(exc).__name__
+    if name == "WorkerDied":
+        tail = str(getattr(exc, "stderr_tail", "") or "").strip().splitlines()[-5:]
+        return _tr("The engine process stopped unexpectedly (exit code {code}). Check the engine set-up in the RemoteReasoner settings; its last output was: {tail}").format(
+            code=getattr(exc, "exit_code", "?"), tail=" | ".join(tail) or "-")
+    if isinstance(exc, (FileNotFoundError, PermissionError)):
+        return _tr("The engine Python cannot be started ({error}). Set up the engine or choose its interpreter in the RemoteReasoner settings.").format(error=exc)
+    return _tr("The engine failed: {error}").format(error=exc)
+
+
+def stage_label(stage: str) -> str:
+    return {
+        "read": _tr("reading the image"),
+        "reason": _tr("asking the model"),
+        "segment": _tr("segmenting"),
+        "write": _tr("writing results"),
+    }.get(stage, stage)
+
+
+# ---------------------------------------------------------------------------------------------
+# Result GeoPackage -> sinks
+# ---------------------------------------------------------------------------------------------
+def gpkg_layer(gpkg: str, name: str) -> Optional[QgsVectorLayer]:
+    if not os.path.isfile(gpkg):
+        return None
+    layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
+    return layer if layer.isValid() else None
+
+
+def result_fields(layer: Optional[QgsVectorLayer], name: str) -> QgsFields:
+    """The layer's attribute fields without the GeoPackage primary key; DESIGN §5 when absent."""
+    fields = QgsFields()
+    if layer is not None:
+        pk = set(layer.primaryKeyAttributes())
+        for i, f in enumerate(layer.fields()):
+            if i not in pk and f.name().lower() != "fid":
+                fields.append(QgsField(f))
+        return fields
+    for fname, ftype in FALLBACK_FIELDS[name]:
+        fields.append(QgsField(fname, ftype))
+    return fields
+
+
+def copy_features(
+    layer: QgsVectorLayer, sink: QgsFeatureSink, fields: QgsFields, wkb_type: int,
+    is_canceled: Callable[[], bool] = lambda: False,
+) -> int:
+    """Copy every feature into the sink, coercing the geometry to the sink type; return the count."""
+    n = 0
+    names = fields.names()
+    for src in layer.getFeatures():
+        if is_canceled():
+            break
+        feat = QgsFeature(fields)
+        feat.setAttributes([src[name] for name in names])
+        geom = src.geometry()
+        parts = [geom] if geom.isNull() or geom.wkbType() == wkb_type else geom.coerceToType(wkb_type)
+        for part in parts or [geom]:
+            out = QgsFeature(feat)
+            out.setGeometry(part)
+            sink.addFeature(out, QgsFeatureSink.FastInsert)
+        n += 1
+    return n
+
+
+def raster_path(layer: QgsRasterLayer) -> str:
+    """The file the engine should open (GDAL layers only): an actionable error otherwise."""
+    if layer.providerType() != "gdal":
+        raise QgsProcessingException(_tr("The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).").format(
+            name=layer.name(), provider=layer.providerType()))
+    parts = QgsProviderRegistry.instance().decodeUri("gdal", layer.source())
+    path = parts.get("path") or layer.source()
+    if not path.startswith("/vsi") and not os.path.exists(path):
+        raise QgsProcessingException(_tr("The raster file '{path}' does not exist.").format(path=path))
+    # the engine runs in another working directory
+    return path if path.startswith("/vsi") else os.path.abspath(path)
+
+
+# ---------------------------------------------------------------------------------------------
+class ReasonAlgorithm(QgsProcessingAlgorithm):
+    """Reason over raster: natural-language question -> boxes, masks and contours as vector layers."""
+
+    INPUT = "INPUT"
+    QUERY = "QUERY"
+    EXTENT = "EXTENT"
+    GRANULARITY = "GRANULARITY"
+    OUTPUT_BOXES = "OUTPUT_BOXES"
+    OUTPUT_MASKS = "OUTPUT_MASKS"
+    OUTPUT_CONTOURS = "OUTPUT_CONTOURS"
+    TILE_SIZE = "TILE_SIZE"
+    OVERLAP = "OVERLAP"
+    MAX_PIXELS = "MAX_PIXELS"
+    BACKEND = "BACKEND"
+    MODEL = "MODEL"
+    SAM = "SAM"
+    DEVICE = "DEVICE"
+    SIMPLIFY = "SIMPLIFY"
+    MIN_AREA = "MIN_AREA"
+    REPLAY = "REPLAY"
+    SERVER_URL = "SERVER_URL"
+    RESULT_GPKG = "RESULT_GPKG"
+    RUN_ID = "RUN_ID"
+
+    def __init__(self, client_factory: Optional[Callable[[str], Any]] = None):
+        super().__init__()
+        # how to get the worker client for an engine interpreter (the shared pool unless a caller
+        # — e.g. a test — gives another)
+        self._client_factory = client_factory
+
+    # -- identity ------------------------------------------------------------------------------
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate("ReasonAlgorithm", text)
+
+    def createInstance(self):  # noqa: N802
+        return ReasonAlgorithm(self._client_factory)
+
+    def name(self) -> str:
+        return "reason"
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr("Reason over raster")
+
+    def group(self) -> str:
+        return self.tr("Visual reasoning")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "reasoning"
+
+    def tags(self) -> list[str]:
+        return self.tr("detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen").split(",")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "Asks a natural-language question about a raster (e.g. 'the storage tanks next to the pier') and returns "
+            "the answers as vector layers in the raster's CRS: one box per target, a mask per target from Segment "
+            "Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the "
+            "RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those "
+            "settings. Masks and contours need a SAM checkpoint."
+        )
+
+    # -- parameters ----------------------------------------------------------------------------
+    def initAlgorithm(self, config=None):  # noqa: N802
+        try:
+            d = load_defaults()
+        except Exception:  # noqa: BLE001 - the toolbox must list the algorithm even with broken settings
+            d = EngineDefaults()
+        self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input raster")))
+        self.addParameter(QgsProcessingParameterString(self.QUERY, self.tr("Question (what to look for)"), multiLine=False))
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent (default: the whole raster)"), optional=True))
+        default_gran = [0, 1, 2] if d.sam else [0]
+        self.addParameter(QgsProcessingParameterEnum(
+            self.GRANULARITY, self.tr("Results"),
+            options=[self.tr("Boxes"), self.tr("Masks"), self.tr("Contours")],
+            allowMultiple=True, defaultValue=default_gran))
+
+        sinks = (
+            (self.OUTPUT_BOXES, self.tr("Boxes"), QgsProcessing.TypeVectorPolygon),
+            (self.OUTPUT_MASKS, self.tr("Masks"), QgsProcessing.TypeVectorPolygon),
+            (self.OUTPUT_CONTOURS, self.tr("Contours"), QgsProcessing.TypeVectorLine),
+        )
+        for name, label, kind in sinks:
+            self.addParameter(QgsProcessingParameterFeatureSink(name, label, kind, optional=True, createByDefault=True))
+
+        adv = [
+            QgsProcessingParameterNumber(self.TILE_SIZE, self.tr("Tile size (pixels)"), QgsProcessingParameterNumber.Integer,
+                                         defaultValue=d.tile_size, minValue=56),
+            QgsProcessingParameterNumber(self.OVERLAP, self.tr("Tile overlap (pixels)"), QgsProcessingParameterNumber.Integer,
+                                         defaultValue=d.overlap, minValue=0),
+            QgsProcessingParameterNumber(self.MAX_PIXELS, self.tr("Maximum model input pixels per tile"),
+                                         QgsProcessingParameterNumber.Integer, defaultValue=d.max_pixels, minValue=3136),
+            QgsProcessingParameterEnum(self.BACKEND, self.tr("Model backend"), options=list(BACKEND_CHOICES),
+                                       defaultValue=BACKEND_CHOICES.index(d.backend) if d.backend in BACKEND_CHOICES else 0),
+            QgsProcessingParameterString(self.MODEL, self.tr("Model (folder, Hugging Face id or server model name; empty: from the settings)"),
+                                         defaultValue=d.model, optional=True),
+            QgsProcessingParameterFile(self.SAM, self.tr("SAM checkpoint (.pth; empty: from the settings)"),
+                                       extension="pth", defaultValue=d.sam or None, optional=True),
+            QgsProcessingParameterString(self.DEVICE, self.tr("Device (auto, cpu, cuda, cuda:N)"), defaultValue=d.device or "auto", optional=True),
+            QgsProcessingParameterNumber(self.SIMPLIFY, self.tr("Simplify tolerance (map units)"), QgsProcessingParameterNumber.Double,
+                                         defaultValue=0.0, minValue=0.0),
+            QgsProcessingParameterNumber(self.MIN_AREA, self.tr("Minimum mask area (map units²)"), QgsProcessingParameterNumber.Double,
+                                         defaultValue=0.0, minValue=0.0),
+            QgsProcessingParameterFile(self.REPLAY, self.tr("Recorded answers for the replay backend (.jsonl or result .gpkg)"),
+                                       defaultValue=d.replay or None, optional=True, fileFilter=self.tr("Recorded answers (*.jsonl *.gpkg)")),
+            QgsProcessingParameterString(self.SERVER_URL, self.tr("Model server URL for the openai backend (empty: from the settings)"),
+                                         defaultValue=d.server_url or None, optional=True),
+        ]
+        for p in adv:
+            p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(p)
+
+        self.addOutput(QgsProcessingOutputFile(self.RESULT_GPKG, self.tr("Result GeoPackage (all layers, model answers)")))
+        self.addOutput(QgsProcessingOutputString(self.RUN_ID, self.tr("Run id")))
+
+    # -- checks --------------------------------------------------------------------------------
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        ok, msg = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, msg
+        if not self.parameterAsString(parameters, self.QUERY, context).strip():
+            return False, self.tr("The question is empty: type what to look for, e.g. 'storage tanks'.")
+        if not self.parameterAsEnums(parameters, self.GRANULARITY, context):
+            return False, self.tr("Choose at least one kind of result: boxes, masks or contours.")
+        return True, ""
+
+    def build_options(self, parameters: dict, context: QgsProcessingContext, out: str,
+                      defaults: EngineDefaults) -> tuple[RunOptions, QgsCoordinateReferenceSystem]:
+        """Parameters (+ settings for what was left empty) -> validated RunOptions and the raster CRS."""
+        layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
+        if layer is None or not layer.isValid():
+            raise QgsProcessingException(self.tr("The input raster cannot be opened: choose a raster layer or an existing raster file."))
+        path = raster_path(layer)
+        crs = layer.crs()
+        query = self.parameterAsString(parameters, self.QUERY, context).strip()
+        if not query:
+            raise QgsProcessingException(self.tr("The question is empty: type what to look for, e.g. 'storage tanks'."))
+
+        extent = None
+        if parameters.get(self.EXTENT) not in (None, ""):
+            # reprojected into the raster CRS here, so the engine needs no CRS of its own for it
+            rect = self.parameterAsExtent(parameters, self.EXTENT, context, crs)
+            if not rect.isNull() and not rect.isEmpty():
+                extent = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
+
+        granularity = tuple(GRANULARITIES[i] for i in sorted(self.parameterAsEnums(parameters, self.GRANULARITY, context)))
+        backend = BACKEND_CHOICES[self.parameterAsEnum(parameters, self.BACKEND, context)]
+        model = self.parameterAsString(parameters, self.MODEL, context).strip()
+        if not model:
+            model = (defaults.server_model if backend == "openai" and defaults.server_model else defaults.model)
+        sam = self.parameterAsFile(parameters, self.SAM, context).strip() or defaults.sam or None
+        if sam and not os.path.isfile(sam):
+            raise QgsProcessingException(self.tr("The SAM checkpoint '{path}' does not exist: download one in the RemoteReasoner model manager or choose another file.").format(path=sam))
+        replay = self.parameterAsFile(parameters, self.REPLAY, context).strip() or None
+        if replay and not os.path.isfile(replay):
+            raise QgsProcessingException(self.tr("The recorded answers file '{path}' does not exist.").format(path=replay))
+        server_url = self.parameterAsString(parameters, self.SERVER_URL, context).strip() or defaults.server_url or None
+        # the engine's own checks name CLI flags; here the user sees Processing parameters
+        if ("masks" in granularity or "contours" in granularity) and not sam:
+            raise QgsProcessingException(self.tr("Masks and contours need a SAM checkpoint: set 'SAM checkpoint' in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only."))
+        if backend == "replay" and not replay:
+            raise QgsProcessingException(self.tr("The replay backend needs a file of recorded answers: set 'Recorded answers' in the advanced parameters."))
+        if backend == "openai" and not server_url:
+            raise QgsProcessingException(self.tr("The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings."))
+
+        try:
+            options = RunOptions(
+                raster=path, query=query, out=out, extent=extent, extent_crs=None,
+                granularity=granularity, backend=backend, model=model,
+                prompt=defaults.prompt or None, replay=replay, sam=sam,
+                device=self.parameterAsString(parameters, self.DEVICE, context).strip() or defaults.device or "auto",
+                dtype=defaults.dtype or "auto",
+                tile_size=self.parameterAsInt(parameters, self.TILE_SIZE, context),
+                overlap=self.parameterAsInt(parameters, self.OVERLAP, context),
+                max_pixels=self.parameterAsInt(parameters, self.MAX_PIXELS, context),
+                simplify=self.parameterAsDouble(parameters, self.SIMPLIFY, context),
+                min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context),
+                server_url=server_url, api_key=defaults.api_key,
+            ).validate()
+        except OptionsError as exc:
+            raise QgsProcessingException(str(exc)) from None
+        return options, crs
+
+    # -- run -----------------------------------------------------------------------------------
+    def _engine(self, engine_python: str) -> tuple[Any, Any]:
+        """(worker client, run lock): the dock's shared worker, unless a test gave its own factory."""
+        if self._client_factory is not None:
+            return self._client_factory(engine_python), threading.Lock()
+        from .. import worker_pool
+
+        entry = worker_pool.get(engine_python)
+        return entry.client, entry.run_lock
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        feedback = feedback or QgsProcessingFeedback()
+        defaults = load_defaults(with_secret=True)
+        out = QgsProcessingUtils.generateTempFilename("remotereasoner_result.gpkg")
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        options, crs = self.build_options(parameters, context, out, defaults)
+
+        engine_python = defaults.engine_python
+        if not engine_python or not os.path.isfile(engine_python):
+            raise QgsProcessingException(self.tr("The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.").format(path=engine_python or "-"))
+
+        feedback.pushInfo(self.tr("Asking '{query}' about {raster} ({granularity}) with the {backend} backend").format(
+            query=options.query, raster=options.raster, granularity=", ".join(options.granularity), backend=options.backend))
+        started = time.monotonic()
+        client, run_lock = self._engine(engine_python)
+        # the worker runs one question at a time: wait for a dock run in progress, cancellable
+        waited = False
+        while not run_lock.acquire(timeout=0.25):
+            if not waited:
+                feedback.pushInfo(self.tr("Waiting for the RemoteReasoner run in progress to finish…"))
+                waited = True
+            if feedback.isCanceled():
+                return {}
+        try:
+            outcome = run_engine(client, options, feedback)
+        except EngineFailed as exc:
+            raise QgsProcessingException(str(exc)) from None
+        finally:
+            run_lock.release()
+
+        summary = outcome.summary
+        status = summary.get("status", "finished")
+        if status == "failed":
+            raise QgsProcessingException(self.tr("The run failed: {reason}").format(reason="; ".join(outcome.warnings) or status))
+        gpkg = summary.get("out") or out
+        results: dict[str, Any] = {self.RESULT_GPKG: gpkg, self.RUN_ID: summary.get("run_id", "")}
+        for name in options.granularity:
+            param, wkb = LAYER_SINKS[name]
+            layer = gpkg_layer(gpkg, name)
+            fields = result_fields(layer, name)
+            sink, dest = self.parameterAsSink(parameters, param, context, fields, wkb, crs)
+            if sink is None:  # the output was skipped by the user
+                continue
+            n = copy_features(layer, sink, fields, wkb) if layer is not None else 0
+            results[param] = dest
+            feedback.pushInfo(self.tr("{layer}: {count} features").format(layer=name, count=n))
+        if status == "cancelled":
+            feedback.pushWarning(self.tr("Cancelled: the results hold the tiles finished before the cancel."))
+        feedback.pushInfo(self.tr("Done in {seconds:.1f} s; all results and the model answers are in {gpkg}").format(
+            seconds=time.monotonic() - started, gpkg=gpkg))
+        return results
+
