@@ -1,0 +1,262 @@
+"""Talk to an OpenAI-compatible model server (vLLM, SGLang, Ollama) with the standard library only.
+
+The QGIS settings dialog's "Test connection" calls `list_server_models`; the engine's `openai`
+backend reuses `normalise_base_url`, `request_json` and `ServerError` so that both sides word
+failures the same way. Never puts the API key in a message.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import ipaddress
+import json
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any, Optional
+
+# Endpoints people paste instead of the base URL; cut them off.
+_ENDPOINT_SUFFIXES = ("/chat/completions", "/completions", "/models")
+_MAX_MESSAGE = 400  # characters of a server's own error text kept in our messages
+
+
+class ServerError(RuntimeError):
+    """A model server failure, worded for the user.
+
+    `status` is the HTTP status (None when no answer came), `transient` says whether trying again
+    later may help (connection errors, timeouts, 429, 5xx), `retry_after` is the server's
+    `Retry-After` in seconds when it sent one.
+    """
+
+    def __init__(self, message: str, status: Optional[int] = None, transient: bool = False,
+                 retry_after: Optional[float] = None):
+        super().__init__(message)
+        self.status = status
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+def normalise_base_url(url: str) -> str:
+    """'gpu:8000', 'http://gpu:8000/', '.../v1/chat/completions' -> 'http://gpu:8000/v1'.
+
+    Raises ServerError naming the expected form when the URL has no host or a scheme other than
+    http(s).
+    """
+    text = (url or "").strip()
+    if not text:
+        raise ServerError("The server URL is empty: enter it like http://gpu-server:8000/v1.")
+    if "://" not in text:
+        text = "http://" + text  # a bare host:port is what most people type
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ServerError(
+            f"The server URL {redact_url(url)!r} is not an http(s) address: enter it like http://gpu-server:8000/v1."
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ServerError(f"The server URL {redact_url(url)!r} has an invalid port: enter it like http://gpu-server:8000/v1.") from None
+    path = parts.path.rstrip("/")
+    for suffix in _ENDPOINT_SUFFIXES:
+        if path.endswith(suffix):
+            path = path[: -len(suffix)].rstrip("/")
+            break
+    last = path.rsplit("/", 1)[-1]
+    # OpenAI-compatible servers mount the API under a version segment (/v1); keep any prefix a
+    # load balancer adds in front of it.
+    if not (len(last) >= 2 and last[0] == "v" and last[1:].isdigit()):
+        path = path + "/v1"
+    return urllib.parse.urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
+
+
+def redact_url(url: str) -> str:
+    """The URL without any user:password@ part (safe to show and log)."""
+    try:
+        parts = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
+    except ValueError:
+        return "<invalid URL>"
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
+
+
+def server_host(base_url: str) -> str:
+    """host[:port] of a normalised base URL, without credentials (for model ids and messages)."""
+    return urllib.parse.urlsplit(base_url).netloc.rsplit("@", 1)[-1]
+
+
+def is_loopback(base_url: str) -> bool:
+    host = urllib.parse.urlsplit(base_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def make_opener(base_url: str) -> urllib.request.OpenerDirector:
+    """An opener that honours the usual proxy variables, except for a server on this machine."""
+    if is_loopback(base_url):
+        return urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    return urllib.request.build_opener()
+
+
+def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+    """`Retry-After` as seconds from now: delta-seconds or an HTTP date; None when absent/unreadable."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+def _server_text(body: bytes) -> str:
+    """The human part of an error body: OpenAI `{"error": {"message"}}`, vLLM `{"message"}`, or text."""
+    text = body.decode("utf-8", "replace").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        err = data.get("error")
+        if isinstance(err, dict) and isinstance(err.get("message"), str):
+            text = err["message"]
+        elif isinstance(err, str):
+            text = err
+        elif isinstance(data.get("message"), str):
+            text = data["message"]
+        elif isinstance(data.get("detail"), str):
+            text = data["detail"]
+    text = " ".join(text.split())
+    return text[:_MAX_MESSAGE] + ("…" if len(text) > _MAX_MESSAGE else "")
+
+
+def _scrub(text: str, secret: Optional[str]) -> str:
+    return text.replace(secret, "***") if secret else text
+
+
+def _unreachable(base_url: str, reason: str) -> str:
+    return (
+        f"The model server at {redact_url(base_url)} could not be reached ({reason}). Check that the "
+        "server is running (e.g. `vllm serve ...`), that the host and port are right, and that no "
+        "firewall or proxy blocks them."
+    )
+
+
+def request_json(url: str, *, base_url: str, payload: Any = None, api_key: Optional[str] = None,
+                 timeout: float = 10.0, opener: Optional[urllib.request.OpenerDirector] = None) -> Any:
+    """GET (payload None) or POST JSON to `url` and return the decoded JSON answer.
+
+    Every failure becomes a ServerError whose message says what to check; `transient` marks the
+    ones worth retrying.
+    """
+    headers = {"Accept": "application/json", "User-Agent": "RemoteReasoner-QGIS"}
+    data = None
+    if payload is not None:
+        data = json.dumps(payload).encode("utf-8")
+        headers["Content-Type"] = "application/json"
+    if api_key:
+        headers["Authorization"] = f"Bearer {api_key}"
+    req = urllib.request.Request(url, data=data, headers=headers, method="POST" if data is not None else "GET")
+    opener = opener or make_opener(base_url)
+    try:
+        with opener.open(req, timeout=timeout) as resp:
+            body = resp.read()
+    except urllib.error.HTTPError as exc:
+        raise _http_error(exc, base_url, api_key) from None
+    except (TimeoutError, socket.timeout):
+        raise ServerError(
+            f"The model server at {redact_url(base_url)} did not answer within {timeout:g} s. It may be "
+            "overloaded or still loading the model: try again, lower the concurrency or raise the timeout.",
+            transient=True,
+        ) from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            raise ServerError(
+                f"The model server at {redact_url(base_url)} did not answer within {timeout:g} s. It may be "
+                "overloaded or still loading the model: try again, lower the concurrency or raise the timeout.",
+                transient=True,
+            ) from None
+        raise ServerError(_unreachable(base_url, _scrub(str(reason), api_key)), transient=True) from None
+    except (ConnectionError, http.client.HTTPException) as exc:
+        # The connection dropped mid-answer (server restarted, load balancer cut it).
+        raise ServerError(_unreachable(base_url, f"connection lost: {type(exc).__name__}"), transient=True) from None
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise ServerError(
+            f"The server at {redact_url(base_url)} answered with something that is not JSON: is it an "
+            "OpenAI-compatible API (vLLM, SGLang, Ollama)? The URL usually ends in /v1."
+        ) from None
+
+
+def _http_error(exc: urllib.error.HTTPError, base_url: str, api_key: Optional[str]) -> ServerError:
+    status = exc.code
+    try:
+        body = exc.read()
+    except Exception:  # noqa: BLE001 - a body we cannot read is no reason to hide the status
+        body = b""
+    said = _scrub(_server_text(body), api_key)
+    said_part = f": {said}" if said else ""
+    where = redact_url(base_url)
+    if status in (401, 403):
+        return ServerError(
+            f"The model server at {where} refused the request (HTTP {status}{said_part}). Check the API key: "
+            "the REMOTEREASONER_API_KEY environment variable for the CLI, or the authentication "
+            "configuration in the plugin settings.",
+            status=status,
+        )
+    if status == 404:
+        return ServerError(
+            f"The model server at {where} answered HTTP 404{said_part}. Check that the URL points at the "
+            "OpenAI-compatible API (usually ending in /v1) and that the model name is one the server "
+            "lists (Test connection shows them).",
+            status=status,
+        )
+    if status == 429:
+        return ServerError(
+            f"The model server at {where} is busy (HTTP 429{said_part}); lower the concurrency or try later.",
+            status=status, transient=True, retry_after=parse_retry_after(exc.headers.get("Retry-After")),
+        )
+    if status >= 500:
+        return ServerError(
+            f"The model server at {where} failed (HTTP {status}{said_part}). Check the server's log; "
+            "it may be restarting or out of GPU memory.",
+            status=status, transient=True, retry_after=parse_retry_after(exc.headers.get("Retry-After")),
+        )
+    return ServerError(f"The model server at {where} rejected the request (HTTP {status}{said_part}).", status=status)
+
+
+def list_server_models(base_url: str, api_key: Optional[str] = None, timeout: float = 10) -> list[str]:
+    """The model names the server offers (`GET /v1/models`), for "Test connection".
+
+    Raises ServerError with a message the user can act on (unreachable, wrong key, not an
+    OpenAI-compatible API).
+    """
+    base = normalise_base_url(base_url)
+    data = request_json(base + "/models", base_url=base, api_key=api_key, timeout=timeout)
+    items = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise ServerError(
+            f"The server at {redact_url(base)} answered /models without a model list: is it an "
+            "OpenAI-compatible API (vLLM, SGLang, Ollama)?"
+        )
+    return [str(m["id"]) for m in items if isinstance(m, dict) and m.get("id") is not None]

@@ -1,0 +1,290 @@
+"""A loopback OpenAI-compatible server (chat completions + models) for the openai backend's tests and
+benchmark: answers from a callable (recorded text or the tiny Qwen2.5-VL through transformers),
+injects faults (5xx, 429 + Retry-After, delays), records every request and the peak in flight.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Optional, Union
+
+from PIL import Image
+
+
+@dataclass
+class Fault:
+    """What the next chat request gets instead of an answer.
+
+    `status` None means "answer normally" after `delay` seconds (a delay longer than the client's
+    timeout is a timeout). `headers` e.g. {"Retry-After": "0.3"}.
+    """
+
+    status: Optional[int] = 500
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+    message: str = "injected failure"
+
+
+@dataclass
+class ChatCall:
+    """A decoded chat-completions request, as an answerer sees it."""
+
+    model: str
+    prompt: str
+    images: list[Image.Image]
+    body: dict[str, Any]
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]  # lower-case names
+    body: Any
+    started: float  # time.monotonic()
+    finished: float = 0.0
+    status: int = 0
+    image_sizes: list[tuple[int, int]] = field(default_factory=list)
+
+
+Answerer = Union[str, Callable[[ChatCall], str]]
+
+
+def _openai_error(message: str, kind: str, code: int) -> dict[str, Any]:
+    return {"error": {"message": message, "type": kind, "code": code}}
+
+
+def decode_data_url(url: str) -> Image.Image:
+    head, _, data = url.partition(",")
+    if not head.startswith("data:image/") or ";base64" not in head:
+        raise ValueError(f"not a base64 image data URL: {head[:40]!r}")
+    img = Image.open(io.BytesIO(base64.b64decode(data, validate=True)))
+    img.load()
+    return img
+
+
+class StubServer:
+    """OpenAI-compatible HTTP server on 127.0.0.1 with an ephemeral port, run in a thread.
+
+    `answer`: a fixed text or a callable ChatCall -> text. `api_key`: when set, requests without
+    `Authorization: Bearer <api_key>` get 401. `latency`: seconds every chat request takes.
+    """
+
+    def __init__(self, answer: Answerer = "<answer>[]</answer>", models: tuple[str, ...] = ("remote-reasoner",),
+                 api_key: Optional[str] = None, latency: float = 0.0):
+        self.answer = answer
+        self.models = tuple(models)
+        self.api_key = api_key
+        self.latency = latency
+        self.requests: list[RecordedRequest] = []
+        self.max_in_flight = 0
+        self._in_flight = 0
+        self._faults: deque[Fault] = deque()
+        self._lock = threading.Lock()
+        self._httpd: Optional[ThreadingHTTPServer] = None
+        self._thread: Optional[threading.Thread] = None
+
+    # -- control ---------------------------------------------------------------------------------
+
+    def start(self) -> "StubServer":
+        handler = _make_handler(self)
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        httpd.daemon_threads = True
+        httpd.request_queue_size = 128  # a burst of concurrent tiles must not hit the listen backlog
+        self._httpd = httpd
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self) -> "StubServer":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._httpd is not None, "server not started"
+        return self._httpd.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """Base URL with /v1, as users configure it."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def inject(self, *faults: Fault) -> None:
+        """Queue faults; each chat request takes the next one until the queue is empty."""
+        with self._lock:
+            self._faults.extend(faults)
+
+    @property
+    def chat_requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.requests if r.path.endswith("/chat/completions")]
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.max_in_flight = 0
+            self._faults.clear()
+
+    # -- handling (called from the handler threads) ----------------------------------------------
+
+    def _enter(self, rec: RecordedRequest) -> Optional[Fault]:
+        with self._lock:
+            self.requests.append(rec)
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+            if rec.path.endswith("/chat/completions") and self._faults:
+                return self._faults.popleft()
+        return None
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def _authorised(self, headers: dict[str, str]) -> bool:
+        return self.api_key is None or headers.get("authorization") == f"Bearer {self.api_key}"
+
+    def _chat(self, body: Any, rec: RecordedRequest) -> tuple[int, dict[str, Any]]:
+        if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+            return 400, _openai_error("body must be a JSON object with messages", "BadRequestError", 400)
+        model = body.get("model")
+        if model not in self.models:
+            return 404, _openai_error(f"The model `{model}` does not exist.", "NotFoundError", 404)
+        prompt_parts: list[str] = []
+        images: list[Image.Image] = []
+        for msg in body["messages"]:
+            content = msg.get("content")
+            if isinstance(content, str):
+                prompt_parts.append(content)
+                continue
+            for part in content or []:
+                if part.get("type") == "text":
+                    prompt_parts.append(part.get("text", ""))
+                elif part.get("type") == "image_url":
+                    try:
+                        images.append(decode_data_url(part["image_url"]["url"]))
+                    except (KeyError, ValueError, OSError) as exc:
+                        return 400, _openai_error(f"bad image: {exc}", "BadRequestError", 400)
+        rec.image_sizes = [im.size for im in images]
+        call = ChatCall(model=model, prompt="\n".join(prompt_parts), images=images, body=body)
+        text = self.answer(call) if callable(self.answer) else self.answer
+        return 200, {
+            "id": f"chatcmpl-stub-{len(self.requests)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        }
+
+
+def _make_handler(server: StubServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet tests
+            pass
+
+        def _send(self, status: int, payload: Any, headers: Optional[dict[str, str]] = None) -> None:
+            data = json.dumps(payload).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (timeout test)
+
+        def _handle(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = raw.decode("utf-8", "replace")
+            rec = RecordedRequest(method=method, path=self.path,
+                                  headers={k.lower(): v for k, v in self.headers.items()},
+                                  body=body, started=time.monotonic())
+            fault = server._enter(rec)
+            try:
+                status, payload, headers = self._route(method, body, rec, fault)
+                rec.status = status
+                self._send(status, payload, headers)
+            finally:
+                rec.finished = time.monotonic()
+                server._leave()
+
+        def _route(self, method: str, body: Any, rec: RecordedRequest, fault: Optional[Fault]):
+            if not server._authorised(rec.headers):
+                return 401, _openai_error("Invalid API key.", "AuthenticationError", 401), None
+            path = self.path.split("?", 1)[0].rstrip("/")
+            if method == "GET" and path == "/v1/models":
+                data = [{"id": m, "object": "model", "owned_by": "stub"} for m in server.models]
+                return 200, {"object": "list", "data": data}, None
+            if method == "POST" and path == "/v1/chat/completions":
+                if fault is not None:
+                    if fault.delay:
+                        time.sleep(fault.delay)
+                    if fault.status is not None:
+                        return fault.status, _openai_error(fault.message, "InjectedError", fault.status), fault.headers
+                if server.latency:
+                    time.sleep(server.latency)
+                status, payload = server._chat(body, rec)
+                return status, payload, None
+            return 404, {"detail": "Not Found"}, None
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server naming
+            self._handle("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._handle("POST")
+
+    return Handler
+
+
+class TinyQwenAnswerer:
+    """Answers chat calls with a (tiny) Qwen2.5-VL checkpoint through transformers, greedy.
+
+    The server side of a real deployment in miniature: the image arrives as the client sent it and
+    goes through the checkpoint's own processor.
+    """
+
+    def __init__(self, model_dir: str, max_new_tokens: int = 16):
+        from transformers import AutoProcessor, Qwen2_5_VLForConditionalGeneration
+
+        self.processor = AutoProcessor.from_pretrained(model_dir)
+        self.model = Qwen2_5_VLForConditionalGeneration.from_pretrained(model_dir).eval()
+        self.max_new_tokens = max_new_tokens
+        self._lock = threading.Lock()  # one generate at a time on 2 CPU cores
+        self.seen_grids: list[tuple[int, int, int]] = []
+
+    def __call__(self, call: ChatCall) -> str:
+        import torch
+
+        messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": call.prompt}]}]
+        text = self.processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        inputs = self.processor(text=[text], images=[im.convert("RGB") for im in call.images], return_tensors="pt")
+        max_tokens = int(call.body.get("max_tokens") or self.max_new_tokens)
+        with self._lock, torch.no_grad():
+            self.seen_grids.append(tuple(int(v) for v in inputs["image_grid_thw"][0]))
+            out = self.model.generate(**inputs, max_new_tokens=min(max_tokens, self.max_new_tokens), do_sample=False)
+        new = out[0, inputs["input_ids"].shape[1]:]
+        return self.processor.decode(new, skip_special_tokens=True)
