@@ -154,14 +154,20 @@ def run_engine(
     poll_s: float = 0.2,
 ) -> RunOutcome:
     """Send one `reason` request and translate its events; raise EngineFailed on error events."""
-    request_ids: list[str] = []
     stop = threading.Event()
+    try:
+        rid = client.send("reason", options=options.to_dict(secrets=True))
+    except Exception as exc:  # noqa: BLE001 - WorkerStartError: the interpreter cannot be started
+        raise EngineFailed(describe_client_error(exc)) from exc
 
     def watch_cancel() -> None:
         # The client blocks while reading the worker's stdout, so cancel is watched beside it.
         while not stop.wait(poll_s):
             if feedback.isCanceled():
-                _cancel(client, request_ids)
+                try:
+                    client.cancel(rid)
+                except Exception:  # noqa: BLE001 - cancelling a finished/dead worker is not an error
+                    pass
                 return
 
     watcher = threading.Thread(target=watch_cancel, name="remotereasoner-cancel", daemon=True)
@@ -169,9 +175,7 @@ def run_engine(
     summary: Optional[dict] = None
     watcher.start()
     try:
-        for ev in client.request("reason", options=options.to_dict(secrets=True)):
-            if ev.get("id") and not request_ids:
-                request_ids.append(ev["id"])
+        for ev in client.events(rid):
             kind = ev.get("type")
             if kind == "progress":
                 pct = progress_percent(ev)
@@ -210,24 +214,14 @@ def run_engine(
     return RunOutcome(summary=summary, warnings=warnings)
 
 
-def _cancel(client: Any, request_ids: list[str]) -> None:
-    try:
-        if request_ids:
-            client.cancel(request_ids[0])
-        else:
-            client.cancel()
-    except Exception:  # noqa: BLE001 - cancelling a finished/dead worker is not an error
-        pass
-
-
 def describe_client_error(exc: Exception) -> str:
     """One user-actionable sentence for a client-side failure (the worker died, cannot start, ...)."""
     name = type(exc).__name__
     if name == "WorkerDied":
-        tail = str(getattr(exc, "stderr_tail", "") or "").strip().splitlines()[-5:]
+        tail = [str(x) for x in (getattr(exc, "stderr_tail", None) or []) if str(x).strip()][-5:]
         return _tr("The engine process stopped unexpectedly (exit code {code}). Check the engine set-up in the RemoteReasoner settings; its last output was: {tail}").format(
             code=getattr(exc, "exit_code", "?"), tail=" | ".join(tail) or "-")
-    if isinstance(exc, (FileNotFoundError, PermissionError)):
+    if name == "WorkerStartError" or isinstance(exc, (FileNotFoundError, PermissionError)):
         return _tr("The engine Python cannot be started ({error}). Set up the engine or choose its interpreter in the RemoteReasoner settings.").format(error=exc)
     return _tr("The engine failed: {error}").format(error=exc)
 

@@ -1,0 +1,217 @@
+"""`remotereasoner:reason` on real QGIS 3.22 Processing, with the real engine worker (replay + tiny SAM)."""
+
+from __future__ import annotations
+
+import pytest
+from qgis.core import (
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingParameterDefinition,
+    QgsSettings,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from rr_support import ORIGIN_X, ORIGIN_Y, SAMPLE, engine_python, px_to_map, tiny_models, write_replay
+
+# three tree crowns of OSBS_029.csv (pixels of the 400 x 400 image)
+BOXES_PX = [[19, 39, 66, 87], [160, 150, 215, 205], [300, 310, 372, 380]]
+SETTINGS_KEYS = ("engine_python", "backend", "sam", "tile_size", "replay", "model")
+
+
+@pytest.fixture(scope="module")
+def provider(qgis_processing):
+    from remotereasoner_qgis.processing.provider import RemoteReasonerProvider
+
+    reg = QgsApplication.processingRegistry()
+    prov = reg.providerById("remotereasoner")
+    if prov is None:
+        prov = RemoteReasonerProvider()
+        assert reg.addProvider(prov)
+    yield prov
+    from remotereasoner_qgis import worker_pool
+
+    worker_pool.close_all()
+
+
+@pytest.fixture
+def rr_settings(provider):
+    """Point the plugin settings at the engine venv; restore whatever was there after the test."""
+    s = QgsSettings()
+    saved = {k: s.value("RemoteReasoner/" + k) for k in SETTINGS_KEYS}
+    s.setValue("RemoteReasoner/engine_python", engine_python())
+    s.remove("RemoteReasoner/sam")
+    yield s
+    for k, v in saved.items():
+        if v is None:
+            s.remove("RemoteReasoner/" + k)
+        else:
+            s.setValue("RemoteReasoner/" + k, v)
+    provider.refreshAlgorithms()
+
+
+def _run(params: dict, feedback: QgsProcessingFeedback | None = None) -> dict:
+    import processing
+
+    return processing.run("remotereasoner:reason", params, feedback=feedback or QgsProcessingFeedback())
+
+
+def _features(path: str) -> tuple:
+    layer = QgsVectorLayer(path, "out", "ogr")
+    assert layer.isValid(), path
+    return layer, sorted(layer.getFeatures(), key=lambda f: f["target_id"])
+
+
+def test_algorithm_parameters_and_settings_defaults(provider, rr_settings):
+    rr_settings.setValue("RemoteReasoner/tile_size", 640)
+    rr_settings.setValue("RemoteReasoner/sam", "/models/sam_vit_b_01ec64.pth")
+    provider.refreshAlgorithms()
+    alg = QgsApplication.processingRegistry().algorithmById("remotereasoner:reason")
+    assert alg.displayName() == "Reason over raster"
+    assert alg.provider().id() == "remotereasoner"
+    names = [p.name() for p in alg.parameterDefinitions()]
+    assert names[:7] == ["INPUT", "QUERY", "EXTENT", "GRANULARITY", "OUTPUT_BOXES", "OUTPUT_MASKS", "OUTPUT_CONTOURS"]
+    advanced = {p.name() for p in alg.parameterDefinitions()
+                if p.flags() & QgsProcessingParameterDefinition.FlagAdvanced}
+    assert advanced == {"TILE_SIZE", "OVERLAP", "MAX_PIXELS", "BACKEND", "MODEL", "SAM", "DEVICE", "SIMPLIFY",
+                        "MIN_AREA", "REPLAY", "SERVER_URL"}
+    # defaults follow the plugin settings: tile size, SAM, and all three results once SAM is set
+    assert alg.parameterDefinition("TILE_SIZE").defaultValue() == 640
+    assert alg.parameterDefinition("SAM").defaultValue() == "/models/sam_vit_b_01ec64.pth"
+    assert alg.parameterDefinition("GRANULARITY").defaultValue() == [0, 1, 2]
+    assert alg.parameterDefinition("OUTPUT_MASKS").type() == "sink"
+    assert {o.name() for o in alg.outputDefinitions()} >= {"OUTPUT_BOXES", "RESULT_GPKG", "RUN_ID"}
+
+
+def test_extent_is_reprojected_into_the_raster_crs(provider, rr_settings, tmp_path):
+    from remotereasoner_qgis.processing.reason_algorithm import EngineDefaults
+
+    alg = QgsApplication.processingRegistry().algorithmById("remotereasoner:reason").create()
+    # the raster's UTM extent 404211.9..404251.9 / 3285102.9..3285142.9, given in WGS 84
+    params = {"INPUT": str(SAMPLE), "QUERY": "  tree crowns ", "GRANULARITY": [0],
+              "EXTENT": "-82.0000,-81.9000,29.6000,29.7000 [EPSG:4326]", "TILE_SIZE": 512, "OVERLAP": 64}
+    ctx = QgsProcessingContext()
+    options, crs = alg.build_options(params, ctx, str(tmp_path / "r.gpkg"), EngineDefaults(model="m"))
+    assert crs.authid() == "EPSG:32617"
+    assert options.query == "tree crowns" and options.granularity == ("boxes",)
+    assert options.raster == str(SAMPLE) and options.tile_size == 512 and options.overlap == 64
+    xmin, ymin, xmax, ymax = options.extent
+    # 82°W..81.9°W at 29.6..29.7°N in UTM 17N: pyproj's transform_bounds (densified edges) gives
+    # 403165.338, 3274801.567, 412935.352, 3285961.975
+    assert xmin == pytest.approx(403165.338, abs=0.5) and xmax == pytest.approx(412935.352, abs=0.5)
+    assert ymin == pytest.approx(3274801.567, abs=0.5) and ymax == pytest.approx(3285961.975, abs=0.5)
+    assert options.extent_crs is None
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"QUERY": "   "}, "The question is empty"),
+        ({"GRANULARITY": [0, 1]}, "need a SAM checkpoint"),
+        ({"BACKEND": 1, "REPLAY": None}, "needs a file of recorded answers"),
+        ({"BACKEND": 2, "SERVER_URL": ""}, "needs the model server URL"),
+    ],
+)
+def test_bad_parameters_raise_actionable_errors(provider, rr_settings, tmp_path, change, message):
+    replay = write_replay(tmp_path / "answers.jsonl", BOXES_PX)
+    params = {"INPUT": str(SAMPLE), "QUERY": "trees", "GRANULARITY": [0], "BACKEND": 1, "REPLAY": str(replay),
+              "OUTPUT_BOXES": str(tmp_path / "b.gpkg")}
+    params.update(change)
+    with pytest.raises(QgsProcessingException, match=message):
+        _run(params)
+
+
+def test_missing_engine_is_reported(provider, rr_settings, tmp_path):
+    rr_settings.setValue("RemoteReasoner/engine_python", str(tmp_path / "no-venv" / "bin" / "python"))
+    replay = write_replay(tmp_path / "answers.jsonl", BOXES_PX)
+    with pytest.raises(QgsProcessingException, match="engine is not set up"):
+        _run({"INPUT": str(SAMPLE), "QUERY": "trees", "GRANULARITY": [0], "BACKEND": 1, "REPLAY": str(replay),
+              "OUTPUT_BOXES": str(tmp_path / "b.gpkg")})
+
+
+def test_replay_boxes_masks_contours(provider, rr_settings, tmp_path):
+    sam = tiny_models() / "sam.pth"
+    replay = write_replay(tmp_path / "answers.jsonl", BOXES_PX)
+    progress: list[float] = []
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(progress.append)
+    out = {k: str(tmp_path / f"{k}.gpkg") for k in ("boxes", "masks", "contours")}
+    res = _run({
+        "INPUT": str(SAMPLE), "QUERY": "the tree crowns", "GRANULARITY": [0, 1, 2],
+        "BACKEND": 1, "REPLAY": str(replay), "SAM": str(sam), "DEVICE": "cpu",
+        "OUTPUT_BOXES": out["boxes"], "OUTPUT_MASKS": out["masks"], "OUTPUT_CONTOURS": out["contours"],
+    }, feedback)
+
+    assert res["OUTPUT_BOXES"] == out["boxes"] and res["RUN_ID"]
+    boxes_layer, boxes = _features(out["boxes"])
+    assert boxes_layer.crs().authid() == "EPSG:32617"
+    assert boxes_layer.wkbType() == QgsWkbTypes.Polygon
+    assert len(boxes) == 3
+    for feat, (c0, r0, c1, r1) in zip(boxes, BOXES_PX):
+        bb = feat.geometry().boundingBox()
+        (x0, y1), (x1, y0) = px_to_map(c0, r0), px_to_map(c1, r1)
+        assert (bb.xMinimum(), bb.yMinimum(), bb.xMaximum(), bb.yMaximum()) == pytest.approx((x0, y0, x1, y1), abs=1e-6)
+        assert feat["query"] == "the tree crowns" and feat["run_id"] == res["RUN_ID"]
+        assert "round dark-green" in feat["reasoning"]
+    fields = set(boxes_layer.fields().names())
+    assert {"run_id", "target_id", "query", "label", "score", "tile_id", "reasoning", "model"} <= fields
+
+    masks_layer, masks = _features(out["masks"])
+    contours_layer, contours = _features(out["contours"])
+    assert masks_layer.crs().authid() == contours_layer.crs().authid() == "EPSG:32617"
+    assert masks_layer.wkbType() == QgsWkbTypes.MultiPolygon
+    assert contours_layer.wkbType() == QgsWkbTypes.MultiLineString
+    # the engine's own GeoPackage is the reference for what tiny SAM produced
+    for name, feats in (("masks", masks), ("contours", contours)):
+        ref = QgsVectorLayer(f"{res['RESULT_GPKG']}|layername={name}", name, "ogr")
+        assert ref.featureCount() == len(feats)
+    assert 1 <= len(masks) <= 3 and len(contours) == len(masks)
+    box_ids = {f["target_id"] for f in boxes}
+    for m in masks:
+        assert m["target_id"] in box_ids
+        assert m["area_m2"] == pytest.approx(m.geometry().area(), rel=1e-3)
+        # a mask lies inside the raster
+        bb = m.geometry().boundingBox()
+        assert ORIGIN_X - 1e-6 <= bb.xMinimum() and bb.xMaximum() <= ORIGIN_X + 40 + 1e-6
+        assert ORIGIN_Y - 40 - 1e-6 <= bb.yMinimum() and bb.yMaximum() <= ORIGIN_Y + 1e-6
+    for c in contours:
+        assert c["length_m"] == pytest.approx(c.geometry().length(), rel=1e-3)
+    assert progress and max(progress) == pytest.approx(100.0)
+
+
+def test_boxes_only_in_batch_style_temporary_outputs(provider, rr_settings, tmp_path):
+    """What the batch dialog and the model builder pass: TEMPORARY_OUTPUT sinks, indices as strings."""
+    import processing
+
+    replay = write_replay(tmp_path / "answers.jsonl", BOXES_PX[:2])
+    ctx = QgsProcessingContext()
+    res = processing.run("remotereasoner:reason", {
+        "INPUT": str(SAMPLE), "QUERY": "trees", "GRANULARITY": "0", "BACKEND": "1", "REPLAY": str(replay),
+        "OUTPUT_BOXES": "TEMPORARY_OUTPUT", "OUTPUT_MASKS": "TEMPORARY_OUTPUT",
+    }, context=ctx, feedback=QgsProcessingFeedback(), is_child_algorithm=True)
+    layer = ctx.getMapLayer(res["OUTPUT_BOXES"])
+    assert layer.featureCount() == 2
+    assert layer.crs() == QgsCoordinateReferenceSystem("EPSG:32617")
+    assert "OUTPUT_MASKS" not in res  # not asked for: no empty layer is made
+
+
+def test_cancel_stops_between_tiles(provider, rr_settings, tmp_path):
+    # 200 px tiles without overlap: 4 tiles; one answer per tile; cancel on the first progress event
+    lines = [
+        {"tile_id": t, "raw_text": "<answer>[[20,20,60,60]]</answer>", "input_size": [200, 200]} for t in range(4)
+    ]
+    import json
+
+    replay = tmp_path / "tiles.jsonl"
+    replay.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(lambda _p: feedback.cancel())
+    res = _run({
+        "INPUT": str(SAMPLE), "QUERY": "trees", "GRANULARITY": [0], "BACKEND": 1, "REPLAY": str(replay),
+        "TILE_SIZE": 200, "OVERLAP": 0, "OUTPUT_BOXES": str(tmp_path / "b.gpkg"),
+    }, feedback)
+    n = QgsVectorLayer(res["OUTPUT_BOXES"], "b", "ogr").featureCount()
+    assert 1 <= n < 4  # the tile in flight finished; the others never ran
