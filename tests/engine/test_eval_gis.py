@@ -1,0 +1,88 @@
+"""GIS comparison: a result GeoPackage's masks vs reference polygons on a synthetic GeoTIFF's grid."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import box
+
+from inference_core.evaluate.gis import CompareError, compare, format_comparison
+
+X0, Y0, PX = 500000.0, 4000000.0, 0.5  # make_geotiff's default grid: origin, 0.5 m pixels, EPSG:32633
+
+
+def _px_box(c0, r0, c1, r1):
+    """A map rectangle covering pixel columns c0..c1-1 and rows r0..r1-1."""
+    return box(X0 + c0 * PX, Y0 - r1 * PX, X0 + c1 * PX, Y0 - r0 * PX)
+
+
+def _result_gpkg(path, crs="EPSG:32633"):
+    masks = gpd.GeoDataFrame(
+        {"run_id": ["old", "new"], "target_id": [1, 1], "query": ["q", "q"]},
+        geometry=[_px_box(0, 0, 100, 100), _px_box(10, 10, 50, 50)], crs="EPSG:32633",
+    ).to_crs(crs)
+    masks.to_file(path, layer="masks", driver="GPKG")
+    boxes = gpd.GeoDataFrame({"run_id": ["new"], "target_id": [1]}, geometry=[_px_box(10, 10, 50, 50)], crs="EPSG:32633")
+    boxes.to_file(path, layer="boxes", driver="GPKG")
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE runs (run_id TEXT, started TEXT)")
+    con.executemany("INSERT INTO runs VALUES (?, ?)", [("old", "2026-11-27T10:00:00"), ("new", "2026-11-27T11:00:00")])
+    con.commit()
+    con.close()
+    return path
+
+
+def test_compare_known_iou(tmp_path, make_geotiff):
+    raster = make_geotiff(np.zeros((3, 100, 100), np.uint8))
+    result = _result_gpkg(tmp_path / "result.gpkg")
+    # reference: the target shifted 10 px right (1200 px overlap) plus a 10x10 px object nobody found
+    ref = gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=[_px_box(20, 10, 60, 50), _px_box(70, 70, 80, 80)], crs="EPSG:32633")
+    ref.to_file(tmp_path / "ref.shp")
+    c = compare(result, tmp_path / "ref.shp", raster, block=32)  # small windows exercise the seams
+    assert (c.intersection_px, c.union_px, c.pred_px, c.ref_px) == (1200, 2100, 1600, 1700)
+    assert c.iou == pytest.approx(1200 / 2100)
+    assert c.summary.giou == pytest.approx(1200 / 2100) and c.summary.ciou == pytest.approx(1200 / 2100)
+    assert c.summary.precision["0.5"] == 1.0 and c.summary.precision["0.6"] == 0.0
+    assert c.pixel_area == pytest.approx(0.25)
+    # objects: the one prediction matches "a" (IoU 0.6); "b" is missed
+    assert (c.objects.n_pred, c.objects.n_ref, c.objects.matched) == (1, 2, 1)
+    assert c.objects.precision == 1.0 and c.objects.recall == 0.5
+    # envelope of the reference (cols 20..80, rows 10..80) vs the prediction (10..50, 10..50)
+    env_inter = 30 * 40
+    assert c.box_iou == pytest.approx(env_inter / (40 * 40 + 60 * 70 - env_inter))
+    assert c.summary.acc_box == 0.0
+    # the same counts with one window
+    c2 = compare(result, tmp_path / "ref.shp", raster)
+    assert (c2.intersection_px, c2.union_px) == (1200, 2100)
+    text = format_comparison(c)
+    assert "57.14 %" in text and "1 matched of 1 predicted / 2 reference" in text
+
+
+def test_compare_reprojects_reference_and_scores_boxes(tmp_path, make_geotiff):
+    raster = make_geotiff(np.zeros((3, 100, 100), np.uint8))
+    result = _result_gpkg(tmp_path / "result.gpkg")
+    ref = gpd.GeoDataFrame(geometry=[_px_box(10, 10, 50, 50)], crs="EPSG:32633").to_crs("EPSG:4326")
+    ref.to_file(tmp_path / "ref.geojson", driver="GeoJSON")
+    c = compare(result, tmp_path / "ref.geojson", raster, layer="boxes")
+    # a 20 m square through WGS 84 and back stays within a pixel of itself
+    assert c.ref_px == pytest.approx(1600, abs=80)
+    assert c.iou > 0.95 and c.objects.matched == 1
+    assert any("reprojected" in n for n in c.notes)
+
+
+def test_compare_errors(tmp_path, make_geotiff):
+    raster = make_geotiff(np.zeros((3, 10, 10), np.uint8))
+    result = _result_gpkg(tmp_path / "result.gpkg")
+    with pytest.raises(CompareError, match="does not exist"):
+        compare(result, tmp_path / "missing.shp", raster)
+    with pytest.raises(CompareError, match="use masks or boxes"):
+        compare(result, result, raster, layer="contours")
+    with pytest.raises(CompareError, match="Cannot open the raster"):
+        compare(result, result, tmp_path / "nope.tif")
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([X0 + 1], [Y0 - 1]), crs="EPSG:32633")
+    pts.to_file(tmp_path / "pts.geojson", driver="GeoJSON")
+    with pytest.raises(CompareError, match="no polygons"):
+        compare(result, tmp_path / "pts.geojson", raster)
