@@ -1,0 +1,563 @@
+"""The "Reason on extent" dock: pick a raster and an extent, ask a question, watch results arrive.
+
+Live results: each `result` event schedules a reload of the run's GeoPackage layers, coalesced by
+a short single-shot timer, so a burst of tiles costs one cheap provider reload on the main thread
+and the event loop never waits on the engine (the engine writes the file; QGIS only reads it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from typing import Any, Optional
+
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsGeometry,
+    QgsMapLayerProxyModel,
+    QgsMessageLog,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsMapLayerComboBox, QgsMapToolExtent
+from qtpy.QtCore import Qt, QTimer, Signal
+from qtpy.QtGui import QKeySequence
+from qtpy.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QShortcut,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import settings as rr_settings
+from .layers import RunLayers, add_run_layers, export_layers, result_rows
+
+LOG_TAG = "RemoteReasoner"
+EXTENT_SOURCES = ("view", "layer", "drawn", "selection")
+# Coalesce reloads: at most one GeoPackage re-read per this many milliseconds during a run.
+REFRESH_MS = 250
+
+
+def run_file_name(question: str, now: Optional[float] = None) -> str:
+    """`20261127-153012_the-tree-crowns.gpkg`: sortable, readable, safe on every file system."""
+    slug = re.sub(r"[^\w]+", "-", question.lower(), flags=re.UNICODE).strip("-")[:40] or "run"
+    return time.strftime("%Y%m%d-%H%M%S", time.localtime(now)) + f"_{slug}.gpkg"
+
+
+def transform_rect(rect: QgsRectangle, src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem,
+                   project: Optional[QgsProject] = None) -> QgsRectangle:
+    """The bounding box of `rect` reprojected from `src` to `dst` (edges densified by QGIS)."""
+    if not src.isValid() or not dst.isValid() or src == dst:
+        return QgsRectangle(rect)
+    xform = QgsCoordinateTransform(src, dst, project or QgsProject.instance())
+    return xform.transformBoundingBox(rect)
+
+
+def options_for_run(cfg: rr_settings.PluginSettings, raster: str, question: str, granularity: tuple[str, ...],
+                    extent: Optional[QgsRectangle], out: str, api_key: Optional[str]) -> dict[str, Any]:
+    """RunOptions (validated) for the worker, with the API key for transport only."""
+    from inference_core.options import RunOptions
+
+    kw: dict[str, Any] = dict(
+        raster=raster, query=question.strip(), out=out, granularity=tuple(granularity), backend=cfg.backend,
+        device=cfg.device, dtype=cfg.dtype, tile_size=cfg.tile_size, overlap=cfg.overlap,
+        max_pixels=cfg.max_pixels, concurrency=max(1, cfg.concurrency),
+    )
+    if extent is not None:
+        kw["extent"] = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+    if cfg.prompt:
+        kw["prompt"] = cfg.prompt
+    if cfg.sam and ("masks" in granularity or "contours" in granularity):
+        kw["sam"] = cfg.sam
+    if cfg.backend == "openai":
+        kw.update(server_url=cfg.server_url, model=cfg.server_model or cfg.model, api_key=api_key)
+    elif cfg.backend == "replay":
+        kw.update(replay=cfg.replay)
+    else:
+        kw["model"] = os.path.expanduser(cfg.model)
+    return RunOptions(**kw).validate().to_dict(secrets=True)
+
+
+# What the user can do about each worker error code.
+def _action_for(code: str, tr) -> str:
+    return {
+        "bad_options": tr("Check the settings."),
+        "input": tr("Check the raster and the extent."),
+        "model": tr("Check the model in the settings."),
+        "out_of_memory": tr("Lower the tile size or max pixels, or choose the CPU, in the settings."),
+        "server": tr("Check the server URL and API key (Test connection in the settings)."),
+        "busy": tr("Wait for the running analysis to finish."),
+        "worker_died": tr("See the RemoteReasoner log tab; check the engine interpreter in the settings."),
+    }.get(code, tr("See the RemoteReasoner log tab for details."))
+
+
+class RemoteReasonerDock(QgsDockWidget):
+    """The dock. Tests and scripts drive it through `start_run()`, `cancel_run()` and its signals."""
+
+    runCompleted = Signal(dict)  # noqa: N815 - summary, after the layers are final
+    runErrored = Signal(str, str)  # noqa: N815 - code, message
+
+    def __init__(self, iface, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.iface = iface
+        self.setObjectName("RemoteReasonerDock")
+        self.setWindowTitle(self.tr("Reason on extent"))
+        self.task = None
+        self.run_layers: Optional[RunLayers] = None
+        self.drawn_rect: Optional[QgsRectangle] = None  # in the canvas CRS at drawing time
+        self.drawn_crs: Optional[QgsCoordinateReferenceSystem] = None
+        self.last_message: tuple[str, str] = ("", "")  # (level name, text) of the last bar message
+        self._run_question = ""
+        self._map_tool: Optional[QgsMapToolExtent] = None
+        self._previous_tool = None
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self._sync_layers)
+        self._build_ui()
+        self._connect()
+        self.refresh_readiness()
+
+    # -- UI ----------------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        body = QWidget(self)
+        lay = QVBoxLayout(body)
+
+        lay.addWidget(QLabel(self.tr("Raster layer")))
+        self.layer_combo = QgsMapLayerComboBox(body)
+        self.layer_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        lay.addWidget(self.layer_combo)
+
+        lay.addWidget(QLabel(self.tr("Question")))
+        self.history_combo = QComboBox(body)
+        self.history_combo.setToolTip(self.tr("Recent questions"))
+        lay.addWidget(self.history_combo)
+        self.question_edit = QPlainTextEdit(body)
+        self.question_edit.setPlaceholderText(self.tr("e.g. every tree crown in the clearing"))
+        self.question_edit.setMaximumHeight(80)
+        lay.addWidget(self.question_edit)
+
+        row = QHBoxLayout()
+        self.check_boxes = QCheckBox(self.tr("Boxes"), body)
+        self.check_masks = QCheckBox(self.tr("Masks"), body)
+        self.check_contours = QCheckBox(self.tr("Contours"), body)
+        self.check_boxes.setChecked(True)
+        for w in (self.check_boxes, self.check_masks, self.check_contours):
+            row.addWidget(w)
+        lay.addLayout(row)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Extent")))
+        self.extent_combo = QComboBox(body)
+        self.extent_combo.addItem(self.tr("Current map view"), "view")
+        self.extent_combo.addItem(self.tr("Whole layer"), "layer")
+        self.extent_combo.addItem(self.tr("Rectangle drawn on the map"), "drawn")
+        self.extent_combo.addItem(self.tr("Bounding box of selected features"), "selection")
+        row.addWidget(self.extent_combo, 1)
+        self.draw_button = QPushButton(self.tr("Draw…"), body)
+        row.addWidget(self.draw_button)
+        lay.addLayout(row)
+
+        self.readiness_label = QLabel(body)
+        self.readiness_label.setWordWrap(True)
+        self.readiness_label.setStyleSheet("color: #b00020;")
+        self.settings_button = QPushButton(self.tr("Settings…"), body)
+        lay.addWidget(self.readiness_label)
+        lay.addWidget(self.settings_button)
+
+        row = QHBoxLayout()
+        self.run_button = QPushButton(self.tr("Reason on extent"), body)
+        self.run_button.setToolTip(self.tr("Ctrl+Enter"))
+        self.cancel_button = QPushButton(self.tr("Cancel"), body)
+        self.cancel_button.setEnabled(False)
+        row.addWidget(self.run_button, 1)
+        row.addWidget(self.cancel_button)
+        lay.addLayout(row)
+
+        self.progress = QProgressBar(body)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat(self.tr("Idle"))
+        lay.addWidget(self.progress)
+        self.output_label = QLabel(body)
+        self.output_label.setWordWrap(True)
+        lay.addWidget(self.output_label)
+
+        self.reasoning_box = QgsCollapsibleGroupBox(self.tr("Reasoning"), body)
+        box_lay = QVBoxLayout(self.reasoning_box)
+        self.reasoning_text = QPlainTextEdit(self.reasoning_box)
+        self.reasoning_text.setReadOnly(True)
+        box_lay.addWidget(self.reasoning_text)
+        lay.addWidget(self.reasoning_box)
+
+        self.results_table = QTableWidget(0, 3, body)
+        self.results_table.setHorizontalHeaderLabels([self.tr("Target"), self.tr("Label"), self.tr("Area (m²)")])
+        self.results_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.results_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.results_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.results_table.verticalHeader().setVisible(False)
+        lay.addWidget(self.results_table, 1)
+
+        self.export_button = QPushButton(self.tr("Export…"), body)
+        self.export_button.setEnabled(False)
+        lay.addWidget(self.export_button)
+        self.setWidget(body)
+
+        for seq in (Qt.CTRL + Qt.Key_Return, Qt.CTRL + Qt.Key_Enter):
+            sc = QShortcut(QKeySequence(seq), self)
+            sc.setContext(Qt.WidgetWithChildrenShortcut)
+            sc.activated.connect(self.start_run)
+        self._reload_history()
+
+    def _connect(self) -> None:
+        self.run_button.clicked.connect(lambda: self.start_run())
+        self.cancel_button.clicked.connect(self.cancel_run)
+        self.settings_button.clicked.connect(self.open_settings)
+        self.draw_button.clicked.connect(self.start_drawing)
+        self.export_button.clicked.connect(self.export_dialog)
+        self.results_table.cellClicked.connect(lambda r, _c: self.zoom_to_row(r))
+        self.history_combo.activated.connect(self._history_chosen)
+        for w in (self.check_boxes, self.check_masks, self.check_contours):
+            w.toggled.connect(self.refresh_readiness)
+        self.iface.currentLayerChanged.connect(self.follow_layer)
+        QgsProject.instance().cleared.connect(self._project_cleared)
+        self.follow_layer(self.iface.activeLayer())
+
+    def _reload_history(self) -> None:
+        self.history_combo.clear()
+        self.history_combo.addItem(self.tr("Recent questions…"), "")
+        for q in rr_settings.load_history():
+            self.history_combo.addItem(q if len(q) < 70 else q[:69] + "…", q)
+
+    def _history_chosen(self, index: int) -> None:
+        q = self.history_combo.itemData(index)
+        if q:
+            self.question_edit.setPlainText(q)
+
+    # -- state -------------------------------------------------------------------------------
+    def follow_layer(self, layer) -> None:
+        """The chooser follows the active layer when it is a raster."""
+        if isinstance(layer, QgsRasterLayer):
+            self.layer_combo.setLayer(layer)
+
+    def granularity(self) -> tuple[str, ...]:
+        return tuple(n for n, w in (("boxes", self.check_boxes), ("masks", self.check_masks),
+                                    ("contours", self.check_contours)) if w.isChecked())
+
+    def set_granularity(self, names) -> None:
+        for n, w in (("boxes", self.check_boxes), ("masks", self.check_masks), ("contours", self.check_contours)):
+            w.setChecked(n in names)
+
+    def set_extent_source(self, source: str) -> None:
+        self.extent_combo.setCurrentIndex(EXTENT_SOURCES.index(source))
+
+    def readiness(self) -> list[str]:
+        return rr_settings.readiness_problems(rr_settings.PluginSettings.load(), self.granularity())
+
+    def refresh_readiness(self) -> list[str]:
+        problems = self.readiness()
+        self.readiness_label.setText("\n".join(problems))
+        self.readiness_label.setVisible(bool(problems))
+        self.settings_button.setVisible(bool(problems))
+        self.run_button.setEnabled(not problems and self.task is None)
+        return problems
+
+    def running(self) -> bool:
+        return self.task is not None
+
+    # -- extent ------------------------------------------------------------------------------
+    def start_drawing(self) -> None:
+        canvas = self.iface.mapCanvas()
+        self._map_tool = QgsMapToolExtent(canvas)
+        self._map_tool.extentChanged.connect(self._extent_drawn)
+        self._previous_tool = canvas.mapTool()
+        canvas.setMapTool(self._map_tool)
+        self.set_extent_source("drawn")
+
+    def _extent_drawn(self, rect: QgsRectangle) -> None:
+        canvas = self.iface.mapCanvas()
+        self.set_drawn_extent(rect, canvas.mapSettings().destinationCrs())
+        if self._previous_tool is not None:
+            canvas.setMapTool(self._previous_tool)
+        else:
+            canvas.unsetMapTool(self._map_tool)
+
+    def set_drawn_extent(self, rect: QgsRectangle, crs: QgsCoordinateReferenceSystem) -> None:
+        self.drawn_rect, self.drawn_crs = QgsRectangle(rect), QgsCoordinateReferenceSystem(crs)
+        self.set_extent_source("drawn")
+
+    def requested_extent(self, layer: QgsRasterLayer) -> tuple[Optional[QgsRectangle], str]:
+        """The extent in the raster CRS (None = whole layer) and, on failure, a message saying why."""
+        source = self.extent_combo.currentData()
+        raster_crs = layer.crs()
+        if source == "layer":
+            return None, ""
+        if source == "view":
+            canvas = self.iface.mapCanvas()
+            rect = transform_rect(canvas.extent(), canvas.mapSettings().destinationCrs(), raster_crs)
+        elif source == "drawn":
+            if self.drawn_rect is None or self.drawn_rect.isEmpty():
+                return None, self.tr("No rectangle drawn: press Draw… and drag a rectangle on the map.")
+            rect = transform_rect(self.drawn_rect, self.drawn_crs, raster_crs)
+        else:
+            vector = self.iface.activeLayer()
+            if not isinstance(vector, QgsVectorLayer) or vector.selectedFeatureCount() == 0:
+                return None, self.tr("No selected features: select features in the active vector layer.")
+            rect = transform_rect(vector.boundingBoxOfSelected(), vector.crs(), raster_crs)
+            if rect.isEmpty():  # a single selected point: grow it by one pixel so it has an area
+                rect.grow(max(layer.rasterUnitsPerPixelX(), 1e-9))
+        if not rect.intersects(layer.extent()):
+            return None, self.tr("The extent does not overlap the raster {name}.").format(name=layer.name())
+        return rect.intersect(layer.extent()), ""
+
+    # -- run ---------------------------------------------------------------------------------
+    def start_run(self, question: Optional[str] = None):
+        """Start a run with the dock's current choices; returns the task, or None (reason shown)."""
+        from .task import ReasonTask
+
+        if self.task is not None:
+            return None
+        if question is not None:
+            self.question_edit.setPlainText(question)
+        question = self.question_edit.toPlainText().strip()
+        layer = self.layer_combo.currentLayer()
+        if not question:
+            return self._refuse(self.tr("Type a question first, e.g. “the tree crowns”."))
+        if not isinstance(layer, QgsRasterLayer):
+            return self._refuse(self.tr("Choose a raster layer to reason on."))
+        path = layer.source()
+        if layer.providerType() != "gdal" or not os.path.isfile(path):
+            return self._refuse(self.tr("{name} is not a raster file; save it as a GeoTIFF first.").format(name=layer.name()))
+        granularity = self.granularity()
+        if not granularity:
+            return self._refuse(self.tr("Tick at least one of Boxes, Masks, Contours."))
+        problems = self.refresh_readiness()
+        if problems:
+            return self._refuse(problems[0], settings=True)
+        extent, why = self.requested_extent(layer)
+        if why:
+            return self._refuse(why)
+        cfg = rr_settings.PluginSettings.load()
+        folder, temporary = rr_settings.output_dir(cfg)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            return self._refuse(self.tr("Cannot create the output folder {path}: {reason}").format(path=folder, reason=exc.strerror), settings=True)
+        out = os.path.join(folder, run_file_name(question))
+        api_key = rr_settings.resolve_api_key(cfg.auth_cfg) if cfg.backend == "openai" else None
+        try:
+            options = options_for_run(cfg, path, question, granularity, extent, out, api_key)
+        except ValueError as exc:  # OptionsError
+            return self._refuse(str(exc), settings=True)
+
+        rr_settings.add_to_history(question)
+        self._reload_history()
+        self._run_question = question
+        self.run_layers = None
+        self.reasoning_text.clear()
+        self.results_table.setRowCount(0)
+        self.export_button.setEnabled(False)
+        self.output_label.setText(
+            (self.tr("Results go to a temporary folder (set an output folder in the settings to keep them): {path}")
+             if temporary else self.tr("Results: {path}")).format(path=out))
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(self.tr("Starting the engine…"))
+
+        task = ReasonTask(options, cfg.engine_python, self.tr("RemoteReasoner: {q}").format(q=question[:60]))
+        task.progressEvent.connect(self._on_progress)
+        task.resultEvent.connect(self._on_result)
+        task.reasoningEvent.connect(self._on_reasoning)
+        task.warningEvent.connect(self._on_warning)
+        task.runFinished.connect(self._on_finished)
+        task.runFailed.connect(self._on_failed)
+        self.task = task
+        self._out = out
+        self._granularity = granularity
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        from qgis.core import QgsApplication
+
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def cancel_run(self) -> None:
+        if self.task is not None:
+            self.progress.setFormat(self.tr("Cancelling after the current tile…"))
+            self.cancel_button.setEnabled(False)
+            self.task.cancel()
+
+    def _project_cleared(self) -> None:
+        # The layers of the run are gone with the project: stop the run, forget the layers.
+        self.cancel_run()
+        self.run_layers = None
+        self.results_table.setRowCount(0)
+        self.export_button.setEnabled(False)
+
+    # -- events (main thread) ----------------------------------------------------------------
+    def _on_progress(self, ev: dict) -> None:
+        tiles, tile = int(ev.get("tiles") or 0), int(ev.get("tile") or 0)
+        stage = {"read": self.tr("reading"), "reason": self.tr("reasoning"), "segment": self.tr("segmenting"),
+                 "write": self.tr("writing")}.get(ev.get("stage"), str(ev.get("stage", "")))
+        eta = ev.get("eta_s")
+        self.progress.setRange(0, max(tiles, 1))
+        self.progress.setValue(min(tile, max(tiles, 1)))
+        text = self.tr("{stage} · tile {i}/{n}").format(stage=stage, i=tile, n=tiles)
+        if eta is not None:
+            text += " · " + self.tr("ETA {s} s").format(s=int(round(float(eta))))
+        self.progress.setFormat(text)
+
+    def _on_result(self, _ev: dict) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _on_reasoning(self, ev: dict) -> None:
+        text = str(ev.get("text") or "").strip()
+        if text:
+            self.reasoning_text.appendPlainText(self.tr("Tile {k}:").format(k=ev.get("tile_id")) + "\n" + text + "\n")
+
+    def _on_warning(self, message: str) -> None:
+        QgsMessageLog.logMessage(message, LOG_TAG, Qgis.Warning)
+
+    def _sync_layers(self) -> None:
+        if self.run_layers is None:
+            if not os.path.isfile(self._out):
+                return
+            self.run_layers = add_run_layers(self._out, self._run_question, self._granularity)
+        else:
+            self.run_layers.sync()
+
+    def _on_finished(self, summary: dict) -> None:
+        self._refresh_timer.stop()
+        self.task = None
+        self._sync_layers()
+        status = summary.get("status", "finished")
+        counts = summary.get("counts") or {}
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1 if status == "finished" else 0)
+        count_text = ", ".join(f"{n} {k}" for k, n in counts.items()) or self.tr("no targets")
+        if status == "cancelled":
+            self.progress.setFormat(self.tr("Cancelled"))
+            self._message(self.tr("Run cancelled; finished tiles kept ({counts}).").format(counts=count_text), Qgis.Info)
+        else:
+            self.progress.setFormat(self.tr("Done"))
+            self._message(self.tr("Found {counts}.").format(counts=count_text), Qgis.Success)
+        self.fill_results()
+        self.cancel_button.setEnabled(False)
+        self.refresh_readiness()
+        self.runCompleted.emit(summary)
+
+    def _on_failed(self, code: str, message: str, details: str) -> None:
+        self._refresh_timer.stop()
+        self.task = None
+        self._sync_layers()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat(self.tr("Failed"))
+        QgsMessageLog.logMessage(f"[{code}] {message}\n{details}".rstrip(), LOG_TAG, Qgis.Critical)
+        action = _action_for(code, self.tr)
+        self._message(f"{message} {action}", Qgis.Critical, settings=code not in ("input", "busy"))
+        self.fill_results()
+        self.cancel_button.setEnabled(False)
+        self.refresh_readiness()
+        self.runErrored.emit(code, message)
+
+    # -- results -----------------------------------------------------------------------------
+    def fill_results(self) -> None:
+        self._rows = result_rows(self.run_layers) if self.run_layers else []
+        self.results_table.setRowCount(len(self._rows))
+        for i, row in enumerate(self._rows):
+            for j, value in enumerate((str(row.target_id), row.label, f"{row.area:.1f}")):
+                item = QTableWidgetItem(value)
+                if j != 1:
+                    item.setTextAlignment(int(Qt.AlignRight | Qt.AlignVCenter))
+                self.results_table.setItem(i, j, item)
+        self.export_button.setEnabled(bool(self.run_layers and self.run_layers.layers))
+
+    def zoom_to_row(self, index: int) -> Optional[QgsRectangle]:
+        """Zoom the map to a result (with a margin) and flash it; returns the new canvas extent."""
+        if not self.run_layers or not 0 <= index < len(self._rows):
+            return None
+        row = self._rows[index]
+        layer = self.run_layers.layers[row.layer_name]
+        feature = layer.getFeature(row.fid)
+        geom = QgsGeometry(feature.geometry())
+        canvas = self.iface.mapCanvas()
+        rect = transform_rect(geom.boundingBox(), layer.crs(), canvas.mapSettings().destinationCrs())
+        rect.scale(3.0)  # show the target with its surroundings
+        canvas.setExtent(rect)
+        canvas.refresh()
+        canvas.flashFeatureIds(layer, [row.fid])
+        return canvas.extent()
+
+    def export_dialog(self) -> list[str]:
+        if not self.run_layers:
+            return []
+        filters = {self.tr("GeoPackage (*.gpkg)"): "gpkg", self.tr("ESRI Shapefile (*.shp)"): "shp",
+                   self.tr("GeoJSON (*.geojson)"): "geojson"}
+        path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export results"), "", ";;".join(filters))
+        if not path:
+            return []
+        return self.export_to(filters.get(chosen, "gpkg"), path)
+
+    def export_to(self, fmt: str, path: str) -> list[str]:
+        from .layers import ExportError
+
+        try:
+            written = export_layers(self.run_layers.layers, fmt, path)
+        except ExportError as exc:
+            self._message(str(exc), Qgis.Critical)
+            return []
+        self._message(self.tr("Exported {n} file(s): {files}").format(n=len(written), files=", ".join(written)), Qgis.Success)
+        return written
+
+    # -- messages ----------------------------------------------------------------------------
+    def _message(self, text: str, level, settings: bool = False) -> None:
+        names = {Qgis.Info: "info", Qgis.Warning: "warning", Qgis.Critical: "critical", Qgis.Success: "success"}
+        self.last_message = (names.get(level, "info"), text)
+        bar = self.iface.messageBar()
+        if settings:
+            widget = bar.createMessage("RemoteReasoner", text)
+            button = QPushButton(self.tr("Settings…"), widget)
+            button.clicked.connect(self.open_settings)
+            widget.layout().addWidget(button)
+            bar.pushWidget(widget, level, 0)
+        else:
+            bar.pushMessage("RemoteReasoner", text, level, 8 if level != Qgis.Critical else 0)
+
+    def _refuse(self, text: str, settings: bool = False):
+        self._message(text, Qgis.Warning, settings=settings)
+        return None
+
+    def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        dlg = SettingsDialog(self.iface.mainWindow())
+        if dlg.exec_():
+            self.refresh_readiness()
+
+    def shutdown(self) -> None:
+        """Unload/quit: cancel the run and drop signal connections to objects that outlive us."""
+        self.cancel_run()
+        for sig, slot in ((self.iface.currentLayerChanged, self.follow_layer),
+                          (QgsProject.instance().cleared, self._project_cleared)):
+            try:
+                sig.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass

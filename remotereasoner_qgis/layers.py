@@ -1,0 +1,219 @@
+"""Result layers: a layer-tree group named after the question, read from the run GeoPackage.
+
+Layers are `path|layername=boxes` etc. in the raster CRS (the GeoPackage carries it), styled
+with resources/styles/*.qml, with a map tip that shows the model's reasoning.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Optional
+
+from qgis.core import (
+    QgsCoordinateTransformContext,
+    QgsFeatureRequest,
+    QgsLayerTreeGroup,
+    QgsProject,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+)
+from qtpy.QtCore import QCoreApplication
+from qtpy.QtXml import QDomDocument
+
+from . import ENGINE_ROOT
+
+GRANULARITIES = ("boxes", "masks", "contours")
+# Drawing order in the group: outlines above fills.
+TREE_ORDER = ("contours", "boxes", "masks")
+EXPORT_FORMATS = {"gpkg": ("GPKG", ".gpkg"), "shp": ("ESRI Shapefile", ".shp"), "geojson": ("GeoJSON", ".geojson")}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("RemoteReasoner", text)
+
+
+def style_path(name: str) -> str:
+    return os.path.join(ENGINE_ROOT, "resources", "styles", f"{name}.qml")
+
+
+def layer_title(name: str) -> str:
+    return {"boxes": tr("Boxes"), "masks": tr("Masks"), "contours": tr("Contours")}[name]
+
+
+def group_title(question: str, limit: int = 60) -> str:
+    """The question on one line, cut to `limit` characters."""
+    text = " ".join(question.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def open_run_layer(gpkg: str, name: str) -> Optional[QgsVectorLayer]:
+    """The `name` table of a run GeoPackage, styled, or None if the table does not exist (yet)."""
+    if not os.path.isfile(gpkg):
+        return None
+    layer = QgsVectorLayer(f"{gpkg}|layername={name}", layer_title(name), "ogr")
+    if not layer.isValid():
+        return None
+    _apply_style(layer, style_path(name))
+    # The dock writes one GeoPackage per run, so no run_id filter is needed; a subset string
+    # would also trip QGIS 3.22's OGR provider ("unable to open database file") while another
+    # table of the same file is open.
+    _set_map_tip(layer, name)
+    return layer
+
+
+def _apply_style(layer: QgsVectorLayer, path: str) -> bool:
+    """Apply a .qml from its XML. `loadNamedStyle` would also query the GeoPackage's own
+    `layer_styles` table through a second connection, which fails ("unable to open database
+    file") while another layer of the same file is open."""
+    if not os.path.isfile(path):
+        return False
+    doc = QDomDocument()
+    with open(path, encoding="utf-8") as fh:
+        if not doc.setContent(fh.read()):
+            return False
+    ok, _msg = layer.importNamedStyle(doc)
+    return bool(ok)
+
+
+def _set_map_tip(layer: QgsVectorLayer, name: str) -> None:
+    # Boxes carry the reasoning; masks and contours fetch it from the box with the same target.
+    if name == "boxes":
+        layer.setMapTipTemplate(
+            "<b>[% \"label\" %]</b> #[% \"target_id\" %]<br/><i>[% \"query\" %]</i>"
+            "<p>[% replace(\"reasoning\", '\\n', '<br/>') %]</p>"
+        )
+        layer.setDisplayExpression("coalesce(\"label\", \"query\") || ' #' || \"target_id\"")
+    else:
+        layer.setDisplayExpression("\"query\" || ' #' || \"target_id\"")
+
+
+@dataclass
+class RunLayers:
+    """The group and layers of one run, kept by the dock to refresh and export them."""
+
+    gpkg: str
+    question: str
+    run_id: Optional[str]
+    granularity: tuple[str, ...]
+    group: QgsLayerTreeGroup
+    layers: dict[str, QgsVectorLayer] = field(default_factory=dict)
+
+    def sync(self, project: Optional[QgsProject] = None) -> None:
+        """Add tables that appeared since the last call, reload the others (new tiles on the map)."""
+        project = project or QgsProject.instance()
+        for name in TREE_ORDER:
+            if name not in self.granularity:
+                continue
+            layer = self.layers.get(name)
+            if layer is None:
+                layer = open_run_layer(self.gpkg, name)
+                if layer is None:
+                    continue
+                project.addMapLayer(layer, False)
+                index = sum(1 for n in TREE_ORDER[: TREE_ORDER.index(name)] if n in self.layers)
+                self.group.insertLayer(index, layer)
+                self.layers[name] = layer
+                if "masks" in self.layers and "boxes" in self.layers:
+                    _link_reasoning(self.layers)
+            else:
+                layer.dataProvider().reloadData()
+                layer.triggerRepaint()
+
+    def feature_count(self, name: str) -> int:
+        layer = self.layers.get(name)
+        return layer.featureCount() if layer is not None else 0
+
+
+def _link_reasoning(layers: dict[str, QgsVectorLayer]) -> None:
+    boxes = layers["boxes"].id()
+    for name in ("masks", "contours"):
+        if name in layers:
+            layers[name].setMapTipTemplate(
+                "<b>#[% \"target_id\" %]</b> <i>[% \"query\" %]</i><p>"
+                f"[% replace(attribute(get_feature('{boxes}', 'target_id', \"target_id\"), 'reasoning'), '\\n', '<br/>') %]"
+                "</p>"
+            )
+
+
+def add_run_layers(
+    gpkg: str, question: str, granularity: tuple[str, ...], run_id: Optional[str] = None,
+    project: Optional[QgsProject] = None,
+) -> RunLayers:
+    """Create the question's group at the top of the layer tree and add the run's layers present now."""
+    project = project or QgsProject.instance()
+    group = project.layerTreeRoot().insertGroup(0, group_title(question))
+    run = RunLayers(gpkg=gpkg, question=question, run_id=run_id, granularity=tuple(granularity), group=group)
+    run.sync(project)
+    return run
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One line of the dock's results table."""
+
+    layer_name: str
+    fid: int
+    target_id: int
+    label: str
+    area: float  # map units squared: the mask's area when there is one, else the box's
+
+
+def result_rows(run: RunLayers) -> list[ResultRow]:
+    """Boxes in target order, with the mask area when masks exist."""
+    mask_area: dict[int, float] = {}
+    masks = run.layers.get("masks")
+    if masks is not None:
+        for f in masks.getFeatures():
+            area = f["area_m2"] if f.fieldNameIndex("area_m2") >= 0 and f["area_m2"] not in (None, "") else f.geometry().area()
+            mask_area[int(f["target_id"])] = float(area)
+    rows: list[ResultRow] = []
+    boxes = run.layers.get("boxes")
+    source = boxes if boxes is not None else masks
+    if source is None:
+        return rows
+    name = "boxes" if boxes is not None else "masks"
+    for f in source.getFeatures(QgsFeatureRequest()):
+        tid = int(f["target_id"])
+        label = f["label"] if f.fieldNameIndex("label") >= 0 else None
+        label = "" if label in (None,) or str(label) == "NULL" else str(label)
+        rows.append(ResultRow(name, f.id(), tid, label, mask_area.get(tid, f.geometry().area())))
+    rows.sort(key=lambda r: r.target_id)
+    return rows
+
+
+class ExportError(RuntimeError):
+    """Export failed; the message names the file and GDAL's reason."""
+
+
+def export_layers(layers: dict[str, QgsVectorLayer], fmt: str, dest: str) -> list[str]:
+    """Write the run's layers: one GeoPackage with one table per layer, or one Shapefile/GeoJSON
+    file per layer (`<dest stem>_<layer>.<ext>`). Returns the written paths."""
+    if fmt not in EXPORT_FORMATS:
+        raise ExportError(tr("Unknown export format {fmt}: use gpkg, shp or geojson.").format(fmt=fmt))
+    driver, ext = EXPORT_FORMATS[fmt]
+    stem = dest[: -len(ext)] if dest.lower().endswith(ext) else dest
+    context = QgsProject.instance().transformContext() if QgsProject.instance() else QgsCoordinateTransformContext()
+    written: list[str] = []
+    first = True
+    for name in GRANULARITIES:
+        layer = layers.get(name)
+        if layer is None:
+            continue
+        opts = QgsVectorFileWriter.SaveVectorOptions()
+        opts.driverName = driver
+        opts.fileEncoding = "UTF-8"
+        opts.layerName = name
+        if fmt == "gpkg":
+            path = stem + ext
+            if not first:
+                opts.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+        else:
+            path = f"{stem}_{name}{ext}"
+        err, msg, new_path, _ = QgsVectorFileWriter.writeAsVectorFormatV3(layer, path, context, opts)
+        if err != QgsVectorFileWriter.NoError:
+            raise ExportError(tr("Could not write {path}: {reason}").format(path=path, reason=msg))
+        first = False
+        if (new_path or path) not in written:
+            written.append(new_path or path)
+    return written

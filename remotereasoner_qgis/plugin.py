@@ -1,0 +1,120 @@
+"""`RemoteReasonerPlugin`: the toolbar/menu action toggling the dock, the Processing provider,
+the translator; `unload` removes all of it and stops the engine worker."""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from qgis.core import Qgis, QgsApplication, QgsMessageLog
+from qtpy.QtCore import QCoreApplication, Qt
+from qtpy.QtGui import QIcon
+from qtpy.QtWidgets import QAction
+
+from . import PLUGIN_DIR, i18n, worker_pool
+
+LOG_TAG = "RemoteReasoner"
+ICON = os.path.join(PLUGIN_DIR, "icons", "icon.svg")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("RemoteReasoner", text)
+
+
+class RemoteReasonerPlugin:
+    """Created by `classFactory`; QGIS then calls initGui/initProcessing and, at the end, unload."""
+
+    def __init__(self, iface):
+        self.iface = iface
+        self.translator = None
+        self.dock = None
+        self.action: Optional[QAction] = None
+        self.settings_action: Optional[QAction] = None
+        self.provider = None
+        self.menu = ""
+
+    # Cheap by design: the dock (and everything it imports) is built on first use.
+    def initGui(self) -> None:  # noqa: N802 - QGIS API
+        self.translator = i18n.install_translator()
+        self.menu = tr("&RemoteReasoner")
+        self.action = QAction(QIcon(ICON), tr("Reason on extent"), self.iface.mainWindow())
+        self.action.setObjectName("RemoteReasonerAction")
+        self.action.setCheckable(True)
+        self.action.setToolTip(tr("Ask a question about the imagery and get boxes, masks and contours"))
+        self.action.toggled.connect(self.toggle_dock)
+        self.settings_action = QAction(tr("Settings…"), self.iface.mainWindow())
+        self.settings_action.triggered.connect(self.open_settings)
+        self.iface.addToolBarIcon(self.action)
+        self.iface.addPluginToMenu(self.menu, self.action)
+        self.iface.addPluginToMenu(self.menu, self.settings_action)
+        QCoreApplication.instance().aboutToQuit.connect(self._quit)
+        self.initProcessing()
+
+    def initProcessing(self) -> None:  # noqa: N802 - QGIS API
+        if self.provider is not None:
+            return
+        try:
+            from .processing.provider import RemoteReasonerProvider
+        except ImportError as exc:
+            QgsMessageLog.logMessage(tr("Processing provider not available: {reason}").format(reason=exc), LOG_TAG, Qgis.Info)
+            return
+        self.provider = RemoteReasonerProvider()
+        QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def ensure_dock(self):
+        if self.dock is None:
+            from .dock import RemoteReasonerDock
+
+            self.dock = RemoteReasonerDock(self.iface, self.iface.mainWindow())
+            self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+            self.dock.visibilityChanged.connect(self._dock_visibility)
+        return self.dock
+
+    def toggle_dock(self, show: bool) -> None:
+        dock = self.ensure_dock() if show or self.dock is not None else None
+        if dock is not None:
+            dock.setVisible(show)
+            if show:
+                dock.raise_()
+                dock.refresh_readiness()
+
+    def _dock_visibility(self, visible: bool) -> None:
+        if self.action is not None and self.action.isChecked() != visible:
+            self.action.blockSignals(True)
+            self.action.setChecked(visible)
+            self.action.blockSignals(False)
+
+    def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.iface.mainWindow()).exec_() and self.dock is not None:
+            self.dock.refresh_readiness()
+
+    def _quit(self) -> None:
+        # QGIS is closing: stop the run (the worker keeps finished tiles) and the worker itself.
+        if self.dock is not None:
+            self.dock.cancel_run()
+        worker_pool.close_all()
+
+    def unload(self) -> None:
+        try:
+            QCoreApplication.instance().aboutToQuit.disconnect(self._quit)
+        except (TypeError, RuntimeError):
+            pass
+        if self.dock is not None:
+            self.dock.shutdown()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
+        for action in (self.action, self.settings_action):
+            if action is not None:
+                self.iface.removePluginMenu(self.menu, action)
+                self.iface.removeToolBarIcon(action)
+                action.deleteLater()
+        self.action = self.settings_action = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        worker_pool.close_all()
+        i18n.remove_translator(self.translator)
+        self.translator = None

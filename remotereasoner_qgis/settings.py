@@ -1,0 +1,153 @@
+"""Typed access to the plugin's QgsSettings (prefix `RemoteReasoner/`, keys in docs/ARCHITECTURE.md).
+
+No secret is ever stored here: the server API key lives in QGIS's authentication database and
+only its config id (`auth_cfg`) is kept; `resolve_api_key` reads the key at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, fields
+from typing import Optional
+
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsProject, QgsSettings
+
+PREFIX = "RemoteReasoner/"
+HISTORY_MAX = 30
+DEFAULT_MODEL = "1e12Leon/RemoteReasoner"
+
+
+def default_engine_python() -> str:
+    """The managed engine venv inside the active QGIS profile (set up by the engine set-up dialog)."""
+    profile = QgsApplication.qgisSettingsDirPath()
+    return os.path.join(profile, "python", "remotereasoner-engine", "bin", "python")
+
+
+@dataclass
+class PluginSettings:
+    """One snapshot of the settings; `load()` reads QgsSettings, `save()` writes them back."""
+
+    engine_python: str = ""
+    backend: str = "transformers"  # transformers | openai | replay (recorded answers, demos/tests)
+    model: str = DEFAULT_MODEL  # hub id or local folder (transformers backend)
+    prompt: str = ""  # template name or path; "" = the default for the model
+    sam: str = ""  # SAM checkpoint (.pth); needed for masks and contours
+    device: str = "auto"
+    dtype: str = "auto"
+    tile_size: int = 1008
+    overlap: int = 128
+    max_pixels: int = 1024 * 28 * 28
+    output_dir: str = ""  # "" = beside the project file, else a temp folder
+    server_url: str = ""
+    server_model: str = ""
+    auth_cfg: str = ""  # QgsAuthManager config id holding the API key
+    concurrency: int = 1
+    replay: str = ""  # answers file for backend "replay"
+
+    @classmethod
+    def load(cls) -> "PluginSettings":
+        s = QgsSettings()
+        out = cls()
+        for f in fields(cls):
+            default = getattr(out, f.name)
+            raw = s.value(PREFIX + f.name, None)
+            if raw is None or raw == "":
+                continue
+            try:
+                value = int(raw) if isinstance(default, int) else str(raw)
+            except (TypeError, ValueError):
+                continue  # a hand-edited bad value falls back to the default
+            setattr(out, f.name, value)
+        if not out.engine_python:
+            out.engine_python = default_engine_python()
+        return out
+
+    def save(self) -> None:
+        s = QgsSettings()
+        for f in fields(self):
+            s.setValue(PREFIX + f.name, getattr(self, f.name))
+
+
+def output_dir(settings: PluginSettings, project: Optional[QgsProject] = None) -> tuple[str, bool]:
+    """Where run GeoPackages go: the configured folder, else beside the project file, else a temp
+    folder. Returns (folder, is_temporary) so the dock can tell the user results are not kept."""
+    if settings.output_dir:
+        return settings.output_dir, False
+    project = project or QgsProject.instance()
+    home = project.absolutePath() if project.fileName() else ""
+    if home:
+        return os.path.join(home, "remotereasoner"), False
+    return os.path.join(tempfile.gettempdir(), "remotereasoner"), True
+
+
+def load_history() -> list[str]:
+    raw = QgsSettings().value(PREFIX + "history", "[]")
+    try:
+        items = json.loads(raw) if isinstance(raw, str) else list(raw or [])
+    except ValueError:
+        return []
+    return [str(x) for x in items if str(x).strip()]
+
+
+def add_to_history(question: str) -> list[str]:
+    """Most recent first, without duplicates, at most HISTORY_MAX entries."""
+    question = question.strip()
+    items = [q for q in load_history() if q != question]
+    if question:
+        items.insert(0, question)
+    items = items[:HISTORY_MAX]
+    QgsSettings().setValue(PREFIX + "history", json.dumps(items, ensure_ascii=False))
+    return items
+
+
+def resolve_api_key(auth_cfg: str) -> Optional[str]:
+    """The API key stored under an authentication config (Basic: password; token methods: token/key)."""
+    if not auth_cfg:
+        return None
+    conf = QgsAuthMethodConfig()
+    if not QgsApplication.authManager().loadAuthenticationConfig(auth_cfg, conf, True):
+        return None
+    for key in ("password", "token", "key", "apikey"):
+        value = conf.config(key, "")
+        if value:
+            return value
+    return None
+
+
+def readiness_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> list[str]:
+    """What is missing before a run can start, as sentences a user can act on ([] = ready).
+
+    One small function so the engine set-up work (readiness.py) can replace it.
+    """
+    from qtpy.QtCore import QCoreApplication
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("RemoteReasoner", text)
+
+    problems: list[str] = []
+    py = settings.engine_python
+    if not py or not os.path.isfile(py) or not os.access(py, os.X_OK):
+        problems.append(tr("No engine interpreter: {path} does not exist or is not executable. "
+                           "Set the engine Python in the settings.").format(path=py or "-"))
+    if settings.backend == "openai":
+        if not settings.server_url:
+            problems.append(tr("No model server: set the server URL in the settings."))
+    elif settings.backend == "replay":
+        if not settings.replay or not os.path.isfile(settings.replay):
+            problems.append(tr("No recorded answers file: set the replay file in the settings."))
+    else:
+        model = settings.model.strip()
+        # A hub id looks like "owner/name"; anything absolute or starting with . or ~ is a folder.
+        looks_local = os.path.isabs(model) or model.startswith((".", "~"))
+        if not model:
+            problems.append(tr("No model: choose a local model folder or a hub id in the settings."))
+        elif looks_local and not os.path.isdir(os.path.expanduser(model)):
+            problems.append(tr("The model folder {path} does not exist: choose it again in the settings.").format(path=model))
+    if "masks" in granularity or "contours" in granularity:
+        if not settings.sam:
+            problems.append(tr("Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only."))
+        elif not os.path.isfile(settings.sam):
+            problems.append(tr("The SAM checkpoint {path} does not exist: choose it again in the settings.").format(path=settings.sam))
+    return problems

@@ -1,0 +1,201 @@
+"""Settings dialog: local model or model server, SAM, device, tiling, output folder, engine Python."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from qgis.gui import QgsAuthConfigSelect, QgsFileWidget
+from qtpy.QtCore import Qt
+from qtpy.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import settings as rr_settings
+
+DEVICES = ("auto", "cpu", "cuda", "cuda:0", "cuda:1")
+DTYPES = ("auto", "bfloat16", "float16", "float32")
+
+
+class SettingsDialog(QDialog):
+    """Edits `PluginSettings`; OK saves them. The API key stays in QGIS's auth database."""
+
+    def __init__(self, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("RemoteReasoner settings"))
+        self.cfg = rr_settings.PluginSettings.load()
+        self.server_models: list[str] = []
+        lay = QVBoxLayout(self)
+
+        # Model source
+        source = QGroupBox(self.tr("Model"), self)
+        form = QFormLayout(source)
+        self.local_radio = QRadioButton(self.tr("Local model"), source)
+        self.server_radio = QRadioButton(self.tr("Server"), source)
+        group = QButtonGroup(self)
+        group.addButton(self.local_radio)
+        group.addButton(self.server_radio)
+        row = QHBoxLayout()
+        row.addWidget(self.local_radio)
+        row.addWidget(self.server_radio)
+        form.addRow(row)
+        self.model_edit = QgsFileWidget(source)
+        self.model_edit.setStorageMode(QgsFileWidget.GetDirectory)
+        self.model_edit.lineEdit().setPlaceholderText(self.tr("hub id (1e12Leon/RemoteReasoner) or a local folder"))
+        form.addRow(self.tr("Model (hub id or folder)"), self.model_edit)
+        self.server_url_edit = QLineEdit(source)
+        self.server_url_edit.setPlaceholderText("http://gpu-server:8000/v1")
+        form.addRow(self.tr("Server URL"), self.server_url_edit)
+        self.server_model_combo = QComboBox(source)
+        self.server_model_combo.setEditable(True)
+        form.addRow(self.tr("Server model"), self.server_model_combo)
+        self.auth_select = QgsAuthConfigSelect(source)
+        form.addRow(self.tr("API key"), self.auth_select)
+        row = QHBoxLayout()
+        self.test_button = QPushButton(self.tr("Test connection"), source)
+        self.test_label = QLabel(source)
+        self.test_label.setWordWrap(True)
+        row.addWidget(self.test_button)
+        row.addWidget(self.test_label, 1)
+        form.addRow(row)
+        lay.addWidget(source)
+
+        # Segmentation and compute
+        compute = QGroupBox(self.tr("Segmentation and compute"), self)
+        form = QFormLayout(compute)
+        self.sam_edit = QgsFileWidget(compute)
+        self.sam_edit.setFilter(self.tr("SAM checkpoint (*.pth *.pt)"))
+        form.addRow(self.tr("SAM checkpoint"), self.sam_edit)
+        self.device_combo = QComboBox(compute)
+        self.device_combo.setEditable(True)
+        self.device_combo.addItems(DEVICES)
+        form.addRow(self.tr("Device"), self.device_combo)
+        self.dtype_combo = QComboBox(compute)
+        self.dtype_combo.addItems(DTYPES)
+        form.addRow(self.tr("Precision"), self.dtype_combo)
+        self.tile_spin = self._spin(56, 8192, 28, self.tr(" px"))
+        form.addRow(self.tr("Tile size"), self.tile_spin)
+        self.overlap_spin = self._spin(0, 4096, 14, self.tr(" px"))
+        form.addRow(self.tr("Overlap"), self.overlap_spin)
+        self.max_pixels_spin = self._spin(3136, 50_000_000, 784, "")
+        form.addRow(self.tr("Max pixels per view"), self.max_pixels_spin)
+        lay.addWidget(compute)
+
+        # Files
+        files = QGroupBox(self.tr("Files"), self)
+        form = QFormLayout(files)
+        self.output_edit = QgsFileWidget(files)
+        self.output_edit.setStorageMode(QgsFileWidget.GetDirectory)
+        folder, temporary = rr_settings.output_dir(rr_settings.PluginSettings(output_dir=""))
+        self.output_edit.lineEdit().setPlaceholderText(
+            (self.tr("empty: a temporary folder ({path})") if temporary else self.tr("empty: beside the project ({path})")).format(path=folder))
+        form.addRow(self.tr("Output folder"), self.output_edit)
+        self.python_edit = QgsFileWidget(files)
+        form.addRow(self.tr("Engine Python"), self.python_edit)
+        lay.addWidget(files)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+        self.local_radio.toggled.connect(self._update_enabled)
+        self.test_button.clicked.connect(self.test_connection)
+        self._load()
+
+    def _spin(self, lo: int, hi: int, step: int, suffix: str) -> QSpinBox:
+        spin = QSpinBox(self)
+        spin.setRange(lo, hi)
+        spin.setSingleStep(step)
+        spin.setSuffix(suffix)
+        return spin
+
+    def _load(self) -> None:
+        c = self.cfg
+        (self.server_radio if c.backend == "openai" else self.local_radio).setChecked(True)
+        self.model_edit.setFilePath(c.model)
+        self.server_url_edit.setText(c.server_url)
+        self.server_model_combo.setEditText(c.server_model)
+        self.auth_select.setConfigId(c.auth_cfg)
+        self.sam_edit.setFilePath(c.sam)
+        self.device_combo.setEditText(c.device)
+        self.dtype_combo.setCurrentText(c.dtype)
+        self.tile_spin.setValue(c.tile_size)
+        self.overlap_spin.setValue(c.overlap)
+        self.max_pixels_spin.setValue(c.max_pixels)
+        self.output_edit.setFilePath(c.output_dir)
+        self.python_edit.setFilePath(c.engine_python)
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        local = self.local_radio.isChecked()
+        self.model_edit.setEnabled(local)
+        for w in (self.server_url_edit, self.server_model_combo, self.auth_select, self.test_button):
+            w.setEnabled(not local)
+
+    def values(self) -> rr_settings.PluginSettings:
+        c = rr_settings.PluginSettings(**vars(self.cfg))
+        if c.backend != "replay" or self.server_radio.isChecked():
+            c.backend = "openai" if self.server_radio.isChecked() else "transformers"
+        c.model = self.model_edit.filePath().strip() or rr_settings.DEFAULT_MODEL
+        c.server_url = self.server_url_edit.text().strip()
+        c.server_model = self.server_model_combo.currentText().strip()
+        c.auth_cfg = self.auth_select.configId()
+        c.sam = self.sam_edit.filePath().strip()
+        c.device = self.device_combo.currentText().strip() or "auto"
+        c.dtype = self.dtype_combo.currentText()
+        c.tile_size = self.tile_spin.value()
+        c.overlap = self.overlap_spin.value()
+        c.max_pixels = self.max_pixels_spin.value()
+        c.output_dir = self.output_edit.filePath().strip()
+        c.engine_python = self.python_edit.filePath().strip() or rr_settings.default_engine_python()
+        return c
+
+    def accept(self) -> None:
+        c = self.values()
+        if not 0 <= c.overlap < c.tile_size // 2:
+            self.test_label.setText(self.tr("The overlap must be less than half the tile size."))
+            return
+        c.save()
+        super().accept()
+
+    def test_connection(self) -> list[str]:
+        """Ask the server for its models; fill the model list; say what happened."""
+        url = self.server_url_edit.text().strip()
+        if not url:
+            self.test_label.setText(self.tr("Type the server URL first, e.g. http://gpu-server:8000/v1."))
+            return []
+        try:
+            from inference_core.server_check import list_server_models
+        except ImportError:
+            self.test_label.setText(self.tr("This engine version cannot test servers (inference_core.server_check is missing)."))
+            return []
+        key = rr_settings.resolve_api_key(self.auth_select.configId())
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            models = list(list_server_models(url, key, 10.0))
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
+            self.test_label.setText(self.tr("Connection failed: {reason}").format(reason=exc))
+            return []
+        finally:
+            QApplication.restoreOverrideCursor()
+        current = self.server_model_combo.currentText()
+        self.server_model_combo.clear()
+        self.server_model_combo.addItems(models)
+        self.server_model_combo.setEditText(current if current in models or not models else models[0])
+        self.server_models = models
+        self.test_label.setText(self.tr("Connected: {n} model(s).").format(n=len(models)))
+        return models

@@ -1,0 +1,107 @@
+"""`ReasonTask`: one run of the engine worker inside a QgsTask (QGIS's task manager thread).
+
+The task thread only talks to the worker; every event is handed to the main thread through Qt
+signals (queued, because the task object lives in the main thread), so layers and widgets are
+only ever touched there. Cancel sends the worker a `cancel` request: it stops after the current
+tile and answers `done` with status `cancelled`, keeping the finished tiles.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any, Optional
+
+from qgis.core import QgsTask
+from qtpy.QtCore import Signal
+
+from . import worker_pool
+
+
+class ReasonTask(QgsTask):
+    """Runs `reason` on the shared worker for `python`; emits one signal per worker event."""
+
+    progressEvent = Signal(dict)  # noqa: N815 - Qt naming
+    resultEvent = Signal(dict)  # noqa: N815
+    reasoningEvent = Signal(dict)  # noqa: N815
+    warningEvent = Signal(str)  # noqa: N815
+    runFinished = Signal(dict)  # noqa: N815 - the `done` summary (status finished|cancelled|failed)
+    runFailed = Signal(str, str, str)  # noqa: N815 - code, message, details (stderr tail / traceback)
+
+    def __init__(self, options: dict[str, Any], python: str, description: str):
+        super().__init__(description, QgsTask.CanCancel)
+        self.options = options
+        self.python = python
+        self.summary: Optional[dict[str, Any]] = None
+        self.failure: Optional[tuple[str, str, str]] = None
+        self._client = None
+        self._rid: Optional[str] = None
+
+    # -- task thread -------------------------------------------------------------------------
+    def run(self) -> bool:  # noqa: D401 - QgsTask API
+        try:
+            entry = worker_pool.get(self.python)
+            # Another run (the dock's or Processing's) holds the worker: wait, but stay cancellable.
+            while not entry.run_lock.acquire(timeout=0.2):
+                if self.isCanceled():
+                    return False
+            try:
+                return self._run_on(entry.client)
+            finally:
+                entry.run_lock.release()
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message, never a traceback
+            name = type(exc).__name__
+            if name == "WorkerDied":
+                code = getattr(exc, "exit_code", None)
+                tail = getattr(exc, "stderr_tail", None) or []
+                tail = "\n".join(tail) if isinstance(tail, (list, tuple)) else str(tail)
+                self.failure = ("worker_died", self.tr("The engine process stopped (exit code {code}).").format(code=code), tail)
+            elif name == "WorkerStartError":
+                self.failure = ("worker_died", str(exc), "")
+            else:
+                self.failure = ("internal", f"{name}: {exc}", traceback.format_exc())
+            return False
+
+    def _run_on(self, client) -> bool:
+        self._client = client
+        self._rid = client.send("reason", options=self.options)
+        if self.isCanceled():  # cancelled while the request was being sent
+            client.cancel(self._rid)
+        for ev in client.events(self._rid):
+            kind = ev.get("type")
+            if kind == "progress":
+                tiles = int(ev.get("tiles") or 0)
+                if tiles:
+                    self.setProgress(100.0 * int(ev.get("tile") or 0) / tiles)
+                self.progressEvent.emit(ev)
+            elif kind == "result":
+                self.resultEvent.emit(ev)
+            elif kind == "reasoning":
+                self.reasoningEvent.emit(ev)
+            elif kind == "warning":
+                self.warningEvent.emit(str(ev.get("message", "")))
+            elif kind == "done":
+                self.summary = dict(ev.get("summary") or {})
+                return self.summary.get("status") in ("finished", "cancelled")
+            elif kind == "error":
+                self.failure = (str(ev.get("code", "internal")), str(ev.get("message", "")), str(ev.get("details", "") or ""))
+                return False
+        self.failure = ("worker_died", self.tr("The engine ended the run without an answer."), "")
+        return False
+
+    # -- main thread -------------------------------------------------------------------------
+    def cancel(self) -> None:
+        client, rid = self._client, self._rid
+        if client is not None and rid is not None:
+            try:
+                client.cancel(rid)
+            except Exception:  # noqa: BLE001 - a dead worker ends the run by itself
+                pass
+        super().cancel()
+
+    def finished(self, result: bool) -> None:  # noqa: ARG002 - QgsTask API
+        if self.summary is not None:
+            self.runFinished.emit(self.summary)
+        elif self.failure is not None:
+            self.runFailed.emit(*self.failure)
+        else:  # cancelled before the worker started the run
+            self.runFinished.emit({"status": "cancelled", "counts": {}, "out": self.options.get("out")})

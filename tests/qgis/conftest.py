@@ -1,0 +1,76 @@
+"""Fixtures for the QGIS-side tests (real QGIS 3.22 offscreen through pytest-qgis).
+
+The engine runs in its own interpreter (`make engine-python`), exactly as in QGIS: these tests
+start the real worker and never import the ML stack into this process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "resources" / "sample" / "OSBS_029.tif"
+
+
+def engine_python() -> str:
+    out = subprocess.run(["make", "-C", str(ROOT), "-s", "engine-python"], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def engine_py() -> str:
+    py = engine_python()
+    if not os.access(py, os.X_OK):
+        pytest.fail(f"engine interpreter {py} missing: run `make setup`")
+    return py
+
+
+def engine_ready() -> bool:
+    return (ROOT / "inference_core" / "worker.py").exists() and (ROOT / "inference_core" / "pipeline.py").exists() \
+        and (ROOT / "inference_core" / "client.py").exists()
+
+
+needs_engine = pytest.mark.skipif(not engine_ready(), reason="engine worker not built yet (inference_core.worker)")
+
+
+@pytest.fixture
+def sample_tif() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture
+def clean_settings(tmp_path, engine_py):
+    """Isolated plugin settings: engine = the test engine venv, output in tmp_path; restored after."""
+    from qgis.core import QgsSettings
+
+    s = QgsSettings()
+    s.remove("RemoteReasoner")
+    from remotereasoner_qgis.settings import PluginSettings
+
+    cfg = PluginSettings(engine_python=engine_py, output_dir=str(tmp_path / "out"))
+    cfg.save()
+    yield cfg
+    s.remove("RemoteReasoner")
+
+
+def write_replay(path: Path, answers: list[str], input_size=(400, 400)) -> Path:
+    """A replay file: one recorded answer per line, in tile order."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for i, text in enumerate(answers):
+            fh.write(json.dumps({"tile_id": i, "raw_text": text, "input_size": list(input_size)}) + "\n")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _clean_project():
+    """Each test starts with an empty project and leaves none of its layers behind."""
+    from qgis.core import QgsProject
+
+    QgsProject.instance().clear()
+    yield
+    QgsProject.instance().clear()

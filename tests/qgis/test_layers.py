@@ -1,0 +1,171 @@
+"""Result layers from a run GeoPackage: group, CRS, styles, map tips, results table rows, export."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProject,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from remotereasoner_qgis import layers as rl
+
+CRS = QgsCoordinateReferenceSystem("EPSG:32617")
+# OSBS_029's origin (upper-left) in UTM 17N; 0.1 m pixels.
+X0, Y0 = 404211.95, 3285102.35
+
+
+def _write(path, name, wkb, fields, rows, first):
+    qf = QgsFields()
+    for fname, ftype in fields:
+        qf.append(QgsField(fname, ftype))
+    opts = QgsVectorFileWriter.SaveVectorOptions()
+    opts.driverName = "GPKG"
+    opts.layerName = name
+    opts.datasourceOptions = ["VERSION=1.2"] if first else []
+    if not first:
+        opts.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+    ctx = QgsProject.instance().transformContext()
+    writer = QgsVectorFileWriter.create(str(path), qf, wkb, CRS, ctx, opts)
+    assert writer.hasError() == QgsVectorFileWriter.NoError, writer.errorMessage()
+    for wkt, attrs in rows:
+        f = QgsFeature(qf)
+        f.setGeometry(QgsGeometry.fromWkt(wkt))
+        f.setAttributes(attrs)
+        writer.addFeature(f)
+    del writer
+
+
+def box_wkt(x1, y1, x2, y2):
+    return f"POLYGON(({x1} {y1},{x2} {y1},{x2} {y2},{x1} {y2},{x1} {y1}))"
+
+
+@pytest.fixture
+def run_gpkg(tmp_path):
+    """A run GeoPackage with the DESIGN §5 layers: 2 boxes, 2 masks, 2 contours of run 'r1'."""
+    path = tmp_path / "run.gpkg"
+    s, i, d = QVariant.String, QVariant.Int, QVariant.Double
+    boxes = [
+        (box_wkt(X0 + 1, Y0 - 5, X0 + 5, Y0 - 1), ["r1", 1, "the tree crowns", "tree", 0.9, 0, "crown in the NW", "m"]),
+        (box_wkt(X0 + 10, Y0 - 12, X0 + 12, Y0 - 10), ["r1", 2, "the tree crowns", None, None, 0, "second", "m"]),
+    ]
+    _write(path, "boxes", QgsWkbTypes.Polygon,
+           [("run_id", s), ("target_id", i), ("query", s), ("label", s), ("score", d), ("tile_id", i),
+            ("reasoning", s), ("model", s)], boxes, True)
+    masks = [
+        (f"MULTIPOLYGON((({X0+2} {Y0-4},{X0+4} {Y0-4},{X0+4} {Y0-2},{X0+2} {Y0-2},{X0+2} {Y0-4})))",
+         ["r1", 1, "the tree crowns", 4.0, 0.8, "m"]),
+        (f"MULTIPOLYGON((({X0+10} {Y0-12},{X0+11} {Y0-12},{X0+11} {Y0-11},{X0+10} {Y0-11},{X0+10} {Y0-12})))",
+         ["r1", 2, "the tree crowns", 1.0, 0.7, "m"]),
+    ]
+    _write(path, "masks", QgsWkbTypes.MultiPolygon,
+           [("run_id", s), ("target_id", i), ("query", s), ("area_m2", d), ("sam_score", d), ("model", s)], masks, False)
+    contours = [
+        (f"MULTILINESTRING(({X0+2} {Y0-4},{X0+4} {Y0-4},{X0+4} {Y0-2},{X0+2} {Y0-2},{X0+2} {Y0-4}))",
+         ["r1", 1, "the tree crowns", 8.0]),
+        (f"MULTILINESTRING(({X0+10} {Y0-12},{X0+11} {Y0-12},{X0+11} {Y0-11},{X0+10} {Y0-11},{X0+10} {Y0-12}))",
+         ["r1", 2, "the tree crowns", 4.0]),
+    ]
+    _write(path, "contours", QgsWkbTypes.MultiLineString,
+           [("run_id", s), ("target_id", i), ("query", s), ("length_m", d)], contours, False)
+    return str(path)
+
+
+def test_group_layers_crs_counts_and_order(qgis_new_project, run_gpkg):
+    run = rl.add_run_layers(run_gpkg, "  the tree\ncrowns ", ("boxes", "masks", "contours"), run_id="r1")
+    root = QgsProject.instance().layerTreeRoot()
+    assert root.children()[0] is run.group
+    assert run.group.name() == "the tree crowns"
+    assert [c.layer().name() for c in run.group.children()] == ["Contours", "Boxes", "Masks"]
+    for name in ("boxes", "masks", "contours"):
+        layer = run.layers[name]
+        assert layer.crs().authid() == "EPSG:32617"
+        assert layer.featureCount() == 2, name
+    assert run.layers["masks"].wkbType() == QgsWkbTypes.MultiPolygon
+    assert run.layers["contours"].geometryType() == QgsWkbTypes.LineGeometry
+
+
+def test_styles_and_map_tips(qgis_new_project, run_gpkg):
+    run = rl.add_run_layers(run_gpkg, "q", ("boxes", "masks"), run_id="r1")
+    assert set(run.layers) == {"boxes", "masks"}  # contours not asked for
+    box_sym = run.layers["boxes"].renderer().symbol()
+    # outline only: every fill symbol layer has no brush; the top one is yellow
+    assert all(sl.brushStyle() == 0 for sl in box_sym.symbolLayers())
+    assert box_sym.symbolLayers()[-1].strokeColor().name() == "#ffdd00"
+    mask_fill = run.layers["masks"].renderer().symbol().symbolLayers()[0].fillColor()
+    assert 0 < mask_fill.alpha() < 255  # semi-transparent
+    assert '"reasoning"' in run.layers["boxes"].mapTipTemplate()
+    # masks fetch the reasoning of the box with the same target id
+    assert run.layers["boxes"].id() in run.layers["masks"].mapTipTemplate()
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+
+    feat = next(f for f in run.layers["masks"].getFeatures() if f["target_id"] == 1)
+    ctx = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(run.layers["masks"]))
+    ctx.setFeature(feat)
+    expr = QgsExpression(f"attribute(get_feature('{run.layers['boxes'].id()}', 'target_id', \"target_id\"), 'reasoning')")
+    assert expr.evaluate(ctx) == "crown in the NW"
+
+
+def test_result_rows_use_mask_area(qgis_new_project, run_gpkg):
+    run = rl.add_run_layers(run_gpkg, "q", ("boxes", "masks"), run_id="r1")
+    rows = rl.result_rows(run)
+    assert [(r.target_id, r.label, r.area) for r in rows] == [(1, "tree", 4.0), (2, "", 1.0)]
+    boxes_only = rl.add_run_layers(run_gpkg, "q", ("boxes",), run_id="r1")
+    assert [round(r.area, 6) for r in rl.result_rows(boxes_only)] == [16.0, 4.0]
+
+
+def test_sync_picks_up_new_rows_and_tables(qgis_new_project, tmp_path, run_gpkg):
+    run = rl.add_run_layers(run_gpkg, "q", ("boxes", "masks"), run_id="r1")
+    assert run.feature_count("boxes") == 2
+    # another process (the engine) appends a box: sync() shows it
+    other = QgsVectorLayer(f"{run_gpkg}|layername=boxes", "w", "ogr")
+    f = QgsFeature(other.fields())
+    f.setGeometry(QgsGeometry.fromWkt(box_wkt(X0 + 30, Y0 - 33, X0 + 33, Y0 - 30)))
+    f.setAttributes([None, "r1", 3, "the tree crowns", "tree", 0.5, 1, "third", "m"])
+    assert other.dataProvider().addFeatures([f])[0]
+    del other
+    run.sync()
+    assert run.feature_count("boxes") == 3
+    # a layer whose table does not exist yet is added when it appears
+    missing = rl.add_run_layers(str(tmp_path / "none.gpkg"), "q", ("boxes",))
+    assert missing.layers == {}
+
+
+@pytest.mark.parametrize("fmt,files", [
+    ("gpkg", ["out.gpkg"]),
+    ("shp", ["out_boxes.shp", "out_masks.shp", "out_contours.shp"]),
+    ("geojson", ["out_boxes.geojson", "out_masks.geojson", "out_contours.geojson"]),
+])
+def test_export(qgis_new_project, tmp_path, run_gpkg, fmt, files):
+    run = rl.add_run_layers(run_gpkg, "q", ("boxes", "masks", "contours"), run_id="r1")
+    written = rl.export_layers(run.layers, fmt, str(tmp_path / f"out.{fmt}"))
+    assert [os.path.basename(p) for p in written] == files
+    for name in ("boxes", "masks", "contours"):
+        uri = f"{written[0]}|layername={name}" if fmt == "gpkg" else next(p for p in written if name in p)
+        layer = QgsVectorLayer(uri, name, "ogr")
+        assert layer.isValid(), uri
+        assert layer.featureCount() == 2
+        if fmt != "geojson":  # GeoJSON is always WGS 84 (RFC 7946)
+            assert layer.crs().authid() == "EPSG:32617"
+        ids = sorted(f["target_id"] for f in layer.getFeatures())
+        assert ids == [1, 2]
+    if fmt == "shp":
+        layer = QgsVectorLayer(written[0], "b", "ogr")
+        assert next(layer.getFeatures())["reasoning"] in ("crown in the NW", "second")
+        assert os.path.isfile(str(tmp_path / "out_boxes.cpg"))
+
+
+def test_export_unknown_format(run_gpkg, qgis_new_project):
+    run = rl.add_run_layers(run_gpkg, "q", ("boxes",), run_id="r1")
+    with pytest.raises(rl.ExportError, match="Unknown export format kml"):
+        rl.export_layers(run.layers, "kml", "/tmp/x.kml")
