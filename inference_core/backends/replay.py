@@ -142,5 +142,9 @@ class ReplayBackend:
             replies.append(ReasonReply(req.tile_id, answer.raw_text if answer else "", (int(size[0]), int(size[1])), 0.0))
         return replies
 
+    def describe(self) -> dict:
+        """What is loaded, for the worker's `status`."""
+        return {"backend": self.name, "model": self.model_id, "replay": str(self.path), "answers": len(self.answers)}
+
     def close(self) -> None:
         self.answers = {}

@@ -193,6 +193,11 @@ class TransformersBackend:
         config.max_new_tokens = self.max_new_tokens
         return config
 
+    def configure(self, max_new_tokens: int) -> None:
+        """Settings a warm model can take without reloading (the model cache applies them per run)."""
+        self.max_new_tokens = int(max_new_tokens)
+        self.generation_config.max_new_tokens = self.max_new_tokens
+
     # -- inference -------------------------------------------------------------------------------
     def _texts(self, requests: Sequence[ReasonRequest]) -> list[str]:
         texts = []

@@ -118,3 +118,35 @@ def test_resolve_device_and_dtype():
     assert resolve_dtype("bf16", "cpu") == torch.bfloat16 and resolve_dtype("float16", "cuda") == torch.float16
     with pytest.raises(BackendError, match="Unknown dtype 'int8'"):
         resolve_dtype("int8", "cpu")
+
+
+def test_model_cache_reloads_only_what_changed(tiny_models, tmp_path):
+    from inference_core.model_cache import ModelCache
+
+    answers = tmp_path / "a.jsonl"
+    answers.write_text('{"raw_text": "<answer>[]</answer>"}\n')
+    base = dict(raster="r.tif", query="q", out="o.gpkg", model=str(tiny_models.mllm_dir), device="cpu",
+                max_pixels=MAX_PX, min_pixels=MIN_PX, max_new_tokens=4, sam=str(tiny_models.sam_path),
+                granularity=("boxes", "masks"))
+    cache = ModelCache()
+    assert cache.loaded() == {"backend": None, "segmenter": None}
+    first = cache.backend(RunOptions(**base))
+    # "auto" resolves to the same device here; max_new_tokens is applied in place, not by reloading
+    same = cache.backend(RunOptions(**{**base, "max_new_tokens": 9, "device": "auto" if not torch.cuda.is_available() else "cpu"}))
+    assert same is first and first.generation_config.max_new_tokens == 9
+    sam = cache.segmenter(RunOptions(**base))
+    assert cache.segmenter(RunOptions(**{**base, "query": "other"})) is sam
+    info = cache.loaded()
+    assert info["backend"]["model"] == str(tiny_models.mllm_dir) and info["backend"]["max_pixels"] == MAX_PX
+    assert info["segmenter"]["sam"] == str(tiny_models.sam_path) and info["segmenter"]["device"] == "cpu"
+
+    # another pixel budget reloads the MLLM (the old one is freed) and keeps SAM
+    bigger = cache.backend(RunOptions(**{**base, "max_pixels": 2 * MAX_PX}))
+    assert bigger is not first and first.model is None and bigger.max_pixels == 2 * MAX_PX
+    assert cache.segmenter(RunOptions(**base)) is sam
+    # switching to replay
+    replay = cache.backend(RunOptions(**{**base, "backend": "replay", "replay": str(answers)}))
+    assert replay.name == "replay" and bigger.model is None
+    assert cache.loaded()["backend"] == {"backend": "replay", "model": "replay:a.jsonl", "replay": str(answers), "answers": 1}
+    cache.close()
+    assert cache.loaded() == {"backend": None, "segmenter": None}
