@@ -86,3 +86,21 @@ def test_compare_errors(tmp_path, make_geotiff):
     pts.to_file(tmp_path / "pts.geojson", driver="GeoJSON")
     with pytest.raises(CompareError, match="no polygons"):
         compare(result, tmp_path / "pts.geojson", raster)
+
+
+def test_compare_cli_prints_metrics_and_writes_json(tmp_path, make_geotiff, capsys):
+    import json
+
+    from inference_core.evaluate.cli import main
+
+    raster = make_geotiff(np.zeros((3, 100, 100), np.uint8))
+    result = _result_gpkg(tmp_path / "result.gpkg")
+    gpd.GeoDataFrame(geometry=[_px_box(10, 10, 50, 30)], crs="EPSG:32633").to_file(tmp_path / "ref.gpkg", layer="truth")
+    rc = main(["compare", str(result), str(tmp_path / "ref.gpkg"), "--raster", str(raster), "--json", str(tmp_path / "c.json")])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert "IoU (= gIoU = cIoU) : 50.00 %" in out  # 800 of 1600 pixels
+    data = json.loads((tmp_path / "c.json").read_text())
+    assert data["intersection_px"] == 800 and data["union_px"] == 1600 and data["iou"] == 0.5
+    rc = main(["compare", str(result), str(tmp_path / "nope.shp"), "--raster", str(raster)])
+    assert rc == 1 and "does not exist" in capsys.readouterr().err
