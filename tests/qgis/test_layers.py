@@ -22,7 +22,7 @@ from remotereasoner_qgis import layers as rl
 
 CRS = QgsCoordinateReferenceSystem("EPSG:32617")
 # OSBS_029's origin (upper-left) in UTM 17N; 0.1 m pixels.
-X0, Y0 = 404211.95, 3285102.35
+X0, Y0 = 404211.9, 3285142.9
 
 
 def _write(path, name, wkb, fields, rows, first):

@@ -1,0 +1,262 @@
+"""The dock without the engine: readiness, layer chooser, extents in the raster CRS, options, refusals,
+history, settings dialog. End-to-end runs are in test_dock_runs.py."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRectangle,
+    QgsSettings,
+    QgsVectorLayer,
+)
+
+from remotereasoner_qgis import dock as rd
+from remotereasoner_qgis import settings as rs
+
+# OSBS_029.tif: 400 x 400 px of 0.1 m in EPSG:32617
+XMIN, YMAX = 404211.9, 3285142.9
+RASTER_EXTENT = (XMIN, YMAX - 40.0, XMIN + 40.0, YMAX)
+
+
+@pytest.fixture
+def raster(sample_tif, qgis_new_project):
+    layer = QgsRasterLayer(str(sample_tif), "OSBS_029")
+    assert layer.isValid()
+    QgsProject.instance().addMapLayer(layer)  # the project owns (and deletes) it
+    return layer
+
+
+@pytest.fixture
+def dock(qgis_iface, clean_settings):
+    d = rd.RemoteReasonerDock(qgis_iface)
+    yield d
+    d.shutdown()
+    d.deleteLater()
+
+
+def rect_tuple(r: QgsRectangle, nd=2):
+    return tuple(round(v, nd) for v in (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum()))
+
+
+def test_sample_extent(raster):
+    assert raster.crs().authid() == "EPSG:32617"
+    assert rect_tuple(raster.extent()) == RASTER_EXTENT
+
+
+def test_readiness_names_what_is_missing(qgis_iface, tmp_path):
+    QgsSettings().remove("RemoteReasoner")
+    rs.PluginSettings(engine_python=str(tmp_path / "nope" / "python"), model=str(tmp_path / "model")).save()
+    d = rd.RemoteReasonerDock(qgis_iface)
+    try:
+        problems = d.refresh_readiness()
+        assert len(problems) == 2
+        assert str(tmp_path / "nope" / "python") in problems[0] and "engine" in problems[0].lower()
+        assert "model folder" in problems[1] and str(tmp_path / "model") in problems[1]
+        assert not d.run_button.isEnabled()
+        assert not d.readiness_label.isHidden() and not d.settings_button.isHidden()
+        assert d.readiness_label.text() == "\n".join(problems)
+    finally:
+        d.shutdown()
+        QgsSettings().remove("RemoteReasoner")
+
+
+def test_ready_then_sam_missing_for_masks(dock, clean_settings):
+    assert dock.refresh_readiness() == []
+    assert dock.run_button.isEnabled() and dock.settings_button.isHidden()
+    dock.check_masks.setChecked(True)
+    problems = dock.readiness()
+    assert problems == ["Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only."]
+    assert not dock.run_button.isEnabled()
+
+
+def test_readiness_server_and_replay(tmp_path, engine_py):
+    cfg = rs.PluginSettings(engine_python=engine_py, backend="openai")
+    assert rs.readiness_problems(cfg, ("boxes",)) == ["No model server: set the server URL in the settings."]
+    cfg.server_url = "http://localhost:8000/v1"
+    assert rs.readiness_problems(cfg, ("boxes",)) == []
+    cfg = rs.PluginSettings(engine_python=engine_py, backend="replay", replay=str(tmp_path / "x.jsonl"))
+    assert rs.readiness_problems(cfg, ("boxes",)) == ["No recorded answers file: set the replay file in the settings."]
+
+
+def test_layer_chooser_follows_active_raster(dock, qgis_iface, raster):
+    other = QgsRasterLayer(raster.source(), "copy")
+    QgsProject.instance().addMapLayer(other)
+    qgis_iface.currentLayerChanged.emit(other)
+    assert dock.layer_combo.currentLayer() is other
+    vector = QgsVectorLayer("Point?crs=EPSG:4326", "pts", "memory")
+    QgsProject.instance().addMapLayer(vector)
+    qgis_iface.currentLayerChanged.emit(vector)  # a vector layer does not change the raster choice
+    assert dock.layer_combo.currentLayer() is other
+
+
+def test_extent_sources_in_raster_crs(dock, qgis_iface, raster):
+    canvas = qgis_iface.mapCanvas()
+    # whole layer: no extent (the engine reads everything)
+    dock.set_extent_source("layer")
+    assert dock.requested_extent(raster) == (None, "")
+    # map view in the raster CRS, partly outside the raster: clipped to the raster
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:32617"))
+    canvas.resize(400, 400)
+    canvas.setExtent(QgsRectangle(XMIN + 10, YMAX - 30, XMIN + 50, YMAX + 10))
+    dock.set_extent_source("view")
+    rect, why = dock.requested_extent(raster)
+    assert why == ""
+    assert rect.xMinimum() <= XMIN + 10 + 1e-6 and rect.yMinimum() <= YMAX - 30 + 1e-6
+    assert round(rect.xMaximum(), 2) == XMIN + 40 and round(rect.yMaximum(), 2) == YMAX
+    # map view in WGS 84: reprojected to UTM 17N
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    canvas.setExtent(QgsRectangle(-81.99, 29.68, -81.97, 29.70))
+    rect, why = dock.requested_extent(raster)
+    assert why == "" and rect_tuple(rect) == RASTER_EXTENT  # the view covers the whole raster
+    # a view elsewhere in the world
+    canvas.setExtent(QgsRectangle(10.0, 45.0, 10.1, 45.1))
+    rect, why = dock.requested_extent(raster)
+    assert rect is None and why == "The extent does not overlap the raster OSBS_029."
+
+
+def test_drawn_rectangle_reprojected(dock, raster):
+    from qgis.core import QgsCoordinateTransform
+
+    wgs = QgsCoordinateReferenceSystem("EPSG:4326")
+    utm = QgsCoordinateReferenceSystem("EPSG:32617")
+    dock.set_extent_source("drawn")
+    assert dock.requested_extent(raster)[1].startswith("No rectangle drawn")
+    target = QgsRectangle(XMIN + 5, YMAX - 25, XMIN + 15, YMAX - 5)
+    drawn = QgsCoordinateTransform(utm, wgs, QgsProject.instance()).transformBoundingBox(target)
+    dock.set_drawn_extent(drawn, wgs)
+    rect, why = dock.requested_extent(raster)
+    assert why == ""
+    # the bounding box of a reprojected box is slightly larger than the original: within 0.5 m
+    for got, want in zip(rect_tuple(rect), rect_tuple(target)):
+        assert abs(got - want) < 0.5
+
+
+def test_selected_features_bbox(dock, qgis_iface, raster):
+    pts = QgsVectorLayer("Point?crs=EPSG:32617", "pts", "memory")
+    feats = []
+    for x, y in ((XMIN + 2, YMAX - 3), (XMIN + 12, YMAX - 13), (XMIN + 30, YMAX - 35)):
+        f = QgsFeature()
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        feats.append(f)
+    pts.dataProvider().addFeatures(feats)
+    QgsProject.instance().addMapLayer(pts)
+    qgis_iface.setActiveLayer(pts)
+    dock.set_extent_source("selection")
+    assert dock.requested_extent(raster)[1] == "No selected features: select features in the active vector layer."
+    pts.selectByIds([1, 2])
+    rect, why = dock.requested_extent(raster)
+    assert why == "" and rect_tuple(rect) == (XMIN + 2, YMAX - 13, XMIN + 12, YMAX - 3)
+
+
+def test_options_for_run(tmp_path, engine_py):
+    cfg = rs.PluginSettings(engine_python=engine_py, model="1e12Leon/RemoteReasoner", sam="/m/sam_vit_b.pth",
+                            tile_size=504, overlap=56, max_pixels=200704)
+    opts = rd.options_for_run(cfg, "/r.tif", " trees ", ("boxes", "masks"), QgsRectangle(1, 2, 3, 4), "/o.gpkg", None)
+    assert opts["query"] == "trees" and opts["granularity"] == ("boxes", "masks")
+    assert opts["extent"] == (1.0, 2.0, 3.0, 4.0) and opts["extent_crs"] is None
+    assert (opts["tile_size"], opts["overlap"], opts["max_pixels"]) == (504, 56, 200704)
+    assert opts["sam"] == "/m/sam_vit_b.pth" and opts["backend"] == "transformers"
+    cfg = rs.PluginSettings(engine_python=engine_py, backend="openai", server_url="http://h:8000/v1", server_model="rr")
+    opts = rd.options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", "sk-secret")
+    assert (opts["server_url"], opts["model"], opts["api_key"]) == ("http://h:8000/v1", "rr", "sk-secret")
+    assert opts["sam"] is None
+    cfg.overlap = 600
+    with pytest.raises(ValueError, match="overlap 600"):
+        rd.options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", None)
+
+
+def test_run_file_name():
+    name = rd.run_file_name("The tree crowns, please!", now=0)
+    assert name.endswith("_the-tree-crowns-please.gpkg")
+    assert len(name.split("_")[0]) == len("19700101-000000")
+
+
+def test_refusals_are_messages(dock, qgis_iface, raster):
+    qgis_iface.messageBar().clear_messages()
+    dock.layer_combo.setLayer(raster)
+    assert dock.start_run("") is None
+    assert dock.last_message == ("warning", "Type a question first, e.g. “the tree crowns”.")
+    dock.set_granularity(())
+    assert dock.start_run("trees") is None
+    assert dock.last_message[1] == "Tick at least one of Boxes, Masks, Contours."
+    assert dock.task is None
+
+
+def test_history(dock, clean_settings):
+    for q in ("a", "b", "a"):
+        rs.add_to_history(q)
+    assert rs.load_history() == ["a", "b"]
+    dock._reload_history()
+    assert [dock.history_combo.itemData(i) for i in range(dock.history_combo.count())] == ["", "a", "b"]
+    dock._history_chosen(2)
+    assert dock.question_edit.toPlainText() == "b"
+    for i in range(40):
+        rs.add_to_history(f"q{i}")
+    assert len(rs.load_history()) == rs.HISTORY_MAX and rs.load_history()[0] == "q39"
+
+
+def test_output_dir_default(qgis_new_project, tmp_path):
+    folder, temporary = rs.output_dir(rs.PluginSettings())
+    assert temporary and folder.endswith("remotereasoner")
+    QgsProject.instance().setFileName(str(tmp_path / "p.qgz"))
+    assert rs.output_dir(rs.PluginSettings()) == (str(tmp_path / "remotereasoner"), False)
+    assert rs.output_dir(rs.PluginSettings(output_dir="/x")) == ("/x", False)
+
+
+class _Models(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        ok = self.path == "/v1/models" and self.headers.get("Authorization") in (None, "Bearer k")
+        body = json.dumps({"data": [{"id": "remotereasoner-7b"}, {"id": "qwen2.5-vl"}]}).encode()
+        self.send_response(200 if ok else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+
+def test_settings_dialog_round_trip_and_test_connection(clean_settings):
+    from remotereasoner_qgis.settings_dialog import SettingsDialog
+
+    server = HTTPServer(("127.0.0.1", 0), _Models)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        dlg = SettingsDialog()
+        assert dlg.local_radio.isChecked() and not dlg.server_url_edit.isEnabled()
+        assert dlg.test_connection() == []  # no URL yet
+        assert dlg.test_label.text().startswith("Type the server URL first")
+        dlg.server_radio.setChecked(True)
+        assert dlg.server_url_edit.isEnabled() and not dlg.model_edit.isEnabled()
+        dlg.server_url_edit.setText(f"http://127.0.0.1:{server.server_port}/v1")
+        assert dlg.test_connection() == ["remotereasoner-7b", "qwen2.5-vl"]
+        assert dlg.test_label.text() == "Connected: 2 model(s)."
+        assert dlg.server_model_combo.currentText() == "remotereasoner-7b"
+        dlg.tile_spin.setValue(504)
+        dlg.overlap_spin.setValue(300)  # more than half the tile: refused
+        dlg.accept()
+        assert rs.PluginSettings.load().tile_size == 1008
+        dlg.overlap_spin.setValue(56)
+        dlg.accept()
+        cfg = rs.PluginSettings.load()
+        assert (cfg.backend, cfg.server_model, cfg.tile_size, cfg.overlap) == ("openai", "remotereasoner-7b", 504, 56)
+        assert cfg.server_url.endswith("/v1") and cfg.engine_python == clean_settings.engine_python
+        # the key is never in the settings file
+        assert "api_key" not in QgsSettings().allKeys()
+        dlg.server_url_edit.setText("http://127.0.0.1:1/v1")
+        assert dlg.test_connection() == []
+        assert dlg.test_label.text().startswith("Connection failed:")
+    finally:
+        server.shutdown()
