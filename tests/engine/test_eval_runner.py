@@ -147,3 +147,50 @@ def test_cache_helpers(tmp_path):
     (tmp_path / "a.jsonl").write_text('{"sample_id": 7, "raw_text": "[]"}\n\n{"sample_id": "7", "tile_id": 1, "raw_text": "x"}\n')
     assert read_replay_by_sample(tmp_path / "a.jsonl") == {
         "7": ['{"raw_text": "[]"}', '{"raw_text": "x", "tile_id": 1}']}
+
+
+def test_with_tiny_sam_masks_are_scored_from_the_gpkg(folder_dataset, tmp_path):
+    """With --sam the masks layer is scored (tiny random SAM: arbitrary shapes, exact bookkeeping)."""
+    import geopandas as gpd
+    from rasterio.features import geometry_mask
+    from rasterio.transform import Affine
+
+    from inference_core.evaluate.datasets import read_mask_png
+    from inference_core.model_cache import ModelCache
+    from inference_core.tiny_models import build_sam
+
+    root, rfile = folder_dataset
+    sam_path, _ = build_sam(tmp_path / "sam")
+    models = ModelCache()
+    res = evaluate(root, "folder", _template(rfile, sam=str(sam_path)), tmp_path / "r", models=models)
+    assert res.mask_source == "sam" and (res.computed, res.failed) == (4, 0)
+    assert res.report["overall"]["acc_box"] == 1.0  # boxes are still the replayed ground truth
+    by_id = {s["sample_id"]: s for s in res.report["samples"]}
+    for sid, rect, *_ in SAMPLES:
+        gdf = gpd.read_file(tmp_path / "r" / "cache" / f"{sid}.gpkg", layer="masks")
+        pred = (geometry_mask(list(gdf.geometry), (112, 112), Affine.identity(), invert=True)
+                if len(gdf) else np.zeros((112, 112), bool))
+        gt = read_mask_png(root / "masks" / f"{sid}.png") if rect else np.zeros((112, 112), bool)
+        union = int((pred | gt).sum())
+        assert by_id[sid]["union"] == union and by_id[sid]["intersection"] == int((pred & gt).sum())
+        assert by_id[sid]["iou"] == pytest.approx((pred & gt).sum() / union if union else 1.0)
+        assert len(gdf) == (1 if rect else 0)
+    assert "SAM masks" in (tmp_path / "r" / "report.md").read_text()
+
+
+def test_cli_evaluate(folder_dataset, tmp_path, capsys):
+    from inference_core.evaluate.cli import main
+
+    root, rfile = folder_dataset
+    rc = main(["evaluate", str(root), "--layout", "folder", "--backend", "replay", "--replay", str(rfile),
+               "--out", str(tmp_path / "rep"), "--limit", "3"])
+    captured = capsys.readouterr()
+    assert rc == 0
+    assert "3 samples (3 computed, 0 cached, 0 failed), masks from boxes" in captured.out
+    assert "gIoU 100.00  cIoU 100.00" in captured.out and "Acc@0.5(box) 100.00" in captured.out
+    assert "3/3" in captured.err  # the progress line (not a terminal: one line per tenth)
+    rc = main(["evaluate", str(tmp_path / "missing"), "--layout", "folder", "--out", str(tmp_path / "x"),
+               "--backend", "replay", "--replay", str(rfile)])
+    assert rc == 1 and "does not exist" in capsys.readouterr().err
+    rc = main(["evaluate", str(root), "--layout", "folder", "--out", str(tmp_path / "x"), "--backend", "replay"])
+    assert rc == 2 and "--replay" in capsys.readouterr().err
