@@ -20,8 +20,10 @@ def smart_resize(height: int, width: int, min_pixels: int, max_pixels: int, fact
         raise ValueError(f"image size must be positive, got {width}x{height}")
     if max(height, width) / min(height, width) > 200:
         raise ValueError(f"aspect ratio over 200 is not supported by Qwen2.5-VL ({width}x{height})")
-    h_bar = max(factor, round(height / factor) * factor)
-    w_bar = max(factor, round(width / factor) * factor)
+    # No lower clamp here: a side under factor/2 rounds to 0 and the min_pixels branch scales it up,
+    # exactly as transformers does.
+    h_bar = round(height / factor) * factor
+    w_bar = round(width / factor) * factor
     if h_bar * w_bar > max_pixels:
         beta = math.sqrt((height * width) / max_pixels)
         h_bar = max(factor, math.floor(height / beta / factor) * factor)

@@ -9,7 +9,7 @@ from inference_core.options import DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(28, 5000), st.integers(28, 5000))
+@given(st.integers(1, 5000), st.integers(1, 5000))
 def test_smart_resize_equals_transformers(h, w):
     from transformers.models.qwen2_vl.image_processing_qwen2_vl import smart_resize as ref
 
@@ -25,6 +25,7 @@ def test_smart_resize_known_values():
     assert smart_resize(1008, 1008, DEFAULT_MIN_PIXELS, DEFAULT_MAX_PIXELS) == (896, 896)
     h, w = smart_resize(1008, 1008, DEFAULT_MIN_PIXELS, DEFAULT_MAX_PIXELS)
     assert h * w <= DEFAULT_MAX_PIXELS and h % 28 == 0 and w % 28 == 0
+    assert smart_resize(10, 100, DEFAULT_MIN_PIXELS, DEFAULT_MAX_PIXELS) == (28, 196)
     with pytest.raises(ValueError):
         smart_resize(0, 10, DEFAULT_MIN_PIXELS, DEFAULT_MAX_PIXELS)
 
