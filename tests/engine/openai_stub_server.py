@@ -65,9 +65,9 @@ def decode_data_url(url: str) -> Image.Image:
     head, _, data = url.partition(",")
     if not head.startswith("data:image/") or ";base64" not in head:
         raise ValueError(f"not a base64 image data URL: {head[:40]!r}")
-    img = Image.open(io.BytesIO(base64.b64decode(data, validate=True)))
-    img.load()
-    return img
+    # Lazy: the header gives the size; pixels are decoded only if an answerer looks at them, so the
+    # benchmark's stub spends no CPU decoding what a real server would decode on its own machine.
+    return Image.open(io.BytesIO(base64.b64decode(data, validate=True)))
 
 
 class StubServer:
@@ -227,15 +227,23 @@ def _make_handler(server: StubServer) -> type[BaseHTTPRequestHandler]:
             try:
                 status, payload, headers = self._route(method, body, rec, fault)
                 rec.status = status
-                self._send(status, payload, headers)
             finally:
+                # Done before the answer leaves: a client that sends its next request the moment it
+                # reads this one must not be counted as two in flight.
                 rec.finished = time.monotonic()
                 server._leave()
+            self._send(status, payload, headers)
 
         def _route(self, method: str, body: Any, rec: RecordedRequest, fault: Optional[Fault]):
             if not server._authorised(rec.headers):
                 return 401, _openai_error("Invalid API key.", "AuthenticationError", 401), None
             path = self.path.split("?", 1)[0].rstrip("/")
+            if path == "/stub/stats":  # for a server run in another process (benchmark)
+                with server._lock:
+                    stats = {"max_in_flight": server.max_in_flight, "requests": len(server.requests) - 1}
+                if method == "POST":
+                    server.reset()
+                return 200, stats, None
             if method == "GET" and path == "/v1/models":
                 data = [{"id": m, "object": "model", "owned_by": "stub"} for m in server.models]
                 return 200, {"object": "list", "data": data}, None
@@ -258,6 +266,22 @@ def _make_handler(server: StubServer) -> type[BaseHTTPRequestHandler]:
             self._handle("POST")
 
     return Handler
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Serve in this process until stdin closes; prints `PORT <n>` once listening (benchmark use)."""
+    import argparse
+    import sys
+
+    ap = argparse.ArgumentParser(description="Loopback OpenAI-compatible stub server (127.0.0.1 only).")
+    ap.add_argument("--latency", type=float, default=0.0)
+    ap.add_argument("--answer", default="<answer>[]</answer>")
+    ap.add_argument("--model", default="remote-reasoner")
+    args = ap.parse_args(argv)
+    with StubServer(answer=args.answer, models=(args.model,), latency=args.latency) as srv:
+        print(f"PORT {srv.port}", flush=True)
+        sys.stdin.read()  # the parent closes our stdin to stop us
+    return 0
 
 
 class TinyQwenAnswerer:
@@ -288,3 +312,7 @@ class TinyQwenAnswerer:
             out = self.model.generate(**inputs, max_new_tokens=min(max_tokens, self.max_new_tokens), do_sample=False)
         new = out[0, inputs["input_ids"].shape[1]:]
         return self.processor.decode(new, skip_special_tokens=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
