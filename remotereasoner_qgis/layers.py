@@ -193,6 +193,7 @@ def export_layers(layers: dict[str, QgsVectorLayer], fmt: str, dest: str) -> lis
         raise ExportError(tr("Unknown export format {fmt}: use gpkg, shp or geojson.").format(fmt=fmt))
     driver, ext = EXPORT_FORMATS[fmt]
     stem = dest[: -len(ext)] if dest.lower().endswith(ext) else dest
+    os.makedirs(os.path.dirname(os.path.abspath(stem)), exist_ok=True)
     context = QgsProject.instance().transformContext() if QgsProject.instance() else QgsCoordinateTransformContext()
     written: list[str] = []
     first = True

@@ -74,3 +74,22 @@ def _clean_project():
     QgsProject.instance().clear()
     yield
     QgsProject.instance().clear()
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory, engine_py):
+    """Offline tiny Qwen2.5-VL + SAM, built by the engine interpreter (never in this process)."""
+    out = tmp_path_factory.mktemp("tiny-models")
+    proc = subprocess.run([engine_py, "-m", "inference_core.tiny_models", "--out", str(out)],
+                          capture_output=True, text=True, cwd=str(ROOT), env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return {"mllm": out / "mllm", "sam": out / "sam.pth"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_workers():
+    """The shared engine worker lives for the session (warm models); stop it at the end."""
+    yield
+    from remotereasoner_qgis import worker_pool
+
+    worker_pool.close_all()

@@ -1,5 +1,6 @@
-"""The dock without the engine: readiness, layer chooser, extents in the raster CRS, options, refusals,
-history, settings dialog. End-to-end runs are in test_dock_runs.py."""
+"""The dock: readiness, layer chooser, extents in the raster CRS, options, refusals, history, settings
+dialog; then real runs through the engine worker (replay answers and tiny models): result group,
+CRS, counts, field values, cancel, event-loop responsiveness, results table, export."""
 
 from __future__ import annotations
 
@@ -260,3 +261,168 @@ def test_settings_dialog_round_trip_and_test_connection(clean_settings):
         assert dlg.test_label.text().startswith("Connection failed:")
     finally:
         server.shutdown()
+
+
+# ----------------------------------------------------------------------------------------------
+# Real runs through the engine worker
+# ----------------------------------------------------------------------------------------------
+from conftest import needs_engine, write_replay  # noqa: E402
+
+from qgis.core import QgsVectorLayer as _VL  # noqa: E402
+from qtpy.QtCore import QElapsedTimer, QTimer  # noqa: E402
+
+TWO_TREES = "<think>Two crowns stand out in the north-west and the centre.</think><answer>[[10,20,110,120],[200,200,300,280]]</answer>"
+
+
+class GapMeter:
+    """A 10 ms timer; `worst_ms` is the longest time between two ticks (a stalled event loop)."""
+
+    def __init__(self):
+        self.clock = QElapsedTimer()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.worst_ms = 0
+        self.ticks = 0
+
+    def _tick(self):
+        elapsed = self.clock.restart()
+        if self.ticks:
+            self.worst_ms = max(self.worst_ms, elapsed)
+        self.ticks += 1
+
+    def __enter__(self):
+        self.clock.start()
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.timer.stop()
+
+
+def run_dock(qtbot, dock, question, timeout_ms=90_000, on_result=None):
+    results = []
+    dock_task = dock.start_run(question)
+    assert dock_task is not None, dock.last_message
+    dock_task.resultEvent.connect(lambda ev: results.append(ev))
+    if on_result is not None:
+        dock_task.resultEvent.connect(on_result)
+    with qtbot.waitSignal(dock.runCompleted, timeout=timeout_ms) as blocker:
+        pass
+    return blocker.args[0], results
+
+
+def _replay_settings(clean_settings, replay, **kw):
+    cfg = clean_settings
+    cfg.backend, cfg.replay = "replay", str(replay)
+    for k, v in kw.items():
+        setattr(cfg, k, v)
+    cfg.save()
+    return cfg
+
+
+@needs_engine
+def test_replay_run_adds_result_group(qtbot, qgis_iface, dock, raster, clean_settings, tmp_path):
+    _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", [TWO_TREES]))
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    assert dock.refresh_readiness() == []
+    with GapMeter() as gaps:
+        summary, results = run_dock(qtbot, dock, "the two biggest tree crowns")
+    assert summary["status"] == "finished" and summary["counts"]["boxes"] == 2
+    assert gaps.ticks > 5 and gaps.worst_ms < 100, f"event loop stalled {gaps.worst_ms} ms"
+    group = QgsProject.instance().layerTreeRoot().findGroup("the two biggest tree crowns")
+    assert group is not None
+    boxes = dock.run_layers.layers["boxes"]
+    assert [c.layer() for c in group.children()] == [boxes]
+    assert boxes.crs().authid() == "EPSG:32617"
+    assert boxes.source().startswith(str(tmp_path / "out"))
+    feats = sorted(boxes.getFeatures(), key=lambda f: f["target_id"])
+    assert len(feats) == 2
+    assert {f["query"] for f in feats} == {"the two biggest tree crowns"}
+    assert feats[0]["reasoning"] == "Two crowns stand out in the north-west and the centre."
+    # pixel box [10,20,110,120] of a 400 x 400 input on the 0.1 m raster
+    bb = feats[0].geometry().boundingBox()
+    assert rect_tuple(bb) == (XMIN + 1.0, YMAX - 12.0, XMIN + 11.0, YMAX - 2.0)
+    bb = feats[1].geometry().boundingBox()
+    assert rect_tuple(bb) == (XMIN + 20.0, YMAX - 28.0, XMIN + 30.0, YMAX - 20.0)
+    # panel, table, progress
+    assert "Two crowns stand out" in dock.reasoning_text.toPlainText()
+    assert dock.results_table.rowCount() == 2
+    assert [dock.results_table.item(r, 2).text() for r in range(2)] == ["100.0", "80.0"]
+    assert dock.progress.format() == "Done"
+    assert dock.last_message == ("success", "Found 2 boxes.")
+    assert rs.load_history()[0] == "the two biggest tree crowns"
+    # a click zooms to the feature (the canvas is in the raster CRS here)
+    canvas = qgis_iface.mapCanvas()
+    canvas.setDestinationCrs(raster.crs())
+    extent = dock.zoom_to_row(1)
+    assert extent.contains(bb)
+    assert abs(extent.center().x() - bb.center().x()) < 0.01 and abs(extent.center().y() - bb.center().y()) < 0.01
+    # 3 x the 10 m x 8 m box, widened only along one axis to the canvas' aspect ratio
+    assert min(extent.width() / 30.0, extent.height() / 24.0) == pytest.approx(1.0, abs=0.01)
+    # export
+    written = dock.export_to("shp", str(tmp_path / "exp" / "trees.shp"))
+    assert [w.rsplit("/", 1)[1] for w in written] == ["trees_boxes.shp"]
+    assert _VL(written[0], "x", "ogr").featureCount() == 2
+
+
+@needs_engine
+def test_cancel_keeps_finished_tiles(qtbot, dock, raster, clean_settings, tmp_path):
+    # 112 px tiles with 28 px overlap over 400 x 400 px: 5 x 5 = 25 tiles, one box each
+    answers = ["<answer>[[10,10,40,40]]</answer>"] * 25
+    _replay_settings(clean_settings, write_replay(tmp_path / "many.jsonl", answers, (112, 112)),
+                     tile_size=112, overlap=28, max_pixels=12544)
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    summary, results = run_dock(qtbot, dock, "small things", on_result=lambda ev: dock.cancel_run())
+    assert summary["status"] == "cancelled"
+    assert 1 <= summary["tiles_done"] < summary["tiles_total"] == 25
+    boxes = dock.run_layers.layers["boxes"]
+    assert boxes.featureCount() == summary["counts"]["boxes"] == summary["tiles_done"]
+    assert dock.progress.format() == "Cancelled"
+    runs = _VL(f"{summary['out']}|layername=runs", "runs", "ogr")
+    assert [f["status"] for f in runs.getFeatures()] == ["cancelled"]
+
+
+@needs_engine
+def test_worker_error_goes_to_message_bar_and_log(qtbot, dock, raster, clean_settings, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("this is not json\n")
+    _replay_settings(clean_settings, bad)
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    logged = []
+    from qgis.core import QgsApplication
+
+    QgsApplication.messageLog().messageReceived.connect(lambda m, tag, lvl: logged.append((tag, m)))
+    dock.start_run("trees")
+    with qtbot.waitSignal(dock.runErrored, timeout=60_000) as blocker:
+        pass
+    code, message = blocker.args
+    assert "bad.jsonl line 1 is not JSON" in message
+    level, text = dock.last_message
+    assert level == "critical" and text.startswith(message)
+    assert any(tag == "RemoteReasoner" and "bad.jsonl" in m for tag, m in logged)
+    assert dock.task is None and dock.run_button.isEnabled()
+
+
+@needs_engine
+@pytest.mark.slow
+def test_tiny_models_run_completes(qtbot, dock, raster, clean_settings, tiny_models):
+    cfg = clean_settings
+    cfg.model, cfg.sam = str(tiny_models["mllm"]), str(tiny_models["sam"])
+    cfg.device, cfg.max_pixels, cfg.tile_size, cfg.overlap = "cpu", 200 * 200, 1008, 128
+    cfg.save()
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    dock.set_granularity(("boxes", "masks", "contours"))
+    assert dock.refresh_readiness() == []
+    summary, _ = run_dock(qtbot, dock, "the tree crowns", timeout_ms=180_000)
+    assert summary["status"] == "finished" and summary["tiles_done"] == summary["tiles_total"] == 1
+    group = QgsProject.instance().layerTreeRoot().findGroup("the tree crowns")
+    assert group is not None
+    # random weights answer anything (usually nothing parseable): the layers that exist are the run's
+    for name, layer in dock.run_layers.layers.items():
+        assert layer.crs().authid() == "EPSG:32617"
+        assert layer.featureCount() == summary["counts"].get(name, 0)

@@ -1,0 +1,68 @@
+"""The QGIS process never loads the ML/geo stack: not at import, not after a full run (DESIGN §2)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from conftest import ROOT, needs_engine, write_replay
+
+HEAVY = ("torch", "transformers", "segment_anything", "rasterio", "shapely", "geopandas", "pyproj")
+
+
+def heavy_loaded(modules) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in HEAVY)
+
+
+def test_system_python_imports_every_plugin_module_without_heavy_ones():
+    """With QGIS's own /usr/bin/python3 (no venv, no qtpy installed): the vendored qtpy is used."""
+    code = textwrap.dedent(f"""
+        import os, sys
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        sys.path.insert(0, {str(ROOT)!r})
+        from qgis.core import QgsApplication
+        app = QgsApplication([], False); app.initQgis()
+        import remotereasoner_qgis
+        from remotereasoner_qgis import plugin, dock, task, layers, settings, settings_dialog, worker_pool, i18n
+        import inference_core.client, inference_core.options, inference_core.server_check
+        import qtpy
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})
+        print("QTPY", qtpy.__file__)
+        print("HEAVY", heavy)
+        sys.stdout.flush()
+        os._exit(0)
+    """)
+    out = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, timeout=120,
+                         env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = dict(line.split(" ", 1) for line in out.stdout.splitlines() if line.startswith(("QTPY", "HEAVY")))
+    assert lines["QTPY"].startswith(str(ROOT / "remotereasoner_qgis" / "_vendor"))
+    assert lines["HEAVY"] == "[]"
+
+
+@needs_engine
+def test_after_a_full_run_no_heavy_module(qtbot, qgis_iface, qgis_new_project, clean_settings, sample_tif, tmp_path):
+    from qgis.core import QgsProject, QgsRasterLayer
+
+    import remotereasoner_qgis
+
+    plugin = remotereasoner_qgis.classFactory(qgis_iface)
+    plugin.initGui()
+    plugin.action.setChecked(True)
+    dock = plugin.dock
+    raster = QgsRasterLayer(str(sample_tif), "OSBS_029")
+    QgsProject.instance().addMapLayer(raster)
+    clean_settings.backend = "replay"
+    clean_settings.replay = str(write_replay(tmp_path / "a.jsonl", ["<answer>[[0,0,100,100]]</answer>"]))
+    clean_settings.save()
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    assert dock.start_run("trees") is not None
+    with qtbot.waitSignal(dock.runCompleted, timeout=60_000) as blocker:
+        pass
+    assert blocker.args[0]["status"] == "finished"
+    assert dock.run_layers.feature_count("boxes") == 1
+    dock.export_to("geojson", str(tmp_path / "x.geojson"))
+    plugin.unload()
+    assert heavy_loaded(sys.modules) == []
