@@ -75,17 +75,14 @@ def run(options: RunOptions, emit: Emit = _noop, cancel: Optional[threading.Even
     else:
         _check_output(options.out)
     source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
-    own_models = models is None
     try:
-        if own_models:
+        if models is None:  # a one-off run (CLI); the worker passes its warm cache
             from .model_cache import ModelCache
 
             models = ModelCache()
         return _Run(options, source, emit, cancel, models, started).execute()
     finally:
         source.close()
-        if own_models and models is not None and hasattr(models, "close"):
-            models.close()
 
 
 def _check_output(out: str) -> None:

@@ -1,0 +1,88 @@
+"""Terminal progress for the CLI: a one-line bar on a TTY (tiles, stage, ETA), plain lines otherwise; run summary."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from typing import Any, Optional, TextIO
+
+STAGES = {"read": "reading", "reason": "reasoning", "segment": "segmenting", "write": "writing"}
+
+
+def format_seconds(s: Optional[float]) -> str:
+    if s is None:
+        return "--:--"
+    s = int(round(s))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+class ProgressPrinter:
+    """Receives pipeline events. Progress goes to `stream` (stderr), so stdout stays for --json output."""
+
+    def __init__(self, stream: TextIO = sys.stderr, tty: Optional[bool] = None, quiet: bool = False):
+        self.stream = stream
+        self.tty = stream.isatty() if tty is None else tty
+        self.quiet = quiet
+        self._bar_shown = False
+        self._last_line = -1
+        self._t0 = time.monotonic()
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        kind = event.get("type")
+        if kind == "progress" and not self.quiet:
+            self._progress(event)
+        elif kind == "warning":
+            self._line(f"warning: {event.get('message', '')}")
+
+    def _progress(self, ev: dict[str, Any]) -> None:
+        done, total = int(ev.get("tile", 0)), max(1, int(ev.get("tiles", 1)))
+        stage = STAGES.get(ev.get("stage", ""), ev.get("stage", ""))
+        eta = format_seconds(ev.get("eta_s"))
+        if self.tty:
+            width = max(10, min(40, shutil.get_terminal_size((80, 20)).columns - 50))
+            filled = int(width * done / total)
+            bar = "#" * filled + "-" * (width - filled)
+            self.stream.write(f"\r[{bar}] {done}/{total} tiles  {stage:<10} ETA {eta}  ")
+            self.stream.flush()
+            self._bar_shown = True
+        elif ev.get("stage") == "write" and done != self._last_line:
+            self._last_line = done
+            self.stream.write(f"tile {done}/{total} done, ETA {eta}\n")
+            self.stream.flush()
+
+    def _line(self, text: str) -> None:
+        if self._bar_shown:
+            self.stream.write("\n")
+            self._bar_shown = False
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self._bar_shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._bar_shown = False
+
+
+def summary_text(summary) -> str:
+    """A one-screen summary of a RunSummary."""
+    lines = [
+        f"Run {summary.run_id}: {summary.status}",
+        f"  output     {summary.out}",
+        f"  tiles      {summary.tiles_done}/{summary.tiles_total} in {format_seconds(summary.seconds)}",
+    ]
+    for layer, n in summary.counts.items():
+        lines.append(f"  {layer:<10} {n} feature(s)")
+    if summary.parse_errors:
+        lines.append(f"  unparsed   {summary.parse_errors} answer(s) (raw text kept in the responses table)")
+    for path in summary.exports:
+        lines.append(f"  exported   {path}")
+    if summary.warnings:
+        lines.append(f"  warnings   {len(summary.warnings)}")
+        lines += [f"    - {w}" for w in summary.warnings[:5]]
+        if len(summary.warnings) > 5:
+            lines.append(f"    ... {len(summary.warnings) - 5} more in the runs table")
+    return "\n".join(lines)
