@@ -66,8 +66,8 @@ def register(subparsers: "argparse._SubParsersAction") -> None:
 class ProgressBar:
     """One line, redrawn in place on a terminal; a line per tenth of the work otherwise."""
 
-    def __init__(self, stream: TextIO = sys.stderr, quiet: bool = False):
-        self.stream = stream
+    def __init__(self, stream: Optional[TextIO] = None, quiet: bool = False):
+        self.stream = stream or sys.stderr
         self.quiet = quiet
         self.tty = bool(getattr(stream, "isatty", lambda: False)())
         self._last_decile = -1
@@ -108,7 +108,8 @@ def _options_from_args(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def run_evaluate(args: argparse.Namespace, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+def run_evaluate(args: argparse.Namespace, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr  # resolved per call: tests swap them
     from ..options import OptionsError, RunOptions
     from .datasets import DatasetError
     from .metrics import PRECISION_THRESHOLDS
@@ -143,7 +144,8 @@ def run_evaluate(args: argparse.Namespace, stdout: TextIO = sys.stdout, stderr: 
     return 0 if not result.failed else 3
 
 
-def run_compare(args: argparse.Namespace, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+def run_compare(args: argparse.Namespace, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr  # resolved per call: tests swap them
     from .gis import CompareError, compare, format_comparison
 
     try:
