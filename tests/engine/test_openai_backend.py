@@ -291,3 +291,85 @@ def test_the_tiny_qwen_answers_through_the_server(tiny_models):
     assert sorted(answerer.seen_grids) == sorted([(1, 6, 8), (1, 4, 4)])
     assert all(isinstance(r.raw_text, str) for r in replies)
     assert json.dumps([r.raw_text for r in replies])  # plain text, serialisable into the responses table
+
+
+# -- through the real pipeline ---------------------------------------------------------------------
+
+X0, Y0, RES = 404211.9, 3285142.9, 0.1  # OSBS_029: upper-left corner, 0.1 m pixels, EPSG:32617
+
+
+def test_pipeline_maps_server_boxes_to_map_coordinates(sample_tif, tmp_path):
+    import sqlite3
+
+    import pyogrio
+
+    from inference_core.pipeline import run
+
+    # 400x400 view -> the server sees 392x392; a box there maps back by 400/392.
+    answer = "<think>two crowns</think><answer>[[98, 49, 196, 147], [294, 294, 392, 392]]</answer>"
+    out = tmp_path / "server.gpkg"
+    with StubServer(answer=answer, api_key=KEY) as srv:
+        summary = run(options(srv.url, raster=str(sample_tif), out=str(out), api_key=KEY))
+        [rec] = srv.chat_requests
+        assert rec.image_sizes == [(392, 392)]
+        assert "the trees" in rec.body["messages"][0]["content"][1]["text"]  # the filled prompt template
+        port = srv.port
+    assert summary.status == "finished" and summary.counts == {"boxes": 2}
+    df = pyogrio.read_dataframe(out, layer="boxes").sort_values("target_id")
+    assert df.crs.to_epsg() == 32617
+    got = np.array([g.bounds for g in df.geometry])
+    want = np.array([[X0 + 10.0, Y0 - 15.0, X0 + 20.0, Y0 - 5.0], [X0 + 30.0, Y0 - 40.0, X0 + 40.0, Y0 - 30.0]])
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
+    assert set(df["model"]) == {f"openai:{MODEL}@127.0.0.1:{port}"}
+    assert set(df["reasoning"]) == {"two crowns"}
+    con = sqlite3.connect(out)
+    assert con.execute("SELECT input_size, parse_error FROM responses").fetchall() == [("[392, 392]", None)]
+    settings = json.loads(con.execute("SELECT settings FROM runs").fetchone()[0])
+    con.close()
+    assert settings["backend"] == "openai" and "api_key" not in settings
+    assert KEY.encode() not in out.read_bytes()  # the key is nowhere in the result file
+
+
+def test_pipeline_tiles_in_flight_with_concurrency(sample_tif, tmp_path):
+    import sqlite3
+
+    import pyogrio
+
+    from inference_core.pipeline import run
+
+    def centre_box(call: ChatCall) -> str:
+        w, h = call.images[0].size
+        return f"<answer>[[{w * 2 // 5}, {h * 2 // 5}, {w * 3 // 5}, {h * 3 // 5}]]</answer>"
+
+    out = tmp_path / "tiles.gpkg"
+    with StubServer(answer=centre_box, latency=0.2) as srv:
+        summary = run(options(srv.url, raster=str(sample_tif), out=str(out), tile_size=224, overlap=32, max_pixels=224 * 224,
+                              concurrency=4))
+        peak = srv.max_in_flight
+        sent = sorted(r.image_sizes[0] for r in srv.chat_requests)
+    con = sqlite3.connect(out)
+    rows = con.execute("SELECT tile_id, window, input_size FROM responses ORDER BY tile_id").fetchall()
+    con.close()
+    n = len(rows)
+    assert n == summary.tiles_total == 4 and summary.counts == {"boxes": 4}
+    assert peak == 4  # all four tiles were at the server at once
+    df = pyogrio.read_dataframe(out, layer="boxes").sort_values("tile_id")
+    for (tile_id, window, input_size), geom in zip(rows, df.geometry):
+        col, row, w, h = json.loads(window)
+        iw, ih = json.loads(input_size)
+        assert (iw % 28, ih % 28) == (0, 0)
+        x1, y1, x2, y2 = (iw * 2 // 5) * w / iw, (ih * 2 // 5) * h / ih, (iw * 3 // 5) * w / iw, (ih * 3 // 5) * h / ih
+        want = (X0 + (col + x1) * RES, Y0 - (row + y2) * RES, X0 + (col + x2) * RES, Y0 - (row + y1) * RES)
+        np.testing.assert_allclose(geom.bounds, want, rtol=0, atol=1e-6)
+    assert sent == sorted(tuple(json.loads(r[2])) for r in rows)
+
+
+def test_pipeline_server_down_is_a_server_error(sample_tif, tmp_path):
+    from inference_core.errors import PipelineError
+    from inference_core.pipeline import run
+
+    url = f"http://127.0.0.1:{closed_port()}/v1"
+    with pytest.raises(PipelineError) as err:
+        run(options(url, raster=str(sample_tif), out=str(tmp_path / "down.gpkg"), retries=1))
+    assert err.value.code == "server"
+    assert "could not be reached" in str(err.value)
