@@ -252,7 +252,6 @@ def evaluate(
     `emit` receives `{"type": "progress", "stage": "evaluate", ...}` events and pipeline warnings;
     setting `cancel` stops after the current sample (the report covers the samples done).
     """
-    from .report import write_report
 
     emit = emit or (lambda _ev: None)
     template = _as_options(options_template)
@@ -307,10 +306,23 @@ def evaluate(
 
     if pipeline_run is None and to_compute:
         from ..pipeline import run as pipeline_run  # type: ignore[no-redef]
-    if models is None and to_compute:
+    own_models = models is None and to_compute > 0
+    if own_models:
         from ..model_cache import ModelCache
 
         models = ModelCache()  # one cache for all samples: the model loads once
+    try:
+        return _run_samples(plans, to_compute, template, cache, replay_for, pipeline_run, models, emit, cancel,
+                            out_dir, dataset_dir, layout, split, limit, samples)
+    finally:
+        if own_models and hasattr(models, "close"):
+            models.close()
+
+
+def _run_samples(plans, to_compute, template, cache, replay_for, pipeline_run, models, emit, cancel,
+                 out_dir, dataset_dir, layout, split, limit, samples) -> EvaluationResult:
+    """The sample loop of `evaluate` (models are loaded by then), then the report."""
+    from .report import write_report
 
     scores: list[SampleScore] = []
     computed = cached = failed = 0

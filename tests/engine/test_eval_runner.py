@@ -149,7 +149,7 @@ def test_cache_helpers(tmp_path):
         "7": ['{"raw_text": "[]"}', '{"raw_text": "x", "tile_id": 1}']}
 
 
-def test_with_tiny_sam_masks_are_scored_from_the_gpkg(folder_dataset, tmp_path):
+def test_with_tiny_sam_masks_are_scored_from_the_gpkg(folder_dataset, tmp_path, monkeypatch):
     """With --sam the masks layer is scored (tiny random SAM: arbitrary shapes, exact bookkeeping)."""
     import geopandas as gpd
     from rasterio.features import geometry_mask
@@ -159,11 +159,22 @@ def test_with_tiny_sam_masks_are_scored_from_the_gpkg(folder_dataset, tmp_path):
     from inference_core.model_cache import ModelCache
     from inference_core.tiny_models import build_sam
 
+    import inference_core.segment as segment
+
     root, rfile = folder_dataset
     sam_path, _ = build_sam(tmp_path / "sam")
+    loads = []
+    real_load = segment.load_segmenter
+
+    def counting_load(*a, **kw):  # a spy around the real loader: SAM must load once for all samples
+        loads.append(a)
+        return real_load(*a, **kw)
+
+    monkeypatch.setattr(segment, "load_segmenter", counting_load)
     models = ModelCache()
     res = evaluate(root, "folder", _template(rfile, sam=str(sam_path)), tmp_path / "r", models=models)
     assert res.mask_source == "sam" and (res.computed, res.failed) == (4, 0)
+    assert len(loads) == 1 and models.loaded()["segmenter"]["sam"] == str(sam_path)
     assert res.report["overall"]["acc_box"] == 1.0  # boxes are still the replayed ground truth
     by_id = {s["sample_id"]: s for s in res.report["samples"]}
     for sid, rect, *_ in SAMPLES:
