@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Hashable, Iterable, Optional
@@ -92,23 +93,30 @@ class Segmenter:
         self.encoder_runs = 0
         self._current: Optional[Hashable] = None
 
-    def _set_image(self, image: np.ndarray, cache_key: Optional[Hashable]) -> None:
-        if cache_key is not None and cache_key == self._current:
-            return  # the predictor already holds this window's features
+    def set_image(self, image: np.ndarray, cache_key: Optional[Hashable] = None) -> bool:
+        """Make this window current: restore its embedding from the cache (a hit) or run the encoder.
+
+        Returns True when the encoder was skipped.
+        """
         entry = self.cache.get(cache_key) if cache_key is not None else None
         p = self.predictor
         if entry is not None:
-            p.reset_image()
-            p.features, p.original_size, p.input_size = entry.features, entry.original_size, entry.input_size
-            p.is_image_set = True
-        else:
-            p.set_image(image, image_format="RGB")
-            self.encoder_runs += 1
-            if cache_key is not None:
-                f = p.features
-                self.cache.put(cache_key, _Entry(f, tuple(p.original_size), tuple(p.input_size),
-                                                 f.element_size() * f.nelement()))
+            if cache_key != self._current:
+                p.reset_image()
+                p.features, p.original_size, p.input_size = entry.features, entry.original_size, entry.input_size
+                p.is_image_set = True
+            self._current = cache_key
+            return True
+        if cache_key is not None and cache_key == self._current and p.is_image_set:
+            return True  # too big to cache, but the predictor still holds it
+        p.set_image(image, image_format="RGB")
+        self.encoder_runs += 1
+        if cache_key is not None:
+            f = p.features
+            self.cache.put(cache_key, _Entry(f, tuple(p.original_size), tuple(p.input_size),
+                                             f.element_size() * f.nelement()))
         self._current = cache_key
+        return False
 
     def predict(self, image_rgb_uint8: np.ndarray, box_px: Box, cache_key: Optional[Hashable] = None
                 ) -> tuple[np.ndarray, float]:
@@ -116,7 +124,8 @@ class Segmenter:
         image = np.asarray(image_rgb_uint8)
         if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
             raise ValueError(f"SAM needs an HxWx3 uint8 RGB image, got {image.shape} {image.dtype}")
-        self._set_image(image, cache_key)
+        if cache_key is None or cache_key != self._current:
+            self.set_image(image, cache_key)
         x1, y1, x2, y2 = (float(v) for v in box_px)
         masks, scores, _ = self.predictor.predict(
             point_coords=np.array([[(x1 + x2) / 2.0, (y1 + y2) / 2.0]], dtype=np.float32),
@@ -202,6 +211,8 @@ class SegmentStats:
 
     masks: int = 0
     empty: int = 0
+    cached: int = 0  # views whose embedding came from the cache
+    embed_seconds: float = 0.0  # time spent encoding or restoring embeddings
     views: list[Window] = field(default_factory=list)
 
 
@@ -249,6 +260,9 @@ def segment_detections(segmenter: Segmenter, source, tile: TileSpec, detections:
             key = (str(source.path), view.key, segmenter.model_id, _image_digest(rgb))
             reads[view.key] = (rgb, valid, transform, key)
             stats.views.append(view.key)
+            t0 = time.perf_counter()
+            stats.cached += segmenter.set_image(rgb, key)
+            stats.embed_seconds += time.perf_counter() - t0
         rgb, valid, transform, key = reads[view.key]
         mask, score = segmenter.predict(rgb, view.to_view_px(box), key)
         mask &= valid  # nodata / alpha pixels are never part of an object

@@ -8,7 +8,7 @@ import numpy as np
 import shapely
 from affine import Affine
 from rasterio import features
-from shapely.geometry import MultiLineString, MultiPolygon, shape
+from shapely.geometry import MultiLineString, MultiPolygon
 
 TransformLike = Union[Affine, Sequence[float]]
 
@@ -33,6 +33,26 @@ def _crop(mask: np.ndarray, transform: Affine) -> tuple[np.ndarray, Affine]:
     cols = np.flatnonzero(mask.any(axis=0))
     r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
     return mask[r0:r1, c0:c1], transform @ Affine.translation(int(c0), int(r0))
+
+
+def _polygons(shapes) -> np.ndarray:
+    """GeoJSON-like polygons (from features.shapes) to a shapely array in a few vectorised calls.
+
+    Building every ring from one coordinate array (shapely.linearrings/polygons with indices) avoids
+    a Python-level Polygon constructor per part, which dominates on masks with thousands of parts.
+    """
+    rings: list = []
+    ring_of_poly: list[int] = []
+    for k, (g, _value) in enumerate(shapes):
+        for ring in g["coordinates"]:
+            rings.append(ring)
+            ring_of_poly.append(k)
+    if not rings:
+        return np.empty(0, dtype=object)
+    lengths = np.fromiter((len(r) for r in rings), dtype=np.int64, count=len(rings))
+    coords = np.array([xy for r in rings for xy in r], dtype=np.float64)
+    ring_geoms = shapely.linearrings(coords, indices=np.repeat(np.arange(len(rings)), lengths))
+    return shapely.polygons(ring_geoms, indices=np.asarray(ring_of_poly))
 
 
 def _polygon_parts(geom) -> list:
@@ -64,10 +84,7 @@ def mask_to_multipolygon(
     sub, aff = _crop(mask, as_affine(transform))
     # 4-connectivity is GDAL's polygonize default: diagonal neighbours are separate parts, so the
     # rings never self-touch and the result is valid without repair in the common case.
-    geoms = np.array(
-        [shape(g) for g, _ in features.shapes(sub.view(np.uint8), mask=sub, connectivity=4, transform=aff)],
-        dtype=object,
-    )
+    geoms = _polygons(features.shapes(sub.view(np.uint8), mask=sub, connectivity=4, transform=aff))
     if simplify > 0:
         geoms = shapely.simplify(geoms, simplify, preserve_topology=True)
     if min_area > 0:
@@ -77,8 +94,11 @@ def mask_to_multipolygon(
     bad = ~shapely.is_valid(geoms)
     if bad.any():
         geoms[bad] = shapely.make_valid(geoms[bad])
-    mp = MultiPolygon([p for g in geoms for p in _polygon_parts(g)])
-    if not mp.is_valid:  # simplified neighbours may now overlap: dissolve them into one valid shape
+        geoms = np.array([p for g in geoms for p in _polygon_parts(g)], dtype=object)
+    mp = MultiPolygon(list(geoms))
+    # Parts straight from polygonize never overlap; simplified neighbours can, so only then check
+    # the whole and dissolve overlaps into one valid shape.
+    if (simplify > 0 or bad.any()) and not mp.is_valid:
         mp = MultiPolygon(_polygon_parts(shapely.make_valid(mp)))
     return None if mp.is_empty else mp
 
