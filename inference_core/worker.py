@@ -415,7 +415,7 @@ class Worker:
         self._start(rid, "load", lambda job: self._load_job(job, options))
 
     # -- the run thread -----------------------------------------------------------------------
-    def _start(self, rid: Any, kind: str, body: Callable[[CurrentJob], None]) -> None:
+    def _start(self, rid: Any, kind: str, body: Callable[[CurrentJob], dict[str, Any]]) -> None:
         with self._lock:
             if self.current is not None:
                 self.send(error_event(rid, ErrorCode.BUSY,
@@ -430,14 +430,17 @@ class Worker:
             self._thread = threading.Thread(target=self._job_main, args=(job, body), name=f"run-{rid}", daemon=True)
             self._thread.start()
 
-    def _job_main(self, job: CurrentJob, body: Callable[[CurrentJob], None]) -> None:
+    def _job_main(self, job: CurrentJob, body: Callable[[CurrentJob], dict[str, Any]]) -> None:
+        """Run a job; its terminal event goes out after `current` is cleared, so a client that
+        sends the next request on `done` never meets `busy`."""
         try:
-            body(job)
+            terminal = body(job)
         except BaseException as exc:  # noqa: BLE001 - the terminal event must always be sent
-            self.send(self._error_for(job, exc))
-        finally:
-            with self._lock:
-                self.current = None
+            terminal = self._error_for(job, exc)
+        self._remember_models()
+        with self._lock:
+            self.current = None
+        self.send(terminal)
 
     def _error_for(self, job: CurrentJob, exc: BaseException) -> dict[str, Any]:
         if isinstance(exc, OptionsError):
@@ -470,13 +473,20 @@ class Worker:
 
         return emit
 
-    def _remember_models(self, options: RunOptions) -> None:
-        self.loaded = {"backend": options.backend, "model": options.model if options.backend != "replay" else None,
-                       "replay": options.replay if options.backend == "replay" else None,
-                       "sam": options.sam if options.needs_sam else self.loaded.get("sam"),
-                       "device": options.device, "dtype": options.dtype}
+    def _remember_models(self) -> None:
+        """Snapshot what the model cache holds, from the job thread.
 
-    def _run_job(self, job: CurrentJob, options: RunOptions) -> None:
+        `status` reads this snapshot: asking the cache from the reading thread would wait on its lock
+        while a model loads (minutes for a 7B checkpoint).
+        """
+        loaded = getattr(self._models, "loaded", None)
+        if callable(loaded):
+            try:
+                self.loaded = jsonable(loaded())
+            except Exception:  # noqa: BLE001 - status must not fail because of a description
+                log.debug("models.loaded() failed", exc_info=True)
+
+    def _run_job(self, job: CurrentJob, options: RunOptions) -> dict[str, Any]:
         emit = self._emitter(job)
         out_of_memory = False
         try:
@@ -488,14 +498,11 @@ class Worker:
             out_of_memory = True
         # Retried outside the except block so the traceback (and the tensors its frames hold) is gone.
         if out_of_memory:
-            summary = self._retry_after_oom(job, options, emit)
-            if summary is None:
-                return
-        self._remember_models(options)
-        self.send(event("done", job.id, summary=jsonable(summary)))
+            return self._retry_after_oom(job, options, emit)
+        return event("done", job.id, summary=jsonable(summary))
 
-    def _retry_after_oom(self, job: CurrentJob, options: RunOptions, emit: Emit) -> Any:
-        """Free memory and retry once with a smaller batch or tile; None when the retry failed too."""
+    def _retry_after_oom(self, job: CurrentJob, options: RunOptions, emit: Emit) -> dict[str, Any]:
+        """Free memory and retry once with a smaller batch or tile; `done`, or an error naming the setting."""
         free_memory()
         retry, changed = smaller_settings(options)
         # Resume keeps finished tiles only while the tile plan is unchanged (same tile size) or when
@@ -508,15 +515,14 @@ class Worker:
         log.warning(note)
         emit({"type": "warning", "message": note, "setting": changed, "old": old, "new": new})
         try:
-            return self._run(retry, emit, job.cancel, self.models())
+            return event("done", job.id, summary=jsonable(self._run(retry, emit, job.cancel, self.models())))
         except BaseException as exc:  # noqa: BLE001
             if not is_out_of_memory(exc):
                 raise
         free_memory()
-        self.send(error_event(job.id, ErrorCode.OUT_OF_MEMORY, oom_message(retry, changed), setting=changed))
-        return None
+        return error_event(job.id, ErrorCode.OUT_OF_MEMORY, oom_message(retry, changed), setting=changed)
 
-    def _load_job(self, job: CurrentJob, options: RunOptions) -> None:
+    def _load_job(self, job: CurrentJob, options: RunOptions) -> dict[str, Any]:
         emit = self._emitter(job)
         models = self.models()
         steps = [("reasoning model", options.model if options.backend == "transformers" else options.backend,
@@ -526,8 +532,7 @@ class Worker:
         t0 = time.monotonic()
         for i, (what, name, load) in enumerate(steps):
             if job.cancel.is_set():
-                self.send(error_event(job.id, ErrorCode.CANCELLED, "Loading was cancelled."))
-                return
+                return error_event(job.id, ErrorCode.CANCELLED, "Loading was cancelled.")
             emit({"type": "progress", "stage": "load", "step": i, "steps": len(steps), "what": what, "name": name,
                   "tile": None, "tiles": None, "eta_s": None})
             try:
@@ -537,14 +542,13 @@ class Worker:
                 if not is_out_of_memory(exc):
                     raise
             free_memory()
-            self.send(error_event(job.id, ErrorCode.OUT_OF_MEMORY,
-                                  f"Out of memory while loading the {what}: choose --dtype bfloat16/float16, "
-                                  "a smaller model, or --device cpu."))
-            return
+            return error_event(job.id, ErrorCode.OUT_OF_MEMORY,
+                               f"Out of memory while loading the {what}: choose --dtype bfloat16/float16, "
+                               "a smaller model, or --device cpu.")
         emit({"type": "progress", "stage": "load", "step": len(steps), "steps": len(steps), "what": "done",
               "name": None, "tile": None, "tiles": None, "eta_s": None})
-        self._remember_models(options)
-        self.send(event("loaded", job.id, models=dict(self.loaded), seconds=round(time.monotonic() - t0, 3)))
+        self._remember_models()
+        return event("loaded", job.id, models=dict(self.loaded), seconds=round(time.monotonic() - t0, 3))
 
     def join(self, timeout: Optional[float] = None) -> bool:
         """Wait for the run thread; True when it has ended."""

@@ -191,31 +191,35 @@ def test_bad_requests_keep_the_worker_serving(client):
 
 
 def test_reason_streams_progress_results_and_done_matching_the_gpkg(client, tmp_path, make_geotiff):
-    opts = _write_case(tmp_path, make_geotiff)
+    side = TILE * 6  # 36 tiles
+    opts = _write_case(tmp_path, make_geotiff, side=side)
+    n_tiles = (side // TILE) ** 2
     events = list(client.request("reason", timeout=120, options=opts))
     rid = events[0]["id"]
     assert all(e["id"] == rid for e in events)
     types = [e["type"] for e in events]
-    assert types[-1] == "done" and "progress" in types and types.count("result") == N_TILES
+    assert types[-1] == "done" and "progress" in types and types.count("result") == n_tiles
     progress = [e for e in events if e["type"] == "progress" and e.get("tiles")]
-    assert {e["tiles"] for e in progress} == {N_TILES}
-    assert sorted(result_tiles(events)) == list(range(N_TILES))
+    assert {e["tiles"] for e in progress} == {n_tiles}
+    assert sorted(result_tiles(events)) == list(range(n_tiles))
     summary = events[-1]["summary"]
-    assert summary["status"] == "finished" and summary["tiles_done"] == summary["tiles_total"] == N_TILES
-    assert summary["counts"]["boxes"] == N_TILES and summary["out"] == opts["out"]
+    assert summary["status"] == "finished" and summary["tiles_done"] == summary["tiles_total"] == n_tiles
+    assert summary["counts"]["boxes"] == n_tiles and summary["out"] == opts["out"]
     # The GeoPackage holds exactly what the events announced.
     event_boxes = {f["properties"]["target_id"]: (e["tile_id"], f["wkt"])
                    for e in events if e["type"] == "result" for f in e["features"]["boxes"]}
     df = read_boxes(opts["out"])
-    assert len(df) == len(event_boxes) == N_TILES
+    assert len(df) == len(event_boxes) == n_tiles
     assert set(df["target_id"]) == set(event_boxes)
     assert set(df["run_id"]) == {summary["run_id"]}
     for _, row in df.iterrows():
         assert row["tile_id"] == event_boxes[row["target_id"]][0]
-        assert row.geometry.bounds == pytest.approx(expected_box(int(row["tile_id"])), abs=0.25)
+        assert row.geometry.bounds == pytest.approx(expected_box(int(row["tile_id"]), side), abs=0.25)
     assert run_rows(opts["out"]) == [(summary["run_id"], "finished")]
     st = client.call("status", timeout=30)
-    assert st["models"]["backend"] == "replay" and st["busy"] is False
+    assert st["busy"] is False and st["models"]["segmenter"] is None
+    assert st["models"]["backend"] == {"backend": "replay", "model": "replay:answers.jsonl", "replay": opts["replay"],
+                                       "answers": n_tiles}
 
 
 def test_busy_status_and_cancel_within_one_tile(client, tmp_path, make_geotiff):
@@ -247,8 +251,8 @@ def test_busy_status_and_cancel_within_one_tile(client, tmp_path, make_geotiff):
 
 
 def test_kill_9_mid_run_then_resume_completes_without_duplicates(tmp_path, make_geotiff):
-    opts = _write_case(tmp_path, make_geotiff, side=SIDE * 2)
-    total = (2 * SIDE // TILE) ** 2
+    opts = _write_case(tmp_path, make_geotiff)  # 100 tiles; killed after the 5th is reported
+    total = N_TILES
     c = WorkerClient(sys.executable)
     try:
         rid = c.send("reason", options=opts)
@@ -288,7 +292,9 @@ def test_reason_on_tiny_transformers_model(client, tmp_path, sample_tif, tiny_mo
             "model": str(tiny_models.mllm_dir), "device": "cpu", "dtype": "float32", "max_new_tokens": 8,
             "max_pixels": 112 * 112, "min_pixels": 56 * 56, "tile_size": 224, "overlap": 0}
     loaded = client.call("load", timeout=300, options={k: v for k, v in opts.items() if k not in ("raster", "query", "out")})
-    assert loaded["type"] == "loaded" and loaded["models"]["model"] == str(tiny_models.mllm_dir)
+    assert loaded["type"] == "loaded", loaded
+    assert loaded["models"]["backend"]["backend"] == "transformers" and loaded["models"]["backend"]["device"] == "cpu"
+    assert str(tiny_models.mllm_dir) in loaded["models"]["backend"]["model"]
     events = list(client.request("reason", timeout=300, options=opts))
     assert events[-1]["type"] == "done", events[-1]
     summary = events[-1]["summary"]
@@ -324,13 +330,15 @@ def test_oom_once_retries_with_half_the_batch_and_resumes(tmp_path, make_geotiff
     real = ReplayBackend.reason
     calls = {"n": 0}
 
-    def reason_oom_on_second_call(self, requests):
+    def reason_oom_on_second_batch(self, requests):
         calls["n"] += 1
-        if calls["n"] == 2:  # the first batch of 4 tiles is written, the second runs out of memory
+        # The first batch of 4 tiles is written; the second runs out of memory, and so does the
+        # pipeline's own one-tile-at-a-time retry: the run fails and the worker takes over.
+        if calls["n"] in (2, 3):
             raise BackendOOM("CUDA out of memory (injected by the test)")
         return real(self, requests)
 
-    monkeypatch.setattr(ReplayBackend, "reason", reason_oom_on_second_call)
+    monkeypatch.setattr(ReplayBackend, "reason", reason_oom_on_second_batch)
     events = _in_process({"type": "reason", "id": "r1", "options": opts})
     warning = next(e for e in events if e["type"] == "warning" and e.get("setting"))
     assert (warning["setting"], warning["old"], warning["new"]) == ("batch_size", 4, 2)
