@@ -1,8 +1,8 @@
 """The "Reason on extent" dock: pick a raster and an extent, ask a question, watch results arrive.
 
-Live results: each `result` event schedules a reload of the run's GeoPackage layers, coalesced by
-a short single-shot timer, so a burst of tiles costs one cheap provider reload on the main thread
-and the event loop never waits on the engine (the engine writes the file; QGIS only reads it).
+Live results: each `result` event's features (WKT) go into in-memory layers of the question's
+group at once; when the run ends they are replaced by the run GeoPackage's layers (see
+layers.LiveRun: reading the GeoPackage while the engine writes it would block on its lock).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsMapLayerComboBox, QgsMapToolExtent
-from qtpy.QtCore import Qt, QTimer, Signal
+from qtpy.QtCore import Qt, Signal
 from qtpy.QtGui import QKeySequence
 from qtpy.QtWidgets import (
     QAbstractItemView,
@@ -46,12 +46,10 @@ from qtpy.QtWidgets import (
 )
 
 from . import settings as rr_settings
-from .layers import RunLayers, add_run_layers, export_layers, result_rows
+from .layers import LiveRun, RunLayers, export_layers, result_rows
 
 LOG_TAG = "RemoteReasoner"
 EXTENT_SOURCES = ("view", "layer", "drawn", "selection")
-# Coalesce reloads: at most one GeoPackage re-read per this many milliseconds during a run.
-REFRESH_MS = 250
 
 
 def run_file_name(question: str, now: Optional[float] = None) -> str:
@@ -126,10 +124,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self._run_question = ""
         self._map_tool: Optional[QgsMapToolExtent] = None
         self._previous_tool = None
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(REFRESH_MS)
-        self._refresh_timer.timeout.connect(self._sync_layers)
+        self.live: Optional[LiveRun] = None
         self._build_ui()
         self._connect()
         self.refresh_readiness()
@@ -371,6 +366,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self._reload_history()
         self._run_question = question
         self.run_layers = None
+        self.live = LiveRun(question, granularity)
         self.reasoning_text.clear()
         self.results_table.setRowCount(0)
         self.export_button.setEnabled(False)
@@ -407,6 +403,7 @@ class RemoteReasonerDock(QgsDockWidget):
         # The layers of the run are gone with the project: stop the run, forget the layers.
         self.cancel_run()
         self.run_layers = None
+        self.live = None  # its layers went with the project; the results stay in the file
         self.results_table.setRowCount(0)
         self.export_button.setEnabled(False)
 
@@ -423,9 +420,9 @@ class RemoteReasonerDock(QgsDockWidget):
             text += " · " + self.tr("ETA {s} s").format(s=int(round(float(eta))))
         self.progress.setFormat(text)
 
-    def _on_result(self, _ev: dict) -> None:
-        if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
+    def _on_result(self, ev: dict) -> None:
+        if self.live is not None:
+            self.live.add(ev)
 
     def _on_reasoning(self, ev: dict) -> None:
         text = str(ev.get("text") or "").strip()
@@ -435,18 +432,16 @@ class RemoteReasonerDock(QgsDockWidget):
     def _on_warning(self, message: str) -> None:
         QgsMessageLog.logMessage(message, LOG_TAG, Qgis.Warning)
 
-    def _sync_layers(self) -> None:
-        if self.run_layers is None:
-            if not os.path.isfile(self._out):
-                return
-            self.run_layers = add_run_layers(self._out, self._run_question, self._granularity)
-        else:
-            self.run_layers.sync()
+    def _final_layers(self, summary: Optional[dict] = None) -> None:
+        """The run is over (the engine no longer writes): show the GeoPackage's layers."""
+        live, self.live = self.live, None
+        if live is not None:
+            out = (summary or {}).get("out") or self._out
+            self.run_layers = live.finish(out, (summary or {}).get("run_id"))
 
     def _on_finished(self, summary: dict) -> None:
-        self._refresh_timer.stop()
         self.task = None
-        self._sync_layers()
+        self._final_layers(summary)
         status = summary.get("status", "finished")
         counts = summary.get("counts") or {}
         self.progress.setRange(0, 1)
@@ -464,9 +459,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self.runCompleted.emit(summary)
 
     def _on_failed(self, code: str, message: str, details: str) -> None:
-        self._refresh_timer.stop()
         self.task = None
-        self._sync_layers()
+        self._final_layers()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Failed"))

@@ -169,3 +169,30 @@ def test_export_unknown_format(run_gpkg, qgis_new_project):
     run = rl.add_run_layers(run_gpkg, "q", ("boxes",), run_id="r1")
     with pytest.raises(rl.ExportError, match="Unknown export format kml"):
         rl.export_layers(run.layers, "kml", "/tmp/x.kml")
+
+
+def test_live_run_adds_removes_and_swaps_to_gpkg(qgis_new_project, run_gpkg):
+    crs_wkt = CRS.toWkt()
+    live = rl.LiveRun("the tree crowns", ("boxes", "masks"))
+    ev = {"type": "result", "run_id": "r1", "tile_id": 0, "crs": crs_wkt, "features": {
+        "boxes": [{"wkt": box_wkt(X0 + 1, Y0 - 5, X0 + 5, Y0 - 1),
+                   "properties": {"target_id": 1, "query": "the tree crowns", "label": "tree", "reasoning": "r", "tile_id": 0}},
+                  {"wkt": box_wkt(X0 + 7, Y0 - 9, X0 + 9, Y0 - 7),
+                   "properties": {"target_id": 2, "query": "the tree crowns", "tile_id": 0, "unknown": "ignored"}}],
+        "masks": []}, "removed": {}}
+    assert live.add(ev) == 2
+    boxes = live.layers["boxes"]
+    assert boxes.crs().authid() == "EPSG:32617" and boxes.featureCount() == 2
+    assert live.group.name() == "the tree crowns"
+    assert {f["run_id"] for f in boxes.getFeatures()} == {"r1"}
+    # the next tile merges target 2 into a new target 3
+    ev2 = {"type": "result", "run_id": "r1", "tile_id": 1, "crs": crs_wkt, "removed": {"boxes": [2]}, "features": {
+        "boxes": [{"wkt": box_wkt(X0 + 7, Y0 - 12, X0 + 12, Y0 - 7), "properties": {"target_id": 3, "tile_id": 1}}]}}
+    assert live.add(ev2) == 1
+    assert sorted(f["target_id"] for f in boxes.getFeatures()) == [1, 3]
+    group = live.group
+    run = live.finish(run_gpkg, "r1")
+    assert run.group is group and set(run.layers) == {"boxes", "masks"}
+    assert run.layers["boxes"].providerType() == "ogr" and run.feature_count("boxes") == 2
+    assert len(QgsProject.instance().mapLayers()) == 2  # the memory layers are gone
+    assert [c.layer().name() for c in group.children()] == ["Boxes", "Masks"]
