@@ -141,8 +141,41 @@ class TransformersBackend:
         check_architecture(self.folder, model)
         self.processor = self._load_processor()
         self.model = self._load_model()
+        self.min_new_tokens = 0
         self.attn_implementation: str = getattr(self.model.config, "_attn_implementation", None) or "eager"
         self.generation_config = self._greedy_config()
+
+    @classmethod
+    def from_components(
+        cls,
+        model,
+        processor,
+        model_id: str = "in-memory",
+        min_pixels: int = DEFAULT_MIN_PIXELS,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+        max_new_tokens: int = 1024,
+    ) -> "TransformersBackend":
+        """A backend around a model and processor already in memory (benchmarks with random weights).
+
+        Shares every inference step with a loaded checkpoint; only `from_pretrained` is skipped.
+        The model stays on its own device and dtype; the processor gets the run's pixel budget.
+        """
+        self = cls.__new__(cls)
+        self.model_id = model_id
+        self.device = str(model.device)
+        self.dtype = model.dtype
+        self.min_pixels = int(min_pixels)
+        self.max_pixels = int(max_pixels)
+        self.max_new_tokens = int(max_new_tokens)
+        self.min_new_tokens = 0
+        self.folder = None
+        processor.image_processor.size = {"shortest_edge": self.min_pixels, "longest_edge": self.max_pixels}
+        processor.tokenizer.padding_side = "left"
+        self.processor = processor
+        self.model = model.eval()
+        self.attn_implementation = getattr(model.config, "_attn_implementation", None) or "eager"
+        self.generation_config = self._greedy_config()
+        return self
 
     # -- loading ---------------------------------------------------------------------------------
     def _load_processor(self):
@@ -191,12 +224,19 @@ class TransformersBackend:
         for knob in ("temperature", "top_p", "top_k"):
             setattr(config, knob, None)
         config.max_new_tokens = self.max_new_tokens
+        config.min_new_tokens = self.min_new_tokens or None
         return config
 
-    def configure(self, max_new_tokens: int) -> None:
-        """Settings a warm model can take without reloading (the model cache applies them per run)."""
+    def configure(self, max_new_tokens: int, min_new_tokens: int = 0) -> None:
+        """Settings a warm model can take without reloading (the model cache applies them per run).
+
+        `min_new_tokens` > 0 suppresses end-of-sequence until that many tokens exist; with
+        min = max every answer has exactly that length (benchmarks compare equal work).
+        """
         self.max_new_tokens = int(max_new_tokens)
+        self.min_new_tokens = max(0, min(int(min_new_tokens), self.max_new_tokens))
         self.generation_config.max_new_tokens = self.max_new_tokens
+        self.generation_config.min_new_tokens = self.min_new_tokens or None
 
     # -- inference -------------------------------------------------------------------------------
     def _texts(self, requests: Sequence[ReasonRequest]) -> list[str]:
