@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
-PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
+# realpath: a development install is often a symlink to the checkout, where inference_core sits beside it.
+PLUGIN_DIR = os.path.dirname(os.path.realpath(__file__))
 VENDOR_DIR = os.path.join(PLUGIN_DIR, "_vendor")
 
 
