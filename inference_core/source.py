@@ -19,6 +19,11 @@ from .records import Affine6
 # Long side of the decimated read used to compute the 2-98 % stretch once per source.
 STRETCH_SAMPLE_SIDE = 1024
 STRETCH_PERCENTILES = (2.0, 98.0)
+# GDAL's block cache during reads. GDAL's default is 5 % of RAM (1.15 GB on a 23 GB machine), and a
+# full-raster pass fills it, so peak memory tracked the machine, not the tile. One row of tiles needs
+# about width x tile height x bands bytes (20000 px x 1008 x 3 = 60 MB). A GDAL_CACHEMAX the user
+# set in the environment wins.
+GDAL_CACHE_BYTES = 128 * 2**20
 # Pixel coordinates closer than this to an integer are taken as that integer (float noise in affines).
 _SNAP = 1e-6
 
@@ -29,6 +34,17 @@ class BandStretch:
 
     lo: tuple[float, ...]
     hi: tuple[float, ...]
+
+
+def _gdal_env():
+    """Context for reads: the bounded block cache (rasterio.Env applies it to GDAL at once)."""
+    import contextlib
+
+    import rasterio
+
+    if os.environ.get("GDAL_CACHEMAX"):
+        return contextlib.nullcontext()
+    return rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_BYTES)
 
 
 def _snap_floor(v: float) -> int:
@@ -267,12 +283,8 @@ class RasterSource:
         else:  # averaging when shrinking avoids aliasing; bilinear when enlarging
             resampling = Resampling.average if ow * oh < width * height else Resampling.bilinear
         ds = self._ds
-        # No fill_value: rasterio would write it over every nodata pixel of *each band*, breaking the
-        # all-bands nodata rule; padding and invalid pixels are blackened below from the masks.
-        data = ds.read(unique, window=win, out_shape=(len(unique), oh, ow), boundless=boundless,
-                       resampling=resampling)
-        masks = ds.read_masks(unique, window=win, out_shape=(len(unique), oh, ow), boundless=boundless,
-                              resampling=Resampling.nearest)
+        with _gdal_env():
+            data, masks = self._read(ds, unique, win, ow, oh, boundless, resampling)
         # Nodata per pixel: invalid only where every chosen band is masked (see the class docstring).
         valid = (masks > 0).any(axis=0)
         if np.issubdtype(data.dtype, np.floating):
@@ -281,6 +293,18 @@ class RasterSource:
         rgb = self._to_uint8(planes)
         rgb[~valid] = 0
         return rgb, valid
+
+    @staticmethod
+    def _read(ds, unique, win, ow, oh, boundless, resampling):
+        from rasterio.enums import Resampling
+
+        # No fill_value: rasterio would write it over every nodata pixel of *each band*, breaking the
+        # all-bands nodata rule; padding and invalid pixels are blackened below from the masks.
+        data = ds.read(unique, window=win, out_shape=(len(unique), oh, ow), boundless=boundless,
+                       resampling=resampling)
+        masks = ds.read_masks(unique, window=win, out_shape=(len(unique), oh, ow), boundless=boundless,
+                              resampling=Resampling.nearest)
+        return data, masks
 
     def _to_uint8(self, planes: list[np.ndarray]) -> np.ndarray:
         if self._palette is not None:
@@ -305,8 +329,10 @@ class RasterSource:
         ow, oh = max(1, round(w * scale)), max(1, round(h * scale))
         unique = tuple(dict.fromkeys(self.bands))
         win = Window(c, r, w, h)
-        data = self._ds.read(unique, window=win, out_shape=(len(unique), oh, ow), resampling=Resampling.nearest)
-        masks = self._ds.read_masks(unique, window=win, out_shape=(len(unique), oh, ow), resampling=Resampling.nearest)
+        with _gdal_env():
+            data = self._ds.read(unique, window=win, out_shape=(len(unique), oh, ow), resampling=Resampling.nearest)
+            masks = self._ds.read_masks(unique, window=win, out_shape=(len(unique), oh, ow),
+                                        resampling=Resampling.nearest)
         valid = (masks > 0).any(axis=0)
         lo, hi = [], []
         for b in self.bands:

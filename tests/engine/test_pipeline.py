@@ -15,6 +15,7 @@ from inference_core.backends.base import BackendOOM
 from inference_core.coords import smart_resize
 from inference_core.errors import PipelineError
 from inference_core.options import RunOptions
+from inference_core.parsing import parse_answer
 from inference_core.pipeline import run
 from inference_core.protocol import ErrorCode
 from inference_core.source import RasterSource
@@ -190,3 +191,57 @@ def test_bad_input_is_a_pipeline_error_before_any_tile(make_geotiff, tmp_path):
         run(RunOptions(raster=str(raster), query="q", out=str(tmp_path / "r.gpkg"), extent=(0, 0, 1, 1)))
     assert err.value.code == ErrorCode.INPUT and "outside the raster" in err.value.message
     assert not (tmp_path / "r.gpkg").exists()
+
+
+@pytest.mark.slow
+def test_tiny_qwen_end_to_end_every_tile_answered(make_geotiff, tmp_path, tiny_models):
+    """The real transformers path on CPU: random-weight text is recorded per tile, never a crash."""
+    arr = np.random.default_rng(3).integers(0, 255, size=(3, 112, 180), dtype=np.uint8)
+    raster = make_geotiff(arr, transform=from_origin(ORIGIN[0], ORIGIN[1], PX, PX))
+    opts = RunOptions(raster=str(raster), query="the bright roof", out=str(tmp_path / "r.gpkg"),
+                      model=str(tiny_models.mllm_dir), device="cpu", max_new_tokens=8, **TILED)
+    summary = run(opts)
+    assert summary.status == "finished" and summary.tiles_total == summary.tiles_done == 2
+    con = sqlite3.connect(tmp_path / "r.gpkg")
+    rows = con.execute("SELECT tile_id, raw_text, parse_error, input_size FROM responses ORDER BY tile_id").fetchall()
+    assert [r[0] for r in rows] == [0, 1]
+    for _tile, text, error, size in rows:
+        assert isinstance(text, str)
+        assert json.loads(size) == [112, 112]  # smart_resize of a 112 px tile under max_pixels 12544
+        assert error == parse_answer(text).error  # the stored error is the parser's verdict on the stored text
+    assert summary.parse_errors == sum(1 for r in rows if r[2] is not None)
+    assert con.execute("SELECT model FROM runs").fetchone()[0]
+
+
+@pytest.mark.slow
+def test_masks_and_contours_layers_with_tiny_sam(make_geotiff, tmp_path, tiny_models):
+    raster = _raster(make_geotiff)
+    replay, _ = _replay_for_tiles(tmp_path, raster, TILED)
+    opts = _opts(raster, tmp_path / "r.gpkg", replay, granularity=("boxes", "masks", "contours"),
+                 sam=str(tiny_models.sam_path), device="cpu", **TILED)
+    events = []
+    summary = run(opts, emit=events.append)
+    assert summary.status == "finished"
+    layers = {str(n) for n, _ in pyogrio.list_layers(tmp_path / "r.gpkg")}
+    assert {"boxes", "masks", "contours", "runs", "responses"} <= layers
+    assert summary.counts["boxes"] == 1
+    masks = pyogrio.read_dataframe(tmp_path / "r.gpkg", layer="masks")
+    contours = pyogrio.read_dataframe(tmp_path / "r.gpkg", layer="contours")
+    # Every written mask has its contour with the same target id, areas in m² from the UTM CRS.
+    assert sorted(masks["target_id"]) == sorted(contours["target_id"])
+    assert masks.crs.to_epsg() == 32633
+    np.testing.assert_allclose(masks["area_m2"], masks.geometry.area)
+    assert any(e["type"] == "progress" and e["stage"] == "segment" for e in events)
+
+
+def test_raster_without_georeferencing_gives_pixel_coordinates(make_geotiff, tmp_path):
+    raster = make_geotiff(np.full((3, 60, 80), 90, dtype=np.uint8), crs=None, name="plain.tif")
+    replay = _write_jsonl(tmp_path / "a.jsonl", [{"tile_id": 0, "input_size": [160, 120],
+                                                  "raw_text": "<answer>[[20,40,60,80]]</answer>"}])
+    summary = run(_opts(raster, tmp_path / "r.gpkg", replay))
+    assert summary.status == "finished" and "no georeferencing" in summary.warnings[0]
+    df = pyogrio.read_dataframe(tmp_path / "r.gpkg", layer="boxes")
+    assert df.crs is None
+    assert df.geometry[0].bounds == (10.0, 20.0, 30.0, 40.0)  # x = column, y = row (down)
+    con = sqlite3.connect(tmp_path / "r.gpkg")
+    assert "no georeferencing" in json.loads(con.execute("SELECT warnings FROM runs").fetchone()[0])[0]
