@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Hashable, Optional
@@ -54,13 +55,11 @@ def segmenter_key(options: "RunOptions") -> Hashable:
 
 def _free_memory() -> None:
     gc.collect()
-    try:
-        import torch
-
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-    except ImportError:  # pragma: no cover - torch is always in the engine env
-        pass
+    # Only when a model already brought torch in: importing it just to free nothing costs seconds
+    # (a replay-only run never needs torch).
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available():
+        torch.cuda.empty_cache()
 
 
 class ModelCache:
