@@ -8,6 +8,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Optional
 
+from .catalog import MODELS
+
 # The published segment-anything dimensions (segment_anything/build_sam.py). Everything that is
 # not a ViT size is shared by the three checkpoints.
 _COMMON: dict[str, Any] = {
@@ -50,9 +52,7 @@ SAM_CONFIGS: dict[str, dict[str, Any]] = {
 }
 # Official checkpoint file names -> (type, published SHA-256 of the file).
 OFFICIAL_CHECKPOINTS: dict[str, tuple[str, str]] = {
-    "sam_vit_b_01ec64.pth": ("vit_b", "ec2df62732614e57411cdcf32a23ffdf28910380d03139ee0f4fcbe91eb8c912"),
-    "sam_vit_l_0b3195.pth": ("vit_l", "3adcc4315b642a4d2101128f611684e8734c41232a17c648ed1693702a49a622"),
-    "sam_vit_h_4b8939.pth": ("vit_h", "a7bf3b02f3ebf1267aba913ff637d9a2d5c33d3173bb679e46d9f338c26f262e"),
+    m.file_name: (m.sam_type, m.sha256) for m in MODELS if m.kind == "sam" and m.file_name and m.sam_type and m.sha256
 }
 SAM_TYPES = ("vit_b", "vit_l", "vit_h")
 
