@@ -3,6 +3,16 @@
 Every request is an object `{"type": ..., "id": ...}`; every event answers one request id.
 Requests: hello, load, reason, resume, cancel, status, shutdown.
 Events: hello, loaded, progress, result, reasoning, warning, error, done, status, bye.
+
+Request fields (besides type and id; the worker in `worker.py` answers them):
+- hello {probe: bool = true}: -> hello {protocol, pid, versions{python, torch, transformers,
+  segment_anything, rasterio, gdal, ...}, devices, cuda_memory}; probe=false skips importing torch/rasterio.
+- load {options}: model fields of RunOptions -> progress (stage "load") ... loaded {models, seconds}.
+- reason / resume {options}: RunOptions fields -> progress, result, reasoning, warning ... done {summary}.
+- cancel {target}: -> status {..., cancel: {target, accepted}}; the target run then ends with done (cancelled).
+- status: -> status {busy, current: {id, type, seconds, progress, cancelling} | null, models}.
+- shutdown: stops the run, -> bye; the worker exits 0 (it also exits when stdin closes).
+Any request may end with error {code, message} (codes in ErrorCode); an unreadable request gets id null.
 """
 
 from __future__ import annotations
