@@ -1,0 +1,188 @@
+"""Is the plugin ready to run? One of no_engine / no_models / ready, with a sentence and the action
+that fixes it. File-system checks only (no subprocess): the dock calls this on every checkbox toggle.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from qtpy.QtCore import QCoreApplication
+
+from .settings import PluginSettings
+
+# Written into the managed venv by the set-up dialog once the install and the worker's hello succeeded.
+READY_MARKER = "remotereasoner-engine.json"
+
+# Actions the dock offers next to the message.
+ACTION_SETUP = "setup_engine"  # open Set up engine… (Engine tab)
+ACTION_MODELS = "models"  # open Set up engine… (Models tab)
+ACTION_SETTINGS = "settings"  # open the settings dialog
+STATES = ("no_engine", "no_models", "ready")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("RemoteReasoner", text)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    state: str  # no_engine | no_models | ready
+    message: str  # the first problem ("" when ready)
+    action: str  # setup_engine | models | settings | "" (ready)
+    problems: tuple[str, ...] = field(default_factory=tuple)  # every problem, most important first
+
+    @property
+    def ready(self) -> bool:
+        return self.state == "ready"
+
+
+def hf_hub_cache() -> Path:
+    """The Hugging Face cache the engine uses (same environment variables as huggingface_hub)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    if os.environ.get("HF_HOME"):
+        return Path(os.environ["HF_HOME"]).expanduser() / "hub"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "huggingface" / "hub"
+
+
+def model_folder_complete(folder: Path) -> Optional[str]:
+    """None when `folder` holds a loadable checkpoint layout, else what is missing."""
+    if not (folder / "config.json").is_file():
+        return "config.json"
+    index = folder / "model.safetensors.index.json"
+    if index.is_file():
+        try:
+            shards = sorted(set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values()))
+        except (OSError, ValueError, KeyError, AttributeError):
+            return index.name
+        missing = [s for s in shards if not (folder / s).is_file()]
+        return missing[0] if missing else None
+    if any(folder.glob("*.safetensors")) or (folder / "pytorch_model.bin").is_file():
+        return None
+    return "model.safetensors"
+
+
+def hub_snapshot(repo_id: str, cache: Optional[Path] = None) -> Optional[Path]:
+    """The cached snapshot folder of `repo_id` (refs/main), or None when not downloaded."""
+    repo_dir = (cache or hf_hub_cache()) / ("models--" + repo_id.replace("/", "--"))
+    try:
+        rev = (repo_dir / "refs" / "main").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    snap = repo_dir / "snapshots" / rev
+    return snap if snap.is_dir() else None
+
+
+def looks_like_hub_id(model: str) -> bool:
+    # "owner/name": anything absolute or starting with . or ~ is a folder.
+    return model.count("/") == 1 and not os.path.isabs(model) and not model.startswith((".", "~"))
+
+
+def _catalog_title(source: str) -> str:
+    from inference_core import catalog  # stdlib-only module
+
+    for m in catalog.MODELS:
+        if m.source == source:
+            return f"{m.title} ({m.size_bytes / 1e9:.1f} GB)"
+    return source
+
+
+def engine_problem(settings: PluginSettings, profile_dir: Optional[str] = None) -> Optional[str]:
+    py = settings.engine_python
+    if not py or not os.path.isfile(py) or not os.access(py, os.X_OK):
+        return tr("No engine interpreter: {path} does not exist or is not executable. "
+                  "Set up the engine (Set up engine…) or set the engine Python in the settings.").format(path=py or "-")
+    if profile_dir:
+        from inference_core.envsetup import default_venv_dir
+
+        venv = default_venv_dir(profile_dir)
+        # Only the managed venv carries the marker; an interpreter the user chose is trusted as it is.
+        inside = os.path.realpath(py).startswith(os.path.realpath(str(venv)) + os.sep) or \
+            os.path.abspath(py).startswith(os.path.abspath(str(venv)) + os.sep)
+        if inside and not (venv / READY_MARKER).is_file():
+            return tr("The engine set-up did not finish ({path}): run Set up engine… again "
+                      "(it repairs the environment).").format(path=str(venv))
+    return None
+
+
+def model_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(message, action) for each missing model, server or file."""
+    out: list[tuple[str, str]] = []
+    if settings.backend == "openai":
+        if not settings.server_url:
+            out.append((tr("No model server: set the server URL in the settings."), ACTION_SETTINGS))
+    elif settings.backend == "replay":
+        if not settings.replay or not os.path.isfile(settings.replay):
+            out.append((tr("No recorded answers file: set the replay file in the settings."), ACTION_SETTINGS))
+    else:
+        model = settings.model.strip()
+        if not model:
+            out.append((tr("No model: download one under Set up engine… › Models, or choose a local model folder."),
+                        ACTION_MODELS))
+        elif looks_like_hub_id(model):
+            snap = hub_snapshot(model)
+            missing = model_folder_complete(snap) if snap is not None else "all"
+            if missing == "all":
+                out.append((tr("{model} is not downloaded yet: download it under Set up engine… › Models, "
+                               "or choose a local model folder.").format(model=_catalog_title(model)), ACTION_MODELS))
+            elif missing:
+                out.append((tr("The download of {model} is incomplete ({file} is missing): download it again under "
+                               "Set up engine… › Models (it resumes).").format(model=model, file=missing), ACTION_MODELS))
+        else:
+            folder = Path(os.path.expanduser(model))
+            if not folder.is_dir():
+                out.append((tr("The model folder {path} does not exist: choose it again in the settings.").format(path=model),
+                            ACTION_MODELS))
+            else:
+                missing = model_folder_complete(folder)
+                if missing:
+                    out.append((tr("The model folder {path} is not a model: {file} is missing. Choose the folder that "
+                                   "holds config.json and the weights.").format(path=model, file=missing), ACTION_MODELS))
+    if "masks" in granularity or "contours" in granularity:
+        if not settings.sam:
+            out.append((tr("Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only."),
+                        ACTION_MODELS))
+        elif not os.path.isfile(settings.sam):
+            out.append((tr("The SAM checkpoint {path} does not exist: choose it again in the settings.").format(path=settings.sam),
+                        ACTION_MODELS))
+    return out
+
+
+def check_readiness(settings: PluginSettings, granularity: tuple[str, ...] = ("boxes",),
+                    profile_dir: Optional[str] = None) -> Readiness:
+    """The plugin's state for the dock. `profile_dir` (default: the QGIS profile folder) locates the
+    managed venv, whose set-up must have finished."""
+    if profile_dir is None:
+        from qgis.core import QgsApplication
+
+        profile_dir = QgsApplication.qgisSettingsDirPath()
+    engine = engine_problem(settings, profile_dir)
+    models = model_problems(settings, tuple(granularity))
+    problems = tuple(([engine] if engine else []) + [m for m, _ in models])
+    if engine:
+        return Readiness("no_engine", engine, ACTION_SETUP, problems)
+    if models:
+        return Readiness("no_models", models[0][0], models[0][1], problems)
+    return Readiness("ready", "", "", ())
+
+
+def readiness_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> list[str]:
+    """Drop-in replacement for `settings.readiness_problems` ([] = ready)."""
+    return list(check_readiness(settings, granularity).problems)
+
+
+def write_ready_marker(venv_dir: str | Path, hello: dict) -> Path:
+    """Record a finished set-up (versions and devices from the worker's hello) in the managed venv."""
+    path = Path(venv_dir) / READY_MARKER
+    keep = {k: hello.get(k) for k in ("versions", "devices", "cuda_memory", "cuda_build", "platform")}
+    path.write_text(json.dumps(keep, indent=1, sort_keys=True), encoding="utf-8")
+    return path
+
+
+__all__ = ["ACTION_MODELS", "ACTION_SETTINGS", "ACTION_SETUP", "READY_MARKER", "Readiness", "check_readiness",
+           "hf_hub_cache", "hub_snapshot", "model_folder_complete", "readiness_problems", "write_ready_marker"]

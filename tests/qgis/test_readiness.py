@@ -1,0 +1,123 @@
+"""Readiness: no engine / engine without models / ready, from real files (HF cache layout, SAM file,
+managed venv marker), and the real dock showing each state through the drop-in readiness_problems."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsSettings
+
+from remotereasoner_qgis import readiness as rd
+from remotereasoner_qgis import settings as rs
+from remotereasoner_qgis.readiness import check_readiness
+
+
+@pytest.fixture
+def hf_cache(tmp_path, monkeypatch):
+    cache = tmp_path / "hf"
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    return cache
+
+
+def _snapshot(cache: Path, repo: str, files: dict[str, bytes]) -> Path:
+    repo_dir = cache / ("models--" + repo.replace("/", "--"))
+    rev = "c0ffee" * 6 + "c0ff"
+    (repo_dir / "refs").mkdir(parents=True)
+    (repo_dir / "refs" / "main").write_text(rev)
+    snap = repo_dir / "snapshots" / rev
+    snap.mkdir(parents=True)
+    for name, data in files.items():
+        (snap / name).write_bytes(data)
+    return snap
+
+
+def test_no_engine(tmp_path, hf_cache):
+    cfg = rs.PluginSettings(engine_python=str(tmp_path / "nope" / "bin" / "python"))
+    r = check_readiness(cfg, ("boxes",), profile_dir=str(tmp_path / "profile"))
+    assert (r.state, r.action) == ("no_engine", "setup_engine")
+    assert r.message.startswith(f"No engine interpreter: {tmp_path / 'nope' / 'bin' / 'python'} does not exist")
+    # the model problem is listed too, after the engine
+    assert len(r.problems) == 2 and "is not downloaded yet" in r.problems[1]
+
+
+def test_managed_venv_needs_a_finished_setup(tmp_path, hf_cache, engine_py):
+    profile = tmp_path / "profile"
+    venv = profile / "python" / "remotereasoner-engine"
+    (venv / "bin").mkdir(parents=True)
+    os.symlink(engine_py, venv / "bin" / "python")
+    cfg = rs.PluginSettings(engine_python=str(venv / "bin" / "python"), backend="openai", server_url="http://h:8000/v1")
+    r = check_readiness(cfg, ("boxes",), profile_dir=str(profile))
+    assert r.state == "no_engine" and f"The engine set-up did not finish ({venv})" in r.message
+    marker = rd.write_ready_marker(venv, {"versions": {"torch": "2.14.1"}, "devices": ["cpu"], "secret": "x"})
+    assert json.loads(marker.read_text()) == {"cuda_build": None, "cuda_memory": None, "devices": ["cpu"],
+                                              "platform": None, "versions": {"torch": "2.14.1"}}
+    assert check_readiness(cfg, ("boxes",), profile_dir=str(profile)).state == "ready"
+
+
+def test_engine_without_models_then_ready(tmp_path, hf_cache, engine_py):
+    cfg = rs.PluginSettings(engine_python=engine_py)  # default model: the RemoteReasoner hub id
+    r = check_readiness(cfg, ("boxes",), profile_dir=str(tmp_path))
+    assert (r.state, r.action) == ("no_models", "models")
+    assert r.message == ("RemoteReasoner 7B (Qwen2.5-VL-7B, GRPO) (16.6 GB) is not downloaded yet: download it under "
+                         "Set up engine… › Models, or choose a local model folder.")
+    snap = _snapshot(hf_cache, "1e12Leon/RemoteReasoner", {
+        "config.json": b"{}",
+        "model.safetensors.index.json": json.dumps({"weight_map": {"a": "model-1.safetensors", "b": "model-2.safetensors"}}).encode(),
+        "model-1.safetensors": b"1"})
+    r = check_readiness(cfg, ("boxes",), profile_dir=str(tmp_path))
+    assert r.state == "no_models" and "(model-2.safetensors is missing)" in r.message
+    (snap / "model-2.safetensors").write_bytes(b"2")
+    assert check_readiness(cfg, ("boxes",), profile_dir=str(tmp_path)) == rd.Readiness("ready", "", "", ())
+    r = check_readiness(cfg, ("boxes", "masks"), profile_dir=str(tmp_path))
+    assert (r.state, r.action) == ("no_models", "models") and r.message.startswith("Masks and contours need a SAM checkpoint")
+    cfg.sam = str(tmp_path / "sam_vit_b_01ec64.pth")
+    assert "does not exist" in check_readiness(cfg, ("contours",), profile_dir=str(tmp_path)).message
+    Path(cfg.sam).write_bytes(b"sam")
+    assert check_readiness(cfg, ("boxes", "masks", "contours"), profile_dir=str(tmp_path)).state == "ready"
+
+
+def test_local_folder_server_and_replay(tmp_path, hf_cache, engine_py):
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    cfg = rs.PluginSettings(engine_python=engine_py, model=str(folder))
+    r = check_readiness(cfg, ("boxes",), profile_dir=str(tmp_path))
+    assert r.state == "no_models" and r.message.startswith(f"The model folder {folder} is not a model: config.json is missing.")
+    (folder / "config.json").write_text("{}")
+    (folder / "model.safetensors").write_bytes(b"w")
+    assert check_readiness(cfg, ("boxes",), profile_dir=str(tmp_path)).ready
+    server = rs.PluginSettings(engine_python=engine_py, backend="openai")
+    r = check_readiness(server, ("boxes",), profile_dir=str(tmp_path))
+    assert (r.state, r.action, r.message) == ("no_models", "settings", "No model server: set the server URL in the settings.")
+    server.server_url = "http://gpu:8000/v1"
+    assert check_readiness(server, ("boxes",), profile_dir=str(tmp_path)).ready
+    replay = rs.PluginSettings(engine_python=engine_py, backend="replay", replay=str(tmp_path / "none.jsonl"))
+    assert check_readiness(replay, ("boxes",), profile_dir=str(tmp_path)).state == "no_models"
+
+
+def test_real_dock_shows_the_three_states(qgis_iface, tmp_path, hf_cache, engine_py, monkeypatch):
+    """The dock with `readiness_problems` from readiness.py (the one-line change asked of dock.py)."""
+    from remotereasoner_qgis import dock as rdock
+
+    monkeypatch.setattr(rdock.rr_settings, "readiness_problems", rd.readiness_problems)
+    s = QgsSettings()
+    s.remove("RemoteReasoner")
+    rs.PluginSettings(engine_python=str(tmp_path / "missing" / "python")).save()
+    d = rdock.RemoteReasonerDock(qgis_iface)
+    try:
+        problems = d.refresh_readiness()
+        assert problems[0].startswith("No engine interpreter") and not d.run_button.isEnabled()
+        assert d.readiness_label.text().split("\n")[0] == problems[0]
+        rs.PluginSettings(engine_python=engine_py).save()
+        problems = d.refresh_readiness()
+        assert problems == ["RemoteReasoner 7B (Qwen2.5-VL-7B, GRPO) (16.6 GB) is not downloaded yet: download it under "
+                            "Set up engine… › Models, or choose a local model folder."]
+        assert not d.run_button.isEnabled() and not d.settings_button.isHidden()
+        _snapshot(hf_cache, "1e12Leon/RemoteReasoner", {"config.json": b"{}", "model.safetensors": b"w"})
+        assert d.refresh_readiness() == []
+        assert d.run_button.isEnabled() and d.readiness_label.isHidden()
+    finally:
+        d.shutdown()
+        s.remove("RemoteReasoner")
