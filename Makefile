@@ -67,7 +67,7 @@ run: setup deploy
 	@bash scripts/run_qgis.sh "$(PROFILE)"
 
 bench: setup
-	@$(ENGINE_PY) -m benchmarks.run_all
+	@bash scripts/bench.sh
 
 clean:
 	rm -rf build .pytest_cache

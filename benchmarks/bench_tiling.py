@@ -80,7 +80,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=int, default=20000)
     ap.add_argument("--keep", help="folder for the generated GeoTIFF (default: a temporary folder, removed)")
-    ap.add_argument("--append-results", action="store_true", help="append a section to benchmarks/RESULTS.md")
+    ap.add_argument("--append", "--append-results", dest="append_results", action="store_true", help="append a section to benchmarks/RESULTS.md")
     ap.add_argument("--_generate", help=argparse.SUPPRESS)
     ap.add_argument("--_read", help=argparse.SUPPRESS)
     args = ap.parse_args()
