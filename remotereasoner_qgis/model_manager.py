@@ -1,0 +1,553 @@
+"""The Models tab: the catalog with size, licence, source and state; downloads run by the engine
+interpreter (`python -m inference_core.model_ops`) in a QgsTask; local folders; offline mode; test load.
+Also QGIS's proxy and offline settings turned into the engine subprocesses' environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import urllib.parse
+from collections import deque
+from pathlib import Path
+from typing import Any, Optional
+
+from qgis.core import QgsApplication, QgsSettings, QgsTask
+from qgis.gui import QgsFileWidget
+from qtpy.QtCore import Qt, Signal
+from qtpy.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inference_core import catalog
+
+from . import readiness
+from . import settings as rr_settings
+from .worker_pool import worker_env
+
+PREFIX = rr_settings.PREFIX
+# QGIS proxy types that are plain HTTP proxies; DefaultProxy means "the system's", which pip and
+# urllib already read from the environment.
+_HTTP_PROXY_TYPES = ("HttpProxy", "HttpCachingProxy", "FtpCachingProxy")
+STATE_LABELS = ("absent", "downloading", "present", "corrupt")
+
+
+# -- environment: proxy and offline -----------------------------------------------------------------
+
+def proxy_url(settings: Optional[QgsSettings] = None) -> Optional[str]:
+    """QGIS's proxy (Options › Network) as http://user:password@host:port, or None when off."""
+    s = settings or QgsSettings()
+    enabled = str(s.value("proxy/proxyEnabled", False)).lower() in ("true", "1")
+    host = str(s.value("proxy/proxyHost", "") or "").strip()
+    if not enabled or not host:
+        return None
+    kind = str(s.value("proxy/proxyType", "HttpProxy") or "HttpProxy")
+    if kind == "DefaultProxy":
+        return None
+    scheme = "socks5" if kind == "Socks5Proxy" else "http"
+    port = str(s.value("proxy/proxyPort", "") or "").strip()
+    user = str(s.value("proxy/proxyUser", "") or "")
+    password = str(s.value("proxy/proxyPassword", "") or "")
+    auth = ""
+    if user:
+        auth = urllib.parse.quote(user, safe="") + (":" + urllib.parse.quote(password, safe="") if password else "") + "@"
+    return f"{scheme}://{auth}{host}{':' + port if port else ''}"
+
+
+def redact(text: str, url: Optional[str]) -> str:
+    """`text` with the proxy password (plain and URL-quoted) replaced by ***: log lines never carry it."""
+    if not url:
+        return text
+    password = urllib.parse.urlsplit(url).password
+    if not password:
+        return text
+    for secret in {password, urllib.parse.unquote(password)}:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def qgis_offline() -> bool:
+    """True when Qt reports no active network connection (a laptop in the field)."""
+    try:
+        from qtpy.QtNetwork import QNetworkConfigurationManager
+
+        mgr = QNetworkConfigurationManager()
+        # No known configurations: Qt cannot tell (containers, some VPNs); assume online.
+        return bool(mgr.allConfigurations()) and not mgr.isOnline()
+    except Exception:  # noqa: BLE001 - Qt without the bearer plugin
+        return False
+
+
+def offline_setting() -> bool:
+    return str(QgsSettings().value(PREFIX + "offline", False)).lower() in ("true", "1")
+
+
+def set_offline_setting(value: bool) -> None:
+    QgsSettings().setValue(PREFIX + "offline", bool(value))
+
+
+def offline_mode() -> bool:
+    return offline_setting() or qgis_offline()
+
+
+def engine_env(offline: Optional[bool] = None, proxy: Optional[str] = "qgis") -> dict[str, str]:
+    """Environment for engine subprocesses (downloads, pip, the worker): proxy and offline mode."""
+    from inference_core.envsetup import proxy_env
+
+    env = worker_env()
+    env.update(proxy_env(proxy_url() if proxy == "qgis" else proxy))
+    if offline if offline is not None else offline_mode():
+        env["HF_HUB_OFFLINE"] = "1"
+        env["TRANSFORMERS_OFFLINE"] = "1"
+    else:
+        env.pop("HF_HUB_OFFLINE", None)
+        env.pop("TRANSFORMERS_OFFLINE", None)
+    return env
+
+
+def models_folder() -> str:
+    """Where SAM checkpoints are downloaded: the setting, else a folder in the QGIS profile."""
+    value = str(QgsSettings().value(PREFIX + "models_dir", "") or "")
+    return value or os.path.join(QgsApplication.qgisSettingsDirPath(), "remotereasoner", "models")
+
+
+def set_models_folder(path: str) -> None:
+    QgsSettings().setValue(PREFIX + "models_dir", path)
+
+
+def quick_state(entry: catalog.ModelEntry, folder: str) -> dict[str, Any]:
+    """The state from the file system alone (no engine needed): shown until the engine answers."""
+    if entry.kind == "sam":
+        path = Path(folder) / (entry.file_name or "")
+        if path.is_file():
+            ok = path.stat().st_size == entry.size_bytes
+            return {"state": "present" if ok else "corrupt", "path": str(path)}
+        part = path.with_name(path.name + ".part")
+        return {"state": "downloading" if part.is_file() else "absent", "path": None}
+    snap = readiness.hub_snapshot(entry.source)
+    if snap is None:
+        return {"state": "absent", "path": None}
+    return {"state": "corrupt" if readiness.model_folder_complete(snap) else "present", "path": str(snap)}
+
+
+# -- the engine subprocess ------------------------------------------------------------------------
+
+class EngineOpTask(QgsTask):
+    """Runs `python -m inference_core.model_ops ARGS` with the engine interpreter; relays its JSON lines.
+
+    Cancel asks the subprocess to stop (a partial download is kept and resumed next time), then
+    terminates it if it does not stop within a few seconds.
+    """
+
+    opEvent = Signal(dict)  # noqa: N815 - not `event`: that is QObject.event()
+    opFinished = Signal(bool, dict, str)  # noqa: N815 - ok, the last event, stderr tail
+
+    def __init__(self, description: str, python: str, args: list[str], env: dict[str, str]):
+        super().__init__(description, QgsTask.CanCancel)
+        self.python, self.args, self.env = python, list(args), env
+        self.events: list[dict] = []
+        self.stderr: deque[str] = deque(maxlen=20)
+        self._proc: Optional[subprocess.Popen] = None
+        self._lock = threading.Lock()
+        self.returncode: Optional[int] = None
+
+    def run(self) -> bool:  # worker thread
+        argv = [self.python, "-m", "inference_core.model_ops", *self.args]
+        kwargs: dict[str, Any] = {}
+        if sys.platform == "win32":
+            kwargs["creationflags"] = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        try:
+            with self._lock:
+                self._proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                              stderr=subprocess.PIPE, env=self.env, cwd=self.env.get("PYTHONPATH"),
+                                              text=True, encoding="utf-8", errors="replace", bufsize=1, **kwargs)
+        except OSError as exc:
+            self.events.append({"type": "error", "code": "start",
+                                "message": f"Could not start the engine ({self.python}): {exc}. Set up the engine first."})
+            return False
+        proc = self._proc
+        threading.Thread(target=lambda: [self.stderr.append(ln.rstrip()) for ln in proc.stderr], daemon=True).start()
+        for line in proc.stdout:
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                self.stderr.append(line.rstrip())
+                continue
+            self.events.append(ev)
+            if ev.get("type") == "progress" and ev.get("total"):
+                self.setProgress(100.0 * min(1.0, float(ev.get("done") or 0) / float(ev["total"])))
+            self.opEvent.emit(ev)
+        self.returncode = proc.wait()
+        return self.returncode == 0 and bool(self.events) and self.events[-1].get("type") != "error"
+
+    def cancel(self) -> None:
+        with self._lock:
+            proc = self._proc
+        if proc is not None and proc.poll() is None:
+            try:
+                proc.stdin.write("cancel\n")
+                proc.stdin.flush()
+            except (OSError, ValueError):
+                pass
+            threading.Timer(5.0, lambda: proc.poll() is None and proc.terminate()).start()
+        super().cancel()
+
+    def finished(self, result: bool) -> None:  # main thread
+        last = self.events[-1] if self.events else {}
+        if not result and not last.get("type") == "error":
+            tail = "\n".join(self.stderr)
+            last = {"type": "error", "code": "engine",
+                    "message": f"The engine stopped (exit {self.returncode}). " + (tail.splitlines()[-1] if tail else "")}
+        self.opFinished.emit(bool(result), last, "\n".join(self.stderr))
+
+
+class LoadTask(QgsTask):
+    """Asks the shared worker to load the chosen models: says why a model cannot load."""
+
+    loadFinished = Signal(bool, str)  # noqa: N815
+
+    def __init__(self, python: str, options: dict[str, Any]):
+        super().__init__("RemoteReasoner: test load", QgsTask.CanCancel)
+        self.python, self.options = python, options
+        self.ok, self.message = False, ""
+
+    def run(self) -> bool:
+        from . import worker_pool
+
+        entry = worker_pool.get(self.python)
+        try:
+            with entry.run_lock:
+                last = entry.client.call("load", timeout=1800, options=self.options)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            self.message = str(exc)
+            return False
+        if last.get("type") == "error":
+            self.message = str(last.get("message") or last)
+            return False
+        self.ok = True
+        return True
+
+    def finished(self, result: bool) -> None:
+        self.loadFinished.emit(bool(result), self.message)
+
+
+# -- the tab ---------------------------------------------------------------------------------------
+
+def _size(n: int) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.0f} MB"
+
+
+class ModelsWidget(QWidget):
+    """Catalog table + actions. Tests drive `refresh()`, `download(key)`, `cancel()`, `use(key)`,
+    `use_local(path)` and `test_load()` and wait on the signals."""
+
+    statesChanged = Signal(list)  # noqa: N815 - rows from the engine
+    downloadFinished = Signal(bool, str)  # noqa: N815 - ok, message
+    loadChecked = Signal(bool, str)  # noqa: N815
+    settingsChanged = Signal()  # noqa: N815
+
+    COLUMNS = ("Model", "Size", "Licence", "Source", "State")
+
+    def __init__(self, parent: Optional[QWidget] = None, entries: Optional[list] = None,
+                 catalog_file: Optional[str] = None):
+        super().__init__(parent)
+        self.entries = list(entries or catalog.MODELS)
+        self.catalog_file = catalog_file  # extra/mirror entries, passed to the engine
+        self.rows: dict[str, dict[str, Any]] = {}
+        self.task: Optional[QgsTask] = None
+        self.last_error = ""
+        lay = QVBoxLayout(self)
+
+        form = QFormLayout()
+        self.folder_edit = QgsFileWidget(self)
+        self.folder_edit.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder_edit.setFilePath(models_folder())
+        form.addRow(self.tr("SAM checkpoints folder"), self.folder_edit)
+        self.offline_check = QCheckBox(self.tr("Offline: never download, use only files already here"), self)
+        self.offline_check.setChecked(offline_setting())
+        form.addRow(self.offline_check)
+        lay.addLayout(form)
+
+        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        lay.addWidget(self.table, 1)
+
+        row = QHBoxLayout()
+        self.download_button = QPushButton(self.tr("Download"), self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.use_button = QPushButton(self.tr("Use"), self)
+        self.local_button = QPushButton(self.tr("Use a local folder…"), self)
+        self.test_button = QPushButton(self.tr("Test load"), self)
+        self.refresh_button = QPushButton(self.tr("Refresh"), self)
+        for b in (self.download_button, self.cancel_button, self.use_button, self.local_button, self.test_button,
+                  self.refresh_button):
+            row.addWidget(b)
+        lay.addLayout(row)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        lay.addWidget(self.progress)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        lay.addWidget(self.status)
+
+        self.cancel_button.setEnabled(False)
+        self.download_button.clicked.connect(lambda: self.download(self.selected_key()))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.use_button.clicked.connect(lambda: self.use(self.selected_key()))
+        self.local_button.clicked.connect(self.choose_local)
+        self.test_button.clicked.connect(self.test_load)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.offline_check.toggled.connect(set_offline_setting)
+        self.folder_edit.fileChanged.connect(lambda p: (set_models_folder(p), self.fill_quick()))
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.fill_quick()
+
+    # -- table ---------------------------------------------------------------------------------
+    def folder(self) -> str:
+        return self.folder_edit.filePath().strip() or models_folder()
+
+    def fill_quick(self) -> None:
+        self.fill([{**vars(e), **quick_state(e, self.folder())} for e in self.entries])
+
+    def fill(self, rows: list[dict[str, Any]]) -> None:
+        keep = self.selected_key()
+        self.rows = {r["key"]: r for r in rows}
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            cells = (r["title"], _size(int(r["size_bytes"])), r["licence"], r["source"], self.tr(r["state"]))
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(str(text))
+                item.setData(Qt.UserRole, r["key"])
+                if j == 4 and r.get("detail"):
+                    item.setToolTip(str(r["detail"]))
+                self.table.setItem(i, j, item)
+            if r["key"] == keep:
+                self.table.selectRow(i)
+        self._selection_changed()
+
+    def state_of(self, key: str) -> str:
+        return self.rows.get(key, {}).get("state", "")
+
+    def selected_key(self) -> str:
+        items = self.table.selectedItems()
+        return str(items[0].data(Qt.UserRole)) if items else ""
+
+    def select(self, key: str) -> None:
+        for i in range(self.table.rowCount()):
+            if self.table.item(i, 0).data(Qt.UserRole) == key:
+                self.table.selectRow(i)
+
+    def _selection_changed(self) -> None:
+        key = self.selected_key()
+        entry = next((e for e in self.entries if e.key == key), None)
+        busy = self.task is not None
+        self.download_button.setEnabled(bool(entry) and not busy and self.state_of(key) != "present")
+        self.use_button.setEnabled(bool(entry) and self.state_of(key) == "present")
+        self.local_button.setText(self.tr("Use a local file…") if entry is not None and entry.kind == "sam"
+                                  else self.tr("Use a local folder…"))
+
+    # -- engine calls --------------------------------------------------------------------------
+    def _python(self) -> Optional[str]:
+        py = rr_settings.PluginSettings.load().engine_python
+        if not py or not os.access(py, os.X_OK):
+            self._say(self.tr("Set up the engine first (Engine tab): downloads run in the engine environment."))
+            return None
+        return py
+
+    def _common_args(self) -> list[str]:
+        args = ["--folder", self.folder()]
+        if self.catalog_file:
+            args += ["--catalog", self.catalog_file]
+        if self.offline_check.isChecked():
+            args.append("--offline")
+        return args
+
+    def _start(self, task: EngineOpTask) -> EngineOpTask:
+        self.task = task
+        self._selection_changed()
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def refresh(self) -> Optional[EngineOpTask]:
+        """Ask the engine for the authoritative states (HF cache included)."""
+        py = self._python()
+        if py is None or self.task is not None:
+            return None
+        task = EngineOpTask(self.tr("RemoteReasoner: model states"), py, ["state", *self._common_args()],
+                            engine_env(self.offline_check.isChecked()))
+        task.opFinished.connect(self._states_done)
+        return self._start(task)
+
+    def _states_done(self, ok: bool, last: dict, stderr: str) -> None:
+        task, self.task = self.task, None
+        if ok and task is not None:
+            rows = [e for e in task.events if e.get("type") == "model"]
+            self.fill(rows)
+            self.statesChanged.emit(rows)
+        else:
+            self._say(self.tr("Could not read the model states: {m}").format(m=last.get("message", "")))
+            self._selection_changed()
+
+    def download(self, key: str) -> Optional[EngineOpTask]:
+        if not key:
+            self._say(self.tr("Select a model in the list first."))
+            return None
+        py = self._python()
+        if py is None or self.task is not None:
+            return None
+        entry = next(e for e in self.entries if e.key == key)
+        task = EngineOpTask(self.tr("RemoteReasoner: downloading {m}").format(m=entry.title), py,
+                            ["download", key, "--stdin-control", *self._common_args()],
+                            engine_env(self.offline_check.isChecked()))
+        task.opEvent.connect(self._download_event)
+        task.opFinished.connect(lambda ok, last, err: self._download_done(key, ok, last))
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self._say(self.tr("Downloading {m}…").format(m=entry.title))
+        if key in self.rows:
+            self.rows[key]["state"] = "downloading"
+        return self._start(task)
+
+    def _download_event(self, ev: dict) -> None:
+        if ev.get("type") == "progress" and ev.get("total"):
+            done, total = float(ev.get("done") or 0), float(ev["total"])
+            self.progress.setValue(int(100 * min(1.0, done / total)))
+            self.progress.setFormat(f"{done / 1e6:.0f} / {total / 1e6:.0f} MB")
+        elif ev.get("type") == "warning":
+            self._say(str(ev.get("message")))
+
+    def _download_done(self, key: str, ok: bool, last: dict) -> None:
+        self.task = None
+        self.cancel_button.setEnabled(False)
+        if ok:
+            self.progress.setValue(100)
+            self._say(self.tr("Downloaded: {path}").format(path=last.get("path", "")))
+            self.rows.setdefault(key, {})["path"] = last.get("path")
+            self.rows[key]["state"] = "present"
+            self._use_if_unset(key, str(last.get("path") or ""))
+        else:
+            self.last_error = str(last.get("message", ""))
+            self._say(self.last_error)
+        self.downloadFinished.emit(ok, str(last.get("path") if ok else last.get("message", "")))
+        self.refresh()
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self._say(self.tr("Cancelling… the partial download is kept and resumes next time."))
+            self.task.cancel()
+
+    # -- settings ------------------------------------------------------------------------------
+    def _use_if_unset(self, key: str, path: str) -> None:
+        entry = next(e for e in self.entries if e.key == key)
+        cfg = rr_settings.PluginSettings.load()
+        if entry.kind == "sam" and not (cfg.sam and os.path.isfile(cfg.sam)):
+            self.use(key, path)
+        elif entry.kind == "mllm" and cfg.backend == "transformers" and \
+                readiness.model_problems(cfg, ("boxes",)):
+            self.use(key, path)
+
+    def use(self, key: str, path: Optional[str] = None) -> bool:
+        """Make a downloaded model the one runs use."""
+        entry = next((e for e in self.entries if e.key == key), None)
+        if entry is None:
+            return False
+        cfg = rr_settings.PluginSettings.load()
+        if entry.kind == "sam":
+            path = path or self.rows.get(key, {}).get("path") or ""
+            if not path:
+                return False
+            cfg.sam = path
+        else:
+            cfg.backend, cfg.model = "transformers", entry.source
+        cfg.save()
+        self._say(self.tr("Runs now use {m}.").format(m=entry.title))
+        self.settingsChanged.emit()
+        return True
+
+    def choose_local(self) -> None:
+        entry = next((e for e in self.entries if e.key == self.selected_key()), None)
+        if entry is not None and entry.kind == "sam":
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("SAM checkpoint"), self.folder(),
+                                                  self.tr("SAM checkpoint (*.pth *.pt)"))
+        else:
+            path = QFileDialog.getExistingDirectory(self, self.tr("Model folder (config.json and weights)"))
+        if path:
+            self.use_local(path)
+
+    def use_local(self, path: str) -> bool:
+        """A model folder (config.json + weights) or a SAM .pth already on disk."""
+        cfg = rr_settings.PluginSettings.load()
+        p = Path(path)
+        if p.is_file() and p.suffix in (".pth", ".pt"):
+            cfg.sam = str(p)
+        elif p.is_dir():
+            missing = readiness.model_folder_complete(p)
+            if missing:
+                self._say(self.tr("{path} is not a model folder: {file} is missing. Choose the folder that holds "
+                                  "config.json and the weights.").format(path=path, file=missing))
+                return False
+            cfg.backend, cfg.model = "transformers", str(p)
+        else:
+            self._say(self.tr("{path} is neither a model folder nor a SAM checkpoint (.pth).").format(path=path))
+            return False
+        cfg.save()
+        self._say(self.tr("Runs now use {path}.").format(path=path))
+        self.settingsChanged.emit()
+        return True
+
+    def test_load(self) -> Optional[LoadTask]:
+        """Load the configured model (and SAM) in the worker; a failure says why."""
+        py = self._python()
+        if py is None:
+            return None
+        cfg = rr_settings.PluginSettings.load()
+        options: dict[str, Any] = {"backend": cfg.backend, "model": os.path.expanduser(cfg.model),
+                                   "device": cfg.device, "dtype": cfg.dtype, "granularity": ["boxes"]}
+        if cfg.backend == "openai":
+            options.update(server_url=cfg.server_url, model=cfg.server_model or cfg.model)
+        elif cfg.backend == "replay":
+            options.update(replay=cfg.replay)
+        if cfg.sam:
+            options.update(sam=cfg.sam, granularity=["boxes", "masks"])
+        task = LoadTask(py, options)
+        task.loadFinished.connect(self._load_done)
+        self._load_task = task
+        self._say(self.tr("Loading the model in the engine… (a 7B model takes a minute)"))
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def _load_done(self, ok: bool, message: str) -> None:
+        self._load_task = None
+        self.last_error = "" if ok else message
+        self._say(self.tr("The model loads.") if ok else self.tr("The model does not load: {why}").format(why=message))
+        self.loadChecked.emit(ok, message)
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+
+
+__all__ = ["EngineOpTask", "LoadTask", "ModelsWidget", "engine_env", "models_folder", "offline_mode", "proxy_url",
+           "quick_state", "redact"]

@@ -1,0 +1,385 @@
+""""Set up engine…": detects platform, Pythons and the NVIDIA GPU, installs the engine environment
+(a venv in the QGIS profile or an interpreter the user picks) in a QgsTask with a live log, then
+starts the worker and shows its hello. The Models tab is model_manager.ModelsWidget.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from qgis.core import QgsApplication, QgsTask
+from qgis.gui import QgsFileWidget
+from qtpy.QtCore import Signal
+from qtpy.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inference_core import envsetup
+
+from . import readiness
+from . import settings as rr_settings
+from .model_manager import ModelsWidget, engine_env, proxy_url, redact
+
+# Share of the progress bar for each installer step (pip is by far the longest).
+STEP_SPAN = {"Creating the environment": (0.0, 0.15), "Installing the engine": (0.15, 1.0)}
+TORCH_BUILDS = ("cpu", "cu126", "cu128", "cu130", "none")
+# What the engine needs before the set-up counts as finished (hello reports their versions).
+REQUIRED = ("torch", "transformers", "segment_anything", "rasterio")
+
+
+class InstallTask(QgsTask):
+    """EnvInstaller.run in a task: log lines and progress as signals; cancel stops pip."""
+
+    logLine = Signal(str)  # noqa: N815
+    installDone = Signal(bool, str, str, str)  # noqa: N815 - ok, message, pip's last lines, python
+
+    def __init__(self, plan: envsetup.EnvPlan, env: dict[str, str], proxy: Optional[str] = None):
+        super().__init__("RemoteReasoner: setting up the engine", QgsTask.CanCancel)
+        self.plan, self.proxy = plan, proxy
+        self.installer = envsetup.EnvInstaller(plan, env)
+        self.message, self.tail, self.python = "", "", ""
+
+    def _emit(self, ev: dict) -> None:
+        if ev.get("type") == "log":
+            self.logLine.emit(redact(str(ev.get("line", "")), self.proxy))
+        elif ev.get("type") == "progress":
+            lo, hi = STEP_SPAN.get(ev.get("step", ""), (0.0, 1.0))
+            self.setProgress(100.0 * (lo + (hi - lo) * float(ev.get("fraction", 0.0))))
+
+    def run(self) -> bool:
+        try:
+            self.python = str(self.installer.run(self._emit))
+            return True
+        except envsetup.EnvSetupError as exc:
+            self.message, self.tail = str(exc), redact(exc.log_tail, self.proxy)
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog, never a traceback
+            self.message = f"{type(exc).__name__}: {exc}"
+        return False
+
+    def cancel(self) -> None:
+        self.installer.cancel()
+        super().cancel()
+
+    def finished(self, result: bool) -> None:
+        self.installDone.emit(bool(result), self.message, self.tail, self.python)
+
+
+class HelloTask(QgsTask):
+    """(Re)starts the shared worker for `python` and asks for its hello (versions, devices, memory)."""
+
+    helloDone = Signal(bool, dict, str)  # noqa: N815 - ok, hello body, error message
+
+    def __init__(self, python: str):
+        super().__init__("RemoteReasoner: starting the engine", QgsTask.CanCancel)
+        self.python = python
+        self.hello: dict[str, Any] = {}
+        self.error = ""
+
+    def run(self) -> bool:
+        from . import worker_pool
+
+        entry = worker_pool.get(self.python)
+        try:
+            with entry.run_lock:
+                entry.client.close()  # a repaired environment needs a fresh worker
+                self.hello = entry.client.hello(probe=True, timeout=300)
+        except Exception as exc:  # noqa: BLE001
+            self.error = str(exc)
+            return False
+        if self.hello.get("type") != "hello":
+            self.error = str(self.hello.get("message") or self.hello)
+            return False
+        return True
+
+    def finished(self, result: bool) -> None:
+        self.helloDone.emit(bool(result), self.hello, self.error)
+
+
+def missing_packages(hello: dict) -> list[str]:
+    versions = hello.get("versions") or {}
+    return [k for k in REQUIRED if not versions.get(k)]
+
+
+def describe_hello(hello: dict, tr: Callable[[str], str]) -> str:
+    """A few lines for the user: versions, devices and GPU memory."""
+    v = hello.get("versions") or {}
+    names = (("python", "Python"), ("inference_core", "inference_core"), ("torch", "torch"),
+             ("transformers", "transformers"), ("segment_anything", "segment-anything"), ("rasterio", "rasterio"),
+             ("gdal", "GDAL"), ("numpy", "numpy"))
+    lines = [" · ".join(f"{label} {v.get(k) or tr('not installed')}" for k, label in names)]
+    devices = ", ".join(hello.get("devices") or ["cpu"])
+    lines.append(tr("Devices: {d}").format(d=devices) +
+                 (tr(" (CUDA {c})").format(c=hello["cuda_build"]) if hello.get("cuda_build") else ""))
+    for m in hello.get("cuda_memory") or []:
+        lines.append(tr("{dev}: {name}, {free:.1f} GB free of {total:.1f} GB").format(
+            dev=m.get("device"), name=m.get("name"), free=m.get("free_bytes", 0) / 1e9, total=m.get("total_bytes", 0) / 1e9))
+    if hello.get("torch_error"):
+        lines.append(tr("torch does not load: {e}").format(e=hello["torch_error"]))
+    return "\n".join(lines)
+
+
+class SetupDialog(QDialog):
+    """Engine set-up and model manager. `runner` replaces the nvidia-smi call (tests feed recorded
+    output); `requirements` replaces the pinned engine requirements (tests install a small wheel)."""
+
+    installStarting = Signal(object)  # noqa: N815 - the InstallTask, before it is queued (scripts hook it)
+    installFinished = Signal(bool, str)  # noqa: N815 - ok, message
+    helloShown = Signal(bool, dict)  # noqa: N815
+
+    def __init__(self, parent: Optional[QWidget] = None, tab: str = "engine",
+                 runner: Optional[Callable[[list[str]], str]] = None, requirements: Optional[Path] = None,
+                 profile_dir: Optional[str] = None, pythons: Optional[list[envsetup.PythonCandidate]] = None,
+                 catalog_file: Optional[str] = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Set up the RemoteReasoner engine"))
+        self.profile_dir = profile_dir or QgsApplication.qgisSettingsDirPath()
+        self.requirements = requirements
+        self.task: Optional[QgsTask] = None
+        self.hello: dict[str, Any] = {}
+        self.python = ""
+        import platform
+
+        self.platform = f"{platform.system()} {platform.release()} ({platform.machine()})"
+        self.pythons = pythons if pythons is not None else envsetup.find_pythons()
+        self.gpus = envsetup.detect_gpus(runner)
+        self.proxy = proxy_url()
+
+        lay = QVBoxLayout(self)
+        self.tabs = QTabWidget(self)
+        lay.addWidget(self.tabs)
+        self.tabs.addTab(self._engine_tab(), self.tr("Engine"))
+        self.models = ModelsWidget(self, catalog_file=catalog_file)
+        self.tabs.addTab(self.models, self.tr("Models"))
+        self.tabs.setCurrentIndex(1 if tab == "models" else 0)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.resize(760, 620)
+
+    # -- UI ------------------------------------------------------------------------------------
+    def _engine_tab(self) -> QWidget:
+        w = QWidget(self)
+        lay = QVBoxLayout(w)
+        form = QFormLayout()
+        self.platform_label = QLabel(self.platform, w)
+        form.addRow(self.tr("Platform"), self.platform_label)
+        self.python_combo = QComboBox(w)
+        for c in self.pythons:
+            self.python_combo.addItem(f"Python {c.version[0]}.{c.version[1]} — {c.path}", c.path)
+        if not self.pythons:
+            self.python_combo.addItem(self.tr("No Python 3.10 or newer found: install one, or pick an interpreter below"), "")
+        form.addRow(self.tr("Python for the environment"), self.python_combo)
+        self.gpu_label = QLabel(self.gpu_text(), w)
+        self.gpu_label.setWordWrap(True)
+        form.addRow(self.tr("NVIDIA GPU"), self.gpu_label)
+        self.torch_combo = QComboBox(w)
+        for b in TORCH_BUILDS:
+            self.torch_combo.addItem(self.torch_label(b), b)
+        self.torch_combo.setCurrentIndex(TORCH_BUILDS.index(envsetup.choose_torch_build(self.gpus)))
+        form.addRow(self.tr("torch build"), self.torch_combo)
+
+        self.managed_radio = QRadioButton(self.tr("New environment in the QGIS profile: {path}").format(
+            path=str(envsetup.default_venv_dir(self.profile_dir))), w)
+        self.existing_radio = QRadioButton(self.tr("An existing interpreter (e.g. a conda environment's python):"), w)
+        group = QButtonGroup(w)
+        group.addButton(self.managed_radio)
+        group.addButton(self.existing_radio)
+        self.managed_radio.setChecked(True)
+        form.addRow(self.tr("Environment"), self.managed_radio)
+        self.existing_edit = QgsFileWidget(w)
+        row = QHBoxLayout()
+        row.addWidget(self.existing_radio)
+        row.addWidget(self.existing_edit, 1)
+        form.addRow("", row)
+        self.wheels_edit = QgsFileWidget(w)
+        self.wheels_edit.setStorageMode(QgsFileWidget.GetDirectory)
+        self.wheels_edit.lineEdit().setPlaceholderText(self.tr("empty: download from PyPI (and the PyTorch index)"))
+        form.addRow(self.tr("Wheel folder (offline install)"), self.wheels_edit)
+        shown = redact(self.proxy, self.proxy) if self.proxy else self.tr("none (QGIS Options › Network)")
+        self.proxy_label = QLabel(shown, w)
+        form.addRow(self.tr("Proxy"), self.proxy_label)
+        lay.addLayout(form)
+
+        row = QHBoxLayout()
+        self.install_button = QPushButton(self.tr("Install / repair"), w)
+        self.check_button = QPushButton(self.tr("Check engine"), w)
+        self.cancel_button = QPushButton(self.tr("Cancel"), w)
+        self.cancel_button.setEnabled(False)
+        for b in (self.install_button, self.check_button, self.cancel_button):
+            row.addWidget(b)
+        lay.addLayout(row)
+        self.progress = QProgressBar(w)
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        lay.addWidget(self.progress)
+        self.log = QPlainTextEdit(w)
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(5000)
+        lay.addWidget(self.log, 1)
+        self.hello_label = QLabel(w)
+        self.hello_label.setWordWrap(True)
+        lay.addWidget(self.hello_label)
+
+        self.install_button.clicked.connect(lambda: self.install())
+        self.check_button.clicked.connect(lambda: self.check_engine())
+        self.cancel_button.clicked.connect(self.cancel)
+        return w
+
+    def gpu_text(self) -> str:
+        if not self.gpus:
+            return self.tr("none found (nvidia-smi missing or no driver): the engine runs on the CPU")
+        return "\n".join(self.tr("{name} — driver {driver}, {mem:.1f} GB").format(
+            name=g.name, driver=g.driver, mem=g.memory_mib / 1024) for g in self.gpus)
+
+    def torch_label(self, build: str) -> str:
+        if build == "cpu":
+            return self.tr("CPU only")
+        if build == "none":
+            return self.tr("as in the requirements / wheel folder (no PyTorch index)")
+        return self.tr("CUDA {v} ({b})").format(v=f"{build[2:-1]}.{build[-1]}", b=build)
+
+    # -- plan ----------------------------------------------------------------------------------
+    def plan(self) -> envsetup.EnvPlan:
+        """The environment the Install button would make, from the dialog's choices."""
+        build = self.torch_combo.currentData()
+        extra: list[str] = []
+        wheels = self.wheels_edit.filePath().strip()
+        if wheels:
+            extra = ["--no-index", "--find-links", wheels]
+            build = "none"  # torch comes from the wheel folder too
+        if self.existing_radio.isChecked():
+            py = Path(self.existing_edit.filePath().strip())
+            # <prefix>/bin/python (venv, conda on Linux/macOS) or <prefix>/python.exe (conda on Windows)
+            prefix = py.parent.parent if py.parent.name in ("bin", "Scripts") else py.parent
+            plan = envsetup.plan_environment(prefix, str(py), self.gpus, self.requirements)
+        else:
+            plan = envsetup.plan_environment(envsetup.default_venv_dir(self.profile_dir),
+                                             self.python_combo.currentData() or "", self.gpus, self.requirements)
+        plan.torch_build = build
+        plan.extra_pip_args = extra
+        return plan
+
+    def _append(self, line: str) -> None:
+        self.log.appendPlainText(line)
+
+    def _busy(self, busy: bool) -> None:
+        self.install_button.setEnabled(not busy)
+        self.check_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+
+    # -- install -------------------------------------------------------------------------------
+    def install(self) -> Optional[InstallTask]:
+        if self.task is not None:
+            return None
+        plan = self.plan()
+        if self.existing_radio.isChecked() and not os.access(str(plan.python), os.X_OK):
+            self._append(self.tr("{path} is not an interpreter of the form <env>/bin/python: choose the python "
+                                 "of the environment.").format(path=self.existing_edit.filePath()))
+            return None
+        if not plan.base_python:
+            self._append(self.tr("No Python 3.10 or newer was found: install Python, then open this dialog again."))
+            return None
+        self.log.clear()
+        self.hello_label.clear()
+        self._append(self.tr("Environment: {path} · torch build: {b}").format(path=str(plan.venv_dir), b=plan.torch_build))
+        if self.proxy:
+            self._append(self.tr("Proxy: {p}").format(p=redact(self.proxy, self.proxy)))
+        task = InstallTask(plan, engine_env(offline=False), self.proxy)
+        task.logLine.connect(self._append)
+        task.progressChanged.connect(lambda p: self.progress.setValue(int(p)))
+        task.installDone.connect(self._install_done)
+        self.task = task
+        self._busy(True)
+        self.progress.setValue(0)
+        self.installStarting.emit(task)
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self._append(self.tr("Cancelling…"))
+            self.task.cancel()
+
+    def _install_done(self, ok: bool, message: str, tail: str, python: str) -> None:
+        self.task = None
+        self._busy(False)
+        if not ok:
+            self.progress.setValue(0)
+            self._append(message)
+            if tail and tail not in self.log.toPlainText():
+                self._append(tail)
+            self.installFinished.emit(False, message)
+            return
+        self.progress.setValue(100)
+        cfg = rr_settings.PluginSettings.load()
+        cfg.engine_python = python
+        cfg.save()
+        self._append(self.tr("Engine interpreter saved in the settings: {p}").format(p=python))
+        self.installFinished.emit(True, python)
+        self.check_engine(python)
+
+    # -- hello ---------------------------------------------------------------------------------
+    def check_engine(self, python: Optional[str] = None) -> Optional[HelloTask]:
+        """Start the worker with the engine interpreter and show what it reports."""
+        if python is None:
+            python = (self.existing_edit.filePath().strip() if self.existing_radio.isChecked()
+                      else str(self.plan().python))
+        if not python or not os.access(python, os.X_OK):
+            self.hello_label.setText(self.tr("No engine at {p}: press Install / repair first.").format(p=python or "-"))
+            return None
+        self.python = python
+        self.hello_label.setText(self.tr("Starting the engine…"))
+        task = HelloTask(python)
+        task.helloDone.connect(self._hello_done)
+        self.task = task
+        self._busy(True)
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def _hello_done(self, ok: bool, hello: dict, error: str) -> None:
+        self.task = None
+        self._busy(False)
+        self.hello = hello
+        if not ok:
+            self.hello_label.setText(self.tr("The engine did not start: {e}").format(e=error))
+            self.helloShown.emit(False, hello)
+            return
+        text = describe_hello(hello, self.tr)
+        missing = missing_packages(hello)
+        if missing:
+            text += "\n" + self.tr("Missing: {m}. Press Install / repair to finish the environment.").format(
+                m=", ".join(missing))
+        else:
+            cfg = rr_settings.PluginSettings.load()
+            cfg.engine_python = self.python
+            cfg.save()
+            venv = envsetup.default_venv_dir(self.profile_dir)
+            if os.path.abspath(self.python).startswith(os.path.abspath(str(venv)) + os.sep):
+                readiness.write_ready_marker(venv, hello)
+            text += "\n" + self.tr("The engine is ready.")
+        self.hello_label.setText(text)
+        self.helloShown.emit(True, hello)
+
+    def done(self, r: int) -> None:  # noqa: D401 - QDialog.done: closing cancels what runs
+        for t in (self.task, self.models.task):
+            if t is not None:
+                t.cancel()
+        super().done(r)
+
+
+__all__ = ["HelloTask", "InstallTask", "SetupDialog", "describe_hello", "missing_packages"]
