@@ -6,7 +6,9 @@ zip=${1:?usage: deploy.sh ZIP PROFILE_DIR}
 profile=${2:?usage: deploy.sh ZIP PROFILE_DIR}
 PLUGIN=remotereasoner_qgis
 [ -f "$zip" ] || { echo "deploy: $zip does not exist: run 'make package' first" >&2; exit 1; }
-unzip -Z1 "$zip" | grep -q "^$PLUGIN/metadata.txt$" || { echo "deploy: $zip is not a $PLUGIN plugin ZIP" >&2; exit 1; }
+# the listing is read whole (grep -q would stop early and fail the pipe under pipefail)
+listing=$(unzip -Z1 "$zip") || { echo "deploy: $zip is not a readable ZIP" >&2; exit 1; }
+grep -qx "$PLUGIN/metadata.txt" <<<"$listing" || { echo "deploy: $zip is not a $PLUGIN plugin ZIP" >&2; exit 1; }
 
 plugins="$profile/python/plugins"
 mkdir -p "$plugins" "$profile/QGIS"

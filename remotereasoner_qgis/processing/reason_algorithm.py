@@ -78,8 +78,9 @@ FALLBACK_FIELDS = {
 _STAGE_SHARE = {"read": 0.0, "reason": 0.1, "segment": 0.7, "write": 0.9}
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ReasonAlgorithm", text)
+def tr(text: str) -> str:
+    # pylupdate5 files bare tr() calls under the context "@default"; look them up there
+    return QCoreApplication.translate("@default", text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,7 +185,7 @@ def run_engine(
                 stage = ev.get("stage")
                 if stage and ev.get("tiles"):
                     feedback.setProgressText(
-                        _tr("Tile {tile} of {tiles}: {stage}").format(
+                        tr("Tile {tile} of {tiles}: {stage}").format(
                             tile=min(int(ev.get("tile") or 0) + 1, int(ev["tiles"])), tiles=ev["tiles"],
                             stage=stage_label(str(stage)),
                         )
@@ -196,10 +197,10 @@ def run_engine(
             elif kind == "reasoning":
                 text = str(ev.get("text", "")).strip()
                 if text:
-                    feedback.pushInfo(_tr("Model reasoning (tile {tile}): {text}").format(
+                    feedback.pushInfo(tr("Model reasoning (tile {tile}): {text}").format(
                         tile=ev.get("tile_id"), text=text[:2000]))
             elif kind == "error":
-                raise EngineFailed(str(ev.get("message") or ev.get("code") or _tr("unknown error")))
+                raise EngineFailed(str(ev.get("message") or ev.get("code") or tr("unknown error")))
             elif kind == "done":
                 summary = dict(ev.get("summary") or {})
     except EngineFailed:
@@ -210,7 +211,7 @@ def run_engine(
         stop.set()
         watcher.join(timeout=1.0)
     if summary is None:
-        raise EngineFailed(_tr("The engine ended the run without a result."))
+        raise EngineFailed(tr("The engine ended the run without a result."))
     return RunOutcome(summary=summary, warnings=warnings)
 
 
@@ -219,19 +220,19 @@ def describe_client_error(exc: Exception) -> str:
     name = type(exc).__name__
     if name == "WorkerDied":
         tail = [str(x) for x in (getattr(exc, "stderr_tail", None) or []) if str(x).strip()][-5:]
-        return _tr("The engine process stopped unexpectedly (exit code {code}). Check the engine set-up in the RemoteReasoner settings; its last output was: {tail}").format(
+        return tr("The engine process stopped unexpectedly (exit code {code}). Check the engine set-up in the RemoteReasoner settings; its last output was: {tail}").format(
             code=getattr(exc, "exit_code", "?"), tail=" | ".join(tail) or "-")
     if name == "WorkerStartError" or isinstance(exc, (FileNotFoundError, PermissionError)):
-        return _tr("The engine Python cannot be started ({error}). Set up the engine or choose its interpreter in the RemoteReasoner settings.").format(error=exc)
-    return _tr("The engine failed: {error}").format(error=exc)
+        return tr("The engine Python cannot be started ({error}). Set up the engine or choose its interpreter in the RemoteReasoner settings.").format(error=exc)
+    return tr("The engine failed: {error}").format(error=exc)
 
 
 def stage_label(stage: str) -> str:
     return {
-        "read": _tr("reading the image"),
-        "reason": _tr("asking the model"),
-        "segment": _tr("segmenting"),
-        "write": _tr("writing results"),
+        "read": tr("reading the image"),
+        "reason": tr("asking the model"),
+        "segment": tr("segmenting"),
+        "write": tr("writing results"),
     }.get(stage, stage)
 
 
@@ -284,12 +285,12 @@ def copy_features(
 def raster_path(layer: QgsRasterLayer) -> str:
     """The file the engine should open (GDAL layers only): an actionable error otherwise."""
     if layer.providerType() != "gdal":
-        raise QgsProcessingException(_tr("The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).").format(
+        raise QgsProcessingException(tr("The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).").format(
             name=layer.name(), provider=layer.providerType()))
     parts = QgsProviderRegistry.instance().decodeUri("gdal", layer.source())
     path = parts.get("path") or layer.source()
     if not path.startswith("/vsi") and not os.path.exists(path):
-        raise QgsProcessingException(_tr("The raster file '{path}' does not exist.").format(path=path))
+        raise QgsProcessingException(tr("The raster file '{path}' does not exist.").format(path=path))
     # the engine runs in another working directory
     return path if path.startswith("/vsi") else os.path.abspath(path)
 

@@ -1,0 +1,70 @@
+"""`make package` builds a ZIP that QGIS installs; the real QGIS desktop loads it from a clean profile."""
+
+from __future__ import annotations
+
+import configparser
+import zipfile
+
+import pytest
+
+from rr_support import deploy, package_zip, run_desktop_check
+
+METADATA_KEYS = ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
+                 "repository", "tracker", "homepage", "tags", "category", "icon", "experimental",
+                 "hasProcessingProvider", "changelog")
+
+
+@pytest.fixture(scope="module")
+def plugin_zip():
+    return package_zip()
+
+
+def test_zip_layout(plugin_zip):
+    with zipfile.ZipFile(plugin_zip) as zf:
+        names = zf.namelist()
+        meta_text = zf.read("remotereasoner_qgis/metadata.txt").decode("utf-8")
+    assert {n.split("/")[0] for n in names} == {"remotereasoner_qgis"}  # one plugin folder
+    files = {n for n in names if not n.endswith("/")}
+    for required in ("__init__.py", "plugin.py", "metadata.txt", "LICENSE", "processing/provider.py",
+                     "processing/reason_algorithm.py", "_vendor/qtpy/__init__.py", "inference_core/__init__.py",
+                     "inference_core/client.py", "inference_core/options.py", "inference_core/protocol.py",
+                     "resources/sample/OSBS_029.tif", "resources/sample/ATTRIBUTION.md",
+                     "i18n/remotereasoner_zh_CN.qm", "i18n/remotereasoner_fr.qm"):
+        assert "remotereasoner_qgis/" + required in files, required
+    assert any(n.startswith("remotereasoner_qgis/resources/prompts/") for n in files)
+    assert any(n.startswith("remotereasoner_qgis/resources/styles/") for n in files)
+    # nothing a user does not need
+    for n in files:
+        parts = n.split("/")
+        assert "__pycache__" not in parts and "tests" not in parts, n
+        assert not n.endswith((".pyc", ".ts", ".orig")), n
+        assert not n.startswith("remotereasoner_qgis/build/"), n
+
+    meta = configparser.ConfigParser(interpolation=None)
+    meta.optionxform = str
+    meta.read_string(meta_text)
+    general = meta["general"]
+    missing = [k for k in METADATA_KEYS if not general.get(k, "").strip()]
+    assert not missing, f"metadata.txt lacks {missing}"
+    assert general["qgisMinimumVersion"] == "3.22"
+    assert general["hasProcessingProvider"] == "yes"
+    assert "remotereasoner_qgis/" + general["icon"] in files
+
+
+def test_qgis_desktop_loads_the_installed_zip(plugin_zip, tmp_path):
+    profiles = tmp_path / "profiles"
+    plugin_dir = deploy(plugin_zip, profiles / "clean")
+    ini = (profiles / "clean" / "QGIS" / "QGIS3.ini").read_text(encoding="utf-8")
+    assert "[PythonPlugins]\nremotereasoner_qgis=true" in ini
+
+    out = run_desktop_check(profiles, "clean", tmp_path)
+    assert "error" not in out, out.get("error")
+    assert out["plugin_file"] == str(plugin_dir / "__init__.py")  # the installed copy, not the repo
+    assert "remotereasoner_qgis" in out["loaded"] and "remotereasoner_qgis" in out["active"]
+    assert out["provider"] == "RemoteReasoner"
+    assert out["alg"] == "Reason over raster"
+    assert out["dock_visible"] is True and out["run_button"] == "Reason on extent"
+    # the plugin must not break QGIS's own Python plugins (e.g. by shadowing `processing`)
+    assert {"processing", "grassprovider", "sagaprovider"} <= set(out["loaded"])
+    assert out["processing_module"].startswith("/usr/share/qgis/python/plugins/processing/")
+    assert out["heavy"] == []  # no ML stack inside QGIS
