@@ -122,6 +122,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.drawn_crs: Optional[QgsCoordinateReferenceSystem] = None
         self.last_message: tuple[str, str] = ("", "")  # (level name, text) of the last bar message
         self._run_question = ""
+        self._readiness_action = ""  # what fixes the first readiness problem (see readiness.py)
         self._map_tool: Optional[QgsMapToolExtent] = None
         self._previous_tool = None
         self.live: Optional[LiveRun] = None
@@ -224,7 +225,7 @@ class RemoteReasonerDock(QgsDockWidget):
     def _connect(self) -> None:
         self.run_button.clicked.connect(lambda: self.start_run())
         self.cancel_button.clicked.connect(self.cancel_run)
-        self.settings_button.clicked.connect(self.open_settings)
+        self.settings_button.clicked.connect(self.fix_readiness)
         self.draw_button.clicked.connect(self.start_drawing)
         self.export_button.clicked.connect(self.export_dialog)
         self.results_table.cellClicked.connect(lambda r, _c: self.zoom_to_row(r))
@@ -264,13 +265,21 @@ class RemoteReasonerDock(QgsDockWidget):
         self.extent_combo.setCurrentIndex(EXTENT_SOURCES.index(source))
 
     def readiness(self) -> list[str]:
-        return rr_settings.readiness_problems(rr_settings.PluginSettings.load(), self.granularity())
+        """Every problem that blocks a run ([] = ready); remembers the action that fixes the first."""
+        from .readiness import check_readiness
+
+        state = check_readiness(rr_settings.PluginSettings.load(), self.granularity())
+        self._readiness_action = state.action
+        return list(state.problems)
 
     def refresh_readiness(self) -> list[str]:
         problems = self.readiness()
         self.readiness_label.setText("\n".join(problems))
         self.readiness_label.setVisible(bool(problems))
         self.settings_button.setVisible(bool(problems))
+        self.settings_button.setText({
+            "setup_engine": self.tr("Set up engine…"), "models": self.tr("Models…"),
+        }.get(self._readiness_action, self.tr("Settings…")))
         self.run_button.setEnabled(not problems and self.task is None)
         return problems
 
@@ -538,6 +547,17 @@ class RemoteReasonerDock(QgsDockWidget):
     def _refuse(self, text: str, settings: bool = False):
         self._message(text, Qgis.Warning, settings=settings)
         return None
+
+    def fix_readiness(self) -> None:
+        """The button beside a readiness message: opens what fixes the first problem."""
+        if self._readiness_action in ("setup_engine", "models"):
+            from .setup_dialog import SetupDialog
+
+            dlg = SetupDialog(self.iface.mainWindow(), tab="engine" if self._readiness_action == "setup_engine" else "models")
+            dlg.exec_()
+            self.refresh_readiness()
+        else:
+            self.open_settings()
 
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog

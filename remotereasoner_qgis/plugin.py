@@ -30,6 +30,7 @@ class RemoteReasonerPlugin:
         self.dock = None
         self.action: Optional[QAction] = None
         self.settings_action: Optional[QAction] = None
+        self.setup_action: Optional[QAction] = None
         self.provider = None
         self.menu = ""
 
@@ -44,8 +45,11 @@ class RemoteReasonerPlugin:
         self.action.toggled.connect(self.toggle_dock)
         self.settings_action = QAction(tr("Settings…"), self.iface.mainWindow())
         self.settings_action.triggered.connect(self.open_settings)
+        self.setup_action = QAction(tr("Set up engine…"), self.iface.mainWindow())
+        self.setup_action.triggered.connect(self.open_setup)
         self.iface.addToolBarIcon(self.action)
         self.iface.addPluginToMenu(self.menu, self.action)
+        self.iface.addPluginToMenu(self.menu, self.setup_action)
         self.iface.addPluginToMenu(self.menu, self.settings_action)
         QCoreApplication.instance().aboutToQuit.connect(self._quit)
         self.initProcessing()
@@ -90,6 +94,13 @@ class RemoteReasonerPlugin:
         if SettingsDialog(self.iface.mainWindow()).exec_() and self.dock is not None:
             self.dock.refresh_readiness()
 
+    def open_setup(self) -> None:
+        from .setup_dialog import SetupDialog
+
+        SetupDialog(self.iface.mainWindow()).exec_()
+        if self.dock is not None:
+            self.dock.refresh_readiness()
+
     def _quit(self) -> None:
         # QGIS is closing: stop the run (the worker keeps finished tiles) and the worker itself.
         if self.dock is not None:
@@ -106,12 +117,12 @@ class RemoteReasonerPlugin:
             self.iface.removeDockWidget(self.dock)
             self.dock.deleteLater()
             self.dock = None
-        for action in (self.action, self.settings_action):
+        for action in (self.action, self.setup_action, self.settings_action):
             if action is not None:
                 self.iface.removePluginMenu(self.menu, action)
                 self.iface.removeToolBarIcon(action)
                 action.deleteLater()
-        self.action = self.settings_action = None
+        self.action = self.setup_action = self.settings_action = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

@@ -115,39 +115,3 @@ def resolve_api_key(auth_cfg: str) -> Optional[str]:
             return value
     return None
 
-
-def readiness_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> list[str]:
-    """What is missing before a run can start, as sentences a user can act on ([] = ready).
-
-    One small function so the engine set-up work (readiness.py) can replace it.
-    """
-    from qtpy.QtCore import QCoreApplication
-
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("RemoteReasoner", text)
-
-    problems: list[str] = []
-    py = settings.engine_python
-    if not py or not os.path.isfile(py) or not os.access(py, os.X_OK):
-        problems.append(tr("No engine interpreter: {path} does not exist or is not executable. "
-                           "Set the engine Python in the settings.").format(path=py or "-"))
-    if settings.backend == "openai":
-        if not settings.server_url:
-            problems.append(tr("No model server: set the server URL in the settings."))
-    elif settings.backend == "replay":
-        if not settings.replay or not os.path.isfile(settings.replay):
-            problems.append(tr("No recorded answers file: set the replay file in the settings."))
-    else:
-        model = settings.model.strip()
-        # A hub id looks like "owner/name"; anything absolute or starting with . or ~ is a folder.
-        looks_local = os.path.isabs(model) or model.startswith((".", "~"))
-        if not model:
-            problems.append(tr("No model: choose a local model folder or a hub id in the settings."))
-        elif looks_local and not os.path.isdir(os.path.expanduser(model)):
-            problems.append(tr("The model folder {path} does not exist: choose it again in the settings.").format(path=model))
-    if "masks" in granularity or "contours" in granularity:
-        if not settings.sam:
-            problems.append(tr("Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only."))
-        elif not os.path.isfile(settings.sam):
-            problems.append(tr("The SAM checkpoint {path} does not exist: choose it again in the settings.").format(path=settings.sam))
-    return problems

@@ -30,12 +30,6 @@ def engine_py() -> str:
     return py
 
 
-def engine_ready() -> bool:
-    return (ROOT / "inference_core" / "worker.py").exists() and (ROOT / "inference_core" / "pipeline.py").exists() \
-        and (ROOT / "inference_core" / "client.py").exists()
-
-
-needs_engine = pytest.mark.skipif(not engine_ready(), reason="engine worker not built yet (inference_core.worker)")
 
 
 @pytest.fixture
@@ -44,15 +38,16 @@ def sample_tif() -> Path:
 
 
 @pytest.fixture
-def clean_settings(tmp_path, engine_py):
-    """Isolated plugin settings: engine = the test engine venv, output in tmp_path; restored after."""
+def clean_settings(tmp_path, engine_py, tiny_models):
+    """Isolated plugin settings, ready to run: engine = the test engine venv, model = the tiny
+    Qwen2.5-VL folder, output in tmp_path; restored after."""
     from qgis.core import QgsSettings
 
     s = QgsSettings()
     s.remove("RemoteReasoner")
     from remotereasoner_qgis.settings import PluginSettings
 
-    cfg = PluginSettings(engine_python=engine_py, output_dir=str(tmp_path / "out"))
+    cfg = PluginSettings(engine_python=engine_py, model=str(tiny_models["mllm"]), output_dir=str(tmp_path / "out"))
     cfg.save()
     yield cfg
     s.remove("RemoteReasoner")

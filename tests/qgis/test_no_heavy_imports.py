@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import ROOT, needs_engine, write_replay
+from conftest import ROOT, write_replay
 
 HEAVY = ("torch", "transformers", "segment_anything", "rasterio", "shapely", "geopandas", "pyproj")
 
@@ -41,7 +41,6 @@ def test_system_python_imports_every_plugin_module_without_heavy_ones():
     assert lines["HEAVY"] == "[]"
 
 
-@needs_engine
 def test_after_a_full_run_no_heavy_module(qtbot, qgis_iface, qgis_new_project, clean_settings, sample_tif, tmp_path):
     from qgis.core import QgsProject, QgsRasterLayer
 

@@ -98,10 +98,9 @@ def test_local_folder_server_and_replay(tmp_path, hf_cache, engine_py):
 
 
 def test_real_dock_shows_the_three_states(qgis_iface, tmp_path, hf_cache, engine_py, monkeypatch):
-    """The dock with `readiness_problems` from readiness.py (the one-line change asked of dock.py)."""
+    """The real dock: each state's message, and the button names the action that fixes it."""
     from remotereasoner_qgis import dock as rdock
 
-    monkeypatch.setattr(rdock.rr_settings, "readiness_problems", rd.readiness_problems)
     s = QgsSettings()
     s.remove("RemoteReasoner")
     rs.PluginSettings(engine_python=str(tmp_path / "missing" / "python")).save()
@@ -110,11 +109,13 @@ def test_real_dock_shows_the_three_states(qgis_iface, tmp_path, hf_cache, engine
         problems = d.refresh_readiness()
         assert problems[0].startswith("No engine interpreter") and not d.run_button.isEnabled()
         assert d.readiness_label.text().split("\n")[0] == problems[0]
+        assert d.settings_button.text() == "Set up engine…"
         rs.PluginSettings(engine_python=engine_py).save()
         problems = d.refresh_readiness()
         assert problems == ["RemoteReasoner 7B (Qwen2.5-VL-7B, GRPO) (16.6 GB) is not downloaded yet: download it under "
                             "Set up engine… › Models, or choose a local model folder."]
         assert not d.run_button.isEnabled() and not d.settings_button.isHidden()
+        assert d.settings_button.text() == "Models…"
         _snapshot(hf_cache, "1e12Leon/RemoteReasoner", {"config.json": b"{}", "model.safetensors": b"w"})
         assert d.refresh_readiness() == []
         assert d.run_button.isEnabled() and d.readiness_label.isHidden()
