@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import threading
-import urllib.parse
 from collections import deque
 from pathlib import Path
 from typing import Any, Optional
@@ -38,87 +37,12 @@ from inference_core import catalog
 
 from . import readiness
 from . import settings as rr_settings
-from .worker_pool import worker_env
+from .engine_env import (  # noqa: F401 - re-exported for the set-up dialog
+    engine_env, offline_mode, offline_setting, proxy_url, qgis_offline, redact, set_offline_setting,
+)
 
 PREFIX = rr_settings.PREFIX
-# QGIS proxy types that are plain HTTP proxies; DefaultProxy means "the system's", which pip and
-# urllib already read from the environment.
-_HTTP_PROXY_TYPES = ("HttpProxy", "HttpCachingProxy", "FtpCachingProxy")
 STATE_LABELS = ("absent", "downloading", "present", "corrupt")
-
-
-# -- environment: proxy and offline -----------------------------------------------------------------
-
-def proxy_url(settings: Optional[QgsSettings] = None) -> Optional[str]:
-    """QGIS's proxy (Options › Network) as http://user:password@host:port, or None when off."""
-    s = settings or QgsSettings()
-    enabled = str(s.value("proxy/proxyEnabled", False)).lower() in ("true", "1")
-    host = str(s.value("proxy/proxyHost", "") or "").strip()
-    if not enabled or not host:
-        return None
-    kind = str(s.value("proxy/proxyType", "HttpProxy") or "HttpProxy")
-    if kind == "DefaultProxy":
-        return None
-    scheme = "socks5" if kind == "Socks5Proxy" else "http"
-    port = str(s.value("proxy/proxyPort", "") or "").strip()
-    user = str(s.value("proxy/proxyUser", "") or "")
-    password = str(s.value("proxy/proxyPassword", "") or "")
-    auth = ""
-    if user:
-        auth = urllib.parse.quote(user, safe="") + (":" + urllib.parse.quote(password, safe="") if password else "") + "@"
-    return f"{scheme}://{auth}{host}{':' + port if port else ''}"
-
-
-def redact(text: str, url: Optional[str]) -> str:
-    """`text` with the proxy password (plain and URL-quoted) replaced by ***: log lines never carry it."""
-    if not url:
-        return text
-    password = urllib.parse.urlsplit(url).password
-    if not password:
-        return text
-    for secret in {password, urllib.parse.unquote(password)}:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
-def qgis_offline() -> bool:
-    """True when Qt reports no active network connection (a laptop in the field)."""
-    try:
-        from qtpy.QtNetwork import QNetworkConfigurationManager
-
-        mgr = QNetworkConfigurationManager()
-        # No known configurations: Qt cannot tell (containers, some VPNs); assume online.
-        return bool(mgr.allConfigurations()) and not mgr.isOnline()
-    except Exception:  # noqa: BLE001 - Qt without the bearer plugin
-        return False
-
-
-def offline_setting() -> bool:
-    return str(QgsSettings().value(PREFIX + "offline", False)).lower() in ("true", "1")
-
-
-def set_offline_setting(value: bool) -> None:
-    QgsSettings().setValue(PREFIX + "offline", bool(value))
-
-
-def offline_mode() -> bool:
-    return offline_setting() or qgis_offline()
-
-
-def engine_env(offline: Optional[bool] = None, proxy: Optional[str] = "qgis") -> dict[str, str]:
-    """Environment for engine subprocesses (downloads, pip, the worker): proxy and offline mode."""
-    from inference_core.envsetup import proxy_env
-
-    env = worker_env()
-    env.update(proxy_env(proxy_url() if proxy == "qgis" else proxy))
-    if offline if offline is not None else offline_mode():
-        env["HF_HUB_OFFLINE"] = "1"
-        env["TRANSFORMERS_OFFLINE"] = "1"
-    else:
-        env.pop("HF_HUB_OFFLINE", None)
-        env.pop("TRANSFORMERS_OFFLINE", None)
-    return env
 
 
 def models_folder() -> str:

@@ -7,22 +7,12 @@ because the worker answers `busy` to a second concurrent run.
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import ENGINE_ROOT
-
-
-def worker_env(engine_root: str = ENGINE_ROOT) -> dict[str, str]:
-    """The worker's environment: QGIS's own Python variables removed (they point at QGIS's
-    Python, not the engine venv) and PYTHONPATH = the folder that holds `inference_core`."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP")}
-    env["PYTHONPATH"] = engine_root
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["PYTHONIOENCODING"] = "utf-8"
-    return env
+from .engine_env import engine_env
 
 
 @dataclass
@@ -42,7 +32,7 @@ def get(python: str) -> _Entry:
         if entry is None:
             from inference_core.client import WorkerClient  # stdlib-only module
 
-            entry = _Entry(WorkerClient(python, env=worker_env(), cwd=ENGINE_ROOT))
+            entry = _Entry(WorkerClient(python, env=engine_env(), cwd=ENGINE_ROOT))
             _entries[python] = entry
         return entry
 

@@ -1,0 +1,103 @@
+"""The environment of engine subprocesses (worker, downloads, pip): QGIS's Python variables removed,
+PYTHONPATH set to the engine, QGIS's proxy and the offline mode passed on. No secret is logged."""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from typing import Optional
+
+from qgis.core import QgsSettings
+
+from . import ENGINE_ROOT
+from .settings import PREFIX
+
+# QGIS proxy types that are plain HTTP proxies; DefaultProxy means "the system's", which pip and
+# urllib already read from the environment.
+_HTTP_PROXY_TYPES = ("HttpProxy", "HttpCachingProxy", "FtpCachingProxy")
+
+def worker_env(engine_root: str = ENGINE_ROOT) -> dict[str, str]:
+    """The worker's environment: QGIS's own Python variables removed (they point at QGIS's
+    Python, not the engine venv) and PYTHONPATH = the folder that holds `inference_core`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP")}
+    env["PYTHONPATH"] = engine_root
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+
+# -- environment: proxy and offline -----------------------------------------------------------------
+
+def proxy_url(settings: Optional[QgsSettings] = None) -> Optional[str]:
+    """QGIS's proxy (Options › Network) as http://user:password@host:port, or None when off."""
+    s = settings or QgsSettings()
+    enabled = str(s.value("proxy/proxyEnabled", False)).lower() in ("true", "1")
+    host = str(s.value("proxy/proxyHost", "") or "").strip()
+    if not enabled or not host:
+        return None
+    kind = str(s.value("proxy/proxyType", "HttpProxy") or "HttpProxy")
+    if kind == "DefaultProxy":
+        return None
+    scheme = "socks5" if kind == "Socks5Proxy" else "http"
+    port = str(s.value("proxy/proxyPort", "") or "").strip()
+    user = str(s.value("proxy/proxyUser", "") or "")
+    password = str(s.value("proxy/proxyPassword", "") or "")
+    auth = ""
+    if user:
+        auth = urllib.parse.quote(user, safe="") + (":" + urllib.parse.quote(password, safe="") if password else "") + "@"
+    return f"{scheme}://{auth}{host}{':' + port if port else ''}"
+
+
+def redact(text: str, url: Optional[str]) -> str:
+    """`text` with the proxy password (plain and URL-quoted) replaced by ***: log lines never carry it."""
+    if not url:
+        return text
+    password = urllib.parse.urlsplit(url).password
+    if not password:
+        return text
+    for secret in {password, urllib.parse.unquote(password)}:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def qgis_offline() -> bool:
+    """True when Qt reports no active network connection (a laptop in the field)."""
+    try:
+        from qtpy.QtNetwork import QNetworkConfigurationManager
+
+        mgr = QNetworkConfigurationManager()
+        # No known configurations: Qt cannot tell (containers, some VPNs); assume online.
+        return bool(mgr.allConfigurations()) and not mgr.isOnline()
+    except Exception:  # noqa: BLE001 - Qt without the bearer plugin
+        return False
+
+
+def offline_setting() -> bool:
+    return str(QgsSettings().value(PREFIX + "offline", False)).lower() in ("true", "1")
+
+
+def set_offline_setting(value: bool) -> None:
+    QgsSettings().setValue(PREFIX + "offline", bool(value))
+
+
+def offline_mode() -> bool:
+    return offline_setting() or qgis_offline()
+
+
+def engine_env(offline: Optional[bool] = None, proxy: Optional[str] = "qgis") -> dict[str, str]:
+    """Environment for engine subprocesses (downloads, pip, the worker): proxy and offline mode."""
+    from inference_core.envsetup import proxy_env
+
+    env = worker_env()
+    env.update(proxy_env(proxy_url() if proxy == "qgis" else proxy))
+    if offline if offline is not None else offline_mode():
+        env["HF_HUB_OFFLINE"] = "1"
+        env["TRANSFORMERS_OFFLINE"] = "1"
+    else:
+        env.pop("HF_HUB_OFFLINE", None)
+        env.pop("TRANSFORMERS_OFFLINE", None)
+    return env
+
+
