@@ -64,6 +64,9 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Server model"), self.server_model_combo)
         self.auth_select = QgsAuthConfigSelect(source)
         form.addRow(self.tr("API key"), self.auth_select)
+        # Tiles in flight at once, so the server (vLLM/SGLang) can batch them.
+        self.concurrency_spin = self._spin(1, 64, 1, "")
+        form.addRow(self.tr("Tiles in flight"), self.concurrency_spin)
         row = QHBoxLayout()
         self.test_button = QPushButton(self.tr("Test connection"), source)
         self.test_label = QLabel(source)
@@ -130,6 +133,7 @@ class SettingsDialog(QDialog):
         self.server_url_edit.setText(c.server_url)
         self.server_model_combo.setEditText(c.server_model)
         self.auth_select.setConfigId(c.auth_cfg)
+        self.concurrency_spin.setValue(c.concurrency)
         self.sam_edit.setFilePath(c.sam)
         self.device_combo.setEditText(c.device)
         self.dtype_combo.setCurrentText(c.dtype)
@@ -143,7 +147,8 @@ class SettingsDialog(QDialog):
     def _update_enabled(self) -> None:
         local = self.local_radio.isChecked()
         self.model_edit.setEnabled(local)
-        for w in (self.server_url_edit, self.server_model_combo, self.auth_select, self.test_button):
+        for w in (self.server_url_edit, self.server_model_combo, self.auth_select, self.concurrency_spin,
+                  self.test_button):
             w.setEnabled(not local)
 
     def values(self) -> rr_settings.PluginSettings:
@@ -154,6 +159,7 @@ class SettingsDialog(QDialog):
         c.server_url = self.server_url_edit.text().strip()
         c.server_model = self.server_model_combo.currentText().strip()
         c.auth_cfg = self.auth_select.configId()
+        c.concurrency = self.concurrency_spin.value()
         c.sam = self.sam_edit.filePath().strip()
         c.device = self.device_combo.currentText().strip() or "auto"
         c.dtype = self.dtype_combo.currentText()

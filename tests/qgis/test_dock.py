@@ -252,9 +252,11 @@ def test_settings_dialog_round_trip_and_test_connection(clean_settings):
         dlg.accept()
         assert rs.PluginSettings.load().tile_size == 1008
         dlg.overlap_spin.setValue(56)
+        dlg.concurrency_spin.setValue(8)
         dlg.accept()
         cfg = rs.PluginSettings.load()
-        assert (cfg.backend, cfg.server_model, cfg.tile_size, cfg.overlap) == ("openai", "remotereasoner-7b", 504, 56)
+        assert (cfg.backend, cfg.server_model, cfg.tile_size, cfg.overlap, cfg.concurrency) == (
+            "openai", "remotereasoner-7b", 504, 56, 8)
         assert cfg.server_url.endswith("/v1") and cfg.engine_python == clean_settings.engine_python
         # the key is never in the settings file
         assert "api_key" not in QgsSettings().allKeys()
