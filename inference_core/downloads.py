@@ -27,6 +27,8 @@ DISK_MARGIN = 512 << 20
 class DownloadError(RuntimeError):
     """A download failed; the message says what to do."""
 
+    code = "download"  # protocol.ErrorCode.DOWNLOAD
+
 
 @dataclass
 class ModelState:
