@@ -216,3 +216,32 @@ def test_cancel_stops_between_tiles(provider, rr_settings, tmp_path):
     }, feedback)
     n = QgsVectorLayer(res["OUTPUT_BOXES"], "b", "ogr").featureCount()
     assert 1 <= n < 4  # the tile in flight finished; the others never ran
+
+
+def test_runs_inside_a_graphical_model(provider, rr_settings, tmp_path):
+    """The model builder runs the algorithm as a child (no GUI inside processAlgorithm)."""
+    import processing
+    from qgis.core import (
+        QgsProcessingModelAlgorithm,
+        QgsProcessingModelChildAlgorithm,
+        QgsProcessingModelChildParameterSource,
+        QgsProcessingModelOutput,
+    )
+
+    replay = write_replay(tmp_path / "answers.jsonl", BOXES_PX)
+    model = QgsProcessingModelAlgorithm("trees", "tests")
+    child = QgsProcessingModelChildAlgorithm("remotereasoner:reason")
+    child.setChildId("reason")
+    for name, value in {"INPUT": str(SAMPLE), "QUERY": "trees", "GRANULARITY": [0], "BACKEND": 1,
+                        "REPLAY": str(replay)}.items():
+        child.addParameterSources(name, [QgsProcessingModelChildParameterSource.fromStaticValue(value)])
+    output = QgsProcessingModelOutput("boxes", "Boxes")
+    output.setChildId("reason")
+    output.setChildOutputName("OUTPUT_BOXES")
+    child.setModelOutputs({"boxes": output})
+    model.addChildAlgorithm(child)
+    model.updateDestinationParameters()
+    dest = str(tmp_path / "model_boxes.gpkg")
+    res = processing.run(model, {"reason:boxes": dest}, feedback=QgsProcessingFeedback())
+    layer = QgsVectorLayer(res["reason:boxes"], "b", "ogr")
+    assert layer.featureCount() == 3 and layer.crs().authid() == "EPSG:32617"

@@ -1,0 +1,1223 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>@default</name>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="98"/>
+        <source>Check the settings.</source>
+        <translation>请检查设置。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="99"/>
+        <source>Check the raster and the extent.</source>
+        <translation>请检查栅格和范围。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="100"/>
+        <source>Check the model in the settings.</source>
+        <translation>请在设置中检查模型。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="101"/>
+        <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
+        <translation>请在设置中减小瓦片大小或最大像素数，或改用 CPU。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="102"/>
+        <source>Check the server URL and API key (Test connection in the settings).</source>
+        <translation>请检查服务器 URL 和 API 密钥（设置中的“测试连接”）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="103"/>
+        <source>Wait for the running analysis to finish.</source>
+        <translation>请等待正在运行的分析完成。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="104"/>
+        <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
+        <translation>请查看 RemoteReasoner 日志标签页；并在设置中检查引擎解释器。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="105"/>
+        <source>See the RemoteReasoner log tab for details.</source>
+        <translation>详情请查看 RemoteReasoner 日志标签页。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/layers.py" line="50"/>
+        <source>Boxes</source>
+        <translation>边界框</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/layers.py" line="50"/>
+        <source>Masks</source>
+        <translation>掩膜</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/layers.py" line="50"/>
+        <source>Contours</source>
+        <translation>轮廓</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/layers.py" line="293"/>
+        <source>Unknown export format {fmt}: use gpkg, shp or geojson.</source>
+        <translation>未知的导出格式 {fmt}：请使用 gpkg、shp 或 geojson。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/layers.py" line="316"/>
+        <source>Could not write {path}: {reason}</source>
+        <translation>无法写入 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/plugin.py" line="40"/>
+        <source>&amp;RemoteReasoner</source>
+        <translation>&amp;RemoteReasoner</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/plugin.py" line="41"/>
+        <source>Reason on extent</source>
+        <translation>对范围进行推理</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/plugin.py" line="44"/>
+        <source>Ask a question about the imagery and get boxes, masks and contours</source>
+        <translation>就影像提出问题，获取边界框、掩膜和轮廓</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/plugin.py" line="46"/>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/plugin.py" line="63"/>
+        <source>Processing provider not available: {reason}</source>
+        <translation>处理提供程序不可用：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="187"/>
+        <source>Tile {tile} of {tiles}: {stage}</source>
+        <translation>第 {tile} 个瓦片，共 {tiles} 个：{stage}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="200"/>
+        <source>Model reasoning (tile {tile}): {text}</source>
+        <translation>模型推理过程（瓦片 {tile}）：{text}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="203"/>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="214"/>
+        <source>The engine ended the run without a result.</source>
+        <translation>引擎结束了运行，但没有结果。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="223"/>
+        <source>The engine process stopped unexpectedly (exit code {code}). Check the engine set-up in the RemoteReasoner settings; its last output was: {tail}</source>
+        <translation>引擎进程意外停止（退出码 {code}）。请在 RemoteReasoner 设置中检查引擎配置；其最后输出为：{tail}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="226"/>
+        <source>The engine Python cannot be started ({error}). Set up the engine or choose its interpreter in the RemoteReasoner settings.</source>
+        <translation>无法启动引擎 Python（{error}）。请安装引擎，或在 RemoteReasoner 设置中选择其解释器。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="227"/>
+        <source>The engine failed: {error}</source>
+        <translation>引擎出错：{error}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="232"/>
+        <source>reading the image</source>
+        <translation>正在读取影像</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="233"/>
+        <source>asking the model</source>
+        <translation>正在询问模型</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="234"/>
+        <source>segmenting</source>
+        <translation>正在分割</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="235"/>
+        <source>writing results</source>
+        <translation>正在写入结果</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
+        <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
+        <translation>图层“{name}”不是 GDAL 栅格文件（提供程序“{provider}”）。请先将其另存为 GeoTIFF（导出 ▸ 另存为…）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="293"/>
+        <source>The raster file &apos;{path}&apos; does not exist.</source>
+        <translation>栅格文件“{path}”不存在。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/readiness.py" line="98"/>
+        <source>No engine interpreter: {path} does not exist or is not executable. Set up the engine (Set up engine…) or set the engine Python in the settings.</source>
+        <translation>没有引擎解释器：{path} 不存在或不可执行。请安装引擎（安装引擎…），或在设置中指定引擎 Python。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/readiness.py" line="108"/>
+        <source>The engine set-up did not finish ({path}): run Set up engine… again (it repairs the environment).</source>
+        <translation>引擎安装未完成（{path}）：请再次运行“安装引擎…”（它会修复环境）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/readiness.py" line="118"/>
+        <source>No model server: set the server URL in the settings.</source>
+        <translation>没有模型服务器：请在设置中填写服务器 URL。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/readiness.py" line="121"/>
+        <source>No recorded answers file: set the replay file in the settings.</source>
+        <translation>没有录制的回答文件：请在设置中指定回放文件。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/readiness.py" line="125"/>
+        <source>No model: download one under Set up engine… › Models, or choose a local model folder.</source>
+        <translation>没有模型：请在“安装引擎… › 模型”中下载，或选择本地模型文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/readiness.py" line="131"/>
+        <source>{model} is not downloaded yet: download it under Set up engine… › Models, or choose a local model folder.</source>
+        <translation>{model} 尚未下载：请在“安装引擎… › 模型”中下载，或选择本地模型文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/readiness.py" line="134"/>
+        <source>The download of {model} is incomplete ({file} is missing): download it again under Set up engine… › Models (it resumes).</source>
+        <translation>{model} 的下载不完整（缺少 {file}）：请在“安装引擎… › 模型”中重新下载（会断点续传）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/readiness.py" line="139"/>
+        <source>The model folder {path} does not exist: choose it again in the settings.</source>
+        <translation>模型文件夹 {path} 不存在：请在设置中重新选择。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/readiness.py" line="144"/>
+        <source>The model folder {path} is not a model: {file} is missing. Choose the folder that holds config.json and the weights.</source>
+        <translation>模型文件夹 {path} 不是模型：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/readiness.py" line="148"/>
+        <source>Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only.</source>
+        <translation>掩膜和轮廓需要 SAM 检查点：请在设置中指定，或只勾选边界框。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/readiness.py" line="151"/>
+        <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
+        <translation>SAM 检查点 {path} 不存在：请在设置中重新选择。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="126"/>
+        <source>Devices: {d}</source>
+        <translation>设备：{d}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="126"/>
+        <source> (CUDA {c})</source>
+        <translation>（CUDA {c}）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="129"/>
+        <source>{dev}: {name}, {free:.1f} GB free of {total:.1f} GB</source>
+        <translation>{dev}：{name}，可用 {free:.1f} GB，共 {total:.1f} GB</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="132"/>
+        <source>torch does not load: {e}</source>
+        <translation>无法加载 torch：{e}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/plugin.py" line="48"/>
+        <source>Set up engine…</source>
+        <translation>安装引擎…</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsWidget</name>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="205"/>
+        <source>SAM checkpoints folder</source>
+        <translation>SAM 检查点文件夹</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="206"/>
+        <source>Offline: never download, use only files already here</source>
+        <translation>离线：从不下载，仅使用本地已有文件</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="221"/>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="222"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="223"/>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="293"/>
+        <source>Use a local folder…</source>
+        <translation>使用本地文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="225"/>
+        <source>Test load</source>
+        <translation>测试加载</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="226"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="293"/>
+        <source>Use a local file…</source>
+        <translation>使用本地文件…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="300"/>
+        <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
+        <translation>请先安装引擎（“引擎”标签页）：下载在引擎环境中进行。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="323"/>
+        <source>RemoteReasoner: model states</source>
+        <translation>RemoteReasoner：模型状态</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="335"/>
+        <source>Could not read the model states: {m}</source>
+        <translation>无法读取模型状态：{m}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="340"/>
+        <source>Select a model in the list first.</source>
+        <translation>请先在列表中选择一个模型。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="346"/>
+        <source>RemoteReasoner: downloading {m}</source>
+        <translation>RemoteReasoner：正在下载 {m}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="353"/>
+        <source>Downloading {m}…</source>
+        <translation>正在下载 {m}…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="371"/>
+        <source>Downloaded: {path}</source>
+        <translation>已下载：{path}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="383"/>
+        <source>Cancelling… the partial download is kept and resumes next time.</source>
+        <translation>正在取消…已下载的部分会保留，下次继续。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="410"/>
+        <source>Runs now use {m}.</source>
+        <translation>之后的运行将使用 {m}。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="417"/>
+        <source>SAM checkpoint</source>
+        <translation>SAM 检查点</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="417"/>
+        <source>SAM checkpoint (*.pth *.pt)</source>
+        <translation>SAM 检查点 (*.pth *.pt)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="420"/>
+        <source>Model folder (config.json and weights)</source>
+        <translation>模型文件夹（config.json 和权重）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="433"/>
+        <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
+        <translation>{path} 不是模型文件夹：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="438"/>
+        <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
+        <translation>{path} 既不是模型文件夹，也不是 SAM 检查点（.pth）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="441"/>
+        <source>Runs now use {path}.</source>
+        <translation>之后的运行将使用 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="462"/>
+        <source>Loading the model in the engine… (a 7B model takes a minute)</source>
+        <translation>正在引擎中加载模型…（7B 模型约需一分钟）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="469"/>
+        <source>The model loads.</source>
+        <translation>模型可以加载。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/model_manager.py" line="469"/>
+        <source>The model does not load: {why}</source>
+        <translation>模型无法加载：{why}</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="340"/>
+        <source>Reason over raster</source>
+        <translation>对栅格进行推理</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
+        <source>Visual reasoning</source>
+        <translation>视觉推理</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="349"/>
+        <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
+        <translation>检测,分割,LLM,VLM,问题,边界框,掩膜,轮廓,SAM,Qwen</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.</source>
+        <translation>用自然语言就栅格提出问题（例如“码头旁的储油罐”），并以栅格坐标参考系中的矢量图层返回答案：每个目标一个边界框、一个由 Segment Anything 生成的掩膜，以及掩膜的轮廓线。大型栅格会被切分为相互重叠的瓦片。模型运行在插件设置中配置的 RemoteReasoner 引擎进程里；高级参数默认取自这些设置。掩膜和轮廓需要 SAM 检查点。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="366"/>
+        <source>Input raster</source>
+        <translation>输入栅格</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="367"/>
+        <source>Question (what to look for)</source>
+        <translation>问题（要查找什么）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="368"/>
+        <source>Extent (default: the whole raster)</source>
+        <translation>范围（默认：整个栅格）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="370"/>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="375"/>
+        <source>Boxes</source>
+        <translation>边界框</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="375"/>
+        <source>Masks</source>
+        <translation>掩膜</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="375"/>
+        <source>Contours</source>
+        <translation>轮廓</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="384"/>
+        <source>Tile size (pixels)</source>
+        <translation>瓦片大小（像素）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="386"/>
+        <source>Tile overlap (pixels)</source>
+        <translation>瓦片重叠（像素）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="388"/>
+        <source>Maximum model input pixels per tile</source>
+        <translation>每个瓦片的模型最大输入像素数</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="390"/>
+        <source>Model backend</source>
+        <translation>模型后端</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="392"/>
+        <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
+        <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="394"/>
+        <source>SAM checkpoint (.pth; empty: from the settings)</source>
+        <translation>SAM 检查点（.pth；留空：取自设置）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="396"/>
+        <source>Device (auto, cpu, cuda, cuda:N)</source>
+        <translation>设备（auto、cpu、cuda、cuda:N）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="397"/>
+        <source>Simplify tolerance (map units)</source>
+        <translation>简化容差（地图单位）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
+        <source>Minimum mask area (map units²)</source>
+        <translation>最小掩膜面积（地图单位²）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
+        <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>录制的回答 (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="403"/>
+        <source>Model server URL for the openai backend (empty: from the settings)</source>
+        <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="410"/>
+        <source>Result GeoPackage (all layers, model answers)</source>
+        <translation>结果 GeoPackage（所有图层及模型回答）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="411"/>
+        <source>Run id</source>
+        <translation>运行 ID</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
+        <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
+        <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="421"/>
+        <source>Choose at least one kind of result: boxes, masks or contours.</source>
+        <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="429"/>
+        <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
+        <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="450"/>
+        <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
+        <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="453"/>
+        <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
+        <translation>录制的回答文件“{path}”不存在。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="457"/>
+        <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
+        <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="459"/>
+        <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
+        <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="461"/>
+        <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
+        <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="500"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="502"/>
+        <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
+        <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="510"/>
+        <source>Waiting for the RemoteReasoner run in progress to finish…</source>
+        <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="524"/>
+        <source>The run failed: {reason}</source>
+        <translation>运行失败：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="536"/>
+        <source>{layer}: {count} features</source>
+        <translation>{layer}：{count} 个要素</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="538"/>
+        <source>Cancelled: the results hold the tiles finished before the cancel.</source>
+        <translation>已取消：结果包含取消前已完成的瓦片。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="539"/>
+        <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
+        <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonTask</name>
+    <message>
+        <location filename="../remotereasoner_qgis/task.py" line="57"/>
+        <source>The engine process stopped (exit code {code}).</source>
+        <translation>引擎进程已停止（退出码 {code}）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/task.py" line="88"/>
+        <source>The engine ended the run without an answer.</source>
+        <translation>引擎结束了运行，但没有回答。</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteReasonerDock</name>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="181"/>
+        <source>Reason on extent</source>
+        <translation>对范围进行推理</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="138"/>
+        <source>Raster layer</source>
+        <translation>栅格图层</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="143"/>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="145"/>
+        <source>Recent questions</source>
+        <translation>最近的问题</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="148"/>
+        <source>e.g. every tree crown in the clearing</source>
+        <translation>例如：空地中的每一个树冠</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="153"/>
+        <source>Boxes</source>
+        <translation>边界框</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="154"/>
+        <source>Masks</source>
+        <translation>掩膜</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="155"/>
+        <source>Contours</source>
+        <translation>轮廓</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="162"/>
+        <source>Extent</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="164"/>
+        <source>Current map view</source>
+        <translation>当前地图视图</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="165"/>
+        <source>Whole layer</source>
+        <translation>整个图层</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="166"/>
+        <source>Rectangle drawn on the map</source>
+        <translation>在地图上绘制的矩形</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="167"/>
+        <source>Bounding box of selected features</source>
+        <translation>所选要素的外包矩形</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="169"/>
+        <source>Draw…</source>
+        <translation>绘制…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="540"/>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="182"/>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+Enter</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="183"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="193"/>
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="199"/>
+        <source>Reasoning</source>
+        <translation>推理过程</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="207"/>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="207"/>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="207"/>
+        <source>Area (m²)</source>
+        <translation>面积（m²）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="214"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="241"/>
+        <source>Recent questions…</source>
+        <translation>最近的问题…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="321"/>
+        <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
+        <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="326"/>
+        <source>No selected features: select features in the active vector layer.</source>
+        <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="331"/>
+        <source>The extent does not overlap the raster {name}.</source>
+        <translation>该范围与栅格 {name} 不重叠。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="346"/>
+        <source>Type a question first, e.g. “the tree crowns”.</source>
+        <translation>请先输入问题，例如“树冠”。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="348"/>
+        <source>Choose a raster layer to reason on.</source>
+        <translation>请选择要推理的栅格图层。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="351"/>
+        <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
+        <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="354"/>
+        <source>Tick at least one of Boxes, Masks, Contours.</source>
+        <translation>请至少勾选边界框、掩膜、轮廓中的一项。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="366"/>
+        <source>Cannot create the output folder {path}: {reason}</source>
+        <translation>无法创建输出文件夹 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="382"/>
+        <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
+        <translation>结果保存在临时文件夹中（如需保留，请在设置中指定输出文件夹）：{path}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="382"/>
+        <source>Results: {path}</source>
+        <translation>结果：{path}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="386"/>
+        <source>Starting the engine…</source>
+        <translation>正在启动引擎…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="388"/>
+        <source>RemoteReasoner: {q}</source>
+        <translation>RemoteReasoner：{q}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="407"/>
+        <source>Cancelling after the current tile…</source>
+        <translation>将在当前瓦片完成后取消…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="422"/>
+        <source>reading</source>
+        <translation>读取</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="422"/>
+        <source>reasoning</source>
+        <translation>推理</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="422"/>
+        <source>segmenting</source>
+        <translation>正在分割</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="423"/>
+        <source>writing</source>
+        <translation>写入</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="427"/>
+        <source>{stage} · tile {i}/{n}</source>
+        <translation>{stage} · 瓦片 {i}/{n}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="429"/>
+        <source>ETA {s} s</source>
+        <translation>预计还需 {s} 秒</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="439"/>
+        <source>Tile {k}:</source>
+        <translation>瓦片 {k}：</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="458"/>
+        <source>no targets</source>
+        <translation>没有目标</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="460"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="461"/>
+        <source>Run cancelled; finished tiles kept ({counts}).</source>
+        <translation>运行已取消；已完成的瓦片已保留（{counts}）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="463"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="464"/>
+        <source>Found {counts}.</source>
+        <translation>找到 {counts}。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="475"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="515"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="515"/>
+        <source>ESRI Shapefile (*.shp)</source>
+        <translation>ESRI Shapefile (*.shp)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="516"/>
+        <source>GeoJSON (*.geojson)</source>
+        <translation>GeoJSON (*.geojson)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="517"/>
+        <source>Export results</source>
+        <translation>导出结果</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="530"/>
+        <source>Exported {n} file(s): {files}</source>
+        <translation>已导出 {n} 个文件：{files}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="280"/>
+        <source>Set up engine…</source>
+        <translation>安装引擎…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/dock.py" line="280"/>
+        <source>Models…</source>
+        <translation>模型…</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteReasonerProvider</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="33"/>
+        <source>RemoteReasoner</source>
+        <translation>RemoteReasoner</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="36"/>
+        <source>RemoteReasoner: questions about imagery answered as vector layers</source>
+        <translation>RemoteReasoner：以矢量图层回答关于影像的问题</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="38"/>
+        <source>RemoteReasoner settings</source>
+        <translation>RemoteReasoner 设置</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="44"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="46"/>
+        <source>Local model</source>
+        <translation>本地模型</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="47"/>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="57"/>
+        <source>hub id (1e12Leon/RemoteReasoner) or a local folder</source>
+        <translation>Hub ID（1e12Leon/RemoteReasoner）或本地文件夹</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="58"/>
+        <source>Model (hub id or folder)</source>
+        <translation>模型（Hub ID 或文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="61"/>
+        <source>Server URL</source>
+        <translation>服务器 URL</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="64"/>
+        <source>Server model</source>
+        <translation>服务器模型</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="66"/>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="71"/>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="80"/>
+        <source>Segmentation and compute</source>
+        <translation>分割与计算</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="83"/>
+        <source>SAM checkpoint (*.pth *.pt)</source>
+        <translation>SAM 检查点 (*.pth *.pt)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="84"/>
+        <source>SAM checkpoint</source>
+        <translation>SAM 检查点</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="88"/>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="91"/>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="94"/>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="93"/>
+        <source>Tile size</source>
+        <translation>瓦片大小</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="95"/>
+        <source>Overlap</source>
+        <translation>重叠</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="97"/>
+        <source>Max pixels per view</source>
+        <translation>每个视图的最大像素数</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="101"/>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="106"/>
+        <source>empty: a temporary folder ({path})</source>
+        <translation>留空：临时文件夹（{path}）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="106"/>
+        <source>empty: beside the project ({path})</source>
+        <translation>留空：项目文件旁（{path}）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="108"/>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="110"/>
+        <source>Engine Python</source>
+        <translation>引擎 Python</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="176"/>
+        <source>The overlap must be less than half the tile size.</source>
+        <translation>重叠必须小于瓦片大小的一半。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="185"/>
+        <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
+        <translation>请先输入服务器 URL，例如 http://gpu-server:8000/v1。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="190"/>
+        <source>This engine version cannot test servers (inference_core.server_check is missing).</source>
+        <translation>此引擎版本无法测试服务器（缺少 inference_core.server_check）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="197"/>
+        <source>Connection failed: {reason}</source>
+        <translation>连接失败：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="206"/>
+        <source>Connected: {n} model(s).</source>
+        <translation>已连接：{n} 个模型。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="69"/>
+        <source>Tiles in flight</source>
+        <translation>并行处理的瓦片数</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="149"/>
+        <source>Set up the RemoteReasoner engine</source>
+        <translation>安装 RemoteReasoner 引擎</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="165"/>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="167"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="180"/>
+        <source>Platform</source>
+        <translation>平台</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="185"/>
+        <source>No Python 3.10 or newer found: install one, or pick an interpreter below</source>
+        <translation>未找到 Python 3.10 或更高版本：请安装一个，或在下方选择解释器</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="186"/>
+        <source>Python for the environment</source>
+        <translation>用于该环境的 Python</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="189"/>
+        <source>NVIDIA GPU</source>
+        <translation>NVIDIA GPU</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="194"/>
+        <source>torch build</source>
+        <translation>torch 版本</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="196"/>
+        <source>New environment in the QGIS profile: {path}</source>
+        <translation>在 QGIS 配置文件中新建环境：{path}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="198"/>
+        <source>An existing interpreter (e.g. a conda environment&apos;s python):</source>
+        <translation>已有的解释器（例如 conda 环境中的 python）：</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="203"/>
+        <source>Environment</source>
+        <translation>环境</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="211"/>
+        <source>empty: download from PyPI (and the PyTorch index)</source>
+        <translation>留空：从 PyPI（及 PyTorch 索引）下载</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="212"/>
+        <source>Wheel folder (offline install)</source>
+        <translation>Wheel 文件夹（离线安装）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="213"/>
+        <source>none (QGIS Options › Network)</source>
+        <translation>无（QGIS 选项 › 网络）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="215"/>
+        <source>Proxy</source>
+        <translation>代理</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="219"/>
+        <source>Install / repair</source>
+        <translation>安装/修复</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="220"/>
+        <source>Check engine</source>
+        <translation>检查引擎</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="221"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="245"/>
+        <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
+        <translation>未找到（缺少 nvidia-smi 或没有驱动）：引擎将在 CPU 上运行</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="246"/>
+        <source>{name} — driver {driver}, {mem:.1f} GB</source>
+        <translation>{name} — 驱动 {driver}，{mem:.1f} GB</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="251"/>
+        <source>CPU only</source>
+        <translation>仅 CPU</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="253"/>
+        <source>as in the requirements / wheel folder (no PyTorch index)</source>
+        <translation>按依赖列表/wheel 文件夹（不使用 PyTorch 索引）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="254"/>
+        <source>CUDA {v} ({b})</source>
+        <translation>CUDA {v}（{b}）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="291"/>
+        <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
+        <translation>{path} 不是 &lt;env&gt;/bin/python 形式的解释器：请选择该环境的 python。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="295"/>
+        <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
+        <translation>未找到 Python 3.10 或更高版本：请安装 Python，然后重新打开此对话框。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="299"/>
+        <source>Environment: {path} · torch build: {b}</source>
+        <translation>环境：{path} · torch 版本：{b}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="301"/>
+        <source>Proxy: {p}</source>
+        <translation>代理：{p}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="315"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="332"/>
+        <source>Engine interpreter saved in the settings: {p}</source>
+        <translation>引擎解释器已保存到设置：{p}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="343"/>
+        <source>No engine at {p}: press Install / repair first.</source>
+        <translation>{p} 处没有引擎：请先点击“安装/修复”。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="346"/>
+        <source>Starting the engine…</source>
+        <translation>正在启动引擎…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="359"/>
+        <source>The engine did not start: {e}</source>
+        <translation>引擎未能启动：{e}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="365"/>
+        <source>Missing: {m}. Press Install / repair to finish the environment.</source>
+        <translation>缺少：{m}。请点击“安装/修复”以完成环境。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="374"/>
+        <source>The engine is ready.</source>
+        <translation>引擎已就绪。</translation>
+    </message>
+</context>
+</TS>
