@@ -534,6 +534,10 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             n = copy_features(layer, sink, fields, wkb) if layer is not None else 0
             results[param] = dest
             feedback.pushInfo(self.tr("{layer}: {count} features").format(layer=name, count=n))
+        for name, (param, _wkb) in LAYER_SINKS.items():
+            if name not in options.granularity and parameters.get(param) not in (None, ""):
+                feedback.pushInfo(self.tr("{layer} were not asked for in 'Results': {param} is not written.").format(
+                    layer=name, param=param))
         if status == "cancelled":
             feedback.pushWarning(self.tr("Cancelled: the results hold the tiles finished before the cancel."))
         feedback.pushInfo(self.tr("Done in {seconds:.1f} s; all results and the model answers are in {gpkg}").format(

@@ -245,3 +245,14 @@ def test_runs_inside_a_graphical_model(provider, rr_settings, tmp_path):
     res = processing.run(model, {"reason:boxes": dest}, feedback=QgsProcessingFeedback())
     layer = QgsVectorLayer(res["reason:boxes"], "b", "ogr")
     assert layer.featureCount() == 3 and layer.crs().authid() == "EPSG:32617"
+
+
+def test_engine_errors_become_processing_exceptions(provider, rr_settings, tmp_path):
+    """An error event from the worker (here: a corrupt answers file) reaches the user as one sentence."""
+    bad = tmp_path / "broken.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match=r"broken\.jsonl line 1 is not JSON") as info:
+        _run({"INPUT": str(SAMPLE), "QUERY": "trees", "GRANULARITY": [0], "BACKEND": 1, "REPLAY": str(bad),
+              "OUTPUT_BOXES": str(tmp_path / "b.gpkg")})
+    assert "Traceback" not in str(info.value)
+    assert not (tmp_path / "b.gpkg").exists()
