@@ -63,7 +63,8 @@ def deploy(zip_path: Path, profile_dir: Path, ini_extra: str = "") -> Path:
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment of a user's QGIS: nothing from this repo or from pytest-qgis' own profile."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "QGIS_CUSTOM_CONFIG_PATH", "QGIS_OPTIONS_PATH", "PYTHONHOME")}
+           if k not in ("PYTHONPATH", "QGIS_CUSTOM_CONFIG_PATH", "QGIS_OPTIONS_PATH", "PYTHONHOME",
+                         "QT_QPA_PLATFORM")}  # the desktop runs on Xvfb, not offscreen
     env.update(extra)
     return env
 
@@ -74,6 +75,11 @@ out = {}
 try:
     import qgis.utils
     from qgis.core import QgsApplication
+    if os.environ.get("RR_INSTALL_ZIP"):
+        # what Plugins > Manage and Install Plugins > Install from ZIP does
+        import pyplugin_installer
+        pyplugin_installer.instance().installFromZipFile(os.environ["RR_INSTALL_ZIP"])
+        QgsApplication.processEvents()
     out["loaded"] = sorted(qgis.utils.plugins.keys())
     out["active"] = sorted(qgis.utils.active_plugins)
     out["processing_module"] = getattr(sys.modules.get("processing"), "__file__", None)
@@ -92,20 +98,25 @@ try:
                                        "geopandas", "pyproj") if m in sys.modules)
 except Exception:
     out["error"] = traceback.format_exc()
+from qgis.core import QgsSettings
+QgsSettings().sync()  # os._exit skips the flush QGIS does on quit
 with open(os.environ["RR_CHECK_OUT"], "w", encoding="utf-8") as fh:
     json.dump(out, fh)
 os._exit(0)  # a script run by `qgis --code` must end like this, or QGIS stays open
 '''
 
 
-def run_desktop_check(profiles: Path, profile: str, work: Path, timeout: int = 120) -> dict:
-    """Start the real QGIS desktop (Xvfb) on a profile, run DESKTOP_CHECK inside it, return its JSON."""
+def run_desktop_check(root: Path, profile: str, work: Path, timeout: int = 60,
+                      install_zip: Path | None = None) -> dict:
+    """Start the real QGIS desktop (Xvfb) on the profile `root/profiles/<profile>` (QGIS's layout for
+    --profiles-path), run DESKTOP_CHECK inside it, return its JSON.
+    With `install_zip`, QGIS's own "Install from ZIP" installs the plugin first."""
     script, result = work / "check.py", work / "check.json"
     script.write_text(DESKTOP_CHECK, encoding="utf-8")
     proc = subprocess.Popen(
-        ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path", str(profiles),
+        ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path", str(root),
          "--profile", profile, "--nologo", "--noversioncheck", "--code", str(script)],
-        env=clean_env(RR_CHECK_OUT=str(result)), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=clean_env(RR_CHECK_OUT=str(result), RR_INSTALL_ZIP=str(install_zip or "")), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,  # its own process group: QGIS and Xvfb are ended together on timeout
     )
     try:

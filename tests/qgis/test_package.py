@@ -52,12 +52,13 @@ def test_zip_layout(plugin_zip):
 
 
 def test_qgis_desktop_loads_the_installed_zip(plugin_zip, tmp_path):
-    profiles = tmp_path / "profiles"
+    root = tmp_path / "qgis"
+    profiles = root / "profiles"
     plugin_dir = deploy(plugin_zip, profiles / "clean")
     ini = (profiles / "clean" / "QGIS" / "QGIS3.ini").read_text(encoding="utf-8")
     assert "[PythonPlugins]\nremotereasoner_qgis=true" in ini
 
-    out = run_desktop_check(profiles, "clean", tmp_path)
+    out = run_desktop_check(root, "clean", tmp_path)
     assert "error" not in out, out.get("error")
     assert out["plugin_file"] == str(plugin_dir / "__init__.py")  # the installed copy, not the repo
     assert "remotereasoner_qgis" in out["loaded"] and "remotereasoner_qgis" in out["active"]
@@ -68,3 +69,19 @@ def test_qgis_desktop_loads_the_installed_zip(plugin_zip, tmp_path):
     assert {"processing", "grassprovider", "sagaprovider"} <= set(out["loaded"])
     assert out["processing_module"].startswith("/usr/share/qgis/python/plugins/processing/")
     assert out["heavy"] == []  # no ML stack inside QGIS
+
+
+def test_qgis_install_from_zip(plugin_zip, tmp_path):
+    """QGIS's own installer (Plugins ▸ Install from ZIP) on a fresh profile installs, enables and starts it."""
+    root = tmp_path / "qgis"
+    profiles = root / "profiles"
+    (profiles / "fresh" / "QGIS").mkdir(parents=True)
+    out = run_desktop_check(root, "fresh", tmp_path, install_zip=plugin_zip)
+    assert "error" not in out, out.get("error")
+    installed = profiles / "fresh" / "python" / "plugins" / "remotereasoner_qgis"
+    assert out["plugin_file"] == str(installed / "__init__.py")
+    assert (installed / "inference_core" / "client.py").is_file() and (installed / "metadata.txt").is_file()
+    assert "remotereasoner_qgis" in out["active"]
+    assert out["alg"] == "Reason over raster" and out["dock_visible"] is True
+    ini = (profiles / "fresh" / "QGIS" / "QGIS3.ini").read_text(encoding="utf-8")
+    assert "remotereasoner_qgis=true" in ini

@@ -112,9 +112,10 @@ def test_translator_serves_every_tr_context(qgis_app):
 
 def test_qgis_desktop_in_chinese(tmp_path):
     """The packaged plugin in the real QGIS with the locale set to zh_CN: dock button and algorithm in Chinese."""
-    profiles = tmp_path / "profiles"
+    root = tmp_path / "qgis"
+    profiles = root / "profiles"
     deploy(package_zip(), profiles / "zh", ini_extra="[locale]\noverrideFlag=true\nuserLocale=zh_CN\n")
-    out = run_desktop_check(profiles, "zh", tmp_path)
+    out = run_desktop_check(root, "zh", tmp_path)
     assert "error" not in out, out.get("error")
     run_zh = translation_of("zh_CN", "RemoteReasonerDock", "Reason on extent")
     alg_zh = translation_of("zh_CN", "ReasonAlgorithm", "Reason over raster")
