@@ -17,6 +17,7 @@ from .protocol import ErrorCode
 SUBCOMMANDS = [
     "inference_core.cli_reason",
     "inference_core.evaluate.cli",  # evaluate, compare
+    "inference_core.selftest",
 ]
 
 # Exit status per error code: 2 = fix the command or the input, 3 = model, 4 = memory, 5 = server.

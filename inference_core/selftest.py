@@ -40,13 +40,11 @@ class SelftestResult:
 
 
 def fixture_dir() -> Path:
-    """The trained tiny reasoner: shipped under resources/ in the plugin, under tests/fixtures/ in the repo."""
-    root = Path(__file__).resolve().parent.parent
-    for candidate in (root / "resources" / "tiny_reasoner", root / "tests" / "fixtures" / "tiny_reasoner"):
-        if (candidate / "config.json").is_file():
-            return candidate
-    raise FileNotFoundError(f"The self-test model is missing (looked in {root / 'resources' / 'tiny_reasoner'} and "
-                            f"{root / 'tests' / 'fixtures' / 'tiny_reasoner'}): reinstall the plugin or engine.")
+    """The trained tiny reasoner, under resources/ beside inference_core (repository and plugin ZIP)."""
+    folder = Path(__file__).resolve().parent.parent / "resources" / "tiny_reasoner"
+    if not (folder / "config.json").is_file():
+        raise FileNotFoundError(f"The self-test model is missing ({folder}): reinstall the plugin or engine.")
+    return folder
 
 
 def square_boxes_map() -> list[tuple[float, float, float, float]]:

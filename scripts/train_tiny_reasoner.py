@@ -3,8 +3,8 @@
 Seeded and reproducible given the same thread count. The result is a folder saved with
 `save_pretrained` (safetensors) that the engine loads through `TransformersBackend` like any checkpoint:
 
-    python scripts/train_tiny_reasoner.py --minutes 20 --out tests/fixtures/tiny_reasoner
-    python scripts/train_tiny_reasoner.py --evaluate tests/fixtures/tiny_reasoner --images 300
+    python scripts/train_tiny_reasoner.py --minutes 20 --out resources/tiny_reasoner
+    python scripts/train_tiny_reasoner.py --evaluate resources/tiny_reasoner --images 300
 """
 
 from __future__ import annotations
@@ -289,7 +289,7 @@ def evaluate(folder: Path, images: int = 200, batch: int = 16, seed: int = EVAL_
 
 def main(argv: Optional[list[str]] = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out", default=str(ROOT / "tests" / "fixtures" / "tiny_reasoner"))
+    p.add_argument("--out", default=str(ROOT / "resources" / "tiny_reasoner"))
     p.add_argument("--minutes", type=float, default=20.0, help="training time budget (cosine schedule spans it)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--evaluate", default=None, help="only evaluate this trained folder")
