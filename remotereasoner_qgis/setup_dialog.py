@@ -5,7 +5,9 @@ starts the worker and shows its hello. The Models tab is model_manager.ModelsWid
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -108,6 +110,58 @@ class HelloTask(QgsTask):
 
     def finished(self, result: bool) -> None:
         self.helloDone.emit(bool(result), self.hello, self.error)
+
+
+class SelftestTask(QgsTask):
+    """`<engine python> -m inference_core selftest --json`: the full pipeline on a synthetic raster with
+    the shipped tiny test model (a check of the installation, not of a real model)."""
+
+    selftestDone = Signal(bool, dict, str)  # noqa: N815 - passed, result JSON, error message
+
+    def __init__(self, python: str, env: dict[str, str]):
+        super().__init__("RemoteReasoner: self-test", QgsTask.CanCancel)
+        self.python, self.env = python, env
+        self.result: dict[str, Any] = {}
+        self.error = ""
+        self._proc: Optional[subprocess.Popen] = None
+
+    def run(self) -> bool:
+        from . import ENGINE_ROOT
+
+        try:
+            self._proc = subprocess.Popen([self.python, "-m", "inference_core", "selftest", "--json"],
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                          env=self.env, cwd=ENGINE_ROOT)
+            out, err = self._proc.communicate(timeout=900)
+        except (OSError, subprocess.SubprocessError) as exc:
+            self.error = str(exc)
+            return False
+        try:
+            self.result = json.loads(out)
+        except ValueError:
+            self.error = (err.strip().splitlines() or ["no output"])[-1]
+            return False
+        return bool(self.result.get("passed"))
+
+    def cancel(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+        super().cancel()
+
+    def finished(self, result: bool) -> None:
+        self.selftestDone.emit(bool(result), self.result, self.error)
+
+
+def describe_selftest(result: dict, error: str, tr: Callable[[str], str]) -> str:
+    if not result:
+        return tr("Self-test could not run: {e}").format(e=error or "-")
+    head = (tr("Self-test passed on {device}") if result.get("passed") else tr("Self-test FAILED on {device}")).format(
+        device=result.get("device", "?"))
+    checks = ", ".join(("✓ " if ok else "✗ ") + name for name, ok in result.get("checks", {}).items())
+    timings = ", ".join(f"{k} {v:.1f} s" for k, v in result.get("timings_s", {}).items())
+    lines = [head + " — " + tr("a check of the installation with a tiny test model, not of a real model."), checks, timings]
+    lines += [str(e) for e in result.get("errors", [])]
+    return "\n".join(x for x in lines if x)
 
 
 def missing_packages(hello: dict) -> list[str]:
@@ -218,9 +272,12 @@ class SetupDialog(QDialog):
         row = QHBoxLayout()
         self.install_button = QPushButton(self.tr("Install / repair"), w)
         self.check_button = QPushButton(self.tr("Check engine"), w)
+        self.selftest_button = QPushButton(self.tr("Self-test"), w)
+        self.selftest_button.setToolTip(self.tr("Run the whole pipeline on a synthetic raster with a tiny test model "
+                                                "(seconds): proves the installation, not a model."))
         self.cancel_button = QPushButton(self.tr("Cancel"), w)
         self.cancel_button.setEnabled(False)
-        for b in (self.install_button, self.check_button, self.cancel_button):
+        for b in (self.install_button, self.check_button, self.selftest_button, self.cancel_button):
             row.addWidget(b)
         lay.addLayout(row)
         self.progress = QProgressBar(w)
@@ -237,6 +294,7 @@ class SetupDialog(QDialog):
 
         self.install_button.clicked.connect(lambda: self.install())
         self.check_button.clicked.connect(lambda: self.check_engine())
+        self.selftest_button.clicked.connect(lambda: self.selftest())
         self.cancel_button.clicked.connect(self.cancel)
         return w
 
@@ -280,6 +338,7 @@ class SetupDialog(QDialog):
     def _busy(self, busy: bool) -> None:
         self.install_button.setEnabled(not busy)
         self.check_button.setEnabled(not busy)
+        self.selftest_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
 
     # -- install -------------------------------------------------------------------------------
@@ -375,6 +434,26 @@ class SetupDialog(QDialog):
         self.hello_label.setText(text)
         self.helloShown.emit(True, hello)
 
+    def selftest(self, python: Optional[str] = None) -> Optional[SelftestTask]:
+        """Run the engine's self-test in a task; the result goes under the engine's hello."""
+        python = python or self.python or rr_settings.PluginSettings.load().engine_python
+        if not python or not os.access(python, os.X_OK):
+            self.hello_label.setText(self.tr("No engine at {p}: press Install / repair first.").format(p=python or "-"))
+            return None
+        self.hello_label.setText(self.tr("Self-test running (reason → SAM → vectorise → GeoPackage)…"))
+        task = SelftestTask(python, engine_env())
+        task.selftestDone.connect(self._selftest_done)
+        self.task = task
+        self._busy(True)
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def _selftest_done(self, passed: bool, result: dict, error: str) -> None:
+        self.task = None
+        self._busy(False)
+        self.selftest_result = result
+        self.hello_label.setText(describe_selftest(result, error, self.tr))
+
     def done(self, r: int) -> None:  # noqa: D401 - QDialog.done: closing cancels what runs
         for t in (self.task, self.models.task):
             if t is not None:
@@ -382,4 +461,5 @@ class SetupDialog(QDialog):
         super().done(r)
 
 
-__all__ = ["HelloTask", "InstallTask", "SetupDialog", "describe_hello", "missing_packages"]
+__all__ = ["HelloTask", "InstallTask", "SelftestTask", "SetupDialog", "describe_hello", "describe_selftest",
+           "missing_packages"]

@@ -336,3 +336,25 @@ def test_use_local_folder_and_a_model_that_does_not_load(models_env, tmp_path, q
     ok, why = checked.args
     assert ok is False and why.startswith(f"{folder} is a bert model, not Qwen2.5-VL: the transformers backend runs")
     assert w.status.text() == f"The model does not load: {why}"
+
+
+def test_selftest_button_runs_the_engine_pipeline_check(isolated, tmp_path, engine_py, qtbot):
+    """Self-test: the engine runs reason -> SAM -> vectorise -> GeoPackage with the shipped tiny reasoner
+    and the dialog reports the pass with its timings, labelled as an installation check."""
+    dlg = SetupDialog(runner=lambda cmd: "", profile_dir=str(tmp_path))
+    try:
+        task = dlg.selftest(engine_py)
+        assert task is not None and not dlg.selftest_button.isEnabled()
+        with qtbot.waitSignal(task.selftestDone, timeout=300_000) as sig:
+            pass
+        passed, result, error = sig.args
+        assert passed, (result, error)
+        assert result["checks"]["every square found (IoU > 0.5, map units)"] is True
+        assert all(iou > 0.5 for iou in result["best_iou"]) and result["boxes_found"] == len(result["best_iou"])
+        text = dlg.hello_label.text()
+        assert text.startswith("Self-test passed on cpu") and "not of a real model" in text
+        assert dlg.selftest_button.isEnabled()
+        assert dlg.selftest(str(tmp_path / "nope")) is None
+        assert dlg.hello_label.text().startswith("No engine at")
+    finally:
+        dlg.done(0)
