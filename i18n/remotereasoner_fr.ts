@@ -214,22 +214,22 @@
         <translation>Le checkpoint SAM {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="126"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="180"/>
         <source>Devices: {d}</source>
         <translation>Périphériques : {d}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="126"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="180"/>
         <source> (CUDA {c})</source>
         <translation> (CUDA {c})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="129"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="183"/>
         <source>{dev}: {name}, {free:.1f} GB free of {total:.1f} GB</source>
         <translation>{dev} : {name}, {free:.1f} Go libres sur {total:.1f} Go</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="132"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="186"/>
         <source>torch does not load: {e}</source>
         <translation>torch ne se charge pas : {e}</translation>
     </message>
@@ -237,6 +237,26 @@
         <location filename="../remotereasoner_qgis/plugin.py" line="48"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="157"/>
+        <source>Self-test could not run: {e}</source>
+        <translation>L’autotest n’a pas pu s’exécuter : {e}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="158"/>
+        <source>Self-test passed on {device}</source>
+        <translation>Autotest réussi sur {device}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="158"/>
+        <source>Self-test FAILED on {device}</source>
+        <translation>Autotest ÉCHOUÉ sur {device}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="162"/>
+        <source>a check of the installation with a tiny test model, not of a real model.</source>
+        <translation>une vérification de l’installation avec un minuscule modèle de test, pas d’un vrai modèle.</translation>
     </message>
 </context>
 <context>
@@ -1055,174 +1075,189 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="149"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="203"/>
         <source>Set up the RemoteReasoner engine</source>
         <translation>Installer le moteur RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="165"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="219"/>
         <source>Engine</source>
         <translation>Moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="167"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="221"/>
         <source>Models</source>
         <translation>Modèles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="180"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="234"/>
         <source>Platform</source>
         <translation>Plateforme</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="185"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="239"/>
         <source>No Python 3.10 or newer found: install one, or pick an interpreter below</source>
         <translation>Aucun Python 3.10 ou plus récent trouvé : installez-en un, ou choisissez un interpréteur ci-dessous</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="186"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="240"/>
         <source>Python for the environment</source>
         <translation>Python de l’environnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="189"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="243"/>
         <source>NVIDIA GPU</source>
         <translation>GPU NVIDIA</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="194"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="248"/>
         <source>torch build</source>
         <translation>Version de torch</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="196"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="250"/>
         <source>New environment in the QGIS profile: {path}</source>
         <translation>Nouvel environnement dans le profil QGIS : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="198"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="252"/>
         <source>An existing interpreter (e.g. a conda environment&apos;s python):</source>
         <translation>Un interpréteur existant (par ex. le python d’un environnement conda) :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="203"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="257"/>
         <source>Environment</source>
         <translation>Environnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="211"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="265"/>
         <source>empty: download from PyPI (and the PyTorch index)</source>
         <translation>vide : télécharger depuis PyPI (et l’index PyTorch)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="212"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="266"/>
         <source>Wheel folder (offline install)</source>
         <translation>Dossier de wheels (installation hors ligne)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="213"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="267"/>
         <source>none (QGIS Options › Network)</source>
         <translation>aucun (Options de QGIS › Réseau)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="215"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="269"/>
         <source>Proxy</source>
         <translation>Proxy</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="219"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="273"/>
         <source>Install / repair</source>
         <translation>Installer / réparer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="220"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="274"/>
         <source>Check engine</source>
         <translation>Vérifier le moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="221"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="278"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="245"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="303"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>aucun trouvé (nvidia-smi absent ou pas de pilote) : le moteur s’exécute sur le CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="246"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="304"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — pilote {driver}, {mem:.1f} Go</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="251"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="309"/>
         <source>CPU only</source>
         <translation>CPU uniquement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="253"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="311"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>selon les dépendances / le dossier de wheels (sans index PyTorch)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="254"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="312"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v} ({b})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="291"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="350"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} n’est pas un interpréteur de la forme &lt;env&gt;/bin/python : choisissez le python de l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="295"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="354"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>Aucun Python 3.10 ou plus récent n’a été trouvé : installez Python, puis rouvrez cette boîte de dialogue.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="299"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="358"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>Environnement : {path} · version de torch : {b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="301"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="360"/>
         <source>Proxy: {p}</source>
         <translation>Proxy : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="315"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="374"/>
         <source>Cancelling…</source>
         <translation>Annulation…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="332"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="391"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>Interpréteur du moteur enregistré dans les paramètres : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="343"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="441"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>Aucun moteur à {p} : cliquez d’abord sur Installer / réparer.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="346"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="405"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="359"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="418"/>
         <source>The engine did not start: {e}</source>
         <translation>Le moteur n’a pas démarré : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="365"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="424"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>Manquant : {m}. Cliquez sur Installer / réparer pour terminer l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="374"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="433"/>
         <source>The engine is ready.</source>
         <translation>Le moteur est prêt.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="275"/>
+        <source>Self-test</source>
+        <translation>Autotest</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="276"/>
+        <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
+        <translation>Exécute toute la chaîne sur un raster synthétique avec un minuscule modèle de test (quelques secondes) : vérifie l’installation, pas un modèle.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="443"/>
+        <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
+        <translation>Autotest en cours (raisonnement → SAM → vectorisation → GeoPackage)…</translation>
     </message>
 </context>
 </TS>

@@ -214,22 +214,22 @@
         <translation>SAM 检查点 {path} 不存在：请在设置中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="126"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="180"/>
         <source>Devices: {d}</source>
         <translation>设备：{d}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="126"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="180"/>
         <source> (CUDA {c})</source>
         <translation>（CUDA {c}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="129"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="183"/>
         <source>{dev}: {name}, {free:.1f} GB free of {total:.1f} GB</source>
         <translation>{dev}：{name}，可用 {free:.1f} GB，共 {total:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="132"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="186"/>
         <source>torch does not load: {e}</source>
         <translation>无法加载 torch：{e}</translation>
     </message>
@@ -237,6 +237,26 @@
         <location filename="../remotereasoner_qgis/plugin.py" line="48"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="157"/>
+        <source>Self-test could not run: {e}</source>
+        <translation>自检无法运行：{e}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="158"/>
+        <source>Self-test passed on {device}</source>
+        <translation>在 {device} 上自检通过</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="158"/>
+        <source>Self-test FAILED on {device}</source>
+        <translation>在 {device} 上自检失败</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="162"/>
+        <source>a check of the installation with a tiny test model, not of a real model.</source>
+        <translation>这是用微型测试模型对安装进行的检查，而非对真实模型的检查。</translation>
     </message>
 </context>
 <context>
@@ -1055,174 +1075,189 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="149"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="203"/>
         <source>Set up the RemoteReasoner engine</source>
         <translation>安装 RemoteReasoner 引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="165"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="219"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="167"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="221"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="180"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="234"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="185"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="239"/>
         <source>No Python 3.10 or newer found: install one, or pick an interpreter below</source>
         <translation>未找到 Python 3.10 或更高版本：请安装一个，或在下方选择解释器</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="186"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="240"/>
         <source>Python for the environment</source>
         <translation>用于该环境的 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="189"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="243"/>
         <source>NVIDIA GPU</source>
         <translation>NVIDIA GPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="194"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="248"/>
         <source>torch build</source>
         <translation>torch 版本</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="196"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="250"/>
         <source>New environment in the QGIS profile: {path}</source>
         <translation>在 QGIS 配置文件中新建环境：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="198"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="252"/>
         <source>An existing interpreter (e.g. a conda environment&apos;s python):</source>
         <translation>已有的解释器（例如 conda 环境中的 python）：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="203"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="257"/>
         <source>Environment</source>
         <translation>环境</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="211"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="265"/>
         <source>empty: download from PyPI (and the PyTorch index)</source>
         <translation>留空：从 PyPI（及 PyTorch 索引）下载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="212"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="266"/>
         <source>Wheel folder (offline install)</source>
         <translation>Wheel 文件夹（离线安装）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="213"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="267"/>
         <source>none (QGIS Options › Network)</source>
         <translation>无（QGIS 选项 › 网络）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="215"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="269"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="219"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="273"/>
         <source>Install / repair</source>
         <translation>安装/修复</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="220"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="274"/>
         <source>Check engine</source>
         <translation>检查引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="221"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="278"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="245"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="303"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>未找到（缺少 nvidia-smi 或没有驱动）：引擎将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="246"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="304"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — 驱动 {driver}，{mem:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="251"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="309"/>
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="253"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="311"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>按依赖列表/wheel 文件夹（不使用 PyTorch 索引）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="254"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="312"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v}（{b}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="291"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="350"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} 不是 &lt;env&gt;/bin/python 形式的解释器：请选择该环境的 python。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="295"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="354"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>未找到 Python 3.10 或更高版本：请安装 Python，然后重新打开此对话框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="299"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="358"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>环境：{path} · torch 版本：{b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="301"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="360"/>
         <source>Proxy: {p}</source>
         <translation>代理：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="315"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="374"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="332"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="391"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>引擎解释器已保存到设置：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="343"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="441"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>{p} 处没有引擎：请先点击“安装/修复”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="346"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="405"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="359"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="418"/>
         <source>The engine did not start: {e}</source>
         <translation>引擎未能启动：{e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="365"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="424"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>缺少：{m}。请点击“安装/修复”以完成环境。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="374"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="433"/>
         <source>The engine is ready.</source>
         <translation>引擎已就绪。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="275"/>
+        <source>Self-test</source>
+        <translation>自检</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="276"/>
+        <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
+        <translation>用一个微型测试模型在合成栅格上运行完整流程（几秒钟）：验证的是安装，而不是模型。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="443"/>
+        <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
+        <translation>正在自检（推理 → SAM → 矢量化 → GeoPackage）…</translation>
     </message>
 </context>
 </TS>
