@@ -14,7 +14,7 @@ PROFILE ?= remotereasoner-dev
 QGIS_PROFILES := $(HOME)/.local/share/QGIS/QGIS3/profiles
 PYTEST_ARGS ?=
 
-.PHONY: help setup test test-engine test-qgis run demo tiny-models package deploy translations bench engine-python qgis-python clean
+.PHONY: update-ts help setup test test-engine test-qgis run demo tiny-models package deploy translations bench engine-python qgis-python clean
 
 help:
 	@echo "make setup         install apt packages + the engine and QGIS venvs (idempotent)"
@@ -71,3 +71,6 @@ bench: setup
 
 clean:
 	rm -rf build .pytest_cache
+
+update-ts:
+	@bash scripts/update_ts.sh

@@ -2,6 +2,10 @@
 
 Importing this package only fixes `sys.path` (vendored qtpy, the folder holding `inference_core`);
 everything else loads when QGIS calls `classFactory`, so QGIS start-up stays cheap.
+
+The packaged plugin keeps the engine in its own subfolder `engine/` (`inference_core/`, `resources/`,
+`requirements-engine.txt`) and puts only that folder on `sys.path`: putting the plugin folder itself
+there would let our `processing` subpackage hide QGIS's own `processing` module.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ VENDOR_DIR = os.path.join(PLUGIN_DIR, "_vendor")
 
 
 def _engine_root() -> str:
-    """The folder that holds `inference_core/` and `resources/`: the plugin folder when packaged
-    (the ZIP copies both inside it), the repository root in development."""
-    if os.path.isdir(os.path.join(PLUGIN_DIR, "inference_core")):
-        return PLUGIN_DIR
+    """The folder that holds `inference_core/` and `resources/`: `engine/` inside the plugin when
+    packaged, the repository root in development."""
+    packaged = os.path.join(PLUGIN_DIR, "engine")
+    if os.path.isdir(os.path.join(packaged, "inference_core")):
+        return packaged
     return os.path.dirname(PLUGIN_DIR)
 
 
@@ -29,9 +34,11 @@ def _setup_paths() -> None:
     # qtpy must find PyQt5 (the binding QGIS 3 uses) and never pick another binding installed
     # beside it.
     os.environ.setdefault("QT_API", "pyqt5")
-    for path in (VENDOR_DIR, ENGINE_ROOT):
-        if path not in sys.path:
-            sys.path.insert(0, path)
+    if VENDOR_DIR not in sys.path:
+        sys.path.insert(0, VENDOR_DIR)
+    # appended: the engine folder must never shadow a module of QGIS or of another plugin
+    if ENGINE_ROOT not in sys.path:
+        sys.path.append(ENGINE_ROOT)
 
 
 _setup_paths()

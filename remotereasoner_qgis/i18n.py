@@ -10,6 +10,12 @@ from qtpy.QtCore import QCoreApplication, QLocale, QTranslator
 
 from . import ENGINE_ROOT, PLUGIN_DIR
 
+def tr(text: str) -> str:
+    """Translate a module-level string. pylupdate5 files bare tr() calls under the context
+    "@default", so they are looked up there (class methods use `self.tr`, context = class name)."""
+    return QCoreApplication.translate("@default", text)
+
+
 # QGIS names some locales by script ("zh-Hans"); translators name files by country.
 _ALIASES = {"zh-Hans": "zh_CN", "zh-Hant": "zh_TW"}
 

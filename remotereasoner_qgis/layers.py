@@ -27,19 +27,16 @@ from qgis.core import (
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
-from qtpy.QtCore import QCoreApplication, QVariant
+from qtpy.QtCore import QVariant
 from qtpy.QtXml import QDomDocument
 
 from . import ENGINE_ROOT
+from .i18n import tr
 
 GRANULARITIES = ("boxes", "masks", "contours")
 # Drawing order in the group: outlines above fills.
 TREE_ORDER = ("contours", "boxes", "masks")
 EXPORT_FORMATS = {"gpkg": ("GPKG", ".gpkg"), "shp": ("ESRI Shapefile", ".shp"), "geojson": ("GeoJSON", ".geojson")}
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("RemoteReasoner", text)
 
 
 def style_path(name: str) -> str:

@@ -12,13 +12,10 @@ from qtpy.QtGui import QIcon
 from qtpy.QtWidgets import QAction
 
 from . import PLUGIN_DIR, i18n, worker_pool
+from .i18n import tr
 
 LOG_TAG = "RemoteReasoner"
 ICON = os.path.join(PLUGIN_DIR, "icons", "icon.svg")
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("RemoteReasoner", text)
 
 
 class RemoteReasonerPlugin:
@@ -36,7 +33,7 @@ class RemoteReasonerPlugin:
 
     # Cheap by design: the dock (and everything it imports) is built on first use.
     def initGui(self) -> None:  # noqa: N802 - QGIS API
-        self.translator = i18n.install_translator()
+        self._install_translator()
         self.menu = tr("&RemoteReasoner")
         self.action = QAction(QIcon(ICON), tr("Reason on extent"), self.iface.mainWindow())
         self.action.setObjectName("RemoteReasonerAction")
@@ -54,7 +51,13 @@ class RemoteReasonerPlugin:
         QCoreApplication.instance().aboutToQuit.connect(self._quit)
         self.initProcessing()
 
+    def _install_translator(self) -> None:
+        # qgis_process calls only initProcessing, the desktop initGui (then initProcessing): once each.
+        if self.translator is None:
+            self.translator = i18n.install_translator()
+
     def initProcessing(self) -> None:  # noqa: N802 - QGIS API
+        self._install_translator()
         if self.provider is not None:
             return
         try:

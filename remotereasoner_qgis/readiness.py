@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from qtpy.QtCore import QCoreApplication
-
+from .i18n import tr
 from .settings import PluginSettings
 
 # Written into the managed venv by the set-up dialog once the install and the worker's hello succeeded.
@@ -22,10 +21,6 @@ ACTION_SETUP = "setup_engine"  # open Set up engine… (Engine tab)
 ACTION_MODELS = "models"  # open Set up engine… (Models tab)
 ACTION_SETTINGS = "settings"  # open the settings dialog
 STATES = ("no_engine", "no_models", "ready")
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("RemoteReasoner", text)
 
 
 @dataclass(frozen=True)

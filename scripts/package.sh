@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the ZIP that QGIS "Install from ZIP" accepts: one folder `remotereasoner_qgis/` holding the
-# plugin code, `inference_core/`, `resources/`, compiled `i18n/*.qm`, metadata.txt and LICENSE;
+# plugin code, compiled `i18n/*.qm`, metadata.txt, LICENSE and `engine/` (`inference_core/`,
+# `resources/`, `requirements-engine.txt`: what the engine process and the set-up need);
 # no caches, tests, translation sources or build files.
 # Usage: scripts/package.sh OUT.zip   (called by `make package`)
 set -euo pipefail
@@ -13,10 +14,8 @@ cd "$here"
 for f in "$PLUGIN/__init__.py" "$PLUGIN/metadata.txt" inference_core/__init__.py resources; do
   [ -e "$f" ] || { echo "package: $f is missing: the plugin cannot be packaged without it" >&2; exit 1; }
 done
-# LICENSE of the repository; Debian's GPL-2 text when the checkout has none (the project is
-# GPL-2.0-or-later, as QGIS plugins must be GPL-compatible).
+# LICENSE of the repository (GPL-2.0-or-later, as QGIS plugins must be GPL-compatible).
 license=LICENSE
-[ -f "$license" ] || license=/usr/share/common-licenses/GPL-2
 [ -f "$license" ] || { echo "package: no LICENSE file at the repository root" >&2; exit 1; }
 
 bash scripts/translations.sh   # .ts -> .qm (only what changed)
@@ -36,8 +35,9 @@ copy_tree() {  # $1 = source folder (relative), $2 = target folder
       done
 }
 copy_tree "$PLUGIN" "$dest"
-copy_tree inference_core "$dest/inference_core"
-copy_tree resources "$dest/resources"
+copy_tree inference_core "$dest/engine/inference_core"
+copy_tree resources "$dest/engine/resources"
+cp -p requirements-engine.txt "$dest/engine/"
 mkdir -p "$dest/i18n"
 shopt -s nullglob
 for qm in i18n/*.qm; do cp -p "$qm" "$dest/i18n/"; done

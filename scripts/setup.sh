@@ -9,7 +9,7 @@ what=${1:-all}
 # shellcheck source=envpath.sh
 source "$here/scripts/envpath.sh"
 
-APT_PACKAGES="qgis python3-qgis qgis-providers xvfb xauth python3-venv python3-gdal gdal-bin qttools5-dev-tools x11-utils"
+APT_PACKAGES="qgis python3-qgis qgis-providers xvfb xauth python3-venv python3-gdal gdal-bin qttools5-dev-tools pyqt5-dev-tools x11-utils zip unzip"
 
 need_apt=()
 for p in $APT_PACKAGES; do

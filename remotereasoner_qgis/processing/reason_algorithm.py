@@ -52,6 +52,8 @@ from inference_core.options import (
     RunOptions,
 )
 
+from ..i18n import tr
+
 # The order of the backend choices is part of the algorithm's interface (models and scripts may
 # store the value), so it is fixed here rather than taken from the engine's tuple.
 BACKEND_CHOICES = ("transformers", "replay", "openai")
@@ -76,11 +78,6 @@ FALLBACK_FIELDS = {
 
 # Share of one tile's progress reached when a stage starts.
 _STAGE_SHARE = {"read": 0.0, "reason": 0.1, "segment": 0.7, "write": 0.9}
-
-
-def tr(text: str) -> str:
-    # pylupdate5 files bare tr() calls under the context "@default"; look them up there
-    return QCoreApplication.translate("@default", text)
 
 
 # ---------------------------------------------------------------------------------------------

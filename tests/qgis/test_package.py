@@ -26,13 +26,17 @@ def test_zip_layout(plugin_zip):
     assert {n.split("/")[0] for n in names} == {"remotereasoner_qgis"}  # one plugin folder
     files = {n for n in names if not n.endswith("/")}
     for required in ("__init__.py", "plugin.py", "metadata.txt", "LICENSE", "processing/provider.py",
-                     "processing/reason_algorithm.py", "_vendor/qtpy/__init__.py", "inference_core/__init__.py",
-                     "inference_core/client.py", "inference_core/options.py", "inference_core/protocol.py",
-                     "resources/sample/OSBS_029.tif", "resources/sample/ATTRIBUTION.md",
+                     "processing/reason_algorithm.py", "_vendor/qtpy/__init__.py", "engine/inference_core/__init__.py",
+                     "engine/inference_core/client.py", "engine/inference_core/options.py",
+                     "engine/inference_core/protocol.py", "engine/requirements-engine.txt",
+                     "engine/resources/sample/OSBS_029.tif", "engine/resources/sample/ATTRIBUTION.md",
+                     "engine/resources/tiny_reasoner/model.safetensors",
                      "i18n/remotereasoner_zh_CN.qm", "i18n/remotereasoner_fr.qm"):
         assert "remotereasoner_qgis/" + required in files, required
-    assert any(n.startswith("remotereasoner_qgis/resources/prompts/") for n in files)
-    assert any(n.startswith("remotereasoner_qgis/resources/styles/") for n in files)
+    assert any(n.startswith("remotereasoner_qgis/engine/resources/prompts/") for n in files)
+    assert any(n.startswith("remotereasoner_qgis/engine/resources/styles/") for n in files)
+    # the plugin folder itself holds no engine module: it is never put on sys.path
+    assert not any(n.startswith("remotereasoner_qgis/inference_core/") for n in files)
     # nothing a user does not need
     for n in files:
         parts = n.split("/")
@@ -80,7 +84,7 @@ def test_qgis_install_from_zip(plugin_zip, tmp_path):
     assert "error" not in out, out.get("error")
     installed = profiles / "fresh" / "python" / "plugins" / "remotereasoner_qgis"
     assert out["plugin_file"] == str(installed / "__init__.py")
-    assert (installed / "inference_core" / "client.py").is_file() and (installed / "metadata.txt").is_file()
+    assert (installed / "engine" / "inference_core" / "client.py").is_file() and (installed / "metadata.txt").is_file()
     assert "remotereasoner_qgis" in out["active"]
     assert out["alg"] == "Reason over raster" and out["dock_visible"] is True
     ini = (profiles / "fresh" / "QGIS" / "QGIS3.ini").read_text(encoding="utf-8")
