@@ -76,3 +76,39 @@ def test_cli_finds_nothing_where_there_is_nothing(make_geotiff, tmp_path):
     assert len(pyogrio.read_dataframe(out, layer="boxes")) == 0
     responses = pyogrio.read_dataframe(out, layer="responses")
     assert len(responses) == 2 and responses["raw_text"].str.contains(r"<answer>\[\]</answer>", regex=True).all()
+
+
+def test_worker_finds_the_squares_and_writes_masks(make_geotiff, tmp_path, tiny_models):
+    """The same scene through the long-lived worker (warm model), with SAM: every square found once in
+    map coordinates, each box with its mask and contour in the raster CRS."""
+    import pyogrio
+
+    from inference_core.client import WorkerClient
+    from inference_core.options import RunOptions
+
+    raster = make_geotiff(_scene(SQUARES), transform=from_origin(*ORIGIN, PIXEL_M, PIXEL_M), crs="EPSG:32633")
+    out = tmp_path / "worker.gpkg"
+    opts = RunOptions(raster=str(raster), query="bright squares", out=str(out), model=str(fixture_dir()),
+                      prompt="tiny-reasoner", device="cpu", max_new_tokens=64, tile_size=112, overlap=24,
+                      max_pixels=112 * 112, granularity=("boxes", "masks", "contours"), sam=str(tiny_models.sam_path))
+    client = WorkerClient(sys.executable)
+    try:
+        events = list(client.request("reason", timeout=300, options=opts.to_dict(secrets=True)))
+    finally:
+        client.close()
+    assert events[-1]["type"] == "done", events[-1]
+    assert events[-1]["summary"]["status"] == "finished"
+    boxes = pyogrio.read_dataframe(out, layer="boxes")
+    masks = pyogrio.read_dataframe(out, layer="masks")
+    contours = pyogrio.read_dataframe(out, layer="contours")
+    got = [tuple(g.bounds) for g in boxes.geometry]
+    assert len(got) == 3 and all(max(_iou(_map_box(*sq), g) for g in got) > 0.5 for sq in SQUARES.values()), got
+    assert masks.crs.to_epsg() == contours.crs.to_epsg() == 32633
+    # The tiny SAM has random weights: its masks' shapes mean nothing, and masks from different tiles that
+    # overlap are joined into one object (mask_merge), so only the links are checked: every mask belongs to
+    # a box and has its contour.
+    assert len(masks) >= 1
+    assert set(masks["target_id"]) <= set(boxes["target_id"])
+    assert sorted(masks["target_id"]) == sorted(contours["target_id"])
+    streamed = sum(len(e["features"].get("boxes", [])) for e in events if e["type"] == "result")
+    assert streamed >= 3

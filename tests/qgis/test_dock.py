@@ -433,3 +433,61 @@ def test_tiny_models_run_completes(qtbot, dock, raster, clean_settings, tiny_mod
     for name, layer in dock.run_layers.layers.items():
         assert layer.crs().authid() == "EPSG:32617"
         assert layer.featureCount() == summary["counts"].get(name, 0)
+
+
+def _squares_geotiff(path):
+    """The end-to-end scene of tests/engine/test_e2e_tiny_reasoner.py (bright squares on a blocky
+    background, one across the tile seam), written with QGIS's own GDAL. Returns the squares' map boxes."""
+    import numpy as np
+    from osgeo import gdal, osr
+
+    squares = {"A": (12, 20, 28, 28), "B": (96, 62, 28, 26), "C": (150, 30, 30, 30)}
+    rng = np.random.default_rng(3)
+    coarse = rng.uniform(10, 110, size=(8, 15, 3))
+    img = np.kron(coarse, np.ones((14, 14, 1)))[:112, :200] + rng.normal(0, 10, size=(112, 200, 3))
+    for c, r, w, h in squares.values():
+        img[r:r + h, c:c + w] = 225.0 + rng.normal(0, 6, size=(h, w, 3))
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    ds = gdal.GetDriverByName("GTiff").Create(str(path), 200, 112, 3, gdal.GDT_Byte)
+    ds.SetGeoTransform((400000.0, 0.5, 0.0, 3300000.0, 0.0, -0.5))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(32633)
+    ds.SetProjection(srs.ExportToWkt())
+    for b in range(3):
+        ds.GetRasterBand(b + 1).WriteArray(img[:, :, b])
+    ds = None
+    return {k: (400000.0 + c * 0.5, 3300000.0 - (r + h) * 0.5, 400000.0 + (c + w) * 0.5, 3300000.0 - r * 0.5)
+            for k, (c, r, w, h) in squares.items()}
+
+
+def test_trained_tiny_reasoner_through_the_dock_finds_the_squares(qtbot, dock, clean_settings, tmp_path):
+    """The shipped tiny reasoner (resources/tiny_reasoner) through the real dock, worker and pipeline:
+    every square comes back once, at its map position (IoU > 0.5), in the raster's CRS."""
+    from conftest import ROOT
+
+    truth = _squares_geotiff(tmp_path / "squares.tif")
+    layer = QgsRasterLayer(str(tmp_path / "squares.tif"), "squares")
+    assert layer.isValid()
+    QgsProject.instance().addMapLayer(layer)
+    cfg = clean_settings
+    cfg.model, cfg.prompt = str(ROOT / "resources" / "tiny_reasoner"), "tiny-reasoner"
+    cfg.device, cfg.tile_size, cfg.overlap, cfg.max_pixels = "cpu", 112, 24, 112 * 112
+    cfg.save()
+    dock.layer_combo.setLayer(layer)
+    dock.set_extent_source("layer")
+    assert dock.refresh_readiness() == []
+    summary, _ = run_dock(qtbot, dock, "bright squares", timeout_ms=180_000)
+    assert summary["status"] == "finished" and summary["tiles_total"] == 2
+    boxes = dock.run_layers.layers["boxes"]
+    assert boxes.crs().authid() == "EPSG:32633"
+    got = [f.geometry().boundingBox() for f in boxes.getFeatures()]
+    assert len(got) == 3, [g.toString() for g in got]
+
+    def iou(a, r):
+        ix = max(0.0, min(a[2], r.xMaximum()) - max(a[0], r.xMinimum()))
+        iy = max(0.0, min(a[3], r.yMaximum()) - max(a[1], r.yMinimum()))
+        inter = ix * iy
+        return inter / ((a[2] - a[0]) * (a[3] - a[1]) + r.width() * r.height() - inter)
+
+    for name, box in truth.items():
+        assert max(iou(box, r) for r in got) > 0.5, (name, [g.toString() for g in got])
