@@ -1,15 +1,13 @@
 """Engine set-up: nvidia-smi parsing -> torch build, and a real venv + pip install from a local wheel."""
 
-import base64
-import hashlib
 import sys
-import zipfile
 
 import pytest
 
 from inference_core.envsetup import (
     EnvInstaller, EnvPlan, EnvSetupError, GpuInfo, choose_torch_build, detect_gpus, parse_nvidia_smi,
 )
+from tests.support.offline import make_wheel
 
 CSV_550 = "NVIDIA GeForce RTX 3060, 550.54.15, 12288\n"
 CSV_TWO_580 = "NVIDIA H100 80GB HBM3, 580.82.07, 81559\nNVIDIA H100 80GB HBM3, 580.82.07, 81559\n"
@@ -44,32 +42,12 @@ def test_nvidia_smi_to_torch_build(output, gpus, build):
     assert detect_gpus(runner=lambda cmd: output) == gpus
 
 
-def _wheel(folder, name="rrtestpkg", version="1.0"):
-    """A minimal valid wheel written by hand (no build backend, no network)."""
-    files = {
-        f"{name}/__init__.py": f"VALUE = {version!r}\n",
-        f"{name}-{version}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
-        f"{name}-{version}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-    }
-    record = []
-    for path, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
-        record.append(f"{path},sha256={digest},{len(text.encode())}")
-    record.append(f"{name}-{version}.dist-info/RECORD,,")
-    files[f"{name}-{version}.dist-info/RECORD"] = "\n".join(record) + "\n"
-    path = folder / f"{name}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(path, "w") as zf:
-        for p, text in files.items():
-            zf.writestr(p, text)
-    return path
-
-
 @pytest.fixture(scope="module")
 def venv_env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("envsetup")
     wheels = tmp / "wheels"
     wheels.mkdir()
-    _wheel(wheels)
+    make_wheel(wheels)
     return tmp, wheels
 
 

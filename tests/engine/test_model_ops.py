@@ -8,56 +8,24 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from inference_core import catalog, model_ops
 from inference_core.downloads import DownloadError
+from tests.support.offline import file_server
 
 ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD = bytes(range(256)) * 12288  # 3 MiB: downloads write 1 MiB blocks
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    requests: list = []
-    delay = 0.0  # seconds between 16 KiB chunks (to cancel mid-file)
-
-    def log_message(self, *a):
-        pass
-
-    def do_GET(self):
-        rng = self.headers.get("Range")
-        type(self).requests.append((self.path, rng))
-        start = int(rng.split("=")[1].split("-")[0]) if rng else 0
-        self.send_response(206 if rng else 200)
-        if rng:
-            self.send_header("Content-Range", f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}")
-        body = PAYLOAD[start:]
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        try:
-            for i in range(0, len(body), 16384):
-                self.wfile.write(body[i:i + 16384])
-                self.wfile.flush()
-                time.sleep(type(self).delay)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-
 @pytest.fixture
 def server():
-    _Handler.requests = []
-    _Handler.delay = 0.0
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.handle_error = lambda *a: None
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with file_server(PAYLOAD) as state:
+        yield state
 
 
 def _catalog_file(tmp_path: Path, base_url: str, sha: str = SHA, hub_size: int = 1000) -> Path:
@@ -143,7 +111,7 @@ def test_hub_states_in_a_real_cache_layout(tmp_path):
 
 
 def test_cli_download_progress_then_present(server, tmp_path):
-    cat = _catalog_file(tmp_path, server)
+    cat = _catalog_file(tmp_path, server.url)
     folder = tmp_path / "models"
     events, rc = _events(_cli("download", "test-sam", "--folder", str(folder), "--catalog", str(cat)))
     assert rc == 0
@@ -158,13 +126,13 @@ def test_cli_download_progress_then_present(server, tmp_path):
     assert rc == 0 and by_key["test-sam"]["state"] == "present" and by_key["sam-vit-h"]["state"] == "absent"
     assert len(states) == len(catalog.MODELS) + 2
     # A second download of a present model makes no request.
-    n = len(_Handler.requests)
+    n = len(server.requests)
     events, rc = _events(_cli("download", "test-sam", "--folder", str(folder), "--catalog", str(cat)))
-    assert rc == 0 and events[-1]["type"] == "done" and len(_Handler.requests) == n
+    assert rc == 0 and events[-1]["type"] == "done" and len(server.requests) == n
 
 
 def test_cli_wrong_sha256_rejected_and_partial_removed(server, tmp_path):
-    cat = _catalog_file(tmp_path, server, sha="0" * 64)
+    cat = _catalog_file(tmp_path, server.url, sha="0" * 64)
     folder = tmp_path / "models"
     events, rc = _events(_cli("download", "test-sam", "--folder", str(folder), "--catalog", str(cat)))
     assert rc == 1 and events[-1]["type"] == "error" and events[-1]["code"] == "download"
@@ -174,7 +142,7 @@ def test_cli_wrong_sha256_rejected_and_partial_removed(server, tmp_path):
 
 def test_no_space_reported_before_any_request(server, tmp_path, monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    cat = _catalog_file(tmp_path, server, hub_size=10**16)  # 10 PB
+    cat = _catalog_file(tmp_path, server.url, hub_size=10**16)  # 10 PB
     events, rc = _events(_cli("download", "test-hub", "--folder", str(tmp_path / "m"), "--catalog", str(cat),
                               "--cache-dir", str(tmp_path / "hf")))
     assert rc == 1 and "Not enough disk space" in events[-1]["message"] and "10000000.00 GB needed" in events[-1]["message"]
@@ -184,19 +152,19 @@ def test_no_space_reported_before_any_request(server, tmp_path, monkeypatch):
     cat.write_text(json.dumps(rows))
     with pytest.raises(DownloadError, match="Not enough disk space"):
         model_ops.download("test-sam", tmp_path / "m", entries=model_ops.load_entries(cat))
-    assert _Handler.requests == []
+    assert server.requests == []
 
 
 def test_offline_refuses_without_network(server, tmp_path):
-    cat = _catalog_file(tmp_path, server)
+    cat = _catalog_file(tmp_path, server.url)
     events, rc = _events(_cli("download", "test-sam", "--folder", str(tmp_path / "m"), "--catalog", str(cat), "--offline"))
     assert rc == 1 and events[-1]["message"].startswith("Offline mode is on, so Test SAM cannot be downloaded.")
-    assert _Handler.requests == []
+    assert server.requests == []
 
 
 def test_cancel_keeps_partial_then_resume(server, tmp_path):
-    _Handler.delay = 0.01  # 192 chunks of 16 KiB -> about 2 s per file
-    cat = _catalog_file(tmp_path, server)
+    server.delay = 0.01  # 192 chunks of 16 KiB -> about 2 s per file
+    cat = _catalog_file(tmp_path, server.url)
     folder = tmp_path / "models"
     proc = _cli("download", "test-sam", "--folder", str(folder), "--catalog", str(cat), "--stdin-control",
                 stdin=subprocess.PIPE)
@@ -210,10 +178,10 @@ def test_cancel_keeps_partial_then_resume(server, tmp_path):
     assert rc == 2 and events[-1]["code"] == "cancelled" and "resume" in events[-1]["message"]
     kept = part.stat().st_size
     assert 0 < kept < len(PAYLOAD)
-    _Handler.delay = 0.0
+    server.delay = 0.0
     events, rc = _events(_cli("download", "test-sam", "--folder", str(folder), "--catalog", str(cat)))
     assert rc == 0 and (folder / "sam_test_0000.pth").read_bytes() == PAYLOAD
-    assert _Handler.requests[-1] == ("/sam_test_0000.pth", f"bytes={kept}-")
+    assert server.requests[-1] == ("/sam_test_0000.pth", f"bytes={kept}-")
     assert any(e.get("resumed") for e in events)
 
 
@@ -231,9 +199,9 @@ def test_worker_models_and_download_requests(server, tmp_path):
     ends with `downloaded`; a wrong checksum is a typed `download` error and the worker keeps serving."""
     from inference_core.client import WorkerClient
 
-    cat = _catalog_file(tmp_path, server)
+    cat = _catalog_file(tmp_path, server.url)
     (tmp_path / "bad").mkdir()
-    bad = _catalog_file(tmp_path / "bad", server, sha="0" * 64)
+    bad = _catalog_file(tmp_path / "bad", server.url, sha="0" * 64)
     env = {k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"}
     client = WorkerClient(sys.executable, env=env, cwd=str(ROOT))
     try:

@@ -4,14 +4,9 @@ hello from it; Models tab downloads through the engine subprocess from a loopbac
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import sys
-import threading
-import time
-import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -23,6 +18,7 @@ from remotereasoner_qgis import model_manager as mm
 from remotereasoner_qgis import readiness
 from remotereasoner_qgis import settings as rs
 from remotereasoner_qgis.setup_dialog import SetupDialog, describe_hello
+from tests.support.offline import file_server, make_wheel
 
 CSV_570 = "NVIDIA RTX A4000, 570.133.07, 16376\n"
 FAILED = "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n"
@@ -31,26 +27,6 @@ SHA = hashlib.sha256(PAYLOAD).hexdigest()
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-
-def _wheel(folder: Path, name="rrtestpkg", version="1.0") -> Path:
-    """A minimal valid wheel written by hand (no build backend, no network)."""
-    files = {
-        f"{name}/__init__.py": f"VALUE = {version!r}\n",
-        f"{name}-{version}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
-        f"{name}-{version}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-    }
-    record = []
-    for path, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
-        record.append(f"{path},sha256={digest},{len(text.encode())}")
-    record.append(f"{name}-{version}.dist-info/RECORD,,")
-    files[f"{name}-{version}.dist-info/RECORD"] = "\n".join(record) + "\n"
-    path = folder / f"{name}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(path, "w") as zf:
-        for p, text in files.items():
-            zf.writestr(p, text)
-    return path
-
 
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
@@ -121,7 +97,7 @@ def test_qgis_proxy_to_environment_never_shows_the_password(isolated, tmp_path):
 @pytest.fixture(scope="module")
 def wheels(tmp_path_factory):
     folder = tmp_path_factory.mktemp("wheels")
-    _wheel(folder)
+    make_wheel(folder)
     return folder
 
 
@@ -214,43 +190,22 @@ def test_describe_hello_with_gpu():
 
 # -- Models tab ----------------------------------------------------------------------------------------
 
-class _Handler(BaseHTTPRequestHandler):
-    requests: list = []
-    delay = 0.0
-
-    def log_message(self, *a):
-        pass
-
-    def do_GET(self):
-        rng = self.headers.get("Range")
-        type(self).requests.append(rng)
-        start = int(rng.split("=")[1].split("-")[0]) if rng else 0
-        self.send_response(206 if rng else 200)
-        body = PAYLOAD[start:]
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        try:
-            for i in range(0, len(body), 16384):
-                self.wfile.write(body[i:i + 16384])
-                time.sleep(type(self).delay)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+@pytest.fixture
+def models_server():
+    with file_server(PAYLOAD) as server:
+        yield server
 
 
 @pytest.fixture
-def models_env(isolated, tmp_path, engine_py):
-    _Handler.requests, _Handler.delay = [], 0.0
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.handle_error = lambda *a: None
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/sam_test_0000.pth"
+def models_env(isolated, tmp_path, engine_py, models_server):
+    """A catalog with one SAM checkpoint served by the loopback server."""
+    url = f"{models_server.url}/sam_test_0000.pth"
     cat = tmp_path / "catalog.json"
     cat.write_text(json.dumps([{"key": "test-sam", "title": "Test SAM", "kind": "sam", "source": url,
                                 "size_bytes": len(PAYLOAD), "licence": "MIT", "sha256": SHA, "sam_type": "vit_b"}]))
     rs.PluginSettings(engine_python=engine_py).save()
     mm.set_models_folder(str(tmp_path / "models"))
-    yield cat
-    httpd.shutdown()
+    return cat
 
 
 def _models(cat: Path, qtbot) -> mm.ModelsWidget:
@@ -287,7 +242,7 @@ def test_models_tab_download_uses_the_checkpoint(models_env, tmp_path, qtbot):
     assert r.state == "no_models" and "Masks" not in r.message  # only the 16.6 GB model is missing now
 
 
-def test_models_tab_wrong_checksum_offline_and_cancel(models_env, tmp_path, qtbot):
+def test_models_tab_wrong_checksum_offline_and_cancel(models_env, models_server, tmp_path, qtbot):
     rows = json.loads(models_env.read_text())
     rows[0]["sha256"] = "0" * 64
     models_env.write_text(json.dumps(rows))
@@ -300,17 +255,17 @@ def test_models_tab_wrong_checksum_offline_and_cancel(models_env, tmp_path, qtbo
 
     w.offline_check.setChecked(True)
     assert mm.offline_setting() is True
-    n = len(_Handler.requests)
+    n = len(models_server.requests)
     with qtbot.waitSignal(w.downloadFinished, timeout=60_000) as offline:
         w.download("test-sam")
     assert offline.args[1].startswith("Offline mode is on, so Test SAM cannot be downloaded.")
-    assert len(_Handler.requests) == n
+    assert len(models_server.requests) == n
     qtbot.waitUntil(lambda: w.task is None, timeout=30_000)
 
     w.offline_check.setChecked(False)
     rows[0]["sha256"] = SHA
     models_env.write_text(json.dumps(rows))
-    _Handler.delay = 0.01
+    models_server.delay = 0.01
     part = tmp_path / "models" / "sam_test_0000.pth.part"
     with qtbot.waitSignal(w.downloadFinished, timeout=60_000) as cancelled:
         w.download("test-sam")

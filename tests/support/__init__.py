@@ -1,0 +1,1 @@
+"""Helpers shared by both test suites (engine venv and QGIS venv): standard library only."""
