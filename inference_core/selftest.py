@@ -73,11 +73,9 @@ def write_scene(path: Path, seed: int = 5) -> Path:
 
 
 def _iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
+    from .evaluate.metrics import box_iou
+
+    return float(box_iou(a, b)[0])
 
 
 def run_selftest(device: str = "auto", workdir: Optional[Path] = None, model: Optional[str] = None) -> SelftestResult:
