@@ -3,7 +3,7 @@
 Seeded and reproducible given the same thread count. The result is a folder saved with
 `save_pretrained` (safetensors) that the engine loads through `TransformersBackend` like any checkpoint:
 
-    python scripts/train_tiny_reasoner.py --minutes 20 --out resources/tiny_reasoner
+    python scripts/train_tiny_reasoner.py --minutes 45 --out resources/tiny_reasoner   # the committed fixture
     python scripts/train_tiny_reasoner.py --evaluate resources/tiny_reasoner --images 300
 """
 
