@@ -41,7 +41,10 @@ if [ "$what" = all ] || [ "$what" = engine ]; then
   make_venv "$ENGINE_ENV" "$here/requirements-engine.txt"
   # the console script `remotereasoner` for this clone (no deps: they are pinned above)
   if ! (cd / && env -u PYTHONPATH "$ENGINE_ENV/bin/python" -c "import inference_core,sys; sys.exit(0 if inference_core.__file__.startswith('$here/') else 1)" 2>/dev/null); then
-    "$ENGINE_ENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e "$here" 2>&1 | grep -v "^WARNING: Location" || true
+    # quiet unless it fails (setuptools prints advice about editable installs on every run)
+    if ! log=$("$ENGINE_ENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e "$here" 2>&1); then
+      echo "$log" | grep -v "^WARNING: Location"; exit 1
+    fi
   fi
 fi
 if [ "$what" = all ] || [ "$what" = qgis ]; then
