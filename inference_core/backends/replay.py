@@ -41,32 +41,38 @@ def _parse_size(value) -> Optional[tuple[int, int]]:
     return None
 
 
-def read_jsonl(path: Path) -> dict[int, RecordedAnswer]:
-    """tile_id -> answer from a JSON-lines file; a later line for the same tile wins."""
-    answers: dict[int, RecordedAnswer] = {}
+def json_lines(path: Path, example: str, error: type[Exception] = ValueError, **error_kw):
+    """(line number, object) for every non-blank line of a JSON-lines file; a line that is not JSON
+    raises `error(message naming the file, the line and an example line, **error_kw)`."""
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                yield lineno, json.loads(line)
             except ValueError as exc:
-                raise BackendError(
-                    f"{path.name} line {lineno} is not JSON ({exc.msg}): each line must be an object like "
-                    '{"tile_id": 0, "raw_text": "<answer>[[10,20,30,40]]</answer>", "input_size": [w, h]}.',
-                    code=ErrorCode.INPUT,
-                ) from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("raw_text"), str):
-                raise BackendError(
-                    f"{path.name} line {lineno} needs a \"raw_text\" string (and optionally \"tile_id\", "
-                    f"\"input_size\": [w, h]).",
-                    code=ErrorCode.INPUT,
-                )
-            try:
-                tile_id = int(obj.get("tile_id", 0))
-            except (TypeError, ValueError):
-                raise BackendError(f"{path.name} line {lineno}: \"tile_id\" must be an integer.", code=ErrorCode.INPUT) from None
-            answers[tile_id] = RecordedAnswer(obj["raw_text"], _parse_size(obj.get("input_size")))
+                raise error(f"{path.name} line {lineno} is not JSON ({exc.msg}): each line must be an object like "
+                            f"{example}.", **error_kw) from None
+
+
+REPLAY_EXAMPLE = '{"tile_id": 0, "raw_text": "<answer>[[10,20,30,40]]</answer>", "input_size": [w, h]}'
+
+
+def read_jsonl(path: Path) -> dict[int, RecordedAnswer]:
+    """tile_id -> answer from a JSON-lines file; a later line for the same tile wins."""
+    answers: dict[int, RecordedAnswer] = {}
+    for lineno, obj in json_lines(path, REPLAY_EXAMPLE, BackendError, code=ErrorCode.INPUT):
+        if not isinstance(obj, dict) or not isinstance(obj.get("raw_text"), str):
+            raise BackendError(
+                f"{path.name} line {lineno} needs a \"raw_text\" string (and optionally \"tile_id\", "
+                f"\"input_size\": [w, h]).",
+                code=ErrorCode.INPUT,
+            )
+        try:
+            tile_id = int(obj.get("tile_id", 0))
+        except (TypeError, ValueError):
+            raise BackendError(f"{path.name} line {lineno}: \"tile_id\" must be an integer.", code=ErrorCode.INPUT) from None
+        answers[tile_id] = RecordedAnswer(obj["raw_text"], _parse_size(obj.get("input_size")))
     return answers
 
 

@@ -116,22 +116,18 @@ def load_prediction(path: Path, expected_fingerprint: Optional[str] = None) -> O
 
 def read_replay_by_sample(path: Path) -> dict[str, list[str]]:
     """sample_id -> its JSON lines (without `sample_id`) from an evaluation replay .jsonl."""
+    from ..backends.replay import json_lines
+
     out: dict[str, list[str]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except ValueError as exc:
-                raise EvaluationError(f"{path.name} line {lineno} is not JSON ({exc.msg}).") from None
-            if not isinstance(obj, dict) or "sample_id" not in obj:
-                raise EvaluationError(
-                    f"{path.name} line {lineno} has no \"sample_id\": an evaluation replay file needs one per line, "
-                    'e.g. {"sample_id": "0001", "tile_id": 0, "raw_text": "<answer>[[1,2,30,40]]</answer>"}.'
-                )
-            sid = str(obj.pop("sample_id"))
-            out.setdefault(sid, []).append(json.dumps(obj, sort_keys=True))
+    example = '{"sample_id": "0001", "tile_id": 0, "raw_text": "<answer>[[1,2,30,40]]</answer>"}'
+    for lineno, obj in json_lines(path, example, EvaluationError):
+        if not isinstance(obj, dict) or "sample_id" not in obj:
+            raise EvaluationError(
+                f"{path.name} line {lineno} has no \"sample_id\": an evaluation replay file needs one per line, "
+                f"e.g. {example}."
+            )
+        sid = str(obj.pop("sample_id"))
+        out.setdefault(sid, []).append(json.dumps(obj, sort_keys=True))
     return out
 
 
