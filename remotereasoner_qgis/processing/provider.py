@@ -8,19 +8,16 @@ from qgis.core import QgsApplication, QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from .. import PLUGIN_DIR
 from .reason_algorithm import ReasonAlgorithm
 
 PROVIDER_ID = "remotereasoner"
 
 
 def icon_path() -> str:
-    """The plugin icon: `icon.svg`/`icon.png` in the plugin folder, its `icons/`, or the resources folder."""
-    plugin_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    candidates = []
-    for folder in (plugin_dir, os.path.join(plugin_dir, "icons"), os.path.join(plugin_dir, "resources"),
-                   os.path.join(os.path.dirname(plugin_dir), "resources")):
-        candidates += [os.path.join(folder, "icon.svg"), os.path.join(folder, "icon.png")]
-    return next((p for p in candidates if os.path.isfile(p)), "")
+    """The plugin's icon (the toolbar action's), or "" when it is missing."""
+    path = os.path.join(PLUGIN_DIR, "icons", "icon.svg")
+    return path if os.path.isfile(path) else ""
 
 
 class RemoteReasonerProvider(QgsProcessingProvider):
