@@ -199,4 +199,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    code = main()
+    sys.stdout.flush()
+    # QGIS's own teardown at interpreter exit can crash after the work is done (layers and task-manager
+    # threads outliving the app); the results are written, so leave without it.
+    os._exit(code)
