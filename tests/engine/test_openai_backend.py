@@ -134,7 +134,7 @@ def test_replies_in_request_order_with_concurrency_in_flight():
         time.sleep(0.05 * (6 - i))
         return f"<answer>[[{i},{i},{i + 10},{i + 10}]]</answer>"
 
-    with StubServer(answer=slow_first, latency=0.1) as srv:
+    with StubServer(answer=slow_first, latency=0.4) as srv:
         replies = backend(srv.url, concurrency=3).reason([tile(i) for i in range(6)])
         assert srv.max_in_flight == 3
     assert [r.tile_id for r in replies] == list(range(6))
@@ -142,7 +142,9 @@ def test_replies_in_request_order_with_concurrency_in_flight():
 
 
 def test_concurrency_n_puts_n_requests_in_flight_and_one_is_serial():
-    with StubServer(latency=0.25) as srv:
+    # 1 s per answer: far longer than the client needs to encode and send 8 small tiles, even on a
+    # loaded CI machine, so all 8 are in flight together
+    with StubServer(latency=1.0) as srv:
         t0 = time.monotonic()
         backend(srv.url, concurrency=8).reason([tile(i) for i in range(8)])
         parallel = time.monotonic() - t0
@@ -153,7 +155,7 @@ def test_concurrency_n_puts_n_requests_in_flight_and_one_is_serial():
         starts = [r.started for r in srv.chat_requests]
         ends = [r.finished for r in srv.chat_requests]
         assert all(s >= e for s, e in zip(starts[1:], ends[:-1]))  # strictly one after another
-    assert parallel < 4 * 0.25  # overlapped: serial would take 8 x 0.25 s
+    assert parallel < 4 * 1.0  # overlapped: serial would take 8 x 1 s
 
 
 def test_recovers_from_injected_500s(server):
@@ -342,7 +344,7 @@ def test_pipeline_tiles_in_flight_with_concurrency(sample_tif, tmp_path):
         return f"<answer>[[{w * 2 // 5}, {h * 2 // 5}, {w * 3 // 5}, {h * 3 // 5}]]</answer>"
 
     out = tmp_path / "tiles.gpkg"
-    with StubServer(answer=centre_box, latency=0.2) as srv:
+    with StubServer(answer=centre_box, latency=1.0) as srv:  # long enough for all four to be sent on a busy machine
         summary = run(options(srv.url, raster=str(sample_tif), out=str(out), tile_size=224, overlap=32, max_pixels=224 * 224,
                               concurrency=4))
         peak = srv.max_in_flight
