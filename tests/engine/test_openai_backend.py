@@ -181,7 +181,7 @@ def test_429_waits_as_long_as_retry_after_says(server):
     first, second = server.chat_requests
     assert (first.status, second.status) == (429, 200)
     gap = second.started - first.finished
-    assert 0.6 <= gap < 1.5  # honoured, and not the (tiny) backoff instead
+    assert 0.6 <= gap < 2.5  # honoured, and not the (tiny) backoff instead (upper bound loose for busy CI)
     server.reset()
     # Without Retry-After the jittered backoff (capped at 0.05 s here) is used instead.
     server.inject(Fault(429))
@@ -194,7 +194,7 @@ def test_timeout_is_retried_then_reported(server):
     server.inject(Fault(status=None, delay=2.0))  # answers, but long after the client gave up
     t0 = time.monotonic()
     [reply] = backend(server.url, timeout=0.3, retries=2).reason([tile(0)])
-    assert time.monotonic() - t0 < 1.5  # did not wait for the slow answer
+    assert time.monotonic() - t0 < 1.9  # did not wait for the 2 s answer
     assert len(server.chat_requests) == 2 and reply.raw_text.startswith("<think>ok")
 
     server.reset()
