@@ -21,31 +21,37 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# A stand-in for the parts of QgisInterface a plugin touches at start-up (the child processes and
+# the in-process event-loop run share this one definition).
+IFACE_SRC = """
+from qgis.gui import QgsMapCanvas, QgsMessageBar
+from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtWidgets import QMainWindow
+
+class Iface(QObject):  # the parts of QgisInterface a plugin touches at start-up
+    currentLayerChanged = pyqtSignal(object)
+    def __init__(self):
+        super().__init__(); self.win = QMainWindow(); self.canvas = QgsMapCanvas(self.win); self.bar = QgsMessageBar()
+    def mainWindow(self): return self.win
+    def mapCanvas(self): return self.canvas
+    def messageBar(self): return self.bar
+    def activeLayer(self): return None
+    def addToolBarIcon(self, a): pass
+    def removeToolBarIcon(self, a): pass
+    def addPluginToMenu(self, m, a): pass
+    def removePluginMenu(self, m, a): pass
+    def addDockWidget(self, area, d): pass
+    def removeDockWidget(self, d): pass
+"""
+
 CHILD = textwrap.dedent("""
     import os, sys, time, json
     sys.path.insert(0, {root!r})
     from qgis.core import QgsApplication
-    from qgis.gui import QgsMapCanvas
-    from qgis.PyQt.QtWidgets import QMainWindow, QAction
+    from qgis.PyQt.QtWidgets import QAction
     from qgis.PyQt.QtGui import QIcon
     app = QgsApplication([], True); app.initQgis()
-    from qgis.gui import QgsMessageBar
-    from qgis.PyQt.QtCore import QObject, pyqtSignal
-
-    class Iface(QObject):  # the parts of QgisInterface a plugin touches at start-up
-        currentLayerChanged = pyqtSignal(object)
-        def __init__(self):
-            super().__init__(); self.win = QMainWindow(); self.canvas = QgsMapCanvas(self.win); self.bar = QgsMessageBar()
-        def mainWindow(self): return self.win
-        def mapCanvas(self): return self.canvas
-        def messageBar(self): return self.bar
-        def activeLayer(self): return None
-        def addToolBarIcon(self, a): pass
-        def removeToolBarIcon(self, a): pass
-        def addPluginToMenu(self, m, a): pass
-        def removePluginMenu(self, m, a): pass
-        def addDockWidget(self, area, d): pass
-        def removeDockWidget(self, d): pass
+    exec({iface_src!r})
     iface = Iface()
 
     class Minimal:  # baseline: the smallest useful plugin, one toolbar action
@@ -73,7 +79,7 @@ CHILD = textwrap.dedent("""
 
 def load_ms(which: str) -> float:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"}
-    out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT), which=which)],
+    out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT), which=which, iface_src=IFACE_SRC)],
                          capture_output=True, text=True, env=env, timeout=120)
     line = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
     if not line:
@@ -84,26 +90,9 @@ def load_ms(which: str) -> float:
 
 
 def _iface():
-    from qgis.gui import QgsMapCanvas, QgsMessageBar
-    from qgis.PyQt.QtCore import QObject, pyqtSignal
-    from qgis.PyQt.QtWidgets import QMainWindow
-
-    class Iface(QObject):  # the parts of QgisInterface a plugin touches at start-up
-        currentLayerChanged = pyqtSignal(object)
-        def __init__(self):
-            super().__init__(); self.win = QMainWindow(); self.canvas = QgsMapCanvas(self.win); self.bar = QgsMessageBar()
-        def mainWindow(self): return self.win
-        def mapCanvas(self): return self.canvas
-        def messageBar(self): return self.bar
-        def activeLayer(self): return None
-        def addToolBarIcon(self, a): pass
-        def removeToolBarIcon(self, a): pass
-        def addPluginToMenu(self, m, a): pass
-        def removePluginMenu(self, m, a): pass
-        def addDockWidget(self, area, d): pass
-        def removeDockWidget(self, d): pass
-
-    return Iface()
+    scope: dict = {}
+    exec(IFACE_SRC, scope)  # noqa: S102 - our own constant source, shared with the child processes
+    return scope["Iface"]()
 
 
 def event_loop_gap(engine_python: str) -> dict:
@@ -111,9 +100,7 @@ def event_loop_gap(engine_python: str) -> dict:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsSettings
-    from qgis.gui import QgsMapCanvas
     from qgis.PyQt.QtCore import QElapsedTimer, QEventLoop, QTimer
-    from qgis.PyQt.QtWidgets import QMainWindow
 
     app = QgsApplication([], True)
     app.initQgis()

@@ -362,12 +362,9 @@ class SetupDialog(QDialog):
         task.logLine.connect(self._append)
         task.progressChanged.connect(lambda p: self.progress.setValue(int(p)))
         task.installDone.connect(self._install_done)
-        self.task = task
-        self._busy(True)
         self.progress.setValue(0)
         self.installStarting.emit(task)
-        QgsApplication.taskManager().addTask(task)
-        return task
+        return self._run_task(task)
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -398,13 +395,22 @@ class SetupDialog(QDialog):
         if python is None:
             python = (self.existing_edit.filePath().strip() if self.existing_radio.isChecked()
                       else str(self.plan().python))
-        if not python or not os.access(python, os.X_OK):
-            self.hello_label.setText(self.tr("No engine at {p}: press Install / repair first.").format(p=python or "-"))
+        if not self._engine_exists(python):
             return None
         self.python = python
         self.hello_label.setText(self.tr("Starting the engine…"))
         task = HelloTask(python)
         task.helloDone.connect(self._hello_done)
+        return self._run_task(task)
+
+    def _engine_exists(self, python: str) -> bool:
+        if python and os.access(python, os.X_OK):
+            return True
+        self.hello_label.setText(self.tr("No engine at {p}: press Install / repair first.").format(p=python or "-"))
+        return False
+
+    def _run_task(self, task: QgsTask) -> QgsTask:
+        """One engine task at a time: the buttons wait until it reports back."""
         self.task = task
         self._busy(True)
         QgsApplication.taskManager().addTask(task)
@@ -437,21 +443,16 @@ class SetupDialog(QDialog):
     def selftest(self, python: Optional[str] = None) -> Optional[SelftestTask]:
         """Run the engine's self-test in a task; the result goes under the engine's hello."""
         python = python or self.python or rr_settings.PluginSettings.load().engine_python
-        if not python or not os.access(python, os.X_OK):
-            self.hello_label.setText(self.tr("No engine at {p}: press Install / repair first.").format(p=python or "-"))
+        if not self._engine_exists(python):
             return None
         self.hello_label.setText(self.tr("Self-test running (reason → SAM → vectorise → GeoPackage)…"))
         task = SelftestTask(python, engine_env())
         task.selftestDone.connect(self._selftest_done)
-        self.task = task
-        self._busy(True)
-        QgsApplication.taskManager().addTask(task)
-        return task
+        return self._run_task(task)
 
     def _selftest_done(self, passed: bool, result: dict, error: str) -> None:
         self.task = None
         self._busy(False)
-        self.selftest_result = result
         self.hello_label.setText(describe_selftest(result, error, self.tr))
 
     def done(self, r: int) -> None:  # noqa: D401 - QDialog.done: closing cancels what runs
