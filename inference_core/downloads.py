@@ -162,11 +162,3 @@ def sam_state(entry: ModelEntry, folder: Path, verify: bool = False) -> ModelSta
     if part.exists():
         return ModelState("downloading", str(part), f"{part.stat().st_size} bytes so far")
     return ModelState("absent")
-
-
-def download_model(entry: ModelEntry, folder: Path, emit: Emit = lambda e: None,
-                   cancel: Optional[threading.Event] = None) -> Path:
-    if entry.kind == "sam":
-        assert entry.file_name
-        return download_url(entry.source, folder / entry.file_name, entry.sha256, entry.size_bytes, emit, cancel)
-    return download_hub(entry.source, emit=emit, size_hint=entry.size_bytes)

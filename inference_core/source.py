@@ -57,17 +57,6 @@ def _snap_ceil(v: float) -> int:
     return int(r) if abs(v - r) < _SNAP else math.ceil(v)
 
 
-def parse_band_list(text: str) -> tuple[int, ...]:
-    """'3,2,1' -> (3, 2, 1); raise InputError on anything that is not a list of positive integers."""
-    try:
-        bands = tuple(int(b) for b in text.split(",") if b.strip())
-    except ValueError:
-        raise InputError(f"--bands {text!r} must be band numbers separated by commas, e.g. 3,2,1.") from None
-    if not bands:
-        raise InputError("--bands is empty: give 1 or 3 band numbers, e.g. 3,2,1.")
-    return bands
-
-
 @dataclass
 class RasterSource:
     """An open raster plus the run's extent (as a pixel window), band choice and 8-bit stretch.
