@@ -94,67 +94,67 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="184"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="185"/>
         <source>Tile {tile} of {tiles}: {stage}</source>
         <translation>Tuile {tile} sur {tiles} : {stage}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="197"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="198"/>
         <source>Model reasoning (tile {tile}): {text}</source>
         <translation>Raisonnement du modèle (tuile {tile}) : {text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="200"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="201"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="211"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="212"/>
         <source>The engine ended the run without a result.</source>
         <translation>Le moteur a terminé l’exécution sans résultat.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="220"/>
+        <location filename="../remotereasoner_qgis/worker_pool.py" line="59"/>
         <source>The engine process stopped unexpectedly (exit code {code}). Check the engine set-up in the RemoteReasoner settings; its last output was: {tail}</source>
         <translation>Le processus du moteur s’est arrêté de façon inattendue (code de sortie {code}). Vérifiez l’installation du moteur dans les paramètres de RemoteReasoner ; sa dernière sortie était : {tail}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="223"/>
+        <location filename="../remotereasoner_qgis/worker_pool.py" line="62"/>
         <source>The engine Python cannot be started ({error}). Set up the engine or choose its interpreter in the RemoteReasoner settings.</source>
         <translation>Le Python du moteur ne peut pas démarrer ({error}). Installez le moteur ou choisissez son interpréteur dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="224"/>
+        <location filename="../remotereasoner_qgis/worker_pool.py" line="63"/>
         <source>The engine failed: {error}</source>
         <translation>Le moteur a échoué : {error}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="229"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="218"/>
         <source>reading the image</source>
         <translation>lecture de l’image</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="230"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="219"/>
         <source>asking the model</source>
         <translation>interrogation du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="231"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="220"/>
         <source>segmenting</source>
         <translation>segmentation</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="232"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="221"/>
         <source>writing results</source>
         <translation>écriture des résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="274"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>La couche « {name} » n’est pas un fichier raster GDAL (fournisseur « {provider} »). Enregistrez-la d’abord en GeoTIFF (Exporter ▸ Enregistrer sous…).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="279"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
@@ -257,6 +257,11 @@
         <location filename="../remotereasoner_qgis/setup_dialog.py" line="162"/>
         <source>a check of the installation with a tiny test model, not of a real model.</source>
         <translation>une vérification de l’installation avec un minuscule modèle de test, pas d’un vrai modèle.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/plugin.py" line="74"/>
+        <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
+        <translation>Un fournisseur de traitements « remotereasoner » est déjà enregistré ; cette copie de l’extension n’en ajoute pas un autre.</translation>
     </message>
 </context>
 <context>
@@ -400,207 +405,207 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="337"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
         <source>Reason over raster</source>
         <translation>Raisonner sur un raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="340"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
         <source>Visual reasoning</source>
         <translation>Raisonnement visuel</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="346"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>détection,segmentation,LLM,VLM,question,boîtes,masques,contours,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="349"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="338"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.</source>
         <translation>Pose une question en langage naturel sur un raster (par ex. « les réservoirs à côté de la jetée ») et renvoie les réponses sous forme de couches vectorielles dans le SCR du raster : une boîte par cible, un masque par cible issu de Segment Anything et le contour des masques. Les grands rasters sont découpés en tuiles qui se chevauchent. Le modèle s’exécute dans le processus moteur RemoteReasoner configuré dans les paramètres de l’extension ; les paramètres avancés reprennent ces réglages par défaut. Les masques et contours nécessitent un checkpoint SAM.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>Input raster</source>
         <translation>Raster en entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="364"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="353"/>
         <source>Question (what to look for)</source>
         <translation>Question (ce qu’il faut chercher)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="365"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="354"/>
         <source>Extent (default: the whole raster)</source>
         <translation>Emprise (par défaut : tout le raster)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="367"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
         <source>Results</source>
         <translation>Résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="372"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="372"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="372"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="381"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="370"/>
         <source>Tile size (pixels)</source>
         <translation>Taille des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="383"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="372"/>
         <source>Tile overlap (pixels)</source>
         <translation>Chevauchement des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="385"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="374"/>
         <source>Maximum model input pixels per tile</source>
         <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="376"/>
         <source>Model backend</source>
         <translation>Moteur d’inférence du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="378"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="391"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="380"/>
         <source>SAM checkpoint (.pth; empty: from the settings)</source>
         <translation>Checkpoint SAM (.pth ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="393"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="382"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="394"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="383"/>
         <source>Simplify tolerance (map units)</source>
         <translation>Tolérance de simplification (unités de la carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="396"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="385"/>
         <source>Minimum mask area (map units²)</source>
         <translation>Surface minimale des masques (unités de la carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="400"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="407"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="396"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="397"/>
         <source>Run id</source>
         <translation>Identifiant d’exécution</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="431"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="420"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="418"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="407"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="426"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="415"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="447"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="436"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="450"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="439"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="454"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="456"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="445"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="458"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="447"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="497"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="486"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="499"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="488"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="507"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="493"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="521"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="506"/>
         <source>The run failed: {reason}</source>
         <translation>L’exécution a échoué : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="533"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="518"/>
         <source>{layer}: {count} features</source>
         <translation>{layer} : {count} entités</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="539"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="524"/>
         <source>Cancelled: the results hold the tiles finished before the cancel.</source>
         <translation>Annulé : les résultats contiennent les tuiles terminées avant l’annulation.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="540"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="525"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="536"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="521"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
     </message>
@@ -608,12 +613,7 @@
 <context>
     <name>ReasonTask</name>
     <message>
-        <location filename="../remotereasoner_qgis/task.py" line="57"/>
-        <source>The engine process stopped (exit code {code}).</source>
-        <translation>Le processus du moteur s’est arrêté (code de sortie {code}).</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/task.py" line="88"/>
+        <location filename="../remotereasoner_qgis/task.py" line="84"/>
         <source>The engine ended the run without an answer.</source>
         <translation>Le moteur a terminé l’exécution sans réponse.</translation>
     </message>
@@ -909,12 +909,12 @@
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="33"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="30"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="36"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="33"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner : des questions sur l’imagerie, des réponses en couches vectorielles</translation>
     </message>
@@ -1210,37 +1210,37 @@
         <translation>Proxy : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="374"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="371"/>
         <source>Cancelling…</source>
         <translation>Annulation…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="391"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="388"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>Interpréteur du moteur enregistré dans les paramètres : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="441"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="409"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>Aucun moteur à {p} : cliquez d’abord sur Installer / réparer.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="405"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="401"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="418"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="424"/>
         <source>The engine did not start: {e}</source>
         <translation>Le moteur n’a pas démarré : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="424"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="430"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>Manquant : {m}. Cliquez sur Installer / réparer pour terminer l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="433"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="439"/>
         <source>The engine is ready.</source>
         <translation>Le moteur est prêt.</translation>
     </message>
@@ -1255,7 +1255,7 @@
         <translation>Exécute toute la chaîne sur un raster synthétique avec un minuscule modèle de test (quelques secondes) : vérifie l’installation, pas un modèle.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="443"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="448"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>Autotest en cours (raisonnement → SAM → vectorisation → GeoPackage)…</translation>
     </message>

@@ -94,67 +94,67 @@
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="184"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="185"/>
         <source>Tile {tile} of {tiles}: {stage}</source>
         <translation>第 {tile} 个瓦片，共 {tiles} 个：{stage}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="197"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="198"/>
         <source>Model reasoning (tile {tile}): {text}</source>
         <translation>模型推理过程（瓦片 {tile}）：{text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="200"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="201"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="211"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="212"/>
         <source>The engine ended the run without a result.</source>
         <translation>引擎结束了运行，但没有结果。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="220"/>
+        <location filename="../remotereasoner_qgis/worker_pool.py" line="59"/>
         <source>The engine process stopped unexpectedly (exit code {code}). Check the engine set-up in the RemoteReasoner settings; its last output was: {tail}</source>
         <translation>引擎进程意外停止（退出码 {code}）。请在 RemoteReasoner 设置中检查引擎配置；其最后输出为：{tail}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="223"/>
+        <location filename="../remotereasoner_qgis/worker_pool.py" line="62"/>
         <source>The engine Python cannot be started ({error}). Set up the engine or choose its interpreter in the RemoteReasoner settings.</source>
         <translation>无法启动引擎 Python（{error}）。请安装引擎，或在 RemoteReasoner 设置中选择其解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="224"/>
+        <location filename="../remotereasoner_qgis/worker_pool.py" line="63"/>
         <source>The engine failed: {error}</source>
         <translation>引擎出错：{error}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="229"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="218"/>
         <source>reading the image</source>
         <translation>正在读取影像</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="230"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="219"/>
         <source>asking the model</source>
         <translation>正在询问模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="231"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="220"/>
         <source>segmenting</source>
         <translation>正在分割</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="232"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="221"/>
         <source>writing results</source>
         <translation>正在写入结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="274"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>图层“{name}”不是 GDAL 栅格文件（提供程序“{provider}”）。请先将其另存为 GeoTIFF（导出 ▸ 另存为…）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="279"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
@@ -257,6 +257,11 @@
         <location filename="../remotereasoner_qgis/setup_dialog.py" line="162"/>
         <source>a check of the installation with a tiny test model, not of a real model.</source>
         <translation>这是用微型测试模型对安装进行的检查，而非对真实模型的检查。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/plugin.py" line="74"/>
+        <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
+        <translation>已注册了名为“remotereasoner”的处理提供程序；此插件副本不会再添加一个。</translation>
     </message>
 </context>
 <context>
@@ -400,207 +405,207 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="337"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
         <source>Reason over raster</source>
         <translation>对栅格进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="340"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
         <source>Visual reasoning</source>
         <translation>视觉推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="346"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>检测,分割,LLM,VLM,问题,边界框,掩膜,轮廓,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="349"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="338"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.</source>
         <translation>用自然语言就栅格提出问题（例如“码头旁的储油罐”），并以栅格坐标参考系中的矢量图层返回答案：每个目标一个边界框、一个由 Segment Anything 生成的掩膜，以及掩膜的轮廓线。大型栅格会被切分为相互重叠的瓦片。模型运行在插件设置中配置的 RemoteReasoner 引擎进程里；高级参数默认取自这些设置。掩膜和轮廓需要 SAM 检查点。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>Input raster</source>
         <translation>输入栅格</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="364"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="353"/>
         <source>Question (what to look for)</source>
         <translation>问题（要查找什么）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="365"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="354"/>
         <source>Extent (default: the whole raster)</source>
         <translation>范围（默认：整个栅格）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="367"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="372"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="372"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="372"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="381"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="370"/>
         <source>Tile size (pixels)</source>
         <translation>瓦片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="383"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="372"/>
         <source>Tile overlap (pixels)</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="385"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="374"/>
         <source>Maximum model input pixels per tile</source>
         <translation>每个瓦片的模型最大输入像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="376"/>
         <source>Model backend</source>
         <translation>模型后端</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="378"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="391"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="380"/>
         <source>SAM checkpoint (.pth; empty: from the settings)</source>
         <translation>SAM 检查点（.pth；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="393"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="382"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>设备（auto、cpu、cuda、cuda:N）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="394"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="383"/>
         <source>Simplify tolerance (map units)</source>
         <translation>简化容差（地图单位）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="396"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="385"/>
         <source>Minimum mask area (map units²)</source>
         <translation>最小掩膜面积（地图单位²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="400"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="407"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="396"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>结果 GeoPackage（所有图层及模型回答）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="397"/>
         <source>Run id</source>
         <translation>运行 ID</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="431"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="420"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="418"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="407"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="426"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="415"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="447"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="436"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="450"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="439"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>录制的回答文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="454"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="456"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="445"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="458"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="447"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="497"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="486"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="499"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="488"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="507"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="493"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="521"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="506"/>
         <source>The run failed: {reason}</source>
         <translation>运行失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="533"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="518"/>
         <source>{layer}: {count} features</source>
         <translation>{layer}：{count} 个要素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="539"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="524"/>
         <source>Cancelled: the results hold the tiles finished before the cancel.</source>
         <translation>已取消：结果包含取消前已完成的瓦片。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="540"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="525"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="536"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="521"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>“结果”中未选择 {layer}：不写入 {param}。</translation>
     </message>
@@ -608,12 +613,7 @@
 <context>
     <name>ReasonTask</name>
     <message>
-        <location filename="../remotereasoner_qgis/task.py" line="57"/>
-        <source>The engine process stopped (exit code {code}).</source>
-        <translation>引擎进程已停止（退出码 {code}）。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/task.py" line="88"/>
+        <location filename="../remotereasoner_qgis/task.py" line="84"/>
         <source>The engine ended the run without an answer.</source>
         <translation>引擎结束了运行，但没有回答。</translation>
     </message>
@@ -909,12 +909,12 @@
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="33"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="30"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="36"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="33"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner：以矢量图层回答关于影像的问题</translation>
     </message>
@@ -1210,37 +1210,37 @@
         <translation>代理：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="374"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="371"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="391"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="388"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>引擎解释器已保存到设置：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="441"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="409"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>{p} 处没有引擎：请先点击“安装/修复”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="405"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="401"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="418"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="424"/>
         <source>The engine did not start: {e}</source>
         <translation>引擎未能启动：{e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="424"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="430"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>缺少：{m}。请点击“安装/修复”以完成环境。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="433"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="439"/>
         <source>The engine is ready.</source>
         <translation>引擎已就绪。</translation>
     </message>
@@ -1255,7 +1255,7 @@
         <translation>用一个微型测试模型在合成栅格上运行完整流程（几秒钟）：验证的是安装，而不是模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="443"/>
+        <location filename="../remotereasoner_qgis/setup_dialog.py" line="448"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>正在自检（推理 → SAM → 矢量化 → GeoPackage）…</translation>
     </message>

@@ -65,8 +65,14 @@ class RemoteReasonerPlugin:
         except ImportError as exc:
             QgsMessageLog.logMessage(tr("Processing provider not available: {reason}").format(reason=exc), LOG_TAG, Qgis.Info)
             return
-        self.provider = RemoteReasonerProvider()
-        QgsApplication.processingRegistry().addProvider(self.provider)
+        provider = RemoteReasonerProvider()
+        # The registry owns the provider; it refuses (and deletes) one whose id is already registered,
+        # e.g. by another copy of the plugin. Keep a reference only to a provider it accepted.
+        if QgsApplication.processingRegistry().addProvider(provider):
+            self.provider = provider
+        else:
+            QgsMessageLog.logMessage(tr("A Processing provider 'remotereasoner' is already registered; "
+                                        "this copy of the plugin does not add another."), LOG_TAG, Qgis.Warning)
 
     def ensure_dock(self):
         if self.dock is None:

@@ -41,22 +41,18 @@ class ReasonTask(QgsTask):
         try:
             entry = worker_pool.get(self.python)
             # Another run (the dock's or Processing's) holds the worker: wait, but stay cancellable.
-            while not entry.run_lock.acquire(timeout=0.2):
-                if self.isCanceled():
-                    return False
+            if not worker_pool.acquire_run(entry.run_lock, self.isCanceled):
+                return False
             try:
                 return self._run_on(entry.client)
             finally:
                 entry.run_lock.release()
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message, never a traceback
             name = type(exc).__name__
-            if name == "WorkerDied":
-                code = getattr(exc, "exit_code", None)
+            if name in ("WorkerDied", "WorkerStartError"):
                 tail = getattr(exc, "stderr_tail", None) or []
                 tail = "\n".join(tail) if isinstance(tail, (list, tuple)) else str(tail)
-                self.failure = ("worker_died", self.tr("The engine process stopped (exit code {code}).").format(code=code), tail)
-            elif name == "WorkerStartError":
-                self.failure = ("worker_died", str(exc), "")
+                self.failure = ("worker_died", worker_pool.describe_client_error(exc), tail)
             else:
                 self.failure = ("internal", f"{name}: {exc}", traceback.format_exc())
             return False

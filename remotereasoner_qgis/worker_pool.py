@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from . import ENGINE_ROOT
 from .engine_env import engine_env
+from .i18n import tr
 
 
 @dataclass
@@ -35,6 +36,31 @@ def get(python: str) -> _Entry:
             entry = _Entry(WorkerClient(python, env=engine_env(), cwd=ENGINE_ROOT))
             _entries[python] = entry
         return entry
+
+
+def acquire_run(lock: threading.Lock, cancelled: Callable[[], bool], on_wait: Callable[[], None] = lambda: None) -> bool:
+    """Wait for the worker's run lock (a dock or Processing run may hold it) while staying
+    cancellable; `on_wait` is called once if there is a wait. False when cancelled meanwhile."""
+    waited = False
+    while not lock.acquire(timeout=0.2):
+        if not waited:
+            on_wait()
+            waited = True
+        if cancelled():
+            return False
+    return True
+
+
+def describe_client_error(exc: BaseException) -> str:
+    """One user-actionable sentence for a client-side failure (the worker died, cannot start, ...)."""
+    name = type(exc).__name__
+    if name == "WorkerDied":
+        tail = [str(x) for x in (getattr(exc, "stderr_tail", None) or []) if str(x).strip()][-5:]
+        return tr("The engine process stopped unexpectedly (exit code {code}). Check the engine set-up in the RemoteReasoner settings; its last output was: {tail}").format(
+            code=getattr(exc, "exit_code", "?"), tail=" | ".join(tail) or "-")
+    if name == "WorkerStartError" or isinstance(exc, (FileNotFoundError, PermissionError)):
+        return tr("The engine Python cannot be started ({error}). Set up the engine or choose its interpreter in the RemoteReasoner settings.").format(error=exc)
+    return tr("The engine failed: {error}").format(error=exc)
 
 
 def close_all() -> None:

@@ -53,6 +53,7 @@ from inference_core.options import (
 )
 
 from ..i18n import tr
+from ..worker_pool import acquire_run, describe_client_error
 
 # The order of the backend choices is part of the algorithm's interface (models and scripts may
 # store the value), so it is fixed here rather than taken from the engine's tuple.
@@ -210,18 +211,6 @@ def run_engine(
     if summary is None:
         raise EngineFailed(tr("The engine ended the run without a result."))
     return RunOutcome(summary=summary, warnings=warnings)
-
-
-def describe_client_error(exc: Exception) -> str:
-    """One user-actionable sentence for a client-side failure (the worker died, cannot start, ...)."""
-    name = type(exc).__name__
-    if name == "WorkerDied":
-        tail = [str(x) for x in (getattr(exc, "stderr_tail", None) or []) if str(x).strip()][-5:]
-        return tr("The engine process stopped unexpectedly (exit code {code}). Check the engine set-up in the RemoteReasoner settings; its last output was: {tail}").format(
-            code=getattr(exc, "exit_code", "?"), tail=" | ".join(tail) or "-")
-    if name == "WorkerStartError" or isinstance(exc, (FileNotFoundError, PermissionError)):
-        return tr("The engine Python cannot be started ({error}). Set up the engine or choose its interpreter in the RemoteReasoner settings.").format(error=exc)
-    return tr("The engine failed: {error}").format(error=exc)
 
 
 def stage_label(stage: str) -> str:
@@ -501,13 +490,9 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         started = time.monotonic()
         client, run_lock = self._engine(engine_python)
         # the worker runs one question at a time: wait for a dock run in progress, cancellable
-        waited = False
-        while not run_lock.acquire(timeout=0.25):
-            if not waited:
-                feedback.pushInfo(self.tr("Waiting for the RemoteReasoner run in progress to finish…"))
-                waited = True
-            if feedback.isCanceled():
-                return {}
+        if not acquire_run(run_lock, feedback.isCanceled, lambda: feedback.pushInfo(
+                self.tr("Waiting for the RemoteReasoner run in progress to finish…"))):
+            return {}
         try:
             outcome = run_engine(client, options, feedback)
         except EngineFailed as exc:
