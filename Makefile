@@ -37,7 +37,7 @@ qgis-python:
 	@echo $(QGIS_PY)
 
 tiny-models: setup
-	@$(ENGINE_PY) -m inference_core.tiny_models --out build/tiny-models
+	@$(ENGINE_PY) -m inference_core.models.tiny --out build/tiny-models
 
 test: setup translations
 	@bash scripts/run_tests.sh $(PYTEST_ARGS)
@@ -49,7 +49,7 @@ test-qgis: setup translations
 	@QT_QPA_PLATFORM=offscreen $(QGIS_PY) -m pytest tests/qgis $(PYTEST_ARGS)
 
 demo: setup
-	@if [ "$(MODEL)" = build/tiny-models/mllm ] && [ ! -d build/tiny-models/mllm ]; then $(ENGINE_PY) -m inference_core.tiny_models --out build/tiny-models; fi
+	@if [ "$(MODEL)" = build/tiny-models/mllm ] && [ ! -d build/tiny-models/mllm ]; then $(ENGINE_PY) -m inference_core.models.tiny --out build/tiny-models; fi
 	@mkdir -p build/demo && rm -f build/demo/result.gpkg
 	@$(ENGINE_PY) -m inference_core reason resources/sample/OSBS_029.tif --query "$(QUERY)" \
 	  --model "$(MODEL)" --sam "$(SAM)" --granularity boxes,masks,contours --out build/demo/result.gpkg

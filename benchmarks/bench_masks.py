@@ -59,7 +59,7 @@ def bench_vectorize(size: int, workdir: Path, reps: int = 3) -> dict:
     import shapely
     from rasterio.transform import from_origin
 
-    from inference_core.vectorize import mask_to_multipolygon
+    from inference_core.geometry.vectorize import mask_to_multipolygon
 
     mask = blob_mask(size)
     transform = from_origin(500000.0, 4000000.0, 0.5, 0.5)
@@ -97,11 +97,11 @@ def bench_cache(config_name: str, side: int, n_boxes: int, workdir: Path, rounds
     import torch
     from rasterio.transform import from_origin
 
-    from inference_core.options import RunOptions
-    from inference_core.records import Detection, TileSpec
-    from inference_core.sam_model import SAM_CONFIGS, build_sam, save_sam
-    from inference_core.segment import load_segmenter, segment_detections
-    from inference_core.source import RasterSource
+    from inference_core.contract.options import RunOptions
+    from inference_core.common.records import Detection, TileSpec
+    from inference_core.models.sam import SAM_CONFIGS, build_sam, save_sam
+    from inference_core.models.segment import load_segmenter, segment_detections
+    from inference_core.raster.source import RasterSource
 
     torch.manual_seed(0)
     config = SAM_CONFIGS[config_name]

@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 STUB = ROOT / "tests" / "engine" / "openai_stub_server.py"
 
-from inference_core.backends.base import ReasonRequest  # noqa: E402
-from inference_core.backends.openai_backend import OpenAIBackend, prepare_image  # noqa: E402
-from inference_core.options import RunOptions  # noqa: E402
+from inference_core.models.backends.base import ReasonRequest  # noqa: E402
+from inference_core.models.backends.openai_backend import OpenAIBackend, prepare_image  # noqa: E402
+from inference_core.contract.options import RunOptions  # noqa: E402
 
 
 def sample_tile(size: int):

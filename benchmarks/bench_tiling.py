@@ -48,9 +48,9 @@ def generate(path: str, size: int) -> None:
 def read_all(path: str) -> dict:
     """The engine path: RasterSource + plan_tiles with default options, read_rgb of every tile."""
     sys.path.insert(0, ROOT)
-    from inference_core.options import RunOptions
-    from inference_core.source import RasterSource
-    from inference_core.tiling import plan_tiles
+    from inference_core.contract.options import RunOptions
+    from inference_core.raster.source import RasterSource
+    from inference_core.raster.tiling import plan_tiles
 
     t0 = time.perf_counter()
     checksum = 0

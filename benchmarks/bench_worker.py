@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from inference_core.client import WorkerClient  # noqa: E402
+from inference_core.contract.client import WorkerClient  # noqa: E402
 
 
 def options(models_dir: Path, out: Path) -> dict:
@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--append", action="store_true", help="append the table to benchmarks/RESULTS.md")
     args = ap.parse_args(argv)
-    from inference_core.tiny_models import build_tiny_models
+    from inference_core.models.tiny import build_tiny_models
 
     cold, warm = [], []
     with tempfile.TemporaryDirectory() as tmp:

@@ -42,7 +42,7 @@ QWEN25_VL_7B_VISION: dict[str, Any] = dict(
     spatial_merge_size=2, temporal_patch_size=2, window_size=112, fullatt_block_indexes=[7, 15, 23, 31],
     hidden_act="silu", tokens_per_second=2,
 )
-# The offline test model's dimensions (inference_core.tiny_models); vocab comes from its tokenizer.
+# The offline test model's dimensions (inference_core.models.tiny); vocab comes from its tokenizer.
 TINY_TEXT: dict[str, Any] = dict(
     vocab_size=None, hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
     num_key_value_heads=2, max_position_embeddings=4096, use_sliding_window=False,
@@ -148,7 +148,7 @@ def qwen_config(text: dict, vision: dict, tokenizer):
     """A Qwen2_5_VLConfig with the tiny tokenizer's special-token ids (the real ids need the real vocab)."""
     from transformers import Qwen2_5_VLConfig
 
-    from inference_core.tiny_models import SPECIAL_TOKENS
+    from inference_core.models.tiny import SPECIAL_TOKENS
 
     ids = {t: tokenizer.convert_tokens_to_ids(t) for t in SPECIAL_TOKENS}
     text = dict(text)
@@ -170,9 +170,9 @@ def build_backend(settings: ProbeSettings, workdir: Path):
     import torch
     from transformers import AutoProcessor, GenerationConfig, Qwen2_5_VLForConditionalGeneration
 
-    from inference_core.backends.transformers_backend import TransformersBackend
-    from inference_core.devices import resolve_dtype
-    from inference_core.tiny_models import build_mllm
+    from inference_core.models.backends.transformers_backend import TransformersBackend
+    from inference_core.models.devices import resolve_dtype
+    from inference_core.models.tiny import build_mllm
 
     # The tiny folder supplies the tokenizer/processor (Qwen special tokens, chat template); its model is unused.
     processor = AutoProcessor.from_pretrained(build_mllm(workdir / "tiny-mllm"))
@@ -202,8 +202,8 @@ def build_segmenter(settings: ProbeSettings):
     `sam_model.load_sam` loads every checkpoint (SamPredictor feeds float32 images)."""
     import torch
 
-    from inference_core.sam_model import TINY_SAM_CONFIG, VIT_H_CONFIG, build_sam
-    from inference_core.segment import Segmenter
+    from inference_core.models.sam import TINY_SAM_CONFIG, VIT_H_CONFIG, build_sam
+    from inference_core.models.segment import Segmenter
 
     torch.manual_seed(0)
     t0 = time.perf_counter()
@@ -245,7 +245,7 @@ def time_reason(backend, tiles: list, batch_size: int, settings: ProbeSettings, 
     """One warm-up call, then `repeats` timed engine `reason` calls of `batch_size` tiles."""
     from PIL import Image
 
-    from inference_core.backends.base import ReasonRequest
+    from inference_core.models.backends.base import ReasonRequest
 
     requests = [ReasonRequest(tile_id=i, image=Image.fromarray(tiles[i % len(tiles)]), prompt=prompt)
                 for i in range(batch_size)]
@@ -281,8 +281,8 @@ def time_sam(segmenter, source, tiles: list, settings: ProbeSettings) -> SamResu
 
     from affine import Affine
 
-    from inference_core.records import Detection, TileSpec
-    from inference_core.segment import segment_detections
+    from inference_core.common.records import Detection, TileSpec
+    from inference_core.models.segment import segment_detections
 
     dev = settings.device
     px = settings.tile_px
@@ -331,9 +331,9 @@ def run_probe(settings: ProbeSettings, raster: Path = SAMPLE) -> ProbeReport:
     import torch
     import transformers
 
-    from inference_core.prompts import fill, load_prompt
-    from inference_core.options import RunOptions
-    from inference_core.source import RasterSource
+    from inference_core.models.prompts import fill, load_prompt
+    from inference_core.contract.options import RunOptions
+    from inference_core.raster.source import RasterSource
 
     options = RunOptions(raster=str(raster), query=PROMPT_QUERY, out="unused.gpkg", prompt="remotereasoner")
     prompt = fill(load_prompt(options), PROMPT_QUERY)
@@ -425,7 +425,7 @@ def write_outputs(report: ProbeReport, label: str, out_dir: Path) -> tuple[Path,
 
 
 def parse_args(argv: Optional[list[str]]) -> tuple[Optional[ProbeSettings], Path]:
-    from inference_core.options import DEFAULT_MAX_PIXELS
+    from inference_core.contract.options import DEFAULT_MAX_PIXELS
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--tiny", action="store_true", help="tiny configs on CPU (seconds): the CI smoke run")
@@ -459,7 +459,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         (out_dir / "GPU_PROBE.md").write_text(markdown(reports))
         print(f"wrote {out_dir / 'GPU_PROBE.md'} from {len(reports)} report(s)")
         return 0
-    from inference_core.devices import resolve_device
+    from inference_core.models.devices import resolve_device
 
     try:
         settings.device = resolve_device(settings.device)

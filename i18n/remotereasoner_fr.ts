@@ -1052,17 +1052,12 @@
         <translation>Saisissez d’abord l’URL du serveur, par ex. http://gpu-server:8000/v1.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="190"/>
-        <source>This engine version cannot test servers (inference_core.server_check is missing).</source>
-        <translation>Cette version du moteur ne peut pas tester les serveurs (inference_core.server_check manque).</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="197"/>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="193"/>
         <source>Connection failed: {reason}</source>
         <translation>Échec de la connexion : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="206"/>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="202"/>
         <source>Connected: {n} model(s).</source>
         <translation>Connecté : {n} modèle(s).</translation>
     </message>

@@ -1052,17 +1052,12 @@
         <translation>请先输入服务器 URL，例如 http://gpu-server:8000/v1。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="190"/>
-        <source>This engine version cannot test servers (inference_core.server_check is missing).</source>
-        <translation>此引擎版本无法测试服务器（缺少 inference_core.server_check）。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="197"/>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="193"/>
         <source>Connection failed: {reason}</source>
         <translation>连接失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="206"/>
+        <location filename="../remotereasoner_qgis/settings_dialog.py" line="202"/>
         <source>Connected: {n} model(s).</source>
         <translation>已连接：{n} 个模型。</translation>
     </message>

@@ -70,7 +70,7 @@ def transform_rect(rect: QgsRectangle, src: QgsCoordinateReferenceSystem, dst: Q
 def options_for_run(cfg: rr_settings.PluginSettings, raster: str, question: str, granularity: tuple[str, ...],
                     extent: Optional[QgsRectangle], out: str, api_key: Optional[str]) -> dict[str, Any]:
     """RunOptions (validated) for the worker, with the API key for transport only."""
-    from inference_core.options import RunOptions
+    from inference_core.contract.options import RunOptions
 
     kw: dict[str, Any] = dict(
         raster=raster, query=question.strip(), out=out, granularity=tuple(granularity), backend=cfg.backend,

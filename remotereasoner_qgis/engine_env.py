@@ -88,7 +88,7 @@ def offline_mode() -> bool:
 
 def engine_env(offline: Optional[bool] = None, proxy: Optional[str] = "qgis") -> dict[str, str]:
     """Environment for engine subprocesses (downloads, pip, the worker): proxy and offline mode."""
-    from inference_core.envsetup import proxy_env
+    from inference_core.contract.envsetup import proxy_env
 
     env = worker_env()
     env.update(proxy_env(proxy_url() if proxy == "qgis" else proxy))

@@ -1,5 +1,5 @@
 """The Models tab: the catalog with size, licence, source and state; downloads run by the engine
-interpreter (`python -m inference_core.model_ops`) in a QgsTask; local folders; offline mode; test load.
+interpreter (`python -m inference_core.models.store`) in a QgsTask; local folders; offline mode; test load.
 Also QGIS's proxy and offline settings turned into the engine subprocesses' environment.
 """
 
@@ -33,7 +33,7 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
-from inference_core import catalog
+from inference_core.contract import catalog
 
 from . import readiness
 from . import settings as rr_settings
@@ -73,7 +73,7 @@ def quick_state(entry: catalog.ModelEntry, folder: str) -> dict[str, Any]:
 # -- the engine subprocess ------------------------------------------------------------------------
 
 class EngineOpTask(QgsTask):
-    """Runs `python -m inference_core.model_ops ARGS` with the engine interpreter; relays its JSON lines.
+    """Runs `python -m inference_core.models.store ARGS` with the engine interpreter; relays its JSON lines.
 
     Cancel asks the subprocess to stop (a partial download is kept and resumed next time), then
     terminates it if it does not stop within a few seconds.
@@ -92,7 +92,7 @@ class EngineOpTask(QgsTask):
         self.returncode: Optional[int] = None
 
     def run(self) -> bool:  # worker thread
-        argv = [self.python, "-m", "inference_core.model_ops", *self.args]
+        argv = [self.python, "-m", "inference_core.models.store", *self.args]
         kwargs: dict[str, Any] = {}
         if sys.platform == "win32":
             kwargs["creationflags"] = getattr(subprocess, "CREATE_NO_WINDOW", 0)

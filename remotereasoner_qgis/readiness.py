@@ -79,7 +79,7 @@ def looks_like_hub_id(model: str) -> bool:
 
 
 def _catalog_title(source: str) -> str:
-    from inference_core import catalog  # stdlib-only module
+    from inference_core.contract import catalog# stdlib-only module
 
     for m in catalog.MODELS:
         if m.source == source:
@@ -93,7 +93,7 @@ def engine_problem(settings: PluginSettings, profile_dir: Optional[str] = None) 
         return tr("No engine interpreter: {path} does not exist or is not executable. "
                   "Set up the engine (Set up engine…) or set the engine Python in the settings.").format(path=py or "-")
     if profile_dir:
-        from inference_core.envsetup import default_venv_dir
+        from inference_core.contract.envsetup import default_venv_dir
 
         venv = default_venv_dir(profile_dir)
         # Only the managed venv carries the marker; an interpreter the user chose is trusted as it is.

@@ -184,11 +184,7 @@ class SettingsDialog(QDialog):
         if not url:
             self.test_label.setText(self.tr("Type the server URL first, e.g. http://gpu-server:8000/v1."))
             return []
-        try:
-            from inference_core.server_check import list_server_models
-        except ImportError:
-            self.test_label.setText(self.tr("This engine version cannot test servers (inference_core.server_check is missing)."))
-            return []
+        from inference_core.contract.openai_http import list_server_models  # stdlib; shipped with the plugin
         key = rr_settings.resolve_api_key(self.auth_select.configId())
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:

@@ -31,7 +31,7 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
-from inference_core import envsetup
+from inference_core.contract import envsetup
 
 from . import readiness
 from . import settings as rr_settings

@@ -31,7 +31,7 @@ def get(python: str) -> _Entry:
     with _guard:
         entry = _entries.get(python)
         if entry is None:
-            from inference_core.client import WorkerClient  # stdlib-only module
+            from inference_core.contract.client import WorkerClient  # stdlib-only module
 
             entry = _Entry(WorkerClient(python, env=engine_env(), cwd=ENGINE_ROOT))
             _entries[python] = entry

@@ -79,7 +79,7 @@ def build_tokenizer(prompt: str):
     from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
-    from inference_core.tiny_models import _SPLIT_PATTERN, CHAT_TEMPLATE, SPECIAL_TOKENS
+    from inference_core.models.tiny import _SPLIT_PATTERN, CHAT_TEMPLATE, SPECIAL_TOKENS
 
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.Sequence([
@@ -108,7 +108,7 @@ def build_model_and_processor(prompt: str):
     from transformers import (GenerationConfig, Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration,
                               Qwen2_5_VLProcessor, Qwen2VLImageProcessor, Qwen2VLVideoProcessor)
 
-    from inference_core.tiny_models import CHAT_TEMPLATE, SPECIAL_TOKENS
+    from inference_core.models.tiny import CHAT_TEMPLATE, SPECIAL_TOKENS
 
     tok = build_tokenizer(prompt)
     ids = {t: tok.convert_tokens_to_ids(t) for t in SPECIAL_TOKENS}
@@ -140,7 +140,7 @@ def number_ids(tok) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------- training
 def engine_prompt() -> str:
     """The user turn exactly as the engine builds it from the fixture's template."""
-    from inference_core import prompts
+    from inference_core.models import prompts
 
     return prompts.fill(prompts._read(prompts.resolve(TEMPLATE, None)), QUERY)
 
@@ -246,9 +246,9 @@ def evaluate(folder: Path, images: int = 200, batch: int = 16, seed: int = EVAL_
     """Held-out synthetic images through the engine: TransformersBackend.reason + parse_answer."""
     from PIL import Image
 
-    from inference_core.backends.base import ReasonRequest
-    from inference_core.backends.transformers_backend import TransformersBackend
-    from inference_core.parsing import parse_answer
+    from inference_core.models.backends.base import ReasonRequest
+    from inference_core.models.backends.transformers_backend import TransformersBackend
+    from inference_core.models.parsing import parse_answer
 
     backend = TransformersBackend(str(folder), device="cpu", max_new_tokens=64)
     prompt = engine_prompt()

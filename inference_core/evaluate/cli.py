@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Any, Optional, TextIO
 
-from ..options import BACKENDS, DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS, DEFAULT_MODEL, DEFAULT_OVERLAP, DEFAULT_TILE_SIZE
+from inference_core.contract.options import BACKENDS, DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS, DEFAULT_MODEL, DEFAULT_OVERLAP, DEFAULT_TILE_SIZE
 
 EVALUATE_HELP = """\
 Run the full pipeline on every sample of a benchmark and score it with the paper's metrics
@@ -110,10 +110,10 @@ def _options_from_args(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_evaluate(args: argparse.Namespace, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr  # resolved per call: tests swap them
-    from ..options import OptionsError, RunOptions
-    from .datasets import DatasetError
-    from .metrics import PRECISION_THRESHOLDS
-    from .runner import EvaluationError, evaluate
+    from inference_core.contract.options import OptionsError, RunOptions
+    from inference_core.evaluate.datasets import DatasetError
+    from inference_core.evaluate.metrics import PRECISION_THRESHOLDS
+    from inference_core.evaluate.runner import EvaluationError, evaluate
 
     try:
         # The template's raster, query and out are placeholders: each sample brings its own.
@@ -146,7 +146,7 @@ def run_evaluate(args: argparse.Namespace, stdout: Optional[TextIO] = None, stde
 
 def run_compare(args: argparse.Namespace, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr  # resolved per call: tests swap them
-    from .gis import CompareError, compare, format_comparison
+    from inference_core.evaluate.gis import CompareError, compare, format_comparison
 
     try:
         c = compare(args.result, args.reference, args.raster, layer=args.layer,

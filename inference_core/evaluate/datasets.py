@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
-from .metrics import envelope, mask_box
+from inference_core.evaluate.metrics import envelope, mask_box
 
 LAYOUTS = ("earthreason", "rrsisd", "folder")
 IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")

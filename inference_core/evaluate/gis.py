@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .metrics import SampleScore, Summary, box_score, summarize
+from inference_core.evaluate.metrics import SampleScore, Summary, box_score, summarize
 
 BLOCK = 4096  # rasterise in windows of BLOCK x BLOCK pixels: memory does not grow with the raster
 

@@ -18,9 +18,9 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
-from ..options import RunOptions
-from .datasets import DatasetError, Sample, read_dataset
-from .metrics import SampleScore, box_score, mask_counts
+from inference_core.contract.options import RunOptions
+from inference_core.evaluate.datasets import DatasetError, Sample, read_dataset
+from inference_core.evaluate.metrics import SampleScore, box_score, mask_counts
 
 Emit = Callable[[dict], None]
 CACHE_VERSION = 1
@@ -116,7 +116,7 @@ def load_prediction(path: Path, expected_fingerprint: Optional[str] = None) -> O
 
 def read_replay_by_sample(path: Path) -> dict[str, list[str]]:
     """sample_id -> its JSON lines (without `sample_id`) from an evaluation replay .jsonl."""
-    from ..backends.replay import json_lines
+    from inference_core.models.backends.replay import json_lines
 
     out: dict[str, list[str]] = {}
     example = '{"sample_id": "0001", "tile_id": 0, "raw_text": "<answer>[[1,2,30,40]]</answer>"}'
@@ -301,10 +301,10 @@ def evaluate(
     to_compute = sum(1 for *_x, hit in plans if not hit)
 
     if pipeline_run is None and to_compute:
-        from ..pipeline import run as pipeline_run  # type: ignore[no-redef]
+        from inference_core.run.pipeline import run as pipeline_run  # type: ignore[no-redef]
     own_models = models is None and to_compute > 0
     if own_models:
-        from ..model_cache import ModelCache
+        from inference_core.models.cache import ModelCache
 
         models = ModelCache()  # one cache for all samples: the model loads once
     try:
@@ -318,7 +318,7 @@ def evaluate(
 def _run_samples(plans, to_compute, template, cache, replay_for, pipeline_run, models, emit, cancel,
                  out_dir, dataset_dir, layout, split, limit, samples) -> EvaluationResult:
     """The sample loop of `evaluate` (models are loaded by then), then the report."""
-    from .report import write_report
+    from inference_core.evaluate.report import write_report
 
     scores: list[SampleScore] = []
     computed = cached = failed = 0

@@ -41,7 +41,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication, QVariant
 
-from inference_core.options import (
+from inference_core.contract.options import (
     BACKENDS,
     DEFAULT_MAX_PIXELS,
     DEFAULT_MODEL,

@@ -64,6 +64,6 @@ def make_geotiff(tmp_path):
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory):
     """Offline tiny Qwen2.5-VL (folder) and SAM (state_dict + json), built once per session."""
-    from inference_core.tiny_models import build_tiny_models
+    from inference_core.models.tiny import build_tiny_models
 
     return build_tiny_models(tmp_path_factory.mktemp("tiny-models"))

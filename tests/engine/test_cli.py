@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from inference_core.cli import SUBCOMMANDS, main
-from inference_core.cli_reason import _extent
-from inference_core.progress import ProgressPrinter
+from inference_core.cli.main import SUBCOMMANDS, main
+from inference_core.cli.reason import _extent
+from inference_core.cli.progress import ProgressPrinter
 
 
 def _answers(tmp_path, boxes=((203, 67, 227, 90),), size=(400, 400)):
@@ -63,7 +63,7 @@ def test_argument_errors(capsys, tmp_path, sample_tif):
     assert _extent("1,2,3,4:4326") == ((1.0, 2.0, 3.0, 4.0), "EPSG:4326")
     assert _extent("1,2,3,4:EPSG:32617") == ((1.0, 2.0, 3.0, 4.0), "EPSG:32617")
     assert _extent("1,2,3,4") == ((1.0, 2.0, 3.0, 4.0), None)
-    assert SUBCOMMANDS[0] == "inference_core.cli_reason"
+    assert SUBCOMMANDS[0] == "inference_core.cli.reason"
 
 
 def test_replay_run_summary_and_exports(tmp_path, sample_tif, capsys):

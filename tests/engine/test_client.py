@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from inference_core.client import PACKAGE_PARENT, STDERR_LINES, WorkerClient, WorkerDied, WorkerStartError
+from inference_core.contract.client import PACKAGE_PARENT, STDERR_LINES, WorkerClient, WorkerDied, WorkerStartError
 
 HEAVY = ("torch", "numpy", "rasterio", "shapely", "transformers", "segment_anything", "pyproj", "geopandas", "PIL")
 
 
 def test_client_and_protocol_are_standard_library_only(tmp_path):
-    code = ("import sys; import inference_core.client, inference_core.protocol, inference_core.options; "
+    code = ("import sys; import inference_core.contract.client, inference_core.contract.protocol, inference_core.contract.options; "
             f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))")
     env = dict(os.environ, PYTHONPATH=PACKAGE_PARENT)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, check=True)
@@ -26,7 +26,7 @@ def test_client_and_protocol_are_standard_library_only(tmp_path):
     system = Path("/usr/bin/python3")  # QGIS's Python: none of the engine packages are installed there
     if system.exists():
         out = subprocess.run([str(system), "-I", "-c", f"import sys; sys.path.insert(0, {PACKAGE_PARENT!r}); "
-                              "from inference_core.client import WorkerClient; print('ok')"],
+                              "from inference_core.contract.client import WorkerClient; print('ok')"],
                              capture_output=True, text=True, cwd=tmp_path)
         assert out.stdout.strip() == "ok", out.stderr
 

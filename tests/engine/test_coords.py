@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inference_core.coords import clamp_box, pixel_box_to_map, rescale_box, smart_resize
-from inference_core.options import DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS
+from inference_core.raster.coords import clamp_box, pixel_box_to_map, rescale_box, smart_resize
+from inference_core.contract.options import DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS
 
 
 @settings(max_examples=300, deadline=None)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from inference_core.selftest import fixture_dir
+from inference_core.run.selftest import fixture_dir
 
 PIXEL_M = 0.5
 ORIGIN = (400000.0, 3300000.0)
@@ -83,8 +83,8 @@ def test_worker_finds_the_squares_and_writes_masks(make_geotiff, tmp_path, tiny_
     map coordinates, each box with its mask and contour in the raster CRS."""
     import pyogrio
 
-    from inference_core.client import WorkerClient
-    from inference_core.options import RunOptions
+    from inference_core.contract.client import WorkerClient
+    from inference_core.contract.options import RunOptions
 
     raster = make_geotiff(_scene(SQUARES), transform=from_origin(*ORIGIN, PIXEL_M, PIXEL_M), crs="EPSG:32633")
     out = tmp_path / "worker.gpkg"

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from inference_core.envsetup import (
+from inference_core.contract.envsetup import (
     EnvInstaller, EnvPlan, EnvSetupError, GpuInfo, choose_torch_build, detect_gpus, parse_nvidia_smi,
 )
 from tests.support.offline import make_wheel

@@ -13,7 +13,7 @@ from PIL import Image
 from inference_core.evaluate.runner import (
     Prediction, cache_name, evaluate, load_prediction, read_replay_by_sample, save_prediction,
 )
-from inference_core.options import RunOptions
+from inference_core.contract.options import RunOptions
 
 # id, rectangle (x1, y1, x2, y2) in pixels or None (no target), category, split
 SAMPLES = [
@@ -156,10 +156,10 @@ def test_with_tiny_sam_masks_are_scored_from_the_gpkg(folder_dataset, tmp_path, 
     from rasterio.transform import Affine
 
     from inference_core.evaluate.datasets import read_mask_png
-    from inference_core.model_cache import ModelCache
-    from inference_core.tiny_models import build_sam
+    from inference_core.models.cache import ModelCache
+    from inference_core.models.tiny import build_sam
 
-    import inference_core.segment as segment
+    import inference_core.models.segment as segment
 
     root, rfile = folder_dataset
     sam_path, _ = build_sam(tmp_path / "sam")

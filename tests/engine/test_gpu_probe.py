@@ -57,8 +57,8 @@ def test_full_size_dimensions_match_published_parameter_counts(probe, tmp_path):
     import torch
     from transformers import AutoProcessor, Qwen2_5_VLForConditionalGeneration
 
-    from inference_core.sam_model import VIT_H_CONFIG, build_sam
-    from inference_core.tiny_models import build_mllm
+    from inference_core.models.sam import VIT_H_CONFIG, build_sam
+    from inference_core.models.tiny import build_mllm
 
     tok = AutoProcessor.from_pretrained(build_mllm(tmp_path / "m")).tokenizer
     config = probe.qwen_config(probe.QWEN25_VL_7B_TEXT, probe.QWEN25_VL_7B_VISION, tok)

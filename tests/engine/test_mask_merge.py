@@ -8,8 +8,8 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, box
 
-from inference_core.mask_merge import MaskMerger
-from inference_core.records import Detection
+from inference_core.geometry.mask_merge import MaskMerger
+from inference_core.common.records import Detection
 
 
 def det(tid: int, tile: int, geom, score: float = 0.9) -> Detection:

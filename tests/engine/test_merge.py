@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from inference_core.merge import BoxMerger, cut_sides, map_box_to_pixel
-from inference_core.records import Detection
+from inference_core.geometry.box_merge import BoxMerger, cut_sides, map_box_to_pixel
+from inference_core.common.records import Detection
 
 
 def det(tid, tile, box, score=None, cuts=()):

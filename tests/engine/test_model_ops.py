@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from inference_core import catalog, model_ops
-from inference_core.downloads import DownloadError
+from inference_core.contract import catalog; from inference_core.models import store as model_ops
+from inference_core.models.downloads import DownloadError
 from tests.support.offline import file_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +44,7 @@ def _cli(*args: str, env_extra: dict | None = None, stdin=None):
     # The engine tests run with HF_HUB_OFFLINE=1; these downloads only reach the loopback server.
     env = {k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"}
     env.update(PYTHONPATH=str(ROOT), **(env_extra or {}))
-    return subprocess.Popen([sys.executable, "-m", "inference_core.model_ops", *args], stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-m", "inference_core.models.store", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, stdin=stdin or subprocess.DEVNULL, text=True, env=env, cwd=ROOT)
 
 
@@ -197,7 +197,7 @@ def test_unknown_key_and_bad_catalog(tmp_path):
 def test_worker_models_and_download_requests(server, tmp_path):
     """The model manager through the worker: `models` lists states, `download` streams progress and
     ends with `downloaded`; a wrong checksum is a typed `download` error and the worker keeps serving."""
-    from inference_core.client import WorkerClient
+    from inference_core.contract.client import WorkerClient
 
     cat = _catalog_file(tmp_path, server.url)
     (tmp_path / "bad").mkdir()

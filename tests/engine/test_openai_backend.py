@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from inference_core.backends.base import BackendError, ReasonRequest
-from inference_core.backends.openai_backend import OpenAIBackend, RetryPolicy, answer_text, prepare_image
-from inference_core.coords import smart_resize
-from inference_core.options import RunOptions
+from inference_core.models.backends.base import BackendError, ReasonRequest
+from inference_core.models.backends.openai_backend import OpenAIBackend, RetryPolicy, answer_text, prepare_image
+from inference_core.raster.coords import smart_resize
+from inference_core.contract.options import RunOptions
 
 from openai_stub_server import ChatCall, Fault, StubServer
 
@@ -305,7 +305,7 @@ def test_pipeline_maps_server_boxes_to_map_coordinates(sample_tif, tmp_path):
 
     import pyogrio
 
-    from inference_core.pipeline import run
+    from inference_core.run.pipeline import run
 
     # 400x400 view -> the server sees 392x392; a box there maps back by 400/392.
     answer = "<think>two crowns</think><answer>[[98, 49, 196, 147], [294, 294, 392, 392]]</answer>"
@@ -337,7 +337,7 @@ def test_pipeline_tiles_in_flight_with_concurrency(sample_tif, tmp_path):
 
     import pyogrio
 
-    from inference_core.pipeline import run
+    from inference_core.run.pipeline import run
 
     def centre_box(call: ChatCall) -> str:
         w, h = call.images[0].size
@@ -367,8 +367,8 @@ def test_pipeline_tiles_in_flight_with_concurrency(sample_tif, tmp_path):
 
 
 def test_pipeline_server_down_is_a_server_error(sample_tif, tmp_path):
-    from inference_core.errors import PipelineError
-    from inference_core.pipeline import run
+    from inference_core.common.errors import PipelineError
+    from inference_core.run.pipeline import run
 
     url = f"http://127.0.0.1:{closed_port()}/v1"
     with pytest.raises(PipelineError) as err:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from inference_core.options import OptionsError, RunOptions
+from inference_core.contract.options import OptionsError, RunOptions
 
 
 def _opts(**kw):

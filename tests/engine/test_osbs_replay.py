@@ -9,8 +9,8 @@ import numpy as np
 import pyogrio
 import pytest
 
-from inference_core.options import RunOptions
-from inference_core.pipeline import run
+from inference_core.contract.options import RunOptions
+from inference_core.run.pipeline import run
 
 X0, Y0, RES = 404211.9, 3285142.9, 0.1
 

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inference_core.parsing import parse_answer
+from inference_core.models.parsing import parse_answer
 
 
 def test_remotereasoner_grammar():

@@ -11,15 +11,15 @@ import pyogrio
 import pytest
 from rasterio.transform import from_origin
 
-from inference_core.backends.base import BackendOOM
-from inference_core.coords import smart_resize
-from inference_core.errors import PipelineError
-from inference_core.options import RunOptions
-from inference_core.parsing import parse_answer
-from inference_core.pipeline import run
-from inference_core.protocol import ErrorCode
-from inference_core.source import RasterSource
-from inference_core.tiling import plan_tiles
+from inference_core.models.backends.base import BackendOOM
+from inference_core.raster.coords import smart_resize
+from inference_core.common.errors import PipelineError
+from inference_core.contract.options import RunOptions
+from inference_core.models.parsing import parse_answer
+from inference_core.run.pipeline import run
+from inference_core.contract.protocol import ErrorCode
+from inference_core.raster.source import RasterSource
+from inference_core.raster.tiling import plan_tiles
 
 ORIGIN = (500000.0, 4000000.0)
 PX = 0.5

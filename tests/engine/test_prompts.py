@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from inference_core import prompts
-from inference_core.errors import PipelineError
-from inference_core.options import RunOptions
+from inference_core.models import prompts
+from inference_core.common.errors import PipelineError
+from inference_core.contract.options import RunOptions
 
 
 def _opts(**kw):

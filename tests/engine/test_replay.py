@@ -8,14 +8,14 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from inference_core.backends.base import BackendError
-from inference_core.backends.factory import make_backend
-from inference_core.backends.replay import ReplayBackend
-from inference_core.options import RunOptions
+from inference_core.models.backends.base import BackendError
+from inference_core.models.backends.factory import make_backend
+from inference_core.models.backends.replay import ReplayBackend
+from inference_core.contract.options import RunOptions
 
 
 def _requests(*sizes):
-    from inference_core.backends.base import ReasonRequest
+    from inference_core.models.backends.base import ReasonRequest
 
     return [ReasonRequest(tile_id=i, image=Image.new("RGB", size), prompt="q") for i, size in enumerate(sizes)]
 

@@ -9,8 +9,8 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("segment_anything")
 
-from inference_core import sam_model  # noqa: E402
-from inference_core.sam_model import (  # noqa: E402
+from inference_core.models import sam as sam_model# noqa: E402
+from inference_core.models.sam import (  # noqa: E402
     OFFICIAL_CHECKPOINTS, TINY_SAM_CONFIG, VIT_B_CONFIG, SamError, build_sam, load_sam, save_sam,
 )
 

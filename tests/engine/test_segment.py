@@ -10,14 +10,14 @@ from rasterio.transform import from_origin
 torch = pytest.importorskip("torch")
 pytest.importorskip("segment_anything")
 
-from inference_core.mask_merge import MaskMerger  # noqa: E402
-from inference_core.options import RunOptions  # noqa: E402
-from inference_core.records import Detection, TileSpec  # noqa: E402
-from inference_core.sam_model import TINY_SAM_CONFIG, build_sam, save_sam  # noqa: E402
-from inference_core.segment import (  # noqa: E402
+from inference_core.geometry.mask_merge import MaskMerger  # noqa: E402
+from inference_core.contract.options import RunOptions  # noqa: E402
+from inference_core.common.records import Detection, TileSpec  # noqa: E402
+from inference_core.models.sam import TINY_SAM_CONFIG, build_sam, save_sam  # noqa: E402
+from inference_core.models.segment import (  # noqa: E402
     EmbeddingCache, _Entry, load_segmenter, segment_detections, tile_box_to_raster,
 )
-from inference_core.source import RasterSource  # noqa: E402
+from inference_core.raster.source import RasterSource  # noqa: E402
 
 PIX = 0.5
 ORIGIN = (500000.0, 4000000.0)

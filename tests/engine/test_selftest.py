@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from inference_core import selftest
+from inference_core.run import selftest
 
 
 def test_scene_has_bright_squares_at_the_stated_map_positions(tmp_path):

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from openai_stub_server import StubServer
 
-from inference_core.server_check import (
+from inference_core.contract.openai_http import (
     ServerError,
     is_loopback,
     list_server_models,
@@ -164,7 +164,7 @@ def test_loopback_detection():
 def test_imports_only_the_standard_library():
     # The QGIS process imports this module: it must not pull in the engine's heavy stack.
     code = (
-        "import sys, inference_core.server_check\n"
+        "import sys, inference_core.contract.openai_http\n"
         "heavy = {'numpy','torch','PIL','transformers','rasterio','shapely','pyproj','geopandas'}\n"
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
     )

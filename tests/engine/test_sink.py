@@ -9,9 +9,9 @@ import pyogrio
 import pytest
 import shapely
 
-from inference_core.errors import InputError
-from inference_core.export import export, shp_field_name
-from inference_core.sink import GpkgSink, Measurer, RunRecord, utc_now
+from inference_core.common.errors import InputError
+from inference_core.run.export import export, shp_field_name
+from inference_core.run.sink import GpkgSink, Measurer, RunRecord, utc_now
 
 UTM17 = "EPSG:32617"
 

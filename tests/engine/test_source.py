@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from inference_core.errors import InputError
-from inference_core.protocol import ErrorCode
-from inference_core.source import RasterSource
+from inference_core.common.errors import InputError
+from inference_core.contract.protocol import ErrorCode
+from inference_core.raster.source import RasterSource
 
 
 def test_sample_metadata_and_nodata_rule(sample_tif):

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from inference_core.options import RunOptions
-from inference_core.source import RasterSource
-from inference_core.tiling import axis_starts, plan_tiles, tile_edges
+from inference_core.contract.options import RunOptions
+from inference_core.raster.source import RasterSource
+from inference_core.raster.tiling import axis_starts, plan_tiles, tile_edges
 
 
 def _opts(**kw) -> RunOptions:

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from inference_core.coords import smart_resize
-from inference_core.tiny_models import SPECIAL_TOKENS, build_mllm
+from inference_core.raster.coords import smart_resize
+from inference_core.models.tiny import SPECIAL_TOKENS, build_mllm
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_tokenizer_is_byte_level_and_round_trips(loaded):
 
 
 def test_sam_files(tiny_models):
-    from inference_core.sam_model import TINY_SAM_CONFIG, load_sam
+    from inference_core.models.sam import TINY_SAM_CONFIG, load_sam
 
     assert json.loads(tiny_models.sam_json.read_text()) == TINY_SAM_CONFIG
     sam, model_id = load_sam(tiny_models.sam_path)  # dimensions from sam.json beside it

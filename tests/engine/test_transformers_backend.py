@@ -10,12 +10,12 @@ import pytest
 import torch
 from PIL import Image
 
-from inference_core.backends.base import BackendError, BackendOOM, ReasonRequest
-from inference_core.backends.factory import make_backend
-from inference_core.backends.transformers_backend import TransformersBackend
-from inference_core.coords import smart_resize
-from inference_core.devices import resolve_device, resolve_dtype
-from inference_core.options import RunOptions
+from inference_core.models.backends.base import BackendError, BackendOOM, ReasonRequest
+from inference_core.models.backends.factory import make_backend
+from inference_core.models.backends.transformers_backend import TransformersBackend
+from inference_core.raster.coords import smart_resize
+from inference_core.models.devices import resolve_device, resolve_dtype
+from inference_core.contract.options import RunOptions
 
 MIN_PX, MAX_PX = 4 * 28 * 28, 64 * 28 * 28  # a small budget keeps the tiny model fast
 
@@ -121,7 +121,7 @@ def test_resolve_device_and_dtype():
 
 
 def test_model_cache_reloads_only_what_changed(tiny_models, tmp_path):
-    from inference_core.model_cache import ModelCache
+    from inference_core.models.cache import ModelCache
 
     answers = tmp_path / "a.jsonl"
     answers.write_text('{"raw_text": "<answer>[]</answer>"}\n')

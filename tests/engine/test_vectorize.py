@@ -12,7 +12,7 @@ import pytest
 import shapely
 from rasterio.transform import from_origin
 
-from inference_core.vectorize import contours_of, mask_to_multipolygon
+from inference_core.geometry.vectorize import contours_of, mask_to_multipolygon
 
 T = from_origin(500000.0, 4000000.0, 0.5, 0.5)  # 0.5 m pixels, UTM-like origin
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inference_core.client import WorkerClient, WorkerDied
-from inference_core.options import OptionsError, RunOptions
-from inference_core.protocol import ErrorCode, encode
-from inference_core.worker import (
+from inference_core.contract.client import WorkerClient, WorkerDied
+from inference_core.contract.options import OptionsError, RunOptions
+from inference_core.contract.protocol import ErrorCode, encode
+from inference_core.service.worker import (
     Worker,
     jsonable,
     oom_message,
@@ -323,8 +323,8 @@ def _in_process(request: dict) -> list[dict]:
 
 
 def test_oom_once_retries_with_half_the_batch_and_resumes(tmp_path, make_geotiff, monkeypatch):
-    from inference_core.backends.base import BackendOOM
-    from inference_core.backends.replay import ReplayBackend
+    from inference_core.models.backends.base import BackendOOM
+    from inference_core.models.backends.replay import ReplayBackend
 
     opts = {**_write_case(tmp_path, make_geotiff, side=TILE * 4), "batch_size": 4}
     real = ReplayBackend.reason
@@ -350,8 +350,8 @@ def test_oom_once_retries_with_half_the_batch_and_resumes(tmp_path, make_geotiff
 
 
 def test_oom_twice_gives_a_clear_error_naming_the_setting(tmp_path, make_geotiff, monkeypatch):
-    from inference_core.backends.base import BackendOOM
-    from inference_core.backends.replay import ReplayBackend
+    from inference_core.models.backends.base import BackendOOM
+    from inference_core.models.backends.replay import ReplayBackend
 
     opts = {**_write_case(tmp_path, make_geotiff, side=TILE * 4), "tile_size": 112, "max_pixels": 112 * 112}
     seen_sizes = []
@@ -371,7 +371,7 @@ def test_oom_twice_gives_a_clear_error_naming_the_setting(tmp_path, make_geotiff
 
 def test_stdout_carries_protocol_lines_only(tmp_path):
     # Python prints and C-level writes to fd 1 (tqdm, print debugging, extensions) go to stderr.
-    code = ("import os, sys; from inference_core.worker import _protocol_stdout; w = _protocol_stdout(); "
+    code = ("import os, sys; from inference_core.service.worker import _protocol_stdout; w = _protocol_stdout(); "
             "print('python noise'); sys.stdout.flush(); os.write(1, b'c noise\\n'); w('{\"type\":\"bye\",\"id\":\"x\"}\\n')")
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, cwd=tmp_path, check=True)

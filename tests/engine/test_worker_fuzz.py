@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inference_core.client import PACKAGE_PARENT
-from inference_core.protocol import REQUEST_TYPES
+from inference_core.contract.client import PACKAGE_PARENT
+from inference_core.contract.protocol import REQUEST_TYPES
 
 BASE = {"raster": "a.tif", "query": "tanks", "out": "o.gpkg"}
 INT_FIELDS = ("tile_size", "overlap", "max_pixels", "min_pixels", "max_new_tokens", "batch_size", "concurrency", "retries")
@@ -83,7 +83,7 @@ class RawWorker:
         import os
 
         env = dict(os.environ, PYTHONPATH=PACKAGE_PARENT)
-        self.proc = subprocess.Popen([sys.executable, "-m", "inference_core.worker"], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-m", "inference_core.service.worker"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, bufsize=0)
         self.lines: queue.Queue = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()

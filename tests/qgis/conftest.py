@@ -75,7 +75,7 @@ def _clean_project():
 def tiny_models(tmp_path_factory, engine_py):
     """Offline tiny Qwen2.5-VL + SAM, built by the engine interpreter (never in this process)."""
     out = tmp_path_factory.mktemp("tiny-models")
-    proc = subprocess.run([engine_py, "-m", "inference_core.tiny_models", "--out", str(out)],
+    proc = subprocess.run([engine_py, "-m", "inference_core.models.tiny", "--out", str(out)],
                           capture_output=True, text=True, cwd=str(ROOT), env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 0, proc.stderr[-2000:]
     return {"mllm": out / "mllm", "sam": out / "sam.pth"}

@@ -27,7 +27,7 @@ def tiny_models() -> Path:
     out = ROOT / "build" / "tiny-models"
     if not (out / "sam.pth").is_file():
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        subprocess.run([engine_python(), "-m", "inference_core.tiny_models", "--out", str(out)], cwd=ROOT,
+        subprocess.run([engine_python(), "-m", "inference_core.models.tiny", "--out", str(out)], cwd=ROOT,
                        env=env, check=True, capture_output=True, timeout=300)
     return out
 

@@ -25,7 +25,7 @@ def test_system_python_imports_every_plugin_module_without_heavy_ones():
         app = QgsApplication([], False); app.initQgis()
         import remotereasoner_qgis
         from remotereasoner_qgis import plugin, dock, task, layers, settings, settings_dialog, worker_pool, i18n
-        import inference_core.client, inference_core.options, inference_core.server_check
+        import inference_core.contract.client, inference_core.contract.options, inference_core.contract.openai_http
         import qtpy
         heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})
         print("QTPY", qtpy.__file__)

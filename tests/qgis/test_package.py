@@ -27,8 +27,8 @@ def test_zip_layout(plugin_zip):
     files = {n for n in names if not n.endswith("/")}
     for required in ("__init__.py", "plugin.py", "metadata.txt", "LICENSE", "processing/provider.py",
                      "processing/reason_algorithm.py", "_vendor/qtpy/__init__.py", "engine/inference_core/__init__.py",
-                     "engine/inference_core/client.py", "engine/inference_core/options.py",
-                     "engine/inference_core/protocol.py", "engine/requirements-engine.txt",
+                     "engine/inference_core/contract/client.py", "engine/inference_core/contract/options.py",
+                     "engine/inference_core/contract/protocol.py", "engine/requirements-engine.txt",
                      "engine/resources/sample/OSBS_029.tif", "engine/resources/sample/ATTRIBUTION.md",
                      "engine/resources/tiny_reasoner/model.safetensors",
                      "i18n/remotereasoner_zh_CN.qm", "i18n/remotereasoner_fr.qm"):
@@ -84,7 +84,7 @@ def test_qgis_install_from_zip(plugin_zip, tmp_path):
     assert "error" not in out, out.get("error")
     installed = profiles / "fresh" / "python" / "plugins" / "remotereasoner_qgis"
     assert out["plugin_file"] == str(installed / "__init__.py")
-    assert (installed / "engine" / "inference_core" / "client.py").is_file() and (installed / "metadata.txt").is_file()
+    assert (installed / "engine" / "inference_core" / "contract" / "client.py").is_file() and (installed / "metadata.txt").is_file()
     assert "remotereasoner_qgis" in out["active"]
     assert out["alg"] == "Reason over raster" and out["dock_visible"] is True
     ini = (profiles / "fresh" / "QGIS" / "QGIS3.ini").read_text(encoding="utf-8")

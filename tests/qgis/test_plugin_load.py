@@ -17,7 +17,7 @@ def test_paths_for_vendored_qtpy_and_engine():
     assert qtpy.__file__.startswith(rr.VENDOR_DIR)
     assert qtpy.API_NAME == "PyQt5"
     # in the repository the engine package sits beside the plugin
-    assert os.path.isfile(os.path.join(rr.ENGINE_ROOT, "inference_core", "client.py"))
+    assert os.path.isfile(os.path.join(rr.ENGINE_ROOT, "inference_core", "contract", "client.py"))
 
 
 def test_load_dock_unload(qgis_iface, qgis_new_project):

@@ -13,7 +13,7 @@ import pytest
 from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import Qt
 
-from inference_core import envsetup
+from inference_core.contract import envsetup
 from remotereasoner_qgis import model_manager as mm
 from remotereasoner_qgis import readiness
 from remotereasoner_qgis import settings as rs
@@ -209,7 +209,7 @@ def models_env(isolated, tmp_path, engine_py, models_server):
 
 
 def _models(cat: Path, qtbot) -> mm.ModelsWidget:
-    from inference_core.model_ops import load_entries
+    from inference_core.models.store import load_entries
 
     w = mm.ModelsWidget(entries=load_entries(cat), catalog_file=str(cat))
     qtbot.addWidget(w)

@@ -1,0 +1,1 @@
+"""The `remotereasoner` command line: one module per subcommand, registered in `cli.main`."""

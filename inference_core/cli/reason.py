@@ -1,0 +1,191 @@
+"""`remotereasoner reason`: one question over one raster (or an extent of it) into a result GeoPackage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Optional
+
+from inference_core.contract.options import (BACKENDS, DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS, DEFAULT_MODEL, DEFAULT_OVERLAP,
+                      DEFAULT_TILE_SIZE, GRANULARITIES, RunOptions)
+
+EXAMPLES = """\
+examples:
+  # boxes around every storage tank in a GeoTIFF
+  remotereasoner reason ortho.tif --query "storage tanks next to the pier" --out tanks.gpkg
+
+  # only part of the image, extent given in WGS 84 longitude/latitude; also a Shapefile
+  remotereasoner reason ortho.tif -q "flooded fields" -o flood.gpkg \\
+      --extent -81.99,29.68,-81.98,29.69:4326 --format shp
+
+  # false-colour bands, 0.5 m resampling, masks and outlines from a SAM checkpoint
+  remotereasoner reason scene.tif -q "buildings with blue roofs" -o roofs.gpkg --bands 4,3,2 \\
+      --gsd 0.5 --granularity boxes,masks,contours --sam sam_vit_b_01ec64.pth
+
+  # a model served by vLLM on a GPU machine
+  remotereasoner reason ortho.tif -q "ships" -o ships.gpkg --backend openai \\
+      --server-url http://gpu-server:8000/v1 --concurrency 4
+
+  # continue a run that was interrupted (only the missing tiles are processed)
+  remotereasoner reason --resume --out tanks.gpkg
+
+Results are a GeoPackage in the raster's CRS with layers boxes (and masks, contours when asked),
+runs (settings of each run) and responses (the model's full text per tile). Exit status is 0 on
+success, 2 for a problem with the command or the input, 3 for the model, 4 out of memory,
+5 for the model server, 1 when the run failed or was cancelled.
+"""
+
+
+def _extent(text: str) -> tuple[tuple[float, float, float, float], Optional[str]]:
+    """'xmin,ymin,xmax,ymax[:EPSG]' -> (box, crs); the CRS may be '4326', 'EPSG:4326' or any PROJ string."""
+    coords, _, crs = text.partition(":")
+    try:
+        values = tuple(float(v) for v in coords.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 4:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not xmin,ymin,xmax,ymax[:EPSG], e.g. 404212,3285103,404250,3285140:32617")
+    crs = crs.strip() or None
+    if crs and crs.isdigit():
+        crs = f"EPSG:{crs}"
+    return values, crs  # type: ignore[return-value]
+
+
+def _int_list(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} must be band numbers separated by commas, e.g. 3,2,1") from None
+    if not values:
+        raise argparse.ArgumentTypeError("give 1 or 3 band numbers, e.g. 3,2,1")
+    return values
+
+
+def _names(allowed: tuple[str, ...]):
+    def parse(text: str) -> tuple[str, ...]:
+        values = tuple(v.strip().lower() for v in text.split(",") if v.strip())
+        bad = [v for v in values if v not in allowed]
+        if bad or not values:
+            raise argparse.ArgumentTypeError(f"{text!r}: use any of {','.join(allowed)} separated by commas")
+        return values
+
+    return parse
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "reason", help="answer a question about a raster with georeferenced boxes (masks, outlines)",
+        description="Ask a question about a raster (any GDAL format: GeoTIFF, JPEG2000, VRT, ...) and write "
+                    "the answer as vector layers in the raster's CRS.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("raster", nargs="?", metavar="RASTER", help="the image to read (not needed with --resume)")
+    p.add_argument("-q", "--query", help="what to look for, in plain language, e.g. \"the storage tanks next to the pier\"")
+    p.add_argument("-o", "--out", required=True, metavar="FILE.gpkg", help="result GeoPackage (replaced unless --append/--resume)")
+
+    g = p.add_argument_group("area and bands")
+    g.add_argument("--extent", type=_extent, metavar="XMIN,YMIN,XMAX,YMAX[:EPSG]",
+                   help="only this rectangle; in the raster's CRS, or in the CRS after ':' (e.g. :4326 for lon/lat). "
+                        "Default: the whole raster")
+    g.add_argument("--bands", type=_int_list, metavar="R,G,B",
+                   help="band numbers shown to the model as red,green,blue (or one band as grey), e.g. 4,3,2. "
+                        "Default: the bands marked red/green/blue, else 1,2,3")
+    g.add_argument("--gsd", type=float, metavar="METRES",
+                   help="resample to this ground sampling distance (map units per pixel) before reasoning")
+
+    g = p.add_argument_group("what to produce")
+    g.add_argument("--granularity", type=_names(GRANULARITIES), default=("boxes",), metavar="LIST",
+                   help="boxes, masks, contours (comma-separated; masks and contours need --sam). Default: boxes")
+    g.add_argument("--format", dest="formats", type=_names(("shp", "geojson")), default=(), metavar="LIST",
+                   help="also export shp and/or geojson beside the GeoPackage (FILE_boxes.shp, ...)")
+    g.add_argument("--append", action="store_true", help="add this run to an existing GeoPackage")
+    g.add_argument("--resume", action="store_true",
+                   help="continue the last unfinished run in --out (only the missing tiles are processed)")
+    g.add_argument("--simplify", type=float, default=0.0, metavar="UNITS", help="simplify mask outlines by this tolerance (map units)")
+    g.add_argument("--min-area", type=float, default=0.0, metavar="UNITS2", help="drop mask parts smaller than this (map units²)")
+
+    g = p.add_argument_group("model")
+    g.add_argument("--backend", choices=BACKENDS, default="transformers",
+                   help="transformers (local model), openai (a model server such as vLLM), replay (recorded answers)")
+    g.add_argument("--model", default=DEFAULT_MODEL, metavar="ID_OR_FOLDER",
+                   help=f"Hugging Face id or local folder of a Qwen2.5-VL model. Default: {DEFAULT_MODEL}")
+    g.add_argument("--prompt", metavar="NAME_OR_FILE", help="prompt template (name in resources/prompts or a file); default per model")
+    g.add_argument("--replay", metavar="FILE", help="answers for --backend replay: a result .gpkg or a .jsonl")
+    g.add_argument("--sam", metavar="FILE.pth", help="Segment Anything checkpoint for masks and contours")
+    g.add_argument("--sam-type", choices=("vit_b", "vit_l", "vit_h"), help="SAM size (default: from the file name)")
+    g.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N. Default: auto (GPU if present)")
+    g.add_argument("--dtype", default="auto", choices=("auto", "bfloat16", "float16", "float32"),
+                   help="number format on the device. Default: bfloat16 on GPU, float32 on CPU")
+    g.add_argument("--max-new-tokens", type=int, default=1024, metavar="N", help="longest answer in tokens")
+    g.add_argument("--batch-size", type=int, default=1, metavar="N", help="tiles per model call (lower it if out of memory)")
+
+    g = p.add_argument_group("tiling (pixels)")
+    g.add_argument("--tile-size", type=int, default=DEFAULT_TILE_SIZE, metavar="PX",
+                   help=f"tile side when the area is too big for one view. Default: {DEFAULT_TILE_SIZE}")
+    g.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP, metavar="PX",
+                   help=f"overlap between neighbouring tiles. Default: {DEFAULT_OVERLAP}")
+    g.add_argument("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS, metavar="N",
+                   help=f"pixel budget of one view; larger areas are tiled. Default: {DEFAULT_MAX_PIXELS} (1024·28·28)")
+    g.add_argument("--min-pixels", type=int, default=DEFAULT_MIN_PIXELS, metavar="N", help=argparse.SUPPRESS)
+    g.add_argument("--iou-threshold", type=float, default=0.5, metavar="R",
+                   help="boxes from neighbouring tiles overlapping more than this (IoU) are one object. Default: 0.5")
+    g.add_argument("--ios-threshold", type=float, default=0.8, metavar="R",
+                   help="...or when this share of the smaller box is covered. Default: 0.8")
+
+    g = p.add_argument_group("model server (--backend openai)")
+    g.add_argument("--server-url", metavar="URL", help="e.g. http://gpu-server:8000/v1")
+    g.add_argument("--api-key-env", default="REMOTEREASONER_API_KEY", metavar="VAR",
+                   help="environment variable holding the API key (keys are never taken on the command line)")
+    g.add_argument("--concurrency", type=int, default=1, metavar="N", help="requests in flight at once")
+    g.add_argument("--timeout", type=float, default=120.0, metavar="S", help="seconds per request")
+    g.add_argument("--retries", type=int, default=4, metavar="N", help="retries of a failed request")
+
+    g = p.add_argument_group("output on the terminal")
+    g.add_argument("--quiet", action="store_true", help="no progress bar, only errors and the summary")
+    g.add_argument("--json", action="store_true", help="print the run summary as JSON on stdout")
+    p.set_defaults(func=run_command)
+    return p
+
+
+def options_from_args(args: argparse.Namespace) -> RunOptions:
+    from inference_core.cli.main import CLIError
+
+    if not args.resume:
+        if not args.raster:
+            raise CLIError("give the RASTER to read, e.g. remotereasoner reason ortho.tif --query ... --out ...")
+        if args.query is None:
+            raise CLIError("give the question with --query, e.g. --query \"storage tanks\"")
+    extent, extent_crs = args.extent if args.extent else (None, None)
+    import os
+
+    return RunOptions(
+        raster=args.raster or "", query=args.query if args.query is not None else "(resume)", out=args.out,
+        extent=extent, extent_crs=extent_crs, bands=args.bands, granularity=args.granularity,
+        backend=args.backend, model=args.model, prompt=args.prompt, replay=args.replay, sam=args.sam,
+        sam_type=args.sam_type, device=args.device, dtype=args.dtype, tile_size=args.tile_size,
+        overlap=args.overlap, max_pixels=args.max_pixels, min_pixels=args.min_pixels, gsd=args.gsd,
+        simplify=args.simplify, min_area=args.min_area, iou_threshold=args.iou_threshold,
+        ios_threshold=args.ios_threshold, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size,
+        formats=args.formats, append=args.append, resume=args.resume, server_url=args.server_url,
+        api_key=os.environ.get(args.api_key_env) or None, api_key_env=args.api_key_env,
+        concurrency=args.concurrency, timeout=args.timeout, retries=args.retries,
+    )
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from inference_core.run.pipeline import run
+    from inference_core.cli.progress import ProgressPrinter, summary_text
+
+    options = options_from_args(args)
+    printer = ProgressPrinter(sys.stderr, quiet=args.quiet)
+    try:
+        summary = run(options, emit=printer)
+    finally:
+        printer.close()
+    if args.json:
+        print(json.dumps(summary.to_dict(), indent=2))
+    else:
+        print(summary_text(summary))
+    return 0 if summary.status == "finished" else 1

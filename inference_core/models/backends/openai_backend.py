@@ -1,0 +1,217 @@
+"""Backend `openai`: send tiles to an OpenAI-compatible model server (vLLM, SGLang, Ollama).
+
+Each tile is resized here to the size Qwen2.5-VL's processor would pick (`coords.smart_resize`), so
+the server's own resize is a no-op and the returned pixel coordinates map back exactly.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import random
+import threading
+import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Optional, Sequence
+
+from inference_core.raster.coords import smart_resize
+from inference_core.contract.openai_http import (
+    ServerError,
+    make_opener,
+    normalise_base_url,
+    redact_url,
+    request_json,
+    server_host,
+)
+from inference_core.models.backends.base import BackendError, ReasonReply, ReasonRequest
+
+if TYPE_CHECKING:  # pragma: no cover
+    from PIL.Image import Image
+
+    from inference_core.contract.options import RunOptions
+
+# Longest wait we accept from a server's Retry-After; beyond it the user is better told to come back.
+MAX_RETRY_AFTER_S = 120.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter: attempt k waits uniform(0, min(cap, base * 2**k))."""
+
+    retries: int = 4
+    base_s: float = 0.5
+    cap_s: float = 30.0
+
+    def delay(self, attempt: int, rng: random.Random, retry_after: Optional[float] = None) -> float:
+        if retry_after is not None:
+            # The server said when to come back: waiting less is wasted load, waiting more is lost time.
+            return min(retry_after, MAX_RETRY_AFTER_S)
+        return rng.uniform(0.0, min(self.cap_s, self.base_s * (2 ** attempt)))
+
+
+def prepare_image(image: "Image", min_pixels: int, max_pixels: int) -> tuple[bytes, tuple[int, int]]:
+    """PNG bytes of the image at the Qwen2.5-VL input size, and that size as (width, height)."""
+    from PIL import Image as PILImage
+
+    img = image if image.mode == "RGB" else image.convert("RGB")
+    height, width = smart_resize(img.height, img.width, min_pixels, max_pixels)
+    if (width, height) != img.size:
+        img = img.resize((width, height), PILImage.Resampling.BICUBIC)
+    buf = io.BytesIO()
+    # Level 1: tiles of aerial imagery barely compress further, and encoding time is on the critical path.
+    img.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue(), (width, height)
+
+
+def chat_payload(model: str, png: bytes, prompt: str, max_tokens: int) -> dict[str, Any]:
+    """The OpenAI chat-completions body for one tile: image first, then the question (as Qwen expects)."""
+    url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return {
+        "model": model,
+        "messages": [{
+            "role": "user",
+            "content": [
+                {"type": "image_url", "image_url": {"url": url}},
+                {"type": "text", "text": prompt},
+            ],
+        }],
+        "temperature": 0,
+        "max_tokens": max_tokens,
+    }
+
+
+def answer_text(data: Any) -> str:
+    """The assistant text of a chat completion; raises ValueError when the shape is not OpenAI's.
+
+    Servers started with a reasoning parser return the `<think>` part separately
+    (`reasoning_content` / `reasoning`); it is put back so parsing sees what the model wrote.
+    """
+    try:
+        message = data["choices"][0]["message"]
+    except (KeyError, IndexError, TypeError):
+        raise ValueError("no choices[0].message in the answer") from None
+    content = message.get("content")
+    if isinstance(content, list):  # some servers return content parts
+        content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    content = content or ""
+    if not isinstance(content, str):
+        raise ValueError("message content is not text")
+    reasoning = message.get("reasoning_content") or message.get("reasoning")
+    if isinstance(reasoning, str) and reasoning.strip() and "<think>" not in content:
+        content = f"<think>{reasoning.strip()}</think>{content}"
+    return content
+
+
+class OpenAIBackend:
+    """Client of an OpenAI-compatible server; implements `base.ReasonBackend`.
+
+    The API key comes from `options.api_key` or the environment variable `options.api_key_env`;
+    it lives only in this object's memory and is never logged nor put in an error message.
+    """
+
+    name = "openai"
+
+    def __init__(self, options: "RunOptions", *, rng: Optional[random.Random] = None,
+                 backoff_base_s: float = 0.5, backoff_cap_s: float = 30.0):
+        if not options.server_url:
+            raise BackendError("The openai backend needs a server URL, e.g. --server-url http://gpu-server:8000/v1.",
+                               code="bad_options")
+        if not options.model or not options.model.strip():
+            raise BackendError("The openai backend needs the model name the server serves (--model NAME).",
+                               code="bad_options")
+        try:
+            self.base_url = normalise_base_url(options.server_url)
+        except ServerError as exc:
+            raise BackendError(str(exc), code="bad_options") from None
+        self.model = options.model.strip()
+        self.model_id = f"openai:{self.model}@{server_host(self.base_url)}"
+        self.timeout = float(options.timeout)
+        self.concurrency = max(1, int(options.concurrency))
+        self.min_pixels = options.min_pixels
+        self.max_pixels = options.max_pixels
+        self.max_new_tokens = options.max_new_tokens
+        self.policy = RetryPolicy(retries=max(0, int(options.retries)), base_s=backoff_base_s, cap_s=backoff_cap_s)
+        self._api_key = options.api_key or os.environ.get(options.api_key_env or "") or None
+        self._rng = rng or random.Random()
+        self._rng_lock = threading.Lock()
+        self._opener = make_opener(self.base_url)
+        self._stop = threading.Event()
+
+    def __repr__(self) -> str:  # the key stays out of any repr a traceback or log might print
+        return f"OpenAIBackend({self.model_id!r}, concurrency={self.concurrency})"
+
+    # -- the ReasonBackend interface -------------------------------------------------------------
+
+    def reason(self, requests: Sequence[ReasonRequest]) -> list[ReasonReply]:
+        """Answer every request, up to `concurrency` in flight; replies in request order.
+
+        The first request that still fails after its retries fails the batch (BackendError) and
+        requests not yet sent are dropped.
+        """
+        if not requests:
+            return []
+        self._stop.clear()
+        workers = min(self.concurrency, len(requests))
+        if workers == 1:
+            return [self._one(r) for r in requests]
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="openai-backend")
+        futures = [pool.submit(self._one, r) for r in requests]
+        try:
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = next((f for f in futures if f in done and f.exception() is not None), None)
+            if failed is not None:
+                self._stop.set()  # threads waiting between retries give up; unsent tiles are dropped
+                raise failed.exception()  # type: ignore[misc]
+            return [f.result() for f in futures]
+        finally:
+            # Do not wait for requests still in flight after a failure: they end within the timeout.
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        self._stop.set()
+
+    # -- one request -----------------------------------------------------------------------------
+
+    def _one(self, request: ReasonRequest) -> ReasonReply:
+        if self._stop.is_set():
+            raise BackendError("Cancelled after another tile failed.", code="server")
+        try:
+            png, input_size = prepare_image(request.image, self.min_pixels, self.max_pixels)
+        except ValueError as exc:  # smart_resize refuses sizes Qwen2.5-VL cannot take
+            raise BackendError(f"Tile {request.tile_id} cannot be sent to the model: {exc}.", code="input") from None
+        payload = chat_payload(self.model, png, request.prompt, self.max_new_tokens)
+        started = time.monotonic()
+        data = self._post_with_retries(payload)
+        try:
+            text = answer_text(data)
+        except ValueError as exc:
+            raise BackendError(
+                f"The server at {redact_url(self.base_url)} did not return an OpenAI chat completion ({exc}); "
+                "check that it is vLLM, SGLang, Ollama or another OpenAI-compatible server.",
+                code="server",
+            ) from None
+        return ReasonReply(tile_id=request.tile_id, raw_text=text, input_size=input_size,
+                           seconds=time.monotonic() - started)
+
+    def _post_with_retries(self, payload: dict[str, Any]) -> Any:
+        url = self.base_url + "/chat/completions"
+        attempt = 0
+        while True:
+            try:
+                return request_json(url, base_url=self.base_url, payload=payload, api_key=self._api_key,
+                                    timeout=self.timeout, opener=self._opener)
+            except ServerError as exc:
+                if exc.status == 404:
+                    raise BackendError(
+                        f"{exc} The model requested was {self.model!r}.", code="server") from None
+                if not exc.transient or attempt >= self.policy.retries or self._stop.is_set():
+                    tried = f" (after {attempt + 1} attempts)" if attempt else ""
+                    raise BackendError(f"{exc}{tried}", code="server") from None
+                with self._rng_lock:
+                    delay = self.policy.delay(attempt, self._rng, exc.retry_after)
+                attempt += 1
+                # Waiting on the stop event lets a failed batch or close() cut the wait short.
+                if self._stop.wait(delay):
+                    raise BackendError(str(exc), code="server") from None

@@ -1,0 +1,303 @@
+"""Qwen2.5-VL family through transformers: CUDA half precision with accelerate, CPU float32 fallback.
+
+The model answers in pixels of the image the processor resized to, so every reply carries that
+size (read from `image_grid_thw`); the pipeline rescales boxes from it to tile pixels.
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+import json
+import os
+import time
+from pathlib import Path
+from typing import Optional, Sequence
+
+from inference_core.contract.options import DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS
+from inference_core.contract.protocol import ErrorCode
+from inference_core.models.backends.base import BackendError, BackendOOM, ReasonReply, ReasonRequest
+
+# Architectures whose boxes are absolute pixels of the resized input (Qwen2-VL and Qwen3-VL use a
+# 0..1000 relative grid instead, which the coordinate code does not assume).
+SUPPORTED_MODEL_TYPES = ("qwen2_5_vl",)
+
+
+def _offline() -> bool:
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        if os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on"):
+            return True
+    return False
+
+
+def _looks_like_path(model: str) -> bool:
+    """A local folder rather than a hub id ("org/name"): absolute, relative (./, ~), or deeper than org/name."""
+    return (
+        model.startswith(("/", ".", "~"))
+        or "\\" in model
+        or (len(model) > 1 and model[1] == ":")  # Windows drive
+        or model.count("/") > 1
+    )
+
+
+def _is_oom(exc: BaseException) -> bool:
+    import torch
+
+    if isinstance(exc, torch.OutOfMemoryError):
+        return True
+    text = str(exc).lower()
+    # CPU allocator failures surface as RuntimeError with these phrases
+    return isinstance(exc, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text)
+
+
+def locate_model(model: str) -> Path:
+    """The local folder holding `model`'s config.json: the folder itself, or the hub cache entry.
+
+    Raises BackendError("model") naming the fix for a missing folder, an uncached id while offline,
+    an unknown or gated repository, or a network failure.
+    """
+    candidate = Path(model).expanduser()
+    if candidate.is_dir():
+        if not (candidate / "config.json").is_file():
+            raise BackendError(
+                f"{candidate} has no config.json: point --model at a folder saved with save_pretrained "
+                "(config.json, *.safetensors, tokenizer and preprocessor files) or at a hub id like "
+                "1e12Leon/RemoteReasoner."
+            )
+        return candidate
+    if candidate.exists() or _looks_like_path(model):
+        raise BackendError(
+            f"Model folder not found: {candidate}. Check the path, download the model first "
+            "(e.g. `remotereasoner download 1e12Leon/RemoteReasoner`), or pass a hub id."
+        )
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
+
+    try:
+        config = hf_hub_download(model, "config.json", local_files_only=_offline())
+    except GatedRepoError:
+        raise BackendError(
+            f"{model} is gated on the Hugging Face Hub: accept its licence on the model page and log in "
+            "(`hf auth login`), or download it elsewhere and pass the folder."
+        ) from None
+    except RepositoryNotFoundError:
+        raise BackendError(f"No model {model!r} on the Hugging Face Hub: check the id (e.g. 1e12Leon/RemoteReasoner) "
+                           "or pass a local folder.") from None
+    except LocalEntryNotFoundError:
+        if _offline():
+            raise BackendError(
+                f"{model} is not in the local model cache and downloads are off (HF_HUB_OFFLINE=1): download it "
+                "on a connected machine (`remotereasoner download " + model + "`), unset HF_HUB_OFFLINE, or "
+                "pass a local folder."
+            ) from None
+        raise BackendError(f"Cannot reach the Hugging Face Hub to fetch {model}: check the network or proxy, "
+                           "or pass a local folder.") from None
+    except (HfHubHTTPError, OSError, ValueError) as exc:
+        raise BackendError(f"Cannot fetch {model} from the Hugging Face Hub ({exc}). Check the id and the "
+                           "network, or pass a local folder.") from None
+    return Path(config).parent
+
+
+def check_architecture(folder: Path, model: str) -> str:
+    """model_type from config.json; raise BackendError when it is not a supported Qwen2.5-VL."""
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BackendError(f"Cannot read {folder / 'config.json'} ({exc}): the model folder is damaged; "
+                           "download it again.") from None
+    model_type = config.get("model_type") if isinstance(config, dict) else None
+    if model_type not in SUPPORTED_MODEL_TYPES:
+        raise BackendError(
+            f"{model} is a {model_type or 'unknown'!s} model, not Qwen2.5-VL: the transformers backend runs the "
+            "Qwen2.5-VL family (1e12Leon/RemoteReasoner, Qwen/Qwen2.5-VL-*-Instruct). For another model serve it "
+            "with vLLM and use the openai backend."
+        )
+    return model_type
+
+
+class TransformersBackend:
+    """A Qwen2.5-VL checkpoint (hub id or local folder) answering batches of tiles with greedy decoding."""
+
+    name = "transformers"
+
+    def __init__(
+        self,
+        model: str,
+        device: str = "auto",
+        dtype: str = "auto",
+        min_pixels: int = DEFAULT_MIN_PIXELS,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+        max_new_tokens: int = 1024,
+    ):
+        from inference_core.models.devices import resolve_device, resolve_dtype
+
+        self.model_id = model
+        self.device = resolve_device(device)
+        self.dtype = resolve_dtype(dtype, self.device)
+        self.min_pixels = int(min_pixels)
+        self.max_pixels = int(max_pixels)
+        self.max_new_tokens = int(max_new_tokens)
+        self.folder = locate_model(model)
+        check_architecture(self.folder, model)
+        self.processor = self._load_processor()
+        self.model = self._load_model()
+        self.min_new_tokens = 0
+        self.attn_implementation: str = getattr(self.model.config, "_attn_implementation", None) or "eager"
+        self.generation_config = self._greedy_config()
+
+    @classmethod
+    def from_components(
+        cls,
+        model,
+        processor,
+        model_id: str = "in-memory",
+        min_pixels: int = DEFAULT_MIN_PIXELS,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+        max_new_tokens: int = 1024,
+    ) -> "TransformersBackend":
+        """A backend around a model and processor already in memory (benchmarks with random weights).
+
+        Shares every inference step with a loaded checkpoint; only `from_pretrained` is skipped.
+        The model stays on its own device and dtype; the processor gets the run's pixel budget.
+        """
+        self = cls.__new__(cls)
+        self.model_id = model_id
+        self.device = str(model.device)
+        self.dtype = model.dtype
+        self.min_pixels = int(min_pixels)
+        self.max_pixels = int(max_pixels)
+        self.max_new_tokens = int(max_new_tokens)
+        self.min_new_tokens = 0
+        self.folder = None
+        processor.image_processor.size = {"shortest_edge": self.min_pixels, "longest_edge": self.max_pixels}
+        processor.tokenizer.padding_side = "left"
+        self.processor = processor
+        self.model = model.eval()
+        self.attn_implementation = getattr(model.config, "_attn_implementation", None) or "eager"
+        self.generation_config = self._greedy_config()
+        return self
+
+    # -- loading ---------------------------------------------------------------------------------
+    def _load_processor(self):
+        from transformers import AutoProcessor
+
+        # the pixel budget as the processor's `size`; min/max_pixels kwargs are deprecated in v5
+        size = {"shortest_edge": self.min_pixels, "longest_edge": self.max_pixels}
+        try:
+            processor = AutoProcessor.from_pretrained(self.folder, size=size, trust_remote_code=False)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise BackendError(f"Cannot load the processor of {self.model_id} ({exc}). The folder needs the "
+                               "tokenizer and preprocessor files saved with the model; download it again.") from None
+        if getattr(processor, "image_processor", None) is None or getattr(processor, "tokenizer", None) is None:
+            raise BackendError(f"{self.model_id} has no image processor/tokenizer: it is not a Qwen2.5-VL checkpoint.")
+        # batched generation needs the prompts aligned at the right edge
+        processor.tokenizer.padding_side = "left"
+        return processor
+
+    def _load_model(self):
+        from transformers import AutoModelForImageTextToText
+
+        kwargs = dict(dtype=self.dtype, trust_remote_code=False)
+        if self.device.startswith("cuda"):
+            # "cuda": let accelerate place (and if needed split) the model; "cuda:N": pin it to that GPU
+            kwargs["device_map"] = "auto" if self.device == "cuda" else {"": self.device}
+        try:
+            model = AutoModelForImageTextToText.from_pretrained(self.folder, **kwargs)
+            if not self.device.startswith("cuda"):
+                model = model.to(self.device)
+        except Exception as exc:  # noqa: BLE001 - every load failure becomes one actionable message
+            if _is_oom(exc):
+                self._free()
+                raise BackendOOM(f"Not enough memory on {self.device} to load {self.model_id} as {self.dtype}: "
+                                 "close other GPU programs, use --dtype float16/bfloat16, or a smaller model.") from None
+            if isinstance(exc, BackendError):
+                raise
+            raise BackendError(f"Cannot load {self.model_id} ({type(exc).__name__}: {str(exc).splitlines()[0][:300]}). "
+                               "The folder may be incomplete: download it again.") from None
+        return model.eval()
+
+    def _greedy_config(self):
+        """The checkpoint's generation config made greedy: sampling knobs cleared so none warn or apply."""
+        config = copy.deepcopy(self.model.generation_config)
+        config.do_sample = False
+        config.num_beams = 1
+        for knob in ("temperature", "top_p", "top_k"):
+            setattr(config, knob, None)
+        config.max_new_tokens = self.max_new_tokens
+        config.min_new_tokens = self.min_new_tokens or None
+        return config
+
+    def configure(self, max_new_tokens: int, min_new_tokens: int = 0) -> None:
+        """Settings a warm model can take without reloading (the model cache applies them per run).
+
+        `min_new_tokens` > 0 suppresses end-of-sequence until that many tokens exist; with
+        min = max every answer has exactly that length (benchmarks compare equal work).
+        """
+        self.max_new_tokens = int(max_new_tokens)
+        self.min_new_tokens = max(0, min(int(min_new_tokens), self.max_new_tokens))
+        self.generation_config.max_new_tokens = self.max_new_tokens
+        self.generation_config.min_new_tokens = self.min_new_tokens or None
+
+    # -- inference -------------------------------------------------------------------------------
+    def _texts(self, requests: Sequence[ReasonRequest]) -> list[str]:
+        texts = []
+        for req in requests:
+            messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": req.prompt}]}]
+            texts.append(self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False))
+        return texts
+
+    def input_sizes(self, image_grid_thw) -> list[tuple[int, int]]:
+        """(width, height) the processor resized each image to: patch grid x patch size."""
+        patch = int(self.processor.image_processor.patch_size)
+        return [(int(w) * patch, int(h) * patch) for _, h, w in image_grid_thw.tolist()]
+
+    def reason(self, requests: Sequence[ReasonRequest]) -> list[ReasonReply]:
+        """All requests in one left-padded `generate` call; replies in request order."""
+        import torch
+
+        if not requests:
+            return []
+        if self.model is None:
+            raise BackendError("The transformers backend was closed; load the model again.", code=ErrorCode.INTERNAL)
+        start = time.perf_counter()
+        images = [req.image.convert("RGB") for req in requests]
+        try:
+            inputs = self.processor(text=self._texts(requests), images=images, padding=True, return_tensors="pt")
+            sizes = self.input_sizes(inputs["image_grid_thw"])
+            inputs = inputs.to(self.model.device)
+            with torch.inference_mode():
+                out = self.model.generate(**inputs, generation_config=self.generation_config)
+        except Exception as exc:  # noqa: BLE001
+            if _is_oom(exc):
+                self._free()
+                raise BackendOOM(f"Out of memory on {self.device} answering {len(requests)} tile(s) at up to "
+                                 f"{self.max_pixels} pixels each: use --batch-size 1, a lower --max-pixels, or a "
+                                 "smaller --tile-size.") from None
+            raise
+        new_tokens = out[:, inputs["input_ids"].shape[1]:]
+        texts = self.processor.batch_decode(new_tokens, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+        seconds = (time.perf_counter() - start) / len(requests)
+        return [
+            ReasonReply(tile_id=req.tile_id, raw_text=text, input_size=size, seconds=seconds)
+            for req, text, size in zip(requests, texts, sizes)
+        ]
+
+    # -- lifetime --------------------------------------------------------------------------------
+    def _free(self) -> None:
+        import torch
+
+        gc.collect()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+
+    def close(self) -> None:
+        self.model = None
+        self.processor = None
+        self._free()
+
+    def describe(self) -> dict:
+        """What is loaded, for the worker's `status`."""
+        return {
+            "backend": self.name, "model": self.model_id, "device": self.device, "dtype": str(self.dtype).replace("torch.", ""),
+            "attn_implementation": self.attn_implementation, "min_pixels": self.min_pixels, "max_pixels": self.max_pixels,
+        }

@@ -1,0 +1,116 @@
+"""Parse model answers: RemoteReasoner `<think>…</think><answer>[[x1,y1,x2,y2],…]</answer>` and
+Qwen2.5-VL's JSON `{"bbox_2d": […], "label": …}` grounding (often in a ```json fence).
+
+Never raises on model text: a malformed answer becomes `ParsedAnswer.error`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from inference_core.common.records import Box
+
+_THINK = re.compile(r"<think>(.*?)(?:</think>|$)", re.S | re.I)
+_ANSWER = re.compile(r"<answer>(.*?)(?:</answer>|$)", re.S | re.I)
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)(?:```|$)", re.S | re.I)
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_BOX = re.compile(rf"\[\s*({_NUMBER})\s*,\s*({_NUMBER})\s*,\s*({_NUMBER})\s*,\s*({_NUMBER})\s*\]")
+MAX_TEXT = 200_000  # longer answers are cut before parsing (a runaway generation)
+
+
+@dataclass
+class ParsedAnswer:
+    boxes: list[Box] = field(default_factory=list)
+    labels: list[Optional[str]] = field(default_factory=list)
+    scores: list[Optional[float]] = field(default_factory=list)
+    reasoning: str = ""
+    error: Optional[str] = None
+
+
+def parse_answer(text: Any) -> ParsedAnswer:
+    """Boxes in the model's input pixels, its reasoning, and an error string if unusable."""
+    if not isinstance(text, str):
+        return ParsedAnswer(error=f"answer is not text ({type(text).__name__})")
+    text = text[:MAX_TEXT]
+    out = ParsedAnswer()
+    think = _THINK.search(text)
+    if think:
+        out.reasoning = think.group(1).strip()
+    answer = _ANSWER.search(text)
+    if answer:
+        body = answer.group(1).strip()
+        if not out.reasoning:
+            out.reasoning = text[: answer.start()].strip()
+    else:
+        body = text[think.end():] if think else text
+    json_items = _json_items(body)
+    if json_items is not None:
+        _take_json(json_items, out)
+    else:
+        _take_lists(body, out)
+    if out.error is None and not out.boxes and not _says_empty(body):
+        out.error = "no box list found in the answer"
+    return out
+
+
+def _says_empty(body: str) -> bool:
+    stripped = re.sub(r"```(?:json)?|```|\s", "", body)
+    return stripped in ("[]", "[[]]", "{}", "")  and ("[" in body or "{" in body)
+
+
+def _json_items(body: str) -> Optional[list[Any]]:
+    """The answer as a JSON list of objects, if it is one (fenced or not)."""
+    for candidate in [m.group(1) for m in _FENCE.finditer(body)] + [body]:
+        candidate = candidate.strip()
+        if not candidate or candidate[0] not in "[{":
+            continue
+        try:
+            value = json.loads(candidate)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(value, dict):
+            value = [value]
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            return value
+    return None
+
+
+def _finite_box(values: Any) -> Optional[Box]:
+    if not isinstance(values, (list, tuple)) or len(values) != 4:
+        return None
+    try:
+        box = tuple(float(v) for v in values)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not all(math.isfinite(v) for v in box):
+        return None
+    return box  # type: ignore[return-value]
+
+
+def _take_json(items: list[dict[str, Any]], out: ParsedAnswer) -> None:
+    bad = 0
+    for item in items:
+        box = _finite_box(item.get("bbox_2d", item.get("bbox")))
+        if box is None:
+            bad += 1
+            continue
+        label = item.get("label")
+        score = item.get("score")
+        out.boxes.append(box)
+        out.labels.append(str(label) if label is not None else None)
+        out.scores.append(float(score) if isinstance(score, (int, float)) and math.isfinite(score) else None)
+    if bad and not out.boxes:
+        out.error = f"{bad} item(s) without a usable bbox_2d"
+
+
+def _take_lists(body: str, out: ParsedAnswer) -> None:
+    for m in _BOX.finditer(body):
+        box = _finite_box([m.group(i) for i in range(1, 5)])
+        if box is not None:
+            out.boxes.append(box)
+            out.labels.append(None)
+            out.scores.append(None)

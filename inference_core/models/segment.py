@@ -1,0 +1,274 @@
+"""Boxes to per-instance masks with Segment Anything (box + centre point prompts), embeddings cached per window."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Hashable, Iterable, Optional
+
+import numpy as np
+
+from inference_core.common.records import Box, Detection, TileSpec
+from inference_core.models.sam import SamError, load_sam
+from inference_core.geometry.vectorize import mask_to_multipolygon
+
+DEFAULT_CACHE_BYTES = 1 << 30  # 1 GiB of image embeddings (vit_b/l/h: 4 MiB each in float32)
+SEAM_MARGIN_FRACTION = 0.04  # a box closer than this share of the tile side to a seam is re-windowed
+SEAM_MARGIN_MIN_PX = 8
+
+Window = tuple[int, int, int, int, int, int]  # col_off, row_off, width, height, out_width, out_height
+
+
+@dataclass
+class _Entry:
+    features: Any  # torch.Tensor 1xCxhxw
+    original_size: tuple[int, int]
+    input_size: tuple[int, int]
+    nbytes: int
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    evictions: int = 0
+    bytes: int = 0
+    entries: int = 0
+
+
+class EmbeddingCache:
+    """LRU of SAM image embeddings bounded by their total size in bytes."""
+
+    def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES):
+        self.max_bytes = int(max_bytes)
+        self._items: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self.stats = CacheStats()
+
+    def get(self, key: Hashable) -> Optional[_Entry]:
+        entry = self._items.get(key)
+        if entry is None:
+            self.stats.misses += 1
+            return None
+        self._items.move_to_end(key)
+        self.stats.hits += 1
+        return entry
+
+    def put(self, key: Hashable, entry: _Entry) -> None:
+        if entry.nbytes > self.max_bytes:  # larger than the whole budget: never kept
+            return
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.stats.bytes -= old.nbytes
+        self._items[key] = entry
+        self.stats.bytes += entry.nbytes
+        while self.stats.bytes > self.max_bytes:
+            _, dropped = self._items.popitem(last=False)
+            self.stats.bytes -= dropped.nbytes
+            self.stats.evictions += 1
+        self.stats.entries = len(self._items)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._items
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.stats.bytes = 0
+        self.stats.entries = 0
+
+
+class Segmenter:
+    """A `SamPredictor` plus an embedding cache: one encoder pass per distinct image window."""
+
+    def __init__(self, sam, model_id: str, device: str = "cpu", cache_bytes: int = DEFAULT_CACHE_BYTES):
+        from segment_anything import SamPredictor
+
+        self.sam = sam
+        self.model_id = model_id
+        self.device = device
+        self.predictor = SamPredictor(sam)
+        self.cache = EmbeddingCache(cache_bytes)
+        self.encoder_runs = 0
+        self._current: Optional[Hashable] = None
+
+    def set_image(self, image: np.ndarray, cache_key: Optional[Hashable] = None) -> bool:
+        """Make this window current: restore its embedding from the cache (a hit) or run the encoder.
+
+        Returns True when the encoder was skipped.
+        """
+        entry = self.cache.get(cache_key) if cache_key is not None else None
+        p = self.predictor
+        if entry is not None:
+            if cache_key != self._current:
+                p.reset_image()
+                p.features, p.original_size, p.input_size = entry.features, entry.original_size, entry.input_size
+                p.is_image_set = True
+            self._current = cache_key
+            return True
+        if cache_key is not None and cache_key == self._current and p.is_image_set:
+            return True  # too big to cache, but the predictor still holds it
+        p.set_image(image, image_format="RGB")
+        self.encoder_runs += 1
+        if cache_key is not None:
+            f = p.features
+            self.cache.put(cache_key, _Entry(f, tuple(p.original_size), tuple(p.input_size),
+                                             f.element_size() * f.nelement()))
+        self._current = cache_key
+        return False
+
+    def predict(self, image_rgb_uint8: np.ndarray, box_px: Box, cache_key: Optional[Hashable] = None
+                ) -> tuple[np.ndarray, float]:
+        """(bool HxW mask, SAM's predicted IoU) for one box in the image's pixels; box + centre point prompt."""
+        image = np.asarray(image_rgb_uint8)
+        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+            raise ValueError(f"SAM needs an HxWx3 uint8 RGB image, got {image.shape} {image.dtype}")
+        if cache_key is None or cache_key != self._current:
+            self.set_image(image, cache_key)
+        x1, y1, x2, y2 = (float(v) for v in box_px)
+        masks, scores, _ = self.predictor.predict(
+            point_coords=np.array([[(x1 + x2) / 2.0, (y1 + y2) / 2.0]], dtype=np.float32),
+            point_labels=np.array([1], dtype=np.int64),
+            box=np.array([x1, y1, x2, y2], dtype=np.float32),
+            multimask_output=False,
+        )
+        return np.asarray(masks[0], dtype=bool), float(scores[0])
+
+
+def load_segmenter(path: str, sam_type: Optional[str] = None, device: str = "auto",
+                   cache_bytes: int = DEFAULT_CACHE_BYTES) -> Segmenter:
+    """Load a SAM checkpoint (see sam_model.load_sam) on the resolved device, wrapped in a Segmenter."""
+    if not path:
+        raise SamError("Masks and contours need a SAM checkpoint: pass --sam PATH (e.g. sam_vit_b_01ec64.pth).")
+    from inference_core.models.devices import resolve_device
+
+    dev = resolve_device(device)
+    sam, model_id = load_sam(path, sam_type=sam_type, device=dev)
+    return Segmenter(sam, model_id, device=dev, cache_bytes=cache_bytes)
+
+
+# ---------------------------------------------------------------------------------------------- windows
+@dataclass(frozen=True)
+class _View:
+    """A raster pixel window SAM looks at, resampled to (out_w, out_h) like the tile it serves."""
+
+    col: int
+    row: int
+    w: int
+    h: int
+    out_w: int
+    out_h: int
+
+    @property
+    def key(self) -> Window:
+        return (self.col, self.row, self.w, self.h, self.out_w, self.out_h)
+
+    def to_view_px(self, box_raster: Box) -> Box:
+        sx, sy = self.out_w / self.w, self.out_h / self.h
+        x1, y1, x2, y2 = box_raster
+        return ((x1 - self.col) * sx, (y1 - self.row) * sy, (x2 - self.col) * sx, (y2 - self.row) * sy)
+
+
+def tile_box_to_raster(box_px: Box, tile: TileSpec) -> Box:
+    """Tile image pixels (out size) -> full-raster pixels."""
+    sx, sy = tile.width / tile.out_width, tile.height / tile.out_height
+    x1, y1, x2, y2 = box_px
+    return (tile.col_off + x1 * sx, tile.row_off + y1 * sy, tile.col_off + x2 * sx, tile.row_off + y2 * sy)
+
+
+def comfortably_inside(box: Box, view: _View, raster_w: int, raster_h: int, margin: float) -> bool:
+    """True when `box` (raster px) keeps `margin` from every side of `view` that is not the raster edge.
+
+    A side on the raster edge is no seam: nothing lies beyond it, so a mask may touch it.
+    """
+    x1, y1, x2, y2 = box
+    left_ok = view.col <= 0 or x1 - view.col >= margin
+    top_ok = view.row <= 0 or y1 - view.row >= margin
+    right_ok = view.col + view.w >= raster_w or view.col + view.w - x2 >= margin
+    bottom_ok = view.row + view.h >= raster_h or view.row + view.h - y2 >= margin
+    inside = x1 >= view.col and y1 >= view.row and x2 <= view.col + view.w and y2 <= view.row + view.h
+    return inside and left_ok and top_ok and right_ok and bottom_ok
+
+
+def centred_view(box: Box, tile: TileSpec, raster_w: int, raster_h: int) -> _View:
+    """A window centred on the box, at least the tile's size (twice the box when larger), shifted
+    (not cut) to lie within the raster, at the tile's resampling scale."""
+    x1, y1, x2, y2 = box
+    w = min(raster_w, max(tile.width, math.ceil(2 * (x2 - x1))))
+    h = min(raster_h, max(tile.height, math.ceil(2 * (y2 - y1))))
+    col = int(round((x1 + x2) / 2 - w / 2))
+    row = int(round((y1 + y2) / 2 - h / 2))
+    col = min(max(col, 0), raster_w - w)
+    row = min(max(row, 0), raster_h - h)
+    sx, sy = tile.out_width / tile.width, tile.out_height / tile.height
+    return _View(col, row, w, h, max(1, round(w * sx)), max(1, round(h * sy)))
+
+
+@dataclass
+class SegmentStats:
+    """What one call of segment_detections did (for progress messages and tests)."""
+
+    masks: int = 0
+    empty: int = 0
+    cached: int = 0  # views whose embedding came from the cache
+    embed_seconds: float = 0.0  # time spent encoding or restoring embeddings
+    views: list[Window] = field(default_factory=list)
+
+
+def _image_digest(rgb: np.ndarray) -> str:
+    # Part of the cache key: the same window reads differently under another run's 8-bit stretch.
+    return hashlib.blake2b(rgb.tobytes(), digest_size=12).hexdigest()
+
+
+def segment_detections(segmenter: Segmenter, source, tile: TileSpec, detections: Iterable[Detection],
+                       options) -> SegmentStats:
+    """Fill `mask_wkb` (MultiPolygon WKB, raster CRS) and `sam_score` of this tile's detections in place.
+
+    A box well inside the tile is segmented on the tile's own window (one encoder pass per tile); a box
+    near a seam is segmented on a window centred on it, so its mask is not cut by the tile edge.
+    `options` supplies `simplify` and `min_area` (map units).
+    """
+    stats = SegmentStats()
+    dets = [d for d in detections if d.tile_id == tile.tile_id]
+    if not dets:
+        return stats
+    raster_w = int(getattr(source, "width", tile.col_off + tile.width))
+    raster_h = int(getattr(source, "height", tile.row_off + tile.height))
+    margin = max(SEAM_MARGIN_MIN_PX, SEAM_MARGIN_FRACTION * max(tile.width, tile.height))
+    views: list[_View] = [_View(tile.col_off, tile.row_off, tile.width, tile.height, tile.out_width, tile.out_height)]
+    reads: dict[Window, tuple[np.ndarray, np.ndarray, tuple, Hashable]] = {}
+    simplify = float(getattr(options, "simplify", 0.0) or 0.0)
+    min_area = float(getattr(options, "min_area", 0.0) or 0.0)
+
+    # Assign every box a view first, then segment view by view: each window is encoded (or restored
+    # from the cache) once, not again each time the predictor switches back to it.
+    assigned: list[tuple[Detection, Box, _View]] = []
+    for det in dets:
+        box = tile_box_to_raster(det.box_px, tile)
+        view = next((v for v in views if comfortably_inside(box, v, raster_w, raster_h, margin)), None)
+        if view is None:
+            view = centred_view(box, tile, raster_w, raster_h)
+            views.append(view)
+        assigned.append((det, box, view))
+    assigned.sort(key=lambda item: views.index(item[2]))
+
+    for det, box, view in assigned:
+        if view.key not in reads:
+            rgb, valid = source.read_rgb(view.col, view.row, view.w, view.h, view.out_w, view.out_h)
+            transform = source.window_transform(view.col, view.row, view.w, view.h, view.out_w, view.out_h)
+            key = (str(source.path), view.key, segmenter.model_id, _image_digest(rgb))
+            reads[view.key] = (rgb, valid, transform, key)
+            stats.views.append(view.key)
+            t0 = time.perf_counter()
+            stats.cached += segmenter.set_image(rgb, key)
+            stats.embed_seconds += time.perf_counter() - t0
+        rgb, valid, transform, key = reads[view.key]
+        mask, score = segmenter.predict(rgb, view.to_view_px(box), key)
+        mask &= valid  # nodata / alpha pixels are never part of an object
+        geom = mask_to_multipolygon(mask, transform, simplify=simplify, min_area=min_area)
+        det.mask_wkb = geom.wkb if geom is not None else None
+        det.sam_score = score
+        stats.masks += geom is not None
+        stats.empty += geom is None
+    return stats

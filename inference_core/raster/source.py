@@ -1,0 +1,374 @@
+"""Open a raster with rasterio, resolve the extent to a pixel window, pick bands and read 8-bit RGB windows.
+
+Memory stays bounded: every read is windowed, and the contrast stretch comes from one decimated read.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings as _warnings
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import numpy as np
+
+from inference_core.common.errors import InputError
+from inference_core.common.records import Affine6
+
+# Long side of the decimated read used to compute the 2-98 % stretch once per source.
+STRETCH_SAMPLE_SIDE = 1024
+STRETCH_PERCENTILES = (2.0, 98.0)
+# GDAL's block cache during reads. GDAL's default is 5 % of RAM (1.15 GB on a 23 GB machine), and a
+# full-raster pass fills it, so peak memory tracked the machine, not the tile. One row of tiles needs
+# about width x tile height x bands bytes (20000 px x 1008 x 3 = 60 MB). A GDAL_CACHEMAX the user
+# set in the environment wins.
+GDAL_CACHE_BYTES = 128 * 2**20
+# Pixel coordinates closer than this to an integer are taken as that integer (float noise in affines).
+_SNAP = 1e-6
+
+
+@dataclass
+class BandStretch:
+    """Per-band linear stretch to 0..255: value lo -> 0, hi -> 255 (clipped)."""
+
+    lo: tuple[float, ...]
+    hi: tuple[float, ...]
+
+
+def _gdal_env():
+    """Context for reads: the bounded block cache (rasterio.Env applies it to GDAL at once)."""
+    import contextlib
+
+    import rasterio
+
+    if os.environ.get("GDAL_CACHEMAX"):
+        return contextlib.nullcontext()
+    return rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_BYTES)
+
+
+def _snap_floor(v: float) -> int:
+    r = round(v)
+    return int(r) if abs(v - r) < _SNAP else math.floor(v)
+
+
+def _snap_ceil(v: float) -> int:
+    r = round(v)
+    return int(r) if abs(v - r) < _SNAP else math.ceil(v)
+
+
+@dataclass
+class RasterSource:
+    """An open raster plus the run's extent (as a pixel window), band choice and 8-bit stretch.
+
+    Pixel windows are `(col_off, row_off, width, height)` in the full raster's pixel grid.
+    Invalid pixels (nodata, alpha = 0, dataset mask = 0, non-finite floats) read as black with
+    `valid = False`. Nodata is per pixel, not per band: a pixel is invalid only when *all* chosen
+    bands equal the nodata value. That matters for `OSBS_029.tif`, which declares nodata = 255 on a
+    uint8 RGB photo: a pixel saturated in one band (a bright roof in red) stays valid; only pixels
+    that are 255 in every band are treated as empty.
+    """
+
+    path: str
+    width: int
+    height: int
+    crs_wkt: Optional[str]
+    epsg: Optional[int]
+    transform: Affine6
+    georeferenced: bool
+    window: tuple[int, int, int, int]
+    bands: tuple[int, ...]
+    dtype: str
+    warnings: list[str] = field(default_factory=list)
+    stretch: Optional[BandStretch] = None
+    _ds: object = field(default=None, repr=False)
+    _palette: Optional[np.ndarray] = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike,
+        bands: Optional[Sequence[int]] = None,
+        extent: Optional[Sequence[float]] = None,
+        extent_crs: Optional[str] = None,
+    ) -> "RasterSource":
+        """Open `path`; `extent` = (xmin, ymin, xmax, ymax) in `extent_crs` (None = raster CRS)."""
+        import rasterio
+        from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+
+        path = os.fspath(path)
+        if not os.path.exists(path) and "://" not in path and not path.startswith("/vsi"):
+            raise InputError(f"Raster not found: {path} (check the path).")
+        try:
+            with _warnings.catch_warnings():
+                _warnings.simplefilter("ignore", NotGeoreferencedWarning)
+                ds = rasterio.open(path)
+        except RasterioIOError as exc:
+            raise InputError(
+                f"Cannot read {path} as a raster ({_first_line(exc)}): use a GDAL-readable image such as GeoTIFF."
+            ) from None
+        try:
+            return cls._from_dataset(ds, path, bands, extent, extent_crs)
+        except BaseException:
+            ds.close()
+            raise
+
+    @classmethod
+    def _from_dataset(cls, ds, path, bands, extent, extent_crs) -> "RasterSource":
+        from affine import Affine
+
+        warns: list[str] = []
+        crs = ds.crs
+        transform = ds.transform
+        has_transform = transform != Affine.identity()
+        georef = crs is not None or has_transform
+        if not georef:
+            warns.append(
+                f"{os.path.basename(path)} has no georeferencing: results are in pixel coordinates "
+                "(x = column, y = row, y down) with no CRS."
+            )
+        elif crs is None:
+            warns.append(f"{os.path.basename(path)} has a geotransform but no CRS: results carry no CRS.")
+        chosen = cls._choose_bands(ds, bands)
+        palette = None
+        if len(chosen) == 1:
+            palette = _palette_lut(ds, chosen[0])
+            chosen = (chosen[0],) * 3
+        window = cls._resolve_window(ds, extent, extent_crs, georef)
+        epsg = None
+        if crs is not None:
+            try:
+                epsg = crs.to_epsg()
+            except Exception:  # pragma: no cover - PROJ lookup trouble is not fatal
+                epsg = None
+        src = cls(
+            path=path, width=ds.width, height=ds.height,
+            crs_wkt=crs.to_wkt() if crs is not None else None, epsg=epsg,
+            transform=tuple(transform)[:6], georeferenced=georef, window=window, bands=chosen,
+            dtype=ds.dtypes[chosen[0] - 1], warnings=warns, _ds=ds, _palette=palette,
+        )
+        if palette is None and src.dtype != "uint8":
+            src.stretch = src._compute_stretch()
+        return src
+
+    @staticmethod
+    def _choose_bands(ds, bands: Optional[Sequence[int]]) -> tuple[int, ...]:
+        """Explicit bands (1 or 3), else red/green/blue by colour interpretation, else 1-2-3, else grey."""
+        from rasterio.enums import ColorInterp
+
+        count = ds.count
+        if bands:
+            bands = tuple(int(b) for b in bands)
+            bad = [b for b in bands if not 1 <= b <= count]
+            if bad:
+                raise InputError(
+                    f"Band {bad[0]} does not exist: this raster has {count} band(s); "
+                    f"use --bands with numbers from 1 to {count}."
+                )
+            if len(bands) not in (1, 3):
+                raise InputError(f"--bands needs 1 band (grey) or 3 bands (red,green,blue), got {len(bands)}.")
+            return bands
+        interp = list(ds.colorinterp)
+        rgb = []
+        for wanted in (ColorInterp.red, ColorInterp.green, ColorInterp.blue):
+            rgb.append(interp.index(wanted) + 1 if wanted in interp else None)
+        if all(rgb):
+            return tuple(rgb)  # type: ignore[arg-type]
+        data_bands = [i + 1 for i, ci in enumerate(interp) if ci != ColorInterp.alpha] or [1]
+        if len(data_bands) >= 3:
+            return tuple(data_bands[:3])
+        return (data_bands[0],)
+
+    @staticmethod
+    def _resolve_window(ds, extent, extent_crs, georef) -> tuple[int, int, int, int]:
+        """The extent as a pixel window clipped to the raster; InputError when it misses the raster."""
+        full = (0, 0, ds.width, ds.height)
+        if extent is None:
+            return full
+        xmin, ymin, xmax, ymax = (float(v) for v in extent)
+        raster_crs = ds.crs
+        if extent_crs:
+            from rasterio.crs import CRS
+            from rasterio.errors import CRSError
+            from rasterio.warp import transform_bounds
+
+            try:
+                ecrs = CRS.from_user_input(extent_crs)
+            except CRSError:
+                raise InputError(f"Unknown extent CRS {extent_crs!r}: use e.g. EPSG:4326.") from None
+            if raster_crs is None:
+                raise InputError(
+                    "The raster has no CRS, so an extent in another CRS cannot be placed: "
+                    "give --extent in the raster's own coordinates without ':EPSG'."
+                )
+            if ecrs != raster_crs:
+                xmin, ymin, xmax, ymax = transform_bounds(ecrs, raster_crs, xmin, ymin, xmax, ymax, densify_pts=21)
+        inv = ~ds.transform
+        cols, rows = [], []
+        for x, y in ((xmin, ymin), (xmax, ymin), (xmax, ymax), (xmin, ymax)):
+            c, r = inv @ (x, y)
+            cols.append(c)
+            rows.append(r)
+        c0 = max(_snap_floor(min(cols)), 0)
+        r0 = max(_snap_floor(min(rows)), 0)
+        c1 = min(_snap_ceil(max(cols)), ds.width)
+        r1 = min(_snap_ceil(max(rows)), ds.height)
+        if c1 <= c0 or r1 <= r0:
+            b = ds.bounds
+            where = ds.crs.to_string() if ds.crs is not None else "pixel coordinates"
+            raise InputError(
+                f"The extent {_fmt_box((xmin, ymin, xmax, ymax))} lies outside the raster, whose bounds are "
+                f"{_fmt_box((b.left, b.bottom, b.right, b.top))} in {where}: give an extent that overlaps it."
+            )
+        return (c0, r0, c1 - c0, r1 - r0)
+
+    # ------------------------------------------------------------------ geometry
+    @property
+    def resolution(self) -> tuple[float, float]:
+        """Pixel size (x, y) in map units (positive), rotation-aware."""
+        a, b, _c, d, e, _f = self.transform
+        return (math.hypot(a, d), math.hypot(b, e))
+
+    @property
+    def extent_bounds(self) -> tuple[float, float, float, float]:
+        """(xmin, ymin, xmax, ymax) of the pixel window in map units."""
+        from inference_core.raster.coords import pixel_box_to_map
+
+        c, r, w, h = self.window
+        return pixel_box_to_map((c, r, c + w, r + h), self.transform)
+
+    def window_transform(
+        self, col_off: int, row_off: int, width: int, height: int,
+        out_width: Optional[int] = None, out_height: Optional[int] = None,
+    ) -> Affine6:
+        """Affine from pixels of a (col_off, row_off, width, height) read resampled to out size -> map."""
+        from affine import Affine
+
+        ow = out_width or width
+        oh = out_height or height
+        t = Affine(*self.transform) @ Affine.translation(col_off, row_off) @ Affine.scale(width / ow, height / oh)
+        return tuple(t)[:6]
+
+    # ------------------------------------------------------------------ reading
+    def read_rgb(
+        self, col_off: int, row_off: int, width: int, height: int,
+        out_width: Optional[int] = None, out_height: Optional[int] = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(rgb uint8 HxWx3, valid bool HxW) for a raster pixel window, resampled to out size.
+
+        Parts of the window outside the raster are padded black and invalid.
+        """
+        from rasterio.enums import Resampling
+        from rasterio.windows import Window
+
+        ow = int(out_width or width)
+        oh = int(out_height or height)
+        unique = tuple(dict.fromkeys(self.bands))
+        win = Window(col_off, row_off, width, height)
+        boundless = col_off < 0 or row_off < 0 or col_off + width > self.width or row_off + height > self.height
+        if (ow, oh) == (width, height):
+            resampling = Resampling.nearest
+        else:  # averaging when shrinking avoids aliasing; bilinear when enlarging
+            resampling = Resampling.average if ow * oh < width * height else Resampling.bilinear
+        ds = self._ds
+        with _gdal_env():
+            data, masks = self._read(ds, unique, win, ow, oh, boundless, resampling)
+        # Nodata per pixel: invalid only where every chosen band is masked (see the class docstring).
+        valid = (masks > 0).any(axis=0)
+        if np.issubdtype(data.dtype, np.floating):
+            valid &= np.isfinite(data).all(axis=0)
+        planes = [data[unique.index(b)] for b in self.bands]
+        rgb = self._to_uint8(planes)
+        rgb[~valid] = 0
+        return rgb, valid
+
+    @staticmethod
+    def _read(ds, unique, win, ow, oh, boundless, resampling):
+        from rasterio.enums import Resampling
+
+        # No fill_value: rasterio would write it over every nodata pixel of *each band*, breaking the
+        # all-bands nodata rule; padding and invalid pixels are blackened below from the masks.
+        data = ds.read(unique, window=win, out_shape=(len(unique), oh, ow), boundless=boundless,
+                       resampling=resampling)
+        masks = ds.read_masks(unique, window=win, out_shape=(len(unique), oh, ow), boundless=boundless,
+                              resampling=Resampling.nearest)
+        return data, masks
+
+    def _to_uint8(self, planes: list[np.ndarray]) -> np.ndarray:
+        if self._palette is not None:
+            idx = np.clip(planes[0], 0, len(self._palette) - 1).astype(np.intp)
+            return self._palette[idx]
+        if self.stretch is None:  # uint8 passes through
+            return np.ascontiguousarray(np.stack(planes, axis=-1).astype(np.uint8, copy=False))
+        out = np.empty(planes[0].shape + (3,), dtype=np.uint8)
+        for i, p in enumerate(planes):
+            lo, hi = self.stretch.lo[i], self.stretch.hi[i]
+            scaled = (np.nan_to_num(p.astype(np.float32), nan=lo) - lo) * (255.0 / (hi - lo))
+            out[..., i] = np.clip(scaled, 0, 255).round().astype(np.uint8)
+        return out
+
+    def _compute_stretch(self) -> BandStretch:
+        """2-98 % per chosen band over the valid pixels of a decimated read of the extent."""
+        from rasterio.enums import Resampling
+        from rasterio.windows import Window
+
+        c, r, w, h = self.window
+        scale = min(1.0, STRETCH_SAMPLE_SIDE / max(w, h))
+        ow, oh = max(1, round(w * scale)), max(1, round(h * scale))
+        unique = tuple(dict.fromkeys(self.bands))
+        win = Window(c, r, w, h)
+        with _gdal_env():
+            data = self._ds.read(unique, window=win, out_shape=(len(unique), oh, ow), resampling=Resampling.nearest)
+            masks = self._ds.read_masks(unique, window=win, out_shape=(len(unique), oh, ow),
+                                        resampling=Resampling.nearest)
+        valid = (masks > 0).any(axis=0)
+        lo, hi = [], []
+        for b in self.bands:
+            values = data[unique.index(b)][valid].astype(np.float64)
+            values = values[np.isfinite(values)]
+            if values.size == 0:
+                l, u = 0.0, 1.0
+            else:
+                l, u = (float(v) for v in np.percentile(values, STRETCH_PERCENTILES))
+            if u <= l:  # flat band: keep it visible instead of dividing by zero
+                u = l + 1.0
+            lo.append(l)
+            hi.append(u)
+        return BandStretch(tuple(lo), tuple(hi))
+
+    def close(self) -> None:
+        if self._ds is not None:
+            self._ds.close()
+            self._ds = None
+
+    def __enter__(self) -> "RasterSource":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _palette_lut(ds, band: int) -> Optional[np.ndarray]:
+    """RGB lookup table for a paletted band, else None."""
+    from rasterio.enums import ColorInterp
+
+    if ds.colorinterp[band - 1] != ColorInterp.palette:
+        return None
+    try:
+        cmap = ds.colormap(band)
+    except ValueError:
+        return None
+    size = max(256, max(cmap) + 1)
+    lut = np.zeros((size, 3), dtype=np.uint8)
+    for k, rgba in cmap.items():
+        lut[k] = rgba[:3]
+    return lut
+
+
+def _fmt_box(b: Sequence[float]) -> str:
+    return "(" + ", ".join(f"{v:.10g}" for v in b) + ")"
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,75 @@
+"""Plan the views the model sees: one view when the extent fits the pixel budget, else overlapping tiles."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from inference_core.common.records import TileSpec
+
+if TYPE_CHECKING:  # pragma: no cover
+    from inference_core.contract.options import RunOptions
+    from inference_core.raster.source import RasterSource
+
+
+def axis_starts(length: int, tile: int, overlap: int) -> list[int]:
+    """Start offsets of tiles of `tile` px with `overlap` px along an axis of `length` px.
+
+    The fewest tiles with at least `overlap` px shared between neighbours, spread evenly from 0 to
+    `length - tile`: the last tile ends exactly at `length` (no slivers) and the overlap is uniform
+    instead of one heavily overlapping last tile. A length that fits in one tile gives [0].
+    """
+    if length <= tile:
+        return [0]
+    n = math.ceil((length - overlap) / (tile - overlap))
+    span = length - tile
+    return [round(i * span / (n - 1)) for i in range(n)]
+
+
+def gsd_scale(source: "RasterSource", gsd: float | None) -> float:
+    """Source pixels per output pixel: > 1 shrinks the image (coarser GSD), 1 without `gsd`."""
+    if not gsd:
+        return 1.0
+    rx, ry = source.resolution
+    return gsd / math.sqrt(rx * ry)
+
+
+def plan_tiles(source: "RasterSource", options: "RunOptions") -> list[TileSpec]:
+    """TileSpecs over `source.window` in row-major order (tile_id 0, 1, ... left to right, top down).
+
+    Sizes: with `options.gsd` the window is resampled by `gsd_scale`; one view when the resampled
+    extent has at most `options.max_pixels` pixels, otherwise tiles of `options.tile_size` output
+    pixels overlapping by `options.overlap` output pixels. Each tile reads a whole-pixel source
+    window, so its transform (output pixels -> map) is exact.
+    """
+    c0, r0, w, h = source.window
+    s = gsd_scale(source, options.gsd)
+    out_w, out_h = max(1, round(w / s)), max(1, round(h / s))
+    if out_w * out_h <= options.max_pixels:
+        return [TileSpec(0, c0, r0, w, h, out_w, out_h, source.window_transform(c0, r0, w, h, out_w, out_h))]
+    # Tile and overlap in source pixels; tiles end at the extent, never beyond it.
+    tile_src = max(1, round(options.tile_size * s))
+    overlap_src = min(round(options.overlap * s), tile_src - 1)
+    cols = axis_starts(w, tile_src, overlap_src)
+    rows = axis_starts(h, tile_src, overlap_src)
+    tiles: list[TileSpec] = []
+    for r in rows:
+        th = min(tile_src, h)
+        oh = options.tile_size if th == tile_src else max(1, round(th / s))
+        for c in cols:
+            tw = min(tile_src, w)
+            ow = options.tile_size if tw == tile_src else max(1, round(tw / s))
+            col, row = c0 + c, r0 + r
+            tiles.append(TileSpec(len(tiles), col, row, tw, th, ow, oh, source.window_transform(col, row, tw, th, ow, oh)))
+    return tiles
+
+
+def tile_edges(tile: TileSpec, source_window: tuple[int, int, int, int]) -> dict[str, bool]:
+    """Which sides of a tile are inner seams (True) rather than the extent border (False)."""
+    c0, r0, w, h = source_window
+    return {
+        "left": tile.col_off > c0,
+        "top": tile.row_off > r0,
+        "right": tile.col_off + tile.width < c0 + w,
+        "bottom": tile.row_off + tile.height < r0 + h,
+    }

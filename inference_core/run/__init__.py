@@ -1,0 +1,1 @@
+"""One run from options to a GeoPackage: the pipeline, the sink, exports and the self-test."""

@@ -1,0 +1,409 @@
+"""One run: raster -> plan -> reason -> (segment) -> merge -> GeoPackage, emitting protocol events as it goes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Optional, Sequence
+
+from inference_core.raster.coords import clamp_box, pixel_box_to_map, rescale_box
+from inference_core.common.errors import InputError, PipelineError
+from inference_core.geometry.box_merge import BoxMerger, cut_sides, map_box_to_pixel
+from inference_core.contract.options import OptionsError, RunOptions
+from inference_core.models.parsing import parse_answer
+from inference_core.contract.protocol import ErrorCode
+from inference_core.common.records import Detection, TileSpec
+from inference_core.run.sink import SCHEMAS, GpkgSink, RunRecord, utc_now
+from inference_core.raster.source import RasterSource
+from inference_core.raster.tiling import gsd_scale, plan_tiles, tile_edges
+
+log = logging.getLogger(__name__)
+
+Emit = Callable[[dict], None]
+# A box edge within this fraction of the tile size (at least 1 px) of an inner seam counts as cut by it.
+SEAM_TOUCH_FRACTION = 0.005
+# Options a resumed run takes from the caller; everything else comes from the run's recorded settings,
+# so the tile plan, prompt, model and geometry parameters are those of the interrupted run.
+RUNTIME_OPTIONS = ("device", "dtype", "batch_size", "concurrency", "api_key", "api_key_env", "server_url",
+                   "timeout", "retries", "formats")
+
+
+@dataclass
+class RunSummary:
+    """What a run did; `status` is finished | cancelled | failed."""
+
+    run_id: str
+    status: str
+    out: str
+    counts: dict[str, int] = field(default_factory=dict)
+    tiles_done: int = 0
+    tiles_total: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    parse_errors: int = 0
+    exports: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def _noop(_event: dict) -> None:
+    pass
+
+
+def run(options: RunOptions, emit: Emit = _noop, cancel: Optional[threading.Event] = None,
+        models=None) -> RunSummary:
+    """Run one query over one raster extent; see docs/ARCHITECTURE.md for events and errors."""
+    started = time.monotonic()
+    try:
+        options.validate()
+    except OptionsError as exc:
+        raise PipelineError(ErrorCode.BAD_OPTIONS, str(exc)) from None
+    if options.resume:
+        options = _resume_options(options)
+    else:
+        _check_output(options.out)
+    source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
+    try:
+        if models is None:  # a one-off run (CLI); the worker passes its warm cache
+            from inference_core.models.cache import ModelCache
+
+            models = ModelCache()
+        return _Run(options, source, emit, cancel, models, started).execute()
+    finally:
+        source.close()
+
+
+def _check_output(out: str) -> None:
+    """Refuse an output we cannot write before any model loads (the sink checks again)."""
+    parent = os.path.dirname(os.path.abspath(out))
+    if not out.lower().endswith(".gpkg"):
+        raise InputError(f"--out {out} must be a GeoPackage file name ending in .gpkg.")
+    if not os.path.isdir(parent):
+        raise InputError(f"Cannot write {out}: the folder {parent} does not exist (create it or pick another --out).")
+    if not os.access(parent, os.W_OK) or (os.path.exists(out) and not os.access(out, os.W_OK)):
+        raise InputError(f"Cannot write {out}: no write permission (pick another --out).")
+
+
+def _resume_options(options: RunOptions) -> RunOptions:
+    """The interrupted run's recorded options, with the caller's runtime settings and resume=True."""
+    if not os.path.exists(options.out):
+        raise InputError(f"Nothing to resume: {options.out} does not exist.")
+    rec = _peek_unfinished(options.out)
+    if rec is None:
+        raise InputError(f"Nothing to resume in {options.out}: its last run finished (start a new run instead).")
+    recorded = json.loads(rec.settings)
+    for name in RUNTIME_OPTIONS:
+        recorded[name] = getattr(options, name)
+    recorded.update(resume=True, append=False, out=options.out)
+    try:
+        return RunOptions.from_dict(recorded).validate()
+    except OptionsError as exc:
+        raise PipelineError(ErrorCode.BAD_OPTIONS, f"Cannot resume {options.out}: {exc}") from None
+
+
+def _peek_unfinished(path: str) -> Optional[RunRecord]:
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)) as con:
+            cols = [n for n, _ in SCHEMAS["runs"]]
+            row = con.execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY fid DESC LIMIT 1").fetchone()
+    except sqlite3.Error as exc:
+        raise InputError(f"Cannot resume {path}: not a result GeoPackage ({exc}).") from None
+    if row is None:
+        return None
+    rec = RunRecord(**dict(zip(cols, row)))
+    return rec if rec.status != "finished" else None
+
+
+class _Run:
+    """State of one run (kept out of `run` so each step stays a small method)."""
+
+    def __init__(self, options: RunOptions, source: RasterSource, emit: Emit, cancel, models, started: float):
+        self.o = options
+        self.source = source
+        self.emit = emit
+        self.cancel = cancel
+        self.models = models
+        self.started = started
+        self.warnings = list(source.warnings)
+        self.parse_errors = 0
+
+    # ------------------------------------------------------------------ set-up
+    def execute(self) -> RunSummary:
+        o = self.o
+        tiles = plan_tiles(self.source, o)
+        backend, segmenter = self._load_models()
+        from inference_core.models.prompts import fill, load_prompt
+
+        prompt = fill(load_prompt(o), o.query)
+        self.model_id = getattr(backend, "model_id", o.model)
+        self.sink = GpkgSink(o.out, self.source.crs_wkt, o.granularity,
+                             mode="append" if (o.append or o.resume) else "create")
+        done = self._open_run(tiles)
+        scale = gsd_scale(self.source, o.gsd)
+        self.merger = BoxMerger.from_options(o, seam_tolerance=0.5 * max(self.source.resolution) * scale)
+        self.mask_merger = None
+        if o.needs_sam:
+            from inference_core.geometry.mask_merge import MaskMerger
+
+            self.mask_merger = MaskMerger(tolerance=0.5 * max(self.source.resolution) * scale)
+        if o.resume:
+            self._seed_mergers()
+        for w in self.warnings:
+            self.emit({"type": "warning", "message": w})
+        todo = [t for t in tiles if t.tile_id not in done]
+        status = self._loop(tiles, todo, len(done), backend, segmenter, prompt)
+        self.sink.finish_run(self.run_id, status)
+        exports = self._exports() if status != "failed" else []
+        counts = self.sink.counts(self.run_id)
+        return RunSummary(
+            run_id=self.run_id, status=status, out=o.out, counts=counts,
+            tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=len(tiles),
+            seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
+            parse_errors=self.parse_errors, exports=exports,
+        )
+
+    def _load_models(self):
+        from inference_core.models.backends.base import BackendError
+
+        try:
+            backend = self.models.backend(self.o)
+            segmenter = self.models.segmenter(self.o) if self.o.needs_sam else None
+        except BackendError as exc:
+            raise PipelineError(getattr(exc, "code", ErrorCode.MODEL), str(exc)) from None
+        except PipelineError:
+            raise
+        except (OSError, ValueError) as exc:  # missing folder / unreadable checkpoint
+            raise PipelineError(ErrorCode.MODEL, f"Cannot load the model: {exc}") from None
+        return backend, segmenter
+
+    def _open_run(self, tiles: list[TileSpec]) -> set[int]:
+        o = self.o
+        if o.resume:
+            rec = self.sink.last_unfinished_run()
+            if rec is None:  # pragma: no cover - checked in _resume_options
+                raise InputError(f"Nothing to resume in {o.out}.")
+            self.run_id = rec.run_id
+            dropped = self.sink.discard_partial_tiles(self.run_id)
+            if dropped:
+                log.info("resume: removed %d feature(s) of an interrupted tile", dropped)
+            self.sink.set_status(self.run_id, "running")
+            self.next_id = self.sink.max_target_id(self.run_id) + 1
+            return self.sink.done_tiles(self.run_id)
+        self.run_id = new_run_id()
+        self.next_id = 0
+        src = self.source
+        crs = f"EPSG:{src.epsg}" if src.epsg else (src.crs_wkt or "")
+        self.sink.start_run(RunRecord(
+            run_id=self.run_id, raster=os.path.abspath(o.raster), extent=json.dumps(list(src.extent_bounds)),
+            crs=crs, query=o.query, settings=o.settings_json(), started=utc_now(), finished=None,
+            status="running", model=self.model_id, tiles_total=len(tiles), warnings=json.dumps(self.warnings),
+        ))
+        return set()
+
+    def _seed_mergers(self) -> None:
+        """Resume: kept boxes (and masks) of the finished tiles take part in merging again."""
+        seeds = []
+        for row in self.sink.read_boxes(self.run_id):
+            sides = tuple(s for s in (row.get("cut_sides") or "").split(",") if s)
+            seeds.append(Detection(int(row["target_id"]), int(row["tile_id"]), (0, 0, 0, 0), row["bounds"],
+                                   score=None if row.get("score") is None or row["score"] != row["score"]
+                                   else float(row["score"]), extra={"cut_sides": sides}))
+        self.merger.seed(seeds)
+        if self.mask_merger is not None:
+            import pyogrio
+
+            meta, _f, geoms, fields = pyogrio.raw.read(self.o.out, layer="masks", columns=["target_id", "tile_id"],
+                                                      where=f"run_id = '{self.run_id}'")
+            for i, wkb in enumerate(geoms if geoms is not None else []):
+                self.mask_merger.add(Detection(int(fields[0][i]), int(fields[1][i]), (0, 0, 0, 0), (0, 0, 0, 0),
+                                               mask_wkb=bytes(wkb)))
+
+    # ------------------------------------------------------------------ main loop
+    def _loop(self, tiles, todo, already, backend, segmenter, prompt) -> str:
+        o = self.o
+        n = len(tiles)
+        per_call = o.concurrency if o.backend == "openai" else o.batch_size
+        done = already
+        t0 = time.monotonic()
+        processed = 0
+        try:
+            for start in range(0, len(todo), per_call):
+                batch = todo[start:start + per_call]
+                if self._cancelled():
+                    return "cancelled"
+                self._progress("read", done, n, t0, processed, len(todo))
+                requests = self._requests(batch, prompt)
+                self._progress("reason", done, n, t0, processed, len(todo))
+                replies = self._reason(backend, requests)
+                for tile, reply in zip(batch, replies):
+                    if self._cancelled():
+                        return "cancelled"
+                    self._tile(tile, reply, segmenter, done, n, t0, processed, len(todo))
+                    done += 1
+                    processed += 1
+                    self._progress("write", done, n, t0, processed, len(todo))
+        except BaseException:  # the run row says failed; every finished tile stays
+            self.sink.finish_run(self.run_id, "failed")
+            raise
+        return "finished"
+
+    def _cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def _progress(self, stage: str, done: int, n: int, t0: float, processed: int, todo: int) -> None:
+        eta = None
+        if processed:
+            eta = round((time.monotonic() - t0) / processed * (todo - processed), 1)
+        self.emit({"type": "progress", "stage": stage, "tile": done, "tiles": n, "eta_s": eta, "run_id": self.run_id})
+
+    def _requests(self, batch: Sequence[TileSpec], prompt: str):
+        from PIL import Image
+
+        from inference_core.models.backends.base import ReasonRequest
+
+        reqs = []
+        for t in batch:
+            rgb, _valid = self.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height)
+            reqs.append(ReasonRequest(t.tile_id, Image.fromarray(rgb), prompt))
+        return reqs
+
+    def _reason(self, backend, requests):
+        """Ask the backend; on out-of-memory retry once tile by tile, then fail with the settings to change."""
+        from inference_core.models.backends.base import BackendError, BackendOOM
+
+        try:
+            try:
+                return backend.reason(requests)
+            except BackendOOM:
+                if len(requests) == 1:
+                    raise
+                msg = f"Out of memory with {len(requests)} tiles per call: retrying one tile at a time."
+                self.warnings.append(msg)
+                self.emit({"type": "warning", "message": msg})
+                return [r for req in requests for r in backend.reason([req])]
+        except BackendOOM as exc:
+            o = self.o
+            raise PipelineError(
+                ErrorCode.OUT_OF_MEMORY,
+                f"Out of memory on the model device ({exc}). Finished tiles are kept; lower --batch-size "
+                f"(now {o.batch_size}), --tile-size (now {o.tile_size}) or --max-pixels (now {o.max_pixels}), "
+                "or use --device cpu, then --resume.",
+            ) from None
+        except BackendError as exc:
+            raise PipelineError(getattr(exc, "code", ErrorCode.MODEL), str(exc)) from None
+
+    # ------------------------------------------------------------------ one tile
+    def detections(self, tile: TileSpec, raw_text: str, input_size) -> tuple[list[Detection], Any]:
+        """Parse one answer into detections: input pixels -> tile pixels (clamped) -> map."""
+        parsed = parse_answer(raw_text)
+        w, h = tile.out_width, tile.out_height
+        iw, ih = (int(input_size[0]), int(input_size[1])) if input_size else (w, h)
+        if iw <= 0 or ih <= 0:
+            iw, ih = w, h
+        inner = tile_edges(tile, self.source.window)
+        tol = max(1.0, SEAM_TOUCH_FRACTION * max(w, h))
+        dets = []
+        for box, label, score in zip(parsed.boxes, parsed.labels, parsed.scores):
+            px = clamp_box(rescale_box(box, (iw, ih), (w, h)), w, h)
+            if px is None:
+                continue
+            dets.append(Detection(
+                target_id=self.next_id, tile_id=tile.tile_id, box_px=px, box_map=pixel_box_to_map(px, tile.transform),
+                label=label, score=score, reasoning=parsed.reasoning,
+                extra={"cut_sides": cut_sides(px, (w, h), inner, tile.transform, tol)},
+            ))
+            self.next_id += 1
+        return dets, parsed
+
+    def _tile(self, tile: TileSpec, reply, segmenter, done, n, t0, processed, todo) -> None:
+        import shapely
+
+        o = self.o
+        dets, parsed = self.detections(tile, reply.raw_text, reply.input_size)
+        if parsed.error:
+            self.parse_errors += 1
+            self.emit({"type": "warning", "message": f"Tile {tile.tile_id}: the answer could not be used "
+                                                    f"({parsed.error}); its text is kept in the responses table."})
+        if parsed.reasoning or reply.raw_text:
+            self.emit({"type": "reasoning", "tile_id": tile.tile_id, "text": parsed.reasoning or reply.raw_text})
+        outcome = self.merger.add(dets)
+        kept = []
+        for d in outcome.kept:
+            if d.extra.get("union"):  # the union box reaches into the neighbour tile: refresh its pixel box
+                d = dataclasses.replace(d, box_px=map_box_to_pixel(d.box_map, tile.transform))
+            kept.append(d)
+        features: dict[str, list[dict]] = {"boxes": [], "masks": [], "contours": []}
+        removed: dict[str, list[int]] = {"boxes": list(outcome.removed), "masks": [], "contours": []}
+        for d in kept:
+            features["boxes"].append({"geometry": shapely.box(*d.box_map), "properties": {
+                "target_id": d.target_id, "query": o.query, "label": d.label, "score": d.score,
+                "reasoning": d.reasoning, "model": self.model_id, "cut_sides": ",".join(d.extra.get("cut_sides", ())),
+            }})
+        if o.needs_sam and kept:
+            self._progress("segment", done, n, t0, processed, todo)
+            self._segment(tile, kept, segmenter, features, removed)
+        if "masks" not in o.granularity:
+            features.pop("masks")
+        if "contours" not in o.granularity:
+            features.pop("contours")
+        response = {
+            "window": list(tile.window), "input_size": [int(v) for v in reply.input_size] if reply.input_size else None,
+            "raw_text": reply.raw_text, "parse_error": parsed.error, "seconds": float(reply.seconds or 0.0),
+        }
+        self.sink.write_tile(self.run_id, tile.tile_id, features, response,
+                             removed={k: v for k, v in removed.items() if v and k in ("boxes", *o.granularity)})
+        self.emit({
+            "type": "result", "run_id": self.run_id, "tile_id": tile.tile_id, "crs": self.source.crs_wkt,
+            "features": {k: [{"wkt": f["geometry"].wkt, "properties": {**f["properties"], "tile_id": tile.tile_id}}
+                             for f in v] for k, v in features.items()},
+            "removed": {k: v for k, v in removed.items() if k in features},
+        })
+
+    def _segment(self, tile, kept, segmenter, features, removed) -> None:
+        import shapely
+
+        from inference_core.models.segment import segment_detections
+        from inference_core.geometry.vectorize import contours_of
+
+        o = self.o
+        segment_detections(segmenter, self.source, tile, kept, o)
+        for d in kept:
+            if not d.mask_wkb:
+                continue
+            mo = self.mask_merger.add(d)
+            removed["masks"].extend(mo.removed)
+            removed["contours"].extend(mo.removed)
+            geom = shapely.from_wkb(mo.write.mask_wkb)
+            features["masks"].append({"geometry": geom, "properties": {
+                "target_id": mo.write.target_id, "query": o.query, "area_m2": self.sink.measurer.area_m2(geom),
+                "sam_score": mo.write.sam_score, "model": getattr(segmenter, "model_id", o.sam)}})
+            line = contours_of(geom)
+            features["contours"].append({"geometry": line, "properties": {
+                "target_id": mo.write.target_id, "query": o.query, "length_m": self.sink.measurer.length_m(line)}})
+        # A row rewritten in this tile is deleted only in its earlier version (see GpkgSink.write_tile).
+
+    def _exports(self) -> list[str]:
+        from inference_core.run.export import export
+
+        paths = []
+        stem = self.o.out[:-5] if self.o.out.lower().endswith(".gpkg") else self.o.out
+        for fmt in self.o.formats:
+            if fmt == "gpkg":
+                continue
+            paths += export(self.o.out, fmt, stem + (".shp" if fmt == "shp" else ".geojson"))
+        return paths

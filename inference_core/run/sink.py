@@ -1,0 +1,328 @@
+"""The result GeoPackage of DESIGN §5 (boxes, masks, contours, runs, responses), written tile by tile.
+
+Layers are created with pyogrio (GeoPackage VERSION=1.2, readable and updatable by QGIS 3.22's
+GDAL 3.6) and features appended with pyogrio. A tile is committed by its `responses` row, written
+in one sqlite3 transaction together with the deletion of the features it replaces: a tile is done
+exactly when it has a `responses` row. Features of a tile without that row (a crash between the
+feature writes and the commit) are removed by `discard_partial_tiles` before a resume, so resumed
+runs have no duplicates. sqlite3 only inserts into aspatial tables and deletes rows: GeoPackage's
+rtree delete triggers use no spatial SQL functions (the insert/update triggers do, hence pyogrio).
+
+Measures: `area_m2` / `length_m` are planar in the layer CRS converted to metres with the CRS's
+linear unit (e.g. UTM: metres in the projection, like QGIS's $area with no ellipsoid); for a
+geographic CRS they are geodesic on its ellipsoid (pyproj.Geod). No CRS (pixel coordinates): NULL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import warnings
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable, Optional, Sequence
+
+import numpy as np
+
+from inference_core.common.errors import InputError
+
+GPKG_VERSION = "1.2"
+FEATURE_LAYERS = ("boxes", "masks", "contours")
+GEOMETRY_TYPES = {"boxes": "Polygon", "masks": "MultiPolygon", "contours": "MultiLineString"}
+# Field schemas: (name, kind); kind is str | int | float | datetime.
+SCHEMAS: dict[str, list[tuple[str, str]]] = {
+    "boxes": [("run_id", "str"), ("target_id", "int"), ("query", "str"), ("label", "str"), ("score", "float"),
+              ("tile_id", "int"), ("reasoning", "str"), ("model", "str"), ("cut_sides", "str")],
+    "masks": [("run_id", "str"), ("target_id", "int"), ("query", "str"), ("area_m2", "float"),
+              ("sam_score", "float"), ("model", "str"), ("tile_id", "int")],
+    "contours": [("run_id", "str"), ("target_id", "int"), ("query", "str"), ("length_m", "float"),
+                 ("tile_id", "int")],
+    "runs": [("run_id", "str"), ("raster", "str"), ("extent", "str"), ("crs", "str"), ("query", "str"),
+             ("settings", "str"), ("started", "datetime"), ("finished", "datetime"), ("status", "str"),
+             ("model", "str"), ("tiles_total", "int"), ("warnings", "str")],
+    "responses": [("run_id", "str"), ("tile_id", "int"), ("window", "str"), ("input_size", "str"),
+                  ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float")],
+}
+RUN_STATUSES = ("running", "finished", "cancelled", "failed")
+
+
+def utc_now() -> str:
+    """Timestamp in the GeoPackage DATETIME text form (ISO 8601, UTC, milliseconds)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+@dataclass
+class RunRecord:
+    """One row of the `runs` table."""
+
+    run_id: str
+    raster: str
+    extent: str
+    crs: str
+    query: str
+    settings: str
+    started: str
+    finished: Optional[str]
+    status: str
+    model: str
+    tiles_total: int
+    warnings: str
+
+
+class Measurer:
+    """Area (m²) and length (m) of geometries in one CRS: planar × unit factor, or geodesic if geographic."""
+
+    def __init__(self, crs_wkt: Optional[str]):
+        self.factor: Optional[float] = None
+        self.geod = None
+        if not crs_wkt:
+            return
+        from pyproj import CRS
+
+        crs = CRS.from_user_input(crs_wkt)
+        if crs.is_geographic:
+            self.geod = crs.get_geod()
+        else:
+            axis = crs.axis_info[0] if crs.axis_info else None
+            self.factor = float(axis.unit_conversion_factor) if axis is not None else 1.0
+
+    def area_m2(self, geom) -> Optional[float]:
+        if self.geod is not None:
+            return abs(self.geod.geometry_area_perimeter(geom)[0])
+        return geom.area * self.factor**2 if self.factor is not None else None
+
+    def length_m(self, geom) -> Optional[float]:
+        if self.geod is not None:
+            return self.geod.geometry_length(geom)
+        return geom.length * self.factor if self.factor is not None else None
+
+
+class GpkgSink:
+    """Writer of one result GeoPackage. `mode`: "create" replaces the file, "append" adds runs to it."""
+
+    def __init__(self, path: str | os.PathLike, crs_wkt: Optional[str], granularity: Sequence[str] = ("boxes",),
+                 mode: str = "create"):
+        self.path = os.fspath(path)
+        self.crs_wkt = crs_wkt
+        self.granularity = tuple(granularity)
+        self.measurer = Measurer(crs_wkt)
+        parent = os.path.dirname(os.path.abspath(self.path)) or "."
+        if not os.path.isdir(parent):
+            raise InputError(f"Cannot write {self.path}: the folder {parent} does not exist (create it or pick another --out).")
+        if not os.access(parent, os.W_OK) or (os.path.exists(self.path) and not os.access(self.path, os.W_OK)):
+            raise InputError(f"Cannot write {self.path}: no write permission (pick another --out).")
+        if mode == "create" and os.path.exists(self.path):
+            os.remove(self.path)
+        if os.path.exists(self.path):
+            self._check_existing()
+        self._ensure_layers()
+
+    # ------------------------------------------------------------------ schema
+    def _existing_layers(self) -> dict[str, Optional[str]]:
+        import pyogrio
+
+        try:
+            return {str(n): g for n, g in pyogrio.list_layers(self.path)}
+        except Exception as exc:
+            raise InputError(f"{self.path} exists but is not a GeoPackage ({exc}); pick another --out.") from None
+
+    def _check_existing(self) -> None:
+        """Appending to a GeoPackage in another CRS would mix coordinates: refuse with the fix."""
+        import pyogrio
+        from pyproj import CRS
+
+        layers = self._existing_layers()
+        if "boxes" in layers and self.crs_wkt:
+            other = pyogrio.read_info(self.path, layer="boxes").get("crs")
+            if other and not CRS.from_user_input(other).equals(CRS.from_user_input(self.crs_wkt)):
+                raise InputError(
+                    f"{self.path} holds results in {other}, the raster is in another CRS: write to a new --out."
+                )
+
+    def _ensure_layers(self) -> None:
+        existing = self._existing_layers() if os.path.exists(self.path) else {}
+        wanted = ["boxes"] + [g for g in ("masks", "contours") if g in self.granularity] + ["runs", "responses"]
+        for layer in wanted:
+            if layer not in existing:
+                self._create_layer(layer, first=not os.path.exists(self.path))
+
+    def _create_layer(self, layer: str, first: bool) -> None:
+        from pyogrio.raw import write
+
+        names = [n for n, _ in SCHEMAS[layer]]
+        data = [_empty(kind) for _, kind in SCHEMAS[layer]]
+        kw: dict[str, Any] = {}
+        if first:
+            kw["dataset_options"] = {"VERSION": GPKG_VERSION}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "crs was not provided" for pixel-coordinate rasters
+            if layer in FEATURE_LAYERS:
+                write(self.path, np.array([], dtype=object), field_data=data, fields=names, layer=layer,
+                      driver="GPKG", geometry_type=GEOMETRY_TYPES[layer], crs=self.crs_wkt,
+                      promote_to_multi=False, **kw)
+            else:
+                write(self.path, None, field_data=data, fields=names, layer=layer, driver="GPKG", **kw)
+
+    # ------------------------------------------------------------------ runs
+    def start_run(self, record: RunRecord) -> None:
+        self._insert("runs", [record.__dict__])
+
+    def finish_run(self, run_id: str, status: str) -> None:
+        """Set the run's final status (finished | cancelled | failed) and its finished time."""
+        if status not in RUN_STATUSES:
+            raise ValueError(f"unknown run status {status!r}")
+        with closing(self._connect()) as con, con:
+            con.execute("UPDATE runs SET status = ?, finished = ? WHERE run_id = ?", (status, utc_now(), run_id))
+
+    def set_status(self, run_id: str, status: str) -> None:
+        with closing(self._connect()) as con, con:
+            con.execute("UPDATE runs SET status = ?, finished = NULL WHERE run_id = ?", (status, run_id))
+
+    def runs(self) -> list[RunRecord]:
+        with closing(self._connect()) as con:
+            cols = [n for n, _ in SCHEMAS["runs"]]
+            rows = con.execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY fid").fetchall()
+        return [RunRecord(**dict(zip(cols, r))) for r in rows]
+
+    def last_unfinished_run(self) -> Optional[RunRecord]:
+        """The newest run, if its status is not `finished` (running when killed, cancelled or failed)."""
+        runs = self.runs()
+        return runs[-1] if runs and runs[-1].status != "finished" else None
+
+    def done_tiles(self, run_id: str) -> set[int]:
+        with closing(self._connect()) as con:
+            return {int(r[0]) for r in con.execute("SELECT tile_id FROM responses WHERE run_id = ?", (run_id,))}
+
+    def discard_partial_tiles(self, run_id: str) -> int:
+        """Delete features of tiles that have no `responses` row (interrupted mid-tile); returns the count."""
+        n = 0
+        with closing(self._connect()) as con, con:
+            for layer in self._feature_layers_present(con):
+                n += con.execute(
+                    f'DELETE FROM "{layer}" WHERE run_id = ? AND tile_id NOT IN '
+                    "(SELECT tile_id FROM responses WHERE run_id = ?)", (run_id, run_id),
+                ).rowcount
+        return n
+
+    def max_target_id(self, run_id: str) -> int:
+        with closing(self._connect()) as con:
+            vals = [con.execute(f'SELECT MAX(target_id) FROM "{layer}" WHERE run_id = ?', (run_id,)).fetchone()[0]
+                    for layer in self._feature_layers_present(con)]
+        return max([v for v in vals if v is not None], default=-1)
+
+    def read_boxes(self, run_id: str) -> list[dict[str, Any]]:
+        """Boxes of a run as dicts (target_id, tile_id, score, cut_sides, bounds) for resuming the merge."""
+        import pyogrio
+        import shapely
+
+        table = pyogrio.raw.read(self.path, layer="boxes", where=f"run_id = '{_sql_str(run_id)}'",
+                                 columns=["target_id", "tile_id", "score", "cut_sides"])
+        meta, _, geoms, fields = table
+        names = list(meta["fields"])
+        out = []
+        for i, wkb in enumerate(geoms):
+            row = {n: fields[j][i] for j, n in enumerate(names)}
+            row["bounds"] = tuple(shapely.from_wkb(wkb).bounds)
+            out.append(row)
+        return out
+
+    def counts(self, run_id: str) -> dict[str, int]:
+        with closing(self._connect()) as con:
+            return {layer: con.execute(f'SELECT COUNT(*) FROM "{layer}" WHERE run_id = ?', (run_id,)).fetchone()[0]
+                    for layer in self._feature_layers_present(con)}
+
+    # ------------------------------------------------------------------ tiles
+    def write_tile(self, run_id: str, tile_id: int, features: dict[str, list[dict[str, Any]]],
+                   response: dict[str, Any], removed: Optional[dict[str, Iterable[int]]] = None) -> None:
+        """Write one tile: features per layer ({"geometry": shapely, "properties": {...}}), then commit it.
+
+        The commit is one sqlite3 transaction holding the `responses` row and the deletion of the
+        earlier features (`removed`: layer -> target ids) that this tile's features replace.
+        `tile_id` of every row is the tile that wrote it, which is what makes both the partial-tile
+        clean-up and the "earlier rows only" deletion exact.
+        """
+        for layer, rows in features.items():
+            if rows:
+                self._append_features(layer, run_id, tile_id, rows)
+        with closing(self._connect()) as con, con:
+            for layer, ids in (removed or {}).items():
+                ids = [int(i) for i in ids]
+                if ids and layer in self._feature_layers_present(con):
+                    # Only earlier rows: a target rewritten by this tile keeps the row just appended.
+                    con.executemany(f'DELETE FROM "{layer}" WHERE run_id = ? AND target_id = ? AND tile_id != ?',
+                                    [(run_id, i, tile_id) for i in ids])
+            self._insert_rows(con, "responses", [{**response, "run_id": run_id, "tile_id": tile_id}])
+
+    def delete_targets(self, layer: str, run_id: str, target_ids: Iterable[int]) -> int:
+        with closing(self._connect()) as con, con:
+            return con.executemany(f'DELETE FROM "{layer}" WHERE run_id = ? AND target_id = ?',
+                                   [(run_id, int(i)) for i in target_ids]).rowcount
+
+    def _append_features(self, layer: str, run_id: str, tile_id: int, rows: list[dict[str, Any]]) -> None:
+        import shapely
+        from pyogrio.raw import write
+
+        geoms = [r["geometry"] for r in rows]
+        props = []
+        for r, g in zip(rows, geoms):
+            p = {**r.get("properties", {}), "run_id": run_id, "tile_id": tile_id}
+            if layer == "masks" and p.get("area_m2") is None:
+                p["area_m2"] = self.measurer.area_m2(g)
+            if layer == "contours" and p.get("length_m") is None:
+                p["length_m"] = self.measurer.length_m(g)
+            props.append(p)
+        schema = SCHEMAS[layer]
+        data = [_column([p.get(n) for p in props], kind) for n, kind in schema]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            write(self.path, shapely.to_wkb(np.array(geoms, dtype=object)), field_data=data,
+                  fields=[n for n, _ in schema], layer=layer, driver="GPKG", append=True,
+                  geometry_type=GEOMETRY_TYPES[layer], crs=self.crs_wkt, promote_to_multi=False)
+
+    # ------------------------------------------------------------------ sqlite helpers
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30)
+
+    @staticmethod
+    def _feature_layers_present(con: sqlite3.Connection) -> list[str]:
+        names = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
+        return [layer for layer in FEATURE_LAYERS if layer in names]
+
+    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        with closing(self._connect()) as con, con:
+            self._insert_rows(con, table, rows)
+
+    @staticmethod
+    def _insert_rows(con: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
+        cols = [n for n, _ in SCHEMAS[table]]
+        con.executemany(
+            f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
+            [tuple(_sql_value(r.get(c)) for c in cols) for r in rows],
+        )
+
+
+def _sql_value(v: Any) -> Any:
+    if isinstance(v, (list, tuple, dict)):
+        return json.dumps(v)
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _sql_str(s: str) -> str:
+    return s.replace("'", "''")
+
+
+def _empty(kind: str) -> np.ndarray:
+    return {"str": np.array([], dtype=object), "int": np.array([], dtype=np.int64),
+            "float": np.array([], dtype=np.float64), "datetime": np.array([], dtype="datetime64[ms]")}[kind]
+
+
+def _column(values: list[Any], kind: str) -> np.ndarray:
+    if kind == "int":
+        return np.array([int(v) for v in values], dtype=np.int64)
+    if kind == "float":  # NaN is written as NULL (pyogrio nan_as_null)
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+    return np.array([None if v is None else (v if isinstance(v, str) else json.dumps(v)) for v in values], dtype=object)

@@ -1,0 +1,1 @@
+"""The worker process: JSON lines on stdin/stdout, one run at a time, warm models between requests."""
