@@ -172,7 +172,7 @@ def main(argv=None) -> int:
                 f"embedding step {r['embed_first_s']:.3f} s encoder vs {r['embed_second_s'] * 1000:.2f} ms restored; encoder runs {r['encoder_runs']}, hits {r['hits']}, misses {r['misses']}."
             )
     block = "\n".join(
-        [f"\n## Masks: vectorize vs GDAL, SAM embedding cache (benchmarks/bench_masks.py)",
+        ["\n## Masks: vectorize vs GDAL, SAM embedding cache (benchmarks/bench_masks.py)",
          f"Machine: 2-core CPU VM ({platform.machine()}, Python {platform.python_version()}), date 2026-11-27.", *lines, ""]
     )
     print(block)

@@ -147,7 +147,6 @@ def engine_prompt() -> str:
 
 def make_batch(processor, samples: list[Sample], prompt_text: str):
     """Processor outputs for prompt+answer sequences, labels -100 outside the answer (right padding)."""
-    import torch
 
     tok = processor.tokenizer
     answers = [answer_text(s.boxes) + "<|im_end|>" for s in samples]

@@ -14,7 +14,6 @@ import queue
 import subprocess
 import sys
 import threading
-from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from inference_core.contract.protocol import TERMINAL_EVENTS, ErrorCode, ProtocolError, decode, encode

@@ -4,19 +4,16 @@ huggingface_hub (its own resume and cache). Standard library only except the laz
 
 from __future__ import annotations
 
-import email.utils
-import hashlib
 import os
 import shutil
 import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from inference_core.contract.catalog import ModelEntry
+from inference_core.contract.model_state import hf_hub_cache, sha256_of
 
 Emit = Callable[[dict], None]
 CHUNK = 1 << 20
@@ -30,19 +27,6 @@ class DownloadError(RuntimeError):
     code = "download"  # protocol.ErrorCode.DOWNLOAD
 
 
-@dataclass
-class ModelState:
-    state: str  # absent | downloading | present | corrupt
-    path: Optional[str] = None
-    detail: str = ""
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(CHUNK), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def check_space(folder: Path, needed: int) -> None:
@@ -134,7 +118,7 @@ def download_hub(repo_id: str, cache_dir: Optional[str] = None, emit: Emit = lam
     from huggingface_hub.errors import LocalEntryNotFoundError
 
     if size_hint:
-        check_space(Path(cache_dir or os.environ.get("HF_HUB_CACHE", Path.home() / ".cache" / "huggingface")), size_hint)
+        check_space(Path(cache_dir or hf_hub_cache()), size_hint)
     emit({"type": "progress", "stage": "download", "done": 0, "total": size_hint})
     try:
         path = snapshot_download(repo_id, cache_dir=cache_dir,
@@ -146,19 +130,3 @@ def download_hub(repo_id: str, cache_dir: Optional[str] = None, emit: Emit = lam
         ) from None
     emit({"type": "progress", "stage": "download", "done": size_hint, "total": size_hint})
     return Path(path)
-
-
-def sam_state(entry: ModelEntry, folder: Path, verify: bool = False) -> ModelState:
-    """State of a SAM checkpoint in `folder`. `verify` hashes the file (seconds for vit_h)."""
-    assert entry.file_name
-    path = folder / entry.file_name
-    if path.exists():
-        if entry.size_bytes and path.stat().st_size != entry.size_bytes:
-            return ModelState("corrupt", str(path), f"size {path.stat().st_size} != {entry.size_bytes}")
-        if verify and entry.sha256 and sha256_of(path) != entry.sha256:
-            return ModelState("corrupt", str(path), "SHA-256 mismatch")
-        return ModelState("present", str(path))
-    part = path.with_name(path.name + ".part")
-    if part.exists():
-        return ModelState("downloading", str(part), f"{part.stat().st_size} bytes so far")
-    return ModelState("absent")

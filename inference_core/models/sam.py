@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import partial
 from pathlib import Path
 from typing import Any, Optional
 
 from inference_core.contract.catalog import MODELS
+from inference_core.contract.model_state import sha256_of
 
 # The published segment-anything dimensions (segment_anything/build_sam.py). Everything that is
 # not a ViT size is shared by the three checkpoints.
@@ -74,7 +74,13 @@ def _full_config(config: dict[str, Any]) -> dict[str, Any]:
 def build_sam(config: dict[str, Any]):
     """Assemble an untrained `segment_anything.modeling.Sam` (eval mode) from a dimensions dict."""
     import torch
-    from segment_anything.modeling import ImageEncoderViT, MaskDecoder, PromptEncoder, Sam, TwoWayTransformer
+    from segment_anything.modeling import (
+        ImageEncoderViT,
+        MaskDecoder,
+        PromptEncoder,
+        Sam,
+        TwoWayTransformer,
+    )
 
     c = _full_config(config)
     dim = int(c["prompt_embed_dim"])
@@ -115,12 +121,6 @@ def save_sam(sam, path: str | Path, config: dict[str, Any]) -> Path:
     return path
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(chunk), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _resolve_config(path: Path, sam_type: Optional[str]) -> tuple[str, dict[str, Any]]:
@@ -179,7 +179,7 @@ def load_sam(path: str | Path, sam_type: Optional[str] = None, device: str = "cp
     model_id = f"{kind}:{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
     if path.name in OFFICIAL_CHECKPOINTS:
         expected = OFFICIAL_CHECKPOINTS[path.name][1]
-        digest = sha256_file(path)
+        digest = sha256_of(path)
         if digest != expected:
             raise SamError(f"{path.name} is damaged or not the published file (SHA-256 {digest[:12]}..., "
                            f"expected {expected[:12]}...). Download it again; a fine-tuned model needs "

@@ -16,7 +16,14 @@ from typing import Callable, Optional, Sequence
 
 from inference_core.contract import catalog
 from inference_core.contract.catalog import ModelEntry
-from inference_core.models.downloads import DownloadError, ModelState, check_space, download_hub, download_url, sam_state
+from inference_core.contract.model_state import entry_state, hub_repo_dir, hub_state
+from inference_core.contract.model_state import offline_env as offline
+from inference_core.models.downloads import (
+    DownloadError,
+    check_space,
+    download_hub,
+    download_url,
+)
 
 Emit = Callable[[dict], None]
 # How often the hub download monitor reports bytes on disk (huggingface_hub reports nothing we can relay).
@@ -46,51 +53,6 @@ def find_entry(key: str, entries: Sequence[ModelEntry]) -> ModelEntry:
     raise DownloadError(f"Unknown model {key!r}: use one of {', '.join(m.key for m in entries)}.")
 
 
-def offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def _hub_repo_dir(repo_id: str, cache_dir: Optional[str]) -> Path:
-    from huggingface_hub import constants
-
-    return Path(cache_dir or constants.HF_HUB_CACHE) / ("models--" + repo_id.replace("/", "--"))
-
-
-def hub_state(repo_id: str, cache_dir: Optional[str] = None) -> ModelState:
-    """State of a hub model in the HF cache: config and every weight file of the index present."""
-    from huggingface_hub import try_to_load_from_cache
-
-    blobs = _hub_repo_dir(repo_id, cache_dir) / "blobs"
-    partial = sorted(blobs.glob("*.incomplete")) if blobs.is_dir() else []
-    config = try_to_load_from_cache(repo_id, "config.json", cache_dir=cache_dir)
-    if not isinstance(config, str):
-        if partial:
-            return ModelState("downloading", None, f"{sum(p.stat().st_size for p in partial)} bytes in partial files")
-        return ModelState("absent")
-    snapshot = Path(config).parent
-    index = try_to_load_from_cache(repo_id, "model.safetensors.index.json", cache_dir=cache_dir)
-    if isinstance(index, str):
-        try:
-            shards = sorted(set(json.loads(Path(index).read_text(encoding="utf-8"))["weight_map"].values()))
-        except (OSError, ValueError, KeyError, AttributeError):
-            return ModelState("corrupt", str(snapshot), "model.safetensors.index.json is unreadable")
-    else:
-        shards = ["model.safetensors"]
-    # A snapshot file is a symlink to a blob: exists() is False when the blob is gone.
-    missing = [s for s in shards if not (snapshot / s).exists()]
-    if missing:
-        if partial:
-            return ModelState("downloading", str(snapshot), f"{len(missing)} weight file(s) still downloading")
-        return ModelState("corrupt", str(snapshot), "missing weight file(s): " + ", ".join(missing[:3]))
-    return ModelState("present", str(snapshot))
-
-
-def entry_state(entry: ModelEntry, folder: Path, cache_dir: Optional[str] = None, verify: bool = False) -> ModelState:
-    if entry.kind == "sam":
-        return sam_state(entry, Path(folder), verify=verify)
-    return hub_state(entry.source, cache_dir)
-
-
 def models_state(folder: str | Path, cache_dir: Optional[str] = None, entries: Optional[Sequence[ModelEntry]] = None,
                  verify: bool = False) -> list[dict]:
     """One dict per catalog entry: its fields plus `state` (absent|downloading|present|corrupt), `path`, `detail`."""
@@ -114,7 +76,7 @@ def _download_hub(entry: ModelEntry, emit: Emit, cancel: Optional[threading.Even
     huggingface_hub cannot be interrupted mid-file; a cancelled download leaves `.incomplete` blobs
     that the next attempt resumes. The CLI exits right after a cancel, which ends the thread.
     """
-    blobs = _hub_repo_dir(entry.source, cache_dir) / "blobs"
+    blobs = hub_repo_dir(entry.source, cache_dir) / "blobs"
     result: dict = {}
 
     def work() -> None:

@@ -16,7 +16,7 @@ from typing import Optional
 
 import numpy as np
 
-from inference_core.run.sink import FEATURE_LAYERS, GEOMETRY_TYPES
+from inference_core.contract.schema import FEATURE_LAYERS, GEOMETRY_TYPES
 
 log = logging.getLogger(__name__)
 

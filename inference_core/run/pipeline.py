@@ -13,16 +13,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Optional, Sequence
 
-from inference_core.raster.coords import clamp_box, pixel_box_to_map, rescale_box
 from inference_core.common.errors import InputError, PipelineError
-from inference_core.geometry.box_merge import BoxMerger, cut_sides, map_box_to_pixel
-from inference_core.contract.options import OptionsError, RunOptions
-from inference_core.models.parsing import parse_answer
-from inference_core.contract.protocol import ErrorCode
 from inference_core.common.records import Detection, TileSpec
-from inference_core.run.sink import SCHEMAS, GpkgSink, RunRecord, utc_now
+from inference_core.contract.options import OptionsError, RunOptions
+from inference_core.contract.protocol import ErrorCode
+from inference_core.contract.schema import FIELDS
+from inference_core.geometry.box_merge import BoxMerger, cut_sides, map_box_to_pixel
+from inference_core.models.parsing import parse_answer
+from inference_core.raster.coords import clamp_box, pixel_box_to_map, rescale_box
 from inference_core.raster.source import RasterSource
 from inference_core.raster.tiling import gsd_scale, plan_tiles, tile_edges
+from inference_core.run.sink import GpkgSink, RunRecord, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ def _peek_unfinished(path: str) -> Optional[RunRecord]:
 
     try:
         with closing(sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)) as con:
-            cols = [n for n, _ in SCHEMAS["runs"]]
+            cols = [n for n, _ in FIELDS["runs"]]
             row = con.execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY fid DESC LIMIT 1").fetchone()
     except sqlite3.Error as exc:
         raise InputError(f"Cannot resume {path}: not a result GeoPackage ({exc}).") from None
@@ -377,8 +378,8 @@ class _Run:
     def _segment(self, tile, kept, segmenter, features, removed) -> None:
         import shapely
 
-        from inference_core.models.segment import segment_detections
         from inference_core.geometry.vectorize import contours_of
+        from inference_core.models.segment import segment_detections
 
         o = self.o
         segment_detections(segmenter, self.source, tile, kept, o)

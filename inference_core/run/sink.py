@@ -1,4 +1,4 @@
-"""The result GeoPackage of DESIGN §5 (boxes, masks, contours, runs, responses), written tile by tile.
+"""The result GeoPackage (boxes, masks, contours, runs, responses; schema in `contract.schema`), written tile by tile.
 
 Layers are created with pyogrio (GeoPackage VERSION=1.2, readable and updatable by QGIS 3.22's
 GDAL 3.6) and features appended with pyogrio. A tile is committed by its `responses` row, written
@@ -27,25 +27,13 @@ from typing import Any, Iterable, Optional, Sequence
 import numpy as np
 
 from inference_core.common.errors import InputError
-
-GPKG_VERSION = "1.2"
-FEATURE_LAYERS = ("boxes", "masks", "contours")
-GEOMETRY_TYPES = {"boxes": "Polygon", "masks": "MultiPolygon", "contours": "MultiLineString"}
-# Field schemas: (name, kind); kind is str | int | float | datetime.
-SCHEMAS: dict[str, list[tuple[str, str]]] = {
-    "boxes": [("run_id", "str"), ("target_id", "int"), ("query", "str"), ("label", "str"), ("score", "float"),
-              ("tile_id", "int"), ("reasoning", "str"), ("model", "str"), ("cut_sides", "str")],
-    "masks": [("run_id", "str"), ("target_id", "int"), ("query", "str"), ("area_m2", "float"),
-              ("sam_score", "float"), ("model", "str"), ("tile_id", "int")],
-    "contours": [("run_id", "str"), ("target_id", "int"), ("query", "str"), ("length_m", "float"),
-                 ("tile_id", "int")],
-    "runs": [("run_id", "str"), ("raster", "str"), ("extent", "str"), ("crs", "str"), ("query", "str"),
-             ("settings", "str"), ("started", "datetime"), ("finished", "datetime"), ("status", "str"),
-             ("model", "str"), ("tiles_total", "int"), ("warnings", "str")],
-    "responses": [("run_id", "str"), ("tile_id", "int"), ("window", "str"), ("input_size", "str"),
-                  ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float")],
-}
-RUN_STATUSES = ("running", "finished", "cancelled", "failed")
+from inference_core.contract.schema import (
+    FEATURE_LAYERS,
+    FIELDS,
+    GEOMETRY_TYPES,
+    GPKG_VERSION,
+    RUN_STATUSES,
+)
 
 
 def utc_now() -> str:
@@ -151,8 +139,8 @@ class GpkgSink:
     def _create_layer(self, layer: str, first: bool) -> None:
         from pyogrio.raw import write
 
-        names = [n for n, _ in SCHEMAS[layer]]
-        data = [_empty(kind) for _, kind in SCHEMAS[layer]]
+        names = [n for n, _ in FIELDS[layer]]
+        data = [_empty(kind) for _, kind in FIELDS[layer]]
         kw: dict[str, Any] = {}
         if first:
             kw["dataset_options"] = {"VERSION": GPKG_VERSION}
@@ -182,7 +170,7 @@ class GpkgSink:
 
     def runs(self) -> list[RunRecord]:
         with closing(self._connect()) as con:
-            cols = [n for n, _ in SCHEMAS["runs"]]
+            cols = [n for n, _ in FIELDS["runs"]]
             rows = con.execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY fid").fetchall()
         return [RunRecord(**dict(zip(cols, r))) for r in rows]
 
@@ -273,7 +261,7 @@ class GpkgSink:
             if layer == "contours" and p.get("length_m") is None:
                 p["length_m"] = self.measurer.length_m(g)
             props.append(p)
-        schema = SCHEMAS[layer]
+        schema = FIELDS[layer]
         data = [_column([p.get(n) for p in props], kind) for n, kind in schema]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
@@ -296,7 +284,7 @@ class GpkgSink:
 
     @staticmethod
     def _insert_rows(con: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
-        cols = [n for n, _ in SCHEMAS[table]]
+        cols = [n for n, _ in FIELDS[table]]
         con.executemany(
             f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
             [tuple(_sql_value(r.get(c)) for c in cols) for r in rows],

@@ -5,9 +5,10 @@ from collections import namedtuple
 
 import pytest
 
-from inference_core.models import downloads
 from inference_core.contract.catalog import MODELS, SAM_SHA256, ModelEntry
-from inference_core.models.downloads import DownloadError, download_url, sam_state
+from inference_core.contract.model_state import sam_state
+from inference_core.models import downloads
+from inference_core.models.downloads import DownloadError, download_url
 from tests.support.offline import file_server
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 from rasterio.transform import from_origin
 
 from inference_core.run.selftest import fixture_dir

@@ -7,7 +7,6 @@ import sqlite3
 
 import numpy as np
 import pyogrio
-import pytest
 
 from inference_core.contract.options import RunOptions
 from inference_core.run.pipeline import run

@@ -9,9 +9,16 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("segment_anything")
 
-from inference_core.models import sam as sam_model# noqa: E402
+from inference_core.contract.model_state import sha256_of  # noqa: E402
+from inference_core.models import sam as sam_model  # noqa: E402
 from inference_core.models.sam import (  # noqa: E402
-    OFFICIAL_CHECKPOINTS, TINY_SAM_CONFIG, VIT_B_CONFIG, SamError, build_sam, load_sam, save_sam,
+    OFFICIAL_CHECKPOINTS,
+    TINY_SAM_CONFIG,
+    VIT_B_CONFIG,
+    SamError,
+    build_sam,
+    load_sam,
+    save_sam,
 )
 
 
@@ -100,7 +107,7 @@ def test_official_name_checks_published_sha256(tiny_ckpt, tmp_path, monkeypatch)
         load_sam(fake)
     # With the published digest matching, the file name alone picks the architecture (here the
     # registry entry is pointed at this file's digest and the tiny dimensions).
-    digest = sam_model.sha256_file(fake)
+    digest = sha256_of(fake)
     monkeypatch.setitem(OFFICIAL_CHECKPOINTS, fake.name, ("tiny", digest))
     sam, model_id = load_sam(fake)
     assert model_id == f"tiny:{digest}"

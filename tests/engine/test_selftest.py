@@ -6,7 +6,6 @@ import argparse
 import json
 
 import numpy as np
-import pytest
 
 from inference_core.run import selftest
 

@@ -9,25 +9,25 @@ from __future__ import annotations
 import copy
 import gc
 import json
-import os
 import time
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Sequence
 
+from inference_core.contract.model_state import TRANSFORMERS_OFFLINE, offline_env
 from inference_core.contract.options import DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS
 from inference_core.contract.protocol import ErrorCode
-from inference_core.models.backends.base import BackendError, BackendOOM, ReasonReply, ReasonRequest
+from inference_core.models.backends.base import (
+    BackendError,
+    BackendOOM,
+    ReasonReply,
+    ReasonRequest,
+)
 
 # Architectures whose boxes are absolute pixels of the resized input (Qwen2-VL and Qwen3-VL use a
 # 0..1000 relative grid instead, which the coordinate code does not assume).
 SUPPORTED_MODEL_TYPES = ("qwen2_5_vl",)
 
 
-def _offline() -> bool:
-    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        if os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on"):
-            return True
-    return False
 
 
 def _looks_like_path(model: str) -> bool:
@@ -71,10 +71,15 @@ def locate_model(model: str) -> Path:
             "(e.g. `remotereasoner download 1e12Leon/RemoteReasoner`), or pass a hub id."
         )
     from huggingface_hub import hf_hub_download
-    from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        HfHubHTTPError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+    )
 
     try:
-        config = hf_hub_download(model, "config.json", local_files_only=_offline())
+        config = hf_hub_download(model, "config.json", local_files_only=offline_env(TRANSFORMERS_OFFLINE))
     except GatedRepoError:
         raise BackendError(
             f"{model} is gated on the Hugging Face Hub: accept its licence on the model page and log in "
@@ -84,7 +89,7 @@ def locate_model(model: str) -> Path:
         raise BackendError(f"No model {model!r} on the Hugging Face Hub: check the id (e.g. 1e12Leon/RemoteReasoner) "
                            "or pass a local folder.") from None
     except LocalEntryNotFoundError:
-        if _offline():
+        if offline_env(TRANSFORMERS_OFFLINE):
             raise BackendError(
                 f"{model} is not in the local model cache and downloads are off (HF_HUB_OFFLINE=1): download it "
                 "on a connected machine (`remotereasoner download " + model + "`), unset HF_HUB_OFFLINE, or "

@@ -1,0 +1,157 @@
+"""Whether a model's files are on disk and whole: absent, downloading, present or corrupt — the one copy.
+
+Standard library only, so the plugin can show a state before any engine exists; the engine's model
+store reports the same states (with SHA-256 checks where the catalog publishes a digest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from inference_core.contract.catalog import ModelEntry
+
+STATES = ("absent", "downloading", "present", "corrupt")
+CHUNK = 1 << 20
+
+
+@dataclass
+class ModelState:
+    state: str  # one of STATES
+    path: Optional[str] = None
+    detail: str = ""
+
+    @property
+    def present(self) -> bool:
+        return self.state == "present"
+
+
+def sha256_of(path: str | Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(CHUNK), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+HUB_OFFLINE = ("HF_HUB_OFFLINE",)
+TRANSFORMERS_OFFLINE = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+
+
+def offline_env(variables: tuple[str, ...] = HUB_OFFLINE, environ: Optional[dict] = None) -> bool:
+    """Offline mode as the libraries read it: any of `variables` set to 1/true/yes/on.
+
+    Downloads follow huggingface_hub (HF_HUB_OFFLINE); loading a model also honours transformers'
+    own TRANSFORMERS_OFFLINE (pass TRANSFORMERS_OFFLINE).
+    """
+    env = os.environ if environ is None else environ
+    return any(str(env.get(var, "")).strip().lower() in ("1", "true", "yes", "on") for var in variables)
+
+
+def hf_hub_cache() -> Path:
+    """The Hugging Face cache folder, from the same environment variables huggingface_hub reads."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    if os.environ.get("HF_HOME"):
+        return Path(os.environ["HF_HOME"]).expanduser() / "hub"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "huggingface" / "hub"
+
+
+def hub_repo_dir(repo_id: str, cache: Optional[str | Path] = None) -> Path:
+    return Path(cache or hf_hub_cache()) / ("models--" + repo_id.replace("/", "--"))
+
+
+def hub_snapshot(repo_id: str, cache: Optional[str | Path] = None) -> Optional[Path]:
+    """The cached snapshot folder of `repo_id` (refs/main), or None when not downloaded."""
+    repo_dir = hub_repo_dir(repo_id, cache)
+    try:
+        rev = (repo_dir / "refs" / "main").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    snap = repo_dir / "snapshots" / rev
+    return snap if snap.is_dir() else None
+
+
+def missing_file(folder: Path) -> Optional[str]:
+    """The first file a checkpoint folder lacks (config, index, a weight shard), or None when whole.
+
+    A hub snapshot file is a symlink to a blob: `exists()` is False when the blob is gone.
+    """
+    folder = Path(folder)
+    if not (folder / "config.json").exists():
+        return "config.json"
+    index = folder / "model.safetensors.index.json"
+    if index.exists():
+        try:
+            shards = sorted(set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values()))
+        except (OSError, ValueError, KeyError, AttributeError, TypeError):
+            return index.name
+        missing = [s for s in shards if not (folder / s).exists()]
+        return missing[0] if missing else None
+    if any(folder.glob("*.safetensors")) or (folder / "pytorch_model.bin").exists():
+        return None
+    return "model.safetensors"
+
+
+def _missing_detail(missing: str) -> str:
+    if missing == "model.safetensors.index.json":
+        return f"{missing} is unreadable"
+    return f"missing weight file(s): {missing}"
+
+
+def folder_state(folder: str | Path) -> ModelState:
+    """State of a local model folder (a hub snapshot or a folder the user chose)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return ModelState("absent", str(folder), "no such folder")
+    missing = missing_file(folder)
+    if missing:
+        return ModelState("corrupt", str(folder), _missing_detail(missing))
+    return ModelState("present", str(folder))
+
+
+def hub_state(repo_id: str, cache: Optional[str | Path] = None) -> ModelState:
+    """State of a hub model in the Hugging Face cache: config and every weight file of its index present."""
+    blobs = hub_repo_dir(repo_id, cache) / "blobs"
+    partial = sorted(blobs.glob("*.incomplete")) if blobs.is_dir() else []
+    snapshot = hub_snapshot(repo_id, cache)
+    if snapshot is None or not (snapshot / "config.json").exists():
+        if partial:
+            return ModelState("downloading", None, f"{sum(p.stat().st_size for p in partial)} bytes in partial files")
+        return ModelState("absent")
+    missing = missing_file(snapshot)
+    if missing:
+        if partial:
+            return ModelState("downloading", str(snapshot), "weight files still downloading")
+        return ModelState("corrupt", str(snapshot), _missing_detail(missing))
+    return ModelState("present", str(snapshot))
+
+
+def sam_state(entry: ModelEntry, folder: str | Path, verify: bool = False) -> ModelState:
+    """State of a catalog SAM checkpoint in `folder`; `verify` also hashes it (seconds for vit_h)."""
+    path = Path(folder) / (entry.file_name or "")
+    if path.is_file():
+        size = path.stat().st_size
+        if entry.size_bytes and size != entry.size_bytes:
+            return ModelState("corrupt", str(path), f"size {size} != {entry.size_bytes}")
+        if verify and entry.sha256 and sha256_of(path) != entry.sha256:
+            return ModelState("corrupt", str(path), "SHA-256 mismatch")
+        return ModelState("present", str(path))
+    part = path.with_name(path.name + ".part")
+    if part.is_file():
+        return ModelState("downloading", str(part), f"{part.stat().st_size} bytes so far")
+    return ModelState("absent")
+
+
+def entry_state(entry: ModelEntry, folder: str | Path, cache: Optional[str | Path] = None,
+                verify: bool = False) -> ModelState:
+    """State of any catalog entry: SAM files in the models folder, language models in the hub cache."""
+    if entry.kind == "sam":
+        return sam_state(entry, folder, verify=verify)
+    return hub_state(entry.source, cache)
