@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Optional
 
 from inference_core import __version__
-from inference_core.contract.options import OptionsError, RunOptions
+from inference_core.contract.options import MIN_TILE_SIZE, PATCH_PX, OptionsError, RunOptions
 from inference_core.contract.protocol import PROTOCOL_VERSION, REQUEST_TYPES, ErrorCode, ProtocolError, decode, encode, error_event, event
 
 log = logging.getLogger("inference_core.service.worker")
@@ -34,8 +34,6 @@ RunFn = Callable[..., Any]
 KNOWN_CODES = {v for k, v in vars(ErrorCode).items() if k.isupper()}
 # Placeholders so that `load` can reuse RunOptions (it only needs the model fields).
 _LOAD_PLACEHOLDERS = {"raster": "", "query": "(load)", "out": ""}
-MIN_TILE = 56  # RunOptions.validate's lower bound
-PATCH = 28  # Qwen2.5-VL: 14 px patches merged 2x2
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,9 +133,9 @@ def smaller_settings(options: RunOptions) -> tuple[RunOptions, str]:
     """
     if options.batch_size > 1:
         return dataclasses.replace(options, batch_size=max(1, options.batch_size // 2)), "batch_size"
-    tile = max(MIN_TILE, int(round(options.tile_size * 0.75 / PATCH)) * PATCH)
+    tile = max(MIN_TILE_SIZE, int(round(options.tile_size * 0.75 / PATCH_PX)) * PATCH_PX)
     if tile >= options.tile_size:
-        tile = max(MIN_TILE, options.tile_size - PATCH)
+        tile = max(MIN_TILE_SIZE, options.tile_size - PATCH_PX)
     overlap = max(0, min(options.overlap, tile // 2 - 1))  # validate(): overlap < half a tile
     return dataclasses.replace(options, tile_size=tile, overlap=overlap), "tile_size"
 

@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Sequence
 
 from inference_core.contract.model_state import TRANSFORMERS_OFFLINE, offline_env
-from inference_core.contract.options import DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS
+from inference_core.contract.options import (
+    DEFAULT_DEVICE,
+    DEFAULT_DTYPE,
+    DEFAULT_MAX_NEW_TOKENS,
+    DEFAULT_MAX_PIXELS,
+    DEFAULT_MIN_PIXELS,
+)
 from inference_core.contract.protocol import ErrorCode
 from inference_core.models.backends.base import (
     BackendError,
@@ -128,11 +134,11 @@ class TransformersBackend:
     def __init__(
         self,
         model: str,
-        device: str = "auto",
-        dtype: str = "auto",
+        device: str = DEFAULT_DEVICE,
+        dtype: str = DEFAULT_DTYPE,
         min_pixels: int = DEFAULT_MIN_PIXELS,
         max_pixels: int = DEFAULT_MAX_PIXELS,
-        max_new_tokens: int = 1024,
+        max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
     ):
         from inference_core.models.devices import resolve_device, resolve_dtype
 
@@ -158,7 +164,7 @@ class TransformersBackend:
         model_id: str = "in-memory",
         min_pixels: int = DEFAULT_MIN_PIXELS,
         max_pixels: int = DEFAULT_MAX_PIXELS,
-        max_new_tokens: int = 1024,
+        max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
     ) -> "TransformersBackend":
         """A backend around a model and processor already in memory (benchmarks with random weights).
 
