@@ -7,8 +7,36 @@ import json
 import sys
 from typing import Optional
 
-from inference_core.contract.options import (BACKENDS, DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS, DEFAULT_MODEL, DEFAULT_OVERLAP,
-                      DEFAULT_TILE_SIZE, GRANULARITIES, RunOptions)
+from inference_core.contract.options import (
+    BACKENDS,
+    DEFAULT_API_KEY_ENV,
+    DEFAULT_BACKEND,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_DEVICE,
+    DEFAULT_DTYPE,
+    DEFAULT_FORMATS,
+    DEFAULT_GRANULARITY,
+    DEFAULT_IOS_THRESHOLD,
+    DEFAULT_IOU_THRESHOLD,
+    DEFAULT_MAX_NEW_TOKENS,
+    DEFAULT_MAX_PIXELS,
+    DEFAULT_MIN_AREA,
+    DEFAULT_MIN_PIXELS,
+    DEFAULT_MODEL,
+    DEFAULT_OVERLAP,
+    DEFAULT_PROMPT,
+    DEFAULT_RETRIES,
+    DEFAULT_SIMPLIFY,
+    DEFAULT_TILE_SIZE,
+    DEFAULT_TIMEOUT_S,
+    DTYPES,
+    EXPORT_FORMATS,
+    GRANULARITIES,
+    PATCH_PX,
+    SAM_TYPES,
+    RunOptions,
+)
 
 EXAMPLES = """\
 examples:
@@ -96,30 +124,37 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="resample to this ground sampling distance (map units per pixel) before reasoning")
 
     g = p.add_argument_group("what to produce")
-    g.add_argument("--granularity", type=_names(GRANULARITIES), default=("boxes",), metavar="LIST",
-                   help="boxes, masks, contours (comma-separated; masks and contours need --sam). Default: boxes")
-    g.add_argument("--format", dest="formats", type=_names(("shp", "geojson")), default=(), metavar="LIST",
+    g.add_argument("--granularity", type=_names(GRANULARITIES), default=DEFAULT_GRANULARITY, metavar="LIST",
+                   help=f"{', '.join(GRANULARITIES)} (comma-separated; masks and contours need --sam). "
+                        f"Default: {','.join(DEFAULT_GRANULARITY)}")
+    g.add_argument("--format", dest="formats", type=_names(EXPORT_FORMATS), default=DEFAULT_FORMATS, metavar="LIST",
                    help="also export shp and/or geojson beside the GeoPackage (FILE_boxes.shp, ...)")
     g.add_argument("--append", action="store_true", help="add this run to an existing GeoPackage")
     g.add_argument("--resume", action="store_true",
                    help="continue the last unfinished run in --out (only the missing tiles are processed)")
-    g.add_argument("--simplify", type=float, default=0.0, metavar="UNITS", help="simplify mask outlines by this tolerance (map units)")
-    g.add_argument("--min-area", type=float, default=0.0, metavar="UNITS2", help="drop mask parts smaller than this (map units²)")
+    g.add_argument("--simplify", type=float, default=DEFAULT_SIMPLIFY, metavar="UNITS",
+                   help="simplify mask outlines by this tolerance (map units)")
+    g.add_argument("--min-area", type=float, default=DEFAULT_MIN_AREA, metavar="UNITS2",
+                   help="drop mask parts smaller than this (map units²)")
 
     g = p.add_argument_group("model")
-    g.add_argument("--backend", choices=BACKENDS, default="transformers",
+    g.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND,
                    help="transformers (local model), openai (a model server such as vLLM), replay (recorded answers)")
     g.add_argument("--model", default=DEFAULT_MODEL, metavar="ID_OR_FOLDER",
                    help=f"Hugging Face id or local folder of a Qwen2.5-VL model. Default: {DEFAULT_MODEL}")
-    g.add_argument("--prompt", metavar="NAME_OR_FILE", help="prompt template (name in resources/prompts or a file); default per model")
+    g.add_argument("--prompt", default=DEFAULT_PROMPT, metavar="NAME_OR_FILE",
+                   help="prompt template (name in resources/prompts or a file); default per model")
     g.add_argument("--replay", metavar="FILE", help="answers for --backend replay: a result .gpkg or a .jsonl")
     g.add_argument("--sam", metavar="FILE.pth", help="Segment Anything checkpoint for masks and contours")
-    g.add_argument("--sam-type", choices=("vit_b", "vit_l", "vit_h"), help="SAM size (default: from the file name)")
-    g.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N. Default: auto (GPU if present)")
-    g.add_argument("--dtype", default="auto", choices=("auto", "bfloat16", "float16", "float32"),
-                   help="number format on the device. Default: bfloat16 on GPU, float32 on CPU")
-    g.add_argument("--max-new-tokens", type=int, default=1024, metavar="N", help="longest answer in tokens")
-    g.add_argument("--batch-size", type=int, default=1, metavar="N", help="tiles per model call (lower it if out of memory)")
+    g.add_argument("--sam-type", choices=SAM_TYPES, help="SAM size (default: from the file name)")
+    g.add_argument("--device", default=DEFAULT_DEVICE,
+                   help=f"auto, cpu, cuda or cuda:N. Default: {DEFAULT_DEVICE} (auto: GPU if present)")
+    g.add_argument("--dtype", default=DEFAULT_DTYPE, choices=DTYPES,
+                   help=f"number format on the device. Default: {DEFAULT_DTYPE} (auto: bfloat16 on GPU, float32 on CPU)")
+    g.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS, metavar="N",
+                   help=f"longest answer in tokens. Default: {DEFAULT_MAX_NEW_TOKENS}")
+    g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                   help=f"tiles per model call (lower it if out of memory). Default: {DEFAULT_BATCH_SIZE}")
 
     g = p.add_argument_group("tiling (pixels)")
     g.add_argument("--tile-size", type=int, default=DEFAULT_TILE_SIZE, metavar="PX",
@@ -127,20 +162,26 @@ def register(subparsers) -> argparse.ArgumentParser:
     g.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP, metavar="PX",
                    help=f"overlap between neighbouring tiles. Default: {DEFAULT_OVERLAP}")
     g.add_argument("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS, metavar="N",
-                   help=f"pixel budget of one view; larger areas are tiled. Default: {DEFAULT_MAX_PIXELS} (1024·28·28)")
+                   help=f"pixel budget of one view; larger areas are tiled. Default: {DEFAULT_MAX_PIXELS} "
+                        f"({DEFAULT_MAX_PIXELS // PATCH_PX ** 2}·{PATCH_PX}·{PATCH_PX})")
     g.add_argument("--min-pixels", type=int, default=DEFAULT_MIN_PIXELS, metavar="N", help=argparse.SUPPRESS)
-    g.add_argument("--iou-threshold", type=float, default=0.5, metavar="R",
-                   help="boxes from neighbouring tiles overlapping more than this (IoU) are one object. Default: 0.5")
-    g.add_argument("--ios-threshold", type=float, default=0.8, metavar="R",
-                   help="...or when this share of the smaller box is covered. Default: 0.8")
+    g.add_argument("--iou-threshold", type=float, default=DEFAULT_IOU_THRESHOLD, metavar="R",
+                   help="boxes from neighbouring tiles overlapping more than this (IoU) are one object. "
+                        f"Default: {DEFAULT_IOU_THRESHOLD}")
+    g.add_argument("--ios-threshold", type=float, default=DEFAULT_IOS_THRESHOLD, metavar="R",
+                   help=f"...or when this share of the smaller box is covered. Default: {DEFAULT_IOS_THRESHOLD}")
 
     g = p.add_argument_group("model server (--backend openai)")
     g.add_argument("--server-url", metavar="URL", help="e.g. http://gpu-server:8000/v1")
-    g.add_argument("--api-key-env", default="REMOTEREASONER_API_KEY", metavar="VAR",
-                   help="environment variable holding the API key (keys are never taken on the command line)")
-    g.add_argument("--concurrency", type=int, default=1, metavar="N", help="requests in flight at once")
-    g.add_argument("--timeout", type=float, default=120.0, metavar="S", help="seconds per request")
-    g.add_argument("--retries", type=int, default=4, metavar="N", help="retries of a failed request")
+    g.add_argument("--api-key-env", default=DEFAULT_API_KEY_ENV, metavar="VAR",
+                   help="environment variable holding the API key (keys are never taken on the command line). "
+                        f"Default: {DEFAULT_API_KEY_ENV}")
+    g.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, metavar="N",
+                   help=f"requests in flight at once. Default: {DEFAULT_CONCURRENCY}")
+    g.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
+                   help=f"seconds per request. Default: {DEFAULT_TIMEOUT_S:g}")
+    g.add_argument("--retries", type=int, default=DEFAULT_RETRIES, metavar="N",
+                   help=f"retries of a failed request. Default: {DEFAULT_RETRIES}")
 
     g = p.add_argument_group("output on the terminal")
     g.add_argument("--quiet", action="store_true", help="no progress bar, only errors and the summary")

@@ -9,13 +9,37 @@ from typing import Any, Optional
 
 GRANULARITIES = ("boxes", "masks", "contours")
 BACKENDS = ("transformers", "openai", "replay")
+DTYPES = ("auto", "bfloat16", "float16", "float32")
+SAM_TYPES = ("vit_b", "vit_l", "vit_h")
+EXPORT_FORMATS = ("shp", "geojson")  # beside the GeoPackage; "gpkg" is accepted and ignored
+
+# Every run default, once: RunOptions, the CLI (`reason`, `evaluate`), the worker and the plugin read these.
 DEFAULT_MODEL = "1e12Leon/RemoteReasoner"
-# RemoteReasoner was trained with max_pixels = 1024 * 28 * 28 (DESIGN §4).
-DEFAULT_MAX_PIXELS = 1024 * 28 * 28
-DEFAULT_MIN_PIXELS = 4 * 28 * 28
+DEFAULT_BACKEND = "transformers"
+DEFAULT_GRANULARITY: tuple[str, ...] = ("boxes",)
+DEFAULT_PROMPT: Optional[str] = None  # None = the template that suits the model (models.prompts.default_name)
+DEFAULT_DEVICE = "auto"  # GPU if present, else CPU
+DEFAULT_DTYPE = "auto"  # bfloat16 on GPU, float32 on CPU
+# Qwen2.5-VL sees 14-px patches merged 2x2: image sides are multiples of this.
+PATCH_PX = 28
+# RemoteReasoner was trained with max_pixels = 1024 * 28 * 28 (docs/ANSWERS.md).
+DEFAULT_MAX_PIXELS = 1024 * PATCH_PX * PATCH_PX
+DEFAULT_MIN_PIXELS = 4 * PATCH_PX * PATCH_PX
 # 1008 = 36 * 28: a tile is a whole number of Qwen2.5-VL patches (14 px, merged 2x2).
-DEFAULT_TILE_SIZE = 1008
+DEFAULT_TILE_SIZE = 36 * PATCH_PX
+MIN_TILE_SIZE = 2 * PATCH_PX  # the smallest tile `validate` accepts
 DEFAULT_OVERLAP = 128
+DEFAULT_SIMPLIFY = 0.0  # map units
+DEFAULT_MIN_AREA = 0.0  # map units squared
+DEFAULT_IOU_THRESHOLD = 0.5  # the usual NMS threshold
+DEFAULT_IOS_THRESHOLD = 0.8  # the overlap strip saw the whole object in one tile, a clipped part in the other
+DEFAULT_MAX_NEW_TOKENS = 1024
+DEFAULT_BATCH_SIZE = 1
+DEFAULT_FORMATS: tuple[str, ...] = ()  # the GeoPackage only
+DEFAULT_API_KEY_ENV = "REMOTEREASONER_API_KEY"
+DEFAULT_CONCURRENCY = 1
+DEFAULT_TIMEOUT_S = 120.0
+DEFAULT_RETRIES = 4
 
 
 class OptionsError(ValueError):
@@ -32,36 +56,36 @@ class RunOptions:
     extent: Optional[tuple[float, float, float, float]] = None  # xmin, ymin, xmax, ymax
     extent_crs: Optional[str] = None  # e.g. "EPSG:4326"; None = the raster CRS
     bands: Optional[tuple[int, ...]] = None  # 1-based; None = by colour interpretation
-    granularity: tuple[str, ...] = ("boxes",)
-    backend: str = "transformers"
+    granularity: tuple[str, ...] = DEFAULT_GRANULARITY
+    backend: str = DEFAULT_BACKEND
     model: str = DEFAULT_MODEL
-    prompt: Optional[str] = None  # template name in resources/prompts or a path; None = per model
+    prompt: Optional[str] = DEFAULT_PROMPT  # template name in resources/prompts or a path; None = per model
     replay: Optional[str] = None  # responses source for backend "replay" (.gpkg or .jsonl)
     sam: Optional[str] = None  # SAM checkpoint path (.pth) — needed for masks/contours
     sam_type: Optional[str] = None  # vit_b|vit_l|vit_h; None = from file name or the .json beside it
-    device: str = "auto"  # auto|cpu|cuda|cuda:N
-    dtype: str = "auto"  # auto|bfloat16|float16|float32
+    device: str = DEFAULT_DEVICE  # auto|cpu|cuda|cuda:N
+    dtype: str = DEFAULT_DTYPE  # auto|bfloat16|float16|float32
     tile_size: int = DEFAULT_TILE_SIZE
     overlap: int = DEFAULT_OVERLAP
     max_pixels: int = DEFAULT_MAX_PIXELS
     min_pixels: int = DEFAULT_MIN_PIXELS
     gsd: Optional[float] = None  # resample to this ground sampling distance (map units / px)
-    simplify: float = 0.0  # map units
-    min_area: float = 0.0  # map units squared
-    iou_threshold: float = 0.5  # duplicate boxes across tiles: IoU above this...
-    ios_threshold: float = 0.8  # ...or intersection over the smaller box above this
-    max_new_tokens: int = 1024
-    batch_size: int = 1  # tiles per model call (transformers backend)
-    formats: tuple[str, ...] = ()  # extra exports beside the GeoPackage: shp, geojson
+    simplify: float = DEFAULT_SIMPLIFY  # map units
+    min_area: float = DEFAULT_MIN_AREA  # map units squared
+    iou_threshold: float = DEFAULT_IOU_THRESHOLD  # duplicate boxes across tiles: IoU above this...
+    ios_threshold: float = DEFAULT_IOS_THRESHOLD  # ...or intersection over the smaller box above this
+    max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS
+    batch_size: int = DEFAULT_BATCH_SIZE  # tiles per model call (transformers backend)
+    formats: tuple[str, ...] = DEFAULT_FORMATS  # extra exports beside the GeoPackage: shp, geojson
     append: bool = False  # add to an existing GeoPackage instead of replacing it
     resume: bool = False  # continue the last unfinished run in `out` (only missing tiles)
     # openai backend
     server_url: Optional[str] = None
     api_key: Optional[str] = field(default=None, repr=False)  # never logged nor stored
-    api_key_env: str = "REMOTEREASONER_API_KEY"
-    concurrency: int = 1
-    timeout: float = 120.0
-    retries: int = 4
+    api_key_env: str = DEFAULT_API_KEY_ENV
+    concurrency: int = DEFAULT_CONCURRENCY
+    timeout: float = DEFAULT_TIMEOUT_S
+    retries: int = DEFAULT_RETRIES
 
     def validate(self) -> "RunOptions":
         """Check what can be checked without opening files; raise OptionsError naming the fix."""
@@ -80,8 +104,9 @@ class RunOptions:
             raise OptionsError("The openai backend needs --server-url, e.g. http://gpu-server:8000/v1.")
         if self.needs_sam and not self.sam:
             raise OptionsError("Masks and contours need a SAM checkpoint: pass --sam PATH (e.g. sam_vit_b_01ec64.pth).")
-        if self.tile_size < 56:
-            raise OptionsError(f"--tile-size {self.tile_size} is too small: use at least 56 pixels (default 1008).")
+        if self.tile_size < MIN_TILE_SIZE:
+            raise OptionsError(f"--tile-size {self.tile_size} is too small: use at least {MIN_TILE_SIZE} pixels "
+                               f"(default {DEFAULT_TILE_SIZE}).")
         if not 0 <= self.overlap < self.tile_size // 2:
             raise OptionsError(f"--overlap {self.overlap} must be between 0 and half the tile size ({self.tile_size // 2}).")
         if self.max_pixels < self.min_pixels:
@@ -93,7 +118,7 @@ class RunOptions:
             if not (xmax > xmin and ymax > ymin):
                 raise OptionsError("--extent must be xmin,ymin,xmax,ymax with xmax > xmin and ymax > ymin.")
         for f in self.formats:
-            if f not in ("shp", "geojson", "gpkg"):
+            if f not in (*EXPORT_FORMATS, "gpkg"):
                 raise OptionsError(f"Unknown export format {f!r}: use shp or geojson.")
         if self.concurrency < 1 or self.batch_size < 1:
             raise OptionsError("--concurrency and --batch-size must be at least 1.")

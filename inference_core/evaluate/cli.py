@@ -11,7 +11,21 @@ import threading
 import time
 from typing import Any, Optional, TextIO
 
-from inference_core.contract.options import BACKENDS, DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS, DEFAULT_MODEL, DEFAULT_OVERLAP, DEFAULT_TILE_SIZE
+from inference_core.contract.options import (
+    BACKENDS,
+    DEFAULT_BACKEND,
+    DEFAULT_DEVICE,
+    DEFAULT_DTYPE,
+    DEFAULT_MAX_NEW_TOKENS,
+    DEFAULT_MAX_PIXELS,
+    DEFAULT_MIN_PIXELS,
+    DEFAULT_MODEL,
+    DEFAULT_OVERLAP,
+    DEFAULT_PROMPT,
+    DEFAULT_TILE_SIZE,
+    DTYPES,
+    SAM_TYPES,
+)
 
 EVALUATE_HELP = """\
 Run the full pipeline on every sample of a benchmark and score it with the paper's metrics
@@ -36,18 +50,21 @@ def register(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--limit", type=int, help="only the first N samples (in the dataset's order)")
     p.add_argument("--model", default=DEFAULT_MODEL, help=f"hub id or local folder (default {DEFAULT_MODEL})")
     p.add_argument("--sam", help="SAM checkpoint (.pth) for masks; without it boxes are scored as masks")
-    p.add_argument("--sam-type", choices=("vit_b", "vit_l", "vit_h"), help="SAM architecture (default: from the file name)")
-    p.add_argument("--backend", default="transformers", choices=BACKENDS, help="how the model runs (default transformers)")
+    p.add_argument("--sam-type", choices=SAM_TYPES, help="SAM architecture (default: from the file name)")
+    p.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS,
+                   help=f"how the model runs (default {DEFAULT_BACKEND})")
     p.add_argument("--replay", help="replay backend: a .jsonl whose lines carry \"sample_id\", or a folder of <id>.jsonl files")
     p.add_argument("--server-url", help="openai backend: e.g. http://gpu-server:8000/v1")
-    p.add_argument("--prompt", help="prompt template name or file (default: per model)")
-    p.add_argument("--device", default="auto", help="auto|cpu|cuda|cuda:N")
-    p.add_argument("--dtype", default="auto", help="auto|bfloat16|float16|float32")
-    p.add_argument("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS, help="model input pixel budget")
-    p.add_argument("--min-pixels", type=int, default=DEFAULT_MIN_PIXELS)
-    p.add_argument("--tile-size", type=int, default=DEFAULT_TILE_SIZE)
-    p.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP)
-    p.add_argument("--max-new-tokens", type=int, default=1024)
+    p.add_argument("--prompt", default=DEFAULT_PROMPT, help="prompt template name or file (default: per model)")
+    p.add_argument("--device", default=DEFAULT_DEVICE, help=f"auto|cpu|cuda|cuda:N (default {DEFAULT_DEVICE})")
+    p.add_argument("--dtype", default=DEFAULT_DTYPE, help=f"{'|'.join(DTYPES)} (default {DEFAULT_DTYPE})")
+    p.add_argument("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS,
+                   help=f"model input pixel budget (default {DEFAULT_MAX_PIXELS})")
+    p.add_argument("--min-pixels", type=int, default=DEFAULT_MIN_PIXELS, help=f"smallest model input in pixels (default {DEFAULT_MIN_PIXELS})")
+    p.add_argument("--tile-size", type=int, default=DEFAULT_TILE_SIZE, help=f"tile side in pixels (default {DEFAULT_TILE_SIZE})")
+    p.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP, help=f"overlap between tiles in pixels (default {DEFAULT_OVERLAP})")
+    p.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS,
+                   help=f"longest answer in tokens (default {DEFAULT_MAX_NEW_TOKENS})")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_evaluate)
 

@@ -1,9 +1,9 @@
 """Cross-tile duplicate suppression of boxes in map coordinates, incremental, indexed with shapely STRtrees.
 
 Two boxes from *different* tiles are one object when
-- their IoU exceeds `iou_threshold` (default 0.5, the usual NMS threshold), or
-- their intersection over the smaller box exceeds `ios_threshold` (default 0.8: the overlap strip
-  saw the whole object in one tile and a clipped part of it in the other), or
+- their IoU exceeds `iou_threshold` (default `options.DEFAULT_IOU_THRESHOLD`, the usual NMS threshold), or
+- their intersection over the smaller box exceeds `ios_threshold` (default `options.DEFAULT_IOS_THRESHOLD`:
+  the overlap strip saw the whole object in one tile and a clipped part of it in the other), or
 - one of them is cut by an inner seam of its tile (recorded in `Detection.extra["cut_sides"]`) and
   the other overlaps it and continues past that cut line: the two halves of one object.
 Halves are replaced by their union box (score = the higher one); plain duplicates keep the better
@@ -24,9 +24,8 @@ import shapely
 from shapely import STRtree
 
 from inference_core.common.records import Affine6, Box, Detection
+from inference_core.contract.options import DEFAULT_IOS_THRESHOLD, DEFAULT_IOU_THRESHOLD
 
-DEFAULT_IOU_THRESHOLD = 0.5
-DEFAULT_IOS_THRESHOLD = 0.8
 MAP_SIDES = ("xmin", "ymin", "xmax", "ymax")
 SEAM_SPAN_OVERLAP = 0.5  # halves across a seam share at least half of their extent along it
 

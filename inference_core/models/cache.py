@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Hashable, Optional
+
+from inference_core.models.memory import free_memory
 
 if TYPE_CHECKING:  # pragma: no cover
     from inference_core.models.backends.base import ReasonBackend
@@ -51,15 +51,6 @@ def backend_key(options: "RunOptions") -> Hashable:
 
 def segmenter_key(options: "RunOptions") -> Hashable:
     return (_file_key(options.sam), options.sam_type, _device(options.device))
-
-
-def _free_memory() -> None:
-    gc.collect()
-    # Only when a model already brought torch in: importing it just to free nothing costs seconds
-    # (a replay-only run never needs torch).
-    torch = sys.modules.get("torch")
-    if torch is not None and torch.cuda.is_available():
-        torch.cuda.empty_cache()
 
 
 class ModelCache:
@@ -128,14 +119,14 @@ class ModelCache:
             finally:
                 self._backend = None
                 self._backend_key = None
-                _free_memory()
+                free_memory()
 
     def _drop_segmenter(self) -> None:
         if self._segmenter is not None:
             self._segmenter = None
             self._segmenter_key = None
             self._segmenter_info = {}
-            _free_memory()
+            free_memory()
 
     def close(self) -> None:
         """Unload everything (worker shutdown, or before switching device)."""

@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 from inference_core.contract.catalog import MODELS
 from inference_core.contract.model_state import sha256_of
+from inference_core.contract.options import SAM_TYPES
 
 # The published segment-anything dimensions (segment_anything/build_sam.py). Everything that is
 # not a ViT size is shared by the three checkpoints.
@@ -54,7 +55,6 @@ SAM_CONFIGS: dict[str, dict[str, Any]] = {
 OFFICIAL_CHECKPOINTS: dict[str, tuple[str, str]] = {
     m.file_name: (m.sam_type, m.sha256) for m in MODELS if m.kind == "sam" and m.file_name and m.sam_type and m.sha256
 }
-SAM_TYPES = ("vit_b", "vit_l", "vit_h")
 
 
 class SamError(ValueError):

@@ -12,6 +12,7 @@ from typing import Any, Hashable, Iterable, Optional
 import numpy as np
 
 from inference_core.common.records import Box, Detection, TileSpec
+from inference_core.contract.options import DEFAULT_DEVICE
 from inference_core.models.sam import SamError, load_sam
 from inference_core.geometry.vectorize import mask_to_multipolygon
 
@@ -136,7 +137,7 @@ class Segmenter:
         return np.asarray(masks[0], dtype=bool), float(scores[0])
 
 
-def load_segmenter(path: str, sam_type: Optional[str] = None, device: str = "auto",
+def load_segmenter(path: str, sam_type: Optional[str] = None, device: str = DEFAULT_DEVICE,
                    cache_bytes: int = DEFAULT_CACHE_BYTES) -> Segmenter:
     """Load a SAM checkpoint (see sam_model.load_sam) on the resolved device, wrapped in a Segmenter."""
     if not path:

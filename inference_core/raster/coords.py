@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 
 from inference_core.common.records import Box
+from inference_core.contract.options import PATCH_PX
 
-PATCH_FACTOR = 28  # Qwen2.5-VL: 14-px patches merged 2x2
 
-
-def smart_resize(height: int, width: int, min_pixels: int, max_pixels: int, factor: int = PATCH_FACTOR) -> tuple[int, int]:
+def smart_resize(height: int, width: int, min_pixels: int, max_pixels: int, factor: int = PATCH_PX) -> tuple[int, int]:
     """(height, width) the Qwen2.5-VL processor resizes an image to.
 
     Sides rounded to multiples of `factor`, total pixels within [min_pixels, max_pixels], aspect

@@ -284,29 +284,21 @@ class _Run:
         return reqs
 
     def _reason(self, backend, requests):
-        """Ask the backend; on out-of-memory retry once tile by tile, then fail with the settings to change."""
+        """Ask the backend; out of memory: the policy of `models.memory`, then fail with the settings to change."""
         from inference_core.models.backends.base import BackendError, BackendOOM
+        from inference_core.models.memory import reason_splitting_batches, run_advice
 
         try:
-            try:
-                return backend.reason(requests)
-            except BackendOOM:
-                if len(requests) == 1:
-                    raise
-                msg = f"Out of memory with {len(requests)} tiles per call: retrying one tile at a time."
-                self.warnings.append(msg)
-                self.emit({"type": "warning", "message": msg})
-                return [r for req in requests for r in backend.reason([req])]
+            return reason_splitting_batches(backend.reason, requests, self._warn)
         except BackendOOM as exc:
-            o = self.o
-            raise PipelineError(
-                ErrorCode.OUT_OF_MEMORY,
-                f"Out of memory on the model device ({exc}). Finished tiles are kept; lower --batch-size "
-                f"(now {o.batch_size}), --tile-size (now {o.tile_size}) or --max-pixels (now {o.max_pixels}), "
-                "or use --device cpu, then --resume.",
-            ) from None
+            raise PipelineError(ErrorCode.OUT_OF_MEMORY, run_advice(self.o, exc)) from None
         except BackendError as exc:
             raise PipelineError(getattr(exc, "code", ErrorCode.MODEL), str(exc)) from None
+
+    def _warn(self, message: str) -> None:
+        """A warning of this run: in the summary and as an event."""
+        self.warnings.append(message)
+        self.emit({"type": "warning", "message": message})
 
     # ------------------------------------------------------------------ one tile
     def detections(self, tile: TileSpec, raw_text: str, input_size) -> tuple[list[Detection], Any]:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
+
+from inference_core.contract.options import DEFAULT_DEVICE
 from inference_core.contract.paths import TINY_REASONER
 
 QUERY = "bright squares"
@@ -79,7 +81,7 @@ def _iou(a, b) -> float:
     return float(box_iou(a, b)[0])
 
 
-def run_selftest(device: str = "auto", workdir: Optional[Path] = None, model: Optional[str] = None) -> SelftestResult:
+def run_selftest(device: str = DEFAULT_DEVICE, workdir: Optional[Path] = None, model: Optional[str] = None) -> SelftestResult:
     """Build the scene and a tiny SAM, run the whole pipeline, check the GeoPackage; never raises."""
     from inference_core.models.devices import resolve_device
 
@@ -155,7 +157,7 @@ def register(subparsers) -> None:
     """The `selftest` subcommand (cli.SUBCOMMANDS)."""
     p = subparsers.add_parser("selftest", help="check the installation: run the full pipeline on a synthetic raster",
                               description=LABEL)
-    p.add_argument("--device", default="auto", help="auto|cpu|cuda|cuda:N (default auto)")
+    p.add_argument("--device", default=DEFAULT_DEVICE, help=f"auto|cpu|cuda|cuda:N (default {DEFAULT_DEVICE})")
     p.add_argument("--keep", default=None, help="keep the raster and GeoPackage in this folder")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=_cli)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import faulthandler
-import gc
 import importlib.metadata
 import logging
 import math
@@ -24,6 +23,14 @@ from typing import Any, BinaryIO, Callable, Optional
 from inference_core import __version__
 from inference_core.contract.options import OptionsError, RunOptions
 from inference_core.contract.protocol import PROTOCOL_VERSION, REQUEST_TYPES, ErrorCode, ProtocolError, decode, encode, error_event, event
+from inference_core.models.memory import (
+    free_memory,
+    is_out_of_memory,
+    load_oom_message,
+    oom_message,
+    retry_note,
+    smaller_settings,
+)
 
 log = logging.getLogger("inference_core.service.worker")
 
@@ -34,8 +41,6 @@ RunFn = Callable[..., Any]
 KNOWN_CODES = {v for k, v in vars(ErrorCode).items() if k.isupper()}
 # Placeholders so that `load` can reuse RunOptions (it only needs the model fields).
 _LOAD_PLACEHOLDERS = {"raster": "", "query": "(load)", "out": ""}
-MIN_TILE = 56  # RunOptions.validate's lower bound
-PATCH = 28  # Qwen2.5-VL: 14 px patches merged 2x2
 
 
 # --------------------------------------------------------------------------------------------
@@ -125,54 +130,6 @@ def _describe(tp: Any) -> str:
     if origin is tuple:
         return "a list"
     return {bool: "true/false", int: "an integer", float: "a number", str: "a string"}.get(tp, str(tp))
-
-
-def smaller_settings(options: RunOptions) -> tuple[RunOptions, str]:
-    """The settings for the one retry after running out of memory, and which setting changed.
-
-    Halve the batch first (cheapest, same tiles); at batch 1 shrink the tile by 25 %, rounded to a
-    multiple of 28 px so a tile stays a whole number of Qwen2.5-VL patches.
-    """
-    if options.batch_size > 1:
-        return dataclasses.replace(options, batch_size=max(1, options.batch_size // 2)), "batch_size"
-    tile = max(MIN_TILE, int(round(options.tile_size * 0.75 / PATCH)) * PATCH)
-    if tile >= options.tile_size:
-        tile = max(MIN_TILE, options.tile_size - PATCH)
-    overlap = max(0, min(options.overlap, tile // 2 - 1))  # validate(): overlap < half a tile
-    return dataclasses.replace(options, tile_size=tile, overlap=overlap), "tile_size"
-
-
-def oom_message(options: RunOptions, changed: str) -> str:
-    """What a user can do after the retry ran out of memory as well."""
-    what = (
-        f"--batch-size {options.batch_size}" if changed == "batch_size" else f"--tile-size {options.tile_size}"
-    )
-    return (
-        f"Out of memory even after retrying with {what}. Lower --batch-size or --tile-size "
-        f"(or --max-pixels {options.max_pixels}), choose --dtype float16/bfloat16, or use --device cpu."
-    )
-
-
-def is_out_of_memory(exc: BaseException) -> bool:
-    """A PipelineError/BackendError with code out_of_memory, or torch's CUDA OutOfMemoryError."""
-    if getattr(exc, "code", None) == ErrorCode.OUT_OF_MEMORY:
-        return True
-    torch = sys.modules.get("torch")
-    if torch is not None and isinstance(exc, getattr(torch.cuda, "OutOfMemoryError", ())):
-        return True
-    return type(exc).__name__ == "OutOfMemoryError"
-
-
-def free_memory() -> None:
-    """Drop what the failed attempt held: Python garbage, then the CUDA caching allocator."""
-    gc.collect()
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        try:
-            if torch.cuda.is_available():
-                torch.cuda.empty_cache()
-        except Exception:  # noqa: BLE001 - freeing memory must never raise
-            log.debug("empty_cache failed", exc_info=True)
 
 
 def jsonable(value: Any) -> Any:
@@ -543,7 +500,7 @@ class Worker:
         retry = dataclasses.replace(retry, resume=(same_plan and bool(job.tiles_written)) or options.resume)
         old = getattr(options, changed)
         new = getattr(retry, changed)
-        note = f"Out of memory with {changed}={old}: freed memory and retrying once with {changed}={new}."
+        note = retry_note(changed, old, new)
         log.warning(note)
         emit({"type": "warning", "message": note, "setting": changed, "old": old, "new": new})
         try:
@@ -574,9 +531,7 @@ class Worker:
                 if not is_out_of_memory(exc):
                     raise
             free_memory()
-            return error_event(job.id, ErrorCode.OUT_OF_MEMORY,
-                               f"Out of memory while loading the {what}: choose --dtype bfloat16/float16, "
-                               "a smaller model, or --device cpu.")
+            return error_event(job.id, ErrorCode.OUT_OF_MEMORY, load_oom_message(what))
         emit({"type": "progress", "stage": "load", "step": len(steps), "steps": len(steps), "what": "done",
               "name": None, "tile": None, "tiles": None, "eta_s": None})
         self._remember_models()

@@ -66,6 +66,26 @@ def test_argument_errors(capsys, tmp_path, sample_tif):
     assert SUBCOMMANDS[0] == "inference_core.cli.reason"
 
 
+def test_command_line_defaults_are_the_run_option_defaults(monkeypatch):
+    """`reason` and `evaluate` take every default from contract.options: no option restates one."""
+    import dataclasses
+
+    from inference_core.cli.main import build_parser
+    from inference_core.cli.reason import options_from_args
+    from inference_core.contract.options import RunOptions
+    from inference_core.evaluate.cli import _options_from_args
+
+    monkeypatch.delenv("REMOTEREASONER_API_KEY", raising=False)
+    parser = build_parser()
+    got = options_from_args(parser.parse_args(["reason", "a.tif", "-q", "trees", "-o", "o.gpkg"]))
+    assert got == RunOptions(raster="a.tif", query="trees", out="o.gpkg")
+    defaults = {f.name: f.default for f in dataclasses.fields(RunOptions)}
+    evaluate = _options_from_args(parser.parse_args(["evaluate", "data", "--layout", "folder", "--out", "r"]))
+    for name, value in evaluate.items():
+        if name not in ("raster", "query", "out"):
+            assert value == defaults[name], name
+
+
 def test_replay_run_summary_and_exports(tmp_path, sample_tif, capsys):
     out = tmp_path / "r.gpkg"
     rc, stdout, err = _cli(capsys, "reason", str(sample_tif), "-q", "trees", "-o", str(out), "--backend", "replay",

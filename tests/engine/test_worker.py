@@ -15,14 +15,12 @@ import numpy as np
 import pytest
 
 from inference_core.contract.client import WorkerClient, WorkerDied
-from inference_core.contract.options import OptionsError, RunOptions
+from inference_core.contract.options import OptionsError
 from inference_core.contract.protocol import ErrorCode, encode
 from inference_core.service.worker import (
     Worker,
     jsonable,
-    oom_message,
     options_from_request,
-    smaller_settings,
 )
 
 # 560 x 560 px at 0.5 m cut into 56-px tiles without overlap: 100 tiles, one replayed box in each.
@@ -57,21 +55,6 @@ def test_options_from_request_checks_types_and_values():
         options_from_request([1, 2])
     # load fills the run fields it does not need
     assert options_from_request({"backend": "replay", "replay": "r.jsonl"}, for_load=True).backend == "replay"
-
-
-def test_smaller_settings_halves_batch_then_shrinks_tile_to_28_multiples():
-    o = RunOptions(raster="a", query="q", out="o", batch_size=4, tile_size=1008, overlap=128)
-    s, changed = smaller_settings(o)
-    assert (changed, s.batch_size, s.tile_size) == ("batch_size", 2, 1008)
-    s, changed = smaller_settings(RunOptions(raster="a", query="q", out="o", batch_size=1, tile_size=1008, overlap=128))
-    assert (changed, s.batch_size, s.tile_size, s.overlap) == ("tile_size", 1, 756, 128)  # 1008 * 0.75 = 756 = 27 * 28
-    s, _ = smaller_settings(RunOptions(raster="a", query="q", out="o", tile_size=448, overlap=200))
-    assert (s.tile_size, s.overlap) == (336, 167)  # overlap kept below half a tile
-    s.validate()
-    s, _ = smaller_settings(RunOptions(raster="a", query="q", out="o", tile_size=56, overlap=0))
-    assert s.tile_size == 56  # cannot go below the minimum tile
-    assert "--tile-size 756" in oom_message(RunOptions(raster="a", query="q", out="o", tile_size=756), "tile_size")
-    assert "--batch-size 2" in oom_message(RunOptions(raster="a", query="q", out="o", batch_size=2), "batch_size")
 
 
 def test_jsonable_handles_dataclasses_bytes_and_nan():

@@ -7,14 +7,19 @@ size (read from `image_grid_thw`); the pipeline rescales boxes from it to tile p
 from __future__ import annotations
 
 import copy
-import gc
 import json
 import time
 from pathlib import Path
 from typing import Sequence
 
 from inference_core.contract.model_state import TRANSFORMERS_OFFLINE, offline_env
-from inference_core.contract.options import DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS
+from inference_core.contract.options import (
+    DEFAULT_DEVICE,
+    DEFAULT_DTYPE,
+    DEFAULT_MAX_NEW_TOKENS,
+    DEFAULT_MAX_PIXELS,
+    DEFAULT_MIN_PIXELS,
+)
 from inference_core.contract.protocol import ErrorCode
 from inference_core.models.backends.base import (
     BackendError,
@@ -22,6 +27,7 @@ from inference_core.models.backends.base import (
     ReasonReply,
     ReasonRequest,
 )
+from inference_core.models.memory import answer_advice, free_memory, is_allocator_oom, load_advice
 
 # Architectures whose boxes are absolute pixels of the resized input (Qwen2-VL and Qwen3-VL use a
 # 0..1000 relative grid instead, which the coordinate code does not assume).
@@ -38,16 +44,6 @@ def _looks_like_path(model: str) -> bool:
         or (len(model) > 1 and model[1] == ":")  # Windows drive
         or model.count("/") > 1
     )
-
-
-def _is_oom(exc: BaseException) -> bool:
-    import torch
-
-    if isinstance(exc, torch.OutOfMemoryError):
-        return True
-    text = str(exc).lower()
-    # CPU allocator failures surface as RuntimeError with these phrases
-    return isinstance(exc, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text)
 
 
 def locate_model(model: str) -> Path:
@@ -128,11 +124,11 @@ class TransformersBackend:
     def __init__(
         self,
         model: str,
-        device: str = "auto",
-        dtype: str = "auto",
+        device: str = DEFAULT_DEVICE,
+        dtype: str = DEFAULT_DTYPE,
         min_pixels: int = DEFAULT_MIN_PIXELS,
         max_pixels: int = DEFAULT_MAX_PIXELS,
-        max_new_tokens: int = 1024,
+        max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
     ):
         from inference_core.models.devices import resolve_device, resolve_dtype
 
@@ -158,7 +154,7 @@ class TransformersBackend:
         model_id: str = "in-memory",
         min_pixels: int = DEFAULT_MIN_PIXELS,
         max_pixels: int = DEFAULT_MAX_PIXELS,
-        max_new_tokens: int = 1024,
+        max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
     ) -> "TransformersBackend":
         """A backend around a model and processor already in memory (benchmarks with random weights).
 
@@ -211,10 +207,9 @@ class TransformersBackend:
             if not self.device.startswith("cuda"):
                 model = model.to(self.device)
         except Exception as exc:  # noqa: BLE001 - every load failure becomes one actionable message
-            if _is_oom(exc):
-                self._free()
-                raise BackendOOM(f"Not enough memory on {self.device} to load {self.model_id} as {self.dtype}: "
-                                 "close other GPU programs, use --dtype float16/bfloat16, or a smaller model.") from None
+            if is_allocator_oom(exc):
+                free_memory()
+                raise BackendOOM(load_advice(self.device, self.model_id, self.dtype)) from None
             if isinstance(exc, BackendError):
                 raise
             raise BackendError(f"Cannot load {self.model_id} ({type(exc).__name__}: {str(exc).splitlines()[0][:300]}). "
@@ -273,11 +268,9 @@ class TransformersBackend:
             with torch.inference_mode():
                 out = self.model.generate(**inputs, generation_config=self.generation_config)
         except Exception as exc:  # noqa: BLE001
-            if _is_oom(exc):
-                self._free()
-                raise BackendOOM(f"Out of memory on {self.device} answering {len(requests)} tile(s) at up to "
-                                 f"{self.max_pixels} pixels each: use --batch-size 1, a lower --max-pixels, or a "
-                                 "smaller --tile-size.") from None
+            if is_allocator_oom(exc):
+                free_memory()
+                raise BackendOOM(answer_advice(self.device, len(requests), self.max_pixels)) from None
             raise
         new_tokens = out[:, inputs["input_ids"].shape[1]:]
         texts = self.processor.batch_decode(new_tokens, skip_special_tokens=True, clean_up_tokenization_spaces=False)
@@ -288,17 +281,10 @@ class TransformersBackend:
         ]
 
     # -- lifetime --------------------------------------------------------------------------------
-    def _free(self) -> None:
-        import torch
-
-        gc.collect()
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-
     def close(self) -> None:
         self.model = None
         self.processor = None
-        self._free()
+        free_memory()
 
     def describe(self) -> dict:
         """What is loaded, for the worker's `status`."""
