@@ -265,8 +265,7 @@ def time_reason(backend, tiles: list, batch_size: int, settings: ProbeSettings, 
     steps = counter.calls // settings.repeats
     generated = steps * batch_size
     mean = sum(seconds) / len(seconds)
-    texts = backend._texts(requests[:1])
-    prompt_tokens = len(backend.processor(text=texts, images=[requests[0].image.convert("RGB")])["input_ids"][0])
+    prompt_tokens = len(backend.model_inputs(requests[:1])["input_ids"][0])
     return BatchResult(
         batch_size=batch_size, seconds=[round(s, 4) for s in seconds], per_tile_s=round(mean / batch_size, 4),
         generated_tokens=generated, tokens_per_s=round(generated / mean, 2), input_size=tuple(replies[0].input_size),

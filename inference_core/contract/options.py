@@ -22,13 +22,26 @@ DEFAULT_DEVICE = "auto"  # GPU if present, else CPU
 DEFAULT_DTYPE = "auto"  # bfloat16 on GPU, float32 on CPU
 # Qwen2.5-VL sees 14-px patches merged 2x2: image sides are multiples of this.
 PATCH_PX = 28
-# RemoteReasoner was trained with max_pixels = 1024 * 28 * 28 (docs/ANSWERS.md).
+# RemoteReasoner was trained with MAX_PIXELS=802816 = 1024 * 28 * 28 (RemoteReasoner_GRPO.sh:10);
+# the minimum is qwen_vl_utils' MIN_PIXELS (vision_process.py:27). See docs/fidelity.md.
 DEFAULT_MAX_PIXELS = 1024 * PATCH_PX * PATCH_PX
 DEFAULT_MIN_PIXELS = 4 * PATCH_PX * PATCH_PX
-# 1008 = 36 * 28: a tile is a whole number of Qwen2.5-VL patches (14 px, merged 2x2).
-DEFAULT_TILE_SIZE = 36 * PATCH_PX
+# The reference inference sets no budget, so qwen_vl_utils' default applies (vision_process.py:28):
+# `evaluate` uses it by default to score as the published inference code runs.
+REFERENCE_MAX_PIXELS = 16384 * PATCH_PX * PATCH_PX
+# 896 = 32 * 28 and 896² = the training budget: a default tile reaches the model unresized, so boxes are
+# the same in the model's input pixels and the tile's (both coordinate conventions agree on tiled runs).
+DEFAULT_TILE_SIZE = 32 * PATCH_PX
 MIN_TILE_SIZE = 2 * PATCH_PX  # the smallest tile `validate` accepts
-DEFAULT_OVERLAP = 128
+DEFAULT_OVERLAP = 4 * PATCH_PX
+# Defaults of earlier versions, which stored settings may still hold (the plugin migrates them).
+LEGACY_TILE_SIZE, LEGACY_OVERLAP = 1008, 128
+# An extent up to this multiple of the pixel budget is one view, downscaled to the budget, rather than
+# several almost identical tiles (a 1024² extent is 1 model call, not 4).
+SINGLE_VIEW_SLACK = 1.3
+# How a template's boxes relate to the image: pixels of the resized model input (Qwen2.5-VL) or of the
+# view before that resize (how the RemoteReasoner reference uses its answers). None = the template's.
+COORDINATE_SPACES = ("model-input", "original-image")
 DEFAULT_SIMPLIFY = 0.0  # map units
 DEFAULT_MIN_AREA = 0.0  # map units squared
 DEFAULT_IOU_THRESHOLD = 0.5  # the usual NMS threshold
@@ -69,6 +82,8 @@ class RunOptions:
     overlap: int = DEFAULT_OVERLAP
     max_pixels: int = DEFAULT_MAX_PIXELS
     min_pixels: int = DEFAULT_MIN_PIXELS
+    coordinates: Optional[str] = None  # model-input|original-image; None = the prompt template's
+    single_view: bool = False  # one view of the whole extent at the budget, never tiles (evaluate's default)
     gsd: Optional[float] = None  # resample to this ground sampling distance (map units / px)
     simplify: float = DEFAULT_SIMPLIFY  # map units
     min_area: float = DEFAULT_MIN_AREA  # map units squared
@@ -111,6 +126,8 @@ class RunOptions:
             raise OptionsError(f"--overlap {self.overlap} must be between 0 and half the tile size ({self.tile_size // 2}).")
         if self.max_pixels < self.min_pixels:
             raise OptionsError(f"--max-pixels {self.max_pixels} is below the minimum {self.min_pixels}.")
+        if self.coordinates is not None and self.coordinates not in COORDINATE_SPACES:
+            raise OptionsError(f"--coordinates must be one of {', '.join(COORDINATE_SPACES)}, not {self.coordinates!r}.")
         if self.gsd is not None and self.gsd <= 0:
             raise OptionsError("--gsd must be a positive ground sampling distance in map units per pixel.")
         if self.extent is not None:

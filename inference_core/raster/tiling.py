@@ -6,6 +6,8 @@ import math
 from typing import TYPE_CHECKING
 
 from inference_core.common.records import TileSpec
+from inference_core.contract.options import SINGLE_VIEW_SLACK
+from inference_core.raster.coords import smart_resize
 
 if TYPE_CHECKING:  # pragma: no cover
     from inference_core.contract.options import RunOptions
@@ -37,15 +39,21 @@ def gsd_scale(source: "RasterSource", gsd: float | None) -> float:
 def plan_tiles(source: "RasterSource", options: "RunOptions") -> list[TileSpec]:
     """TileSpecs over `source.window` in row-major order (tile_id 0, 1, ... left to right, top down).
 
-    Sizes: with `options.gsd` the window is resampled by `gsd_scale`; one view when the resampled
-    extent has at most `options.max_pixels` pixels, otherwise tiles of `options.tile_size` output
-    pixels overlapping by `options.overlap` output pixels. Each tile reads a whole-pixel source
-    window, so its transform (output pixels -> map) is exact.
+    Sizes: with `options.gsd` the window is resampled by `gsd_scale`. One view when the resampled
+    extent has at most SINGLE_VIEW_SLACK x `options.max_pixels` pixels (up to the budget it reaches
+    the model as is; above it the backends' bicubic resize brings it down, as the reference's image
+    loader does), or always with `options.single_view` (then read at the budgeted size itself, so a
+    large extent is never read whole). Otherwise tiles of `options.tile_size` output pixels
+    overlapping by `options.overlap` output pixels. Each view reads a whole-pixel source window, so
+    its transform (output pixels -> map) is exact.
     """
     c0, r0, w, h = source.window
     s = gsd_scale(source, options.gsd)
     out_w, out_h = max(1, round(w / s)), max(1, round(h / s))
-    if out_w * out_h <= options.max_pixels:
+    if out_w * out_h <= SINGLE_VIEW_SLACK * options.max_pixels:
+        return [TileSpec(0, c0, r0, w, h, out_w, out_h, source.window_transform(c0, r0, w, h, out_w, out_h))]
+    if options.single_view:
+        out_h, out_w = smart_resize(out_h, out_w, options.min_pixels, options.max_pixels)
         return [TileSpec(0, c0, r0, w, h, out_w, out_h, source.window_transform(c0, r0, w, h, out_w, out_h))]
     # Tile and overlap in source pixels; tiles end at the extent, never beyond it.
     tile_src = max(1, round(options.tile_size * s))

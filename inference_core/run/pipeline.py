@@ -142,15 +142,17 @@ class _Run:
         self.started = started
         self.warnings = list(source.warnings)
         self.parse_errors = 0
+        self.coordinates = "model-input"  # the prompt template's coordinate space, set in execute()
 
     # ------------------------------------------------------------------ set-up
     def execute(self) -> RunSummary:
         o = self.o
         tiles = plan_tiles(self.source, o)
         backend, segmenter = self._load_models()
-        from inference_core.models.prompts import fill, load_prompt
+        from inference_core.models.prompts import load_template, render
 
-        prompt = fill(load_prompt(o), o.query)
+        prompt = render(load_template(o), o.query, o.coordinates)
+        self.coordinates = prompt.coordinates
         self.model_id = getattr(backend, "model_id", o.model)
         self.sink = GpkgSink(o.out, self.source.crs_wkt, o.granularity,
                              mode="append" if (o.append or o.resume) else "create")
@@ -302,12 +304,12 @@ class _Run:
 
     # ------------------------------------------------------------------ one tile
     def detections(self, tile: TileSpec, raw_text: str, input_size) -> tuple[list[Detection], Any]:
-        """Parse one answer into detections: input pixels -> tile pixels (clamped) -> map."""
+        """Parse one answer into detections: model-input (or view) pixels -> view pixels (clamped) -> map."""
         parsed = parse_answer(raw_text)
         w, h = tile.out_width, tile.out_height
         iw, ih = (int(input_size[0]), int(input_size[1])) if input_size else (w, h)
-        if iw <= 0 or ih <= 0:
-            iw, ih = w, h
+        if iw <= 0 or ih <= 0 or self.coordinates == "original-image":
+            iw, ih = w, h  # boxes already in view pixels: no rescale
         inner = tile_edges(tile, self.source.window)
         tol = max(1.0, SEAM_TOUCH_FRACTION * max(w, h))
         dets = []
@@ -327,6 +329,8 @@ class _Run:
         import shapely
 
         o = self.o
+        if reply.warning and reply.warning not in self.warnings:  # once per run, however many views say it
+            self._warn(reply.warning)
         dets, parsed = self.detections(tile, reply.raw_text, reply.input_size)
         if parsed.error:
             self.parse_errors += 1

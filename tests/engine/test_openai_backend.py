@@ -311,10 +311,12 @@ def test_pipeline_maps_server_boxes_to_map_coordinates(sample_tif, tmp_path):
     answer = "<think>two crowns</think><answer>[[98, 49, 196, 147], [294, 294, 392, 392]]</answer>"
     out = tmp_path / "server.gpkg"
     with StubServer(answer=answer, api_key=KEY) as srv:
-        summary = run(options(srv.url, raster=str(sample_tif), out=str(out), api_key=KEY))
+        # the answer is in the server's input pixels (Qwen2.5-VL's convention), said explicitly
+        summary = run(options(srv.url, raster=str(sample_tif), out=str(out), api_key=KEY, coordinates="model-input"))
         [rec] = srv.chat_requests
         assert rec.image_sizes == [(392, 392)]
-        assert "the trees" in rec.body["messages"][0]["content"][1]["text"]  # the filled prompt template
+        # [system, user: instruction, image, "Text description: ..."]: the filled prompt template
+        assert rec.body["messages"][1]["content"][2]["text"] == "\nText description: the trees"
         port = srv.port
     assert summary.status == "finished" and summary.counts == {"boxes": 2}
     df = pyogrio.read_dataframe(out, layer="boxes").sort_values("target_id")

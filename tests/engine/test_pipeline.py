@@ -66,6 +66,9 @@ def _replay_for_tiles(tmp_path, raster, opts_kw, scale=2, extra=None):
 
 
 def _opts(raster, out, replay, **kw):
+    # These answers are in the model's resized-input pixels (Qwen2.5-VL's convention), said explicitly:
+    # the RemoteReasoner template's own default is the view's pixels (see test_original_image_coordinates).
+    kw.setdefault("coordinates", "model-input")
     return RunOptions(raster=str(raster), query="the bright roof", out=str(out), backend="replay",
                       replay=str(replay), **kw)
 

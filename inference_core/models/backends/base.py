@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import TYPE_CHECKING, Optional, Protocol, Sequence, Union
+
+from inference_core.models.prompts import ChatPrompt
 
 if TYPE_CHECKING:  # pragma: no cover
     from PIL.Image import Image
@@ -11,11 +13,18 @@ if TYPE_CHECKING:  # pragma: no cover
 
 @dataclass
 class ReasonRequest:
-    """One tile for the model: the tile image at tile size and the filled-in prompt text."""
+    """One view for the model: its image at view size and the filled-in prompt.
+
+    A plain string prompt means "the image, then this text" (`ChatPrompt.plain`).
+    """
 
     tile_id: int
-    image: "Image"  # RGB, tile image size (TileSpec.out_width x out_height)
-    prompt: str
+    image: "Image"  # RGB, view size (TileSpec.out_width x out_height)
+    prompt: Union[ChatPrompt, str]
+
+    @property
+    def chat(self) -> ChatPrompt:
+        return self.prompt if isinstance(self.prompt, ChatPrompt) else ChatPrompt.plain(self.prompt)
 
 
 @dataclass
@@ -26,6 +35,7 @@ class ReasonReply:
     raw_text: str
     input_size: tuple[int, int]
     seconds: float
+    warning: Optional[str] = None  # something the run should say once (e.g. a server that resized the image)
 
 
 class BackendError(RuntimeError):

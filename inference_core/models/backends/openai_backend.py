@@ -1,7 +1,9 @@
 """Backend `openai`: send tiles to an OpenAI-compatible model server (vLLM, SGLang, Ollama).
 
-Each tile is resized here to the size Qwen2.5-VL's processor would pick (`coords.smart_resize`), so
-the server's own resize is a no-op and the returned pixel coordinates map back exactly.
+Each view is resized here by the engine's rule (`models.vision_input`: the same pixels the transformers
+backend gives the model), so the server's own resize is a no-op and the returned pixel coordinates map
+back exactly — unless the server's pixel limits are smaller: `usage.prompt_tokens` then shows fewer image
+tokens than were sent, and the run warns once, naming the server flag.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
-from inference_core.raster.coords import smart_resize
 from inference_core.contract.openai_http import (
     ServerError,
     make_opener,
@@ -26,6 +27,9 @@ from inference_core.contract.openai_http import (
     server_host,
 )
 from inference_core.models.backends.base import BackendError, ReasonReply, ReasonRequest
+from inference_core.models.precision import is_overflow_answer, overflow_message
+from inference_core.models.prompts import ChatPrompt
+from inference_core.models.vision_input import image_tokens, model_input
 
 if TYPE_CHECKING:  # pragma: no cover
     from PIL.Image import Image
@@ -34,6 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Longest wait we accept from a server's Retry-After; beyond it the user is better told to come back.
 MAX_RETRY_AFTER_S = 120.0
+# Tokens of the chat frame (role markers, vision start/end) beyond the text's, for the resize check.
+CHAT_FRAME_TOKENS = 64
 
 
 @dataclass(frozen=True)
@@ -53,33 +59,47 @@ class RetryPolicy:
 
 def prepare_image(image: "Image", min_pixels: int, max_pixels: int) -> tuple[bytes, tuple[int, int]]:
     """PNG bytes of the image at the Qwen2.5-VL input size, and that size as (width, height)."""
-    from PIL import Image as PILImage
-
-    img = image if image.mode == "RGB" else image.convert("RGB")
-    height, width = smart_resize(img.height, img.width, min_pixels, max_pixels)
-    if (width, height) != img.size:
-        img = img.resize((width, height), PILImage.Resampling.BICUBIC)
+    img, (width, height) = model_input(image, min_pixels, max_pixels)
     buf = io.BytesIO()
     # Level 1: tiles of aerial imagery barely compress further, and encoding time is on the critical path.
     img.save(buf, format="PNG", compress_level=1)
     return buf.getvalue(), (width, height)
 
 
-def chat_payload(model: str, png: bytes, prompt: str, max_tokens: int) -> dict[str, Any]:
-    """The OpenAI chat-completions body for one tile: image first, then the question (as Qwen expects)."""
+def chat_payload(model: str, png: bytes, prompt: "ChatPrompt | str", max_tokens: int) -> dict[str, Any]:
+    """The OpenAI chat-completions body for one view: the prompt's [system, text, image, text] messages,
+    the image as a PNG data URL where the template puts it; greedy decoding."""
+    chat = prompt if isinstance(prompt, ChatPrompt) else ChatPrompt.plain(prompt)
     url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    return {
-        "model": model,
-        "messages": [{
-            "role": "user",
-            "content": [
-                {"type": "image_url", "image_url": {"url": url}},
-                {"type": "text", "text": prompt},
-            ],
-        }],
-        "temperature": 0,
-        "max_tokens": max_tokens,
-    }
+    messages = []
+    for message in chat.messages():
+        content = message["content"]
+        if isinstance(content, list):
+            content = [{"type": "image_url", "image_url": {"url": url}} if part["type"] == "image" else part
+                       for part in content]
+        messages.append({"role": message["role"], "content": content})
+    return {"model": model, "messages": messages, "temperature": 0, "max_tokens": max_tokens}
+
+
+def resize_warning(data: Any, input_size: tuple[int, int], text_chars: int, min_pixels: int,
+                   max_pixels: int) -> Optional[str]:
+    """A warning when the server's prompt-token count shows it resized the image the client sent.
+
+    The image alone is `image_tokens(input_size)` tokens; fewer prompt tokens than that means the server
+    shrank it (its max_pixels is below the client's); more than the image plus one token per text
+    character and the chat frame means it enlarged it. Servers that report no usage are not checked.
+    """
+    usage = data.get("usage") if isinstance(data, dict) else None
+    prompt_tokens = usage.get("prompt_tokens") if isinstance(usage, dict) else None
+    if not isinstance(prompt_tokens, int) or isinstance(prompt_tokens, bool):
+        return None
+    expected = image_tokens(input_size)
+    if expected <= prompt_tokens <= expected + text_chars + CHAT_FRAME_TOKENS:
+        return None
+    return (f"The server counted {prompt_tokens} prompt tokens for an image of {expected} tokens "
+            f"({input_size[0]}x{input_size[1]} px): it resizes images itself, so boxes come back at the wrong "
+            f"scale. Start it with the client's limits, e.g. vLLM --mm-processor-kwargs "
+            f"'{{\"max_pixels\": {max_pixels}, \"min_pixels\": {min_pixels}}}', or match --max-pixels to the server.")
 
 
 def answer_text(data: Any) -> str:
@@ -102,6 +122,11 @@ def answer_text(data: Any) -> str:
     if isinstance(reasoning, str) and reasoning.strip() and "<think>" not in content:
         content = f"<think>{reasoning.strip()}</think>{content}"
     return content
+
+
+def _text_chars(request: ReasonRequest) -> int:
+    chat = request.chat
+    return len(chat.before) + len(chat.after) + len(chat.system or "")
 
 
 class OpenAIBackend:
@@ -192,8 +217,13 @@ class OpenAIBackend:
                 "check that it is vLLM, SGLang, Ollama or another OpenAI-compatible server.",
                 code="server",
             ) from None
+        if is_overflow_answer(text):
+            raise BackendError(overflow_message("The server runs the model in float16: start it with "
+                                                "--dtype bfloat16 (or float32)."), code="server")
         return ReasonReply(tile_id=request.tile_id, raw_text=text, input_size=input_size,
-                           seconds=time.monotonic() - started)
+                           seconds=time.monotonic() - started,
+                           warning=resize_warning(data, input_size, _text_chars(request), self.min_pixels,
+                                                  self.max_pixels))
 
     def _post_with_retries(self, payload: dict[str, Any]) -> Any:
         url = self.base_url + "/chat/completions"

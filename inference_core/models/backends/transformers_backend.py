@@ -1,12 +1,14 @@
 """Qwen2.5-VL family through transformers: CUDA half precision with accelerate, CPU float32 fallback.
 
-The model answers in pixels of the image the processor resized to, so every reply carries that
-size (read from `image_grid_thw`); the pipeline rescales boxes from it to tile pixels.
+Views are resized here by the engine's own rule (`models.vision_input`, bicubic, the run's budget) and
+the processor is told not to resize again, as the reference's loader does; every reply carries the
+size the model saw, from which the pipeline maps boxes back to view pixels.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -21,6 +23,9 @@ from inference_core.contract.options import (
     DEFAULT_MIN_PIXELS,
 )
 from inference_core.contract.protocol import ErrorCode
+from inference_core.models.precision import FLOAT16_WARNING, is_overflow_answer, overflow_message
+from inference_core.models.prompts import checkpoint_system
+from inference_core.models.vision_input import model_input
 from inference_core.models.backends.base import (
     BackendError,
     BackendOOM,
@@ -116,6 +121,13 @@ def check_architecture(folder: Path, model: str) -> str:
     return model_type
 
 
+def set_pixel_budget(processor, min_pixels: int, max_pixels: int) -> None:
+    """The processor's own budget set to the run's, keeping its size type (a SizeDict in transformers 5)."""
+    from transformers.image_utils import SizeDict
+
+    processor.image_processor.size = SizeDict(shortest_edge=int(min_pixels), longest_edge=int(max_pixels))
+
+
 class TransformersBackend:
     """A Qwen2.5-VL checkpoint (hub id or local folder) answering batches of tiles with greedy decoding."""
 
@@ -140,6 +152,8 @@ class TransformersBackend:
         self.max_new_tokens = int(max_new_tokens)
         self.folder = locate_model(model)
         check_architecture(self.folder, model)
+        # a swift checkpoint's own system prompt (args.json) wins over the template's: it is what it was trained with
+        self.system = checkpoint_system(self.folder)
         self.processor = self._load_processor()
         self.model = self._load_model()
         self.min_new_tokens = 0
@@ -170,7 +184,8 @@ class TransformersBackend:
         self.max_new_tokens = int(max_new_tokens)
         self.min_new_tokens = 0
         self.folder = None
-        processor.image_processor.size = {"shortest_edge": self.min_pixels, "longest_edge": self.max_pixels}
+        self.system = None
+        set_pixel_budget(processor, self.min_pixels, self.max_pixels)
         processor.tokenizer.padding_side = "left"
         self.processor = processor
         self.model = model.eval()
@@ -182,15 +197,17 @@ class TransformersBackend:
     def _load_processor(self):
         from transformers import AutoProcessor
 
-        # the pixel budget as the processor's `size`; min/max_pixels kwargs are deprecated in v5
-        size = {"shortest_edge": self.min_pixels, "longest_edge": self.max_pixels}
         try:
-            processor = AutoProcessor.from_pretrained(self.folder, size=size, trust_remote_code=False)
+            processor = AutoProcessor.from_pretrained(self.folder, trust_remote_code=False)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise BackendError(f"Cannot load the processor of {self.model_id} ({exc}). The folder needs the "
                                "tokenizer and preprocessor files saved with the model; download it again.") from None
         if getattr(processor, "image_processor", None) is None or getattr(processor, "tokenizer", None) is None:
             raise BackendError(f"{self.model_id} has no image processor/tokenizer: it is not a Qwen2.5-VL checkpoint.")
+        # Views arrive resized (`reason` passes do_resize=False). The budget is still set after loading:
+        # a `size=` given to from_pretrained is overridden by a checkpoint's own min_pixels/max_pixels keys
+        # (transformers image_processing_qwen2_vl.py:109-119), Qwen2.5-VL-7B-Instruct's being 12845056.
+        set_pixel_budget(processor, self.min_pixels, self.max_pixels)
         # batched generation needs the prompts aligned at the right edge
         processor.tokenizer.padding_side = "left"
         return processor
@@ -239,12 +256,21 @@ class TransformersBackend:
         self.generation_config.min_new_tokens = self.min_new_tokens or None
 
     # -- inference -------------------------------------------------------------------------------
-    def _texts(self, requests: Sequence[ReasonRequest]) -> list[str]:
-        texts = []
-        for req in requests:
-            messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": req.prompt}]}]
-            texts.append(self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False))
-        return texts
+    def chat_text(self, request: ReasonRequest) -> str:
+        """The rendered chat of one request: [system], user text, image tokens, user text, assistant turn."""
+        chat = request.chat
+        if self.system:
+            chat = dataclasses.replace(chat, system=self.system)
+        return self.processor.apply_chat_template(chat.messages(), add_generation_prompt=True, tokenize=False)
+
+    def model_inputs(self, requests: Sequence[ReasonRequest]):
+        """The processor's tensors for a batch: chats rendered, views resized here, no second resize."""
+        try:
+            images = [model_input(req.image, self.min_pixels, self.max_pixels)[0] for req in requests]
+        except ValueError as exc:  # smart_resize refuses sizes Qwen2.5-VL cannot take
+            raise BackendError(f"A view cannot be given to the model: {exc}.", code=ErrorCode.INPUT) from None
+        return self.processor(text=[self.chat_text(r) for r in requests], images=images, padding=True,
+                              return_tensors="pt", do_resize=False)
 
     def input_sizes(self, image_grid_thw) -> list[tuple[int, int]]:
         """(width, height) the processor resized each image to: patch grid x patch size."""
@@ -260,9 +286,8 @@ class TransformersBackend:
         if self.model is None:
             raise BackendError("The transformers backend was closed; load the model again.", code=ErrorCode.INTERNAL)
         start = time.perf_counter()
-        images = [req.image.convert("RGB") for req in requests]
         try:
-            inputs = self.processor(text=self._texts(requests), images=images, padding=True, return_tensors="pt")
+            inputs = self.model_inputs(requests)
             sizes = self.input_sizes(inputs["image_grid_thw"])
             inputs = inputs.to(self.model.device)
             with torch.inference_mode():
@@ -275,8 +300,12 @@ class TransformersBackend:
         new_tokens = out[:, inputs["input_ids"].shape[1]:]
         texts = self.processor.batch_decode(new_tokens, skip_special_tokens=True, clean_up_tokenization_spaces=False)
         seconds = (time.perf_counter() - start) / len(requests)
+        if any(is_overflow_answer(text) for text in texts):
+            raise BackendError(overflow_message(f"The model runs in {str(self.dtype).replace('torch.', '')}: "
+                                                "use --dtype bfloat16 (GPUs since Ampere) or float32."))
+        warning = FLOAT16_WARNING if "float16" == str(self.dtype).replace("torch.", "") else None
         return [
-            ReasonReply(tile_id=req.tile_id, raw_text=text, input_size=size, seconds=seconds)
+            ReasonReply(tile_id=req.tile_id, raw_text=text, input_size=size, seconds=seconds, warning=warning)
             for req, text, size in zip(requests, texts, sizes)
         ]
 
