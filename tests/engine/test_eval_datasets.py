@@ -133,6 +133,36 @@ def test_earthreason_layout(tmp_path):
         read_dataset(root / "val" / "QAs", "earthreason")
 
 
+def test_earthreason_documented_variants(tmp_path):
+    """No EarthReason annotation file is public: these are the layouts SegEarth-R1's loader
+    (RS_val_dataset.py ReasonSegDataset) and guide imply, as docs/evaluation.md lists them."""
+    m = np.zeros((16, 16), np.uint8)
+    m[3:5, 2:8] = 7
+    qa = json.dumps({"questions": ["  Which roof is flat?  ", "unused"], "answer": ["the left one"]})
+    # 1. a folder holding RSReasonSeg/, a nested val/val/images with labels/ and QAs/ one level up,
+    #    PNG images and a .txt QA file (the loader accepts .json and .txt)
+    a = tmp_path / "a" / "RSReasonSeg" / "val"
+    _png(a / "val" / "images" / "x1.png", _rgb())
+    _png(a / "labels" / "x1.png", m)
+    (a / "QAs").mkdir()
+    (a / "QAs" / "x1.txt").write_text(qa)
+    _png(a / "labels" / "x2.png", m)  # label without image or QA: skipped
+    (s,) = read_dataset(tmp_path / "a", "earthreason")
+    assert (s.sample_id, s.split, s.question, s.extra["answer"]) == ("x1", "val", "Which roof is flat?", "the left one")
+    assert s.image.endswith("val/val/images/x1.png") and s.gt_mask().sum() == 12 and s.gt_box() == (2.0, 3.0, 8.0, 5.0)
+    # 2. one split folder given directly (images/, labels/, QAs/ inside), .jpeg images
+    b = tmp_path / "b" / "test"
+    _png(b / "images" / "y.jpeg", _rgb())
+    _png(b / "labels" / "y.png", m)
+    (b / "QAs").mkdir()
+    (b / "QAs" / "y.json").write_text(qa)
+    assert [(s.sample_id, s.split) for s in read_dataset(b, "earthreason")] == [("y", "test")]
+    # 3. a QA file without questions names the file
+    (b / "QAs" / "y.json").write_text(json.dumps({"answer": []}))
+    with pytest.raises(DatasetError, match=r"y.json has no \"questions\" list"):
+        read_dataset(b, "earthreason")
+
+
 # ---------------------------------------------------------------- RRSIS-D
 
 
