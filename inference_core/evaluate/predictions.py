@@ -18,7 +18,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from inference_core.evaluate.datasets import DatasetError, Sample, read_dataset, read_mask_png
+from inference_core.evaluate.datasets import DatasetError, read_dataset, read_mask_png
 from inference_core.evaluate.metrics import SampleScore, mask_box
 from inference_core.evaluate.runner import EvaluationError, EvaluationResult, Prediction, cache_name, score_sample
 

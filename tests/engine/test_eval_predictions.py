@@ -13,7 +13,7 @@ from eval_rrsisd_fixture import build_rrsisd
 from inference_core.contract.options import RunOptions
 from inference_core.evaluate.predictions import (
     PredictionError, SavedFiles, load_saved_prediction, prediction_files, rasterize_boxes, read_boxes_file,
-    score_predictions,
+    run_mask_source, score_predictions,
 )
 from inference_core.evaluate.runner import EvaluationError, cache_name, evaluate, load_prediction
 
@@ -175,3 +175,5 @@ def test_prediction_files_and_box_format(tmp_path):
     assert m.sum() == 3 + 1 and m[2, 1:4].all() and m[0, 1] and not m[0, 0]
     with pytest.raises(PredictionError, match="no prediction file"):
         load_saved_prediction(SavedFiles(), 5, 4)
+    assert [run_mask_source(s) for s in ({"saved"}, {"boxes"}, {"saved", "boxes"}, set())] == [
+        "saved", "boxes", "mixed", "saved"]
