@@ -32,7 +32,9 @@ Run the full pipeline on every sample of a benchmark and score it with the paper
 (gIoU, cIoU, Pr@0.5..0.9, box Acc@0.5). Predictions are cached in OUT/cache: running the same
 command again (after an interruption, or with a larger --limit) computes only what is missing.
 Writes OUT/report.json, OUT/report.md, OUT/iou_hist.png and OUT/per_category.png.
-See docs/evaluation.md for the dataset layouts."""
+With --predictions DIR no model runs: another system's saved outputs (<sample_id>.png masks
+and/or <sample_id>.json boxes [[x1, y1, x2, y2], ...] in image pixels) are scored instead.
+See docs/evaluation.md for the dataset layouts and the predictions format."""
 
 COMPARE_HELP = """\
 Compare a result GeoPackage's masks (or boxes) with reference polygons (GeoPackage, Shapefile or
@@ -48,6 +50,9 @@ def register(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--out", required=True, metavar="REPORT_DIR", help="folder for the report and the prediction cache")
     p.add_argument("--split", help="only this split (EarthReason: val|test|train, default val+test; RRSIS-D: default test)")
     p.add_argument("--limit", type=int, help="only the first N samples (in the dataset's order)")
+    p.add_argument("--predictions", metavar="DIR",
+                   help="score saved predictions instead of running a model: <sample_id>.png masks and/or "
+                        "<sample_id>.json boxes [[x1, y1, x2, y2], ...] in image pixels")
     p.add_argument("--model", default=DEFAULT_MODEL, help=f"hub id or local folder (default {DEFAULT_MODEL})")
     p.add_argument("--sam", help="SAM checkpoint (.pth) for masks; without it boxes are scored as masks")
     p.add_argument("--sam-type", choices=SAM_TYPES, help="SAM architecture (default: from the file name)")
@@ -125,40 +130,60 @@ def _options_from_args(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+# Options that configure a model run; with --predictions no model runs, so giving one is a mistake.
+_MODEL_ONLY = ("sam", "sam_type", "replay", "server_url", "prompt")
+
+
 def run_evaluate(args: argparse.Namespace, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr  # resolved per call: tests swap them
     from inference_core.contract.options import OptionsError, RunOptions
     from inference_core.evaluate.datasets import DatasetError
-    from inference_core.evaluate.metrics import PRECISION_THRESHOLDS
     from inference_core.evaluate.runner import EvaluationError, evaluate
 
-    try:
-        # The template's raster, query and out are placeholders: each sample brings its own.
-        template = RunOptions.from_dict(_options_from_args(args)).validate()
-    except OptionsError as exc:
-        stderr.write(f"error: {exc}\n")
-        return 2
     cancel = threading.Event()
+    progress = ProgressBar(stderr, quiet=args.quiet)
     try:
-        result = evaluate(args.dataset_dir, args.layout, template, args.out, split=args.split, limit=args.limit,
-                          emit=ProgressBar(stderr, quiet=args.quiet), cancel=cancel)
+        if getattr(args, "predictions", None):
+            given = [f"--{k.replace('_', '-')}" for k in _MODEL_ONLY if getattr(args, k, None)]
+            if given:
+                stderr.write(f"error: {', '.join(given)} configure a model run; --predictions scores saved "
+                             "files and runs no model.\n")
+                return 2
+            from inference_core.evaluate.predictions import score_predictions
+
+            result = score_predictions(args.dataset_dir, args.layout, args.predictions, args.out, split=args.split,
+                                       limit=args.limit, emit=progress, cancel=cancel)
+            counts = f"{result.computed} read, {result.failed} without a readable prediction"
+        else:
+            try:
+                # The template's raster, query and out are placeholders: each sample brings its own.
+                template = RunOptions.from_dict(_options_from_args(args)).validate()
+            except OptionsError as exc:
+                stderr.write(f"error: {exc}\n")
+                return 2
+            result = evaluate(args.dataset_dir, args.layout, template, args.out, split=args.split, limit=args.limit,
+                              emit=progress, cancel=cancel)
+            counts = f"{result.computed} computed, {result.cached} cached, {result.failed} failed"
     except KeyboardInterrupt:
-        stderr.write("\ninterrupted: finished samples are cached; run the same command again to continue.\n")
+        stderr.write("\ninterrupted.\n" if getattr(args, "predictions", None) else
+                     "\ninterrupted: finished samples are cached; run the same command again to continue.\n")
         return 130
     except (DatasetError, EvaluationError, OSError) as exc:
         stderr.write(f"error: {exc}\n")
         return 1
-    o = result.report["overall"]
-    pct = lambda v: "–" if v is None else f"{100 * v:.2f}"  # noqa: E731
-    stdout.write(
-        f"{len(result.scores)} samples ({result.computed} computed, {result.cached} cached, {result.failed} failed), "
-        f"masks from {result.mask_source}\n"
-        f"gIoU {pct(o['giou'])}  cIoU {pct(o['ciou'])}  "
-        + "  ".join(f"Pr@{t:.1f} {pct(o['precision'].get(f'{t:.1f}'))}" for t in PRECISION_THRESHOLDS)
-        + f"  Acc@0.5(box) {pct(o['acc_box'])}\n"
-        f"report: {result.files['markdown']}\n"
-    )
+    stdout.write(f"{len(result.scores)} samples ({counts}), masks from {result.mask_source}\n"
+                 + _metrics_line(result.report["overall"]) + f"report: {result.files['markdown']}\n")
     return 0 if not result.failed else 3
+
+
+def _metrics_line(o: dict[str, Any]) -> str:
+    """gIoU, cIoU, Pr@t and box Acc@0.5 in percent, one line."""
+    from inference_core.evaluate.metrics import PRECISION_THRESHOLDS
+
+    pct = lambda v: "–" if v is None else f"{100 * v:.2f}"  # noqa: E731
+    return (f"gIoU {pct(o['giou'])}  cIoU {pct(o['ciou'])}  "
+            + "  ".join(f"Pr@{t:.1f} {pct(o['precision'].get(f'{t:.1f}'))}" for t in PRECISION_THRESHOLDS)
+            + f"  Acc@0.5(box) {pct(o['acc_box'])}\n")
 
 
 def run_compare(args: argparse.Namespace, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:

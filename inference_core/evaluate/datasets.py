@@ -38,7 +38,7 @@ class Sample:
     category: Optional[str] = None
     split: Optional[str] = None
     mask_path: Optional[str] = None  # PNG, non-zero = target; None with no segmentation = no target
-    segmentation: Any = None  # COCO polygons (list of flat lists) or RLE dict (RRSIS-D)
+    segmentation: Any = None  # COCO polygons (list of flat lists), an RLE dict, or a list of RLE dicts (RRSIS-D)
     size: Optional[tuple[int, int]] = None  # (width, height) when known without opening the image
     boxes: Optional[list[Box]] = None  # ground-truth boxes (x1, y1, x2, y2, pixels) when the layout has them
     extra: dict[str, Any] = field(default_factory=dict)
@@ -167,17 +167,64 @@ def coco_segmentation_mask(segmentation: Any, width: int, height: int) -> np.nda
     return burnt.astype(bool)
 
 
+# numpy scalar kinds a refs file may hold: bool, signed/unsigned int, float, complex, bytes, str.
+# Object, void (structured) and datetime dtypes are refused: only these rebuild from raw bytes alone.
+_SCALAR_KINDS = frozenset("biufcSU")
+
+
+def _numpy_dtype(spec: Any, align: Any = False, copy: Any = True) -> np.dtype:
+    """`numpy.dtype(spec, align, copy)` as a pickle calls it, for plain scalar type codes only."""
+    if not isinstance(spec, str):
+        raise DatasetError(f"The refs file builds numpy.dtype({spec!r}); only plain scalar type codes are accepted.")
+    try:
+        dtype = np.dtype(spec)
+    except TypeError:
+        raise DatasetError(f"The refs file holds an unknown numpy type {spec!r}.") from None
+    if dtype.kind not in _SCALAR_KINDS or dtype.hasobject:
+        raise DatasetError(f"The refs file holds numpy type {spec!r}; only numbers and strings are accepted.")
+    return dtype
+
+
+def _numpy_scalar(dtype: Any, data: Any = None) -> Any:
+    """`numpy.core.multiarray.scalar(dtype, data)` rebuilt from its raw bytes, as a plain Python value.
+
+    The check runs here, after pickle's BUILD step has applied the dtype's state, so a state
+    that turned the dtype structured or object-typed is caught too. Python 2 pickles carry the
+    bytes as a str (decoded as latin1 by the reader), hence the re-encoding.
+    """
+    if (not isinstance(dtype, np.dtype) or dtype.kind not in _SCALAR_KINDS or dtype.hasobject
+            or dtype.fields is not None):
+        raise DatasetError("The refs file holds a numpy scalar of a type other than a number or a string.")
+    raw = data.encode("latin1") if isinstance(data, str) else data
+    if not isinstance(raw, bytes) or len(raw) != dtype.itemsize:
+        raise DatasetError("The refs file holds a corrupt numpy scalar.")
+    return np.frombuffer(raw, dtype=dtype, count=1)[0].item()
+
+
+# The only globals a refs file may name: numpy's scalar reconstruction (numpy 1.x and 2.x module
+# names) and numpy.dtype. Real RRSIS-D refs may hold numpy integers; anything else is refused.
+_ALLOWED_GLOBALS: dict[tuple[str, str], Callable[..., Any]] = {
+    ("numpy.core.multiarray", "scalar"): _numpy_scalar,
+    ("numpy._core.multiarray", "scalar"): _numpy_scalar,
+    ("numpy", "dtype"): _numpy_dtype,
+}
+
+
 class _PlainUnpickler(pickle.Unpickler):
-    """Unpickles only plain data (dict, list, str, numbers): a refs file cannot run code."""
+    """Unpickles plain data (dict, list, str, numbers) and numpy scalars: a refs file cannot run code."""
 
     def find_class(self, module: str, name: str):  # noqa: D401 - pickle API
+        allowed = _ALLOWED_GLOBALS.get((module, name))
+        if allowed is not None:
+            return allowed
         raise DatasetError(
-            f"The refs file references {module}.{name}; only plain data is accepted. "
+            f"The refs file references {module}.{name}; only plain data and numpy numbers are accepted. "
             "Re-save it as plain Python lists and dicts."
         )
 
 
 def load_plain_pickle(path: Path) -> Any:
+    """A pickle of plain data (numpy scalars become Python numbers); DatasetError for anything else."""
     with open(path, "rb") as fh:
         data = fh.read()
     try:
@@ -363,14 +410,48 @@ def _rrsisd_dirs(root: Path) -> tuple[Path, Path]:
     )
 
 
+def rrsisd_box(bbox: Any) -> Optional[Box]:
+    """An RRSIS-D annotation `bbox` as (x1, y1, x2, y2), or None when it is absent or not a corner pair.
+
+    RRSIS-D stores the corner pair [x1, y1, x2, y2], not COCO's [x, y, w, h]: in the real records
+    the box agrees with the mask's extent only when read as corners (ref 20960: bbox
+    [176, 549, 221, 643], mask columns 176..223, rows 544..647). See docs/evaluation.md.
+    A box with x2 < x1 or y2 < y1 cannot be a corner pair; the mask's extent is used instead.
+    """
+    if bbox is None:
+        return None
+    try:
+        x1, y1, x2, y2 = (float(v) for v in bbox)
+    except (TypeError, ValueError):
+        return None
+    if x2 <= x1 or y2 <= y1:
+        return None
+    return (x1, y1, x2, y2)
+
+
+def _first_key(mapping: dict[str, Any], keys: Sequence[str]) -> Any:
+    """The value of the first key present (None values skipped); 0 counts as present (category 0)."""
+    for k in keys:
+        if mapping.get(k) is not None:
+            return mapping[k]
+    return None
+
+
 def read_rrsisd(root: Path, split: Optional[str] = None) -> list[Sample]:
     """RRSIS-D (refCOCO style): refs(unc).p + instances.json; one sample per referring expression's
-    object with its first sentence (as SegEarth-R1 evaluates); split defaults to test."""
+    object with its first sentence (as SegEarth-R1 evaluates); split defaults to test.
+
+    Real records (docs/evaluation.md): annotations carry `categories_id` (ids 0..19), a list
+    holding one compressed-RLE dict as `segmentation`, a corner-pair `bbox`, and an `area` that
+    is not a pixel count (unused here).
+    """
     ann_dir, image_dir = _rrsisd_dirs(root)
     inst_file = ann_dir / "instances.json"
     if not inst_file.is_file():
         raise DatasetError(f"{inst_file} is missing: RRSIS-D needs instances.json beside refs(unc).p.")
     refs = load_plain_pickle(ann_dir / "refs(unc).p")
+    if not isinstance(refs, list):
+        raise DatasetError(f"{ann_dir / 'refs(unc).p'} must hold a list of refs, not {type(refs).__name__}.")
     try:
         instances = json.loads(inst_file.read_text(encoding="utf-8"))
     except ValueError as exc:
@@ -392,13 +473,19 @@ def read_rrsisd(root: Path, split: Optional[str] = None) -> list[Sample]:
         sentences = ref.get("sentences") or []
         if not sentences:
             continue
-        x, y, w, h = (float(v) for v in ann.get("bbox", (0, 0, 0, 0)))
+        box = rrsisd_box(ann.get("bbox"))
+        # The ref's category_id is what the refer API indexes; the annotation's own key is
+        # `categories_id` in RRSIS-D (`category_id` in refCOCO).
+        category_id = _first_key(ref, ("category_id",))
+        if category_id is None:
+            category_id = _first_key(ann, ("categories_id", "category_id"))
         samples.append(Sample(
             sample_id=str(ref["ref_id"]), image=str(image_dir / img["file_name"]),
             question=str(sentences[0].get("raw") or sentences[0].get("sent")).strip(),
-            category=cats.get(ref.get("category_id")), split=ref_split,
+            category=cats.get(category_id), split=ref_split,
             segmentation=ann.get("segmentation"), size=(int(img["width"]), int(img["height"])),
-            boxes=[(x, y, x + w, y + h)] if w > 0 and h > 0 else None,
+            boxes=[box] if box else None,
+            extra={} if box or ann.get("bbox") is None else {"bbox_ignored": list(ann["bbox"])},
         ))
     if not samples:
         raise DatasetError(f"RRSIS-D has no referring expressions in split {want!r}.")

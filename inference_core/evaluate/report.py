@@ -23,7 +23,10 @@ BOX_RULE = ("predicted box = envelope of all predicted boxes; ground-truth box =
             "no prediction and no target counts as a hit")
 MASK_SOURCES = {
     "sam": "SAM masks (per instance, merged per sample)",
-    "boxes": "boxes rasterised as masks (no --sam given): mask metrics measure boxes, not segmentation",
+    "boxes": "boxes rasterised as masks (no --sam given, or no mask saved): mask metrics measure boxes, "
+             "not segmentation",
+    "saved": "masks read from the predictions folder (PNG)",
+    "mixed": "masks read from the predictions folder where saved; other samples' boxes rasterised as masks",
 }
 
 
@@ -80,6 +83,14 @@ def _plots(out_dir: Path, scores: list[SampleScore], groups: Mapping[str, Summar
     plt.close(fig)
     files["per_category"] = str(path)
     return files
+
+
+def _source_line(settings: Mapping[str, Any]) -> str:
+    """Where the predictions came from: saved files, or a model through a backend."""
+    if "predictions" in settings:
+        return f"- Predictions: saved files in `{settings['predictions']}` (no model run)"
+    return (f"- Model: `{settings.get('model')}` via `{settings.get('backend')}`"
+            + (f" (replay `{os.path.basename(str(settings.get('replay')))}`)" if settings.get("backend") == "replay" else ""))
 
 
 def write_report(
@@ -147,11 +158,12 @@ def write_report(
         f"- Dataset: `{dataset.get('dir')}` (layout `{dataset.get('layout')}`"
         + (f", split `{dataset['split']}`" if dataset.get("split") else "")
         + (f", first {dataset['limit']} samples" if dataset.get("limit") else "") + ")",
-        f"- Model: `{settings.get('model')}` via `{settings.get('backend')}`"
-        + (f" (replay `{os.path.basename(str(settings.get('replay')))}`)" if settings.get("backend") == "replay" else ""),
+        _source_line(settings),
         f"- Masks: {MASK_SOURCES[result.mask_source]}",
-        f"- Samples: {len(scores)} of {result.total} evaluated — {result.computed} computed, {result.cached} from cache, "
-        f"{result.failed} failed" + ("" if report["complete"] else " — **incomplete: run again to finish**"),
+        f"- Samples: {len(scores)} of {result.total} evaluated — "
+        + (f"{result.computed} read, {result.failed} without a readable prediction" if "predictions" in settings
+           else f"{result.computed} computed, {result.cached} from cache, {result.failed} failed")
+        + ("" if report["complete"] else " — **incomplete: run again to finish**"),
         f"- Time: {seconds:.1f} s",
         "",
         "## Overall",

@@ -41,7 +41,8 @@ class Prediction:
 
     mask: np.ndarray  # bool (height, width)
     boxes: np.ndarray  # (n, 4) x1, y1, x2, y2 pixels
-    mask_source: str  # "sam" | "boxes" (boxes rasterised because no SAM was given)
+    # "sam" | "boxes" (boxes rasterised: no SAM given, or no mask saved) | "saved" (a saved mask PNG)
+    mask_source: str
     seconds: float = 0.0
     fingerprint: str = ""
 
@@ -56,7 +57,7 @@ class EvaluationResult:
     failed: int
     total: int
     cancelled: bool
-    mask_source: str
+    mask_source: str  # run level: "sam" | "boxes" | "saved" | "mixed" (report.MASK_SOURCES)
     report: dict[str, Any] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
 
@@ -212,8 +213,10 @@ def _sample_options(template: RunOptions, sample: Sample, out: Path, replay: Opt
     )
 
 
-def _score(sample: Sample, pred: Optional[Prediction], width: int, height: int, status: str, cached: bool) -> SampleScore:
-    gt = sample.gt_mask()
+def score_sample(sample: Sample, pred: Optional[Prediction], width: int, height: int, status: str, cached: bool,
+                 gt: Optional[np.ndarray] = None) -> SampleScore:
+    """Score one prediction (None: scored as empty) against the sample's ground truth on its grid."""
+    gt = sample.gt_mask() if gt is None else gt
     if gt.shape != (height, width):
         raise DatasetError(
             f"Sample {sample.sample_id}: the ground-truth mask is {gt.shape[1]}x{gt.shape[0]} but the image is "
@@ -382,7 +385,7 @@ def _run_samples(plans, to_compute, template, cache, replay_for, pipeline_run, m
             else:
                 failed += 1  # not cached: a re-run tries it again
             compute_seconds += time.monotonic() - t0
-        scores.append(_score(sample, pred, width, height, status, from_cache))
+        scores.append(score_sample(sample, pred, width, height, status, from_cache))
         done_compute = computed + failed
         remaining = to_compute - done_compute
         eta = (compute_seconds / done_compute) * max(remaining, 0) if done_compute else None

@@ -1,7 +1,9 @@
-"""Dataset readers on tiny synthetic copies of the EarthReason, RRSIS-D and `folder` layouts."""
+"""Dataset readers: RRSIS-D on real annotation records (tests/engine/data), EarthReason and `folder`
+on synthetic copies of the layouts their loaders imply."""
 
 from __future__ import annotations
 
+import io
 import json
 import pickle
 
@@ -9,9 +11,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from eval_rrsisd_fixture import MASK_EXTENT, MASK_PIXELS, build_rrsisd, instances_of, real_records, ref_of
 from inference_core.evaluate.datasets import (
-    DatasetError, coco_segmentation_mask, read_dataset, rle_counts_from_string, rle_decode,
+    DatasetError, coco_segmentation_mask, load_plain_pickle, read_dataset, rle_counts_from_string, rle_decode,
+    rrsisd_box,
 )
+from inference_core.evaluate.metrics import SampleScore, box_iou, box_score, mask_box, summarize
 
 
 def _png(path, array):
@@ -128,6 +133,36 @@ def test_earthreason_layout(tmp_path):
         read_dataset(root / "val" / "QAs", "earthreason")
 
 
+def test_earthreason_documented_variants(tmp_path):
+    """No EarthReason annotation file is public: these are the layouts SegEarth-R1's loader
+    (RS_val_dataset.py ReasonSegDataset) and guide imply, as docs/evaluation.md lists them."""
+    m = np.zeros((16, 16), np.uint8)
+    m[3:5, 2:8] = 7
+    qa = json.dumps({"questions": ["  Which roof is flat?  ", "unused"], "answer": ["the left one"]})
+    # 1. a folder holding RSReasonSeg/, a nested val/val/images with labels/ and QAs/ one level up,
+    #    PNG images and a .txt QA file (the loader accepts .json and .txt)
+    a = tmp_path / "a" / "RSReasonSeg" / "val"
+    _png(a / "val" / "images" / "x1.png", _rgb())
+    _png(a / "labels" / "x1.png", m)
+    (a / "QAs").mkdir()
+    (a / "QAs" / "x1.txt").write_text(qa)
+    _png(a / "labels" / "x2.png", m)  # label without image or QA: skipped
+    (s,) = read_dataset(tmp_path / "a", "earthreason")
+    assert (s.sample_id, s.split, s.question, s.extra["answer"]) == ("x1", "val", "Which roof is flat?", "the left one")
+    assert s.image.endswith("val/val/images/x1.png") and s.gt_mask().sum() == 12 and s.gt_box() == (2.0, 3.0, 8.0, 5.0)
+    # 2. one split folder given directly (images/, labels/, QAs/ inside), .jpeg images
+    b = tmp_path / "b" / "test"
+    _png(b / "images" / "y.jpeg", _rgb())
+    _png(b / "labels" / "y.png", m)
+    (b / "QAs").mkdir()
+    (b / "QAs" / "y.json").write_text(qa)
+    assert [(s.sample_id, s.split) for s in read_dataset(b, "earthreason")] == [("y", "test")]
+    # 3. a QA file without questions names the file
+    (b / "QAs" / "y.json").write_text(json.dumps({"answer": []}))
+    with pytest.raises(DatasetError, match=r"y.json has no \"questions\" list"):
+        read_dataset(b, "earthreason")
+
+
 # ---------------------------------------------------------------- RRSIS-D
 
 
@@ -159,29 +194,28 @@ def _rrsisd(root, refs, instances):
         _png(root / "images" / "rrsisd" / "JPEGImages" / img["file_name"], _rgb(img["height"], img["width"]))
 
 
-def test_rrsisd_layout(tmp_path):
-    # mask of image 2 as compressed RLE: 10x10, column-major; a 3x2 block at rows 4..6, cols 1..2
+def test_rrsisd_polygon_and_uncompressed_rle_copies(tmp_path):
+    """refCOCO-style copies (polygons, `category_id`, plain-list RLE) still read; boxes are corners."""
     block = np.zeros((10, 10), bool)
     block[4:7, 1:3] = True
-    flat = block.T.ravel()
+    flat = block.T.ravel()  # COCO runs are column-major
     change = np.flatnonzero(np.diff(flat.astype(int))) + 1
-    runs = np.diff(np.concatenate([[0], change, [flat.size]])).tolist()
-    counts = runs if not flat[0] else [0] + runs
+    counts = np.diff(np.concatenate([[0], change, [flat.size]])).tolist()
     instances = {
         "images": [{"id": 1, "file_name": "00001.jpg", "width": 10, "height": 10},
                    {"id": 2, "file_name": "00002.jpg", "width": 10, "height": 10}],
         "annotations": [
-            {"id": 11, "image_id": 1, "category_id": 3, "bbox": [2, 1, 4, 3], "segmentation": [[2, 1, 6, 1, 6, 4, 2, 4]]},
-            {"id": 12, "image_id": 2, "category_id": 4, "bbox": [1, 4, 2, 3],
-             "segmentation": {"size": [10, 10], "counts": _rle_to_string(counts)}},
+            {"id": 11, "image_id": 1, "category_id": 3, "bbox": [2, 1, 6, 4], "segmentation": [[2, 1, 6, 1, 6, 4, 2, 4]]},
+            {"id": 12, "image_id": 2, "categories_id": 4, "bbox": [1, 4, 3, 7],
+             "segmentation": {"size": [10, 10], "counts": counts}},
         ],
         "categories": [{"id": 3, "name": "vehicle"}, {"id": 4, "name": "storagetank"}],
     }
     refs = [
         {"ref_id": 1, "ann_id": 11, "image_id": 1, "category_id": 3, "split": "test",
          "sentences": [{"raw": "The vehicle on the left", "sent": "the vehicle on the left"}, {"raw": "other"}]},
-        {"ref_id": 2, "ann_id": 12, "image_id": 2, "category_id": 4, "split": "test",
-         "sentences": [{"raw": "the small tank", "sent": "the small tank"}]},
+        {"ref_id": 2, "ann_id": 12, "image_id": 2, "split": "test",  # no category_id: the annotation's
+         "sentences": [{"sent": "the small tank"}]},
         {"ref_id": 3, "ann_id": 12, "image_id": 2, "category_id": 4, "split": "val",
          "sentences": [{"raw": "val tank"}]},
     ]
@@ -189,11 +223,177 @@ def test_rrsisd_layout(tmp_path):
     samples = read_dataset(tmp_path, "rrsisd")  # default split: test
     assert [(s.sample_id, s.category, s.split) for s in samples] == [("1", "vehicle", "test"), ("2", "storagetank", "test")]
     veh, tank = samples
-    assert veh.question == "The vehicle on the left"
+    assert veh.question == "The vehicle on the left" and tank.question == "the small tank"
     assert veh.image.endswith("images/rrsisd/JPEGImages/00001.jpg")
-    assert veh.gt_mask().sum() == 12 and veh.gt_box() == (2.0, 1.0, 6.0, 4.0)
+    assert veh.gt_mask().sum() == 12 and veh.boxes == [(2.0, 1.0, 6.0, 4.0)] and veh.gt_box() == (2.0, 1.0, 6.0, 4.0)
     assert np.array_equal(tank.gt_mask(), block) and tank.gt_box() == (1.0, 4.0, 3.0, 7.0)
     assert [s.sample_id for s in read_dataset(tmp_path, "rrsisd", split="val")] == ["3"]
+
+
+# ---------------------------------------------------------------- RRSIS-D: real records
+
+
+def test_real_rrsisd_records_are_read_with_their_real_keys(tmp_path):
+    records = real_records()
+    ann = instances_of(records)["annotations"][0]
+    # the real shape, before the reader sees it: no category_id, a list holding one compressed RLE
+    assert "category_id" not in ann and ann["categories_id"] == 19
+    assert isinstance(ann["segmentation"], list) and set(ann["segmentation"][0]) == {"size", "counts"}
+    assert isinstance(ann["segmentation"][0]["counts"], str)
+    build_rrsisd(tmp_path)
+    test = read_dataset(tmp_path, "rrsisd")
+    assert [(s.sample_id, s.split, s.category, s.question) for s in test] == [
+        ("3600", "test", "windmill", "The gray small windmill"),
+        ("20960", "test", "tenniscourt", "A tennis court on the lower left"),
+    ]
+    val = read_dataset(tmp_path, "rrsisd", split="val")
+    assert [(s.sample_id, s.category) for s in val] == [("14636", "vehicle"), ("7855", "ship")]
+    assert all(s.size == (800, 800) for s in test + val)
+    assert val[0].image.endswith("images/rrsisd/JPEGImages/14636.jpg")
+
+
+def test_real_rrsisd_box_is_a_corner_pair_matching_the_mask(tmp_path):
+    """The RLE decodes to a mask whose extent the bbox matches as [x1, y1, x2, y2], not [x, y, w, h]."""
+    build_rrsisd(tmp_path)
+    samples = read_dataset(tmp_path, "rrsisd") + read_dataset(tmp_path, "rrsisd", split="val")
+    records = {str(r["ann_id"]): r for r in real_records()}
+    for s in samples:
+        bbox = records[s.sample_id]["bbox"]
+        mask = s.gt_mask()
+        extent = mask_box(mask)
+        assert s.boxes == [tuple(float(v) for v in bbox)] and s.gt_box(mask) == tuple(float(v) for v in bbox)
+        assert extent == MASK_EXTENT[s.sample_id] and int(mask.sum()) == MASK_PIXELS[s.sample_id]
+        assert records[s.sample_id]["area"] != mask.sum()  # `area` is not the mask's pixel count
+        off = max(abs(a - b) for a, b in zip(bbox, extent))
+        assert off <= 12  # masks are on an 8-px grid: small objects differ by up to 12 px
+        x, y, w, h = bbox  # the COCO reading the reader used to apply
+        corner_iou = box_iou(np.array([bbox]), np.array([extent]))[0]
+        xywh_iou = box_iou(np.array([[x, y, x + w, y + h]]), np.array([extent]))[0]
+        assert corner_iou > 0.45 and xywh_iou < 0.06
+    by_id = {s.sample_id: s for s in samples}
+    # ref 20960 (the issue's example) and 7855: box = mask extent within 8 px
+    for sid, off in (("20960", 5), ("7855", 3)):
+        assert max(abs(a - b) for a, b in zip(by_id[sid].gt_box(), MASK_EXTENT[sid])) == off
+
+
+def test_real_rrsisd_ground_truth_answer_scores_box_iou_one(tmp_path):
+    build_rrsisd(tmp_path)
+    samples = read_dataset(tmp_path, "rrsisd") + read_dataset(tmp_path, "rrsisd", split="val")
+    scores = []
+    for s in samples:
+        answer = [list(next(r["bbox"] for r in real_records() if str(r["ann_id"]) == s.sample_id))]
+        gt = s.gt_mask()
+        scores.append(SampleScore(s.sample_id, 0, int(gt.sum()), 0, int(gt.sum()),
+                                  box_iou=box_score(answer, s.gt_box(gt))))
+    assert [sc.box_iou for sc in scores] == [1.0, 1.0, 1.0, 1.0]
+    summary = summarize(scores)
+    assert summary.acc_box == 1.0 and summary.mean_box_iou == 1.0 and summary.n_box == 4
+
+
+def test_real_rrsisd_category_zero_and_missing_ref_category(tmp_path):
+    """Category id 0 (Expressway-Service-area) is a category, and the annotation's `categories_id`
+    is used when a ref has no category_id (record 14636, category changed for the test)."""
+    rec = dict(real_records()[2], category_id=0)
+    ref = ref_of(rec)
+    del ref["category_id"]
+    build_rrsisd(tmp_path, [rec], refs=[ref])
+    (s,) = read_dataset(tmp_path, "rrsisd", split="val")
+    assert s.category == "Expressway-Service-area"
+
+
+def test_rrsisd_box_that_is_not_a_corner_pair_falls_back_to_the_mask(tmp_path):
+    rec = dict(real_records()[1], bbox=[176, 549, 48, 104])  # 20960 written as [x, y, w, h]
+    build_rrsisd(tmp_path, [rec])
+    (s,) = read_dataset(tmp_path, "rrsisd")
+    assert s.boxes is None and s.extra["bbox_ignored"] == [176, 549, 48, 104]
+    assert s.gt_box() == MASK_EXTENT["20960"]
+    assert rrsisd_box([1, 2, 3, 4]) == (1.0, 2.0, 3.0, 4.0) and rrsisd_box(None) is None
+    assert rrsisd_box([5, 5, 5, 9]) is None and rrsisd_box("nope") is None
+
+
+# ---------------------------------------------------------------- refs(unc).p: the safe unpickler
+
+
+class _Py2Pickler(pickle._Pickler):
+    """Writes str and bytes as Python 2 `str` (SHORT_BINSTRING), as a Python 2 refs file holds them."""
+
+    dispatch = dict(pickle._Pickler.dispatch)
+
+    def _save_py2_str(self, obj):
+        raw = obj.encode("latin1") if isinstance(obj, str) else obj
+        assert len(raw) < 256
+        self.write(pickle.SHORT_BINSTRING + bytes([len(raw)]) + raw)
+        self.memoize(obj)
+
+    dispatch[str] = _save_py2_str
+    dispatch[bytes] = _save_py2_str
+
+
+def _py2_pickle(obj) -> bytes:
+    buf = io.BytesIO()
+    _Py2Pickler(buf, protocol=2).dump(obj)
+    # numpy 1.x (and Python 2) name the scalar constructor numpy.core.multiarray.scalar
+    return buf.getvalue().replace(b"numpy._core.multiarray", b"numpy.core.multiarray")
+
+
+NUMPY_REF = {"ref_id": np.int64(20960), "ann_id": np.int32(20960), "split": np.str_("test"),
+             "score": np.float32(0.5), "flag": np.bool_(True), "small": np.uint8(7)}
+PLAIN_REF = {"ref_id": 20960, "ann_id": 20960, "split": "test", "score": 0.5, "flag": True, "small": 7}
+
+
+@pytest.mark.parametrize("protocol", [3, 4, 5])
+def test_refs_pickle_with_numpy_scalars_is_read_as_plain_values(tmp_path, protocol):
+    path = tmp_path / "refs.p"
+    path.write_bytes(pickle.dumps([NUMPY_REF], protocol=protocol))
+    assert b"scalar" in path.read_bytes() and b"_codecs" not in path.read_bytes()
+    (back,) = load_plain_pickle(path)
+    assert back == PLAIN_REF
+    assert type(back["ref_id"]) is int and type(back["score"]) is float and type(back["split"]) is str
+
+
+def test_python2_refs_pickle_with_numpy_scalars(tmp_path):
+    data = _py2_pickle([NUMPY_REF])
+    assert b"cnumpy.core.multiarray\nscalar\n" in data and b"_codecs" not in data
+    path = tmp_path / "refs.p"
+    path.write_bytes(data)
+    assert load_plain_pickle(path) == [PLAIN_REF]
+
+
+def test_real_rrsisd_refs_with_numpy_ids_through_the_reader(tmp_path):
+    for protocol in (3, 4):
+        root = build_rrsisd(tmp_path / f"p{protocol}", protocol=protocol)
+        raw = (root / "rrsisd" / "refs(unc).p").read_bytes()
+        assert b"scalar" in raw  # the ids really are numpy scalars in the file
+        assert [s.sample_id for s in read_dataset(root, "rrsisd")] == ["3600", "20960"]
+
+
+def _opcodes(*parts: bytes) -> bytes:
+    return b"\x80\x02" + b"".join(parts) + b"."
+
+
+@pytest.mark.parametrize("payload, message", [
+    # os.system("echo pwned") through GLOBAL + REDUCE
+    (_opcodes(b"cos\nsystem\n", b"X\x0a\x00\x00\x00echo pwned", b"\x85R"), "os.system"),
+    # builtins.eval, named with the Python 2 module name
+    (_opcodes(b"c__builtin__\neval\n", b"X\x01\x00\x00\x001", b"\x85R"), "eval"),
+    # a numpy array (numpy.core.multiarray._reconstruct): not a scalar
+    (pickle.dumps(np.arange(3)), "_reconstruct"),
+    # an object-dtype numpy "scalar" would carry an arbitrary object
+    (_opcodes(b"cnumpy._core.multiarray\nscalar\n", b"cnumpy\ndtype\n", b"X\x01\x00\x00\x00O\x89\x88\x87R",
+              b"N\x86R"), "only numbers and strings"),
+    # a structured dtype
+    (_opcodes(b"cnumpy\ndtype\n", b"X\x07\x00\x00\x00i4,i4,i\x85R"), "only numbers and strings"),
+    # the scalar constructor fed something other than its raw bytes
+    (_opcodes(b"cnumpy._core.multiarray\nscalar\n", b"cnumpy\ndtype\n", b"X\x02\x00\x00\x00i8\x85R",
+              b"]\x86R"), "corrupt numpy scalar"),
+    # Python 3 protocol-2 bytes need _codecs.encode: a global outside the allowed three
+    (pickle.dumps([np.int64(5)], protocol=2), "_codecs.encode"),
+])
+def test_refs_pickle_refuses_everything_but_numpy_scalars(tmp_path, payload, message):
+    path = tmp_path / "refs.p"
+    path.write_bytes(payload)
+    with pytest.raises(DatasetError, match=message):
+        load_plain_pickle(path)
 
 
 def test_rrsisd_refs_pickle_cannot_run_code(tmp_path):
