@@ -9,6 +9,7 @@ from typing import Optional
 
 from inference_core.contract.options import (
     BACKENDS,
+    COORDINATE_SPACES,
     DEFAULT_API_KEY_ENV,
     DEFAULT_BACKEND,
     DEFAULT_BATCH_SIZE,
@@ -144,6 +145,9 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help=f"Hugging Face id or local folder of a Qwen2.5-VL model. Default: {DEFAULT_MODEL}")
     g.add_argument("--prompt", default=DEFAULT_PROMPT, metavar="NAME_OR_FILE",
                    help="prompt template (name in resources/prompts or a file); default per model")
+    g.add_argument("--coordinates", choices=COORDINATE_SPACES, default=None,
+                   help="how the model's boxes relate to the image: model-input (pixels of the resized input, "
+                        "Qwen2.5-VL) or original-image (pixels of the view, RemoteReasoner). Default: the template's")
     g.add_argument("--replay", metavar="FILE", help="answers for --backend replay: a result .gpkg or a .jsonl")
     g.add_argument("--sam", metavar="FILE.pth", help="Segment Anything checkpoint for masks and contours")
     g.add_argument("--sam-type", choices=SAM_TYPES, help="SAM size (default: from the file name)")
@@ -207,6 +211,7 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
         backend=args.backend, model=args.model, prompt=args.prompt, replay=args.replay, sam=args.sam,
         sam_type=args.sam_type, device=args.device, dtype=args.dtype, tile_size=args.tile_size,
         overlap=args.overlap, max_pixels=args.max_pixels, min_pixels=args.min_pixels, gsd=args.gsd,
+        coordinates=args.coordinates,
         simplify=args.simplify, min_area=args.min_area, iou_threshold=args.iou_threshold,
         ios_threshold=args.ios_threshold, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size,
         formats=args.formats, append=args.append, resume=args.resume, server_url=args.server_url,

@@ -31,6 +31,11 @@ MODELS: tuple[ModelEntry, ...] = (
                "Qwen/Qwen2.5-VL-7B-Instruct", 16_600_000_000, "Apache-2.0"),
     ModelEntry("qwen2.5-vl-3b", "Qwen2.5-VL-3B-Instruct", "mllm",
                "Qwen/Qwen2.5-VL-3B-Instruct", 7_500_000_000, "Qwen Research Licence (non-commercial)"),
+    # Think2Seg-RS (arXiv 2512.19302): Qwen2.5-VL fine-tuned to prompt SAM 2.1; template `think2seg-rs`.
+    ModelEntry("think2seg-rs-7b", "Think2Seg-RS 7B (Qwen2.5-VL-7B)", "mllm",
+               "RicardoString/Think2Seg-RS-7B", 16_600_000_000, "see the model card (Qwen2.5-VL-7B base: Apache-2.0)"),
+    ModelEntry("think2seg-rs-3b", "Think2Seg-RS 3B (Qwen2.5-VL-3B)", "mllm",
+               "RicardoString/Think2Seg-RS-3B", 7_500_000_000, "see the model card (Qwen2.5-VL-3B base: Qwen Research Licence)"),
     ModelEntry("sam-vit-b", "Segment Anything ViT-B", "sam", _SAM_URL + "sam_vit_b_01ec64.pth",
                375_042_383, "Apache-2.0",
                "ec2df62732614e57411cdcf32a23ffdf28910380d03139ee0f4fcbe91eb8c912", "vit_b"),

@@ -37,8 +37,8 @@ DEFAULT_OVERLAP = 4 * PATCH_PX
 # Defaults of earlier versions, which stored settings may still hold (the plugin migrates them).
 LEGACY_TILE_SIZE, LEGACY_OVERLAP = 1008, 128
 # An extent up to this multiple of the pixel budget is one view, downscaled to the budget, rather than
-# several almost identical tiles (a 1024² extent is 1 model call, not 4).
-SINGLE_VIEW_SLACK = 1.3
+# several almost identical tiles: a 1024² benchmark image (1.31 x 896²) is 1 model call, not 4.
+SINGLE_VIEW_SLACK = 4 / 3
 # How a template's boxes relate to the image: pixels of the resized model input (Qwen2.5-VL) or of the
 # view before that resize (how the RemoteReasoner reference uses its answers). None = the template's.
 COORDINATE_SPACES = ("model-input", "original-image")

@@ -23,6 +23,8 @@ from inference_core.contract.options import (
     DEFAULT_OVERLAP,
     DEFAULT_PROMPT,
     DEFAULT_TILE_SIZE,
+    REFERENCE_MAX_PIXELS,
+    COORDINATE_SPACES,
     DTYPES,
     SAM_TYPES,
 )
@@ -63,9 +65,14 @@ def register(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--prompt", default=DEFAULT_PROMPT, help="prompt template name or file (default: per model)")
     p.add_argument("--device", default=DEFAULT_DEVICE, help=f"auto|cpu|cuda|cuda:N (default {DEFAULT_DEVICE})")
     p.add_argument("--dtype", default=DEFAULT_DTYPE, help=f"{'|'.join(DTYPES)} (default {DEFAULT_DTYPE})")
-    p.add_argument("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS,
-                   help=f"model input pixel budget (default {DEFAULT_MAX_PIXELS})")
+    p.add_argument("--max-pixels", type=int, default=REFERENCE_MAX_PIXELS,
+                   help=f"model input pixel budget (default {REFERENCE_MAX_PIXELS}: what the published RemoteReasoner "
+                        f"inference code runs with, as it sets none; training used {DEFAULT_MAX_PIXELS})")
     p.add_argument("--min-pixels", type=int, default=DEFAULT_MIN_PIXELS, help=f"smallest model input in pixels (default {DEFAULT_MIN_PIXELS})")
+    p.add_argument("--tiles", action="store_true",
+                   help="tile images larger than the budget (default: one view per image, as the reference does)")
+    p.add_argument("--coordinates", choices=COORDINATE_SPACES, default=None,
+                   help="how the model's boxes relate to the image (default: the prompt template's)")
     p.add_argument("--tile-size", type=int, default=DEFAULT_TILE_SIZE, help=f"tile side in pixels (default {DEFAULT_TILE_SIZE})")
     p.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP, help=f"overlap between tiles in pixels (default {DEFAULT_OVERLAP})")
     p.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS,
@@ -126,6 +133,7 @@ def _options_from_args(args: argparse.Namespace) -> dict[str, Any]:
         "replay": args.replay, "server_url": args.server_url, "prompt": args.prompt, "device": args.device,
         "dtype": args.dtype, "max_pixels": args.max_pixels, "min_pixels": args.min_pixels,
         "tile_size": args.tile_size, "overlap": args.overlap, "max_new_tokens": args.max_new_tokens,
+        "single_view": not args.tiles, "coordinates": args.coordinates,
         "granularity": ("boxes", "masks") if args.sam else ("boxes",),
     }
 

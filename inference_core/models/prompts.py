@@ -29,6 +29,7 @@ IMAGE_MARKER = "<image>"
 ENV_DIR = "REMOTEREASONER_PROMPTS"
 REMOTEREASONER = "remotereasoner"
 QWEN25VL = "qwen2.5-vl"
+THINK2SEG = "think2seg-rs"
 FRONT = "---"
 
 
@@ -99,8 +100,11 @@ def available() -> list[str]:
 
 
 def default_name(model: Optional[str]) -> str:
-    """Template for a model id or folder: plain Qwen2.5-VL gets its native JSON grounding, all else RemoteReasoner's."""
+    """Template for a model id or folder: Think2Seg-RS its own, plain Qwen2.5-VL its native JSON grounding,
+    all else RemoteReasoner's."""
     m = (model or "").lower()
+    if "think2seg" in m:
+        return THINK2SEG
     if ("qwen2.5-vl" in m or "qwen2_5" in m) and "remotereasoner" not in m:
         return QWEN25VL
     return REMOTEREASONER

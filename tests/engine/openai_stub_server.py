@@ -75,11 +75,15 @@ class StubServer:
 
     `answer`: a fixed text or a callable ChatCall -> text. `api_key`: when set, requests without
     `Authorization: Bearer <api_key>` get 401. `latency`: seconds every chat request takes.
+    `max_pixels`: the server's own resize limit, as vLLM's --mm-processor-kwargs sets it; it shows in
+    `usage.prompt_tokens` (image tokens at the size the server resizes to, plus about a token per 4
+    characters of text) as a real server's count does. None: the server keeps the image as sent.
     """
 
     def __init__(self, answer: Answerer = "<answer>[]</answer>", models: tuple[str, ...] = ("remote-reasoner",),
-                 api_key: Optional[str] = None, latency: float = 0.0):
+                 api_key: Optional[str] = None, latency: float = 0.0, max_pixels: Optional[int] = None):
         self.answer = answer
+        self.max_pixels = max_pixels
         self.models = tuple(models)
         self.api_key = api_key
         self.latency = latency
@@ -183,14 +187,23 @@ class StubServer:
         rec.image_sizes = [im.size for im in images]
         call = ChatCall(model=model, prompt="\n".join(prompt_parts), images=images, body=body)
         text = self.answer(call) if callable(self.answer) else self.answer
+        prompt_tokens = sum(self._image_tokens(im.size) for im in images) + len(call.prompt) // 4 + 10
         return 200, {
             "id": f"chatcmpl-stub-{len(self.requests)}",
             "object": "chat.completion",
             "created": int(time.time()),
             "model": model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": 0, "total_tokens": prompt_tokens},
         }
+
+    def _image_tokens(self, size: tuple[int, int]) -> int:
+        from inference_core.raster.coords import smart_resize
+
+        w, h = size
+        if self.max_pixels is not None:
+            h, w = smart_resize(h, w, 4 * 28 * 28, self.max_pixels)
+        return (w // 28) * (h // 28)
 
 
 def _make_handler(server: StubServer) -> type[BaseHTTPRequestHandler]:

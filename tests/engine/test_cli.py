@@ -72,7 +72,7 @@ def test_command_line_defaults_are_the_run_option_defaults(monkeypatch):
 
     from inference_core.cli.main import build_parser
     from inference_core.cli.reason import options_from_args
-    from inference_core.contract.options import RunOptions
+    from inference_core.contract.options import REFERENCE_MAX_PIXELS, RunOptions
     from inference_core.evaluate.cli import _options_from_args
 
     monkeypatch.delenv("REMOTEREASONER_API_KEY", raising=False)
@@ -81,6 +81,8 @@ def test_command_line_defaults_are_the_run_option_defaults(monkeypatch):
     assert got == RunOptions(raster="a.tif", query="trees", out="o.gpkg")
     defaults = {f.name: f.default for f in dataclasses.fields(RunOptions)}
     evaluate = _options_from_args(parser.parse_args(["evaluate", "data", "--layout", "folder", "--out", "r"]))
+    # evaluate scores as the reference inference runs: its budget, one view per image (docs/fidelity.md)
+    assert (evaluate.pop("max_pixels"), evaluate.pop("single_view")) == (REFERENCE_MAX_PIXELS, True)
     for name, value in evaluate.items():
         if name not in ("raster", "query", "out"):
             assert value == defaults[name], name

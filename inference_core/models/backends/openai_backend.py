@@ -38,7 +38,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Longest wait we accept from a server's Retry-After; beyond it the user is better told to come back.
 MAX_RETRY_AFTER_S = 120.0
-# Tokens of the chat frame (role markers, vision start/end) beyond the text's, for the resize check.
+# The resize check's bounds on the text's share of the prompt tokens: at least one token per 8 characters
+# (English BPE averages about 4), at most 2 per character (CJK), plus the chat frame (role markers).
+MAX_CHARS_PER_TOKEN = 8
+MAX_TOKENS_PER_CHAR = 2
 CHAT_FRAME_TOKENS = 64
 
 
@@ -85,16 +88,19 @@ def resize_warning(data: Any, input_size: tuple[int, int], text_chars: int, min_
                    max_pixels: int) -> Optional[str]:
     """A warning when the server's prompt-token count shows it resized the image the client sent.
 
-    The image alone is `image_tokens(input_size)` tokens; fewer prompt tokens than that means the server
-    shrank it (its max_pixels is below the client's); more than the image plus one token per text
-    character and the chat frame means it enlarged it. Servers that report no usage are not checked.
+    The image is `image_tokens(input_size)` tokens and the text takes between `chars / 8` and `2 * chars`
+    (+ the chat frame): a count below that range means the server shrank the image (its max_pixels is
+    below the client's), above it that it enlarged it. A shrink smaller than the text's slack (under about
+    a sixth of the image tokens for a full tile) goes unnoticed; servers that report no usage are not checked.
     """
     usage = data.get("usage") if isinstance(data, dict) else None
     prompt_tokens = usage.get("prompt_tokens") if isinstance(usage, dict) else None
     if not isinstance(prompt_tokens, int) or isinstance(prompt_tokens, bool):
         return None
     expected = image_tokens(input_size)
-    if expected <= prompt_tokens <= expected + text_chars + CHAT_FRAME_TOKENS:
+    low = expected + text_chars // MAX_CHARS_PER_TOKEN
+    high = expected + MAX_TOKENS_PER_CHAR * text_chars + CHAT_FRAME_TOKENS
+    if low <= prompt_tokens <= high:
         return None
     return (f"The server counted {prompt_tokens} prompt tokens for an image of {expected} tokens "
             f"({input_size[0]}x{input_size[1]} px): it resizes images itself, so boxes come back at the wrong "
