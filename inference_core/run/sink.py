@@ -7,6 +7,7 @@ exactly when it has a `responses` row. Features of a tile without that row (a cr
 feature writes and the commit) are removed by `discard_partial_tiles` before a resume, so resumed
 runs have no duplicates. sqlite3 only inserts into aspatial tables and deletes rows: GeoPackage's
 rtree delete triggers use no spatial SQL functions (the insert/update triggers do, hence pyogrio).
+The pipeline reads the file only through this module (`unfinished_run`, `GpkgSink.read_boxes`, ...).
 
 Measures: `area_m2` / `length_m` are planar in the layer CRS converted to metres with the CRS's
 linear unit (e.g. UTM: metres in the projection, like QGIS's $area with no ellipsoid); for a
@@ -59,6 +60,45 @@ class RunRecord:
     warnings: str
 
 
+def check_output(path: str | os.PathLike) -> None:
+    """Refuse an output path that cannot become a result GeoPackage (the pipeline asks before any model loads)."""
+    path = os.fspath(path)
+    if not path.lower().endswith(".gpkg"):
+        raise InputError(f"--out {path} must be a GeoPackage file name ending in .gpkg.")
+    _check_writable(path)
+
+
+def _check_writable(path: str) -> None:
+    parent = os.path.dirname(os.path.abspath(path)) or "."
+    if not os.path.isdir(parent):
+        raise InputError(f"Cannot write {path}: the folder {parent} does not exist (create it or pick another --out).")
+    if not os.access(parent, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise InputError(f"Cannot write {path}: no write permission (pick another --out).")
+
+
+def unfinished_run(path: str | os.PathLike) -> Optional[RunRecord]:
+    """The newest run of a result GeoPackage if it did not finish, read without opening it for writing.
+
+    Raises InputError when there is no such file or it is not a result GeoPackage.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise InputError(f"Nothing to resume: {path} does not exist.")
+    try:
+        with closing(sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)) as con:
+            return _last_unfinished_run(con)
+    except sqlite3.Error as exc:
+        raise InputError(f"Cannot resume {path}: not a result GeoPackage ({exc}).") from None
+
+
+def _last_unfinished_run(con: sqlite3.Connection) -> Optional[RunRecord]:
+    """The newest run if its status is not `finished` (running when killed, cancelled or failed)."""
+    cols = [n for n, _ in FIELDS["runs"]]
+    row = con.execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY fid DESC LIMIT 1").fetchone()
+    rec = RunRecord(**dict(zip(cols, row))) if row is not None else None
+    return rec if rec is not None and rec.status != "finished" else None
+
+
 class Measurer:
     """Area (m²) and length (m) of geometries in one CRS: planar × unit factor, or geodesic if geographic."""
 
@@ -96,11 +136,7 @@ class GpkgSink:
         self.crs_wkt = crs_wkt
         self.granularity = tuple(granularity)
         self.measurer = Measurer(crs_wkt)
-        parent = os.path.dirname(os.path.abspath(self.path)) or "."
-        if not os.path.isdir(parent):
-            raise InputError(f"Cannot write {self.path}: the folder {parent} does not exist (create it or pick another --out).")
-        if not os.access(parent, os.W_OK) or (os.path.exists(self.path) and not os.access(self.path, os.W_OK)):
-            raise InputError(f"Cannot write {self.path}: no write permission (pick another --out).")
+        _check_writable(self.path)
         if mode == "create" and os.path.exists(self.path):
             os.remove(self.path)
         if os.path.exists(self.path):
@@ -176,8 +212,8 @@ class GpkgSink:
 
     def last_unfinished_run(self) -> Optional[RunRecord]:
         """The newest run, if its status is not `finished` (running when killed, cancelled or failed)."""
-        runs = self.runs()
-        return runs[-1] if runs and runs[-1].status != "finished" else None
+        with closing(self._connect()) as con:
+            return _last_unfinished_run(con)
 
     def done_tiles(self, run_id: str) -> set[int]:
         with closing(self._connect()) as con:
@@ -215,6 +251,15 @@ class GpkgSink:
             row["bounds"] = tuple(shapely.from_wkb(wkb).bounds)
             out.append(row)
         return out
+
+    def read_masks(self, run_id: str) -> list[tuple[int, int, bytes]]:
+        """Masks of a run as (target_id, tile_id, MultiPolygon WKB) for resuming the mask merge."""
+        import pyogrio
+
+        _meta, _fids, geoms, fields = pyogrio.raw.read(self.path, layer="masks", columns=["target_id", "tile_id"],
+                                                       where=f"run_id = '{_sql_str(run_id)}'")
+        return [(int(fields[0][i]), int(fields[1][i]), bytes(wkb))
+                for i, wkb in enumerate(geoms if geoms is not None else [])]
 
     def counts(self, run_id: str) -> dict[str, int]:
         with closing(self._connect()) as con:
