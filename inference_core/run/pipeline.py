@@ -17,9 +17,9 @@ from inference_core.common.errors import InputError, PipelineError
 from inference_core.common.records import Detection, TileSpec
 from inference_core.contract.options import OptionsError, RunOptions
 from inference_core.contract.protocol import ErrorCode
-from inference_core.geometry.box_merge import BoxMerger, cut_sides, map_box_to_pixel
+from inference_core.geometry.box_merge import BoxMerger, cut_sides
 from inference_core.models.parsing import parse_answer
-from inference_core.raster.coords import clamp_box, pixel_box_to_map, rescale_box
+from inference_core.raster.coords import clamp_box, map_box_to_pixel, pixel_box_to_map, rescale_box
 from inference_core.raster.source import RasterSource
 from inference_core.raster.tiling import gsd_scale, plan_tiles, tile_edges
 from inference_core.run.sink import GpkgSink, RunRecord, check_output, unfinished_run, utc_now
