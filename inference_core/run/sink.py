@@ -34,6 +34,8 @@ from inference_core.contract.schema import (
     GEOMETRY_TYPES,
     GPKG_VERSION,
     RUN_STATUSES,
+    TABLES,
+    field_names,
 )
 
 
@@ -93,7 +95,7 @@ def unfinished_run(path: str | os.PathLike) -> Optional[RunRecord]:
 
 def _last_unfinished_run(con: sqlite3.Connection) -> Optional[RunRecord]:
     """The newest run if its status is not `finished` (running when killed, cancelled or failed)."""
-    cols = [n for n, _ in FIELDS["runs"]]
+    cols = field_names("runs")
     row = con.execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY fid DESC LIMIT 1").fetchone()
     rec = RunRecord(**dict(zip(cols, row))) if row is not None else None
     return rec if rec is not None and rec.status != "finished" else None
@@ -167,7 +169,7 @@ class GpkgSink:
 
     def _ensure_layers(self) -> None:
         existing = self._existing_layers() if os.path.exists(self.path) else {}
-        wanted = ["boxes"] + [g for g in ("masks", "contours") if g in self.granularity] + ["runs", "responses"]
+        wanted = ["boxes"] + [g for g in ("masks", "contours") if g in self.granularity] + list(TABLES)
         for layer in wanted:
             if layer not in existing:
                 self._create_layer(layer, first=not os.path.exists(self.path))
@@ -175,7 +177,7 @@ class GpkgSink:
     def _create_layer(self, layer: str, first: bool) -> None:
         from pyogrio.raw import write
 
-        names = [n for n, _ in FIELDS[layer]]
+        names = field_names(layer)
         data = [_empty(kind) for _, kind in FIELDS[layer]]
         kw: dict[str, Any] = {}
         if first:
@@ -206,7 +208,7 @@ class GpkgSink:
 
     def runs(self) -> list[RunRecord]:
         with closing(self._connect()) as con:
-            cols = [n for n, _ in FIELDS["runs"]]
+            cols = field_names("runs")
             rows = con.execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY fid").fetchall()
         return [RunRecord(**dict(zip(cols, r))) for r in rows]
 
@@ -288,11 +290,6 @@ class GpkgSink:
                                     [(run_id, i, tile_id) for i in ids])
             self._insert_rows(con, "responses", [{**response, "run_id": run_id, "tile_id": tile_id}])
 
-    def delete_targets(self, layer: str, run_id: str, target_ids: Iterable[int]) -> int:
-        with closing(self._connect()) as con, con:
-            return con.executemany(f'DELETE FROM "{layer}" WHERE run_id = ? AND target_id = ?',
-                                   [(run_id, int(i)) for i in target_ids]).rowcount
-
     def _append_features(self, layer: str, run_id: str, tile_id: int, rows: list[dict[str, Any]]) -> None:
         import shapely
         from pyogrio.raw import write
@@ -329,7 +326,7 @@ class GpkgSink:
 
     @staticmethod
     def _insert_rows(con: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
-        cols = [n for n, _ in FIELDS[table]]
+        cols = field_names(table)
         con.executemany(
             f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
             [tuple(_sql_value(r.get(c)) for c in cols) for r in rows],

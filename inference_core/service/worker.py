@@ -303,7 +303,6 @@ class Worker:
         handler = {
             "hello": self._hello, "load": self._load, "reason": self._reason, "resume": self._resume,
             "cancel": self._cancel, "status": self._status, "shutdown": self._shutdown,
-            "models": self._models_state, "download": self._download,
         }.get(kind)
         if handler is None:
             self.send(error_event(rid, ErrorCode.BAD_REQUEST,
@@ -371,37 +370,6 @@ class Worker:
             self.send(error_event(rid, ErrorCode.BAD_OPTIONS, str(exc)))
             return
         self._start(rid, "load", lambda job: self._load_job(job, options))
-
-    def _models_state(self, rid: Any, msg: dict[str, Any]) -> None:
-        """The model manager's list: every catalog model with its state (SAM files in `folder`)."""
-        folder = msg.get("folder")
-        if not isinstance(folder, str) or not folder:
-            self.send(error_event(rid, ErrorCode.BAD_REQUEST, "'models' needs 'folder': where SAM checkpoints are kept."))
-            return
-        from inference_core.models.store import models_state
-
-        self.send(event("models", rid, models=models_state(folder, verify=bool(msg.get("verify", False)))))
-
-    def _download(self, rid: Any, msg: dict[str, Any]) -> None:
-        """Download one catalog model as a job: progress events, `cancel` keeps the partial file."""
-        key, folder, catalog = msg.get("model"), msg.get("folder"), msg.get("catalog")
-        if not isinstance(key, str) or not isinstance(folder, str) or not folder or \
-                not isinstance(catalog, (str, type(None))):
-            self.send(error_event(rid, ErrorCode.BAD_REQUEST,
-                                  "'download' needs 'model' (a catalog key, e.g. sam-vit-b) and 'folder' "
-                                  "(and optionally 'catalog', a JSON file of extra entries)."))
-            return
-
-        def job_body(job: CurrentJob) -> dict[str, Any]:
-            from pathlib import Path
-
-            from inference_core.models.store import download, load_entries
-
-            entries = load_entries(Path(catalog) if catalog else None)
-            path = download(key, folder, emit=self._emitter(job), cancel=job.cancel, entries=entries)
-            return event("downloaded", job.id, model=key, path=str(path))
-
-        self._start(rid, "download", job_body)
 
     # -- the run thread -----------------------------------------------------------------------
     def _start(self, rid: Any, kind: str, body: Callable[[CurrentJob], dict[str, Any]]) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from inference_core.contract.client import WorkerClient, WorkerDied
 from inference_core.contract.options import OptionsError
-from inference_core.contract.protocol import ErrorCode, encode
+from inference_core.contract.protocol import EVENT_TYPES, ErrorCode, encode
 from inference_core.service.worker import (
     Worker,
     jsonable,
@@ -182,6 +182,7 @@ def test_reason_streams_progress_results_and_done_matching_the_gpkg(client, tmp_
     assert all(e["id"] == rid for e in events)
     types = [e["type"] for e in events]
     assert types[-1] == "done" and "progress" in types and types.count("result") == n_tiles
+    assert set(types) <= set(EVENT_TYPES)  # the protocol lists every event the worker sends
     progress = [e for e in events if e["type"] == "progress" and e.get("tiles")]
     assert {e["tiles"] for e in progress} == {n_tiles}
     assert sorted(result_tiles(events)) == list(range(n_tiles))
