@@ -30,9 +30,3 @@ class OptionsInputError(PipelineError):
     def __init__(self, message: str):
         super().__init__(ErrorCode.BAD_OPTIONS, message)
 
-
-class ModelError(PipelineError):
-    """The model (folder, id, SAM checkpoint) cannot be used."""
-
-    def __init__(self, message: str):
-        super().__init__(ErrorCode.MODEL, message)

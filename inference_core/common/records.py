@@ -1,4 +1,4 @@
-"""Typed records that flow through the pipeline: tiles, model answers, detections (stdlib only)."""
+"""Typed records that flow through the pipeline: the tiles the model sees and the detections it yields (stdlib only)."""
 
 from __future__ import annotations
 
@@ -30,21 +30,6 @@ class TileSpec:
     @property
     def window(self) -> tuple[int, int, int, int]:
         return (self.col_off, self.row_off, self.width, self.height)
-
-
-@dataclass
-class TileAnswer:
-    """What a backend returned for one tile, parsed. `boxes` are in *tile image* pixels."""
-
-    tile_id: int
-    raw_text: str
-    input_size: tuple[int, int]  # (width, height) of the image the model saw
-    seconds: float
-    boxes: list[Box] = field(default_factory=list)
-    labels: list[Optional[str]] = field(default_factory=list)
-    scores: list[Optional[float]] = field(default_factory=list)
-    reasoning: str = ""
-    parse_error: Optional[str] = None
 
 
 @dataclass

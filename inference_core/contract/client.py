@@ -1,6 +1,6 @@
 """Client for the engine worker (standard library only: the QGIS plugin imports it).
 
-Starts `python -m inference_core.service.worker` with a given interpreter, sends requests, routes events to
+Starts `python -m inference_core.service` with a given interpreter, sends requests, routes events to
 per-request queues, detects a dead worker and restarts it on the next request.
 """
 
@@ -203,7 +203,7 @@ class WorkerClient:
             if self._proc is not None:
                 self._proc.stop(timeout=1)
                 self.restarts += 1
-            argv = [self.python, "-m", "inference_core.service.worker", *self.args]
+            argv = [self.python, "-m", "inference_core.service", *self.args]
             self._proc = _Process(argv, self._environment(), self.cwd)
             log.info("engine worker started: pid %s", self._proc.pid)
 

@@ -105,17 +105,6 @@ def _missing_detail(missing: str) -> str:
     return f"missing weight file(s): {missing}"
 
 
-def folder_state(folder: str | Path) -> ModelState:
-    """State of a local model folder (a hub snapshot or a folder the user chose)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return ModelState("absent", str(folder), "no such folder")
-    missing = missing_file(folder)
-    if missing:
-        return ModelState("corrupt", str(folder), _missing_detail(missing))
-    return ModelState("present", str(folder))
-
-
 def hub_state(repo_id: str, cache: Optional[str | Path] = None) -> ModelState:
     """State of a hub model in the Hugging Face cache: config and every weight file of its index present."""
     blobs = hub_repo_dir(repo_id, cache) / "blobs"

@@ -22,13 +22,10 @@ from typing import Any, Optional
 
 PROTOCOL_VERSION = 1
 
-REQUEST_TYPES = ("hello", "load", "reason", "resume", "cancel", "status", "shutdown", "models", "download")
-EVENT_TYPES = (
-    "hello", "loaded", "progress", "result", "reasoning", "warning", "error", "done", "status", "bye",
-    "models", "downloaded",
-)
+REQUEST_TYPES = ("hello", "load", "reason", "resume", "cancel", "status", "shutdown")
+EVENT_TYPES = ("hello", "loaded", "progress", "result", "reasoning", "warning", "error", "done", "status", "bye")
 # Events after which a request is finished.
-TERMINAL_EVENTS = ("hello", "loaded", "done", "error", "status", "bye", "models", "downloaded")
+TERMINAL_EVENTS = ("hello", "loaded", "done", "error", "status", "bye")
 
 
 class ErrorCode:
@@ -41,7 +38,7 @@ class ErrorCode:
     OUT_OF_MEMORY = "out_of_memory"  # after one retry with a smaller batch
     BUSY = "busy"  # a run is already in progress
     SERVER = "server"  # remote model server unreachable/failing
-    DOWNLOAD = "download"  # a model download failed (offline, no space, bad checksum, network)
+    DOWNLOAD = "download"  # a model download failed (models.store's CLI: offline, no space, checksum, network)
     CANCELLED = "cancelled"
     WORKER_DIED = "worker_died"  # reported by the client, never by the worker
     INTERNAL = "internal"

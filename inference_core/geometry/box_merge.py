@@ -25,6 +25,7 @@ from shapely import STRtree
 
 from inference_core.common.records import Affine6, Box, Detection
 from inference_core.contract.options import DEFAULT_IOS_THRESHOLD, DEFAULT_IOU_THRESHOLD
+from inference_core.raster.coords import pixel_sides_to_map
 
 MAP_SIDES = ("xmin", "ymin", "xmax", "ymax")
 SEAM_SPAN_OVERLAP = 0.5  # halves across a seam share at least half of their extent along it
@@ -45,33 +46,15 @@ def cut_sides(box_px: Box, image_size: tuple[int, int], inner: dict[str, bool],
     `inner` says which tile sides (left/top/right/bottom) are seams rather than the extent border.
     Rotated transforms give no sides (seam joining then relies on IoU / IoS only).
     """
-    a, b, _c, d, e, _f = transform
-    if b != 0 or d != 0:
+    to_map = pixel_sides_to_map(transform)
+    if to_map is None:
         return ()
     x1, y1, x2, y2 = box_px
     w, h = image_size
     touched = {
         "left": x1 <= tol_px, "right": x2 >= w - tol_px, "top": y1 <= tol_px, "bottom": y2 >= h - tol_px,
     }
-    # Pixel side -> map side, given the axis directions of the affine.
-    to_map = {
-        "left": "xmin" if a > 0 else "xmax", "right": "xmax" if a > 0 else "xmin",
-        "top": "ymax" if e < 0 else "ymin", "bottom": "ymin" if e < 0 else "ymax",
-    }
     return tuple(to_map[s] for s in ("left", "top", "right", "bottom") if touched[s] and inner.get(s))
-
-
-def map_box_to_pixel(box_map: Box, transform: Affine6) -> Box:
-    """(xmin, ymin, xmax, ymax) in map units -> pixel box (x1, y1, x2, y2) of an image with `transform`."""
-    from affine import Affine
-
-    inv = ~Affine(*transform)
-    xs, ys = [], []
-    for x, y in ((box_map[0], box_map[1]), (box_map[2], box_map[3]), (box_map[0], box_map[3]), (box_map[2], box_map[1])):
-        px, py = inv @ (x, y)
-        xs.append(px)
-        ys.append(py)
-    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _continues_past(cut: Detection, other: Box, tol: float) -> bool:

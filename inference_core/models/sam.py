@@ -121,8 +121,6 @@ def save_sam(sam, path: str | Path, config: dict[str, Any]) -> Path:
     return path
 
 
-
-
 def _resolve_config(path: Path, sam_type: Optional[str]) -> tuple[str, dict[str, Any]]:
     """(type name, dimensions): from sam_type, else `<stem>.json` beside the file, else the official name."""
     if sam_type:

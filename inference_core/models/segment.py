@@ -13,6 +13,7 @@ import numpy as np
 
 from inference_core.common.records import Box, Detection, TileSpec
 from inference_core.contract.options import DEFAULT_DEVICE
+from inference_core.raster.coords import raster_box_to_window, tile_box_to_raster
 from inference_core.models.sam import SamError, load_sam
 from inference_core.geometry.vectorize import mask_to_multipolygon
 
@@ -166,16 +167,7 @@ class _View:
         return (self.col, self.row, self.w, self.h, self.out_w, self.out_h)
 
     def to_view_px(self, box_raster: Box) -> Box:
-        sx, sy = self.out_w / self.w, self.out_h / self.h
-        x1, y1, x2, y2 = box_raster
-        return ((x1 - self.col) * sx, (y1 - self.row) * sy, (x2 - self.col) * sx, (y2 - self.row) * sy)
-
-
-def tile_box_to_raster(box_px: Box, tile: TileSpec) -> Box:
-    """Tile image pixels (out size) -> full-raster pixels."""
-    sx, sy = tile.width / tile.out_width, tile.height / tile.out_height
-    x1, y1, x2, y2 = box_px
-    return (tile.col_off + x1 * sx, tile.row_off + y1 * sy, tile.col_off + x2 * sx, tile.row_off + y2 * sy)
+        return raster_box_to_window(box_raster, (self.col, self.row, self.w, self.h), (self.out_w, self.out_h))
 
 
 def comfortably_inside(box: Box, view: _View, raster_w: int, raster_h: int, margin: float) -> bool:

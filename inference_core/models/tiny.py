@@ -8,7 +8,6 @@ of loading and inference code: config, tokenizer, chat template, processor, safe
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -213,28 +212,27 @@ def build_mllm(out_dir: Path) -> Path:
     return out_dir
 
 
-def build_sam(out_dir: Path) -> tuple[Path, Path]:
-    """Write a tiny SAM state_dict (`sam.pth`) and its dimensions (`sam.json`) into `out_dir`."""
+def write_tiny_sam(out_dir: Path) -> tuple[Path, Path]:
+    """Write a tiny SAM state_dict (`sam.pth`) and its dimensions (`sam.json`) into `out_dir`.
+
+    Built and saved by `models.sam` (the one SAM builder); only the seed and the size are chosen here.
+    """
     import torch
 
-    from inference_core.models.sam import TINY_SAM_CONFIG, build_sam as _build
+    from inference_core.models.sam import TINY_SAM_CONFIG, build_sam, save_sam
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(SEED)
-    sam = _build(TINY_SAM_CONFIG)
-    sam_path, sam_json = out_dir / "sam.pth", out_dir / "sam.json"
-    torch.save(sam.state_dict(), sam_path)
-    with open(sam_json, "w", encoding="utf-8") as fh:
-        json.dump(TINY_SAM_CONFIG, fh, indent=2, sort_keys=True)
-    return sam_path, sam_json
+    sam_path = save_sam(build_sam(TINY_SAM_CONFIG), out_dir / "sam.pth", TINY_SAM_CONFIG)
+    return sam_path, sam_path.with_suffix(".json")
 
 
 def build_tiny_models(out_dir: Path | str) -> TinyModels:
     """Build both tiny models under `out_dir` (`mllm/`, `sam.pth`, `sam.json`)."""
     out_dir = Path(out_dir)
     mllm_dir = build_mllm(out_dir / "mllm")
-    sam_path, sam_json = build_sam(out_dir)
+    sam_path, sam_json = write_tiny_sam(out_dir)
     return TinyModels(mllm_dir=mllm_dir, sam_path=sam_path, sam_json=sam_json)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from inference_core.common.errors import InputError
 from inference_core.common.records import Affine6
+from inference_core.raster.coords import pixel_box_to_map, window_transform
 
 # Long side of the decimated read used to compute the 2-98 % stretch once per source.
 STRETCH_SAMPLE_SIDE = 1024
@@ -233,8 +234,6 @@ class RasterSource:
     @property
     def extent_bounds(self) -> tuple[float, float, float, float]:
         """(xmin, ymin, xmax, ymax) of the pixel window in map units."""
-        from inference_core.raster.coords import pixel_box_to_map
-
         c, r, w, h = self.window
         return pixel_box_to_map((c, r, c + w, r + h), self.transform)
 
@@ -243,12 +242,7 @@ class RasterSource:
         out_width: Optional[int] = None, out_height: Optional[int] = None,
     ) -> Affine6:
         """Affine from pixels of a (col_off, row_off, width, height) read resampled to out size -> map."""
-        from affine import Affine
-
-        ow = out_width or width
-        oh = out_height or height
-        t = Affine(*self.transform) @ Affine.translation(col_off, row_off) @ Affine.scale(width / ow, height / oh)
-        return tuple(t)[:6]
+        return window_transform(self.transform, col_off, row_off, width, height, out_width, out_height)
 
     # ------------------------------------------------------------------ reading
     def read_rgb(

@@ -17,13 +17,12 @@ from inference_core.common.errors import InputError, PipelineError
 from inference_core.common.records import Detection, TileSpec
 from inference_core.contract.options import OptionsError, RunOptions
 from inference_core.contract.protocol import ErrorCode
-from inference_core.contract.schema import FIELDS
-from inference_core.geometry.box_merge import BoxMerger, cut_sides, map_box_to_pixel
+from inference_core.geometry.box_merge import BoxMerger, cut_sides
 from inference_core.models.parsing import parse_answer
-from inference_core.raster.coords import clamp_box, pixel_box_to_map, rescale_box
+from inference_core.raster.coords import clamp_box, map_box_to_pixel, pixel_box_to_map, rescale_box
 from inference_core.raster.source import RasterSource
 from inference_core.raster.tiling import gsd_scale, plan_tiles, tile_edges
-from inference_core.run.sink import GpkgSink, RunRecord, utc_now
+from inference_core.run.sink import GpkgSink, RunRecord, check_output, unfinished_run, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +73,7 @@ def run(options: RunOptions, emit: Emit = _noop, cancel: Optional[threading.Even
     if options.resume:
         options = _resume_options(options)
     else:
-        _check_output(options.out)
+        check_output(options.out)
     source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
     try:
         if models is None:  # a one-off run (CLI); the worker passes its warm cache
@@ -86,22 +85,9 @@ def run(options: RunOptions, emit: Emit = _noop, cancel: Optional[threading.Even
         source.close()
 
 
-def _check_output(out: str) -> None:
-    """Refuse an output we cannot write before any model loads (the sink checks again)."""
-    parent = os.path.dirname(os.path.abspath(out))
-    if not out.lower().endswith(".gpkg"):
-        raise InputError(f"--out {out} must be a GeoPackage file name ending in .gpkg.")
-    if not os.path.isdir(parent):
-        raise InputError(f"Cannot write {out}: the folder {parent} does not exist (create it or pick another --out).")
-    if not os.access(parent, os.W_OK) or (os.path.exists(out) and not os.access(out, os.W_OK)):
-        raise InputError(f"Cannot write {out}: no write permission (pick another --out).")
-
-
 def _resume_options(options: RunOptions) -> RunOptions:
     """The interrupted run's recorded options, with the caller's runtime settings and resume=True."""
-    if not os.path.exists(options.out):
-        raise InputError(f"Nothing to resume: {options.out} does not exist.")
-    rec = _peek_unfinished(options.out)
+    rec = unfinished_run(options.out)
     if rec is None:
         raise InputError(f"Nothing to resume in {options.out}: its last run finished (start a new run instead).")
     recorded = json.loads(rec.settings)
@@ -112,22 +98,6 @@ def _resume_options(options: RunOptions) -> RunOptions:
         return RunOptions.from_dict(recorded).validate()
     except OptionsError as exc:
         raise PipelineError(ErrorCode.BAD_OPTIONS, f"Cannot resume {options.out}: {exc}") from None
-
-
-def _peek_unfinished(path: str) -> Optional[RunRecord]:
-    import sqlite3
-    from contextlib import closing
-
-    try:
-        with closing(sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)) as con:
-            cols = [n for n, _ in FIELDS["runs"]]
-            row = con.execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY fid DESC LIMIT 1").fetchone()
-    except sqlite3.Error as exc:
-        raise InputError(f"Cannot resume {path}: not a result GeoPackage ({exc}).") from None
-    if row is None:
-        return None
-    rec = RunRecord(**dict(zip(cols, row)))
-    return rec if rec.status != "finished" else None
 
 
 class _Run:
@@ -228,13 +198,8 @@ class _Run:
                                    else float(row["score"]), extra={"cut_sides": sides}))
         self.merger.seed(seeds)
         if self.mask_merger is not None:
-            import pyogrio
-
-            meta, _f, geoms, fields = pyogrio.raw.read(self.o.out, layer="masks", columns=["target_id", "tile_id"],
-                                                      where=f"run_id = '{self.run_id}'")
-            for i, wkb in enumerate(geoms if geoms is not None else []):
-                self.mask_merger.add(Detection(int(fields[0][i]), int(fields[1][i]), (0, 0, 0, 0), (0, 0, 0, 0),
-                                               mask_wkb=bytes(wkb)))
+            for target_id, tile_id, wkb in self.sink.read_masks(self.run_id):
+                self.mask_merger.add(Detection(target_id, tile_id, (0, 0, 0, 0), (0, 0, 0, 0), mask_wkb=wkb))
 
     # ------------------------------------------------------------------ main loop
     def _loop(self, tiles, todo, already, backend, segmenter, prompt) -> str:

@@ -101,9 +101,9 @@ def run_selftest(device: str = DEFAULT_DEVICE, workdir: Optional[Path] = None, m
     try:
         t0 = time.perf_counter()
         raster = write_scene(work / "selftest.tif")
-        from inference_core.models.tiny import build_sam
+        from inference_core.models.tiny import write_tiny_sam
 
-        sam_path, _ = build_sam(work)  # random tiny SAM: exercises the mask path, not mask quality
+        sam_path, _ = write_tiny_sam(work)  # random tiny SAM: exercises the mask path, not mask quality
         timings["prepare"] = time.perf_counter() - t0
 
         from inference_core.contract.options import RunOptions

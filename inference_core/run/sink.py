@@ -7,6 +7,7 @@ exactly when it has a `responses` row. Features of a tile without that row (a cr
 feature writes and the commit) are removed by `discard_partial_tiles` before a resume, so resumed
 runs have no duplicates. sqlite3 only inserts into aspatial tables and deletes rows: GeoPackage's
 rtree delete triggers use no spatial SQL functions (the insert/update triggers do, hence pyogrio).
+The pipeline reads the file only through this module (`unfinished_run`, `GpkgSink.read_boxes`, ...).
 
 Measures: `area_m2` / `length_m` are planar in the layer CRS converted to metres with the CRS's
 linear unit (e.g. UTM: metres in the projection, like QGIS's $area with no ellipsoid); for a
@@ -33,6 +34,8 @@ from inference_core.contract.schema import (
     GEOMETRY_TYPES,
     GPKG_VERSION,
     RUN_STATUSES,
+    TABLES,
+    field_names,
 )
 
 
@@ -57,6 +60,45 @@ class RunRecord:
     model: str
     tiles_total: int
     warnings: str
+
+
+def check_output(path: str | os.PathLike) -> None:
+    """Refuse an output path that cannot become a result GeoPackage (the pipeline asks before any model loads)."""
+    path = os.fspath(path)
+    if not path.lower().endswith(".gpkg"):
+        raise InputError(f"--out {path} must be a GeoPackage file name ending in .gpkg.")
+    _check_writable(path)
+
+
+def _check_writable(path: str) -> None:
+    parent = os.path.dirname(os.path.abspath(path)) or "."
+    if not os.path.isdir(parent):
+        raise InputError(f"Cannot write {path}: the folder {parent} does not exist (create it or pick another --out).")
+    if not os.access(parent, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise InputError(f"Cannot write {path}: no write permission (pick another --out).")
+
+
+def unfinished_run(path: str | os.PathLike) -> Optional[RunRecord]:
+    """The newest run of a result GeoPackage if it did not finish, read without opening it for writing.
+
+    Raises InputError when there is no such file or it is not a result GeoPackage.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise InputError(f"Nothing to resume: {path} does not exist.")
+    try:
+        with closing(sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)) as con:
+            return _last_unfinished_run(con)
+    except sqlite3.Error as exc:
+        raise InputError(f"Cannot resume {path}: not a result GeoPackage ({exc}).") from None
+
+
+def _last_unfinished_run(con: sqlite3.Connection) -> Optional[RunRecord]:
+    """The newest run if its status is not `finished` (running when killed, cancelled or failed)."""
+    cols = field_names("runs")
+    row = con.execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY fid DESC LIMIT 1").fetchone()
+    rec = RunRecord(**dict(zip(cols, row))) if row is not None else None
+    return rec if rec is not None and rec.status != "finished" else None
 
 
 class Measurer:
@@ -96,11 +138,7 @@ class GpkgSink:
         self.crs_wkt = crs_wkt
         self.granularity = tuple(granularity)
         self.measurer = Measurer(crs_wkt)
-        parent = os.path.dirname(os.path.abspath(self.path)) or "."
-        if not os.path.isdir(parent):
-            raise InputError(f"Cannot write {self.path}: the folder {parent} does not exist (create it or pick another --out).")
-        if not os.access(parent, os.W_OK) or (os.path.exists(self.path) and not os.access(self.path, os.W_OK)):
-            raise InputError(f"Cannot write {self.path}: no write permission (pick another --out).")
+        _check_writable(self.path)
         if mode == "create" and os.path.exists(self.path):
             os.remove(self.path)
         if os.path.exists(self.path):
@@ -131,7 +169,7 @@ class GpkgSink:
 
     def _ensure_layers(self) -> None:
         existing = self._existing_layers() if os.path.exists(self.path) else {}
-        wanted = ["boxes"] + [g for g in ("masks", "contours") if g in self.granularity] + ["runs", "responses"]
+        wanted = ["boxes"] + [g for g in ("masks", "contours") if g in self.granularity] + list(TABLES)
         for layer in wanted:
             if layer not in existing:
                 self._create_layer(layer, first=not os.path.exists(self.path))
@@ -139,7 +177,7 @@ class GpkgSink:
     def _create_layer(self, layer: str, first: bool) -> None:
         from pyogrio.raw import write
 
-        names = [n for n, _ in FIELDS[layer]]
+        names = field_names(layer)
         data = [_empty(kind) for _, kind in FIELDS[layer]]
         kw: dict[str, Any] = {}
         if first:
@@ -170,14 +208,14 @@ class GpkgSink:
 
     def runs(self) -> list[RunRecord]:
         with closing(self._connect()) as con:
-            cols = [n for n, _ in FIELDS["runs"]]
+            cols = field_names("runs")
             rows = con.execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY fid").fetchall()
         return [RunRecord(**dict(zip(cols, r))) for r in rows]
 
     def last_unfinished_run(self) -> Optional[RunRecord]:
         """The newest run, if its status is not `finished` (running when killed, cancelled or failed)."""
-        runs = self.runs()
-        return runs[-1] if runs and runs[-1].status != "finished" else None
+        with closing(self._connect()) as con:
+            return _last_unfinished_run(con)
 
     def done_tiles(self, run_id: str) -> set[int]:
         with closing(self._connect()) as con:
@@ -216,6 +254,15 @@ class GpkgSink:
             out.append(row)
         return out
 
+    def read_masks(self, run_id: str) -> list[tuple[int, int, bytes]]:
+        """Masks of a run as (target_id, tile_id, MultiPolygon WKB) for resuming the mask merge."""
+        import pyogrio
+
+        _meta, _fids, geoms, fields = pyogrio.raw.read(self.path, layer="masks", columns=["target_id", "tile_id"],
+                                                       where=f"run_id = '{_sql_str(run_id)}'")
+        return [(int(fields[0][i]), int(fields[1][i]), bytes(wkb))
+                for i, wkb in enumerate(geoms if geoms is not None else [])]
+
     def counts(self, run_id: str) -> dict[str, int]:
         with closing(self._connect()) as con:
             return {layer: con.execute(f'SELECT COUNT(*) FROM "{layer}" WHERE run_id = ?', (run_id,)).fetchone()[0]
@@ -242,11 +289,6 @@ class GpkgSink:
                     con.executemany(f'DELETE FROM "{layer}" WHERE run_id = ? AND target_id = ? AND tile_id != ?',
                                     [(run_id, i, tile_id) for i in ids])
             self._insert_rows(con, "responses", [{**response, "run_id": run_id, "tile_id": tile_id}])
-
-    def delete_targets(self, layer: str, run_id: str, target_ids: Iterable[int]) -> int:
-        with closing(self._connect()) as con, con:
-            return con.executemany(f'DELETE FROM "{layer}" WHERE run_id = ? AND target_id = ?',
-                                   [(run_id, int(i)) for i in target_ids]).rowcount
 
     def _append_features(self, layer: str, run_id: str, tile_id: int, rows: list[dict[str, Any]]) -> None:
         import shapely
@@ -284,7 +326,7 @@ class GpkgSink:
 
     @staticmethod
     def _insert_rows(con: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
-        cols = [n for n, _ in FIELDS[table]]
+        cols = field_names(table)
         con.executemany(
             f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
             [tuple(_sql_value(r.get(c)) for c in cols) for r in rows],

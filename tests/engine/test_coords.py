@@ -4,7 +4,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inference_core.raster.coords import clamp_box, pixel_box_to_map, rescale_box, smart_resize
+from inference_core.common.records import TileSpec
+from inference_core.raster.coords import (
+    clamp_box,
+    map_box_to_pixel,
+    pixel_box_to_map,
+    pixel_sides_to_map,
+    raster_box_to_window,
+    rescale_box,
+    smart_resize,
+    tile_box_to_raster,
+    window_box_to_raster,
+    window_transform,
+)
 from inference_core.contract.options import DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS
 
 
@@ -40,3 +52,28 @@ def test_rescale_clamp_and_map():
     assert pixel_box_to_map((10, 20, 30, 40), (0.1, 0.0, 1000.0, 0.0, -0.1, 2000.0)) == pytest.approx(
         (1001.0, 1996.0, 1003.0, 1998.0)
     )
+
+
+def test_map_box_to_pixel_inverts_pixel_box_to_map():
+    north_up = (0.1, 0, 1000, 0, -0.1, 2000)
+    assert map_box_to_pixel((1001, 1990, 1002, 1995), north_up) == pytest.approx((10, 50, 20, 100))
+    assert pixel_box_to_map(map_box_to_pixel((1001, 1990, 1002, 1995), north_up), north_up) == pytest.approx(
+        (1001, 1990, 1002, 1995))
+
+
+def test_pixel_sides_follow_the_axis_directions():
+    assert pixel_sides_to_map((0.1, 0, 1000, 0, -0.1, 2000)) == {
+        "left": "xmin", "right": "xmax", "top": "ymax", "bottom": "ymin"}
+    assert pixel_sides_to_map((-0.1, 0, 1000, 0, 0.1, 2000)) == {
+        "left": "xmax", "right": "xmin", "top": "ymin", "bottom": "ymax"}
+    assert pixel_sides_to_map((0.1, 0.01, 1000, 0, -0.1, 2000)) is None  # rotated: no map sides
+
+
+def test_window_boxes_and_transforms():
+    t = TileSpec(3, 100, 40, 200, 100, 100, 50, (1, 0, 0, 0, -1, 0))
+    assert tile_box_to_raster((10, 5, 20, 25), t) == (120.0, 50.0, 140.0, 90.0)
+    assert window_box_to_raster((10, 5, 20, 25), t.window, (100, 50)) == (120.0, 50.0, 140.0, 90.0)
+    assert raster_box_to_window((120.0, 50.0, 140.0, 90.0), t.window, (100, 50)) == (10.0, 5.0, 20.0, 25.0)
+    # 2 m pixels, a window at (10, 20) of 50 x 50 read at 25 x 25: 4 m output pixels
+    assert window_transform((2.0, 0, 1000.0, 0, -2.0, 2000.0), 10, 20, 50, 50, 25, 25) == pytest.approx(
+        (4.0, 0, 1020.0, 0, -4.0, 1960.0))

@@ -157,12 +157,12 @@ def test_with_tiny_sam_masks_are_scored_from_the_gpkg(folder_dataset, tmp_path, 
 
     from inference_core.evaluate.datasets import read_mask_png
     from inference_core.models.cache import ModelCache
-    from inference_core.models.tiny import build_sam
+    from inference_core.models.tiny import write_tiny_sam
 
     import inference_core.models.segment as segment
 
     root, rfile = folder_dataset
-    sam_path, _ = build_sam(tmp_path / "sam")
+    sam_path, _ = write_tiny_sam(tmp_path / "sam")
     loads = []
     real_load = segment.load_segmenter
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import random
 import time
 
-import pytest
-
-from inference_core.geometry.box_merge import BoxMerger, cut_sides, map_box_to_pixel
+from inference_core.geometry.box_merge import BoxMerger, cut_sides
 from inference_core.common.records import Detection
 
 
@@ -64,7 +62,6 @@ def test_cut_sides_from_pixel_box():
     assert cut_sides((10, 10, 112, 50), (112, 112), inner, north_up) == ("xmax",)
     assert cut_sides((0, 0, 50, 111.8), (112, 112), inner, north_up) == ("ymin",)
     assert cut_sides((0, 0, 50, 50), (112, 112), inner, north_up) == ()
-    assert map_box_to_pixel((1001, 1990, 1002, 1995), north_up) == pytest.approx((10, 50, 20, 100))
 
 
 def test_many_boxes_fast():

@@ -192,29 +192,3 @@ def test_unknown_key_and_bad_catalog(tmp_path):
     bad.write_text("{not json")
     events, rc = _events(_cli("state", "--folder", str(tmp_path), "--catalog", str(bad)))
     assert rc == 1 and "is not a JSON list of model entries" in events[-1]["message"]
-
-
-def test_worker_models_and_download_requests(server, tmp_path):
-    """The model manager through the worker: `models` lists states, `download` streams progress and
-    ends with `downloaded`; a wrong checksum is a typed `download` error and the worker keeps serving."""
-    from inference_core.contract.client import WorkerClient
-
-    cat = _catalog_file(tmp_path, server.url)
-    (tmp_path / "bad").mkdir()
-    bad = _catalog_file(tmp_path / "bad", server.url, sha="0" * 64)
-    env = {k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"}
-    client = WorkerClient(sys.executable, env=env, cwd=str(ROOT))
-    try:
-        rows = client.call("models", folder=str(tmp_path / "models"))["models"]
-        assert {r["key"]: r["state"] for r in rows}["sam-vit-b"] == "absent"
-        events = list(client.request("download", model="test-sam", folder=str(tmp_path / "models"), catalog=str(cat)))
-        assert events[-1]["type"] == "downloaded", events[-1]
-        assert Path(events[-1]["path"]).read_bytes() == PAYLOAD
-        done = [e["done"] for e in events if e["type"] == "progress"]
-        assert done[0] == 0 and done[-1] == len(PAYLOAD)
-        events = list(client.request("download", model="test-sam", folder=str(tmp_path / "other"), catalog=str(bad)))
-        assert events[-1]["type"] == "error" and events[-1]["code"] == "download"
-        assert "SHA-256" in events[-1]["message"] and not (tmp_path / "other" / "sam_test_0000.pth").exists()
-        assert client.call("status")["busy"] is False
-    finally:
-        client.close()

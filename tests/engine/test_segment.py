@@ -15,7 +15,7 @@ from inference_core.contract.options import RunOptions  # noqa: E402
 from inference_core.common.records import Detection, TileSpec  # noqa: E402
 from inference_core.models.sam import TINY_SAM_CONFIG, build_sam, save_sam  # noqa: E402
 from inference_core.models.segment import (  # noqa: E402
-    EmbeddingCache, _Entry, load_segmenter, segment_detections, tile_box_to_raster,
+    EmbeddingCache, _Entry, load_segmenter, segment_detections,
 )
 from inference_core.raster.source import RasterSource  # noqa: E402
 
@@ -204,8 +204,3 @@ def test_box_at_raster_edge_keeps_tile_window(stand_in, source):
     d = Detection(target_id=9, tile_id=0, box_px=(0, 0, 30, 30), box_map=(0, 0, 0, 0))
     stats = segment_detections(stand_in, source, tiles[0], [d], OPTIONS)
     assert stats.views == [(0, 0, 140, 200, 140, 200)]  # the raster edge is no seam
-
-
-def test_tile_box_to_raster_with_gsd():
-    t = TileSpec(3, 100, 40, 200, 100, 100, 50, (1, 0, 0, 0, -1, 0))
-    assert tile_box_to_raster((10, 5, 20, 25), t) == (120.0, 50.0, 140.0, 90.0)

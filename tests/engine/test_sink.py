@@ -11,7 +11,7 @@ import shapely
 
 from inference_core.common.errors import InputError
 from inference_core.run.export import export, shp_field_name
-from inference_core.run.sink import GpkgSink, Measurer, RunRecord, utc_now
+from inference_core.run.sink import GpkgSink, Measurer, RunRecord, check_output, unfinished_run, utc_now
 
 UTM17 = "EPSG:32617"
 
@@ -91,6 +91,33 @@ def test_replacement_partial_tiles_and_run_status(tmp_path):
     sink2.start_run(_record("r2"))
     assert [r.run_id for r in sink2.runs()] == ["r1", "r2"]
     assert "masks" in {n for n, _ in pyogrio.list_layers(out)}
+
+
+def test_resume_reads_go_through_the_sink(tmp_path):
+    """What the pipeline reads before resuming: the unfinished run (read-only) and the masks to seed merging."""
+    out = tmp_path / "r.gpkg"
+    with pytest.raises(InputError, match="Nothing to resume: .* does not exist"):
+        unfinished_run(out)
+    (tmp_path / "notes.gpkg").write_text("not a GeoPackage")
+    with pytest.raises(InputError, match="not a result GeoPackage"):
+        unfinished_run(tmp_path / "notes.gpkg")
+    sink = GpkgSink(out, _crs_wkt(), ("boxes", "masks"))
+    assert unfinished_run(out) is None  # no run yet
+    sink.start_run(_record())
+    mp = shapely.MultiPolygon([shapely.box(0, 0, 2, 1)])
+    resp = {"window": [0, 0, 1, 1], "input_size": [1, 1], "raw_text": "", "parse_error": None, "seconds": 0.0}
+    sink.write_tile("r1", 3, {"masks": [{"geometry": mp, "properties": {"target_id": 7}}]}, resp)
+    assert unfinished_run(out).run_id == "r1"
+    [(target_id, tile_id, wkb)] = sink.read_masks("r1")
+    assert (target_id, tile_id) == (7, 3) and shapely.from_wkb(wkb).equals(mp)
+    assert sink.read_masks("other") == []
+    sink.finish_run("r1", "finished")
+    assert unfinished_run(out) is None
+    with pytest.raises(InputError, match="ending in .gpkg"):
+        check_output(tmp_path / "r.shp")
+    with pytest.raises(InputError, match="does not exist"):
+        check_output(tmp_path / "missing" / "r.gpkg")
+    check_output(out)
 
 
 def test_unwritable_and_wrong_crs(tmp_path):

@@ -101,8 +101,12 @@ def test_model_errors_name_the_fix(tiny_models, tmp_path, monkeypatch):
     import huggingface_hub.constants
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))  # an empty cache
-    with pytest.raises(BackendError, match=r"not in the local model cache.*HF_HUB_OFFLINE=1"):
+    with pytest.raises(BackendError, match=r"not in the local model cache.*HF_HUB_OFFLINE=1") as offline:
         TransformersBackend("1e12Leon/RemoteReasoner", device="cpu")
+    # The download hint names what exists: the plugin's model manager and the model store's CLI.
+    for err in (exc.value, offline.value):
+        assert "Models tab" in str(err) and "python -m inference_core.models.store download remotereasoner-7b" in str(err)
+        assert "remotereasoner download" not in str(err)
 
 
 def test_resolve_device_and_dtype():

@@ -16,12 +16,9 @@ import pytest
 
 from inference_core.contract.client import WorkerClient, WorkerDied
 from inference_core.contract.options import OptionsError
-from inference_core.contract.protocol import ErrorCode, encode
-from inference_core.service.worker import (
-    Worker,
-    jsonable,
-    options_from_request,
-)
+from inference_core.contract.protocol import EVENT_TYPES, ErrorCode, encode
+from inference_core.service.dispatch import Worker
+from inference_core.service.messages import jsonable, options_from_request
 
 # 560 x 560 px at 0.5 m cut into 56-px tiles without overlap: 100 tiles, one replayed box in each.
 SIDE, TILE, PIXEL = 560, 56, 0.5
@@ -182,6 +179,7 @@ def test_reason_streams_progress_results_and_done_matching_the_gpkg(client, tmp_
     assert all(e["id"] == rid for e in events)
     types = [e["type"] for e in events]
     assert types[-1] == "done" and "progress" in types and types.count("result") == n_tiles
+    assert set(types) <= set(EVENT_TYPES)  # the protocol lists every event the worker sends
     progress = [e for e in events if e["type"] == "progress" and e.get("tiles")]
     assert {e["tiles"] for e in progress} == {n_tiles}
     assert sorted(result_tiles(events)) == list(range(n_tiles))
@@ -354,7 +352,7 @@ def test_oom_twice_gives_a_clear_error_naming_the_setting(tmp_path, make_geotiff
 
 def test_stdout_carries_protocol_lines_only(tmp_path):
     # Python prints and C-level writes to fd 1 (tqdm, print debugging, extensions) go to stderr.
-    code = ("import os, sys; from inference_core.service.worker import _protocol_stdout; w = _protocol_stdout(); "
+    code = ("import os, sys; from inference_core.service.stdout_guard import protocol_stdout; w = protocol_stdout(); "
             "print('python noise'); sys.stdout.flush(); os.write(1, b'c noise\\n'); w('{\"type\":\"bye\",\"id\":\"x\"}\\n')")
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, cwd=tmp_path, check=True)

@@ -83,7 +83,7 @@ class RawWorker:
         import os
 
         env = dict(os.environ, PYTHONPATH=PACKAGE_PARENT)
-        self.proc = subprocess.Popen([sys.executable, "-m", "inference_core.service.worker"], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-m", "inference_core.service"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, bufsize=0)
         self.lines: queue.Queue = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()

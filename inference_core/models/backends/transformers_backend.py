@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from inference_core.contract.catalog import MODELS
 from inference_core.contract.model_state import TRANSFORMERS_OFFLINE, offline_env
 from inference_core.contract.options import (
     DEFAULT_DEVICE,
@@ -21,6 +22,7 @@ from inference_core.contract.options import (
     DEFAULT_MAX_NEW_TOKENS,
     DEFAULT_MAX_PIXELS,
     DEFAULT_MIN_PIXELS,
+    DEFAULT_MODEL,
 )
 from inference_core.contract.protocol import ErrorCode
 from inference_core.models.precision import FLOAT16_WARNING, is_overflow_answer, overflow_message
@@ -51,6 +53,12 @@ def _looks_like_path(model: str) -> bool:
     )
 
 
+def _download_hint(model: str) -> str:
+    """Where a hub model can be downloaded: the plugin's model manager or the engine's model store CLI."""
+    key = next((m.key for m in MODELS if m.kind == "mllm" and m.source == model), "KEY")
+    return f"the plugin's Models tab, or `python -m inference_core.models.store download {key} --folder DIR`"
+
+
 def locate_model(model: str) -> Path:
     """The local folder holding `model`'s config.json: the folder itself, or the hub cache entry.
 
@@ -69,7 +77,7 @@ def locate_model(model: str) -> Path:
     if candidate.exists() or _looks_like_path(model):
         raise BackendError(
             f"Model folder not found: {candidate}. Check the path, download the model first "
-            "(e.g. `remotereasoner download 1e12Leon/RemoteReasoner`), or pass a hub id."
+            f"({_download_hint(DEFAULT_MODEL)}), or pass a hub id."
         )
     from huggingface_hub import hf_hub_download
     from huggingface_hub.errors import (
@@ -93,8 +101,7 @@ def locate_model(model: str) -> Path:
         if offline_env(TRANSFORMERS_OFFLINE):
             raise BackendError(
                 f"{model} is not in the local model cache and downloads are off (HF_HUB_OFFLINE=1): download it "
-                "on a connected machine (`remotereasoner download " + model + "`), unset HF_HUB_OFFLINE, or "
-                "pass a local folder."
+                f"on a connected machine ({_download_hint(model)}), unset HF_HUB_OFFLINE, or pass a local folder."
             ) from None
         raise BackendError(f"Cannot reach the Hugging Face Hub to fetch {model}: check the network or proxy, "
                            "or pass a local folder.") from None
