@@ -102,6 +102,25 @@ def add_to_history(question: str) -> list[str]:
     return items
 
 
+def models_folder() -> str:
+    """Where SAM checkpoints are downloaded: the setting, else a folder in the QGIS profile."""
+    value = str(QgsSettings().value(PREFIX + "models_dir", "") or "")
+    return value or os.path.join(QgsApplication.qgisSettingsDirPath(), "remotereasoner", "models")
+
+
+def set_models_folder(path: str) -> None:
+    QgsSettings().setValue(PREFIX + "models_dir", path)
+
+
+def offline_setting() -> bool:
+    """The user's offline switch (Models tab): never download, use only files already here."""
+    return str(QgsSettings().value(PREFIX + "offline", False)).lower() in ("true", "1")
+
+
+def set_offline_setting(value: bool) -> None:
+    QgsSettings().setValue(PREFIX + "offline", bool(value))
+
+
 def resolve_api_key(auth_cfg: str) -> Optional[str]:
     """The API key stored under an authentication config (Basic: password; token methods: token/key)."""
     if not auth_cfg:

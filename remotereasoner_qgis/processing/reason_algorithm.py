@@ -52,8 +52,8 @@ from inference_core.contract.options import (
     RunOptions,
 )
 
+from ..bridge.worker_pool import acquire_run, describe_client_error
 from ..i18n import tr
-from ..worker_pool import acquire_run, describe_client_error
 
 # The order of the backend choices is part of the algorithm's interface (models and scripts may
 # store the value), so it is fixed here rather than taken from the engine's tuple.
@@ -469,7 +469,7 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         """(worker client, run lock): the dock's shared worker, unless a test gave its own factory."""
         if self._client_factory is not None:
             return self._client_factory(engine_python), threading.Lock()
-        from .. import worker_pool
+        from ..bridge import worker_pool
 
         entry = worker_pool.get(engine_python)
         return entry.client, entry.run_lock

@@ -21,7 +21,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from remotereasoner_qgis import dock as rd
+from remotereasoner_qgis.ui import dock as rd
 from remotereasoner_qgis import settings as rs
 
 # OSBS_029.tif: 400 x 400 px of 0.1 m in EPSG:32617
@@ -81,7 +81,7 @@ def test_ready_then_sam_missing_for_masks(dock, clean_settings):
 
 
 def test_readiness_server_and_replay(tmp_path, engine_py):
-    from remotereasoner_qgis.readiness import readiness_problems
+    from remotereasoner_qgis.bridge.readiness import readiness_problems
 
     cfg = rs.PluginSettings(engine_python=engine_py, backend="openai")
     assert readiness_problems(cfg, ("boxes",)) == ["No model server: set the server URL in the settings."]
@@ -231,7 +231,7 @@ class _Models(BaseHTTPRequestHandler):
 
 
 def test_settings_dialog_round_trip_and_test_connection(clean_settings):
-    from remotereasoner_qgis.settings_dialog import SettingsDialog
+    from remotereasoner_qgis.ui.settings_dialog import SettingsDialog
 
     server = HTTPServer(("127.0.0.1", 0), _Models)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -331,7 +331,7 @@ def test_replay_run_adds_result_group(qtbot, qgis_iface, dock, raster, clean_set
     assert dock.refresh_readiness() == []
     # Start the shared worker first: the gap measured is the run's, not the process start-up's
     # on this shared 2-core VM.
-    from remotereasoner_qgis import worker_pool
+    from remotereasoner_qgis.bridge import worker_pool
 
     assert worker_pool.get(clean_settings.engine_python).client.hello(probe=False)["type"] == "hello"
     with GapMeter() as gaps:

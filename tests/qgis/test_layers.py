@@ -18,7 +18,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from remotereasoner_qgis import layers as rl
+from remotereasoner_qgis.ui import layers as rl
 
 CRS = QgsCoordinateReferenceSystem("EPSG:32617")
 # OSBS_029's origin (upper-left) in UTM 17N; 0.1 m pixels.

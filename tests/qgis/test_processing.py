@@ -32,7 +32,7 @@ def provider(qgis_processing):
         prov = RemoteReasonerProvider()
         assert reg.addProvider(prov)
     yield prov
-    from remotereasoner_qgis import worker_pool
+    from remotereasoner_qgis.bridge import worker_pool
 
     worker_pool.close_all()
 

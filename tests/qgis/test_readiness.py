@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsSettings
 
-from remotereasoner_qgis import readiness as rd
 from remotereasoner_qgis import settings as rs
-from remotereasoner_qgis.readiness import check_readiness
+from remotereasoner_qgis.bridge import readiness as rd
+from remotereasoner_qgis.bridge.readiness import check_readiness
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_local_folder_server_and_replay(tmp_path, hf_cache, engine_py):
 
 def test_real_dock_shows_the_three_states(qgis_iface, tmp_path, hf_cache, engine_py, monkeypatch):
     """The real dock: each state's message, and the button names the action that fixes it."""
-    from remotereasoner_qgis import dock as rdock
+    from remotereasoner_qgis.ui import dock as rdock
 
     s = QgsSettings()
     s.remove("RemoteReasoner")

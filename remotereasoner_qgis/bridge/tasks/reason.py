@@ -14,7 +14,7 @@ from typing import Any, Optional
 from qgis.core import QgsTask
 from qtpy.QtCore import Signal
 
-from . import worker_pool
+from .. import worker_pool
 
 
 class ReasonTask(QgsTask):

@@ -24,7 +24,7 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
-from . import settings as rr_settings
+from .. import settings as rr_settings
 
 DEVICES = ("auto", "cpu", "cuda", "cuda:0", "cuda:1")
 DTYPES = ("auto", "bfloat16", "float16", "float32")

@@ -45,7 +45,7 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
-from . import settings as rr_settings
+from .. import settings as rr_settings
 from .layers import LiveRun, RunLayers, export_layers, result_rows
 
 LOG_TAG = "RemoteReasoner"
@@ -266,7 +266,7 @@ class RemoteReasonerDock(QgsDockWidget):
 
     def readiness(self) -> list[str]:
         """Every problem that blocks a run ([] = ready); remembers the action that fixes the first."""
-        from .readiness import check_readiness
+        from ..bridge.readiness import check_readiness
 
         state = check_readiness(rr_settings.PluginSettings.load(), self.granularity())
         self._readiness_action = state.action
@@ -334,7 +334,7 @@ class RemoteReasonerDock(QgsDockWidget):
     # -- run ---------------------------------------------------------------------------------
     def start_run(self, question: Optional[str] = None):
         """Start a run with the dock's current choices; returns the task, or None (reason shown)."""
-        from .task import ReasonTask
+        from ..bridge.tasks.reason import ReasonTask
 
         if self.task is not None:
             return None

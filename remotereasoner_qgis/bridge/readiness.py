@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from .i18n import tr
-from .settings import PluginSettings
+from ..i18n import tr
+from ..settings import PluginSettings
 
 # Written into the managed venv by the set-up dialog once the install and the worker's hello succeeded.
 READY_MARKER = "remotereasoner-engine.json"

@@ -1,20 +1,15 @@
-"""The Models tab: the catalog with size, licence, source and state; downloads run by the engine
-interpreter (`python -m inference_core.models.store`) in a QgsTask; local folders; offline mode; test load.
-Also QGIS's proxy and offline settings turned into the engine subprocesses' environment.
+"""The Models tab: the catalog with size, licence, source and state; downloads and state queries run by
+the engine interpreter (`python -m inference_core.models.store`, bridge/tasks/model_op.py); local folders;
+offline mode; test load (bridge/tasks/model_load.py).
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-import threading
-from collections import deque
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import QgsApplication, QgsSettings, QgsTask
+from qgis.core import QgsApplication, QgsTask
 from qgis.gui import QgsFileWidget
 from qtpy.QtCore import Qt, Signal
 from qtpy.QtWidgets import (
@@ -35,24 +30,14 @@ from qtpy.QtWidgets import (
 
 from inference_core.contract import catalog
 
-from . import readiness
-from . import settings as rr_settings
-from .engine_env import (  # noqa: F401 - re-exported for the set-up dialog
-    engine_env, offline_mode, offline_setting, proxy_url, qgis_offline, redact, set_offline_setting,
-)
+from .. import settings as rr_settings
+from ..bridge import readiness
+from ..bridge.engine_env import engine_env
+from ..bridge.tasks.model_load import LoadTask
+from ..bridge.tasks.model_op import EngineOpTask
+from ..settings import models_folder, offline_setting, set_models_folder, set_offline_setting
 
-PREFIX = rr_settings.PREFIX
 STATE_LABELS = ("absent", "downloading", "present", "corrupt")
-
-
-def models_folder() -> str:
-    """Where SAM checkpoints are downloaded: the setting, else a folder in the QGIS profile."""
-    value = str(QgsSettings().value(PREFIX + "models_dir", "") or "")
-    return value or os.path.join(QgsApplication.qgisSettingsDirPath(), "remotereasoner", "models")
-
-
-def set_models_folder(path: str) -> None:
-    QgsSettings().setValue(PREFIX + "models_dir", path)
 
 
 def quick_state(entry: catalog.ModelEntry, folder: str) -> dict[str, Any]:
@@ -68,107 +53,6 @@ def quick_state(entry: catalog.ModelEntry, folder: str) -> dict[str, Any]:
     if snap is None:
         return {"state": "absent", "path": None}
     return {"state": "corrupt" if readiness.model_folder_complete(snap) else "present", "path": str(snap)}
-
-
-# -- the engine subprocess ------------------------------------------------------------------------
-
-class EngineOpTask(QgsTask):
-    """Runs `python -m inference_core.models.store ARGS` with the engine interpreter; relays its JSON lines.
-
-    Cancel asks the subprocess to stop (a partial download is kept and resumed next time), then
-    terminates it if it does not stop within a few seconds.
-    """
-
-    opEvent = Signal(dict)  # noqa: N815 - not `event`: that is QObject.event()
-    opFinished = Signal(bool, dict, str)  # noqa: N815 - ok, the last event, stderr tail
-
-    def __init__(self, description: str, python: str, args: list[str], env: dict[str, str]):
-        super().__init__(description, QgsTask.CanCancel)
-        self.python, self.args, self.env = python, list(args), env
-        self.events: list[dict] = []
-        self.stderr: deque[str] = deque(maxlen=20)
-        self._proc: Optional[subprocess.Popen] = None
-        self._lock = threading.Lock()
-        self.returncode: Optional[int] = None
-
-    def run(self) -> bool:  # worker thread
-        argv = [self.python, "-m", "inference_core.models.store", *self.args]
-        kwargs: dict[str, Any] = {}
-        if sys.platform == "win32":
-            kwargs["creationflags"] = getattr(subprocess, "CREATE_NO_WINDOW", 0)
-        try:
-            with self._lock:
-                self._proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                              stderr=subprocess.PIPE, env=self.env, cwd=self.env.get("PYTHONPATH"),
-                                              text=True, encoding="utf-8", errors="replace", bufsize=1, **kwargs)
-        except OSError as exc:
-            self.events.append({"type": "error", "code": "start",
-                                "message": f"Could not start the engine ({self.python}): {exc}. Set up the engine first."})
-            return False
-        proc = self._proc
-        threading.Thread(target=lambda: [self.stderr.append(ln.rstrip()) for ln in proc.stderr], daemon=True).start()
-        for line in proc.stdout:
-            try:
-                ev = json.loads(line)
-            except ValueError:
-                self.stderr.append(line.rstrip())
-                continue
-            self.events.append(ev)
-            if ev.get("type") == "progress" and ev.get("total"):
-                self.setProgress(100.0 * min(1.0, float(ev.get("done") or 0) / float(ev["total"])))
-            self.opEvent.emit(ev)
-        self.returncode = proc.wait()
-        return self.returncode == 0 and bool(self.events) and self.events[-1].get("type") != "error"
-
-    def cancel(self) -> None:
-        with self._lock:
-            proc = self._proc
-        if proc is not None and proc.poll() is None:
-            try:
-                proc.stdin.write("cancel\n")
-                proc.stdin.flush()
-            except (OSError, ValueError):
-                pass
-            threading.Timer(5.0, lambda: proc.poll() is None and proc.terminate()).start()
-        super().cancel()
-
-    def finished(self, result: bool) -> None:  # main thread
-        last = self.events[-1] if self.events else {}
-        if not result and not last.get("type") == "error":
-            tail = "\n".join(self.stderr)
-            last = {"type": "error", "code": "engine",
-                    "message": f"The engine stopped (exit {self.returncode}). " + (tail.splitlines()[-1] if tail else "")}
-        self.opFinished.emit(bool(result), last, "\n".join(self.stderr))
-
-
-class LoadTask(QgsTask):
-    """Asks the shared worker to load the chosen models: says why a model cannot load."""
-
-    loadFinished = Signal(bool, str)  # noqa: N815
-
-    def __init__(self, python: str, options: dict[str, Any]):
-        super().__init__("RemoteReasoner: test load", QgsTask.CanCancel)
-        self.python, self.options = python, options
-        self.ok, self.message = False, ""
-
-    def run(self) -> bool:
-        from . import worker_pool
-
-        entry = worker_pool.get(self.python)
-        try:
-            with entry.run_lock:
-                last = entry.client.call("load", timeout=1800, options=self.options)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            self.message = str(exc)
-            return False
-        if last.get("type") == "error":
-            self.message = str(last.get("message") or last)
-            return False
-        self.ok = True
-        return True
-
-    def finished(self, result: bool) -> None:
-        self.loadFinished.emit(bool(result), self.message)
 
 
 # -- the tab ---------------------------------------------------------------------------------------
@@ -473,5 +357,4 @@ class ModelsWidget(QWidget):
         self.status.setText(text)
 
 
-__all__ = ["EngineOpTask", "LoadTask", "ModelsWidget", "engine_env", "models_folder", "offline_mode", "proxy_url",
-           "quick_state", "redact"]
+__all__ = ["ModelsWidget", "quick_state"]

@@ -30,8 +30,8 @@ from qgis.core import (
 from qtpy.QtCore import QVariant
 from qtpy.QtXml import QDomDocument
 
-from . import ENGINE_ROOT
-from .i18n import tr
+from .. import ENGINE_ROOT
+from ..i18n import tr
 
 GRANULARITIES = ("boxes", "masks", "contours")
 # Drawing order in the group: outlines above fills.

@@ -9,8 +9,8 @@ from typing import Optional
 
 from qgis.core import QgsSettings
 
-from . import ENGINE_ROOT
-from .settings import PREFIX
+from .. import ENGINE_ROOT
+from ..settings import offline_setting
 
 # QGIS proxy types that are plain HTTP proxies; DefaultProxy means "the system's", which pip and
 # urllib already read from the environment.
@@ -72,14 +72,6 @@ def qgis_offline() -> bool:
         return bool(mgr.allConfigurations()) and not mgr.isOnline()
     except Exception:  # noqa: BLE001 - Qt without the bearer plugin
         return False
-
-
-def offline_setting() -> bool:
-    return str(QgsSettings().value(PREFIX + "offline", False)).lower() in ("true", "1")
-
-
-def set_offline_setting(value: bool) -> None:
-    QgsSettings().setValue(PREFIX + "offline", bool(value))
 
 
 def offline_mode() -> bool:
