@@ -52,6 +52,7 @@ from inference_core.contract.options import (
     RunOptions,
 )
 
+from ..bridge.events import dispatch, progress_percent, stage_label
 from ..bridge.worker_pool import acquire_run, describe_client_error
 from ..i18n import tr
 
@@ -76,10 +77,6 @@ FALLBACK_FIELDS = {
               ("model", _S)],
     "contours": [("run_id", _S), ("target_id", _I), ("query", _S), ("length_m", _D)],
 }
-
-# Share of one tile's progress reached when a stage starts.
-_STAGE_SHARE = {"read": 0.0, "reason": 0.1, "segment": 0.7, "write": 0.9}
-
 
 # ---------------------------------------------------------------------------------------------
 # Plugin settings (read here, never written): defaults of the parameters and the engine to use.
@@ -134,18 +131,6 @@ class RunOutcome:
     warnings: list[str]
 
 
-def progress_percent(event: dict) -> Optional[float]:
-    """Overall progress of a `progress` event; tiles are numbered from 0 or 1, both map into 0..100."""
-    tiles = event.get("tiles") or 0
-    tile = event.get("tile")
-    if not tiles or tile is None:
-        return None
-    done = min(max(float(tile), 0.0), float(tiles))
-    # the pipeline numbers tiles from 0 (ARCHITECTURE); a tile equal to `tiles` means "all done"
-    share = _STAGE_SHARE.get(str(event.get("stage")), 0.0) if done < tiles else 0.0
-    return min(100.0, 100.0 * (done + share) / tiles)
-
-
 def run_engine(
     client: Any,
     options: RunOptions,
@@ -171,55 +156,42 @@ def run_engine(
 
     watcher = threading.Thread(target=watch_cancel, name="remotereasoner-cancel", daemon=True)
     warnings: list[str] = []
-    summary: Optional[dict] = None
+
+    def on_progress(ev: dict) -> None:
+        pct = progress_percent(ev)
+        if pct is not None:
+            feedback.setProgress(pct)
+        stage = ev.get("stage")
+        if stage and ev.get("tiles"):
+            feedback.setProgressText(
+                tr("Tile {tile} of {tiles}: {stage}").format(
+                    tile=min(int(ev.get("tile") or 0) + 1, int(ev["tiles"])), tiles=ev["tiles"],
+                    stage=stage_label(str(stage)),
+                )
+            )
+
+    def on_warning(msg: str) -> None:
+        warnings.append(msg)
+        feedback.pushWarning(msg)
+
+    def on_reasoning(ev: dict) -> None:
+        text = str(ev.get("text", "")).strip()
+        if text:
+            feedback.pushInfo(tr("Model reasoning (tile {tile}): {text}").format(tile=ev.get("tile_id"), text=text[:2000]))
+
     watcher.start()
     try:
-        for ev in client.events(rid):
-            kind = ev.get("type")
-            if kind == "progress":
-                pct = progress_percent(ev)
-                if pct is not None:
-                    feedback.setProgress(pct)
-                stage = ev.get("stage")
-                if stage and ev.get("tiles"):
-                    feedback.setProgressText(
-                        tr("Tile {tile} of {tiles}: {stage}").format(
-                            tile=min(int(ev.get("tile") or 0) + 1, int(ev["tiles"])), tiles=ev["tiles"],
-                            stage=stage_label(str(stage)),
-                        )
-                    )
-            elif kind == "warning":
-                msg = str(ev.get("message", ""))
-                warnings.append(msg)
-                feedback.pushWarning(msg)
-            elif kind == "reasoning":
-                text = str(ev.get("text", "")).strip()
-                if text:
-                    feedback.pushInfo(tr("Model reasoning (tile {tile}): {text}").format(
-                        tile=ev.get("tile_id"), text=text[:2000]))
-            elif kind == "error":
-                raise EngineFailed(str(ev.get("message") or ev.get("code") or tr("unknown error")))
-            elif kind == "done":
-                summary = dict(ev.get("summary") or {})
-    except EngineFailed:
-        raise
+        end = dispatch(client.events(rid), progress=on_progress, reasoning=on_reasoning, warning=on_warning)
     except Exception as exc:  # noqa: BLE001 - WorkerDied / OSError from the client: the user needs a sentence
         raise EngineFailed(describe_client_error(exc)) from exc
     finally:
         stop.set()
         watcher.join(timeout=1.0)
-    if summary is None:
+    if end.error is not None:
+        raise EngineFailed(str(end.error.get("message") or end.error.get("code") or tr("unknown error")))
+    if end.summary is None:
         raise EngineFailed(tr("The engine ended the run without a result."))
-    return RunOutcome(summary=summary, warnings=warnings)
-
-
-def stage_label(stage: str) -> str:
-    return {
-        "read": tr("reading the image"),
-        "reason": tr("asking the model"),
-        "segment": tr("segmenting"),
-        "write": tr("writing results"),
-    }.get(stage, stage)
+    return RunOutcome(summary=end.summary, warnings=warnings)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from qtpy.QtWidgets import (
 )
 
 from .. import settings as rr_settings
+from ..bridge.events import stage_label
 from .layers import LiveRun, RunLayers, export_layers, result_rows
 
 LOG_TAG = "RemoteReasoner"
@@ -419,8 +420,7 @@ class RemoteReasonerDock(QgsDockWidget):
     # -- events (main thread) ----------------------------------------------------------------
     def _on_progress(self, ev: dict) -> None:
         tiles, tile = int(ev.get("tiles") or 0), int(ev.get("tile") or 0)
-        stage = {"read": self.tr("reading"), "reason": self.tr("reasoning"), "segment": self.tr("segmenting"),
-                 "write": self.tr("writing")}.get(ev.get("stage"), str(ev.get("stage", "")))
+        stage = stage_label(str(ev.get("stage", "")))
         eta = ev.get("eta_s")
         self.progress.setRange(0, max(tiles, 1))
         self.progress.setValue(min(tile, max(tiles, 1)))
