@@ -4,42 +4,42 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="75"/>
         <source>Check the settings.</source>
         <translation>Vérifiez les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="100"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="76"/>
         <source>Check the raster and the extent.</source>
         <translation>Vérifiez le raster et l’emprise.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="77"/>
         <source>Check the model in the settings.</source>
         <translation>Vérifiez le modèle dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="102"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="78"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>Réduisez la taille des tuiles ou le nombre maximal de pixels, ou choisissez le CPU, dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="103"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>Vérifiez l’URL du serveur et la clé d’API (Tester la connexion dans les paramètres).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="104"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="80"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="105"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="81"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner ; vérifiez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner pour les détails.</translation>
     </message>
@@ -94,22 +94,22 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="166"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="120"/>
         <source>Tile {tile} of {tiles}: {stage}</source>
         <translation>Tuile {tile} sur {tiles} : {stage}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="180"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="134"/>
         <source>Model reasoning (tile {tile}): {text}</source>
         <translation>Raisonnement du modèle (tuile {tile}) : {text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="191"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="145"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="193"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="147"/>
         <source>The engine ended the run without a result.</source>
         <translation>Le moteur a terminé l’exécution sans résultat.</translation>
     </message>
@@ -149,12 +149,12 @@
         <translation>écriture des résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="246"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="200"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>La couche « {name} » n’est pas un fichier raster GDAL (fournisseur « {provider} »). Enregistrez-la d’abord en GeoTIFF (Exporter ▸ Enregistrer sous…).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="251"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="205"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
@@ -405,207 +405,207 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="298"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="252"/>
         <source>Reason over raster</source>
         <translation>Raisonner sur un raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="255"/>
         <source>Visual reasoning</source>
         <translation>Raisonnement visuel</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="261"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>détection,segmentation,LLM,VLM,question,boîtes,masques,contours,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="264"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.</source>
         <translation>Pose une question en langage naturel sur un raster (par ex. « les réservoirs à côté de la jetée ») et renvoie les réponses sous forme de couches vectorielles dans le SCR du raster : une boîte par cible, un masque par cible issu de Segment Anything et le contour des masques. Les grands rasters sont découpés en tuiles qui se chevauchent. Le modèle s’exécute dans le processus moteur RemoteReasoner configuré dans les paramètres de l’extension ; les paramètres avancés reprennent ces réglages par défaut. Les masques et contours nécessitent un checkpoint SAM.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="279"/>
         <source>Input raster</source>
         <translation>Raster en entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="325"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="280"/>
         <source>Question (what to look for)</source>
         <translation>Question (ce qu’il faut chercher)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="281"/>
         <source>Extent (default: the whole raster)</source>
         <translation>Emprise (par défaut : tout le raster)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="283"/>
         <source>Results</source>
         <translation>Résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
         <source>Tile size (pixels)</source>
         <translation>Taille des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Tile overlap (pixels)</source>
         <translation>Chevauchement des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="346"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Maximum model input pixels per tile</source>
         <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="348"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Model backend</source>
         <translation>Moteur d’inférence du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="350"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
         <source>SAM checkpoint (.pth; empty: from the settings)</source>
         <translation>Checkpoint SAM (.pth ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="354"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="309"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
         <source>Simplify tolerance (map units)</source>
         <translation>Tolérance de simplification (unités de la carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="357"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
         <source>Minimum mask area (map units²)</source>
         <translation>Surface minimale des masques (unités de la carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="359"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="359"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="368"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="369"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
         <source>Run id</source>
         <translation>Identifiant d’exécution</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="392"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="348"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="379"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="362"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="411"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="365"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="415"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="369"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="417"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="371"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="419"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="458"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="460"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="414"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="465"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="419"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="432"/>
         <source>The run failed: {reason}</source>
         <translation>L’exécution a échoué : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="490"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="444"/>
         <source>{layer}: {count} features</source>
         <translation>{layer} : {count} entités</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="496"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="450"/>
         <source>Cancelled: the results hold the tiles finished before the cancel.</source>
         <translation>Annulé : les résultats contiennent les tuiles terminées avant l’annulation.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="497"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="451"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="493"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="447"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
     </message>
@@ -621,267 +621,267 @@
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="182"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="158"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="115"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="120"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="122"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="149"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="125"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="130"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="131"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="132"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="163"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="139"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="165"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="141"/>
         <source>Current map view</source>
         <translation>Vue courante de la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="142"/>
         <source>Whole layer</source>
         <translation>Couche entière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="143"/>
         <source>Rectangle drawn on the map</source>
         <translation>Rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
         <source>Bounding box of selected features</source>
         <translation>Emprise des entités sélectionnées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="170"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
         <source>Draw…</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="540"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="516"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="183"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="159"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="160"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="194"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="170"/>
         <source>Idle</source>
         <translation>Inactif</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="200"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="176"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Target</source>
         <translation>Cible</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Label</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Area (m²)</source>
         <translation>Surface (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="191"/>
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="242"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="218"/>
         <source>Recent questions…</source>
         <translation>Questions récentes…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="322"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="298"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="327"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="303"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="332"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="308"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="347"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="323"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="349"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="325"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="352"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="328"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="355"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="331"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins une option parmi Boîtes, Masques, Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="367"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="343"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="383"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="359"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>Les résultats vont dans un dossier temporaire (indiquez un dossier de sortie dans les paramètres pour les conserver) : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="383"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="359"/>
         <source>Results: {path}</source>
         <translation>Résultats : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="387"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="363"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="389"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="365"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="408"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="384"/>
         <source>Cancelling after the current tile…</source>
         <translation>Annulation après la tuile en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="427"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="403"/>
         <source>{stage} · tile {i}/{n}</source>
         <translation>{stage} · tuile {i}/{n}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="429"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="405"/>
         <source>ETA {s} s</source>
         <translation>Reste environ {s} s</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="439"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="415"/>
         <source>Tile {k}:</source>
         <translation>Tuile {k} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="458"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="434"/>
         <source>no targets</source>
         <translation>aucune cible</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="460"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="436"/>
         <source>Cancelled</source>
         <translation>Annulé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="461"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="437"/>
         <source>Run cancelled; finished tiles kept ({counts}).</source>
         <translation>Exécution annulée ; les tuiles terminées sont conservées ({counts}).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="463"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="439"/>
         <source>Done</source>
         <translation>Terminé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="464"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="440"/>
         <source>Found {counts}.</source>
         <translation>Trouvé : {counts}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="475"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="451"/>
         <source>Failed</source>
         <translation>Échec</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="491"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="491"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>Shapefile ESRI (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="516"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="492"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="517"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="493"/>
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="530"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="506"/>
         <source>Exported {n} file(s): {files}</source>
         <translation>{n} fichier(s) exporté(s) : {files}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="281"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="257"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="281"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="257"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
@@ -902,149 +902,149 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="38"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="40"/>
         <source>RemoteReasoner settings</source>
         <translation>Paramètres de RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="46"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="48"/>
         <source>Local model</source>
         <translation>Modèle local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="49"/>
         <source>Server</source>
         <translation>Serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="57"/>
-        <source>hub id (1e12Leon/RemoteReasoner) or a local folder</source>
-        <translation>identifiant du hub (1e12Leon/RemoteReasoner) ou dossier local</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="60"/>
         <source>Model (hub id or folder)</source>
         <translation>Modèle (identifiant du hub ou dossier)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="61"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="63"/>
         <source>Server URL</source>
         <translation>URL du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="64"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
         <source>Server model</source>
         <translation>Modèle du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="68"/>
         <source>API key</source>
         <translation>Clé d’API</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="73"/>
         <source>Test connection</source>
         <translation>Tester la connexion</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
         <source>Segmentation and compute</source>
         <translation>Segmentation et calcul</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="88"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
         <source>Device</source>
         <translation>Périphérique</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Precision</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="94"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
         <source>Tile size</source>
         <translation>Taille des tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
         <source>Overlap</source>
         <translation>Chevauchement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
         <source>Max pixels per view</source>
         <translation>Pixels max. par vue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="103"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>vide : un dossier temporaire ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
         <source>empty: beside the project ({path})</source>
         <translation>vide : à côté du projet ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>Output folder</source>
         <translation>Dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
         <source>Engine Python</source>
         <translation>Python du moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="178"/>
         <source>The overlap must be less than half the tile size.</source>
         <translation>Le chevauchement doit être inférieur à la moitié de la taille des tuiles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="185"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="187"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>Saisissez d’abord l’URL du serveur, par ex. http://gpu-server:8000/v1.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="193"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="195"/>
         <source>Connection failed: {reason}</source>
         <translation>Échec de la connexion : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="204"/>
         <source>Connected: {n} model(s).</source>
         <translation>Connecté : {n} modèle(s).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="69"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
         <source>Tiles in flight</source>
         <translation>Tuiles traitées en parallèle</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="59"/>
+        <source>hub id ({model}) or a local folder</source>
+        <translation>identifiant du hub ({model}) ou dossier local</translation>
     </message>
 </context>
 <context>

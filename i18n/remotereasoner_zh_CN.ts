@@ -4,42 +4,42 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="75"/>
         <source>Check the settings.</source>
         <translation>请检查设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="100"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="76"/>
         <source>Check the raster and the extent.</source>
         <translation>请检查栅格和范围。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="77"/>
         <source>Check the model in the settings.</source>
         <translation>请在设置中检查模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="102"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="78"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>请在设置中减小瓦片大小或最大像素数，或改用 CPU。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="103"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>请检查服务器 URL 和 API 密钥（设置中的“测试连接”）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="104"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="80"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在运行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="105"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="81"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>请查看 RemoteReasoner 日志标签页；并在设置中检查引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>详情请查看 RemoteReasoner 日志标签页。</translation>
     </message>
@@ -94,22 +94,22 @@
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="166"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="120"/>
         <source>Tile {tile} of {tiles}: {stage}</source>
         <translation>第 {tile} 个瓦片，共 {tiles} 个：{stage}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="180"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="134"/>
         <source>Model reasoning (tile {tile}): {text}</source>
         <translation>模型推理过程（瓦片 {tile}）：{text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="191"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="145"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="193"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="147"/>
         <source>The engine ended the run without a result.</source>
         <translation>引擎结束了运行，但没有结果。</translation>
     </message>
@@ -149,12 +149,12 @@
         <translation>正在写入结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="246"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="200"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>图层“{name}”不是 GDAL 栅格文件（提供程序“{provider}”）。请先将其另存为 GeoTIFF（导出 ▸ 另存为…）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="251"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="205"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
@@ -405,207 +405,207 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="298"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="252"/>
         <source>Reason over raster</source>
         <translation>对栅格进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="255"/>
         <source>Visual reasoning</source>
         <translation>视觉推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="261"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>检测,分割,LLM,VLM,问题,边界框,掩膜,轮廓,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="264"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.</source>
         <translation>用自然语言就栅格提出问题（例如“码头旁的储油罐”），并以栅格坐标参考系中的矢量图层返回答案：每个目标一个边界框、一个由 Segment Anything 生成的掩膜，以及掩膜的轮廓线。大型栅格会被切分为相互重叠的瓦片。模型运行在插件设置中配置的 RemoteReasoner 引擎进程里；高级参数默认取自这些设置。掩膜和轮廓需要 SAM 检查点。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="279"/>
         <source>Input raster</source>
         <translation>输入栅格</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="325"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="280"/>
         <source>Question (what to look for)</source>
         <translation>问题（要查找什么）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="281"/>
         <source>Extent (default: the whole raster)</source>
         <translation>范围（默认：整个栅格）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="283"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
         <source>Tile size (pixels)</source>
         <translation>瓦片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Tile overlap (pixels)</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="346"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Maximum model input pixels per tile</source>
         <translation>每个瓦片的模型最大输入像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="348"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Model backend</source>
         <translation>模型后端</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="350"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
         <source>SAM checkpoint (.pth; empty: from the settings)</source>
         <translation>SAM 检查点（.pth；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="354"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="309"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>设备（auto、cpu、cuda、cuda:N）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
         <source>Simplify tolerance (map units)</source>
         <translation>简化容差（地图单位）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="357"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
         <source>Minimum mask area (map units²)</source>
         <translation>最小掩膜面积（地图单位²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="359"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="359"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="368"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>结果 GeoPackage（所有图层及模型回答）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="369"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
         <source>Run id</source>
         <translation>运行 ID</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="392"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="348"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="379"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="362"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="411"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="365"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>录制的回答文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="415"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="369"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="417"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="371"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="419"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="458"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="460"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="414"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="465"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="419"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="432"/>
         <source>The run failed: {reason}</source>
         <translation>运行失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="490"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="444"/>
         <source>{layer}: {count} features</source>
         <translation>{layer}：{count} 个要素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="496"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="450"/>
         <source>Cancelled: the results hold the tiles finished before the cancel.</source>
         <translation>已取消：结果包含取消前已完成的瓦片。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="497"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="451"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="493"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="447"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>“结果”中未选择 {layer}：不写入 {param}。</translation>
     </message>
@@ -621,267 +621,267 @@
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="182"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="158"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="115"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="120"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="122"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="149"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="125"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="130"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="131"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="132"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="163"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="139"/>
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="165"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="141"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="142"/>
         <source>Whole layer</source>
         <translation>整个图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="143"/>
         <source>Rectangle drawn on the map</source>
         <translation>在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
         <source>Bounding box of selected features</source>
         <translation>所选要素的外包矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="170"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
         <source>Draw…</source>
         <translation>绘制…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="540"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="516"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="183"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="159"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="160"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="194"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="170"/>
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="200"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="176"/>
         <source>Reasoning</source>
         <translation>推理过程</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Label</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Area (m²)</source>
         <translation>面积（m²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="191"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="242"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="218"/>
         <source>Recent questions…</source>
         <translation>最近的问题…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="322"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="298"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="327"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="303"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="332"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="308"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>该范围与栅格 {name} 不重叠。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="347"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="323"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>请先输入问题，例如“树冠”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="349"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="325"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>请选择要推理的栅格图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="352"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="328"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="355"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="331"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选边界框、掩膜、轮廓中的一项。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="367"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="343"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="383"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="359"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>结果保存在临时文件夹中（如需保留，请在设置中指定输出文件夹）：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="383"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="359"/>
         <source>Results: {path}</source>
         <translation>结果：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="387"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="363"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="389"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="365"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="408"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="384"/>
         <source>Cancelling after the current tile…</source>
         <translation>将在当前瓦片完成后取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="427"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="403"/>
         <source>{stage} · tile {i}/{n}</source>
         <translation>{stage} · 瓦片 {i}/{n}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="429"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="405"/>
         <source>ETA {s} s</source>
         <translation>预计还需 {s} 秒</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="439"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="415"/>
         <source>Tile {k}:</source>
         <translation>瓦片 {k}：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="458"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="434"/>
         <source>no targets</source>
         <translation>没有目标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="460"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="436"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="461"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="437"/>
         <source>Run cancelled; finished tiles kept ({counts}).</source>
         <translation>运行已取消；已完成的瓦片已保留（{counts}）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="463"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="439"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="464"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="440"/>
         <source>Found {counts}.</source>
         <translation>找到 {counts}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="475"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="451"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="491"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="491"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>ESRI Shapefile (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="516"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="492"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="517"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="493"/>
         <source>Export results</source>
         <translation>导出结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="530"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="506"/>
         <source>Exported {n} file(s): {files}</source>
         <translation>已导出 {n} 个文件：{files}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="281"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="257"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="281"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="257"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
@@ -902,149 +902,149 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="38"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="40"/>
         <source>RemoteReasoner settings</source>
         <translation>RemoteReasoner 设置</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="46"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="48"/>
         <source>Local model</source>
         <translation>本地模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="49"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="57"/>
-        <source>hub id (1e12Leon/RemoteReasoner) or a local folder</source>
-        <translation>Hub ID（1e12Leon/RemoteReasoner）或本地文件夹</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="60"/>
         <source>Model (hub id or folder)</source>
         <translation>模型（Hub ID 或文件夹）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="61"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="63"/>
         <source>Server URL</source>
         <translation>服务器 URL</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="64"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
         <source>Server model</source>
         <translation>服务器模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="68"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="73"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
         <source>Segmentation and compute</source>
         <translation>分割与计算</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="88"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="94"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
         <source>Tile size</source>
         <translation>瓦片大小</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
         <source>Overlap</source>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
         <source>Max pixels per view</source>
         <translation>每个视图的最大像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="103"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>留空：临时文件夹（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
         <source>empty: beside the project ({path})</source>
         <translation>留空：项目文件旁（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
         <source>Engine Python</source>
         <translation>引擎 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="178"/>
         <source>The overlap must be less than half the tile size.</source>
         <translation>重叠必须小于瓦片大小的一半。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="185"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="187"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>请先输入服务器 URL，例如 http://gpu-server:8000/v1。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="193"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="195"/>
         <source>Connection failed: {reason}</source>
         <translation>连接失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="204"/>
         <source>Connected: {n} model(s).</source>
         <translation>已连接：{n} 个模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="69"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
         <source>Tiles in flight</source>
         <translation>并行处理的瓦片数</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="59"/>
+        <source>hub id ({model}) or a local folder</source>
+        <translation>Hub ID（{model}）或本地文件夹</translation>
     </message>
 </context>
 <context>

@@ -14,9 +14,13 @@ from typing import Optional
 
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsProject, QgsSettings
 
+from inference_core.contract.options import DEFAULT_MODEL, RunOptions
+
 PREFIX = "RemoteReasoner/"
 HISTORY_MAX = 30
-DEFAULT_MODEL = "1e12Leon/RemoteReasoner"
+# The engine's default of every run option (RunOptions' field defaults; never validated nor run): the
+# settings below, the settings dialog and the Processing parameters start from it, never from literals.
+RUN_DEFAULTS = RunOptions(raster="", query="", out="")
 
 
 def default_engine_python() -> str:
@@ -30,20 +34,20 @@ class PluginSettings:
     """One snapshot of the settings; `load()` reads QgsSettings, `save()` writes them back."""
 
     engine_python: str = ""
-    backend: str = "transformers"  # transformers | openai | replay (recorded answers, demos/tests)
+    backend: str = RUN_DEFAULTS.backend  # transformers | openai | replay (recorded answers, demos/tests)
     model: str = DEFAULT_MODEL  # hub id or local folder (transformers backend)
     prompt: str = ""  # template name or path; "" = the default for the model
     sam: str = ""  # SAM checkpoint (.pth); needed for masks and contours
-    device: str = "auto"
-    dtype: str = "auto"
-    tile_size: int = 1008
-    overlap: int = 128
-    max_pixels: int = 1024 * 28 * 28
+    device: str = RUN_DEFAULTS.device
+    dtype: str = RUN_DEFAULTS.dtype
+    tile_size: int = RUN_DEFAULTS.tile_size
+    overlap: int = RUN_DEFAULTS.overlap
+    max_pixels: int = RUN_DEFAULTS.max_pixels
     output_dir: str = ""  # "" = beside the project file, else a temp folder
     server_url: str = ""
     server_model: str = ""
     auth_cfg: str = ""  # QgsAuthManager config id holding the API key
-    concurrency: int = 1
+    concurrency: int = RUN_DEFAULTS.concurrency
     replay: str = ""  # answers file for backend "replay"
 
     @classmethod

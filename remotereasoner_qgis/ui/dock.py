@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Any, Optional
+from typing import Optional
 
 from qgis.core import (
     Qgis,
@@ -47,6 +47,7 @@ from qtpy.QtWidgets import (
 
 from .. import settings as rr_settings
 from ..bridge.events import stage_label
+from ..bridge.run_options import options_for_run
 from .layers import LiveRun, RunLayers, export_layers, result_rows
 
 LOG_TAG = "RemoteReasoner"
@@ -66,31 +67,6 @@ def transform_rect(rect: QgsRectangle, src: QgsCoordinateReferenceSystem, dst: Q
         return QgsRectangle(rect)
     xform = QgsCoordinateTransform(src, dst, project or QgsProject.instance())
     return xform.transformBoundingBox(rect)
-
-
-def options_for_run(cfg: rr_settings.PluginSettings, raster: str, question: str, granularity: tuple[str, ...],
-                    extent: Optional[QgsRectangle], out: str, api_key: Optional[str]) -> dict[str, Any]:
-    """RunOptions (validated) for the worker, with the API key for transport only."""
-    from inference_core.contract.options import RunOptions
-
-    kw: dict[str, Any] = dict(
-        raster=raster, query=question.strip(), out=out, granularity=tuple(granularity), backend=cfg.backend,
-        device=cfg.device, dtype=cfg.dtype, tile_size=cfg.tile_size, overlap=cfg.overlap,
-        max_pixels=cfg.max_pixels, concurrency=max(1, cfg.concurrency),
-    )
-    if extent is not None:
-        kw["extent"] = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
-    if cfg.prompt:
-        kw["prompt"] = cfg.prompt
-    if cfg.sam and ("masks" in granularity or "contours" in granularity):
-        kw["sam"] = cfg.sam
-    if cfg.backend == "openai":
-        kw.update(server_url=cfg.server_url, model=cfg.server_model or cfg.model, api_key=api_key)
-    elif cfg.backend == "replay":
-        kw.update(replay=cfg.replay)
-    else:
-        kw["model"] = os.path.expanduser(cfg.model)
-    return RunOptions(**kw).validate().to_dict(secrets=True)
 
 
 # What the user can do about each worker error code.

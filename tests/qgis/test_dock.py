@@ -161,23 +161,6 @@ def test_selected_features_bbox(dock, qgis_iface, raster):
     assert why == "" and rect_tuple(rect) == (XMIN + 2, YMAX - 13, XMIN + 12, YMAX - 3)
 
 
-def test_options_for_run(tmp_path, engine_py):
-    cfg = rs.PluginSettings(engine_python=engine_py, model="1e12Leon/RemoteReasoner", sam="/m/sam_vit_b.pth",
-                            tile_size=504, overlap=56, max_pixels=200704)
-    opts = rd.options_for_run(cfg, "/r.tif", " trees ", ("boxes", "masks"), QgsRectangle(1, 2, 3, 4), "/o.gpkg", None)
-    assert opts["query"] == "trees" and opts["granularity"] == ("boxes", "masks")
-    assert opts["extent"] == (1.0, 2.0, 3.0, 4.0) and opts["extent_crs"] is None
-    assert (opts["tile_size"], opts["overlap"], opts["max_pixels"]) == (504, 56, 200704)
-    assert opts["sam"] == "/m/sam_vit_b.pth" and opts["backend"] == "transformers"
-    cfg = rs.PluginSettings(engine_python=engine_py, backend="openai", server_url="http://h:8000/v1", server_model="rr")
-    opts = rd.options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", "sk-secret")
-    assert (opts["server_url"], opts["model"], opts["api_key"]) == ("http://h:8000/v1", "rr", "sk-secret")
-    assert opts["sam"] is None
-    cfg.overlap = 600
-    with pytest.raises(ValueError, match="overlap 600"):
-        rd.options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", None)
-
-
 def test_run_file_name():
     name = rd.run_file_name("The tree crowns, please!", now=0)
     assert name.endswith("_the-tree-crowns-please.gpkg")
