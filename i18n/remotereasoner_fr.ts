@@ -44,27 +44,27 @@
         <translation>Consultez l’onglet de journal RemoteReasoner pour les détails.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="45"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="45"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="45"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="290"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="275"/>
         <source>Unknown export format {fmt}: use gpkg, shp or geojson.</source>
         <translation>Format d’export inconnu {fmt} : utilisez gpkg, shp ou geojson.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="313"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="298"/>
         <source>Could not write {path}: {reason}</source>
         <translation>Impossible d’écrire {path} : {reason}</translation>
     </message>
@@ -94,22 +94,22 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="120"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="108"/>
         <source>Tile {tile} of {tiles}: {stage}</source>
         <translation>Tuile {tile} sur {tiles} : {stage}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="134"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="122"/>
         <source>Model reasoning (tile {tile}): {text}</source>
         <translation>Raisonnement du modèle (tuile {tile}) : {text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="145"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="133"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="147"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="135"/>
         <source>The engine ended the run without a result.</source>
         <translation>Le moteur a terminé l’exécution sans résultat.</translation>
     </message>
@@ -149,12 +149,12 @@
         <translation>écriture des résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="200"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="187"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>La couche « {name} » n’est pas un fichier raster GDAL (fournisseur « {provider} »). Enregistrez-la d’abord en GeoTIFF (Exporter ▸ Enregistrer sous…).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="205"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="192"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
@@ -405,207 +405,207 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="252"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="239"/>
         <source>Reason over raster</source>
         <translation>Raisonner sur un raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="255"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="242"/>
         <source>Visual reasoning</source>
         <translation>Raisonnement visuel</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="261"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="248"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>détection,segmentation,LLM,VLM,question,boîtes,masques,contours,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="264"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="251"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.</source>
         <translation>Pose une question en langage naturel sur un raster (par ex. « les réservoirs à côté de la jetée ») et renvoie les réponses sous forme de couches vectorielles dans le SCR du raster : une boîte par cible, un masque par cible issu de Segment Anything et le contour des masques. Les grands rasters sont découpés en tuiles qui se chevauchent. Le modèle s’exécute dans le processus moteur RemoteReasoner configuré dans les paramètres de l’extension ; les paramètres avancés reprennent ces réglages par défaut. Les masques et contours nécessitent un checkpoint SAM.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="279"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="266"/>
         <source>Input raster</source>
         <translation>Raster en entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="280"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="267"/>
         <source>Question (what to look for)</source>
         <translation>Question (ce qu’il faut chercher)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="281"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="268"/>
         <source>Extent (default: the whole raster)</source>
         <translation>Emprise (par défaut : tout le raster)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="283"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="270"/>
         <source>Results</source>
         <translation>Résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
         <source>Tile size (pixels)</source>
         <translation>Taille des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="286"/>
         <source>Tile overlap (pixels)</source>
         <translation>Chevauchement des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
         <source>Maximum model input pixels per tile</source>
         <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
         <source>Model backend</source>
         <translation>Moteur d’inférence du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="294"/>
         <source>SAM checkpoint (.pth; empty: from the settings)</source>
         <translation>Checkpoint SAM (.pth ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="309"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
         <source>Simplify tolerance (map units)</source>
         <translation>Tolérance de simplification (unités de la carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Minimum mask area (map units²)</source>
         <translation>Surface minimale des masques (unités de la carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="311"/>
         <source>Run id</source>
         <translation>Identifiant d’exécution</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="348"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="362"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="349"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="365"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="369"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="371"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="358"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="414"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="419"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="406"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="432"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="419"/>
         <source>The run failed: {reason}</source>
         <translation>L’exécution a échoué : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="444"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="431"/>
         <source>{layer}: {count} features</source>
         <translation>{layer} : {count} entités</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="450"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="437"/>
         <source>Cancelled: the results hold the tiles finished before the cancel.</source>
         <translation>Annulé : les résultats contiennent les tuiles terminées avant l’annulation.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="451"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="438"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="447"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
     </message>

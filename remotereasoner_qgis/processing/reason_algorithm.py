@@ -38,14 +38,14 @@ from qgis.core import (
     QgsProviderRegistry,
     QgsRasterLayer,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QCoreApplication
 
 from inference_core.contract.options import BACKENDS, GRANULARITIES, OptionsError, RunOptions
 
 from ..bridge.events import dispatch, progress_percent, stage_label
 from ..bridge.run_options import MIN_TILE_SIZE, run_options
+from ..bridge.schema_fields import FEATURE_LAYERS, qgs_fields, wkb_type
 from ..bridge.worker_pool import acquire_run, describe_client_error
 from ..i18n import tr
 from ..settings import RUN_DEFAULTS, PluginSettings, resolve_api_key
@@ -55,22 +55,10 @@ from ..settings import RUN_DEFAULTS, PluginSettings, resolve_api_key
 BACKEND_CHOICES = ("transformers", "replay", "openai")
 assert set(BACKEND_CHOICES) == set(BACKENDS)
 
-# Output layer name in the engine's GeoPackage -> (sink parameter, sink geometry type).
-LAYER_SINKS = {
-    "boxes": ("OUTPUT_BOXES", QgsWkbTypes.Polygon),
-    "masks": ("OUTPUT_MASKS", QgsWkbTypes.MultiPolygon),
-    "contours": ("OUTPUT_CONTOURS", QgsWkbTypes.MultiLineString),
-}
+# Output layer name in the engine's GeoPackage -> (sink parameter, sink geometry type from the schema).
+_SINK_PARAMS = {"boxes": "OUTPUT_BOXES", "masks": "OUTPUT_MASKS", "contours": "OUTPUT_CONTOURS"}
+LAYER_SINKS = {name: (_SINK_PARAMS[name], wkb_type(name)) for name in FEATURE_LAYERS}
 
-# The fields of DESIGN §5, used when the engine wrote no such layer (e.g. a cancelled run).
-_S, _I, _D = QVariant.String, QVariant.Int, QVariant.Double
-FALLBACK_FIELDS = {
-    "boxes": [("run_id", _S), ("target_id", _I), ("query", _S), ("label", _S), ("score", _D),
-              ("tile_id", _I), ("reasoning", _S), ("model", _S)],
-    "masks": [("run_id", _S), ("target_id", _I), ("query", _S), ("area_m2", _D), ("sam_score", _D),
-              ("model", _S)],
-    "contours": [("run_id", _S), ("target_id", _I), ("query", _S), ("length_m", _D)],
-}
 
 # ---------------------------------------------------------------------------------------------
 # The engine run: events -> feedback, cancel -> client.cancel
@@ -159,7 +147,8 @@ def gpkg_layer(gpkg: str, name: str) -> Optional[QgsVectorLayer]:
 
 
 def result_fields(layer: Optional[QgsVectorLayer], name: str) -> QgsFields:
-    """The layer's attribute fields without the GeoPackage primary key; DESIGN §5 when absent."""
+    """The layer's attribute fields without the GeoPackage primary key; the schema's when the engine wrote
+    no such layer (e.g. a cancelled run)."""
     fields = QgsFields()
     if layer is not None:
         pk = set(layer.primaryKeyAttributes())
@@ -167,9 +156,7 @@ def result_fields(layer: Optional[QgsVectorLayer], name: str) -> QgsFields:
             if i not in pk and f.name().lower() != "fid":
                 fields.append(QgsField(f))
         return fields
-    for fname, ftype in FALLBACK_FIELDS[name]:
-        fields.append(QgsField(fname, ftype))
-    return fields
+    return qgs_fields(name)
 
 
 def copy_features(
