@@ -159,57 +159,57 @@
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="93"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="58"/>
         <source>No engine interpreter: {path} does not exist or is not executable. Set up the engine (Set up engine…) or set the engine Python in the settings.</source>
         <translation>Aucun interpréteur du moteur : {path} n’existe pas ou n’est pas exécutable. Installez le moteur (Installer le moteur…) ou indiquez le Python du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="103"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="68"/>
         <source>The engine set-up did not finish ({path}): run Set up engine… again (it repairs the environment).</source>
         <translation>L’installation du moteur n’est pas terminée ({path}) : relancez Installer le moteur… (cela répare l’environnement).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="78"/>
         <source>No model server: set the server URL in the settings.</source>
         <translation>Aucun serveur de modèle : indiquez l’URL du serveur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="116"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="81"/>
         <source>No recorded answers file: set the replay file in the settings.</source>
         <translation>Aucun fichier de réponses enregistrées : indiquez le fichier de rejeu dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="120"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="85"/>
         <source>No model: download one under Set up engine… › Models, or choose a local model folder.</source>
         <translation>Aucun modèle : téléchargez-en un dans Installer le moteur… › Modèles, ou choisissez un dossier de modèle local.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="126"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="91"/>
         <source>{model} is not downloaded yet: download it under Set up engine… › Models, or choose a local model folder.</source>
         <translation>{model} n’est pas encore téléchargé : téléchargez-le dans Installer le moteur… › Modèles, ou choisissez un dossier de modèle local.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="129"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="94"/>
         <source>The download of {model} is incomplete ({file} is missing): download it again under Set up engine… › Models (it resumes).</source>
         <translation>Le téléchargement de {model} est incomplet ({file} manque) : relancez-le dans Installer le moteur… › Modèles (il reprend où il s’était arrêté).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="134"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="99"/>
         <source>The model folder {path} does not exist: choose it again in the settings.</source>
         <translation>Le dossier de modèle {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="139"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="104"/>
         <source>The model folder {path} is not a model: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>Le dossier {path} n’est pas un modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="143"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="108"/>
         <source>Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : indiquez-le dans les paramètres ou ne cochez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="146"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="111"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>Le checkpoint SAM {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
@@ -267,137 +267,137 @@
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="89"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="80"/>
         <source>SAM checkpoints folder</source>
         <translation>Dossier des checkpoints SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="81"/>
         <source>Offline: never download, use only files already here</source>
         <translation>Hors ligne : ne jamais télécharger, n’utiliser que les fichiers déjà présents</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="105"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="96"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="97"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="107"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="98"/>
         <source>Use</source>
         <translation>Utiliser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="177"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="168"/>
         <source>Use a local folder…</source>
         <translation>Utiliser un dossier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="109"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="100"/>
         <source>Test load</source>
         <translation>Tester le chargement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="101"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="177"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="168"/>
         <source>Use a local file…</source>
         <translation>Utiliser un fichier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="184"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="175"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>Installez d’abord le moteur (onglet Moteur) : les téléchargements s’exécutent dans l’environnement du moteur.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="207"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="198"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner : état des modèles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="210"/>
         <source>Could not read the model states: {m}</source>
         <translation>Impossible de lire l’état des modèles : {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="224"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="215"/>
         <source>Select a model in the list first.</source>
         <translation>Sélectionnez d’abord un modèle dans la liste.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="230"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="221"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner : téléchargement de {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="237"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="228"/>
         <source>Downloading {m}…</source>
         <translation>Téléchargement de {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="255"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="246"/>
         <source>Downloaded: {path}</source>
         <translation>Téléchargé : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="267"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="258"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>Annulation… le téléchargement partiel est conservé et reprendra la prochaine fois.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="294"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="285"/>
         <source>Runs now use {m}.</source>
         <translation>Les exécutions utilisent désormais {m}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="301"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="292"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="301"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="292"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="304"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="295"/>
         <source>Model folder (config.json and weights)</source>
         <translation>Dossier du modèle (config.json et poids)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="317"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="308"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} n’est pas un dossier de modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="322"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="313"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} n’est ni un dossier de modèle ni un checkpoint SAM (.pth).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="325"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="316"/>
         <source>Runs now use {path}.</source>
         <translation>Les exécutions utilisent désormais {path}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="346"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="337"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>Chargement du modèle dans le moteur… (un modèle 7B prend une minute)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="353"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="344"/>
         <source>The model loads.</source>
         <translation>Le modèle se charge correctement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="353"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="344"/>
         <source>The model does not load: {why}</source>
         <translation>Le modèle ne se charge pas : {why}</translation>
     </message>

@@ -159,57 +159,57 @@
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="93"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="58"/>
         <source>No engine interpreter: {path} does not exist or is not executable. Set up the engine (Set up engine…) or set the engine Python in the settings.</source>
         <translation>没有引擎解释器：{path} 不存在或不可执行。请安装引擎（安装引擎…），或在设置中指定引擎 Python。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="103"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="68"/>
         <source>The engine set-up did not finish ({path}): run Set up engine… again (it repairs the environment).</source>
         <translation>引擎安装未完成（{path}）：请再次运行“安装引擎…”（它会修复环境）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="78"/>
         <source>No model server: set the server URL in the settings.</source>
         <translation>没有模型服务器：请在设置中填写服务器 URL。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="116"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="81"/>
         <source>No recorded answers file: set the replay file in the settings.</source>
         <translation>没有录制的回答文件：请在设置中指定回放文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="120"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="85"/>
         <source>No model: download one under Set up engine… › Models, or choose a local model folder.</source>
         <translation>没有模型：请在“安装引擎… › 模型”中下载，或选择本地模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="126"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="91"/>
         <source>{model} is not downloaded yet: download it under Set up engine… › Models, or choose a local model folder.</source>
         <translation>{model} 尚未下载：请在“安装引擎… › 模型”中下载，或选择本地模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="129"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="94"/>
         <source>The download of {model} is incomplete ({file} is missing): download it again under Set up engine… › Models (it resumes).</source>
         <translation>{model} 的下载不完整（缺少 {file}）：请在“安装引擎… › 模型”中重新下载（会断点续传）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="134"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="99"/>
         <source>The model folder {path} does not exist: choose it again in the settings.</source>
         <translation>模型文件夹 {path} 不存在：请在设置中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="139"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="104"/>
         <source>The model folder {path} is not a model: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>模型文件夹 {path} 不是模型：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="143"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="108"/>
         <source>Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在设置中指定，或只勾选边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="146"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="111"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>SAM 检查点 {path} 不存在：请在设置中重新选择。</translation>
     </message>
@@ -267,137 +267,137 @@
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="89"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="80"/>
         <source>SAM checkpoints folder</source>
         <translation>SAM 检查点文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="81"/>
         <source>Offline: never download, use only files already here</source>
         <translation>离线：从不下载，仅使用本地已有文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="105"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="96"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="97"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="107"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="98"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="177"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="168"/>
         <source>Use a local folder…</source>
         <translation>使用本地文件夹…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="109"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="100"/>
         <source>Test load</source>
         <translation>测试加载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="101"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="177"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="168"/>
         <source>Use a local file…</source>
         <translation>使用本地文件…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="184"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="175"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>请先安装引擎（“引擎”标签页）：下载在引擎环境中进行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="207"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="198"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner：模型状态</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="210"/>
         <source>Could not read the model states: {m}</source>
         <translation>无法读取模型状态：{m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="224"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="215"/>
         <source>Select a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="230"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="221"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner：正在下载 {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="237"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="228"/>
         <source>Downloading {m}…</source>
         <translation>正在下载 {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="255"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="246"/>
         <source>Downloaded: {path}</source>
         <translation>已下载：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="267"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="258"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>正在取消…已下载的部分会保留，下次继续。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="294"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="285"/>
         <source>Runs now use {m}.</source>
         <translation>之后的运行将使用 {m}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="301"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="292"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="301"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="292"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="304"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="295"/>
         <source>Model folder (config.json and weights)</source>
         <translation>模型文件夹（config.json 和权重）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="317"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="308"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} 不是模型文件夹：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="322"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="313"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} 既不是模型文件夹，也不是 SAM 检查点（.pth）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="325"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="316"/>
         <source>Runs now use {path}.</source>
         <translation>之后的运行将使用 {path}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="346"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="337"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>正在引擎中加载模型…（7B 模型约需一分钟）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="353"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="344"/>
         <source>The model loads.</source>
         <translation>模型可以加载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="353"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="344"/>
         <source>The model does not load: {why}</source>
         <translation>模型无法加载：{why}</translation>
     </message>

@@ -81,15 +81,17 @@ def offline_mode() -> bool:
 def engine_env(offline: Optional[bool] = None, proxy: Optional[str] = "qgis") -> dict[str, str]:
     """Environment for engine subprocesses (downloads, pip, the worker): proxy and offline mode."""
     from inference_core.contract.envsetup import proxy_env
+    from inference_core.contract.model_state import TRANSFORMERS_OFFLINE
 
     env = worker_env()
     env.update(proxy_env(proxy_url() if proxy == "qgis" else proxy))
-    if offline if offline is not None else offline_mode():
-        env["HF_HUB_OFFLINE"] = "1"
-        env["TRANSFORMERS_OFFLINE"] = "1"
-    else:
-        env.pop("HF_HUB_OFFLINE", None)
-        env.pop("TRANSFORMERS_OFFLINE", None)
+    offline = offline if offline is not None else offline_mode()
+    # the variables the engine's model_state.offline_env reads, for downloads and for model loading
+    for var in TRANSFORMERS_OFFLINE:
+        if offline:
+            env[var] = "1"
+        else:
+            env.pop(var, None)
     return env
 
 

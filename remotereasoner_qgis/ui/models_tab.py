@@ -29,6 +29,7 @@ from qtpy.QtWidgets import (
 )
 
 from inference_core.contract import catalog
+from inference_core.contract.model_state import entry_state, missing_file
 
 from .. import settings as rr_settings
 from ..bridge import readiness
@@ -37,22 +38,12 @@ from ..bridge.tasks.model_load import LoadTask
 from ..bridge.tasks.model_op import EngineOpTask
 from ..settings import models_folder, offline_setting, set_models_folder, set_offline_setting
 
-STATE_LABELS = ("absent", "downloading", "present", "corrupt")
-
 
 def quick_state(entry: catalog.ModelEntry, folder: str) -> dict[str, Any]:
-    """The state from the file system alone (no engine needed): shown until the engine answers."""
-    if entry.kind == "sam":
-        path = Path(folder) / (entry.file_name or "")
-        if path.is_file():
-            ok = path.stat().st_size == entry.size_bytes
-            return {"state": "present" if ok else "corrupt", "path": str(path)}
-        part = path.with_name(path.name + ".part")
-        return {"state": "downloading" if part.is_file() else "absent", "path": None}
-    snap = readiness.hub_snapshot(entry.source)
-    if snap is None:
-        return {"state": "absent", "path": None}
-    return {"state": "corrupt" if readiness.model_folder_complete(snap) else "present", "path": str(snap)}
+    """The state from the file system alone (no engine needed): shown until the engine answers, which
+    reports the same states (model_state), with SHA-256 checks on top."""
+    state = entry_state(entry, folder)
+    return {"state": state.state, "path": state.path, "detail": state.detail}
 
 
 # -- the tab ---------------------------------------------------------------------------------------
@@ -312,7 +303,7 @@ class ModelsWidget(QWidget):
         if p.is_file() and p.suffix in (".pth", ".pt"):
             cfg.sam = str(p)
         elif p.is_dir():
-            missing = readiness.model_folder_complete(p)
+            missing = missing_file(p)
             if missing:
                 self._say(self.tr("{path} is not a model folder: {file} is missing. Choose the folder that holds "
                                   "config.json and the weights.").format(path=path, file=missing))
