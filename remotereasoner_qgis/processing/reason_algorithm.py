@@ -39,7 +39,7 @@ from qgis.core import (
     QgsRasterLayer,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication
+from qtpy.QtCore import QCoreApplication
 
 from inference_core.contract.options import BACKENDS, GRANULARITIES, OptionsError, RunOptions
 
