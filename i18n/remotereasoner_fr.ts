@@ -267,137 +267,137 @@
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="81"/>
         <source>SAM checkpoints folder</source>
         <translation>Dossier des checkpoints SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="82"/>
         <source>Offline: never download, use only files already here</source>
         <translation>Hors ligne : ne jamais télécharger, n’utiliser que les fichiers déjà présents</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="97"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="98"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="98"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="99"/>
         <source>Use</source>
         <translation>Utiliser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
         <source>Use a local folder…</source>
         <translation>Utiliser un dossier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="100"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="101"/>
         <source>Test load</source>
         <translation>Tester le chargement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="102"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
         <source>Use a local file…</source>
         <translation>Utiliser un fichier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="176"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>Installez d’abord le moteur (onglet Moteur) : les téléchargements s’exécutent dans l’environnement du moteur.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="198"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="199"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner : état des modèles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="210"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="211"/>
         <source>Could not read the model states: {m}</source>
         <translation>Impossible de lire l’état des modèles : {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="215"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="216"/>
         <source>Select a model in the list first.</source>
         <translation>Sélectionnez d’abord un modèle dans la liste.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="221"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="222"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner : téléchargement de {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="228"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="229"/>
         <source>Downloading {m}…</source>
         <translation>Téléchargement de {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="246"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="247"/>
         <source>Downloaded: {path}</source>
         <translation>Téléchargé : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="258"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="259"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>Annulation… le téléchargement partiel est conservé et reprendra la prochaine fois.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="285"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="286"/>
         <source>Runs now use {m}.</source>
         <translation>Les exécutions utilisent désormais {m}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="292"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="292"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="295"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="296"/>
         <source>Model folder (config.json and weights)</source>
         <translation>Dossier du modèle (config.json et poids)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="308"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="309"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} n’est pas un dossier de modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="313"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="314"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} n’est ni un dossier de modèle ni un checkpoint SAM (.pth).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="316"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="317"/>
         <source>Runs now use {path}.</source>
         <translation>Les exécutions utilisent désormais {path}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="337"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="336"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>Chargement du modèle dans le moteur… (un modèle 7B prend une minute)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="344"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
         <source>The model loads.</source>
         <translation>Le modèle se charge correctement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="344"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
         <source>The model does not load: {why}</source>
         <translation>Le modèle ne se charge pas : {why}</translation>
     </message>

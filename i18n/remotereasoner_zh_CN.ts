@@ -267,137 +267,137 @@
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="81"/>
         <source>SAM checkpoints folder</source>
         <translation>SAM 检查点文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="82"/>
         <source>Offline: never download, use only files already here</source>
         <translation>离线：从不下载，仅使用本地已有文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="97"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="98"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="98"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="99"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
         <source>Use a local folder…</source>
         <translation>使用本地文件夹…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="100"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="101"/>
         <source>Test load</source>
         <translation>测试加载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="102"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
         <source>Use a local file…</source>
         <translation>使用本地文件…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="176"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>请先安装引擎（“引擎”标签页）：下载在引擎环境中进行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="198"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="199"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner：模型状态</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="210"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="211"/>
         <source>Could not read the model states: {m}</source>
         <translation>无法读取模型状态：{m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="215"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="216"/>
         <source>Select a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="221"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="222"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner：正在下载 {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="228"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="229"/>
         <source>Downloading {m}…</source>
         <translation>正在下载 {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="246"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="247"/>
         <source>Downloaded: {path}</source>
         <translation>已下载：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="258"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="259"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>正在取消…已下载的部分会保留，下次继续。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="285"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="286"/>
         <source>Runs now use {m}.</source>
         <translation>之后的运行将使用 {m}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="292"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="292"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="295"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="296"/>
         <source>Model folder (config.json and weights)</source>
         <translation>模型文件夹（config.json 和权重）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="308"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="309"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} 不是模型文件夹：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="313"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="314"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} 既不是模型文件夹，也不是 SAM 检查点（.pth）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="316"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="317"/>
         <source>Runs now use {path}.</source>
         <translation>之后的运行将使用 {path}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="337"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="336"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>正在引擎中加载模型…（7B 模型约需一分钟）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="344"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
         <source>The model loads.</source>
         <translation>模型可以加载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="344"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
         <source>The model does not load: {why}</source>
         <translation>模型无法加载：{why}</translation>
     </message>

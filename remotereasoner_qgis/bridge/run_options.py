@@ -43,6 +43,17 @@ def run_options(cfg: PluginSettings, raster: str, query: str, out: str, granular
     return RunOptions(**kw).validate()
 
 
+def load_options(cfg: PluginSettings, api_key: Optional[str] = None) -> dict[str, Any]:
+    """The `load` request's options (the Models tab's Test load): what `run_options` gives for these settings,
+    asking for boxes and, when a SAM checkpoint is set, masks; without raster, question and output, which
+    the worker fills in for a load. Raises OptionsError."""
+    granularity = ("boxes", "masks") if cfg.sam else ("boxes",)
+    options = run_options(cfg, "", "(load)", "", granularity, api_key=api_key).to_dict(secrets=True)
+    for name in ("raster", "query", "out"):
+        del options[name]
+    return options
+
+
 def options_for_run(cfg: PluginSettings, raster: str, question: str, granularity: Sequence[str], extent: Any,
                     out: str, api_key: Optional[str]) -> dict[str, Any]:
     """The dock's `reason` request: `run_options` for an extent given as a QgsRectangle (or None), as the

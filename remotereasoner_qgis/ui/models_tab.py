@@ -34,6 +34,7 @@ from inference_core.contract.model_state import entry_state, missing_file
 from .. import settings as rr_settings
 from ..bridge import readiness
 from ..bridge.engine_env import engine_env
+from ..bridge.run_options import load_options
 from ..bridge.tasks.model_load import LoadTask
 from ..bridge.tasks.model_op import EngineOpTask
 from ..settings import models_folder, offline_setting, set_models_folder, set_offline_setting
@@ -323,14 +324,12 @@ class ModelsWidget(QWidget):
         if py is None:
             return None
         cfg = rr_settings.PluginSettings.load()
-        options: dict[str, Any] = {"backend": cfg.backend, "model": os.path.expanduser(cfg.model),
-                                   "device": cfg.device, "dtype": cfg.dtype, "granularity": ["boxes"]}
-        if cfg.backend == "openai":
-            options.update(server_url=cfg.server_url, model=cfg.server_model or cfg.model)
-        elif cfg.backend == "replay":
-            options.update(replay=cfg.replay)
-        if cfg.sam:
-            options.update(sam=cfg.sam, granularity=["boxes", "masks"])
+        api_key = rr_settings.resolve_api_key(cfg.auth_cfg) if cfg.backend == "openai" else None
+        try:
+            options = load_options(cfg, api_key)  # the models a run with these settings would load
+        except ValueError as exc:  # OptionsError: the message names the setting to fix
+            self._load_done(False, str(exc))
+            return None
         task = LoadTask(py, options)
         task.loadFinished.connect(self._load_done)
         self._load_task = task

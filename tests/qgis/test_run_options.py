@@ -67,3 +67,18 @@ def test_processing_overrides_the_settings_then_maps_them_like_the_dock(qgis_pro
     # a MODEL parameter names the server's model for the openai backend
     params["MODEL"] = "other"
     assert alg.build_options(params, ctx, str(tmp_path / "r.gpkg"), cfg)[0].model == "other"
+
+
+def test_test_load_asks_for_the_models_a_run_would_load():
+    from remotereasoner_qgis.bridge.run_options import load_options
+
+    cfg = rs.PluginSettings(model="~/models/rr", sam="/m/sam_vit_b.pth", device="cpu")
+    opts = load_options(cfg)
+    assert not {"raster", "query", "out"} & set(opts)  # the worker fills them in for a load
+    assert (opts["backend"], opts["device"], opts["granularity"], opts["sam"]) == ("transformers", "cpu", ("boxes", "masks"), "/m/sam_vit_b.pth")
+    assert opts["model"] == run_options(cfg, "/r.tif", "q", "/o.gpkg", ("boxes", "masks")).model
+    server = rs.PluginSettings(backend="openai", server_url="http://h:8000/v1", server_model="rr")
+    opts = load_options(server, "sk-secret")
+    assert (opts["model"], opts["server_url"], opts["api_key"], opts["granularity"]) == ("rr", "http://h:8000/v1", "sk-secret", ("boxes",))
+    with pytest.raises(OptionsError, match="replay"):
+        load_options(rs.PluginSettings(backend="replay"))
