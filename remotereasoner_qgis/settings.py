@@ -14,6 +14,7 @@ from typing import Optional
 
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsProject, QgsSettings
 
+from inference_core.contract import envsetup
 from inference_core.contract.options import DEFAULT_MODEL, RunOptions
 
 PREFIX = "RemoteReasoner/"
@@ -24,9 +25,8 @@ RUN_DEFAULTS = RunOptions(raster="", query="", out="")
 
 
 def default_engine_python() -> str:
-    """The managed engine venv inside the active QGIS profile (set up by the engine set-up dialog)."""
-    profile = QgsApplication.qgisSettingsDirPath()
-    return os.path.join(profile, "python", "remotereasoner-engine", "bin", "python")
+    """The managed engine venv's interpreter inside the active QGIS profile (set up by the engine set-up dialog)."""
+    return str(envsetup.default_engine_python(QgsApplication.qgisSettingsDirPath()))
 
 
 @dataclass

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from inference_core.contract.envsetup import default_venv_dir
 from inference_core.contract.model_state import hub_snapshot, missing_file
 
 from ..i18n import tr
@@ -52,19 +53,23 @@ def _catalog_title(source: str) -> str:
     return source
 
 
+def in_managed_venv(python: str, profile_dir: str) -> bool:
+    """Whether `python` is the managed venv's in the QGIS profile (the one the set-up dialog makes): as
+    written or resolved, since a venv's python is often a symlink to the base interpreter."""
+    venv = default_venv_dir(profile_dir)
+    return os.path.realpath(python).startswith(os.path.realpath(str(venv)) + os.sep) or \
+        os.path.abspath(python).startswith(os.path.abspath(str(venv)) + os.sep)
+
+
 def engine_problem(settings: PluginSettings, profile_dir: Optional[str] = None) -> Optional[str]:
     py = settings.engine_python
     if not py or not os.path.isfile(py) or not os.access(py, os.X_OK):
         return tr("No engine interpreter: {path} does not exist or is not executable. "
                   "Set up the engine (Set up engine…) or set the engine Python in the settings.").format(path=py or "-")
-    if profile_dir:
-        from inference_core.contract.envsetup import default_venv_dir
-
+    # Only the managed venv carries the marker; an interpreter the user chose is trusted as it is.
+    if profile_dir and in_managed_venv(py, profile_dir):
         venv = default_venv_dir(profile_dir)
-        # Only the managed venv carries the marker; an interpreter the user chose is trusted as it is.
-        inside = os.path.realpath(py).startswith(os.path.realpath(str(venv)) + os.sep) or \
-            os.path.abspath(py).startswith(os.path.abspath(str(venv)) + os.sep)
-        if inside and not (venv / READY_MARKER).is_file():
+        if not (venv / READY_MARKER).is_file():
             return tr("The engine set-up did not finish ({path}): run Set up engine… again "
                       "(it repairs the environment).").format(path=str(venv))
     return None
@@ -145,4 +150,4 @@ def write_ready_marker(venv_dir: str | Path, hello: dict) -> Path:
 
 
 __all__ = ["ACTION_MODELS", "ACTION_SETTINGS", "ACTION_SETUP", "READY_MARKER", "Readiness", "check_readiness",
-           "readiness_problems", "write_ready_marker"]
+           "in_managed_venv", "readiness_problems", "write_ready_marker"]

@@ -45,6 +45,8 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
+from inference_core.contract.protocol import ErrorCode
+
 from .. import settings as rr_settings
 from ..bridge.events import stage_label
 from ..bridge.run_options import options_for_run
@@ -72,13 +74,13 @@ def transform_rect(rect: QgsRectangle, src: QgsCoordinateReferenceSystem, dst: Q
 # What the user can do about each worker error code.
 def _action_for(code: str, tr) -> str:
     return {
-        "bad_options": tr("Check the settings."),
-        "input": tr("Check the raster and the extent."),
-        "model": tr("Check the model in the settings."),
-        "out_of_memory": tr("Lower the tile size or max pixels, or choose the CPU, in the settings."),
-        "server": tr("Check the server URL and API key (Test connection in the settings)."),
-        "busy": tr("Wait for the running analysis to finish."),
-        "worker_died": tr("See the RemoteReasoner log tab; check the engine interpreter in the settings."),
+        ErrorCode.BAD_OPTIONS: tr("Check the settings."),
+        ErrorCode.INPUT: tr("Check the raster and the extent."),
+        ErrorCode.MODEL: tr("Check the model in the settings."),
+        ErrorCode.OUT_OF_MEMORY: tr("Lower the tile size or max pixels, or choose the CPU, in the settings."),
+        ErrorCode.SERVER: tr("Check the server URL and API key (Test connection in the settings)."),
+        ErrorCode.BUSY: tr("Wait for the running analysis to finish."),
+        ErrorCode.WORKER_DIED: tr("See the RemoteReasoner log tab; check the engine interpreter in the settings."),
     }.get(code, tr("See the RemoteReasoner log tab for details."))
 
 
@@ -451,7 +453,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.progress.setFormat(self.tr("Failed"))
         QgsMessageLog.logMessage(f"[{code}] {message}\n{details}".rstrip(), LOG_TAG, Qgis.Critical)
         action = _action_for(code, self.tr)
-        self._message(f"{message} {action}", Qgis.Critical, settings=code not in ("input", "busy"))
+        self._message(f"{message} {action}", Qgis.Critical, settings=code not in (ErrorCode.INPUT, ErrorCode.BUSY))
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()

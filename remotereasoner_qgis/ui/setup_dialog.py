@@ -325,9 +325,8 @@ class SetupDialog(QDialog):
             cfg = rr_settings.PluginSettings.load()
             cfg.engine_python = self.python
             cfg.save()
-            venv = envsetup.default_venv_dir(self.profile_dir)
-            if os.path.abspath(self.python).startswith(os.path.abspath(str(venv)) + os.sep):
-                readiness.write_ready_marker(venv, hello)
+            if readiness.in_managed_venv(self.python, self.profile_dir):
+                readiness.write_ready_marker(envsetup.default_venv_dir(self.profile_dir), hello)
             text += "\n" + self.tr("The engine is ready.")
         self.hello_label.setText(text)
         self.helloShown.emit(True, hello)

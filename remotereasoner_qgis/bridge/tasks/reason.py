@@ -14,6 +14,8 @@ from typing import Any, Optional
 from qgis.core import QgsTask
 from qtpy.QtCore import Signal
 
+from inference_core.contract.protocol import ErrorCode
+
 from .. import events, worker_pool
 
 
@@ -52,9 +54,9 @@ class ReasonTask(QgsTask):
             if name in ("WorkerDied", "WorkerStartError"):
                 tail = getattr(exc, "stderr_tail", None) or []
                 tail = "\n".join(tail) if isinstance(tail, (list, tuple)) else str(tail)
-                self.failure = ("worker_died", worker_pool.describe_client_error(exc), tail)
+                self.failure = (ErrorCode.WORKER_DIED, worker_pool.describe_client_error(exc), tail)
             else:
-                self.failure = ("internal", f"{name}: {exc}", traceback.format_exc())
+                self.failure = (ErrorCode.INTERNAL, f"{name}: {exc}", traceback.format_exc())
             return False
 
     def _run_on(self, client) -> bool:
@@ -69,9 +71,9 @@ class ReasonTask(QgsTask):
             return self.summary.get("status") in ("finished", "cancelled")
         if end.error is not None:
             ev = end.error
-            self.failure = (str(ev.get("code", "internal")), str(ev.get("message", "")), str(ev.get("details", "") or ""))
+            self.failure = (str(ev.get("code", ErrorCode.INTERNAL)), str(ev.get("message", "")), str(ev.get("details", "") or ""))
             return False
-        self.failure = ("worker_died", self.tr("The engine ended the run without an answer."), "")
+        self.failure = (ErrorCode.WORKER_DIED, self.tr("The engine ended the run without an answer."), "")
         return False
 
     def _progress(self, ev: dict) -> None:
