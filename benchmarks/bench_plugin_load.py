@@ -104,8 +104,8 @@ def event_loop_gap(engine_python: str) -> dict:
 
     app = QgsApplication([], True)
     app.initQgis()
-    from remotereasoner_qgis import worker_pool
-    from remotereasoner_qgis.dock import RemoteReasonerDock
+    from remotereasoner_qgis.bridge import worker_pool
+    from remotereasoner_qgis.ui.dock import RemoteReasonerDock
     from remotereasoner_qgis.settings import PluginSettings
 
     tmp = Path(tempfile.mkdtemp(prefix="rr-bench-"))

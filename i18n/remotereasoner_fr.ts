@@ -4,262 +4,262 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="98"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="77"/>
         <source>Check the settings.</source>
         <translation>Vérifiez les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="78"/>
         <source>Check the raster and the extent.</source>
         <translation>Vérifiez le raster et l’emprise.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="100"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
         <source>Check the model in the settings.</source>
         <translation>Vérifiez le modèle dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="80"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>Réduisez la taille des tuiles ou le nombre maximal de pixels, ou choisissez le CPU, dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="102"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="81"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>Vérifiez l’URL du serveur et la clé d’API (Tester la connexion dans les paramètres).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="103"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="104"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner ; vérifiez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="105"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner pour les détails.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="45"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="45"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="45"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/layers.py" line="290"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="275"/>
         <source>Unknown export format {fmt}: use gpkg, shp or geojson.</source>
         <translation>Format d’export inconnu {fmt} : utilisez gpkg, shp ou geojson.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/layers.py" line="313"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="298"/>
         <source>Could not write {path}: {reason}</source>
         <translation>Impossible d’écrire {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="37"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="38"/>
         <source>&amp;RemoteReasoner</source>
         <translation>&amp;RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="38"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="39"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="41"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="42"/>
         <source>Ask a question about the imagery and get boxes, masks and contours</source>
         <translation>Posez une question sur l’imagerie et obtenez boîtes, masques et contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="43"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="44"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="66"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="67"/>
         <source>Processing provider not available: {reason}</source>
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="185"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="108"/>
         <source>Tile {tile} of {tiles}: {stage}</source>
         <translation>Tuile {tile} sur {tiles} : {stage}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="198"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="122"/>
         <source>Model reasoning (tile {tile}): {text}</source>
         <translation>Raisonnement du modèle (tuile {tile}) : {text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="201"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="133"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="212"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="135"/>
         <source>The engine ended the run without a result.</source>
         <translation>Le moteur a terminé l’exécution sans résultat.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/worker_pool.py" line="59"/>
+        <location filename="../remotereasoner_qgis/bridge/worker_pool.py" line="59"/>
         <source>The engine process stopped unexpectedly (exit code {code}). Check the engine set-up in the RemoteReasoner settings; its last output was: {tail}</source>
         <translation>Le processus du moteur s’est arrêté de façon inattendue (code de sortie {code}). Vérifiez l’installation du moteur dans les paramètres de RemoteReasoner ; sa dernière sortie était : {tail}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/worker_pool.py" line="62"/>
+        <location filename="../remotereasoner_qgis/bridge/worker_pool.py" line="62"/>
         <source>The engine Python cannot be started ({error}). Set up the engine or choose its interpreter in the RemoteReasoner settings.</source>
         <translation>Le Python du moteur ne peut pas démarrer ({error}). Installez le moteur ou choisissez son interpréteur dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/worker_pool.py" line="63"/>
+        <location filename="../remotereasoner_qgis/bridge/worker_pool.py" line="63"/>
         <source>The engine failed: {error}</source>
         <translation>Le moteur a échoué : {error}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="218"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="20"/>
         <source>reading the image</source>
         <translation>lecture de l’image</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="219"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="21"/>
         <source>asking the model</source>
         <translation>interrogation du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="220"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="22"/>
         <source>segmenting</source>
         <translation>segmentation</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="221"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="23"/>
         <source>writing results</source>
         <translation>écriture des résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="274"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="187"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>La couche « {name} » n’est pas un fichier raster GDAL (fournisseur « {provider} »). Enregistrez-la d’abord en GeoTIFF (Exporter ▸ Enregistrer sous…).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="279"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="192"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="93"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="67"/>
         <source>No engine interpreter: {path} does not exist or is not executable. Set up the engine (Set up engine…) or set the engine Python in the settings.</source>
         <translation>Aucun interpréteur du moteur : {path} n’existe pas ou n’est pas exécutable. Installez le moteur (Installer le moteur…) ou indiquez le Python du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="103"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="73"/>
         <source>The engine set-up did not finish ({path}): run Set up engine… again (it repairs the environment).</source>
         <translation>L’installation du moteur n’est pas terminée ({path}) : relancez Installer le moteur… (cela répare l’environnement).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="113"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="83"/>
         <source>No model server: set the server URL in the settings.</source>
         <translation>Aucun serveur de modèle : indiquez l’URL du serveur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="116"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="86"/>
         <source>No recorded answers file: set the replay file in the settings.</source>
         <translation>Aucun fichier de réponses enregistrées : indiquez le fichier de rejeu dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="120"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="90"/>
         <source>No model: download one under Set up engine… › Models, or choose a local model folder.</source>
         <translation>Aucun modèle : téléchargez-en un dans Installer le moteur… › Modèles, ou choisissez un dossier de modèle local.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="126"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="96"/>
         <source>{model} is not downloaded yet: download it under Set up engine… › Models, or choose a local model folder.</source>
         <translation>{model} n’est pas encore téléchargé : téléchargez-le dans Installer le moteur… › Modèles, ou choisissez un dossier de modèle local.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="129"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="99"/>
         <source>The download of {model} is incomplete ({file} is missing): download it again under Set up engine… › Models (it resumes).</source>
         <translation>Le téléchargement de {model} est incomplet ({file} manque) : relancez-le dans Installer le moteur… › Modèles (il reprend où il s’était arrêté).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="134"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="104"/>
         <source>The model folder {path} does not exist: choose it again in the settings.</source>
         <translation>Le dossier de modèle {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="139"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="109"/>
         <source>The model folder {path} is not a model: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>Le dossier {path} n’est pas un modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="143"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
         <source>Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : indiquez-le dans les paramètres ou ne cochez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="146"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="116"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>Le checkpoint SAM {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="180"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="72"/>
         <source>Devices: {d}</source>
         <translation>Périphériques : {d}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="180"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="72"/>
         <source> (CUDA {c})</source>
         <translation> (CUDA {c})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="183"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="75"/>
         <source>{dev}: {name}, {free:.1f} GB free of {total:.1f} GB</source>
         <translation>{dev} : {name}, {free:.1f} Go libres sur {total:.1f} Go</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="186"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="78"/>
         <source>torch does not load: {e}</source>
         <translation>torch ne se charge pas : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="45"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="46"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="49"/>
         <source>Self-test could not run: {e}</source>
         <translation>L’autotest n’a pas pu s’exécuter : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="158"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="50"/>
         <source>Self-test passed on {device}</source>
         <translation>Autotest réussi sur {device}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="158"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="50"/>
         <source>Self-test FAILED on {device}</source>
         <translation>Autotest ÉCHOUÉ sur {device}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="162"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
         <source>a check of the installation with a tiny test model, not of a real model.</source>
         <translation>une vérification de l’installation avec un minuscule modèle de test, pas d’un vrai modèle.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="74"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="75"/>
         <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
         <translation>Un fournisseur de traitements « remotereasoner » est déjà enregistré ; cette copie de l’extension n’en ajoute pas un autre.</translation>
     </message>
@@ -267,137 +267,137 @@
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="205"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="81"/>
         <source>SAM checkpoints folder</source>
         <translation>Dossier des checkpoints SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="206"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="82"/>
         <source>Offline: never download, use only files already here</source>
         <translation>Hors ligne : ne jamais télécharger, n’utiliser que les fichiers déjà présents</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="221"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="97"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="222"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="98"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="223"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="99"/>
         <source>Use</source>
         <translation>Utiliser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
         <source>Use a local folder…</source>
         <translation>Utiliser un dossier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="225"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="101"/>
         <source>Test load</source>
         <translation>Tester le chargement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="226"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="102"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
         <source>Use a local file…</source>
         <translation>Utiliser un fichier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="176"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>Installez d’abord le moteur (onglet Moteur) : les téléchargements s’exécutent dans l’environnement du moteur.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="323"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="199"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner : état des modèles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="335"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="211"/>
         <source>Could not read the model states: {m}</source>
         <translation>Impossible de lire l’état des modèles : {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="340"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="216"/>
         <source>Select a model in the list first.</source>
         <translation>Sélectionnez d’abord un modèle dans la liste.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="346"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="222"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner : téléchargement de {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="353"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="229"/>
         <source>Downloading {m}…</source>
         <translation>Téléchargement de {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="371"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="247"/>
         <source>Downloaded: {path}</source>
         <translation>Téléchargé : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="383"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="259"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>Annulation… le téléchargement partiel est conservé et reprendra la prochaine fois.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="410"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="286"/>
         <source>Runs now use {m}.</source>
         <translation>Les exécutions utilisent désormais {m}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="417"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="417"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="420"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="296"/>
         <source>Model folder (config.json and weights)</source>
         <translation>Dossier du modèle (config.json et poids)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="433"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="309"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} n’est pas un dossier de modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="438"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="314"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} n’est ni un dossier de modèle ni un checkpoint SAM (.pth).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="441"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="317"/>
         <source>Runs now use {path}.</source>
         <translation>Les exécutions utilisent désormais {path}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="462"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="336"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>Chargement du modèle dans le moteur… (un modèle 7B prend une minute)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="469"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
         <source>The model loads.</source>
         <translation>Le modèle se charge correctement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="469"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
         <source>The model does not load: {why}</source>
         <translation>Le modèle ne se charge pas : {why}</translation>
     </message>
@@ -405,207 +405,207 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="239"/>
         <source>Reason over raster</source>
         <translation>Raisonner sur un raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="242"/>
         <source>Visual reasoning</source>
         <translation>Raisonnement visuel</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="248"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>détection,segmentation,LLM,VLM,question,boîtes,masques,contours,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="338"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="251"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.</source>
         <translation>Pose une question en langage naturel sur un raster (par ex. « les réservoirs à côté de la jetée ») et renvoie les réponses sous forme de couches vectorielles dans le SCR du raster : une boîte par cible, un masque par cible issu de Segment Anything et le contour des masques. Les grands rasters sont découpés en tuiles qui se chevauchent. Le modèle s’exécute dans le processus moteur RemoteReasoner configuré dans les paramètres de l’extension ; les paramètres avancés reprennent ces réglages par défaut. Les masques et contours nécessitent un checkpoint SAM.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="266"/>
         <source>Input raster</source>
         <translation>Raster en entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="353"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="267"/>
         <source>Question (what to look for)</source>
         <translation>Question (ce qu’il faut chercher)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="354"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="268"/>
         <source>Extent (default: the whole raster)</source>
         <translation>Emprise (par défaut : tout le raster)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="270"/>
         <source>Results</source>
         <translation>Résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="370"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
         <source>Tile size (pixels)</source>
         <translation>Taille des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="372"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="286"/>
         <source>Tile overlap (pixels)</source>
         <translation>Chevauchement des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="374"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
         <source>Maximum model input pixels per tile</source>
         <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="376"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
         <source>Model backend</source>
         <translation>Moteur d’inférence du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="378"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="380"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="294"/>
         <source>SAM checkpoint (.pth; empty: from the settings)</source>
         <translation>Checkpoint SAM (.pth ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="382"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="383"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
         <source>Simplify tolerance (map units)</source>
         <translation>Tolérance de simplification (unités de la carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="385"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Minimum mask area (map units²)</source>
         <translation>Surface minimale des masques (unités de la carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="396"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="397"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="311"/>
         <source>Run id</source>
         <translation>Identifiant d’exécution</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="420"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="407"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="415"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="436"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="349"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="439"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="445"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="358"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="447"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="486"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="488"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="493"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="406"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="506"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="419"/>
         <source>The run failed: {reason}</source>
         <translation>L’exécution a échoué : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="518"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="431"/>
         <source>{layer}: {count} features</source>
         <translation>{layer} : {count} entités</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="524"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="437"/>
         <source>Cancelled: the results hold the tiles finished before the cancel.</source>
         <translation>Annulé : les résultats contiennent les tuiles terminées avant l’annulation.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="525"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="438"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="521"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
     </message>
@@ -613,7 +613,7 @@
 <context>
     <name>ReasonTask</name>
     <message>
-        <location filename="../remotereasoner_qgis/task.py" line="84"/>
+        <location filename="../remotereasoner_qgis/bridge/tasks/reason.py" line="76"/>
         <source>The engine ended the run without an answer.</source>
         <translation>Le moteur a terminé l’exécution sans réponse.</translation>
     </message>
@@ -621,287 +621,267 @@
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="181"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="160"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="117"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="143"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="122"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="124"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="127"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="153"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="132"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="133"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="134"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="162"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="141"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="143"/>
         <source>Current map view</source>
         <translation>Vue courante de la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="165"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
         <source>Whole layer</source>
         <translation>Couche entière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="145"/>
         <source>Rectangle drawn on the map</source>
         <translation>Rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
         <source>Bounding box of selected features</source>
         <translation>Emprise des entités sélectionnées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
         <source>Draw…</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="540"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="518"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="182"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="161"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="183"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="162"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="193"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
         <source>Idle</source>
         <translation>Inactif</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="199"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="178"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="207"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
         <source>Target</source>
         <translation>Cible</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="207"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
         <source>Label</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="207"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
         <source>Area (m²)</source>
         <translation>Surface (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="214"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="193"/>
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="241"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="220"/>
         <source>Recent questions…</source>
         <translation>Questions récentes…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="321"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="300"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="326"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="305"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="331"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="310"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="346"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="325"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="348"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="327"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="351"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="330"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="354"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="333"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins une option parmi Boîtes, Masques, Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="345"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="382"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="361"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>Les résultats vont dans un dossier temporaire (indiquez un dossier de sortie dans les paramètres pour les conserver) : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="382"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="361"/>
         <source>Results: {path}</source>
         <translation>Résultats : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="386"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="365"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="388"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="367"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="407"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="386"/>
         <source>Cancelling after the current tile…</source>
         <translation>Annulation après la tuile en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="422"/>
-        <source>reading</source>
-        <translation>lecture</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="422"/>
-        <source>reasoning</source>
-        <translation>raisonnement</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="422"/>
-        <source>segmenting</source>
-        <translation>segmentation</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="423"/>
-        <source>writing</source>
-        <translation>écriture</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="427"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="405"/>
         <source>{stage} · tile {i}/{n}</source>
         <translation>{stage} · tuile {i}/{n}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="429"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="407"/>
         <source>ETA {s} s</source>
         <translation>Reste environ {s} s</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="439"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
         <source>Tile {k}:</source>
         <translation>Tuile {k} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="458"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="436"/>
         <source>no targets</source>
         <translation>aucune cible</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="460"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="438"/>
         <source>Cancelled</source>
         <translation>Annulé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="461"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="439"/>
         <source>Run cancelled; finished tiles kept ({counts}).</source>
         <translation>Exécution annulée ; les tuiles terminées sont conservées ({counts}).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="463"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="441"/>
         <source>Done</source>
         <translation>Terminé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="464"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="442"/>
         <source>Found {counts}.</source>
         <translation>Trouvé : {counts}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="475"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="453"/>
         <source>Failed</source>
         <translation>Échec</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="493"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="493"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>Shapefile ESRI (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="516"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="494"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="517"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="495"/>
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="530"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="508"/>
         <source>Exported {n} file(s): {files}</source>
         <translation>{n} fichier(s) exporté(s) : {files}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="259"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="259"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
@@ -922,335 +902,335 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="38"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="40"/>
         <source>RemoteReasoner settings</source>
         <translation>Paramètres de RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="46"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="48"/>
         <source>Local model</source>
         <translation>Modèle local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="49"/>
         <source>Server</source>
         <translation>Serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="57"/>
-        <source>hub id (1e12Leon/RemoteReasoner) or a local folder</source>
-        <translation>identifiant du hub (1e12Leon/RemoteReasoner) ou dossier local</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="60"/>
         <source>Model (hub id or folder)</source>
         <translation>Modèle (identifiant du hub ou dossier)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="61"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="63"/>
         <source>Server URL</source>
         <translation>URL du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="64"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
         <source>Server model</source>
         <translation>Modèle du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="68"/>
         <source>API key</source>
         <translation>Clé d’API</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="73"/>
         <source>Test connection</source>
         <translation>Tester la connexion</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
         <source>Segmentation and compute</source>
         <translation>Segmentation et calcul</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="88"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
         <source>Device</source>
         <translation>Périphérique</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Precision</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="94"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
         <source>Tile size</source>
         <translation>Taille des tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
         <source>Overlap</source>
         <translation>Chevauchement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
         <source>Max pixels per view</source>
         <translation>Pixels max. par vue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="103"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>vide : un dossier temporaire ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
         <source>empty: beside the project ({path})</source>
         <translation>vide : à côté du projet ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>Output folder</source>
         <translation>Dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
         <source>Engine Python</source>
         <translation>Python du moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="178"/>
         <source>The overlap must be less than half the tile size.</source>
         <translation>Le chevauchement doit être inférieur à la moitié de la taille des tuiles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="185"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="187"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>Saisissez d’abord l’URL du serveur, par ex. http://gpu-server:8000/v1.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="193"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="195"/>
         <source>Connection failed: {reason}</source>
         <translation>Échec de la connexion : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="204"/>
         <source>Connected: {n} model(s).</source>
         <translation>Connecté : {n} modèle(s).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="69"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
         <source>Tiles in flight</source>
         <translation>Tuiles traitées en parallèle</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="59"/>
+        <source>hub id ({model}) or a local folder</source>
+        <translation>identifiant du hub ({model}) ou dossier local</translation>
     </message>
 </context>
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="95"/>
         <source>Set up the RemoteReasoner engine</source>
         <translation>Installer le moteur RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="111"/>
         <source>Engine</source>
         <translation>Moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="221"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="113"/>
         <source>Models</source>
         <translation>Modèles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="234"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="126"/>
         <source>Platform</source>
         <translation>Plateforme</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="239"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="131"/>
         <source>No Python 3.10 or newer found: install one, or pick an interpreter below</source>
         <translation>Aucun Python 3.10 ou plus récent trouvé : installez-en un, ou choisissez un interpréteur ci-dessous</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="240"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="132"/>
         <source>Python for the environment</source>
         <translation>Python de l’environnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="243"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="135"/>
         <source>NVIDIA GPU</source>
         <translation>GPU NVIDIA</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="248"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="140"/>
         <source>torch build</source>
         <translation>Version de torch</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="250"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="142"/>
         <source>New environment in the QGIS profile: {path}</source>
         <translation>Nouvel environnement dans le profil QGIS : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="252"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="144"/>
         <source>An existing interpreter (e.g. a conda environment&apos;s python):</source>
         <translation>Un interpréteur existant (par ex. le python d’un environnement conda) :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="257"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="149"/>
         <source>Environment</source>
         <translation>Environnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="265"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="157"/>
         <source>empty: download from PyPI (and the PyTorch index)</source>
         <translation>vide : télécharger depuis PyPI (et l’index PyTorch)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="266"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="158"/>
         <source>Wheel folder (offline install)</source>
         <translation>Dossier de wheels (installation hors ligne)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="267"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="159"/>
         <source>none (QGIS Options › Network)</source>
         <translation>aucun (Options de QGIS › Réseau)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="269"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="161"/>
         <source>Proxy</source>
         <translation>Proxy</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="273"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="165"/>
         <source>Install / repair</source>
         <translation>Installer / réparer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="274"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="166"/>
         <source>Check engine</source>
         <translation>Vérifier le moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="278"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="170"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="303"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="195"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>aucun trouvé (nvidia-smi absent ou pas de pilote) : le moteur s’exécute sur le CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="304"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="196"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — pilote {driver}, {mem:.1f} Go</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="309"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="201"/>
         <source>CPU only</source>
         <translation>CPU uniquement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="311"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="203"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>selon les dépendances / le dossier de wheels (sans index PyTorch)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="312"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="204"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v} ({b})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="350"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="242"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} n’est pas un interpréteur de la forme &lt;env&gt;/bin/python : choisissez le python de l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="354"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="246"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>Aucun Python 3.10 ou plus récent n’a été trouvé : installez Python, puis rouvrez cette boîte de dialogue.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="358"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="250"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>Environnement : {path} · version de torch : {b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="360"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="252"/>
         <source>Proxy: {p}</source>
         <translation>Proxy : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="371"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="263"/>
         <source>Cancelling…</source>
         <translation>Annulation…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="388"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="280"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>Interpréteur du moteur enregistré dans les paramètres : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="409"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="301"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>Aucun moteur à {p} : cliquez d’abord sur Installer / réparer.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="401"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="293"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="424"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="316"/>
         <source>The engine did not start: {e}</source>
         <translation>Le moteur n’a pas démarré : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="430"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="322"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>Manquant : {m}. Cliquez sur Installer / réparer pour terminer l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="439"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="330"/>
         <source>The engine is ready.</source>
         <translation>Le moteur est prêt.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="275"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="167"/>
         <source>Self-test</source>
         <translation>Autotest</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="276"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="168"/>
         <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
         <translation>Exécute toute la chaîne sur un raster synthétique avec un minuscule modèle de test (quelques secondes) : vérifie l’installation, pas un modèle.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="448"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="339"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>Autotest en cours (raisonnement → SAM → vectorisation → GeoPackage)…</translation>
     </message>

@@ -4,262 +4,262 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="98"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="77"/>
         <source>Check the settings.</source>
         <translation>请检查设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="78"/>
         <source>Check the raster and the extent.</source>
         <translation>请检查栅格和范围。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="100"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
         <source>Check the model in the settings.</source>
         <translation>请在设置中检查模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="80"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>请在设置中减小瓦片大小或最大像素数，或改用 CPU。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="102"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="81"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>请检查服务器 URL 和 API 密钥（设置中的“测试连接”）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="103"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在运行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="104"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>请查看 RemoteReasoner 日志标签页；并在设置中检查引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="105"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>详情请查看 RemoteReasoner 日志标签页。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="45"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="45"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="45"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/layers.py" line="290"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="275"/>
         <source>Unknown export format {fmt}: use gpkg, shp or geojson.</source>
         <translation>未知的导出格式 {fmt}：请使用 gpkg、shp 或 geojson。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/layers.py" line="313"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="298"/>
         <source>Could not write {path}: {reason}</source>
         <translation>无法写入 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="37"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="38"/>
         <source>&amp;RemoteReasoner</source>
         <translation>&amp;RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="38"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="39"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="41"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="42"/>
         <source>Ask a question about the imagery and get boxes, masks and contours</source>
         <translation>就影像提出问题，获取边界框、掩膜和轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="43"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="44"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="66"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="67"/>
         <source>Processing provider not available: {reason}</source>
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="185"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="108"/>
         <source>Tile {tile} of {tiles}: {stage}</source>
         <translation>第 {tile} 个瓦片，共 {tiles} 个：{stage}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="198"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="122"/>
         <source>Model reasoning (tile {tile}): {text}</source>
         <translation>模型推理过程（瓦片 {tile}）：{text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="201"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="133"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="212"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="135"/>
         <source>The engine ended the run without a result.</source>
         <translation>引擎结束了运行，但没有结果。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/worker_pool.py" line="59"/>
+        <location filename="../remotereasoner_qgis/bridge/worker_pool.py" line="59"/>
         <source>The engine process stopped unexpectedly (exit code {code}). Check the engine set-up in the RemoteReasoner settings; its last output was: {tail}</source>
         <translation>引擎进程意外停止（退出码 {code}）。请在 RemoteReasoner 设置中检查引擎配置；其最后输出为：{tail}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/worker_pool.py" line="62"/>
+        <location filename="../remotereasoner_qgis/bridge/worker_pool.py" line="62"/>
         <source>The engine Python cannot be started ({error}). Set up the engine or choose its interpreter in the RemoteReasoner settings.</source>
         <translation>无法启动引擎 Python（{error}）。请安装引擎，或在 RemoteReasoner 设置中选择其解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/worker_pool.py" line="63"/>
+        <location filename="../remotereasoner_qgis/bridge/worker_pool.py" line="63"/>
         <source>The engine failed: {error}</source>
         <translation>引擎出错：{error}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="218"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="20"/>
         <source>reading the image</source>
         <translation>正在读取影像</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="219"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="21"/>
         <source>asking the model</source>
         <translation>正在询问模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="220"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="22"/>
         <source>segmenting</source>
         <translation>正在分割</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="221"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="23"/>
         <source>writing results</source>
         <translation>正在写入结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="274"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="187"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>图层“{name}”不是 GDAL 栅格文件（提供程序“{provider}”）。请先将其另存为 GeoTIFF（导出 ▸ 另存为…）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="279"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="192"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="93"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="67"/>
         <source>No engine interpreter: {path} does not exist or is not executable. Set up the engine (Set up engine…) or set the engine Python in the settings.</source>
         <translation>没有引擎解释器：{path} 不存在或不可执行。请安装引擎（安装引擎…），或在设置中指定引擎 Python。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="103"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="73"/>
         <source>The engine set-up did not finish ({path}): run Set up engine… again (it repairs the environment).</source>
         <translation>引擎安装未完成（{path}）：请再次运行“安装引擎…”（它会修复环境）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="113"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="83"/>
         <source>No model server: set the server URL in the settings.</source>
         <translation>没有模型服务器：请在设置中填写服务器 URL。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="116"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="86"/>
         <source>No recorded answers file: set the replay file in the settings.</source>
         <translation>没有录制的回答文件：请在设置中指定回放文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="120"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="90"/>
         <source>No model: download one under Set up engine… › Models, or choose a local model folder.</source>
         <translation>没有模型：请在“安装引擎… › 模型”中下载，或选择本地模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="126"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="96"/>
         <source>{model} is not downloaded yet: download it under Set up engine… › Models, or choose a local model folder.</source>
         <translation>{model} 尚未下载：请在“安装引擎… › 模型”中下载，或选择本地模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="129"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="99"/>
         <source>The download of {model} is incomplete ({file} is missing): download it again under Set up engine… › Models (it resumes).</source>
         <translation>{model} 的下载不完整（缺少 {file}）：请在“安装引擎… › 模型”中重新下载（会断点续传）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="134"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="104"/>
         <source>The model folder {path} does not exist: choose it again in the settings.</source>
         <translation>模型文件夹 {path} 不存在：请在设置中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="139"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="109"/>
         <source>The model folder {path} is not a model: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>模型文件夹 {path} 不是模型：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="143"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
         <source>Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在设置中指定，或只勾选边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/readiness.py" line="146"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="116"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>SAM 检查点 {path} 不存在：请在设置中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="180"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="72"/>
         <source>Devices: {d}</source>
         <translation>设备：{d}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="180"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="72"/>
         <source> (CUDA {c})</source>
         <translation>（CUDA {c}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="183"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="75"/>
         <source>{dev}: {name}, {free:.1f} GB free of {total:.1f} GB</source>
         <translation>{dev}：{name}，可用 {free:.1f} GB，共 {total:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="186"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="78"/>
         <source>torch does not load: {e}</source>
         <translation>无法加载 torch：{e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="45"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="46"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="49"/>
         <source>Self-test could not run: {e}</source>
         <translation>自检无法运行：{e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="158"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="50"/>
         <source>Self-test passed on {device}</source>
         <translation>在 {device} 上自检通过</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="158"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="50"/>
         <source>Self-test FAILED on {device}</source>
         <translation>在 {device} 上自检失败</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="162"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
         <source>a check of the installation with a tiny test model, not of a real model.</source>
         <translation>这是用微型测试模型对安装进行的检查，而非对真实模型的检查。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="74"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="75"/>
         <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
         <translation>已注册了名为“remotereasoner”的处理提供程序；此插件副本不会再添加一个。</translation>
     </message>
@@ -267,137 +267,137 @@
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="205"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="81"/>
         <source>SAM checkpoints folder</source>
         <translation>SAM 检查点文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="206"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="82"/>
         <source>Offline: never download, use only files already here</source>
         <translation>离线：从不下载，仅使用本地已有文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="221"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="97"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="222"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="98"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="223"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="99"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
         <source>Use a local folder…</source>
         <translation>使用本地文件夹…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="225"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="101"/>
         <source>Test load</source>
         <translation>测试加载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="226"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="102"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
         <source>Use a local file…</source>
         <translation>使用本地文件…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="176"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>请先安装引擎（“引擎”标签页）：下载在引擎环境中进行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="323"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="199"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner：模型状态</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="335"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="211"/>
         <source>Could not read the model states: {m}</source>
         <translation>无法读取模型状态：{m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="340"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="216"/>
         <source>Select a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="346"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="222"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner：正在下载 {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="353"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="229"/>
         <source>Downloading {m}…</source>
         <translation>正在下载 {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="371"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="247"/>
         <source>Downloaded: {path}</source>
         <translation>已下载：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="383"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="259"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>正在取消…已下载的部分会保留，下次继续。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="410"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="286"/>
         <source>Runs now use {m}.</source>
         <translation>之后的运行将使用 {m}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="417"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="417"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="420"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="296"/>
         <source>Model folder (config.json and weights)</source>
         <translation>模型文件夹（config.json 和权重）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="433"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="309"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} 不是模型文件夹：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="438"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="314"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} 既不是模型文件夹，也不是 SAM 检查点（.pth）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="441"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="317"/>
         <source>Runs now use {path}.</source>
         <translation>之后的运行将使用 {path}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="462"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="336"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>正在引擎中加载模型…（7B 模型约需一分钟）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="469"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
         <source>The model loads.</source>
         <translation>模型可以加载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/model_manager.py" line="469"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
         <source>The model does not load: {why}</source>
         <translation>模型无法加载：{why}</translation>
     </message>
@@ -405,207 +405,207 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="239"/>
         <source>Reason over raster</source>
         <translation>对栅格进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="242"/>
         <source>Visual reasoning</source>
         <translation>视觉推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="248"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>检测,分割,LLM,VLM,问题,边界框,掩膜,轮廓,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="338"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="251"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.</source>
         <translation>用自然语言就栅格提出问题（例如“码头旁的储油罐”），并以栅格坐标参考系中的矢量图层返回答案：每个目标一个边界框、一个由 Segment Anything 生成的掩膜，以及掩膜的轮廓线。大型栅格会被切分为相互重叠的瓦片。模型运行在插件设置中配置的 RemoteReasoner 引擎进程里；高级参数默认取自这些设置。掩膜和轮廓需要 SAM 检查点。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="266"/>
         <source>Input raster</source>
         <translation>输入栅格</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="353"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="267"/>
         <source>Question (what to look for)</source>
         <translation>问题（要查找什么）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="354"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="268"/>
         <source>Extent (default: the whole raster)</source>
         <translation>范围（默认：整个栅格）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="270"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="370"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
         <source>Tile size (pixels)</source>
         <translation>瓦片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="372"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="286"/>
         <source>Tile overlap (pixels)</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="374"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
         <source>Maximum model input pixels per tile</source>
         <translation>每个瓦片的模型最大输入像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="376"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
         <source>Model backend</source>
         <translation>模型后端</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="378"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="380"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="294"/>
         <source>SAM checkpoint (.pth; empty: from the settings)</source>
         <translation>SAM 检查点（.pth；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="382"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>设备（auto、cpu、cuda、cuda:N）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="383"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
         <source>Simplify tolerance (map units)</source>
         <translation>简化容差（地图单位）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="385"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Minimum mask area (map units²)</source>
         <translation>最小掩膜面积（地图单位²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="396"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>结果 GeoPackage（所有图层及模型回答）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="397"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="311"/>
         <source>Run id</source>
         <translation>运行 ID</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="420"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="407"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="415"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="436"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="349"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="439"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>录制的回答文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="445"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="358"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="447"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="486"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="488"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="493"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="406"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="506"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="419"/>
         <source>The run failed: {reason}</source>
         <translation>运行失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="518"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="431"/>
         <source>{layer}: {count} features</source>
         <translation>{layer}：{count} 个要素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="524"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="437"/>
         <source>Cancelled: the results hold the tiles finished before the cancel.</source>
         <translation>已取消：结果包含取消前已完成的瓦片。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="525"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="438"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="521"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>“结果”中未选择 {layer}：不写入 {param}。</translation>
     </message>
@@ -613,7 +613,7 @@
 <context>
     <name>ReasonTask</name>
     <message>
-        <location filename="../remotereasoner_qgis/task.py" line="84"/>
+        <location filename="../remotereasoner_qgis/bridge/tasks/reason.py" line="76"/>
         <source>The engine ended the run without an answer.</source>
         <translation>引擎结束了运行，但没有回答。</translation>
     </message>
@@ -621,287 +621,267 @@
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="181"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="160"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="117"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="143"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="122"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="124"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="127"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="153"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="132"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="133"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="134"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="162"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="141"/>
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="143"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="165"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
         <source>Whole layer</source>
         <translation>整个图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="145"/>
         <source>Rectangle drawn on the map</source>
         <translation>在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
         <source>Bounding box of selected features</source>
         <translation>所选要素的外包矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
         <source>Draw…</source>
         <translation>绘制…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="540"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="518"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="182"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="161"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="183"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="162"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="193"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="199"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="178"/>
         <source>Reasoning</source>
         <translation>推理过程</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="207"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="207"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
         <source>Label</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="207"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
         <source>Area (m²)</source>
         <translation>面积（m²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="214"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="193"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="241"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="220"/>
         <source>Recent questions…</source>
         <translation>最近的问题…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="321"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="300"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="326"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="305"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="331"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="310"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>该范围与栅格 {name} 不重叠。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="346"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="325"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>请先输入问题，例如“树冠”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="348"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="327"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>请选择要推理的栅格图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="351"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="330"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="354"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="333"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选边界框、掩膜、轮廓中的一项。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="345"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="382"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="361"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>结果保存在临时文件夹中（如需保留，请在设置中指定输出文件夹）：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="382"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="361"/>
         <source>Results: {path}</source>
         <translation>结果：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="386"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="365"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="388"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="367"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="407"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="386"/>
         <source>Cancelling after the current tile…</source>
         <translation>将在当前瓦片完成后取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="422"/>
-        <source>reading</source>
-        <translation>读取</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="422"/>
-        <source>reasoning</source>
-        <translation>推理</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="422"/>
-        <source>segmenting</source>
-        <translation>正在分割</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="423"/>
-        <source>writing</source>
-        <translation>写入</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="427"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="405"/>
         <source>{stage} · tile {i}/{n}</source>
         <translation>{stage} · 瓦片 {i}/{n}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="429"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="407"/>
         <source>ETA {s} s</source>
         <translation>预计还需 {s} 秒</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="439"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
         <source>Tile {k}:</source>
         <translation>瓦片 {k}：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="458"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="436"/>
         <source>no targets</source>
         <translation>没有目标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="460"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="438"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="461"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="439"/>
         <source>Run cancelled; finished tiles kept ({counts}).</source>
         <translation>运行已取消；已完成的瓦片已保留（{counts}）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="463"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="441"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="464"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="442"/>
         <source>Found {counts}.</source>
         <translation>找到 {counts}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="475"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="453"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="493"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="493"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>ESRI Shapefile (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="516"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="494"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="517"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="495"/>
         <source>Export results</source>
         <translation>导出结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="530"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="508"/>
         <source>Exported {n} file(s): {files}</source>
         <translation>已导出 {n} 个文件：{files}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="259"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/dock.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="259"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
@@ -922,335 +902,335 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="38"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="40"/>
         <source>RemoteReasoner settings</source>
         <translation>RemoteReasoner 设置</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="46"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="48"/>
         <source>Local model</source>
         <translation>本地模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="49"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="57"/>
-        <source>hub id (1e12Leon/RemoteReasoner) or a local folder</source>
-        <translation>Hub ID（1e12Leon/RemoteReasoner）或本地文件夹</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="60"/>
         <source>Model (hub id or folder)</source>
         <translation>模型（Hub ID 或文件夹）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="61"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="63"/>
         <source>Server URL</source>
         <translation>服务器 URL</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="64"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
         <source>Server model</source>
         <translation>服务器模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="68"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="73"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
         <source>Segmentation and compute</source>
         <translation>分割与计算</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="88"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="94"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
         <source>Tile size</source>
         <translation>瓦片大小</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
         <source>Overlap</source>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
         <source>Max pixels per view</source>
         <translation>每个视图的最大像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="103"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>留空：临时文件夹（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
         <source>empty: beside the project ({path})</source>
         <translation>留空：项目文件旁（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
         <source>Engine Python</source>
         <translation>引擎 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="178"/>
         <source>The overlap must be less than half the tile size.</source>
         <translation>重叠必须小于瓦片大小的一半。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="185"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="187"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>请先输入服务器 URL，例如 http://gpu-server:8000/v1。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="193"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="195"/>
         <source>Connection failed: {reason}</source>
         <translation>连接失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="204"/>
         <source>Connected: {n} model(s).</source>
         <translation>已连接：{n} 个模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/settings_dialog.py" line="69"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
         <source>Tiles in flight</source>
         <translation>并行处理的瓦片数</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="59"/>
+        <source>hub id ({model}) or a local folder</source>
+        <translation>Hub ID（{model}）或本地文件夹</translation>
     </message>
 </context>
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="95"/>
         <source>Set up the RemoteReasoner engine</source>
         <translation>安装 RemoteReasoner 引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="111"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="221"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="113"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="234"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="126"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="239"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="131"/>
         <source>No Python 3.10 or newer found: install one, or pick an interpreter below</source>
         <translation>未找到 Python 3.10 或更高版本：请安装一个，或在下方选择解释器</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="240"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="132"/>
         <source>Python for the environment</source>
         <translation>用于该环境的 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="243"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="135"/>
         <source>NVIDIA GPU</source>
         <translation>NVIDIA GPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="248"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="140"/>
         <source>torch build</source>
         <translation>torch 版本</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="250"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="142"/>
         <source>New environment in the QGIS profile: {path}</source>
         <translation>在 QGIS 配置文件中新建环境：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="252"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="144"/>
         <source>An existing interpreter (e.g. a conda environment&apos;s python):</source>
         <translation>已有的解释器（例如 conda 环境中的 python）：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="257"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="149"/>
         <source>Environment</source>
         <translation>环境</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="265"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="157"/>
         <source>empty: download from PyPI (and the PyTorch index)</source>
         <translation>留空：从 PyPI（及 PyTorch 索引）下载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="266"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="158"/>
         <source>Wheel folder (offline install)</source>
         <translation>Wheel 文件夹（离线安装）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="267"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="159"/>
         <source>none (QGIS Options › Network)</source>
         <translation>无（QGIS 选项 › 网络）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="269"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="161"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="273"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="165"/>
         <source>Install / repair</source>
         <translation>安装/修复</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="274"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="166"/>
         <source>Check engine</source>
         <translation>检查引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="278"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="170"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="303"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="195"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>未找到（缺少 nvidia-smi 或没有驱动）：引擎将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="304"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="196"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — 驱动 {driver}，{mem:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="309"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="201"/>
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="311"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="203"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>按依赖列表/wheel 文件夹（不使用 PyTorch 索引）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="312"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="204"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v}（{b}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="350"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="242"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} 不是 &lt;env&gt;/bin/python 形式的解释器：请选择该环境的 python。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="354"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="246"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>未找到 Python 3.10 或更高版本：请安装 Python，然后重新打开此对话框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="358"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="250"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>环境：{path} · torch 版本：{b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="360"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="252"/>
         <source>Proxy: {p}</source>
         <translation>代理：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="371"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="263"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="388"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="280"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>引擎解释器已保存到设置：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="409"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="301"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>{p} 处没有引擎：请先点击“安装/修复”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="401"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="293"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="424"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="316"/>
         <source>The engine did not start: {e}</source>
         <translation>引擎未能启动：{e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="430"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="322"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>缺少：{m}。请点击“安装/修复”以完成环境。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="439"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="330"/>
         <source>The engine is ready.</source>
         <translation>引擎已就绪。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="275"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="167"/>
         <source>Self-test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="276"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="168"/>
         <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
         <translation>用一个微型测试模型在合成栅格上运行完整流程（几秒钟）：验证的是安装，而不是模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/setup_dialog.py" line="448"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="339"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>正在自检（推理 → SAM → 矢量化 → GeoPackage）…</translation>
     </message>

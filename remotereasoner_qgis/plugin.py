@@ -11,7 +11,8 @@ from qtpy.QtCore import QCoreApplication, Qt
 from qtpy.QtGui import QIcon
 from qtpy.QtWidgets import QAction
 
-from . import PLUGIN_DIR, i18n, worker_pool
+from . import PLUGIN_DIR, i18n
+from .bridge import worker_pool
 from .i18n import tr
 
 LOG_TAG = "RemoteReasoner"
@@ -76,7 +77,7 @@ class RemoteReasonerPlugin:
 
     def ensure_dock(self):
         if self.dock is None:
-            from .dock import RemoteReasonerDock
+            from .ui.dock import RemoteReasonerDock
 
             self.dock = RemoteReasonerDock(self.iface, self.iface.mainWindow())
             self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
@@ -98,13 +99,13 @@ class RemoteReasonerPlugin:
             self.action.blockSignals(False)
 
     def open_settings(self) -> None:
-        from .settings_dialog import SettingsDialog
+        from .ui.settings_dialog import SettingsDialog
 
         if SettingsDialog(self.iface.mainWindow()).exec_() and self.dock is not None:
             self.dock.refresh_readiness()
 
     def open_setup(self) -> None:
-        from .setup_dialog import SetupDialog
+        from .ui.setup_dialog import SetupDialog
 
         SetupDialog(self.iface.mainWindow()).exec_()
         if self.dock is not None:

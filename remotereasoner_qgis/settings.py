@@ -14,15 +14,19 @@ from typing import Optional
 
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsProject, QgsSettings
 
+from inference_core.contract import envsetup
+from inference_core.contract.options import DEFAULT_MODEL, RunOptions
+
 PREFIX = "RemoteReasoner/"
 HISTORY_MAX = 30
-DEFAULT_MODEL = "1e12Leon/RemoteReasoner"
+# The engine's default of every run option (RunOptions' field defaults; never validated nor run): the
+# settings below, the settings dialog and the Processing parameters start from it, never from literals.
+RUN_DEFAULTS = RunOptions(raster="", query="", out="")
 
 
 def default_engine_python() -> str:
-    """The managed engine venv inside the active QGIS profile (set up by the engine set-up dialog)."""
-    profile = QgsApplication.qgisSettingsDirPath()
-    return os.path.join(profile, "python", "remotereasoner-engine", "bin", "python")
+    """The managed engine venv's interpreter inside the active QGIS profile (set up by the engine set-up dialog)."""
+    return str(envsetup.default_engine_python(QgsApplication.qgisSettingsDirPath()))
 
 
 @dataclass
@@ -30,20 +34,20 @@ class PluginSettings:
     """One snapshot of the settings; `load()` reads QgsSettings, `save()` writes them back."""
 
     engine_python: str = ""
-    backend: str = "transformers"  # transformers | openai | replay (recorded answers, demos/tests)
+    backend: str = RUN_DEFAULTS.backend  # transformers | openai | replay (recorded answers, demos/tests)
     model: str = DEFAULT_MODEL  # hub id or local folder (transformers backend)
     prompt: str = ""  # template name or path; "" = the default for the model
     sam: str = ""  # SAM checkpoint (.pth); needed for masks and contours
-    device: str = "auto"
-    dtype: str = "auto"
-    tile_size: int = 1008
-    overlap: int = 128
-    max_pixels: int = 1024 * 28 * 28
+    device: str = RUN_DEFAULTS.device
+    dtype: str = RUN_DEFAULTS.dtype
+    tile_size: int = RUN_DEFAULTS.tile_size
+    overlap: int = RUN_DEFAULTS.overlap
+    max_pixels: int = RUN_DEFAULTS.max_pixels
     output_dir: str = ""  # "" = beside the project file, else a temp folder
     server_url: str = ""
     server_model: str = ""
     auth_cfg: str = ""  # QgsAuthManager config id holding the API key
-    concurrency: int = 1
+    concurrency: int = RUN_DEFAULTS.concurrency
     replay: str = ""  # answers file for backend "replay"
 
     @classmethod
@@ -100,6 +104,25 @@ def add_to_history(question: str) -> list[str]:
     items = items[:HISTORY_MAX]
     QgsSettings().setValue(PREFIX + "history", json.dumps(items, ensure_ascii=False))
     return items
+
+
+def models_folder() -> str:
+    """Where SAM checkpoints are downloaded: the setting, else a folder in the QGIS profile."""
+    value = str(QgsSettings().value(PREFIX + "models_dir", "") or "")
+    return value or os.path.join(QgsApplication.qgisSettingsDirPath(), "remotereasoner", "models")
+
+
+def set_models_folder(path: str) -> None:
+    QgsSettings().setValue(PREFIX + "models_dir", path)
+
+
+def offline_setting() -> bool:
+    """The user's offline switch (Models tab): never download, use only files already here."""
+    return str(QgsSettings().value(PREFIX + "offline", False)).lower() in ("true", "1")
+
+
+def set_offline_setting(value: bool) -> None:
+    QgsSettings().setValue(PREFIX + "offline", bool(value))
 
 
 def resolve_api_key(auth_cfg: str) -> Optional[str]:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the ZIP that QGIS "Install from ZIP" accepts: one folder `remotereasoner_qgis/` holding the
-# plugin code, compiled `i18n/*.qm`, metadata.txt, LICENSE and `engine/` (`inference_core/`,
-# `resources/`, `requirements-engine.txt`: what the engine process and the set-up need);
-# no caches, tests, translation sources or build files.
+# plugin code, compiled `i18n/*.qm`, metadata.txt (copied from the repository root, its one source),
+# LICENSE and `engine/` (`inference_core/`, `resources/`, `requirements-engine.txt`: what the engine
+# process and the set-up need); no caches, tests, translation sources or build files.
 # Usage: scripts/package.sh OUT.zip   (called by `make package`)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,7 +11,7 @@ case $out in /*) ;; *) out="$PWD/$out" ;; esac
 PLUGIN=remotereasoner_qgis
 
 cd "$here"
-for f in "$PLUGIN/__init__.py" "$PLUGIN/metadata.txt" inference_core/__init__.py resources; do
+for f in "$PLUGIN/__init__.py" metadata.txt inference_core/__init__.py resources; do
   [ -e "$f" ] || { echo "package: $f is missing: the plugin cannot be packaged without it" >&2; exit 1; }
 done
 # LICENSE of the repository (GPL-2.0-or-later, as QGIS plugins must be GPL-compatible).
@@ -35,6 +35,7 @@ copy_tree() {  # $1 = source folder (relative), $2 = target folder
       done
 }
 copy_tree "$PLUGIN" "$dest"
+cp -p metadata.txt "$dest/metadata.txt"   # QGIS reads it inside the plugin folder
 copy_tree inference_core "$dest/engine/inference_core"
 copy_tree resources "$dest/engine/resources"
 cp -p requirements-engine.txt "$dest/engine/"

@@ -8,8 +8,7 @@ out=${1:-$here/docs/screenshot.png}
 source "$here/scripts/envpath.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/plugins"
-ln -s "$here/remotereasoner_qgis" "$work/plugins/remotereasoner_qgis"
+bash "$here/scripts/link_plugin.sh" "$work/plugins" >/dev/null
 cat > "$work/shot.py" <<PY
 import csv, json, os, sys, traceback
 from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsSettings

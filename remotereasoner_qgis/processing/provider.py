@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from qgis.core import QgsApplication, QgsProcessingProvider
-from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtGui import QIcon
+from qtpy.QtCore import QCoreApplication
+from qtpy.QtGui import QIcon
 
 from .. import PLUGIN_DIR
 from .reason_algorithm import ReasonAlgorithm

@@ -6,10 +6,11 @@ result GeoPackage into the Processing temp folder, whose layers are then copied 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from qgis.core import (
@@ -37,88 +38,26 @@ from qgis.core import (
     QgsProviderRegistry,
     QgsRasterLayer,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qtpy.QtCore import QCoreApplication
 
-from inference_core.contract.options import (
-    BACKENDS,
-    DEFAULT_MAX_PIXELS,
-    DEFAULT_MODEL,
-    DEFAULT_OVERLAP,
-    DEFAULT_TILE_SIZE,
-    GRANULARITIES,
-    OptionsError,
-    RunOptions,
-)
+from inference_core.contract.options import BACKENDS, GRANULARITIES, OptionsError, RunOptions
 
+from ..bridge.events import dispatch, progress_percent, stage_label
+from ..bridge.run_options import MIN_TILE_SIZE, run_options
+from ..bridge.schema_fields import FEATURE_LAYERS, qgs_fields, wkb_type
+from ..bridge.worker_pool import acquire_run, describe_client_error
 from ..i18n import tr
-from ..worker_pool import acquire_run, describe_client_error
+from ..settings import RUN_DEFAULTS, PluginSettings, resolve_api_key
 
 # The order of the backend choices is part of the algorithm's interface (models and scripts may
 # store the value), so it is fixed here rather than taken from the engine's tuple.
 BACKEND_CHOICES = ("transformers", "replay", "openai")
 assert set(BACKEND_CHOICES) == set(BACKENDS)
 
-# Output layer name in the engine's GeoPackage -> (sink parameter, sink geometry type).
-LAYER_SINKS = {
-    "boxes": ("OUTPUT_BOXES", QgsWkbTypes.Polygon),
-    "masks": ("OUTPUT_MASKS", QgsWkbTypes.MultiPolygon),
-    "contours": ("OUTPUT_CONTOURS", QgsWkbTypes.MultiLineString),
-}
-
-# The fields of DESIGN §5, used when the engine wrote no such layer (e.g. a cancelled run).
-_S, _I, _D = QVariant.String, QVariant.Int, QVariant.Double
-FALLBACK_FIELDS = {
-    "boxes": [("run_id", _S), ("target_id", _I), ("query", _S), ("label", _S), ("score", _D),
-              ("tile_id", _I), ("reasoning", _S), ("model", _S)],
-    "masks": [("run_id", _S), ("target_id", _I), ("query", _S), ("area_m2", _D), ("sam_score", _D),
-              ("model", _S)],
-    "contours": [("run_id", _S), ("target_id", _I), ("query", _S), ("length_m", _D)],
-}
-
-# Share of one tile's progress reached when a stage starts.
-_STAGE_SHARE = {"read": 0.0, "reason": 0.1, "segment": 0.7, "write": 0.9}
-
-
-# ---------------------------------------------------------------------------------------------
-# Plugin settings (read here, never written): defaults of the parameters and the engine to use.
-# ---------------------------------------------------------------------------------------------
-@dataclass
-class EngineDefaults:
-    """The plugin settings the algorithm needs; defaults when the plugin was never configured."""
-
-    engine_python: str = ""
-    backend: str = "transformers"
-    model: str = DEFAULT_MODEL
-    prompt: str = ""
-    sam: str = ""
-    device: str = "auto"
-    dtype: str = "auto"
-    tile_size: int = DEFAULT_TILE_SIZE
-    overlap: int = DEFAULT_OVERLAP
-    max_pixels: int = DEFAULT_MAX_PIXELS
-    server_url: str = ""
-    server_model: str = ""
-    replay: str = ""
-    api_key: Optional[str] = field(default=None, repr=False)
-
-
-def load_defaults(with_secret: bool = False) -> EngineDefaults:
-    """Read the plugin settings through `remotereasoner_qgis.settings` (the one owner of the keys)."""
-    from .. import settings as plugin_settings
-
-    s = plugin_settings.PluginSettings.load()
-    d = EngineDefaults(
-        engine_python=s.engine_python, backend=s.backend, model=s.model or DEFAULT_MODEL, prompt=s.prompt,
-        sam=s.sam, device=s.device or "auto", dtype=s.dtype or "auto", tile_size=s.tile_size,
-        overlap=s.overlap, max_pixels=s.max_pixels, server_url=s.server_url, server_model=s.server_model,
-        replay=s.replay,
-    )
-    if with_secret and s.auth_cfg:
-        # read at run time from QGIS's authentication database; never stored nor logged
-        d.api_key = plugin_settings.resolve_api_key(s.auth_cfg)
-    return d
+# Output layer name in the engine's GeoPackage -> (sink parameter, sink geometry type from the schema).
+_SINK_PARAMS = {"boxes": "OUTPUT_BOXES", "masks": "OUTPUT_MASKS", "contours": "OUTPUT_CONTOURS"}
+LAYER_SINKS = {name: (_SINK_PARAMS[name], wkb_type(name)) for name in FEATURE_LAYERS}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,18 +71,6 @@ class EngineFailed(Exception):
 class RunOutcome:
     summary: dict
     warnings: list[str]
-
-
-def progress_percent(event: dict) -> Optional[float]:
-    """Overall progress of a `progress` event; tiles are numbered from 0 or 1, both map into 0..100."""
-    tiles = event.get("tiles") or 0
-    tile = event.get("tile")
-    if not tiles or tile is None:
-        return None
-    done = min(max(float(tile), 0.0), float(tiles))
-    # the pipeline numbers tiles from 0 (ARCHITECTURE); a tile equal to `tiles` means "all done"
-    share = _STAGE_SHARE.get(str(event.get("stage")), 0.0) if done < tiles else 0.0
-    return min(100.0, 100.0 * (done + share) / tiles)
 
 
 def run_engine(
@@ -171,55 +98,42 @@ def run_engine(
 
     watcher = threading.Thread(target=watch_cancel, name="remotereasoner-cancel", daemon=True)
     warnings: list[str] = []
-    summary: Optional[dict] = None
+
+    def on_progress(ev: dict) -> None:
+        pct = progress_percent(ev)
+        if pct is not None:
+            feedback.setProgress(pct)
+        stage = ev.get("stage")
+        if stage and ev.get("tiles"):
+            feedback.setProgressText(
+                tr("Tile {tile} of {tiles}: {stage}").format(
+                    tile=min(int(ev.get("tile") or 0) + 1, int(ev["tiles"])), tiles=ev["tiles"],
+                    stage=stage_label(str(stage)),
+                )
+            )
+
+    def on_warning(msg: str) -> None:
+        warnings.append(msg)
+        feedback.pushWarning(msg)
+
+    def on_reasoning(ev: dict) -> None:
+        text = str(ev.get("text", "")).strip()
+        if text:
+            feedback.pushInfo(tr("Model reasoning (tile {tile}): {text}").format(tile=ev.get("tile_id"), text=text[:2000]))
+
     watcher.start()
     try:
-        for ev in client.events(rid):
-            kind = ev.get("type")
-            if kind == "progress":
-                pct = progress_percent(ev)
-                if pct is not None:
-                    feedback.setProgress(pct)
-                stage = ev.get("stage")
-                if stage and ev.get("tiles"):
-                    feedback.setProgressText(
-                        tr("Tile {tile} of {tiles}: {stage}").format(
-                            tile=min(int(ev.get("tile") or 0) + 1, int(ev["tiles"])), tiles=ev["tiles"],
-                            stage=stage_label(str(stage)),
-                        )
-                    )
-            elif kind == "warning":
-                msg = str(ev.get("message", ""))
-                warnings.append(msg)
-                feedback.pushWarning(msg)
-            elif kind == "reasoning":
-                text = str(ev.get("text", "")).strip()
-                if text:
-                    feedback.pushInfo(tr("Model reasoning (tile {tile}): {text}").format(
-                        tile=ev.get("tile_id"), text=text[:2000]))
-            elif kind == "error":
-                raise EngineFailed(str(ev.get("message") or ev.get("code") or tr("unknown error")))
-            elif kind == "done":
-                summary = dict(ev.get("summary") or {})
-    except EngineFailed:
-        raise
+        end = dispatch(client.events(rid), progress=on_progress, reasoning=on_reasoning, warning=on_warning)
     except Exception as exc:  # noqa: BLE001 - WorkerDied / OSError from the client: the user needs a sentence
         raise EngineFailed(describe_client_error(exc)) from exc
     finally:
         stop.set()
         watcher.join(timeout=1.0)
-    if summary is None:
+    if end.error is not None:
+        raise EngineFailed(str(end.error.get("message") or end.error.get("code") or tr("unknown error")))
+    if end.summary is None:
         raise EngineFailed(tr("The engine ended the run without a result."))
-    return RunOutcome(summary=summary, warnings=warnings)
-
-
-def stage_label(stage: str) -> str:
-    return {
-        "read": tr("reading the image"),
-        "reason": tr("asking the model"),
-        "segment": tr("segmenting"),
-        "write": tr("writing results"),
-    }.get(stage, stage)
+    return RunOutcome(summary=end.summary, warnings=warnings)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,7 +147,8 @@ def gpkg_layer(gpkg: str, name: str) -> Optional[QgsVectorLayer]:
 
 
 def result_fields(layer: Optional[QgsVectorLayer], name: str) -> QgsFields:
-    """The layer's attribute fields without the GeoPackage primary key; DESIGN §5 when absent."""
+    """The layer's attribute fields without the GeoPackage primary key; the schema's when the engine wrote
+    no such layer (e.g. a cancelled run)."""
     fields = QgsFields()
     if layer is not None:
         pk = set(layer.primaryKeyAttributes())
@@ -241,9 +156,7 @@ def result_fields(layer: Optional[QgsVectorLayer], name: str) -> QgsFields:
             if i not in pk and f.name().lower() != "fid":
                 fields.append(QgsField(f))
         return fields
-    for fname, ftype in FALLBACK_FIELDS[name]:
-        fields.append(QgsField(fname, ftype))
-    return fields
+    return qgs_fields(name)
 
 
 def copy_features(
@@ -345,10 +258,11 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
 
     # -- parameters ----------------------------------------------------------------------------
     def initAlgorithm(self, config=None):  # noqa: N802
+        # The plugin settings (read here, never written) are the parameters' defaults.
         try:
-            d = load_defaults()
+            d = PluginSettings.load()
         except Exception:  # noqa: BLE001 - the toolbox must list the algorithm even with broken settings
-            d = EngineDefaults()
+            d = PluginSettings()
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input raster")))
         self.addParameter(QgsProcessingParameterString(self.QUERY, self.tr("Question (what to look for)"), multiLine=False))
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent (default: the whole raster)"), optional=True))
@@ -368,22 +282,22 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
 
         adv = [
             QgsProcessingParameterNumber(self.TILE_SIZE, self.tr("Tile size (pixels)"), QgsProcessingParameterNumber.Integer,
-                                         defaultValue=d.tile_size, minValue=56),
+                                         defaultValue=d.tile_size, minValue=MIN_TILE_SIZE),
             QgsProcessingParameterNumber(self.OVERLAP, self.tr("Tile overlap (pixels)"), QgsProcessingParameterNumber.Integer,
                                          defaultValue=d.overlap, minValue=0),
             QgsProcessingParameterNumber(self.MAX_PIXELS, self.tr("Maximum model input pixels per tile"),
-                                         QgsProcessingParameterNumber.Integer, defaultValue=d.max_pixels, minValue=3136),
+                                         QgsProcessingParameterNumber.Integer, defaultValue=d.max_pixels, minValue=RUN_DEFAULTS.min_pixels),
             QgsProcessingParameterEnum(self.BACKEND, self.tr("Model backend"), options=list(BACKEND_CHOICES),
                                        defaultValue=BACKEND_CHOICES.index(d.backend) if d.backend in BACKEND_CHOICES else 0),
             QgsProcessingParameterString(self.MODEL, self.tr("Model (folder, Hugging Face id or server model name; empty: from the settings)"),
                                          defaultValue=d.model, optional=True),
             QgsProcessingParameterFile(self.SAM, self.tr("SAM checkpoint (.pth; empty: from the settings)"),
                                        extension="pth", defaultValue=d.sam or None, optional=True),
-            QgsProcessingParameterString(self.DEVICE, self.tr("Device (auto, cpu, cuda, cuda:N)"), defaultValue=d.device or "auto", optional=True),
+            QgsProcessingParameterString(self.DEVICE, self.tr("Device (auto, cpu, cuda, cuda:N)"), defaultValue=d.device or RUN_DEFAULTS.device, optional=True),
             QgsProcessingParameterNumber(self.SIMPLIFY, self.tr("Simplify tolerance (map units)"), QgsProcessingParameterNumber.Double,
-                                         defaultValue=0.0, minValue=0.0),
+                                         defaultValue=RUN_DEFAULTS.simplify, minValue=0.0),
             QgsProcessingParameterNumber(self.MIN_AREA, self.tr("Minimum mask area (map units²)"), QgsProcessingParameterNumber.Double,
-                                         defaultValue=0.0, minValue=0.0),
+                                         defaultValue=RUN_DEFAULTS.min_area, minValue=0.0),
             QgsProcessingParameterFile(self.REPLAY, self.tr("Recorded answers for the replay backend (.jsonl or result .gpkg)"),
                                        defaultValue=d.replay or None, optional=True, fileFilter=self.tr("Recorded answers (*.jsonl *.gpkg)")),
             QgsProcessingParameterString(self.SERVER_URL, self.tr("Model server URL for the openai backend (empty: from the settings)"),
@@ -407,9 +321,10 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             return False, self.tr("Choose at least one kind of result: boxes, masks or contours.")
         return True, ""
 
-    def build_options(self, parameters: dict, context: QgsProcessingContext, out: str,
-                      defaults: EngineDefaults) -> tuple[RunOptions, QgsCoordinateReferenceSystem]:
-        """Parameters (+ settings for what was left empty) -> validated RunOptions and the raster CRS."""
+    def build_options(self, parameters: dict, context: QgsProcessingContext, out: str, cfg: PluginSettings,
+                      api_key: Optional[str] = None) -> tuple[RunOptions, QgsCoordinateReferenceSystem]:
+        """Parameters (+ the settings `cfg` for what was left empty) -> validated RunOptions and the raster CRS:
+        the parameters override the settings, which `run_options` turns into RunOptions as for the dock."""
         layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
         if layer is None or not layer.isValid():
             raise QgsProcessingException(self.tr("The input raster cannot be opened: choose a raster layer or an existing raster file."))
@@ -429,15 +344,13 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         granularity = tuple(GRANULARITIES[i] for i in sorted(self.parameterAsEnums(parameters, self.GRANULARITY, context)))
         backend = BACKEND_CHOICES[self.parameterAsEnum(parameters, self.BACKEND, context)]
         model = self.parameterAsString(parameters, self.MODEL, context).strip()
-        if not model:
-            model = (defaults.server_model if backend == "openai" and defaults.server_model else defaults.model)
-        sam = self.parameterAsFile(parameters, self.SAM, context).strip() or defaults.sam or None
+        sam = self.parameterAsFile(parameters, self.SAM, context).strip() or cfg.sam or None
         if sam and not os.path.isfile(sam):
             raise QgsProcessingException(self.tr("The SAM checkpoint '{path}' does not exist: download one in the RemoteReasoner model manager or choose another file.").format(path=sam))
         replay = self.parameterAsFile(parameters, self.REPLAY, context).strip() or None
         if replay and not os.path.isfile(replay):
             raise QgsProcessingException(self.tr("The recorded answers file '{path}' does not exist.").format(path=replay))
-        server_url = self.parameterAsString(parameters, self.SERVER_URL, context).strip() or defaults.server_url or None
+        server_url = self.parameterAsString(parameters, self.SERVER_URL, context).strip() or cfg.server_url or None
         # the engine's own checks name CLI flags; here the user sees Processing parameters
         if ("masks" in granularity or "contours" in granularity) and not sam:
             raise QgsProcessingException(self.tr("Masks and contours need a SAM checkpoint: set 'SAM checkpoint' in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only."))
@@ -446,20 +359,18 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         if backend == "openai" and not server_url:
             raise QgsProcessingException(self.tr("The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings."))
 
+        # MODEL names the server's model for the openai backend, the local one otherwise; empty keeps the settings'
+        overrides: dict[str, Any] = {"server_model" if backend == "openai" else "model": model} if model else {}
+        run_cfg = dataclasses.replace(
+            cfg, backend=backend, sam=sam or "", replay=replay or "", server_url=server_url or "",
+            device=self.parameterAsString(parameters, self.DEVICE, context).strip() or cfg.device,
+            tile_size=self.parameterAsInt(parameters, self.TILE_SIZE, context),
+            overlap=self.parameterAsInt(parameters, self.OVERLAP, context),
+            max_pixels=self.parameterAsInt(parameters, self.MAX_PIXELS, context), **overrides)
         try:
-            options = RunOptions(
-                raster=path, query=query, out=out, extent=extent, extent_crs=None,
-                granularity=granularity, backend=backend, model=model,
-                prompt=defaults.prompt or None, replay=replay, sam=sam,
-                device=self.parameterAsString(parameters, self.DEVICE, context).strip() or defaults.device or "auto",
-                dtype=defaults.dtype or "auto",
-                tile_size=self.parameterAsInt(parameters, self.TILE_SIZE, context),
-                overlap=self.parameterAsInt(parameters, self.OVERLAP, context),
-                max_pixels=self.parameterAsInt(parameters, self.MAX_PIXELS, context),
-                simplify=self.parameterAsDouble(parameters, self.SIMPLIFY, context),
-                min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context),
-                server_url=server_url, api_key=defaults.api_key,
-            ).validate()
+            options = run_options(run_cfg, path, query, out, granularity, extent, api_key,
+                                  simplify=self.parameterAsDouble(parameters, self.SIMPLIFY, context),
+                                  min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context))
         except OptionsError as exc:
             raise QgsProcessingException(str(exc)) from None
         return options, crs
@@ -469,19 +380,21 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         """(worker client, run lock): the dock's shared worker, unless a test gave its own factory."""
         if self._client_factory is not None:
             return self._client_factory(engine_python), threading.Lock()
-        from .. import worker_pool
+        from ..bridge import worker_pool
 
         entry = worker_pool.get(engine_python)
         return entry.client, entry.run_lock
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         feedback = feedback or QgsProcessingFeedback()
-        defaults = load_defaults(with_secret=True)
+        cfg = PluginSettings.load()
+        # read at run time from QGIS's authentication database; never stored nor logged
+        api_key = resolve_api_key(cfg.auth_cfg) if cfg.auth_cfg else None
         out = QgsProcessingUtils.generateTempFilename("remotereasoner_result.gpkg")
         os.makedirs(os.path.dirname(out), exist_ok=True)
-        options, crs = self.build_options(parameters, context, out, defaults)
+        options, crs = self.build_options(parameters, context, out, cfg, api_key)
 
-        engine_python = defaults.engine_python
+        engine_python = cfg.engine_python
         if not engine_python or not os.path.isfile(engine_python):
             raise QgsProcessingException(self.tr("The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.").format(path=engine_python or "-"))
 

@@ -85,6 +85,6 @@ def tiny_models(tmp_path_factory, engine_py):
 def _stop_workers():
     """The shared engine worker lives for the session (warm models); stop it at the end."""
     yield
-    from remotereasoner_qgis import worker_pool
+    from remotereasoner_qgis.bridge import worker_pool
 
     worker_pool.close_all()

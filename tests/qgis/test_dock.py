@@ -21,7 +21,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from remotereasoner_qgis import dock as rd
+from remotereasoner_qgis.ui import dock as rd
 from remotereasoner_qgis import settings as rs
 
 # OSBS_029.tif: 400 x 400 px of 0.1 m in EPSG:32617
@@ -81,7 +81,7 @@ def test_ready_then_sam_missing_for_masks(dock, clean_settings):
 
 
 def test_readiness_server_and_replay(tmp_path, engine_py):
-    from remotereasoner_qgis.readiness import readiness_problems
+    from remotereasoner_qgis.bridge.readiness import readiness_problems
 
     cfg = rs.PluginSettings(engine_python=engine_py, backend="openai")
     assert readiness_problems(cfg, ("boxes",)) == ["No model server: set the server URL in the settings."]
@@ -161,23 +161,6 @@ def test_selected_features_bbox(dock, qgis_iface, raster):
     assert why == "" and rect_tuple(rect) == (XMIN + 2, YMAX - 13, XMIN + 12, YMAX - 3)
 
 
-def test_options_for_run(tmp_path, engine_py):
-    cfg = rs.PluginSettings(engine_python=engine_py, model="1e12Leon/RemoteReasoner", sam="/m/sam_vit_b.pth",
-                            tile_size=504, overlap=56, max_pixels=200704)
-    opts = rd.options_for_run(cfg, "/r.tif", " trees ", ("boxes", "masks"), QgsRectangle(1, 2, 3, 4), "/o.gpkg", None)
-    assert opts["query"] == "trees" and opts["granularity"] == ("boxes", "masks")
-    assert opts["extent"] == (1.0, 2.0, 3.0, 4.0) and opts["extent_crs"] is None
-    assert (opts["tile_size"], opts["overlap"], opts["max_pixels"]) == (504, 56, 200704)
-    assert opts["sam"] == "/m/sam_vit_b.pth" and opts["backend"] == "transformers"
-    cfg = rs.PluginSettings(engine_python=engine_py, backend="openai", server_url="http://h:8000/v1", server_model="rr")
-    opts = rd.options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", "sk-secret")
-    assert (opts["server_url"], opts["model"], opts["api_key"]) == ("http://h:8000/v1", "rr", "sk-secret")
-    assert opts["sam"] is None
-    cfg.overlap = 600
-    with pytest.raises(ValueError, match="overlap 600"):
-        rd.options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", None)
-
-
 def test_run_file_name():
     name = rd.run_file_name("The tree crowns, please!", now=0)
     assert name.endswith("_the-tree-crowns-please.gpkg")
@@ -231,7 +214,7 @@ class _Models(BaseHTTPRequestHandler):
 
 
 def test_settings_dialog_round_trip_and_test_connection(clean_settings):
-    from remotereasoner_qgis.settings_dialog import SettingsDialog
+    from remotereasoner_qgis.ui.settings_dialog import SettingsDialog
 
     server = HTTPServer(("127.0.0.1", 0), _Models)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -331,7 +314,7 @@ def test_replay_run_adds_result_group(qtbot, qgis_iface, dock, raster, clean_set
     assert dock.refresh_readiness() == []
     # Start the shared worker first: the gap measured is the run's, not the process start-up's
     # on this shared 2-core VM.
-    from remotereasoner_qgis import worker_pool
+    from remotereasoner_qgis.bridge import worker_pool
 
     assert worker_pool.get(clean_settings.engine_python).client.hello(probe=False)["type"] == "hello"
     with GapMeter() as gaps:

@@ -18,7 +18,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from remotereasoner_qgis import layers as rl
+from remotereasoner_qgis.ui import layers as rl
 
 CRS = QgsCoordinateReferenceSystem("EPSG:32617")
 # OSBS_029's origin (upper-left) in UTM 17N; 0.1 m pixels.
@@ -196,3 +196,21 @@ def test_live_run_adds_removes_and_swaps_to_gpkg(qgis_new_project, run_gpkg):
     assert run.layers["boxes"].providerType() == "ogr" and run.feature_count("boxes") == 2
     assert len(QgsProject.instance().mapLayers()) == 2  # the memory layers are gone
     assert [c.layer().name() for c in group.children()] == ["Boxes", "Masks"]
+
+
+def test_live_layers_and_processing_fallback_follow_the_schema(qgis_new_project):
+    """Both build their fields from inference_core.contract.schema through one kind -> QVariant mapping."""
+    from inference_core.contract.schema import FIELDS
+    from remotereasoner_qgis.processing.reason_algorithm import LAYER_SINKS, result_fields
+
+    live = rl.LiveRun("q", ("boxes", "masks", "contours"))
+    live.add({"type": "result", "run_id": "r1", "crs": CRS.toWkt(), "features": {}})
+    kinds = {QVariant.String: "str", QVariant.LongLong: "int", QVariant.Double: "float"}
+    for name, expected in FIELDS.items():
+        if name not in live.layers:
+            continue  # the runs and responses tables are no map layers
+        for fields in (live.layers[name].fields(), result_fields(None, name)):
+            assert [(f.name(), kinds[f.type()]) for f in fields] == list(expected), name
+    assert {n: wkb for n, (_param, wkb) in LAYER_SINKS.items()} == {
+        "boxes": QgsWkbTypes.Polygon, "masks": QgsWkbTypes.MultiPolygon, "contours": QgsWkbTypes.MultiLineString}
+    assert live.layers["contours"].wkbType() == QgsWkbTypes.MultiLineString

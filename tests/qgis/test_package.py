@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from rr_support import deploy, package_zip, run_desktop_check
+from rr_support import ROOT, deploy, package_zip, run_desktop_check
 
 METADATA_KEYS = ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
                  "repository", "tracker", "homepage", "tags", "category", "icon", "experimental",
@@ -44,6 +44,8 @@ def test_zip_layout(plugin_zip):
         assert not n.endswith((".pyc", ".ts", ".orig")), n
         assert not n.startswith("remotereasoner_qgis/build/"), n
 
+    # metadata.txt has one source, the repository root's
+    assert meta_text == (ROOT / "metadata.txt").read_text(encoding="utf-8")
     meta = configparser.ConfigParser(interpolation=None)
     meta.optionxform = str
     meta.read_string(meta_text)
@@ -89,3 +91,16 @@ def test_qgis_install_from_zip(plugin_zip, tmp_path):
     assert out["alg"] == "Reason over raster" and out["dock_visible"] is True
     ini = (profiles / "fresh" / "QGIS" / "QGIS3.ini").read_text(encoding="utf-8")
     assert "remotereasoner_qgis=true" in ini
+
+
+def test_dev_checkout_linked_into_a_profile_is_found_by_qgis(tmp_path):
+    """scripts/link_plugin.sh: QGIS's own plugin finder sees the symlinked checkout, with the root's metadata."""
+    import subprocess
+
+    import qgis.utils
+
+    subprocess.run(["bash", str(ROOT / "scripts" / "link_plugin.sh"), str(tmp_path)], check=True, capture_output=True)
+    assert (tmp_path / "remotereasoner_qgis").resolve() == ROOT / "remotereasoner_qgis"
+    found = dict(qgis.utils.findPlugins(str(tmp_path)))
+    assert found["remotereasoner_qgis"].get("general", "name") == "RemoteReasoner for QGIS"
+    assert (ROOT / "remotereasoner_qgis" / "metadata.txt").read_bytes() == (ROOT / "metadata.txt").read_bytes()

@@ -7,7 +7,8 @@ import os
 from qgis.core import QgsApplication, QgsSettings
 
 import remotereasoner_qgis as rr
-from remotereasoner_qgis import i18n, worker_pool
+from remotereasoner_qgis import i18n
+from remotereasoner_qgis.bridge import worker_pool
 
 
 def test_paths_for_vendored_qtpy_and_engine():

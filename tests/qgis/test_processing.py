@@ -32,7 +32,7 @@ def provider(qgis_processing):
         prov = RemoteReasonerProvider()
         assert reg.addProvider(prov)
     yield prov
-    from remotereasoner_qgis import worker_pool
+    from remotereasoner_qgis.bridge import worker_pool
 
     worker_pool.close_all()
 
@@ -87,14 +87,14 @@ def test_algorithm_parameters_and_settings_defaults(provider, rr_settings):
 
 
 def test_extent_is_reprojected_into_the_raster_crs(provider, rr_settings, tmp_path):
-    from remotereasoner_qgis.processing.reason_algorithm import EngineDefaults
+    from remotereasoner_qgis.settings import PluginSettings
 
     alg = QgsApplication.processingRegistry().algorithmById("remotereasoner:reason").create()
     # the raster's UTM extent 404211.9..404251.9 / 3285102.9..3285142.9, given in WGS 84
     params = {"INPUT": str(SAMPLE), "QUERY": "  tree crowns ", "GRANULARITY": [0],
               "EXTENT": "-82.0000,-81.9000,29.6000,29.7000 [EPSG:4326]", "TILE_SIZE": 512, "OVERLAP": 64}
     ctx = QgsProcessingContext()
-    options, crs = alg.build_options(params, ctx, str(tmp_path / "r.gpkg"), EngineDefaults(model="m"))
+    options, crs = alg.build_options(params, ctx, str(tmp_path / "r.gpkg"), PluginSettings(model="m"))
     assert crs.authid() == "EPSG:32617"
     assert options.query == "tree crowns" and options.granularity == ("boxes",)
     assert options.raster == str(SAMPLE) and options.tile_size == 512 and options.overlap == 64

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsSettings
 
-from remotereasoner_qgis import readiness as rd
 from remotereasoner_qgis import settings as rs
-from remotereasoner_qgis.readiness import check_readiness
+from remotereasoner_qgis.bridge import readiness as rd
+from remotereasoner_qgis.bridge.readiness import check_readiness
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_local_folder_server_and_replay(tmp_path, hf_cache, engine_py):
 
 def test_real_dock_shows_the_three_states(qgis_iface, tmp_path, hf_cache, engine_py, monkeypatch):
     """The real dock: each state's message, and the button names the action that fixes it."""
-    from remotereasoner_qgis import dock as rdock
+    from remotereasoner_qgis.ui import dock as rdock
 
     s = QgsSettings()
     s.remove("RemoteReasoner")
@@ -122,3 +122,27 @@ def test_real_dock_shows_the_three_states(qgis_iface, tmp_path, hf_cache, engine
     finally:
         d.shutdown()
         s.remove("RemoteReasoner")
+
+
+def test_models_tab_quick_state_is_the_engine_model_state(tmp_path, hf_cache):
+    """The Models tab's state before the engine answers comes from contract.model_state, as the engine's does."""
+    from inference_core.contract import catalog
+    from inference_core.contract.model_state import entry_state
+    from remotereasoner_qgis.ui.models_tab import quick_state
+
+    mllm = next(e for e in catalog.MODELS if e.kind == "mllm")
+    sam = next(e for e in catalog.MODELS if e.kind == "sam")
+    folder = tmp_path / "models"
+    folder.mkdir()
+    assert quick_state(mllm, str(folder))["state"] == quick_state(sam, str(folder))["state"] == "absent"
+    snap = _snapshot(hf_cache, mllm.source, {"config.json": b"{}"})
+    assert quick_state(mllm, str(folder))["state"] == "corrupt"  # no weights
+    (snap / "model.safetensors").write_bytes(b"w")
+    assert quick_state(mllm, str(folder)) == {"state": "present", "path": str(snap), "detail": ""}
+    (folder / (sam.file_name + ".part")).write_bytes(b"x")
+    assert quick_state(sam, str(folder))["state"] == "downloading"
+    (folder / sam.file_name).write_bytes(b"short")
+    assert quick_state(sam, str(folder))["state"] == "corrupt"  # not the catalog's size
+    for entry in (mllm, sam):
+        state = entry_state(entry, folder)
+        assert quick_state(entry, str(folder)) == {"state": state.state, "path": state.path, "detail": state.detail}

@@ -14,10 +14,11 @@ from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import Qt
 
 from inference_core.contract import envsetup
-from remotereasoner_qgis import model_manager as mm
-from remotereasoner_qgis import readiness
 from remotereasoner_qgis import settings as rs
-from remotereasoner_qgis.setup_dialog import SetupDialog, describe_hello
+from remotereasoner_qgis.bridge import engine_env as ee
+from remotereasoner_qgis.bridge import readiness
+from remotereasoner_qgis.ui import models_tab as mm
+from remotereasoner_qgis.ui.setup_dialog import SetupDialog, describe_hello
 from tests.support.offline import file_server, make_wheel
 
 CSV_570 = "NVIDIA RTX A4000, 570.133.07, 16376\n"
@@ -72,24 +73,24 @@ def test_dialog_shows_recorded_gpu_and_proposes_the_cuda_build(isolated, tmp_pat
 
 
 def test_qgis_proxy_to_environment_never_shows_the_password(isolated, tmp_path):
-    assert mm.proxy_url() is None
+    assert ee.proxy_url() is None
     for k, v in {"proxyEnabled": True, "proxyType": "HttpProxy", "proxyHost": "proxy.example", "proxyPort": "3128",
                  "proxyUser": "bob", "proxyPassword": "s@cret:1"}.items():
         isolated.setValue("proxy/" + k, v)
-    url = mm.proxy_url()
+    url = ee.proxy_url()
     assert url == "http://bob:s%40cret%3A1@proxy.example:3128"
-    env = mm.engine_env(offline=False)
+    env = ee.engine_env(offline=False)
     assert env["HTTPS_PROXY"] == env["http_proxy"] == url and "HF_HUB_OFFLINE" not in env
-    assert mm.redact(f"ProxyError('Cannot connect to proxy {url}') s@cret:1", url) == \
+    assert ee.redact(f"ProxyError('Cannot connect to proxy {url}') s@cret:1", url) == \
         "ProxyError('Cannot connect to proxy http://bob:***@proxy.example:3128') ***"
     dlg = SetupDialog(runner=lambda cmd: "", profile_dir=str(tmp_path), pythons=[])
     try:
         assert dlg.proxy_label.text() == "http://bob:***@proxy.example:3128"
     finally:
         dlg.deleteLater()
-    assert mm.engine_env(offline=True)["HF_HUB_OFFLINE"] == "1"
+    assert ee.engine_env(offline=True)["HF_HUB_OFFLINE"] == "1"
     isolated.setValue("proxy/proxyType", "DefaultProxy")  # the system proxy: pip reads it itself
-    assert mm.proxy_url() is None
+    assert ee.proxy_url() is None
 
 
 # -- a real install ----------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ def models_env(isolated, tmp_path, engine_py, models_server):
     cat.write_text(json.dumps([{"key": "test-sam", "title": "Test SAM", "kind": "sam", "source": url,
                                 "size_bytes": len(PAYLOAD), "licence": "MIT", "sha256": SHA, "sam_type": "vit_b"}]))
     rs.PluginSettings(engine_python=engine_py).save()
-    mm.set_models_folder(str(tmp_path / "models"))
+    rs.set_models_folder(str(tmp_path / "models"))
     return cat
 
 
@@ -254,7 +255,7 @@ def test_models_tab_wrong_checksum_offline_and_cancel(models_env, models_server,
     qtbot.waitUntil(lambda: w.task is None, timeout=30_000)  # the state refresh after the download
 
     w.offline_check.setChecked(True)
-    assert mm.offline_setting() is True
+    assert rs.offline_setting() is True
     n = len(models_server.requests)
     with qtbot.waitSignal(w.downloadFinished, timeout=60_000) as offline:
         w.download("test-sam")

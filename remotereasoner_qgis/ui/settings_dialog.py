@@ -24,7 +24,9 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
-from . import settings as rr_settings
+from .. import settings as rr_settings
+from ..bridge.run_options import MIN_TILE_SIZE
+from ..settings import DEFAULT_MODEL, RUN_DEFAULTS
 
 DEVICES = ("auto", "cpu", "cuda", "cuda:0", "cuda:1")
 DTYPES = ("auto", "bfloat16", "float16", "float32")
@@ -54,7 +56,7 @@ class SettingsDialog(QDialog):
         form.addRow(row)
         self.model_edit = QgsFileWidget(source)
         self.model_edit.setStorageMode(QgsFileWidget.GetDirectory)
-        self.model_edit.lineEdit().setPlaceholderText(self.tr("hub id (1e12Leon/RemoteReasoner) or a local folder"))
+        self.model_edit.lineEdit().setPlaceholderText(self.tr("hub id ({model}) or a local folder").format(model=DEFAULT_MODEL))
         form.addRow(self.tr("Model (hub id or folder)"), self.model_edit)
         self.server_url_edit = QLineEdit(source)
         self.server_url_edit.setPlaceholderText("http://gpu-server:8000/v1")
@@ -89,11 +91,11 @@ class SettingsDialog(QDialog):
         self.dtype_combo = QComboBox(compute)
         self.dtype_combo.addItems(DTYPES)
         form.addRow(self.tr("Precision"), self.dtype_combo)
-        self.tile_spin = self._spin(56, 8192, 28, self.tr(" px"))
+        self.tile_spin = self._spin(MIN_TILE_SIZE, 8192, 28, self.tr(" px"))
         form.addRow(self.tr("Tile size"), self.tile_spin)
         self.overlap_spin = self._spin(0, 4096, 14, self.tr(" px"))
         form.addRow(self.tr("Overlap"), self.overlap_spin)
-        self.max_pixels_spin = self._spin(3136, 50_000_000, 784, "")
+        self.max_pixels_spin = self._spin(RUN_DEFAULTS.min_pixels, 50_000_000, 784, "")
         form.addRow(self.tr("Max pixels per view"), self.max_pixels_spin)
         lay.addWidget(compute)
 
@@ -155,13 +157,13 @@ class SettingsDialog(QDialog):
         c = rr_settings.PluginSettings(**vars(self.cfg))
         if c.backend != "replay" or self.server_radio.isChecked():
             c.backend = "openai" if self.server_radio.isChecked() else "transformers"
-        c.model = self.model_edit.filePath().strip() or rr_settings.DEFAULT_MODEL
+        c.model = self.model_edit.filePath().strip() or DEFAULT_MODEL
         c.server_url = self.server_url_edit.text().strip()
         c.server_model = self.server_model_combo.currentText().strip()
         c.auth_cfg = self.auth_select.configId()
         c.concurrency = self.concurrency_spin.value()
         c.sam = self.sam_edit.filePath().strip()
-        c.device = self.device_combo.currentText().strip() or "auto"
+        c.device = self.device_combo.currentText().strip() or RUN_DEFAULTS.device
         c.dtype = self.dtype_combo.currentText()
         c.tile_size = self.tile_spin.value()
         c.overlap = self.overlap_spin.value()

@@ -20,20 +20,18 @@ from qgis.core import (
     QgsCoordinateTransformContext,
     QgsFeature,
     QgsFeatureRequest,
-    QgsField,
     QgsGeometry,
     QgsLayerTreeGroup,
     QgsProject,
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
-from qtpy.QtCore import QVariant
 from qtpy.QtXml import QDomDocument
 
-from . import ENGINE_ROOT
-from .i18n import tr
+from .. import ENGINE_ROOT
+from ..bridge.schema_fields import FEATURE_LAYERS, field_list, geometry_name
+from ..i18n import tr
 
-GRANULARITIES = ("boxes", "masks", "contours")
 # Drawing order in the group: outlines above fills.
 TREE_ORDER = ("contours", "boxes", "masks")
 EXPORT_FORMATS = {"gpkg": ("GPKG", ".gpkg"), "shp": ("ESRI Shapefile", ".shp"), "geojson": ("GeoJSON", ".geojson")}
@@ -154,20 +152,6 @@ def add_run_layers(
     return run
 
 
-GEOMETRY = {"boxes": "Polygon", "masks": "MultiPolygon", "contours": "MultiLineString"}
-# The fields of DESIGN §5 for each layer, so live layers match the GeoPackage ones.
-FIELDS = {
-    "boxes": (("run_id", QVariant.String), ("target_id", QVariant.LongLong), ("query", QVariant.String),
-              ("label", QVariant.String), ("score", QVariant.Double), ("tile_id", QVariant.LongLong),
-              ("reasoning", QVariant.String), ("model", QVariant.String)),
-    "masks": (("run_id", QVariant.String), ("target_id", QVariant.LongLong), ("query", QVariant.String),
-              ("area_m2", QVariant.Double), ("sam_score", QVariant.Double), ("model", QVariant.String),
-              ("tile_id", QVariant.LongLong)),
-    "contours": (("run_id", QVariant.String), ("target_id", QVariant.LongLong), ("query", QVariant.String),
-                 ("length_m", QVariant.Double), ("tile_id", QVariant.LongLong)),
-}
-
-
 class LiveRun:
     """The question's group during a run: memory layers fed tile by tile from `result` events."""
 
@@ -185,9 +169,10 @@ class LiveRun:
         for name in TREE_ORDER:
             if name not in self.granularity:
                 continue
-            layer = QgsVectorLayer(GEOMETRY[name], layer_title(name), "memory")
+            layer = QgsVectorLayer(geometry_name(name), layer_title(name), "memory")
             layer.setCrs(crs)
-            layer.dataProvider().addAttributes([QgsField(n, t) for n, t in FIELDS[name]])
+            # the schema's fields, so live layers match the GeoPackage ones
+            layer.dataProvider().addAttributes(field_list(name))
             layer.updateFields()
             _apply_style(layer, style_path(name))
             _set_map_tip(layer, name)
@@ -294,7 +279,7 @@ def export_layers(layers: dict[str, QgsVectorLayer], fmt: str, dest: str) -> lis
     context = QgsProject.instance().transformContext() if QgsProject.instance() else QgsCoordinateTransformContext()
     written: list[str] = []
     first = True
-    for name in GRANULARITIES:
+    for name in FEATURE_LAYERS:
         layer = layers.get(name)
         if layer is None:
             continue

@@ -1,5 +1,6 @@
 """Is the plugin ready to run? One of no_engine / no_models / ready, with a sentence and the action
 that fixes it. File-system checks only (no subprocess): the dock calls this on every checkbox toggle.
+Whether model files are whole is contract.model_state's answer, the one the engine gives too.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from .i18n import tr
-from .settings import PluginSettings
+from inference_core.contract.envsetup import default_venv_dir
+from inference_core.contract.model_state import hub_snapshot, missing_file
+
+from ..i18n import tr
+from ..settings import PluginSettings
 
 # Written into the managed venv by the set-up dialog once the install and the worker's hello succeeded.
 READY_MARKER = "remotereasoner-engine.json"
@@ -35,51 +39,13 @@ class Readiness:
         return self.state == "ready"
 
 
-def hf_hub_cache() -> Path:
-    """The Hugging Face cache the engine uses (same environment variables as huggingface_hub)."""
-    if os.environ.get("HF_HUB_CACHE"):
-        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
-    if os.environ.get("HF_HOME"):
-        return Path(os.environ["HF_HOME"]).expanduser() / "hub"
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "huggingface" / "hub"
-
-
-def model_folder_complete(folder: Path) -> Optional[str]:
-    """None when `folder` holds a loadable checkpoint layout, else what is missing."""
-    if not (folder / "config.json").is_file():
-        return "config.json"
-    index = folder / "model.safetensors.index.json"
-    if index.is_file():
-        try:
-            shards = sorted(set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values()))
-        except (OSError, ValueError, KeyError, AttributeError):
-            return index.name
-        missing = [s for s in shards if not (folder / s).is_file()]
-        return missing[0] if missing else None
-    if any(folder.glob("*.safetensors")) or (folder / "pytorch_model.bin").is_file():
-        return None
-    return "model.safetensors"
-
-
-def hub_snapshot(repo_id: str, cache: Optional[Path] = None) -> Optional[Path]:
-    """The cached snapshot folder of `repo_id` (refs/main), or None when not downloaded."""
-    repo_dir = (cache or hf_hub_cache()) / ("models--" + repo_id.replace("/", "--"))
-    try:
-        rev = (repo_dir / "refs" / "main").read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    snap = repo_dir / "snapshots" / rev
-    return snap if snap.is_dir() else None
-
-
 def looks_like_hub_id(model: str) -> bool:
     # "owner/name": anything absolute or starting with . or ~ is a folder.
     return model.count("/") == 1 and not os.path.isabs(model) and not model.startswith((".", "~"))
 
 
 def _catalog_title(source: str) -> str:
-    from inference_core.contract import catalog# stdlib-only module
+    from inference_core.contract import catalog  # stdlib-only module
 
     for m in catalog.MODELS:
         if m.source == source:
@@ -87,19 +53,23 @@ def _catalog_title(source: str) -> str:
     return source
 
 
+def in_managed_venv(python: str, profile_dir: str) -> bool:
+    """Whether `python` is the managed venv's in the QGIS profile (the one the set-up dialog makes): as
+    written or resolved, since a venv's python is often a symlink to the base interpreter."""
+    venv = default_venv_dir(profile_dir)
+    return os.path.realpath(python).startswith(os.path.realpath(str(venv)) + os.sep) or \
+        os.path.abspath(python).startswith(os.path.abspath(str(venv)) + os.sep)
+
+
 def engine_problem(settings: PluginSettings, profile_dir: Optional[str] = None) -> Optional[str]:
     py = settings.engine_python
     if not py or not os.path.isfile(py) or not os.access(py, os.X_OK):
         return tr("No engine interpreter: {path} does not exist or is not executable. "
                   "Set up the engine (Set up engine…) or set the engine Python in the settings.").format(path=py or "-")
-    if profile_dir:
-        from inference_core.contract.envsetup import default_venv_dir
-
+    # Only the managed venv carries the marker; an interpreter the user chose is trusted as it is.
+    if profile_dir and in_managed_venv(py, profile_dir):
         venv = default_venv_dir(profile_dir)
-        # Only the managed venv carries the marker; an interpreter the user chose is trusted as it is.
-        inside = os.path.realpath(py).startswith(os.path.realpath(str(venv)) + os.sep) or \
-            os.path.abspath(py).startswith(os.path.abspath(str(venv)) + os.sep)
-        if inside and not (venv / READY_MARKER).is_file():
+        if not (venv / READY_MARKER).is_file():
             return tr("The engine set-up did not finish ({path}): run Set up engine… again "
                       "(it repairs the environment).").format(path=str(venv))
     return None
@@ -121,7 +91,7 @@ def model_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> li
                         ACTION_MODELS))
         elif looks_like_hub_id(model):
             snap = hub_snapshot(model)
-            missing = model_folder_complete(snap) if snap is not None else "all"
+            missing = missing_file(snap) if snap is not None else "all"
             if missing == "all":
                 out.append((tr("{model} is not downloaded yet: download it under Set up engine… › Models, "
                                "or choose a local model folder.").format(model=_catalog_title(model)), ACTION_MODELS))
@@ -134,7 +104,7 @@ def model_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> li
                 out.append((tr("The model folder {path} does not exist: choose it again in the settings.").format(path=model),
                             ACTION_MODELS))
             else:
-                missing = model_folder_complete(folder)
+                missing = missing_file(folder)
                 if missing:
                     out.append((tr("The model folder {path} is not a model: {file} is missing. Choose the folder that "
                                    "holds config.json and the weights.").format(path=model, file=missing), ACTION_MODELS))
@@ -180,4 +150,4 @@ def write_ready_marker(venv_dir: str | Path, hello: dict) -> Path:
 
 
 __all__ = ["ACTION_MODELS", "ACTION_SETTINGS", "ACTION_SETUP", "READY_MARKER", "Readiness", "check_readiness",
-           "hf_hub_cache", "hub_snapshot", "model_folder_complete", "readiness_problems", "write_ready_marker"]
+           "in_managed_venv", "readiness_problems", "write_ready_marker"]

@@ -1,8 +1,8 @@
 """`ReasonTask`: one run of the engine worker inside a QgsTask (QGIS's task manager thread).
 
-The task thread only talks to the worker; every event is handed to the main thread through Qt
-signals (queued, because the task object lives in the main thread), so layers and widgets are
-only ever touched there. Cancel sends the worker a `cancel` request: it stops after the current
+The task thread only talks to the worker; `events.dispatch` hands each event to the main thread
+through Qt signals (queued, because the task object lives in the main thread), so layers and
+widgets are only ever touched there. Cancel sends the worker a `cancel` request: it stops after the current
 tile and answers `done` with status `cancelled`, keeping the finished tiles.
 """
 
@@ -14,7 +14,9 @@ from typing import Any, Optional
 from qgis.core import QgsTask
 from qtpy.QtCore import Signal
 
-from . import worker_pool
+from inference_core.contract.protocol import ErrorCode
+
+from .. import events, worker_pool
 
 
 class ReasonTask(QgsTask):
@@ -52,9 +54,9 @@ class ReasonTask(QgsTask):
             if name in ("WorkerDied", "WorkerStartError"):
                 tail = getattr(exc, "stderr_tail", None) or []
                 tail = "\n".join(tail) if isinstance(tail, (list, tuple)) else str(tail)
-                self.failure = ("worker_died", worker_pool.describe_client_error(exc), tail)
+                self.failure = (ErrorCode.WORKER_DIED, worker_pool.describe_client_error(exc), tail)
             else:
-                self.failure = ("internal", f"{name}: {exc}", traceback.format_exc())
+                self.failure = (ErrorCode.INTERNAL, f"{name}: {exc}", traceback.format_exc())
             return False
 
     def _run_on(self, client) -> bool:
@@ -62,27 +64,23 @@ class ReasonTask(QgsTask):
         self._rid = client.send("reason", options=self.options)
         if self.isCanceled():  # cancelled while the request was being sent
             client.cancel(self._rid)
-        for ev in client.events(self._rid):
-            kind = ev.get("type")
-            if kind == "progress":
-                tiles = int(ev.get("tiles") or 0)
-                if tiles:
-                    self.setProgress(100.0 * int(ev.get("tile") or 0) / tiles)
-                self.progressEvent.emit(ev)
-            elif kind == "result":
-                self.resultEvent.emit(ev)
-            elif kind == "reasoning":
-                self.reasoningEvent.emit(ev)
-            elif kind == "warning":
-                self.warningEvent.emit(str(ev.get("message", "")))
-            elif kind == "done":
-                self.summary = dict(ev.get("summary") or {})
-                return self.summary.get("status") in ("finished", "cancelled")
-            elif kind == "error":
-                self.failure = (str(ev.get("code", "internal")), str(ev.get("message", "")), str(ev.get("details", "") or ""))
-                return False
-        self.failure = ("worker_died", self.tr("The engine ended the run without an answer."), "")
+        end = events.dispatch(client.events(self._rid), progress=self._progress, result=self.resultEvent.emit,
+                              reasoning=self.reasoningEvent.emit, warning=self.warningEvent.emit)
+        if end.summary is not None:
+            self.summary = end.summary
+            return self.summary.get("status") in ("finished", "cancelled")
+        if end.error is not None:
+            ev = end.error
+            self.failure = (str(ev.get("code", ErrorCode.INTERNAL)), str(ev.get("message", "")), str(ev.get("details", "") or ""))
+            return False
+        self.failure = (ErrorCode.WORKER_DIED, self.tr("The engine ended the run without an answer."), "")
         return False
+
+    def _progress(self, ev: dict) -> None:
+        tiles = int(ev.get("tiles") or 0)
+        if tiles:
+            self.setProgress(100.0 * int(ev.get("tile") or 0) / tiles)
+        self.progressEvent.emit(ev)
 
     # -- main thread -------------------------------------------------------------------------
     def cancel(self) -> None:

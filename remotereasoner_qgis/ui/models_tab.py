@@ -1,20 +1,15 @@
-"""The Models tab: the catalog with size, licence, source and state; downloads run by the engine
-interpreter (`python -m inference_core.models.store`) in a QgsTask; local folders; offline mode; test load.
-Also QGIS's proxy and offline settings turned into the engine subprocesses' environment.
+"""The Models tab: the catalog with size, licence, source and state; downloads and state queries run by
+the engine interpreter (`python -m inference_core.models.store`, bridge/tasks/model_op.py); local folders;
+offline mode; test load (bridge/tasks/model_load.py).
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-import threading
-from collections import deque
 from pathlib import Path
 from typing import Any, Optional
 
-from qgis.core import QgsApplication, QgsSettings, QgsTask
+from qgis.core import QgsApplication, QgsTask
 from qgis.gui import QgsFileWidget
 from qtpy.QtCore import Qt, Signal
 from qtpy.QtWidgets import (
@@ -34,141 +29,22 @@ from qtpy.QtWidgets import (
 )
 
 from inference_core.contract import catalog
+from inference_core.contract.model_state import entry_state, missing_file
 
-from . import readiness
-from . import settings as rr_settings
-from .engine_env import (  # noqa: F401 - re-exported for the set-up dialog
-    engine_env, offline_mode, offline_setting, proxy_url, qgis_offline, redact, set_offline_setting,
-)
-
-PREFIX = rr_settings.PREFIX
-STATE_LABELS = ("absent", "downloading", "present", "corrupt")
-
-
-def models_folder() -> str:
-    """Where SAM checkpoints are downloaded: the setting, else a folder in the QGIS profile."""
-    value = str(QgsSettings().value(PREFIX + "models_dir", "") or "")
-    return value or os.path.join(QgsApplication.qgisSettingsDirPath(), "remotereasoner", "models")
-
-
-def set_models_folder(path: str) -> None:
-    QgsSettings().setValue(PREFIX + "models_dir", path)
+from .. import settings as rr_settings
+from ..bridge import readiness
+from ..bridge.engine_env import engine_env
+from ..bridge.run_options import load_options
+from ..bridge.tasks.model_load import LoadTask
+from ..bridge.tasks.model_op import EngineOpTask
+from ..settings import models_folder, offline_setting, set_models_folder, set_offline_setting
 
 
 def quick_state(entry: catalog.ModelEntry, folder: str) -> dict[str, Any]:
-    """The state from the file system alone (no engine needed): shown until the engine answers."""
-    if entry.kind == "sam":
-        path = Path(folder) / (entry.file_name or "")
-        if path.is_file():
-            ok = path.stat().st_size == entry.size_bytes
-            return {"state": "present" if ok else "corrupt", "path": str(path)}
-        part = path.with_name(path.name + ".part")
-        return {"state": "downloading" if part.is_file() else "absent", "path": None}
-    snap = readiness.hub_snapshot(entry.source)
-    if snap is None:
-        return {"state": "absent", "path": None}
-    return {"state": "corrupt" if readiness.model_folder_complete(snap) else "present", "path": str(snap)}
-
-
-# -- the engine subprocess ------------------------------------------------------------------------
-
-class EngineOpTask(QgsTask):
-    """Runs `python -m inference_core.models.store ARGS` with the engine interpreter; relays its JSON lines.
-
-    Cancel asks the subprocess to stop (a partial download is kept and resumed next time), then
-    terminates it if it does not stop within a few seconds.
-    """
-
-    opEvent = Signal(dict)  # noqa: N815 - not `event`: that is QObject.event()
-    opFinished = Signal(bool, dict, str)  # noqa: N815 - ok, the last event, stderr tail
-
-    def __init__(self, description: str, python: str, args: list[str], env: dict[str, str]):
-        super().__init__(description, QgsTask.CanCancel)
-        self.python, self.args, self.env = python, list(args), env
-        self.events: list[dict] = []
-        self.stderr: deque[str] = deque(maxlen=20)
-        self._proc: Optional[subprocess.Popen] = None
-        self._lock = threading.Lock()
-        self.returncode: Optional[int] = None
-
-    def run(self) -> bool:  # worker thread
-        argv = [self.python, "-m", "inference_core.models.store", *self.args]
-        kwargs: dict[str, Any] = {}
-        if sys.platform == "win32":
-            kwargs["creationflags"] = getattr(subprocess, "CREATE_NO_WINDOW", 0)
-        try:
-            with self._lock:
-                self._proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                              stderr=subprocess.PIPE, env=self.env, cwd=self.env.get("PYTHONPATH"),
-                                              text=True, encoding="utf-8", errors="replace", bufsize=1, **kwargs)
-        except OSError as exc:
-            self.events.append({"type": "error", "code": "start",
-                                "message": f"Could not start the engine ({self.python}): {exc}. Set up the engine first."})
-            return False
-        proc = self._proc
-        threading.Thread(target=lambda: [self.stderr.append(ln.rstrip()) for ln in proc.stderr], daemon=True).start()
-        for line in proc.stdout:
-            try:
-                ev = json.loads(line)
-            except ValueError:
-                self.stderr.append(line.rstrip())
-                continue
-            self.events.append(ev)
-            if ev.get("type") == "progress" and ev.get("total"):
-                self.setProgress(100.0 * min(1.0, float(ev.get("done") or 0) / float(ev["total"])))
-            self.opEvent.emit(ev)
-        self.returncode = proc.wait()
-        return self.returncode == 0 and bool(self.events) and self.events[-1].get("type") != "error"
-
-    def cancel(self) -> None:
-        with self._lock:
-            proc = self._proc
-        if proc is not None and proc.poll() is None:
-            try:
-                proc.stdin.write("cancel\n")
-                proc.stdin.flush()
-            except (OSError, ValueError):
-                pass
-            threading.Timer(5.0, lambda: proc.poll() is None and proc.terminate()).start()
-        super().cancel()
-
-    def finished(self, result: bool) -> None:  # main thread
-        last = self.events[-1] if self.events else {}
-        if not result and not last.get("type") == "error":
-            tail = "\n".join(self.stderr)
-            last = {"type": "error", "code": "engine",
-                    "message": f"The engine stopped (exit {self.returncode}). " + (tail.splitlines()[-1] if tail else "")}
-        self.opFinished.emit(bool(result), last, "\n".join(self.stderr))
-
-
-class LoadTask(QgsTask):
-    """Asks the shared worker to load the chosen models: says why a model cannot load."""
-
-    loadFinished = Signal(bool, str)  # noqa: N815
-
-    def __init__(self, python: str, options: dict[str, Any]):
-        super().__init__("RemoteReasoner: test load", QgsTask.CanCancel)
-        self.python, self.options = python, options
-        self.ok, self.message = False, ""
-
-    def run(self) -> bool:
-        from . import worker_pool
-
-        entry = worker_pool.get(self.python)
-        try:
-            with entry.run_lock:
-                last = entry.client.call("load", timeout=1800, options=self.options)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            self.message = str(exc)
-            return False
-        if last.get("type") == "error":
-            self.message = str(last.get("message") or last)
-            return False
-        self.ok = True
-        return True
-
-    def finished(self, result: bool) -> None:
-        self.loadFinished.emit(bool(result), self.message)
+    """The state from the file system alone (no engine needed): shown until the engine answers, which
+    reports the same states (model_state), with SHA-256 checks on top."""
+    state = entry_state(entry, folder)
+    return {"state": state.state, "path": state.path, "detail": state.detail}
 
 
 # -- the tab ---------------------------------------------------------------------------------------
@@ -428,7 +304,7 @@ class ModelsWidget(QWidget):
         if p.is_file() and p.suffix in (".pth", ".pt"):
             cfg.sam = str(p)
         elif p.is_dir():
-            missing = readiness.model_folder_complete(p)
+            missing = missing_file(p)
             if missing:
                 self._say(self.tr("{path} is not a model folder: {file} is missing. Choose the folder that holds "
                                   "config.json and the weights.").format(path=path, file=missing))
@@ -448,14 +324,12 @@ class ModelsWidget(QWidget):
         if py is None:
             return None
         cfg = rr_settings.PluginSettings.load()
-        options: dict[str, Any] = {"backend": cfg.backend, "model": os.path.expanduser(cfg.model),
-                                   "device": cfg.device, "dtype": cfg.dtype, "granularity": ["boxes"]}
-        if cfg.backend == "openai":
-            options.update(server_url=cfg.server_url, model=cfg.server_model or cfg.model)
-        elif cfg.backend == "replay":
-            options.update(replay=cfg.replay)
-        if cfg.sam:
-            options.update(sam=cfg.sam, granularity=["boxes", "masks"])
+        api_key = rr_settings.resolve_api_key(cfg.auth_cfg) if cfg.backend == "openai" else None
+        try:
+            options = load_options(cfg, api_key)  # the models a run with these settings would load
+        except ValueError as exc:  # OptionsError: the message names the setting to fix
+            self._load_done(False, str(exc))
+            return None
         task = LoadTask(py, options)
         task.loadFinished.connect(self._load_done)
         self._load_task = task
@@ -473,5 +347,4 @@ class ModelsWidget(QWidget):
         self.status.setText(text)
 
 
-__all__ = ["EngineOpTask", "LoadTask", "ModelsWidget", "engine_env", "models_folder", "offline_mode", "proxy_url",
-           "quick_state", "redact"]
+__all__ = ["ModelsWidget", "quick_state"]

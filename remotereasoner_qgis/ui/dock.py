@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Any, Optional
+from typing import Optional
 
 from qgis.core import (
     Qgis,
@@ -45,7 +45,11 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
-from . import settings as rr_settings
+from inference_core.contract.protocol import ErrorCode
+
+from .. import settings as rr_settings
+from ..bridge.events import stage_label
+from ..bridge.run_options import options_for_run
 from .layers import LiveRun, RunLayers, export_layers, result_rows
 
 LOG_TAG = "RemoteReasoner"
@@ -67,41 +71,16 @@ def transform_rect(rect: QgsRectangle, src: QgsCoordinateReferenceSystem, dst: Q
     return xform.transformBoundingBox(rect)
 
 
-def options_for_run(cfg: rr_settings.PluginSettings, raster: str, question: str, granularity: tuple[str, ...],
-                    extent: Optional[QgsRectangle], out: str, api_key: Optional[str]) -> dict[str, Any]:
-    """RunOptions (validated) for the worker, with the API key for transport only."""
-    from inference_core.contract.options import RunOptions
-
-    kw: dict[str, Any] = dict(
-        raster=raster, query=question.strip(), out=out, granularity=tuple(granularity), backend=cfg.backend,
-        device=cfg.device, dtype=cfg.dtype, tile_size=cfg.tile_size, overlap=cfg.overlap,
-        max_pixels=cfg.max_pixels, concurrency=max(1, cfg.concurrency),
-    )
-    if extent is not None:
-        kw["extent"] = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
-    if cfg.prompt:
-        kw["prompt"] = cfg.prompt
-    if cfg.sam and ("masks" in granularity or "contours" in granularity):
-        kw["sam"] = cfg.sam
-    if cfg.backend == "openai":
-        kw.update(server_url=cfg.server_url, model=cfg.server_model or cfg.model, api_key=api_key)
-    elif cfg.backend == "replay":
-        kw.update(replay=cfg.replay)
-    else:
-        kw["model"] = os.path.expanduser(cfg.model)
-    return RunOptions(**kw).validate().to_dict(secrets=True)
-
-
 # What the user can do about each worker error code.
 def _action_for(code: str, tr) -> str:
     return {
-        "bad_options": tr("Check the settings."),
-        "input": tr("Check the raster and the extent."),
-        "model": tr("Check the model in the settings."),
-        "out_of_memory": tr("Lower the tile size or max pixels, or choose the CPU, in the settings."),
-        "server": tr("Check the server URL and API key (Test connection in the settings)."),
-        "busy": tr("Wait for the running analysis to finish."),
-        "worker_died": tr("See the RemoteReasoner log tab; check the engine interpreter in the settings."),
+        ErrorCode.BAD_OPTIONS: tr("Check the settings."),
+        ErrorCode.INPUT: tr("Check the raster and the extent."),
+        ErrorCode.MODEL: tr("Check the model in the settings."),
+        ErrorCode.OUT_OF_MEMORY: tr("Lower the tile size or max pixels, or choose the CPU, in the settings."),
+        ErrorCode.SERVER: tr("Check the server URL and API key (Test connection in the settings)."),
+        ErrorCode.BUSY: tr("Wait for the running analysis to finish."),
+        ErrorCode.WORKER_DIED: tr("See the RemoteReasoner log tab; check the engine interpreter in the settings."),
     }.get(code, tr("See the RemoteReasoner log tab for details."))
 
 
@@ -266,7 +245,7 @@ class RemoteReasonerDock(QgsDockWidget):
 
     def readiness(self) -> list[str]:
         """Every problem that blocks a run ([] = ready); remembers the action that fixes the first."""
-        from .readiness import check_readiness
+        from ..bridge.readiness import check_readiness
 
         state = check_readiness(rr_settings.PluginSettings.load(), self.granularity())
         self._readiness_action = state.action
@@ -334,7 +313,7 @@ class RemoteReasonerDock(QgsDockWidget):
     # -- run ---------------------------------------------------------------------------------
     def start_run(self, question: Optional[str] = None):
         """Start a run with the dock's current choices; returns the task, or None (reason shown)."""
-        from .task import ReasonTask
+        from ..bridge.tasks.reason import ReasonTask
 
         if self.task is not None:
             return None
@@ -419,8 +398,7 @@ class RemoteReasonerDock(QgsDockWidget):
     # -- events (main thread) ----------------------------------------------------------------
     def _on_progress(self, ev: dict) -> None:
         tiles, tile = int(ev.get("tiles") or 0), int(ev.get("tile") or 0)
-        stage = {"read": self.tr("reading"), "reason": self.tr("reasoning"), "segment": self.tr("segmenting"),
-                 "write": self.tr("writing")}.get(ev.get("stage"), str(ev.get("stage", "")))
+        stage = stage_label(str(ev.get("stage", "")))
         eta = ev.get("eta_s")
         self.progress.setRange(0, max(tiles, 1))
         self.progress.setValue(min(tile, max(tiles, 1)))
@@ -475,7 +453,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.progress.setFormat(self.tr("Failed"))
         QgsMessageLog.logMessage(f"[{code}] {message}\n{details}".rstrip(), LOG_TAG, Qgis.Critical)
         action = _action_for(code, self.tr)
-        self._message(f"{message} {action}", Qgis.Critical, settings=code not in ("input", "busy"))
+        self._message(f"{message} {action}", Qgis.Critical, settings=code not in (ErrorCode.INPUT, ErrorCode.BUSY))
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()

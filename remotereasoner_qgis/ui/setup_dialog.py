@@ -1,13 +1,11 @@
 """"Set up engine…": detects platform, Pythons and the NVIDIA GPU, installs the engine environment
-(a venv in the QGIS profile or an interpreter the user picks) in a QgsTask with a live log, then
-starts the worker and shows its hello. The Models tab is model_manager.ModelsWidget.
+(a venv in the QGIS profile or an interpreter the user picks) with a live log, then starts the worker
+and shows its hello. The tasks doing the work are in bridge/tasks; the Models tab is models_tab.ModelsWidget.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -33,123 +31,17 @@ from qtpy.QtWidgets import (
 
 from inference_core.contract import envsetup
 
-from . import readiness
-from . import settings as rr_settings
-from .model_manager import ModelsWidget, engine_env, proxy_url, redact
+from .. import settings as rr_settings
+from ..bridge import readiness
+from ..bridge.engine_env import engine_env, proxy_url, redact
+from ..bridge.tasks.hello import HelloTask
+from ..bridge.tasks.install import InstallTask
+from ..bridge.tasks.selftest import SelftestTask
+from .models_tab import ModelsWidget
 
-# Share of the progress bar for each installer step (pip is by far the longest).
-STEP_SPAN = {"Creating the environment": (0.0, 0.15), "Installing the engine": (0.15, 1.0)}
 TORCH_BUILDS = ("cpu", "cu126", "cu128", "cu130", "none")
 # What the engine needs before the set-up counts as finished (hello reports their versions).
 REQUIRED = ("torch", "transformers", "segment_anything", "rasterio")
-
-
-class InstallTask(QgsTask):
-    """EnvInstaller.run in a task: log lines and progress as signals; cancel stops pip."""
-
-    logLine = Signal(str)  # noqa: N815
-    installDone = Signal(bool, str, str, str)  # noqa: N815 - ok, message, pip's last lines, python
-
-    def __init__(self, plan: envsetup.EnvPlan, env: dict[str, str], proxy: Optional[str] = None):
-        super().__init__("RemoteReasoner: setting up the engine", QgsTask.CanCancel)
-        self.plan, self.proxy = plan, proxy
-        self.installer = envsetup.EnvInstaller(plan, env)
-        self.message, self.tail, self.python = "", "", ""
-
-    def _emit(self, ev: dict) -> None:
-        if ev.get("type") == "log":
-            self.logLine.emit(redact(str(ev.get("line", "")), self.proxy))
-        elif ev.get("type") == "progress":
-            lo, hi = STEP_SPAN.get(ev.get("step", ""), (0.0, 1.0))
-            self.setProgress(100.0 * (lo + (hi - lo) * float(ev.get("fraction", 0.0))))
-
-    def run(self) -> bool:
-        try:
-            self.python = str(self.installer.run(self._emit))
-            return True
-        except envsetup.EnvSetupError as exc:
-            self.message, self.tail = str(exc), redact(exc.log_tail, self.proxy)
-        except Exception as exc:  # noqa: BLE001 - shown in the dialog, never a traceback
-            self.message = f"{type(exc).__name__}: {exc}"
-        return False
-
-    def cancel(self) -> None:
-        self.installer.cancel()
-        super().cancel()
-
-    def finished(self, result: bool) -> None:
-        self.installDone.emit(bool(result), self.message, self.tail, self.python)
-
-
-class HelloTask(QgsTask):
-    """(Re)starts the shared worker for `python` and asks for its hello (versions, devices, memory)."""
-
-    helloDone = Signal(bool, dict, str)  # noqa: N815 - ok, hello body, error message
-
-    def __init__(self, python: str):
-        super().__init__("RemoteReasoner: starting the engine", QgsTask.CanCancel)
-        self.python = python
-        self.hello: dict[str, Any] = {}
-        self.error = ""
-
-    def run(self) -> bool:
-        from . import worker_pool
-
-        entry = worker_pool.get(self.python)
-        try:
-            with entry.run_lock:
-                entry.client.close()  # a repaired environment needs a fresh worker
-                self.hello = entry.client.hello(probe=True, timeout=300)
-        except Exception as exc:  # noqa: BLE001
-            self.error = str(exc)
-            return False
-        if self.hello.get("type") != "hello":
-            self.error = str(self.hello.get("message") or self.hello)
-            return False
-        return True
-
-    def finished(self, result: bool) -> None:
-        self.helloDone.emit(bool(result), self.hello, self.error)
-
-
-class SelftestTask(QgsTask):
-    """`<engine python> -m inference_core selftest --json`: the full pipeline on a synthetic raster with
-    the shipped tiny test model (a check of the installation, not of a real model)."""
-
-    selftestDone = Signal(bool, dict, str)  # noqa: N815 - passed, result JSON, error message
-
-    def __init__(self, python: str, env: dict[str, str]):
-        super().__init__("RemoteReasoner: self-test", QgsTask.CanCancel)
-        self.python, self.env = python, env
-        self.result: dict[str, Any] = {}
-        self.error = ""
-        self._proc: Optional[subprocess.Popen] = None
-
-    def run(self) -> bool:
-        from . import ENGINE_ROOT
-
-        try:
-            self._proc = subprocess.Popen([self.python, "-m", "inference_core", "selftest", "--json"],
-                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                          env=self.env, cwd=ENGINE_ROOT)
-            out, err = self._proc.communicate(timeout=900)
-        except (OSError, subprocess.SubprocessError) as exc:
-            self.error = str(exc)
-            return False
-        try:
-            self.result = json.loads(out)
-        except ValueError:
-            self.error = (err.strip().splitlines() or ["no output"])[-1]
-            return False
-        return bool(self.result.get("passed"))
-
-    def cancel(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()
-        super().cancel()
-
-    def finished(self, result: bool) -> None:
-        self.selftestDone.emit(bool(result), self.result, self.error)
 
 
 def describe_selftest(result: dict, error: str, tr: Callable[[str], str]) -> str:
@@ -433,9 +325,8 @@ class SetupDialog(QDialog):
             cfg = rr_settings.PluginSettings.load()
             cfg.engine_python = self.python
             cfg.save()
-            venv = envsetup.default_venv_dir(self.profile_dir)
-            if os.path.abspath(self.python).startswith(os.path.abspath(str(venv)) + os.sep):
-                readiness.write_ready_marker(venv, hello)
+            if readiness.in_managed_venv(self.python, self.profile_dir):
+                readiness.write_ready_marker(envsetup.default_venv_dir(self.profile_dir), hello)
             text += "\n" + self.tr("The engine is ready.")
         self.hello_label.setText(text)
         self.helloShown.emit(True, hello)
@@ -462,5 +353,4 @@ class SetupDialog(QDialog):
         super().done(r)
 
 
-__all__ = ["HelloTask", "InstallTask", "SelftestTask", "SetupDialog", "describe_hello", "describe_selftest",
-           "missing_packages"]
+__all__ = ["SetupDialog", "describe_hello", "describe_selftest", "missing_packages"]

@@ -9,8 +9,8 @@ from typing import Optional
 
 from qgis.core import QgsSettings
 
-from . import ENGINE_ROOT
-from .settings import PREFIX
+from .. import ENGINE_ROOT
+from ..settings import offline_setting
 
 # QGIS proxy types that are plain HTTP proxies; DefaultProxy means "the system's", which pip and
 # urllib already read from the environment.
@@ -74,14 +74,6 @@ def qgis_offline() -> bool:
         return False
 
 
-def offline_setting() -> bool:
-    return str(QgsSettings().value(PREFIX + "offline", False)).lower() in ("true", "1")
-
-
-def set_offline_setting(value: bool) -> None:
-    QgsSettings().setValue(PREFIX + "offline", bool(value))
-
-
 def offline_mode() -> bool:
     return offline_setting() or qgis_offline()
 
@@ -89,15 +81,17 @@ def offline_mode() -> bool:
 def engine_env(offline: Optional[bool] = None, proxy: Optional[str] = "qgis") -> dict[str, str]:
     """Environment for engine subprocesses (downloads, pip, the worker): proxy and offline mode."""
     from inference_core.contract.envsetup import proxy_env
+    from inference_core.contract.model_state import TRANSFORMERS_OFFLINE
 
     env = worker_env()
     env.update(proxy_env(proxy_url() if proxy == "qgis" else proxy))
-    if offline if offline is not None else offline_mode():
-        env["HF_HUB_OFFLINE"] = "1"
-        env["TRANSFORMERS_OFFLINE"] = "1"
-    else:
-        env.pop("HF_HUB_OFFLINE", None)
-        env.pop("TRANSFORMERS_OFFLINE", None)
+    offline = offline if offline is not None else offline_mode()
+    # the variables the engine's model_state.offline_env reads, for downloads and for model loading
+    for var in TRANSFORMERS_OFFLINE:
+        if offline:
+            env[var] = "1"
+        else:
+            env.pop(var, None)
     return env
 
 

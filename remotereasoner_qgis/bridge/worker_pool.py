@@ -11,9 +11,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import ENGINE_ROOT
+from .. import ENGINE_ROOT
+from ..i18n import tr
 from .engine_env import engine_env
-from .i18n import tr
 
 
 @dataclass
