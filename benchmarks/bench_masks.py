@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from run_context import machine, today
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -173,7 +173,7 @@ def main(argv=None) -> int:
             )
     block = "\n".join(
         ["\n## Masks: vectorize vs GDAL, SAM embedding cache (benchmarks/bench_masks.py)",
-         f"Machine: 2-core CPU VM ({platform.machine()}, Python {platform.python_version()}), date 2026-11-27.", *lines, ""]
+         f"Machine: {machine()}; date {today()}.", *lines, ""]
     )
     print(block)
     if args.append:

@@ -7,7 +7,6 @@ with a fixed injected latency per request (stands in for a GPU server's answer t
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import subprocess
@@ -16,6 +15,8 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from run_context import machine, today
 
 ROOT = Path(__file__).resolve().parents[1]
 STUB = ROOT / "tests" / "engine" / "openai_stub_server.py"
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     cs = " ".join(map(str, args.concurrency))
     sizes = " ".join(map(str, args.tile_size))
     lines = [
-        f"### openai backend: concurrency vs throughput ({dt.date(2026, 11, 27).isoformat()}, 2-core CPU VM)",
+        f"### openai backend: concurrency vs throughput ({today()}, {machine()})",
         "",
         f"`python benchmarks/bench_openai.py --tiles {args.tiles} --latency {args.latency} --tile-size {sizes} "
         f"--concurrency {cs}`. A loopback OpenAI-compatible stub server (127.0.0.1, its own process) answers "

@@ -19,6 +19,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from run_context import machine, today
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # A stand-in for the parts of QgisInterface a plugin touches at start-up (the child processes and
@@ -149,6 +151,13 @@ def event_loop_gap(engine_python: str) -> dict:
             "seconds": seconds, "tiles": result.get("tiles_done"), "boxes": result.get("counts", {}).get("boxes")}
 
 
+def _qgis_version() -> str:
+    """The QGIS this benchmark ran in (the event-loop run has already imported it)."""
+    from qgis.core import Qgis
+
+    return Qgis.QGIS_VERSION
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
@@ -164,7 +173,7 @@ def main() -> int:
     report = textwrap.dedent(f"""
         ## QGIS plugin start-up and event-loop responsiveness (bench_plugin_load.py)
 
-        Machine: 2-core CPU VM (shared), QGIS 3.22.16 offscreen, date 2026-11-27. {args.runs} fresh processes each.
+        Machine: {machine()}, QGIS {_qgis_version()} offscreen, date {today()}. {args.runs} fresh processes each.
 
         | measure | baseline: minimal plugin (1 action) | baseline + `import qtpy` | RemoteReasoner | ratio to qtpy baseline |
         |---|---|---|---|---|

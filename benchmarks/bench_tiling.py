@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+
+from run_context import machine, today
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -124,13 +125,17 @@ def main() -> int:
 
 
 def _append(r: dict) -> None:
+    sys.path.insert(0, ROOT)
+    from inference_core.contract.options import DEFAULT_OVERLAP, DEFAULT_TILE_SIZE
+
+    stride = DEFAULT_TILE_SIZE - DEFAULT_OVERLAP
     lines = [
         "",
         f"## Tiling memory: {r['size']}x{r['size']} tiled GeoTIFF, plan + read every tile (bench_tiling.py)",
         "",
-        f"Machine: 2-core CPU VM ({platform.machine()}, Python {platform.python_version()}); date 2026-11-27.",
+        f"Machine: {machine()}; date {today()}.",
         f"File: RGB uint8, 512-px internal tiles, DEFLATE, {r['file_mib']} MiB. Default plan "
-        f"(1008-px tiles, 128-px overlap): {r['tiles']} tiles.",
+        f"({DEFAULT_TILE_SIZE}-px tiles, {DEFAULT_OVERLAP}-px overlap): {r['tiles']} tiles.",
         "",
         "| reader | wall s | peak RSS MiB |",
         "|---|---|---|",
@@ -141,7 +146,8 @@ def _append(r: dict) -> None:
         f"Ratios engine/baseline: time {r.get('time_ratio_engine_over_gdal')}, peak RSS "
         f"{r.get('rss_ratio_engine_over_gdal')}. Requirement: engine peak RSS under 1 GB "
         f"({'met' if r['engine_peak_rss_mib'] < 1024 else 'NOT met'}). The engine reads overlapping "
-        "tiles, so it decodes about (1008/880)² ≈ 1.3x the pixels gdal_translate does.",
+        f"tiles, so it decodes about ({DEFAULT_TILE_SIZE}/{stride})² ≈ {(DEFAULT_TILE_SIZE / stride) ** 2:.1f}x the pixels "
+        "gdal_translate does.",
     ]
     with open(os.path.join(ROOT, "benchmarks", "RESULTS.md"), "a", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")

@@ -8,13 +8,13 @@ Tiny Qwen2.5-VL on CPU over the sample raster, through a real worker subprocess 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import platform
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from run_context import machine, today
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -77,8 +77,8 @@ def main(argv=None) -> int:
     if args.append:
         with open(ROOT / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as fh:
             fh.write(
-                f"\n## Worker: cold start vs warm models ({dt.date(2026, 11, 27).isoformat()})\n\n"
-                f"Machine: 2-core CPU VM (shared), Python {platform.python_version()}. `benchmarks/bench_worker.py "
+                f"\n## Worker: cold start vs warm models ({today()})\n\n"
+                f"Machine: {machine()}. `benchmarks/bench_worker.py "
                 f"--repeats {args.repeats}`: tiny Qwen2.5-VL (CPU, float32) on OSBS_029.tif, 4 tiles of 224 px, "
                 "through a real worker subprocess. Cold = spawn of the worker (baseline) until the event; warm = "
                 "a second `reason` request to the same worker (models kept). Medians.\n\n" + text + "\n"

@@ -424,13 +424,13 @@ def write_outputs(report: ProbeReport, label: str, out_dir: Path) -> tuple[Path,
 
 
 def parse_args(argv: Optional[list[str]]) -> tuple[Optional[ProbeSettings], Path]:
-    from inference_core.contract.options import DEFAULT_MAX_PIXELS
+    from inference_core.contract.options import DEFAULT_MAX_PIXELS, DEFAULT_TILE_SIZE
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--tiny", action="store_true", help="tiny configs on CPU (seconds): the CI smoke run")
     p.add_argument("--device", default=None, help="default: cuda (cpu with --tiny)")
     p.add_argument("--dtype", default=None, help="default: bfloat16 on CUDA, float32 on CPU")
-    p.add_argument("--tile", type=int, default=None, help="tile side in px (default 1008; 112 with --tiny)")
+    p.add_argument("--tile", type=int, default=None, help=f"tile side in px (default {DEFAULT_TILE_SIZE}; 112 with --tiny)")
     p.add_argument("--new-tokens", type=int, default=None, help="generated tokens per tile (default 128; 8 with --tiny)")
     p.add_argument("--batch-sizes", default=None, help="comma list (default 1,4,8; 1,2 with --tiny)")
     p.add_argument("--repeats", type=int, default=2)
@@ -445,7 +445,7 @@ def parse_args(argv: Optional[list[str]]) -> tuple[Optional[ProbeSettings], Path
     batch = a.batch_sizes or ("1,2" if a.tiny else "1,4,8")
     return ProbeSettings(
         tiny=a.tiny, device=device, dtype=a.dtype or ("float32" if device == "cpu" else "bfloat16"),
-        tile_px=a.tile or (112 if a.tiny else 1008), new_tokens=a.new_tokens or (8 if a.tiny else 128),
+        tile_px=a.tile or (112 if a.tiny else DEFAULT_TILE_SIZE), new_tokens=a.new_tokens or (8 if a.tiny else 128),
         batch_sizes=tuple(int(x) for x in batch.split(",") if x.strip()), repeats=max(1, a.repeats),
         sam_predicts=max(1, a.sam_predicts), max_pixels=a.max_pixels,
     ), Path(a.out_dir)

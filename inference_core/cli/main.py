@@ -17,7 +17,7 @@ from inference_core.contract.protocol import ErrorCode
 SUBCOMMANDS = [
     "inference_core.cli.reason",
     "inference_core.evaluate.cli",  # evaluate, compare
-    "inference_core.run.selftest",
+    "inference_core.cli.selftest",
 ]
 
 # Exit status per error code: 2 = fix the command or the input, 3 = model, 4 = memory, 5 = server.

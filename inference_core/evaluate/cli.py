@@ -1,4 +1,4 @@
-"""`remotereasoner evaluate` and `remotereasoner compare`: registered into the main CLI by
+"""`remotereasoner evaluate` and `remotereasoner compare`: registered into the main CLI (`cli.main`) by
 `register(subparsers)`; each handler returns the process exit status.
 """
 
@@ -209,15 +209,3 @@ def run_compare(args: argparse.Namespace, stdout: Optional[TextIO] = None, stder
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(c.to_dict(), fh, indent=2)
     return 0
-
-
-def main(argv: Optional[list[str]] = None) -> int:
-    """Stand-alone entry (`python -m inference_core.evaluate.cli evaluate ...`) until the main CLI lists us."""
-    parser = argparse.ArgumentParser(prog="remotereasoner")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

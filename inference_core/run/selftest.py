@@ -1,4 +1,4 @@
-"""`remotereasoner selftest`: a pipeline check (reason -> SAM -> vectorise -> GeoPackage) on a synthetic raster.
+"""The self-test: a pipeline check (reason -> SAM -> vectorise -> GeoPackage) on a synthetic raster.
 
 It runs the real engine with a tiny model trained only to find bright squares, so it proves the
 installation works on this device; it says nothing about the accuracy of a real model.
@@ -6,10 +6,9 @@ installation works on this device; it says nothing about the accuracy of a real 
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -151,19 +150,3 @@ def format_result(result: SelftestResult) -> str:
     lines.append("  timings (s): " + ", ".join(f"{k} {v:.2f}" for k, v in result.timings_s.items()))
     lines += [f"  error: {e}" for e in result.errors]
     return "\n".join(lines)
-
-
-def register(subparsers) -> None:
-    """The `selftest` subcommand (cli.SUBCOMMANDS)."""
-    p = subparsers.add_parser("selftest", help="check the installation: run the full pipeline on a synthetic raster",
-                              description=LABEL)
-    p.add_argument("--device", default=DEFAULT_DEVICE, help=f"auto|cpu|cuda|cuda:N (default {DEFAULT_DEVICE})")
-    p.add_argument("--keep", default=None, help="keep the raster and GeoPackage in this folder")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.set_defaults(func=_cli)
-
-
-def _cli(args) -> int:
-    result = run_selftest(args.device, Path(args.keep) if args.keep else None)
-    print(json.dumps(asdict(result), indent=1) if args.json else format_result(result))
-    return 0 if result.passed else 1

@@ -91,7 +91,7 @@ def test_compare_errors(tmp_path, make_geotiff):
 def test_compare_cli_prints_metrics_and_writes_json(tmp_path, make_geotiff, capsys):
     import json
 
-    from inference_core.evaluate.cli import main
+    from inference_core.cli.main import main
 
     raster = make_geotiff(np.zeros((3, 100, 100), np.uint8))
     result = _result_gpkg(tmp_path / "result.gpkg")

@@ -190,7 +190,7 @@ def test_with_tiny_sam_masks_are_scored_from_the_gpkg(folder_dataset, tmp_path, 
 
 
 def test_cli_evaluate(folder_dataset, tmp_path, capsys):
-    from inference_core.evaluate.cli import main
+    from inference_core.cli.main import main
 
     root, rfile = folder_dataset
     rc = main(["evaluate", str(root), "--layout", "folder", "--backend", "replay", "--replay", str(rfile),

@@ -46,8 +46,10 @@ def test_selftest_reports_failure_of_an_untrained_model_without_raising(tiny_mod
 
 
 def test_selftest_cli_json_and_bad_device(capsys):
+    from inference_core.cli import selftest as selftest_cli
+
     parser = argparse.ArgumentParser(prog="remotereasoner")
-    selftest.register(parser.add_subparsers(dest="command"))
+    selftest_cli.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["selftest", "--device", "tpu", "--json"])
     assert args.func(args) == 1
     out = json.loads(capsys.readouterr().out)
