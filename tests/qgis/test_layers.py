@@ -52,7 +52,7 @@ def box_wkt(x1, y1, x2, y2):
 
 @pytest.fixture
 def run_gpkg(tmp_path):
-    """A run GeoPackage with the DESIGN §5 layers: 2 boxes, 2 masks, 2 contours of run 'r1'."""
+    """A run GeoPackage with the layers of docs/SCHEMA.md: 2 boxes, 2 masks, 2 contours of run 'r1'."""
     path = tmp_path / "run.gpkg"
     s, i, d = QVariant.String, QVariant.Int, QVariant.Double
     boxes = [

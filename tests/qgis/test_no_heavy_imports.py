@@ -1,4 +1,4 @@
-"""The QGIS process never loads the ML/geo stack: not at import, not after a full run (DESIGN §2)."""
+"""The QGIS process never loads the ML/geo stack: not at import, not after a full run (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
