@@ -48,6 +48,7 @@ from qtpy.QtWidgets import (
 from inference_core.contract.protocol import ErrorCode
 
 from .. import settings as rr_settings
+from ..i18n import tr
 from ..bridge.events import stage_label
 from ..bridge.run_options import options_for_run
 from .layers import LiveRun, RunLayers, export_layers, result_rows
@@ -71,8 +72,9 @@ def transform_rect(rect: QgsRectangle, src: QgsCoordinateReferenceSystem, dst: Q
     return xform.transformBoundingBox(rect)
 
 
-# What the user can do about each worker error code.
-def _action_for(code: str, tr) -> str:
+# What the user can do about each worker error code. Module-level, so i18n.tr (context "@default", where
+# pylupdate5 files these strings), never a widget's self.tr (context: its class name).
+def _action_for(code: str) -> str:
     return {
         ErrorCode.BAD_OPTIONS: tr("Check the settings."),
         ErrorCode.INPUT: tr("Check the raster and the extent."),
@@ -452,7 +454,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Failed"))
         QgsMessageLog.logMessage(f"[{code}] {message}\n{details}".rstrip(), LOG_TAG, Qgis.Critical)
-        action = _action_for(code, self.tr)
+        action = _action_for(code)
         self._message(f"{message} {action}", Qgis.Critical, settings=code not in (ErrorCode.INPUT, ErrorCode.BUSY))
         self.fill_results()
         self.cancel_button.setEnabled(False)

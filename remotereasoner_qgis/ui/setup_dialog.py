@@ -37,6 +37,7 @@ from ..bridge.engine_env import engine_env, proxy_url, redact
 from ..bridge.tasks.hello import HelloTask
 from ..bridge.tasks.install import InstallTask
 from ..bridge.tasks.selftest import SelftestTask
+from ..i18n import tr as i18n_tr
 from .models_tab import ModelsWidget
 
 TORCH_BUILDS = ("cpu", "cu126", "cu128", "cu130", "none")
@@ -44,7 +45,9 @@ TORCH_BUILDS = ("cpu", "cu126", "cu128", "cu130", "none")
 REQUIRED = ("torch", "transformers", "segment_anything", "rasterio")
 
 
-def describe_selftest(result: dict, error: str, tr: Callable[[str], str]) -> str:
+# The describe_* helpers translate with i18n.tr (context "@default", where pylupdate5 files their strings),
+# never a widget's self.tr (context: its class name); tests pass an identity.
+def describe_selftest(result: dict, error: str, tr: Callable[[str], str] = i18n_tr) -> str:
     if not result:
         return tr("Self-test could not run: {e}").format(e=error or "-")
     head = (tr("Self-test passed on {device}") if result.get("passed") else tr("Self-test FAILED on {device}")).format(
@@ -61,7 +64,7 @@ def missing_packages(hello: dict) -> list[str]:
     return [k for k in REQUIRED if not versions.get(k)]
 
 
-def describe_hello(hello: dict, tr: Callable[[str], str]) -> str:
+def describe_hello(hello: dict, tr: Callable[[str], str] = i18n_tr) -> str:
     """A few lines for the user: versions, devices and GPU memory."""
     v = hello.get("versions") or {}
     names = (("python", "Python"), ("inference_core", "inference_core"), ("torch", "torch"),
@@ -316,7 +319,7 @@ class SetupDialog(QDialog):
             self.hello_label.setText(self.tr("The engine did not start: {e}").format(e=error))
             self.helloShown.emit(False, hello)
             return
-        text = describe_hello(hello, self.tr)
+        text = describe_hello(hello)
         missing = missing_packages(hello)
         if missing:
             text += "\n" + self.tr("Missing: {m}. Press Install / repair to finish the environment.").format(
@@ -344,7 +347,7 @@ class SetupDialog(QDialog):
     def _selftest_done(self, passed: bool, result: dict, error: str) -> None:
         self.task = None
         self._busy(False)
-        self.hello_label.setText(describe_selftest(result, error, self.tr))
+        self.hello_label.setText(describe_selftest(result, error))
 
     def done(self, r: int) -> None:  # noqa: D401 - QDialog.done: closing cancels what runs
         for t in (self.task, self.models.task):

@@ -110,6 +110,25 @@ def test_translator_serves_every_tr_context(qgis_app):
         i18n.remove_translator(translator)
 
 
+def test_module_level_helpers_of_widgets_are_translated(qgis_app):
+    """Helpers outside a class file their strings under "@default": they must look them up there, not under
+    the calling widget's class name (what passing its self.tr would do)."""
+    from remotereasoner_qgis import i18n
+    from remotereasoner_qgis.ui.dock import _action_for
+    from remotereasoner_qgis.ui.setup_dialog import describe_hello, describe_selftest
+
+    subprocess.run(["make", "-C", str(ROOT), "-s", "translations"], check=True, capture_output=True, timeout=120)
+    translator = i18n.install_translator("zh_CN")
+    assert translator is not None
+    try:
+        assert _action_for("input") == translation_of("zh_CN", "@default", "Check the raster and the extent.")
+        devices = translation_of("zh_CN", "@default", "Devices: {d}").format(d="cpu")
+        assert describe_hello({"versions": {}, "devices": ["cpu"]}).split("\n")[1] == devices
+        assert describe_selftest({}, "x") == translation_of("zh_CN", "@default", "Self-test could not run: {e}").format(e="x")
+    finally:
+        i18n.remove_translator(translator)
+
+
 def test_qgis_desktop_in_chinese(tmp_path):
     """The packaged plugin in the real QGIS with the locale set to zh_CN: dock button and algorithm in Chinese."""
     root = tmp_path / "qgis"
