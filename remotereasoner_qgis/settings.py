@@ -15,7 +15,7 @@ from typing import Optional
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsProject, QgsSettings
 
 from inference_core.contract import envsetup
-from inference_core.contract.options import DEFAULT_MODEL, RunOptions
+from inference_core.contract.options import DEFAULT_MODEL, LEGACY_OVERLAP, LEGACY_TILE_SIZE, RunOptions
 
 PREFIX = "RemoteReasoner/"
 HISTORY_MAX = 30
@@ -66,6 +66,12 @@ class PluginSettings:
             setattr(out, f.name, value)
         if not out.engine_python:
             out.engine_python = default_engine_python()
+        if (out.tile_size, out.overlap) == (LEGACY_TILE_SIZE, LEGACY_OVERLAP):
+            # Earlier versions' default tile (1008/128, resized to 896 px by the model anyway): stored
+            # unchanged, it moves to today's default, which reaches the model unresized.
+            out.tile_size, out.overlap = RUN_DEFAULTS.tile_size, RUN_DEFAULTS.overlap
+            s.setValue(PREFIX + "tile_size", out.tile_size)
+            s.setValue(PREFIX + "overlap", out.overlap)
         return out
 
     def save(self) -> None:

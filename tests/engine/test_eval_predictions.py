@@ -103,7 +103,7 @@ def test_saved_masks_score_like_the_replayed_masks(rrsisd, tmp_path):
 
 
 def test_cli_predictions_prints_the_replay_numbers(rrsisd, tmp_path, capsys):
-    from inference_core.evaluate.cli import main
+    from inference_core.cli.main import main
 
     root, rfile = rrsisd
     assert main(["evaluate", str(root), "--layout", "rrsisd", "--backend", "replay", "--replay", str(rfile),
@@ -122,7 +122,7 @@ def test_cli_predictions_prints_the_replay_numbers(rrsisd, tmp_path, capsys):
 
 
 def test_missing_and_unreadable_predictions_fail_alone(rrsisd, tmp_path, capsys):
-    from inference_core.evaluate.cli import main
+    from inference_core.cli.main import main
 
     root, _ = rrsisd
     pred = tmp_path / "pred"

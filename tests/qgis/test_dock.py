@@ -21,6 +21,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from inference_core.contract.options import DEFAULT_TILE_SIZE
 from remotereasoner_qgis.ui import dock as rd
 from remotereasoner_qgis import settings as rs
 
@@ -232,7 +233,7 @@ def test_settings_dialog_round_trip_and_test_connection(clean_settings):
         dlg.tile_spin.setValue(504)
         dlg.overlap_spin.setValue(300)  # more than half the tile: refused
         dlg.accept()
-        assert rs.PluginSettings.load().tile_size == 1008
+        assert rs.PluginSettings.load().tile_size == DEFAULT_TILE_SIZE  # refused: unchanged
         dlg.overlap_spin.setValue(56)
         dlg.concurrency_spin.setValue(8)
         dlg.accept()

@@ -82,3 +82,21 @@ def test_test_load_asks_for_the_models_a_run_would_load():
     assert (opts["model"], opts["server_url"], opts["api_key"], opts["granularity"]) == ("rr", "http://h:8000/v1", "sk-secret", ("boxes",))
     with pytest.raises(OptionsError, match="replay"):
         load_options(rs.PluginSettings(backend="replay"))
+
+
+def test_stored_legacy_default_tile_moves_to_the_budget(clean_settings):
+    """Settings saved when the default tile was 1008/128 load as 896/112 (and are rewritten); a tile the
+    user chose stays."""
+    from qgis.core import QgsSettings
+
+    from inference_core.contract.options import DEFAULT_OVERLAP, DEFAULT_TILE_SIZE, LEGACY_OVERLAP, LEGACY_TILE_SIZE
+
+    s = QgsSettings()
+    s.setValue(rs.PREFIX + "tile_size", LEGACY_TILE_SIZE)
+    s.setValue(rs.PREFIX + "overlap", LEGACY_OVERLAP)
+    cfg = rs.PluginSettings.load()
+    assert (cfg.tile_size, cfg.overlap) == (DEFAULT_TILE_SIZE, DEFAULT_OVERLAP) == (896, 112)
+    assert (int(s.value(rs.PREFIX + "tile_size")), int(s.value(rs.PREFIX + "overlap"))) == (896, 112)
+    s.setValue(rs.PREFIX + "tile_size", LEGACY_TILE_SIZE)
+    s.setValue(rs.PREFIX + "overlap", 56)  # the user's own overlap: their 1008 tile is a choice, kept
+    assert (rs.PluginSettings.load().tile_size, rs.PluginSettings.load().overlap) == (1008, 56)
