@@ -60,9 +60,12 @@ def register(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--dtype", default=DEFAULT_DTYPE, help=f"{'|'.join(DTYPES)} (default {DEFAULT_DTYPE})")
     p.add_argument("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS,
                    help=f"model input pixel budget (default {DEFAULT_MAX_PIXELS})")
-    p.add_argument("--min-pixels", type=int, default=DEFAULT_MIN_PIXELS, help=f"smallest model input in pixels (default {DEFAULT_MIN_PIXELS})")
-    p.add_argument("--tile-size", type=int, default=DEFAULT_TILE_SIZE, help=f"tile side in pixels (default {DEFAULT_TILE_SIZE})")
-    p.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP, help=f"overlap between tiles in pixels (default {DEFAULT_OVERLAP})")
+    p.add_argument("--min-pixels", type=int, default=DEFAULT_MIN_PIXELS,
+                   help=f"smallest model input in pixels (default {DEFAULT_MIN_PIXELS})")
+    p.add_argument("--tile-size", type=int, default=DEFAULT_TILE_SIZE,
+                   help=f"tile side in pixels (default {DEFAULT_TILE_SIZE})")
+    p.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP,
+                   help=f"overlap between tiles in pixels (default {DEFAULT_OVERLAP})")
     p.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS,
                    help=f"longest answer in tokens (default {DEFAULT_MAX_NEW_TOKENS})")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -1,4 +1,4 @@
-"""Answer parsing: both grammars of DESIGN §4, and no input string ever crashes the parser."""
+"""Answer parsing: both grammars of docs/ANSWERS.md, and no input string ever crashes the parser."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
