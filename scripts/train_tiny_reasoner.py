@@ -236,7 +236,7 @@ def save(model, processor, out: Path) -> None:
 
 # ---------------------------------------------------------------------------------------------- evaluation
 def iou(a, b) -> float:
-    from inference_core.evaluate.metrics import box_iou
+    from inference_core.geometry.boxes import box_iou
 
     return float(box_iou(a, b)[0])
 

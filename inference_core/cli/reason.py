@@ -154,7 +154,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     g.add_argument("--device", default=DEFAULT_DEVICE,
                    help=f"auto, cpu, cuda or cuda:N. Default: {DEFAULT_DEVICE} (auto: GPU if present)")
     g.add_argument("--dtype", default=DEFAULT_DTYPE, choices=DTYPES,
-                   help=f"number format on the device. Default: {DEFAULT_DTYPE} (auto: bfloat16 on GPU, float32 on CPU)")
+                   help=f"number format on the device. Default: {DEFAULT_DTYPE} "
+                        "(auto: bfloat16 on GPU, float32 on CPU)")
     g.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS, metavar="N",
                    help=f"longest answer in tokens. Default: {DEFAULT_MAX_NEW_TOKENS}")
     g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",

@@ -1,10 +1,10 @@
-"""The worker protocol: versioned JSON lines on stdin/stdout (standard library only).
+"""The worker protocol: versioned JSON lines on stdin/stdout (standard library only; docs/PROTOCOL.md).
 
 Every request is an object `{"type": ..., "id": ...}`; every event answers one request id.
 Requests: hello, load, reason, resume, cancel, status, shutdown.
 Events: hello, loaded, progress, result, reasoning, warning, error, done, status, bye.
 
-Request fields (besides type and id; the worker in `worker.py` answers them):
+Request fields (besides type and id; `service/requests.py` answers them):
 - hello {probe: bool = true}: -> hello {protocol, pid, versions{python, torch, transformers,
   segment_anything, rasterio, gdal, ...}, devices, cuda_memory}; probe=false skips importing torch/rasterio.
 - load {options}: model fields of RunOptions -> progress (stage "load") ... loaded {models, seconds}.

@@ -68,13 +68,16 @@ def register(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--max-pixels", type=int, default=REFERENCE_MAX_PIXELS,
                    help=f"model input pixel budget (default {REFERENCE_MAX_PIXELS}: what the published RemoteReasoner "
                         f"inference code runs with, as it sets none; training used {DEFAULT_MAX_PIXELS})")
-    p.add_argument("--min-pixels", type=int, default=DEFAULT_MIN_PIXELS, help=f"smallest model input in pixels (default {DEFAULT_MIN_PIXELS})")
+    p.add_argument("--min-pixels", type=int, default=DEFAULT_MIN_PIXELS,
+                   help=f"smallest model input in pixels (default {DEFAULT_MIN_PIXELS})")
     p.add_argument("--tiles", action="store_true",
                    help="tile images larger than the budget (default: one view per image, as the reference does)")
     p.add_argument("--coordinates", choices=COORDINATE_SPACES, default=None,
                    help="how the model's boxes relate to the image (default: the prompt template's)")
-    p.add_argument("--tile-size", type=int, default=DEFAULT_TILE_SIZE, help=f"tile side in pixels (default {DEFAULT_TILE_SIZE})")
-    p.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP, help=f"overlap between tiles in pixels (default {DEFAULT_OVERLAP})")
+    p.add_argument("--tile-size", type=int, default=DEFAULT_TILE_SIZE,
+                   help=f"tile side in pixels (default {DEFAULT_TILE_SIZE})")
+    p.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP,
+                   help=f"overlap between tiles in pixels (default {DEFAULT_OVERLAP})")
     p.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS,
                    help=f"longest answer in tokens (default {DEFAULT_MAX_NEW_TOKENS})")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

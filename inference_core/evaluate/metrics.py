@@ -12,6 +12,8 @@ from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 
+from inference_core.geometry.boxes import box_iou
+
 PRECISION_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 BOX_THRESHOLD = 0.5
 
@@ -75,22 +77,6 @@ def sample_ious(intersection: np.ndarray, union: np.ndarray) -> np.ndarray:
     out = np.ones_like(inter)
     nz = uni > 0
     out[nz] = inter[nz] / uni[nz]
-    return out
-
-
-def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise IoU of boxes (N, 4) x1, y1, x2, y2 against (N, 4); zero-area pairs give 0."""
-    a = np.asarray(a, dtype=np.float64).reshape(-1, 4)
-    b = np.asarray(b, dtype=np.float64).reshape(-1, 4)
-    iw = np.clip(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
-    ih = np.clip(np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None)
-    inter = iw * ih
-    area_a = np.clip(a[:, 2] - a[:, 0], 0, None) * np.clip(a[:, 3] - a[:, 1], 0, None)
-    area_b = np.clip(b[:, 2] - b[:, 0], 0, None) * np.clip(b[:, 3] - b[:, 1], 0, None)
-    union = area_a + area_b - inter
-    out = np.zeros_like(inter)
-    nz = union > 0
-    out[nz] = inter[nz] / union[nz]
     return out
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from inference_core.contract.options import RunOptions
 from inference_core.evaluate.datasets import DatasetError, Sample, read_dataset
 from inference_core.evaluate.metrics import SampleScore, box_score, mask_counts
+from inference_core.raster.coords import map_box_to_pixel
 
 Emit = Callable[[dict], None]
 CACHE_VERSION = 1
@@ -171,13 +172,10 @@ def prediction_from_gpkg(gpkg: Path, width: int, height: int, transform: Any, us
 
     boxes_gdf = _read_layer(gpkg, "boxes", run_id)
     masks_gdf = _read_layer(gpkg, "masks", run_id) if use_masks else None
-    inv = ~transform
     boxes = []
     if boxes_gdf is not None:
-        for xmin, ymin, xmax, ymax in boxes_gdf.geometry.bounds.to_numpy():
-            # map -> pixel through the inverse affine; the envelope of the corners handles a y-down map.
-            cols, rows = zip(*(inv @ (x, y) for x, y in ((xmin, ymin), (xmax, ymin), (xmin, ymax), (xmax, ymax))))
-            boxes.append((min(cols), min(rows), max(cols), max(rows)))
+        affine6 = tuple(transform)[:6]
+        boxes = [map_box_to_pixel(tuple(b), affine6) for b in boxes_gdf.geometry.bounds.to_numpy()]
     source = "sam" if use_masks else "boxes"
     geoms = list(masks_gdf.geometry) if use_masks and masks_gdf is not None else (
         list(boxes_gdf.geometry) if not use_masks and boxes_gdf is not None else [])

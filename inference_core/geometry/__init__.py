@@ -1,1 +1,1 @@
-"""Vector geometry: masks to polygons, duplicate boxes across tiles, mask pieces joined across seams."""
+"""Vector geometry: box arithmetic, masks to polygons, duplicate boxes across tiles, mask pieces joined across seams."""

@@ -24,6 +24,7 @@ import shapely
 from shapely import STRtree
 
 from inference_core.common.records import Affine6, Box, Detection
+from inference_core.geometry.boxes import box_area, box_intersection
 from inference_core.contract.options import DEFAULT_IOS_THRESHOLD, DEFAULT_IOU_THRESHOLD
 from inference_core.raster.coords import pixel_sides_to_map
 
@@ -78,16 +79,8 @@ def _continues_past(cut: Detection, other: Box, tol: float) -> bool:
     return False
 
 
-def _area(b: Box) -> float:
-    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
-
-
-def _inter(a: Box, b: Box) -> float:
-    return _area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
-
-
 def _rank(d: Detection) -> tuple[float, float]:
-    return (d.score if d.score is not None else float("-inf"), _area(d.box_map))
+    return (d.score if d.score is not None else float("-inf"), box_area(d.box_map))
 
 
 class BoxMerger:
@@ -150,10 +143,10 @@ class BoxMerger:
         for k in self._candidates(det.box_map):
             if k.tile_id == det.tile_id:
                 continue
-            inter = _inter(det.box_map, k.box_map)
+            inter = box_intersection(det.box_map, k.box_map)
             if inter <= 0:
                 continue
-            a1, a2 = _area(det.box_map), _area(k.box_map)
+            a1, a2 = box_area(det.box_map), box_area(k.box_map)
             iou = inter / (a1 + a2 - inter)
             ios = inter / min(a1, a2)
             if _continues_past(det, k.box_map, self.seam_tolerance) or _continues_past(k, det.box_map, self.seam_tolerance):

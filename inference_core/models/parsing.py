@@ -1,7 +1,7 @@
 """Parse model answers: RemoteReasoner `<think>…</think><answer>[[x1,y1,x2,y2],…]</answer>` and
 Qwen2.5-VL's JSON `{"bbox_2d": […], "label": …}` grounding (often in a ```json fence).
 
-Never raises on model text: a malformed answer becomes `ParsedAnswer.error`.
+Never raises on model text: a malformed answer becomes `ParsedAnswer.error`. Grammars: docs/ANSWERS.md.
 """
 
 from __future__ import annotations

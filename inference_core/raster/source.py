@@ -15,7 +15,7 @@ import numpy as np
 
 from inference_core.common.errors import InputError
 from inference_core.common.records import Affine6
-from inference_core.raster.coords import pixel_box_to_map, window_transform
+from inference_core.raster.coords import map_box_to_pixel, pixel_box_to_map, window_transform
 
 # Long side of the decimated read used to compute the 2-98 % stretch once per source.
 STRETCH_SAMPLE_SIDE = 1024
@@ -205,16 +205,11 @@ class RasterSource:
                 )
             if ecrs != raster_crs:
                 xmin, ymin, xmax, ymax = transform_bounds(ecrs, raster_crs, xmin, ymin, xmax, ymax, densify_pts=21)
-        inv = ~ds.transform
-        cols, rows = [], []
-        for x, y in ((xmin, ymin), (xmax, ymin), (xmax, ymax), (xmin, ymax)):
-            c, r = inv @ (x, y)
-            cols.append(c)
-            rows.append(r)
-        c0 = max(_snap_floor(min(cols)), 0)
-        r0 = max(_snap_floor(min(rows)), 0)
-        c1 = min(_snap_ceil(max(cols)), ds.width)
-        r1 = min(_snap_ceil(max(rows)), ds.height)
+        px0, py0, px1, py1 = map_box_to_pixel((xmin, ymin, xmax, ymax), tuple(ds.transform)[:6])
+        c0 = max(_snap_floor(px0), 0)
+        r0 = max(_snap_floor(py0), 0)
+        c1 = min(_snap_ceil(px1), ds.width)
+        r1 = min(_snap_ceil(py1), ds.height)
         if c1 <= c0 or r1 <= r0:
             b = ds.bounds
             where = ds.crs.to_string() if ds.crs is not None else "pixel coordinates"

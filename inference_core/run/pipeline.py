@@ -64,7 +64,7 @@ def _noop(_event: dict) -> None:
 
 def run(options: RunOptions, emit: Emit = _noop, cancel: Optional[threading.Event] = None,
         models=None) -> RunSummary:
-    """Run one query over one raster extent; see docs/ARCHITECTURE.md for events and errors."""
+    """Run one query over one raster extent; see docs/PROTOCOL.md for its events and errors."""
     started = time.monotonic()
     try:
         options.validate()

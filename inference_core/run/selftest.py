@@ -75,7 +75,7 @@ def write_scene(path: Path, seed: int = 5) -> Path:
 
 
 def _iou(a, b) -> float:
-    from inference_core.evaluate.metrics import box_iou
+    from inference_core.geometry.boxes import box_iou
 
     return float(box_iou(a, b)[0])
 

@@ -1,4 +1,4 @@
-"""The result GeoPackage (boxes, masks, contours, runs, responses; schema in `contract.schema`), written tile by tile.
+"""The result GeoPackage of `contract.schema` (boxes, masks, contours, runs, responses; docs/SCHEMA.md), tile by tile.
 
 Layers are created with pyogrio (GeoPackage VERSION=1.2, readable and updatable by QGIS 3.22's
 GDAL 3.6) and features appended with pyogrio. A tile is committed by its `responses` row, written

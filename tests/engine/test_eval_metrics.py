@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from inference_core.geometry.boxes import box_iou
 from inference_core.evaluate.metrics import (
-    SampleScore, box_iou, box_score, breakdown, envelope, mask_box, mask_counts, sample_ious, summarize,
+    SampleScore, box_score, breakdown, envelope, mask_box, mask_counts, sample_ious, summarize,
 )
 
 
