@@ -35,6 +35,7 @@ from inference_core.contract.options import (
     EXPORT_FORMATS,
     GRANULARITIES,
     PATCH_PX,
+    DEFAULT_SAM_MODEL,
     SAM_TYPES,
     RunOptions,
 )
@@ -48,9 +49,9 @@ examples:
   remotereasoner reason ortho.tif -q "flooded fields" -o flood.gpkg \\
       --extent -81.99,29.68,-81.98,29.69:4326 --format shp
 
-  # false-colour bands, 0.5 m resampling, masks and outlines from a SAM checkpoint
+  # false-colour bands, 0.5 m resampling, masks and outlines from SAM 2.1 Hiera-Tiny (as the reference)
   remotereasoner reason scene.tif -q "buildings with blue roofs" -o roofs.gpkg --bands 4,3,2 \\
-      --gsd 0.5 --granularity boxes,masks,contours --sam sam_vit_b_01ec64.pth
+      --gsd 0.5 --granularity boxes,masks,contours --sam facebook/sam2.1-hiera-tiny
 
   # a model served by vLLM on a GPU machine
   remotereasoner reason ortho.tif -q "ships" -o ships.gpkg --backend openai \\
@@ -149,8 +150,12 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="how the model's boxes relate to the image: model-input (pixels of the resized input, "
                         "Qwen2.5-VL) or original-image (pixels of the view, RemoteReasoner). Default: the template's")
     g.add_argument("--replay", metavar="FILE", help="answers for --backend replay: a result .gpkg or a .jsonl")
-    g.add_argument("--sam", metavar="FILE.pth", help="Segment Anything checkpoint for masks and contours")
-    g.add_argument("--sam-type", choices=SAM_TYPES, help="SAM size (default: from the file name)")
+    g.add_argument("--sam", metavar="MODEL",
+                   help="Segment Anything for masks and contours: a SAM 2.1 hub id or folder (transformers format; "
+                        f"the reference uses {DEFAULT_SAM_MODEL}) or a SAM 1 checkpoint (.pth)")
+    g.add_argument("--sam-type", choices=SAM_TYPES,
+                   help="SAM size, checked against the checkpoint (default: from config.json, the file name "
+                        "or the .json beside a SAM 1 file)")
     g.add_argument("--device", default=DEFAULT_DEVICE,
                    help=f"auto, cpu, cuda or cuda:N. Default: {DEFAULT_DEVICE} (auto: GPU if present)")
     g.add_argument("--dtype", default=DEFAULT_DTYPE, choices=DTYPES,

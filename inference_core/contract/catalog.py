@@ -10,12 +10,12 @@ from typing import Optional
 class ModelEntry:
     key: str
     title: str
-    kind: str  # "mllm" | "sam"
-    source: str  # hub repo id (mllm) or download URL (sam)
+    kind: str  # "mllm" | "sam" (SAM 1 .pth) | "sam2" (SAM 2.1, transformers format)
+    source: str  # hub repo id (mllm, sam2) or download URL (sam)
     size_bytes: int  # download size, for the disk-space check (approximate for hub models)
     licence: str
-    sha256: Optional[str] = None  # SAM checkpoints: published SHA-256
-    sam_type: Optional[str] = None
+    sha256: Optional[str] = None  # SAM 1 checkpoints: published SHA-256 (hub files: the LFS SHA-256, by the hub)
+    sam_type: Optional[str] = None  # options.SAM_TYPES
 
     @property
     def file_name(self) -> Optional[str]:
@@ -23,6 +23,8 @@ class ModelEntry:
 
 
 _SAM_URL = "https://dl.fbaipublicfiles.com/segment_anything/"
+# Kinds whose files live in the Hugging Face cache (downloaded with snapshot_download), not the models folder.
+HUB_KINDS = ("mllm", "sam2")
 
 MODELS: tuple[ModelEntry, ...] = (
     ModelEntry("remotereasoner-7b", "RemoteReasoner 7B (Qwen2.5-VL-7B, GRPO)", "mllm",
@@ -45,6 +47,18 @@ MODELS: tuple[ModelEntry, ...] = (
     ModelEntry("sam-vit-h", "Segment Anything ViT-H", "sam", _SAM_URL + "sam_vit_h_4b8939.pth",
                2_564_550_879, "Apache-2.0",
                "a7bf3b02f3ebf1267aba913ff637d9a2d5c33d3173bb679e46d9f338c26f262e", "vit_h"),
+    # SAM 2.1 in transformers format (config.json + model.safetensors; the .pt files in the same hub repos are
+    # never downloaded). The reference prompts Hiera-Tiny (RemoteReasoner.py:116-117 at 0c7ee9a; its README
+    # calls large "optional, for better performance"). Sizes: Meta's .pt files, about the safetensors' size.
+    # Meta publishes no SHA-256; huggingface_hub stores each LFS file under its SHA-256, checked on load.
+    ModelEntry("sam2.1-hiera-tiny", "SAM 2.1 Hiera-Tiny (the reference's SAM)", "sam2",
+               "facebook/sam2.1-hiera-tiny", 156_008_466, "Apache-2.0", None, "sam2.1_hiera_tiny"),
+    ModelEntry("sam2.1-hiera-small", "SAM 2.1 Hiera-Small", "sam2",
+               "facebook/sam2.1-hiera-small", 184_416_285, "Apache-2.0", None, "sam2.1_hiera_small"),
+    ModelEntry("sam2.1-hiera-base-plus", "SAM 2.1 Hiera-Base+", "sam2",
+               "facebook/sam2.1-hiera-base-plus", 323_606_802, "Apache-2.0", None, "sam2.1_hiera_base_plus"),
+    ModelEntry("sam2.1-hiera-large", "SAM 2.1 Hiera-Large", "sam2",
+               "facebook/sam2.1-hiera-large", 898_083_611, "Apache-2.0", None, "sam2.1_hiera_large"),
 )
 
 # Official SAM file name -> published SHA-256 (checked when a checkpoint has that name).

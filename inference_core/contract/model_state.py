@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from inference_core.contract.catalog import ModelEntry
+from inference_core.contract.options import SAM1_TYPES
 
 STATES = ("absent", "downloading", "present", "corrupt")
 CHUNK = 1 << 20
@@ -105,8 +107,26 @@ def _missing_detail(missing: str) -> str:
     return f"missing weight file(s): {missing}"
 
 
-def hub_state(repo_id: str, cache: Optional[str | Path] = None) -> ModelState:
-    """State of a hub model in the Hugging Face cache: config and every weight file of its index present."""
+_SHA256_NAME = re.compile(r"[0-9a-f]{64}")
+
+
+def hub_blob_mismatch(path: str | Path) -> bool:
+    """True when a hub snapshot file no longer hashes to the SHA-256 its blob is named after.
+
+    huggingface_hub stores an LFS file as `blobs/<its SHA-256>` (the hub's published hash) and links the
+    snapshot file to it; a file that is no such link (a copied folder, a git-sha blob) cannot be checked.
+    """
+    target = Path(os.path.realpath(path))
+    if not _SHA256_NAME.fullmatch(target.name) or target.parent.name != "blobs":
+        return False
+    return sha256_of(target) != target.name
+
+
+def hub_state(repo_id: str, cache: Optional[str | Path] = None, verify: bool = False) -> ModelState:
+    """State of a hub model in the Hugging Face cache: config and every weight file of its index present.
+
+    `verify` also hashes the weight files against their blob names (seconds per GB).
+    """
     blobs = hub_repo_dir(repo_id, cache) / "blobs"
     partial = sorted(blobs.glob("*.incomplete")) if blobs.is_dir() else []
     snapshot = hub_snapshot(repo_id, cache)
@@ -119,6 +139,10 @@ def hub_state(repo_id: str, cache: Optional[str | Path] = None) -> ModelState:
         if partial:
             return ModelState("downloading", str(snapshot), "weight files still downloading")
         return ModelState("corrupt", str(snapshot), _missing_detail(missing))
+    if verify:
+        bad = [f.name for f in sorted(snapshot.glob("*.safetensors")) if hub_blob_mismatch(f)]
+        if bad:
+            return ModelState("corrupt", str(snapshot), f"SHA-256 mismatch: {', '.join(bad)}")
     return ModelState("present", str(snapshot))
 
 
@@ -140,7 +164,31 @@ def sam_state(entry: ModelEntry, folder: str | Path, verify: bool = False) -> Mo
 
 def entry_state(entry: ModelEntry, folder: str | Path, cache: Optional[str | Path] = None,
                 verify: bool = False) -> ModelState:
-    """State of any catalog entry: SAM files in the models folder, language models in the hub cache."""
+    """State of any catalog entry: SAM 1 files in the models folder, SAM 2.1 and language models in the hub cache.
+
+    `verify` hashes SAM checkpoints of both kinds; language models (many GB) are only checked for completeness.
+    """
     if entry.kind == "sam":
         return sam_state(entry, folder, verify=verify)
-    return hub_state(entry.source, cache)
+    return hub_state(entry.source, cache, verify=verify and entry.kind == "sam2")
+
+
+SAM1_SUFFIXES = (".pth", ".pt", ".bin")
+
+
+def sam_kind(value: str, sam_type: Optional[str] = None) -> str:
+    """Which SAM a `--sam` value names, as a catalog kind: "sam" (a SAM 1 checkpoint file) or "sam2".
+
+    SAM 2.1 is a transformers folder (config.json + safetensors) or a hub id such as
+    facebook/sam2.1-hiera-tiny; a file, or a missing path ending in .pth/.pt/.bin, is SAM 1 (whose
+    loader reports the missing file or refuses Meta's SAM 2 .pt). For a path that does not exist, a SAM 1
+    `sam_type` also means SAM 1, so the message names the missing checkpoint.
+    """
+    p = Path(value).expanduser()
+    if p.is_file():
+        return "sam"
+    if p.is_dir():
+        return "sam2"
+    if sam_type in SAM1_TYPES or p.suffix.lower() in SAM1_SUFFIXES:
+        return "sam"
+    return "sam2"

@@ -10,7 +10,10 @@ from typing import Any, Optional
 GRANULARITIES = ("boxes", "masks", "contours")
 BACKENDS = ("transformers", "openai", "replay")
 DTYPES = ("auto", "bfloat16", "float16", "float32")
-SAM_TYPES = ("vit_b", "vit_l", "vit_h")
+SAM1_TYPES = ("vit_b", "vit_l", "vit_h")  # segment-anything checkpoints (.pth)
+# SAM 2.1 sizes (transformers folders or hub ids); names as Meta's checkpoints (sam2/build_sam.py:35-68).
+SAM2_TYPES = ("sam2.1_hiera_tiny", "sam2.1_hiera_small", "sam2.1_hiera_base_plus", "sam2.1_hiera_large")
+SAM_TYPES = SAM1_TYPES + SAM2_TYPES
 EXPORT_FORMATS = ("shp", "geojson")  # beside the GeoPackage; "gpkg" is accepted and ignored
 
 # Every run default, once: RunOptions, the CLI (`reason`, `evaluate`), the worker and the plugin read these.
@@ -20,6 +23,10 @@ DEFAULT_GRANULARITY: tuple[str, ...] = ("boxes",)
 DEFAULT_PROMPT: Optional[str] = None  # None = the template that suits the model (models.prompts.default_name)
 DEFAULT_DEVICE = "auto"  # GPU if present, else CPU
 DEFAULT_DTYPE = "auto"  # bfloat16 on GPU, float32 on CPU
+# The SAM the reference prompts with its boxes: SAM 2.1 Hiera-Tiny (RemoteReasoner.py:116-117 at 0c7ee9a).
+# No weights ship, so RunOptions.sam stays None (masks need it given); this is what docs, error messages
+# and the model manager recommend, and what `--sam` takes as a hub id (downloaded once, then cached).
+DEFAULT_SAM_MODEL = "facebook/sam2.1-hiera-tiny"
 # Qwen2.5-VL sees 14-px patches merged 2x2: image sides are multiples of this.
 PATCH_PX = 28
 # RemoteReasoner was trained with MAX_PIXELS=802816 = 1024 * 28 * 28 (RemoteReasoner_GRPO.sh:10);
@@ -74,8 +81,10 @@ class RunOptions:
     model: str = DEFAULT_MODEL
     prompt: Optional[str] = DEFAULT_PROMPT  # template name in resources/prompts or a path; None = per model
     replay: Optional[str] = None  # responses source for backend "replay" (.gpkg or .jsonl)
-    sam: Optional[str] = None  # SAM checkpoint path (.pth) — needed for masks/contours
-    sam_type: Optional[str] = None  # vit_b|vit_l|vit_h; None = from file name or the .json beside it
+    # SAM for masks/contours: a SAM 1 checkpoint (.pth) or a SAM 2.1 transformers folder / hub id
+    sam: Optional[str] = None
+    # SAM_TYPES; None = from the file name or the .json beside it (SAM 1), from config.json (SAM 2.1)
+    sam_type: Optional[str] = None
     device: str = DEFAULT_DEVICE  # auto|cpu|cuda|cuda:N
     dtype: str = DEFAULT_DTYPE  # auto|bfloat16|float16|float32
     tile_size: int = DEFAULT_TILE_SIZE
@@ -118,7 +127,8 @@ class RunOptions:
         if self.backend == "openai" and not self.server_url:
             raise OptionsError("The openai backend needs --server-url, e.g. http://gpu-server:8000/v1.")
         if self.needs_sam and not self.sam:
-            raise OptionsError("Masks and contours need a SAM checkpoint: pass --sam PATH (e.g. sam_vit_b_01ec64.pth).")
+            raise OptionsError(f"Masks and contours need a SAM model: pass --sam {DEFAULT_SAM_MODEL} (SAM 2.1, as the "
+                               f"reference uses), a SAM 2.1 folder, or a SAM 1 checkpoint such as sam_vit_b_01ec64.pth.")
         if self.tile_size < MIN_TILE_SIZE:
             raise OptionsError(f"--tile-size {self.tile_size} is too small: use at least {MIN_TILE_SIZE} pixels "
                                f"(default {DEFAULT_TILE_SIZE}).")

@@ -56,8 +56,10 @@ def register(subparsers: "argparse._SubParsersAction") -> None:
                    help="score saved predictions instead of running a model: <sample_id>.png masks and/or "
                         "<sample_id>.json boxes [[x1, y1, x2, y2], ...] in image pixels")
     p.add_argument("--model", default=DEFAULT_MODEL, help=f"hub id or local folder (default {DEFAULT_MODEL})")
-    p.add_argument("--sam", help="SAM checkpoint (.pth) for masks; without it boxes are scored as masks")
-    p.add_argument("--sam-type", choices=SAM_TYPES, help="SAM architecture (default: from the file name)")
+    p.add_argument("--sam", help="SAM for masks: a SAM 2.1 hub id or folder (the reference's is "
+                                 "facebook/sam2.1-hiera-tiny) or a SAM 1 .pth; without it boxes are scored as masks")
+    p.add_argument("--sam-type", choices=SAM_TYPES,
+                   help="SAM size, checked against the checkpoint (default: from config.json or the file name)")
     p.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS,
                    help=f"how the model runs (default {DEFAULT_BACKEND})")
     p.add_argument("--replay", help="replay backend: a .jsonl whose lines carry \"sample_id\", or a folder of <id>.jsonl files")

@@ -16,11 +16,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _file_key(path: Optional[str]) -> tuple:
-    """A file's identity for reloading: resolved path plus size and mtime, so an edited file reloads."""
+    """A file's (or folder's) identity for reloading: resolved path plus size and mtime, so an edited file reloads.
+    A hub id that is no path keys on itself."""
     if not path:
         return (None,)
     p = Path(path).expanduser()
     try:
+        if p.is_dir():  # a SAM 2.1 folder: its files, so weights replaced in place reload too
+            files = sorted(f for f in p.iterdir() if f.is_file())
+            return (str(p.resolve()), *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files))
         st = p.stat()
         return (str(p.resolve()), st.st_size, st.st_mtime_ns)
     except OSError:

@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 from inference_core.contract.catalog import MODELS
 from inference_core.contract.model_state import sha256_of
-from inference_core.contract.options import SAM_TYPES
+from inference_core.contract.options import SAM1_TYPES
 
 # The published segment-anything dimensions (segment_anything/build_sam.py). Everything that is
 # not a ViT size is shared by the three checkpoints.
@@ -125,7 +125,7 @@ def _resolve_config(path: Path, sam_type: Optional[str]) -> tuple[str, dict[str,
     """(type name, dimensions): from sam_type, else `<stem>.json` beside the file, else the official name."""
     if sam_type:
         if sam_type not in SAM_CONFIGS:
-            raise SamError(f"Unknown SAM type {sam_type!r}: use one of {', '.join(SAM_TYPES)}, or put a "
+            raise SamError(f"Unknown SAM type {sam_type!r}: use one of {', '.join(SAM1_TYPES)}, or put a "
                            f"{path.stem}.json of its dimensions beside the checkpoint and leave --sam-type empty.")
         return sam_type, SAM_CONFIGS[sam_type]
     side = path.with_suffix(".json")

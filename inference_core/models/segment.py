@@ -1,4 +1,5 @@
-"""Boxes to per-instance masks with Segment Anything (box + centre point prompts), embeddings cached per window."""
+"""Boxes to per-instance masks with Segment Anything — SAM 1 or SAM 2.1 (box + centre point prompts),
+embeddings cached per window."""
 
 from __future__ import annotations
 
@@ -7,17 +8,18 @@ import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Hashable, Iterable, Optional
+from typing import Any, Callable, Hashable, Iterable, Optional
 
 import numpy as np
 
 from inference_core.common.records import Box, Detection, TileSpec
-from inference_core.contract.options import DEFAULT_DEVICE
+from inference_core.contract.model_state import sam_kind
+from inference_core.contract.options import DEFAULT_DEVICE, DEFAULT_SAM_MODEL, SAM2_TYPES
 from inference_core.raster.coords import raster_box_to_window, tile_box_to_raster
 from inference_core.models.sam import SamError, load_sam
 from inference_core.geometry.vectorize import mask_to_multipolygon
 
-DEFAULT_CACHE_BYTES = 1 << 30  # 1 GiB of image embeddings (vit_b/l/h: 4 MiB each in float32)
+DEFAULT_CACHE_BYTES = 1 << 30  # 1 GiB of image embeddings (vit_b/l/h: 4 MiB each in float32; SAM 2.1: 16 MiB)
 SEAM_MARGIN_FRACTION = 0.04  # a box closer than this share of the tile side to a seam is re-windowed
 SEAM_MARGIN_MIN_PX = 8
 
@@ -26,7 +28,7 @@ Window = tuple[int, int, int, int, int, int]  # col_off, row_off, width, height,
 
 @dataclass
 class _Entry:
-    features: Any  # torch.Tensor 1xCxhxw
+    features: Any  # torch.Tensor 1xCxhxw (SAM 1) or a list of them, one per feature level (SAM 2.1)
     original_size: tuple[int, int]
     input_size: tuple[int, int]
     nbytes: int
@@ -81,16 +83,43 @@ class EmbeddingCache:
         self.stats.entries = 0
 
 
+Point = tuple[float, float]
+
+
+def centre_point(box: Box) -> Point:
+    """The box's exact centre: the point prompt given to SAM 1."""
+    x1, y1, x2, y2 = (float(v) for v in box)
+    return (x1 + x2) / 2.0, (y1 + y2) / 2.0
+
+
+def truncated_centre_point(box: Box) -> Point:
+    """The centre as the reference computes it for SAM 2.1, truncated to whole pixels:
+    `int((x1 + x2) / 2)` (RemoteReasoner sam2/sam_mask_generator.py:100-112 at 0c7ee9a)."""
+    x1, y1, x2, y2 = (float(v) for v in box)
+    return float(int((x1 + x2) / 2)), float(int((y1 + y2) / 2))
+
+
+def _nbytes(features: Any) -> int:
+    if isinstance(features, (list, tuple)):
+        return sum(_nbytes(f) for f in features)
+    return features.element_size() * features.nelement()
+
+
 class Segmenter:
-    """A `SamPredictor` plus an embedding cache: one encoder pass per distinct image window."""
+    """A `SamPredictor` (or SAM 2.1's `models.sam2.Sam2Predictor`, same interface) plus an embedding cache:
+    one encoder pass per distinct image window."""
 
-    def __init__(self, sam, model_id: str, device: str = "cpu", cache_bytes: int = DEFAULT_CACHE_BYTES):
-        from segment_anything import SamPredictor
-
+    def __init__(self, sam, model_id: str, device: str = "cpu", cache_bytes: int = DEFAULT_CACHE_BYTES,
+                 predictor: Any = None, centre: Callable[[Box], Point] = centre_point):
         self.sam = sam
         self.model_id = model_id
         self.device = device
-        self.predictor = SamPredictor(sam)
+        if predictor is None:
+            from segment_anything import SamPredictor
+
+            predictor = SamPredictor(sam)
+        self.predictor = predictor
+        self.centre = centre  # the point prompt for a box
         self.cache = EmbeddingCache(cache_bytes)
         self.encoder_runs = 0
         self._current: Optional[Hashable] = None
@@ -115,14 +144,14 @@ class Segmenter:
         self.encoder_runs += 1
         if cache_key is not None:
             f = p.features
-            self.cache.put(cache_key, _Entry(f, tuple(p.original_size), tuple(p.input_size),
-                                             f.element_size() * f.nelement()))
+            self.cache.put(cache_key, _Entry(f, tuple(p.original_size), tuple(p.input_size), _nbytes(f)))
         self._current = cache_key
         return False
 
     def predict(self, image_rgb_uint8: np.ndarray, box_px: Box, cache_key: Optional[Hashable] = None
                 ) -> tuple[np.ndarray, float]:
-        """(bool HxW mask, SAM's predicted IoU) for one box in the image's pixels; box + centre point prompt."""
+        """(bool HxW mask, SAM's predicted IoU) for one box in the image's pixels; box + centre point prompt,
+        one mask (`multimask_output=False`, as the reference asks SAM 2.1: sam_mask_generator.py:118-123)."""
         image = np.asarray(image_rgb_uint8)
         if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
             raise ValueError(f"SAM needs an HxWx3 uint8 RGB image, got {image.shape} {image.dtype}")
@@ -130,7 +159,7 @@ class Segmenter:
             self.set_image(image, cache_key)
         x1, y1, x2, y2 = (float(v) for v in box_px)
         masks, scores, _ = self.predictor.predict(
-            point_coords=np.array([[(x1 + x2) / 2.0, (y1 + y2) / 2.0]], dtype=np.float32),
+            point_coords=np.array([self.centre((x1, y1, x2, y2))], dtype=np.float32),
             point_labels=np.array([1], dtype=np.int64),
             box=np.array([x1, y1, x2, y2], dtype=np.float32),
             multimask_output=False,
@@ -140,12 +169,20 @@ class Segmenter:
 
 def load_segmenter(path: str, sam_type: Optional[str] = None, device: str = DEFAULT_DEVICE,
                    cache_bytes: int = DEFAULT_CACHE_BYTES) -> Segmenter:
-    """Load a SAM checkpoint (see sam_model.load_sam) on the resolved device, wrapped in a Segmenter."""
+    """Load SAM on the resolved device, wrapped in a Segmenter: a SAM 1 checkpoint file (models.sam.load_sam)
+    or SAM 2.1 from a transformers folder or hub id (models.sam2.load_sam2), told apart by
+    contract.model_state.sam_kind; both then take the same path (prompts, cache, vectorising, merging)."""
     if not path:
-        raise SamError("Masks and contours need a SAM checkpoint: pass --sam PATH (e.g. sam_vit_b_01ec64.pth).")
+        raise SamError(f"Masks and contours need a SAM model: pass --sam {DEFAULT_SAM_MODEL} (SAM 2.1, as the "
+                       f"reference uses), a SAM 2.1 folder, or a SAM 1 checkpoint such as sam_vit_b_01ec64.pth.")
     from inference_core.models.devices import resolve_device
+    from inference_core.models.sam2 import is_meta_checkpoint, load_sam2
 
     dev = resolve_device(device)
+    if sam_kind(path, sam_type) == "sam2" or sam_type in SAM2_TYPES or is_meta_checkpoint(path):
+        predictor, model_id = load_sam2(path, sam_type=sam_type, device=dev)
+        return Segmenter(predictor.model, model_id, device=dev, cache_bytes=cache_bytes, predictor=predictor,
+                         centre=truncated_centre_point)
     sam, model_id = load_sam(path, sam_type=sam_type, device=dev)
     return Segmenter(sam, model_id, device=dev, cache_bytes=cache_bytes)
 

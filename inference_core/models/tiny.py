@@ -1,8 +1,9 @@
-"""Offline tiny models for tests and demos: a Qwen2.5-VL folder loadable by `from_pretrained` and a SAM.
+"""Offline tiny models for tests and demos: a Qwen2.5-VL folder loadable by `from_pretrained`, a SAM 1
+checkpoint and a SAM 2.1 folder (transformers format).
 
 Weights are random (fixed seed), so the text they generate is noise; what is real is every piece
 of loading and inference code: config, tokenizer, chat template, processor, safetensors, SAM parts.
-`python -m inference_core.models.tiny --out DIR` writes `DIR/mllm/`, `DIR/sam.pth`, `DIR/sam.json`.
+`python -m inference_core.models.tiny --out DIR` writes `DIR/mllm/`, `DIR/sam.pth`, `DIR/sam.json`, `DIR/sam2/`.
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ class TinyModels:
     mllm_dir: Path
     sam_path: Path
     sam_json: Path
+    sam2_dir: Path  # SAM 2.1 folder (config.json, model.safetensors, processor_config.json): --sam DIR
 
 
 def _train_tokenizer():
@@ -228,23 +230,36 @@ def write_tiny_sam(out_dir: Path) -> tuple[Path, Path]:
     return sam_path, sam_path.with_suffix(".json")
 
 
+def write_tiny_sam2(out_dir: Path) -> Path:
+    """Write a tiny random SAM 2.1 folder (`models.sam2.tiny_config`), read back by the same loader as
+    real checkpoints (`models.sam2.load_sam2`)."""
+    import torch
+    from transformers import Sam2Model
+
+    from inference_core.models.sam2 import save_sam2, tiny_config
+
+    torch.manual_seed(SEED)
+    return save_sam2(Sam2Model(tiny_config()).eval(), out_dir)
+
+
 def build_tiny_models(out_dir: Path | str) -> TinyModels:
-    """Build both tiny models under `out_dir` (`mllm/`, `sam.pth`, `sam.json`)."""
+    """Build the tiny models under `out_dir` (`mllm/`, `sam.pth`, `sam.json`, `sam2/`)."""
     out_dir = Path(out_dir)
     mllm_dir = build_mllm(out_dir / "mllm")
     sam_path, sam_json = write_tiny_sam(out_dir)
-    return TinyModels(mllm_dir=mllm_dir, sam_path=sam_path, sam_json=sam_json)
+    sam2_dir = write_tiny_sam2(out_dir / "sam2")
+    return TinyModels(mllm_dir=mllm_dir, sam_path=sam_path, sam_json=sam_json, sam2_dir=sam2_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m inference_core.models.tiny",
-        description="Build offline tiny Qwen2.5-VL and SAM models (random weights) for tests and demos.",
+        description="Build offline tiny Qwen2.5-VL, SAM and SAM 2.1 models (random weights) for tests and demos.",
     )
     parser.add_argument("--out", default="build/tiny-models", help="output folder (default: build/tiny-models)")
     args = parser.parse_args(argv)
     models = build_tiny_models(args.out)
-    print(f"MLLM: {models.mllm_dir}\nSAM:  {models.sam_path} ({models.sam_json.name})")
+    print(f"MLLM: {models.mllm_dir}\nSAM:  {models.sam_path} ({models.sam_json.name})\nSAM 2.1: {models.sam2_dir}")
     return 0
 
 
