@@ -94,22 +94,22 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="108"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="109"/>
         <source>Tile {tile} of {tiles}: {stage}</source>
         <translation>Tuile {tile} sur {tiles} : {stage}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="122"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="123"/>
         <source>Model reasoning (tile {tile}): {text}</source>
         <translation>Raisonnement du modèle (tuile {tile}) : {text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="133"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="134"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="135"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="136"/>
         <source>The engine ended the run without a result.</source>
         <translation>Le moteur a terminé l’exécution sans résultat.</translation>
     </message>
@@ -149,12 +149,12 @@
         <translation>écriture des résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="187"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="188"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>La couche « {name} » n’est pas un fichier raster GDAL (fournisseur « {provider} »). Enregistrez-la d’abord en GeoTIFF (Exporter ▸ Enregistrer sous…).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="192"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="193"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
@@ -209,7 +209,7 @@
         <translation>Les masques et contours nécessitent un checkpoint SAM : indiquez-le dans les paramètres ou ne cochez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="116"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="121"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>Le checkpoint SAM {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
@@ -262,6 +262,11 @@
         <location filename="../remotereasoner_qgis/plugin.py" line="75"/>
         <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
         <translation>Un fournisseur de traitements « remotereasoner » est déjà enregistré ; cette copie de l’extension n’en ajoute pas un autre.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="118"/>
+        <source>SAM {name} is not downloaded yet: download it in the Models tab.</source>
+        <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans l’onglet Modèles.</translation>
     </message>
 </context>
 <context>
@@ -352,52 +357,52 @@
         <translation>Annulation… le téléchargement partiel est conservé et reprendra la prochaine fois.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="286"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="288"/>
         <source>Runs now use {m}.</source>
         <translation>Les exécutions utilisent désormais {m}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="295"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="295"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="296"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="298"/>
         <source>Model folder (config.json and weights)</source>
         <translation>Dossier du modèle (config.json et poids)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="309"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="311"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} n’est pas un dossier de modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="314"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="319"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} n’est ni un dossier de modèle ni un checkpoint SAM (.pth).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="317"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="322"/>
         <source>Runs now use {path}.</source>
         <translation>Les exécutions utilisent désormais {path}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="336"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="341"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>Chargement du modèle dans le moteur… (un modèle 7B prend une minute)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="348"/>
         <source>The model loads.</source>
         <translation>Le modèle se charge correctement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="348"/>
         <source>The model does not load: {why}</source>
         <translation>Le modèle ne se charge pas : {why}</translation>
     </message>
@@ -405,209 +410,214 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="239"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="240"/>
         <source>Reason over raster</source>
         <translation>Raisonner sur un raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="242"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="243"/>
         <source>Visual reasoning</source>
         <translation>Raisonnement visuel</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="248"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="249"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>détection,segmentation,LLM,VLM,question,boîtes,masques,contours,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="251"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="252"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.</source>
         <translation>Pose une question en langage naturel sur un raster (par ex. « les réservoirs à côté de la jetée ») et renvoie les réponses sous forme de couches vectorielles dans le SCR du raster : une boîte par cible, un masque par cible issu de Segment Anything et le contour des masques. Les grands rasters sont découpés en tuiles qui se chevauchent. Le modèle s’exécute dans le processus moteur RemoteReasoner configuré dans les paramètres de l’extension ; les paramètres avancés reprennent ces réglages par défaut. Les masques et contours nécessitent un checkpoint SAM.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="266"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="267"/>
         <source>Input raster</source>
         <translation>Raster en entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="267"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="268"/>
         <source>Question (what to look for)</source>
         <translation>Question (ce qu’il faut chercher)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="268"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="269"/>
         <source>Extent (default: the whole raster)</source>
         <translation>Emprise (par défaut : tout le raster)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="270"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="271"/>
         <source>Results</source>
         <translation>Résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
         <source>Tile size (pixels)</source>
         <translation>Taille des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="286"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="287"/>
         <source>Tile overlap (pixels)</source>
         <translation>Chevauchement des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
         <source>Maximum model input pixels per tile</source>
         <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
         <source>Model backend</source>
         <translation>Moteur d’inférence du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="293"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="294"/>
-        <source>SAM checkpoint (.pth; empty: from the settings)</source>
-        <translation>Checkpoint SAM (.pth ; vide : selon les paramètres)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="298"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Simplify tolerance (map units)</source>
         <translation>Tolérance de simplification (unités de la carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Minimum mask area (map units²)</source>
         <translation>Surface minimale des masques (unités de la carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="311"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="313"/>
         <source>Run id</source>
         <translation>Identifiant d’exécution</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="337"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="349"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="354"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="357"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="358"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="365"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="406"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="406"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="411"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="419"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="424"/>
         <source>The run failed: {reason}</source>
         <translation>L’exécution a échoué : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="431"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="436"/>
         <source>{layer}: {count} features</source>
         <translation>{layer} : {count} entités</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="437"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="442"/>
         <source>Cancelled: the results hold the tiles finished before the cancel.</source>
         <translation>Annulé : les résultats contiennent les tuiles terminées avant l’annulation.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="438"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="439"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="295"/>
+        <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
+        <translation>SAM : un fichier SAM 1 .pth, un dossier SAM 2.1 ou un identifiant du Hub comme facebook/sam2.1-hiera-tiny (vide : celui des paramètres)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="351"/>
+        <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
+        <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans le gestionnaire de modèles de RemoteReasoner (onglet Modèles).</translation>
     </message>
 </context>
 <context>
@@ -957,82 +967,82 @@
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="88"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="92"/>
         <source>Device</source>
         <translation>Périphérique</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
         <source>Precision</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="98"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
         <source>Tile size</source>
         <translation>Taille des tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
         <source>Overlap</source>
         <translation>Chevauchement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="101"/>
         <source>Max pixels per view</source>
         <translation>Pixels max. par vue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="103"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>vide : un dossier temporaire ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>empty: beside the project ({path})</source>
         <translation>vide : à côté du projet ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
         <source>Output folder</source>
         <translation>Dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="114"/>
         <source>Engine Python</source>
         <translation>Python du moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="180"/>
         <source>The overlap must be less than half the tile size.</source>
         <translation>Le chevauchement doit être inférieur à la moitié de la taille des tuiles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="187"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="189"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>Saisissez d’abord l’URL du serveur, par ex. http://gpu-server:8000/v1.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="195"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="197"/>
         <source>Connection failed: {reason}</source>
         <translation>Échec de la connexion : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="204"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="206"/>
         <source>Connected: {n} model(s).</source>
         <translation>Connecté : {n} modèle(s).</translation>
     </message>
@@ -1045,6 +1055,11 @@
         <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="59"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>identifiant du hub ({model}) ou dossier local</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
+        <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
+        <translation>un fichier SAM 1 .pth, ou SAM 2.1 : facebook/sam2.1-hiera-tiny ou un dossier</translation>
     </message>
 </context>
 <context>

@@ -94,22 +94,22 @@
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="108"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="109"/>
         <source>Tile {tile} of {tiles}: {stage}</source>
         <translation>第 {tile} 个瓦片，共 {tiles} 个：{stage}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="122"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="123"/>
         <source>Model reasoning (tile {tile}): {text}</source>
         <translation>模型推理过程（瓦片 {tile}）：{text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="133"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="134"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="135"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="136"/>
         <source>The engine ended the run without a result.</source>
         <translation>引擎结束了运行，但没有结果。</translation>
     </message>
@@ -149,12 +149,12 @@
         <translation>正在写入结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="187"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="188"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>图层“{name}”不是 GDAL 栅格文件（提供程序“{provider}”）。请先将其另存为 GeoTIFF（导出 ▸ 另存为…）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="192"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="193"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
@@ -209,7 +209,7 @@
         <translation>掩膜和轮廓需要 SAM 检查点：请在设置中指定，或只勾选边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="116"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="121"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>SAM 检查点 {path} 不存在：请在设置中重新选择。</translation>
     </message>
@@ -262,6 +262,11 @@
         <location filename="../remotereasoner_qgis/plugin.py" line="75"/>
         <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
         <translation>已注册了名为“remotereasoner”的处理提供程序；此插件副本不会再添加一个。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="118"/>
+        <source>SAM {name} is not downloaded yet: download it in the Models tab.</source>
+        <translation>SAM {name} 尚未下载：请在“模型”选项卡中下载。</translation>
     </message>
 </context>
 <context>
@@ -352,52 +357,52 @@
         <translation>正在取消…已下载的部分会保留，下次继续。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="286"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="288"/>
         <source>Runs now use {m}.</source>
         <translation>之后的运行将使用 {m}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="295"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="295"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="296"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="298"/>
         <source>Model folder (config.json and weights)</source>
         <translation>模型文件夹（config.json 和权重）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="309"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="311"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} 不是模型文件夹：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="314"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="319"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} 既不是模型文件夹，也不是 SAM 检查点（.pth）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="317"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="322"/>
         <source>Runs now use {path}.</source>
         <translation>之后的运行将使用 {path}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="336"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="341"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>正在引擎中加载模型…（7B 模型约需一分钟）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="348"/>
         <source>The model loads.</source>
         <translation>模型可以加载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="348"/>
         <source>The model does not load: {why}</source>
         <translation>模型无法加载：{why}</translation>
     </message>
@@ -405,209 +410,214 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="239"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="240"/>
         <source>Reason over raster</source>
         <translation>对栅格进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="242"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="243"/>
         <source>Visual reasoning</source>
         <translation>视觉推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="248"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="249"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>检测,分割,LLM,VLM,问题,边界框,掩膜,轮廓,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="251"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="252"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.</source>
         <translation>用自然语言就栅格提出问题（例如“码头旁的储油罐”），并以栅格坐标参考系中的矢量图层返回答案：每个目标一个边界框、一个由 Segment Anything 生成的掩膜，以及掩膜的轮廓线。大型栅格会被切分为相互重叠的瓦片。模型运行在插件设置中配置的 RemoteReasoner 引擎进程里；高级参数默认取自这些设置。掩膜和轮廓需要 SAM 检查点。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="266"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="267"/>
         <source>Input raster</source>
         <translation>输入栅格</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="267"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="268"/>
         <source>Question (what to look for)</source>
         <translation>问题（要查找什么）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="268"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="269"/>
         <source>Extent (default: the whole raster)</source>
         <translation>范围（默认：整个栅格）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="270"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="271"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
         <source>Tile size (pixels)</source>
         <translation>瓦片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="286"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="287"/>
         <source>Tile overlap (pixels)</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
         <source>Maximum model input pixels per tile</source>
         <translation>每个瓦片的模型最大输入像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
         <source>Model backend</source>
         <translation>模型后端</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="293"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="294"/>
-        <source>SAM checkpoint (.pth; empty: from the settings)</source>
-        <translation>SAM 检查点（.pth；留空：取自设置）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="298"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>设备（auto、cpu、cuda、cuda:N）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Simplify tolerance (map units)</source>
         <translation>简化容差（地图单位）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Minimum mask area (map units²)</source>
         <translation>最小掩膜面积（地图单位²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>结果 GeoPackage（所有图层及模型回答）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="311"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="313"/>
         <source>Run id</source>
         <translation>运行 ID</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="337"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="349"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="354"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="357"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>录制的回答文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="358"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="365"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="406"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="406"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="411"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="419"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="424"/>
         <source>The run failed: {reason}</source>
         <translation>运行失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="431"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="436"/>
         <source>{layer}: {count} features</source>
         <translation>{layer}：{count} 个要素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="437"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="442"/>
         <source>Cancelled: the results hold the tiles finished before the cancel.</source>
         <translation>已取消：结果包含取消前已完成的瓦片。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="438"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="439"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>“结果”中未选择 {layer}：不写入 {param}。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="295"/>
+        <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
+        <translation>SAM：SAM 1 的 .pth 文件、SAM 2.1 文件夹或 Hub 标识（如 facebook/sam2.1-hiera-tiny）（留空：使用设置中的值）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="351"/>
+        <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
+        <translation>SAM {name} 尚未下载：请在 RemoteReasoner 模型管理器（“模型”选项卡）中下载。</translation>
     </message>
 </context>
 <context>
@@ -957,82 +967,82 @@
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="88"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="92"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="98"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
         <source>Tile size</source>
         <translation>瓦片大小</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
         <source>Overlap</source>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="101"/>
         <source>Max pixels per view</source>
         <translation>每个视图的最大像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="103"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>留空：临时文件夹（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>empty: beside the project ({path})</source>
         <translation>留空：项目文件旁（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="114"/>
         <source>Engine Python</source>
         <translation>引擎 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="180"/>
         <source>The overlap must be less than half the tile size.</source>
         <translation>重叠必须小于瓦片大小的一半。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="187"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="189"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>请先输入服务器 URL，例如 http://gpu-server:8000/v1。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="195"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="197"/>
         <source>Connection failed: {reason}</source>
         <translation>连接失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="204"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="206"/>
         <source>Connected: {n} model(s).</source>
         <translation>已连接：{n} 个模型。</translation>
     </message>
@@ -1045,6 +1055,11 @@
         <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="59"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>Hub ID（{model}）或本地文件夹</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
+        <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
+        <translation>SAM 1 的 .pth 文件，或 SAM 2.1：facebook/sam2.1-hiera-tiny 或一个文件夹</translation>
     </message>
 </context>
 <context>

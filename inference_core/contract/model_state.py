@@ -192,3 +192,34 @@ def sam_kind(value: str, sam_type: Optional[str] = None) -> str:
     if sam_type in SAM1_TYPES or p.suffix.lower() in SAM1_SUFFIXES:
         return "sam"
     return "sam2"
+
+
+SAM2_MODEL_TYPES = ("sam2", "sam2_video")
+
+
+def folder_model_type(folder: str | Path) -> Optional[str]:
+    """`model_type` in a model folder's config.json (e.g. qwen2_5_vl, sam2), None when unreadable."""
+    try:
+        config = json.loads((Path(folder) / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = config.get("model_type") if isinstance(config, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def sam_problem(value: str, cache: Optional[str | Path] = None) -> Optional[str]:
+    """Why a SAM setting cannot be used as it stands, in a few words (None: usable).
+
+    A SAM 1 checkpoint must be a file; a SAM 2.1 folder must be whole (config.json and weights); a SAM 2.1
+    hub id must be in the Hugging Face cache (the worker loads it from there; the Models tab downloads it).
+    """
+    kind = sam_kind(value)
+    path = Path(value).expanduser()
+    if kind == "sam":
+        return None if path.is_file() else "missing"
+    if path.is_dir():
+        missing = missing_file(path)
+        return f"{missing} is missing" if missing else None
+    if value.count("/") == 1 and not path.is_absolute() and not value.startswith((".", "~")):
+        return None if hub_state(value, cache).present else "not downloaded"
+    return "missing"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from inference_core.contract.envsetup import default_venv_dir
-from inference_core.contract.model_state import hub_snapshot, missing_file
+from inference_core.contract.model_state import hub_snapshot, missing_file, sam_problem
 
 from ..i18n import tr
 from ..settings import PluginSettings
@@ -112,9 +112,14 @@ def model_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> li
         if not settings.sam:
             out.append((tr("Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only."),
                         ACTION_MODELS))
-        elif not os.path.isfile(settings.sam):
-            out.append((tr("The SAM checkpoint {path} does not exist: choose it again in the settings.").format(path=settings.sam),
-                        ACTION_MODELS))
+        else:
+            problem = sam_problem(settings.sam)
+            if problem == "not downloaded":
+                out.append((tr("SAM {name} is not downloaded yet: download it in the Models tab.").format(name=settings.sam),
+                            ACTION_MODELS))
+            elif problem:
+                out.append((tr("The SAM checkpoint {path} does not exist: choose it again in the settings.").format(
+                    path=settings.sam), ACTION_MODELS))
     return out
 
 

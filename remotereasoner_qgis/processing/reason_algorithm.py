@@ -41,6 +41,7 @@ from qgis.core import (
 )
 from qtpy.QtCore import QCoreApplication
 
+from inference_core.contract.model_state import sam_problem
 from inference_core.contract.options import BACKENDS, GRANULARITIES, OptionsError, RunOptions
 
 from ..bridge.events import dispatch, progress_percent, stage_label
@@ -291,8 +292,9 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
                                        defaultValue=BACKEND_CHOICES.index(d.backend) if d.backend in BACKEND_CHOICES else 0),
             QgsProcessingParameterString(self.MODEL, self.tr("Model (folder, Hugging Face id or server model name; empty: from the settings)"),
                                          defaultValue=d.model, optional=True),
-            QgsProcessingParameterFile(self.SAM, self.tr("SAM checkpoint (.pth; empty: from the settings)"),
-                                       extension="pth", defaultValue=d.sam or None, optional=True),
+            QgsProcessingParameterString(self.SAM, self.tr("SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as "
+                                                           "facebook/sam2.1-hiera-tiny (empty: from the settings)"),
+                                         defaultValue=d.sam or None, optional=True),
             QgsProcessingParameterString(self.DEVICE, self.tr("Device (auto, cpu, cuda, cuda:N)"), defaultValue=d.device or RUN_DEFAULTS.device, optional=True),
             QgsProcessingParameterNumber(self.SIMPLIFY, self.tr("Simplify tolerance (map units)"), QgsProcessingParameterNumber.Double,
                                          defaultValue=RUN_DEFAULTS.simplify, minValue=0.0),
@@ -344,8 +346,11 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         granularity = tuple(GRANULARITIES[i] for i in sorted(self.parameterAsEnums(parameters, self.GRANULARITY, context)))
         backend = BACKEND_CHOICES[self.parameterAsEnum(parameters, self.BACKEND, context)]
         model = self.parameterAsString(parameters, self.MODEL, context).strip()
-        sam = self.parameterAsFile(parameters, self.SAM, context).strip() or cfg.sam or None
-        if sam and not os.path.isfile(sam):
+        sam = self.parameterAsString(parameters, self.SAM, context).strip() or cfg.sam or None
+        if sam and sam_problem(sam) == "not downloaded":
+            raise QgsProcessingException(self.tr("SAM {name} is not downloaded yet: download it in the RemoteReasoner "
+                                                 "model manager (Models tab).").format(name=sam))
+        if sam and sam_problem(sam):
             raise QgsProcessingException(self.tr("The SAM checkpoint '{path}' does not exist: download one in the RemoteReasoner model manager or choose another file.").format(path=sam))
         replay = self.parameterAsFile(parameters, self.REPLAY, context).strip() or None
         if replay and not os.path.isfile(replay):

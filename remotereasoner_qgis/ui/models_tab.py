@@ -29,7 +29,7 @@ from qtpy.QtWidgets import (
 )
 
 from inference_core.contract import catalog
-from inference_core.contract.model_state import entry_state, missing_file
+from inference_core.contract.model_state import SAM2_MODEL_TYPES, entry_state, folder_model_type, missing_file, sam_problem
 
 from .. import settings as rr_settings
 from ..bridge import readiness
@@ -263,7 +263,7 @@ class ModelsWidget(QWidget):
     def _use_if_unset(self, key: str, path: str) -> None:
         entry = next(e for e in self.entries if e.key == key)
         cfg = rr_settings.PluginSettings.load()
-        if entry.kind == "sam" and not (cfg.sam and os.path.isfile(cfg.sam)):
+        if entry.kind in ("sam", "sam2") and not (cfg.sam and sam_problem(cfg.sam) is None):
             self.use(key, path)
         elif entry.kind == "mllm" and cfg.backend == "transformers" and \
                 readiness.model_problems(cfg, ("boxes",)):
@@ -280,6 +280,8 @@ class ModelsWidget(QWidget):
             if not path:
                 return False
             cfg.sam = path
+        elif entry.kind == "sam2":
+            cfg.sam = entry.source  # the hub id: the worker loads it from the Hugging Face cache
         else:
             cfg.backend, cfg.model = "transformers", entry.source
         cfg.save()
@@ -309,7 +311,10 @@ class ModelsWidget(QWidget):
                 self._say(self.tr("{path} is not a model folder: {file} is missing. Choose the folder that holds "
                                   "config.json and the weights.").format(path=path, file=missing))
                 return False
-            cfg.backend, cfg.model = "transformers", str(p)
+            if folder_model_type(p) in SAM2_MODEL_TYPES:
+                cfg.sam = str(p)  # a SAM 2.1 folder segments; it never answers questions
+            else:
+                cfg.backend, cfg.model = "transformers", str(p)
         else:
             self._say(self.tr("{path} is neither a model folder nor a SAM checkpoint (.pth).").format(path=path))
             return False

@@ -83,6 +83,8 @@ class SettingsDialog(QDialog):
         form = QFormLayout(compute)
         self.sam_edit = QgsFileWidget(compute)
         self.sam_edit.setFilter(self.tr("SAM checkpoint (*.pth *.pt)"))
+        # a SAM 2.1 folder or hub id is typed (or pasted) into the same field
+        self.sam_edit.lineEdit().setPlaceholderText(self.tr("a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder"))
         form.addRow(self.tr("SAM checkpoint"), self.sam_edit)
         self.device_combo = QComboBox(compute)
         self.device_combo.setEditable(True)

@@ -146,3 +146,30 @@ def test_models_tab_quick_state_is_the_engine_model_state(tmp_path, hf_cache):
     for entry in (mllm, sam):
         state = entry_state(entry, folder)
         assert quick_state(entry, str(folder)) == {"state": state.state, "path": state.path, "detail": state.detail}
+
+
+def test_sam_2_1_settings_are_usable_by_folder_or_cached_hub_id(tmp_path, monkeypatch):
+    """A SAM 2.1 folder or hub id is a SAM setting like a .pth: ready when whole or cached, else the Models tab."""
+    import json
+
+    from inference_core.contract.model_state import sam_problem
+
+    folder = tmp_path / "sam2.1"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"model_type": "sam2"}))
+    assert sam_problem(str(folder)) == "model.safetensors is missing"
+    (folder / "model.safetensors").write_bytes(b"x")
+    assert sam_problem(str(folder)) is None
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
+    assert sam_problem("facebook/sam2.1-hiera-tiny") == "not downloaded"
+    snap = tmp_path / "hf" / "models--facebook--sam2.1-hiera-tiny" / "snapshots" / "abc"
+    snap.mkdir(parents=True)
+    (snap.parents[1] / "refs").mkdir()
+    (snap.parents[1] / "refs" / "main").write_text("abc")
+    (snap / "config.json").write_text("{}")
+    (snap / "model.safetensors").write_bytes(b"x")
+    assert sam_problem("facebook/sam2.1-hiera-tiny") is None
+    assert sam_problem(str(tmp_path / "gone.pth")) == "missing"
+    cfg = rs.PluginSettings(engine_python="/usr/bin/python3", model=str(folder), sam="facebook/sam2.1-hiera-small")
+    problems = [p for p, _ in rd.model_problems(cfg, ("boxes", "masks"))]
+    assert "SAM facebook/sam2.1-hiera-small is not downloaded yet: download it in the Models tab." in problems

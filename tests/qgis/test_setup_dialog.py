@@ -314,3 +314,18 @@ def test_selftest_button_runs_the_engine_pipeline_check(isolated, tmp_path, engi
         assert dlg.hello_label.text().startswith("No engine at")
     finally:
         dlg.done(0)
+
+
+def test_models_tab_uses_sam_2_1_for_masks_never_as_the_reasoner(models_env, tmp_path, qtbot):
+    w = _models(models_env, qtbot)
+    before = rs.PluginSettings.load()
+    assert w.use("sam2.1-hiera-tiny")
+    cfg = rs.PluginSettings.load()
+    assert cfg.sam == "facebook/sam2.1-hiera-tiny" and (cfg.backend, cfg.model) == (before.backend, before.model)
+    folder = tmp_path / "sam2.1-local"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"model_type": "sam2"}))
+    (folder / "model.safetensors").write_bytes(b"x")
+    assert w.use_local(str(folder))
+    cfg = rs.PluginSettings.load()
+    assert cfg.sam == str(folder) and cfg.model == before.model
