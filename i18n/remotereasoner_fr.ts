@@ -94,22 +94,12 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="108"/>
-        <source>Tile {tile} of {tiles}: {stage}</source>
-        <translation>Tuile {tile} sur {tiles} : {stage}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="122"/>
-        <source>Model reasoning (tile {tile}): {text}</source>
-        <translation>Raisonnement du modèle (tuile {tile}) : {text}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="133"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="131"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="135"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="133"/>
         <source>The engine ended the run without a result.</source>
         <translation>Le moteur a terminé l’exécution sans résultat.</translation>
     </message>
@@ -149,12 +139,12 @@
         <translation>écriture des résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="187"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="185"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>La couche « {name} » n’est pas un fichier raster GDAL (fournisseur « {provider} »). Enregistrez-la d’abord en GeoTIFF (Exporter ▸ Enregistrer sous…).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="192"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="190"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
@@ -262,6 +252,106 @@
         <location filename="../remotereasoner_qgis/plugin.py" line="75"/>
         <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
         <translation>Un fournisseur de traitements « remotereasoner » est déjà enregistré ; cette copie de l’extension n’en ajoute pas un autre.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="44"/>
+        <source>{stage} · view {i} of {n}</source>
+        <translation>{stage} · vue {i} sur {n}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="72"/>
+        <source>%n box(es)</source>
+        <translation>
+            <numerusform>%n boîte</numerusform>
+            <numerusform>%n boîtes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="74"/>
+        <source>%n mask(s)</source>
+        <translation>
+            <numerusform>%n masque</numerusform>
+            <numerusform>%n masques</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="76"/>
+        <source>%n contour(s)</source>
+        <translation>
+            <numerusform>%n contour</numerusform>
+            <numerusform>%n contours</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="84"/>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="88"/>
+        <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
+        <translation>
+            <numerusform>Les réponses du modèle n’ont pas pu être lues sur {k} vue sur %n — voir Raisonnement ; essayez un autre prompt.</numerusform>
+            <numerusform>Les réponses du modèle n’ont pas pu être lues sur {k} vues sur %n — voir Raisonnement ; essayez un autre prompt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="110"/>
+        <source>Found {counts}.</source>
+        <translation>Trouvé : {counts}.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="113"/>
+        <source>the engine stopped the run.</source>
+        <translation>le moteur a arrêté l’analyse.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="116"/>
+        <source>Cancelled before the first view: nothing was kept.</source>
+        <translation>Annulé avant la première vue : rien n’a été conservé.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="122"/>
+        <source>Cancelled</source>
+        <translation>Annulé</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="117"/>
+        <source>Cancelled: {k} of %n view(s) kept.</source>
+        <translation>
+            <numerusform>Annulé : {k} vue sur %n conservée.</numerusform>
+            <numerusform>Annulé : {k} vues sur %n conservées.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="124"/>
+        <source>Answers unreadable</source>
+        <translation>Réponses illisibles</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="126"/>
+        <source>Done, some answers unreadable</source>
+        <translation>Terminé, certaines réponses illisibles</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="127"/>
+        <source>Done</source>
+        <translation>Terminé</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="132"/>
+        <source>Failed: {reason}</source>
+        <translation>Échec : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="132"/>
+        <source>Failed</source>
+        <translation>Échec</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="119"/>
+        <source>Model reasoning (view {i}): {text}</source>
+        <translation>Raisonnement du modèle (vue {i}) : {text}</translation>
     </message>
 </context>
 <context>
@@ -405,207 +495,197 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="239"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="237"/>
         <source>Reason over raster</source>
         <translation>Raisonner sur un raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="242"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="240"/>
         <source>Visual reasoning</source>
         <translation>Raisonnement visuel</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="248"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="246"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>détection,segmentation,LLM,VLM,question,boîtes,masques,contours,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="251"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="249"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.</source>
         <translation>Pose une question en langage naturel sur un raster (par ex. « les réservoirs à côté de la jetée ») et renvoie les réponses sous forme de couches vectorielles dans le SCR du raster : une boîte par cible, un masque par cible issu de Segment Anything et le contour des masques. Les grands rasters sont découpés en tuiles qui se chevauchent. Le modèle s’exécute dans le processus moteur RemoteReasoner configuré dans les paramètres de l’extension ; les paramètres avancés reprennent ces réglages par défaut. Les masques et contours nécessitent un checkpoint SAM.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="266"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="264"/>
         <source>Input raster</source>
         <translation>Raster en entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="267"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="265"/>
         <source>Question (what to look for)</source>
         <translation>Question (ce qu’il faut chercher)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="268"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="266"/>
         <source>Extent (default: the whole raster)</source>
         <translation>Emprise (par défaut : tout le raster)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="270"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="268"/>
         <source>Results</source>
         <translation>Résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="282"/>
         <source>Tile size (pixels)</source>
         <translation>Taille des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="286"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
         <source>Tile overlap (pixels)</source>
         <translation>Chevauchement des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="286"/>
         <source>Maximum model input pixels per tile</source>
         <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
         <source>Model backend</source>
         <translation>Moteur d’inférence du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="294"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>SAM checkpoint (.pth; empty: from the settings)</source>
         <translation>Checkpoint SAM (.pth ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="294"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="295"/>
         <source>Simplify tolerance (map units)</source>
         <translation>Tolérance de simplification (unités de la carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
         <source>Minimum mask area (map units²)</source>
         <translation>Surface minimale des masques (unités de la carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="308"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="311"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="309"/>
         <source>Run id</source>
         <translation>Identifiant d’exécution</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="319"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="349"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="347"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="350"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="354"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="358"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="358"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="397"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="406"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="419"/>
-        <source>The run failed: {reason}</source>
-        <translation>L’exécution a échoué : {reason}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="431"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="429"/>
         <source>{layer}: {count} features</source>
         <translation>{layer} : {count} entités</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="437"/>
-        <source>Cancelled: the results hold the tiles finished before the cancel.</source>
-        <translation>Annulé : les résultats contiennent les tuiles terminées avant l’annulation.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="438"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="436"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="432"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
     </message>
@@ -621,269 +701,234 @@
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="169"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="126"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="122"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="131"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="124"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="133"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="136"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="132"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="141"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="133"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="142"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="143"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="141"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="150"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="143"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="152"/>
         <source>Current map view</source>
         <translation>Vue courante de la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
         <source>Whole layer</source>
         <translation>Couche entière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="154"/>
         <source>Rectangle drawn on the map</source>
         <translation>Rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
         <source>Bounding box of selected features</source>
         <translation>Emprise des entités sélectionnées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="157"/>
         <source>Draw…</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="518"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="540"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="161"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="170"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="162"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="171"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="181"/>
         <source>Idle</source>
         <translation>Inactif</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="193"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="201"/>
         <source>Target</source>
         <translation>Cible</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="201"/>
         <source>Label</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="201"/>
         <source>Area (m²)</source>
         <translation>Surface (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="193"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="220"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="235"/>
         <source>Recent questions…</source>
         <translation>Questions récentes…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="315"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="305"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="320"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="310"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="325"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="325"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="340"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="327"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="342"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="330"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="345"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="333"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="348"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins une option parmi Boîtes, Masques, Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="345"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="360"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="361"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="379"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>Les résultats vont dans un dossier temporaire (indiquez un dossier de sortie dans les paramètres pour les conserver) : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="361"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="379"/>
         <source>Results: {path}</source>
         <translation>Résultats : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="365"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="383"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="367"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="385"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="386"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="404"/>
         <source>Cancelling after the current tile…</source>
         <translation>Annulation après la tuile en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="405"/>
-        <source>{stage} · tile {i}/{n}</source>
-        <translation>{stage} · tuile {i}/{n}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="407"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="424"/>
         <source>ETA {s} s</source>
         <translation>Reste environ {s} s</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
-        <source>Tile {k}:</source>
-        <translation>Tuile {k} :</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="436"/>
-        <source>no targets</source>
-        <translation>aucune cible</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="438"/>
-        <source>Cancelled</source>
-        <translation>Annulé</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="439"/>
-        <source>Run cancelled; finished tiles kept ({counts}).</source>
-        <translation>Exécution annulée ; les tuiles terminées sont conservées ({counts}).</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="441"/>
-        <source>Done</source>
-        <translation>Terminé</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="442"/>
-        <source>Found {counts}.</source>
-        <translation>Trouvé : {counts}.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="453"/>
-        <source>Failed</source>
-        <translation>Échec</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="493"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="493"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>Shapefile ESRI (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="494"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="516"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="495"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="517"/>
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="508"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="530"/>
         <source>Exported {n} file(s): {files}</source>
         <translation>{n} fichier(s) exporté(s) : {files}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="259"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="274"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="259"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="274"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="435"/>
+        <source>View {i}:</source>
+        <translation>Vue {i} :</translation>
     </message>
 </context>
 <context>

@@ -94,22 +94,12 @@
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="108"/>
-        <source>Tile {tile} of {tiles}: {stage}</source>
-        <translation>第 {tile} 个瓦片，共 {tiles} 个：{stage}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="122"/>
-        <source>Model reasoning (tile {tile}): {text}</source>
-        <translation>模型推理过程（瓦片 {tile}）：{text}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="133"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="131"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="135"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="133"/>
         <source>The engine ended the run without a result.</source>
         <translation>引擎结束了运行，但没有结果。</translation>
     </message>
@@ -149,12 +139,12 @@
         <translation>正在写入结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="187"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="185"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>图层“{name}”不是 GDAL 栅格文件（提供程序“{provider}”）。请先将其另存为 GeoTIFF（导出 ▸ 另存为…）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="192"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="190"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
@@ -262,6 +252,101 @@
         <location filename="../remotereasoner_qgis/plugin.py" line="75"/>
         <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
         <translation>已注册了名为“remotereasoner”的处理提供程序；此插件副本不会再添加一个。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="44"/>
+        <source>{stage} · view {i} of {n}</source>
+        <translation>{stage} · 第 {i} 个视图，共 {n} 个</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="72"/>
+        <source>%n box(es)</source>
+        <translation>
+            <numerusform>%n 个框</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="74"/>
+        <source>%n mask(s)</source>
+        <translation>
+            <numerusform>%n 个掩膜</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="76"/>
+        <source>%n contour(s)</source>
+        <translation>
+            <numerusform>%n 条轮廓</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="84"/>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="88"/>
+        <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
+        <translation>
+            <numerusform>%n 个视图中有 {k} 个的模型回答无法读取 — 请查看“推理”；尝试其他提示词。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="110"/>
+        <source>Found {counts}.</source>
+        <translation>找到 {counts}。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="113"/>
+        <source>the engine stopped the run.</source>
+        <translation>引擎停止了运行。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="116"/>
+        <source>Cancelled before the first view: nothing was kept.</source>
+        <translation>在第一个视图之前已取消：未保留任何结果。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="122"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="117"/>
+        <source>Cancelled: {k} of %n view(s) kept.</source>
+        <translation>
+            <numerusform>已取消：保留了 %n 个视图中的 {k} 个。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="124"/>
+        <source>Answers unreadable</source>
+        <translation>回答无法读取</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="126"/>
+        <source>Done, some answers unreadable</source>
+        <translation>完成，部分回答无法读取</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="127"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="132"/>
+        <source>Failed: {reason}</source>
+        <translation>失败：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="132"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="119"/>
+        <source>Model reasoning (view {i}): {text}</source>
+        <translation>模型推理（第 {i} 个视图）：{text}</translation>
     </message>
 </context>
 <context>
@@ -405,207 +490,197 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="239"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="237"/>
         <source>Reason over raster</source>
         <translation>对栅格进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="242"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="240"/>
         <source>Visual reasoning</source>
         <translation>视觉推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="248"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="246"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>检测,分割,LLM,VLM,问题,边界框,掩膜,轮廓,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="251"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="249"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.</source>
         <translation>用自然语言就栅格提出问题（例如“码头旁的储油罐”），并以栅格坐标参考系中的矢量图层返回答案：每个目标一个边界框、一个由 Segment Anything 生成的掩膜，以及掩膜的轮廓线。大型栅格会被切分为相互重叠的瓦片。模型运行在插件设置中配置的 RemoteReasoner 引擎进程里；高级参数默认取自这些设置。掩膜和轮廓需要 SAM 检查点。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="266"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="264"/>
         <source>Input raster</source>
         <translation>输入栅格</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="267"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="265"/>
         <source>Question (what to look for)</source>
         <translation>问题（要查找什么）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="268"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="266"/>
         <source>Extent (default: the whole raster)</source>
         <translation>范围（默认：整个栅格）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="270"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="268"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="282"/>
         <source>Tile size (pixels)</source>
         <translation>瓦片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="286"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
         <source>Tile overlap (pixels)</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="286"/>
         <source>Maximum model input pixels per tile</source>
         <translation>每个瓦片的模型最大输入像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="288"/>
         <source>Model backend</source>
         <translation>模型后端</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="294"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>SAM checkpoint (.pth; empty: from the settings)</source>
         <translation>SAM 检查点（.pth；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="294"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>设备（auto、cpu、cuda、cuda:N）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="295"/>
         <source>Simplify tolerance (map units)</source>
         <translation>简化容差（地图单位）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
         <source>Minimum mask area (map units²)</source>
         <translation>最小掩膜面积（地图单位²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="308"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>结果 GeoPackage（所有图层及模型回答）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="311"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="309"/>
         <source>Run id</source>
         <translation>运行 ID</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="319"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="349"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="347"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="350"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>录制的回答文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="354"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="358"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="358"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="397"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="406"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="419"/>
-        <source>The run failed: {reason}</source>
-        <translation>运行失败：{reason}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="431"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="429"/>
         <source>{layer}: {count} features</source>
         <translation>{layer}：{count} 个要素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="437"/>
-        <source>Cancelled: the results hold the tiles finished before the cancel.</source>
-        <translation>已取消：结果包含取消前已完成的瓦片。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="438"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="436"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="432"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>“结果”中未选择 {layer}：不写入 {param}。</translation>
     </message>
@@ -621,269 +696,234 @@
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="169"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="126"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="122"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="131"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="124"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="133"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="136"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="132"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="141"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="133"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="142"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="143"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="141"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="150"/>
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="143"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="152"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
         <source>Whole layer</source>
         <translation>整个图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="154"/>
         <source>Rectangle drawn on the map</source>
         <translation>在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
         <source>Bounding box of selected features</source>
         <translation>所选要素的外包矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="157"/>
         <source>Draw…</source>
         <translation>绘制…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="518"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="540"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="161"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="170"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="162"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="171"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="181"/>
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="193"/>
         <source>Reasoning</source>
         <translation>推理过程</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="201"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="201"/>
         <source>Label</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="201"/>
         <source>Area (m²)</source>
         <translation>面积（m²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="193"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="220"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="235"/>
         <source>Recent questions…</source>
         <translation>最近的问题…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="315"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="305"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="320"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="310"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="325"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>该范围与栅格 {name} 不重叠。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="325"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="340"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>请先输入问题，例如“树冠”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="327"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="342"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>请选择要推理的栅格图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="330"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="345"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="333"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="348"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选边界框、掩膜、轮廓中的一项。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="345"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="360"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="361"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="379"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>结果保存在临时文件夹中（如需保留，请在设置中指定输出文件夹）：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="361"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="379"/>
         <source>Results: {path}</source>
         <translation>结果：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="365"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="383"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="367"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="385"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="386"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="404"/>
         <source>Cancelling after the current tile…</source>
         <translation>将在当前瓦片完成后取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="405"/>
-        <source>{stage} · tile {i}/{n}</source>
-        <translation>{stage} · 瓦片 {i}/{n}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="407"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="424"/>
         <source>ETA {s} s</source>
         <translation>预计还需 {s} 秒</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
-        <source>Tile {k}:</source>
-        <translation>瓦片 {k}：</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="436"/>
-        <source>no targets</source>
-        <translation>没有目标</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="438"/>
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="439"/>
-        <source>Run cancelled; finished tiles kept ({counts}).</source>
-        <translation>运行已取消；已完成的瓦片已保留（{counts}）。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="441"/>
-        <source>Done</source>
-        <translation>完成</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="442"/>
-        <source>Found {counts}.</source>
-        <translation>找到 {counts}。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="453"/>
-        <source>Failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="493"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="493"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>ESRI Shapefile (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="494"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="516"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="495"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="517"/>
         <source>Export results</source>
         <translation>导出结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="508"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="530"/>
         <source>Exported {n} file(s): {files}</source>
         <translation>已导出 {n} 个文件：{files}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="259"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="274"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="259"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="274"/>
         <source>Models…</source>
         <translation>模型…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="435"/>
+        <source>View {i}:</source>
+        <translation>第 {i} 个视图：</translation>
     </message>
 </context>
 <context>
