@@ -194,12 +194,12 @@
         <translation>Le dossier {path} n’est pas un modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="117"/>
         <source>Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : indiquez-le dans les paramètres ou ne cochez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="116"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="120"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>Le checkpoint SAM {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
@@ -352,6 +352,11 @@
         <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="119"/>
         <source>Model reasoning (view {i}): {text}</source>
         <translation>Raisonnement du modèle (vue {i}) : {text}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
+        <source>The prompt file {path} does not exist: choose the prompt again in the settings.</source>
+        <translation>Le fichier de prompt {path} n’existe pas : choisissez à nouveau le prompt dans les paramètres.</translation>
     </message>
 </context>
 <context>
@@ -947,149 +952,209 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="40"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="46"/>
         <source>RemoteReasoner settings</source>
         <translation>Paramètres de RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="52"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="48"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="54"/>
         <source>Local model</source>
         <translation>Modèle local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="55"/>
         <source>Server</source>
         <translation>Serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="60"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
         <source>Model (hub id or folder)</source>
         <translation>Modèle (identifiant du hub ou dossier)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="63"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
         <source>Server URL</source>
         <translation>URL du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="88"/>
         <source>Server model</source>
         <translation>Modèle du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="68"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
         <source>API key</source>
         <translation>Clé d’API</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="73"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
         <source>Test connection</source>
         <translation>Tester la connexion</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="104"/>
         <source>Segmentation and compute</source>
         <translation>Segmentation et calcul</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
         <source>Device</source>
         <translation>Périphérique</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="115"/>
         <source>Precision</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="118"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="117"/>
         <source>Tile size</source>
         <translation>Taille des tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="119"/>
         <source>Overlap</source>
         <translation>Chevauchement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="121"/>
         <source>Max pixels per view</source>
         <translation>Pixels max. par vue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="103"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="125"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="130"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>vide : un dossier temporaire ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="130"/>
         <source>empty: beside the project ({path})</source>
         <translation>vide : à côté du projet ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="132"/>
         <source>Output folder</source>
         <translation>Dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
         <source>Engine Python</source>
         <translation>Python du moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="238"/>
         <source>The overlap must be less than half the tile size.</source>
         <translation>Le chevauchement doit être inférieur à la moitié de la taille des tuiles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="187"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="247"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>Saisissez d’abord l’URL du serveur, par ex. http://gpu-server:8000/v1.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="195"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="255"/>
         <source>Connection failed: {reason}</source>
         <translation>Échec de la connexion : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="204"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="264"/>
         <source>Connected: {n} model(s).</source>
         <translation>Connecté : {n} modèle(s).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Tiles in flight</source>
         <translation>Tuiles traitées en parallèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="59"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="65"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>identifiant du hub ({model}) ou dossier local</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="69"/>
+        <source>The instruction the model gets around your question: a template name, or your own .txt file with {query} where the question goes.</source>
+        <translation>L’instruction que le modèle reçoit autour de votre question : un nom de modèle de prompt, ou votre propre fichier .txt avec {query} à la place de la question.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="72"/>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="74"/>
+        <source>As the prompt template says</source>
+        <translation>Comme l’indique le modèle de prompt</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <source>Pixels of the resized model input (model-input)</source>
+        <translation>Pixels de l’entrée redimensionnée du modèle (model-input)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <source>Pixels of the view before resizing (original-image)</source>
+        <translation>Pixels de la vue avant redimensionnement (original-image)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="80"/>
+        <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
+        <translation>Dans quels pixels sont exprimées les boîtes du modèle ; un modèle de prompt l’indique pour le modèle pour lequel il a été écrit.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
+        <source>Box coordinates</source>
+        <translation>Coordonnées des boîtes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="158"/>
+        <source>Default for the model</source>
+        <translation>Par défaut pour le modèle</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="162"/>
+        <source>File: {name}</source>
+        <translation>Fichier : {name}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="164"/>
+        <source>Choose file…</source>
+        <translation>Choisir un fichier…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="173"/>
+        <source>Prompt template</source>
+        <translation>Modèle de prompt</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="173"/>
+        <source>Prompt templates (*.txt)</source>
+        <translation>Modèles de prompt (*.txt)</translation>
     </message>
 </context>
 <context>

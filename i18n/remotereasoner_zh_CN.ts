@@ -194,12 +194,12 @@
         <translation>模型文件夹 {path} 不是模型：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="117"/>
         <source>Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在设置中指定，或只勾选边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="116"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="120"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>SAM 检查点 {path} 不存在：请在设置中重新选择。</translation>
     </message>
@@ -347,6 +347,11 @@
         <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="119"/>
         <source>Model reasoning (view {i}): {text}</source>
         <translation>模型推理（第 {i} 个视图）：{text}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
+        <source>The prompt file {path} does not exist: choose the prompt again in the settings.</source>
+        <translation>提示词文件 {path} 不存在：请在设置中重新选择提示词。</translation>
     </message>
 </context>
 <context>
@@ -942,149 +947,209 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="40"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="46"/>
         <source>RemoteReasoner settings</source>
         <translation>RemoteReasoner 设置</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="52"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="48"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="54"/>
         <source>Local model</source>
         <translation>本地模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="55"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="60"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
         <source>Model (hub id or folder)</source>
         <translation>模型（Hub ID 或文件夹）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="63"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
         <source>Server URL</source>
         <translation>服务器 URL</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="88"/>
         <source>Server model</source>
         <translation>服务器模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="68"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="73"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="104"/>
         <source>Segmentation and compute</source>
         <translation>分割与计算</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="115"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="118"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="117"/>
         <source>Tile size</source>
         <translation>瓦片大小</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="119"/>
         <source>Overlap</source>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="121"/>
         <source>Max pixels per view</source>
         <translation>每个视图的最大像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="103"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="125"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="130"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>留空：临时文件夹（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="130"/>
         <source>empty: beside the project ({path})</source>
         <translation>留空：项目文件旁（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="132"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
         <source>Engine Python</source>
         <translation>引擎 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="238"/>
         <source>The overlap must be less than half the tile size.</source>
         <translation>重叠必须小于瓦片大小的一半。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="187"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="247"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>请先输入服务器 URL，例如 http://gpu-server:8000/v1。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="195"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="255"/>
         <source>Connection failed: {reason}</source>
         <translation>连接失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="204"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="264"/>
         <source>Connected: {n} model(s).</source>
         <translation>已连接：{n} 个模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Tiles in flight</source>
         <translation>并行处理的瓦片数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="59"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="65"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>Hub ID（{model}）或本地文件夹</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="69"/>
+        <source>The instruction the model gets around your question: a template name, or your own .txt file with {query} where the question goes.</source>
+        <translation>模型在您的问题之外收到的指令：一个模板名称，或您自己的 .txt 文件（用 {query} 表示问题所在的位置）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="72"/>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="74"/>
+        <source>As the prompt template says</source>
+        <translation>按提示词模板的设定</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <source>Pixels of the resized model input (model-input)</source>
+        <translation>缩放后模型输入的像素 (model-input)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <source>Pixels of the view before resizing (original-image)</source>
+        <translation>缩放前视图的像素 (original-image)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="80"/>
+        <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
+        <translation>模型输出的框所用的像素坐标；模板会为其所针对的模型说明这一点。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
+        <source>Box coordinates</source>
+        <translation>框坐标</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="158"/>
+        <source>Default for the model</source>
+        <translation>模型的默认值</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="162"/>
+        <source>File: {name}</source>
+        <translation>文件：{name}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="164"/>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="173"/>
+        <source>Prompt template</source>
+        <translation>提示词模板</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="173"/>
+        <source>Prompt templates (*.txt)</source>
+        <translation>提示词模板 (*.txt)</translation>
     </message>
 </context>
 <context>
