@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Optional
 
 from qgis.core import QgsSettings
@@ -10,10 +11,23 @@ from qtpy.QtCore import QCoreApplication, QLocale, QTranslator
 
 from . import ENGINE_ROOT, PLUGIN_DIR
 
-def tr(text: str) -> str:
+# English plural markers of a source text: "%n box(es)", "%n mask(s)" (the language of the sources has no .qm).
+_PLURAL_MARK = re.compile(r"(?<=[a-z])\((es|s)\)")
+
+
+def english_plural(text: str, n: int) -> str:
+    """`text` with its "(s)"/"(es)" markers resolved for `n` in English: "1 box", "3 boxes", "0 masks"."""
+    return _PLURAL_MARK.sub("" if n == 1 else r"\1", text)
+
+
+def tr(text: str, disambiguation: Optional[str] = None, n: int = -1) -> str:
     """Translate a module-level string. pylupdate5 files bare tr() calls under the context
-    "@default", so they are looked up there (class methods use `self.tr`, context = class name)."""
-    return QCoreApplication.translate("@default", text)
+    "@default", so they are looked up there (class methods use `self.tr`, context = class name).
+
+    With `n` (>= 0) the string is a plural one (`tr("%n box(es)", None, n)`): the translation's numerus
+    form for n with %n replaced; without a translation, the English form ("1 box", "2 boxes")."""
+    out = QCoreApplication.translate("@default", text, disambiguation, n)
+    return english_plural(out, n) if n >= 0 else out
 
 
 # QGIS names some locales by script ("zh-Hans"); translators name files by country.

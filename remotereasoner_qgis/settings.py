@@ -37,6 +37,7 @@ class PluginSettings:
     backend: str = RUN_DEFAULTS.backend  # transformers | openai | replay (recorded answers, demos/tests)
     model: str = DEFAULT_MODEL  # hub id or local folder (transformers backend)
     prompt: str = ""  # template name or path; "" = the default for the model
+    coordinates: str = ""  # model-input | original-image; "" = what the prompt template says
     sam: str = ""  # SAM checkpoint (.pth); needed for masks and contours
     device: str = RUN_DEFAULTS.device
     dtype: str = RUN_DEFAULTS.dtype

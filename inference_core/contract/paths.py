@@ -5,6 +5,7 @@ In the repository that folder is the checkout; in the plugin ZIP it is `remotere
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ENGINE_ROOT = Path(__file__).resolve().parents[2]
@@ -12,3 +13,27 @@ RESOURCES = ENGINE_ROOT / "resources"
 REQUIREMENTS = ENGINE_ROOT / "requirements-engine.txt"
 PROMPTS = RESOURCES / "prompts"
 TINY_REASONER = RESOURCES / "tiny_reasoner"
+# The folder of the user's own prompt templates, looked up before PROMPTS (models.prompts.search_dirs).
+PROMPTS_ENV = "REMOTEREASONER_PROMPTS"
+
+
+def prompt_dirs() -> list[Path]:
+    """Where prompt template names are looked up: $REMOTEREASONER_PROMPTS first, then the shipped folder."""
+    override = os.environ.get(PROMPTS_ENV)
+    return ([Path(override).expanduser()] if override else []) + [PROMPTS]
+
+
+def prompt_template_names() -> list[str]:
+    """The template names a run can be given (file stems of the `.txt` files holding `{query}`; a system
+    text such as r1-system.txt, read by a template, is not one), sorted. Stdlib only: the plugin lists them."""
+    names = set()
+    for folder in prompt_dirs():
+        if not folder.is_dir():
+            continue
+        for path in folder.glob("*.txt"):
+            try:
+                if "{query}" in path.read_text(encoding="utf-8"):
+                    names.add(path.stem)
+            except (OSError, UnicodeDecodeError):
+                continue
+    return sorted(names)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Optional
 
 from inference_core.common.errors import OptionsInputError
 from inference_core.contract.options import COORDINATE_SPACES
-from inference_core.contract.paths import PROMPTS
+from inference_core.contract.paths import PROMPTS, PROMPTS_ENV
 
 if TYPE_CHECKING:  # pragma: no cover
     from inference_core.contract.options import RunOptions
@@ -26,7 +26,7 @@ PLACEHOLDER = "{query}"
 # Where the image goes in the user turn: the tag ms-swift replaces by the image tokens
 # (ms-swift swift/llm/template/template/qwen.py:211-220), so a swift dataset line reads the same.
 IMAGE_MARKER = "<image>"
-ENV_DIR = "REMOTEREASONER_PROMPTS"
+ENV_DIR = PROMPTS_ENV
 REMOTEREASONER = "remotereasoner"
 QWEN25VL = "qwen2.5-vl"
 THINK2SEG = "think2seg-rs"

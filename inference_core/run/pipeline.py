@@ -112,12 +112,14 @@ class _Run:
         self.started = started
         self.warnings = list(source.warnings)
         self.parse_errors = 0
+        self.tiles_total = 0
         self.coordinates = "model-input"  # the prompt template's coordinate space, set in execute()
 
     # ------------------------------------------------------------------ set-up
     def execute(self) -> RunSummary:
         o = self.o
         tiles = plan_tiles(self.source, o)
+        self.tiles_total = len(tiles)
         backend, segmenter = self._load_models()
         from inference_core.models.prompts import load_template, render
 
@@ -299,8 +301,10 @@ class _Run:
         dets, parsed = self.detections(tile, reply.raw_text, reply.input_size)
         if parsed.error:
             self.parse_errors += 1
-            self.emit({"type": "warning", "message": f"Tile {tile.tile_id}: the answer could not be used "
-                                                    f"({parsed.error}); its text is kept in the responses table."})
+            # views are numbered from 1 for the user; tile_id (from 0) is the responses table's key
+            self.emit({"type": "warning", "message": f"View {tile.tile_id + 1} of {self.tiles_total}: the answer could "
+                                                    f"not be used ({parsed.error}); its text is kept in the responses "
+                                                    f"table (tile_id {tile.tile_id})."})
         if parsed.reasoning or reply.raw_text:
             self.emit({"type": "reasoning", "tile_id": tile.tile_id, "text": parsed.reasoning or reply.raw_text})
         outcome = self.merger.add(dets)

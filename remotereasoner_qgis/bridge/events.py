@@ -4,7 +4,7 @@ one table of stage labels, for the dock's task and for Processing alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from ..i18n import tr
 
@@ -24,16 +24,112 @@ def stage_label(stage: str) -> str:
     }.get(stage, stage)
 
 
+def view_number(event: Event) -> Optional[int]:
+    """The 1-based number of the view a `progress` event is about, or None. The pipeline's `tile` counts the
+    views finished so far: the view in work is the next one, except for `write`, sent once the view is done."""
+    tiles = int(event.get("tiles") or 0)
+    tile = event.get("tile")
+    if not tiles or tile is None:
+        return None
+    done = int(tile)
+    number = done if str(event.get("stage")) == "write" else done + 1
+    return min(max(number, 1), tiles)
+
+
+def progress_text(event: Event) -> str:
+    """"asking the model · view 3 of 9" for a `progress` event ("" without tiles)."""
+    number = view_number(event)
+    if number is None:
+        return ""
+    return tr("{stage} · view {i} of {n}").format(stage=stage_label(str(event.get("stage", ""))), i=number,
+                                                  n=int(event["tiles"]))
+
+
 def progress_percent(event: Event) -> Optional[float]:
-    """Overall progress of a `progress` event; tiles are numbered from 0 or 1, both map into 0..100."""
+    """Overall progress of a `progress` event (0..100): the views finished plus the share of the one in work."""
     tiles = event.get("tiles") or 0
     tile = event.get("tile")
     if not tiles or tile is None:
         return None
     done = min(max(float(tile), 0.0), float(tiles))
-    # the pipeline numbers tiles from 0 (ARCHITECTURE); a tile equal to `tiles` means "all done"
-    share = _STAGE_SHARE.get(str(event.get("stage")), 0.0) if done < tiles else 0.0
+    stage = str(event.get("stage"))
+    # `write` comes after the view is counted as finished; `tile` == `tiles` means all done
+    share = _STAGE_SHARE.get(stage, 0.0) if done < tiles and stage != "write" else 0.0
     return min(100.0, 100.0 * (done + share) / tiles)
+
+
+# ---------------------------------------------------------------------------------------------
+# How a run ended, in words: the one wording for the dock and Processing
+# ---------------------------------------------------------------------------------------------
+SUCCESS, WARNING, INFO, CRITICAL = "success", "warning", "info", "critical"
+_COUNT_ORDER = ("boxes", "masks", "contours")
+
+
+def count_text(name: str, n: int) -> str:
+    """"1 box", "3 masks", in the user's language (plural forms)."""
+    n = int(n)
+    if name == "boxes":
+        return tr("%n box(es)", None, n)
+    if name == "masks":
+        return tr("%n mask(s)", None, n)
+    if name == "contours":
+        return tr("%n contour(s)", None, n)
+    return f"{n} {name}"
+
+
+def counts_text(counts: dict, granularity: Sequence[str] = ()) -> str:
+    """"2 boxes, 1 mask": every kind asked for (`granularity`) or written (`counts`), in a fixed order."""
+    names = [n for n in _COUNT_ORDER if n in counts or n in granularity]
+    names += [n for n in counts if n not in names]
+    return tr(", ").join(count_text(n, counts.get(n) or 0) for n in names or ("boxes",))
+
+
+def unreadable_text(unread: int, views: int) -> str:
+    return tr("The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.",
+              None, views).format(k=unread)
+
+
+@dataclass(frozen=True)
+class EndState:
+    """What the user is told when a run ends: `level` (success | warning | info | critical), the sentence,
+    and a word or two for a progress bar."""
+
+    level: str
+    text: str
+    short: str
+
+
+def end_state(summary: dict, granularity: Sequence[str] = ()) -> EndState:
+    """The end of a run from its `done` summary: found N, answers unreadable on K of N views, cancelled with
+    K of N views kept, or failed with the reason. Never a success when no answer could be read."""
+    status = str(summary.get("status") or "finished")
+    counts = dict(summary.get("counts") or {})
+    done = int(summary.get("tiles_done") or 0)
+    total = int(summary.get("tiles_total") or 0)
+    unread = int(summary.get("parse_errors") or 0)
+    found = tr("Found {counts}.").format(counts=counts_text(counts, granularity))
+    if status == "failed":
+        warnings = [str(w) for w in summary.get("warnings") or () if str(w).strip()]
+        return failure_state(warnings[-1] if warnings else tr("the engine stopped the run."))
+    if status == "cancelled":
+        if not total:
+            return EndState(INFO, tr("Cancelled before the first view: nothing was kept."), tr("Cancelled"))
+        text = tr("Cancelled: {k} of %n view(s) kept.", None, total).format(k=done)
+        if done:
+            text += " " + found
+        if unread:
+            text += " " + unreadable_text(unread, done)
+        return EndState(WARNING if unread else INFO, text, tr("Cancelled"))
+    if unread and unread >= done and not any(counts.values()):
+        return EndState(WARNING, unreadable_text(unread, total or done), tr("Answers unreadable"))
+    if unread:
+        return EndState(WARNING, found + " " + unreadable_text(unread, total or done), tr("Done, some answers unreadable"))
+    return EndState(SUCCESS, found, tr("Done"))
+
+
+def failure_state(reason: str) -> EndState:
+    reason = str(reason).strip() or tr("unknown error")
+    return EndState(CRITICAL, tr("Failed: {reason}").format(reason=reason), tr("Failed"))
 
 
 @dataclass(frozen=True)

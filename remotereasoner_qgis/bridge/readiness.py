@@ -108,6 +108,10 @@ def model_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> li
                 if missing:
                     out.append((tr("The model folder {path} is not a model: {file} is missing. Choose the folder that "
                                    "holds config.json and the weights.").format(path=model, file=missing), ACTION_MODELS))
+    prompt = settings.prompt.strip()
+    if prompt.lower().endswith(".txt") and not os.path.isfile(os.path.expanduser(prompt)):
+        out.append((tr("The prompt file {path} does not exist: choose the prompt again in the settings.").format(
+            path=prompt), ACTION_SETTINGS))
     if "masks" in granularity or "contours" in granularity:
         if not settings.sam:
             out.append((tr("Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only."),

@@ -30,7 +30,9 @@ def run_options(cfg: PluginSettings, raster: str, query: str, out: str, granular
     if extent is not None:
         kw["extent"] = tuple(float(v) for v in extent)
     if cfg.prompt:
-        kw["prompt"] = cfg.prompt
+        kw["prompt"] = os.path.expanduser(cfg.prompt) if cfg.prompt.lower().endswith(".txt") else cfg.prompt
+    if cfg.coordinates:
+        kw["coordinates"] = cfg.coordinates
     if cfg.sam and ("masks" in granularity or "contours" in granularity):
         kw["sam"] = cfg.sam
     if cfg.backend == "openai":

@@ -44,7 +44,7 @@ from qtpy.QtCore import QCoreApplication
 from inference_core.contract.model_state import sam_problem
 from inference_core.contract.options import BACKENDS, GRANULARITIES, OptionsError, RunOptions
 
-from ..bridge.events import dispatch, progress_percent, stage_label
+from ..bridge.events import CRITICAL, SUCCESS, dispatch, end_state, failure_state, progress_percent, progress_text
 from ..bridge.run_options import MIN_TILE_SIZE, run_options
 from ..bridge.schema_fields import FEATURE_LAYERS, qgs_fields, wkb_type
 from ..bridge.worker_pool import acquire_run, describe_client_error
@@ -99,19 +99,16 @@ def run_engine(
 
     watcher = threading.Thread(target=watch_cancel, name="remotereasoner-cancel", daemon=True)
     warnings: list[str] = []
+    last_text = [""]
 
     def on_progress(ev: dict) -> None:
         pct = progress_percent(ev)
         if pct is not None:
             feedback.setProgress(pct)
-        stage = ev.get("stage")
-        if stage and ev.get("tiles"):
-            feedback.setProgressText(
-                tr("Tile {tile} of {tiles}: {stage}").format(
-                    tile=min(int(ev.get("tile") or 0) + 1, int(ev["tiles"])), tiles=ev["tiles"],
-                    stage=stage_label(str(stage)),
-                )
-            )
+        text = progress_text(ev) if ev.get("stage") else ""
+        if text and text != last_text[0]:  # one line per stage of a view, however often it is repeated
+            last_text[0] = text
+            feedback.setProgressText(text)
 
     def on_warning(msg: str) -> None:
         warnings.append(msg)
@@ -120,7 +117,8 @@ def run_engine(
     def on_reasoning(ev: dict) -> None:
         text = str(ev.get("text", "")).strip()
         if text:
-            feedback.pushInfo(tr("Model reasoning (tile {tile}): {text}").format(tile=ev.get("tile_id"), text=text[:2000]))
+            feedback.pushInfo(tr("Model reasoning (view {i}): {text}").format(i=int(ev.get("tile_id") or 0) + 1,
+                                                                              text=text[:2000]))
 
     watcher.start()
     try:
@@ -414,14 +412,14 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         try:
             outcome = run_engine(client, options, feedback)
         except EngineFailed as exc:
-            raise QgsProcessingException(str(exc)) from None
+            raise QgsProcessingException(failure_state(str(exc)).text) from None
         finally:
             run_lock.release()
 
         summary = outcome.summary
-        status = summary.get("status", "finished")
-        if status == "failed":
-            raise QgsProcessingException(self.tr("The run failed: {reason}").format(reason="; ".join(outcome.warnings) or status))
+        end = end_state(summary, options.granularity)
+        if end.level == CRITICAL:
+            raise QgsProcessingException(end.text)
         gpkg = summary.get("out") or out
         results: dict[str, Any] = {self.RESULT_GPKG: gpkg, self.RUN_ID: summary.get("run_id", "")}
         for name in options.granularity:
@@ -438,8 +436,8 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             if name not in options.granularity and parameters.get(param) not in (None, ""):
                 feedback.pushInfo(self.tr("{layer} were not asked for in 'Results': {param} is not written.").format(
                     layer=name, param=param))
-        if status == "cancelled":
-            feedback.pushWarning(self.tr("Cancelled: the results hold the tiles finished before the cancel."))
+        # the same sentence as the dock's: found N, answers unreadable on K of N views, cancelled
+        (feedback.pushInfo if end.level == SUCCESS else feedback.pushWarning)(end.text)
         feedback.pushInfo(self.tr("Done in {seconds:.1f} s; all results and the model answers are in {gpkg}").format(
             seconds=time.monotonic() - started, gpkg=gpkg))
         return results

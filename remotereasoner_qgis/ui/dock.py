@@ -49,7 +49,7 @@ from inference_core.contract.protocol import ErrorCode
 
 from .. import settings as rr_settings
 from ..i18n import tr
-from ..bridge.events import stage_label
+from ..bridge.events import CRITICAL, INFO, SUCCESS, WARNING, EndState, end_state, failure_state, progress_text
 from ..bridge.run_options import options_for_run
 from .layers import LiveRun, RunLayers, export_layers, result_rows
 
@@ -86,6 +86,12 @@ def _action_for(code: str) -> str:
     }.get(code, tr("See the RemoteReasoner log tab for details."))
 
 
+_QGIS_LEVEL = {SUCCESS: Qgis.Success, WARNING: Qgis.Warning, INFO: Qgis.Info, CRITICAL: Qgis.Critical}
+# The end-of-run sentence's colour: the message bar's own for the level (success green, warning amber, error red).
+_LEVEL_STYLE = {SUCCESS: "color: #2e7d32;", WARNING: "color: #9a6700; font-weight: bold;", INFO: "",
+                CRITICAL: "color: #b00020; font-weight: bold;"}
+
+
 class RemoteReasonerDock(QgsDockWidget):
     """The dock. Tests and scripts drive it through `start_run()`, `cancel_run()` and its signals."""
 
@@ -102,7 +108,10 @@ class RemoteReasonerDock(QgsDockWidget):
         self.drawn_rect: Optional[QgsRectangle] = None  # in the canvas CRS at drawing time
         self.drawn_crs: Optional[QgsCoordinateReferenceSystem] = None
         self.last_message: tuple[str, str] = ("", "")  # (level name, text) of the last bar message
+        self.end: Optional[EndState] = None  # how the last run ended
         self._run_question = ""
+        self._out = ""  # the run GeoPackage
+        self._granularity: tuple[str, ...] = ()
         self._readiness_action = ""  # what fixes the first readiness problem (see readiness.py)
         self._map_tool: Optional[QgsMapToolExtent] = None
         self._previous_tool = None
@@ -173,6 +182,12 @@ class RemoteReasonerDock(QgsDockWidget):
         self.progress.setTextVisible(True)
         self.progress.setFormat(self.tr("Idle"))
         lay.addWidget(self.progress)
+        # How the last run ended (found N, answers unreadable, cancelled, failed: reason), in full and copyable.
+        self.status_label = QLabel(body)
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setVisible(False)
+        lay.addWidget(self.status_label)
         self.output_label = QLabel(body)
         self.output_label.setWordWrap(True)
         lay.addWidget(self.output_label)
@@ -360,6 +375,9 @@ class RemoteReasonerDock(QgsDockWidget):
         self.reasoning_text.clear()
         self.results_table.setRowCount(0)
         self.export_button.setEnabled(False)
+        self.end = None
+        self.status_label.clear()
+        self.status_label.setVisible(False)
         self.output_label.setText(
             (self.tr("Results go to a temporary folder (set an output folder in the settings to keep them): {path}")
              if temporary else self.tr("Results: {path}")).format(path=out))
@@ -400,11 +418,10 @@ class RemoteReasonerDock(QgsDockWidget):
     # -- events (main thread) ----------------------------------------------------------------
     def _on_progress(self, ev: dict) -> None:
         tiles, tile = int(ev.get("tiles") or 0), int(ev.get("tile") or 0)
-        stage = stage_label(str(ev.get("stage", "")))
         eta = ev.get("eta_s")
         self.progress.setRange(0, max(tiles, 1))
         self.progress.setValue(min(tile, max(tiles, 1)))
-        text = self.tr("{stage} · tile {i}/{n}").format(stage=stage, i=tile, n=tiles)
+        text = progress_text(ev)
         if eta is not None:
             text += " · " + self.tr("ETA {s} s").format(s=int(round(float(eta))))
         self.progress.setFormat(text)
@@ -416,7 +433,8 @@ class RemoteReasonerDock(QgsDockWidget):
     def _on_reasoning(self, ev: dict) -> None:
         text = str(ev.get("text") or "").strip()
         if text:
-            self.reasoning_text.appendPlainText(self.tr("Tile {k}:").format(k=ev.get("tile_id")) + "\n" + text + "\n")
+            view = int(ev.get("tile_id") or 0) + 1  # the engine's tile ids count from 0
+            self.reasoning_text.appendPlainText(self.tr("View {i}:").format(i=view) + "\n" + text + "\n")
 
     def _on_warning(self, message: str) -> None:
         QgsMessageLog.logMessage(message, LOG_TAG, Qgis.Warning)
@@ -431,17 +449,9 @@ class RemoteReasonerDock(QgsDockWidget):
     def _on_finished(self, summary: dict) -> None:
         self.task = None
         self._final_layers(summary)
-        status = summary.get("status", "finished")
-        counts = summary.get("counts") or {}
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1 if status == "finished" else 0)
-        count_text = ", ".join(f"{n} {k}" for k, n in counts.items()) or self.tr("no targets")
-        if status == "cancelled":
-            self.progress.setFormat(self.tr("Cancelled"))
-            self._message(self.tr("Run cancelled; finished tiles kept ({counts}).").format(counts=count_text), Qgis.Info)
-        else:
-            self.progress.setFormat(self.tr("Done"))
-            self._message(self.tr("Found {counts}.").format(counts=count_text), Qgis.Success)
+        end = end_state(summary, self._granularity)
+        self._show_end(end, full=summary.get("status") == "finished")
+        self._message(end.text, _QGIS_LEVEL[end.level])
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
@@ -450,16 +460,28 @@ class RemoteReasonerDock(QgsDockWidget):
     def _on_failed(self, code: str, message: str, details: str) -> None:
         self.task = None
         self._final_layers()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.progress.setFormat(self.tr("Failed"))
+        end = failure_state(message)
+        self._show_end(end)
         QgsMessageLog.logMessage(f"[{code}] {message}\n{details}".rstrip(), LOG_TAG, Qgis.Critical)
         action = _action_for(code)
-        self._message(f"{message} {action}", Qgis.Critical, settings=code not in (ErrorCode.INPUT, ErrorCode.BUSY))
+        self._message(f"{end.text} {action}", Qgis.Critical, settings=code not in (ErrorCode.INPUT, ErrorCode.BUSY))
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
         self.runErrored.emit(code, message)
+
+    def _show_end(self, end: EndState, full: bool = False) -> None:
+        """The progress bar's word and the dock's sentence for how the run ended; the output line names the
+        GeoPackage only when the engine wrote it."""
+        self.end = end
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1 if full else 0)
+        self.progress.setFormat(end.short)
+        self.status_label.setText(end.text)
+        self.status_label.setStyleSheet(_LEVEL_STYLE[end.level])
+        self.status_label.setVisible(True)
+        if not os.path.isfile(self._out):
+            self.output_label.clear()
 
     # -- results -----------------------------------------------------------------------------
     def fill_results(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Optional
 
 from qgis.gui import QgsAuthConfigSelect, QgsFileWidget
@@ -12,6 +13,7 @@ from qtpy.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,12 +26,16 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
+from inference_core.contract.options import COORDINATE_SPACES
+from inference_core.contract.paths import prompt_template_names
+
 from .. import settings as rr_settings
 from ..bridge.run_options import MIN_TILE_SIZE
 from ..settings import DEFAULT_MODEL, RUN_DEFAULTS
 
 DEVICES = ("auto", "cpu", "cuda", "cuda:0", "cuda:1")
 DTYPES = ("auto", "bfloat16", "float16", "float32")
+CHOOSE_FILE = "\0choose"  # the prompt combo's "Choose file…" item (never a template name or a path)
 
 
 class SettingsDialog(QDialog):
@@ -58,6 +64,22 @@ class SettingsDialog(QDialog):
         self.model_edit.setStorageMode(QgsFileWidget.GetDirectory)
         self.model_edit.lineEdit().setPlaceholderText(self.tr("hub id ({model}) or a local folder").format(model=DEFAULT_MODEL))
         form.addRow(self.tr("Model (hub id or folder)"), self.model_edit)
+        # The prompt template (a shipped or $REMOTEREASONER_PROMPTS name, or a .txt file) and its coordinates
+        self.prompt_combo = QComboBox(source)
+        self.prompt_combo.setToolTip(self.tr("The instruction the model gets around your question: a template name, "
+                                             "or your own .txt file with {query} where the question goes."))
+        self.prompt_combo.activated.connect(self._prompt_chosen)
+        form.addRow(self.tr("Prompt"), self.prompt_combo)
+        self.coordinates_combo = QComboBox(source)
+        self.coordinates_combo.addItem(self.tr("As the prompt template says"), "")
+        for space in COORDINATE_SPACES:
+            self.coordinates_combo.addItem({
+                "model-input": self.tr("Pixels of the resized model input (model-input)"),
+                "original-image": self.tr("Pixels of the view before resizing (original-image)"),
+            }.get(space, space), space)
+        self.coordinates_combo.setToolTip(self.tr("Which pixels the model's boxes are in; a template states it for "
+                                                  "the model it was written for."))
+        form.addRow(self.tr("Box coordinates"), self.coordinates_combo)
         self.server_url_edit = QLineEdit(source)
         self.server_url_edit.setPlaceholderText("http://gpu-server:8000/v1")
         form.addRow(self.tr("Server URL"), self.server_url_edit)
@@ -130,10 +152,46 @@ class SettingsDialog(QDialog):
         spin.setSuffix(suffix)
         return spin
 
+    # -- prompt --------------------------------------------------------------------------------
+    def _fill_prompts(self, current: str) -> None:
+        """Default, the template names, the chosen file (when one is), then "Choose file…"."""
+        combo = self.prompt_combo
+        combo.clear()
+        combo.addItem(self.tr("Default for the model"), "")
+        for name in prompt_template_names():
+            combo.addItem(name, name)
+        if current and combo.findData(current) < 0:
+            combo.addItem(self.tr("File: {name}").format(name=os.path.basename(current)), current)
+            combo.setItemData(combo.count() - 1, current, Qt.ItemDataRole.ToolTipRole)
+        combo.addItem(self.tr("Choose file…"), CHOOSE_FILE)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        self._prompt = current
+
+    def _prompt_chosen(self, index: int) -> None:
+        if self.prompt_combo.itemData(index) != CHOOSE_FILE:
+            self._prompt = self.prompt_combo.itemData(index) or ""
+            return
+        start = os.path.dirname(self._prompt) if self._prompt.endswith(".txt") else ""
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Prompt template"), start,
+                                              self.tr("Prompt templates (*.txt)"))
+        if path:
+            self.set_prompt(path)
+        else:  # cancelled: back to what was chosen
+            self.prompt_combo.setCurrentIndex(max(0, self.prompt_combo.findData(self._prompt)))
+
+    def set_prompt(self, prompt: str) -> None:
+        """Choose a template name or a .txt file (what "Choose file…" does with the file picked)."""
+        self._fill_prompts(prompt.strip())
+
+    def prompt(self) -> str:
+        return self._prompt
+
     def _load(self) -> None:
         c = self.cfg
         (self.server_radio if c.backend == "openai" else self.local_radio).setChecked(True)
         self.model_edit.setFilePath(c.model)
+        self._fill_prompts(c.prompt)
+        self.coordinates_combo.setCurrentIndex(max(0, self.coordinates_combo.findData(c.coordinates)))
         self.server_url_edit.setText(c.server_url)
         self.server_model_combo.setEditText(c.server_model)
         self.auth_select.setConfigId(c.auth_cfg)
@@ -160,6 +218,8 @@ class SettingsDialog(QDialog):
         if c.backend != "replay" or self.server_radio.isChecked():
             c.backend = "openai" if self.server_radio.isChecked() else "transformers"
         c.model = self.model_edit.filePath().strip() or DEFAULT_MODEL
+        c.prompt = self.prompt()
+        c.coordinates = self.coordinates_combo.currentData() or ""
         c.server_url = self.server_url_edit.text().strip()
         c.server_model = self.server_model_combo.currentText().strip()
         c.auth_cfg = self.auth_select.configId()

@@ -21,7 +21,6 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from inference_core.contract.options import DEFAULT_TILE_SIZE
 from remotereasoner_qgis.ui import dock as rd
 from remotereasoner_qgis import settings as rs
 
@@ -233,7 +232,7 @@ def test_settings_dialog_round_trip_and_test_connection(clean_settings):
         dlg.tile_spin.setValue(504)
         dlg.overlap_spin.setValue(300)  # more than half the tile: refused
         dlg.accept()
-        assert rs.PluginSettings.load().tile_size == DEFAULT_TILE_SIZE  # refused: unchanged
+        assert rs.PluginSettings.load().tile_size == rs.RUN_DEFAULTS.tile_size  # refused: nothing saved
         dlg.overlap_spin.setValue(56)
         dlg.concurrency_spin.setValue(8)
         dlg.accept()
@@ -393,7 +392,7 @@ def test_worker_error_goes_to_message_bar_and_log(qtbot, dock, raster, clean_set
     code, message = blocker.args
     assert "bad.jsonl line 1 is not JSON" in message
     level, text = dock.last_message
-    assert level == "critical" and text.startswith(message)
+    assert level == "critical" and text.startswith(f"Failed: {message}")
     assert any(tag == "RemoteReasoner" and "bad.jsonl" in m for tag, m in logged)
     assert dock.task is None and dock.run_button.isEnabled()
 

@@ -256,3 +256,32 @@ def test_engine_errors_become_processing_exceptions(provider, rr_settings, tmp_p
               "OUTPUT_BOXES": str(tmp_path / "b.gpkg")})
     assert "Traceback" not in str(info.value)
     assert not (tmp_path / "b.gpkg").exists()
+
+
+def test_processing_log_tells_the_same_as_the_dock(provider, rr_settings, tmp_path):
+    """Processing's log: views from 1, each progress line once, and the dock's end sentence for answers
+    that could not be read (never a plain "Done")."""
+    import json
+
+    unreadable = "<think>I see trees, but I will not say where.</think>I cannot give coordinates."
+    replay = tmp_path / "answers.jsonl"
+    replay.write_text("".join(json.dumps({"tile_id": t, "raw_text": unreadable, "input_size": [200, 200]}) + "\n"
+                              for t in range(4)), encoding="utf-8")
+    texts: list[str] = []
+
+    class Feedback(QgsProcessingFeedback):
+        def setProgressText(self, text):  # noqa: N802 - QGIS API
+            texts.append(text)
+            super().setProgressText(text)
+
+    feedback = Feedback()
+    _run({
+        "INPUT": str(SAMPLE), "QUERY": "trees", "GRANULARITY": [0], "BACKEND": 1, "REPLAY": str(replay),
+        "TILE_SIZE": 200, "OVERLAP": 0, "MAX_PIXELS": 200 * 200, "OUTPUT_BOXES": str(tmp_path / "b.gpkg"),
+    }, feedback)
+    log = feedback.textLog()
+    assert "The model's answers could not be read on 4 of 4 views — see Reasoning; try another prompt." in log
+    assert "Model reasoning (view 1)" in log and "(view 0)" not in log and "tile 0" not in log.lower()
+    assert len(texts) == len(set(texts)), texts  # no line twice
+    assert texts[0] == "reading the image · view 1 of 4" and texts[-1] == "writing results · view 4 of 4"
+    assert "writing results · view 3 of 4" in texts

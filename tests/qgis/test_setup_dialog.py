@@ -219,8 +219,9 @@ def _models(cat: Path, qtbot) -> mm.ModelsWidget:
 
 def test_models_tab_download_uses_the_checkpoint(models_env, tmp_path, qtbot):
     w = _models(models_env, qtbot)
-    assert w.table.rowCount() == len(catalog.MODELS) + 1 and w.state_of("test-sam") == "absent"
-    row = [w.table.item(len(catalog.MODELS), j).text() for j in range(5)]
+    n = len(catalog.MODELS)  # the shipped catalog's rows, then the test file's one
+    assert w.table.rowCount() == n + 1 and w.state_of("test-sam") == "absent"
+    row = [w.table.item(n, j).text() for j in range(5)]
     assert row == ["Test SAM", "3 MB", "MIT", models_env.read_text().split('"source": "')[1].split('"')[0], "absent"]
     assert [w.table.item(0, j).text() for j in (0, 1, 2, 3)] == [
         "RemoteReasoner 7B (Qwen2.5-VL-7B, GRPO)", "16.6 GB", "see the model card (Qwen2.5-VL-7B base: Apache-2.0)",
@@ -235,7 +236,7 @@ def test_models_tab_download_uses_the_checkpoint(models_env, tmp_path, qtbot):
     assert w.progress.value() == 100
     by_key = {r["key"]: r for r in states.args[0]}
     assert by_key["test-sam"]["state"] == "present" and by_key["remotereasoner-7b"]["state"] == "absent"
-    assert w.table.item(len(catalog.MODELS), 4).text() == "present"
+    assert w.table.item(n, 4).text() == "present"
     # nothing was configured: the downloaded checkpoint is now the one runs use
     cfg = rs.PluginSettings.load()
     assert cfg.sam == str(target)

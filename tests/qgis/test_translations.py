@@ -14,6 +14,8 @@ import pytest
 from rr_support import ROOT, deploy, package_zip, run_desktop_check
 
 LANGS = ("zh_CN", "fr")
+# Plural forms per language (Qt's rules): French singular/plural, Chinese one form.
+NUMERUS_FORMS = {"zh_CN": 1, "fr": 2}
 PLACEHOLDER = re.compile(r"\{[a-z_]*(?::[^}]*)?\}")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -22,6 +24,12 @@ def messages(ts: Path) -> list[tuple[str, str, ET.Element]]:
     root = ET.parse(ts).getroot()
     return [(ctx.findtext("name"), msg.findtext("source"), msg.find("translation"))
             for ctx in root.iter("context") for msg in ctx.iter("message")]
+
+
+def text_of(tr: ET.Element) -> str:
+    """A translation's text; a plural one's forms joined by " | "."""
+    forms = tr.findall("numerusform")
+    return " | ".join(f.text or "" for f in forms) if forms else (tr.text or "")
 
 
 def translation_of(lang: str, context: str, source: str) -> str:
@@ -50,16 +58,22 @@ def test_every_message_is_translated(refreshed_ts, lang):
     assert len(msgs) > 100  # dock, settings, set-up, Processing: a few hundred strings
     problems = []
     for ctx, source, tr in msgs:
-        text = (tr.text or "") if tr is not None else ""
+        text = text_of(tr) if tr is not None else ""
+        forms = tr.findall("numerusform") if tr is not None else []
         if tr is None or tr.get("type") in ("unfinished", "obsolete", "vanished") or not text.strip():
             problems.append(f"untranslated [{ctx}] {source!r}")
-        elif sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(text)):
+        elif "%n" in source and (len(forms) != NUMERUS_FORMS[lang] or not all((f.text or "").strip() for f in forms)):
+            problems.append(f"plural forms missing [{ctx}] {source!r}: {NUMERUS_FORMS[lang]} needed")
+        elif forms and any(sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(f.text or ""))
+                           or "%n" not in (f.text or "") for f in forms):
+            problems.append(f"placeholders differ [{ctx}] {source!r} -> {text!r}")
+        elif not forms and sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(text)):
             # str.format() would raise KeyError at run time on a renamed or missing placeholder
             problems.append(f"placeholders differ [{ctx}] {source!r} -> {text!r}")
     assert not problems, f"{len(problems)} problems in {lang}; run scripts/update_ts.sh and translate:\n" + \
         "\n".join(problems[:40])
     if lang == "zh_CN":
-        assert sum(bool(CJK.search(tr.text or "")) for _c, _s, tr in msgs) > 0.9 * len(msgs)
+        assert sum(bool(CJK.search(text_of(tr))) for _c, _s, tr in msgs) > 0.9 * len(msgs)
 
 
 def test_lrelease_compiles_all(tmp_path):
@@ -85,7 +99,11 @@ def test_translator_serves_every_tr_context(qgis_app):
         assert ReasonAlgorithm().displayName() == translation_of("zh_CN", "ReasonAlgorithm", "Reason over raster")
         failures = []
         for ctx, source, tr in messages(ROOT / "i18n" / "remotereasoner_zh_CN.ts"):
-            if QCoreApplication.translate(ctx, source) != tr.text:
+            forms = tr.findall("numerusform")
+            if forms:  # a plural string: served with its count
+                if QCoreApplication.translate(ctx, source, None, 3) != forms[0].text.replace("%n", "3"):
+                    failures.append(f"[{ctx}] {source!r} (plural) is not served by the compiled translator")
+            elif QCoreApplication.translate(ctx, source) != tr.text:
                 failures.append(f"[{ctx}] {source!r} is not served by the compiled translator")
         # every module with a module-level tr() helper must translate its own @default strings
         for path in sorted((ROOT / "remotereasoner_qgis").rglob("*.py")):

@@ -1,0 +1,145 @@
+"""The dock tells the truth: how a run ended (found N, answers unreadable on K of N views, cancelled with K
+of N views kept, failed: reason) in the dock and the message bar (Processing's log: test_processing.py); plural
+forms in every language; views numbered from 1. Real runs through the engine worker (replay answers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import write_replay
+from test_dock import _replay_settings, dock, raster, run_dock  # noqa: F401 - fixtures
+
+from remotereasoner_qgis.bridge import events
+
+UNREADABLE = "<think>I see trees, but I will not say where.</think>I cannot give coordinates."
+
+
+def _four_views(clean_settings, tmp_path, answers):
+    """200 px tiles without overlap over the 400 x 400 px sample: 4 views, one recorded answer each."""
+    replay = write_replay(tmp_path / "answers.jsonl", answers, (200, 200))
+    return _replay_settings(clean_settings, replay, tile_size=200, overlap=0, max_pixels=200 * 200)
+
+
+def test_unreadable_answers_are_a_warning_not_a_success(qtbot, qgis_iface, dock, raster, clean_settings, tmp_path):
+    _four_views(clean_settings, tmp_path, [UNREADABLE] * 4)
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    progress_texts = []
+    dock.progress.valueChanged.connect(lambda _v: progress_texts.append(dock.progress.format()))
+    summary, _ = run_dock(qtbot, dock, "the tree crowns")
+    assert summary["status"] == "finished" and summary["parse_errors"] == summary["tiles_total"] == 4
+    want = "The model's answers could not be read on 4 of 4 views — see Reasoning; try another prompt."
+    assert dock.last_message == ("warning", want)
+    assert (dock.end.level, dock.end.text) == ("warning", want)
+    assert dock.status_label.text() == want and not dock.status_label.isHidden()
+    assert dock.progress.format() == "Answers unreadable" != "Done"
+    # the reasoning panel holds what the model said, views numbered from 1
+    reasoning = dock.reasoning_text.toPlainText()
+    assert "View 1:" in reasoning and "View 4:" in reasoning and "View 0" not in reasoning
+    assert "I see trees" in reasoning
+    assert not any("view 0" in t or "tile" in t.lower() for t in progress_texts), progress_texts
+
+
+def test_some_unreadable_answers_are_counted(qtbot, dock, raster, clean_settings, tmp_path):
+    _four_views(clean_settings, tmp_path, ["<answer>[[20,20,60,60]]</answer>", UNREADABLE,
+                                           "<answer>[[20,20,60,60]]</answer>", UNREADABLE])
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    summary, _ = run_dock(qtbot, dock, "small things")
+    assert summary["counts"]["boxes"] == 2 and summary["parse_errors"] == 2
+    assert dock.last_message == ("warning", "Found 2 boxes. The model's answers could not be read on 2 of 4 views "
+                                            "— see Reasoning; try another prompt.")
+
+
+def test_one_box_is_singular(qtbot, dock, raster, clean_settings, tmp_path):
+    _four_views(clean_settings, tmp_path, ["<answer>[[20,20,60,60]]</answer>"] + ["<answer>[]</answer>"] * 3)
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    run_dock(qtbot, dock, "one thing")
+    assert dock.last_message == ("success", "Found 1 box.")
+    assert dock.progress.format() == "Done"
+
+
+def test_cancel_says_how_many_views_were_kept(qtbot, dock, raster, clean_settings, tmp_path):
+    answers = ["<answer>[[10,10,40,40]]</answer>"] * 25
+    _replay_settings(clean_settings, write_replay(tmp_path / "many.jsonl", answers, (112, 112)),
+                     tile_size=112, overlap=28, max_pixels=12544)
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    summary, _ = run_dock(qtbot, dock, "small things", on_result=lambda ev: dock.cancel_run())
+    k = summary["tiles_done"]
+    assert summary["status"] == "cancelled" and 1 <= k < 25
+    boxes = f"{k} box" if k == 1 else f"{k} boxes"
+    assert dock.last_message == ("info", f"Cancelled: {k} of 25 views kept. Found {boxes}.")
+    assert dock.status_label.text() == dock.last_message[1]
+    assert dock.progress.format() == "Cancelled"
+
+
+def test_model_that_fails_to_load(qtbot, dock, raster, clean_settings, tmp_path):
+    """A model folder that is not a usable model: the engine's whole message, no .gpkg named, no traceback."""
+    model = tmp_path / "broken-model"
+    model.mkdir()
+    (model / "config.json").write_text('{"model_type": "qwen2_5_vl"}', encoding="utf-8")
+    (model / "model.safetensors").write_bytes(b"\0" * 1000)
+    clean_settings.model, clean_settings.device = str(model), "cpu"
+    clean_settings.save()
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    assert dock.refresh_readiness() == []  # the files are there; only loading tells
+    assert dock.start_run("trees") is not None
+    with qtbot.waitSignal(dock.runErrored, timeout=180_000) as blocker:
+        pass
+    code, message = blocker.args
+    assert code == "model" and str(model) in message
+    assert message.rstrip().endswith("download it again.")  # the engine's message to its last word
+    assert dock.end.level == "critical" and dock.end.text == f"Failed: {message}"
+    assert dock.status_label.text() == f"Failed: {message}" and dock.status_label.wordWrap()
+    assert dock.progress.format() == "Failed"
+    assert ".gpkg" not in dock.output_label.text() and ".gpkg" not in dock.status_label.text()
+    level, text = dock.last_message
+    assert level == "critical" and text.startswith(f"Failed: {message}") and "Traceback" not in text
+
+
+def test_end_state_sentences():
+    e = events.end_state({"status": "finished", "counts": {"boxes": 3, "masks": 1}, "tiles_done": 9,
+                          "tiles_total": 9, "parse_errors": 0})
+    assert (e.level, e.text, e.short) == ("success", "Found 3 boxes, 1 mask.", "Done")
+    e = events.end_state({"status": "finished", "counts": {}, "tiles_done": 1, "tiles_total": 1}, ("boxes", "masks"))
+    assert e.text == "Found 0 boxes, 0 masks."
+    e = events.end_state({"status": "finished", "counts": {"boxes": 0}, "tiles_done": 1, "tiles_total": 1,
+                          "parse_errors": 1})
+    assert e.level == "warning" and e.text.startswith("The model's answers could not be read on 1 of 1 view —")
+    e = events.end_state({"status": "cancelled", "counts": {}})
+    assert (e.level, e.text) == ("info", "Cancelled before the first view: nothing was kept.")
+    e = events.end_state({"status": "failed", "counts": {"boxes": 0}, "warnings": ["out of memory on view 3"]})
+    assert (e.level, e.text, e.short) == ("critical", "Failed: out of memory on view 3", "Failed")
+
+
+@pytest.mark.parametrize("lang, one, three", [("fr", "1 boîte", "3 boîtes"), ("zh_CN", "1 个框", "3 个框")])
+def test_plural_forms_in_every_language(qgis_app, lang, one, three):
+    import subprocess
+
+    from conftest import ROOT
+    from remotereasoner_qgis import i18n
+
+    subprocess.run(["bash", str(ROOT / "scripts" / "translations.sh")], check=True, capture_output=True, timeout=120)
+    translator = i18n.install_translator(lang)
+    assert translator is not None
+    try:
+        assert events.count_text("boxes", 1) == one and events.count_text("boxes", 3) == three
+        text = events.end_state({"status": "finished", "counts": {"boxes": 3}, "tiles_done": 1,
+                                 "tiles_total": 1}).text
+        assert three in text and "boxes" not in text
+    finally:
+        i18n.remove_translator(translator)
+
+
+def test_views_are_numbered_from_one():
+    # the pipeline's `tile` counts finished views; `write` comes once the view is counted
+    seq = [("read", 0), ("reason", 0), ("write", 1), ("read", 1), ("reason", 1), ("segment", 1), ("write", 2)]
+    texts = [events.progress_text({"stage": s, "tile": t, "tiles": 2}) for s, t in seq]
+    assert texts == ["reading the image · view 1 of 2", "asking the model · view 1 of 2",
+                     "writing results · view 1 of 2", "reading the image · view 2 of 2",
+                     "asking the model · view 2 of 2", "segmenting · view 2 of 2", "writing results · view 2 of 2"]
+    pct = [events.progress_percent({"stage": s, "tile": t, "tiles": 2}) for s, t in seq]
+    assert pct == sorted(pct) and pct[-1] == 100.0
