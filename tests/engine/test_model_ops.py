@@ -16,6 +16,7 @@ import pytest
 from inference_core.contract import catalog; from inference_core.models import store as model_ops
 from inference_core.models.downloads import DownloadError
 from tests.support.offline import file_server
+from tests.support.hub_cache import add_file, hub_snapshot  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD = bytes(range(256)) * 12288  # 3 MiB: downloads write 1 MiB blocks
@@ -76,36 +77,23 @@ def test_sam_states_partial_wrong_size_present(tmp_path):
     assert state()["state"] == "present" and state()["path"] == str(folder / "sam_test_0000.pth")
 
 
-def _hub_snapshot(cache: Path, repo="rr-test/tiny-vl", rev="0123456789abcdef0123456789abcdef01234567") -> Path:
-    """The Hugging Face cache layout (refs/main -> snapshots/<rev>/file -> ../../blobs/<hash>)."""
-    repo_dir = cache / ("models--" + repo.replace("/", "--"))
-    (repo_dir / "refs").mkdir(parents=True)
-    (repo_dir / "refs" / "main").write_text(rev)
-    (repo_dir / "blobs").mkdir()
-    snap = repo_dir / "snapshots" / rev
-    snap.mkdir(parents=True)
-    return snap
 
 
-def _add_file(snap: Path, name: str, data: bytes) -> None:
-    blob = snap.parents[1] / "blobs" / hashlib.sha256(data).hexdigest()
-    blob.write_bytes(data)
-    (snap / name).symlink_to(os.path.relpath(blob, snap))
 
 
 def test_hub_states_in_a_real_cache_layout(tmp_path):
     cache = tmp_path / "hf"
     assert model_ops.hub_state("rr-test/tiny-vl", str(cache)).state == "absent"
-    snap = _hub_snapshot(cache)
-    _add_file(snap, "config.json", b'{"model_type": "qwen2_5_vl"}')
+    snap = hub_snapshot(cache)
+    add_file(snap, "config.json", b'{"model_type": "qwen2_5_vl"}')
     index = {"weight_map": {"a.weight": "model-00001-of-00002.safetensors", "b.weight": "model-00002-of-00002.safetensors"}}
-    _add_file(snap, "model.safetensors.index.json", json.dumps(index).encode())
-    _add_file(snap, "model-00001-of-00002.safetensors", b"shard one")
+    add_file(snap, "model.safetensors.index.json", json.dumps(index).encode())
+    add_file(snap, "model-00001-of-00002.safetensors", b"shard one")
     st = model_ops.hub_state("rr-test/tiny-vl", str(cache))
     assert (st.state, st.detail) == ("corrupt", "missing weight file(s): model-00002-of-00002.safetensors")
     (snap.parents[1] / "blobs" / "feedbeef.incomplete").write_bytes(b"x" * 10)
     assert model_ops.hub_state("rr-test/tiny-vl", str(cache)).state == "downloading"
-    _add_file(snap, "model-00002-of-00002.safetensors", b"shard two")
+    add_file(snap, "model-00002-of-00002.safetensors", b"shard two")
     st = model_ops.hub_state("rr-test/tiny-vl", str(cache))
     assert (st.state, st.path) == ("present", str(snap))
 

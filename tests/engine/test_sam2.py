@@ -4,9 +4,7 @@ CLI, offline errors before a run starts, and the catalog entries' states in a Hu
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -32,12 +30,12 @@ from inference_core.models.segment import centre_point, load_segmenter, truncate
 from inference_core.raster.source import RasterSource  # noqa: E402
 from inference_core.raster.tiling import plan_tiles  # noqa: E402
 from inference_core.run.pipeline import run  # noqa: E402
+from tests.support.hub_cache import REV, add_file, hub_snapshot  # noqa: E402
 
 ORIGIN = (500000.0, 4000000.0)
 PX = 0.5
 TILED = dict(tile_size=112, overlap=28, max_pixels=12544)  # 112-px tiles seen unresized: boxes in tile pixels
 BOX_IN_TILE_0 = (30, 24, 70, 61)  # raster = tile 0 pixels, well inside tile 0 (0..112), outside tile 1 (84..)
-REV = "0123456789abcdef0123456789abcdef01234567"
 
 
 @pytest.fixture(scope="module")
@@ -55,22 +53,8 @@ def hub_cache(tmp_path, monkeypatch) -> Path:
     return cache
 
 
-def _hub_snapshot(cache: Path, repo: str) -> Path:
-    """huggingface_hub's layout: refs/main -> snapshots/<rev>/<file> -> ../../blobs/<SHA-256 of the file>."""
-    repo_dir = cache / ("models--" + repo.replace("/", "--"))
-    (repo_dir / "refs").mkdir(parents=True)
-    (repo_dir / "refs" / "main").write_text(REV)
-    (repo_dir / "blobs").mkdir()
-    snap = repo_dir / "snapshots" / REV
-    snap.mkdir(parents=True)
-    return snap
 
 
-def _add_file(snap: Path, name: str, data: bytes) -> Path:
-    blob = snap.parents[1] / "blobs" / hashlib.sha256(data).hexdigest()
-    blob.write_bytes(data)
-    (snap / name).symlink_to(os.path.relpath(blob, snap))
-    return blob
 
 
 # ------------------------------------------------------------------------------------------- loading
@@ -266,12 +250,12 @@ def test_catalog_sam2_entries_and_their_states_in_a_hub_cache(tmp_path, sam2_dir
     assert [m.size_bytes for m in sam2] == [156_008_466, 184_416_285, 323_606_802, 898_083_611]
     tiny, cache, folder = sam2[0], tmp_path / "hf", tmp_path / "models"
     assert entry_state(tiny, folder, cache).state == "absent"
-    snap = _hub_snapshot(cache, tiny.source)
+    snap = hub_snapshot(cache, tiny.source)
     (snap.parents[1] / "blobs" / "0badc0de.incomplete").write_bytes(b"x" * 10)
     assert entry_state(tiny, folder, cache).state == "downloading"
     for name in ("config.json", "processor_config.json"):
-        _add_file(snap, name, (sam2_dir / name).read_bytes())
-    weights = _add_file(snap, "model.safetensors", (sam2_dir / "model.safetensors").read_bytes())
+        add_file(snap, name, (sam2_dir / name).read_bytes())
+    weights = add_file(snap, "model.safetensors", (sam2_dir / "model.safetensors").read_bytes())
     (snap.parents[1] / "blobs" / "0badc0de.incomplete").unlink()
     st = entry_state(tiny, folder, cache, verify=True)
     assert (st.state, st.path) == ("present", str(snap))
@@ -283,10 +267,10 @@ def test_catalog_sam2_entries_and_their_states_in_a_hub_cache(tmp_path, sam2_dir
 
 def test_hub_id_loads_from_the_cache_offline_and_a_damaged_blob_is_refused(hub_cache, sam2_dir):
     repo = "rr-test/tiny-sam2"
-    snap = _hub_snapshot(hub_cache, repo)
+    snap = hub_snapshot(hub_cache, repo)
     for name in ("config.json", "processor_config.json"):
-        _add_file(snap, name, (sam2_dir / name).read_bytes())
-    weights = _add_file(snap, "model.safetensors", (sam2_dir / "model.safetensors").read_bytes())
+        add_file(snap, name, (sam2_dir / name).read_bytes())
+    weights = add_file(snap, "model.safetensors", (sam2_dir / "model.safetensors").read_bytes())
     seg = load_segmenter(repo, None, "cpu")
     assert seg.model_id == f"sam2:{repo}@{REV}" and seg.centre is truncated_centre_point
     weights.write_bytes(weights.read_bytes()[:-1] + b"\0")
