@@ -13,12 +13,14 @@ QUERY ?= the tree crowns
 PROFILE ?= remotereasoner-dev
 QGIS_PROFILES := $(HOME)/.local/share/QGIS/QGIS3/profiles
 PYTEST_ARGS ?=
+MATRIX ?= all
 
-.PHONY: update-ts help setup test test-engine test-qgis run demo tiny-models package deploy translations bench engine-python qgis-python clean
+.PHONY: update-ts help setup test test-matrix test-engine test-qgis run demo tiny-models package deploy translations bench engine-python qgis-python clean
 
 help:
 	@echo "make setup         install apt packages + the engine and QGIS venvs (idempotent)"
 	@echo "make test          run every test (engine + real QGIS 3.22 headless)"
+	@echo "make test-matrix   the QGIS suite on QGIS 3.22 (host), 3.40 (Debian 13 chroot), 3.44 (sid chroot); MATRIX=3.40 (root)"
 	@echo "make run           QGIS desktop with the plugin and the sample raster"
 	@echo "make demo          headless run on the sample raster -> build/demo/result.gpkg (MODEL=, SAM=, QUERY=)"
 	@echo "make tiny-models   build the offline tiny Qwen2.5-VL and SAM into build/tiny-models/"
@@ -41,6 +43,10 @@ tiny-models: setup
 
 test: setup translations
 	@bash scripts/run_tests.sh $(PYTEST_ARGS)
+
+# Not part of `make test`: the first run builds two Debian root file systems and their venvs (see README).
+test-matrix: translations
+	@bash scripts/qgis_matrix.sh $(MATRIX) $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
 test-engine: setup
 	@$(ENGINE_PY) -m pytest tests/engine $(PYTEST_ARGS)

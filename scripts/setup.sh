@@ -22,14 +22,23 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+pip_q() {  # $1 = venv dir, rest = pip args: quiet, but a failing pip fails the set-up (no .complete)
+  local dir=$1 log; shift
+  if ! log=$("$dir/bin/python" -m pip "$@" 2>&1); then
+    echo "$log" | grep -v "^WARNING: Location" >&2
+    echo "setup: pip $* failed in $dir" >&2; exit 1
+  fi
+  echo "$log" | grep -v "^WARNING: Location" || true
+}
+
 make_venv() {  # $1 = venv dir, $2 = requirements file, $3.. = extra venv args
   local dir=$1 req=$2; shift 2
   if [ -f "$dir/.complete" ]; then return 0; fi
   echo "setup: creating $dir"
   rm -rf "$dir"
   /usr/bin/python3 -m venv "$@" "$dir"
-  "$dir/bin/python" -m pip install -q --upgrade "pip==26.3" 2>&1 | grep -v "^WARNING: Location" || true
-  "$dir/bin/python" -m pip install -q -r "$req" 2>&1 | grep -v "^WARNING: Location" || true
+  pip_q "$dir" install -q --upgrade "pip==26.3"
+  pip_q "$dir" install -q -r "$req"
   # pip check only where pip owns everything (the QGIS venv sees Debian's packages, whose deps pip cannot see)
   if [ $# -eq 0 ]; then
     "$dir/bin/python" -m pip check >/dev/null 2>&1 || { echo "setup: pip check failed in $dir"; "$dir/bin/python" -m pip check; exit 1; }
