@@ -1235,114 +1235,124 @@
         <translation>Proxy</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="165"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="170"/>
         <source>Install / repair</source>
         <translation>Installer / réparer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="171"/>
         <source>Check engine</source>
         <translation>Vérifier le moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="170"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="175"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="195"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="239"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>aucun trouvé (nvidia-smi absent ou pas de pilote) : le moteur s’exécute sur le CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="196"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="240"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — pilote {driver}, {mem:.1f} Go</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="201"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="245"/>
         <source>CPU only</source>
         <translation>CPU uniquement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="247"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>selon les dépendances / le dossier de wheels (sans index PyTorch)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="204"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="248"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v} ({b})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="242"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="286"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} n’est pas un interpréteur de la forme &lt;env&gt;/bin/python : choisissez le python de l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="246"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="290"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>Aucun Python 3.10 ou plus récent n’a été trouvé : installez Python, puis rouvrez cette boîte de dialogue.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="250"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="294"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>Environnement : {path} · version de torch : {b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="252"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="296"/>
         <source>Proxy: {p}</source>
         <translation>Proxy : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="263"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="307"/>
         <source>Cancelling…</source>
         <translation>Annulation…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="324"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>Interpréteur du moteur enregistré dans les paramètres : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="301"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="345"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>Aucun moteur à {p} : cliquez d’abord sur Installer / réparer.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="293"/>
-        <source>Starting the engine…</source>
-        <translation>Démarrage du moteur…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="316"/>
-        <source>The engine did not start: {e}</source>
-        <translation>Le moteur n’a pas démarré : {e}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="322"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="366"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>Manquant : {m}. Cliquez sur Installer / réparer pour terminer l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="330"/>
-        <source>The engine is ready.</source>
-        <translation>Le moteur est prêt.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="172"/>
         <source>Self-test</source>
         <translation>Autotest</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="173"/>
         <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
         <translation>Exécute toute la chaîne sur un raster synthétique avec un minuscule modèle de test (quelques secondes) : vérifie l’installation, pas un modèle.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="339"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="384"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>Autotest en cours (raisonnement → SAM → vectorisation → GeoPackage)…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="166"/>
+        <source>Engine in use</source>
+        <translation>Moteur utilisé</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="223"/>
+        <source>{path} (not set up yet)</source>
+        <translation>{path} (pas encore installé)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="337"/>
+        <source>Starting the engine {path}…</source>
+        <translation>Démarrage du moteur {path}…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="360"/>
+        <source>The engine {path} did not start: {e}</source>
+        <translation>Le moteur {path} n’a pas démarré : {e}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="374"/>
+        <source>The engine is ready: {path}</source>
+        <translation>Le moteur est prêt : {path}</translation>
     </message>
 </context>
 </TS>

@@ -1230,114 +1230,124 @@
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="165"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="170"/>
         <source>Install / repair</source>
         <translation>安装/修复</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="171"/>
         <source>Check engine</source>
         <translation>检查引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="170"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="175"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="195"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="239"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>未找到（缺少 nvidia-smi 或没有驱动）：引擎将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="196"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="240"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — 驱动 {driver}，{mem:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="201"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="245"/>
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="247"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>按依赖列表/wheel 文件夹（不使用 PyTorch 索引）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="204"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="248"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v}（{b}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="242"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="286"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} 不是 &lt;env&gt;/bin/python 形式的解释器：请选择该环境的 python。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="246"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="290"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>未找到 Python 3.10 或更高版本：请安装 Python，然后重新打开此对话框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="250"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="294"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>环境：{path} · torch 版本：{b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="252"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="296"/>
         <source>Proxy: {p}</source>
         <translation>代理：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="263"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="307"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="324"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>引擎解释器已保存到设置：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="301"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="345"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>{p} 处没有引擎：请先点击“安装/修复”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="293"/>
-        <source>Starting the engine…</source>
-        <translation>正在启动引擎…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="316"/>
-        <source>The engine did not start: {e}</source>
-        <translation>引擎未能启动：{e}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="322"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="366"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>缺少：{m}。请点击“安装/修复”以完成环境。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="330"/>
-        <source>The engine is ready.</source>
-        <translation>引擎已就绪。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="172"/>
         <source>Self-test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="173"/>
         <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
         <translation>用一个微型测试模型在合成栅格上运行完整流程（几秒钟）：验证的是安装，而不是模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="339"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="384"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>正在自检（推理 → SAM → 矢量化 → GeoPackage）…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="166"/>
+        <source>Engine in use</source>
+        <translation>正在使用的引擎</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="223"/>
+        <source>{path} (not set up yet)</source>
+        <translation>{path}（尚未安装）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="337"/>
+        <source>Starting the engine {path}…</source>
+        <translation>正在启动引擎 {path}…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="360"/>
+        <source>The engine {path} did not start: {e}</source>
+        <translation>引擎 {path} 未能启动：{e}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="374"/>
+        <source>The engine is ready: {path}</source>
+        <translation>引擎已就绪：{path}</translation>
     </message>
 </context>
 </TS>
