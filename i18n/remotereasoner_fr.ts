@@ -4,42 +4,42 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="80"/>
         <source>Check the settings.</source>
         <translation>Vérifiez les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="81"/>
         <source>Check the raster and the extent.</source>
         <translation>Vérifiez le raster et l’emprise.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
         <source>Check the model in the settings.</source>
         <translation>Vérifiez le modèle dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>Réduisez la taille des tuiles ou le nombre maximal de pixels, ou choisissez le CPU, dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>Vérifiez l’URL du serveur et la clé d’API (Tester la connexion dans les paramètres).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="86"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner ; vérifiez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="87"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner pour les détails.</translation>
     </message>
@@ -357,6 +357,30 @@
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
         <source>The prompt file {path} does not exist: choose the prompt again in the settings.</source>
         <translation>Le fichier de prompt {path} n’existe pas : choisissez à nouveau le prompt dans les paramètres.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
+        <source>{layer}: %n feature(s)</source>
+        <translation>
+            <numerusform>{layer} : %n entité</numerusform>
+            <numerusform>{layer} : %n entités</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="532"/>
+        <source>Exported %n file(s): {files}</source>
+        <translation>
+            <numerusform>%n fichier exporté : {files}</numerusform>
+            <numerusform>%n fichiers exportés : {files}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="267"/>
+        <source>Connected: %n model(s).</source>
+        <translation>
+            <numerusform>Connecté : %n modèle.</numerusform>
+            <numerusform>Connecté : %n modèles.</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="122"/>
@@ -680,11 +704,6 @@
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
-        <source>{layer}: {count} features</source>
-        <translation>{layer} : {count} entités</translation>
-    </message>
-    <message>
         <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="441"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
@@ -716,192 +735,187 @@
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="128"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="129"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="133"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="134"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="135"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="136"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="139"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="143"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="145"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="152"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
         <source>Current map view</source>
         <translation>Vue courante de la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
         <source>Whole layer</source>
         <translation>Couche entière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="157"/>
         <source>Rectangle drawn on the map</source>
         <translation>Rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="158"/>
         <source>Bounding box of selected features</source>
         <translation>Emprise des entités sélectionnées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="159"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="160"/>
         <source>Draw…</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="542"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="551"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="173"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="173"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="174"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="183"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Idle</source>
         <translation>Inactif</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="195"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="196"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
         <source>Target</source>
         <translation>Cible</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
         <source>Label</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
         <source>Area (m²)</source>
         <translation>Surface (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="210"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="211"/>
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="237"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="238"/>
         <source>Recent questions…</source>
         <translation>Questions récentes…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="317"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="318"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="322"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="323"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="327"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="328"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="342"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="343"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="344"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="345"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="347"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="348"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="350"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="351"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins une option parmi Boîtes, Masques, Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="362"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="363"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="381"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="382"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>Les résultats vont dans un dossier temporaire (indiquez un dossier de sortie dans les paramètres pour les conserver) : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="381"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="382"/>
         <source>Results: {path}</source>
         <translation>Résultats : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="385"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="386"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="387"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="388"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="406"/>
-        <source>Cancelling after the current tile…</source>
-        <translation>Annulation après la tuile en cours…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="426"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="427"/>
         <source>ETA {s} s</source>
         <translation>Reste environ {s} s</translation>
     </message>
@@ -926,24 +940,24 @@
         <translation>Exporter les résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="532"/>
-        <source>Exported {n} file(s): {files}</source>
-        <translation>{n} fichier(s) exporté(s) : {files}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="276"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="277"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="276"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="277"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="437"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="438"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="407"/>
+        <source>Cancelling after the current view…</source>
+        <translation>Annulation après la vue en cours…</translation>
     </message>
 </context>
 <context>
@@ -962,212 +976,207 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="47"/>
         <source>RemoteReasoner settings</source>
         <translation>Paramètres de RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="53"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="54"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="55"/>
         <source>Local model</source>
         <translation>Modèle local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="56"/>
         <source>Server</source>
         <translation>Serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="67"/>
         <source>Model (hub id or folder)</source>
         <translation>Modèle (identifiant du hub ou dossier)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
         <source>Server URL</source>
         <translation>URL du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="88"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="89"/>
         <source>Server model</source>
         <translation>Modèle du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
         <source>API key</source>
         <translation>Clé d’API</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
         <source>Test connection</source>
         <translation>Tester la connexion</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="104"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
         <source>Segmentation and compute</source>
         <translation>Segmentation et calcul</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="114"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="115"/>
         <source>Device</source>
         <translation>Périphérique</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="118"/>
         <source>Precision</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="120"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="121"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="119"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="120"/>
         <source>Tile size</source>
         <translation>Taille des tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="121"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
         <source>Overlap</source>
         <translation>Chevauchement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="123"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="124"/>
         <source>Max pixels per view</source>
         <translation>Pixels max. par vue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="132"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="133"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>vide : un dossier temporaire ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="132"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="133"/>
         <source>empty: beside the project ({path})</source>
         <translation>vide : à côté du projet ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="135"/>
         <source>Output folder</source>
         <translation>Dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="136"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
         <source>Engine Python</source>
         <translation>Python du moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="240"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="241"/>
         <source>The overlap must be less than half the tile size.</source>
         <translation>Le chevauchement doit être inférieur à la moitié de la taille des tuiles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="249"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="250"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>Saisissez d’abord l’URL du serveur, par ex. http://gpu-server:8000/v1.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="257"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="258"/>
         <source>Connection failed: {reason}</source>
         <translation>Échec de la connexion : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="266"/>
-        <source>Connected: {n} model(s).</source>
-        <translation>Connecté : {n} modèle(s).</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="94"/>
         <source>Tiles in flight</source>
         <translation>Tuiles traitées en parallèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>identifiant du hub ({model}) ou dossier local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="69"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="70"/>
         <source>The instruction the model gets around your question: a template name, or your own .txt file with {query} where the question goes.</source>
         <translation>L’instruction que le modèle reçoit autour de votre question : un nom de modèle de prompt, ou votre propre fichier .txt avec {query} à la place de la question.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="72"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="73"/>
         <source>Prompt</source>
         <translation>Prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="74"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="75"/>
         <source>As the prompt template says</source>
         <translation>Comme l’indique le modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="77"/>
         <source>Pixels of the resized model input (model-input)</source>
         <translation>Pixels de l’entrée redimensionnée du modèle (model-input)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="77"/>
         <source>Pixels of the view before resizing (original-image)</source>
         <translation>Pixels de la vue avant redimensionnement (original-image)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="81"/>
         <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
         <translation>Dans quels pixels sont exprimées les boîtes du modèle ; un modèle de prompt l’indique pour le modèle pour lequel il a été écrit.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
         <source>Box coordinates</source>
         <translation>Coordonnées des boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="161"/>
         <source>Default for the model</source>
         <translation>Par défaut pour le modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="165"/>
         <source>File: {name}</source>
         <translation>Fichier : {name}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="167"/>
         <source>Choose file…</source>
         <translation>Choisir un fichier…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="176"/>
         <source>Prompt template</source>
         <translation>Modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="176"/>
         <source>Prompt templates (*.txt)</source>
         <translation>Modèles de prompt (*.txt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="109"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
         <translation>un fichier SAM 1 .pth, ou SAM 2.1 : facebook/sam2.1-hiera-tiny ou un dossier</translation>
     </message>
@@ -1250,114 +1259,124 @@
         <translation>Proxy</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="173"/>
         <source>Install / repair</source>
         <translation>Installer / réparer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="174"/>
         <source>Check engine</source>
         <translation>Vérifier le moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="173"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="178"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="198"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="242"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>aucun trouvé (nvidia-smi absent ou pas de pilote) : le moteur s’exécute sur le CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="199"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="243"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — pilote {driver}, {mem:.1f} Go</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="204"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="248"/>
         <source>CPU only</source>
         <translation>CPU uniquement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="206"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="250"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>selon les dépendances / le dossier de wheels (sans index PyTorch)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="207"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="251"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v} ({b})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="245"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="289"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} n’est pas un interpréteur de la forme &lt;env&gt;/bin/python : choisissez le python de l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="249"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="293"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>Aucun Python 3.10 ou plus récent n’a été trouvé : installez Python, puis rouvrez cette boîte de dialogue.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="253"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="297"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>Environnement : {path} · version de torch : {b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="255"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="299"/>
         <source>Proxy: {p}</source>
         <translation>Proxy : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="266"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="310"/>
         <source>Cancelling…</source>
         <translation>Annulation…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="283"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="327"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>Interpréteur du moteur enregistré dans les paramètres : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="304"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="348"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>Aucun moteur à {p} : cliquez d’abord sur Installer / réparer.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="296"/>
-        <source>Starting the engine…</source>
-        <translation>Démarrage du moteur…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="319"/>
-        <source>The engine did not start: {e}</source>
-        <translation>Le moteur n’a pas démarré : {e}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="325"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="369"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>Manquant : {m}. Cliquez sur Installer / réparer pour terminer l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="333"/>
-        <source>The engine is ready.</source>
-        <translation>Le moteur est prêt.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="170"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="175"/>
         <source>Self-test</source>
         <translation>Autotest</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="176"/>
         <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
         <translation>Exécute toute la chaîne sur un raster synthétique avec un minuscule modèle de test (quelques secondes) : vérifie l’installation, pas un modèle.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="342"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="387"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>Autotest en cours (raisonnement → SAM → vectorisation → GeoPackage)…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="169"/>
+        <source>Engine in use</source>
+        <translation>Moteur utilisé</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="226"/>
+        <source>{path} (not set up yet)</source>
+        <translation>{path} (pas encore installé)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="340"/>
+        <source>Starting the engine {path}…</source>
+        <translation>Démarrage du moteur {path}…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="363"/>
+        <source>The engine {path} did not start: {e}</source>
+        <translation>Le moteur {path} n’a pas démarré : {e}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="377"/>
+        <source>The engine is ready: {path}</source>
+        <translation>Le moteur est prêt : {path}</translation>
     </message>
 </context>
 </TS>

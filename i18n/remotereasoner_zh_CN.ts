@@ -4,42 +4,42 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="80"/>
         <source>Check the settings.</source>
         <translation>请检查设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="81"/>
         <source>Check the raster and the extent.</source>
         <translation>请检查栅格和范围。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
         <source>Check the model in the settings.</source>
         <translation>请在设置中检查模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>请在设置中减小瓦片大小或最大像素数，或改用 CPU。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>请检查服务器 URL 和 API 密钥（设置中的“测试连接”）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在运行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="86"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>请查看 RemoteReasoner 日志标签页；并在设置中检查引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="87"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>详情请查看 RemoteReasoner 日志标签页。</translation>
     </message>
@@ -352,6 +352,27 @@
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
         <source>The prompt file {path} does not exist: choose the prompt again in the settings.</source>
         <translation>提示词文件 {path} 不存在：请在设置中重新选择提示词。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
+        <source>{layer}: %n feature(s)</source>
+        <translation>
+            <numerusform>{layer}：%n 个要素</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="532"/>
+        <source>Exported %n file(s): {files}</source>
+        <translation>
+            <numerusform>已导出 %n 个文件：{files}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="267"/>
+        <source>Connected: %n model(s).</source>
+        <translation>
+            <numerusform>已连接：%n 个模型。</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="122"/>
@@ -675,11 +696,6 @@
         <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
-        <source>{layer}: {count} features</source>
-        <translation>{layer}：{count} 个要素</translation>
-    </message>
-    <message>
         <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="441"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
@@ -711,192 +727,187 @@
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="128"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="129"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="133"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="134"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="135"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="136"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="139"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="143"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="145"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="152"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
         <source>Whole layer</source>
         <translation>整个图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="157"/>
         <source>Rectangle drawn on the map</source>
         <translation>在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="158"/>
         <source>Bounding box of selected features</source>
         <translation>所选要素的外包矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="159"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="160"/>
         <source>Draw…</source>
         <translation>绘制…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="542"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="551"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="173"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="173"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="174"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="183"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="195"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="196"/>
         <source>Reasoning</source>
         <translation>推理过程</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
         <source>Label</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
         <source>Area (m²)</source>
         <translation>面积（m²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="210"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="211"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="237"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="238"/>
         <source>Recent questions…</source>
         <translation>最近的问题…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="317"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="318"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="322"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="323"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="327"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="328"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>该范围与栅格 {name} 不重叠。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="342"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="343"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>请先输入问题，例如“树冠”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="344"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="345"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>请选择要推理的栅格图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="347"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="348"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="350"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="351"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选边界框、掩膜、轮廓中的一项。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="362"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="363"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="381"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="382"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>结果保存在临时文件夹中（如需保留，请在设置中指定输出文件夹）：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="381"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="382"/>
         <source>Results: {path}</source>
         <translation>结果：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="385"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="386"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="387"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="388"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="406"/>
-        <source>Cancelling after the current tile…</source>
-        <translation>将在当前瓦片完成后取消…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="426"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="427"/>
         <source>ETA {s} s</source>
         <translation>预计还需 {s} 秒</translation>
     </message>
@@ -921,24 +932,24 @@
         <translation>导出结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="532"/>
-        <source>Exported {n} file(s): {files}</source>
-        <translation>已导出 {n} 个文件：{files}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="276"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="277"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="276"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="277"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="437"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="438"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="407"/>
+        <source>Cancelling after the current view…</source>
+        <translation>将在当前视图完成后取消…</translation>
     </message>
 </context>
 <context>
@@ -957,212 +968,207 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="47"/>
         <source>RemoteReasoner settings</source>
         <translation>RemoteReasoner 设置</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="53"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="54"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="55"/>
         <source>Local model</source>
         <translation>本地模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="56"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="67"/>
         <source>Model (hub id or folder)</source>
         <translation>模型（Hub ID 或文件夹）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
         <source>Server URL</source>
         <translation>服务器 URL</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="88"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="89"/>
         <source>Server model</source>
         <translation>服务器模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="104"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
         <source>Segmentation and compute</source>
         <translation>分割与计算</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="114"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="115"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="118"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="120"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="121"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="119"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="120"/>
         <source>Tile size</source>
         <translation>瓦片大小</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="121"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
         <source>Overlap</source>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="123"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="124"/>
         <source>Max pixels per view</source>
         <translation>每个视图的最大像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="132"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="133"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>留空：临时文件夹（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="132"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="133"/>
         <source>empty: beside the project ({path})</source>
         <translation>留空：项目文件旁（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="135"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="136"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
         <source>Engine Python</source>
         <translation>引擎 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="240"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="241"/>
         <source>The overlap must be less than half the tile size.</source>
         <translation>重叠必须小于瓦片大小的一半。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="249"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="250"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>请先输入服务器 URL，例如 http://gpu-server:8000/v1。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="257"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="258"/>
         <source>Connection failed: {reason}</source>
         <translation>连接失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="266"/>
-        <source>Connected: {n} model(s).</source>
-        <translation>已连接：{n} 个模型。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="94"/>
         <source>Tiles in flight</source>
         <translation>并行处理的瓦片数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>Hub ID（{model}）或本地文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="69"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="70"/>
         <source>The instruction the model gets around your question: a template name, or your own .txt file with {query} where the question goes.</source>
         <translation>模型在您的问题之外收到的指令：一个模板名称，或您自己的 .txt 文件（用 {query} 表示问题所在的位置）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="72"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="73"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="74"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="75"/>
         <source>As the prompt template says</source>
         <translation>按提示词模板的设定</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="77"/>
         <source>Pixels of the resized model input (model-input)</source>
         <translation>缩放后模型输入的像素 (model-input)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="77"/>
         <source>Pixels of the view before resizing (original-image)</source>
         <translation>缩放前视图的像素 (original-image)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="81"/>
         <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
         <translation>模型输出的框所用的像素坐标；模板会为其所针对的模型说明这一点。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
         <source>Box coordinates</source>
         <translation>框坐标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="161"/>
         <source>Default for the model</source>
         <translation>模型的默认值</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="165"/>
         <source>File: {name}</source>
         <translation>文件：{name}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="167"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="176"/>
         <source>Prompt template</source>
         <translation>提示词模板</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="176"/>
         <source>Prompt templates (*.txt)</source>
         <translation>提示词模板 (*.txt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="109"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
         <translation>SAM 1 的 .pth 文件，或 SAM 2.1：facebook/sam2.1-hiera-tiny 或一个文件夹</translation>
     </message>
@@ -1245,114 +1251,124 @@
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="173"/>
         <source>Install / repair</source>
         <translation>安装/修复</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="174"/>
         <source>Check engine</source>
         <translation>检查引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="173"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="178"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="198"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="242"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>未找到（缺少 nvidia-smi 或没有驱动）：引擎将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="199"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="243"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — 驱动 {driver}，{mem:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="204"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="248"/>
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="206"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="250"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>按依赖列表/wheel 文件夹（不使用 PyTorch 索引）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="207"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="251"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v}（{b}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="245"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="289"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} 不是 &lt;env&gt;/bin/python 形式的解释器：请选择该环境的 python。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="249"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="293"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>未找到 Python 3.10 或更高版本：请安装 Python，然后重新打开此对话框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="253"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="297"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>环境：{path} · torch 版本：{b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="255"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="299"/>
         <source>Proxy: {p}</source>
         <translation>代理：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="266"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="310"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="283"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="327"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>引擎解释器已保存到设置：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="304"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="348"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>{p} 处没有引擎：请先点击“安装/修复”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="296"/>
-        <source>Starting the engine…</source>
-        <translation>正在启动引擎…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="319"/>
-        <source>The engine did not start: {e}</source>
-        <translation>引擎未能启动：{e}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="325"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="369"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>缺少：{m}。请点击“安装/修复”以完成环境。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="333"/>
-        <source>The engine is ready.</source>
-        <translation>引擎已就绪。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="170"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="175"/>
         <source>Self-test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="176"/>
         <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
         <translation>用一个微型测试模型在合成栅格上运行完整流程（几秒钟）：验证的是安装，而不是模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="342"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="387"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>正在自检（推理 → SAM → 矢量化 → GeoPackage）…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="169"/>
+        <source>Engine in use</source>
+        <translation>正在使用的引擎</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="226"/>
+        <source>{path} (not set up yet)</source>
+        <translation>{path}（尚未安装）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="340"/>
+        <source>Starting the engine {path}…</source>
+        <translation>正在启动引擎 {path}…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="363"/>
+        <source>The engine {path} did not start: {e}</source>
+        <translation>引擎 {path} 未能启动：{e}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="377"/>
+        <source>The engine is ready: {path}</source>
+        <translation>引擎已就绪：{path}</translation>
     </message>
 </context>
 </TS>

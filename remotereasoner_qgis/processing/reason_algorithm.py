@@ -431,7 +431,7 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
                 continue
             n = copy_features(layer, sink, fields, wkb) if layer is not None else 0
             results[param] = dest
-            feedback.pushInfo(self.tr("{layer}: {count} features").format(layer=name, count=n))
+            feedback.pushInfo(tr("{layer}: %n feature(s)", None, n).format(layer=name))
         for name, (param, _wkb) in LAYER_SINKS.items():
             if name not in options.granularity and parameters.get(param) not in (None, ""):
                 feedback.pushInfo(self.tr("{layer} were not asked for in 'Results': {param} is not written.").format(

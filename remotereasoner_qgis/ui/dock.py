@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Optional
+from typing import Callable, Optional
 
 from qgis.core import (
     Qgis,
@@ -25,7 +25,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsMapLayerComboBox, QgsMapToolExtent
-from qtpy.QtCore import Qt, Signal
+from qtpy.QtCore import Qt, QTimer, Signal
 from qtpy.QtGui import QKeySequence
 from qtpy.QtWidgets import (
     QAbstractItemView,
@@ -51,6 +51,7 @@ from .. import settings as rr_settings
 from ..i18n import tr
 from ..bridge.events import CRITICAL, INFO, SUCCESS, WARNING, EndState, end_state, failure_state, progress_text
 from ..bridge.run_options import options_for_run
+from ..i18n import tr
 from .layers import LiveRun, RunLayers, export_layers, result_rows
 
 LOG_TAG = "RemoteReasoner"
@@ -403,7 +404,7 @@ class RemoteReasonerDock(QgsDockWidget):
 
     def cancel_run(self) -> None:
         if self.task is not None:
-            self.progress.setFormat(self.tr("Cancelling after the current tile…"))
+            self.progress.setFormat(self.tr("Cancelling after the current view…"))
             self.cancel_button.setEnabled(False)
             self.task.cancel()
 
@@ -451,11 +452,10 @@ class RemoteReasonerDock(QgsDockWidget):
         self._final_layers(summary)
         end = end_state(summary, self._granularity)
         self._show_end(end, full=summary.get("status") == "finished")
-        self._message(end.text, _QGIS_LEVEL[end.level])
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
-        self.runCompleted.emit(summary)
+        self._message(end.text, _QGIS_LEVEL[end.level], after_task=lambda: self.runCompleted.emit(summary))
 
     def _on_failed(self, code: str, message: str, details: str) -> None:
         self.task = None
@@ -464,11 +464,11 @@ class RemoteReasonerDock(QgsDockWidget):
         self._show_end(end)
         QgsMessageLog.logMessage(f"[{code}] {message}\n{details}".rstrip(), LOG_TAG, Qgis.Critical)
         action = _action_for(code)
-        self._message(f"{end.text} {action}", Qgis.Critical, settings=code not in (ErrorCode.INPUT, ErrorCode.BUSY))
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
-        self.runErrored.emit(code, message)
+        self._message(f"{end.text} {action}", Qgis.Critical, settings=code not in (ErrorCode.INPUT, ErrorCode.BUSY),
+                      after_task=lambda: self.runErrored.emit(code, message))
 
     def _show_end(self, end: EndState, full: bool = False) -> None:
         """The progress bar's word and the dock's sentence for how the run ended; the output line names the
@@ -529,13 +529,22 @@ class RemoteReasonerDock(QgsDockWidget):
         except ExportError as exc:
             self._message(str(exc), Qgis.Critical)
             return []
-        self._message(self.tr("Exported {n} file(s): {files}").format(n=len(written), files=", ".join(written)), Qgis.Success)
+        self._message(tr("Exported %n file(s): {files}", None, len(written)).format(files=", ".join(written)), Qgis.Success)
         return written
 
     # -- messages ----------------------------------------------------------------------------
-    def _message(self, text: str, level, settings: bool = False) -> None:
+    def _message(self, text: str, level, settings: bool = False, after_task: Optional[Callable[[], None]] = None) -> None:
+        """The message bar. With `after_task` (the end of a run) the message is pushed once the task manager has
+        finished with the task, so QGIS's own "Task complete" notice (pushed to the bar where the desktop has
+        no notifications) lands below it, not on top; then `after_task` runs."""
         names = {Qgis.Info: "info", Qgis.Warning: "warning", Qgis.Critical: "critical", Qgis.Success: "success"}
         self.last_message = (names.get(level, "info"), text)
+        if after_task is not None:
+            QTimer.singleShot(0, lambda: (self._push(text, level, settings), after_task()))
+        else:
+            self._push(text, level, settings)
+
+    def _push(self, text: str, level, settings: bool) -> None:
         bar = self.iface.messageBar()
         if settings:
             widget = bar.createMessage("RemoteReasoner", text)

@@ -31,6 +31,7 @@ from inference_core.contract.paths import prompt_template_names
 
 from .. import settings as rr_settings
 from ..bridge.run_options import MIN_TILE_SIZE
+from ..i18n import tr
 from ..settings import DEFAULT_MODEL, RUN_DEFAULTS
 
 DEVICES = ("auto", "cpu", "cuda", "cuda:0", "cuda:1")
@@ -263,5 +264,5 @@ class SettingsDialog(QDialog):
         self.server_model_combo.addItems(models)
         self.server_model_combo.setEditText(current if current in models or not models else models[0])
         self.server_models = models
-        self.test_label.setText(self.tr("Connected: {n} model(s).").format(n=len(models)))
+        self.test_label.setText(tr("Connected: %n model(s).", None, len(models)))
         return models

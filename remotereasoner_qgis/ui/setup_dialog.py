@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from qgis.core import QgsApplication, QgsTask
+from qgis.core import QgsApplication, QgsSettings, QgsTask
 from qgis.gui import QgsFileWidget
-from qtpy.QtCore import Signal
+from qtpy.QtCore import Qt, Signal
 from qtpy.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -162,6 +162,11 @@ class SetupDialog(QDialog):
         shown = redact(self.proxy, self.proxy) if self.proxy else self.tr("none (QGIS Options › Network)")
         self.proxy_label = QLabel(shown, w)
         form.addRow(self.tr("Proxy"), self.proxy_label)
+        # The interpreter runs use (the engine_python setting, else the managed venv): what Check engine tests
+        self.in_use_label = QLabel(w)
+        self.in_use_label.setWordWrap(True)
+        self.in_use_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("Engine in use"), self.in_use_label)
         lay.addLayout(form)
 
         row = QHBoxLayout()
@@ -185,13 +190,52 @@ class SetupDialog(QDialog):
         lay.addWidget(self.log, 1)
         self.hello_label = QLabel(w)
         self.hello_label.setWordWrap(True)
+        self.hello_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.hello_label)
 
         self.install_button.clicked.connect(lambda: self.install())
         self.check_button.clicked.connect(lambda: self.check_engine())
         self.selftest_button.clicked.connect(lambda: self.selftest())
         self.cancel_button.clicked.connect(self.cancel)
+        self._select_in_use()
         return w
+
+    # -- the interpreter in use ----------------------------------------------------------------
+    def python_in_use(self) -> str:
+        """The interpreter runs use: the engine_python setting, else the managed venv of this profile."""
+        raw = str(QgsSettings().value(rr_settings.PREFIX + "engine_python", "") or "").strip()
+        return raw or str(envsetup.default_engine_python(self.profile_dir))
+
+    def engine_works(self) -> bool:
+        """The file-system check the dock makes (the interpreter exists; a managed venv finished its set-up)."""
+        cfg = rr_settings.PluginSettings(engine_python=self.python_in_use())
+        return readiness.engine_problem(cfg, self.profile_dir) is None
+
+    def _select_in_use(self) -> None:
+        """Start from the interpreter in use: an interpreter of one's own is the "existing" choice; show it;
+        the default button is Check engine when the engine works, Install / repair when it does not."""
+        python = self.python_in_use()
+        if not readiness.in_managed_venv(python, self.profile_dir) and python != rr_settings.default_engine_python():
+            self.existing_radio.setChecked(True)
+            self.existing_edit.setFilePath(python)
+        self._show_in_use()
+
+    def _show_in_use(self) -> None:
+        python = self.python_in_use()
+        works = self.engine_works()
+        self.in_use_label.setText(python if works else self.tr("{path} (not set up yet)").format(path=python))
+        for button in (self.install_button, self.check_button, self.selftest_button, self.cancel_button):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        default = self.check_button if works else self.install_button
+        default.setAutoDefault(True)
+        default.setDefault(True)
+
+    def selected_python(self) -> str:
+        """The interpreter the dialog's choices name (the one in use when the dialog opens)."""
+        if self.existing_radio.isChecked():
+            return self.existing_edit.filePath().strip()
+        return str(self.plan().python)
 
     def gpu_text(self) -> str:
         if not self.gpus:
@@ -281,6 +325,7 @@ class SetupDialog(QDialog):
         cfg.engine_python = python
         cfg.save()
         self._append(self.tr("Engine interpreter saved in the settings: {p}").format(p=python))
+        self._show_in_use()
         self.installFinished.emit(True, python)
         self.check_engine(python)
 
@@ -288,12 +333,11 @@ class SetupDialog(QDialog):
     def check_engine(self, python: Optional[str] = None) -> Optional[HelloTask]:
         """Start the worker with the engine interpreter and show what it reports."""
         if python is None:
-            python = (self.existing_edit.filePath().strip() if self.existing_radio.isChecked()
-                      else str(self.plan().python))
+            python = self.selected_python()
         if not self._engine_exists(python):
             return None
         self.python = python
-        self.hello_label.setText(self.tr("Starting the engine…"))
+        self.hello_label.setText(self.tr("Starting the engine {path}…").format(path=python))
         task = HelloTask(python)
         task.helloDone.connect(self._hello_done)
         return self._run_task(task)
@@ -316,7 +360,7 @@ class SetupDialog(QDialog):
         self._busy(False)
         self.hello = hello
         if not ok:
-            self.hello_label.setText(self.tr("The engine did not start: {e}").format(e=error))
+            self.hello_label.setText(self.tr("The engine {path} did not start: {e}").format(path=self.python, e=error))
             self.helloShown.emit(False, hello)
             return
         text = describe_hello(hello)
@@ -330,7 +374,8 @@ class SetupDialog(QDialog):
             cfg.save()
             if readiness.in_managed_venv(self.python, self.profile_dir):
                 readiness.write_ready_marker(envsetup.default_venv_dir(self.profile_dir), hello)
-            text += "\n" + self.tr("The engine is ready.")
+            text += "\n" + self.tr("The engine is ready: {path}").format(path=self.python)
+        self._show_in_use()
         self.hello_label.setText(text)
         self.helloShown.emit(True, hello)
 

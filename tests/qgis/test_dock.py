@@ -227,7 +227,7 @@ def test_settings_dialog_round_trip_and_test_connection(clean_settings):
         assert dlg.server_url_edit.isEnabled() and not dlg.model_edit.isEnabled()
         dlg.server_url_edit.setText(f"http://127.0.0.1:{server.server_port}/v1")
         assert dlg.test_connection() == ["remotereasoner-7b", "qwen2.5-vl"]
-        assert dlg.test_label.text() == "Connected: 2 model(s)."
+        assert dlg.test_label.text() == "Connected: 2 models."
         assert dlg.server_model_combo.currentText() == "remotereasoner-7b"
         dlg.tile_spin.setValue(504)
         dlg.overlap_spin.setValue(300)  # more than half the tile: refused

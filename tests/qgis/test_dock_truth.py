@@ -143,3 +143,37 @@ def test_views_are_numbered_from_one():
                      "asking the model · view 2 of 2", "segmenting · view 2 of 2", "writing results · view 2 of 2"]
     pct = [events.progress_percent({"stage": s, "tile": t, "tiles": 2}) for s, t in seq]
     assert pct == sorted(pct) and pct[-1] == 100.0
+
+
+def test_result_message_is_not_hidden_under_task_complete(qtbot, qgis_iface, dock, raster, clean_settings, tmp_path,
+                                                          monkeypatch):
+    """QGIS pushes "Task complete" to the message bar when a long task ends (where the desktop shows no
+    notifications): the run's own message is pushed after it, so it is the one on top."""
+    from qgis.core import QgsApplication, QgsTask
+
+    _four_views(clean_settings, tmp_path, ["<answer>[[20,20,60,60]]</answer>"] * 3 + ["<answer>[]</answer>"])
+    bar = qgis_iface.messageBar()
+    pushed: list[str] = []
+    push = bar.pushMessage
+    monkeypatch.setattr(bar, "pushMessage", lambda *a, **k: (pushed.append(str(a[1] if len(a) > 1 else a[0])),
+                                                              push(*a, **k)))
+
+    def like_qgis(_task_id, status):  # QgisApp::onTaskCompleteShowNotify, its message-bar fallback
+        if status == QgsTask.Complete:
+            bar.pushInfo("Task complete", "RemoteReasoner: small things")
+
+    QgsApplication.taskManager().statusChanged.connect(like_qgis)
+    try:
+        dock.layer_combo.setLayer(raster)
+        dock.set_extent_source("layer")
+        run_dock(qtbot, dock, "small things")
+    finally:
+        QgsApplication.taskManager().statusChanged.disconnect(like_qgis)
+    assert "RemoteReasoner: small things" in pushed
+    assert pushed[-1] == "Found 3 boxes."
+
+
+def test_plural_counts_in_english():
+    assert [events.count_text("masks", n) for n in (0, 1, 2)] == ["0 masks", "1 mask", "2 masks"]
+    assert [events.count_text("boxes", n) for n in (1, 5)] == ["1 box", "5 boxes"]
+    assert events.count_text("contours", 1) == "1 contour"

@@ -330,3 +330,31 @@ def test_models_tab_uses_sam_2_1_for_masks_never_as_the_reasoner(models_env, tmp
     assert w.use_local(str(folder))
     cfg = rs.PluginSettings.load()
     assert cfg.sam == str(folder) and cfg.model == before.model
+
+
+def test_check_engine_tests_the_interpreter_in_use(isolated, tmp_path, engine_py, qtbot):
+    """Check engine starts the interpreter runs use (the engine_python setting, else the managed venv), the
+    dialog names it, and Install / repair is the default button only while the engine does not work."""
+    managed = str(envsetup.default_engine_python(str(tmp_path)))
+    dlg = SetupDialog(runner=lambda cmd: "", profile_dir=str(tmp_path), pythons=[])
+    try:
+        assert dlg.managed_radio.isChecked() and dlg.in_use_label.text() == f"{managed} (not set up yet)"
+        assert dlg.install_button.isDefault() and not dlg.check_button.isDefault()
+        assert dlg.check_engine() is None and dlg.hello_label.text().startswith(f"No engine at {managed}")
+    finally:
+        dlg.deleteLater()
+
+    rs.PluginSettings(engine_python=engine_py).save()  # an interpreter of one's own (not the managed venv)
+    dlg = SetupDialog(runner=lambda cmd: "", profile_dir=str(tmp_path), pythons=[])
+    try:
+        assert dlg.existing_radio.isChecked() and dlg.existing_edit.filePath() == engine_py
+        assert dlg.in_use_label.text() == engine_py
+        assert dlg.check_button.isDefault() and not dlg.install_button.isDefault()
+        with qtbot.waitSignal(dlg.helloShown, timeout=180_000) as shown:
+            task = dlg.check_engine()
+            assert task is not None and task.python == engine_py
+        assert shown.args[0] is True
+        assert f"The engine is ready: {engine_py}" in dlg.hello_label.text()
+        assert rs.PluginSettings.load().engine_python == engine_py
+    finally:
+        dlg.deleteLater()
