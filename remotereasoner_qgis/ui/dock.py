@@ -86,7 +86,7 @@ def _action_for(code: str) -> str:
     }.get(code, tr("See the RemoteReasoner log tab for details."))
 
 
-_QGIS_LEVEL = {SUCCESS: Qgis.Success, WARNING: Qgis.Warning, INFO: Qgis.Info, CRITICAL: Qgis.Critical}
+_QGIS_LEVEL = {SUCCESS: Qgis.MessageLevel.Success, WARNING: Qgis.MessageLevel.Warning, INFO: Qgis.MessageLevel.Info, CRITICAL: Qgis.MessageLevel.Critical}
 # The end-of-run sentence's colour: the message bar's own for the level (success green, warning amber, error red).
 _LEVEL_STYLE = {SUCCESS: "color: #2e7d32;", WARNING: "color: #9a6700; font-weight: bold;", INFO: "",
                 CRITICAL: "color: #b00020; font-weight: bold;"}
@@ -201,9 +201,9 @@ class RemoteReasonerDock(QgsDockWidget):
 
         self.results_table = QTableWidget(0, 3, body)
         self.results_table.setHorizontalHeaderLabels([self.tr("Target"), self.tr("Label"), self.tr("Area (m²)")])
-        self.results_table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.results_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.results_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.results_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.results_table.verticalHeader().setVisible(False)
         lay.addWidget(self.results_table, 1)
 
@@ -212,9 +212,9 @@ class RemoteReasonerDock(QgsDockWidget):
         lay.addWidget(self.export_button)
         self.setWidget(body)
 
-        for seq in (Qt.CTRL + Qt.Key_Return, Qt.CTRL + Qt.Key_Enter):
+        for seq in (Qt.Modifier.CTRL | Qt.Key.Key_Return, Qt.Modifier.CTRL | Qt.Key.Key_Enter):
             sc = QShortcut(QKeySequence(seq), self)
-            sc.setContext(Qt.WidgetWithChildrenShortcut)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(self.start_run)
         self._reload_history()
 
@@ -437,7 +437,7 @@ class RemoteReasonerDock(QgsDockWidget):
             self.reasoning_text.appendPlainText(self.tr("View {i}:").format(i=view) + "\n" + text + "\n")
 
     def _on_warning(self, message: str) -> None:
-        QgsMessageLog.logMessage(message, LOG_TAG, Qgis.Warning)
+        QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
 
     def _final_layers(self, summary: Optional[dict] = None) -> None:
         """The run is over (the engine no longer writes): show the GeoPackage's layers."""
@@ -462,9 +462,9 @@ class RemoteReasonerDock(QgsDockWidget):
         self._final_layers()
         end = failure_state(message)
         self._show_end(end)
-        QgsMessageLog.logMessage(f"[{code}] {message}\n{details}".rstrip(), LOG_TAG, Qgis.Critical)
+        QgsMessageLog.logMessage(f"[{code}] {message}\n{details}".rstrip(), LOG_TAG, Qgis.MessageLevel.Critical)
         action = _action_for(code)
-        self._message(f"{end.text} {action}", Qgis.Critical, settings=code not in (ErrorCode.INPUT, ErrorCode.BUSY))
+        self._message(f"{end.text} {action}", Qgis.MessageLevel.Critical, settings=code not in (ErrorCode.INPUT, ErrorCode.BUSY))
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
@@ -491,7 +491,7 @@ class RemoteReasonerDock(QgsDockWidget):
             for j, value in enumerate((str(row.target_id), row.label, f"{row.area:.1f}")):
                 item = QTableWidgetItem(value)
                 if j != 1:
-                    item.setTextAlignment(int(Qt.AlignRight | Qt.AlignVCenter))
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
                 self.results_table.setItem(i, j, item)
         self.export_button.setEnabled(bool(self.run_layers and self.run_layers.layers))
 
@@ -527,14 +527,14 @@ class RemoteReasonerDock(QgsDockWidget):
         try:
             written = export_layers(self.run_layers.layers, fmt, path)
         except ExportError as exc:
-            self._message(str(exc), Qgis.Critical)
+            self._message(str(exc), Qgis.MessageLevel.Critical)
             return []
-        self._message(self.tr("Exported {n} file(s): {files}").format(n=len(written), files=", ".join(written)), Qgis.Success)
+        self._message(self.tr("Exported {n} file(s): {files}").format(n=len(written), files=", ".join(written)), Qgis.MessageLevel.Success)
         return written
 
     # -- messages ----------------------------------------------------------------------------
     def _message(self, text: str, level, settings: bool = False) -> None:
-        names = {Qgis.Info: "info", Qgis.Warning: "warning", Qgis.Critical: "critical", Qgis.Success: "success"}
+        names = {Qgis.MessageLevel.Info: "info", Qgis.MessageLevel.Warning: "warning", Qgis.MessageLevel.Critical: "critical", Qgis.MessageLevel.Success: "success"}
         self.last_message = (names.get(level, "info"), text)
         bar = self.iface.messageBar()
         if settings:
@@ -544,10 +544,10 @@ class RemoteReasonerDock(QgsDockWidget):
             widget.layout().addWidget(button)
             bar.pushWidget(widget, level, 0)
         else:
-            bar.pushMessage("RemoteReasoner", text, level, 8 if level != Qgis.Critical else 0)
+            bar.pushMessage("RemoteReasoner", text, level, 8 if level != Qgis.MessageLevel.Critical else 0)
 
     def _refuse(self, text: str, settings: bool = False):
-        self._message(text, Qgis.Warning, settings=settings)
+        self._message(text, Qgis.MessageLevel.Warning, settings=settings)
         return None
 
     def fix_readiness(self) -> None:
@@ -556,7 +556,7 @@ class RemoteReasonerDock(QgsDockWidget):
             from .setup_dialog import SetupDialog
 
             dlg = SetupDialog(self.iface.mainWindow(), tab="engine" if self._readiness_action == "setup_engine" else "models")
-            dlg.exec_()
+            dlg.exec()
             self.refresh_readiness()
         else:
             self.open_settings()
@@ -565,7 +565,7 @@ class RemoteReasonerDock(QgsDockWidget):
         from .settings_dialog import SettingsDialog
 
         dlg = SettingsDialog(self.iface.mainWindow())
-        if dlg.exec_():
+        if dlg.exec():
             self.refresh_readiness()
 
     def shutdown(self) -> None:
