@@ -64,7 +64,7 @@ class RemoteReasonerPlugin:
         try:
             from .processing.provider import RemoteReasonerProvider
         except ImportError as exc:
-            QgsMessageLog.logMessage(tr("Processing provider not available: {reason}").format(reason=exc), LOG_TAG, Qgis.Info)
+            QgsMessageLog.logMessage(tr("Processing provider not available: {reason}").format(reason=exc), LOG_TAG, Qgis.MessageLevel.Info)
             return
         provider = RemoteReasonerProvider()
         # The registry owns the provider; it refuses (and deletes) one whose id is already registered,
@@ -73,14 +73,14 @@ class RemoteReasonerPlugin:
             self.provider = provider
         else:
             QgsMessageLog.logMessage(tr("A Processing provider 'remotereasoner' is already registered; "
-                                        "this copy of the plugin does not add another."), LOG_TAG, Qgis.Warning)
+                                        "this copy of the plugin does not add another."), LOG_TAG, Qgis.MessageLevel.Warning)
 
     def ensure_dock(self):
         if self.dock is None:
             from .ui.dock import RemoteReasonerDock
 
             self.dock = RemoteReasonerDock(self.iface, self.iface.mainWindow())
-            self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
             self.dock.visibilityChanged.connect(self._dock_visibility)
         return self.dock
 
@@ -101,13 +101,13 @@ class RemoteReasonerPlugin:
     def open_settings(self) -> None:
         from .ui.settings_dialog import SettingsDialog
 
-        if SettingsDialog(self.iface.mainWindow()).exec_() and self.dock is not None:
+        if SettingsDialog(self.iface.mainWindow()).exec() and self.dock is not None:
             self.dock.refresh_readiness()
 
     def open_setup(self) -> None:
         from .ui.setup_dialog import SetupDialog
 
-        SetupDialog(self.iface.mainWindow()).exec_()
+        SetupDialog(self.iface.mainWindow()).exec()
         if self.dock is not None:
             self.dock.refresh_readiness()
 

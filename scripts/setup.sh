@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on Debian 12, idempotently:
-#   apt packages (QGIS 3.22, Xvfb, GDAL tools, lrelease), the engine venv and the QGIS test venv.
+#   apt packages (QGIS 3.22, Xvfb, GDAL tools, lrelease), the engine venv, the QGIS test venv and
+#   the PyQt6 venv (Qt 6 name checks).
 # Venvs live outside the clone, keyed by the hash of their requirements, so a second run is quick.
 # Usage: scripts/setup.sh [engine|qgis|all]   (prints nothing but progress; paths via scripts/envpath.sh)
 set -euo pipefail
@@ -58,4 +59,6 @@ if [ "$what" = all ] || [ "$what" = engine ]; then
 fi
 if [ "$what" = all ] || [ "$what" = qgis ]; then
   make_venv "$QGIS_ENV" "$here/requirements-qgis.txt" --system-site-packages
+  # PyQt6 (QGIS 4's binding), only for tests/qgis/test_qt6_names.py to resolve the plugin's Qt names
+  make_venv "$PYQT6_ENV" "$here/requirements-pyqt6.txt"
 fi

@@ -1,23 +1,33 @@
 """The result schema (`inference_core.contract.schema`) in QGIS terms: the fields and geometry type of the
-boxes, masks and contours layers, through the one kind -> QVariant mapping."""
+boxes, masks and contours layers, through the one kind -> field type mapping (`field_type`)."""
 
 from __future__ import annotations
 
-from qgis.core import QgsField, QgsFields, QgsWkbTypes
-from qtpy.QtCore import QVariant
+from qgis.core import Qgis, QgsField, QgsFields, QgsWkbTypes
+from qtpy.QtCore import QMetaType
 
 from inference_core.contract.schema import FEATURE_LAYERS, FIELDS, GEOMETRY_TYPES
 
 # Each schema kind as QGIS reads it back from the engine's GeoPackage (its integers are 64-bit).
-QVARIANT_TYPES = {"str": QVariant.String, "int": QVariant.LongLong, "float": QVariant.Double,
-                  "datetime": QVariant.DateTime}
+META_TYPES = {"str": QMetaType.Type.QString, "int": QMetaType.Type.LongLong, "float": QMetaType.Type.Double,
+              "datetime": QMetaType.Type.QDateTime}
 
-__all__ = ["FEATURE_LAYERS", "QVARIANT_TYPES", "field_list", "geometry_name", "qgs_fields", "wkb_type"]
+# QgsField takes a QMetaType.Type from QGIS 3.38 on (QGIS 4 / Qt 6 has no QVariant.Type at all);
+# before that a QVariant.Type, whose values are QMetaType's, so the plain number serves.
+QGSFIELD_TAKES_METATYPE = Qgis.QGIS_VERSION_INT >= 33800
+
+__all__ = ["FEATURE_LAYERS", "META_TYPES", "field_list", "field_type", "geometry_name", "qgs_fields", "wkb_type"]
+
+
+def field_type(kind: str):
+    """The type of a schema kind ("str", "int", "float", "datetime") as this QGIS's QgsField takes it."""
+    meta = META_TYPES[kind]
+    return meta if QGSFIELD_TAKES_METATYPE else int(meta)
 
 
 def field_list(layer: str) -> list[QgsField]:
     """The attribute fields of a result layer, in schema order."""
-    return [QgsField(name, QVARIANT_TYPES[kind]) for name, kind in FIELDS[layer]]
+    return [QgsField(name, field_type(kind)) for name, kind in FIELDS[layer]]
 
 
 def qgs_fields(layer: str) -> QgsFields:

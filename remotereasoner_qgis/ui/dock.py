@@ -87,7 +87,7 @@ def _action_for(code: str) -> str:
     }.get(code, tr("See the RemoteReasoner log tab for details."))
 
 
-_QGIS_LEVEL = {SUCCESS: Qgis.Success, WARNING: Qgis.Warning, INFO: Qgis.Info, CRITICAL: Qgis.Critical}
+_QGIS_LEVEL = {SUCCESS: Qgis.MessageLevel.Success, WARNING: Qgis.MessageLevel.Warning, INFO: Qgis.MessageLevel.Info, CRITICAL: Qgis.MessageLevel.Critical}
 # The end-of-run sentence's colour: the message bar's own for the level (success green, warning amber, error red).
 _LEVEL_STYLE = {SUCCESS: "color: #2e7d32;", WARNING: "color: #9a6700; font-weight: bold;", INFO: "",
                 CRITICAL: "color: #b00020; font-weight: bold;"}
@@ -202,9 +202,9 @@ class RemoteReasonerDock(QgsDockWidget):
 
         self.results_table = QTableWidget(0, 3, body)
         self.results_table.setHorizontalHeaderLabels([self.tr("Target"), self.tr("Label"), self.tr("Area (m²)")])
-        self.results_table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.results_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.results_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.results_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.results_table.verticalHeader().setVisible(False)
         lay.addWidget(self.results_table, 1)
 
@@ -213,9 +213,9 @@ class RemoteReasonerDock(QgsDockWidget):
         lay.addWidget(self.export_button)
         self.setWidget(body)
 
-        for seq in (Qt.CTRL + Qt.Key_Return, Qt.CTRL + Qt.Key_Enter):
+        for seq in (Qt.Modifier.CTRL | Qt.Key.Key_Return, Qt.Modifier.CTRL | Qt.Key.Key_Enter):
             sc = QShortcut(QKeySequence(seq), self)
-            sc.setContext(Qt.WidgetWithChildrenShortcut)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(self.start_run)
         self._reload_history()
 
@@ -438,7 +438,7 @@ class RemoteReasonerDock(QgsDockWidget):
             self.reasoning_text.appendPlainText(self.tr("View {i}:").format(i=view) + "\n" + text + "\n")
 
     def _on_warning(self, message: str) -> None:
-        QgsMessageLog.logMessage(message, LOG_TAG, Qgis.Warning)
+        QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
 
     def _final_layers(self, summary: Optional[dict] = None) -> None:
         """The run is over (the engine no longer writes): show the GeoPackage's layers."""
@@ -462,12 +462,12 @@ class RemoteReasonerDock(QgsDockWidget):
         self._final_layers()
         end = failure_state(message)
         self._show_end(end)
-        QgsMessageLog.logMessage(f"[{code}] {message}\n{details}".rstrip(), LOG_TAG, Qgis.Critical)
+        QgsMessageLog.logMessage(f"[{code}] {message}\n{details}".rstrip(), LOG_TAG, Qgis.MessageLevel.Critical)
         action = _action_for(code)
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
-        self._message(f"{end.text} {action}", Qgis.Critical, settings=code not in (ErrorCode.INPUT, ErrorCode.BUSY),
+        self._message(f"{end.text} {action}", Qgis.MessageLevel.Critical, settings=code not in (ErrorCode.INPUT, ErrorCode.BUSY),
                       after_task=lambda: self.runErrored.emit(code, message))
 
     def _show_end(self, end: EndState, full: bool = False) -> None:
@@ -491,7 +491,7 @@ class RemoteReasonerDock(QgsDockWidget):
             for j, value in enumerate((str(row.target_id), row.label, f"{row.area:.1f}")):
                 item = QTableWidgetItem(value)
                 if j != 1:
-                    item.setTextAlignment(int(Qt.AlignRight | Qt.AlignVCenter))
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
                 self.results_table.setItem(i, j, item)
         self.export_button.setEnabled(bool(self.run_layers and self.run_layers.layers))
 
@@ -527,9 +527,9 @@ class RemoteReasonerDock(QgsDockWidget):
         try:
             written = export_layers(self.run_layers.layers, fmt, path)
         except ExportError as exc:
-            self._message(str(exc), Qgis.Critical)
+            self._message(str(exc), Qgis.MessageLevel.Critical)
             return []
-        self._message(tr("Exported %n file(s): {files}", None, len(written)).format(files=", ".join(written)), Qgis.Success)
+        self._message(tr("Exported %n file(s): {files}", None, len(written)).format(files=", ".join(written)), Qgis.MessageLevel.Success)
         return written
 
     # -- messages ----------------------------------------------------------------------------
@@ -537,7 +537,7 @@ class RemoteReasonerDock(QgsDockWidget):
         """The message bar. With `after_task` (the end of a run) the message is pushed once the task manager has
         finished with the task, so QGIS's own "Task complete" notice (pushed to the bar where the desktop has
         no notifications) lands below it, not on top; then `after_task` runs."""
-        names = {Qgis.Info: "info", Qgis.Warning: "warning", Qgis.Critical: "critical", Qgis.Success: "success"}
+        names = {Qgis.MessageLevel.Info: "info", Qgis.MessageLevel.Warning: "warning", Qgis.MessageLevel.Critical: "critical", Qgis.MessageLevel.Success: "success"}
         self.last_message = (names.get(level, "info"), text)
         if after_task is not None:
             QTimer.singleShot(0, lambda: (self._push(text, level, settings), after_task()))
@@ -553,10 +553,10 @@ class RemoteReasonerDock(QgsDockWidget):
             widget.layout().addWidget(button)
             bar.pushWidget(widget, level, 0)
         else:
-            bar.pushMessage("RemoteReasoner", text, level, 8 if level != Qgis.Critical else 0)
+            bar.pushMessage("RemoteReasoner", text, level, 8 if level != Qgis.MessageLevel.Critical else 0)
 
     def _refuse(self, text: str, settings: bool = False):
-        self._message(text, Qgis.Warning, settings=settings)
+        self._message(text, Qgis.MessageLevel.Warning, settings=settings)
         return None
 
     def fix_readiness(self) -> None:
@@ -565,7 +565,7 @@ class RemoteReasonerDock(QgsDockWidget):
             from .setup_dialog import SetupDialog
 
             dlg = SetupDialog(self.iface.mainWindow(), tab="engine" if self._readiness_action == "setup_engine" else "models")
-            dlg.exec_()
+            dlg.exec()
             self.refresh_readiness()
         else:
             self.open_settings()
@@ -574,7 +574,7 @@ class RemoteReasonerDock(QgsDockWidget):
         from .settings_dialog import SettingsDialog
 
         dlg = SettingsDialog(self.iface.mainWindow())
-        if dlg.exec_():
+        if dlg.exec():
             self.refresh_readiness()
 
     def shutdown(self) -> None:

@@ -86,10 +86,10 @@ class ModelsWidget(QWidget):
 
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         lay.addWidget(self.table, 1)
 
@@ -110,7 +110,7 @@ class ModelsWidget(QWidget):
         lay.addWidget(self.progress)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.status)
 
         self.cancel_button.setEnabled(False)
@@ -140,7 +140,7 @@ class ModelsWidget(QWidget):
             cells = (r["title"], _size(int(r["size_bytes"])), r["licence"], r["source"], self.tr(r["state"]))
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
-                item.setData(Qt.UserRole, r["key"])
+                item.setData(Qt.ItemDataRole.UserRole, r["key"])
                 if j == 4 and r.get("detail"):
                     item.setToolTip(str(r["detail"]))
                 self.table.setItem(i, j, item)
@@ -153,11 +153,11 @@ class ModelsWidget(QWidget):
 
     def selected_key(self) -> str:
         items = self.table.selectedItems()
-        return str(items[0].data(Qt.UserRole)) if items else ""
+        return str(items[0].data(Qt.ItemDataRole.UserRole)) if items else ""
 
     def select(self, key: str) -> None:
         for i in range(self.table.rowCount()):
-            if self.table.item(i, 0).data(Qt.UserRole) == key:
+            if self.table.item(i, 0).data(Qt.ItemDataRole.UserRole) == key:
                 self.table.selectRow(i)
 
     def _selection_changed(self) -> None:

@@ -137,7 +137,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Engine Python"), self.python_edit)
         lay.addWidget(files)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
@@ -251,7 +251,7 @@ class SettingsDialog(QDialog):
             return []
         from inference_core.contract.openai_http import list_server_models  # stdlib; shipped with the plugin
         key = rr_settings.resolve_api_key(self.auth_select.configId())
-        QApplication.setOverrideCursor(Qt.WaitCursor)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             models = list(list_server_models(url, key, 10.0))
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback

@@ -115,7 +115,7 @@ class SetupDialog(QDialog):
         self.models = ModelsWidget(self, catalog_file=catalog_file)
         self.tabs.addTab(self.models, self.tr("Models"))
         self.tabs.setCurrentIndex(1 if tab == "models" else 0)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.resize(760, 620)

@@ -198,8 +198,20 @@ def test_live_run_adds_removes_and_swaps_to_gpkg(qgis_new_project, run_gpkg):
     assert [c.layer().name() for c in group.children()] == ["Boxes", "Masks"]
 
 
+def test_field_type_fits_this_qgis():
+    """QgsField takes QMetaType.Type from QGIS 3.38 (QGIS 4 has no QVariant.Type); before, QVariant's number."""
+    from qgis.core import Qgis, QgsField
+    from remotereasoner_qgis.bridge.schema_fields import QGSFIELD_TAKES_METATYPE, field_type
+
+    assert QGSFIELD_TAKES_METATYPE == (Qgis.QGIS_VERSION_INT >= 33800)
+    expected = {"str": QVariant.String, "int": QVariant.LongLong, "float": QVariant.Double,
+                "datetime": QVariant.DateTime}
+    for kind, qvariant in expected.items():
+        assert QgsField("f", field_type(kind)).type() == qvariant, kind
+
+
 def test_live_layers_and_processing_fallback_follow_the_schema(qgis_new_project):
-    """Both build their fields from inference_core.contract.schema through one kind -> QVariant mapping."""
+    """Both build their fields from inference_core.contract.schema through one kind -> field type mapping."""
     from inference_core.contract.schema import FIELDS
     from remotereasoner_qgis.processing.reason_algorithm import LAYER_SINKS, result_fields
 

@@ -54,6 +54,9 @@ def test_zip_layout(plugin_zip):
     missing = [k for k in METADATA_KEYS if not general.get(k, "").strip()]
     assert not missing, f"metadata.txt lacks {missing}"
     assert general["qgisMinimumVersion"] == "3.22"
+    # QGIS 4 (Qt 6) loads only plugins that declare it; 4.99 keeps every QGIS 4.x release
+    assert general.get("supportsQt6") == "True"
+    assert general.get("qgisMaximumVersion") == "4.99"
     assert general["hasProcessingProvider"] == "yes"
     assert "remotereasoner_qgis/" + general["icon"] in files
 
