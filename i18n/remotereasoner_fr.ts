@@ -4,42 +4,42 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
         <source>Check the settings.</source>
         <translation>Vérifiez les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="80"/>
         <source>Check the raster and the extent.</source>
         <translation>Vérifiez le raster et l’emprise.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="81"/>
         <source>Check the model in the settings.</source>
         <translation>Vérifiez le modèle dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>Réduisez la taille des tuiles ou le nombre maximal de pixels, ou choisissez le CPU, dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>Vérifiez l’URL du serveur et la clé d’API (Tester la connexion dans les paramètres).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner ; vérifiez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="86"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner pour les détails.</translation>
     </message>
@@ -367,7 +367,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="530"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="569"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -725,229 +725,239 @@
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="170"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="176"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="129"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="132"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="134"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="136"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="137"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="139"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="142"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="143"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="145"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
         <source>Current map view</source>
         <translation>Vue courante de la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
         <source>Whole layer</source>
         <translation>Couche entière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="157"/>
         <source>Rectangle drawn on the map</source>
         <translation>Rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="158"/>
         <source>Bounding box of selected features</source>
         <translation>Emprise des entités sélectionnées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="158"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="160"/>
         <source>Draw…</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="549"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="588"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="177"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="178"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="182"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
         <source>Idle</source>
         <translation>Inactif</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="194"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="200"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
         <source>Target</source>
         <translation>Cible</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
         <source>Label</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
         <source>Area (m²)</source>
         <translation>Surface (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="236"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="245"/>
         <source>Recent questions…</source>
         <translation>Questions récentes…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="316"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="354"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="321"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="359"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="326"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="364"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="341"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="379"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="343"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="381"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="346"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="384"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="349"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="387"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins une option parmi Boîtes, Masques, Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="361"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="399"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="418"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>Les résultats vont dans un dossier temporaire (indiquez un dossier de sortie dans les paramètres pour les conserver) : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="418"/>
         <source>Results: {path}</source>
         <translation>Résultats : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="384"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="422"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="386"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="424"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="425"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="464"/>
         <source>ETA {s} s</source>
         <translation>Reste environ {s} s</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="554"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="554"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>Shapefile ESRI (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="516"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="555"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="517"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="556"/>
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="275"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="284"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="275"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="284"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="436"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="475"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="405"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="443"/>
         <source>Cancelling after the current view…</source>
         <translation>Annulation après la vue en cours…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="162"/>
+        <source>Clear</source>
+        <translation>Effacer</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="163"/>
+        <source>Remove the rectangle drawn on the map</source>
+        <translation>Retirer le rectangle dessiné sur la carte</translation>
     </message>
 </context>
 <context>

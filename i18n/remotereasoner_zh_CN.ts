@@ -4,42 +4,42 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
         <source>Check the settings.</source>
         <translation>请检查设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="80"/>
         <source>Check the raster and the extent.</source>
         <translation>请检查栅格和范围。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="81"/>
         <source>Check the model in the settings.</source>
         <translation>请在设置中检查模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>请在设置中减小瓦片大小或最大像素数，或改用 CPU。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>请检查服务器 URL 和 API 密钥（设置中的“测试连接”）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在运行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>请查看 RemoteReasoner 日志标签页；并在设置中检查引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="86"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>详情请查看 RemoteReasoner 日志标签页。</translation>
     </message>
@@ -361,7 +361,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="530"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="569"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
@@ -717,229 +717,239 @@
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="170"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="176"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="129"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="132"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="134"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="136"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="137"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="139"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="142"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="143"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="145"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
         <source>Whole layer</source>
         <translation>整个图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="157"/>
         <source>Rectangle drawn on the map</source>
         <translation>在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="158"/>
         <source>Bounding box of selected features</source>
         <translation>所选要素的外包矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="158"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="160"/>
         <source>Draw…</source>
         <translation>绘制…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="549"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="588"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="177"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="178"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="182"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="194"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="200"/>
         <source>Reasoning</source>
         <translation>推理过程</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
         <source>Label</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="208"/>
         <source>Area (m²)</source>
         <translation>面积（m²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="236"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="245"/>
         <source>Recent questions…</source>
         <translation>最近的问题…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="316"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="354"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="321"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="359"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="326"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="364"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>该范围与栅格 {name} 不重叠。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="341"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="379"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>请先输入问题，例如“树冠”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="343"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="381"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>请选择要推理的栅格图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="346"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="384"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="349"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="387"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选边界框、掩膜、轮廓中的一项。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="361"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="399"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="418"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>结果保存在临时文件夹中（如需保留，请在设置中指定输出文件夹）：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="418"/>
         <source>Results: {path}</source>
         <translation>结果：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="384"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="422"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="386"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="424"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="425"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="464"/>
         <source>ETA {s} s</source>
         <translation>预计还需 {s} 秒</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="554"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="554"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>ESRI Shapefile (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="516"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="555"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="517"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="556"/>
         <source>Export results</source>
         <translation>导出结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="275"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="284"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="275"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="284"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="436"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="475"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="405"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="443"/>
         <source>Cancelling after the current view…</source>
         <translation>将在当前视图完成后取消…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="162"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="163"/>
+        <source>Remove the rectangle drawn on the map</source>
+        <translation>移除在地图上绘制的矩形</translation>
     </message>
 </context>
 <context>

@@ -23,10 +23,11 @@ from qgis.core import (
     QgsRasterLayer,
     QgsRectangle,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
-from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsMapLayerComboBox, QgsMapToolExtent
+from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsMapLayerComboBox, QgsMapToolExtent, QgsRubberBand
 from qtpy.QtCore import Qt, QTimer, Signal
-from qtpy.QtGui import QKeySequence
+from qtpy.QtGui import QColor, QKeySequence
 from qtpy.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -113,6 +114,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self._granularity: tuple[str, ...] = ()
         self._readiness_action = ""  # what fixes the first readiness problem (see readiness.py)
         self._map_tool: Optional[QgsMapToolExtent] = None
+        self.rubber_band: Optional[QgsRubberBand] = None  # the drawn rectangle, on the map while it is the extent
         self._previous_tool = None
         self.live: Optional[LiveRun] = None
         self._build_ui()
@@ -157,6 +159,10 @@ class RemoteReasonerDock(QgsDockWidget):
         row.addWidget(self.extent_combo, 1)
         self.draw_button = QPushButton(self.tr("Draw…"), body)
         row.addWidget(self.draw_button)
+        self.clear_drawn_button = QPushButton(self.tr("Clear"), body)
+        self.clear_drawn_button.setToolTip(self.tr("Remove the rectangle drawn on the map"))
+        self.clear_drawn_button.setEnabled(False)
+        row.addWidget(self.clear_drawn_button)
         lay.addLayout(row)
 
         self.readiness_label = QLabel(body)
@@ -222,6 +228,9 @@ class RemoteReasonerDock(QgsDockWidget):
         self.cancel_button.clicked.connect(self.cancel_run)
         self.settings_button.clicked.connect(self.fix_readiness)
         self.draw_button.clicked.connect(self.start_drawing)
+        self.clear_drawn_button.clicked.connect(self.clear_drawn_extent)
+        self.extent_combo.currentIndexChanged.connect(lambda _i: self._show_drawn())
+        self.iface.mapCanvas().destinationCrsChanged.connect(self._show_drawn)
         self.export_button.clicked.connect(self.export_dialog)
         self.results_table.cellClicked.connect(lambda r, _c: self.zoom_to_row(r))
         self.history_combo.activated.connect(self._history_chosen)
@@ -301,6 +310,35 @@ class RemoteReasonerDock(QgsDockWidget):
     def set_drawn_extent(self, rect: QgsRectangle, crs: QgsCoordinateReferenceSystem) -> None:
         self.drawn_rect, self.drawn_crs = QgsRectangle(rect), QgsCoordinateReferenceSystem(crs)
         self.set_extent_source("drawn")
+        self._show_drawn()
+
+    def clear_drawn_extent(self) -> None:
+        """Forget the drawn rectangle and take it off the map."""
+        self.drawn_rect = self.drawn_crs = None
+        self._show_drawn()
+
+    def _show_drawn(self) -> None:
+        """The drawn rectangle stays on the map while it is the run's extent (a rubber band, since the
+        drawing tool's own disappears with the tool); hidden when another extent source is chosen."""
+        canvas = self.iface.mapCanvas()
+        shown = self.extent_combo.currentData() == "drawn" and self.drawn_rect is not None \
+            and not self.drawn_rect.isEmpty()
+        self.clear_drawn_button.setEnabled(self.drawn_rect is not None)
+        if not shown:
+            if self.rubber_band is not None:
+                self.rubber_band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
+                self.rubber_band.hide()
+            return
+        if self.rubber_band is None:
+            self.rubber_band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
+            self.rubber_band.setStrokeColor(QColor(230, 0, 120, 220))
+            self.rubber_band.setFillColor(QColor(230, 0, 120, 30))
+            self.rubber_band.setWidth(2)
+        self.rubber_band.setToGeometry(QgsGeometry.fromRect(self.drawn_rect), self.drawn_crs)
+        self.rubber_band.show()
+
+    def drawn_visible(self) -> bool:
+        return self.rubber_band is not None and self.rubber_band.isVisible() and self.rubber_band.numberOfVertices() > 0
 
     def requested_extent(self, layer: QgsRasterLayer) -> tuple[Optional[QgsRectangle], str]:
         """The extent in the raster CRS (None = whole layer) and, on failure, a message saying why."""
@@ -409,6 +447,7 @@ class RemoteReasonerDock(QgsDockWidget):
     def _project_cleared(self) -> None:
         # The layers of the run are gone with the project: stop the run, forget the layers.
         self.cancel_run()
+        self.clear_drawn_extent()
         self.run_layers = None
         self.live = None  # its layers went with the project; the results stay in the file
         self.results_table.setRowCount(0)
@@ -578,8 +617,12 @@ class RemoteReasonerDock(QgsDockWidget):
     def shutdown(self) -> None:
         """Unload/quit: cancel the run and drop signal connections to objects that outlive us."""
         self.cancel_run()
+        if self.rubber_band is not None:
+            self.iface.mapCanvas().scene().removeItem(self.rubber_band)
+            self.rubber_band = None
         for sig, slot in ((self.iface.currentLayerChanged, self.follow_layer),
-                          (QgsProject.instance().cleared, self._project_cleared)):
+                          (QgsProject.instance().cleared, self._project_cleared),
+                          (self.iface.mapCanvas().destinationCrsChanged, self._show_drawn)):
             try:
                 sig.disconnect(slot)
             except (TypeError, RuntimeError):

@@ -177,3 +177,36 @@ def test_plural_counts_in_english():
     assert [events.count_text("masks", n) for n in (0, 1, 2)] == ["0 masks", "1 mask", "2 masks"]
     assert [events.count_text("boxes", n) for n in (1, 5)] == ["1 box", "5 boxes"]
     assert events.count_text("contours", 1) == "1 contour"
+
+
+def test_drawn_rectangle_stays_on_the_map(qgis_iface, dock, raster):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
+
+    canvas = qgis_iface.mapCanvas()
+    utm = QgsCoordinateReferenceSystem("EPSG:32617")
+    canvas.setDestinationCrs(utm)
+    canvas.setExtent(raster.extent())
+    target = QgsRectangle(404216.9, 3285117.9, 404226.9, 3285137.9)
+    # what the Draw… tool does: drawing ends, the previous map tool comes back, the rectangle stays
+    dock.start_drawing()
+    assert canvas.mapTool() is dock._map_tool
+    dock._map_tool.extentChanged.emit(target)
+    assert canvas.mapTool() is not dock._map_tool
+    assert dock.extent_combo.currentData() == "drawn" and dock.drawn_visible()
+    band = dock.rubber_band.asGeometry().boundingBox()
+    assert [round(v, 3) for v in (band.xMinimum(), band.yMinimum(), band.xMaximum(), band.yMaximum())] == \
+        [404216.9, 3285117.9, 404226.9, 3285137.9]
+    assert dock.clear_drawn_button.isEnabled()
+    # another extent source hides it; the drawn one shows it again
+    dock.set_extent_source("view")
+    assert not dock.drawn_visible()
+    dock.set_extent_source("drawn")
+    assert dock.drawn_visible()
+    # the canvas changes CRS: the rectangle follows (WGS 84 degrees now)
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    bb = dock.rubber_band.asGeometry().boundingBox()
+    assert -82.0 < bb.xMinimum() < bb.xMaximum() < -81.9 and 29.6 < bb.yMinimum() < bb.yMaximum() < 29.8
+    # cleared: off the map, and a run says why it has no extent
+    dock.clear_drawn_button.click()
+    assert not dock.drawn_visible() and not dock.clear_drawn_button.isEnabled()
+    assert dock.requested_extent(raster)[1].startswith("No rectangle drawn")
