@@ -49,7 +49,17 @@ from qtpy.QtWidgets import (
 from inference_core.contract.protocol import ErrorCode
 
 from .. import settings as rr_settings
-from ..bridge.events import CRITICAL, INFO, SUCCESS, WARNING, EndState, end_state, failure_state, progress_text
+from ..bridge.events import (
+    CRITICAL,
+    INFO,
+    SUCCESS,
+    WARNING,
+    EndState,
+    counts_text,
+    end_state,
+    failure_state,
+    progress_text,
+)
 from ..bridge.run_options import options_for_run
 from ..i18n import tr
 from .layers import LiveRun, RunLayers, export_layers, result_rows
@@ -209,8 +219,13 @@ class RemoteReasonerDock(QgsDockWidget):
         self.results_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.results_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.results_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.results_table.horizontalHeader().setStretchLastSection(True)  # the area, when Label is hidden
         self.results_table.verticalHeader().setVisible(False)
         lay.addWidget(self.results_table, 1)
+        self.results_note = QLabel(body)  # why some targets have no mask
+        self.results_note.setWordWrap(True)
+        self.results_note.setVisible(False)
+        lay.addWidget(self.results_note)
 
         self.export_button = QPushButton(self.tr("Export…"), body)
         self.export_button.setEnabled(False)
@@ -522,14 +537,39 @@ class RemoteReasonerDock(QgsDockWidget):
 
     # -- results -----------------------------------------------------------------------------
     def fill_results(self) -> None:
+        """One row per target: its label (the column is hidden when the model gave none), and the mask's area
+        where SAM made one, else the box's; the header says which, the note says why masks are missing."""
         self._rows = result_rows(self.run_layers) if self.run_layers else []
-        self.results_table.setRowCount(len(self._rows))
-        for i, row in enumerate(self._rows):
+        rows = self._rows
+        masks_asked = bool(self.run_layers) and "masks" in self.run_layers.granularity
+        self.results_table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
             for j, value in enumerate((str(row.target_id), row.label, f"{row.area:.1f}")):
                 item = QTableWidgetItem(value)
                 if j != 1:
-                    item.setTextAlignment(int(Qt.AlignRight | Qt.AlignVCenter))
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                if j == 2 and masks_asked and not row.has_mask:
+                    font = item.font()
+                    font.setItalic(True)
+                    item.setFont(font)
+                    item.setToolTip(self.tr("Box area: SAM found no mask for this target."))
                 self.results_table.setItem(i, j, item)
+        self.results_table.setColumnHidden(1, not any(r.label for r in rows))
+        with_mask = sum(1 for r in rows if r.has_mask)
+        if rows and with_mask == len(rows):
+            header = self.tr("Mask area (m²)")
+        elif with_mask:
+            header = self.tr("Area (m²): mask, else box (italic)")
+        else:
+            header = self.tr("Box area (m²)")
+        self.results_table.horizontalHeaderItem(2).setText(header)
+        note = ""
+        if masks_asked and rows and with_mask < len(rows):
+            found = counts_text({"boxes": len(rows), "masks": with_mask})
+            note = tr("{found}: %n box(es) had no mask (SAM found nothing).", None, len(rows) - with_mask).format(
+                found=found)
+        self.results_note.setText(note)
+        self.results_note.setVisible(bool(note))
         self.export_button.setEnabled(bool(self.run_layers and self.run_layers.layers))
 
     def zoom_to_row(self, index: int) -> Optional[QgsRectangle]:
