@@ -24,6 +24,7 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputFile,
     QgsProcessingOutputString,
     QgsProcessingParameterDefinition,
@@ -191,6 +192,36 @@ def raster_path(layer: QgsRasterLayer) -> str:
         raise QgsProcessingException(tr("The raster file '{path}' does not exist.").format(path=path))
     # the engine runs in another working directory
     return path if path.startswith("/vsi") else os.path.abspath(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outputs loaded into the project: the dock's styles, names of their own
+# ---------------------------------------------------------------------------------------------
+def output_layer_name(name: str, query: str) -> str:
+    """"trees · Boxes (Processing)": not the dock's "Boxes" inside the question's group."""
+    from ..ui.layers import group_title, layer_title
+
+    return tr("{query} · {layer} (Processing)").format(query=group_title(query, 40), layer=layer_title(name))
+
+
+class StyleOutput(QgsProcessingLayerPostProcessorInterface):
+    """Applies resources/styles/<name>.qml (and the dock's map tip) to an output once it is in the project."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
+        from ..ui.layers import _apply_style, _set_map_tip, style_path
+
+        if isinstance(layer, QgsVectorLayer):
+            _apply_style(layer, style_path(self.name))
+            _set_map_tip(layer, self.name)
+            layer.triggerRepaint()
+
+
+# One per kind, alive for the session: QGIS keeps only a pointer to a post-processor.
+_STYLERS = {name: StyleOutput(name) for name in FEATURE_LAYERS}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,6 +462,10 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
                 continue
             n = copy_features(layer, sink, fields, wkb) if layer is not None else 0
             results[param] = dest
+            if context.willLoadLayerOnCompletion(dest):
+                details = context.layerToLoadOnCompletionDetails(dest)
+                details.name = output_layer_name(name, options.query)
+                details.setPostProcessor(_STYLERS[name])
             feedback.pushInfo(tr("{layer}: %n feature(s)", None, n).format(layer=name))
         for name, (param, _wkb) in LAYER_SINKS.items():
             if name not in options.granularity and parameters.get(param) not in (None, ""):

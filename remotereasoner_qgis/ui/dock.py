@@ -23,10 +23,11 @@ from qgis.core import (
     QgsRasterLayer,
     QgsRectangle,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
-from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsMapLayerComboBox, QgsMapToolExtent
+from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsMapLayerComboBox, QgsMapToolExtent, QgsRubberBand
 from qtpy.QtCore import Qt, QTimer, Signal
-from qtpy.QtGui import QKeySequence
+from qtpy.QtGui import QColor, QKeySequence
 from qtpy.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -48,8 +49,17 @@ from qtpy.QtWidgets import (
 from inference_core.contract.protocol import ErrorCode
 
 from .. import settings as rr_settings
-from ..i18n import tr
-from ..bridge.events import CRITICAL, INFO, SUCCESS, WARNING, EndState, end_state, failure_state, progress_text
+from ..bridge.events import (
+    CRITICAL,
+    INFO,
+    SUCCESS,
+    WARNING,
+    EndState,
+    counts_text,
+    end_state,
+    failure_state,
+    progress_text,
+)
 from ..bridge.run_options import options_for_run
 from ..i18n import tr
 from .layers import LiveRun, RunLayers, export_layers, result_rows
@@ -115,6 +125,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self._granularity: tuple[str, ...] = ()
         self._readiness_action = ""  # what fixes the first readiness problem (see readiness.py)
         self._map_tool: Optional[QgsMapToolExtent] = None
+        self.rubber_band: Optional[QgsRubberBand] = None  # the drawn rectangle, on the map while it is the extent
         self._previous_tool = None
         self.live: Optional[LiveRun] = None
         self._build_ui()
@@ -159,6 +170,10 @@ class RemoteReasonerDock(QgsDockWidget):
         row.addWidget(self.extent_combo, 1)
         self.draw_button = QPushButton(self.tr("Draw…"), body)
         row.addWidget(self.draw_button)
+        self.clear_drawn_button = QPushButton(self.tr("Clear"), body)
+        self.clear_drawn_button.setToolTip(self.tr("Remove the rectangle drawn on the map"))
+        self.clear_drawn_button.setEnabled(False)
+        row.addWidget(self.clear_drawn_button)
         lay.addLayout(row)
 
         self.readiness_label = QLabel(body)
@@ -205,8 +220,13 @@ class RemoteReasonerDock(QgsDockWidget):
         self.results_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.results_table.horizontalHeader().setStretchLastSection(True)  # the area, when Label is hidden
         self.results_table.verticalHeader().setVisible(False)
         lay.addWidget(self.results_table, 1)
+        self.results_note = QLabel(body)  # why some targets have no mask
+        self.results_note.setWordWrap(True)
+        self.results_note.setVisible(False)
+        lay.addWidget(self.results_note)
 
         self.export_button = QPushButton(self.tr("Export…"), body)
         self.export_button.setEnabled(False)
@@ -224,6 +244,9 @@ class RemoteReasonerDock(QgsDockWidget):
         self.cancel_button.clicked.connect(self.cancel_run)
         self.settings_button.clicked.connect(self.fix_readiness)
         self.draw_button.clicked.connect(self.start_drawing)
+        self.clear_drawn_button.clicked.connect(self.clear_drawn_extent)
+        self.extent_combo.currentIndexChanged.connect(lambda _i: self._show_drawn())
+        self.iface.mapCanvas().destinationCrsChanged.connect(self._show_drawn)
         self.export_button.clicked.connect(self.export_dialog)
         self.results_table.cellClicked.connect(lambda r, _c: self.zoom_to_row(r))
         self.history_combo.activated.connect(self._history_chosen)
@@ -303,6 +326,35 @@ class RemoteReasonerDock(QgsDockWidget):
     def set_drawn_extent(self, rect: QgsRectangle, crs: QgsCoordinateReferenceSystem) -> None:
         self.drawn_rect, self.drawn_crs = QgsRectangle(rect), QgsCoordinateReferenceSystem(crs)
         self.set_extent_source("drawn")
+        self._show_drawn()
+
+    def clear_drawn_extent(self) -> None:
+        """Forget the drawn rectangle and take it off the map."""
+        self.drawn_rect = self.drawn_crs = None
+        self._show_drawn()
+
+    def _show_drawn(self) -> None:
+        """The drawn rectangle stays on the map while it is the run's extent (a rubber band, since the
+        drawing tool's own disappears with the tool); hidden when another extent source is chosen."""
+        canvas = self.iface.mapCanvas()
+        shown = self.extent_combo.currentData() == "drawn" and self.drawn_rect is not None \
+            and not self.drawn_rect.isEmpty()
+        self.clear_drawn_button.setEnabled(self.drawn_rect is not None)
+        if not shown:
+            if self.rubber_band is not None:
+                self.rubber_band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
+                self.rubber_band.hide()
+            return
+        if self.rubber_band is None:
+            self.rubber_band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
+            self.rubber_band.setStrokeColor(QColor(230, 0, 120, 220))
+            self.rubber_band.setFillColor(QColor(230, 0, 120, 30))
+            self.rubber_band.setWidth(2)
+        self.rubber_band.setToGeometry(QgsGeometry.fromRect(self.drawn_rect), self.drawn_crs)
+        self.rubber_band.show()
+
+    def drawn_visible(self) -> bool:
+        return self.rubber_band is not None and self.rubber_band.isVisible() and self.rubber_band.numberOfVertices() > 0
 
     def requested_extent(self, layer: QgsRasterLayer) -> tuple[Optional[QgsRectangle], str]:
         """The extent in the raster CRS (None = whole layer) and, on failure, a message saying why."""
@@ -411,6 +463,7 @@ class RemoteReasonerDock(QgsDockWidget):
     def _project_cleared(self) -> None:
         # The layers of the run are gone with the project: stop the run, forget the layers.
         self.cancel_run()
+        self.clear_drawn_extent()
         self.run_layers = None
         self.live = None  # its layers went with the project; the results stay in the file
         self.results_table.setRowCount(0)
@@ -485,14 +538,39 @@ class RemoteReasonerDock(QgsDockWidget):
 
     # -- results -----------------------------------------------------------------------------
     def fill_results(self) -> None:
+        """One row per target: its label (the column is hidden when the model gave none), and the mask's area
+        where SAM made one, else the box's; the header says which, the note says why masks are missing."""
         self._rows = result_rows(self.run_layers) if self.run_layers else []
-        self.results_table.setRowCount(len(self._rows))
-        for i, row in enumerate(self._rows):
+        rows = self._rows
+        masks_asked = bool(self.run_layers) and "masks" in self.run_layers.granularity
+        self.results_table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
             for j, value in enumerate((str(row.target_id), row.label, f"{row.area:.1f}")):
                 item = QTableWidgetItem(value)
                 if j != 1:
                     item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                if j == 2 and masks_asked and not row.has_mask:
+                    font = item.font()
+                    font.setItalic(True)
+                    item.setFont(font)
+                    item.setToolTip(self.tr("Box area: SAM found no mask for this target."))
                 self.results_table.setItem(i, j, item)
+        self.results_table.setColumnHidden(1, not any(r.label for r in rows))
+        with_mask = sum(1 for r in rows if r.has_mask)
+        if rows and with_mask == len(rows):
+            header = self.tr("Mask area (m²)")
+        elif with_mask:
+            header = self.tr("Area (m²): mask, else box (italic)")
+        else:
+            header = self.tr("Box area (m²)")
+        self.results_table.horizontalHeaderItem(2).setText(header)
+        note = ""
+        if masks_asked and rows and with_mask < len(rows):
+            found = counts_text({"boxes": len(rows), "masks": with_mask})
+            note = tr("{found}: %n box(es) had no mask (SAM found nothing).", None, len(rows) - with_mask).format(
+                found=found)
+        self.results_note.setText(note)
+        self.results_note.setVisible(bool(note))
         self.export_button.setEnabled(bool(self.run_layers and self.run_layers.layers))
 
     def zoom_to_row(self, index: int) -> Optional[QgsRectangle]:
@@ -580,8 +658,12 @@ class RemoteReasonerDock(QgsDockWidget):
     def shutdown(self) -> None:
         """Unload/quit: cancel the run and drop signal connections to objects that outlive us."""
         self.cancel_run()
+        if self.rubber_band is not None:
+            self.iface.mapCanvas().scene().removeItem(self.rubber_band)
+            self.rubber_band = None
         for sig, slot in ((self.iface.currentLayerChanged, self.follow_layer),
-                          (QgsProject.instance().cleared, self._project_cleared)):
+                          (QgsProject.instance().cleared, self._project_cleared),
+                          (self.iface.mapCanvas().destinationCrsChanged, self._show_drawn)):
             try:
                 sig.disconnect(slot)
             except (TypeError, RuntimeError):

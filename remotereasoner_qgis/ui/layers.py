@@ -18,11 +18,13 @@ from typing import Optional
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
+    QgsDistanceArea,
     QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
     QgsLayerTreeGroup,
     QgsProject,
+    QgsUnitTypes,
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
@@ -238,16 +240,37 @@ class ResultRow:
     fid: int
     target_id: int
     label: str
-    area: float  # map units squared: the mask's area when there is one, else the box's
+    area: float  # m² (map units² without a CRS): the mask's area when there is one, else the box's
+    has_mask: bool = False  # the area is the mask's
+
+
+def area_m2(geom: QgsGeometry, crs: QgsCoordinateReferenceSystem) -> float:
+    """A geometry's area in m², as the engine measures `area_m2`: planar in a projected CRS (converted from its
+    units), on the ellipsoid in a geographic one; map units² without a CRS."""
+    if not crs.isValid():
+        return geom.area()
+    if crs.isGeographic():
+        da = QgsDistanceArea()
+        da.setSourceCrs(crs, QgsProject.instance().transformContext())
+        da.setEllipsoid(crs.ellipsoidAcronym() or "EPSG:7030")
+        return da.convertAreaMeasurement(da.measureArea(geom), QgsUnitTypes.AreaSquareMeters)
+    factor = QgsUnitTypes.fromUnitToUnitFactor(crs.mapUnits(), QgsUnitTypes.DistanceMeters)
+    return geom.area() * factor * factor
+
+
+def _text(value) -> str:
+    return "" if value is None or str(value) == "NULL" else str(value)
 
 
 def result_rows(run: RunLayers) -> list[ResultRow]:
-    """Boxes in target order, with the mask area when masks exist."""
+    """Boxes in target order, with the mask area where the target has a mask, else the box area."""
     mask_area: dict[int, float] = {}
     masks = run.layers.get("masks")
     if masks is not None:
+        has_field = masks.fields().indexOf("area_m2") >= 0
         for f in masks.getFeatures():
-            area = f["area_m2"] if f.fieldNameIndex("area_m2") >= 0 and f["area_m2"] not in (None, "") else f.geometry().area()
+            value = f["area_m2"] if has_field else None
+            area = area_m2(f.geometry(), masks.crs()) if value is None or _text(value) == "" else float(value)
             mask_area[int(f["target_id"])] = float(area)
     rows: list[ResultRow] = []
     boxes = run.layers.get("boxes")
@@ -255,11 +278,14 @@ def result_rows(run: RunLayers) -> list[ResultRow]:
     if source is None:
         return rows
     name = "boxes" if boxes is not None else "masks"
+    has_label = source.fields().indexOf("label") >= 0
     for f in source.getFeatures(QgsFeatureRequest()):
         tid = int(f["target_id"])
-        label = f["label"] if f.fieldNameIndex("label") >= 0 else None
-        label = "" if label in (None,) or str(label) == "NULL" else str(label)
-        rows.append(ResultRow(name, f.id(), tid, label, mask_area.get(tid, f.geometry().area())))
+        label = _text(f["label"]) if has_label else ""
+        if tid in mask_area:
+            rows.append(ResultRow(name, f.id(), tid, label, mask_area[tid], True))
+        else:
+            rows.append(ResultRow(name, f.id(), tid, label, area_m2(f.geometry(), source.crs()), False))
     rows.sort(key=lambda r: r.target_id)
     return rows
 

@@ -177,3 +177,113 @@ def test_plural_counts_in_english():
     assert [events.count_text("masks", n) for n in (0, 1, 2)] == ["0 masks", "1 mask", "2 masks"]
     assert [events.count_text("boxes", n) for n in (1, 5)] == ["1 box", "5 boxes"]
     assert events.count_text("contours", 1) == "1 contour"
+
+
+def test_drawn_rectangle_stays_on_the_map(qgis_iface, dock, raster):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
+
+    canvas = qgis_iface.mapCanvas()
+    utm = QgsCoordinateReferenceSystem("EPSG:32617")
+    canvas.setDestinationCrs(utm)
+    canvas.setExtent(raster.extent())
+    target = QgsRectangle(404216.9, 3285117.9, 404226.9, 3285137.9)
+    # what the Draw… tool does: drawing ends, the previous map tool comes back, the rectangle stays
+    dock.start_drawing()
+    assert canvas.mapTool() is dock._map_tool
+    dock._map_tool.extentChanged.emit(target)
+    assert canvas.mapTool() is not dock._map_tool
+    assert dock.extent_combo.currentData() == "drawn" and dock.drawn_visible()
+    band = dock.rubber_band.asGeometry().boundingBox()
+    assert [round(v, 3) for v in (band.xMinimum(), band.yMinimum(), band.xMaximum(), band.yMaximum())] == \
+        [404216.9, 3285117.9, 404226.9, 3285137.9]
+    assert dock.clear_drawn_button.isEnabled()
+    # another extent source hides it; the drawn one shows it again
+    dock.set_extent_source("view")
+    assert not dock.drawn_visible()
+    dock.set_extent_source("drawn")
+    assert dock.drawn_visible()
+    # the canvas changes CRS: the rectangle follows (WGS 84 degrees now)
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    bb = dock.rubber_band.asGeometry().boundingBox()
+    assert -82.0 < bb.xMinimum() < bb.xMaximum() < -81.9 and 29.6 < bb.yMinimum() < bb.yMaximum() < 29.8
+    # cleared: off the map, and a run says why it has no extent
+    dock.clear_drawn_button.click()
+    assert not dock.drawn_visible() and not dock.clear_drawn_button.isEnabled()
+    assert dock.requested_extent(raster)[1].startswith("No rectangle drawn")
+
+
+def _memory_layer(name, rows):
+    """A result layer with the schema's fields: rows of (geometry, attributes)."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsProject, QgsVectorLayer
+
+    from remotereasoner_qgis.bridge.schema_fields import field_list, geometry_name
+
+    layer = QgsVectorLayer(geometry_name(name), name, "memory")
+    layer.setCrs(QgsCoordinateReferenceSystem("EPSG:32617"))
+    layer.dataProvider().addAttributes(field_list(name))
+    layer.updateFields()
+    feats = []
+    for geom, attrs in rows:
+        f = QgsFeature(layer.fields())
+        f.setGeometry(geom)
+        for k, v in attrs.items():
+            f[k] = v
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    QgsProject.instance().addMapLayer(layer, False)
+    return layer
+
+
+def test_results_table_mask_area_else_box_area_and_why(dock):
+    from qgis.core import QgsGeometry, QgsProject, QgsRectangle
+
+    from remotereasoner_qgis.ui.layers import RunLayers
+
+    x, y = 404211.9, 3285102.9
+    boxes = _memory_layer("boxes", [(QgsGeometry.fromRect(QgsRectangle(x + 10 * i, y, x + 10 * i + 10, y + 10)),
+                                     {"target_id": i, "query": "trees"}) for i in range(3)])
+    masks = _memory_layer("masks", [(QgsGeometry.fromRect(QgsRectangle(x + 11, y + 1, x + 17, y + 8)),
+                                     {"target_id": 1, "query": "trees", "area_m2": 42.0})])
+    group = QgsProject.instance().layerTreeRoot().addGroup("trees")
+    dock.run_layers = RunLayers("", "trees", None, ("boxes", "masks"), group, {"boxes": boxes, "masks": masks})
+    dock.fill_results()
+    table = dock.results_table
+    assert [table.item(r, 2).text() for r in range(3)] == ["100.0", "42.0", "100.0"]
+    assert table.horizontalHeaderItem(2).text() == "Area (m²): mask, else box (italic)"
+    assert [table.item(r, 2).font().italic() for r in range(3)] == [True, False, True]
+    assert table.item(0, 2).toolTip() == "Box area: SAM found no mask for this target."
+    assert table.isColumnHidden(1)  # the model gave no labels
+    assert dock.results_note.text() == "3 boxes, 1 mask: 2 boxes had no mask (SAM found nothing)."
+    assert not dock.results_note.isHidden()
+    # every target with a mask: the header says so, no note
+    masks2 = _memory_layer("masks", [(QgsGeometry.fromRect(QgsRectangle(x + 10 * i, y, x + 10 * i + 5, y + 5)),
+                                      {"target_id": i, "query": "trees", "area_m2": 25.0}) for i in range(3)])
+    dock.run_layers.layers["masks"] = masks2
+    dock.fill_results()
+    assert table.horizontalHeaderItem(2).text() == "Mask area (m²)" and dock.results_note.isHidden()
+
+
+def test_results_table_labels_from_a_run(qtbot, dock, raster, clean_settings, tmp_path):
+    answer = '```json\n[{"bbox_2d": [10,20,110,120], "label": "oak"}, {"bbox_2d": [200,200,300,280], "label": "pine"}]\n```'
+    _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", [answer]))
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    run_dock(qtbot, dock, "the trees")
+    table = dock.results_table
+    assert not table.isColumnHidden(1)
+    assert [table.item(r, 1).text() for r in range(2)] == ["oak", "pine"]
+    assert table.horizontalHeaderItem(2).text() == "Box area (m²)"
+    assert [table.item(r, 2).text() for r in range(2)] == ["100.0", "80.0"]
+    assert dock.results_note.isHidden()  # masks were not asked for
+
+
+def test_box_area_in_square_metres_in_a_geographic_crs():
+    from qgis.core import QgsCoordinateReferenceSystem, QgsGeometry, QgsRectangle
+
+    from remotereasoner_qgis.ui.layers import area_m2
+
+    wgs = QgsCoordinateReferenceSystem("EPSG:4326")
+    a = area_m2(QgsGeometry.fromRect(QgsRectangle(-81.98, 29.69, -81.9799, 29.6901)), wgs)
+    assert 100 < a < 115  # 0.0001° x 0.0001° at 29.7° N: about 9.7 m x 11.1 m
+    utm = QgsCoordinateReferenceSystem("EPSG:32617")
+    assert area_m2(QgsGeometry.fromRect(QgsRectangle(0, 0, 10, 8)), utm) == 80.0

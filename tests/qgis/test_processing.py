@@ -290,3 +290,26 @@ def test_processing_log_tells_the_same_as_the_dock(provider, rr_settings, tmp_pa
     assert len(texts) == len(set(texts)), texts  # no line twice
     assert texts[0] == "reading the image · view 1 of 4" and texts[-1] == "writing results · view 4 of 4"
     assert "writing results · view 3 of 4" in texts
+
+
+def test_loaded_outputs_are_styled_and_named_apart_from_the_dock(provider, rr_settings, tmp_path):
+    """Outputs loaded into the project carry the dock's styles (resources/styles) and a name of their own."""
+    import processing
+    from qgis.core import QgsProject
+
+    from remotereasoner_qgis.ui.layers import open_run_layer
+
+    replay = write_replay(tmp_path / "answers.jsonl", BOXES_PX)
+    res = processing.runAndLoadResults("remotereasoner:reason", {
+        "INPUT": str(SAMPLE), "QUERY": "the tree crowns", "GRANULARITY": [0], "BACKEND": 1, "REPLAY": str(replay),
+        "OUTPUT_BOXES": "TEMPORARY_OUTPUT",
+    }, feedback=QgsProcessingFeedback())
+    layer = QgsProject.instance().mapLayer(res["OUTPUT_BOXES"])
+    assert layer is not None and layer.featureCount() == 3
+    assert layer.name() == "the tree crowns · Boxes (Processing)"
+    reference = open_run_layer(res["RESULT_GPKG"], "boxes")  # what the dock shows, styled from boxes.qml
+    symbol, expected = layer.renderer().symbol(), reference.renderer().symbol()
+    assert symbol.symbolLayer(0).strokeColor() == expected.symbolLayer(0).strokeColor()
+    assert symbol.symbolLayer(0).strokeWidth() == expected.symbolLayer(0).strokeWidth() == 0.9
+    assert symbol.symbolLayerCount() == expected.symbolLayerCount()
+    assert "reasoning" in layer.mapTipTemplate()
