@@ -62,6 +62,7 @@ from ..bridge.events import (
 )
 from ..bridge.run_options import options_for_run
 from ..i18n import tr
+from .elide import elide_path
 from .layers import LiveRun, RunLayers, export_layers, result_rows
 
 LOG_TAG = "RemoteReasoner"
@@ -432,7 +433,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self.status_label.setVisible(False)
         self.output_label.setText(
             (self.tr("Results go to a temporary folder (set an output folder in the settings to keep them): {path}")
-             if temporary else self.tr("Results: {path}")).format(path=out))
+             if temporary else self.tr("Results: {path}")).format(path=elide_path(out, 60)))
+        self.output_label.setToolTip(out)
         self.progress.setRange(0, 0)
         self.progress.setFormat(self.tr("Starting the engine…"))
 
@@ -534,6 +536,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.status_label.setVisible(True)
         if not os.path.isfile(self._out):
             self.output_label.clear()
+            self.output_label.setToolTip("")
 
     # -- results -----------------------------------------------------------------------------
     def fill_results(self) -> None:
