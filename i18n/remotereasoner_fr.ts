@@ -399,139 +399,199 @@
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="82"/>
         <source>SAM checkpoints folder</source>
         <translation>Dossier des checkpoints SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="83"/>
         <source>Offline: never download, use only files already here</source>
         <translation>Hors ligne : ne jamais télécharger, n’utiliser que les fichiers déjà présents</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="107"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="98"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="108"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="109"/>
         <source>Use</source>
         <translation>Utiliser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="209"/>
         <source>Use a local folder…</source>
         <translation>Utiliser un dossier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="111"/>
         <source>Test load</source>
         <translation>Tester le chargement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="102"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="112"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="209"/>
         <source>Use a local file…</source>
         <translation>Utiliser un fichier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="216"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>Installez d’abord le moteur (onglet Moteur) : les téléchargements s’exécutent dans l’environnement du moteur.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="199"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="239"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner : état des modèles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="211"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="251"/>
         <source>Could not read the model states: {m}</source>
         <translation>Impossible de lire l’état des modèles : {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="216"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="256"/>
         <source>Select a model in the list first.</source>
         <translation>Sélectionnez d’abord un modèle dans la liste.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="222"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="262"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner : téléchargement de {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="229"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="269"/>
         <source>Downloading {m}…</source>
         <translation>Téléchargement de {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="247"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="287"/>
         <source>Downloaded: {path}</source>
         <translation>Téléchargé : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="259"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="299"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>Annulation… le téléchargement partiel est conservé et reprendra la prochaine fois.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="286"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="326"/>
         <source>Runs now use {m}.</source>
         <translation>Les exécutions utilisent désormais {m}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="334"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="334"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="296"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="337"/>
         <source>Model folder (config.json and weights)</source>
         <translation>Dossier du modèle (config.json et poids)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="309"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="350"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} n’est pas un dossier de modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="314"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="355"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} n’est ni un dossier de modèle ni un checkpoint SAM (.pth).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="317"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="358"/>
         <source>Runs now use {path}.</source>
         <translation>Les exécutions utilisent désormais {path}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="336"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="377"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>Chargement du modèle dans le moteur… (un modèle 7B prend une minute)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
-        <source>The model loads.</source>
-        <translation>Le modèle se charge correctement.</translation>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Model</source>
+        <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
-        <source>The model does not load: {why}</source>
-        <translation>Le modèle ne se charge pas : {why}</translation>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Licence</source>
+        <translation>Licence</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="143"/>
+        <source>absent</source>
+        <translation>absent</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="143"/>
+        <source>present</source>
+        <translation>présent</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="143"/>
+        <source>partial</source>
+        <translation>partiel</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="144"/>
+        <source>downloading</source>
+        <translation>en téléchargement</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="144"/>
+        <source>corrupt</source>
+        <translation>corrompu</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="185"/>
+        <source>{title} — runs use this model</source>
+        <translation>{title} — les analyses utilisent ce modèle</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="392"/>
+        <source>{model} and {sam}</source>
+        <translation>{model} et {sam}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="398"/>
+        <source>The model loads: {model}.</source>
+        <translation>Le modèle se charge : {model}.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="398"/>
+        <source>{model} does not load: {why}</source>
+        <translation>{model} ne se charge pas : {why}</translation>
     </message>
 </context>
 <context>

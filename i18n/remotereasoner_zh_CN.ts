@@ -390,139 +390,199 @@
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="82"/>
         <source>SAM checkpoints folder</source>
         <translation>SAM 检查点文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="83"/>
         <source>Offline: never download, use only files already here</source>
         <translation>离线：从不下载，仅使用本地已有文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="107"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="98"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="108"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="109"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="209"/>
         <source>Use a local folder…</source>
         <translation>使用本地文件夹…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="111"/>
         <source>Test load</source>
         <translation>测试加载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="102"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="112"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="209"/>
         <source>Use a local file…</source>
         <translation>使用本地文件…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="216"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>请先安装引擎（“引擎”标签页）：下载在引擎环境中进行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="199"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="239"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner：模型状态</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="211"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="251"/>
         <source>Could not read the model states: {m}</source>
         <translation>无法读取模型状态：{m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="216"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="256"/>
         <source>Select a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="222"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="262"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner：正在下载 {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="229"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="269"/>
         <source>Downloading {m}…</source>
         <translation>正在下载 {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="247"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="287"/>
         <source>Downloaded: {path}</source>
         <translation>已下载：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="259"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="299"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>正在取消…已下载的部分会保留，下次继续。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="286"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="326"/>
         <source>Runs now use {m}.</source>
         <translation>之后的运行将使用 {m}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="334"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="334"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="296"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="337"/>
         <source>Model folder (config.json and weights)</source>
         <translation>模型文件夹（config.json 和权重）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="309"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="350"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} 不是模型文件夹：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="314"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="355"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} 既不是模型文件夹，也不是 SAM 检查点（.pth）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="317"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="358"/>
         <source>Runs now use {path}.</source>
         <translation>之后的运行将使用 {path}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="336"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="377"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>正在引擎中加载模型…（7B 模型约需一分钟）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
-        <source>The model loads.</source>
-        <translation>模型可以加载。</translation>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Model</source>
+        <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="343"/>
-        <source>The model does not load: {why}</source>
-        <translation>模型无法加载：{why}</translation>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="143"/>
+        <source>absent</source>
+        <translation>未下载</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="143"/>
+        <source>present</source>
+        <translation>已就绪</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="143"/>
+        <source>partial</source>
+        <translation>不完整</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="144"/>
+        <source>downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="144"/>
+        <source>corrupt</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="185"/>
+        <source>{title} — runs use this model</source>
+        <translation>{title} — 运行使用此模型</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="392"/>
+        <source>{model} and {sam}</source>
+        <translation>{model} 和 {sam}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="398"/>
+        <source>The model loads: {model}.</source>
+        <translation>模型可以加载：{model}。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="398"/>
+        <source>{model} does not load: {why}</source>
+        <translation>{model} 无法加载：{why}</translation>
     </message>
 </context>
 <context>

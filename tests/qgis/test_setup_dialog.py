@@ -294,7 +294,7 @@ def test_use_local_folder_and_a_model_that_does_not_load(models_env, tmp_path, q
         w.test_load()
     ok, why = checked.args
     assert ok is False and why.startswith(f"{folder} is a bert model, not Qwen2.5-VL: the transformers backend runs")
-    assert w.status.text() == f"The model does not load: {why}"
+    assert w.status.text() == f"{folder} does not load: {why}"
 
 
 def test_selftest_button_runs_the_engine_pipeline_check(isolated, tmp_path, engine_py, qtbot):
