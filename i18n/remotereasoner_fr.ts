@@ -4,67 +4,67 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="94"/>
         <source>Check the settings.</source>
         <translation>Vérifiez les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="95"/>
         <source>Check the raster and the extent.</source>
         <translation>Vérifiez le raster et l’emprise.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="92"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="96"/>
         <source>Check the model in the settings.</source>
         <translation>Vérifiez le modèle dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="97"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>Réduisez la taille des tuiles ou le nombre maximal de pixels, ou choisissez le CPU, dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="94"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="98"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>Vérifiez l’URL du serveur et la clé d’API (Tester la connexion dans les paramètres).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="99"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="100"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner ; vérifiez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="101"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner pour les détails.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="48"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="48"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="48"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="301"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="331"/>
         <source>Unknown export format {fmt}: use gpkg, shp or geojson.</source>
         <translation>Format d’export inconnu {fmt} : utilisez gpkg, shp ou geojson.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="324"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="354"/>
         <source>Could not write {path}: {reason}</source>
         <translation>Impossible d’écrire {path} : {reason}</translation>
     </message>
@@ -204,22 +204,22 @@
         <translation>Le checkpoint SAM {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="76"/>
         <source>Devices: {d}</source>
         <translation>Périphériques : {d}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="76"/>
         <source> (CUDA {c})</source>
         <translation> (CUDA {c})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="79"/>
         <source>{dev}: {name}, {free:.1f} GB free of {total:.1f} GB</source>
         <translation>{dev} : {name}, {free:.1f} Go libres sur {total:.1f} Go</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="82"/>
         <source>torch does not load: {e}</source>
         <translation>torch ne se charge pas : {e}</translation>
     </message>
@@ -229,22 +229,22 @@
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="53"/>
         <source>Self-test could not run: {e}</source>
         <translation>L’autotest n’a pas pu s’exécuter : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
         <source>Self-test passed on {device}</source>
         <translation>Autotest réussi sur {device}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
         <source>Self-test FAILED on {device}</source>
         <translation>Autotest ÉCHOUÉ sur {device}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="58"/>
         <source>a check of the installation with a tiny test model, not of a real model.</source>
         <translation>une vérification de l’installation avec un minuscule modèle de test, pas d’un vrai modèle.</translation>
     </message>
@@ -367,7 +367,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="610"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="640"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -375,7 +375,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="267"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="294"/>
         <source>Connected: %n model(s).</source>
         <translation>
             <numerusform>Connecté : %n modèle.</numerusform>
@@ -383,7 +383,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="570"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="592"/>
         <source>{found}: %n box(es) had no mask (SAM found nothing).</source>
         <translation>
             <numerusform>{found} : %n boîte n’a pas de masque (SAM n’a rien trouvé).</numerusform>
@@ -404,139 +404,199 @@
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="82"/>
         <source>SAM checkpoints folder</source>
         <translation>Dossier des checkpoints SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="83"/>
         <source>Offline: never download, use only files already here</source>
         <translation>Hors ligne : ne jamais télécharger, n’utiliser que les fichiers déjà présents</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="107"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="98"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="108"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="109"/>
         <source>Use</source>
         <translation>Utiliser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="209"/>
         <source>Use a local folder…</source>
         <translation>Utiliser un dossier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="111"/>
         <source>Test load</source>
         <translation>Tester le chargement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="102"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="112"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="209"/>
         <source>Use a local file…</source>
         <translation>Utiliser un fichier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="216"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>Installez d’abord le moteur (onglet Moteur) : les téléchargements s’exécutent dans l’environnement du moteur.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="199"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="239"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner : état des modèles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="211"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="251"/>
         <source>Could not read the model states: {m}</source>
         <translation>Impossible de lire l’état des modèles : {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="216"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="256"/>
         <source>Select a model in the list first.</source>
         <translation>Sélectionnez d’abord un modèle dans la liste.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="222"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="262"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner : téléchargement de {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="229"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="269"/>
         <source>Downloading {m}…</source>
         <translation>Téléchargement de {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="247"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="287"/>
         <source>Downloaded: {path}</source>
         <translation>Téléchargé : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="259"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="299"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>Annulation… le téléchargement partiel est conservé et reprendra la prochaine fois.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="288"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="328"/>
         <source>Runs now use {m}.</source>
         <translation>Les exécutions utilisent désormais {m}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="295"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="336"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="295"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="336"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="298"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="339"/>
         <source>Model folder (config.json and weights)</source>
         <translation>Dossier du modèle (config.json et poids)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="311"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="352"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} n’est pas un dossier de modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="319"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="360"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} n’est ni un dossier de modèle ni un checkpoint SAM (.pth).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="322"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="363"/>
         <source>Runs now use {path}.</source>
         <translation>Les exécutions utilisent désormais {path}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="341"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="382"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>Chargement du modèle dans le moteur… (un modèle 7B prend une minute)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="348"/>
-        <source>The model loads.</source>
-        <translation>Le modèle se charge correctement.</translation>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Model</source>
+        <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="348"/>
-        <source>The model does not load: {why}</source>
-        <translation>Le modèle ne se charge pas : {why}</translation>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Licence</source>
+        <translation>Licence</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="143"/>
+        <source>absent</source>
+        <translation>absent</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="143"/>
+        <source>present</source>
+        <translation>présent</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="143"/>
+        <source>partial</source>
+        <translation>partiel</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="144"/>
+        <source>downloading</source>
+        <translation>en téléchargement</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="144"/>
+        <source>corrupt</source>
+        <translation>corrompu</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="185"/>
+        <source>{title} — runs use this model</source>
+        <translation>{title} — les analyses utilisent ce modèle</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="397"/>
+        <source>{model} and {sam}</source>
+        <translation>{model} et {sam}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="403"/>
+        <source>The model loads: {model}.</source>
+        <translation>Le modèle se charge : {model}.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="403"/>
+        <source>{model} does not load: {why}</source>
+        <translation>{model} ne se charge pas : {why}</translation>
     </message>
 </context>
 <context>
@@ -748,259 +808,259 @@
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="187"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="140"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="152"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="150"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="165"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="170"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="171"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="179"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="181"/>
         <source>Current map view</source>
         <translation>Vue courante de la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="182"/>
         <source>Whole layer</source>
         <translation>Couche entière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="183"/>
         <source>Rectangle drawn on the map</source>
         <translation>Rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Bounding box of selected features</source>
         <translation>Emprise des entités sélectionnées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
         <source>Draw…</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="629"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="659"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="203"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="189"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="199"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
         <source>Idle</source>
         <translation>Inactif</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="211"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="228"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="236"/>
         <source>Target</source>
         <translation>Cible</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="236"/>
         <source>Label</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="236"/>
         <source>Area (m²)</source>
         <translation>Surface (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="231"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="248"/>
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="261"/>
-        <source>Recent questions…</source>
-        <translation>Questions récentes…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="370"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="375"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="396"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="401"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="395"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="416"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="397"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="418"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="400"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="421"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="403"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="424"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins une option parmi Boîtes, Masques, Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="415"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="436"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="434"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="455"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>Les résultats vont dans un dossier temporaire (indiquez un dossier de sortie dans les paramètres pour les conserver) : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="434"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="455"/>
         <source>Results: {path}</source>
         <translation>Résultats : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="438"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="460"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="440"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="462"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="480"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="501"/>
         <source>ETA {s} s</source>
         <translation>Reste environ {s} s</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="595"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="617"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="595"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="617"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>Shapefile ESRI (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="596"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="618"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="597"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="619"/>
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="321"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="321"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="491"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="512"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="459"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="480"/>
         <source>Cancelling after the current view…</source>
         <translation>Annulation après la vue en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="173"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
         <source>Clear</source>
         <translation>Effacer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="174"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="189"/>
         <source>Remove the rectangle drawn on the map</source>
         <translation>Retirer le rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="556"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="578"/>
         <source>Box area: SAM found no mask for this target.</source>
         <translation>Aire de la boîte : SAM n’a trouvé aucun masque pour cette cible.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="561"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="583"/>
         <source>Mask area (m²)</source>
         <translation>Aire du masque (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="563"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="585"/>
         <source>Area (m²): mask, else box (italic)</source>
         <translation>Aire (m²) : masque, sinon boîte (italique)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="565"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="587"/>
         <source>Box area (m²)</source>
         <translation>Aire de la boîte (m²)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="159"/>
+        <source>Ask one of your recent questions again</source>
+        <translation>Reposer une de vos questions récentes</translation>
     </message>
 </context>
 <context>
@@ -1019,42 +1079,42 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="48"/>
         <source>RemoteReasoner settings</source>
         <translation>Paramètres de RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="54"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="56"/>
         <source>Local model</source>
         <translation>Modèle local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="56"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="57"/>
         <source>Server</source>
         <translation>Serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="67"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="68"/>
         <source>Model (hub id or folder)</source>
         <translation>Modèle (identifiant du hub ou dossier)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
         <source>Server URL</source>
         <translation>URL du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="89"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
         <source>Server model</source>
         <translation>Modèle du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="92"/>
         <source>API key</source>
         <translation>Clé d’API</translation>
     </message>
@@ -1064,162 +1124,162 @@
         <translation>Tester la connexion</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
         <source>Segmentation and compute</source>
         <translation>Segmentation et calcul</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="113"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="115"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="117"/>
         <source>Device</source>
         <translation>Périphérique</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="118"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="120"/>
         <source>Precision</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="121"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="123"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="120"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
         <source>Tile size</source>
         <translation>Taille des tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="124"/>
         <source>Overlap</source>
         <translation>Chevauchement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="124"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
         <source>Max pixels per view</source>
         <translation>Pixels max. par vue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="138"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="133"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="143"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>vide : un dossier temporaire ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="133"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="143"/>
         <source>empty: beside the project ({path})</source>
         <translation>vide : à côté du projet ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="135"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="147"/>
         <source>Output folder</source>
         <translation>Dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="149"/>
         <source>Engine Python</source>
         <translation>Python du moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="241"/>
-        <source>The overlap must be less than half the tile size.</source>
-        <translation>Le chevauchement doit être inférieur à la moitié de la taille des tuiles.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="250"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="277"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>Saisissez d’abord l’URL du serveur, par ex. http://gpu-server:8000/v1.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="258"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="285"/>
         <source>Connection failed: {reason}</source>
         <translation>Échec de la connexion : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="94"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
         <source>Tiles in flight</source>
         <translation>Tuiles traitées en parallèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="67"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>identifiant du hub ({model}) ou dossier local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="70"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
         <source>The instruction the model gets around your question: a template name, or your own .txt file with {query} where the question goes.</source>
         <translation>L’instruction que le modèle reçoit autour de votre question : un nom de modèle de prompt, ou votre propre fichier .txt avec {query} à la place de la question.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="73"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="74"/>
         <source>Prompt</source>
         <translation>Prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
         <source>As the prompt template says</source>
         <translation>Comme l’indique le modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="78"/>
         <source>Pixels of the resized model input (model-input)</source>
         <translation>Pixels de l’entrée redimensionnée du modèle (model-input)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="78"/>
         <source>Pixels of the view before resizing (original-image)</source>
         <translation>Pixels de la vue avant redimensionnement (original-image)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
         <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
         <translation>Dans quels pixels sont exprimées les boîtes du modèle ; un modèle de prompt l’indique pour le modèle pour lequel il a été écrit.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="84"/>
         <source>Box coordinates</source>
         <translation>Coordonnées des boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="161"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="179"/>
         <source>Default for the model</source>
         <translation>Par défaut pour le modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="165"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="183"/>
         <source>File: {name}</source>
         <translation>Fichier : {name}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="185"/>
         <source>Choose file…</source>
         <translation>Choisir un fichier…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="194"/>
         <source>Prompt template</source>
         <translation>Modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="194"/>
         <source>Prompt templates (*.txt)</source>
         <translation>Modèles de prompt (*.txt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="264"/>
+        <source>The overlap must be less than half the tile size ({n} px).</source>
+        <translation>Le recouvrement doit être inférieur à la moitié de la taille des tuiles ({n} px).</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
         <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
         <translation>un fichier SAM 1 .pth, ou SAM 2.1 : facebook/sam2.1-hiera-tiny ou un dossier</translation>
     </message>
@@ -1227,197 +1287,197 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="98"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="99"/>
         <source>Set up the RemoteReasoner engine</source>
         <translation>Installer le moteur RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="114"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="115"/>
         <source>Engine</source>
         <translation>Moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="116"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="117"/>
         <source>Models</source>
         <translation>Modèles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="129"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="130"/>
         <source>Platform</source>
         <translation>Plateforme</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="135"/>
         <source>No Python 3.10 or newer found: install one, or pick an interpreter below</source>
         <translation>Aucun Python 3.10 ou plus récent trouvé : installez-en un, ou choisissez un interpréteur ci-dessous</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="135"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="136"/>
         <source>Python for the environment</source>
         <translation>Python de l’environnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="139"/>
         <source>NVIDIA GPU</source>
         <translation>GPU NVIDIA</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="143"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="144"/>
         <source>torch build</source>
         <translation>Version de torch</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="147"/>
         <source>New environment in the QGIS profile: {path}</source>
         <translation>Nouvel environnement dans le profil QGIS : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="150"/>
         <source>An existing interpreter (e.g. a conda environment&apos;s python):</source>
         <translation>Un interpréteur existant (par ex. le python d’un environnement conda) :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="152"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="155"/>
         <source>Environment</source>
         <translation>Environnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="163"/>
         <source>empty: download from PyPI (and the PyTorch index)</source>
         <translation>vide : télécharger depuis PyPI (et l’index PyTorch)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="161"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="164"/>
         <source>Wheel folder (offline install)</source>
         <translation>Dossier de wheels (installation hors ligne)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="162"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="165"/>
         <source>none (QGIS Options › Network)</source>
         <translation>aucun (Options de QGIS › Réseau)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="167"/>
         <source>Proxy</source>
         <translation>Proxy</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="173"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="176"/>
         <source>Install / repair</source>
         <translation>Installer / réparer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="174"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="177"/>
         <source>Check engine</source>
         <translation>Vérifier le moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="181"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="242"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="245"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>aucun trouvé (nvidia-smi absent ou pas de pilote) : le moteur s’exécute sur le CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="243"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="246"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — pilote {driver}, {mem:.1f} Go</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="248"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="251"/>
         <source>CPU only</source>
         <translation>CPU uniquement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="250"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="253"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>selon les dépendances / le dossier de wheels (sans index PyTorch)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="251"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="254"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v} ({b})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="289"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="292"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} n’est pas un interpréteur de la forme &lt;env&gt;/bin/python : choisissez le python de l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="296"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>Aucun Python 3.10 ou plus récent n’a été trouvé : installez Python, puis rouvrez cette boîte de dialogue.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="297"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="300"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>Environnement : {path} · version de torch : {b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="299"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="302"/>
         <source>Proxy: {p}</source>
         <translation>Proxy : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="310"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="313"/>
         <source>Cancelling…</source>
         <translation>Annulation…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="327"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="330"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>Interpréteur du moteur enregistré dans les paramètres : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="348"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="351"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>Aucun moteur à {p} : cliquez d’abord sur Installer / réparer.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="369"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="372"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>Manquant : {m}. Cliquez sur Installer / réparer pour terminer l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="178"/>
         <source>Self-test</source>
         <translation>Autotest</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="179"/>
         <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
         <translation>Exécute toute la chaîne sur un raster synthétique avec un minuscule modèle de test (quelques secondes) : vérifie l’installation, pas un modèle.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="387"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="390"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>Autotest en cours (raisonnement → SAM → vectorisation → GeoPackage)…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="172"/>
         <source>Engine in use</source>
         <translation>Moteur utilisé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="226"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="229"/>
         <source>{path} (not set up yet)</source>
         <translation>{path} (pas encore installé)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="340"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="343"/>
         <source>Starting the engine {path}…</source>
         <translation>Démarrage du moteur {path}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="363"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="366"/>
         <source>The engine {path} did not start: {e}</source>
         <translation>Le moteur {path} n’a pas démarré : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="377"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="380"/>
         <source>The engine is ready: {path}</source>
         <translation>Le moteur est prêt : {path}</translation>
     </message>

@@ -4,67 +4,67 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="94"/>
         <source>Check the settings.</source>
         <translation>请检查设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="95"/>
         <source>Check the raster and the extent.</source>
         <translation>请检查栅格和范围。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="92"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="96"/>
         <source>Check the model in the settings.</source>
         <translation>请在设置中检查模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="97"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>请在设置中减小瓦片大小或最大像素数，或改用 CPU。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="94"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="98"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>请检查服务器 URL 和 API 密钥（设置中的“测试连接”）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="99"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在运行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="100"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>请查看 RemoteReasoner 日志标签页；并在设置中检查引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="101"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>详情请查看 RemoteReasoner 日志标签页。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="48"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="48"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="48"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="301"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="331"/>
         <source>Unknown export format {fmt}: use gpkg, shp or geojson.</source>
         <translation>未知的导出格式 {fmt}：请使用 gpkg、shp 或 geojson。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="324"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="354"/>
         <source>Could not write {path}: {reason}</source>
         <translation>无法写入 {path}：{reason}</translation>
     </message>
@@ -204,22 +204,22 @@
         <translation>SAM 检查点 {path} 不存在：请在设置中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="76"/>
         <source>Devices: {d}</source>
         <translation>设备：{d}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="76"/>
         <source> (CUDA {c})</source>
         <translation>（CUDA {c}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="79"/>
         <source>{dev}: {name}, {free:.1f} GB free of {total:.1f} GB</source>
         <translation>{dev}：{name}，可用 {free:.1f} GB，共 {total:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="82"/>
         <source>torch does not load: {e}</source>
         <translation>无法加载 torch：{e}</translation>
     </message>
@@ -229,22 +229,22 @@
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="53"/>
         <source>Self-test could not run: {e}</source>
         <translation>自检无法运行：{e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
         <source>Self-test passed on {device}</source>
         <translation>在 {device} 上自检通过</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
         <source>Self-test FAILED on {device}</source>
         <translation>在 {device} 上自检失败</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="58"/>
         <source>a check of the installation with a tiny test model, not of a real model.</source>
         <translation>这是用微型测试模型对安装进行的检查，而非对真实模型的检查。</translation>
     </message>
@@ -361,21 +361,21 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="610"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="640"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="267"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="294"/>
         <source>Connected: %n model(s).</source>
         <translation>
             <numerusform>已连接：%n 个模型。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="570"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="592"/>
         <source>{found}: %n box(es) had no mask (SAM found nothing).</source>
         <translation>
             <numerusform>{found}：%n 个框没有掩膜（SAM 未找到任何内容）。</numerusform>
@@ -395,139 +395,199 @@
 <context>
     <name>ModelsWidget</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="82"/>
         <source>SAM checkpoints folder</source>
         <translation>SAM 检查点文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="83"/>
         <source>Offline: never download, use only files already here</source>
         <translation>离线：从不下载，仅使用本地已有文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="107"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="98"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="108"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="109"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="209"/>
         <source>Use a local folder…</source>
         <translation>使用本地文件夹…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="101"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="111"/>
         <source>Test load</source>
         <translation>测试加载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="102"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="112"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="209"/>
         <source>Use a local file…</source>
         <translation>使用本地文件…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="216"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>请先安装引擎（“引擎”标签页）：下载在引擎环境中进行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="199"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="239"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner：模型状态</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="211"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="251"/>
         <source>Could not read the model states: {m}</source>
         <translation>无法读取模型状态：{m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="216"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="256"/>
         <source>Select a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="222"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="262"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner：正在下载 {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="229"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="269"/>
         <source>Downloading {m}…</source>
         <translation>正在下载 {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="247"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="287"/>
         <source>Downloaded: {path}</source>
         <translation>已下载：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="259"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="299"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>正在取消…已下载的部分会保留，下次继续。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="288"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="328"/>
         <source>Runs now use {m}.</source>
         <translation>之后的运行将使用 {m}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="295"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="336"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="295"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="336"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="298"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="339"/>
         <source>Model folder (config.json and weights)</source>
         <translation>模型文件夹（config.json 和权重）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="311"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="352"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} 不是模型文件夹：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="319"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="360"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} 既不是模型文件夹，也不是 SAM 检查点（.pth）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="322"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="363"/>
         <source>Runs now use {path}.</source>
         <translation>之后的运行将使用 {path}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="341"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="382"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>正在引擎中加载模型…（7B 模型约需一分钟）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="348"/>
-        <source>The model loads.</source>
-        <translation>模型可以加载。</translation>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Model</source>
+        <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="348"/>
-        <source>The model does not load: {why}</source>
-        <translation>模型无法加载：{why}</translation>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="140"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="143"/>
+        <source>absent</source>
+        <translation>未下载</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="143"/>
+        <source>present</source>
+        <translation>已就绪</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="143"/>
+        <source>partial</source>
+        <translation>不完整</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="144"/>
+        <source>downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="144"/>
+        <source>corrupt</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="185"/>
+        <source>{title} — runs use this model</source>
+        <translation>{title} — 运行使用此模型</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="397"/>
+        <source>{model} and {sam}</source>
+        <translation>{model} 和 {sam}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="403"/>
+        <source>The model loads: {model}.</source>
+        <translation>模型可以加载：{model}。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="403"/>
+        <source>{model} does not load: {why}</source>
+        <translation>{model} 无法加载：{why}</translation>
     </message>
 </context>
 <context>
@@ -739,259 +799,259 @@
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="187"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="140"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="146"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="152"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="150"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="165"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="170"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="171"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="179"/>
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="181"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="182"/>
         <source>Whole layer</source>
         <translation>整个图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="183"/>
         <source>Rectangle drawn on the map</source>
         <translation>在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Bounding box of selected features</source>
         <translation>所选要素的外包矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="186"/>
         <source>Draw…</source>
         <translation>绘制…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="629"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="659"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="203"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="189"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="199"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="211"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="228"/>
         <source>Reasoning</source>
         <translation>推理过程</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="236"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="236"/>
         <source>Label</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="236"/>
         <source>Area (m²)</source>
         <translation>面积（m²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="231"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="248"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="261"/>
-        <source>Recent questions…</source>
-        <translation>最近的问题…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="370"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="375"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="396"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="401"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>该范围与栅格 {name} 不重叠。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="395"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="416"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>请先输入问题，例如“树冠”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="397"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="418"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>请选择要推理的栅格图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="400"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="421"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="403"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="424"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选边界框、掩膜、轮廓中的一项。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="415"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="436"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="434"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="455"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>结果保存在临时文件夹中（如需保留，请在设置中指定输出文件夹）：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="434"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="455"/>
         <source>Results: {path}</source>
         <translation>结果：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="438"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="460"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="440"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="462"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="480"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="501"/>
         <source>ETA {s} s</source>
         <translation>预计还需 {s} 秒</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="595"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="617"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="595"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="617"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>ESRI Shapefile (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="596"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="618"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="597"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="619"/>
         <source>Export results</source>
         <translation>导出结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="321"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="321"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="491"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="512"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="459"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="480"/>
         <source>Cancelling after the current view…</source>
         <translation>将在当前视图完成后取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="173"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="174"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="189"/>
         <source>Remove the rectangle drawn on the map</source>
         <translation>移除在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="556"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="578"/>
         <source>Box area: SAM found no mask for this target.</source>
         <translation>框面积：SAM 未为该目标找到掩膜。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="561"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="583"/>
         <source>Mask area (m²)</source>
         <translation>掩膜面积 (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="563"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="585"/>
         <source>Area (m²): mask, else box (italic)</source>
         <translation>面积 (m²)：掩膜，否则为框（斜体）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="565"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="587"/>
         <source>Box area (m²)</source>
         <translation>框面积 (m²)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="159"/>
+        <source>Ask one of your recent questions again</source>
+        <translation>再次提出您最近的某个问题</translation>
     </message>
 </context>
 <context>
@@ -1010,42 +1070,42 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="48"/>
         <source>RemoteReasoner settings</source>
         <translation>RemoteReasoner 设置</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="54"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="56"/>
         <source>Local model</source>
         <translation>本地模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="56"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="57"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="67"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="68"/>
         <source>Model (hub id or folder)</source>
         <translation>模型（Hub ID 或文件夹）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
         <source>Server URL</source>
         <translation>服务器 URL</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="89"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
         <source>Server model</source>
         <translation>服务器模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="92"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
@@ -1055,162 +1115,162 @@
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
         <source>Segmentation and compute</source>
         <translation>分割与计算</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="113"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="115"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="117"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="118"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="120"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="121"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="123"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="120"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
         <source>Tile size</source>
         <translation>瓦片大小</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="124"/>
         <source>Overlap</source>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="124"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
         <source>Max pixels per view</source>
         <translation>每个视图的最大像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="138"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="133"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="143"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>留空：临时文件夹（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="133"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="143"/>
         <source>empty: beside the project ({path})</source>
         <translation>留空：项目文件旁（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="135"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="147"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="149"/>
         <source>Engine Python</source>
         <translation>引擎 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="241"/>
-        <source>The overlap must be less than half the tile size.</source>
-        <translation>重叠必须小于瓦片大小的一半。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="250"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="277"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>请先输入服务器 URL，例如 http://gpu-server:8000/v1。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="258"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="285"/>
         <source>Connection failed: {reason}</source>
         <translation>连接失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="94"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
         <source>Tiles in flight</source>
         <translation>并行处理的瓦片数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="67"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>Hub ID（{model}）或本地文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="70"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
         <source>The instruction the model gets around your question: a template name, or your own .txt file with {query} where the question goes.</source>
         <translation>模型在您的问题之外收到的指令：一个模板名称，或您自己的 .txt 文件（用 {query} 表示问题所在的位置）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="73"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="74"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
         <source>As the prompt template says</source>
         <translation>按提示词模板的设定</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="78"/>
         <source>Pixels of the resized model input (model-input)</source>
         <translation>缩放后模型输入的像素 (model-input)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="78"/>
         <source>Pixels of the view before resizing (original-image)</source>
         <translation>缩放前视图的像素 (original-image)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="81"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
         <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
         <translation>模型输出的框所用的像素坐标；模板会为其所针对的模型说明这一点。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="84"/>
         <source>Box coordinates</source>
         <translation>框坐标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="161"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="179"/>
         <source>Default for the model</source>
         <translation>模型的默认值</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="165"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="183"/>
         <source>File: {name}</source>
         <translation>文件：{name}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="185"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="194"/>
         <source>Prompt template</source>
         <translation>提示词模板</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="194"/>
         <source>Prompt templates (*.txt)</source>
         <translation>提示词模板 (*.txt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="264"/>
+        <source>The overlap must be less than half the tile size ({n} px).</source>
+        <translation>重叠必须小于瓦片尺寸的一半（{n} 像素）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
         <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
         <translation>SAM 1 的 .pth 文件，或 SAM 2.1：facebook/sam2.1-hiera-tiny 或一个文件夹</translation>
     </message>
@@ -1218,197 +1278,197 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="98"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="99"/>
         <source>Set up the RemoteReasoner engine</source>
         <translation>安装 RemoteReasoner 引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="114"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="115"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="116"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="117"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="129"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="130"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="135"/>
         <source>No Python 3.10 or newer found: install one, or pick an interpreter below</source>
         <translation>未找到 Python 3.10 或更高版本：请安装一个，或在下方选择解释器</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="135"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="136"/>
         <source>Python for the environment</source>
         <translation>用于该环境的 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="139"/>
         <source>NVIDIA GPU</source>
         <translation>NVIDIA GPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="143"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="144"/>
         <source>torch build</source>
         <translation>torch 版本</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="147"/>
         <source>New environment in the QGIS profile: {path}</source>
         <translation>在 QGIS 配置文件中新建环境：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="150"/>
         <source>An existing interpreter (e.g. a conda environment&apos;s python):</source>
         <translation>已有的解释器（例如 conda 环境中的 python）：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="152"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="155"/>
         <source>Environment</source>
         <translation>环境</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="163"/>
         <source>empty: download from PyPI (and the PyTorch index)</source>
         <translation>留空：从 PyPI（及 PyTorch 索引）下载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="161"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="164"/>
         <source>Wheel folder (offline install)</source>
         <translation>Wheel 文件夹（离线安装）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="162"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="165"/>
         <source>none (QGIS Options › Network)</source>
         <translation>无（QGIS 选项 › 网络）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="167"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="173"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="176"/>
         <source>Install / repair</source>
         <translation>安装/修复</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="174"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="177"/>
         <source>Check engine</source>
         <translation>检查引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="181"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="242"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="245"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>未找到（缺少 nvidia-smi 或没有驱动）：引擎将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="243"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="246"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — 驱动 {driver}，{mem:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="248"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="251"/>
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="250"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="253"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>按依赖列表/wheel 文件夹（不使用 PyTorch 索引）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="251"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="254"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v}（{b}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="289"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="292"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} 不是 &lt;env&gt;/bin/python 形式的解释器：请选择该环境的 python。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="296"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>未找到 Python 3.10 或更高版本：请安装 Python，然后重新打开此对话框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="297"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="300"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>环境：{path} · torch 版本：{b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="299"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="302"/>
         <source>Proxy: {p}</source>
         <translation>代理：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="310"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="313"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="327"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="330"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>引擎解释器已保存到设置：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="348"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="351"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>{p} 处没有引擎：请先点击“安装/修复”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="369"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="372"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>缺少：{m}。请点击“安装/修复”以完成环境。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="178"/>
         <source>Self-test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="179"/>
         <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
         <translation>用一个微型测试模型在合成栅格上运行完整流程（几秒钟）：验证的是安装，而不是模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="387"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="390"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>正在自检（推理 → SAM → 矢量化 → GeoPackage）…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="172"/>
         <source>Engine in use</source>
         <translation>正在使用的引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="226"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="229"/>
         <source>{path} (not set up yet)</source>
         <translation>{path}（尚未安装）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="340"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="343"/>
         <source>Starting the engine {path}…</source>
         <translation>正在启动引擎 {path}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="363"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="366"/>
         <source>The engine {path} did not start: {e}</source>
         <translation>引擎 {path} 未能启动：{e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="377"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="380"/>
         <source>The engine is ready: {path}</source>
         <translation>引擎已就绪：{path}</translation>
     </message>

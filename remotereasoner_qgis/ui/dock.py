@@ -14,6 +14,7 @@ from typing import Callable, Optional
 
 from qgis.core import (
     Qgis,
+    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsGeometry,
@@ -36,12 +37,14 @@ from qtpy.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QShortcut,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +65,7 @@ from ..bridge.events import (
 )
 from ..bridge.run_options import options_for_run
 from ..i18n import tr
+from .elide import elide_path
 from .layers import LiveRun, RunLayers, export_layers, result_rows
 
 LOG_TAG = "RemoteReasoner"
@@ -97,6 +101,8 @@ def _action_for(code: str) -> str:
     }.get(code, tr("See the RemoteReasoner log tab for details."))
 
 
+PROGRESS_STYLE = ("QProgressBar { border: 1px solid palette(mid); border-radius: 2px; text-align: center; "
+                  "background: palette(base); } QProgressBar::chunk { background-color: #9cc68f; }")
 _QGIS_LEVEL = {SUCCESS: Qgis.MessageLevel.Success, WARNING: Qgis.MessageLevel.Warning, INFO: Qgis.MessageLevel.Info, CRITICAL: Qgis.MessageLevel.Critical}
 # The end-of-run sentence's colour: the message bar's own for the level (success green, warning amber, error red).
 _LEVEL_STYLE = {SUCCESS: "color: #2e7d32;", WARNING: "color: #9a6700; font-weight: bold;", INFO: "",
@@ -142,10 +148,19 @@ class RemoteReasonerDock(QgsDockWidget):
         self.layer_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
         lay.addWidget(self.layer_combo)
 
-        lay.addWidget(QLabel(self.tr("Question")))
-        self.history_combo = QComboBox(body)
-        self.history_combo.setToolTip(self.tr("Recent questions"))
-        lay.addWidget(self.history_combo)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Question")), 1)
+        # the question history: a menu button, not a field that looks like part of the question
+        self.history_button = QToolButton(body)
+        self.history_button.setText(self.tr("Recent questions"))
+        self.history_button.setIcon(QgsApplication.getThemeIcon("/mActionHistory.svg"))
+        self.history_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.history_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.history_button.setToolTip(self.tr("Ask one of your recent questions again"))
+        self.history_menu = QMenu(self.history_button)
+        self.history_button.setMenu(self.history_menu)
+        row.addWidget(self.history_button)
+        lay.addLayout(row)
         self.question_edit = QPlainTextEdit(body)
         self.question_edit.setPlaceholderText(self.tr("e.g. every tree crown in the clearing"))
         self.question_edit.setMaximumHeight(80)
@@ -197,6 +212,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
         self.progress.setFormat(self.tr("Idle"))
+        # a quiet green bar with its text centred: the default (blue on some styles) reads like a button
+        self.progress.setStyleSheet(PROGRESS_STYLE)
         lay.addWidget(self.progress)
         # How the last run ended (found N, answers unreadable, cancelled, failed: reason), in full and copyable.
         self.status_label = QLabel(body)
@@ -249,7 +266,6 @@ class RemoteReasonerDock(QgsDockWidget):
         self.iface.mapCanvas().destinationCrsChanged.connect(self._show_drawn)
         self.export_button.clicked.connect(self.export_dialog)
         self.results_table.cellClicked.connect(lambda r, _c: self.zoom_to_row(r))
-        self.history_combo.activated.connect(self._history_chosen)
         for w in (self.check_boxes, self.check_masks, self.check_contours):
             w.toggled.connect(self.refresh_readiness)
         self.iface.currentLayerChanged.connect(self.follow_layer)
@@ -257,15 +273,20 @@ class RemoteReasonerDock(QgsDockWidget):
         self.follow_layer(self.iface.activeLayer())
 
     def _reload_history(self) -> None:
-        self.history_combo.clear()
-        self.history_combo.addItem(self.tr("Recent questions…"), "")
-        for q in rr_settings.load_history():
-            self.history_combo.addItem(q if len(q) < 70 else q[:69] + "…", q)
+        self.history_menu.clear()
+        history = rr_settings.load_history()
+        for q in history:
+            action = self.history_menu.addAction(q if len(q) < 70 else q[:69] + "…")
+            action.setToolTip(q)
+            action.triggered.connect(lambda _checked=False, q=q: self.choose_history(q))
+        self.history_button.setEnabled(bool(history))
 
-    def _history_chosen(self, index: int) -> None:
-        q = self.history_combo.itemData(index)
-        if q:
-            self.question_edit.setPlainText(q)
+    def history(self) -> list[str]:
+        """The questions the history menu offers, most recent first (as shown)."""
+        return [a.text() for a in self.history_menu.actions()]
+
+    def choose_history(self, question: str) -> None:
+        self.question_edit.setPlainText(question)
 
     # -- state -------------------------------------------------------------------------------
     def follow_layer(self, layer) -> None:
@@ -433,7 +454,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self.status_label.setVisible(False)
         self.output_label.setText(
             (self.tr("Results go to a temporary folder (set an output folder in the settings to keep them): {path}")
-             if temporary else self.tr("Results: {path}")).format(path=out))
+             if temporary else self.tr("Results: {path}")).format(path=elide_path(out, 60)))
+        self.output_label.setToolTip(out)
         self.progress.setRange(0, 0)
         self.progress.setFormat(self.tr("Starting the engine…"))
 
@@ -449,7 +471,6 @@ class RemoteReasonerDock(QgsDockWidget):
         self._granularity = granularity
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        from qgis.core import QgsApplication
 
         QgsApplication.taskManager().addTask(task)
         return task
@@ -535,6 +556,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.status_label.setVisible(True)
         if not os.path.isfile(self._out):
             self.output_label.clear()
+            self.output_label.setToolTip("")
 
     # -- results -----------------------------------------------------------------------------
     def fill_results(self) -> None:
@@ -594,10 +616,18 @@ class RemoteReasonerDock(QgsDockWidget):
             return []
         filters = {self.tr("GeoPackage (*.gpkg)"): "gpkg", self.tr("ESRI Shapefile (*.shp)"): "shp",
                    self.tr("GeoJSON (*.geojson)"): "geojson"}
-        path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export results"), "", ";;".join(filters))
+        path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export results"), self.export_suggestion(),
+                                                   ";;".join(filters))
         if not path:
             return []
         return self.export_to(filters.get(chosen, "gpkg"), path)
+
+    def export_suggestion(self) -> str:
+        """Where Export… proposes to write: beside the run's GeoPackage, named after the question."""
+        folder = os.path.dirname(self.run_layers.gpkg) if self.run_layers and self.run_layers.gpkg else ""
+        slug = run_file_name(self._run_question or (self.run_layers.question if self.run_layers else ""))
+        name = slug.split("_", 1)[1][:-len(".gpkg")]  # the question's part of the run file name
+        return os.path.join(folder or os.path.expanduser("~"), f"{name}_export.gpkg")
 
     def export_to(self, fmt: str, path: str) -> list[str]:
         from .layers import ExportError

@@ -22,6 +22,7 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
+    QgsLayerTree,
     QgsLayerTreeGroup,
     QgsProject,
     QgsUnitTypes,
@@ -51,6 +52,23 @@ def group_title(question: str, limit: int = 60) -> str:
     """The question on one line, cut to `limit` characters."""
     text = " ".join(question.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def unique_group_name(root: QgsLayerTreeGroup, title: str) -> str:
+    """`title`, or "title (2)", "title (3)"… when the layer tree already has a group of that name (the same
+    question asked again): each run's group can be told apart."""
+    names = {child.name() for child in root.children() if QgsLayerTree.isGroup(child)}
+    if title not in names:
+        return title
+    n = 2
+    while f"{title} ({n})" in names:
+        n += 1
+    return f"{title} ({n})"
+
+
+def _new_group(project: QgsProject, question: str) -> QgsLayerTreeGroup:
+    root = project.layerTreeRoot()
+    return root.insertGroup(0, unique_group_name(root, group_title(question)))
 
 
 def open_run_layer(gpkg: str, name: str) -> Optional[QgsVectorLayer]:
@@ -148,7 +166,7 @@ def add_run_layers(
 ) -> RunLayers:
     """Create the question's group at the top of the layer tree and add the run's layers present now."""
     project = project or QgsProject.instance()
-    group = project.layerTreeRoot().insertGroup(0, group_title(question))
+    group = _new_group(project, question)
     run = RunLayers(gpkg=gpkg, question=question, run_id=run_id, granularity=tuple(granularity), group=group)
     run.sync(project)
     return run
@@ -167,7 +185,7 @@ class LiveRun:
 
     def _create(self, crs_wkt: str) -> None:
         crs = QgsCoordinateReferenceSystem.fromWkt(crs_wkt) if crs_wkt else QgsCoordinateReferenceSystem()
-        self.group = self.project.layerTreeRoot().insertGroup(0, group_title(self.question))
+        self.group = _new_group(self.project, self.question)
         for name in TREE_ORDER:
             if name not in self.granularity:
                 continue
@@ -216,20 +234,32 @@ class LiveRun:
         return added
 
     def finish(self, gpkg: str, run_id: Optional[str] = None) -> Optional[RunLayers]:
-        """Swap the memory layers for the run GeoPackage's layers, in the same group."""
+        """Swap the memory layers for the run GeoPackage's layers, in the same group. A run that wrote no
+        file or found nothing leaves no group behind (None): the dock's message says what happened."""
         for layer in self.layers.values():
             self.project.removeMapLayer(layer.id())
         self.layers = {}
         if not os.path.isfile(gpkg):
-            if self.group is not None:
-                self.group.parent().removeChildNode(self.group)
+            self._drop_group()
             return None
         if self.group is None:
-            return add_run_layers(gpkg, self.question, self.granularity, run_id, self.project)
-        run = RunLayers(gpkg=gpkg, question=self.question, run_id=run_id or self.run_id,
-                        granularity=self.granularity, group=self.group)
-        run.sync(self.project)
+            run = add_run_layers(gpkg, self.question, self.granularity, run_id, self.project)
+        else:
+            run = RunLayers(gpkg=gpkg, question=self.question, run_id=run_id or self.run_id,
+                            granularity=self.granularity, group=self.group)
+            run.sync(self.project)
+        if not any(layer.featureCount() > 0 for layer in run.layers.values()):
+            self.group = run.group
+            for layer in run.layers.values():
+                self.project.removeMapLayer(layer.id())
+            self._drop_group()
+            return None
         return run
+
+    def _drop_group(self) -> None:
+        if self.group is not None and self.group.parent() is not None:
+            self.group.parent().removeChildNode(self.group)
+        self.group = None
 
 
 @dataclass(frozen=True)

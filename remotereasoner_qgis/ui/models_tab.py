@@ -14,6 +14,7 @@ from qgis.gui import QgsFileWidget
 from qtpy.QtCore import Qt, Signal
 from qtpy.QtWidgets import (
     QAbstractItemView,
+    QStyle,
     QCheckBox,
     QFileDialog,
     QFormLayout,
@@ -62,7 +63,7 @@ class ModelsWidget(QWidget):
     loadChecked = Signal(bool, str)  # noqa: N815
     settingsChanged = Signal()  # noqa: N815
 
-    COLUMNS = ("Model", "Size", "Licence", "Source", "State")
+    COLUMNS = ("Model", "Size", "Licence", "Source", "State")  # the English headers; headers() translates
 
     def __init__(self, parent: Optional[QWidget] = None, entries: Optional[list] = None,
                  catalog_file: Optional[str] = None):
@@ -85,11 +86,20 @@ class ModelsWidget(QWidget):
         lay.addLayout(form)
 
         self.table = QTableWidget(0, len(self.COLUMNS), self)
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setHorizontalHeaderLabels(self.headers())
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # title, size and state whole; licence and source (a long URL) share the rest, shortened in the middle
+        # (the whole text is each cell's tooltip)
+        header = self.table.horizontalHeader()
+        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
+                                    QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.Stretch,
+                                    QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(col, mode)
+        self.table.setColumnWidth(2, 160)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         lay.addWidget(self.table, 1)
 
@@ -126,6 +136,28 @@ class ModelsWidget(QWidget):
         self.fill_quick()
 
     # -- table ---------------------------------------------------------------------------------
+    def headers(self) -> list[str]:
+        return [self.tr("Model"), self.tr("Size"), self.tr("Licence"), self.tr("Source"), self.tr("State")]
+
+    def state_label(self, state: str) -> str:
+        return {"absent": self.tr("absent"), "present": self.tr("present"), "partial": self.tr("partial"),
+                "downloading": self.tr("downloading"), "corrupt": self.tr("corrupt")}.get(state, state)
+
+    def in_use(self) -> set[str]:
+        """Keys of the catalog entries runs use now: the model (local backend) and the SAM checkpoint."""
+        cfg = rr_settings.PluginSettings.load()
+        keys = set()
+        for e in self.entries:
+            row = self.rows.get(e.key, {})
+            if e.kind == "sam":
+                path = row.get("path") or ""
+                if cfg.sam and (path and os.path.abspath(path) == os.path.abspath(cfg.sam)
+                                or os.path.basename(cfg.sam) == os.path.basename(e.source)):
+                    keys.add(e.key)
+            elif cfg.backend == "transformers" and cfg.model.strip() in (e.source, row.get("path") or "\0"):
+                keys.add(e.key)
+        return keys
+
     def folder(self) -> str:
         return self.folder_edit.filePath().strip() or models_folder()
 
@@ -135,14 +167,22 @@ class ModelsWidget(QWidget):
     def fill(self, rows: list[dict[str, Any]]) -> None:
         keep = self.selected_key()
         self.rows = {r["key"]: r for r in rows}
+        used = self.in_use()
+        mark = self.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            cells = (r["title"], _size(int(r["size_bytes"])), r["licence"], r["source"], self.tr(r["state"]))
+            cells = (r["title"], _size(int(r["size_bytes"])), r["licence"], r["source"], self.state_label(r["state"]))
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
                 item.setData(Qt.ItemDataRole.UserRole, r["key"])
-                if j == 4 and r.get("detail"):
-                    item.setToolTip(str(r["detail"]))
+                item.setToolTip(str(r["detail"]) if j == 4 and r.get("detail") else str(text))
+                if r["key"] in used:  # the model runs use: bold, a check mark, and said in the tooltip
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                    if j == 0:
+                        item.setIcon(mark)
+                        item.setToolTip(self.tr("{title} — runs use this model").format(title=r["title"]))
                 self.table.setItem(i, j, item)
             if r["key"] == keep:
                 self.table.selectRow(i)
@@ -286,6 +326,7 @@ class ModelsWidget(QWidget):
             cfg.backend, cfg.model = "transformers", entry.source
         cfg.save()
         self._say(self.tr("Runs now use {m}.").format(m=entry.title))
+        self.fill([{**vars(e), **self.rows.get(e.key, quick_state(e, self.folder()))} for e in self.entries])
         self.settingsChanged.emit()
         return True
 
@@ -342,10 +383,25 @@ class ModelsWidget(QWidget):
         QgsApplication.taskManager().addTask(task)
         return task
 
+    def loaded_names(self) -> str:
+        """The models a Test load loads, by name: the catalog title, else the folder or id; and the SAM file."""
+        cfg = rr_settings.PluginSettings.load()
+        if cfg.backend == "openai":
+            model = cfg.server_model or cfg.server_url
+        elif cfg.backend == "replay":
+            model = os.path.basename(cfg.replay)
+        else:
+            model = next((e.title for e in self.entries if e.source == cfg.model.strip()), cfg.model.strip())
+        if not cfg.sam:
+            return model
+        return self.tr("{model} and {sam}").format(model=model, sam=os.path.basename(cfg.sam))
+
     def _load_done(self, ok: bool, message: str) -> None:
         self._load_task = None
         self.last_error = "" if ok else message
-        self._say(self.tr("The model loads.") if ok else self.tr("The model does not load: {why}").format(why=message))
+        names = self.loaded_names()
+        self._say(self.tr("The model loads: {model}.").format(model=names) if ok else
+                  self.tr("{model} does not load: {why}").format(model=names, why=message))
         self.loadChecked.emit(ok, message)
 
     def _say(self, text: str) -> None:

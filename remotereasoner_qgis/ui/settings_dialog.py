@@ -32,6 +32,7 @@ from inference_core.contract.paths import prompt_template_names
 from .. import settings as rr_settings
 from ..bridge.run_options import MIN_TILE_SIZE
 from ..i18n import tr
+from .elide import elide_path, fit_height
 from ..settings import DEFAULT_MODEL, RUN_DEFAULTS
 
 DEVICES = ("auto", "cpu", "cuda", "cuda:0", "cuda:1")
@@ -92,13 +93,14 @@ class SettingsDialog(QDialog):
         # Tiles in flight at once, so the server (vLLM/SGLang) can batch them.
         self.concurrency_spin = self._spin(1, 64, 1, "")
         form.addRow(self.tr("Tiles in flight"), self.concurrency_spin)
-        row = QHBoxLayout()
         self.test_button = QPushButton(self.tr("Test connection"), source)
+        form.addRow("", self.test_button)
+        # the answer on a row of its own, wrapped, copyable: a server's error is often a long sentence
         self.test_label = QLabel(source)
         self.test_label.setWordWrap(True)
-        row.addWidget(self.test_button)
-        row.addWidget(self.test_label, 1)
-        form.addRow(row)
+        self.test_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("", self.test_label)
+        self.model_form = form
         lay.addWidget(source)
 
         # Segmentation and compute
@@ -120,6 +122,14 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Tile size"), self.tile_spin)
         self.overlap_spin = self._spin(0, 4096, 14, self.tr(" px"))
         form.addRow(self.tr("Overlap"), self.overlap_spin)
+        self.overlap_error = QLabel(compute)  # under the field it is about
+        self.overlap_error.setWordWrap(True)
+        self.overlap_error.setStyleSheet("color: #b00020;")
+        self.overlap_error.setVisible(False)
+        form.addRow("", self.overlap_error)
+        self.compute_form = form
+        for spin in (self.tile_spin, self.overlap_spin):
+            spin.valueChanged.connect(lambda _v: self.overlap_error.setVisible(False))
         self.max_pixels_spin = self._spin(RUN_DEFAULTS.min_pixels, 50_000_000, 784, "")
         form.addRow(self.tr("Max pixels per view"), self.max_pixels_spin)
         lay.addWidget(compute)
@@ -131,7 +141,9 @@ class SettingsDialog(QDialog):
         self.output_edit.setStorageMode(QgsFileWidget.GetDirectory)
         folder, temporary = rr_settings.output_dir(rr_settings.PluginSettings(output_dir=""))
         self.output_edit.lineEdit().setPlaceholderText(
-            (self.tr("empty: a temporary folder ({path})") if temporary else self.tr("empty: beside the project ({path})")).format(path=folder))
+            (self.tr("empty: a temporary folder ({path})") if temporary else self.tr("empty: beside the project ({path})")).format(
+                path=elide_path(folder)))
+        self.output_edit.setToolTip(folder)
         form.addRow(self.tr("Output folder"), self.output_edit)
         self.python_edit = QgsFileWidget(files)
         form.addRow(self.tr("Engine Python"), self.python_edit)
@@ -145,6 +157,12 @@ class SettingsDialog(QDialog):
         self.local_radio.toggled.connect(self._update_enabled)
         self.test_button.clicked.connect(self.test_connection)
         self._load()
+
+    def _say(self, text: str) -> None:
+        """Test connection's answer: wrapped, and as tall as its lines (a top-level dialog does not grow a
+        wrapped label by itself)."""
+        self.test_label.setText(text)
+        fit_height(self.test_label)
 
     def _spin(self, lo: int, hi: int, step: int, suffix: str) -> QSpinBox:
         spin = QSpinBox(self)
@@ -205,6 +223,11 @@ class SettingsDialog(QDialog):
         self.max_pixels_spin.setValue(c.max_pixels)
         self.output_edit.setFilePath(c.output_dir)
         self.python_edit.setFilePath(c.engine_python)
+        # a path longer than its field shows its end; the whole of it is the field's tooltip
+        for edit in (self.model_edit, self.sam_edit, self.output_edit, self.python_edit):
+            edit.fileChanged.connect(lambda p, e=edit: e.setToolTip(p))
+            if edit.filePath():
+                edit.setToolTip(edit.filePath())
         self._update_enabled()
 
     def _update_enabled(self) -> None:
@@ -238,7 +261,11 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         c = self.values()
         if not 0 <= c.overlap < c.tile_size // 2:
-            self.test_label.setText(self.tr("The overlap must be less than half the tile size."))
+            self.overlap_error.setText(self.tr("The overlap must be less than half the tile size ({n} px).").format(
+                n=c.tile_size // 2))
+            self.overlap_error.setVisible(True)
+            fit_height(self.overlap_error)
+            self.overlap_spin.setFocus()
             return
         c.save()
         super().accept()
@@ -247,7 +274,7 @@ class SettingsDialog(QDialog):
         """Ask the server for its models; fill the model list; say what happened."""
         url = self.server_url_edit.text().strip()
         if not url:
-            self.test_label.setText(self.tr("Type the server URL first, e.g. http://gpu-server:8000/v1."))
+            self._say(self.tr("Type the server URL first, e.g. http://gpu-server:8000/v1."))
             return []
         from inference_core.contract.openai_http import list_server_models  # stdlib; shipped with the plugin
         key = rr_settings.resolve_api_key(self.auth_select.configId())
@@ -255,7 +282,7 @@ class SettingsDialog(QDialog):
         try:
             models = list(list_server_models(url, key, 10.0))
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
-            self.test_label.setText(self.tr("Connection failed: {reason}").format(reason=exc))
+            self._say(self.tr("Connection failed: {reason}").format(reason=exc))
             return []
         finally:
             QApplication.restoreOverrideCursor()
@@ -264,5 +291,5 @@ class SettingsDialog(QDialog):
         self.server_model_combo.addItems(models)
         self.server_model_combo.setEditText(current if current in models or not models else models[0])
         self.server_models = models
-        self.test_label.setText(tr("Connected: %n model(s).", None, len(models)))
+        self._say(tr("Connected: %n model(s).", None, len(models)))
         return models

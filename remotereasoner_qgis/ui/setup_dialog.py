@@ -38,6 +38,7 @@ from ..bridge.tasks.hello import HelloTask
 from ..bridge.tasks.install import InstallTask
 from ..bridge.tasks.selftest import SelftestTask
 from ..i18n import tr as i18n_tr
+from .elide import elide_path
 from .models_tab import ModelsWidget
 
 TORCH_BUILDS = ("cpu", "cu126", "cu128", "cu130", "none")
@@ -142,8 +143,10 @@ class SetupDialog(QDialog):
         self.torch_combo.setCurrentIndex(TORCH_BUILDS.index(envsetup.choose_torch_build(self.gpus)))
         form.addRow(self.tr("torch build"), self.torch_combo)
 
+        venv = str(envsetup.default_venv_dir(self.profile_dir))
         self.managed_radio = QRadioButton(self.tr("New environment in the QGIS profile: {path}").format(
-            path=str(envsetup.default_venv_dir(self.profile_dir))), w)
+            path=elide_path(venv)), w)
+        self.managed_radio.setToolTip(venv)
         self.existing_radio = QRadioButton(self.tr("An existing interpreter (e.g. a conda environment's python):"), w)
         group = QButtonGroup(w)
         group.addButton(self.managed_radio)

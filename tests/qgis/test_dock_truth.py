@@ -287,3 +287,60 @@ def test_box_area_in_square_metres_in_a_geographic_crs():
     assert 100 < a < 115  # 0.0001° x 0.0001° at 29.7° N: about 9.7 m x 11.1 m
     utm = QgsCoordinateReferenceSystem("EPSG:32617")
     assert area_m2(QgsGeometry.fromRect(QgsRectangle(0, 0, 10, 8)), utm) == 80.0
+
+
+def test_repeated_runs_number_their_groups_and_leave_no_empty_one(qtbot, dock, raster, clean_settings, tmp_path):
+    from qgis.core import QgsLayerTree, QgsProject
+
+    root = QgsProject.instance().layerTreeRoot()
+
+    def groups():
+        return [c.name() for c in root.children() if QgsLayerTree.isGroup(c)]
+
+    _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", ["<answer>[[10,20,110,120]]</answer>"]))
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    for _ in range(3):
+        run_dock(qtbot, dock, "the big tree")
+    assert groups() == ["the big tree (3)", "the big tree (2)", "the big tree"]
+    assert all(len(root.findGroup(g).children()) == 1 for g in groups())
+    # a run that found nothing: no group, no layers, the message says so
+    _replay_settings(clean_settings, write_replay(tmp_path / "none.jsonl", ["<answer>[]</answer>"]))
+    n_layers = len(QgsProject.instance().mapLayers())
+    summary, _ = run_dock(qtbot, dock, "unicorns")
+    assert summary["counts"]["boxes"] == 0
+    assert "unicorns" not in groups() and len(QgsProject.instance().mapLayers()) == n_layers
+    assert dock.run_layers is None and not dock.export_button.isEnabled()
+    assert dock.last_message == ("success", "Found 0 boxes.")
+    # a run that failed: no group either
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n")
+    _replay_settings(clean_settings, bad)
+    dock.start_run("broken")
+    with qtbot.waitSignal(dock.runErrored, timeout=60_000):
+        pass
+    assert "broken" not in groups()
+
+
+def test_export_suggests_a_file_name(qtbot, dock, raster, clean_settings, tmp_path, monkeypatch):
+    from remotereasoner_qgis.ui import dock as rd
+
+    _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", ["<answer>[[10,20,110,120]]</answer>"]))
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    summary, _ = run_dock(qtbot, dock, "The big Tree!")
+    asked = []
+    monkeypatch.setattr(rd.QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a: (asked.append(a), ("", ""))[1]))
+    assert dock.export_dialog() == []  # cancelled
+    suggested = asked[0][2]
+    assert suggested == str(tmp_path / "out" / "the-big-tree_export.gpkg")
+
+
+def test_progress_bar_and_history_look_like_what_they_are(dock, clean_settings):
+    from qgis.PyQt.QtWidgets import QToolButton
+
+    assert "::chunk" in dock.progress.styleSheet() and "#9cc68f" in dock.progress.styleSheet()
+    assert isinstance(dock.history_button, QToolButton)
+    assert dock.history_button.popupMode() == QToolButton.ToolButtonPopupMode.InstantPopup
+    assert not dock.history_button.isEnabled()  # no questions asked yet
