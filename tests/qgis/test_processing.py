@@ -294,17 +294,32 @@ def test_processing_log_tells_the_same_as_the_dock(provider, rr_settings, tmp_pa
 
 def test_loaded_outputs_are_styled_and_named_apart_from_the_dock(provider, rr_settings, tmp_path):
     """Outputs loaded into the project carry the dock's styles (resources/styles) and a name of their own."""
-    import processing
     from qgis.core import QgsProject
 
     from remotereasoner_qgis.ui.layers import open_run_layer
 
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingOutputLayerDefinition, QgsProcessingUtils
+
     replay = write_replay(tmp_path / "answers.jsonl", BOXES_PX)
-    res = processing.runAndLoadResults("remotereasoner:reason", {
+    context, feedback = QgsProcessingContext(), QgsProcessingFeedback()
+    context.setProject(QgsProject.instance())
+    alg = QgsApplication.processingRegistry().createAlgorithmById("remotereasoner:reason")
+    res, ok = alg.run({
         "INPUT": str(SAMPLE), "QUERY": "the tree crowns", "GRANULARITY": [0], "BACKEND": 1, "REPLAY": str(replay),
-        "OUTPUT_BOXES": "TEMPORARY_OUTPUT",
-    }, feedback=QgsProcessingFeedback())
-    layer = QgsProject.instance().mapLayer(res["OUTPUT_BOXES"])
+        # what runAndLoadResults passes: a temporary output the project loads on completion
+        "OUTPUT_BOXES": QgsProcessingOutputLayerDefinition("TEMPORARY_OUTPUT", QgsProject.instance()),
+    }, context, feedback)
+    assert ok
+    # What QGIS does for outputs to load (processing.gui.Postprocessing), done here because its GUI helper
+    # needs a real iface from QGIS 3.40 on: name the layer from its details, add it, run the post-processor.
+    layer_id = res["OUTPUT_BOXES"]
+    assert context.willLoadLayerOnCompletion(layer_id)
+    details = context.layerToLoadOnCompletionDetails(layer_id)
+    loaded = QgsProcessingUtils.mapLayerFromString(layer_id, context)
+    details.setOutputLayerName(loaded)
+    QgsProject.instance().addMapLayer(context.temporaryLayerStore().takeMapLayer(loaded))
+    details.postProcessor().postProcessLayer(loaded, context, feedback)
+    layer = QgsProject.instance().mapLayer(layer_id)
     assert layer is not None and layer.featureCount() == 3
     assert layer.name() == "the tree crowns · Boxes (Processing)"
     reference = open_run_layer(res["RESULT_GPKG"], "boxes")  # what the dock shows, styled from boxes.qml
