@@ -33,12 +33,8 @@ ENGINE_ROOT = _engine_root()
 def _setup_paths() -> None:
     # qtpy must find the binding QGIS itself runs on (PyQt5 in QGIS 3, PyQt6 in QGIS 4) and never pick
     # another binding installed beside it. QGIS has loaded its binding before any plugin is imported.
-    if "PyQt6.QtCore" in sys.modules and "PyQt5.QtCore" not in sys.modules:
-        os.environ["QT_API"] = "pyqt6"
-    elif os.environ.get("QT_API") != "pyqt5" and "PyQt5.QtCore" in sys.modules:
-        os.environ["QT_API"] = "pyqt5"
-    else:
-        os.environ.setdefault("QT_API", "pyqt5")
+    qt6_only = "PyQt6.QtCore" in sys.modules and "PyQt5.QtCore" not in sys.modules
+    os.environ["QT_API"] = "pyqt6" if qt6_only else "pyqt5"
     if VENDOR_DIR not in sys.path:
         sys.path.insert(0, VENDOR_DIR)
     # appended: the engine folder must never shadow a module of QGIS or of another plugin

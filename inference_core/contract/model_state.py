@@ -176,6 +176,17 @@ def entry_state(entry: ModelEntry, folder: str | Path, cache: Optional[str | Pat
 SAM1_SUFFIXES = (".pth", ".pt", ".bin")
 
 
+def looks_like_path(value: str) -> bool:
+    """A local path rather than a hub id: absolute, relative (./, ~), Windows-style, or deeper than owner/name."""
+    return (value.startswith(("/", ".", "~")) or "\\" in value or (len(value) > 1 and value[1] == ":")
+            or value.count("/") > 1)
+
+
+def looks_like_hub_id(value: str) -> bool:
+    """A Hugging Face hub id, "owner/name", rather than a folder."""
+    return value.count("/") == 1 and not looks_like_path(value)
+
+
 def sam_kind(value: str, sam_type: Optional[str] = None) -> str:
     """Which SAM a `--sam` value names, as a catalog kind: "sam" (a SAM 1 checkpoint file) or "sam2".
 
@@ -220,6 +231,6 @@ def sam_problem(value: str, cache: Optional[str | Path] = None) -> Optional[str]
     if path.is_dir():
         missing = missing_file(path)
         return f"{missing} is missing" if missing else None
-    if value.count("/") == 1 and not path.is_absolute() and not value.startswith((".", "~")):
+    if looks_like_hub_id(value):
         return None if hub_state(value, cache).present else "not downloaded"
     return "missing"

@@ -23,8 +23,8 @@ def _file_key(path: Optional[str]) -> tuple:
     p = Path(path).expanduser()
     try:
         if p.is_dir():  # a SAM 2.1 folder: its files, so weights replaced in place reload too
-            files = sorted(f for f in p.iterdir() if f.is_file())
-            return (str(p.resolve()), *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files))
+            stats = sorted((f.name, f.stat()) for f in p.iterdir() if f.is_file())
+            return (str(p.resolve()), *((name, st.st_size, st.st_mtime_ns) for name, st in stats))
         st = p.stat()
         return (str(p.resolve()), st.st_size, st.st_mtime_ns)
     except OSError:

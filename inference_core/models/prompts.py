@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Optional
 
 from inference_core.common.errors import OptionsInputError
 from inference_core.contract.options import COORDINATE_SPACES
-from inference_core.contract.paths import PROMPTS, PROMPTS_ENV
+from inference_core.contract.paths import PROMPTS, PROMPTS_ENV, prompt_dirs, prompt_template_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from inference_core.contract.options import RunOptions
@@ -82,21 +82,12 @@ def builtin_dir() -> Path:
 
 def search_dirs() -> list[Path]:
     """Where template names are looked up: the folder in $REMOTEREASONER_PROMPTS first, then the shipped one."""
-    dirs = []
-    override = os.environ.get(ENV_DIR)
-    if override:
-        dirs.append(Path(override).expanduser())
-    dirs.append(builtin_dir())
-    return dirs
+    return prompt_dirs()
 
 
 def available() -> list[str]:
-    """Names of every template that `load_prompt` can find (file stems)."""
-    names = set()
-    for d in search_dirs():
-        if d.is_dir():
-            names.update(p.stem for p in d.glob("*.txt"))
-    return sorted(names)
+    """Names of every template that `load_prompt` can find (the `.txt` files holding `{query}`)."""
+    return prompt_template_names()
 
 
 def default_name(model: Optional[str]) -> str:

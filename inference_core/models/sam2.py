@@ -19,9 +19,11 @@ import numpy as np
 
 from inference_core.contract.catalog import MODELS
 from inference_core.contract.model_state import (
+    SAM2_MODEL_TYPES,
     TRANSFORMERS_OFFLINE,
     hub_blob_mismatch,
     hub_snapshot,
+    looks_like_hub_id,
     missing_file,
     offline_env,
 )
@@ -30,7 +32,7 @@ from inference_core.models.sam import SamError
 
 # config.json model types that hold a SAM 2 image model: the video model's checkpoints carry the same
 # vision encoder, prompt encoder and mask decoder (Sam2Model loads them and leaves the memory parts).
-MODEL_TYPES = ("sam2", "sam2_video")
+MODEL_TYPES = SAM2_MODEL_TYPES
 # Hiera trunk (embed_dim, blocks per stage) -> size, from sam2/configs/sam2.1/sam2.1_hiera_{t,s,b+,l}.yaml
 # (base+ keeps Hiera's default stages 2,3,16,3); transformers calls them hidden_size / blocks_per_stage.
 HIERA_SIZES: dict[tuple[int, tuple[int, ...]], str] = {
@@ -59,12 +61,6 @@ def _download_hint(repo_id: str) -> str:
     return f"the plugin's Models tab, or `python -m inference_core.models.store download {key} --folder DIR`"
 
 
-def _looks_like_path(value: str) -> bool:
-    """A folder rather than a hub id ("org/name"): absolute, relative (./, ~), Windows, or deeper than org/name."""
-    return (value.startswith(("/", ".", "~")) or "\\" in value or (len(value) > 1 and value[1] == ":")
-            or value.count("/") != 1)
-
-
 def locate(source: str) -> tuple[Path, Optional[str]]:
     """(local folder, hub id or None) of a SAM 2.1 `source`: a folder, or a hub id in (or fetched into) the cache.
 
@@ -81,7 +77,7 @@ def locate(source: str) -> tuple[Path, Optional[str]]:
                        f"like {DEFAULT_SAM_MODEL}; a SAM 1 checkpoint (.pth) takes --sam-type vit_b|vit_l|vit_h.")
     if p.is_dir():
         return p, None
-    if _looks_like_path(source):
+    if not looks_like_hub_id(source):
         raise SamError(f"SAM 2.1 folder not found: {p}. Check the path, or pass a hub id like {DEFAULT_SAM_MODEL} "
                        f"(download it first with {_download_hint(DEFAULT_SAM_MODEL)}).")
     snap = hub_snapshot(source)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from inference_core.contract.envsetup import default_venv_dir
-from inference_core.contract.model_state import hub_snapshot, missing_file, sam_problem
+from inference_core.contract.model_state import hub_snapshot, looks_like_hub_id, missing_file, sam_problem
 
 from ..i18n import tr
 from ..settings import PluginSettings
@@ -37,11 +37,6 @@ class Readiness:
     @property
     def ready(self) -> bool:
         return self.state == "ready"
-
-
-def looks_like_hub_id(model: str) -> bool:
-    # "owner/name": anything absolute or starting with . or ~ is a folder.
-    return model.count("/") == 1 and not os.path.isabs(model) and not model.startswith((".", "~"))
 
 
 def _catalog_title(source: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from inference_core.contract.catalog import MODELS
-from inference_core.contract.model_state import TRANSFORMERS_OFFLINE, offline_env
+from inference_core.contract.model_state import TRANSFORMERS_OFFLINE, looks_like_path, offline_env
 from inference_core.contract.options import (
     DEFAULT_DEVICE,
     DEFAULT_DTYPE,
@@ -41,18 +41,6 @@ from inference_core.models.memory import answer_advice, free_memory, is_allocato
 SUPPORTED_MODEL_TYPES = ("qwen2_5_vl",)
 
 
-
-
-def _looks_like_path(model: str) -> bool:
-    """A local folder rather than a hub id ("org/name"): absolute, relative (./, ~), or deeper than org/name."""
-    return (
-        model.startswith(("/", ".", "~"))
-        or "\\" in model
-        or (len(model) > 1 and model[1] == ":")  # Windows drive
-        or model.count("/") > 1
-    )
-
-
 def _download_hint(model: str) -> str:
     """Where a hub model can be downloaded: the plugin's model manager or the engine's model store CLI."""
     key = next((m.key for m in MODELS if m.kind == "mllm" and m.source == model), "KEY")
@@ -74,7 +62,7 @@ def locate_model(model: str) -> Path:
                 "1e12Leon/RemoteReasoner."
             )
         return candidate
-    if candidate.exists() or _looks_like_path(model):
+    if candidate.exists() or looks_like_path(model):
         raise BackendError(
             f"Model folder not found: {candidate}. Check the path, download the model first "
             f"({_download_hint(DEFAULT_MODEL)}), or pass a hub id."
