@@ -14,6 +14,15 @@ SAM1_TYPES = ("vit_b", "vit_l", "vit_h")  # segment-anything checkpoints (.pth)
 # SAM 2.1 sizes (transformers folders or hub ids); names as Meta's checkpoints (sam2/build_sam.py:35-68).
 SAM2_TYPES = ("sam2.1_hiera_tiny", "sam2.1_hiera_small", "sam2.1_hiera_base_plus", "sam2.1_hiera_large")
 SAM_TYPES = SAM1_TYPES + SAM2_TYPES
+# What a run does with the question: `locate` finds the objects (boxes, masks, contours: the reasoner's
+# region/pixel/contour reasoning), `ask` answers it in text (VQA), `describe` captions the view, and
+# `find-all` gives every instance of a short noun phrase (SAM 3 concept prompts, no reasoner).
+MODES = ("locate", "ask", "describe", "find-all")
+DEFAULT_MODE = "locate"
+# How an extent becomes model calls: `tiles` (every tile of the extent), `overview` (one downscaled view
+# of the whole extent), `refine` (the overview's candidates asked again at native resolution).
+STRATEGIES = ("tiles", "overview", "refine")
+DEFAULT_STRATEGY = "tiles"
 EXPORT_FORMATS = ("shp", "geojson")  # beside the GeoPackage; "gpkg" is accepted and ignored
 
 # Every run default, once: RunOptions, the CLI (`reason`, `evaluate`), the worker and the plugin read these.
@@ -73,6 +82,8 @@ class RunOptions:
     raster: str
     query: str
     out: str
+    mode: str = DEFAULT_MODE  # MODES
+    strategy: str = DEFAULT_STRATEGY  # STRATEGIES
     extent: Optional[tuple[float, float, float, float]] = None  # xmin, ymin, xmax, ymax
     extent_crs: Optional[str] = None  # e.g. "EPSG:4326"; None = the raster CRS
     bands: Optional[tuple[int, ...]] = None  # 1-based; None = by colour interpretation
@@ -115,6 +126,10 @@ class RunOptions:
         """Check what can be checked without opening files; raise OptionsError naming the fix."""
         if not self.query or not self.query.strip():
             raise OptionsError("The question is empty: type what to look for, e.g. --query 'storage tanks'.")
+        if self.mode not in MODES:
+            raise OptionsError(f"Unknown mode {self.mode!r}: use one of {', '.join(MODES)}.")
+        if self.strategy not in STRATEGIES:
+            raise OptionsError(f"Unknown strategy {self.strategy!r}: use one of {', '.join(STRATEGIES)}.")
         bad = [g for g in self.granularity if g not in GRANULARITIES]
         if bad or not self.granularity:
             raise OptionsError(
