@@ -40,7 +40,8 @@ See docs/evaluation.md for the dataset layouts and the predictions format."""
 
 COMPARE_HELP = """\
 Compare a result GeoPackage's masks (or boxes) with reference polygons (GeoPackage, Shapefile or
-GeoJSON) on the raster's pixel grid, and print the same metrics as `evaluate` plus object counts."""
+GeoJSON) on the raster's pixel grid, and print the same metrics as `evaluate` plus object counts
+(matched, missed, false alarms). --json also lists every object with its IoU and geometry."""
 
 
 def register(subparsers: "argparse._SubParsersAction") -> None:
@@ -89,7 +90,8 @@ def register(subparsers: "argparse._SubParsersAction") -> None:
                               description=COMPARE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("result", metavar="RESULT.gpkg", help="a RemoteReasoner result GeoPackage")
     c.add_argument("reference", metavar="REFERENCE", help="reference polygons: .gpkg, .shp or .geojson")
-    c.add_argument("--raster", required=True, help="the raster whose pixel grid the comparison uses")
+    c.add_argument("--raster", help="the raster whose pixel grid the comparison uses (default: the run's own, "
+                                    "as its `runs` row names it)")
     c.add_argument("--layer", default="masks", choices=("masks", "boxes"), help="result layer to score (default masks)")
     c.add_argument("--reference-layer", help="layer name inside the reference file (default: its first layer)")
     c.add_argument("--run-id", help="score this run of the GeoPackage (default: the newest)")
@@ -211,6 +213,10 @@ def run_compare(args: argparse.Namespace, stdout: Optional[TextIO] = None, stder
         return 1
     stdout.write(format_comparison(c) + "\n")
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(c.to_dict(), fh, indent=2)
+        try:
+            with open(args.json, "w", encoding="utf-8") as fh:
+                json.dump(c.to_dict(), fh, indent=2)
+        except OSError as exc:
+            stderr.write(f"error: cannot write {args.json}: {exc.strerror}\n")
+            return 1
     return 0

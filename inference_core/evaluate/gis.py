@@ -13,6 +13,14 @@ from typing import Any, Optional
 
 import numpy as np
 
+from inference_core.contract.comparison import (
+    COMPARE_LAYERS,
+    FALSE_ALARM,
+    MATCH_THRESHOLD,
+    MATCHED,
+    MISSED,
+    ObjectScore,
+)
 from inference_core.evaluate.metrics import SampleScore, Summary, box_score, summarize
 
 BLOCK = 4096  # rasterise in windows of BLOCK x BLOCK pixels: memory does not grow with the raster
@@ -32,7 +40,9 @@ class ObjectMatch:
     precision: Optional[float]
     recall: Optional[float]
     f1: Optional[float]
-    threshold: float = 0.5
+    threshold: float = MATCH_THRESHOLD
+    # (predicted index, reference index, IoU) of each matched pair
+    pairs: list[tuple[int, int, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -50,6 +60,9 @@ class Comparison:
     box_iou: float
     crs: Optional[str]
     notes: list[str] = field(default_factory=list)
+    per_object: list[ObjectScore] = field(default_factory=list)
+    run_id: Optional[str] = None
+    raster: Optional[str] = None
 
     @property
     def iou(self) -> float:
@@ -61,21 +74,29 @@ class Comparison:
         return d
 
 
-def _newest_run(gpkg: Path) -> Optional[str]:
+def _run_row(gpkg: Path, run_id: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """(run_id, raster) of `run_id`, or of the newest run; (None, None) without a readable `runs` table."""
+    if not gpkg.exists():
+        return None, None
     try:
         con = sqlite3.connect(f"{gpkg.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
-        return None
+        return None, None
     try:
-        row = con.execute("SELECT run_id FROM runs ORDER BY started DESC, rowid DESC LIMIT 1").fetchone()
-        return row[0] if row else None
+        cols = {r[1] for r in con.execute("PRAGMA table_info(runs)")}
+        raster = "raster" if "raster" in cols else "NULL"
+        if run_id is None:
+            row = con.execute(f"SELECT run_id, {raster} FROM runs ORDER BY started DESC, rowid DESC LIMIT 1").fetchone()
+        else:
+            row = con.execute(f"SELECT run_id, {raster} FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return (row[0], row[1]) if row else (run_id, None)
     except sqlite3.Error:
-        return None
+        return run_id, None
     finally:
         con.close()
 
 
-def _read(path: Path, layer: Optional[str], what: str):
+def _read(path: Path, layer: Optional[str], what: str, fid: bool = False):
     import pyogrio
 
     if not path.exists():
@@ -87,22 +108,27 @@ def _read(path: Path, layer: Optional[str], what: str):
     if layer is not None and layer not in layers:
         raise CompareError(f"{what} {path.name} has no layer {layer!r}; its layers: {', '.join(layers)}.")
     try:
-        return pyogrio.read_dataframe(path, layer=layer or layers[0]) if layers else None
+        return pyogrio.read_dataframe(path, layer=layer or layers[0], fid_as_index=fid) if layers else None
     except Exception as exc:
         raise CompareError(f"Cannot read {what} {path}: {exc}.") from None
 
 
 def _polygons(gdf) -> list:
+    return _polygons_with_rows(gdf)[0]
+
+
+def _polygons_with_rows(gdf) -> tuple[list, list[int]]:
+    """The valid polygonal geometries of `gdf` and the positions of their rows."""
     import shapely
 
     if gdf is None or len(gdf) == 0:
-        return []
+        return [], []
     geoms = np.asarray(gdf.geometry.values, dtype=object)
-    geoms = geoms[~shapely.is_missing(geoms)]
-    keep = np.isin(shapely.get_type_id(geoms), (3, 6, 7))  # Polygon, MultiPolygon, GeometryCollection
-    geoms = geoms[keep]
-    geoms = geoms[~shapely.is_empty(geoms)]
-    return list(shapely.make_valid(geoms))
+    rows = np.arange(len(geoms))
+    keep = ~shapely.is_missing(geoms)
+    keep[keep] = np.isin(shapely.get_type_id(geoms[keep]), (3, 6, 7))  # Polygon, MultiPolygon, GeometryCollection
+    keep[keep] = ~shapely.is_empty(geoms[keep])
+    return list(shapely.make_valid(geoms[keep])), [int(r) for r in rows[keep]]
 
 
 def _to_crs(gdf, crs, what: str, notes: list[str]):
@@ -117,36 +143,73 @@ def _to_crs(gdf, crs, what: str, notes: list[str]):
     return gdf
 
 
-def match_objects(pred: list, ref: list, threshold: float = 0.5) -> ObjectMatch:
-    """Greedy one-to-one matching by polygon IoU (STRtree finds candidate pairs, areas vectorised)."""
+def pair_ious(pred: list, ref: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(predicted index, reference index, polygon IoU) of every intersecting pair (STRtree, vectorised)."""
     import shapely
 
+    if not pred or not ref:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    p = np.asarray(pred, dtype=object)
+    r = np.asarray(ref, dtype=object)
+    pi, ri = shapely.STRtree(r).query(p, predicate="intersects")
+    if not pi.size:
+        return pi, ri, np.zeros(0)
+    inter = shapely.area(shapely.intersection(p[pi], r[ri]))
+    union = shapely.area(p[pi]) + shapely.area(r[ri]) - inter
+    return pi, ri, np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+
+
+def match_objects(pred: list, ref: list, threshold: float = MATCH_THRESHOLD) -> ObjectMatch:
+    """Greedy one-to-one matching by polygon IoU, best pair first."""
     matched = 0
-    if pred and ref:
-        p = np.asarray(pred, dtype=object)
-        r = np.asarray(ref, dtype=object)
-        tree = shapely.STRtree(r)
-        pi, ri = tree.query(p, predicate="intersects")
-        if pi.size:
-            inter = shapely.area(shapely.intersection(p[pi], r[ri]))
-            union = shapely.area(p[pi]) + shapely.area(r[ri]) - inter
-            iou = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
-            order = np.argsort(-iou, kind="stable")
-            used_p: set[int] = set()
-            used_r: set[int] = set()
-            for k in order:
-                if iou[k] < threshold - 1e-12:
-                    break
-                a, b = int(pi[k]), int(ri[k])
-                if a not in used_p and b not in used_r:
-                    used_p.add(a)
-                    used_r.add(b)
-                    matched += 1
+    pairs: list[tuple[int, int, float]] = []
+    pi, ri, iou = pair_ious(pred, ref)
+    if pi.size:
+        order = np.argsort(-iou, kind="stable")
+        used_p: set[int] = set()
+        used_r: set[int] = set()
+        for k in order:
+            if iou[k] < threshold - 1e-12:
+                break
+            a, b = int(pi[k]), int(ri[k])
+            if a not in used_p and b not in used_r:
+                used_p.add(a)
+                used_r.add(b)
+                pairs.append((a, b, float(iou[k])))
+                matched += 1
     n_p, n_r = len(pred), len(ref)
     precision = matched / n_p if n_p else None
     recall = matched / n_r if n_r else None
     f1 = (2 * matched / (n_p + n_r)) if (n_p + n_r) else None
-    return ObjectMatch(n_p, n_r, matched, precision, recall, f1, threshold)
+    return ObjectMatch(n_p, n_r, matched, precision, recall, f1, threshold, pairs)
+
+
+def object_scores(pred: list, pred_ids: list[int], ref: list, ref_ids: list[int], match: ObjectMatch,
+                  pred_shapes: Optional[list] = None) -> list[ObjectScore]:
+    """One ObjectScore per predicted and per reference object: matched ones carry their pair's IoU and
+    partner, the others (false alarms, misses) their best IoU with any object of the other side.
+    `pred_shapes` are the geometries to report for the predictions (default: `pred`)."""
+    pi, ri, iou = pair_ious(pred, ref)
+    best_p = np.zeros(len(pred))
+    best_r = np.zeros(len(ref))
+    partner_p: list[Optional[int]] = [None] * len(pred)
+    partner_r: list[Optional[int]] = [None] * len(ref)
+    for a, b, v in zip(pi.tolist(), ri.tolist(), iou.tolist()):
+        if v > best_p[a]:
+            best_p[a], partner_p[a] = v, ref_ids[b]
+        if v > best_r[b]:
+            best_r[b], partner_r[b] = v, pred_ids[a]
+    status_p, status_r = [FALSE_ALARM] * len(pred), [MISSED] * len(ref)
+    for a, b, v in match.pairs:
+        status_p[a], status_r[b] = MATCHED, MATCHED
+        best_p[a], partner_p[a], best_r[b], partner_r[b] = v, ref_ids[b], v, pred_ids[a]
+    shapes = pred_shapes or pred
+    out = [ObjectScore("predicted", pred_ids[i], status_p[i], float(best_p[i]), partner_p[i], shapes[i].wkt)
+           for i in range(len(pred))]
+    out += [ObjectScore("reference", ref_ids[j], status_r[j], float(best_r[j]), partner_r[j], ref[j].wkt)
+            for j in range(len(ref))]
+    return out
 
 
 def pixel_counts(pred: list, ref: list, width: int, height: int, transform, block: int = BLOCK) -> tuple[int, int, int, int]:
@@ -183,20 +246,27 @@ def pixel_counts(pred: list, ref: list, width: int, height: int, transform, bloc
     return tuple(int(c) for c in counts)  # type: ignore[return-value]
 
 
-def compare(result: str | Path, reference: str | Path, raster: str | Path, layer: str = "masks",
+def compare(result: str | Path, reference: str | Path, raster: Optional[str | Path] = None, layer: str = "masks",
             reference_layer: Optional[str] = None, run_id: Optional[str] = None, block: int = BLOCK) -> Comparison:
     """Compare `result` (a run GeoPackage) with `reference` polygons on `raster`'s pixel grid.
 
     `layer` is the result layer to score ("masks", or "boxes" for a boxes-only run); features of the
     newest run are used unless `run_id` names one. Both layers are reprojected to the raster CRS.
+    Without `raster`, the run's own raster (its `runs` row) gives the grid.
     """
     import rasterio
     from rasterio.errors import NotGeoreferencedWarning
     from shapely.geometry import box as shp_box
 
-    result, reference, raster = Path(result).expanduser(), Path(reference).expanduser(), Path(raster).expanduser()
-    if layer not in ("masks", "boxes"):
+    result, reference = Path(result).expanduser(), Path(reference).expanduser()
+    if layer not in COMPARE_LAYERS:
         raise CompareError(f"--layer {layer!r}: use masks or boxes.")
+    run, run_raster = _run_row(result, run_id)
+    if raster is None:
+        if not run_raster:
+            raise CompareError(f"{result.name} does not name the raster of its run: give it with --raster.")
+        raster = run_raster
+    raster = Path(raster).expanduser()
     notes: list[str] = []
     try:
         with warnings.catch_warnings():
@@ -206,13 +276,15 @@ def compare(result: str | Path, reference: str | Path, raster: str | Path, layer
     except rasterio.errors.RasterioIOError as exc:
         raise CompareError(f"Cannot open the raster {raster}: {exc}.") from None
     pred_gdf = _read(result, layer, "Result")
-    run = run_id or _newest_run(result)
     if run is not None and pred_gdf is not None and "run_id" in pred_gdf.columns:
         pred_gdf = pred_gdf[pred_gdf["run_id"] == run]
-    ref_gdf = _read(reference, reference_layer, "Reference")
+    ref_gdf = _read(reference, reference_layer, "Reference", fid=True)
     pred_gdf = _to_crs(pred_gdf, crs, "The result", notes)
     ref_gdf = _to_crs(ref_gdf, crs, "The reference", notes)
-    pred, ref = _polygons(pred_gdf), _polygons(ref_gdf)
+    (pred, pred_rows), (ref, ref_rows) = _polygons_with_rows(pred_gdf), _polygons_with_rows(ref_gdf)
+    pred_ids = ([int(pred_gdf["target_id"].iloc[r]) for r in pred_rows] if pred_gdf is not None and "target_id" in pred_gdf.columns
+                else [r + 1 for r in pred_rows])
+    ref_ids = [int(ref_gdf.index[r]) for r in ref_rows] if ref_rows else []
     if ref_gdf is not None and len(ref_gdf) and not ref:
         raise CompareError(f"Reference {reference.name} holds no polygons: compare needs a polygon layer.")
     inter, union, npx, rpx = pixel_counts(pred, ref, width, height, transform, block)
@@ -220,13 +292,16 @@ def compare(result: str | Path, reference: str | Path, raster: str | Path, layer
         sample_id=result.stem, intersection=inter, union=union, pred_pixels=npx, gt_pixels=rpx,
         box_iou=box_score([g.bounds for g in pred] or None, _envelope(ref)), n_pred=len(pred),
     )
-    objects = match_objects(pred, [shp_box(*g.bounds) for g in ref] if layer == "boxes" else ref)
+    ref_objects = [shp_box(*g.bounds) for g in ref] if layer == "boxes" else ref
+    objects = match_objects(pred, ref_objects)
+    per_object = object_scores(pred, pred_ids, ref_objects, ref_ids, objects)
     if layer == "boxes":
         notes.append("Boxes are matched against the reference objects' bounding boxes.")
     return Comparison(
         layer=layer, intersection_px=inter, union_px=union, pred_px=npx, ref_px=rpx,
         pixel_area=abs(transform.a * transform.e - transform.b * transform.d), summary=summarize([score]),
         objects=objects, box_iou=float(score.box_iou or 0.0), crs=crs.to_string() if crs else None, notes=notes,
+        per_object=per_object, run_id=run, raster=str(raster),
     )
 
 
@@ -251,6 +326,7 @@ def format_comparison(c: Comparison) -> str:
         f"Acc@0.5 (box)       : {pct(s.acc_box)}  (envelope IoU {pct(c.box_iou)})",
         f"Objects @IoU>=0.5   : {c.objects.matched} matched of {c.objects.n_pred} predicted / {c.objects.n_ref} reference"
         f" — precision {pct(c.objects.precision)}, recall {pct(c.objects.recall)}, F1 {pct(c.objects.f1)}",
+        f"Missed / false      : {c.objects.n_ref - c.objects.matched} missed, {c.objects.n_pred - c.objects.matched} false",
     ]
     lines += [f"Note: {n}" for n in c.notes]
     return "\n".join(lines)

@@ -249,6 +249,9 @@ class RemoteReasonerDock(QgsDockWidget):
         self.export_button.setEnabled(False)
         lay.addWidget(self.export_button)
         self.setWidget(body)
+        from .analyst import AnalystPanels  # compare, history, copy as command (ui/analyst.py)
+
+        self.analyst = AnalystPanels(self, lay)
 
         for seq in (Qt.Modifier.CTRL | Qt.Key.Key_Return, Qt.Modifier.CTRL | Qt.Key.Key_Enter):
             sc = QShortcut(QKeySequence(seq), self)
@@ -520,6 +523,7 @@ class RemoteReasonerDock(QgsDockWidget):
         if live is not None:
             out = (summary or {}).get("out") or self._out
             self.run_layers = live.finish(out, (summary or {}).get("run_id"))
+            self.analyst.run_ready(self.run_layers)
 
     def _on_finished(self, summary: dict) -> None:
         self.task = None

@@ -104,3 +104,50 @@ def test_compare_cli_prints_metrics_and_writes_json(tmp_path, make_geotiff, caps
     assert data["intersection_px"] == 800 and data["union_px"] == 1600 and data["iou"] == 0.5
     rc = main(["compare", str(result), str(tmp_path / "nope.shp"), "--raster", str(raster)])
     assert rc == 1 and "does not exist" in capsys.readouterr().err
+
+
+def test_compare_per_object_scores_and_the_runs_raster(tmp_path, make_geotiff):
+    """Each object's IoU and status (matched / false / missed) with its partner; without --raster the run's
+    raster (its `runs` row) gives the grid; the JSON reads back through the contract's ComparisonReport."""
+    import json
+
+    from inference_core.contract.comparison import ComparisonReport
+
+    raster = make_geotiff(np.zeros((3, 100, 100), np.uint8))
+    result = tmp_path / "result.gpkg"
+    gpd.GeoDataFrame({"run_id": ["r1", "r1"], "target_id": [4, 7]},
+                     geometry=[_px_box(10, 10, 50, 50), _px_box(80, 80, 90, 90)], crs="EPSG:32633",
+                     ).to_file(result, layer="masks", driver="GPKG")
+    con = sqlite3.connect(result)
+    con.execute("CREATE TABLE runs (run_id TEXT, started TEXT, raster TEXT)")
+    con.execute("INSERT INTO runs VALUES ('r1', '2026-12-01T10:00:00', ?)", (str(raster),))
+    con.commit()
+    con.close()
+    # reference fid 1: target 4 shifted 10 px right (IoU 1200/2000 = 0.6); fid 2: a 10x20 px object nobody found
+    gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=[_px_box(20, 10, 60, 50), _px_box(0, 60, 10, 80)],
+                     crs="EPSG:32633").to_crs("EPSG:3857").to_file(tmp_path / "ref.gpkg", layer="truth", driver="GPKG")
+    c = compare(result, tmp_path / "ref.gpkg")  # no raster: the run's
+    assert c.raster == str(raster) and c.run_id == "r1"
+    # pixels: pred 1600 + 100, ref 1600 + 200, intersection 1200
+    assert (c.intersection_px, c.pred_px, c.ref_px) == (1200, 1700, 1800)
+    assert c.union_px == 1700 + 1800 - 1200
+    by = {(o.source, o.id): o for o in c.per_object}
+    assert set(by) == {("predicted", 4), ("predicted", 7), ("reference", 1), ("reference", 2)}
+    assert (by["predicted", 4].status, by["predicted", 4].partner) == ("matched", 1)
+    assert by["predicted", 4].iou == pytest.approx(1200 / 2000, abs=1e-6)
+    assert by["reference", 1].iou == pytest.approx(0.6, abs=1e-6) and by["reference", 1].partner == 4
+    assert (by["predicted", 7].status, by["predicted", 7].iou, by["predicted", 7].partner) == ("false", 0.0, None)
+    assert (by["reference", 2].status, by["reference", 2].iou) == ("missed", 0.0)
+    # the miss's geometry is in the raster CRS (reprojected back from EPSG:3857)
+    from shapely import wkt
+
+    miss = wkt.loads(by["reference", 2].wkt)
+    assert miss.bounds == pytest.approx(_px_box(0, 60, 10, 80).bounds, abs=1e-4)
+    report = ComparisonReport.from_dict(json.loads(json.dumps(c.to_dict())))
+    assert (report.matched, report.missed, report.false_alarms) == (1, 1, 1)
+    assert report.iou == pytest.approx(1200 / 2300) and report.giou == pytest.approx(1200 / 2300)
+    assert [o.status for o in report.per_object] == ["matched", "false", "matched", "missed"]
+    # a result GeoPackage that names no raster needs --raster
+    _result_gpkg(tmp_path / "old.gpkg")
+    with pytest.raises(CompareError, match="--raster"):
+        compare(tmp_path / "old.gpkg", tmp_path / "ref.gpkg")

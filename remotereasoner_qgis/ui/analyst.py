@@ -1,0 +1,29 @@
+"""The dock's analyst panels (compare with a reference, run history, copy as command), each in a collapsed
+group box below the results; `AnalystPanels.run_ready` is the dock's one hook when a run's layers are final."""
+
+from __future__ import annotations
+
+from qgis.gui import QgsCollapsibleGroupBox
+from qtpy.QtWidgets import QVBoxLayout
+
+from ..i18n import tr
+from .compare_panel import ComparePanel
+
+
+class AnalystPanels:
+    """Builds the panels into the dock's layout and keeps them."""
+
+    def __init__(self, dock, layout) -> None:
+        self.dock = dock
+        self.compare_box = QgsCollapsibleGroupBox(tr("Compare with a reference layer"), dock.widget())
+        self.compare_box.setCollapsed(True)
+        self.compare = ComparePanel(dock.iface, self.compare_box)
+        QVBoxLayout(self.compare_box).addWidget(self.compare)
+        layout.addWidget(self.compare_box)
+
+    def run_ready(self, run_layers) -> None:
+        """A run's GeoPackage layers are on the map: offer its masks (else boxes) for comparison."""
+        if run_layers is None:
+            return
+        layer = run_layers.layers.get("masks") or run_layers.layers.get("boxes")
+        self.compare.set_result_layer(layer)
