@@ -195,7 +195,7 @@ def object_scores(pred: list, pred_ids: list[int], ref: list, ref_ids: list[int]
     best_r = np.zeros(len(ref))
     partner_p: list[Optional[int]] = [None] * len(pred)
     partner_r: list[Optional[int]] = [None] * len(ref)
-    for a, b, v in zip(pi.tolist(), ri.tolist(), iou.tolist()):
+    for a, b, v in zip(pi.tolist(), ri.tolist(), iou.tolist(), strict=True):
         if v > best_p[a]:
             best_p[a], partner_p[a] = v, ref_ids[b]
         if v > best_r[b]:

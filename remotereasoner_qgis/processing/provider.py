@@ -9,6 +9,7 @@ from qtpy.QtCore import QCoreApplication
 from qtpy.QtGui import QIcon
 
 from .. import PLUGIN_DIR
+from .compare_algorithm import CompareAlgorithm
 from .reason_algorithm import ReasonAlgorithm
 
 PROVIDER_ID = "remotereasoner"
@@ -41,6 +42,7 @@ class RemoteReasonerProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self) -> None:  # noqa: N802
         self.addAlgorithm(ReasonAlgorithm())
+        self.addAlgorithm(CompareAlgorithm())
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("RemoteReasonerProvider", text)

@@ -31,7 +31,6 @@ from inference_core.contract.comparison import COMPARE_LAYERS, ComparisonReport
 
 from .. import settings as rr_settings
 from ..bridge.compare import CompareFailed, export_reference
-from ..i18n import tr
 from .compare_layer import issues_layer, status_label
 
 

@@ -99,3 +99,49 @@ def test_compare_refuses_a_layer_that_is_not_a_run(qtbot, dock, raster):
     with qtbot.waitSignal(panel.compareFinished, timeout=5000) as blocker:
         assert panel.start_compare() is None
     assert blocker.args[0] is None and "masks or boxes layer of a RemoteReasoner run" in blocker.args[1]
+
+
+def test_processing_compare_with_a_shapefile_in_web_mercator(qgis_processing, tmp_path):
+    """`remotereasoner:reason` (replay) then `remotereasoner:compare` against a Shapefile in EPSG:3857."""
+    import processing
+    from qgis.core import QgsApplication, QgsProcessingFeedback, QgsSettings, QgsVectorFileWriter
+
+    from rr_support import SAMPLE, engine_python
+    from rr_support import write_replay as write_one_tile
+
+    from remotereasoner_qgis.processing.provider import RemoteReasonerProvider
+
+    reg = QgsApplication.processingRegistry()
+    if reg.providerById("remotereasoner") is None:
+        assert reg.addProvider(RemoteReasonerProvider())
+    assert reg.algorithmById("remotereasoner:compare") is not None
+    s = QgsSettings()
+    s.setValue("RemoteReasoner/engine_python", engine_python())
+    try:
+        replay = write_one_tile(tmp_path / "r.jsonl", [[10, 20, 110, 120], [200, 200, 300, 280]])
+        res = processing.run("remotereasoner:reason", {
+            "INPUT": str(SAMPLE), "QUERY": "tree crowns", "GRANULARITY": [0], "BACKEND": 1, "REPLAY": str(replay),
+            "OUTPUT_BOXES": "memory:", "OUTPUT_MASKS": "memory:", "OUTPUT_CONTOURS": "memory:"},
+            feedback=QgsProcessingFeedback())
+        ref = reference_in_4326([px_rect(20, 20, 120, 120), px_rect(0, 300, 40, 340)])
+        shp = str(tmp_path / "ref_3857.shp")
+        opts = QgsVectorFileWriter.SaveVectorOptions()
+        opts.driverName = "ESRI Shapefile"
+        opts.ct = QgsCoordinateTransform(ref.crs(), QgsCoordinateReferenceSystem("EPSG:3857"), QgsProject.instance())
+        err = QgsVectorFileWriter.writeAsVectorFormatV2(ref, shp, QgsProject.instance().transformContext(), opts)
+        assert err[0] == QgsVectorFileWriter.NoError, err
+        out = processing.run("remotereasoner:compare", {
+            "RESULT": res["RESULT_GPKG"], "LAYER": 1, "REFERENCE": shp, "OUTPUT": "memory:"},
+            feedback=QgsProcessingFeedback())
+    finally:
+        s.remove("RemoteReasoner/engine_python")
+    assert out["IOU"] == pytest.approx(9000 / 20600) and out["GIOU"] == pytest.approx(9000 / 20600)
+    assert (out["MATCHED"], out["MISSED"], out["FALSE_ALARMS"]) == (1, 1, 1)
+    issues = out["OUTPUT"] if isinstance(out["OUTPUT"], QgsVectorLayer) else None
+    if issues is None:
+        from qgis.core import QgsProcessingUtils
+
+        issues = QgsProcessingUtils.mapLayerFromString(out["OUTPUT"], processing.tools.dataobjects.createContext())
+    assert sorted((f["status"], round(f.geometry().area(), 3)) for f in issues.getFeatures()) == [
+        ("false", 80.0), ("missed", 16.0)]
+    assert issues.crs().authid() == "EPSG:32617"
