@@ -7,6 +7,7 @@ from qgis.gui import QgsCollapsibleGroupBox
 from qtpy.QtWidgets import QVBoxLayout
 
 from ..i18n import tr
+from .command_panel import CommandPanel
 from .compare_panel import ComparePanel
 
 
@@ -20,6 +21,12 @@ class AnalystPanels:
         self.compare = ComparePanel(dock.iface, self.compare_box)
         QVBoxLayout(self.compare_box).addWidget(self.compare)
         layout.addWidget(self.compare_box)
+        self.command_box = QgsCollapsibleGroupBox(tr("Copy as command"), dock.widget())
+        self.command_box.setCollapsed(True)
+        self.command = CommandPanel(dock, self.command_box)
+        QVBoxLayout(self.command_box).addWidget(self.command)
+        layout.addWidget(self.command_box)
+        self.command_box.collapsedStateChanged.connect(lambda collapsed: collapsed or self.command.refresh())
 
     def run_ready(self, run_layers) -> None:
         """A run's GeoPackage layers are on the map: offer its masks (else boxes) for comparison."""
