@@ -9,6 +9,7 @@ from qtpy.QtWidgets import QVBoxLayout
 from ..i18n import tr
 from .command_panel import CommandPanel
 from .compare_panel import ComparePanel
+from .history_panel import HistoryPanel
 
 
 class AnalystPanels:
@@ -21,6 +22,12 @@ class AnalystPanels:
         self.compare = ComparePanel(dock.iface, self.compare_box)
         QVBoxLayout(self.compare_box).addWidget(self.compare)
         layout.addWidget(self.compare_box)
+        self.history_box = QgsCollapsibleGroupBox(tr("Run history"), dock.widget())
+        self.history_box.setCollapsed(True)
+        self.history = HistoryPanel(dock, self.history_box)
+        QVBoxLayout(self.history_box).addWidget(self.history)
+        layout.addWidget(self.history_box)
+        self.history_box.collapsedStateChanged.connect(lambda collapsed: collapsed or self.history.refresh())
         self.command_box = QgsCollapsibleGroupBox(tr("Copy as command"), dock.widget())
         self.command_box.setCollapsed(True)
         self.command = CommandPanel(dock, self.command_box)
@@ -34,3 +41,5 @@ class AnalystPanels:
             return
         layer = run_layers.layers.get("masks") or run_layers.layers.get("boxes")
         self.compare.set_result_layer(layer)
+        if not self.history_box.isCollapsed():
+            self.history.refresh()

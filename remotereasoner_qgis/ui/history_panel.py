@@ -1,0 +1,204 @@
+"""The dock's "Run history" panel: the runs in the output folder (question, raster, date, counts, status);
+reopen a run's layers, resume an interrupted run, or redo a past run's post-processing (SAM, simplify,
+minimum area) from its recorded answers without asking the model again."""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from qgis.core import QgsApplication
+from qtpy.QtCore import Signal
+from qtpy.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inference_core.contract.options import GRANULARITIES, RunOptions
+
+from .. import settings as rr_settings
+from ..bridge.history import RunEntry, list_runs, rerun_options, resume_options
+from ..settings import RUN_DEFAULTS
+from .layers import RunLayers, add_run_layers
+
+
+class HistoryPanel(QWidget):
+    """Tests drive it through `refresh()`, `reopen()`, `resume()`, `rerun()` and `runDone`."""
+
+    runDone = Signal(dict, object)  # noqa: N815 - the `done` summary (or {"error": …}), RunLayers or None
+
+    def __init__(self, dock, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.dock = dock
+        self.entries: list[RunEntry] = []
+        self.task = None
+        lay = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.folder_label = QLabel(self)
+        self.folder_label.setWordWrap(True)
+        row.addWidget(self.folder_label, 1)
+        self.refresh_button = QPushButton(self.tr("Refresh"), self)
+        row.addWidget(self.refresh_button)
+        lay.addLayout(row)
+        self.table = QTableWidget(0, 6, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Question"), self.tr("Raster"), self.tr("Started (UTC)"),
+                                              self.tr("Boxes"), self.tr("Masks"), self.tr("Status")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        lay.addWidget(self.table)
+        row = QHBoxLayout()
+        self.reopen_button = QPushButton(self.tr("Reopen"), self)
+        self.resume_button = QPushButton(self.tr("Resume"), self)
+        self.rerun_button = QPushButton(self.tr("Redo post-processing"), self)
+        self.rerun_button.setToolTip(self.tr("Segment and vectorise the run again from its recorded answers "
+                                             "(the model is not asked again)"))
+        for b in (self.reopen_button, self.resume_button, self.rerun_button):
+            row.addWidget(b)
+        lay.addLayout(row)
+        form = QFormLayout()
+        self.sam_edit = QLineEdit(self)
+        self.sam_edit.setPlaceholderText(self.tr("empty: boxes only"))
+        form.addRow(self.tr("SAM"), self.sam_edit)
+        self.simplify_spin = QDoubleSpinBox(self)
+        self.simplify_spin.setRange(0.0, 1e6)
+        self.simplify_spin.setDecimals(3)
+        form.addRow(self.tr("Simplify (map units)"), self.simplify_spin)
+        self.min_area_spin = QDoubleSpinBox(self)
+        self.min_area_spin.setRange(0.0, 1e12)
+        self.min_area_spin.setDecimals(3)
+        form.addRow(self.tr("Minimum area (map units²)"), self.min_area_spin)
+        lay.addLayout(form)
+        self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
+        lay.addWidget(self.status_label)
+        self.refresh_button.clicked.connect(lambda: self.refresh())
+        self.reopen_button.clicked.connect(lambda: self.reopen(self.current()))
+        self.resume_button.clicked.connect(lambda: self.resume(self.current()))
+        self.rerun_button.clicked.connect(lambda: self.rerun(self.current()))
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._selection_changed()
+
+    # -- the list ------------------------------------------------------------------------------
+    def folder(self) -> str:
+        return rr_settings.output_dir(rr_settings.PluginSettings.load())[0]
+
+    def refresh(self) -> list[RunEntry]:
+        folder = self.folder()
+        busy = [self.dock._out] if self.dock.task is not None else []  # the run being written
+        self.entries = list_runs(folder, skip=busy) if os.path.isdir(folder) else []
+        self.folder_label.setText(self.tr("Runs in {folder}").format(folder=folder))
+        self.table.setRowCount(len(self.entries))
+        for i, e in enumerate(self.entries):
+            values = (e.query, os.path.basename(e.raster), e.started[:19].replace("T", " "),
+                      str(e.counts.get("boxes", 0)), str(e.counts.get("masks", 0)), e.status)
+            for j, v in enumerate(values):
+                item = QTableWidgetItem(v)
+                item.setToolTip(e.gpkg if j == 0 else (e.raster if j == 1 else v))
+                self.table.setItem(i, j, item)
+        if self.entries:
+            self.table.selectRow(0)
+        cfg = rr_settings.PluginSettings.load()
+        if not self.sam_edit.text():
+            self.sam_edit.setText(cfg.sam or "")
+        self._selection_changed()
+        return self.entries
+
+    def current(self) -> int:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return rows[0].row() if rows else -1
+
+    def _selection_changed(self) -> None:
+        i = self.current()
+        entry = self.entries[i] if 0 <= i < len(self.entries) else None
+        idle = self.task is None and self.dock.task is None
+        self.reopen_button.setEnabled(entry is not None)
+        self.resume_button.setEnabled(entry is not None and entry.resumable and idle)
+        self.rerun_button.setEnabled(entry is not None and idle)
+
+    # -- actions -------------------------------------------------------------------------------
+    def reopen(self, index: int) -> Optional[RunLayers]:
+        """The run's layers in a new group named after its question, styled as the dock's."""
+        if not 0 <= index < len(self.entries):
+            return None
+        e = self.entries[index]
+        return add_run_layers(e.gpkg, e.query, e.granularity, e.run_id)
+
+    def resume(self, index: int):
+        if not 0 <= index < len(self.entries):
+            return None
+        e = self.entries[index]
+        cfg = rr_settings.PluginSettings.load()
+        key = rr_settings.resolve_api_key(cfg.auth_cfg) if cfg.backend == "openai" and cfg.auth_cfg else None
+        runtime = RunOptions(raster=e.raster, query=e.query, out=e.gpkg, device=cfg.device or RUN_DEFAULTS.device,
+                             dtype=cfg.dtype or RUN_DEFAULTS.dtype, concurrency=max(1, cfg.concurrency),
+                             server_url=cfg.server_url or None, api_key=key)
+        try:
+            options = resume_options(e, runtime)
+        except ValueError as exc:
+            return self._refuse(str(exc))
+        return self._start(options, e.gpkg, e.query, e.granularity, self.tr("Resuming “{q}”…").format(q=e.query))
+
+    def rerun(self, index: int):
+        if not 0 <= index < len(self.entries):
+            return None
+        from .dock import run_file_name
+
+        e = self.entries[index]
+        sam = self.sam_edit.text().strip() or None
+        out = os.path.join(self.folder(), run_file_name(e.query))
+        if os.path.abspath(out) == os.path.abspath(e.gpkg):
+            out = out[:-len(".gpkg")] + "-redo.gpkg"
+        granularity = GRANULARITIES if sam else ("boxes",)
+        try:
+            options = rerun_options(e, out, sam, self.simplify_spin.value(), self.min_area_spin.value(), granularity)
+        except ValueError as exc:
+            return self._refuse(str(exc))
+        return self._start(options, out, e.query, granularity,
+                           self.tr("Redoing the post-processing of “{q}” from its recorded answers…").format(q=e.query))
+
+    def _start(self, options: dict, out: str, question: str, granularity, text: str):
+        from ..bridge.tasks.reason import ReasonTask
+
+        if self.task is not None or self.dock.task is not None:
+            return self._refuse(self.tr("Wait for the running analysis to finish."))
+        task = ReasonTask(options, rr_settings.PluginSettings.load().engine_python,
+                          self.tr("RemoteReasoner: {q}").format(q=question[:60]))
+        task.runFinished.connect(lambda summary: self._finished(summary, out, question, tuple(granularity)))
+        task.runFailed.connect(lambda code, message, _details: self._failed(message))
+        self.task = task
+        self.status_label.setText(text)
+        self._selection_changed()
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def _finished(self, summary: dict, out: str, question: str, granularity: tuple[str, ...]) -> None:
+        self.task = None
+        layers = None
+        if os.path.isfile(out):
+            layers = add_run_layers(out, question, granularity, summary.get("run_id"))
+        from ..bridge.events import end_state
+
+        self.status_label.setText(end_state(summary, granularity).text)
+        self.refresh()
+        self.runDone.emit(summary, layers)
+
+    def _failed(self, message: str) -> None:
+        self.task = None
+        self.status_label.setText(self.tr("Failed: {reason}").format(reason=message))
+        self._selection_changed()
+        self.runDone.emit({"error": message}, None)
+
+    def _refuse(self, text: str):
+        self.status_label.setText(text)
+        return None
