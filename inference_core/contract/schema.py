@@ -11,13 +11,16 @@ GPKG_VERSION = "1.2"
 FEATURE_LAYERS = ("boxes", "masks", "contours")
 TABLES = ("runs", "responses")
 GEOMETRY_TYPES = {"boxes": "Polygon", "masks": "MultiPolygon", "contours": "MultiLineString"}
+# On every feature of every layer, so each one says where it came from: the source raster, the reasoning
+# model, the prompt template's name and the view's ground sample distance (with run_id and query).
+PROVENANCE_FIELDS: tuple[tuple[str, str], ...] = (("raster", "str"), ("prompt", "str"), ("gsd", "float"))
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "boxes": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("label", "str"), ("score", "float"),
-              ("tile_id", "int"), ("reasoning", "str"), ("model", "str"), ("cut_sides", "str")),
+              ("tile_id", "int"), ("reasoning", "str"), ("model", "str"), ("cut_sides", "str"), *PROVENANCE_FIELDS),
     "masks": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("area_m2", "float"),
-              ("sam_score", "float"), ("model", "str"), ("tile_id", "int")),
+              ("sam_score", "float"), ("model", "str"), ("tile_id", "int"), ("sam_model", "str"), *PROVENANCE_FIELDS),
     "contours": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("length_m", "float"),
-                 ("tile_id", "int")),
+                 ("tile_id", "int"), ("model", "str"), *PROVENANCE_FIELDS),
     "runs": (("run_id", "str"), ("raster", "str"), ("extent", "str"), ("crs", "str"), ("query", "str"),
              ("settings", "str"), ("started", "datetime"), ("finished", "datetime"), ("status", "str"),
              ("model", "str"), ("tiles_total", "int"), ("warnings", "str")),

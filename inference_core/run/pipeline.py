@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import math
 import os
 import threading
 import time
@@ -123,8 +124,10 @@ class _Run:
         backend, segmenter = self._load_models()
         from inference_core.models.prompts import load_template, render
 
-        prompt = render(load_template(o), o.query, o.coordinates)
+        template = load_template(o)
+        prompt = render(template, o.query, o.coordinates)
         self.coordinates = prompt.coordinates
+        self.prompt_name = template.name
         self.model_id = getattr(backend, "model_id", o.model)
         self.sink = GpkgSink(o.out, self.source.crs_wkt, o.granularity,
                              mode="append" if (o.append or o.resume) else "create")
@@ -315,14 +318,15 @@ class _Run:
             kept.append(d)
         features: dict[str, list[dict]] = {"boxes": [], "masks": [], "contours": []}
         removed: dict[str, list[int]] = {"boxes": list(outcome.removed), "masks": [], "contours": []}
+        prov = self._provenance(tile, reply.input_size)
         for d in kept:
             features["boxes"].append({"geometry": shapely.box(*d.box_map), "properties": {
                 "target_id": d.target_id, "query": o.query, "label": d.label, "score": d.score,
-                "reasoning": d.reasoning, "model": self.model_id, "cut_sides": ",".join(d.extra.get("cut_sides", ())),
+                "reasoning": d.reasoning, "cut_sides": ",".join(d.extra.get("cut_sides", ())), **prov,
             }})
         if o.needs_sam and kept:
             self._progress("segment", done, n, t0, processed, todo)
-            self._segment(tile, kept, segmenter, features, removed)
+            self._segment(tile, kept, segmenter, features, removed, prov)
         if "masks" not in o.granularity:
             features.pop("masks")
         if "contours" not in o.granularity:
@@ -340,7 +344,17 @@ class _Run:
             "removed": {k: v for k, v in removed.items() if k in features},
         })
 
-    def _segment(self, tile, kept, segmenter, features, removed) -> None:
+    def _provenance(self, tile: TileSpec, input_size) -> dict[str, Any]:
+        """The fields every feature of this view carries (contract.schema.PROVENANCE_FIELDS, model, query): the
+        view's gsd is the map size of one pixel of the image the model saw (after the model-side resize)."""
+        a, b, _c, d, e, _f = tile.transform[:6]
+        px = math.sqrt(abs(a * e - b * d))
+        if input_size and int(input_size[0]) > 0 and int(input_size[1]) > 0:
+            px *= math.sqrt((tile.out_width / int(input_size[0])) * (tile.out_height / int(input_size[1])))
+        return {"raster": os.path.abspath(self.o.raster), "model": self.model_id, "prompt": self.prompt_name,
+                "gsd": px, "query": self.o.query}
+
+    def _segment(self, tile, kept, segmenter, features, removed, prov: dict[str, Any]) -> None:
         import shapely
 
         from inference_core.geometry.vectorize import contours_of
@@ -356,11 +370,11 @@ class _Run:
             removed["contours"].extend(mo.removed)
             geom = shapely.from_wkb(mo.write.mask_wkb)
             features["masks"].append({"geometry": geom, "properties": {
-                "target_id": mo.write.target_id, "query": o.query, "area_m2": self.sink.measurer.area_m2(geom),
-                "sam_score": mo.write.sam_score, "model": getattr(segmenter, "model_id", o.sam)}})
+                "target_id": mo.write.target_id, "area_m2": self.sink.measurer.area_m2(geom),
+                "sam_score": mo.write.sam_score, "sam_model": getattr(segmenter, "model_id", o.sam), **prov}})
             line = contours_of(geom)
             features["contours"].append({"geometry": line, "properties": {
-                "target_id": mo.write.target_id, "query": o.query, "length_m": self.sink.measurer.length_m(line)}})
+                "target_id": mo.write.target_id, "length_m": self.sink.measurer.length_m(line), **prov}})
         # A row rewritten in this tile is deleted only in its earlier version (see GpkgSink.write_tile).
 
     def _exports(self) -> list[str]:

@@ -173,6 +173,19 @@ class GpkgSink:
         for layer in wanted:
             if layer not in existing:
                 self._create_layer(layer, first=not os.path.exists(self.path))
+        if existing:
+            self._add_missing_columns([layer for layer in wanted if layer in existing])
+
+    def _add_missing_columns(self, layers: Sequence[str]) -> None:
+        """A GeoPackage written by an older version (appended to or resumed) gets the schema's newer fields,
+        empty for its old rows."""
+        sql_type = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "datetime": "DATETIME"}
+        with closing(self._connect()) as con, con:
+            for layer in layers:
+                have = {r[1] for r in con.execute(f'PRAGMA table_info("{layer}")')}
+                for name, kind in FIELDS[layer]:
+                    if name not in have:
+                        con.execute(f'ALTER TABLE "{layer}" ADD COLUMN "{name}" {sql_type[kind]}')
 
     def _create_layer(self, layer: str, first: bool) -> None:
         from pyogrio.raw import write

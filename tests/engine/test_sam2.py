@@ -188,7 +188,7 @@ def test_sam2_masks_through_the_pipeline_and_the_embedding_cache(make_geotiff, t
     masks = pyogrio.read_dataframe(tmp_path / "r.gpkg", layer="masks")
     contours = pyogrio.read_dataframe(tmp_path / "r.gpkg", layer="contours")
     assert len(masks) == 1 and list(masks["target_id"]) == list(boxes["target_id"]) == list(contours["target_id"])
-    assert masks.crs.to_epsg() == 32633 and masks["model"][0] == seg.model_id
+    assert masks.crs.to_epsg() == 32633 and masks["sam_model"][0] == seg.model_id
     # The mask lies in the window SAM saw for its box: tile 0 (its box is well inside it).
     xmin, ymin, xmax, ymax = masks.geometry[0].bounds
     assert ORIGIN[0] <= xmin and xmax <= ORIGIN[0] + tile0.width * PX
