@@ -1,14 +1,17 @@
 """The worker protocol: versioned JSON lines on stdin/stdout (standard library only; docs/PROTOCOL.md).
 
 Every request is an object `{"type": ..., "id": ...}`; every event answers one request id.
-Requests: hello, load, reason, resume, cancel, status, shutdown.
-Events: hello, loaded, progress, result, reasoning, warning, error, done, status, bye.
+Requests: hello, load, reason, resume, correct, cancel, status, shutdown.
+Events: hello, loaded, progress, result, reasoning, warning, error, done, corrected, status, bye.
 
 Request fields (besides type and id; `service/requests.py` answers them):
 - hello {probe: bool = true}: -> hello {protocol, pid, versions{python, torch, transformers,
   segment_anything, rasterio, gdal, ...}, devices, cuda_memory}; probe=false skips importing torch/rasterio.
 - load {options}: model fields of RunOptions -> progress (stage "load") ... loaded {models, seconds}.
 - reason / resume {options}: RunOptions fields -> progress, result, reasoning, warning ... done {summary}.
+- correct {correction}: {gpkg, action: refine|add|delete|undo, run_id?, target_id?, points? [[x, y, label]],
+  box? [xmin, ymin, xmax, ymax], device?} in map units -> corrected {result: the target's rows after the edit,
+  edit_id, area_m2, embedding_cached, seconds} (run/correct.py; the edit is a row of the `edits` table).
 - cancel {target}: -> status {..., cancel: {target, accepted}}; the target run then ends with done (cancelled).
 - status: -> status {busy, current: {id, type, seconds, progress, cancelling} | null, models}.
 - shutdown: stops the run, -> bye; the worker exits 0 (it also exits when stdin closes).
@@ -22,10 +25,11 @@ from typing import Any, Optional
 
 PROTOCOL_VERSION = 1
 
-REQUEST_TYPES = ("hello", "load", "reason", "resume", "cancel", "status", "shutdown")
-EVENT_TYPES = ("hello", "loaded", "progress", "result", "reasoning", "warning", "error", "done", "status", "bye")
+REQUEST_TYPES = ("hello", "load", "reason", "resume", "correct", "cancel", "status", "shutdown")
+EVENT_TYPES = ("hello", "loaded", "progress", "result", "reasoning", "warning", "error", "done", "corrected", "status",
+               "bye")
 # Events after which a request is finished.
-TERMINAL_EVENTS = ("hello", "loaded", "done", "error", "status", "bye")
+TERMINAL_EVENTS = ("hello", "loaded", "done", "corrected", "error", "status", "bye")
 
 
 class ErrorCode:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 GPKG_VERSION = "1.2"
 FEATURE_LAYERS = ("boxes", "masks", "contours")
-TABLES = ("runs", "responses")
+TABLES = ("runs", "responses", "edits")
 GEOMETRY_TYPES = {"boxes": "Polygon", "masks": "MultiPolygon", "contours": "MultiLineString"}
 # On every feature of every layer, so each one says where it came from: the source raster, the reasoning
 # model, the prompt template's name and the view's ground sample distance (with run_id and query).
@@ -26,7 +26,13 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
              ("model", "str"), ("tiles_total", "int"), ("warnings", "str")),
     "responses": (("run_id", "str"), ("tile_id", "int"), ("window", "str"), ("input_size", "str"),
                   ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float")),
+    # One row per correction of a run's results (docs/SCHEMA.md): what was done, with which prompts, so the
+    # corrected run stays reproducible; `before` holds the target's rows as they were, for undo.
+    "edits": (("run_id", "str"), ("edit_id", "int"), ("action", "str"), ("target_id", "int"), ("points", "str"),
+              ("box", "str"), ("sam_model", "str"), ("area_m2", "float"), ("before", "str"), ("undoes", "int"),
+              ("undone", "int"), ("created", "datetime")),
 }
+EDIT_ACTIONS = ("refine", "add", "delete", "undo")
 RUN_STATUSES = ("running", "finished", "cancelled", "failed")
 
 

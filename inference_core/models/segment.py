@@ -166,6 +166,24 @@ class Segmenter:
         )
         return np.asarray(masks[0], dtype=bool), float(scores[0])
 
+    def predict_prompts(self, image_rgb_uint8: np.ndarray, box_px: Optional[Box], points: list[tuple[float, float, int]],
+                        cache_key: Optional[Hashable] = None) -> tuple[np.ndarray, float]:
+        """One mask for a box and/or clicked points `(x, y, label)` (label 1 = object, 0 = background), in
+        the image's pixels: SAM's documented box-plus-points prompt (segment_anything predictor.py `predict`:
+        point_coords Nx2, point_labels N, box 4), with the embedding of `cache_key` when cached. Without
+        points the box's centre point is the positive one, as in a run."""
+        image = np.asarray(image_rgb_uint8)
+        if cache_key is None or cache_key != self._current:
+            self.set_image(image, cache_key)
+        if not points and box_px is not None:
+            points = [(*self.centre(tuple(float(v) for v in box_px)), 1)]
+        coords = np.array([[x, y] for x, y, _ in points], dtype=np.float32) if points else None
+        labels = np.array([int(lb) for _, _, lb in points], dtype=np.int64) if points else None
+        box = np.array([float(v) for v in box_px], dtype=np.float32) if box_px is not None else None
+        masks, scores, _ = self.predictor.predict(point_coords=coords, point_labels=labels, box=box,
+                                                  multimask_output=False)
+        return np.asarray(masks[0], dtype=bool), float(scores[0])
+
 
 def load_segmenter(path: str, sam_type: Optional[str] = None, device: str = DEFAULT_DEVICE,
                    cache_bytes: int = DEFAULT_CACHE_BYTES) -> Segmenter:
@@ -302,3 +320,44 @@ def segment_detections(segmenter: Segmenter, source, tile: TileSpec, detections:
         stats.masks += geom is not None
         stats.empty += geom is None
     return stats
+
+
+@dataclass
+class PromptedMask:
+    """A mask from a corrected prompt: its MultiPolygon (raster CRS, None when empty), SAM's score, and
+    whether the window's embedding came from the cache."""
+
+    geometry: Any
+    score: float
+    cached: bool
+    embed_seconds: float
+    predict_seconds: float
+
+
+def segment_prompted(segmenter: Segmenter, source, tile: TileSpec, box_map: Box,
+                     points_map: list[tuple[float, float, int]], options) -> PromptedMask:
+    """Segment one object of `tile` from its map box and clicked map points, on the window the run used for
+    it (the tile, or a window centred on a box near a seam: the same choice as `segment_detections`, so the
+    run's cached embedding is found)."""
+    from inference_core.raster.coords import map_box_to_pixel
+
+    raster_w = int(getattr(source, "width", tile.col_off + tile.width))
+    raster_h = int(getattr(source, "height", tile.row_off + tile.height))
+    margin = max(SEAM_MARGIN_MIN_PX, SEAM_MARGIN_FRACTION * max(tile.width, tile.height))
+    box = tile_box_to_raster(map_box_to_pixel(box_map, tile.transform), tile)
+    view = _View(tile.col_off, tile.row_off, tile.width, tile.height, tile.out_width, tile.out_height)
+    if not comfortably_inside(box, view, raster_w, raster_h, margin):
+        view = centred_view(box, tile, raster_w, raster_h)
+    rgb, valid = source.read_rgb(view.col, view.row, view.w, view.h, view.out_w, view.out_h)
+    transform = source.window_transform(view.col, view.row, view.w, view.h, view.out_w, view.out_h)
+    key = (str(source.path), view.key, segmenter.model_id, _image_digest(rgb))
+    t0 = time.perf_counter()
+    cached = segmenter.set_image(rgb, key)
+    t1 = time.perf_counter()
+    points_px = [(*map_box_to_pixel((x, y, x, y), transform)[:2], int(lb)) for x, y, lb in points_map]
+    mask, score = segmenter.predict_prompts(rgb, view.to_view_px(box), points_px, key)
+    t2 = time.perf_counter()
+    mask &= valid
+    geom = mask_to_multipolygon(mask, transform, simplify=float(getattr(options, "simplify", 0.0) or 0.0),
+                                min_area=float(getattr(options, "min_area", 0.0) or 0.0))
+    return PromptedMask(geom, score, cached, t1 - t0, t2 - t1)

@@ -281,6 +281,55 @@ class GpkgSink:
             return {layer: con.execute(f'SELECT COUNT(*) FROM "{layer}" WHERE run_id = ?', (run_id,)).fetchone()[0]
                     for layer in self._feature_layers_present(con)}
 
+    # ------------------------------------------------------------------ corrections (run/correct.py)
+    def target_rows(self, run_id: str, target_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The rows of one target in each feature layer: {"wkt", "properties"} (every schema field)."""
+        import pyogrio
+
+        out: dict[str, list[dict[str, Any]]] = {}
+        with closing(self._connect()) as con:
+            present = self._feature_layers_present(con)
+        for layer in present:
+            df = pyogrio.read_dataframe(self.path, layer=layer,
+                                        where=f"run_id = '{_sql_str(run_id)}' AND target_id = {int(target_id)}")
+            names = [n for n in field_names(layer) if n in df.columns]
+            out[layer] = [{"wkt": g.wkt, "properties": {n: _plain(row[n]) for n in names}}
+                          for g, (_i, row) in zip(df.geometry, df.iterrows())]
+        return out
+
+    def delete_target(self, run_id: str, target_id: int, layers: Iterable[str] = FEATURE_LAYERS) -> None:
+        with closing(self._connect()) as con, con:
+            for layer in self._feature_layers_present(con):
+                if layer in layers:
+                    con.execute(f'DELETE FROM "{layer}" WHERE run_id = ? AND target_id = ?', (run_id, int(target_id)))
+
+    def write_rows(self, layer: str, run_id: str, rows: list[dict[str, Any]]) -> None:
+        """Append feature rows ({"geometry": shapely, "properties"}) keeping each row's own tile_id."""
+        by_tile: dict[int, list[dict[str, Any]]] = {}
+        for r in rows:
+            by_tile.setdefault(int(r["properties"].get("tile_id") or 0), []).append(r)
+        for tile_id, group in by_tile.items():
+            self._append_features(layer, run_id, tile_id, group)
+
+    def add_edit(self, row: dict[str, Any]) -> int:
+        """Record one edit; returns its edit_id (1, 2, … within the run)."""
+        with closing(self._connect()) as con, con:
+            last = con.execute("SELECT MAX(edit_id) FROM edits WHERE run_id = ?", (row["run_id"],)).fetchone()[0]
+            edit_id = int(last or 0) + 1
+            self._insert_rows(con, "edits", [{**row, "edit_id": edit_id, "created": utc_now()}])
+        return edit_id
+
+    def edits(self, run_id: str) -> list[dict[str, Any]]:
+        cols = field_names("edits")
+        with closing(self._connect()) as con:
+            rows = con.execute(f"SELECT {', '.join(cols)} FROM edits WHERE run_id = ? ORDER BY edit_id",
+                               (run_id,)).fetchall()
+        return [dict(zip(cols, r)) for r in rows]
+
+    def mark_undone(self, run_id: str, edit_id: int) -> None:
+        with closing(self._connect()) as con, con:
+            con.execute("UPDATE edits SET undone = 1 WHERE run_id = ? AND edit_id = ?", (run_id, edit_id))
+
     # ------------------------------------------------------------------ tiles
     def write_tile(self, run_id: str, tile_id: int, features: dict[str, list[dict[str, Any]]],
                    response: dict[str, Any], removed: Optional[dict[str, Iterable[int]]] = None) -> None:
@@ -356,6 +405,19 @@ def _sql_value(v: Any) -> Any:
 
 def _sql_str(s: str) -> str:
     return s.replace("'", "''")
+
+
+def _plain(value: Any) -> Any:
+    """A dataframe cell as JSON-ready Python (NaN / NaT -> None, numpy scalars -> int / float)."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    if not isinstance(value, (str, int, float, bool)):
+        return str(value)
+    return value
 
 
 def _empty(kind: str) -> np.ndarray:

@@ -104,10 +104,31 @@ def load(worker: "Worker", rid: Any, msg: Message) -> None:
     worker.jobs.start(rid, "load", lambda job: load_job(worker, job, options))
 
 
+def correct(worker: "Worker", rid: Any, msg: Message) -> None:
+    from inference_core.common.errors import InputError
+    from inference_core.run.correct import Correction
+
+    try:
+        req = Correction.from_dict(msg.get("correction"))
+    except InputError as exc:
+        worker.send(error_event(rid, ErrorCode.BAD_OPTIONS, str(exc)))
+        return
+    worker.jobs.start(rid, "correct", lambda job: correct_job(worker, job, req))
+
+
 HANDLERS: dict[str, Handler] = {
-    "hello": hello, "load": load, "reason": reason, "resume": resume,
+    "hello": hello, "load": load, "reason": reason, "resume": resume, "correct": correct,
     "cancel": cancel, "status": status, "shutdown": shutdown,
 }
+
+
+def correct_job(worker: "Worker", job: CurrentJob, req) -> dict[str, Any]:
+    """One correction with the warm segmenter (its embedding cache holds the run's windows)."""
+    from inference_core.run.correct import correct as apply_correction
+
+    result = apply_correction(req, worker.models())
+    worker.remember_models()
+    return event("corrected", job.id, result=jsonable(result.to_dict()))
 
 
 # ------------------------------------------------------------------------------------- job bodies
