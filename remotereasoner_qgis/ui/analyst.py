@@ -9,6 +9,7 @@ from qtpy.QtWidgets import QVBoxLayout
 from ..i18n import tr
 from .command_panel import CommandPanel
 from .compare_panel import ComparePanel
+from .correct_panel import CorrectPanel
 from .history_panel import HistoryPanel
 
 
@@ -17,6 +18,11 @@ class AnalystPanels:
 
     def __init__(self, dock, layout) -> None:
         self.dock = dock
+        self.correct_box = QgsCollapsibleGroupBox(tr("Correct results"), dock.widget())
+        self.correct_box.setCollapsed(True)
+        self.correct = CorrectPanel(dock, self.correct_box)
+        QVBoxLayout(self.correct_box).addWidget(self.correct)
+        layout.addWidget(self.correct_box)
         self.compare_box = QgsCollapsibleGroupBox(tr("Compare with a reference layer"), dock.widget())
         self.compare_box.setCollapsed(True)
         self.compare = ComparePanel(dock.iface, self.compare_box)
@@ -41,5 +47,6 @@ class AnalystPanels:
             return
         layer = run_layers.layers.get("masks") or run_layers.layers.get("boxes")
         self.compare.set_result_layer(layer)
+        self.correct.set_run(run_layers)
         if not self.history_box.isCollapsed():
             self.history.refresh()

@@ -132,7 +132,11 @@ class HistoryPanel(QWidget):
         if not 0 <= index < len(self.entries):
             return None
         e = self.entries[index]
-        return add_run_layers(e.gpkg, e.query, e.granularity, e.run_id)
+        layers = add_run_layers(e.gpkg, e.query, e.granularity, e.run_id)
+        analyst = getattr(self.dock, "analyst", None)
+        if analyst is not None:  # a reopened run can be compared and corrected
+            analyst.run_ready(layers)
+        return layers
 
     def resume(self, index: int):
         if not 0 <= index < len(self.entries):
