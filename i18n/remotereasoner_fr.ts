@@ -149,57 +149,57 @@
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="67"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="62"/>
         <source>No engine interpreter: {path} does not exist or is not executable. Set up the engine (Set up engine…) or set the engine Python in the settings.</source>
         <translation>Aucun interpréteur du moteur : {path} n’existe pas ou n’est pas exécutable. Installez le moteur (Installer le moteur…) ou indiquez le Python du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="73"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="68"/>
         <source>The engine set-up did not finish ({path}): run Set up engine… again (it repairs the environment).</source>
         <translation>L’installation du moteur n’est pas terminée ({path}) : relancez Installer le moteur… (cela répare l’environnement).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="83"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="78"/>
         <source>No model server: set the server URL in the settings.</source>
         <translation>Aucun serveur de modèle : indiquez l’URL du serveur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="86"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="81"/>
         <source>No recorded answers file: set the replay file in the settings.</source>
         <translation>Aucun fichier de réponses enregistrées : indiquez le fichier de rejeu dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="90"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="85"/>
         <source>No model: download one under Set up engine… › Models, or choose a local model folder.</source>
         <translation>Aucun modèle : téléchargez-en un dans Installer le moteur… › Modèles, ou choisissez un dossier de modèle local.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="96"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="91"/>
         <source>{model} is not downloaded yet: download it under Set up engine… › Models, or choose a local model folder.</source>
         <translation>{model} n’est pas encore téléchargé : téléchargez-le dans Installer le moteur… › Modèles, ou choisissez un dossier de modèle local.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="99"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="94"/>
         <source>The download of {model} is incomplete ({file} is missing): download it again under Set up engine… › Models (it resumes).</source>
         <translation>Le téléchargement de {model} est incomplet ({file} manque) : relancez-le dans Installer le moteur… › Modèles (il reprend où il s’était arrêté).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="104"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="99"/>
         <source>The model folder {path} does not exist: choose it again in the settings.</source>
         <translation>Le dossier de modèle {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="109"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="104"/>
         <source>The model folder {path} is not a model: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>Le dossier {path} n’est pas un modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="117"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="112"/>
         <source>Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : indiquez-le dans les paramètres ou ne cochez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="125"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="120"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>Le checkpoint SAM {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
@@ -354,7 +354,7 @@
         <translation>Raisonnement du modèle (vue {i}) : {text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="108"/>
         <source>The prompt file {path} does not exist: choose the prompt again in the settings.</source>
         <translation>Le fichier de prompt {path} n’existe pas : choisissez à nouveau le prompt dans les paramètres.</translation>
     </message>
@@ -367,7 +367,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="640"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="644"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -383,7 +383,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="592"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="596"/>
         <source>{found}: %n box(es) had no mask (SAM found nothing).</source>
         <translation>
             <numerusform>{found} : %n boîte n’a pas de masque (SAM n’a rien trouvé).</numerusform>
@@ -396,9 +396,514 @@
         <translation>{query} · {layer} (Traitements)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="122"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="117"/>
         <source>SAM {name} is not downloaded yet: download it in the Models tab.</source>
         <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans l’onglet Modèles.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/compare.py" line="51"/>
+        <source>The reference must be a polygon layer (the objects you digitised).</source>
+        <translation>La référence doit être une couche de polygones (les objets que vous avez numérisés).</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/compare.py" line="60"/>
+        <source>Cannot write the reference to {path}: {reason}</source>
+        <translation>Impossible d’écrire la référence dans {path} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/compare.py" line="77"/>
+        <source>Compare masks or boxes, not {layer}.</source>
+        <translation>Comparez des masques ou des boîtes, pas {layer}.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/compare.py" line="91"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'): use RemoteReasoner ▸ Set up engine.</source>
+        <translation>Le moteur RemoteReasoner n’est pas installé (pas de Python à « {path} ») : utilisez RemoteReasoner ▸ Installer le moteur.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/compare.py" line="101"/>
+        <source>The engine could not compare: {reason}</source>
+        <translation>Le moteur n’a pas pu comparer : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/compare.py" line="104"/>
+        <source>the engine stopped (exit status {rc})</source>
+        <translation>le moteur s’est arrêté (code de sortie {rc})</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/analyst.py" line="21"/>
+        <source>Correct results</source>
+        <translation>Corriger les résultats</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/analyst.py" line="26"/>
+        <source>Compare with a reference layer</source>
+        <translation>Comparer avec une couche de référence</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/analyst.py" line="31"/>
+        <source>Run history</source>
+        <translation>Historique des exécutions</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/analyst.py" line="37"/>
+        <source>Copy as command</source>
+        <translation>Copier comme commande</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_layer.py" line="29"/>
+        <source>Missed</source>
+        <translation>Manqué</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_layer.py" line="29"/>
+        <source>False alarm</source>
+        <translation>Fausse alerte</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_layer.py" line="29"/>
+        <source>Matched</source>
+        <translation>Apparié</translation>
+    </message>
+</context>
+<context>
+    <name>CommandPanel</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="36"/>
+        <source>Show the commands for the current question</source>
+        <translation>Afficher les commandes de la question actuelle</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="38"/>
+        <source>Command line (the engine&apos;s Python on the other machine)</source>
+        <translation>Ligne de commande (le Python du moteur sur l’autre machine)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="43"/>
+        <source>QGIS Processing (qgis_process)</source>
+        <translation>Traitements QGIS (qgis_process)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="52"/>
+        <source>Copy command line</source>
+        <translation>Copier la ligne de commande</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="53"/>
+        <source>Copy qgis_process command</source>
+        <translation>Copier la commande qgis_process</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="67"/>
+        <source>Type a question first.</source>
+        <translation>Saisissez d’abord une question.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="69"/>
+        <source>Choose a raster file layer.</source>
+        <translation>Choisissez une couche raster issue d’un fichier.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="71"/>
+        <source>Tick at least one of Boxes, Masks, Contours.</source>
+        <translation>Cochez au moins Boîtes, Masques ou Contours.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="93"/>
+        <source>Set {var} to the server&apos;s API key first (the key is never in the command).</source>
+        <translation>Définissez d’abord {var} avec la clé d’API du serveur (la clé n’est jamais dans la commande).</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="97"/>
+        <source>qgis_process takes {names} from that machine&apos;s RemoteReasoner settings.</source>
+        <translation>qgis_process prend {names} dans les paramètres RemoteReasoner de cette machine.</translation>
+    </message>
+</context>
+<context>
+    <name>CompareAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="72"/>
+        <source>Compare with a reference layer</source>
+        <translation>Comparer avec une couche de référence</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="75"/>
+        <source>Visual reasoning</source>
+        <translation>Raisonnement visuel</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="81"/>
+        <source>Scores a RemoteReasoner run (its result GeoPackage) against polygons you trust, on the run raster's pixel grid: IoU (for one layer gIoU = cIoU = IoU), and object by object at IoU ≥ 0.5 how many results match a reference, how many references were missed and how many results are false alarms. The reference may be in any CRS. The output layer holds the misses and the false alarms.</source>
+        <translation>Évalue une exécution RemoteReasoner (son GeoPackage de résultats) par rapport à des polygones de confiance, sur la grille de pixels du raster de l’exécution : l’IoU (pour une couche gIoU = cIoU = IoU) et, objet par objet à IoU ≥ 0,5, combien de résultats correspondent à une référence, combien de références ont été manquées et combien de résultats sont de fausses alertes. La référence peut être dans n’importe quel SCR. La couche en sortie contient les manqués et les fausses alertes.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="88"/>
+        <source>Run result (GeoPackage)</source>
+        <translation>Résultat de l’exécution (GeoPackage)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="88"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="90"/>
+        <source>Result layer</source>
+        <translation>Couche de résultats</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="92"/>
+        <source>Reference polygons</source>
+        <translation>Polygones de référence</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="94"/>
+        <source>Raster (default: the run&apos;s)</source>
+        <translation>Raster (par défaut : celui de l’exécution)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="96"/>
+        <source>Run id (default: the newest run)</source>
+        <translation>Identifiant d’exécution (par défaut : la plus récente)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="98"/>
+        <source>Misses and false alarms</source>
+        <translation>Manqués et fausses alertes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="100"/>
+        <source>Matched objects</source>
+        <translation>Objets appariés</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="100"/>
+        <source>Missed reference objects</source>
+        <translation>Objets de référence manqués</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="100"/>
+        <source>False alarms</source>
+        <translation>Fausses alertes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="104"/>
+        <source>Summary</source>
+        <translation>Résumé</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="111"/>
+        <source>The run result &apos;{path}&apos; does not exist.</source>
+        <translation>Le résultat d’exécution « {path} » n’existe pas.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="115"/>
+        <source>The reference layer cannot be read.</source>
+        <translation>La couche de référence est illisible.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="135"/>
+        <source>IoU {iou} (gIoU {giou}, cIoU {ciou}); {matched} matched, {missed} missed, {false} false alarms</source>
+        <translation>IoU {iou} (gIoU {giou}, cIoU {ciou}) ; {matched} appariés, {missed} manqués, {false} fausses alertes</translation>
+    </message>
+</context>
+<context>
+    <name>ComparePanel</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="66"/>
+        <source>Result (a run&apos;s masks or boxes)</source>
+        <translation>Résultat (masques ou boîtes d’une exécution)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="70"/>
+        <source>Reference polygons</source>
+        <translation>Polygones de référence</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="76"/>
+        <source>Compare</source>
+        <translation>Comparer</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="85"/>
+        <source>Object</source>
+        <translation>Objet</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="85"/>
+        <source>Status</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="85"/>
+        <source>IoU</source>
+        <translation>IoU</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="85"/>
+        <source>Best partner</source>
+        <translation>Meilleur partenaire</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="107"/>
+        <source>Choose the masks or boxes layer of a RemoteReasoner run as the result.</source>
+        <translation>Choisissez comme résultat la couche de masques ou de boîtes d’une exécution RemoteReasoner.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="109"/>
+        <source>Choose the reference polygon layer to compare with.</source>
+        <translation>Choisissez la couche de polygones de référence à comparer.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="123"/>
+        <source>Comparing…</source>
+        <translation>Comparaison…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="137"/>
+        <source>Comparison failed: {reason}</source>
+        <translation>Échec de la comparaison : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="137"/>
+        <source>cancelled</source>
+        <translation>annulée</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="147"/>
+        <source>IoU {iou} (gIoU {giou}, cIoU {ciou}) · {matched} matched, {missed} missed, {false} false alarms of {n_pred} results / {n_ref} reference objects</source>
+        <translation>IoU {iou} (gIoU {giou}, cIoU {ciou}) · {matched} appariés, {missed} manqués, {false} fausses alertes sur {n_pred} résultats / {n_ref} objets de référence</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="158"/>
+        <source>Result #{id}</source>
+        <translation>Résultat n° {id}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="158"/>
+        <source>Reference #{id}</source>
+        <translation>Référence n° {id}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="167"/>
+        <source>Misses and false alarms · {name}</source>
+        <translation>Manqués et fausses alertes · {name}</translation>
+    </message>
+</context>
+<context>
+    <name>CorrectPanel</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="35"/>
+        <source>Select a result on the map, press Points, then click: left = part of the object, right = background.</source>
+        <translation>Sélectionnez un résultat sur la carte, appuyez sur Points, puis cliquez : gauche = partie de l’objet, droit = fond.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="40"/>
+        <source>Points</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="42"/>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="43"/>
+        <source>Add object…</source>
+        <translation>Ajouter un objet…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="44"/>
+        <source>Draw a box around a missed object</source>
+        <translation>Tracez une boîte autour d’un objet manqué</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="45"/>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="46"/>
+        <source>Delete the selected (false) result</source>
+        <translation>Supprimer le résultat (faux) sélectionné</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="84"/>
+        <source>Select one result of the run first.</source>
+        <translation>Sélectionnez d’abord un résultat de l’exécution.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="91"/>
+        <source>Target #{id}: click on the map.</source>
+        <translation>Cible n° {id} : cliquez sur la carte.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="117"/>
+        <source>Select the result to delete first.</source>
+        <translation>Sélectionnez d’abord le résultat à supprimer.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="145"/>
+        <source>Run a question first, or reopen a run from the history.</source>
+        <translation>Posez d’abord une question, ou rouvrez une exécution depuis l’historique.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="147"/>
+        <source>Wait for the correction in progress.</source>
+        <translation>Attendez la fin de la correction en cours.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="149"/>
+        <source>Wait for the running analysis to finish.</source>
+        <translation>Attendez la fin de l’analyse en cours.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="153"/>
+        <source>Segmenting…</source>
+        <translation>Segmentation…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="160"/>
+        <source>Correction failed: {reason}</source>
+        <translation>Échec de la correction : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="166"/>
+        <source>Target #{id} re-segmented</source>
+        <translation>Cible n° {id} resegmentée</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="166"/>
+        <source>Target #{id} added</source>
+        <translation>Cible n° {id} ajoutée</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="167"/>
+        <source>Target #{id} deleted</source>
+        <translation>Cible n° {id} supprimée</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="167"/>
+        <source>Undone: target #{id}</source>
+        <translation>Annulé : cible n° {id}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="170"/>
+        <source> · {area:.1f} m²</source>
+        <translation> · {area:.1f} m²</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="171"/>
+        <source> · {ms:.0f} ms</source>
+        <translation> · {ms:.0f} ms</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="49"/>
+        <source>Refresh</source>
+        <translation>Actualiser</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <source>Raster</source>
+        <translation>Raster</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <source>Started (UTC)</source>
+        <translation>Début (UTC)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <source>Boxes</source>
+        <translation>Boîtes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <source>Masks</source>
+        <translation>Masques</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <source>Status</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="61"/>
+        <source>Reopen</source>
+        <translation>Rouvrir</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="62"/>
+        <source>Resume</source>
+        <translation>Reprendre</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="63"/>
+        <source>Redo post-processing</source>
+        <translation>Refaire le post-traitement</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="64"/>
+        <source>Segment and vectorise the run again from its recorded answers (the model is not asked again)</source>
+        <translation>Segmenter et vectoriser à nouveau l’exécution à partir de ses réponses enregistrées (le modèle n’est pas réinterrogé)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="71"/>
+        <source>empty: boxes only</source>
+        <translation>vide : boîtes seulement</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="72"/>
+        <source>SAM</source>
+        <translation>SAM</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="76"/>
+        <source>Simplify (map units)</source>
+        <translation>Simplification (unités de carte)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="80"/>
+        <source>Minimum area (map units²)</source>
+        <translation>Surface minimale (unités de carte²)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="100"/>
+        <source>Runs in {folder}</source>
+        <translation>Exécutions dans {folder}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="154"/>
+        <source>Resuming “{q}”…</source>
+        <translation>Reprise de « {q} »…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="171"/>
+        <source>Redoing the post-processing of “{q}” from its recorded answers…</source>
+        <translation>Nouveau post-traitement de « {q} » à partir de ses réponses enregistrées…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="178"/>
+        <source>Wait for the running analysis to finish.</source>
+        <translation>Attendez la fin de l’analyse en cours.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="179"/>
+        <source>RemoteReasoner: {q}</source>
+        <translation>RemoteReasoner : {q}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="202"/>
+        <source>Failed: {reason}</source>
+        <translation>Échec : {reason}</translation>
     </message>
 </context>
 <context>
@@ -878,7 +1383,7 @@
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="659"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="663"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
@@ -923,107 +1428,107 @@
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="394"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="396"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="399"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="401"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="404"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="416"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="419"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="418"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="421"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="421"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="424"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="424"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="427"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins une option parmi Boîtes, Masques, Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="436"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="439"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="455"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="458"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>Les résultats vont dans un dossier temporaire (indiquez un dossier de sortie dans les paramètres pour les conserver) : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="455"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="458"/>
         <source>Results: {path}</source>
         <translation>Résultats : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="460"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="463"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="462"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="465"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="501"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="504"/>
         <source>ETA {s} s</source>
         <translation>Reste environ {s} s</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="617"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="621"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="617"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="621"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>Shapefile ESRI (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="618"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="622"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="619"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="623"/>
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="321"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="324"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="321"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="324"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="512"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="480"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="483"/>
         <source>Cancelling after the current view…</source>
         <translation>Annulation après la vue en cours…</translation>
     </message>
@@ -1038,22 +1543,22 @@
         <translation>Retirer le rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="578"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="582"/>
         <source>Box area: SAM found no mask for this target.</source>
         <translation>Aire de la boîte : SAM n’a trouvé aucun masque pour cette cible.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="583"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="587"/>
         <source>Mask area (m²)</source>
         <translation>Aire du masque (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="585"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="589"/>
         <source>Area (m²): mask, else box (italic)</source>
         <translation>Aire (m²) : masque, sinon boîte (italique)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="587"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="591"/>
         <source>Box area (m²)</source>
         <translation>Aire de la boîte (m²)</translation>
     </message>
@@ -1066,12 +1571,12 @@
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="30"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="31"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="33"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="34"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner : des questions sur l’imagerie, des réponses en couches vectorielles</translation>
     </message>

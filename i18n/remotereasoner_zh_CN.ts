@@ -149,57 +149,57 @@
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="67"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="62"/>
         <source>No engine interpreter: {path} does not exist or is not executable. Set up the engine (Set up engine…) or set the engine Python in the settings.</source>
         <translation>没有引擎解释器：{path} 不存在或不可执行。请安装引擎（安装引擎…），或在设置中指定引擎 Python。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="73"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="68"/>
         <source>The engine set-up did not finish ({path}): run Set up engine… again (it repairs the environment).</source>
         <translation>引擎安装未完成（{path}）：请再次运行“安装引擎…”（它会修复环境）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="83"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="78"/>
         <source>No model server: set the server URL in the settings.</source>
         <translation>没有模型服务器：请在设置中填写服务器 URL。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="86"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="81"/>
         <source>No recorded answers file: set the replay file in the settings.</source>
         <translation>没有录制的回答文件：请在设置中指定回放文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="90"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="85"/>
         <source>No model: download one under Set up engine… › Models, or choose a local model folder.</source>
         <translation>没有模型：请在“安装引擎… › 模型”中下载，或选择本地模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="96"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="91"/>
         <source>{model} is not downloaded yet: download it under Set up engine… › Models, or choose a local model folder.</source>
         <translation>{model} 尚未下载：请在“安装引擎… › 模型”中下载，或选择本地模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="99"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="94"/>
         <source>The download of {model} is incomplete ({file} is missing): download it again under Set up engine… › Models (it resumes).</source>
         <translation>{model} 的下载不完整（缺少 {file}）：请在“安装引擎… › 模型”中重新下载（会断点续传）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="104"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="99"/>
         <source>The model folder {path} does not exist: choose it again in the settings.</source>
         <translation>模型文件夹 {path} 不存在：请在设置中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="109"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="104"/>
         <source>The model folder {path} is not a model: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>模型文件夹 {path} 不是模型：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="117"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="112"/>
         <source>Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在设置中指定，或只勾选边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="125"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="120"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>SAM 检查点 {path} 不存在：请在设置中重新选择。</translation>
     </message>
@@ -349,7 +349,7 @@
         <translation>模型推理（第 {i} 个视图）：{text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="108"/>
         <source>The prompt file {path} does not exist: choose the prompt again in the settings.</source>
         <translation>提示词文件 {path} 不存在：请在设置中重新选择提示词。</translation>
     </message>
@@ -361,7 +361,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="640"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="644"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
@@ -375,7 +375,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="592"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="596"/>
         <source>{found}: %n box(es) had no mask (SAM found nothing).</source>
         <translation>
             <numerusform>{found}：%n 个框没有掩膜（SAM 未找到任何内容）。</numerusform>
@@ -387,9 +387,514 @@
         <translation>{query} · {layer}（处理工具）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="122"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="117"/>
         <source>SAM {name} is not downloaded yet: download it in the Models tab.</source>
         <translation>SAM {name} 尚未下载：请在“模型”选项卡中下载。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/compare.py" line="51"/>
+        <source>The reference must be a polygon layer (the objects you digitised).</source>
+        <translation>参考图层必须是面图层（您数字化的对象）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/compare.py" line="60"/>
+        <source>Cannot write the reference to {path}: {reason}</source>
+        <translation>无法将参考图层写入 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/compare.py" line="77"/>
+        <source>Compare masks or boxes, not {layer}.</source>
+        <translation>请比较掩膜或框，而不是 {layer}。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/compare.py" line="91"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'): use RemoteReasoner ▸ Set up engine.</source>
+        <translation>RemoteReasoner 引擎尚未设置（“{path}”处没有 Python）：请使用 RemoteReasoner ▸ 设置引擎。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/compare.py" line="101"/>
+        <source>The engine could not compare: {reason}</source>
+        <translation>引擎无法比较：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/compare.py" line="104"/>
+        <source>the engine stopped (exit status {rc})</source>
+        <translation>引擎已停止（退出状态 {rc}）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/analyst.py" line="21"/>
+        <source>Correct results</source>
+        <translation>修正结果</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/analyst.py" line="26"/>
+        <source>Compare with a reference layer</source>
+        <translation>与参考图层比较</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/analyst.py" line="31"/>
+        <source>Run history</source>
+        <translation>运行历史</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/analyst.py" line="37"/>
+        <source>Copy as command</source>
+        <translation>复制为命令</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_layer.py" line="29"/>
+        <source>Missed</source>
+        <translation>漏检</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_layer.py" line="29"/>
+        <source>False alarm</source>
+        <translation>误报</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_layer.py" line="29"/>
+        <source>Matched</source>
+        <translation>匹配</translation>
+    </message>
+</context>
+<context>
+    <name>CommandPanel</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="36"/>
+        <source>Show the commands for the current question</source>
+        <translation>显示当前问题的命令</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="38"/>
+        <source>Command line (the engine&apos;s Python on the other machine)</source>
+        <translation>命令行（另一台机器上引擎的 Python）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="43"/>
+        <source>QGIS Processing (qgis_process)</source>
+        <translation>QGIS 处理（qgis_process）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="52"/>
+        <source>Copy command line</source>
+        <translation>复制命令行</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="53"/>
+        <source>Copy qgis_process command</source>
+        <translation>复制 qgis_process 命令</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="67"/>
+        <source>Type a question first.</source>
+        <translation>请先输入问题。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="69"/>
+        <source>Choose a raster file layer.</source>
+        <translation>请选择一个栅格文件图层。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="71"/>
+        <source>Tick at least one of Boxes, Masks, Contours.</source>
+        <translation>请至少勾选框、掩膜、轮廓之一。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="93"/>
+        <source>Set {var} to the server&apos;s API key first (the key is never in the command).</source>
+        <translation>请先将 {var} 设为服务器的 API 密钥（密钥从不出现在命令中）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="97"/>
+        <source>qgis_process takes {names} from that machine&apos;s RemoteReasoner settings.</source>
+        <translation>qgis_process 从该机器的 RemoteReasoner 设置中读取 {names}。</translation>
+    </message>
+</context>
+<context>
+    <name>CompareAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="72"/>
+        <source>Compare with a reference layer</source>
+        <translation>与参考图层比较</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="75"/>
+        <source>Visual reasoning</source>
+        <translation>视觉推理</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="81"/>
+        <source>Scores a RemoteReasoner run (its result GeoPackage) against polygons you trust, on the run raster's pixel grid: IoU (for one layer gIoU = cIoU = IoU), and object by object at IoU ≥ 0.5 how many results match a reference, how many references were missed and how many results are false alarms. The reference may be in any CRS. The output layer holds the misses and the false alarms.</source>
+        <translation>在运行栅格的像元网格上，将一次 RemoteReasoner 运行（其结果 GeoPackage）与您信任的多边形进行评分：IoU（单个图层时 gIoU = cIoU = IoU），以及在 IoU ≥ 0.5 时逐对象统计多少结果与参考匹配、多少参考被漏检、多少结果为误报。参考可以是任意坐标系。输出图层包含漏检和误报。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="88"/>
+        <source>Run result (GeoPackage)</source>
+        <translation>运行结果（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="88"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="90"/>
+        <source>Result layer</source>
+        <translation>结果图层</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="92"/>
+        <source>Reference polygons</source>
+        <translation>参考多边形</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="94"/>
+        <source>Raster (default: the run&apos;s)</source>
+        <translation>栅格（默认：运行所用的栅格）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="96"/>
+        <source>Run id (default: the newest run)</source>
+        <translation>运行 ID（默认：最新的运行）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="98"/>
+        <source>Misses and false alarms</source>
+        <translation>漏检与误报</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="100"/>
+        <source>Matched objects</source>
+        <translation>匹配的对象</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="100"/>
+        <source>Missed reference objects</source>
+        <translation>漏检的参考对象</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="100"/>
+        <source>False alarms</source>
+        <translation>误报</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="104"/>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="111"/>
+        <source>The run result &apos;{path}&apos; does not exist.</source>
+        <translation>运行结果“{path}”不存在。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="115"/>
+        <source>The reference layer cannot be read.</source>
+        <translation>无法读取参考图层。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="135"/>
+        <source>IoU {iou} (gIoU {giou}, cIoU {ciou}); {matched} matched, {missed} missed, {false} false alarms</source>
+        <translation>IoU {iou}（gIoU {giou}，cIoU {ciou}）；匹配 {matched}，漏检 {missed}，误报 {false}</translation>
+    </message>
+</context>
+<context>
+    <name>ComparePanel</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="66"/>
+        <source>Result (a run&apos;s masks or boxes)</source>
+        <translation>结果（某次运行的掩膜或框）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="70"/>
+        <source>Reference polygons</source>
+        <translation>参考多边形</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="76"/>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="85"/>
+        <source>Object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="85"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="85"/>
+        <source>IoU</source>
+        <translation>IoU</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="85"/>
+        <source>Best partner</source>
+        <translation>最佳对应</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="107"/>
+        <source>Choose the masks or boxes layer of a RemoteReasoner run as the result.</source>
+        <translation>请选择某次 RemoteReasoner 运行的掩膜或框图层作为结果。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="109"/>
+        <source>Choose the reference polygon layer to compare with.</source>
+        <translation>请选择要比较的参考多边形图层。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="123"/>
+        <source>Comparing…</source>
+        <translation>正在比较…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="137"/>
+        <source>Comparison failed: {reason}</source>
+        <translation>比较失败：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="137"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="147"/>
+        <source>IoU {iou} (gIoU {giou}, cIoU {ciou}) · {matched} matched, {missed} missed, {false} false alarms of {n_pred} results / {n_ref} reference objects</source>
+        <translation>IoU {iou}（gIoU {giou}，cIoU {ciou}）· 在 {n_pred} 个结果 / {n_ref} 个参考对象中：匹配 {matched}，漏检 {missed}，误报 {false}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="158"/>
+        <source>Result #{id}</source>
+        <translation>结果 #{id}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="158"/>
+        <source>Reference #{id}</source>
+        <translation>参考 #{id}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_panel.py" line="167"/>
+        <source>Misses and false alarms · {name}</source>
+        <translation>漏检与误报 · {name}</translation>
+    </message>
+</context>
+<context>
+    <name>CorrectPanel</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="35"/>
+        <source>Select a result on the map, press Points, then click: left = part of the object, right = background.</source>
+        <translation>在地图上选择一个结果，按“点”，然后点击：左键 = 对象的一部分，右键 = 背景。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="40"/>
+        <source>Points</source>
+        <translation>点</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="42"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="43"/>
+        <source>Add object…</source>
+        <translation>添加对象…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="44"/>
+        <source>Draw a box around a missed object</source>
+        <translation>在漏检的对象周围画一个框</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="45"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="46"/>
+        <source>Delete the selected (false) result</source>
+        <translation>删除所选的（错误）结果</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="84"/>
+        <source>Select one result of the run first.</source>
+        <translation>请先选择该运行的一个结果。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="91"/>
+        <source>Target #{id}: click on the map.</source>
+        <translation>目标 #{id}：请在地图上点击。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="117"/>
+        <source>Select the result to delete first.</source>
+        <translation>请先选择要删除的结果。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="145"/>
+        <source>Run a question first, or reopen a run from the history.</source>
+        <translation>请先提出问题，或从历史中重新打开一次运行。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="147"/>
+        <source>Wait for the correction in progress.</source>
+        <translation>请等待当前修正完成。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="149"/>
+        <source>Wait for the running analysis to finish.</source>
+        <translation>请等待正在进行的分析完成。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="153"/>
+        <source>Segmenting…</source>
+        <translation>正在分割…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="160"/>
+        <source>Correction failed: {reason}</source>
+        <translation>修正失败：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="166"/>
+        <source>Target #{id} re-segmented</source>
+        <translation>目标 #{id} 已重新分割</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="166"/>
+        <source>Target #{id} added</source>
+        <translation>目标 #{id} 已添加</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="167"/>
+        <source>Target #{id} deleted</source>
+        <translation>目标 #{id} 已删除</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="167"/>
+        <source>Undone: target #{id}</source>
+        <translation>已撤销：目标 #{id}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="170"/>
+        <source> · {area:.1f} m²</source>
+        <translation> · {area:.1f} 平方米</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="171"/>
+        <source> · {ms:.0f} ms</source>
+        <translation> · {ms:.0f} 毫秒</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="49"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <source>Raster</source>
+        <translation>栅格</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <source>Started (UTC)</source>
+        <translation>开始时间（UTC）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <source>Boxes</source>
+        <translation>框</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <source>Masks</source>
+        <translation>掩膜</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="61"/>
+        <source>Reopen</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="62"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="63"/>
+        <source>Redo post-processing</source>
+        <translation>重做后处理</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="64"/>
+        <source>Segment and vectorise the run again from its recorded answers (the model is not asked again)</source>
+        <translation>根据记录的回答重新分割并矢量化该运行（不会再次询问模型）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="71"/>
+        <source>empty: boxes only</source>
+        <translation>留空：仅框</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="72"/>
+        <source>SAM</source>
+        <translation>SAM</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="76"/>
+        <source>Simplify (map units)</source>
+        <translation>简化（地图单位）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="80"/>
+        <source>Minimum area (map units²)</source>
+        <translation>最小面积（地图单位²）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="100"/>
+        <source>Runs in {folder}</source>
+        <translation>{folder} 中的运行</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="154"/>
+        <source>Resuming “{q}”…</source>
+        <translation>正在继续“{q}”…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="171"/>
+        <source>Redoing the post-processing of “{q}” from its recorded answers…</source>
+        <translation>正在根据记录的回答重做“{q}”的后处理…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="178"/>
+        <source>Wait for the running analysis to finish.</source>
+        <translation>请等待正在进行的分析完成。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="179"/>
+        <source>RemoteReasoner: {q}</source>
+        <translation>RemoteReasoner：{q}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="202"/>
+        <source>Failed: {reason}</source>
+        <translation>失败：{reason}</translation>
     </message>
 </context>
 <context>
@@ -869,7 +1374,7 @@
         <translation>绘制…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="659"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="663"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
@@ -914,107 +1419,107 @@
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="394"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="396"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="399"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="401"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="404"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>该范围与栅格 {name} 不重叠。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="416"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="419"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>请先输入问题，例如“树冠”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="418"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="421"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>请选择要推理的栅格图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="421"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="424"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="424"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="427"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选边界框、掩膜、轮廓中的一项。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="436"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="439"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="455"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="458"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>结果保存在临时文件夹中（如需保留，请在设置中指定输出文件夹）：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="455"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="458"/>
         <source>Results: {path}</source>
         <translation>结果：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="460"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="463"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="462"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="465"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="501"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="504"/>
         <source>ETA {s} s</source>
         <translation>预计还需 {s} 秒</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="617"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="621"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="617"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="621"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>ESRI Shapefile (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="618"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="622"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="619"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="623"/>
         <source>Export results</source>
         <translation>导出结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="321"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="324"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="321"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="324"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="512"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="480"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="483"/>
         <source>Cancelling after the current view…</source>
         <translation>将在当前视图完成后取消…</translation>
     </message>
@@ -1029,22 +1534,22 @@
         <translation>移除在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="578"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="582"/>
         <source>Box area: SAM found no mask for this target.</source>
         <translation>框面积：SAM 未为该目标找到掩膜。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="583"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="587"/>
         <source>Mask area (m²)</source>
         <translation>掩膜面积 (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="585"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="589"/>
         <source>Area (m²): mask, else box (italic)</source>
         <translation>面积 (m²)：掩膜，否则为框（斜体）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="587"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="591"/>
         <source>Box area (m²)</source>
         <translation>框面积 (m²)</translation>
     </message>
@@ -1057,12 +1562,12 @@
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="30"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="31"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="33"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="34"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner：以矢量图层回答关于影像的问题</translation>
     </message>
