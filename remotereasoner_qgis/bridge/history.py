@@ -79,7 +79,8 @@ def read_runs(gpkg: str) -> list[RunEntry]:
         if layer is None:  # e.g. no masks table in a boxes-only run
             continue
         for e in entries:
-            req = QgsFeatureRequest().setFilterExpression(f"\"run_id\" = '{e.run_id}'")
+            quoted = e.run_id.replace("'", "''")
+            req = QgsFeatureRequest().setFilterExpression(f"\"run_id\" = '{quoted}'")
             req.setFlags(QgsFeatureRequest.NoGeometry).setNoAttributes()
             e.counts[name] = sum(1 for _ in layer.getFeatures(req))
     return entries

@@ -3,6 +3,7 @@ engine's metrics (IoU per object, matched / missed / false, gIoU, cIoU) and a la
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from typing import Optional
 
@@ -113,6 +114,7 @@ class ComparePanel(QWidget):
         try:
             ref = export_reference(reference, folder)
         except CompareFailed as exc:
+            shutil.rmtree(folder, ignore_errors=True)
             return self._fail(str(exc))
         cfg = rr_settings.PluginSettings.load()
         self._result_name = result.name()
