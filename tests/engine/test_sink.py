@@ -46,7 +46,7 @@ def test_layers_version_crs_and_tile_commit(tmp_path):
     assert con.execute("PRAGMA user_version").fetchone()[0] == 10200  # GeoPackage 1.2
     contents = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents").fetchall())
     assert contents == {"boxes": "features", "masks": "features", "contours": "features",
-                        "runs": "attributes", "responses": "attributes"}
+                        "runs": "attributes", "responses": "attributes", "edits": "attributes"}
     assert {r[0] for r in con.execute("SELECT srs_id FROM gpkg_geometry_columns")} == {32617}
     assert con.execute("SELECT tile_id, window, parse_error, seconds FROM responses ORDER BY tile_id").fetchall() == [
         (0, "[0, 0, 112, 112]", None, 1.5), (1, "[84, 0, 112, 112]", "no box list found in the answer", 0.5)]

@@ -112,8 +112,10 @@ def test_processing_compare_with_a_shapefile_in_web_mercator(qgis_processing, tm
     from remotereasoner_qgis.processing.provider import RemoteReasonerProvider
 
     reg = QgsApplication.processingRegistry()
+    added = None
     if reg.providerById("remotereasoner") is None:
-        assert reg.addProvider(RemoteReasonerProvider())
+        added = RemoteReasonerProvider()  # kept referenced for the test, removed after it (other modules add theirs)
+        assert reg.addProvider(added)
     assert reg.algorithmById("remotereasoner:compare") is not None
     s = QgsSettings()
     s.setValue("RemoteReasoner/engine_python", engine_python())
@@ -135,6 +137,8 @@ def test_processing_compare_with_a_shapefile_in_web_mercator(qgis_processing, tm
             feedback=QgsProcessingFeedback())
     finally:
         s.remove("RemoteReasoner/engine_python")
+        if added is not None:
+            reg.removeProvider(added)
     assert out["IOU"] == pytest.approx(9000 / 20600) and out["GIOU"] == pytest.approx(9000 / 20600)
     assert (out["MATCHED"], out["MISSED"], out["FALSE_ALARMS"]) == (1, 1, 1)
     issues = out["OUTPUT"] if isinstance(out["OUTPUT"], QgsVectorLayer) else None
