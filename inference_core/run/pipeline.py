@@ -73,7 +73,7 @@ def run(options: RunOptions, emit: Emit = _noop, cancel: Optional[threading.Even
     if options.resume:
         options = _resume_options(options)
     else:
-        check_output(options.out)
+        check_output(options.out, options.raster, options.append)
     source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
     try:
         if models is None:  # a one-off run (CLI); the worker passes its warm cache

@@ -28,6 +28,7 @@ from typing import Any, Iterable, Optional, Sequence
 import numpy as np
 
 from inference_core.common.errors import InputError
+from inference_core.run.output_guard import guard_output
 from inference_core.contract.schema import (
     FEATURE_LAYERS,
     FIELDS,
@@ -62,11 +63,15 @@ class RunRecord:
     warnings: str
 
 
-def check_output(path: str | os.PathLike) -> None:
-    """Refuse an output path that cannot become a result GeoPackage (the pipeline asks before any model loads)."""
+def check_output(path: str | os.PathLike, raster: Optional[str] = None, append: bool = False) -> None:
+    """Refuse an output path that cannot become a result GeoPackage (the pipeline asks before any model loads).
+
+    Never the input raster nor a file the engine did not write (`output_guard`).
+    """
     path = os.fspath(path)
     if not path.lower().endswith(".gpkg"):
         raise InputError(f"--out {path} must be a GeoPackage file name ending in .gpkg.")
+    guard_output(path, raster, append)
     _check_writable(path)
 
 
@@ -140,6 +145,7 @@ class GpkgSink:
         self.measurer = Measurer(crs_wkt)
         _check_writable(self.path)
         if mode == "create" and os.path.exists(self.path):
+            guard_output(self.path)  # only a result GeoPackage the engine wrote is replaced
             os.remove(self.path)
         if os.path.exists(self.path):
             self._check_existing()
