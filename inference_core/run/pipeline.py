@@ -227,8 +227,8 @@ class _Run:
                     done += 1
                     processed += 1
                     self._progress("write", done, n, t0, processed, len(todo))
-        except BaseException:  # the run row says failed; every finished tile stays
-            self.sink.finish_run(self.run_id, "failed")
+        except BaseException as exc:  # every finished tile stays; Ctrl-C / SIGTERM (common.signals) is a cancel
+            self.sink.finish_run(self.run_id, "cancelled" if isinstance(exc, KeyboardInterrupt) else "failed")
             raise
         return "finished"
 
