@@ -20,10 +20,10 @@ SUBCOMMANDS = [
     "inference_core.cli.selftest",
 ]
 
-# Exit status per error code: 2 = fix the command or the input, 3 = model, 4 = memory, 5 = server.
+# Exit status per error code: 2 = fix the command or the input, 3 = model, 4 = memory, 5 = server, 6 = disk full.
 EXIT_CODES = {
     ErrorCode.BAD_OPTIONS: 2, ErrorCode.INPUT: 2, ErrorCode.BAD_REQUEST: 2, ErrorCode.MODEL: 3,
-    ErrorCode.OUT_OF_MEMORY: 4, ErrorCode.SERVER: 5, ErrorCode.CANCELLED: 130, ErrorCode.INTERNAL: 70,
+    ErrorCode.OUT_OF_MEMORY: 4, ErrorCode.SERVER: 5, ErrorCode.DISK_FULL: 6, ErrorCode.CANCELLED: 130, ErrorCode.INTERNAL: 70,
 }
 
 

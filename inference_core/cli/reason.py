@@ -63,7 +63,8 @@ examples:
 Results are a GeoPackage in the raster's CRS with layers boxes (and masks, contours when asked),
 runs (settings of each run) and responses (the model's full text per tile). Exit status is 0 on
 success, 2 for a problem with the command or the input, 3 for the model, 4 out of memory,
-5 for the model server, 1 when the run failed or was cancelled.
+5 for the model server, 6 when the disk is full, 1 when the run failed or was cancelled, 130/143
+when stopped by Ctrl-C/SIGTERM (the run is marked cancelled; continue it with --resume).
 """
 
 

@@ -38,6 +38,7 @@ class ErrorCode:
     OUT_OF_MEMORY = "out_of_memory"  # after one retry with a smaller batch
     BUSY = "busy"  # a run is already in progress
     SERVER = "server"  # remote model server unreachable/failing
+    DISK_FULL = "disk_full"  # no space left where the results are written (names the disk; resume after freeing)
     DOWNLOAD = "download"  # a model download failed (models.store's CLI: offline, no space, checksum, network)
     CANCELLED = "cancelled"
     WORKER_DIED = "worker_died"  # reported by the client, never by the worker

@@ -22,7 +22,9 @@ from inference_core.models.parsing import parse_answer
 from inference_core.raster.coords import clamp_box, map_box_to_pixel, pixel_box_to_map, rescale_box
 from inference_core.raster.source import RasterSource
 from inference_core.raster.tiling import gsd_scale, plan_tiles, tile_edges
-from inference_core.run.sink import GpkgSink, RunRecord, check_output, unfinished_run, utc_now
+from inference_core.run.disk_full import naming_the_disk
+from inference_core.run.resume_state import recorded_settings, resumable_run
+from inference_core.run.sink import GpkgSink, RunRecord, check_output, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -80,17 +82,16 @@ def run(options: RunOptions, emit: Emit = _noop, cancel: Optional[threading.Even
             from inference_core.models.cache import ModelCache
 
             models = ModelCache()
-        return _Run(options, source, emit, cancel, models, started).execute()
+        with naming_the_disk(options.out):  # "database or disk is full" -> which disk, exit code 6, resume
+            return _Run(options, source, emit, cancel, models, started).execute()
     finally:
         source.close()
 
 
 def _resume_options(options: RunOptions) -> RunOptions:
     """The interrupted run's recorded options, with the caller's runtime settings and resume=True."""
-    rec = unfinished_run(options.out)
-    if rec is None:
-        raise InputError(f"Nothing to resume in {options.out}: its last run finished (start a new run instead).")
-    recorded = json.loads(rec.settings)
+    rec = resumable_run(options.out)
+    recorded = recorded_settings(rec, options.out)
     for name in RUNTIME_OPTIONS:
         recorded[name] = getattr(options, name)
     recorded.update(resume=True, append=False, out=options.out)

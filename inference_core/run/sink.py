@@ -249,9 +249,11 @@ class GpkgSink:
         import pyogrio
         import shapely
 
-        table = pyogrio.raw.read(self.path, layer="boxes", where=f"run_id = '{_sql_str(run_id)}'",
-                                 columns=["target_id", "tile_id", "score", "cut_sides"])
-        meta, _, geoms, fields = table
+        fids = self._run_fids("boxes", run_id)
+        if not fids:
+            return []
+        meta, _, geoms, fields = pyogrio.raw.read(self.path, layer="boxes", fids=fids,
+                                                  columns=["target_id", "tile_id", "score", "cut_sides"])
         names = list(meta["fields"])
         out = []
         for i, wkb in enumerate(geoms):
@@ -264,10 +266,19 @@ class GpkgSink:
         """Masks of a run as (target_id, tile_id, MultiPolygon WKB) for resuming the mask merge."""
         import pyogrio
 
+        fids = self._run_fids("masks", run_id)
+        if not fids:
+            return []
         _meta, _fids, geoms, fields = pyogrio.raw.read(self.path, layer="masks", columns=["target_id", "tile_id"],
-                                                       where=f"run_id = '{_sql_str(run_id)}'")
+                                                       fids=fids)
         return [(int(fields[0][i]), int(fields[1][i]), bytes(wkb))
                 for i, wkb in enumerate(geoms if geoms is not None else [])]
+
+    def _run_fids(self, layer: str, run_id: str) -> list[int]:
+        """Feature ids of one run, selected with a bound parameter: a run id is never pasted into SQL."""
+        with closing(self._connect()) as con:
+            return [int(r[0]) for r in con.execute(f'SELECT fid FROM "{layer}" WHERE run_id = ? ORDER BY fid',
+                                                   (run_id,))]
 
     def counts(self, run_id: str) -> dict[str, int]:
         with closing(self._connect()) as con:
@@ -345,10 +356,6 @@ def _sql_value(v: Any) -> Any:
     if isinstance(v, np.generic):
         return v.item()
     return v
-
-
-def _sql_str(s: str) -> str:
-    return s.replace("'", "''")
 
 
 def _empty(kind: str) -> np.ndarray:

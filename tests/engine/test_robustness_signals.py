@@ -149,3 +149,60 @@ def test_kill_9_leaves_running_and_resume_finishes(make_geotiff, tmp_path, repo_
     assert summary.status == "finished" and summary.tiles_done == 16
     assert _count(out, "SELECT COUNT(*) FROM responses") == 16
     assert summary.counts["boxes"] == len(pyogrio.read_dataframe(out, layer="boxes"))
+
+
+def _many_boxes(tmp_path, tiles, per_view, seed=1):
+    """A large answer per view: `per_view` small boxes spread over it, in the view's pixels."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for t in tiles:
+        boxes = []
+        for _ in range(per_view):
+            x, y = int(rng.integers(0, t.out_width - 12)), int(rng.integers(0, t.out_height - 12))
+            boxes.append([x, y, x + int(rng.integers(4, 12)), y + int(rng.integers(4, 12))])
+        rows.append({"tile_id": t.tile_id, "raw_text": f"<answer>{json.dumps(boxes)}</answer>",
+                     "input_size": [t.out_width, t.out_height]})
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+@pytest.mark.slow
+def test_kill_9_during_masks_of_a_large_answer_resumes_to_the_uninterrupted_counts(make_geotiff, tmp_path,
+                                                                                    repo_root, tiny_models):
+    from inference_core.raster.source import RasterSource
+    from inference_core.raster.tiling import plan_tiles
+
+    arr = np.random.default_rng(0).integers(0, 255, (3, 112, 196), dtype=np.uint8)
+    raster = make_geotiff(arr, transform=from_origin(500000.0, 4000000.0, 0.5, 0.5), crs="EPSG:32633")
+    kw = dict(granularity=("boxes", "masks", "contours"), sam=str(tiny_models.sam_path), device="cpu",
+              coordinates="original-image", **TILED)
+    with RasterSource.open(raster) as src:
+        tiles = plan_tiles(src, RunOptions(raster=str(raster), query="q", out="x.gpkg", **kw))
+    assert len(tiles) == 2
+    replay = _many_boxes(tmp_path, tiles, per_view=120)  # 240 boxes: SAM takes most of each view's time
+    ref = run(RunOptions(raster=str(raster), query="dots", out=str(tmp_path / "ref.gpkg"), backend="replay",
+                         replay=str(replay), **kw))
+    assert ref.status == "finished" and ref.counts["boxes"] > 150 and ref.counts["masks"] > 0
+
+    out = tmp_path / "killed.gpkg"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "inference_core", "reason", str(raster), "-q", "dots", "-o", str(out),
+         "--backend", "replay", "--replay", str(replay), "--granularity", "boxes,masks,contours",
+         "--sam", str(tiny_models.sam_path), "--device", "cpu", "--coordinates", "original-image", "--quiet",
+         *TILED_ARGS], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(repo_root))
+    _wait_for(out, "SELECT COUNT(*) FROM responses", 1, proc, limit=600)
+    proc.kill()  # view 2 is being segmented: its 120 boxes are merged, SAM is on them
+    proc.communicate(timeout=30)
+    assert _status(out) == "running"
+    assert _count(out, "SELECT COUNT(*) FROM responses") == 1
+    assert _count(out, "SELECT COUNT(*) FROM masks WHERE tile_id = 1") == 0
+
+    resumed = run(RunOptions(raster="", query="(resume)", out=str(out), resume=True, device="cpu"))
+    assert resumed.status == "finished" and resumed.tiles_done == 2
+    assert resumed.counts == ref.counts
+    for layer in ("boxes", "masks", "contours"):
+        a = pyogrio.read_dataframe(tmp_path / "ref.gpkg", layer=layer).sort_values("target_id")
+        b = pyogrio.read_dataframe(out, layer=layer).sort_values("target_id")
+        assert list(a["target_id"]) == list(b["target_id"]), layer
+        assert [g.wkb for g in a.geometry] == [g.wkb for g in b.geometry], layer
