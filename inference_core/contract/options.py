@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from inference_core.contract.openai_http import redact_url
+
 GRANULARITIES = ("boxes", "masks", "contours")
 BACKENDS = ("transformers", "openai", "replay")
 DTYPES = ("auto", "bfloat16", "float16", "float32")
@@ -175,6 +177,7 @@ class RunOptions:
         d = dataclasses.asdict(self)
         if not secrets:
             d.pop("api_key", None)
+            d["server_url"] = redact_url(self.server_url)  # user:password@, ?api_key= never stored
         return d
 
     def settings_json(self) -> str:
