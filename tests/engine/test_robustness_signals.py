@@ -180,7 +180,7 @@ def test_kill_9_during_masks_of_a_large_answer_resumes_to_the_uninterrupted_coun
     with RasterSource.open(raster) as src:
         tiles = plan_tiles(src, RunOptions(raster=str(raster), query="q", out="x.gpkg", **kw))
     assert len(tiles) == 2
-    replay = _many_boxes(tmp_path, tiles, per_view=120)  # 240 boxes: SAM takes most of each view's time
+    replay = _many_boxes(tmp_path, tiles, per_view=100)  # 200 boxes: SAM takes most of each view's time
     ref = run(RunOptions(raster=str(raster), query="dots", out=str(tmp_path / "ref.gpkg"), backend="replay",
                          replay=str(replay), **kw))
     assert ref.status == "finished" and ref.counts["boxes"] > 150 and ref.counts["masks"] > 0
@@ -192,7 +192,7 @@ def test_kill_9_during_masks_of_a_large_answer_resumes_to_the_uninterrupted_coun
          "--sam", str(tiny_models.sam_path), "--device", "cpu", "--coordinates", "original-image", "--quiet",
          *TILED_ARGS], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(repo_root))
     _wait_for(out, "SELECT COUNT(*) FROM responses", 1, proc, limit=600)
-    proc.kill()  # view 2 is being segmented: its 120 boxes are merged, SAM is on them
+    proc.kill()  # view 2 is being segmented: its 100 boxes are merged, SAM is on them
     proc.communicate(timeout=30)
     assert _status(out) == "running"
     assert _count(out, "SELECT COUNT(*) FROM responses") == 1
