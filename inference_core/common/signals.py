@@ -38,6 +38,8 @@ def _raise_stopped(signum: int, _frame) -> None:
 def install_stop_handlers(on_signal: Optional[Callable[[int], None]] = None) -> bool:
     """Make SIGTERM, SIGHUP and SIGINT raise `Stopped` in the main thread; False when not the main thread.
 
+    Signals the parent set to be ignored are left alone.
+
     `on_signal(signum)` runs first (the worker uses it to cancel its run thread at once).
     """
     if threading.current_thread() is not threading.main_thread():
@@ -50,6 +52,7 @@ def install_stop_handlers(on_signal: Optional[Callable[[int], None]] = None) -> 
 
     for name in ("SIGTERM", "SIGHUP", "SIGINT"):
         sig = getattr(signal, name, None)
-        if sig is not None:
+        # an ignored signal stays ignored: `nohup` (SIGHUP) and `cmd &` in a script (SIGINT) rely on it
+        if sig is not None and signal.getsignal(sig) is not signal.SIG_IGN:
             signal.signal(sig, handler)
     return True

@@ -206,3 +206,20 @@ def test_kill_9_during_masks_of_a_large_answer_resumes_to_the_uninterrupted_coun
         b = pyogrio.read_dataframe(out, layer=layer).sort_values("target_id")
         assert list(a["target_id"]) == list(b["target_id"]), layer
         assert [g.wkb for g in a.geometry] == [g.wkb for g in b.geometry], layer
+
+
+def test_ignored_signals_stay_ignored_and_sigterm_raises_stopped():
+    from inference_core.common.signals import Stopped, exit_code_for, install_stop_handlers
+
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
+    try:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+        assert install_stop_handlers()
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+        with pytest.raises(Stopped) as stopped:
+            signal.raise_signal(signal.SIGTERM)
+        assert isinstance(stopped.value, KeyboardInterrupt) and exit_code_for(stopped.value) == 143
+        assert exit_code_for(KeyboardInterrupt()) == 130
+    finally:
+        for s, h in saved.items():
+            signal.signal(s, h)
