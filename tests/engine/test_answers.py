@@ -285,3 +285,47 @@ def test_bad_prompt_fails_before_any_model_loads(make_geotiff, tmp_path):
     raster = _raster(make_geotiff)
     with pytest.raises(PipelineError, match="Unknown prompt template 'nope'"):
         run(_opts(raster, tmp_path / "x.gpkg", prompt="nope", model="/no/such/model"))
+
+
+# ------------------------------------------------------------------ the CLI and the worker
+def test_cli_ask_and_describe(make_geotiff, tmp_path, capsys):
+    from inference_core.cli.main import main
+
+    raster = _raster(make_geotiff)
+    replay = _jsonl(tmp_path, {0: "<think>two hulls</think><answer>There are 2 ships.</answer>"})
+    rc = main(["reason", str(raster), "--mode", "ask", "-q", "How many ships?", "-o", str(tmp_path / "a.gpkg"),
+               "--backend", "replay", "--replay", str(replay), "--quiet"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "  answers    1 feature(s)" in out and "  answer     There are 2 ships." in out
+    rc = main(["reason", str(raster), "--mode", "describe", "-o", str(tmp_path / "d.gpkg"), "--backend", "replay",
+               "--replay", str(replay), "--per-tile", "--tile-size", "112", "--overlap", "28", "--max-pixels", "12544",
+               "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert rc == 0 and summary["tiles_total"] == 16 and summary["counts"] == {"answers": 16}
+    assert summary["answer_summary"] == "16 answer(s), one per tile, in the answers layer."
+    assert summary["parse_errors"] == 15  # only tile 0 has a recorded answer
+    rc = main(["reason", str(raster), "-o", str(tmp_path / "x.gpkg"), "--per-tile"])
+    assert rc == 2 and "give the question with --query" in capsys.readouterr().err
+
+
+def test_worker_sends_answer_events(make_geotiff, tmp_path):
+    import sys
+
+    from inference_core.contract.client import WorkerClient
+    from inference_core.contract.protocol import EVENT_TYPES
+
+    raster = _raster(make_geotiff)
+    replay = _jsonl(tmp_path, {0: "<think>furrows, green</think><answer>Yes, it is irrigated.</answer>"})
+    c = WorkerClient(sys.executable)
+    try:
+        events = list(c.request("reason", timeout=120, options=_opts(
+            raster, tmp_path / "w.gpkg", query="Is this field irrigated?", backend="replay",
+            replay=str(replay)).to_dict()))
+    finally:
+        c.close()
+    assert {e["type"] for e in events} <= set(EVENT_TYPES)
+    [answer] = [e for e in events if e["type"] == "answer"]
+    assert (answer["answer"], answer["reasoning"], answer["count"]) == ("Yes, it is irrigated.", "furrows, green", None)
+    assert shapely.from_wkt(answer["wkt"]).bounds == (500000.0, 3999850.0, 500150.0, 4000000.0)
+    done = events[-1]
+    assert done["type"] == "done" and done["summary"]["answer_summary"] == "Yes, it is irrigated."
