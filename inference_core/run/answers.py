@@ -99,7 +99,8 @@ class AnswerRun(_Run):
         exports = self._exports() if status != "failed" else []
         rows = self.sink.read_answers(self.run_id)
         return RunSummary(
-            run_id=self.run_id, status=status, out=o.out, counts=self.sink.counts(self.run_id),
+            run_id=self.run_id, status=status, out=o.out,
+            counts={ANSWER_LAYER: self.sink.counts(self.run_id).get(ANSWER_LAYER, 0)},  # not a file's boxes layer
             tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=len(tiles),
             seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
             parse_errors=self.parse_errors, exports=exports,

@@ -329,3 +329,22 @@ def test_worker_sends_answer_events(make_geotiff, tmp_path):
     assert shapely.from_wkt(answer["wkt"]).bounds == (500000.0, 3999850.0, 500150.0, 4000000.0)
     done = events[-1]
     assert done["type"] == "done" and done["summary"]["answer_summary"] == "Yes, it is irrigated."
+
+
+def test_describe_records_but_does_not_ask_a_question_and_appends_beside_boxes(make_geotiff, tmp_path):
+    raster = _raster(make_geotiff)
+    out = tmp_path / "both.gpkg"
+    boxes = _jsonl(tmp_path, {0: "<think>a roof</think><answer>[[100,40,190,80]]</answer>"})
+    located = run(RunOptions(raster=str(raster), query="the bright roof", out=str(out), backend="replay",
+                             replay=str(boxes)))
+    assert located.counts == {"boxes": 1}
+    caption = tmp_path / "caption.jsonl"
+    caption.write_text(json.dumps({"tile_id": 0, "raw_text": "<answer>A bright roof on grey ground.</answer>"}) + "\n")
+    described = run(_opts(raster, out, mode="describe", query="the harbour", backend="replay", replay=str(caption),
+                          append=True))
+    assert described.warnings == ["The describe template takes no question: 'the harbour' is recorded but not "
+                                  "asked (use --mode ask to ask it)."]
+    assert described.counts == {"answers": 1} and described.answer_summary == "A bright roof on grey ground."
+    [row] = _answers(out)
+    assert (row["question"], row["run_id"]) == ("the harbour", described.run_id)
+    assert pyogrio.read_dataframe(out, layer="boxes").shape[0] == 1  # the locate run's box is kept
