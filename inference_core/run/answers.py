@@ -9,6 +9,7 @@ import time
 from typing import Optional
 
 from inference_core.common.records import TileSpec
+from inference_core.contract.paths import MODE_TEMPLATES
 from inference_core.contract.schema import ANSWER_LAYER
 from inference_core.models.parsing import answer_count, parse_text_answer
 from inference_core.raster.tiling import plan_tiles
@@ -17,7 +18,7 @@ from inference_core.run.sink import GpkgSink
 
 # The reference's own instructions for each mode (resources/prompts/, cited there): `prompt_QA` and
 # `prompt_caption` of RemoteReasoner.py:49-60. `--prompt` names another template.
-ANSWER_TEMPLATES = {"ask": "remotereasoner-ask", "describe": "remotereasoner-describe"}
+ANSWER_TEMPLATES = MODE_TEMPLATES
 # Questions whose per-tile answers add up: "how many ...", "count the ...", "number of ...".
 _COUNTING = re.compile(r"^\W*(how\s+many|count\b|what\s+is\s+the\s+number\s+of|number\s+of)", re.I)
 

@@ -90,8 +90,9 @@ def test_describe_prompt_is_the_reference_caption_image_first_without_the_questi
     chat2, _ = answer_prompt(RunOptions(raster="r", query="the harbour", out="o", mode="describe"))
     assert chat2 == chat  # a question is never appended to the caption instruction
     assert [p["type"] for p in chat.messages()[1]["content"]] == ["image", "text"]
-    # the ask template is listed among the templates a run can name; the caption one (no {query}) is not
-    assert "remotereasoner-ask" in prompts.available() and "remotereasoner-describe" not in prompts.available()
+    # neither is offered as a Locate template (the dock's Prompt setting), yet --prompt can name them
+    assert "remotereasoner-ask" not in prompts.available() and "remotereasoner-describe" not in prompts.available()
+    assert prompts.resolve("remotereasoner-ask", None).name == "remotereasoner-ask.txt"
 
 
 def test_transformers_chat_of_both_modes(tiny_models):
