@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from inference_core.common.errors import InputError, PipelineError
 from inference_core.common.records import Detection, TileSpec
-from inference_core.contract.options import OptionsError, RunOptions
+from inference_core.contract.options import ANSWER_MODES, OptionsError, RunOptions
 from inference_core.contract.protocol import ErrorCode
 from inference_core.geometry.box_merge import BoxMerger, cut_sides
 from inference_core.models.parsing import parse_answer
@@ -51,6 +51,7 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     parse_errors: int = 0
     exports: list[str] = field(default_factory=list)
+    answer_summary: Optional[str] = None  # ask/describe: the answer, or the per-tile summary (run/answers.py)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -82,8 +83,11 @@ def run(options: RunOptions, emit: Emit = _noop, cancel: Optional[threading.Even
             from inference_core.models.cache import ModelCache
 
             models = ModelCache()
+        runner = _Run
+        if options.mode in ANSWER_MODES:  # text answers instead of boxes
+            from inference_core.run.answers import AnswerRun as runner
         with naming_the_disk(options.out):  # "database or disk is full" -> which disk, exit code 6, resume
-            return _Run(options, source, emit, cancel, models, started).execute()
+            return runner(options, source, emit, cancel, models, started).execute()
     finally:
         source.close()
 

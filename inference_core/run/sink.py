@@ -1,4 +1,5 @@
-"""The result GeoPackage of `contract.schema` (boxes, masks, contours, runs, responses; docs/SCHEMA.md), tile by tile.
+"""The result GeoPackage of `contract.schema` (boxes, masks, contours or answers, runs, responses; docs/SCHEMA.md),
+tile by tile.
 
 Layers are created with pyogrio (GeoPackage VERSION=1.2, readable and updatable by QGIS 3.22's
 GDAL 3.6) and features appended with pyogrio. A tile is committed by its `responses` row, written
@@ -30,6 +31,7 @@ import numpy as np
 from inference_core.common.errors import InputError
 from inference_core.run.output_guard import guard_output
 from inference_core.contract.schema import (
+    ANSWER_LAYER,
     FEATURE_LAYERS,
     FIELDS,
     GEOMETRY_TYPES,
@@ -135,7 +137,9 @@ class Measurer:
 
 
 class GpkgSink:
-    """Writer of one result GeoPackage. `mode`: "create" replaces the file, "append" adds runs to it."""
+    """Writer of one result GeoPackage. `mode`: "create" replaces the file, "append" adds runs to it.
+    `granularity` names the feature layers to make: boxes (always, for locate runs), masks, contours; or
+    `answers` alone (ask / describe runs)."""
 
     def __init__(self, path: str | os.PathLike, crs_wkt: Optional[str], granularity: Sequence[str] = ("boxes",),
                  mode: str = "create"):
@@ -166,8 +170,10 @@ class GpkgSink:
         from pyproj import CRS
 
         layers = self._existing_layers()
-        if "boxes" in layers and self.crs_wkt:
-            other = pyogrio.read_info(self.path, layer="boxes").get("crs")
+        for layer in ("boxes", ANSWER_LAYER):
+            if layer not in layers or not self.crs_wkt:
+                continue
+            other = pyogrio.read_info(self.path, layer=layer).get("crs")
             if other and not CRS.from_user_input(other).equals(CRS.from_user_input(self.crs_wkt)):
                 raise InputError(
                     f"{self.path} holds results in {other}, the raster is in another CRS: write to a new --out."
@@ -175,7 +181,10 @@ class GpkgSink:
 
     def _ensure_layers(self) -> None:
         existing = self._existing_layers() if os.path.exists(self.path) else {}
-        wanted = ["boxes"] + [g for g in ("masks", "contours") if g in self.granularity] + list(TABLES)
+        if ANSWER_LAYER in self.granularity:
+            wanted = [ANSWER_LAYER] + list(TABLES)
+        else:
+            wanted = ["boxes"] + [g for g in ("masks", "contours") if g in self.granularity] + list(TABLES)
         for layer in wanted:
             if layer not in existing:
                 self._create_layer(layer, first=not os.path.exists(self.path))
@@ -190,7 +199,7 @@ class GpkgSink:
             kw["dataset_options"] = {"VERSION": GPKG_VERSION}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "crs was not provided" for pixel-coordinate rasters
-            if layer in FEATURE_LAYERS:
+            if layer in GEOMETRY_TYPES:
                 write(self.path, np.array([], dtype=object), field_data=data, fields=names, layer=layer,
                       driver="GPKG", geometry_type=GEOMETRY_TYPES[layer], crs=self.crs_wkt,
                       promote_to_multi=False, **kw)
@@ -231,7 +240,7 @@ class GpkgSink:
         """Delete features of tiles that have no `responses` row (interrupted mid-tile); returns the count."""
         n = 0
         with closing(self._connect()) as con, con:
-            for layer in self._feature_layers_present(con):
+            for layer in self._feature_layers_present(con, with_answers=True):
                 n += con.execute(
                     f'DELETE FROM "{layer}" WHERE run_id = ? AND tile_id NOT IN '
                     "(SELECT tile_id FROM responses WHERE run_id = ?)", (run_id, run_id),
@@ -281,9 +290,24 @@ class GpkgSink:
                                                    (run_id,))]
 
     def counts(self, run_id: str) -> dict[str, int]:
+        """Features of a run per layer; `answers` only when the run has some (a locate run in a file that
+        also holds ask runs counts boxes, not "0 answers")."""
         with closing(self._connect()) as con:
-            return {layer: con.execute(f'SELECT COUNT(*) FROM "{layer}" WHERE run_id = ?', (run_id,)).fetchone()[0]
-                    for layer in self._feature_layers_present(con)}
+            out = {layer: con.execute(f'SELECT COUNT(*) FROM "{layer}" WHERE run_id = ?', (run_id,)).fetchone()[0]
+                   for layer in self._feature_layers_present(con, with_answers=True)}
+        if not out.get(ANSWER_LAYER):
+            out.pop(ANSWER_LAYER, None)
+        return out
+
+    def read_answers(self, run_id: str) -> list[dict[str, Any]]:
+        """The `answers` rows of a run (every field but the geometry), in tile order."""
+        with closing(self._connect()) as con:
+            if ANSWER_LAYER not in self._feature_layers_present(con, with_answers=True):
+                return []
+            cols = field_names(ANSWER_LAYER)
+            rows = con.execute(f'SELECT {", ".join(cols)} FROM "{ANSWER_LAYER}" WHERE run_id = ? ORDER BY tile_id',
+                               (run_id,)).fetchall()
+        return [dict(zip(cols, r)) for r in rows]
 
     # ------------------------------------------------------------------ tiles
     def write_tile(self, run_id: str, tile_id: int, features: dict[str, list[dict[str, Any]]],
@@ -321,10 +345,15 @@ class GpkgSink:
                 p["length_m"] = self.measurer.length_m(g)
             props.append(p)
         schema = FIELDS[layer]
-        data = [_column([p.get(n) for p in props], kind) for n, kind in schema]
+        values = [[p.get(n) for p in props] for n, _ in schema]
+        data = [_column(v, kind) for v, (_, kind) in zip(values, schema)]
+        # None in an integer field (an answer's count when it names no number) is written as NULL
+        masks = [np.array([x is None for x in v]) if kind == "int" and None in v else None
+                 for v, (_, kind) in zip(values, schema)]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             write(self.path, shapely.to_wkb(np.array(geoms, dtype=object)), field_data=data,
+                  field_mask=masks if any(m is not None for m in masks) else None,
                   fields=[n for n, _ in schema], layer=layer, driver="GPKG", append=True,
                   geometry_type=GEOMETRY_TYPES[layer], crs=self.crs_wkt, promote_to_multi=False)
 
@@ -333,9 +362,11 @@ class GpkgSink:
         return sqlite3.connect(self.path, timeout=30)
 
     @staticmethod
-    def _feature_layers_present(con: sqlite3.Connection) -> list[str]:
+    def _feature_layers_present(con: sqlite3.Connection, with_answers: bool = False) -> list[str]:
+        """The locate layers in the file (they share target_id), and `answers` too when asked."""
         names = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
-        return [layer for layer in FEATURE_LAYERS if layer in names]
+        layers = FEATURE_LAYERS + ((ANSWER_LAYER,) if with_answers else ())
+        return [layer for layer in layers if layer in names]
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         with closing(self._connect()) as con, con:
@@ -365,7 +396,7 @@ def _empty(kind: str) -> np.ndarray:
 
 def _column(values: list[Any], kind: str) -> np.ndarray:
     if kind == "int":
-        return np.array([int(v) for v in values], dtype=np.int64)
+        return np.array([0 if v is None else int(v) for v in values], dtype=np.int64)  # None: masked by the caller
     if kind == "float":  # NaN is written as NULL (pyogrio nan_as_null)
         return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
     return np.array([None if v is None else (v if isinstance(v, str) else json.dumps(v)) for v in values], dtype=object)
