@@ -10,10 +10,10 @@ from typing import Any, Optional
 
 from inference_core.contract.options import RunOptions
 
-# RunOptions field -> `remotereasoner reason` flag. `raster` is the positional argument; `mode` and `strategy`
-# are written only when not the default (their flags are the shared option names).
+# RunOptions field -> `remotereasoner reason` flag. `raster` is the positional argument; options at their
+# defaults are not written (`strategy`'s flag is the shared option name, for when the CLI takes it).
 CLI_FLAGS: dict[str, str] = {
-    "query": "--query", "out": "--out", "mode": "--mode", "strategy": "--strategy",
+    "query": "--query", "out": "--out", "mode": "--mode", "per_tile": "--per-tile", "strategy": "--strategy",
     "extent": "--extent", "bands": "--bands", "gsd": "--gsd", "granularity": "--granularity",
     "formats": "--format", "append": "--append", "resume": "--resume", "simplify": "--simplify",
     "min_area": "--min-area", "backend": "--backend", "model": "--model", "prompt": "--prompt",
@@ -26,7 +26,7 @@ CLI_FLAGS: dict[str, str] = {
 # Fields no `reason` command line carries: the raster is positional, the key is a secret (the command names
 # the environment variable that holds it), single_view is evaluate's, extent_crs follows the extent after ':'.
 NOT_FLAGS = ("raster", "api_key", "single_view", "extent_crs")
-SWITCHES = ("append", "resume")  # flags without a value
+SWITCHES = ("append", "resume", "per_tile")  # flags without a value
 LISTS = ("extent", "bands", "granularity", "formats")  # comma-separated values
 
 

@@ -2,13 +2,14 @@
 
 Every request is an object `{"type": ..., "id": ...}`; every event answers one request id.
 Requests: hello, load, reason, resume, correct, cancel, status, shutdown.
-Events: hello, loaded, progress, result, reasoning, warning, error, done, corrected, status, bye.
+Events: hello, loaded, progress, result, reasoning, answer, warning, error, done, corrected, status, bye.
 
 Request fields (besides type and id; `service/requests.py` answers them):
 - hello {probe: bool = true}: -> hello {protocol, pid, versions{python, torch, transformers,
   segment_anything, rasterio, gdal, ...}, devices, cuda_memory}; probe=false skips importing torch/rasterio.
 - load {options}: model fields of RunOptions -> progress (stage "load") ... loaded {models, seconds}.
-- reason / resume {options}: RunOptions fields -> progress, result, reasoning, warning ... done {summary}.
+- reason / resume {options}: RunOptions fields -> progress, result, reasoning (locate) or answer (ask,
+  describe), warning ... done {summary}.
 - correct {correction}: {gpkg, action: refine|add|delete|undo, run_id?, target_id?, points? [[x, y, label]],
   box? [xmin, ymin, xmax, ymax], device?} in map units -> corrected {result: the target's rows after the edit,
   edit_id, area_m2, embedding_cached, seconds} (run/correct.py; the edit is a row of the `edits` table).
@@ -26,8 +27,8 @@ from typing import Any, Optional
 PROTOCOL_VERSION = 1
 
 REQUEST_TYPES = ("hello", "load", "reason", "resume", "correct", "cancel", "status", "shutdown")
-EVENT_TYPES = ("hello", "loaded", "progress", "result", "reasoning", "warning", "error", "done", "corrected", "status",
-               "bye")
+EVENT_TYPES = ("hello", "loaded", "progress", "result", "reasoning", "answer", "warning", "error", "done", "corrected",
+               "status", "bye")
 # Events after which a request is finished.
 TERMINAL_EVENTS = ("hello", "loaded", "done", "corrected", "error", "status", "bye")
 
@@ -42,6 +43,7 @@ class ErrorCode:
     OUT_OF_MEMORY = "out_of_memory"  # after one retry with a smaller batch
     BUSY = "busy"  # a run is already in progress
     SERVER = "server"  # remote model server unreachable/failing
+    DISK_FULL = "disk_full"  # no space left where the results are written (names the disk; resume after freeing)
     DOWNLOAD = "download"  # a model download failed (models.store's CLI: offline, no space, checksum, network)
     CANCELLED = "cancelled"
     WORKER_DIED = "worker_died"  # reported by the client, never by the worker

@@ -8,11 +8,13 @@ See docs/SCHEMA.md for what each field holds.
 from __future__ import annotations
 
 GPKG_VERSION = "1.2"
-FEATURE_LAYERS = ("boxes", "masks", "contours")
+FEATURE_LAYERS = ("boxes", "masks", "contours")  # what a locate run finds (each feature has a target_id)
+# What an ask / describe run answers: one feature per view, its footprint carrying the text answer.
+ANSWER_LAYER = "answers"
 TABLES = ("runs", "responses", "edits")
-GEOMETRY_TYPES = {"boxes": "Polygon", "masks": "MultiPolygon", "contours": "MultiLineString"}
-# On every feature of every layer, so each one says where it came from: the source raster, the reasoning
-# model, the prompt template's name and the view's ground sample distance (with run_id and query).
+GEOMETRY_TYPES = {"boxes": "Polygon", "masks": "MultiPolygon", "contours": "MultiLineString", ANSWER_LAYER: "Polygon"}
+# On every feature of the three result layers, so each one says where it came from: the source raster, the
+# reasoning model, the prompt template's name and the view's ground sample distance (with run_id and query).
 PROVENANCE_FIELDS: tuple[tuple[str, str], ...] = (("raster", "str"), ("prompt", "str"), ("gsd", "float"))
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "boxes": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("label", "str"), ("score", "float"),
@@ -21,6 +23,9 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
               ("sam_score", "float"), ("model", "str"), ("tile_id", "int"), ("sam_model", "str"), *PROVENANCE_FIELDS),
     "contours": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("length_m", "float"),
                  ("tile_id", "int"), ("model", "str"), *PROVENANCE_FIELDS),
+    ANSWER_LAYER: (("run_id", "str"), ("tile_id", "int"), ("mode", "str"), ("question", "str"), ("answer", "str"),
+                   ("reasoning", "str"), ("count", "int"), ("model", "str"), ("view_width", "int"),
+                   ("view_height", "int"), ("parse_error", "str")),
     "runs": (("run_id", "str"), ("raster", "str"), ("extent", "str"), ("crs", "str"), ("query", "str"),
              ("settings", "str"), ("started", "datetime"), ("finished", "datetime"), ("status", "str"),
              ("model", "str"), ("tiles_total", "int"), ("warnings", "str")),
