@@ -38,6 +38,13 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
               ("undone", "int"), ("created", "datetime")),
 }
 EDIT_ACTIONS = ("refine", "add", "delete", "undo")
+# Fields added to a layer after its first version: a result GeoPackage of an earlier version lacks them and is
+# still the engine's (the sink adds them, empty for the old rows, when a run is appended or resumed).
+LATER_FIELDS: dict[str, tuple[str, ...]] = {
+    "boxes": tuple(n for n, _ in PROVENANCE_FIELDS),
+    "masks": ("sam_model", *(n for n, _ in PROVENANCE_FIELDS)),
+    "contours": ("model", *(n for n, _ in PROVENANCE_FIELDS)),
+}
 RUN_STATUSES = ("running", "finished", "cancelled", "failed")
 
 

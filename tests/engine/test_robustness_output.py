@@ -194,7 +194,7 @@ def test_inspect_reads_without_changing_the_file(tmp_path, sample_tif):
     before, mtime = _sha(out), os.stat(out).st_mtime_ns
     info = inspect(out)
     assert info.kind == "gpkg" and info.written_by_engine() == (True, "")
-    assert set(info.columns) == {"boxes", "runs", "responses"} and info.geometry["boxes"].upper() == "POLYGON"
+    assert set(info.columns) == {"boxes", "runs", "responses", "edits"} and info.geometry["boxes"].upper() == "POLYGON"
     guard_output(out)  # may be replaced
     assert _sha(out) == before and os.stat(out).st_mtime_ns == mtime
 
