@@ -6,9 +6,12 @@ from __future__ import annotations
 import os
 from typing import Any, Optional, Sequence
 
-from inference_core.contract.options import RunOptions
+from inference_core.contract.options import FIND_ALL, RunOptions
 
 from ..settings import RUN_DEFAULTS, PluginSettings
+
+# The run modes the plugin offers (dock and Processing), in order: contract.options.MODES that the engine runs.
+OFFERED_MODES = ("locate", FIND_ALL)
 
 # The smallest tile RunOptions.validate() accepts; the options module has no constant for it, so it is
 # stated once here (tests/qgis/test_run_options.py holds it to validate()) for the dialog and Processing.
@@ -26,6 +29,8 @@ def run_options(cfg: PluginSettings, raster: str, query: str, out: str, granular
         raster=raster, query=query.strip(), out=out, granularity=granularity, backend=cfg.backend,
         device=cfg.device or RUN_DEFAULTS.device, dtype=cfg.dtype or RUN_DEFAULTS.dtype, tile_size=cfg.tile_size,
         overlap=cfg.overlap, max_pixels=cfg.max_pixels, concurrency=max(1, cfg.concurrency),
+        mode=cfg.mode or RUN_DEFAULTS.mode, sam3=os.path.expanduser(cfg.sam3 or RUN_DEFAULTS.sam3),
+        score_threshold=cfg.score_threshold,
     )
     if extent is not None:
         kw["extent"] = tuple(float(v) for v in extent)
@@ -33,7 +38,7 @@ def run_options(cfg: PluginSettings, raster: str, query: str, out: str, granular
         kw["prompt"] = os.path.expanduser(cfg.prompt) if cfg.prompt.lower().endswith(".txt") else cfg.prompt
     if cfg.coordinates:
         kw["coordinates"] = cfg.coordinates
-    if cfg.sam and ("masks" in granularity or "contours" in granularity):
+    if cfg.sam and ("masks" in granularity or "contours" in granularity) and kw["mode"] != FIND_ALL:
         kw["sam"] = cfg.sam
     if cfg.backend == "openai":
         kw.update(server_url=cfg.server_url, model=cfg.server_model or cfg.model, api_key=api_key)

@@ -43,10 +43,10 @@ from qgis.core import (
 from qtpy.QtCore import QCoreApplication
 
 from inference_core.contract.model_state import sam_problem
-from inference_core.contract.options import BACKENDS, GRANULARITIES, OptionsError, RunOptions
+from inference_core.contract.options import BACKENDS, FIND_ALL, GRANULARITIES, OptionsError, RunOptions
 
 from ..bridge.events import CRITICAL, SUCCESS, dispatch, end_state, failure_state, progress_percent, progress_text
-from ..bridge.run_options import MIN_TILE_SIZE, run_options
+from ..bridge.run_options import MIN_TILE_SIZE, OFFERED_MODES, run_options
 from ..bridge.schema_fields import FEATURE_LAYERS, qgs_fields, wkb_type
 from ..bridge.worker_pool import acquire_run, describe_client_error
 from ..i18n import tr
@@ -246,6 +246,9 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
     MIN_AREA = "MIN_AREA"
     REPLAY = "REPLAY"
     SERVER_URL = "SERVER_URL"
+    MODE = "MODE"
+    SAM3 = "SAM3"
+    SCORE_THRESHOLD = "SCORE_THRESHOLD"
     RESULT_GPKG = "RESULT_GPKG"
     RUN_ID = "RUN_ID"
 
@@ -283,7 +286,10 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             "the answers as vector layers in the raster's CRS: one box per target, a mask per target from Segment "
             "Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the "
             "RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those "
-            "settings. Masks and contours need a SAM checkpoint."
+            "settings. Masks and contours need a SAM checkpoint.\n\nMode 'find all' gives every instance of a short noun "
+            "phrase (e.g. 'tree crown') with SAM 3 instead of the reasoner: a box, a mask and a contour per instance, "
+            "each with its score; instances scoring at or below the score threshold are dropped. SAM 3 is gated on "
+            "Hugging Face: download it in the RemoteReasoner model manager (Models tab) first."
         )
 
     # -- parameters ----------------------------------------------------------------------------
@@ -296,6 +302,12 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input raster")))
         self.addParameter(QgsProcessingParameterString(self.QUERY, self.tr("Question (what to look for)"), multiLine=False))
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent (default: the whole raster)"), optional=True))
+        # Not from the settings: a model or script gets the same mode wherever it runs.
+        labels = {"locate": self.tr("Locate what the question describes (reasoner)"),
+                  FIND_ALL: self.tr("Find all instances of a noun phrase (SAM 3)")}
+        self.addParameter(QgsProcessingParameterEnum(
+            self.MODE, self.tr("Mode"), options=[labels[m] for m in OFFERED_MODES],
+            defaultValue=OFFERED_MODES.index(RUN_DEFAULTS.mode)))
         default_gran = [0, 1, 2] if d.sam else [0]
         self.addParameter(QgsProcessingParameterEnum(
             self.GRANULARITY, self.tr("Results"),
@@ -333,6 +345,11 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
                                        defaultValue=d.replay or None, optional=True, fileFilter=self.tr("Recorded answers (*.jsonl *.gpkg)")),
             QgsProcessingParameterString(self.SERVER_URL, self.tr("Model server URL for the openai backend (empty: from the settings)"),
                                          defaultValue=d.server_url or None, optional=True),
+            QgsProcessingParameterString(self.SAM3, self.tr("SAM 3 for find all: folder or Hugging Face id (empty: from the settings)"),
+                                         defaultValue=d.sam3 or None, optional=True),
+            QgsProcessingParameterNumber(self.SCORE_THRESHOLD, self.tr("Find all: keep instances scoring above"),
+                                         QgsProcessingParameterNumber.Double, defaultValue=d.score_threshold,
+                                         minValue=0.0, maxValue=0.999),
         ]
         for p in adv:
             p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
@@ -373,9 +390,14 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
                 extent = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
 
         granularity = tuple(GRANULARITIES[i] for i in sorted(self.parameterAsEnums(parameters, self.GRANULARITY, context)))
+        mode = OFFERED_MODES[self.parameterAsEnum(parameters, self.MODE, context)]
+        find_all = dict(mode=mode, sam3=self.parameterAsString(parameters, self.SAM3, context).strip() or cfg.sam3,
+                        score_threshold=self.parameterAsDouble(parameters, self.SCORE_THRESHOLD, context))
         backend = BACKEND_CHOICES[self.parameterAsEnum(parameters, self.BACKEND, context)]
         model = self.parameterAsString(parameters, self.MODEL, context).strip()
         sam = self.parameterAsString(parameters, self.SAM, context).strip() or cfg.sam or None
+        if mode == FIND_ALL:  # SAM 3 makes the masks: no box-prompted SAM
+            sam = None
         if sam and sam_problem(sam) == "not downloaded":
             raise QgsProcessingException(self.tr("SAM {name} is not downloaded yet: download it in the RemoteReasoner "
                                                  "model manager (Models tab).").format(name=sam))
@@ -386,7 +408,7 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(self.tr("The recorded answers file '{path}' does not exist.").format(path=replay))
         server_url = self.parameterAsString(parameters, self.SERVER_URL, context).strip() or cfg.server_url or None
         # the engine's own checks name CLI flags; here the user sees Processing parameters
-        if ("masks" in granularity or "contours" in granularity) and not sam:
+        if ("masks" in granularity or "contours" in granularity) and not sam and mode != FIND_ALL:
             raise QgsProcessingException(self.tr("Masks and contours need a SAM checkpoint: set 'SAM checkpoint' in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only."))
         if backend == "replay" and not replay:
             raise QgsProcessingException(self.tr("The replay backend needs a file of recorded answers: set 'Recorded answers' in the advanced parameters."))
@@ -400,7 +422,7 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             device=self.parameterAsString(parameters, self.DEVICE, context).strip() or cfg.device,
             tile_size=self.parameterAsInt(parameters, self.TILE_SIZE, context),
             overlap=self.parameterAsInt(parameters, self.OVERLAP, context),
-            max_pixels=self.parameterAsInt(parameters, self.MAX_PIXELS, context), **overrides)
+            max_pixels=self.parameterAsInt(parameters, self.MAX_PIXELS, context), **find_all, **overrides)
         try:
             options = run_options(run_cfg, path, query, out, granularity, extent, api_key,
                                   simplify=self.parameterAsDouble(parameters, self.SIMPLIFY, context),

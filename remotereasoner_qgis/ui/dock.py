@@ -67,6 +67,7 @@ from ..bridge.run_options import options_for_run
 from ..i18n import tr
 from .elide import elide_path
 from .layers import LiveRun, RunLayers, export_layers, result_rows
+from .mode_choice import ModeChoice
 
 LOG_TAG = "RemoteReasoner"
 EXTENT_SOURCES = ("view", "layer", "drawn", "selection")
@@ -134,6 +135,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self.rubber_band: Optional[QgsRubberBand] = None  # the drawn rectangle, on the map while it is the extent
         self._previous_tool = None
         self.live: Optional[LiveRun] = None
+        self._run_mode = ""  # the mode of the last run, and its boxes per view (for the dense-answer hint)
+        self._view_boxes: dict[int, int] = {}
         self._build_ui()
         self._connect()
         self.refresh_readiness()
@@ -147,6 +150,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self.layer_combo = QgsMapLayerComboBox(body)
         self.layer_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
         lay.addWidget(self.layer_combo)
+        self.mode_choice = ModeChoice(body)
+        lay.addWidget(self.mode_choice)
 
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Question")), 1)
@@ -269,6 +274,8 @@ class RemoteReasonerDock(QgsDockWidget):
         for w in (self.check_boxes, self.check_masks, self.check_contours):
             w.toggled.connect(self.refresh_readiness)
         self.iface.currentLayerChanged.connect(self.follow_layer)
+        self.mode_choice.modeChanged.connect(lambda _m: (self.refresh_readiness(), self._question_hint()))
+        self.question_edit.textChanged.connect(self._question_hint)
         QgsProject.instance().cleared.connect(self._project_cleared)
         self.follow_layer(self.iface.activeLayer())
 
@@ -280,6 +287,9 @@ class RemoteReasonerDock(QgsDockWidget):
             action.setToolTip(q)
             action.triggered.connect(lambda _checked=False, q=q: self.choose_history(q))
         self.history_button.setEnabled(bool(history))
+
+    def _question_hint(self) -> str:
+        return self.mode_choice.question_hint(self.question_edit.toPlainText())
 
     def history(self) -> list[str]:
         """The questions the history menu offers, most recent first (as shown)."""
@@ -443,6 +453,7 @@ class RemoteReasonerDock(QgsDockWidget):
 
         rr_settings.add_to_history(question)
         self._reload_history()
+        self._run_mode, self._view_boxes = options["mode"], {}
         self._run_question = question
         self.run_layers = None
         self.live = LiveRun(question, granularity)
@@ -504,6 +515,7 @@ class RemoteReasonerDock(QgsDockWidget):
     def _on_result(self, ev: dict) -> None:
         if self.live is not None:
             self.live.add(ev)
+        self._view_boxes[int(ev.get("tile_id") or 0)] = len((ev.get("features") or {}).get("boxes") or [])
 
     def _on_reasoning(self, ev: dict) -> None:
         text = str(ev.get("text") or "").strip()
@@ -526,6 +538,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self._final_layers(summary)
         end = end_state(summary, self._granularity)
         self._show_end(end, full=summary.get("status") == "finished")
+        self.mode_choice.dense_hint(self._run_mode, self._view_boxes, self._run_question)
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
