@@ -158,7 +158,10 @@ def load_sam3(source: str = DEFAULT_SAM3_MODEL, device: str = "cpu", dtype: str 
         raise Sam3Error(f"{', '.join(bad)} of {repo_id or folder.name} is damaged (its SHA-256 no longer matches the "
                         f"hub's): delete it from the Hugging Face cache and download it again.")
     from transformers import Sam3Model, Sam3Processor
+    from transformers.utils import logging as hf_logging
 
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # the sam3_video -> sam3 note is expected for Meta's hub checkpoint
     try:
         model, info = Sam3Model.from_pretrained(str(folder), local_files_only=True, output_loading_info=True,
                                                 dtype=_dtype(dtype, device))
@@ -166,6 +169,8 @@ def load_sam3(source: str = DEFAULT_SAM3_MODEL, device: str = "cpu", dtype: str 
     except (OSError, ValueError, RuntimeError, TypeError) as exc:
         detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         raise Sam3Error(f"Cannot load SAM 3 from {folder.name} ({detail}): download it again or check the folder.") from None
+    finally:
+        hf_logging.set_verbosity(verbosity)
     if info.get("missing_keys"):
         names = ", ".join(sorted(info["missing_keys"])[:3])
         raise Sam3Error(f"The weights in {folder.name} do not fill the SAM 3 architecture of its config.json "

@@ -30,16 +30,17 @@ def detections(run: "_Run", tile: TileSpec, reply: FindReply) -> tuple[list[Dete
 
     The returned answer carries no error and a one-line summary for the run's reasoning event."""
     o = run.o
+    shapes = "masks" in o.granularity or "contours" in o.granularity  # boxes only: no vectorising
     dets = []
     for inst in reply.instances:
         px = clamp_box(inst.box_px, tile.out_width, tile.out_height)
-        if px is None:
+        if px is None or not inst.mask.any():  # a mask all nodata is no instance
             continue
-        geom = mask_to_multipolygon(inst.mask, tile.transform, simplify=o.simplify, min_area=o.min_area)
-        if geom is None:  # nothing left of the mask (nodata, or below --min-area): no instance
+        geom = mask_to_multipolygon(inst.mask, tile.transform, simplify=o.simplify, min_area=o.min_area) if shapes else None
+        if shapes and geom is None:  # nothing left of the mask below --min-area: no instance
             continue
         det = run.make_detection(tile, px, label=o.query, score=inst.score, reasoning="")
-        det.mask_wkb = geom.wkb
+        det.mask_wkb = geom.wkb if geom is not None else None
         det.sam_score = inst.score
         dets.append(det)
     scores = [d.score for d in dets]

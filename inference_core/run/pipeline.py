@@ -135,7 +135,7 @@ class _Run:
         scale = gsd_scale(self.source, o.gsd)
         self.merger = BoxMerger.from_options(o, seam_tolerance=0.5 * max(self.source.resolution) * scale)
         self.mask_merger = None
-        if o.needs_sam or o.mode == FIND_ALL:
+        if o.needs_sam or (o.mode == FIND_ALL and ("masks" in o.granularity or "contours" in o.granularity)):
             from inference_core.geometry.mask_merge import MaskMerger
 
             self.mask_merger = MaskMerger(tolerance=0.5 * max(self.source.resolution) * scale)

@@ -327,3 +327,12 @@ def test_finder_is_kept_warm_and_the_threshold_changes_in_place(sam3_dir):
     assert isinstance(first, Sam3Finder)
     models.close()
     assert "finder" not in models.loaded()
+
+
+def test_boxes_only_needs_no_masks_and_still_merges_at_seams(raster, tmp_path, exact_finder):
+    opts = _opts(raster, tmp_path / "b.gpkg", exact_finder.sam3, granularity=("boxes",))
+    summary = run(opts, models=exact_finder.models)
+    assert summary.counts == {"boxes": 3}
+    boxes = pyogrio.read_dataframe(tmp_path / "b.gpkg", layer="boxes")
+    a = boxes[boxes["score"].round(4) == 0.9].geometry.iloc[0]
+    assert a.bounds == pytest.approx(map_rect(60, 50, 150, 90).bounds, abs=1e-5 * PX)  # A's halves joined
