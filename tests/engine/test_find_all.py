@@ -336,3 +336,24 @@ def test_boxes_only_needs_no_masks_and_still_merges_at_seams(raster, tmp_path, e
     boxes = pyogrio.read_dataframe(tmp_path / "b.gpkg", layer="boxes")
     a = boxes[boxes["score"].round(4) == 0.9].geometry.iloc[0]
     assert a.bounds == pytest.approx(map_rect(60, 50, 150, 90).bounds, abs=1e-5 * PX)  # A's halves joined
+
+
+def test_worker_loads_sam3_and_runs_find_all(tmp_path, sample_tif, sam3_dir):
+    import sys
+
+    from inference_core.contract.client import WorkerClient
+
+    opts = {"raster": str(sample_tif), "query": "tree crown", "out": str(tmp_path / "w.gpkg"), "mode": "find-all",
+            "sam3": str(sam3_dir), "score_threshold": 0.0, "device": "cpu", "granularity": ["boxes"]}
+    client = WorkerClient(sys.executable)
+    try:
+        loaded = client.call("load", timeout=300, options={k: v for k, v in opts.items() if k not in ("raster", "query", "out")})
+        assert loaded["type"] == "loaded", loaded
+        assert loaded["models"]["backend"] is None and loaded["models"]["finder"]["model"].startswith("sam3:")
+        events = list(client.request("reason", timeout=300, options=opts))
+        assert events[-1]["type"] == "done", events[-1]
+        summary = events[-1]["summary"]
+        assert summary["status"] == "finished" and summary["counts"] == {"boxes": 20}  # every query, threshold 0
+        assert all(f["properties"]["score"] > 0 for e in events if e["type"] == "result" for f in e["features"]["boxes"])
+    finally:
+        client.close()
