@@ -50,7 +50,7 @@ class PluginSettings:
     auth_cfg: str = ""  # QgsAuthManager config id holding the API key
     concurrency: int = RUN_DEFAULTS.concurrency
     replay: str = ""  # answers file for backend "replay"
-    mode: str = RUN_DEFAULTS.mode  # what the dock's runs do: locate | ... | find-all (contract.options.MODES)
+    mode: str = RUN_DEFAULTS.mode  # the dock's last mode choice (it reopens in it; readiness checks its models)
     sam3: str = RUN_DEFAULTS.sam3  # find-all's SAM 3: hub id or folder
     score_threshold: float = RUN_DEFAULTS.score_threshold  # find-all: keep instances scoring above this
 

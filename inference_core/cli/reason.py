@@ -38,6 +38,7 @@ from inference_core.contract.options import (
     DTYPES,
     EXPORT_FORMATS,
     GRANULARITIES,
+    MODES,
     PATCH_PX,
     DEFAULT_SAM_MODEL,
     SAM_TYPES,
@@ -62,16 +63,24 @@ examples:
       --server-url http://gpu-server:8000/v1 --concurrency 4
 
   # every tree crown, one box + mask + outline each with its score (SAM 3, no reasoner)
-  remotereasoner reason ortho.tif -q "tree crown" -o crowns.gpkg --mode find-all \
+  remotereasoner reason ortho.tif -q "tree crown" -o crowns.gpkg --mode find-all \\
       --granularity boxes,masks,contours --score-threshold 0.5
+
+  # ask a question (answered in text, one view of the whole extent) or caption the area
+  remotereasoner reason harbour.tif --mode ask -q "How many ships are in the harbour?" -o ships.gpkg
+  remotereasoner reason harbour.tif --mode describe -o caption.gpkg
+
+  # one answer per tile: a layer of tile footprints carrying their answers (and the sum of per-tile counts)
+  remotereasoner reason port.tif --mode ask -q "How many ships are there?" -o per_tile.gpkg --per-tile
 
   # continue a run that was interrupted (only the missing tiles are processed)
   remotereasoner reason --resume --out tanks.gpkg
 
-Results are a GeoPackage in the raster's CRS with layers boxes (and masks, contours when asked),
-runs (settings of each run) and responses (the model's full text per tile). Exit status is 0 on
+Results are a GeoPackage in the raster's CRS with layers boxes (and masks, contours when asked;
+answers for --mode ask/describe: the view footprints with their text answers), runs (settings of each run) and responses (the model's full text per tile). Exit status is 0 on
 success, 2 for a problem with the command or the input, 3 for the model, 4 out of memory,
-5 for the model server, 1 when the run failed or was cancelled.
+5 for the model server, 6 when the disk is full, 1 when the run failed or was cancelled, 130/143
+when stopped by Ctrl-C/SIGTERM (the run is marked cancelled; continue it with --resume).
 """
 
 
@@ -120,7 +129,8 @@ def register(subparsers) -> argparse.ArgumentParser:
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("raster", nargs="?", metavar="RASTER", help="the image to read (not needed with --resume)")
-    p.add_argument("-q", "--query", help="what to look for, in plain language, e.g. \"the storage tanks next to the pier\"")
+    p.add_argument("-q", "--query", help="what to look for, in plain language, e.g. \"the storage tanks next to the pier\" "
+                                         "(the question with --mode ask; none with --mode describe)")
     p.add_argument("-o", "--out", required=True, metavar="FILE.gpkg", help="result GeoPackage (replaced unless --append/--resume)")
 
     g = p.add_argument_group("area and bands")
@@ -133,10 +143,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     g.add_argument("--gsd", type=float, metavar="METRES",
                    help="resample to this ground sampling distance (map units per pixel) before reasoning")
 
-    g = p.add_argument_group("mode")
-    g.add_argument("--mode", choices=MODES, default=DEFAULT_MODE,
-                   help="locate: the reasoner finds the objects the question describes (default); find-all: "
-                        "SAM 3 finds every instance of a short noun phrase such as \"tree crown\"")
+    g = p.add_argument_group("find-all (SAM 3)")
     g.add_argument("--sam3", default=DEFAULT_SAM3_MODEL, metavar="ID_OR_FOLDER",
                    help=f"find-all: SAM 3 hub id or folder (gated: request access, then set HF_TOKEN). "
                         f"Default: {DEFAULT_SAM3_MODEL}")
@@ -144,6 +151,14 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help=f"find-all: keep instances scoring above this (0-1). Default: {DEFAULT_SCORE_THRESHOLD}")
 
     g = p.add_argument_group("what to produce")
+    g.add_argument("--mode", choices=MODES, default=DEFAULT_MODE,
+                   help="locate: boxes (masks, contours) of what the question names; ask: the question answered in "
+                        "text; describe: a caption of the area (the checkpoint's own VQA and captioning "
+                        "instructions); find-all: SAM 3 outlines every instance of a short noun phrase such as "
+                        f"\"tree crown\" (no reasoner). Default: {DEFAULT_MODE}")
+    g.add_argument("--per-tile", action="store_true",
+                   help="ask/describe: one answer per tile (a layer of tile footprints) instead of one view of the "
+                        "whole extent downscaled to --max-pixels")
     g.add_argument("--granularity", type=_names(GRANULARITIES), default=DEFAULT_GRANULARITY, metavar="LIST",
                    help=f"{', '.join(GRANULARITIES)} (comma-separated; masks and contours need --sam). "
                         f"Default: {','.join(DEFAULT_GRANULARITY)}")
@@ -224,18 +239,19 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
     if not args.resume:
         if not args.raster:
             raise CLIError("give the RASTER to read, e.g. remotereasoner reason ortho.tif --query ... --out ...")
-        if args.query is None:
+        if args.query is None and args.mode != "describe":
             raise CLIError("give the question with --query, e.g. --query \"storage tanks\"")
     extent, extent_crs = args.extent if args.extent else (None, None)
     import os
 
     return RunOptions(
-        raster=args.raster or "", query=args.query if args.query is not None else "(resume)", out=args.out,
+        raster=args.raster or "", out=args.out, mode=args.mode, per_tile=args.per_tile,
+        query=args.query if args.query is not None else ("" if args.mode == "describe" else "(resume)"),
         extent=extent, extent_crs=extent_crs, bands=args.bands, granularity=args.granularity,
         backend=args.backend, model=args.model, prompt=args.prompt, replay=args.replay, sam=args.sam,
         sam_type=args.sam_type, device=args.device, dtype=args.dtype, tile_size=args.tile_size,
         overlap=args.overlap, max_pixels=args.max_pixels, min_pixels=args.min_pixels, gsd=args.gsd,
-        coordinates=args.coordinates, mode=args.mode, sam3=args.sam3, score_threshold=args.score_threshold,
+        coordinates=args.coordinates, sam3=args.sam3, score_threshold=args.score_threshold,
         simplify=args.simplify, min_area=args.min_area, iou_threshold=args.iou_threshold,
         ios_threshold=args.ios_threshold, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size,
         formats=args.formats, append=args.append, resume=args.resume, server_url=args.server_url,

@@ -6,12 +6,9 @@ from __future__ import annotations
 import os
 from typing import Any, Optional, Sequence
 
-from inference_core.contract.options import FIND_ALL, RunOptions
+from inference_core.contract.options import ANSWER_MODES, DEFAULT_MODE, FIND_ALL, RunOptions
 
 from ..settings import RUN_DEFAULTS, PluginSettings
-
-# The run modes the plugin offers (dock and Processing), in order: contract.options.MODES that the engine runs.
-OFFERED_MODES = ("locate", FIND_ALL)
 
 # The smallest tile RunOptions.validate() accepts; the options module has no constant for it, so it is
 # stated once here (tests/qgis/test_run_options.py holds it to validate()) for the dialog and Processing.
@@ -23,22 +20,22 @@ def run_options(cfg: PluginSettings, raster: str, query: str, out: str, granular
                 **extra: Any) -> RunOptions:
     """RunOptions for a run of `cfg` (raises OptionsError naming the fix). `extent` is (xmin, ymin, xmax,
     ymax) in the raster CRS, None = the whole raster; `extra` sets options that are not plugin settings
-    (Processing's simplify and min_area). The API key goes to the openai backend only."""
+    (Processing's simplify and min_area; `mode`, `per_tile`). The API key goes to the openai backend only.
+    The prompt setting names a locate template: ask / describe use their mode's own (run/answers.py)."""
     granularity = tuple(granularity)
     kw: dict[str, Any] = dict(
         raster=raster, query=query.strip(), out=out, granularity=granularity, backend=cfg.backend,
         device=cfg.device or RUN_DEFAULTS.device, dtype=cfg.dtype or RUN_DEFAULTS.dtype, tile_size=cfg.tile_size,
         overlap=cfg.overlap, max_pixels=cfg.max_pixels, concurrency=max(1, cfg.concurrency),
-        mode=cfg.mode or RUN_DEFAULTS.mode, sam3=os.path.expanduser(cfg.sam3 or RUN_DEFAULTS.sam3),
-        score_threshold=cfg.score_threshold,
+        sam3=os.path.expanduser(cfg.sam3 or RUN_DEFAULTS.sam3), score_threshold=cfg.score_threshold,  # find-all's
     )
     if extent is not None:
         kw["extent"] = tuple(float(v) for v in extent)
-    if cfg.prompt:
+    if cfg.prompt and extra.get("mode", DEFAULT_MODE) not in ANSWER_MODES:
         kw["prompt"] = os.path.expanduser(cfg.prompt) if cfg.prompt.lower().endswith(".txt") else cfg.prompt
     if cfg.coordinates:
         kw["coordinates"] = cfg.coordinates
-    if cfg.sam and ("masks" in granularity or "contours" in granularity) and kw["mode"] != FIND_ALL:
+    if cfg.sam and ("masks" in granularity or "contours" in granularity) and extra.get("mode") != FIND_ALL:
         kw["sam"] = cfg.sam
     if cfg.backend == "openai":
         kw.update(server_url=cfg.server_url, model=cfg.server_model or cfg.model, api_key=api_key)
@@ -62,8 +59,8 @@ def load_options(cfg: PluginSettings, api_key: Optional[str] = None) -> dict[str
 
 
 def options_for_run(cfg: PluginSettings, raster: str, question: str, granularity: Sequence[str], extent: Any,
-                    out: str, api_key: Optional[str]) -> dict[str, Any]:
+                    out: str, api_key: Optional[str], **extra: Any) -> dict[str, Any]:
     """The dock's `reason` request: `run_options` for an extent given as a QgsRectangle (or None), as the
-    worker's JSON, with the API key for transport only."""
+    worker's JSON, with the API key for transport only; `extra`: the dock's mode (and per_tile)."""
     box = None if extent is None else (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
-    return run_options(cfg, raster, question, out, granularity, box, api_key).to_dict(secrets=True)
+    return run_options(cfg, raster, question, out, granularity, box, api_key, **extra).to_dict(secrets=True)

@@ -7,6 +7,7 @@ layers.LiveRun: reading the GeoPackage while the engine writes it would block on
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import time
@@ -49,7 +50,9 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
+from inference_core.contract.options import ANSWER_MODES
 from inference_core.contract.protocol import ErrorCode
+from inference_core.contract.schema import field_names
 
 from .. import settings as rr_settings
 from ..bridge.events import (
@@ -65,12 +68,20 @@ from ..bridge.events import (
 )
 from ..bridge.run_options import options_for_run
 from ..i18n import tr
+from .answer_panel import AnswerPanel
 from .elide import elide_path
-from .layers import LiveRun, RunLayers, export_layers, result_rows
-from .mode_choice import ModeChoice
+from .layers import ANSWERS, LiveRun, RunLayers, export_layers, result_rows
+from .mode_choice import ModeHint
 
 LOG_TAG = "RemoteReasoner"
 EXTENT_SOURCES = ("view", "layer", "drawn", "selection")
+
+
+# The dock's Mode choice: (RunOptions.mode, label), in the combo's order; a mode is listed once it is wired.
+def mode_items() -> list[tuple[str, str]]:
+    return [("locate", tr("Locate: boxes, masks, contours")), ("ask", tr("Ask: an answer in text")),
+            ("describe", tr("Describe: a caption of the area")),
+            ("find-all", tr("Find all: every instance of a noun phrase (SAM 3)"))]
 
 
 def run_file_name(question: str, now: Optional[float] = None) -> str:
@@ -128,6 +139,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self.last_message: tuple[str, str] = ("", "")  # (level name, text) of the last bar message
         self.end: Optional[EndState] = None  # how the last run ended
         self._run_question = ""
+        self._run_mode = "locate"
+        self._view_boxes: dict[int, int] = {}  # boxes per view of the last run (the dense-answer hint)
         self._out = ""  # the run GeoPackage
         self._granularity: tuple[str, ...] = ()
         self._readiness_action = ""  # what fixes the first readiness problem (see readiness.py)
@@ -135,8 +148,6 @@ class RemoteReasonerDock(QgsDockWidget):
         self.rubber_band: Optional[QgsRubberBand] = None  # the drawn rectangle, on the map while it is the extent
         self._previous_tool = None
         self.live: Optional[LiveRun] = None
-        self._run_mode = ""  # the mode of the last run, and its boxes per view (for the dense-answer hint)
-        self._view_boxes: dict[int, int] = {}
         self._build_ui()
         self._connect()
         self.refresh_readiness()
@@ -150,8 +161,18 @@ class RemoteReasonerDock(QgsDockWidget):
         self.layer_combo = QgsMapLayerComboBox(body)
         self.layer_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
         lay.addWidget(self.layer_combo)
-        self.mode_choice = ModeChoice(body)
-        lay.addWidget(self.mode_choice)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Mode")))
+        self.mode_combo = QComboBox(body)
+        for mode, label in mode_items():
+            self.mode_combo.addItem(label, mode)
+        row.addWidget(self.mode_combo, 1)
+        self.per_tile_check = QCheckBox(self.tr("One answer per tile"), body)
+        self.per_tile_check.setToolTip(self.tr("Ask each tile at full resolution and map the answers on the tile "
+                                               "footprints, instead of one view of the whole extent"))
+        row.addWidget(self.per_tile_check)
+        lay.addLayout(row)
 
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Question")), 1)
@@ -170,6 +191,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self.question_edit.setPlaceholderText(self.tr("e.g. every tree crown in the clearing"))
         self.question_edit.setMaximumHeight(80)
         lay.addWidget(self.question_edit)
+        self.mode_hint = ModeHint(body)  # find-all: a short noun phrase (and one to try); dense locate answers
+        lay.addWidget(self.mode_hint)
 
         row = QHBoxLayout()
         self.check_boxes = QCheckBox(self.tr("Boxes"), body)
@@ -230,6 +253,9 @@ class RemoteReasonerDock(QgsDockWidget):
         self.output_label.setWordWrap(True)
         lay.addWidget(self.output_label)
 
+        self.answer_panel = AnswerPanel(body)  # Ask / Describe
+        lay.addWidget(self.answer_panel)
+
         self.reasoning_box = QgsCollapsibleGroupBox(self.tr("Reasoning"), body)
         box_lay = QVBoxLayout(self.reasoning_box)
         self.reasoning_text = QPlainTextEdit(self.reasoning_box)
@@ -254,6 +280,10 @@ class RemoteReasonerDock(QgsDockWidget):
         self.export_button.setEnabled(False)
         lay.addWidget(self.export_button)
         self.setWidget(body)
+        saved = rr_settings.PluginSettings.load().mode
+        if self.mode_combo.findData(saved) >= 0:
+            self.set_mode(saved)
+        self._show_mode()
 
         for seq in (Qt.Modifier.CTRL | Qt.Key.Key_Return, Qt.Modifier.CTRL | Qt.Key.Key_Enter):
             sc = QShortcut(QKeySequence(seq), self)
@@ -268,16 +298,18 @@ class RemoteReasonerDock(QgsDockWidget):
         self.draw_button.clicked.connect(self.start_drawing)
         self.clear_drawn_button.clicked.connect(self.clear_drawn_extent)
         self.extent_combo.currentIndexChanged.connect(lambda _i: self._show_drawn())
+        self.mode_combo.currentIndexChanged.connect(lambda _i: (self._show_mode(), self._save_mode(),
+                                                                self.refresh_readiness(), self._question_hint()))
+        self.question_edit.textChanged.connect(self._question_hint)
         self.iface.mapCanvas().destinationCrsChanged.connect(self._show_drawn)
         self.export_button.clicked.connect(self.export_dialog)
         self.results_table.cellClicked.connect(lambda r, _c: self.zoom_to_row(r))
         for w in (self.check_boxes, self.check_masks, self.check_contours):
             w.toggled.connect(self.refresh_readiness)
         self.iface.currentLayerChanged.connect(self.follow_layer)
-        self.mode_choice.modeChanged.connect(lambda _m: (self.refresh_readiness(), self._question_hint()))
-        self.question_edit.textChanged.connect(self._question_hint)
         QgsProject.instance().cleared.connect(self._project_cleared)
         self.follow_layer(self.iface.activeLayer())
+        self._question_hint()
 
     def _reload_history(self) -> None:
         self.history_menu.clear()
@@ -287,9 +319,6 @@ class RemoteReasonerDock(QgsDockWidget):
             action.setToolTip(q)
             action.triggered.connect(lambda _checked=False, q=q: self.choose_history(q))
         self.history_button.setEnabled(bool(history))
-
-    def _question_hint(self) -> str:
-        return self.mode_choice.question_hint(self.question_edit.toPlainText())
 
     def history(self) -> list[str]:
         """The questions the history menu offers, most recent first (as shown)."""
@@ -303,6 +332,38 @@ class RemoteReasonerDock(QgsDockWidget):
         """The chooser follows the active layer when it is a raster."""
         if isinstance(layer, QgsRasterLayer):
             self.layer_combo.setLayer(layer)
+
+    def mode(self) -> str:
+        return str(self.mode_combo.currentData())
+
+    def set_mode(self, mode: str) -> None:
+        self.mode_combo.setCurrentIndex(self.mode_combo.findData(mode))
+
+    def _save_mode(self) -> None:
+        """The dock reopens in the last mode (setting `mode`; runs take the mode from the dock, never from it)."""
+        cfg = rr_settings.PluginSettings.load()
+        cfg.mode = self.mode()
+        cfg.save()
+
+    def _question_hint(self) -> str:
+        return self.mode_hint.question_hint(self.mode(), self.question_edit.toPlainText())
+
+    def _show_mode(self) -> None:
+        """Locate shows the granularity and the results table; Ask and Describe the answer panel."""
+        answers = self.mode() in ANSWER_MODES
+        for w in (self.check_boxes, self.check_masks, self.check_contours, self.results_table, self.reasoning_box):
+            w.setVisible(not answers)
+        self.results_note.setVisible(False if answers else bool(self.results_note.text()))
+        self.per_tile_check.setVisible(answers)
+        self.answer_panel.setVisible(answers)
+        self.question_edit.setPlaceholderText({
+            "ask": self.tr("e.g. How many ships are in the harbour?"),
+            "describe": self.tr("No question needed: the model describes the area"),
+        }.get(self.mode(), self.tr("e.g. every tree crown in the clearing")))
+
+    def run_granularity(self) -> tuple[str, ...]:
+        """The granularity a run asks for: the ticked boxes for Locate; Ask and Describe need no SAM."""
+        return self.granularity() if self.mode() not in ANSWER_MODES else ("boxes",)
 
     def granularity(self) -> tuple[str, ...]:
         return tuple(n for n, w in (("boxes", self.check_boxes), ("masks", self.check_masks),
@@ -319,7 +380,9 @@ class RemoteReasonerDock(QgsDockWidget):
         """Every problem that blocks a run ([] = ready); remembers the action that fixes the first."""
         from ..bridge.readiness import check_readiness
 
-        state = check_readiness(rr_settings.PluginSettings.load(), self.granularity())
+        # readiness of the dock's mode: find-all needs SAM 3 only
+        state = check_readiness(dataclasses.replace(rr_settings.PluginSettings.load(), mode=self.mode()),
+                                self.run_granularity())
         self._readiness_action = state.action
         return list(state.problems)
 
@@ -422,14 +485,15 @@ class RemoteReasonerDock(QgsDockWidget):
             self.question_edit.setPlainText(question)
         question = self.question_edit.toPlainText().strip()
         layer = self.layer_combo.currentLayer()
-        if not question:
+        mode = self.mode()
+        if not question and mode != "describe":
             return self._refuse(self.tr("Type a question first, e.g. “the tree crowns”."))
         if not isinstance(layer, QgsRasterLayer):
             return self._refuse(self.tr("Choose a raster layer to reason on."))
         path = layer.source()
         if layer.providerType() != "gdal" or not os.path.isfile(path):
             return self._refuse(self.tr("{name} is not a raster file; save it as a GeoTIFF first.").format(name=layer.name()))
-        granularity = self.granularity()
+        granularity = self.run_granularity()
         if not granularity:
             return self._refuse(self.tr("Tick at least one of Boxes, Masks, Contours."))
         problems = self.refresh_readiness()
@@ -444,20 +508,25 @@ class RemoteReasonerDock(QgsDockWidget):
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
             return self._refuse(self.tr("Cannot create the output folder {path}: {reason}").format(path=folder, reason=exc.strerror), settings=True)
-        out = os.path.join(folder, run_file_name(question))
+        title = question or self.tr("Describe")  # a caption run's group and file are named for the mode
+        out = os.path.join(folder, run_file_name(title))
         api_key = rr_settings.resolve_api_key(cfg.auth_cfg) if cfg.backend == "openai" else None
         try:
-            options = options_for_run(cfg, path, question, granularity, extent, out, api_key)
+            extra = {"mode": mode, "per_tile": self.per_tile_check.isChecked()} if mode in ANSWER_MODES else {"mode": mode}
+            options = options_for_run(cfg, path, question, granularity, extent, out, api_key, **extra)
         except ValueError as exc:  # OptionsError
             return self._refuse(str(exc), settings=True)
 
-        rr_settings.add_to_history(question)
-        self._reload_history()
-        self._run_mode, self._view_boxes = options["mode"], {}
-        self._run_question = question
+        if question:
+            rr_settings.add_to_history(question)
+            self._reload_history()
+        self._run_question = title
+        self._view_boxes = {}  # boxes per view of this run, for the dense-answer hint
+        self._run_mode = mode
         self.run_layers = None
-        self.live = LiveRun(question, granularity)
+        self.live = LiveRun(title, (ANSWERS,) if mode in ANSWER_MODES else granularity)
         self.reasoning_text.clear()
+        self.answer_panel.clear()
         self.results_table.setRowCount(0)
         self.export_button.setEnabled(False)
         self.end = None
@@ -474,6 +543,7 @@ class RemoteReasonerDock(QgsDockWidget):
         task.progressEvent.connect(self._on_progress)
         task.resultEvent.connect(self._on_result)
         task.reasoningEvent.connect(self._on_reasoning)
+        task.answerEvent.connect(self._on_answer)
         task.warningEvent.connect(self._on_warning)
         task.runFinished.connect(self._on_finished)
         task.runFailed.connect(self._on_failed)
@@ -523,6 +593,14 @@ class RemoteReasonerDock(QgsDockWidget):
             view = int(ev.get("tile_id") or 0) + 1  # the engine's tile ids count from 0
             self.reasoning_text.appendPlainText(self.tr("View {i}:").format(i=view) + "\n" + text + "\n")
 
+    def _on_answer(self, ev: dict) -> None:
+        """A view's answer: in the panel, and its footprint on the map (the `answers` layer's fields)."""
+        self.answer_panel.add(ev)
+        if self.live is not None:
+            props = {k: ev.get(k) for k in field_names(ANSWERS) if k in ev}
+            self.live.add({"run_id": ev.get("run_id"), "crs": ev.get("crs"),
+                           "features": {ANSWERS: [{"wkt": ev.get("wkt", ""), "properties": props}]}})
+
     def _on_warning(self, message: str) -> None:
         QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
 
@@ -538,7 +616,10 @@ class RemoteReasonerDock(QgsDockWidget):
         self._final_layers(summary)
         end = end_state(summary, self._granularity)
         self._show_end(end, full=summary.get("status") == "finished")
-        self.mode_choice.dense_hint(self._run_mode, self._view_boxes, self._run_question)
+        if summary.get("status") == "finished":
+            self.mode_hint.dense_hint(self._run_mode, self._view_boxes, self._run_question)
+        if self._run_mode in ANSWER_MODES:
+            self.answer_panel.finish(summary)
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
@@ -549,6 +630,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self._final_layers()
         end = failure_state(message)
         self._show_end(end)
+        if self._run_mode in ANSWER_MODES:
+            self.answer_panel.finish({})
         QgsMessageLog.logMessage(f"[{code}] {message}\n{details}".rstrip(), LOG_TAG, Qgis.MessageLevel.Critical)
         action = _action_for(code)
         self.fill_results()

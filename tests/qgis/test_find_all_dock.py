@@ -11,7 +11,7 @@ import pytest
 from qgis.core import QgsProject, QgsRasterLayer
 
 from remotereasoner_qgis import settings as rs
-from remotereasoner_qgis.bridge.run_options import OFFERED_MODES, run_options
+from remotereasoner_qgis.bridge.run_options import run_options
 from remotereasoner_qgis.ui import dock as rd
 from remotereasoner_qgis.ui.mode_hints import looks_dense, suggest_phrase
 
@@ -52,21 +52,22 @@ def test_dense_answers():
     assert not looks_dense({0: 9, 1: 7})
 
 
-def test_mode_choice_is_saved_and_says_what_find_all_wants(dock, clean_settings):
-    combo = dock.mode_choice.combo
-    assert [combo.itemData(i) for i in range(combo.count())] == list(OFFERED_MODES) == ["locate", "find-all"]
-    assert dock.mode_choice.mode() == "locate" and dock.mode_choice.hint.isHidden()
+def test_mode_choice_is_one_combo_saved_and_says_what_find_all_wants(dock, clean_settings):
+    combo = dock.mode_combo
+    assert [combo.itemData(i) for i in range(combo.count())] == ["locate", "ask", "describe", "find-all"]
+    assert dock.mode() == "locate" and dock.mode_hint.isHidden()
     dock.question_edit.setPlainText("the storage tanks next to the pier")
-    assert dock.mode_choice.hint.isHidden()  # locate takes any question
-    dock.mode_choice.set_mode("find-all")
+    assert dock.mode_hint.isHidden()  # locate takes any question
+    dock.set_mode("find-all")
     assert rs.PluginSettings.load().mode == "find-all"
-    assert not dock.mode_choice.hint.isHidden()
-    assert dock.mode_choice.hint.text() == "Find all takes a short noun phrase, not a sentence: try “storage tank”."
+    assert not dock.mode_hint.isHidden()
+    assert dock.mode_hint.text() == "Find all takes a short noun phrase, not a sentence: try “storage tank”."
     dock.question_edit.setPlainText("storage tank")
-    assert "short noun phrase naming the objects" in dock.mode_choice.hint.text()
+    assert "short noun phrase naming the objects" in dock.mode_hint.text()
+    assert not dock.check_masks.isHidden()  # find-all keeps the granularity choice (Ask/Describe hide it)
     again = rd.RemoteReasonerDock(dock.iface)  # a new dock starts in the saved mode
     try:
-        assert again.mode_choice.mode() == "find-all"
+        assert again.mode() == "find-all" and "short noun phrase" in again.mode_hint.text()
     finally:
         again.shutdown()
         again.deleteLater()
@@ -77,7 +78,7 @@ def test_find_all_readiness_asks_for_sam3_not_the_reasoner(dock, clean_settings,
     cfg = clean_settings
     cfg.model = str(tmp_path / "no-reasoner")  # find-all never needs it
     cfg.save()
-    dock.mode_choice.set_mode("find-all")
+    dock.set_mode("find-all")
     problems = dock.refresh_readiness()
     assert len(problems) == 1 and "Find-all needs SAM 3" in problems[0] and "gated" in problems[0]
     assert dock.settings_button.text() == "Models…" and not dock.run_button.isEnabled()
@@ -94,7 +95,9 @@ def test_settings_to_run_options_for_find_all(clean_settings, tiny_models):
     cfg.save()
     loaded = rs.PluginSettings.load()
     assert (loaded.mode, loaded.score_threshold) == ("find-all", 0.35)
-    o = run_options(loaded, "a.tif", " tree crown ", "o.gpkg", ("boxes", "masks"))
+    # the run's mode comes from the dock (or Processing), never from the saved choice
+    assert run_options(loaded, "a.tif", "trees", "o.gpkg", ("boxes",)).mode == "locate"
+    o = run_options(loaded, "a.tif", " tree crown ", "o.gpkg", ("boxes", "masks"), mode="find-all")
     assert (o.mode, o.sam3, o.score_threshold, o.sam, o.query) == ("find-all", str(tiny_models["sam3"]), 0.35, None,
                                                                    "tree crown")
 
@@ -108,7 +111,7 @@ def test_dock_find_all_run_reaches_the_engine(qtbot, dock, raster, clean_setting
     dock.layer_combo.setLayer(raster)
     dock.set_extent_source("layer")
     dock.set_granularity(("boxes", "masks", "contours"))
-    dock.mode_choice.combo.setCurrentIndex(OFFERED_MODES.index("find-all"))  # as a user picks it
+    dock.mode_combo.setCurrentIndex(dock.mode_combo.findData("find-all"))  # as a user picks it
     assert dock.refresh_readiness() == []
     summary, results = run_dock(qtbot, dock, "tree crown", timeout_ms=180_000)
     assert summary["status"] == "finished" and summary["tiles_done"] == 1
@@ -123,15 +126,16 @@ def test_dock_find_all_run_reaches_the_engine(qtbot, dock, raster, clean_setting
         settings = json.loads(db.execute("select settings from runs").fetchone()[0])
     assert settings["mode"] == "find-all" and settings["sam3"] == str(tiny_models["sam3"])
     assert "SAM 3 found 20 instance(s)" in dock.reasoning_text.toPlainText()
-    assert dock.mode_choice.hint.text().startswith("Find all:")  # no dense-answer hint after find-all
+    assert dock.mode_hint.text().startswith("Find all:")  # no dense-answer hint after find-all
 
 
 def test_dense_locate_answer_suggests_find_all(dock, clean_settings):
     dock.question_edit.setPlainText("every tree crown in the clearing")
-    text = dock.mode_choice.dense_hint("locate", {0: 9, 1: 9, 3: 2}, "every tree crown in the clearing")
+    text = dock.mode_hint.dense_hint("locate", {0: 9, 1: 9, 3: 2}, "every tree crown in the clearing")
     assert text == "Many objects per view (20 in all): Find all (SAM 3) with “tree crown” may find every one of them."
-    assert not dock.mode_choice.hint.isHidden()
-    assert dock.mode_choice.dense_hint("find-all", {0: 50}, "tree crown") == ""
+    assert not dock.mode_hint.isHidden()
+    assert dock.mode_hint.dense_hint("find-all", {0: 50}, "tree crown") == ""
+    assert dock.mode_hint.dense_hint("ask", {0: 50}, "how many trees?") == ""
 
 
 def test_processing_mode_parameter_builds_find_all_options(clean_settings, raster, tiny_models):
@@ -142,9 +146,8 @@ def test_processing_mode_parameter_builds_find_all_options(clean_settings, raste
     alg = ReasonAlgorithm()
     alg.initAlgorithm()
     mode = alg.parameterDefinition("MODE")
-    assert mode.options() == ["Locate what the question describes (reasoner)",
-                              "Find all instances of a noun phrase (SAM 3)"] and mode.defaultValue() == 0
-    params = {"INPUT": raster, "QUERY": "tree crown", "GRANULARITY": [0, 1], "MODE": 1,
+    assert mode.options()[3] == "Find all: every instance of a noun phrase (SAM 3)" and mode.defaultValue() == 0
+    params = {"INPUT": raster, "QUERY": "tree crown", "GRANULARITY": [0, 1], "MODE": 3,
               "SAM3": str(tiny_models["sam3"]), "SCORE_THRESHOLD": 0.4, "TILE_SIZE": 896, "OVERLAP": 112,
               "MAX_PIXELS": 802816, "BACKEND": 0, "SIMPLIFY": 0.0, "MIN_AREA": 0.0}
     options, _crs = alg.build_options(params, QgsProcessingContext(), "o.gpkg", rs.PluginSettings.load())
