@@ -31,7 +31,6 @@ from inference_core.contract.options import (
     DEFAULT_RETRIES,
     DEFAULT_SAM3_MODEL,
     DEFAULT_SCORE_THRESHOLD,
-    MODES,
     DEFAULT_SIMPLIFY,
     DEFAULT_TILE_SIZE,
     DEFAULT_TIMEOUT_S,
