@@ -30,6 +30,7 @@ from qtpy.QtWidgets import (
 )
 
 from inference_core.contract import catalog
+from inference_core.contract.options import FIND_ALL
 from inference_core.contract.model_state import SAM2_MODEL_TYPES, entry_state, folder_model_type, missing_file, sam_problem
 
 from .. import settings as rr_settings
@@ -154,7 +155,8 @@ class ModelsWidget(QWidget):
                 "downloading": self.tr("downloading"), "corrupt": self.tr("corrupt")}.get(state, state)
 
     def in_use(self) -> set[str]:
-        """Keys of the catalog entries runs use now: the model (local backend) and the SAM checkpoint."""
+        """Keys of the catalog entries runs use now: the model (local backend) and the SAM checkpoint, or SAM 3
+        while the dock is in find-all mode."""
         cfg = rr_settings.PluginSettings.load()
         keys = set()
         for e in self.entries:
@@ -164,8 +166,8 @@ class ModelsWidget(QWidget):
                 if cfg.sam and (path and os.path.abspath(path) == os.path.abspath(cfg.sam)
                                 or os.path.basename(cfg.sam) == os.path.basename(e.source)):
                     keys.add(e.key)
-            elif e.kind == "sam3":
-                if cfg.sam3.strip() in (e.source, row.get("path") or "\0"):
+            elif e.kind == "sam3":  # in use while the dock is in find-all mode
+                if cfg.mode == FIND_ALL and cfg.sam3.strip() in (e.source, row.get("path") or "\0"):
                     keys.add(e.key)
             elif cfg.backend == "transformers" and cfg.model.strip() in (e.source, row.get("path") or "\0"):
                 keys.add(e.key)

@@ -188,3 +188,14 @@ def test_models_tab_sam3_row_token_and_use(qgis_iface, clean_settings, tmp_path,
     assert "hf_secret_token" not in json.dumps({k: str(v) for k, v in rs.PluginSettings.load().__dict__.items()})
     assert "gated on Hugging Face" in w.status.text() and "No token yet" not in w.status.text()
     assert w.use_local(str(tiny_models["sam3"])) and rs.PluginSettings.load().sam3 == str(tiny_models["sam3"])
+
+
+def test_sam3_is_marked_in_use_only_in_find_all_mode(qgis_iface, clean_settings, tmp_path, monkeypatch):
+    from remotereasoner_qgis.ui.models_tab import ModelsWidget
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-hf"))
+    assert "sam3" not in ModelsWidget().in_use()  # locate runs never load SAM 3
+    cfg = rs.PluginSettings.load()
+    cfg.mode = "find-all"
+    cfg.save()
+    assert "sam3" in ModelsWidget().in_use()
