@@ -7,12 +7,13 @@ from __future__ import annotations
 import os
 from inference_core.contract.options import GRANULARITIES, RunOptions
 
-from .reason_algorithm import BACKEND_CHOICES, ReasonAlgorithm as A
+from .reason_algorithm import BACKEND_CHOICES, MODE_CHOICES, ReasonAlgorithm as A
 
 QGIS_PROCESS = "qgis_process"  # on Debian call qgis_process.bin (see README)
 # RunOptions fields the algorithm's parameters carry (the rest come from the settings)
 CARRIED = ("raster", "query", "out", "extent", "granularity", "backend", "model", "server_url", "sam", "device",
-           "tile_size", "overlap", "max_pixels", "simplify", "min_area", "replay", "api_key", "api_key_env")
+           "tile_size", "overlap", "max_pixels", "simplify", "min_area", "replay", "api_key", "api_key_env", "mode",
+           "per_tile", "sam3", "score_threshold")
 _SINKS = {"boxes": A.OUTPUT_BOXES, "masks": A.OUTPUT_MASKS, "contours": A.OUTPUT_CONTOURS}
 
 
@@ -30,6 +31,13 @@ def qgis_process_args(options: RunOptions, crs_authid: str = "", executable: str
         crs = f" [{crs_authid}]" if crs_authid else ""
         args.append(f"{A.EXTENT}={_num(xmin)},{_num(xmax)},{_num(ymin)},{_num(ymax)}{crs}")  # QGIS's extent order
     args += [f"{A.GRANULARITY}={GRANULARITIES.index(g)}" for g in options.granularity]
+    defaults = RunOptions(raster="", query="", out="")
+    if options.mode != defaults.mode:
+        args.append(f"{A.MODE}={MODE_CHOICES.index(options.mode)}")
+    if options.per_tile:
+        args.append(f"{A.PER_TILE}=true")
+    if options.mode == "find-all":
+        args += [f"{A.SAM3}={options.sam3}", f"{A.SCORE_THRESHOLD}={_num(options.score_threshold)}"]
     args.append(f"{A.BACKEND}={BACKEND_CHOICES.index(options.backend)}")
     if options.backend == "replay" and options.replay:
         args.append(f"{A.REPLAY}={options.replay}")
