@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from rasterio.transform import from_origin
 
 from inference_core.cli.argv import attach_negative_values
 from inference_core.cli.main import build_parser, main
@@ -171,7 +170,7 @@ def test_readme_and_help_extent_examples_parse():
     for where, example in examples:
         argv = ["reason", "r.tif", "-q", "x", "-o", "o.gpkg", *example.split(" ", 1)]
         args = build_parser().parse_args(attach_negative_values(argv))
-        (xmin, ymin, xmax, ymax), crs = args.extent
+        (xmin, ymin, xmax, ymax), _crs = args.extent
         assert xmax > xmin and ymax > ymin, (where, example)
     # both spellings of the README's lon/lat example give the same extent
     a = build_parser().parse_args(attach_negative_values(["reason", "r", "-o", "o", "--extent", "-81.99,29.68,-81.97,29.70:4326"]))
