@@ -158,10 +158,15 @@ def test_huge_extent_in_the_raster_crs_is_clipped_to_the_raster(sample_tif, tmp_
 
 
 def _examples_with_extent():
-    """Every `--extent …` argument written in the README and in `reason --help`."""
-    help_text = build_parser()._subparsers._group_actions[0].choices["reason"].format_help()
+    """Every `--extent …` argument written in the README and in `reason --help` (formatted wide enough that
+    argparse does not wrap a coordinate list at its minus signs)."""
+    import os
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, {"COLUMNS": "400"}):
+        help_text = build_parser()._subparsers._group_actions[0].choices["reason"].format_help()
     texts = {"README.md": (ROOT / "README.md").read_text(encoding="utf-8"), "--help": help_text}
-    return [(where, m.group(0)) for where, t in texts.items() for m in re.finditer(r"--extent[ =]-?[\d.,:-]+", t)]
+    return [(where, m.group(0)) for where, t in texts.items() for m in re.finditer(r"--extent[ =]-?[\d.]+(?:,-?[\d.]+){3}(?::\w+)?", t)]
 
 
 def test_readme_and_help_extent_examples_parse():
