@@ -122,7 +122,7 @@ def check_weights(folder: Path, model: str) -> None:
     problem = weights_problem(folder)
     if problem:
         how = (f"Re-download with {_download_hint(model)}" if any(m.source == model for m in MODELS)
-               else "Copy or download the folder again")
+               else "Copy the folder again, or download it again")
         raise BackendError(f"The weights of {model} are damaged: {problem}. {how}.")
 
 
