@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional, Sequence
 
 from inference_core.common.errors import InputError, PipelineError
 from inference_core.contract.model_state import hub_snapshot, looks_like_hub_id, sam_kind, weights_problem
-from inference_core.contract.options import MAX_ASPECT_RATIO, STRATEGIES
+from inference_core.contract.options import ANSWER_MODES, MAX_ASPECT_RATIO, STRATEGIES
 from inference_core.contract.protocol import ErrorCode
 from inference_core.raster.tiling import axis_count, gsd_scale
 
@@ -48,6 +48,8 @@ def estimate_tiles(source: "RasterSource", options: "RunOptions") -> tuple[int, 
 def check_tile_count(source: "RasterSource", options: "RunOptions") -> int:
     """Refuse a plan of more than `options.max_tiles` views (PipelineError bad_options), naming the estimate and fixes."""
     if options.strategy != STRATEGIES[0]:  # overview / refine plan their own (few) views
+        return 1
+    if options.mode in ANSWER_MODES and not options.per_tile:  # ask / describe: one view (run.answers)
         return 1
     n, out_w, out_h = estimate_tiles(source, options)
     if n <= options.max_tiles:

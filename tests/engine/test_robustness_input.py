@@ -208,6 +208,11 @@ def test_gsd_planning_160000_tiles_is_refused_with_the_estimate(sample_tif, tmp_
     assert "the limit is 10,000 (--max-tiles)" in err and "a coarser --gsd (the raster's own is 0.1" in err
     assert "--max-tiles 160000 if you mean it" in err
     assert not (tmp_path / "r.gpkg").exists()
+    # ask without --per-tile answers one downscaled view of the extent: no tile plan to refuse
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0000001", "--mode", "ask")
+    assert rc == 3 and "Model folder not found" in err
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0000001", "--mode", "ask", "--per-tile")
+    assert rc == 2 and "This run would send 160,000 views" in err
 
 
 def test_tile_estimate_is_the_plan(sample_tif):
