@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional, Sequence
 
 from inference_core.common.errors import InputError, PipelineError
 from inference_core.contract.model_state import hub_snapshot, looks_like_hub_id, sam_kind, weights_problem
-from inference_core.contract.options import ANSWER_MODES, MAX_ASPECT_RATIO, STRATEGIES
+from inference_core.contract.options import ANSWER_MODES, FIND_ALL, MAX_ASPECT_RATIO, STRATEGIES
 from inference_core.contract.protocol import ErrorCode
 from inference_core.raster.tiling import axis_count, gsd_scale
 
@@ -70,7 +70,7 @@ def check_tile_count(source: "RasterSource", options: "RunOptions") -> int:
 
 def check_view_shapes(tiles: Sequence["TileSpec"], options: "RunOptions") -> None:
     """Refuse views Qwen2.5-VL cannot take (long side over MAX_ASPECT_RATIO x the short one) before the model loads."""
-    if options.backend not in QWEN_BACKENDS:
+    if options.backend not in QWEN_BACKENDS or options.mode == FIND_ALL:  # find-all: SAM 3, no Qwen
         return
     for t in tiles:
         ratio = max(t.out_width, t.out_height) / max(1, min(t.out_width, t.out_height))
@@ -87,7 +87,7 @@ def check_model_files(options: "RunOptions") -> None:
     The loaders check the same again (models.backends.transformers_backend.check_weights, models.sam2, models.sam);
     here it happens before a many-GB language model is loaded only to find the SAM broken.
     """
-    if options.backend == "transformers":
+    if options.backend == "transformers" and options.mode != FIND_ALL:
         folder = _local_folder(options.model)
         problem = weights_problem(folder) if folder is not None else None
         if problem:
