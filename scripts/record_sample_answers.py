@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from inference_core.contract.paths import SAMPLE_ANSWERS, SAMPLE_RASTER  # noqa: E402
-from inference_core.contract.recorded import KEY_IMAGE_SHA256, KEY_MODEL, KEY_VIEW  # noqa: E402
+from inference_core.contract.paths import SAMPLE_ANSWERS, SAMPLE_RASTER
+from inference_core.contract.recorded import KEY_IMAGE_SHA256, KEY_MODEL, KEY_VIEW
 
 LABELS = SAMPLE_RASTER.with_suffix(".csv")
 MODEL = "recorded answers (human labels), not a live model"
