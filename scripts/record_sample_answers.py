@@ -58,7 +58,7 @@ def answer_line() -> str:
     line = {
         "tile_id": tile.tile_id, "raw_text": text, "input_size": [tile.out_width, tile.out_height],
         KEY_MODEL: MODEL,
-        KEY_VIEW: f"{SAMPLE_RASTER.name}, whole layer, {tile.out_width}x{tile.out_height} px",
+        KEY_VIEW: f"{SAMPLE_RASTER.name}, whole layer",
         KEY_IMAGE_SHA256: hashlib.sha256(rgb.tobytes()).hexdigest(),
     }
     return json.dumps(line) + "\n"

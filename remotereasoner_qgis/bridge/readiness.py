@@ -162,13 +162,11 @@ def recorded_notice(settings: PluginSettings, granularity: tuple[str, ...]) -> s
     rec = recording(settings.replay)
     if not rec.model:
         return ""
-    text = tr("Recorded answers: {model}. They answer one view ({view}), whatever the question.").format(
+    text = tr("Demo: {model}, for {view}, whatever the question.").format(
         model=rec.model, view=rec.view or os.path.basename(settings.replay))
     if ("masks" in granularity or "contours" in granularity) and settings.sam and _test_sam(settings.sam):
-        text += " " + tr("Masks come from the tiny test SAM (random weights): their shapes are not a segmentation; "
-                         "SAM 2.1 Hiera-Tiny (156 MB) in the Models tab draws real ones.")
-    return text + " " + tr("A real model needs RemoteReasoner-7B (16.6 GB download, Models tab) or a model server "
-                           "(Settings › Server).")
+        text += " " + tr("Masks: tiny test SAM (random weights).")
+    return text + " " + tr("A real model needs RemoteReasoner-7B (16.6 GB) or a server.")
 
 
 def readiness_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> list[str]:

@@ -232,6 +232,7 @@ class RemoteReasonerDock(QgsDockWidget):
         box_lay = QVBoxLayout(self.reasoning_box)
         self.reasoning_text = QPlainTextEdit(self.reasoning_box)
         self.reasoning_text.setReadOnly(True)
+        self.reasoning_text.setMinimumHeight(5 * self.reasoning_text.fontMetrics().lineSpacing())  # never one blank line
         box_lay.addWidget(self.reasoning_text)
         lay.addWidget(self.reasoning_box)
 
@@ -323,7 +324,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.readiness_label.setStyleSheet("color: #b00020;" if problems else NOTICE_STYLE)
         self.readiness_label.setVisible(bool(problems or self.readiness_notice))
         self.settings_button.setVisible(bool(problems or self.readiness_notice))
-        self.settings_button.setText({
+        self.settings_button.setText(self.tr("Get a real model (Models tab)…") if not problems else {
             "setup_engine": self.tr("Set up engine…"), "models": self.tr("Models…"),
         }.get(self._readiness_action, self.tr("Settings…")))
         self.run_button.setEnabled(not problems and self.task is None)

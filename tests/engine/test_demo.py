@@ -86,4 +86,4 @@ def test_recorded_answers_refuse_another_view(tiny_models, tmp_path):
     with pytest.raises(PipelineError) as err:
         run(o)
     assert err.value.code == "input"
-    assert "OSBS_029.tif, whole layer, 400x400 px" in str(err.value) and "200x200 px" in str(err.value)
+    assert "(OSBS_029.tif, whole layer)" in str(err.value) and "(200x200 px)" in str(err.value)
