@@ -52,7 +52,10 @@ try:
     for name in ("masks", "contours"):
         node = root.findLayer(dock.run_layers.layers[name].id())
         node.setItemVisibilityChecked(False)
-    root.findGroup("every tree crown").setExpanded(True)
+    view = iface.layerTreeView()
+    for node, expand in ((root.findGroup("every tree crown"), True), (root.findLayer(dock.layer_combo.currentLayer().id()), False)):
+        node.setExpanded(expand)
+        view.setExpanded(view.layerTreeModel().node2index(node), expand)
     iface.mapCanvas().zoomToFullExtent()
     iface.mapCanvas().refresh()
     wait(3000)
