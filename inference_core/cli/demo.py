@@ -37,4 +37,6 @@ def run_command(args: argparse.Namespace) -> int:
     for demo in runs:
         print(f"== {demo.title}")
         print(summary_text(demo.summary))
+    print(f"Masks and contours: SAM {args.sam} (the tiny test SAM has random weights: its masks are blobs, not a "
+          "segmentation; for real ones pass --sam facebook/sam2.1-hiera-tiny to `reason`).")
     return 0 if all(d.summary.status == "finished" for d in runs) else 1
