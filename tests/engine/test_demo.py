@@ -74,7 +74,7 @@ def test_demo_tiny_reasoner_finds_the_squares_live(demo):
     assert boxes.crs.to_epsg() == 32633
     assert not boxes["model"].str.startswith("replay").any()
     got = sorted(g.bounds for g in boxes.geometry)
-    for truth, b in zip(sorted(square_boxes_map()), got):
+    for truth, b in zip(sorted(square_boxes_map()), got, strict=True):
         np.testing.assert_allclose(b, truth, atol=2.0)  # within 4 px of 0.5 m
 
 
