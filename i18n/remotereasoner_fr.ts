@@ -488,8 +488,8 @@
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="169"/>
-        <source>A real model needs RemoteReasoner-7B (16.6 GB) or a server.</source>
-        <translation>Un vrai modèle demande RemoteReasoner-7B (16,6 Go) ou un serveur.</translation>
+        <source>Real model: RemoteReasoner-7B (16.6 GB) or a server.</source>
+        <translation>Vrai modèle : RemoteReasoner-7B (16,6 Go) ou un serveur.</translation>
     </message>
 </context>
 <context>

@@ -477,8 +477,8 @@
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="169"/>
-        <source>A real model needs RemoteReasoner-7B (16.6 GB) or a server.</source>
-        <translation>真实模型需要 RemoteReasoner-7B（16.6 GB）或服务器。</translation>
+        <source>Real model: RemoteReasoner-7B (16.6 GB) or a server.</source>
+        <translation>真实模型：RemoteReasoner-7B（16.6 GB）或服务器。</translation>
     </message>
 </context>
 <context>

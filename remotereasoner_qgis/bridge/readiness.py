@@ -166,7 +166,7 @@ def recorded_notice(settings: PluginSettings, granularity: tuple[str, ...]) -> s
         model=rec.model, view=rec.view or os.path.basename(settings.replay))
     if ("masks" in granularity or "contours" in granularity) and settings.sam and _test_sam(settings.sam):
         text += " " + tr("Masks: tiny test SAM (random weights).")
-    return text + " " + tr("A real model needs RemoteReasoner-7B (16.6 GB) or a server.")
+    return text + " " + tr("Real model: RemoteReasoner-7B (16.6 GB) or a server.")
 
 
 def readiness_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> list[str]:

@@ -113,7 +113,7 @@ def _action_for(code: str) -> str:
 PROGRESS_STYLE = ("QProgressBar { border: 1px solid palette(mid); border-radius: 2px; text-align: center; "
                   "background: palette(base); } QProgressBar::chunk { background-color: #9cc68f; }")
 # The readiness line when the plugin is ready but not with a live model (recorded answers): a note, not an error.
-NOTICE_STYLE = "color: #5a4a00; background: #fff4c2; border: 1px solid #e0c35c; border-radius: 2px; padding: 4px;"
+NOTICE_STYLE = "color: #5a4a00; background: #fff4c2; border: 1px solid #e0c35c; border-radius: 2px; padding: 1px 4px;"
 _QGIS_LEVEL = {SUCCESS: Qgis.MessageLevel.Success, WARNING: Qgis.MessageLevel.Warning, INFO: Qgis.MessageLevel.Info, CRITICAL: Qgis.MessageLevel.Critical}
 # The end-of-run sentence's colour: the message bar's own for the level (success green, warning amber, error red).
 _LEVEL_STYLE = {SUCCESS: "color: #2e7d32;", WARNING: "color: #9a6700; font-weight: bold;", INFO: "",
@@ -257,7 +257,7 @@ class RemoteReasonerDock(QgsDockWidget):
         box_lay = QVBoxLayout(self.reasoning_box)
         self.reasoning_text = QPlainTextEdit(self.reasoning_box)
         self.reasoning_text.setReadOnly(True)
-        self.reasoning_text.setMinimumHeight(5 * self.reasoning_text.fontMetrics().lineSpacing())  # never one blank line
+        self.reasoning_text.setMinimumHeight(3 * self.reasoning_text.fontMetrics().lineSpacing())  # never one blank line
         box_lay.addWidget(self.reasoning_text)
         lay.addWidget(self.reasoning_box)
 
