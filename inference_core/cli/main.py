@@ -18,6 +18,7 @@ SUBCOMMANDS = [
     "inference_core.cli.reason",
     "inference_core.evaluate.cli",  # evaluate, compare
     "inference_core.cli.selftest",
+    "inference_core.cli.demo",
 ]
 
 # Exit status per error code: 2 = fix the command or the input, 3 = model, 4 = memory, 5 = server, 6 = disk full.
