@@ -22,7 +22,7 @@ CLI_FLAGS: dict[str, str] = {
     "tile_size": "--tile-size", "overlap": "--overlap", "max_pixels": "--max-pixels", "min_pixels": "--min-pixels",
     "iou_threshold": "--iou-threshold", "ios_threshold": "--ios-threshold", "server_url": "--server-url",
     "api_key_env": "--api-key-env", "concurrency": "--concurrency", "timeout": "--timeout", "retries": "--retries",
-    "sam3": "--sam3", "score_threshold": "--score-threshold",
+    "sam3": "--sam3", "score_threshold": "--score-threshold", "max_boxes": "--max-boxes", "max_tiles": "--max-tiles",
 }
 # Fields no `reason` command line carries: the raster is positional, the key is a secret (the command names
 # the environment variable that holds it), single_view is evaluate's, extent_crs follows the extent after ':'.
