@@ -13,17 +13,19 @@ TABLES = ("runs", "responses")
 GEOMETRY_TYPES = {"boxes": "Polygon", "masks": "MultiPolygon", "contours": "MultiLineString"}
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "boxes": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("label", "str"), ("score", "float"),
-              ("tile_id", "int"), ("reasoning", "str"), ("model", "str"), ("cut_sides", "str")),
+              ("tile_id", "int"), ("reasoning", "str"), ("model", "str"), ("cut_sides", "str"),
+              ("stage", "str"), ("gsd", "float")),
     "masks": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("area_m2", "float"),
-              ("sam_score", "float"), ("model", "str"), ("tile_id", "int")),
+              ("sam_score", "float"), ("model", "str"), ("tile_id", "int"), ("stage", "str"), ("gsd", "float")),
     "contours": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("length_m", "float"),
-                 ("tile_id", "int")),
+                 ("tile_id", "int"), ("stage", "str"), ("gsd", "float")),
     "runs": (("run_id", "str"), ("raster", "str"), ("extent", "str"), ("crs", "str"), ("query", "str"),
              ("settings", "str"), ("started", "datetime"), ("finished", "datetime"), ("status", "str"),
              ("model", "str"), ("tiles_total", "int"), ("warnings", "str")),
     "responses": (("run_id", "str"), ("tile_id", "int"), ("window", "str"), ("input_size", "str"),
-                  ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float")),
+                  ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float"), ("stage", "str")),
 }
+STAGES = ("overview", "refine", "tile")  # the view a feature came from (run/strategies.py)
 RUN_STATUSES = ("running", "finished", "cancelled", "failed")
 
 
