@@ -8,7 +8,8 @@ Request fields (besides type and id; `service/requests.py` answers them):
 - hello {probe: bool = true}: -> hello {protocol, pid, versions{python, torch, transformers,
   segment_anything, rasterio, gdal, ...}, devices, cuda_memory}; probe=false skips importing torch/rasterio.
 - load {options}: model fields of RunOptions -> progress (stage "load") ... loaded {models, seconds}.
-- reason / resume {options}: RunOptions fields -> progress, result, reasoning, warning ... done {summary}.
+- reason / resume {options}: RunOptions fields -> progress {stage, step, tile, tiles, ...}, result, reasoning,
+  warning ... done {summary: ..., strategy, answer, overview_reasoning}.
 - cancel {target}: -> status {..., cancel: {target, accepted}}; the target run then ends with done (cancelled).
 - status: -> status {busy, current: {id, type, seconds, progress, cancelling} | null, models}.
 - shutdown: stops the run, -> bye; the worker exits 0 (it also exits when stdin closes).

@@ -11,8 +11,18 @@ from inference_core.common.records import Detection, TileSpec
 from inference_core.contract.calls import tile_count, tile_sides
 from inference_core.contract.options import REFINE_CONTEXT, REFINE_SLACK_VIEW_PX
 from inference_core.raster.coords import tile_box_to_raster
-from inference_core.raster.tiling import gsd_scale, plan_overview, plan_tiles, tiles_over
-from inference_core.raster.windows import centred_window, clip_to, fits, group_candidates
+from inference_core.raster.tiling import (
+    gsd_scale,
+    plan_overview,
+    plan_tiles,
+    tiles_over,
+)
+from inference_core.raster.windows import (
+    centred_window,
+    clip_to,
+    fits,
+    group_candidates,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from inference_core.contract.options import RunOptions
@@ -52,7 +62,7 @@ def plan_strategy(source: "RasterSource", options: "RunOptions") -> StrategyPlan
     """The first views of a run: every tile (`tiles`) or the overview (`overview`, `refine`)."""
     if options.strategy == "tiles":
         return StrategyPlan("tiles", plan_tiles(source, options))
-    c0, r0, w, h = source.window
+    _c0, _r0, w, h = source.window
     refining = options.strategy == "refine" and tile_count(w, h, gsd_scale(source, options.gsd), options) > 1
     return StrategyPlan(options.strategy, [plan_overview(source, options, tile_id=OVERVIEW_ID)], refining)
 

@@ -232,3 +232,52 @@ def test_overview_masks_come_from_sam_at_native_resolution(make_geotiff, tmp_pat
     # the mask lies in the window SAM saw: 128 px centred on the box's raster centre (60, 60), shifted into the raster
     xmin, ymin, xmax, ymax = masks.geometry[0].bounds
     assert xmin >= ORIGIN[0] and xmax <= ORIGIN[0] + 128 * PX and ymax <= ORIGIN[1] and ymin >= ORIGIN[1] - 128 * PX
+
+
+def test_worker_runs_refine_and_reports_steps_and_the_answer(make_geotiff, tmp_path):
+    import sys
+
+    from inference_core.contract.client import WorkerClient
+
+    raster = _raster(make_geotiff)
+    answers = {0: ("<think>two</think><answer>[[10,10,20,20],[80,60,90,70]]</answer>", [112, 112]),
+               1: ("<answer>[[30,30,60,60]]</answer>", [112, 112]), 2: ("<answer>[]</answer>", [112, 112])}
+    opts = _opts(raster, tmp_path / "w.gpkg", _jsonl(tmp_path / "a.jsonl", answers), "refine")
+    client = WorkerClient(sys.executable)
+    try:
+        events = list(client.request("reason", timeout=120, options=opts.to_dict(secrets=True)))
+    finally:
+        client.close()
+    done = events[-1]
+    assert done["type"] == "done", done
+    s = done["summary"]
+    assert (s["status"], s["strategy"], s["tiles_total"], s["overview_reasoning"]) == ("finished", "refine", 3, "two")
+    assert s["answer"]["targets"] == 1 and s["answer"]["total_area"] == pytest.approx(30 * 30 * PX * PX)
+    steps = [(e["step"], e["tiles"]) for e in events if e["type"] == "progress"]
+    assert steps[0] == ("overview", 1) and steps[-1] == ("refine", 3)
+    results = {e["tile_id"]: e for e in events if e["type"] == "result"}
+    assert [f["properties"]["stage"] for f in results[0]["features"]["boxes"]] == ["overview", "overview"]
+    assert results[1]["removed"]["boxes"] == [0] and results[2]["removed"]["boxes"] == [1]
+    assert [e["stage"] for e in events if e["type"] == "reasoning"][0] == "overview"
+
+
+def test_cli_strategy_flag_and_the_answer_line(make_geotiff, tmp_path):
+    import subprocess
+    import sys
+
+    raster = _raster(make_geotiff)
+    answers = {0: ("<answer>[[10,10,20,20],[80,60,90,70]]</answer>", [112, 112]),
+               1: ("<answer>[[30,30,60,60]]</answer>", [112, 112]),
+               2: ("<answer>[[10,10,30,30],[50,50,90,70]]</answer>", [112, 112])}
+    replay = _jsonl(tmp_path / "a.jsonl", answers)
+    cmd = [sys.executable, "-m", "inference_core", "reason", str(raster), "-q", "things", "-o", str(tmp_path / "c.gpkg"),
+           "--backend", "replay", "--replay", str(replay), "--strategy", "refine", "--tile-size", "112",
+           "--overlap", "24", "--max-pixels", str(112 * 112), "--coordinates", "model-input"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = proc.stdout.strip().splitlines()
+    assert "3/3 model calls (refine)" in proc.stdout
+    # 30², 20² and 40 x 20 px boxes at 0.25 m: 56.25 + 25 + 50 m²
+    assert lines[-1].strip() == "answer     3 targets, 131.2 m² in all, the largest 56.2 m² (box areas)"
+    bad = subprocess.run(cmd[:-8] + ["--strategy", "zoom"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert bad.returncode == 2 and "invalid choice: 'zoom'" in bad.stderr

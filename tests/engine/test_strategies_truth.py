@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyogrio
-import pytest
 from rasterio.transform import from_origin
 
 from inference_core.contract.options import RunOptions
