@@ -25,7 +25,7 @@ def run_options(cfg: PluginSettings, raster: str, query: str, out: str, granular
     kw: dict[str, Any] = dict(
         raster=raster, query=query.strip(), out=out, granularity=granularity, backend=cfg.backend,
         device=cfg.device or RUN_DEFAULTS.device, dtype=cfg.dtype or RUN_DEFAULTS.dtype, tile_size=cfg.tile_size,
-        overlap=cfg.overlap, max_pixels=cfg.max_pixels, concurrency=max(1, cfg.concurrency),
+        overlap=cfg.overlap, max_pixels=cfg.max_pixels, concurrency=max(1, cfg.concurrency), strategy=cfg.strategy,
     )
     if extent is not None:
         kw["extent"] = tuple(float(v) for v in extent)

@@ -58,15 +58,18 @@ from ..bridge.events import (
     SUCCESS,
     WARNING,
     EndState,
+    answer_text,
     counts_text,
     end_state,
     failure_state,
     progress_text,
 )
 from ..bridge.run_options import options_for_run
+from ..bridge.strategy import extent_pixels
 from ..i18n import tr
 from .elide import elide_path
 from .layers import LiveRun, RunLayers, export_layers, result_rows
+from .strategy_choice import StrategyChoice
 
 LOG_TAG = "RemoteReasoner"
 EXTENT_SOURCES = ("view", "layer", "drawn", "selection")
@@ -190,6 +193,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self.clear_drawn_button.setEnabled(False)
         row.addWidget(self.clear_drawn_button)
         lay.addLayout(row)
+        self.strategy_choice = StrategyChoice(body)  # Quick / Focused / Thorough and the calls it will make
+        lay.addWidget(self.strategy_choice)
 
         self.readiness_label = QLabel(body)
         self.readiness_label.setWordWrap(True)
@@ -221,6 +226,10 @@ class RemoteReasonerDock(QgsDockWidget):
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.setVisible(False)
         lay.addWidget(self.status_label)
+        self.answer_label = QLabel(body)  # the answer in numbers: how many targets, total and largest area
+        self.answer_label.setWordWrap(True)
+        self.answer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.answer_label)
         self.output_label = QLabel(body)
         self.output_label.setWordWrap(True)
         lay.addWidget(self.output_label)
@@ -263,6 +272,9 @@ class RemoteReasonerDock(QgsDockWidget):
         self.draw_button.clicked.connect(self.start_drawing)
         self.clear_drawn_button.clicked.connect(self.clear_drawn_extent)
         self.extent_combo.currentIndexChanged.connect(lambda _i: self._show_drawn())
+        for signal in (self.extent_combo.currentIndexChanged, self.strategy_choice.combo.currentIndexChanged,
+                       self.layer_combo.layerChanged, self.iface.mapCanvas().extentsChanged):
+            signal.connect(lambda *_a: self.update_estimate())
         self.iface.mapCanvas().destinationCrsChanged.connect(self._show_drawn)
         self.export_button.clicked.connect(self.export_dialog)
         self.results_table.cellClicked.connect(lambda r, _c: self.zoom_to_row(r))
@@ -327,6 +339,16 @@ class RemoteReasonerDock(QgsDockWidget):
     def running(self) -> bool:
         return self.task is not None
 
+    def update_estimate(self) -> str:
+        """The model calls the chosen strategy will make over the chosen extent, shown beside the choice."""
+        layer = self.layer_combo.currentLayer()
+        size = None
+        if isinstance(layer, QgsRasterLayer) and layer.isValid():
+            extent, why = self.requested_extent(layer)
+            if not why:
+                size = extent_pixels(layer, extent)
+        return self.strategy_choice.update_estimate(size, rr_settings.PluginSettings.load())
+
     # -- extent ------------------------------------------------------------------------------
     def start_drawing(self) -> None:
         canvas = self.iface.mapCanvas()
@@ -348,6 +370,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.drawn_rect, self.drawn_crs = QgsRectangle(rect), QgsCoordinateReferenceSystem(crs)
         self.set_extent_source("drawn")
         self._show_drawn()
+        self.update_estimate()
 
     def clear_drawn_extent(self) -> None:
         """Forget the drawn rectangle and take it off the map."""
@@ -452,6 +475,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.end = None
         self.status_label.clear()
         self.status_label.setVisible(False)
+        self.answer_label.clear()
         self.output_label.setText(
             (self.tr("Results go to a temporary folder (set an output folder in the settings to keep them): {path}")
              if temporary else self.tr("Results: {path}")).format(path=elide_path(out, 60)))
@@ -526,6 +550,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self._final_layers(summary)
         end = end_state(summary, self._granularity)
         self._show_end(end, full=summary.get("status") == "finished")
+        self.answer_label.setText(answer_text(summary))
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
