@@ -25,7 +25,6 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "responses": (("run_id", "str"), ("tile_id", "int"), ("window", "str"), ("input_size", "str"),
                   ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float"), ("stage", "str")),
 }
-STAGES = ("overview", "refine", "tile")  # the view a feature came from (run/strategies.py)
 RUN_STATUSES = ("running", "finished", "cancelled", "failed")
 
 

@@ -24,7 +24,7 @@ from inference_core.raster.source import RasterSource
 from inference_core.raster.tiling import gsd_scale, tile_edges
 from inference_core.raster.windows import transform_gsd
 from inference_core.run.sink import GpkgSink, RunRecord, check_output, unfinished_run, utc_now
-from inference_core.run.strategies import plan_strategy
+from inference_core.run.strategies import OVERVIEW_ID, plan_strategy
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ class _Run:
         """Resume: kept boxes (and masks) of the finished tiles take part in merging again."""
         seeds = []
         for row in self.sink.read_boxes(self.run_id):
-            if self.plan.refining and int(row["tile_id"]) == 0:
+            if self.plan.refining and int(row["tile_id"]) == OVERVIEW_ID:
                 continue  # refine's candidates are replaced by the refine views, never merged with them
             sides = tuple(s for s in (row.get("cut_sides") or "").split(",") if s)
             seeds.append(Detection(int(row["target_id"]), int(row["tile_id"]), (0, 0, 0, 0), row["bounds"],

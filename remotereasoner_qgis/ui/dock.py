@@ -272,9 +272,10 @@ class RemoteReasonerDock(QgsDockWidget):
         self.draw_button.clicked.connect(self.start_drawing)
         self.clear_drawn_button.clicked.connect(self.clear_drawn_extent)
         self.extent_combo.currentIndexChanged.connect(lambda _i: self._show_drawn())
+        # bound methods, not lambdas: the canvas outlives the dock, and shutdown() disconnects them
         for signal in (self.extent_combo.currentIndexChanged, self.strategy_choice.combo.currentIndexChanged,
                        self.layer_combo.layerChanged, self.iface.mapCanvas().extentsChanged):
-            signal.connect(lambda *_a: self.update_estimate())
+            signal.connect(self.update_estimate)
         self.iface.mapCanvas().destinationCrsChanged.connect(self._show_drawn)
         self.export_button.clicked.connect(self.export_dialog)
         self.results_table.cellClicked.connect(lambda r, _c: self.zoom_to_row(r))
@@ -339,7 +340,7 @@ class RemoteReasonerDock(QgsDockWidget):
     def running(self) -> bool:
         return self.task is not None
 
-    def update_estimate(self) -> str:
+    def update_estimate(self, *_signal_args) -> str:
         """The model calls the chosen strategy will make over the chosen extent, shown beside the choice."""
         layer = self.layer_combo.currentLayer()
         size = None
@@ -718,7 +719,8 @@ class RemoteReasonerDock(QgsDockWidget):
             self.rubber_band = None
         for sig, slot in ((self.iface.currentLayerChanged, self.follow_layer),
                           (QgsProject.instance().cleared, self._project_cleared),
-                          (self.iface.mapCanvas().destinationCrsChanged, self._show_drawn)):
+                          (self.iface.mapCanvas().destinationCrsChanged, self._show_drawn),
+                          (self.iface.mapCanvas().extentsChanged, self.update_estimate)):
             try:
                 sig.disconnect(slot)
             except (TypeError, RuntimeError):
