@@ -37,6 +37,8 @@ class ProgressPrinter:
             self._progress(event)
         elif kind == "warning":
             self._line(f"warning: {event.get('message', '')}")
+        elif kind == "answer" and not self.quiet and int(event.get("tiles") or 1) > 1:  # --per-tile: each tile's
+            self._line(f"tile {int(event['tile_id']) + 1}: {event.get('answer') or '(no answer)'}")
 
     def _progress(self, ev: dict[str, Any]) -> None:
         done, total = int(ev.get("tile", 0)), max(1, int(ev.get("tiles", 1)))
@@ -73,7 +75,7 @@ class ProgressPrinter:
 
 def summary_text(summary) -> str:
     """A one-screen summary of a RunSummary; its last line is the answer in numbers (how many, how much)."""
-    from inference_core.run.answer import answer_text
+    from inference_core.run.tally import tally_text
 
     lines = [
         f"Run {summary.run_id}: {summary.status}",
@@ -83,6 +85,8 @@ def summary_text(summary) -> str:
     ]
     for layer, n in summary.counts.items():
         lines.append(f"  {layer:<10} {n} feature(s)")
+    if getattr(summary, "answer_summary", None):  # ask / describe
+        lines.append(f"  answer     {summary.answer_summary}")
     if summary.parse_errors:
         lines.append(f"  unparsed   {summary.parse_errors} answer(s) (raw text kept in the responses table)")
     for path in summary.exports:
@@ -92,6 +96,6 @@ def summary_text(summary) -> str:
         lines += [f"    - {w}" for w in summary.warnings[:5]]
         if len(summary.warnings) > 5:
             lines.append(f"    ... {len(summary.warnings) - 5} more in the runs table")
-    if summary.answer:
-        lines.append(f"  answer     {answer_text(summary.answer)}")
+    if summary.tally:
+        lines.append(f"  found      {tally_text(summary.tally)}")
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from inference_core.common.errors import InputError, PipelineError
 from inference_core.common.records import Detection, TileSpec
-from inference_core.contract.options import OptionsError, RunOptions
+from inference_core.contract.options import ANSWER_MODES, OptionsError, RunOptions
 from inference_core.contract.protocol import ErrorCode
 from inference_core.geometry.box_merge import BoxMergeOutcome, BoxMerger, cut_sides
 from inference_core.models.parsing import parse_answer
@@ -23,7 +23,9 @@ from inference_core.raster.coords import clamp_box, map_box_to_pixel, pixel_box_
 from inference_core.raster.source import RasterSource
 from inference_core.raster.tiling import gsd_scale, tile_edges
 from inference_core.raster.windows import transform_gsd
-from inference_core.run.sink import GpkgSink, RunRecord, check_output, unfinished_run, utc_now
+from inference_core.run.disk_full import naming_the_disk
+from inference_core.run.resume_state import recorded_settings, resumable_run
+from inference_core.run.sink import GpkgSink, RunRecord, check_output, utc_now
 from inference_core.run.strategies import OVERVIEW_ID, plan_strategy
 
 log = logging.getLogger(__name__)
@@ -51,8 +53,9 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     parse_errors: int = 0
     exports: list[str] = field(default_factory=list)
+    answer_summary: Optional[str] = None  # ask/describe: the answer, or the per-tile summary (run/answers.py)
     strategy: str = "tiles"
-    answer: dict[str, Any] = field(default_factory=dict)  # run/answer.AnswerSummary: targets, total/largest area
+    tally: dict[str, Any] = field(default_factory=dict)  # run/tally.Tally: targets, their total and largest area
     overview_reasoning: str = ""  # the whole-extent view's reasoning (overview, refine)
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,24 +81,26 @@ def run(options: RunOptions, emit: Emit = _noop, cancel: Optional[threading.Even
     if options.resume:
         options = _resume_options(options)
     else:
-        check_output(options.out)
+        check_output(options.out, options.raster, options.append)
     source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
     try:
         if models is None:  # a one-off run (CLI); the worker passes its warm cache
             from inference_core.models.cache import ModelCache
 
             models = ModelCache()
-        return _Run(options, source, emit, cancel, models, started).execute()
+        runner = _Run
+        if options.mode in ANSWER_MODES:  # text answers instead of boxes
+            from inference_core.run.answers import AnswerRun as runner
+        with naming_the_disk(options.out):  # "database or disk is full" -> which disk, exit code 6, resume
+            return runner(options, source, emit, cancel, models, started).execute()
     finally:
         source.close()
 
 
 def _resume_options(options: RunOptions) -> RunOptions:
     """The interrupted run's recorded options, with the caller's runtime settings and resume=True."""
-    rec = unfinished_run(options.out)
-    if rec is None:
-        raise InputError(f"Nothing to resume in {options.out}: its last run finished (start a new run instead).")
-    recorded = json.loads(rec.settings)
+    rec = resumable_run(options.out)
+    recorded = recorded_settings(rec, options.out)
     for name in RUNTIME_OPTIONS:
         recorded[name] = getattr(options, name)
     recorded.update(resume=True, append=False, out=options.out)
@@ -158,14 +163,14 @@ class _Run:
         self.sink.finish_run(self.run_id, status)
         exports = self._exports() if status != "failed" else []
         counts = self.sink.counts(self.run_id)
-        from inference_core.run.answer import summarize
+        from inference_core.run.tally import summarize
 
         return RunSummary(
             run_id=self.run_id, status=status, out=o.out, counts=counts,
             tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=self.tiles_total,
             seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
             parse_errors=self.parse_errors, exports=exports, strategy=o.strategy,
-            answer=summarize(self.sink, self.run_id, o.granularity).to_dict(),
+            tally=summarize(self.sink, self.run_id, o.granularity).to_dict(),
             overview_reasoning=self.overview_reasoning,
         )
 
@@ -260,8 +265,8 @@ class _Run:
                     done += 1
                     processed += 1
                     self._progress("write", done, n, t0, processed, len(todo))
-        except BaseException:  # the run row says failed; every finished tile stays
-            self.sink.finish_run(self.run_id, "failed")
+        except BaseException as exc:  # every finished tile stays; Ctrl-C / SIGTERM (common.signals) is a cancel
+            self.sink.finish_run(self.run_id, "cancelled" if isinstance(exc, KeyboardInterrupt) else "failed")
             raise
         return "finished"
 

@@ -79,7 +79,7 @@ def test_overview_boxes_map_through_the_overview_view(make_geotiff, tmp_path, ge
     # the answer in numbers: 3 targets, areas of the boxes (m² georeferenced, px² in pixel coordinates)
     unit_area = PX * PX if georef else 1.0
     areas = [40 * 40 * unit_area, 40 * 40 * unit_area, 240 * 60 * unit_area]
-    assert summary.answer == {"targets": 3, "total_area": pytest.approx(sum(areas)),
+    assert summary.tally == {"targets": 3, "total_area": pytest.approx(sum(areas)),
                               "largest_area": pytest.approx(max(areas)), "unit": "m²" if georef else "px²",
                               "measured_on": "boxes"}
 
@@ -141,7 +141,7 @@ def test_refine_drops_a_candidate_its_window_does_not_confirm(make_geotiff, tmp_
     answers = {0: ("<answer>[[10,10,20,20]]</answer>", [112, 112]), 1: ("<answer>[]</answer>", [112, 112])}
     summary = run(_opts(raster, tmp_path / "r.gpkg", _jsonl(tmp_path / "a.jsonl", answers), "refine"))
     assert summary.status == "finished" and summary.tiles_total == 2 and summary.counts["boxes"] == 0
-    assert summary.answer["targets"] == 0
+    assert summary.tally["targets"] == 0
 
 
 def test_refine_on_an_extent_that_fits_one_view_is_one_call(make_geotiff, tmp_path):
@@ -234,7 +234,7 @@ def test_overview_masks_come_from_sam_at_native_resolution(make_geotiff, tmp_pat
     assert xmin >= ORIGIN[0] and xmax <= ORIGIN[0] + 128 * PX and ymax <= ORIGIN[1] and ymin >= ORIGIN[1] - 128 * PX
 
 
-def test_worker_runs_refine_and_reports_steps_and_the_answer(make_geotiff, tmp_path):
+def test_worker_runs_refine_and_reports_steps_and_the_tally(make_geotiff, tmp_path):
     import sys
 
     from inference_core.contract.client import WorkerClient
@@ -252,7 +252,7 @@ def test_worker_runs_refine_and_reports_steps_and_the_answer(make_geotiff, tmp_p
     assert done["type"] == "done", done
     s = done["summary"]
     assert (s["status"], s["strategy"], s["tiles_total"], s["overview_reasoning"]) == ("finished", "refine", 3, "two")
-    assert s["answer"]["targets"] == 1 and s["answer"]["total_area"] == pytest.approx(30 * 30 * PX * PX)
+    assert s["tally"]["targets"] == 1 and s["tally"]["total_area"] == pytest.approx(30 * 30 * PX * PX)
     steps = [(e["step"], e["tiles"]) for e in events if e["type"] == "progress"]
     assert steps[0] == ("overview", 1) and steps[-1] == ("refine", 3)
     results = {e["tile_id"]: e for e in events if e["type"] == "result"}
@@ -261,7 +261,7 @@ def test_worker_runs_refine_and_reports_steps_and_the_answer(make_geotiff, tmp_p
     assert [e["stage"] for e in events if e["type"] == "reasoning"][0] == "overview"
 
 
-def test_cli_strategy_flag_and_the_answer_line(make_geotiff, tmp_path):
+def test_cli_strategy_flag_and_the_tally_line(make_geotiff, tmp_path):
     import subprocess
     import sys
 
@@ -278,6 +278,6 @@ def test_cli_strategy_flag_and_the_answer_line(make_geotiff, tmp_path):
     lines = proc.stdout.strip().splitlines()
     assert "3/3 model calls (refine)" in proc.stdout
     # 30², 20² and 40 x 20 px boxes at 0.25 m: 56.25 + 25 + 50 m²
-    assert lines[-1].strip() == "answer     3 targets, 131.2 m² in all, the largest 56.2 m² (box areas)"
+    assert lines[-1].strip() == "found      3 targets, 131.2 m² in all, the largest 56.2 m² (box areas)"
     bad = subprocess.run(cmd[:-8] + ["--strategy", "zoom"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert bad.returncode == 2 and "invalid choice: 'zoom'" in bad.stderr

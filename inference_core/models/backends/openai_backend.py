@@ -24,6 +24,7 @@ from inference_core.contract.openai_http import (
     normalise_base_url,
     redact_url,
     request_json,
+    split_url,
     server_host,
 )
 from inference_core.models.backends.base import BackendError, ReasonReply, ReasonRequest
@@ -164,7 +165,9 @@ class OpenAIBackend:
         self.max_pixels = options.max_pixels
         self.max_new_tokens = options.max_new_tokens
         self.policy = RetryPolicy(retries=max(0, int(options.retries)), base_s=backoff_base_s, cap_s=backoff_cap_s)
-        self._api_key = options.api_key or os.environ.get(options.api_key_env or "") or None
+        creds = split_url(options.server_url)  # user:password@ -> Basic header; ?api_key= -> the bearer key
+        self._basic_auth = creds.basic_auth
+        self._api_key = options.api_key or os.environ.get(options.api_key_env or "") or creds.query_key or None
         self._rng = rng or random.Random()
         self._rng_lock = threading.Lock()
         self._opener = make_opener(self.base_url)
@@ -237,6 +240,7 @@ class OpenAIBackend:
         while True:
             try:
                 return request_json(url, base_url=self.base_url, payload=payload, api_key=self._api_key,
+                                    basic_auth=self._basic_auth,
                                     timeout=self.timeout, opener=self._opener)
             except ServerError as exc:
                 if exc.status == 404:

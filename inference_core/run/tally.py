@@ -1,4 +1,4 @@
-"""The answer in numbers, for "how many / how much": targets found, their total and largest area."""
+"""The tally of a locate run, for "how many / how much": targets found, their total and largest area."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 
 @dataclass(frozen=True)
-class AnswerSummary:
+class Tally:
     """Targets of a run and their areas, from the masks when the run made them, else from the boxes.
 
     `unit` is "m²" for a CRS in metres or degrees (geodesic), "px²" for a raster without georeferencing.
@@ -24,17 +24,17 @@ class AnswerSummary:
         return dataclasses.asdict(self)
 
 
-def summarize(sink, run_id: str, granularity) -> AnswerSummary:
-    """The AnswerSummary of one run in a GpkgSink."""
+def summarize(sink, run_id: str, granularity) -> Tally:
+    """The Tally of one run in a GpkgSink."""
     layer = "masks" if "masks" in granularity else "boxes"
     areas = [a for a in sink.target_areas(run_id, layer) if a is not None]
     targets = sink.counts(run_id).get("boxes", 0)
     unit = "m²" if (sink.measurer.factor is not None or sink.measurer.geod is not None) else "px²"
-    return AnswerSummary(targets, round(sum(areas), 3) if areas else None, round(max(areas), 3) if areas else None,
+    return Tally(targets, round(sum(areas), 3) if areas else None, round(max(areas), 3) if areas else None,
                          unit, layer)
 
 
-def answer_text(answer: dict) -> str:
+def tally_text(answer: dict) -> str:
     """"3 targets, 1234.5 m² in all, the largest 812.0 m²" (the CLI's end line; the dock words it itself)."""
     n = int(answer.get("targets") or 0)
     text = f"{n} target{'s' if n != 1 else ''}"
