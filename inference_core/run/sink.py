@@ -196,7 +196,7 @@ class GpkgSink:
         sql = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "datetime": "DATETIME"}
         with closing(self._connect()) as con, con:
             present = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
-            for layer in (*FEATURE_LAYERS, *TABLES):
+            for layer in (*FEATURE_LAYERS, ANSWER_LAYER, *TABLES):
                 if layer not in present:
                     continue
                 have = {r[1] for r in con.execute(f'PRAGMA table_info("{layer}")')}
@@ -255,9 +255,10 @@ class GpkgSink:
         import pyogrio
         import shapely
 
-        cols = ["target_id"]
-        _meta, _fids, geoms, fields = pyogrio.raw.read(self.path, layer=layer, columns=cols,
-                                                       where=f"run_id = '{_sql_str(run_id)}'")
+        fids = self._run_fids(layer, run_id)
+        if not fids:
+            return []
+        _meta, _fids, geoms, fields = pyogrio.raw.read(self.path, layer=layer, fids=fids, columns=["target_id"])
         per_target: dict[int, float] = {}
         for i, wkb in enumerate(geoms if geoms is not None else []):
             geom = shapely.from_wkb(wkb)
