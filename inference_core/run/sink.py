@@ -154,7 +154,6 @@ class GpkgSink:
         if os.path.exists(self.path):
             self._check_existing()
         self._ensure_layers()
-        self._add_missing_fields()
 
     # ------------------------------------------------------------------ schema
     def _existing_layers(self) -> dict[str, Optional[str]]:
@@ -189,20 +188,6 @@ class GpkgSink:
         for layer in wanted:
             if layer not in existing:
                 self._create_layer(layer, first=not os.path.exists(self.path))
-
-    def _add_missing_fields(self) -> None:
-        """A file written before a field existed (e.g. `stage`, `gsd`) gets the column, empty in its old rows,
-        so appending and resuming to it work (GeoPackage allows ALTER TABLE ADD COLUMN on its tables)."""
-        sql = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "datetime": "DATETIME"}
-        with closing(self._connect()) as con, con:
-            present = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
-            for layer in (*FEATURE_LAYERS, ANSWER_LAYER, *TABLES):
-                if layer not in present:
-                    continue
-                have = {r[1] for r in con.execute(f'PRAGMA table_info("{layer}")')}
-                for name, kind in FIELDS[layer]:
-                    if name not in have:
-                        con.execute(f'ALTER TABLE "{layer}" ADD COLUMN "{name}" {sql[kind]}')
 
     def _create_layer(self, layer: str, first: bool) -> None:
         from pyogrio.raw import write

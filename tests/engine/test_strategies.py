@@ -281,3 +281,4 @@ def test_cli_strategy_flag_and_the_tally_line(make_geotiff, tmp_path):
     assert lines[-1].strip() == "found      3 targets, 131.2 m² in all, the largest 56.2 m² (box areas)"
     bad = subprocess.run(cmd[:-8] + ["--strategy", "zoom"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert bad.returncode == 2 and "invalid choice: 'zoom'" in bad.stderr
+
