@@ -185,7 +185,7 @@ def tiny_bench(work: str) -> list[dict]:
 
 def report(size: int, k: int, replay_rows: list[dict], tiny_rows: list[dict]) -> str:
     base = replay_rows[0]
-    lines = [f"## Strategies: tiles vs overview vs refine (bench_strategies.py)", "",
+    lines = ["## Strategies: tiles vs overview vs refine (bench_strategies.py)", "",
              f"Machine: {machine()}; date {today()}.",
              f"Replay (a perfect model's answers, so calls and the engine's own time are measured): {size}x{size} RGB "
              f"GeoTIFF at {PIXEL_M} m (DEFLATE, 512 px blocks, no overviews), {k} targets of {TARGET_PX} px, default "
