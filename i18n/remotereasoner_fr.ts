@@ -149,57 +149,57 @@
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="63"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="64"/>
         <source>No engine interpreter: {path} does not exist or is not executable. Set up the engine (Set up engine…) or set the engine Python in the settings.</source>
         <translation>Aucun interpréteur du moteur : {path} n’existe pas ou n’est pas exécutable. Installez le moteur (Installer le moteur…) ou indiquez le Python du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="69"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="70"/>
         <source>The engine set-up did not finish ({path}): run Set up engine… again (it repairs the environment).</source>
         <translation>L’installation du moteur n’est pas terminée ({path}) : relancez Installer le moteur… (cela répare l’environnement).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="81"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="82"/>
         <source>No model server: set the server URL in the settings.</source>
         <translation>Aucun serveur de modèle : indiquez l’URL du serveur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="84"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="85"/>
         <source>No recorded answers file: set the replay file in the settings.</source>
         <translation>Aucun fichier de réponses enregistrées : indiquez le fichier de rejeu dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="88"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="89"/>
         <source>No model: download one under Set up engine… › Models, or choose a local model folder.</source>
         <translation>Aucun modèle : téléchargez-en un dans Installer le moteur… › Modèles, ou choisissez un dossier de modèle local.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="94"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="95"/>
         <source>{model} is not downloaded yet: download it under Set up engine… › Models, or choose a local model folder.</source>
         <translation>{model} n’est pas encore téléchargé : téléchargez-le dans Installer le moteur… › Modèles, ou choisissez un dossier de modèle local.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="97"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="98"/>
         <source>The download of {model} is incomplete ({file} is missing): download it again under Set up engine… › Models (it resumes).</source>
         <translation>Le téléchargement de {model} est incomplet ({file} manque) : relancez-le dans Installer le moteur… › Modèles (il reprend où il s’était arrêté).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="102"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="103"/>
         <source>The model folder {path} does not exist: choose it again in the settings.</source>
         <translation>Le dossier de modèle {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="107"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="108"/>
         <source>The model folder {path} is not a model: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>Le dossier {path} n’est pas un modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="115"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="116"/>
         <source>Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : indiquez-le dans les paramètres ou ne cochez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="123"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="124"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>Le checkpoint SAM {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
@@ -354,7 +354,7 @@
         <translation>Raisonnement du modèle (vue {i}) : {text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="111"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="112"/>
         <source>The prompt file {path} does not exist: choose the prompt again in the settings.</source>
         <translation>Le fichier de prompt {path} n’existe pas : choisissez à nouveau le prompt dans les paramètres.</translation>
     </message>
@@ -367,7 +367,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="764"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="770"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -375,7 +375,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="294"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="302"/>
         <source>Connected: %n model(s).</source>
         <translation>
             <numerusform>Connecté : %n modèle.</numerusform>
@@ -383,7 +383,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="716"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="722"/>
         <source>{found}: %n box(es) had no mask (SAM found nothing).</source>
         <translation>
             <numerusform>{found} : %n boîte n’a pas de masque (SAM n’a rien trouvé).</numerusform>
@@ -396,7 +396,7 @@
         <translation>{query} · {layer} (Traitements)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="120"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="121"/>
         <source>SAM {name} is not downloaded yet: download it in the Models tab.</source>
         <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans l’onglet Modèles.</translation>
     </message>
@@ -477,12 +477,12 @@
         <translation>Réponses</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="135"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="136"/>
         <source>Find-all needs SAM 3 ({model}), which is not downloaded yet: it is gated, so request access on huggingface.co/facebook/sam3, set your Hugging Face token in Set up engine… › Models and download it there.</source>
         <translation>Tout trouver nécessite SAM 3 ({model}), qui n’est pas encore téléchargé : son accès est restreint, demandez donc l’accès sur huggingface.co/facebook/sam3, indiquez votre jeton Hugging Face dans Configurer le moteur… › Modèles et téléchargez-le là.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="142"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="143"/>
         <source>The SAM 3 folder {path} is not a model ({file} is missing): choose it again under Set up engine… › Models.</source>
         <translation>Le dossier SAM 3 {path} n’est pas un modèle ({file} manque) : choisissez-le à nouveau dans Configurer le moteur… › Modèles.</translation>
     </message>
@@ -490,6 +490,21 @@
         <location filename="../remotereasoner_qgis/ui/dock.py" line="87"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="187"/>
+        <source>Demo: {model}, for {view}, whatever the question.</source>
+        <translation>Démo : {model}, pour {view}, quelle que soit la question.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="190"/>
+        <source>Masks: tiny test SAM (random weights).</source>
+        <translation>Masques : petit SAM de test (poids aléatoires).</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="191"/>
+        <source>Real model: RemoteReasoner-7B (16.6 GB) or a server.</source>
+        <translation>Vrai modèle : RemoteReasoner-7B (16,6 Go) ou un serveur.</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/events.py" line="29"/>
@@ -1157,289 +1172,294 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="235"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="238"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="163"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="166"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="181"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="187"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="373"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="377"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="201"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="205"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="206"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="210"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="213"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="212"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
         <source>Current map view</source>
         <translation>Vue courante de la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="213"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
         <source>Whole layer</source>
         <translation>Couche entière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="217"/>
         <source>Rectangle drawn on the map</source>
         <translation>Rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="218"/>
         <source>Bounding box of selected features</source>
         <translation>Emprise des entités sélectionnées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="217"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="220"/>
         <source>Draw…</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="783"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="789"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="236"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="239"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="237"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="240"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="247"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="250"/>
         <source>Idle</source>
         <translation>Inactif</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="268"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="276"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
         <source>Target</source>
         <translation>Cible</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="276"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
         <source>Label</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="276"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
         <source>Area (m²)</source>
         <translation>Surface (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="288"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="292"/>
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="489"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="495"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="494"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="500"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="499"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="505"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="515"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="521"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="517"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="523"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="520"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="526"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="523"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="529"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins une option parmi Boîtes, Masques, Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="535"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="541"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="561"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="567"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>Les résultats vont dans un dossier temporaire (indiquez un dossier de sortie dans les paramètres pour les conserver) : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="561"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="567"/>
         <source>Results: {path}</source>
         <translation>Résultats : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="566"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="572"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="568"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="574"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="608"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="614"/>
         <source>ETA {s} s</source>
         <translation>Reste environ {s} s</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="741"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="747"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="741"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="747"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>Shapefile ESRI (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="742"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="748"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="743"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="749"/>
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="408"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="414"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="408"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="414"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="620"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="626"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="587"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="593"/>
         <source>Cancelling after the current view…</source>
         <translation>Annulation après la vue en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="222"/>
         <source>Clear</source>
         <translation>Effacer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="220"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="223"/>
         <source>Remove the rectangle drawn on the map</source>
         <translation>Retirer le rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="702"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="708"/>
         <source>Box area: SAM found no mask for this target.</source>
         <translation>Aire de la boîte : SAM n’a trouvé aucun masque pour cette cible.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="707"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="713"/>
         <source>Mask area (m²)</source>
         <translation>Aire du masque (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="709"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="715"/>
         <source>Area (m²): mask, else box (italic)</source>
         <translation>Aire (m²) : masque, sinon boîte (italique)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="711"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="717"/>
         <source>Box area (m²)</source>
         <translation>Aire de la boîte (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="191"/>
         <source>Ask one of your recent questions again</source>
         <translation>Reposer une de vos questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="174"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="177"/>
         <source>One answer per tile</source>
         <translation>Une réponse par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="178"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>Interroger chaque tuile à pleine résolution et cartographier les réponses sur l’emprise des tuiles, au lieu d’une vue de toute l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="373"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="377"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>par ex. Combien de navires sont dans le port ?</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="373"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="377"/>
         <source>No question needed: the model describes the area</source>
         <translation>Aucune question nécessaire : le modèle décrit la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="536"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="542"/>
         <source>Describe</source>
         <translation>Décrire</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="414"/>
+        <source>Get a real model (Models tab)…</source>
+        <translation>Obtenir un vrai modèle (onglet Modèles)…</translation>
     </message>
 </context>
 <context>
@@ -1478,189 +1498,194 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="68"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="75"/>
         <source>Model (hub id or folder)</source>
         <translation>Modèle (identifiant du hub ou dossier)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="94"/>
         <source>Server URL</source>
         <translation>URL du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
         <source>Server model</source>
         <translation>Modèle du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="92"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
         <source>API key</source>
         <translation>Clé d’API</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="103"/>
         <source>Test connection</source>
         <translation>Tester la connexion</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="114"/>
         <source>Segmentation and compute</source>
         <translation>Segmentation et calcul</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="117"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="113"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="120"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="124"/>
         <source>Device</source>
         <translation>Périphérique</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="120"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
         <source>Precision</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="123"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="130"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="129"/>
         <source>Tile size</source>
         <translation>Taille des tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="124"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="131"/>
         <source>Overlap</source>
         <translation>Chevauchement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="141"/>
         <source>Max pixels per view</source>
         <translation>Pixels max. par vue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="145"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="143"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="150"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>vide : un dossier temporaire ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="143"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="150"/>
         <source>empty: beside the project ({path})</source>
         <translation>vide : à côté du projet ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="154"/>
         <source>Output folder</source>
         <translation>Dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="149"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="156"/>
         <source>Engine Python</source>
         <translation>Python du moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="277"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="285"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>Saisissez d’abord l’URL du serveur, par ex. http://gpu-server:8000/v1.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="285"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="293"/>
         <source>Connection failed: {reason}</source>
         <translation>Échec de la connexion : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="102"/>
         <source>Tiles in flight</source>
         <translation>Tuiles traitées en parallèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="67"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="74"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>identifiant du hub ({model}) ou dossier local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="78"/>
         <source>The instruction the model gets around your question: a template name, or your own .txt file with {query} where the question goes.</source>
         <translation>L’instruction que le modèle reçoit autour de votre question : un nom de modèle de prompt, ou votre propre fichier .txt avec {query} à la place de la question.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="74"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="81"/>
         <source>Prompt</source>
         <translation>Prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
         <source>As the prompt template says</source>
         <translation>Comme l’indique le modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
         <source>Pixels of the resized model input (model-input)</source>
         <translation>Pixels de l’entrée redimensionnée du modèle (model-input)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
         <source>Pixels of the view before resizing (original-image)</source>
         <translation>Pixels de la vue avant redimensionnement (original-image)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="89"/>
         <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
         <translation>Dans quels pixels sont exprimées les boîtes du modèle ; un modèle de prompt l’indique pour le modèle pour lequel il a été écrit.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
         <source>Box coordinates</source>
         <translation>Coordonnées des boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="179"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="187"/>
         <source>Default for the model</source>
         <translation>Par défaut pour le modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="183"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="191"/>
         <source>File: {name}</source>
         <translation>Fichier : {name}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="185"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="193"/>
         <source>Choose file…</source>
         <translation>Choisir un fichier…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="194"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="202"/>
         <source>Prompt template</source>
         <translation>Modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="194"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="202"/>
         <source>Prompt templates (*.txt)</source>
         <translation>Modèles de prompt (*.txt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="264"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="272"/>
         <source>The overlap must be less than half the tile size ({n} px).</source>
         <translation>Le recouvrement doit être inférieur à la moitié de la taille des tuiles ({n} px).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="119"/>
         <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
         <translation>un fichier SAM 1 .pth, ou SAM 2.1 : facebook/sam2.1-hiera-tiny ou un dossier</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="63"/>
+        <source>Recorded answers</source>
+        <translation>Réponses enregistrées</translation>
     </message>
 </context>
 <context>

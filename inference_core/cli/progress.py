@@ -74,17 +74,21 @@ class ProgressPrinter:
 
 
 def summary_text(summary) -> str:
-    """A one-screen summary of a RunSummary; its last line is the answer in numbers (how many, how much)."""
+    """A one-screen summary of a RunSummary; its last line is the tally (how many, how much)."""
     from inference_core.run.tally import tally_text
 
+    skipped = getattr(summary, "skipped_nodata", 0)
     lines = [
-        f"Run {summary.run_id}: {summary.status}",
+        f"Run {summary.run_id}: {summary.status}"
+        + (f" ({skipped} of {summary.tiles_total} view(s) had no data and were skipped)" if skipped else ""),
         f"  output     {summary.out}",
         f"  views      {summary.tiles_done}/{summary.tiles_total} model calls ({summary.strategy}) in "
         f"{format_seconds(summary.seconds)}",
     ]
     for layer, n in summary.counts.items():
         lines.append(f"  {layer:<10} {n} feature(s)")
+    if skipped:
+        lines.append(f"  skipped    {skipped} view(s) with no data (nodata or transparent), not sent to the model")
     if getattr(summary, "answer_summary", None):  # ask / describe
         lines.append(f"  answer     {summary.answer_summary}")
     if summary.parse_errors:

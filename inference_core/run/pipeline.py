@@ -24,6 +24,7 @@ from inference_core.raster.source import RasterSource
 from inference_core.raster.tiling import gsd_scale, tile_edges
 from inference_core.raster.windows import transform_gsd
 from inference_core.run.disk_full import naming_the_disk
+from inference_core.run.limits import NODATA_SKIPPED, boxes_capped_message, cap_boxes, check_view_shapes, preflight
 from inference_core.run.resume_state import recorded_settings, resumable_run
 from inference_core.run.sink import GpkgSink, RunRecord, check_output, utc_now
 from inference_core.run.strategies import OVERVIEW_ID, plan_strategy
@@ -53,6 +54,7 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     parse_errors: int = 0
     exports: list[str] = field(default_factory=list)
+    skipped_nodata: int = 0  # views with no valid pixel, not sent to the model (run.limits, docs/robustness.md)
     answer_summary: Optional[str] = None  # ask/describe: the answer, or the per-tile summary (run/answers.py)
     strategy: str = "tiles"
     tally: dict[str, Any] = field(default_factory=dict)  # run/tally.Tally: targets, their total and largest area
@@ -84,6 +86,7 @@ def run(options: RunOptions, emit: Emit = _noop, cancel: Optional[threading.Even
         check_output(options.out, options.raster, options.append)
     source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
     try:
+        source.warnings += preflight(source, options)  # limits, damaged pixels, model files: before any model loads
         if models is None:  # a one-off run (CLI); the worker passes its warm cache
             from inference_core.models.cache import ModelCache
 
@@ -122,6 +125,7 @@ class _Run:
         self.started = started
         self.warnings = list(source.warnings)
         self.parse_errors = 0
+        self.skipped_nodata = 0
         self.tiles_total = 0
         self.coordinates = "model-input"  # the prompt template's coordinate space, set in execute()
         self.step = "tile"  # the stage of the views in work (progress events)
@@ -132,6 +136,7 @@ class _Run:
         o = self.o
         self.plan = plan_strategy(self.source, o)  # run/strategies.py: tiles, or the overview first
         tiles = self.plan.views
+        check_view_shapes(tiles, o)
         self.tiles_total = len(tiles)
         backend, segmenter = self._load_models()
         if o.mode == FIND_ALL:  # SAM 3 takes the noun phrase itself (run/find_all.py)
@@ -172,8 +177,8 @@ class _Run:
             run_id=self.run_id, status=status, out=o.out, counts=counts,
             tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=self.tiles_total,
             seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
-            parse_errors=self.parse_errors, exports=exports, strategy=o.strategy,
-            tally=summarize(self.sink, self.run_id, o.granularity).to_dict(),
+            parse_errors=self.parse_errors, exports=exports, skipped_nodata=self.skipped_nodata,
+            strategy=o.strategy, tally=summarize(self.sink, self.run_id, o.granularity).to_dict(),
             overview_reasoning=self.overview_reasoning,
         )
 
@@ -186,6 +191,7 @@ class _Run:
         self.next_id = keep
         self.overview_reasoning = parsed.reasoning or (rec["raw_text"] if rec else "")
         views = self.plan.add_refine(self.source, self.o, candidates)
+        check_view_shapes(views, self.o)
         self.tiles_total = 1 + len(views)
         self.sink.set_tiles_total(self.run_id, self.tiles_total)
         return self.plan.views
@@ -261,6 +267,15 @@ class _Run:
                     return "cancelled"
                 self._progress("read", done, n, t0, processed, len(todo))
                 requests = self._requests(batch, prompt)
+                for tile in [t for t, r in zip(batch, requests) if r is None]:  # no data: never sent to the model
+                    self._skip_nodata(tile)
+                    done += 1
+                    processed += 1
+                    self._progress("write", done, n, t0, processed, len(todo))
+                batch = [t for t, r in zip(batch, requests) if r is not None]
+                requests = [r for r in requests if r is not None]
+                if not requests:
+                    continue
                 self._progress("reason", done, n, t0, processed, len(todo))
                 replies = self._reason(backend, requests)
                 for tile, reply in zip(batch, replies):
@@ -296,9 +311,16 @@ class _Run:
 
         reqs = []
         for t in batch:
-            rgb, _valid = self.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height)
-            reqs.append(ReasonRequest(t.tile_id, Image.fromarray(rgb), prompt))
+            rgb, valid = self.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height)
+            reqs.append(ReasonRequest(t.tile_id, Image.fromarray(rgb), prompt) if valid.any() else None)
         return reqs
+
+    def _skip_nodata(self, tile: TileSpec) -> None:
+        """A view with no valid pixel: committed as done with an empty answer (resume skips it), never asked."""
+        self.skipped_nodata += 1
+        self.sink.write_tile(self.run_id, tile.tile_id, {k: [] for k in ("boxes", *self.o.granularity)}, {
+            "window": list(tile.window), "input_size": None, "raw_text": "", "parse_error": NODATA_SKIPPED,
+            "seconds": 0.0})
 
     def _reason(self, backend, requests):
         """Ask the backend; out of memory: the policy of `models.memory`, then fail with the settings to change."""
@@ -321,6 +343,9 @@ class _Run:
     def detections(self, tile: TileSpec, raw_text: str, input_size) -> tuple[list[Detection], Any]:
         """Parse one answer into detections: model-input (or view) pixels -> view pixels (clamped) -> map."""
         parsed = parse_answer(raw_text)
+        given = len(parsed.boxes)
+        if cap_boxes(parsed, self.o.max_boxes):  # a runaway list: each box would cost a SAM prompt
+            self._warn(boxes_capped_message(tile.tile_id + 1, self.tiles_total, given, self.o.max_boxes))
         w, h = tile.out_width, tile.out_height
         iw, ih = (int(input_size[0]), int(input_size[1])) if input_size else (w, h)
         if iw <= 0 or ih <= 0 or self.coordinates == "original-image":
