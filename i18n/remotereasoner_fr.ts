@@ -4,42 +4,42 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="109"/>
         <source>Check the settings.</source>
         <translation>Vérifiez les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="107"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="110"/>
         <source>Check the raster and the extent.</source>
         <translation>Vérifiez le raster et l’emprise.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="111"/>
         <source>Check the model in the settings.</source>
         <translation>Vérifiez le modèle dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="109"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="112"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>Réduisez la taille des tuiles ou le nombre maximal de pixels, ou choisissez le CPU, dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="113"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>Vérifiez l’URL du serveur et la clé d’API (Tester la connexion dans les paramètres).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="111"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="114"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="112"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="115"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner ; vérifiez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="113"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="116"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner pour les détails.</translation>
     </message>
@@ -94,12 +94,12 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="144"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="154"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="146"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="156"/>
         <source>The engine ended the run without a result.</source>
         <translation>Le moteur a terminé l’exécution sans résultat.</translation>
     </message>
@@ -139,12 +139,12 @@
         <translation>écriture des résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="198"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="208"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>La couche « {name} » n’est pas un fichier raster GDAL (fournisseur « {provider} »). Enregistrez-la d’abord en GeoTIFF (Exporter ▸ Enregistrer sous…).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="203"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="213"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
@@ -254,12 +254,12 @@
         <translation>Un fournisseur de traitements « remotereasoner » est déjà enregistré ; cette copie de l’extension n’en ajoute pas un autre.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="44"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="49"/>
         <source>{stage} · view {i} of {n}</source>
         <translation>{stage} · vue {i} sur {n}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="72"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="79"/>
         <source>%n box(es)</source>
         <translation>
             <numerusform>%n boîte</numerusform>
@@ -267,7 +267,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="74"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="81"/>
         <source>%n mask(s)</source>
         <translation>
             <numerusform>%n masque</numerusform>
@@ -275,7 +275,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="76"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="83"/>
         <source>%n contour(s)</source>
         <translation>
             <numerusform>%n contour</numerusform>
@@ -283,12 +283,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="86"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="93"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="90"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="114"/>
         <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
         <translation>
             <numerusform>Les réponses du modèle n’ont pas pu être lues sur {k} vue sur %n — voir Raisonnement ; essayez un autre prompt.</numerusform>
@@ -296,27 +296,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="112"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="136"/>
         <source>Found {counts}.</source>
         <translation>Trouvé : {counts}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="117"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="141"/>
         <source>the engine stopped the run.</source>
         <translation>le moteur a arrêté l’analyse.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="120"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="144"/>
         <source>Cancelled before the first view: nothing was kept.</source>
         <translation>Annulé avant la première vue : rien n’a été conservé.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="126"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="150"/>
         <source>Cancelled</source>
         <translation>Annulé</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="121"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="145"/>
         <source>Cancelled: {k} of %n view(s) kept.</source>
         <translation>
             <numerusform>Annulé : {k} vue sur %n conservée.</numerusform>
@@ -324,32 +324,32 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="128"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="152"/>
         <source>Answers unreadable</source>
         <translation>Réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="130"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="154"/>
         <source>Done, some answers unreadable</source>
         <translation>Terminé, certaines réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="131"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
         <source>Done</source>
         <translation>Terminé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="136"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="160"/>
         <source>Failed: {reason}</source>
         <translation>Échec : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="136"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="160"/>
         <source>Failed</source>
         <translation>Échec</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="132"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="142"/>
         <source>Model reasoning (view {i}): {text}</source>
         <translation>Raisonnement du modèle (vue {i}) : {text}</translation>
     </message>
@@ -359,7 +359,7 @@
         <translation>Le fichier de prompt {path} n’existe pas : choisissez à nouveau le prompt dans les paramètres.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="534"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="551"/>
         <source>{layer}: %n feature(s)</source>
         <translation>
             <numerusform>{layer} : %n entité</numerusform>
@@ -367,7 +367,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="746"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="774"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -383,7 +383,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="698"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="726"/>
         <source>{found}: %n box(es) had no mask (SAM found nothing).</source>
         <translation>
             <numerusform>{found} : %n boîte n’a pas de masque (SAM n’a rien trouvé).</numerusform>
@@ -391,7 +391,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="215"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="225"/>
         <source>{query} · {layer} (Processing)</source>
         <translation>{query} · {layer} (Traitements)</translation>
     </message>
@@ -401,7 +401,7 @@
         <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans l’onglet Modèles.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="78"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="85"/>
         <source>%n answer(s)</source>
         <translation>
             <numerusform>%n réponse</numerusform>
@@ -409,7 +409,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="114"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="138"/>
         <source>Answered on %n view(s).</source>
         <translation>
             <numerusform>Réponse sur %n vue.</numerusform>
@@ -457,17 +457,17 @@
         <translation>Modèle : {model} · vue : {size} · {n} vue(s) · résultats : {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>Localiser : boîtes, masques, contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
         <source>Ask: an answer in text</source>
         <translation>Demander : une réponse en texte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="86"/>
         <source>Describe: a caption of the area</source>
         <translation>Décrire : une légende de la zone</translation>
     </message>
@@ -487,7 +487,7 @@
         <translation>Le dossier SAM 3 {path} n’est pas un modèle ({file} manque) : choisissez-le à nouveau dans Configurer le moteur… › Modèles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="87"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
@@ -570,6 +570,90 @@
         <location filename="../remotereasoner_qgis/ui/compare_layer.py" line="29"/>
         <source>Matched</source>
         <translation>Apparié</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="29"/>
+        <source>overview</source>
+        <translation>vue d’ensemble</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="29"/>
+        <source>zooming in</source>
+        <translation>zoom</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="103"/>
+        <source>%n target(s)</source>
+        <translation>
+            <numerusform>%n cible</numerusform>
+            <numerusform>%n cibles</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="106"/>
+        <source>{total} {unit} in all · the largest {largest} {unit}</source>
+        <translation>{total} {unit} au total · la plus grande {largest} {unit}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="109"/>
+        <source>(box areas)</source>
+        <translation>(aires des boîtes)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="21"/>
+        <source>Quick — one look at the whole extent</source>
+        <translation>Rapide — un seul regard sur toute l’emprise</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="22"/>
+        <source>Focused — one look, then zoom in on each find</source>
+        <translation>Ciblé — un regard, puis un zoom sur chaque trouvaille</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="23"/>
+        <source>Thorough — every tile at full resolution</source>
+        <translation>Exhaustif — chaque tuile en pleine résolution</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="30"/>
+        <source>One model call. Good for large, obvious targets and for questions about the whole scene; small targets can vanish at the reduced resolution.</source>
+        <translation>Un seul appel au modèle. Convient aux cibles grandes et évidentes et aux questions sur toute la scène ; les petites cibles peuvent disparaître à la résolution réduite.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="32"/>
+        <source>One call for the overview, then one call per candidate at full resolution: sharper boxes in few calls when the targets are few and visible in the overview.</source>
+        <translation>Un appel pour la vue d’ensemble, puis un appel par candidat en pleine résolution : des boîtes plus précises en peu d’appels quand les cibles sont peu nombreuses et visibles dans la vue d’ensemble.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="34"/>
+        <source>One call per tile at full resolution: the slowest, and the safest for many or small targets.</source>
+        <translation>Un appel par tuile en pleine résolution : le plus lent, et le plus sûr pour des cibles nombreuses ou petites.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="50"/>
+        <source>1 model call + 1 per find (Thorough: %n)</source>
+        <translation>
+            <numerusform>1 appel au modèle + 1 par trouvaille (Exhaustif : %n)</numerusform>
+            <numerusform>1 appel au modèle + 1 par trouvaille (Exhaustif : %n)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="51"/>
+        <source>%n model call(s)</source>
+        <translation>
+            <numerusform>%n appel au modèle</numerusform>
+            <numerusform>%n appels au modèle</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="26"/>
+        <source>Look</source>
+        <translation>Regard</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="33"/>
+        <source>Model calls this choice will make over the extent</source>
+        <translation>Appels au modèle que ce choix fera sur l’emprise</translation>
     </message>
 </context>
 <context>
@@ -1299,282 +1383,287 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="287"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="298"/>
         <source>Reason over raster</source>
         <translation>Raisonner sur un raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Visual reasoning</source>
         <translation>Raisonnement visuel</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>détection,segmentation,LLM,VLM,question,boîtes,masques,contours,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
         <source>Input raster</source>
         <translation>Raster en entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="336"/>
         <source>Question (what to look for)</source>
         <translation>Question (ce qu’il faut chercher)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="325"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="338"/>
         <source>Extent (default: the whole raster)</source>
         <translation>Emprise (par défaut : tout le raster)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="327"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="340"/>
         <source>Results</source>
         <translation>Résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="371"/>
         <source>Tile size (pixels)</source>
         <translation>Taille des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="357"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
         <source>Tile overlap (pixels)</source>
         <translation>Chevauchement des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="359"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="375"/>
         <source>Maximum model input pixels per tile</source>
         <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="377"/>
         <source>Model backend</source>
         <translation>Moteur d’inférence du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="379"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="368"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="384"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="369"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="385"/>
         <source>Simplify tolerance (map units)</source>
         <translation>Tolérance de simplification (unités de la carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="371"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
         <source>Minimum mask area (map units²)</source>
         <translation>Surface minimale des masques (unités de la carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="375"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="391"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="403"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="388"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
         <source>Run id</source>
         <translation>Identifiant d’exécution</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="418"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="400"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="416"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="428"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="446"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="462"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="449"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="465"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="453"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="469"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="455"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="471"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="457"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="473"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="496"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="513"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="499"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="516"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="505"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="522"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="543"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="562"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="539"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="556"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="365"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="381"/>
         <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
         <translation>SAM : un fichier SAM 1 .pth, un dossier SAM 2.1 ou un identifiant du Hub comme facebook/sam2.1-hiera-tiny (vide : celui des paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="459"/>
         <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
         <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans le gestionnaire de modèles de RemoteReasoner (onglet Modèles).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="339"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="339"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>Localiser : boîtes, masques, contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="339"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>Ask: an answer in text</source>
         <translation>Demander : une réponse en texte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="339"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>Describe: a caption of the area</source>
         <translation>Décrire : une légende de la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="357"/>
         <source>Ask / Describe: one answer per tile (else one view of the whole extent)</source>
         <translation>Demander / Décrire : une réponse par tuile (sinon une vue de toute l’emprise)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="347"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
         <source>Answers (view footprints)</source>
         <translation>Réponses (emprises des vues)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="350"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
         <source>Answer report</source>
         <translation>Rapport de réponse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="350"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
         <source>HTML files (*.html)</source>
         <translation>Fichiers HTML (*.html)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="405"/>
         <source>Answer (Ask / Describe)</source>
         <translation>Réponse (Demander / Décrire)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="532"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="549"/>
         <source>Describe</source>
         <translation>Décrire</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="557"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="576"/>
         <source>Answer: {answer}</source>
         <translation>Réponse : {answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="557"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="576"/>
         <source>none</source>
         <translation>aucune</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
-        <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <source>Find all: every instance of a noun phrase (SAM 3)</source>
+        <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="393"/>
+        <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
+        <translation>SAM 3 pour tout trouver : dossier ou identifiant Hugging Face (vide : celui des paramètres)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="395"/>
+        <source>Find all: keep instances scoring above</source>
+        <translation>Tout trouver : garder les instances dont le score dépasse</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Strategy: Quick asks one downscaled view of the whole extent, Focused asks it and then each find again at full resolution, Thorough cuts large rasters into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.
 
 Mode Ask answers the question in text and Describe captions the area, with the checkpoint&apos;s own instructions: one view of the whole extent (downscaled to the pixel budget), or one answer per tile written on the tile footprints. The answer is the ANSWER output (for a counting question over tiles, the sum of the per-tile counts), with an HTML report.
 
 Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown&apos;) with SAM 3 instead of the reasoner: a box, a mask and a contour per instance, each with its score; instances scoring at or below the score threshold are dropped. SAM 3 is gated on Hugging Face: download it in the RemoteReasoner model manager (Models tab) first.</source>
-        <translation>Pose une question en langage naturel sur un raster (par ex. « les réservoirs à côté de la jetée ») et renvoie les réponses sous forme de couches vectorielles dans le SCR du raster : une boîte par cible, un masque par cible issu de Segment Anything et le contour des masques. Les grands rasters sont découpés en tuiles qui se chevauchent. Le modèle s’exécute dans le processus moteur RemoteReasoner configuré dans les paramètres de l’extension ; les paramètres avancés reprennent ces réglages par défaut. Les masques et contours nécessitent un checkpoint SAM.
+        <translation>Pose une question en langage naturel sur un raster (par ex. « les réservoirs à côté de la jetée ») et renvoie les réponses sous forme de couches vectorielles dans le SCR du raster : une boîte par cible, un masque par cible issu de Segment Anything et le contour des masques. Stratégie : Rapide interroge une vue réduite de toute l’emprise, Ciblé l’interroge puis chaque trouvaille à nouveau en pleine résolution, Exhaustif découpe les grands rasters en tuiles qui se chevauchent. Le modèle s’exécute dans le processus moteur RemoteReasoner configuré dans les paramètres de l’extension ; les paramètres avancés reprennent ces réglages par défaut. Les masques et contours nécessitent un checkpoint SAM.
 
 Le mode Demander répond à la question par un texte et le mode Décrire légende la zone, avec les instructions propres au checkpoint : une vue de toute l’emprise (réduite au budget de pixels), ou une réponse par tuile écrite sur l’emprise des tuiles. La réponse est la sortie ANSWER (pour une question de comptage sur des tuiles, la somme des comptes par tuile), avec un rapport HTML.
 
 Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. « houppier ») avec SAM 3 au lieu du modèle de raisonnement : une boîte, un masque et un contour par instance, chacun avec son score ; les instances dont le score ne dépasse pas le seuil sont écartées. SAM 3 est soumis à autorisation sur Hugging Face : téléchargez-le d’abord dans le gestionnaire de modèles RemoteReasoner (onglet Modèles).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="339"/>
-        <source>Find all: every instance of a noun phrase (SAM 3)</source>
-        <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="377"/>
-        <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
-        <translation>SAM 3 pour tout trouver : dossier ou identifiant Hugging Face (vide : celui des paramètres)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="379"/>
-        <source>Find all: keep instances scoring above</source>
-        <translation>Tout trouver : garder les instances dont le score dépasse</translation>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="366"/>
+        <source>Strategy</source>
+        <translation>Stratégie</translation>
     </message>
 </context>
 <context>
@@ -1588,292 +1677,292 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="233"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="238"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="163"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="166"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="181"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="187"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="201"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="205"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="206"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="210"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="213"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="212"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
         <source>Current map view</source>
         <translation>Vue courante de la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="213"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
         <source>Whole layer</source>
         <translation>Couche entière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="217"/>
         <source>Rectangle drawn on the map</source>
         <translation>Rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="218"/>
         <source>Bounding box of selected features</source>
         <translation>Emprise des entités sélectionnées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="217"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="220"/>
         <source>Draw…</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="765"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="793"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="234"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="239"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="235"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="240"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="245"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="250"/>
         <source>Idle</source>
         <translation>Inactif</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="262"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
         <source>Target</source>
         <translation>Cible</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
         <source>Label</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
         <source>Area (m²)</source>
         <translation>Surface (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="283"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="292"/>
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="473"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="498"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="478"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="503"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="483"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="508"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="499"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="524"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="501"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="526"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="504"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="529"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="507"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="532"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins une option parmi Boîtes, Masques, Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="519"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="544"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="544"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="570"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>Les résultats vont dans un dossier temporaire (indiquez un dossier de sortie dans les paramètres pour les conserver) : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="544"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="570"/>
         <source>Results: {path}</source>
         <translation>Résultats : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="549"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="575"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="551"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="577"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="591"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="617"/>
         <source>ETA {s} s</source>
         <translation>Reste environ {s} s</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="723"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="751"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="723"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="751"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>Shapefile ESRI (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="724"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="752"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="725"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="753"/>
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="403"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="403"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="603"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="629"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="570"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="596"/>
         <source>Cancelling after the current view…</source>
         <translation>Annulation après la vue en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="222"/>
         <source>Clear</source>
         <translation>Effacer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="220"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="223"/>
         <source>Remove the rectangle drawn on the map</source>
         <translation>Retirer le rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="684"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="712"/>
         <source>Box area: SAM found no mask for this target.</source>
         <translation>Aire de la boîte : SAM n’a trouvé aucun masque pour cette cible.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="689"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="717"/>
         <source>Mask area (m²)</source>
         <translation>Aire du masque (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="691"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="719"/>
         <source>Area (m²): mask, else box (italic)</source>
         <translation>Aire (m²) : masque, sinon boîte (italique)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="693"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="721"/>
         <source>Box area (m²)</source>
         <translation>Aire de la boîte (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="191"/>
         <source>Ask one of your recent questions again</source>
         <translation>Reposer une de vos questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="174"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="177"/>
         <source>One answer per tile</source>
         <translation>Une réponse par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="178"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>Interroger chaque tuile à pleine résolution et cartographier les réponses sur l’emprise des tuiles, au lieu d’une vue de toute l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>par ex. Combien de navires sont dans le port ?</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
         <source>No question needed: the model describes the area</source>
         <translation>Aucune question nécessaire : le modèle décrit la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="520"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="545"/>
         <source>Describe</source>
         <translation>Décrire</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="403"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
         <source>Get a real model (Models tab)…</source>
         <translation>Obtenir un vrai modèle (onglet Modèles)…</translation>
     </message>

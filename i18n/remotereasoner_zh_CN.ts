@@ -4,42 +4,42 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="109"/>
         <source>Check the settings.</source>
         <translation>请检查设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="107"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="110"/>
         <source>Check the raster and the extent.</source>
         <translation>请检查栅格和范围。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="108"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="111"/>
         <source>Check the model in the settings.</source>
         <translation>请在设置中检查模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="109"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="112"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>请在设置中减小瓦片大小或最大像素数，或改用 CPU。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="113"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>请检查服务器 URL 和 API 密钥（设置中的“测试连接”）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="111"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="114"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在运行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="112"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="115"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>请查看 RemoteReasoner 日志标签页；并在设置中检查引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="113"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="116"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>详情请查看 RemoteReasoner 日志标签页。</translation>
     </message>
@@ -94,12 +94,12 @@
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="144"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="154"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="146"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="156"/>
         <source>The engine ended the run without a result.</source>
         <translation>引擎结束了运行，但没有结果。</translation>
     </message>
@@ -139,12 +139,12 @@
         <translation>正在写入结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="198"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="208"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>图层“{name}”不是 GDAL 栅格文件（提供程序“{provider}”）。请先将其另存为 GeoTIFF（导出 ▸ 另存为…）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="203"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="213"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
@@ -254,97 +254,97 @@
         <translation>已注册了名为“remotereasoner”的处理提供程序；此插件副本不会再添加一个。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="44"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="49"/>
         <source>{stage} · view {i} of {n}</source>
         <translation>{stage} · 第 {i} 个视图，共 {n} 个</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="72"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="79"/>
         <source>%n box(es)</source>
         <translation>
             <numerusform>%n 个框</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="74"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="81"/>
         <source>%n mask(s)</source>
         <translation>
             <numerusform>%n 个掩膜</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="76"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="83"/>
         <source>%n contour(s)</source>
         <translation>
             <numerusform>%n 条轮廓</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="86"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="93"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="90"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="114"/>
         <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
         <translation>
             <numerusform>%n 个视图中有 {k} 个的模型回答无法读取 — 请查看“推理”；尝试其他提示词。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="112"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="136"/>
         <source>Found {counts}.</source>
         <translation>找到 {counts}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="117"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="141"/>
         <source>the engine stopped the run.</source>
         <translation>引擎停止了运行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="120"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="144"/>
         <source>Cancelled before the first view: nothing was kept.</source>
         <translation>在第一个视图之前已取消：未保留任何结果。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="126"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="150"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="121"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="145"/>
         <source>Cancelled: {k} of %n view(s) kept.</source>
         <translation>
             <numerusform>已取消：保留了 %n 个视图中的 {k} 个。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="128"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="152"/>
         <source>Answers unreadable</source>
         <translation>回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="130"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="154"/>
         <source>Done, some answers unreadable</source>
         <translation>完成，部分回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="131"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="136"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="160"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="136"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="160"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="132"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="142"/>
         <source>Model reasoning (view {i}): {text}</source>
         <translation>模型推理（第 {i} 个视图）：{text}</translation>
     </message>
@@ -354,14 +354,14 @@
         <translation>提示词文件 {path} 不存在：请在设置中重新选择提示词。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="534"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="551"/>
         <source>{layer}: %n feature(s)</source>
         <translation>
             <numerusform>{layer}：%n 个要素</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="746"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="774"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
@@ -375,14 +375,14 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="698"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="726"/>
         <source>{found}: %n box(es) had no mask (SAM found nothing).</source>
         <translation>
             <numerusform>{found}：%n 个框没有掩膜（SAM 未找到任何内容）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="215"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="225"/>
         <source>{query} · {layer} (Processing)</source>
         <translation>{query} · {layer}（处理工具）</translation>
     </message>
@@ -392,14 +392,14 @@
         <translation>SAM {name} 尚未下载：请在“模型”选项卡中下载。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="78"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="85"/>
         <source>%n answer(s)</source>
         <translation>
             <numerusform>%n 个答案</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="114"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="138"/>
         <source>Answered on %n view(s).</source>
         <translation>
             <numerusform>已在 %n 个视图上作答。</numerusform>
@@ -446,17 +446,17 @@
         <translation>模型：{model} · 视图：{size} · {n} 个视图 · 结果：{gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
         <source>Ask: an answer in text</source>
         <translation>提问：以文字回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="86"/>
         <source>Describe: a caption of the area</source>
         <translation>描述：区域说明</translation>
     </message>
@@ -476,7 +476,7 @@
         <translation>SAM 3 文件夹 {path} 不是模型（缺少 {file}）：请在“设置引擎… › 模型”中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="87"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
@@ -559,6 +559,87 @@
         <location filename="../remotereasoner_qgis/ui/compare_layer.py" line="29"/>
         <source>Matched</source>
         <translation>匹配</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="29"/>
+        <source>overview</source>
+        <translation>总览</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="29"/>
+        <source>zooming in</source>
+        <translation>放大查看</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="103"/>
+        <source>%n target(s)</source>
+        <translation>
+            <numerusform>%n 个目标</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="106"/>
+        <source>{total} {unit} in all · the largest {largest} {unit}</source>
+        <translation>共 {total} {unit} · 最大 {largest} {unit}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="109"/>
+        <source>(box areas)</source>
+        <translation>（按边界框面积）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="21"/>
+        <source>Quick — one look at the whole extent</source>
+        <translation>快速 — 整个范围看一眼</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="22"/>
+        <source>Focused — one look, then zoom in on each find</source>
+        <translation>聚焦 — 先看一眼，再放大查看每个发现</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="23"/>
+        <source>Thorough — every tile at full resolution</source>
+        <translation>全面 — 每个瓦片全分辨率</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="30"/>
+        <source>One model call. Good for large, obvious targets and for questions about the whole scene; small targets can vanish at the reduced resolution.</source>
+        <translation>一次模型调用。适合大而明显的目标和关于整个场景的问题；小目标在降低的分辨率下可能消失。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="32"/>
+        <source>One call for the overview, then one call per candidate at full resolution: sharper boxes in few calls when the targets are few and visible in the overview.</source>
+        <translation>总览一次调用，然后每个候选目标以全分辨率各调用一次：当目标少且在总览中可见时，以少量调用得到更精确的边界框。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="34"/>
+        <source>One call per tile at full resolution: the slowest, and the safest for many or small targets.</source>
+        <translation>每个瓦片以全分辨率调用一次：最慢，但对众多或细小的目标最可靠。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="50"/>
+        <source>1 model call + 1 per find (Thorough: %n)</source>
+        <translation>
+            <numerusform>1 次模型调用 + 每个发现 1 次（全面：%n）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="51"/>
+        <source>%n model call(s)</source>
+        <translation>
+            <numerusform>%n 次模型调用</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="26"/>
+        <source>Look</source>
+        <translation>查看方式</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="33"/>
+        <source>Model calls this choice will make over the extent</source>
+        <translation>此选项在该范围内将进行的模型调用次数</translation>
     </message>
 </context>
 <context>
@@ -1288,282 +1369,287 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="287"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="298"/>
         <source>Reason over raster</source>
         <translation>对栅格进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="290"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Visual reasoning</source>
         <translation>视觉推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>检测,分割,LLM,VLM,问题,边界框,掩膜,轮廓,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
         <source>Input raster</source>
         <translation>输入栅格</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="336"/>
         <source>Question (what to look for)</source>
         <translation>问题（要查找什么）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="325"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="338"/>
         <source>Extent (default: the whole raster)</source>
         <translation>范围（默认：整个栅格）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="327"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="340"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="371"/>
         <source>Tile size (pixels)</source>
         <translation>瓦片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="357"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
         <source>Tile overlap (pixels)</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="359"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="375"/>
         <source>Maximum model input pixels per tile</source>
         <translation>每个瓦片的模型最大输入像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="361"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="377"/>
         <source>Model backend</source>
         <translation>模型后端</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="379"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="368"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="384"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>设备（auto、cpu、cuda、cuda:N）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="369"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="385"/>
         <source>Simplify tolerance (map units)</source>
         <translation>简化容差（地图单位）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="371"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
         <source>Minimum mask area (map units²)</source>
         <translation>最小掩膜面积（地图单位²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="375"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="391"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="403"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>结果 GeoPackage（所有图层及模型回答）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="388"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
         <source>Run id</source>
         <translation>运行 ID</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="418"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="400"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="416"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="428"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="446"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="462"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="449"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="465"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>录制的回答文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="453"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="469"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="455"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="471"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="457"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="473"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="496"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="513"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="499"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="516"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="505"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="522"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="543"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="562"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="539"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="556"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>“结果”中未选择 {layer}：不写入 {param}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="365"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="381"/>
         <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
         <translation>SAM：SAM 1 的 .pth 文件、SAM 2.1 文件夹或 Hub 标识（如 facebook/sam2.1-hiera-tiny）（留空：使用设置中的值）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="459"/>
         <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
         <translation>SAM {name} 尚未下载：请在 RemoteReasoner 模型管理器（“模型”选项卡）中下载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="339"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="339"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="339"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>Ask: an answer in text</source>
         <translation>提问：以文字回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="339"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
         <source>Describe: a caption of the area</source>
         <translation>描述：区域说明</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="357"/>
         <source>Ask / Describe: one answer per tile (else one view of the whole extent)</source>
         <translation>提问/描述：每个瓦片一个答案（否则整个范围一个视图）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="347"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
         <source>Answers (view footprints)</source>
         <translation>答案（视图范围）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="350"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
         <source>Answer report</source>
         <translation>答案报告</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="350"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
         <source>HTML files (*.html)</source>
         <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="405"/>
         <source>Answer (Ask / Describe)</source>
         <translation>答案（提问/描述）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="532"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="549"/>
         <source>Describe</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="557"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="576"/>
         <source>Answer: {answer}</source>
         <translation>答案：{answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="557"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="576"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
-        <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <source>Find all: every instance of a noun phrase (SAM 3)</source>
+        <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="393"/>
+        <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
+        <translation>用于查找全部的 SAM 3：文件夹或 Hugging Face ID（留空：取自设置）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="395"/>
+        <source>Find all: keep instances scoring above</source>
+        <translation>查找全部：保留得分高于此值的实例</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Strategy: Quick asks one downscaled view of the whole extent, Focused asks it and then each find again at full resolution, Thorough cuts large rasters into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.
 
 Mode Ask answers the question in text and Describe captions the area, with the checkpoint&apos;s own instructions: one view of the whole extent (downscaled to the pixel budget), or one answer per tile written on the tile footprints. The answer is the ANSWER output (for a counting question over tiles, the sum of the per-tile counts), with an HTML report.
 
 Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown&apos;) with SAM 3 instead of the reasoner: a box, a mask and a contour per instance, each with its score; instances scoring at or below the score threshold are dropped. SAM 3 is gated on Hugging Face: download it in the RemoteReasoner model manager (Models tab) first.</source>
-        <translation>用自然语言就栅格提出问题（例如“码头旁的储油罐”），并以栅格坐标参考系中的矢量图层返回答案：每个目标一个边界框、一个由 Segment Anything 生成的掩膜，以及掩膜的轮廓线。大型栅格会被切分为相互重叠的瓦片。模型运行在插件设置中配置的 RemoteReasoner 引擎进程里；高级参数默认取自这些设置。掩膜和轮廓需要 SAM 检查点。
+        <translation>用自然语言就栅格提出问题（例如“码头旁的储油罐”），并以栅格坐标参考系中的矢量图层返回答案：每个目标一个边界框、一个由 Segment Anything 生成的掩膜，以及掩膜的轮廓线。策略：快速只询问整个范围的一张缩小视图，聚焦先询问它、再以全分辨率重新询问每个发现，全面则把大型栅格切分为相互重叠的瓦片。模型运行在插件设置中配置的 RemoteReasoner 引擎进程里；高级参数默认取自这些设置。掩膜和轮廓需要 SAM 检查点。
 
 “提问”模式以文字回答问题，“描述”模式为区域生成说明，均使用检查点自身的指令：整个范围一个视图（缩小到像素预算），或每个瓦片一个答案并写在瓦片范围上。答案是 ANSWER 输出（对瓦片上的计数问题，为各瓦片计数之和），并附 HTML 报告。
 
 “查找全部”模式用 SAM 3 代替推理模型，找出一个简短名词短语（例如“树冠”）的每个实例：每个实例一个边界框、一个掩膜和一条轮廓线，各带其得分；得分不高于阈值的实例会被丢弃。SAM 3 在 Hugging Face 上需申请访问：请先在 RemoteReasoner 模型管理器（模型选项卡）中下载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="339"/>
-        <source>Find all: every instance of a noun phrase (SAM 3)</source>
-        <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="377"/>
-        <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
-        <translation>用于查找全部的 SAM 3：文件夹或 Hugging Face ID（留空：取自设置）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="379"/>
-        <source>Find all: keep instances scoring above</source>
-        <translation>查找全部：保留得分高于此值的实例</translation>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="366"/>
+        <source>Strategy</source>
+        <translation>策略</translation>
     </message>
 </context>
 <context>
@@ -1577,292 +1663,292 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="233"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="238"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="163"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="166"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="181"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="187"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="201"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="205"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="206"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="210"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="213"/>
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="212"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="213"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
         <source>Whole layer</source>
         <translation>整个图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="217"/>
         <source>Rectangle drawn on the map</source>
         <translation>在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="218"/>
         <source>Bounding box of selected features</source>
         <translation>所选要素的外包矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="217"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="220"/>
         <source>Draw…</source>
         <translation>绘制…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="765"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="793"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="234"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="239"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="235"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="240"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="245"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="250"/>
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="262"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
         <source>Reasoning</source>
         <translation>推理过程</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
         <source>Label</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
         <source>Area (m²)</source>
         <translation>面积（m²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="283"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="292"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="473"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="498"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="478"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="503"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="483"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="508"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>该范围与栅格 {name} 不重叠。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="499"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="524"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>请先输入问题，例如“树冠”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="501"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="526"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>请选择要推理的栅格图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="504"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="529"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="507"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="532"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选边界框、掩膜、轮廓中的一项。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="519"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="544"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="544"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="570"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>结果保存在临时文件夹中（如需保留，请在设置中指定输出文件夹）：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="544"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="570"/>
         <source>Results: {path}</source>
         <translation>结果：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="549"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="575"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="551"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="577"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="591"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="617"/>
         <source>ETA {s} s</source>
         <translation>预计还需 {s} 秒</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="723"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="751"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="723"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="751"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>ESRI Shapefile (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="724"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="752"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="725"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="753"/>
         <source>Export results</source>
         <translation>导出结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="403"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="403"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="603"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="629"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="570"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="596"/>
         <source>Cancelling after the current view…</source>
         <translation>将在当前视图完成后取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="219"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="222"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="220"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="223"/>
         <source>Remove the rectangle drawn on the map</source>
         <translation>移除在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="684"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="712"/>
         <source>Box area: SAM found no mask for this target.</source>
         <translation>框面积：SAM 未为该目标找到掩膜。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="689"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="717"/>
         <source>Mask area (m²)</source>
         <translation>掩膜面积 (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="691"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="719"/>
         <source>Area (m²): mask, else box (italic)</source>
         <translation>面积 (m²)：掩膜，否则为框（斜体）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="693"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="721"/>
         <source>Box area (m²)</source>
         <translation>框面积 (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="191"/>
         <source>Ask one of your recent questions again</source>
         <translation>再次提出您最近的某个问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="174"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="177"/>
         <source>One answer per tile</source>
         <translation>每个瓦片一个答案</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="178"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>以全分辨率询问每个瓦片，并把答案绘制在瓦片范围上，而不是整个范围一个视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>例如：港口里有多少艘船？</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
         <source>No question needed: the model describes the area</source>
         <translation>无需提问：模型会描述该区域</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="520"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="545"/>
         <source>Describe</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="403"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
         <source>Get a real model (Models tab)…</source>
         <translation>获取真实模型（“模型”选项卡）…</translation>
     </message>

@@ -15,7 +15,7 @@ from typing import Optional
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsProject, QgsSettings
 
 from inference_core.contract import envsetup
-from inference_core.contract.options import DEFAULT_MODEL, LEGACY_OVERLAP, LEGACY_TILE_SIZE, RunOptions
+from inference_core.contract.options import DEFAULT_MODEL, LEGACY_OVERLAP, LEGACY_TILE_SIZE, STRATEGIES, RunOptions
 
 PREFIX = "RemoteReasoner/"
 HISTORY_MAX = 30
@@ -53,6 +53,7 @@ class PluginSettings:
     mode: str = RUN_DEFAULTS.mode  # the dock's last mode choice (it reopens in it; readiness checks its models)
     sam3: str = RUN_DEFAULTS.sam3  # find-all's SAM 3: hub id or folder
     score_threshold: float = RUN_DEFAULTS.score_threshold  # find-all: keep instances scoring above this
+    strategy: str = RUN_DEFAULTS.strategy  # tiles | overview | refine: the dock's "Look" choice and Processing's default
 
     @classmethod
     def load(cls) -> "PluginSettings":
@@ -70,6 +71,8 @@ class PluginSettings:
             setattr(out, f.name, value)
         if not out.engine_python:
             out.engine_python = default_engine_python()
+        if out.strategy not in STRATEGIES:  # a hand-edited or future value: the default
+            out.strategy = RUN_DEFAULTS.strategy
         if (out.tile_size, out.overlap) == (LEGACY_TILE_SIZE, LEGACY_OVERLAP):
             # Earlier versions' default tile (1008/128, resized to 896 px by the model anyway): stored
             # unchanged, it moves to today's default, which reaches the model unresized.

@@ -10,5 +10,6 @@ E="$ENGINE_ENV/bin/python"
 "$E" benchmarks/bench_masks.py --append
 "$E" benchmarks/bench_worker.py --append
 "$E" benchmarks/bench_openai.py --append
+"$E" benchmarks/bench_strategies.py --append
 "$E" benchmarks/gpu_probe.py --tiny
 QT_QPA_PLATFORM=offscreen "$QGIS_ENV/bin/python" benchmarks/bench_plugin_load.py --append

@@ -8,6 +8,7 @@ import time
 from typing import Any, Optional, TextIO
 
 STAGES = {"read": "reading", "reason": "reasoning", "segment": "segmenting", "write": "writing"}
+STEPS = {"overview": "overview", "refine": "refining"}  # the strategy's step; plain tiles say nothing
 
 
 def format_seconds(s: Optional[float]) -> str:
@@ -42,17 +43,20 @@ class ProgressPrinter:
     def _progress(self, ev: dict[str, Any]) -> None:
         done, total = int(ev.get("tile", 0)), max(1, int(ev.get("tiles", 1)))
         stage = STAGES.get(ev.get("stage", ""), ev.get("stage", ""))
+        step = STEPS.get(ev.get("step", ""))
+        if step:
+            stage = f"{step}: {stage}"
         eta = format_seconds(ev.get("eta_s"))
         if self.tty:
             width = max(10, min(40, shutil.get_terminal_size((80, 20)).columns - 50))
             filled = int(width * done / total)
             bar = "#" * filled + "-" * (width - filled)
-            self.stream.write(f"\r[{bar}] {done}/{total} tiles  {stage:<10} ETA {eta}  ")
+            self.stream.write(f"\r[{bar}] {done}/{total} views  {stage:<20} ETA {eta}  ")
             self.stream.flush()
             self._bar_shown = True
         elif ev.get("stage") == "write" and done != self._last_line:
             self._last_line = done
-            self.stream.write(f"tile {done}/{total} done, ETA {eta}\n")
+            self.stream.write(f"{'view' if step else 'tile'} {done}/{total} done{f' ({step})' if step else ''}, ETA {eta}\n")
             self.stream.flush()
 
     def _line(self, text: str) -> None:
@@ -70,13 +74,16 @@ class ProgressPrinter:
 
 
 def summary_text(summary) -> str:
-    """A one-screen summary of a RunSummary."""
+    """A one-screen summary of a RunSummary; its last line is the tally (how many, how much)."""
+    from inference_core.run.tally import tally_text
+
     skipped = getattr(summary, "skipped_nodata", 0)
     lines = [
         f"Run {summary.run_id}: {summary.status}"
         + (f" ({skipped} of {summary.tiles_total} view(s) had no data and were skipped)" if skipped else ""),
         f"  output     {summary.out}",
-        f"  tiles      {summary.tiles_done}/{summary.tiles_total} in {format_seconds(summary.seconds)}",
+        f"  views      {summary.tiles_done}/{summary.tiles_total} model calls ({summary.strategy}) in "
+        f"{format_seconds(summary.seconds)}",
     ]
     for layer, n in summary.counts.items():
         lines.append(f"  {layer:<10} {n} feature(s)")
@@ -93,4 +100,6 @@ def summary_text(summary) -> str:
         lines += [f"    - {w}" for w in summary.warnings[:5]]
         if len(summary.warnings) > 5:
             lines.append(f"    ... {len(summary.warnings) - 5} more in the runs table")
+    if summary.tally:
+        lines.append(f"  found      {tally_text(summary.tally)}")
     return "\n".join(lines)

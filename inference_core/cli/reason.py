@@ -34,6 +34,7 @@ from inference_core.contract.options import (
     DEFAULT_SAM3_MODEL,
     DEFAULT_SCORE_THRESHOLD,
     DEFAULT_SIMPLIFY,
+    DEFAULT_STRATEGY,
     DEFAULT_TILE_SIZE,
     DEFAULT_TIMEOUT_S,
     DTYPES,
@@ -43,6 +44,7 @@ from inference_core.contract.options import (
     PATCH_PX,
     DEFAULT_SAM_MODEL,
     SAM_TYPES,
+    STRATEGIES,
     RunOptions,
 )
 
@@ -50,6 +52,9 @@ EXAMPLES = """\
 examples:
   # boxes around every storage tank in a GeoTIFF
   remotereasoner reason ortho.tif --query "storage tanks next to the pier" --out tanks.gpkg
+
+  # a large orthophoto in few model calls: one overview, then a full-resolution look at each find
+  remotereasoner reason big_ortho.tif -q "the largest field" -o field.gpkg --strategy refine
 
   # only part of the image, extent given in WGS 84 longitude/latitude; also a Shapefile
   remotereasoner reason ortho.tif -q "flooded fields" -o flood.gpkg \\
@@ -144,6 +149,11 @@ def register(subparsers) -> argparse.ArgumentParser:
                         "Default: the bands marked red/green/blue, else 1,2,3")
     g.add_argument("--gsd", type=float, metavar="METRES",
                    help="resample to this ground sampling distance (map units per pixel) before reasoning")
+    g.add_argument("--strategy", choices=STRATEGIES, default=DEFAULT_STRATEGY,
+                   help="tiles: every tile at full resolution (most calls, best for many small targets); "
+                        "overview: one downscaled view of the whole extent (1 call); refine: the overview, then "
+                        "a full-resolution window around each thing it found (1 + one per find). "
+                        f"Default: {DEFAULT_STRATEGY}")
 
     g = p.add_argument_group("find-all (SAM 3)")
     g.add_argument("--sam3", default=DEFAULT_SAM3_MODEL, metavar="ID_OR_FOLDER",
@@ -253,7 +263,7 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
     return RunOptions(
         raster=args.raster or "", out=args.out, mode=args.mode, per_tile=args.per_tile,
         query=args.query if args.query is not None else ("" if args.mode == "describe" else "(resume)"),
-        extent=extent, extent_crs=extent_crs, bands=args.bands, granularity=args.granularity,
+        strategy=args.strategy, extent=extent, extent_crs=extent_crs, bands=args.bands, granularity=args.granularity,
         backend=args.backend, model=args.model, prompt=args.prompt, replay=args.replay, sam=args.sam,
         sam_type=args.sam_type, device=args.device, dtype=args.dtype, tile_size=args.tile_size,
         overlap=args.overlap, max_pixels=args.max_pixels, min_pixels=args.min_pixels, gsd=args.gsd,

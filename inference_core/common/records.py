@@ -15,7 +15,8 @@ class TileSpec:
 
     `col_off/row_off/width/height` is the raster pixel window read; `out_width/out_height` is the
     image size handed to the model after optional GSD resampling; `transform` maps image pixels
-    (of the out size) to map coordinates.
+    (of the out size) to map coordinates. `stage` is what the view is for (strategies: overview |
+    refine | tile), recorded on the features it yields.
     """
 
     tile_id: int
@@ -26,6 +27,7 @@ class TileSpec:
     out_width: int
     out_height: int
     transform: Affine6
+    stage: str = "tile"
 
     @property
     def window(self) -> tuple[int, int, int, int]:

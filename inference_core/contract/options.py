@@ -37,6 +37,10 @@ ANSWER_MODES = ("ask", "describe")
 # of the whole extent), `refine` (the overview's candidates asked again at native resolution).
 STRATEGIES = ("tiles", "overview", "refine")
 DEFAULT_STRATEGY = "tiles"
+# `refine`: each candidate's window shows it with this share of its side as context on every side, and at
+# least REFINE_SLACK_VIEW_PX overview pixels, since an overview box may be off by a pixel or two of its view.
+REFINE_CONTEXT = 0.25
+REFINE_SLACK_VIEW_PX = 2
 EXPORT_FORMATS = ("shp", "geojson")  # beside the GeoPackage; "gpkg" is accepted and ignored
 
 # Every run default, once: RunOptions, the CLI (`reason`, `evaluate`), the worker and the plugin read these.

@@ -8,8 +8,8 @@ Request fields (besides type and id; `service/requests.py` answers them):
 - hello {probe: bool = true}: -> hello {protocol, pid, versions{python, torch, transformers,
   segment_anything, rasterio, gdal, ...}, devices, cuda_memory}; probe=false skips importing torch/rasterio.
 - load {options}: model fields of RunOptions -> progress (stage "load") ... loaded {models, seconds}.
-- reason / resume {options}: RunOptions fields -> progress, result, reasoning (locate) or answer (ask,
-  describe), warning ... done {summary}.
+- reason / resume {options}: RunOptions fields -> progress {stage, step, tile, tiles, ...}, result, reasoning
+  (locate) or answer (ask, describe), warning ... done {summary: ..., strategy, tally, overview_reasoning}.
 - correct {correction}: {gpkg, action: refine|add|delete|undo, run_id?, target_id?, points? [[x, y, label]],
   box? [xmin, ymin, xmax, ymax], device?} in map units -> corrected {result: the target's rows after the edit,
   edit_id, area_m2, embedding_cached, seconds} (run/correct.py; the edit is a row of the `edits` table).

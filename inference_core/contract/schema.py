@@ -18,11 +18,13 @@ GEOMETRY_TYPES = {"boxes": "Polygon", "masks": "MultiPolygon", "contours": "Mult
 PROVENANCE_FIELDS: tuple[tuple[str, str], ...] = (("raster", "str"), ("prompt", "str"), ("gsd", "float"))
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "boxes": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("label", "str"), ("score", "float"),
-              ("tile_id", "int"), ("reasoning", "str"), ("model", "str"), ("cut_sides", "str"), *PROVENANCE_FIELDS),
+              ("tile_id", "int"), ("reasoning", "str"), ("model", "str"), ("cut_sides", "str"), ("stage", "str"),
+              *PROVENANCE_FIELDS),
     "masks": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("area_m2", "float"),
-              ("sam_score", "float"), ("model", "str"), ("tile_id", "int"), ("sam_model", "str"), *PROVENANCE_FIELDS),
+              ("sam_score", "float"), ("model", "str"), ("tile_id", "int"), ("sam_model", "str"), ("stage", "str"),
+              *PROVENANCE_FIELDS),
     "contours": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("length_m", "float"),
-                 ("tile_id", "int"), ("model", "str"), *PROVENANCE_FIELDS),
+                 ("tile_id", "int"), ("model", "str"), ("stage", "str"), *PROVENANCE_FIELDS),
     ANSWER_LAYER: (("run_id", "str"), ("tile_id", "int"), ("mode", "str"), ("question", "str"), ("answer", "str"),
                    ("reasoning", "str"), ("count", "int"), ("model", "str"), ("view_width", "int"),
                    ("view_height", "int"), ("parse_error", "str")),
@@ -30,7 +32,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
              ("settings", "str"), ("started", "datetime"), ("finished", "datetime"), ("status", "str"),
              ("model", "str"), ("tiles_total", "int"), ("warnings", "str")),
     "responses": (("run_id", "str"), ("tile_id", "int"), ("window", "str"), ("input_size", "str"),
-                  ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float")),
+                  ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float"), ("stage", "str")),
     # One row per correction of a run's results (docs/SCHEMA.md): what was done, with which prompts, so the
     # corrected run stays reproducible; `before` holds the target's rows as they were, for undo.
     "edits": (("run_id", "str"), ("edit_id", "int"), ("action", "str"), ("target_id", "int"), ("points", "str"),
@@ -41,9 +43,10 @@ EDIT_ACTIONS = ("refine", "add", "delete", "undo")
 # Fields added to a layer after its first version: a result GeoPackage of an earlier version lacks them and is
 # still the engine's (the sink adds them, empty for the old rows, when a run is appended or resumed).
 LATER_FIELDS: dict[str, tuple[str, ...]] = {
-    "boxes": tuple(n for n, _ in PROVENANCE_FIELDS),
-    "masks": ("sam_model", *(n for n, _ in PROVENANCE_FIELDS)),
-    "contours": ("model", *(n for n, _ in PROVENANCE_FIELDS)),
+    "boxes": ("stage", *(n for n, _ in PROVENANCE_FIELDS)),
+    "masks": ("sam_model", "stage", *(n for n, _ in PROVENANCE_FIELDS)),
+    "contours": ("model", "stage", *(n for n, _ in PROVENANCE_FIELDS)),
+    "responses": ("stage",),
 }
 RUN_STATUSES = ("running", "finished", "cancelled", "failed")
 

@@ -16,9 +16,12 @@ from inference_core.common.records import Box, Detection, TileSpec
 from inference_core.contract.model_state import sam_kind
 from inference_core.contract.options import DEFAULT_DEVICE, DEFAULT_SAM_MODEL, SAM2_TYPES
 from inference_core.raster.coords import raster_box_to_window, tile_box_to_raster
+from inference_core.raster.windows import finest_window, transform_gsd
 from inference_core.models.sam import SamError, load_sam
 from inference_core.geometry.vectorize import mask_to_multipolygon
 
+# The side SAM 1 and SAM 2.1 resize their input to (SAM 1 image_encoder.img_size, SAM 2.1 processor target_size).
+SAM_INPUT_SIDE = 1024
 DEFAULT_CACHE_BYTES = 1 << 30  # 1 GiB of image embeddings (vit_b/l/h: 4 MiB each in float32; SAM 2.1: 16 MiB)
 SEAM_MARGIN_FRACTION = 0.04  # a box closer than this share of the tile side to a seam is re-windowed
 SEAM_MARGIN_MIN_PX = 8
@@ -123,6 +126,13 @@ class Segmenter:
         self.cache = EmbeddingCache(cache_bytes)
         self.encoder_runs = 0
         self._current: Optional[Hashable] = None
+
+    @property
+    def input_side(self) -> int:
+        """The side of SAM's input image: a window up to this size is segmented at native resolution."""
+        side = getattr(getattr(self.sam, "image_encoder", None), "img_size", None)
+        side = side or getattr(getattr(self.predictor, "processor", None), "target_size", None)
+        return int(side or SAM_INPUT_SIDE)
 
     def set_image(self, image: np.ndarray, cache_key: Optional[Hashable] = None) -> bool:
         """Make this window current: restore its embedding from the cache (a hit) or run the encoder.
@@ -285,9 +295,6 @@ def segment_detections(segmenter: Segmenter, source, tile: TileSpec, detections:
     raster_h = int(getattr(source, "height", tile.row_off + tile.height))
     margin = max(SEAM_MARGIN_MIN_PX, SEAM_MARGIN_FRACTION * max(tile.width, tile.height))
     views: list[_View] = [_View(tile.col_off, tile.row_off, tile.width, tile.height, tile.out_width, tile.out_height)]
-    reads: dict[Window, tuple[np.ndarray, np.ndarray, tuple, Hashable]] = {}
-    simplify = float(getattr(options, "simplify", 0.0) or 0.0)
-    min_area = float(getattr(options, "min_area", 0.0) or 0.0)
 
     # Assign every box a view first, then segment view by view: each window is encoded (or restored
     # from the cache) once, not again each time the predictor switches back to it.
@@ -301,6 +308,35 @@ def segment_detections(segmenter: Segmenter, source, tile: TileSpec, detections:
         assigned.append((det, box, view))
     assigned.sort(key=lambda item: views.index(item[2]))
 
+    _segment_assigned(segmenter, source, assigned, options, stats)
+    return stats
+
+
+def segment_at_finest(segmenter: Segmenter, source, tile: TileSpec, detections: Iterable[Detection],
+                      options) -> SegmentStats:
+    """As `segment_detections`, for the boxes of a downscaled view (the `overview` strategy): each box is
+    segmented on a window centred on it read at the finest resolution SAM's input takes
+    (`raster.windows.finest_window`), never on the downscaled view itself."""
+    stats = SegmentStats()
+    raster = (0, 0, int(source.width), int(source.height))
+    assigned: list[tuple[Detection, Box, _View]] = []
+    for det in detections:
+        if det.tile_id != tile.tile_id:
+            continue
+        box = tile_box_to_raster(det.box_px, tile)
+        (col, row, w, h), (ow, oh) = finest_window(box, raster, segmenter.input_side)
+        assigned.append((det, box, _View(col, row, w, h, ow, oh)))
+    _segment_assigned(segmenter, source, assigned, options, stats)
+    return stats
+
+
+def _segment_assigned(segmenter: Segmenter, source, assigned: list[tuple[Detection, Box, "_View"]], options,
+                      stats: SegmentStats) -> None:
+    """Segment each (detection, raster box, view) on its view, reading and encoding each view once; the view's
+    ground sample distance goes to `extra["sam_gsd"]`."""
+    reads: dict[Window, tuple[np.ndarray, np.ndarray, tuple, Hashable]] = {}
+    simplify = float(getattr(options, "simplify", 0.0) or 0.0)
+    min_area = float(getattr(options, "min_area", 0.0) or 0.0)
     for det, box, view in assigned:
         if view.key not in reads:
             rgb, valid = source.read_rgb(view.col, view.row, view.w, view.h, view.out_w, view.out_h)
@@ -317,6 +353,7 @@ def segment_detections(segmenter: Segmenter, source, tile: TileSpec, detections:
         geom = mask_to_multipolygon(mask, transform, simplify=simplify, min_area=min_area)
         det.mask_wkb = geom.wkb if geom is not None else None
         det.sam_score = score
+        det.extra["sam_gsd"] = transform_gsd(transform)
         stats.masks += geom is not None
         stats.empty += geom is None
     return stats

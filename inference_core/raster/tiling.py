@@ -6,7 +6,7 @@ import math
 from typing import TYPE_CHECKING
 
 from inference_core.common.records import TileSpec
-from inference_core.contract.options import SINGLE_VIEW_SLACK
+from inference_core.contract.calls import axis_count, fits_one_view, output_size, tile_sides
 from inference_core.raster.coords import smart_resize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,28 +43,45 @@ def gsd_scale(source: "RasterSource", gsd: float | None) -> float:
     return gsd / math.sqrt(rx * ry)
 
 
-def plan_tiles(source: "RasterSource", options: "RunOptions") -> list[TileSpec]:
-    """TileSpecs over `source.window` in row-major order (tile_id 0, 1, ... left to right, top down).
+def plan_overview(source: "RasterSource", options: "RunOptions", tile_id: int = 0, stage: str = "overview") -> TileSpec:
+    """One view of the whole extent at the model's pixel budget (the `overview` strategy, `single_view`).
 
-    Sizes: with `options.gsd` the window is resampled by `gsd_scale`. One view when the resampled
-    extent has at most SINGLE_VIEW_SLACK x `options.max_pixels` pixels (up to the budget it reaches
-    the model as is; above it the backends' bicubic resize brings it down, as the reference's image
-    loader does), or always with `options.single_view` (then read at the budgeted size itself, so a
-    large extent is never read whole). Otherwise tiles of `options.tile_size` output pixels
-    overlapping by `options.overlap` output pixels. Each view reads a whole-pixel source window, so
-    its transform (output pixels -> map) is exact.
+    With `options.gsd` the extent is resampled by `gsd_scale`. Up to SINGLE_VIEW_SLACK x
+    `options.max_pixels` pixels it is read at that size and reaches the model as is (above the budget
+    the backends' bicubic resize brings it down, as the reference's image loader does); beyond that
+    it is read at the budgeted size itself (`smart_resize`), so a large extent is never read whole.
+    The view reads the whole-pixel extent window, so its transform (view pixels -> map) is exact.
     """
     c0, r0, w, h = source.window
     s = gsd_scale(source, options.gsd)
-    out_w, out_h = max(1, round(w / s)), max(1, round(h / s))
-    if out_w * out_h <= SINGLE_VIEW_SLACK * options.max_pixels:
-        return [TileSpec(0, c0, r0, w, h, out_w, out_h, source.window_transform(c0, r0, w, h, out_w, out_h))]
-    if options.single_view:
+    out_w, out_h = output_size(w, h, s)
+    if not fits_one_view(w, h, s, options):
         out_h, out_w = smart_resize(out_h, out_w, options.min_pixels, options.max_pixels)
-        return [TileSpec(0, c0, r0, w, h, out_w, out_h, source.window_transform(c0, r0, w, h, out_w, out_h))]
-    # Tile and overlap in source pixels; tiles end at the extent, never beyond it.
-    tile_src = max(1, round(options.tile_size * s))
-    overlap_src = min(round(options.overlap * s), tile_src - 1)
+    return TileSpec(tile_id, c0, r0, w, h, out_w, out_h, source.window_transform(c0, r0, w, h, out_w, out_h), stage)
+
+
+def plan_tiles(source: "RasterSource", options: "RunOptions") -> list[TileSpec]:
+    """TileSpecs over `source.window` in row-major order (tile_id 0, 1, ... left to right, top down).
+
+    One view (`plan_overview`) when the resampled extent fits SINGLE_VIEW_SLACK x the budget or with
+    `options.single_view`. Otherwise tiles of `options.tile_size` output pixels overlapping by
+    `options.overlap` output pixels (sizes resampled by `gsd_scale` with `options.gsd`), each reading a
+    whole-pixel source window, so its transform (output pixels -> map) is exact.
+    """
+    c0, r0, w, h = source.window
+    s = gsd_scale(source, options.gsd)
+    if fits_one_view(w, h, s, options) or options.single_view:
+        return [plan_overview(source, options, stage="tile")]
+    return tiles_over(source, options, source.window)
+
+
+def tiles_over(source: "RasterSource", options: "RunOptions", window: tuple[int, int, int, int],
+               first_id: int = 0, stage: str = "tile") -> list[TileSpec]:
+    """Overlapping tiles of `options.tile_size` output pixels over a raster pixel `window`, row-major,
+    numbered from `first_id`; tiles end at the window, never beyond it."""
+    c0, r0, w, h = window
+    s = gsd_scale(source, options.gsd)
+    tile_src, overlap_src = tile_sides(s, options)
     cols = axis_starts(w, tile_src, overlap_src)
     rows = axis_starts(h, tile_src, overlap_src)
     tiles: list[TileSpec] = []
@@ -75,7 +92,8 @@ def plan_tiles(source: "RasterSource", options: "RunOptions") -> list[TileSpec]:
             tw = min(tile_src, w)
             ow = options.tile_size if tw == tile_src else max(1, round(tw / s))
             col, row = c0 + c, r0 + r
-            tiles.append(TileSpec(len(tiles), col, row, tw, th, ow, oh, source.window_transform(col, row, tw, th, ow, oh)))
+            tiles.append(TileSpec(first_id + len(tiles), col, row, tw, th, ow, oh,
+                                  source.window_transform(col, row, tw, th, ow, oh), stage))
     return tiles
 
 

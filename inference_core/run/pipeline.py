@@ -18,15 +18,16 @@ from inference_core.common.errors import InputError, PipelineError
 from inference_core.common.records import Detection, TileSpec
 from inference_core.contract.options import ANSWER_MODES, FIND_ALL, OptionsError, RunOptions
 from inference_core.contract.protocol import ErrorCode
-from inference_core.geometry.box_merge import BoxMerger, cut_sides
+from inference_core.geometry.box_merge import BoxMergeOutcome, BoxMerger, cut_sides
 from inference_core.models.parsing import parse_answer
 from inference_core.raster.coords import clamp_box, map_box_to_pixel, pixel_box_to_map, rescale_box
 from inference_core.raster.source import RasterSource
-from inference_core.raster.tiling import gsd_scale, plan_tiles, tile_edges
+from inference_core.raster.tiling import gsd_scale, tile_edges
 from inference_core.run.disk_full import naming_the_disk
 from inference_core.run.limits import NODATA_SKIPPED, boxes_capped_message, cap_boxes, check_view_shapes, preflight
 from inference_core.run.resume_state import recorded_settings, resumable_run
 from inference_core.run.sink import GpkgSink, RunRecord, check_output, utc_now
+from inference_core.run.strategies import OVERVIEW_ID, plan_strategy
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,9 @@ class RunSummary:
     exports: list[str] = field(default_factory=list)
     skipped_nodata: int = 0  # views with no valid pixel, not sent to the model (run.limits, docs/robustness.md)
     answer_summary: Optional[str] = None  # ask/describe: the answer, or the per-tile summary (run/answers.py)
+    strategy: str = "tiles"
+    tally: dict[str, Any] = field(default_factory=dict)  # run/tally.Tally: targets, their total and largest area
+    overview_reasoning: str = ""  # the whole-extent view's reasoning (overview, refine)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -124,11 +128,14 @@ class _Run:
         self.skipped_nodata = 0
         self.tiles_total = 0
         self.coordinates = "model-input"  # the prompt template's coordinate space, set in execute()
+        self.step = "tile"  # the stage of the views in work (progress events)
+        self.overview_reasoning = ""
 
     # ------------------------------------------------------------------ set-up
     def execute(self) -> RunSummary:
         o = self.o
-        tiles = plan_tiles(self.source, o)
+        self.plan = plan_strategy(self.source, o)  # run/strategies.py: tiles, or the overview first
+        tiles = self.plan.views
         check_view_shapes(tiles, o)
         self.tiles_total = len(tiles)
         backend, segmenter = self._load_models()
@@ -158,16 +165,39 @@ class _Run:
         for w in self.warnings:
             self.emit({"type": "warning", "message": w})
         todo = [t for t in tiles if t.tile_id not in done]
-        status = self._loop(tiles, todo, len(done), backend, segmenter, prompt)
+        status = self._loop(tiles, todo, len(tiles) - len(todo), backend, segmenter, prompt)
+        if status == "finished" and self.plan.refining:  # the overview's candidates, each asked again
+            done = self.sink.done_tiles(self.run_id)
+            tiles = self._plan_refine(tiles[0])
+            todo = [t for t in tiles if t.tile_id not in done]
+            status = self._loop(tiles, todo, len(tiles) - len(todo), backend, segmenter, prompt)
         self.sink.finish_run(self.run_id, status)
         exports = self._exports() if status != "failed" else []
         counts = self.sink.counts(self.run_id)
+        from inference_core.run.tally import summarize
+
         return RunSummary(
             run_id=self.run_id, status=status, out=o.out, counts=counts,
-            tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=len(tiles),
+            tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=self.tiles_total,
             seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
             parse_errors=self.parse_errors, exports=exports, skipped_nodata=self.skipped_nodata,
+            strategy=o.strategy, tally=summarize(self.sink, self.run_id, o.granularity).to_dict(),
+            overview_reasoning=self.overview_reasoning,
         )
+
+    def _plan_refine(self, overview: TileSpec) -> list[TileSpec]:
+        """Refine views for the overview's candidates, read back from its recorded answer (the same parse, the
+        same target ids), so a resumed run plans the same views without asking the overview again."""
+        rec = self.sink.read_response(self.run_id, overview.tile_id)
+        keep, self.next_id = self.next_id, 0  # the overview was the run's first view: its ids start at 0
+        candidates, parsed = self.detections(overview, rec["raw_text"] if rec else "", rec["input_size"] if rec else None)
+        self.next_id = keep
+        self.overview_reasoning = parsed.reasoning or (rec["raw_text"] if rec else "")
+        views = self.plan.add_refine(self.source, self.o, candidates)
+        check_view_shapes(views, self.o)
+        self.tiles_total = 1 + len(views)
+        self.sink.set_tiles_total(self.run_id, self.tiles_total)
+        return self.plan.views
 
     def _load_models(self):
         from inference_core.models.backends.base import BackendError
@@ -213,6 +243,8 @@ class _Run:
         """Resume: kept boxes (and masks) of the finished tiles take part in merging again."""
         seeds = []
         for row in self.sink.read_boxes(self.run_id):
+            if self.plan.refining and int(row["tile_id"]) == OVERVIEW_ID:
+                continue  # refine's candidates are replaced by the refine views, never merged with them
             sides = tuple(s for s in (row.get("cut_sides") or "").split(",") if s)
             seeds.append(Detection(int(row["target_id"]), int(row["tile_id"]), (0, 0, 0, 0), row["bounds"],
                                    score=None if row.get("score") is None or row["score"] != row["score"]
@@ -233,6 +265,7 @@ class _Run:
         try:
             for start in range(0, len(todo), per_call):
                 batch = todo[start:start + per_call]
+                self.step = batch[0].stage
                 if self._cancelled():
                     return "cancelled"
                 self._progress("read", done, n, t0, processed, len(todo))
@@ -267,7 +300,8 @@ class _Run:
         eta = None
         if processed:
             eta = round((time.monotonic() - t0) / processed * (todo - processed), 1)
-        self.emit({"type": "progress", "stage": stage, "tile": done, "tiles": n, "eta_s": eta, "run_id": self.run_id})
+        self.emit({"type": "progress", "stage": stage, "step": self.step, "tile": done, "tiles": n, "eta_s": eta,
+                   "run_id": self.run_id})
 
     def _requests(self, batch: Sequence[TileSpec], prompt: str):
         if self.o.mode == FIND_ALL:
@@ -360,8 +394,16 @@ class _Run:
                                                     f"not be used ({parsed.error}); its text is kept in the responses "
                                                     f"table (tile_id {tile.tile_id})."})
         if parsed.reasoning or reply.raw_text:
-            self.emit({"type": "reasoning", "tile_id": tile.tile_id, "text": parsed.reasoning or reply.raw_text})
-        outcome = self.merger.add(dets)
+            self.emit({"type": "reasoning", "tile_id": tile.tile_id, "stage": tile.stage,
+                       "text": parsed.reasoning or reply.raw_text})
+        if tile.stage == "overview":
+            self.overview_reasoning = parsed.reasoning or reply.raw_text
+        candidates = self.plan.is_candidates(tile)
+        if candidates:  # refine's overview: written as candidates, which the refine views replace
+            outcome = BoxMergeOutcome(kept=list(dets))
+        else:
+            outcome = self.merger.add(dets)
+            outcome.removed.extend(self.plan.replaces.get(tile.tile_id, ()))
         kept = []
         for d in outcome.kept:
             if d.extra.get("union"):  # the union box reaches into the neighbour tile: refresh its pixel box
@@ -375,7 +417,7 @@ class _Run:
                 "target_id": d.target_id, "query": o.query, "label": d.label, "score": d.score,
                 "reasoning": d.reasoning, "cut_sides": ",".join(d.extra.get("cut_sides", ())), **prov,
             }})
-        if self.mask_merger is not None and kept:
+        if self.mask_merger is not None and kept and not candidates:  # refine's candidates are not segmented
             if segmenter is not None:
                 self._progress("segment", done, n, t0, processed, todo)
             self._segment(tile, kept, segmenter, features, removed, prov)
@@ -386,6 +428,7 @@ class _Run:
         response = {
             "window": list(tile.window), "input_size": [int(v) for v in reply.input_size] if reply.input_size else None,
             "raw_text": reply.raw_text, "parse_error": parsed.error, "seconds": float(reply.seconds or 0.0),
+            "stage": tile.stage,
         }
         self.sink.write_tile(self.run_id, tile.tile_id, features, response,
                              removed={k: v for k, v in removed.items() if v and k in ("boxes", *o.granularity)})
@@ -397,24 +440,27 @@ class _Run:
         })
 
     def _provenance(self, tile: TileSpec, input_size) -> dict[str, Any]:
-        """The fields every feature of this view carries (contract.schema.PROVENANCE_FIELDS, model, query): the
-        view's gsd is the map size of one pixel of the image the model saw (after the model-side resize)."""
+        """The fields every feature of this view carries (contract.schema.PROVENANCE_FIELDS, model, query, stage):
+        the view's gsd is the map size of one pixel of the image the model saw (after the model-side resize)."""
         a, b, _c, d, e, _f = tile.transform[:6]
         px = math.sqrt(abs(a * e - b * d))
         if input_size and int(input_size[0]) > 0 and int(input_size[1]) > 0:
             px *= math.sqrt((tile.out_width / int(input_size[0])) * (tile.out_height / int(input_size[1])))
         return {"raster": os.path.abspath(self.o.raster), "model": self.model_id, "prompt": self.prompt_name,
-                "gsd": px, "query": self.o.query}
+                "gsd": px, "query": self.o.query, "stage": tile.stage}
 
     def _segment(self, tile, kept, segmenter, features, removed, prov: dict[str, Any]) -> None:
         import shapely
 
         from inference_core.geometry.vectorize import contours_of
-        from inference_core.models.segment import segment_detections
+        from inference_core.models.segment import segment_at_finest, segment_detections
 
         o = self.o
         if segmenter is not None:  # find-all: SAM 3 gave the masks already
-            segment_detections(segmenter, self.source, tile, kept, o)
+            if tile.stage == "overview":  # a downscaled view: SAM at the finest resolution around each box
+                segment_at_finest(segmenter, self.source, tile, kept, o)
+            else:
+                segment_detections(segmenter, self.source, tile, kept, o)
         for d in kept:
             if not d.mask_wkb:
                 continue
@@ -422,13 +468,15 @@ class _Run:
             removed["masks"].extend(mo.removed)
             removed["contours"].extend(mo.removed)
             geom = shapely.from_wkb(mo.write.mask_wkb)
+            # A mask's pixels come from SAM's window, which may be finer than the model's view (overview).
+            sam_view = {**prov, "gsd": d.extra.get("sam_gsd", prov["gsd"])}
             features["masks"].append({"geometry": geom, "properties": {
                 "target_id": mo.write.target_id, "area_m2": self.sink.measurer.area_m2(geom),
-                "sam_score": mo.write.sam_score, **prov,
+                "sam_score": mo.write.sam_score, **sam_view,
                 "sam_model": getattr(segmenter, "model_id", o.sam) if segmenter is not None else self.model_id}})
             line = contours_of(geom)
             features["contours"].append({"geometry": line, "properties": {
-                "target_id": mo.write.target_id, "length_m": self.sink.measurer.length_m(line), **prov}})
+                "target_id": mo.write.target_id, "length_m": self.sink.measurer.length_m(line), **sam_view}})
         # A row rewritten in this tile is deleted only in its earlier version (see GpkgSink.write_tile).
 
     def _exports(self) -> list[str]:

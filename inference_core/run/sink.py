@@ -230,6 +230,41 @@ class GpkgSink:
         with closing(self._connect()) as con, con:
             con.execute("UPDATE runs SET status = ?, finished = ? WHERE run_id = ?", (status, utc_now(), run_id))
 
+    def set_tiles_total(self, run_id: str, total: int) -> None:
+        """The planned views once they are known (`refine`: after the overview)."""
+        with closing(self._connect()) as con, con:
+            con.execute("UPDATE runs SET tiles_total = ? WHERE run_id = ?", (int(total), run_id))
+
+    def read_response(self, run_id: str, tile_id: int) -> Optional[dict[str, Any]]:
+        """The latest `responses` row of one view (raw_text, input_size as [w, h] or None, ...), or None."""
+        cols = field_names("responses")
+        with closing(self._connect()) as con:
+            row = con.execute(f"SELECT {', '.join(cols)} FROM responses WHERE run_id = ? AND tile_id = ? "
+                              "ORDER BY rowid DESC LIMIT 1", (run_id, int(tile_id))).fetchone()
+        if row is None:
+            return None
+        rec = dict(zip(cols, row))
+        rec["input_size"] = json.loads(rec["input_size"]) if rec.get("input_size") else None
+        return rec
+
+    def target_areas(self, run_id: str, layer: str) -> list[Optional[float]]:
+        """Area of each target of a run in m² (`Measurer`; masks summed per target, boxes as drawn);
+        planar in layer units where the CRS gives no metres (pixel coordinates)."""
+        import pyogrio
+        import shapely
+
+        fids = self._run_fids(layer, run_id)
+        if not fids:
+            return []
+        _meta, _fids, geoms, fields = pyogrio.raw.read(self.path, layer=layer, fids=fids, columns=["target_id"])
+        per_target: dict[int, float] = {}
+        for i, wkb in enumerate(geoms if geoms is not None else []):
+            geom = shapely.from_wkb(wkb)
+            area = self.measurer.area_m2(geom)
+            tid = int(fields[0][i])
+            per_target[tid] = per_target.get(tid, 0.0) + (geom.area if area is None else area)
+        return list(per_target.values())
+
     def set_status(self, run_id: str, status: str) -> None:
         with closing(self._connect()) as con, con:
             con.execute("UPDATE runs SET status = ?, finished = NULL WHERE run_id = ?", (status, run_id))

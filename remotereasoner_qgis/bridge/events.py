@@ -24,6 +24,11 @@ def stage_label(stage: str) -> str:
     }.get(stage, stage)
 
 
+def step_label(step: str) -> str:
+    """The strategy's step of a `progress` event ("" for plain tiles, which need no word)."""
+    return {"overview": tr("overview"), "refine": tr("zooming in")}.get(step, "")
+
+
 def view_number(event: Event) -> Optional[int]:
     """The 1-based number of the view a `progress` event is about, or None. The pipeline's `tile` counts the
     views finished so far: the view in work is the next one, except for `write`, sent once the view is done."""
@@ -41,8 +46,10 @@ def progress_text(event: Event) -> str:
     number = view_number(event)
     if number is None:
         return ""
-    return tr("{stage} · view {i} of {n}").format(stage=stage_label(str(event.get("stage", ""))), i=number,
+    text = tr("{stage} · view {i} of {n}").format(stage=stage_label(str(event.get("stage", ""))), i=number,
                                                   n=int(event["tiles"]))
+    step = step_label(str(event.get("step") or ""))
+    return f"{step} · {text}" if step else text
 
 
 def progress_percent(event: Event) -> Optional[float]:
@@ -84,6 +91,23 @@ def counts_text(counts: dict, granularity: Sequence[str] = ()) -> str:
     names = [n for n in _COUNT_ORDER if n in counts or n in granularity]
     names += [n for n in counts if n not in names]
     return tr(", ").join(count_text(n, counts.get(n) or 0) for n in names or ("boxes",))
+
+
+def tally_text(summary: dict) -> str:
+    """The tally of a locate run from its `done` summary: "3 targets · 1,234.5 m² in all · the largest 812.0 m²"
+    ("" when the summary has none)."""
+    answer = summary.get("tally") or {}
+    if "targets" not in answer:
+        return ""
+    n = int(answer.get("targets") or 0)
+    text = tr("%n target(s)", None, n)
+    if n and answer.get("total_area") is not None:
+        unit = str(answer.get("unit") or "m²")
+        text += " · " + tr("{total} {unit} in all · the largest {largest} {unit}").format(
+            total=f"{float(answer['total_area']):,.1f}", largest=f"{float(answer['largest_area']):,.1f}", unit=unit)
+        if answer.get("measured_on") == "boxes":
+            text += " " + tr("(box areas)")
+    return text
 
 
 def unreadable_text(unread: int, views: int) -> str:

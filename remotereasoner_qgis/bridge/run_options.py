@@ -26,7 +26,7 @@ def run_options(cfg: PluginSettings, raster: str, query: str, out: str, granular
     kw: dict[str, Any] = dict(
         raster=raster, query=query.strip(), out=out, granularity=granularity, backend=cfg.backend,
         device=cfg.device or RUN_DEFAULTS.device, dtype=cfg.dtype or RUN_DEFAULTS.dtype, tile_size=cfg.tile_size,
-        overlap=cfg.overlap, max_pixels=cfg.max_pixels, concurrency=max(1, cfg.concurrency),
+        overlap=cfg.overlap, max_pixels=cfg.max_pixels, concurrency=max(1, cfg.concurrency), strategy=cfg.strategy,
         sam3=os.path.expanduser(cfg.sam3 or RUN_DEFAULTS.sam3), score_threshold=cfg.score_threshold,  # find-all's
     )
     if extent is not None:

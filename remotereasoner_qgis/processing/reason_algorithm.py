@@ -51,7 +51,17 @@ from inference_core.contract.options import (
 )
 from inference_core.contract.schema import ANSWER_LAYER, field_names
 
-from ..bridge.events import CRITICAL, SUCCESS, dispatch, end_state, failure_state, progress_percent, progress_text
+from ..bridge.events import (
+    CRITICAL,
+    SUCCESS,
+    tally_text,
+    dispatch,
+    end_state,
+    failure_state,
+    progress_percent,
+    progress_text,
+)
+from ..bridge.strategy import STRATEGY_ORDER, strategy_label
 from ..bridge.run_options import MIN_TILE_SIZE, run_options
 from ..bridge.schema_fields import FEATURE_LAYERS, qgs_fields, wkb_type
 from ..bridge.worker_pool import acquire_run, describe_client_error
@@ -243,6 +253,7 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
     QUERY = "QUERY"
     EXTENT = "EXTENT"
     GRANULARITY = "GRANULARITY"
+    STRATEGY = "STRATEGY"
     OUTPUT_BOXES = "OUTPUT_BOXES"
     OUTPUT_MASKS = "OUTPUT_MASKS"
     OUTPUT_CONTOURS = "OUTPUT_CONTOURS"
@@ -299,7 +310,9 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         return self.tr(
             "Asks a natural-language question about a raster (e.g. 'the storage tanks next to the pier') and returns "
             "the answers as vector layers in the raster's CRS: one box per target, a mask per target from Segment "
-            "Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the "
+            "Anything, and the mask outlines. Strategy: Quick asks one downscaled view of the whole extent, Focused "
+            "asks it and then each find again at full resolution, Thorough cuts large rasters into overlapping "
+            "tiles. The model runs in the "
             "RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those "
             "settings. Masks and contours need a SAM checkpoint.\n\n"
             "Mode Ask answers the question in text and Describe captions the area, with the checkpoint's own "
@@ -350,6 +363,9 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_REPORT, self.tr("Answer report"), self.tr("HTML files (*.html)"), optional=True,
             createByDefault=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.STRATEGY, self.tr("Strategy"), options=[strategy_label(n) for n in STRATEGY_ORDER],
+            defaultValue=STRATEGY_ORDER.index(d.strategy if d.strategy in STRATEGY_ORDER else RUN_DEFAULTS.strategy)))
 
         adv = [
             QgsProcessingParameterNumber(self.TILE_SIZE, self.tr("Tile size (pixels)"), QgsProcessingParameterNumber.Integer,
@@ -463,7 +479,8 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             device=self.parameterAsString(parameters, self.DEVICE, context).strip() or cfg.device,
             tile_size=self.parameterAsInt(parameters, self.TILE_SIZE, context),
             overlap=self.parameterAsInt(parameters, self.OVERLAP, context),
-            max_pixels=self.parameterAsInt(parameters, self.MAX_PIXELS, context), **find_all, **overrides)
+            max_pixels=self.parameterAsInt(parameters, self.MAX_PIXELS, context), **find_all,
+            strategy=STRATEGY_ORDER[self.parameterAsEnum(parameters, self.STRATEGY, context)], **overrides)
         try:
             options = run_options(run_cfg, path, query, out, granularity, extent, api_key,
                                   simplify=self.parameterAsDouble(parameters, self.SIMPLIFY, context),
@@ -540,6 +557,8 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
                     layer=name, param=param))
         # the same sentence as the dock's: found N, answers unreadable on K of N views, cancelled
         (feedback.pushInfo if end.level == SUCCESS else feedback.pushWarning)(end.text)
+        if tally_text(summary):
+            feedback.pushInfo(tally_text(summary))
         feedback.pushInfo(self.tr("Done in {seconds:.1f} s; all results and the model answers are in {gpkg}").format(
             seconds=time.monotonic() - started, gpkg=gpkg))
         return results

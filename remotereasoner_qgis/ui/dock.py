@@ -61,17 +61,20 @@ from ..bridge.events import (
     SUCCESS,
     WARNING,
     EndState,
+    tally_text,
     counts_text,
     end_state,
     failure_state,
     progress_text,
 )
 from ..bridge.run_options import options_for_run
+from ..bridge.strategy import extent_pixels
 from ..i18n import tr
 from .answer_panel import AnswerPanel
 from .elide import elide_path
 from .layers import ANSWERS, LiveRun, RunLayers, export_layers, result_rows
 from .mode_choice import ModeHint
+from .strategy_choice import StrategyChoice
 
 LOG_TAG = "RemoteReasoner"
 EXTENT_SOURCES = ("view", "layer", "drawn", "selection")
@@ -221,6 +224,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self.clear_drawn_button.setEnabled(False)
         row.addWidget(self.clear_drawn_button)
         lay.addLayout(row)
+        self.strategy_choice = StrategyChoice(body)  # Quick / Focused / Thorough and the calls it will make
+        lay.addWidget(self.strategy_choice)
 
         self.readiness_label = QLabel(body)
         self.readiness_label.setWordWrap(True)
@@ -252,6 +257,10 @@ class RemoteReasonerDock(QgsDockWidget):
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.setVisible(False)
         lay.addWidget(self.status_label)
+        self.tally_label = QLabel(body)  # the answer in numbers: how many targets, total and largest area
+        self.tally_label.setWordWrap(True)
+        self.tally_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.tally_label)
         self.output_label = QLabel(body)
         self.output_label.setWordWrap(True)
         lay.addWidget(self.output_label)
@@ -308,6 +317,10 @@ class RemoteReasonerDock(QgsDockWidget):
         self.mode_combo.currentIndexChanged.connect(lambda _i: (self._show_mode(), self._save_mode(),
                                                                 self.refresh_readiness(), self._question_hint()))
         self.question_edit.textChanged.connect(self._question_hint)
+        # bound methods, not lambdas: the canvas outlives the dock, and shutdown() disconnects them
+        for signal in (self.extent_combo.currentIndexChanged, self.strategy_choice.combo.currentIndexChanged,
+                       self.layer_combo.layerChanged, self.iface.mapCanvas().extentsChanged):
+            signal.connect(self.update_estimate)
         self.iface.mapCanvas().destinationCrsChanged.connect(self._show_drawn)
         self.export_button.clicked.connect(self.export_dialog)
         self.results_table.cellClicked.connect(lambda r, _c: self.zoom_to_row(r))
@@ -358,7 +371,8 @@ class RemoteReasonerDock(QgsDockWidget):
     def _show_mode(self) -> None:
         """Locate shows the granularity and the results table; Ask and Describe the answer panel."""
         answers = self.mode() in ANSWER_MODES
-        for w in (self.check_boxes, self.check_masks, self.check_contours, self.results_table, self.reasoning_box):
+        for w in (self.check_boxes, self.check_masks, self.check_contours, self.results_table, self.reasoning_box,
+                  self.strategy_choice, self.tally_label):
             w.setVisible(not answers)
         self.results_note.setVisible(False if answers else bool(self.results_note.text()))
         self.per_tile_check.setVisible(answers)
@@ -409,6 +423,16 @@ class RemoteReasonerDock(QgsDockWidget):
     def running(self) -> bool:
         return self.task is not None
 
+    def update_estimate(self, *_signal_args) -> str:
+        """The model calls the chosen strategy will make over the chosen extent, shown beside the choice."""
+        layer = self.layer_combo.currentLayer()
+        size = None
+        if isinstance(layer, QgsRasterLayer) and layer.isValid():
+            extent, why = self.requested_extent(layer)
+            if not why:
+                size = extent_pixels(layer, extent)
+        return self.strategy_choice.update_estimate(size, rr_settings.PluginSettings.load())
+
     # -- extent ------------------------------------------------------------------------------
     def start_drawing(self) -> None:
         canvas = self.iface.mapCanvas()
@@ -430,6 +454,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.drawn_rect, self.drawn_crs = QgsRectangle(rect), QgsCoordinateReferenceSystem(crs)
         self.set_extent_source("drawn")
         self._show_drawn()
+        self.update_estimate()
 
     def clear_drawn_extent(self) -> None:
         """Forget the drawn rectangle and take it off the map."""
@@ -541,6 +566,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.end = None
         self.status_label.clear()
         self.status_label.setVisible(False)
+        self.tally_label.clear()
         self.output_label.setText(
             (self.tr("Results go to a temporary folder (set an output folder in the settings to keep them): {path}")
              if temporary else self.tr("Results: {path}")).format(path=elide_path(out, 60)))
@@ -630,6 +656,8 @@ class RemoteReasonerDock(QgsDockWidget):
             self.mode_hint.dense_hint(self._run_mode, self._view_boxes, self._run_question)
         if self._run_mode in ANSWER_MODES:
             self.answer_panel.finish(summary)
+        else:
+            self.tally_label.setText(tally_text(summary))
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
@@ -799,7 +827,8 @@ class RemoteReasonerDock(QgsDockWidget):
             self.rubber_band = None
         for sig, slot in ((self.iface.currentLayerChanged, self.follow_layer),
                           (QgsProject.instance().cleared, self._project_cleared),
-                          (self.iface.mapCanvas().destinationCrsChanged, self._show_drawn)):
+                          (self.iface.mapCanvas().destinationCrsChanged, self._show_drawn),
+                          (self.iface.mapCanvas().extentsChanged, self.update_estimate)):
             try:
                 sig.disconnect(slot)
             except (TypeError, RuntimeError):

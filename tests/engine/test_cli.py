@@ -123,4 +123,4 @@ def test_tty_progress_bar():
     p({"type": "warning", "message": "no CRS"})
     p.close()
     text = buf.getvalue()
-    assert text.startswith("\r[") and "3/12 tiles" in text and "ETA 1:35" in text and "\nwarning: no CRS\n" in text
+    assert text.startswith("\r[") and "3/12 views" in text and "ETA 1:35" in text and "\nwarning: no CRS\n" in text

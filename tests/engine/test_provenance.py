@@ -28,7 +28,8 @@ def test_provenance_on_every_feature_and_export(sample_tif, tmp_path, tiny_model
         names = field_names(layer)
         assert {"run_id", "query", "model"} <= set(names) and {n for n, _ in PROVENANCE_FIELDS} <= set(names)
     out = tmp_path / "r.gpkg"
-    # the model saw the 400 x 400 px view at 200 x 200: one of its pixels is 0.2 m
+    # the model saw the 400 x 400 px view at 200 x 200: one of its pixels is 0.2 m (boxes); SAM read the view
+    # at its native 0.1 m, and a mask's or outline's gsd is that of the pixels it was drawn from
     opts = RunOptions(raster=str(sample_tif), query="the tree crowns", out=str(out), backend="replay",
                       replay=str(_replay(tmp_path, [200, 200])), granularity=("boxes", "masks", "contours"),
                       sam=str(tiny_models.sam_path), device="cpu", formats=("shp", "geojson"))
@@ -41,13 +42,14 @@ def test_provenance_on_every_feature_and_export(sample_tif, tmp_path, tiny_model
         assert len(df) == summary.counts[layer]
         for name, value in want.items():
             assert set(df[name]) == {value}, (layer, name)
-        assert df["gsd"].tolist() == pytest.approx([0.2] * len(df))
+        gsd = 0.2 if layer == "boxes" else 0.1
+        assert df["gsd"].tolist() == pytest.approx([gsd] * len(df))
         for path in (tmp_path / f"r_{layer}.shp", tmp_path / f"r_{layer}.geojson"):
             exported = pyogrio.read_dataframe(path)
             col = (lambda n: shp_field_name(n)) if path.suffix == ".shp" else (lambda n: n)  # noqa: E731
             for name, value in want.items():
                 assert set(exported[col(name)]) == {value}, (path.name, name)
-            assert exported[col("gsd")].tolist() == pytest.approx([0.2] * len(df))
+            assert exported[col("gsd")].tolist() == pytest.approx([gsd] * len(df))
     # masks also name the SAM that drew them; `model` stays the reasoning model, as on boxes and contours
     masks = pyogrio.read_dataframe(out, layer="masks")
     assert len(set(masks["sam_model"])) == 1 and masks["sam_model"][0] and masks["sam_model"][0] != "replay:a.jsonl"

@@ -160,9 +160,9 @@ def test_append_to_a_foreign_schema_is_refused_before_writing(layer, columns, pr
 
 def test_append_to_a_boxes_layer_of_another_geometry_is_refused(tmp_path, sample_tif, capsys):
     # every field of ours, but points: appending polygons would fail half-way
-    fields = {n: ["x"] if k == "str" else [1] for n, k in
-              [("run_id", "str"), ("target_id", "int"), ("query", "str"), ("label", "str"), ("score", "int"),
-               ("tile_id", "int"), ("reasoning", "str"), ("model", "str"), ("cut_sides", "str")]}
+    from inference_core.contract.schema import FIELDS
+
+    fields = {n: ["x"] if k == "str" else [1] for n, k in FIELDS["boxes"]}
     foreign = _foreign_gpkg(tmp_path / "points.gpkg", "boxes", **fields)
     before = _sha(foreign)
     rc, _, err = _reason(capsys, sample_tif, foreign, tmp_path, "--append")
