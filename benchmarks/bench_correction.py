@@ -1,10 +1,13 @@
 """Benchmark: point-correction latency (box + clicked points -> mask -> MultiPolygon) with the window's image
 embedding cached (what a click after a run costs) vs not cached (the encoder runs first: the baseline).
 
-SAMs: the offline tiny SAM of the tests and, with --vit-b, SAM ViT-B's real architecture with random weights
-(segment_anything's `build_sam_vit_b(checkpoint=None)`: the same layers and sizes as sam_vit_b_01ec64.pth, so
-the same latency; no weights ship, and the answers of random weights are not looked at).
-Usage: PYTHONPATH=. <engine python> benchmarks/bench_correction.py [--vit-b] [--repeats 5] [--append]
+SAMs: the offline tiny SAM of the tests; with --sam2-tiny, the default SAM (SAM 2.1 Hiera-Tiny) as
+transformers' default `Sam2Config()` builds it (the configuration its docstring names
+"facebook/sam2.1_hiera_tiny style"), random weights saved and loaded through the engine's own SAM 2.1 loader;
+with --vit-b, SAM ViT-B's real architecture with random weights (segment_anything's
+`build_sam_vit_b(checkpoint=None)`). Same layers and sizes as the published checkpoints, so the same latency;
+no weights ship, and the answers of random weights are not looked at.
+Usage: PYTHONPATH=. <engine python> benchmarks/bench_correction.py [--sam2-tiny] [--vit-b] [--repeats 5] [--append]
 """
 
 from __future__ import annotations
@@ -27,13 +30,20 @@ BOX = (X0 + 10.0, Y0 - 20.0, X0 + 20.0, Y0 - 10.0)
 POINTS = [(X0 + 15.0, Y0 - 15.0, 0), (X0 + 11.0, Y0 - 11.0, 1)]
 
 
-def segmenters(vit_b: bool):
+def segmenters(vit_b: bool, sam2_tiny: bool = False):
     from inference_core.models.segment import Segmenter, load_segmenter
     from inference_core.models.tiny import build_tiny_models
 
     out = Path(tempfile.mkdtemp(prefix="rr-bench-"))
     tiny = build_tiny_models(out)
     yield "tiny SAM (tests)", load_segmenter(str(tiny.sam_path), device="cpu")
+    if sam2_tiny:
+        from transformers import Sam2Config, Sam2Model
+
+        from inference_core.models.sam2 import save_sam2
+
+        folder = save_sam2(Sam2Model(Sam2Config()).eval(), out / "sam2.1-hiera-tiny-random")
+        yield "SAM 2.1 Hiera-Tiny architecture, the default (random weights)", load_segmenter(str(folder), device="cpu")
     if vit_b:
         from segment_anything import sam_model_registry
 
@@ -72,6 +82,7 @@ def measure(segmenter, repeats: int) -> tuple[list[float], list[float]]:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--vit-b", action="store_true")
+    ap.add_argument("--sam2-tiny", action="store_true")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--append", action="store_true")
     args = ap.parse_args()
@@ -82,7 +93,7 @@ def main() -> int:
              f"Machine: {machine()}; date {today()}; CPU, torch {torch.__version__}, {torch.get_num_threads()} threads. "
              f"OSBS_029 (400 x 400 px, one view), one object's box plus clicked points; median of {args.repeats}.", "",
              "| SAM | not cached (encoder + decoder), ms | cached embedding (decoder only), ms | ratio |", "|---|---|---|---|"]
-    for name, seg in segmenters(args.vit_b):
+    for name, seg in segmenters(args.vit_b, args.sam2_tiny):
         cold, warm = measure(seg, args.repeats)
         c, w = statistics.median(cold) * 1000, statistics.median(warm) * 1000
         lines.append(f"| {name} | {c:.0f} | {w:.0f} | {c / w:.1f}x |")

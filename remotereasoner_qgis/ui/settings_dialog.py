@@ -26,6 +26,7 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
+from inference_core.contract.openai_http import split_url
 from inference_core.contract.options import COORDINATE_SPACES
 from inference_core.contract.paths import prompt_template_names
 
@@ -92,6 +93,12 @@ class SettingsDialog(QDialog):
         self.server_url_edit = QLineEdit(source)
         self.server_url_edit.setPlaceholderText("http://gpu-server:8000/v1")
         form.addRow(self.tr("Server URL"), self.server_url_edit)
+        self.url_error = QLabel(source)  # under the field it is about
+        self.url_error.setWordWrap(True)
+        self.url_error.setStyleSheet("color: #b00020;")
+        self.url_error.setVisible(False)
+        form.addRow("", self.url_error)
+        self.server_url_edit.textEdited.connect(lambda _t: self.url_error.setVisible(False))
         self.server_model_combo = QComboBox(source)
         self.server_model_combo.setEditable(True)
         form.addRow(self.tr("Server model"), self.server_model_combo)
@@ -268,6 +275,15 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         c = self.values()
+        if c.backend == "openai" and split_url(c.server_url).url != c.server_url:
+            # QGIS settings are plain text: a user:password@ or ?api_key= typed into the URL would be stored as is.
+            self.url_error.setText(self.tr(
+                "This URL holds a credential (user:password@ or a key in the query). Settings are stored as plain "
+                "text: remove it from the URL and add the key under API key (QGIS's authentication manager)."))
+            self.url_error.setVisible(True)
+            fit_height(self.url_error)
+            self.server_url_edit.setFocus()
+            return
         if not 0 <= c.overlap < c.tile_size // 2:
             self.overlap_error.setText(self.tr("The overlap must be less than half the tile size ({n} px).").format(
                 n=c.tile_size // 2))

@@ -96,3 +96,23 @@ def test_dock_output_line_is_elided(qtbot, qgis_iface, clean_settings, tmp_path)
         assert "…" in text and text.endswith("_trees.gpkg") and len(text) < len("Results: ") + 61
     finally:
         dock.shutdown()
+
+
+def test_a_credential_in_the_server_url_is_refused_not_stored(clean_settings):
+    from qgis.core import QgsSettings
+
+    dlg = sd.SettingsDialog()
+    dlg.show()
+    dlg.server_radio.setChecked(True)
+    for url in ("http://alice:s3cret@gpu:8000/v1", "http://gpu:8000/v1?api_key=s3cret"):
+        dlg.server_url_edit.setText(url)
+        dlg.accept()
+        assert dlg.isVisible() and not dlg.url_error.isHidden()  # refused, the dialog stays open
+        assert dlg.url_error.text().startswith("This URL holds a credential")
+        assert rs.PluginSettings.load().server_url == ""
+        assert not any("s3cret" in str(QgsSettings().value(k)) for k in QgsSettings().allKeys())
+    dlg.server_url_edit.setText("http://gpu:8000/v1")
+    dlg.server_url_edit.textEdited.emit("http://gpu:8000/v1")  # typing takes the error away
+    assert dlg.url_error.isHidden()
+    dlg.accept()
+    assert rs.PluginSettings.load().server_url == "http://gpu:8000/v1" and not dlg.isVisible()
