@@ -22,7 +22,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
              ("settings", "str"), ("started", "datetime"), ("finished", "datetime"), ("status", "str"),
              ("model", "str"), ("tiles_total", "int"), ("warnings", "str")),
     "responses": (("run_id", "str"), ("tile_id", "int"), ("window", "str"), ("input_size", "str"),
-                  ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float")),
+                  ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float"), ("view_hash", "str")),
 }
 RUN_STATUSES = ("running", "finished", "cancelled", "failed")
 

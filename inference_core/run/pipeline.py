@@ -32,7 +32,7 @@ SEAM_TOUCH_FRACTION = 0.005
 # Options a resumed run takes from the caller; everything else comes from the run's recorded settings,
 # so the tile plan, prompt, model and geometry parameters are those of the interrupted run.
 RUNTIME_OPTIONS = ("device", "dtype", "batch_size", "concurrency", "api_key", "api_key_env", "server_url",
-                   "timeout", "retries", "formats")
+                   "timeout", "retries", "formats", "reuse")
 
 
 @dataclass
@@ -49,6 +49,7 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     parse_errors: int = 0
     exports: list[str] = field(default_factory=list)
+    reused: int = 0  # views answered from an identical earlier view in `responses`, without a model call
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -112,6 +113,7 @@ class _Run:
         self.started = started
         self.warnings = list(source.warnings)
         self.parse_errors = 0
+        self.reused = 0
         self.tiles_total = 0
         self.coordinates = "model-input"  # the prompt template's coordinate space, set in execute()
 
@@ -126,6 +128,9 @@ class _Run:
         prompt = render(load_template(o), o.query, o.coordinates)
         self.coordinates = prompt.coordinates
         self.model_id = getattr(backend, "model_id", o.model)
+        from inference_core.run.reuse import ReuseIndex
+
+        self.reuse = ReuseIndex.for_run(o.out, backend, o)  # read before the sink may replace the file
         self.sink = GpkgSink(o.out, self.source.crs_wkt, o.granularity,
                              mode="append" if (o.append or o.resume) else "create")
         done = self._open_run(tiles)
@@ -149,7 +154,7 @@ class _Run:
             run_id=self.run_id, status=status, out=o.out, counts=counts,
             tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=len(tiles),
             seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
-            parse_errors=self.parse_errors, exports=exports,
+            parse_errors=self.parse_errors, exports=exports, reused=self.reused,
         )
 
     def _load_models(self):
@@ -205,28 +210,29 @@ class _Run:
 
     # ------------------------------------------------------------------ main loop
     def _loop(self, tiles, todo, already, backend, segmenter, prompt) -> str:
-        o = self.o
+        """Views through the stream of `run.stream` (N in flight, or batches by size), each written as it comes."""
+        from inference_core.models.memory import MAX_AUTO_BATCH
+        from inference_core.run.stream import ViewStream, plan_for
+
         n = len(tiles)
-        per_call = o.concurrency if o.backend == "openai" else o.batch_size
         done = already
         t0 = time.monotonic()
         processed = 0
+        plan = plan_for(backend, self.o.batch_size, MAX_AUTO_BATCH)
+        stream = ViewStream(lambda reqs: self._guarded(plan.call, reqs, plan.batcher.shrink), plan.batcher,
+                            plan.in_flight, plan.stop)
+        read = lambda t: self.reuse.keyed(self._requests([t], prompt)[0])  # noqa: E731
         try:
-            for start in range(0, len(todo), per_call):
-                batch = todo[start:start + per_call]
+            self._progress("reason", done, n, t0, processed, len(todo))
+            for tile, reply in stream.replies(todo, read, self._cancelled, self.reuse.lookup):
                 if self._cancelled():
                     return "cancelled"
-                self._progress("read", done, n, t0, processed, len(todo))
-                requests = self._requests(batch, prompt)
-                self._progress("reason", done, n, t0, processed, len(todo))
-                replies = self._reason(backend, requests)
-                for tile, reply in zip(batch, replies):
-                    if self._cancelled():
-                        return "cancelled"
-                    self._tile(tile, reply, segmenter, done, n, t0, processed, len(todo))
-                    done += 1
-                    processed += 1
-                    self._progress("write", done, n, t0, processed, len(todo))
+                self._tile(tile, reply, segmenter, done, n, t0, processed, len(todo))
+                done += 1
+                processed += 1
+                self._progress("write", done, n, t0, processed, len(todo))
+            if self._cancelled():
+                return "cancelled"
         except BaseException:  # the run row says failed; every finished tile stays
             self.sink.finish_run(self.run_id, "failed")
             raise
@@ -253,12 +259,16 @@ class _Run:
         return reqs
 
     def _reason(self, backend, requests):
-        """Ask the backend; out of memory: the policy of `models.memory`, then fail with the settings to change."""
+        """Ask the backend for a batch of views (see `_guarded`)."""
+        return self._guarded(backend.reason, requests)
+
+    def _guarded(self, reason, requests, shrink=lambda n: None):
+        """`reason(requests)`; out of memory: the policy of `models.memory`, then fail with the settings to change."""
         from inference_core.models.backends.base import BackendError, BackendOOM
-        from inference_core.models.memory import reason_splitting_batches, run_advice
+        from inference_core.models.memory import reason_halving_batches, run_advice
 
         try:
-            return reason_splitting_batches(backend.reason, requests, self._warn)
+            return reason_halving_batches(reason, requests, self._warn, shrink)
         except BackendOOM as exc:
             raise PipelineError(ErrorCode.OUT_OF_MEMORY, run_advice(self.o, exc)) from None
         except BackendError as exc:
@@ -298,6 +308,8 @@ class _Run:
         o = self.o
         if reply.warning and reply.warning not in self.warnings:  # once per run, however many views say it
             self._warn(reply.warning)
+        self.reused += reply.reused
+        self.reuse.remember(reply)
         dets, parsed = self.detections(tile, reply.raw_text, reply.input_size)
         if parsed.error:
             self.parse_errors += 1
@@ -330,6 +342,7 @@ class _Run:
         response = {
             "window": list(tile.window), "input_size": [int(v) for v in reply.input_size] if reply.input_size else None,
             "raw_text": reply.raw_text, "parse_error": parsed.error, "seconds": float(reply.seconds or 0.0),
+            "view_hash": reply.view_hash,
         }
         self.sink.write_tile(self.run_id, tile.tile_id, features, response,
                              removed={k: v for k, v in removed.items() if v and k in ("boxes", *o.granularity)})

@@ -101,6 +101,32 @@ def _last_unfinished_run(con: sqlite3.Connection) -> Optional[RunRecord]:
     return rec if rec is not None and rec.status != "finished" else None
 
 
+def read_answers(path: str | os.PathLike) -> dict[str, tuple[str, Optional[list]]]:
+    """{view_hash: (raw_text, input_size)} of every answered view of a result GeoPackage (`run.reuse`).
+
+    Empty when the file does not exist, is not a result GeoPackage, or predates `view_hash`; read-only.
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        return {}
+    try:
+        with closing(sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)) as con:
+            cols = {r[1] for r in con.execute("PRAGMA table_info(responses)")}
+            if "view_hash" not in cols:
+                return {}
+            rows = con.execute("SELECT view_hash, raw_text, input_size FROM responses "
+                               "WHERE view_hash IS NOT NULL AND raw_text IS NOT NULL ORDER BY fid").fetchall()
+    except sqlite3.Error:
+        return {}
+    answers = {}
+    for key, text, size in rows:
+        try:
+            answers[str(key)] = (str(text), json.loads(size) if size else None)
+        except ValueError:
+            continue
+    return answers
+
+
 class Measurer:
     """Area (m²) and length (m) of geometries in one CRS: planar × unit factor, or geodesic if geographic."""
 
@@ -144,6 +170,7 @@ class GpkgSink:
         if os.path.exists(self.path):
             self._check_existing()
         self._ensure_layers()
+        self._ensure_columns()
 
     # ------------------------------------------------------------------ schema
     def _existing_layers(self) -> dict[str, Optional[str]]:
@@ -173,6 +200,17 @@ class GpkgSink:
         for layer in wanted:
             if layer not in existing:
                 self._create_layer(layer, first=not os.path.exists(self.path))
+
+    def _ensure_columns(self) -> None:
+        """A file of an earlier version lacks newer table columns (e.g. `responses.view_hash`): add them,
+        empty, so appending and resuming keep working and old rows stay as they were."""
+        kinds = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "datetime": "DATETIME"}
+        with closing(self._connect()) as con, con:
+            for table in TABLES:
+                have = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
+                for name, kind in FIELDS[table]:
+                    if have and name not in have:
+                        con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kinds[kind]}')
 
     def _create_layer(self, layer: str, first: bool) -> None:
         from pyogrio.raw import write

@@ -9,7 +9,6 @@ tokens than were sent, and the run warns once, naming the server flag.
 from __future__ import annotations
 
 import base64
-import io
 import os
 import random
 import threading
@@ -27,6 +26,7 @@ from inference_core.contract.openai_http import (
     server_host,
 )
 from inference_core.models.backends.base import BackendError, ReasonReply, ReasonRequest
+from inference_core.models.png import encode_rgb_png
 from inference_core.models.precision import is_overflow_answer, overflow_message
 from inference_core.models.prompts import ChatPrompt
 from inference_core.models.vision_input import image_tokens, model_input
@@ -61,12 +61,15 @@ class RetryPolicy:
 
 
 def prepare_image(image: "Image", min_pixels: int, max_pixels: int) -> tuple[bytes, tuple[int, int]]:
-    """PNG bytes of the image at the Qwen2.5-VL input size, and that size as (width, height)."""
+    """Lossless PNG bytes of the image at the Qwen2.5-VL input size, and that size as (width, height).
+
+    At the default tile (896 px = the budget) there is nothing to resize; the PNG writer of `models.png`
+    costs a third of Pillow's and mostly runs off the interpreter lock, so views in flight encode in parallel.
+    """
+    import numpy as np
+
     img, (width, height) = model_input(image, min_pixels, max_pixels)
-    buf = io.BytesIO()
-    # Level 1: tiles of aerial imagery barely compress further, and encoding time is on the critical path.
-    img.save(buf, format="PNG", compress_level=1)
-    return buf.getvalue(), (width, height)
+    return encode_rgb_png(np.asarray(img)), (width, height)
 
 
 def chat_payload(model: str, png: bytes, prompt: "ChatPrompt | str", max_tokens: int) -> dict[str, Any]:
@@ -203,10 +206,22 @@ class OpenAIBackend:
     def close(self) -> None:
         self._stop.set()
 
+    # -- the streaming interface (run.stream) ------------------------------------------------------
+
+    @property
+    def in_flight(self) -> int:
+        """Views the run keeps at the server at once (`--concurrency`)."""
+        return self.concurrency
+
+    def reason_one(self, request: ReasonRequest, stop: threading.Event) -> ReasonReply:
+        """One view with its own retries; safe to call from several threads. `stop` set: waits end, no resend."""
+        return self._one(request, stop)
+
     # -- one request -----------------------------------------------------------------------------
 
-    def _one(self, request: ReasonRequest) -> ReasonReply:
-        if self._stop.is_set():
+    def _one(self, request: ReasonRequest, stop: Optional[threading.Event] = None) -> ReasonReply:
+        stop = self._stop if stop is None else stop
+        if stop.is_set():
             raise BackendError("Cancelled after another tile failed.", code="server")
         try:
             png, input_size = prepare_image(request.image, self.min_pixels, self.max_pixels)
@@ -214,7 +229,7 @@ class OpenAIBackend:
             raise BackendError(f"Tile {request.tile_id} cannot be sent to the model: {exc}.", code="input") from None
         payload = chat_payload(self.model, png, request.prompt, self.max_new_tokens)
         started = time.monotonic()
-        data = self._post_with_retries(payload)
+        data = self._post_with_retries(payload, stop)
         try:
             text = answer_text(data)
         except ValueError as exc:
@@ -231,7 +246,7 @@ class OpenAIBackend:
                            warning=resize_warning(data, input_size, _text_chars(request), self.min_pixels,
                                                   self.max_pixels))
 
-    def _post_with_retries(self, payload: dict[str, Any]) -> Any:
+    def _post_with_retries(self, payload: dict[str, Any], stop: threading.Event) -> Any:
         url = self.base_url + "/chat/completions"
         attempt = 0
         while True:
@@ -242,12 +257,12 @@ class OpenAIBackend:
                 if exc.status == 404:
                     raise BackendError(
                         f"{exc} The model requested was {self.model!r}.", code="server") from None
-                if not exc.transient or attempt >= self.policy.retries or self._stop.is_set():
+                if not exc.transient or attempt >= self.policy.retries or stop.is_set():
                     tried = f" (after {attempt + 1} attempts)" if attempt else ""
                     raise BackendError(f"{exc}{tried}", code="server") from None
                 with self._rng_lock:
                     delay = self.policy.delay(attempt, self._rng, exc.retry_after)
                 attempt += 1
                 # Waiting on the stop event lets a failed batch or close() cut the wait short.
-                if self._stop.wait(delay):
+                if stop.wait(delay):
                     raise BackendError(str(exc), code="server") from None

@@ -1,0 +1,76 @@
+"""No wasted calls: a view identical to one already answered in the output GeoPackage is not asked again.
+
+Identical means the same content hash (`responses.view_hash`): the view's pixels, the rendered prompt
+(system, text around the image, so the question and the template), the backend and model id, and the
+settings that change the answer (pixel budget, answer length, the local model's dtype and system text).
+The index is read from the output before the run writes to it, so a re-run into the same file, an
+appended run over an overlapping extent, and views repeated within a run all reuse answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Optional
+
+from inference_core.models.backends.base import ReasonReply, ReasonRequest
+from inference_core.run.sink import read_answers
+
+
+def answer_settings(backend: Any, options: Any) -> str:
+    """What besides the pixels and the prompt decides a backend's answer, as canonical JSON."""
+    dtype = getattr(backend, "dtype", None)
+    return json.dumps({
+        "backend": getattr(backend, "name", options.backend),
+        "model": getattr(backend, "model_id", options.model),
+        "dtype": str(dtype).replace("torch.", "") if dtype is not None else None,
+        "system": getattr(backend, "system", None),  # a checkpoint's own system text replaces the template's
+        "min_pixels": options.min_pixels, "max_pixels": options.max_pixels,
+        "max_new_tokens": getattr(backend, "max_new_tokens", options.max_new_tokens),
+        "min_new_tokens": getattr(backend, "min_new_tokens", 0),
+    }, sort_keys=True)
+
+
+def view_hash(request: ReasonRequest, settings: str) -> str:
+    """SHA-256 hex of a view's pixels (mode, size, bytes), its rendered prompt and the answer settings."""
+    chat = request.chat
+    image = request.image if request.image.mode == "RGB" else request.image.convert("RGB")
+    h = hashlib.sha256()
+    h.update(json.dumps([settings, chat.system, chat.before, chat.after, image.mode, list(image.size)]).encode())
+    h.update(image.tobytes())
+    return h.hexdigest()
+
+
+class ReuseIndex:
+    """Answers by content hash; `lookup` answers a request seen before, `keyed` stamps one with its hash."""
+
+    def __init__(self, settings: str, answers: Optional[dict[str, tuple[str, Optional[list]]]] = None,
+                 enabled: bool = True):
+        self.settings = settings
+        self.answers = dict(answers or {})
+        self.enabled = enabled
+
+    @classmethod
+    def for_run(cls, out: str, backend: Any, options: Any) -> "ReuseIndex":
+        """The index of `out`'s answers (empty when the file is new or reuse is off). Replay is never
+        reused: its answers are already free and come from its own file."""
+        enabled = bool(getattr(options, "reuse", True)) and getattr(backend, "name", "") != "replay"
+        return cls(answer_settings(backend, options), read_answers(out) if enabled else {}, enabled)
+
+    def keyed(self, request: ReasonRequest) -> ReasonRequest:
+        request.view_hash = view_hash(request, self.settings)
+        return request
+
+    def lookup(self, request: ReasonRequest) -> Optional[ReasonReply]:
+        """The stored answer to an identical view, or None (then the model is asked)."""
+        if not self.enabled or request.view_hash is None or request.view_hash not in self.answers:
+            return None
+        raw_text, input_size = self.answers[request.view_hash]
+        size = tuple(int(v) for v in input_size) if input_size else tuple(request.image.size)
+        return ReasonReply(tile_id=request.tile_id, raw_text=raw_text, input_size=size, seconds=0.0,
+                           view_hash=request.view_hash, reused=True)
+
+    def remember(self, reply: ReasonReply) -> None:
+        """A new answer of this run: identical views later in the run reuse it."""
+        if self.enabled and reply.view_hash and not reply.reused:
+            self.answers[reply.view_hash] = (reply.raw_text, list(reply.input_size) if reply.input_size else None)
