@@ -76,6 +76,8 @@ def summary_text(summary) -> str:
     ]
     for layer, n in summary.counts.items():
         lines.append(f"  {layer:<10} {n} feature(s)")
+    if getattr(summary, "reused", 0):
+        lines.append(f"  reused     {summary.reused} answer(s) from the responses table (no model call)")
     if summary.parse_errors:
         lines.append(f"  unparsed   {summary.parse_errors} answer(s) (raw text kept in the responses table)")
     for path in summary.exports:
