@@ -161,16 +161,20 @@ def _unreachable(base_url: str, reason: str) -> str:
 
 
 def request_json(url: str, *, base_url: str, payload: Any = None, api_key: Optional[str] = None,
-                 timeout: float = 10.0, opener: Optional[urllib.request.OpenerDirector] = None) -> Any:
-    """GET (payload None) or POST JSON to `url` and return the decoded JSON answer.
+                 timeout: float = 10.0, opener: Optional[urllib.request.OpenerDirector] = None,
+                 body: Optional[bytes] = None) -> Any:
+    """GET (payload and body None) or POST JSON to `url` and return the decoded JSON answer.
+
+    `body`: the payload already encoded as JSON bytes (the openai backend splices its image in).
 
     Every failure becomes a ServerError whose message says what to check; `transient` marks the
     ones worth retrying.
     """
     headers = {"Accept": "application/json", "User-Agent": "RemoteReasoner-QGIS"}
-    data = None
-    if payload is not None:
+    data = body
+    if data is None and payload is not None:
         data = json.dumps(payload).encode("utf-8")
+    if data is not None:
         headers["Content-Type"] = "application/json"
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"

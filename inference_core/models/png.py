@@ -19,8 +19,8 @@ _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _FILTER_UP = 2  # PNG filter type 2: each byte minus the byte above it (ISO/IEC 15948, 9.2)
 
 
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+def _chunk(kind: bytes, data: bytes) -> list[bytes]:
+    return [struct.pack(">I", len(data)), kind, data, struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)) & 0xFFFFFFFF)]
 
 
 def encode_rgb_png(rgb: np.ndarray) -> bytes:
@@ -37,4 +37,4 @@ def encode_rgb_png(rgb: np.ndarray) -> bytes:
     deflate = zlib.compressobj(1, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
     data = deflate.compress(raw.data) + deflate.flush()
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, colour type 2 (RGB)
-    return _SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
+    return b"".join([_SIGNATURE, *_chunk(b"IHDR", header), *_chunk(b"IDAT", data), *_chunk(b"IEND", b"")])

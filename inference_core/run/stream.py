@@ -1,7 +1,8 @@
 """Views to model calls as a stream: N calls in flight at all times, each result handed on as it comes.
 
-A server backend (`reason_one`, openai) gets one view per call from `in_flight` threads: the next view
-is read while the others wait on the server, and a slow view holds up no other. A local model
+A server backend (`reason_one`, openai) gets one view per call from N + PREPARED_AHEAD threads: the
+next views are read and encoded while N wait on the server (the backend itself keeps N at the server),
+and a slow view holds up no other. A local model
 (`token_budget`, transformers) gets batches of views of one input size, as many as fit its memory
 budget, called in the run's thread. Everything else (replay) gets fixed batches of `--batch-size`.
 Raster reads and everything done with a result stay in the caller's thread; the order of results is
@@ -23,6 +24,8 @@ Item = tuple[Any, ReasonRequest]  # (the caller's view, e.g. a TileSpec; its req
 Call = Callable[[Sequence[ReasonRequest]], list[ReasonReply]]
 # How often a wait on the server looks at the cancel flag: Cancel stops a run within this.
 CANCEL_POLL_S = 0.1
+# Views a server backend reads and encodes ahead, ready to go the moment one of its N places frees up.
+PREPARED_AHEAD = 2
 
 
 class SingleViews:
@@ -112,7 +115,7 @@ def plan_for(backend: Any, batch_size: int, max_auto_batch: int) -> StreamPlan:
     stop = threading.Event()
     if hasattr(backend, "reason_one"):
         return StreamPlan(lambda reqs: [backend.reason_one(r, stop) for r in reqs], SingleViews(),
-                          max(1, int(backend.in_flight)), stop)
+                          max(1, int(backend.in_flight)) + PREPARED_AHEAD, stop)
     if hasattr(backend, "token_budget"):
         batcher = SizeBatches(backend.input_size_of, backend.view_tokens, backend.token_budget(),
                               batch_size or max_auto_batch)

@@ -75,6 +75,7 @@ def test_a_slow_view_does_not_stop_the_others(sample_tif, tmp_path):
         srv.inject(Fault(status=None, delay=6.0))
         summary = run(server_options(srv.url, sample_tif, out, concurrency=3), emit=emit)
         chats = srv.chat_requests
+        assert srv.max_in_flight == 3  # views encoded ahead wait for a place: never more than --concurrency
     assert summary.status == "finished" and summary.tiles_done == summary.tiles_total == 16
     slow = next(r for r in chats if r.finished - r.started >= 6.0)
     others = [r for r in chats if r is not slow]
