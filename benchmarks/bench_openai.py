@@ -114,7 +114,7 @@ SCHEMES = {"batches": run_batches, "stream": run_stream}
 
 def measure(url: str, requests: list[ReasonRequest], scheme: str, concurrency: int, png: str) -> dict:
     backend = make_backend(url, concurrency)
-    stats(url, reset=True)
+    stub_cpu0 = stats(url, reset=True)["cpu_s"]
     with encoder(png):
         cpu0, t0 = time.process_time(), time.perf_counter()
         done = SCHEMES[scheme](backend, requests)
@@ -122,15 +122,17 @@ def measure(url: str, requests: list[ReasonRequest], scheme: str, concurrency: i
     got = stats(url)
     assert sorted(done) == [r.tile_id for r in requests] and got["requests"] == len(requests), got
     return {"scheme": scheme, "png": png, "concurrency": concurrency, "seconds": seconds,
-            "cpu_ms": 1000 * cpu / len(requests), "peak": got["max_in_flight"]}
+            "cpu_ms": 1000 * cpu / len(requests), "peak": got["max_in_flight"],
+            "stub_ms": 1000 * (got["cpu_s"] - stub_cpu0) / len(requests)}
 
 
 def table(rows: list[dict], tiles: int, base: dict) -> list[str]:
-    lines = ["| scheme | PNG encoder | in flight | seconds | views/s | max in flight | client CPU ms/view | speed-up |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| scheme | PNG encoder | in flight | seconds | views/s | max in flight | client CPU ms/view | "
+             "stub CPU ms/view | speed-up |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['scheme']} | {r['png']} | {r['concurrency']} | {r['seconds']:.2f} | "
-                     f"{tiles / r['seconds']:.2f} | {r['peak']} | {r['cpu_ms']:.0f} | "
+                     f"{tiles / r['seconds']:.2f} | {r['peak']} | {r['cpu_ms']:.0f} | {r['stub_ms']:.0f} | "
                      f"{base['seconds'] / r['seconds']:.2f}x |")
     return lines
 
@@ -188,7 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"With latency varying between views the stream takes **{spread_gain:.2f}x** less time than batches: a "
         "batch lasts as long as its slowest view, while the stream sends the next view as soon as any returns. "
-        f"Load average {load_before:.1f} before, {load_after:.1f} after (other work shares the cores).",
+        f"Load average {load_before:.1f} before, {load_after:.1f} after (other work shares the "
+        f"{os.cpu_count()} cores). The CPU floor of {c} in flight is (client + stub CPU per view) x views / free "
+        f"cores: {(fixed[3]['cpu_ms'] + fixed[3]['stub_ms']) * n / 1000 / (os.cpu_count() or 1):.2f} s with every "
+        f"core free, against {n * args.latency / c:.2f} s of latency at {c} in flight.",
         "",
     ]
     text = "\n".join(lines)

@@ -222,9 +222,10 @@ class _Run:
         stream = ViewStream(lambda reqs: self._guarded(plan.call, reqs, plan.batcher.shrink), plan.batcher,
                             plan.in_flight, plan.stop)
         read = lambda t: self.reuse.keyed(self._requests([t], prompt)[0])  # noqa: E731
+        replies = stream.replies(todo, read, self._cancelled, self.reuse.lookup)
         try:
             self._progress("reason", done, n, t0, processed, len(todo))
-            for tile, reply in stream.replies(todo, read, self._cancelled, self.reuse.lookup):
+            for tile, reply in replies:
                 if self._cancelled():
                     return "cancelled"
                 self._tile(tile, reply, segmenter, done, n, t0, processed, len(todo))
@@ -236,6 +237,8 @@ class _Run:
         except BaseException:  # the run row says failed; every finished tile stays
             self.sink.finish_run(self.run_id, "failed")
             raise
+        finally:
+            replies.close()  # calls still at the server are abandoned, retries stop
         return "finished"
 
     def _cancelled(self) -> bool:

@@ -268,7 +268,8 @@ def _make_handler(server: StubServer) -> type[BaseHTTPRequestHandler]:
             path = self.path.split("?", 1)[0].rstrip("/")
             if path == "/stub/stats":  # for a server run in another process (benchmark)
                 with server._lock:
-                    stats = {"max_in_flight": server.max_in_flight, "requests": len(server.requests) - 1}
+                    stats = {"max_in_flight": server.max_in_flight, "requests": len(server.requests) - 1,
+                             "cpu_s": time.process_time()}  # the server process's CPU time, all threads
                 if method == "POST":
                     server.reset()
                 return 200, stats, None

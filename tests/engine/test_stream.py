@@ -5,9 +5,7 @@ again (re-run, append, old files), against the loopback OpenAI-compatible stub s
 from __future__ import annotations
 
 import io
-import json
 import sqlite3
-import threading
 import time
 
 import numpy as np
