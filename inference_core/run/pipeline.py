@@ -224,6 +224,7 @@ class _Run:
         read = lambda t: self.reuse.keyed(self._requests([t], prompt)[0])  # noqa: E731
         replies = stream.replies(todo, read, self._cancelled, self.reuse.lookup)
         try:
+            self._progress("read", done, n, t0, processed, len(todo))
             self._progress("reason", done, n, t0, processed, len(todo))
             for tile, reply in replies:
                 if self._cancelled():
@@ -232,6 +233,8 @@ class _Run:
                 done += 1
                 processed += 1
                 self._progress("write", done, n, t0, processed, len(todo))
+                if processed < len(todo):  # back to waiting on the model for the next view
+                    self._progress("reason", done, n, t0, processed, len(todo))
             if self._cancelled():
                 return "cancelled"
         except BaseException:  # the run row says failed; every finished tile stays
