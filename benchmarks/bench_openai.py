@@ -144,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--latency", type=float, default=0.2, help="seconds the server takes per request (part 1)")
     ap.add_argument("--spread", type=float, nargs=2, default=[0.1, 1.0], metavar=("LOW", "HIGH"),
                     help="per-view latency range (part 2); each view's latency is fixed by a hash of its prompt")
+    ap.add_argument("--spread-tiles", type=int, default=64,
+                    help="views in part 2 (more than part 1: the stream's last views otherwise dominate)")
+    ap.add_argument("--control-size", type=int, default=112,
+                    help="view side of the control rows (part 1): client CPU nearly nil, only the scheduling shows")
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--append", action="store_true", help="append the results to benchmarks/RESULTS.md")
     args = ap.parse_args(argv)
@@ -151,15 +155,22 @@ def main(argv: list[str] | None = None) -> int:
 
     image = sample_tile(args.tile_size)
     # Each view its own prompt: the stub's varying latency is a function of it, the same in both schemes.
-    requests = [ReasonRequest(tile_id=i, image=image, prompt=f"Find the tree crowns (view {i}).") for i in range(n)]
+    requests = [ReasonRequest(tile_id=i, image=image, prompt=f"Find the tree crowns (view {i}).")
+                for i in range(max(n, args.spread_tiles))]
+    spread_requests, requests = requests[:args.spread_tiles], requests[:n]
     load_before = os.getloadavg()[0]
     with stub_process("--latency", str(args.latency)) as url:
         measure(url, requests[:4], "stream", 2, "models.png")  # warm-up: imports, first connections
         fixed = [measure(url, requests, "batches", 1, "pillow"), measure(url, requests, "batches", c, "pillow"),
                  measure(url, requests, "stream", 1, "models.png"), measure(url, requests, "stream", c, "models.png")]
+        small = sample_tile(args.control_size)
+        control_requests = [ReasonRequest(r.tile_id, small, r.prompt) for r in requests]
+        control = [measure(url, control_requests, "stream", 1, "models.png"),
+                   measure(url, control_requests, "stream", c, "models.png")]
     with stub_process("--latency-range", *map(str, args.spread)) as url:
         measure(url, requests[:4], "stream", 2, "models.png")
-        varying = [measure(url, requests, "batches", c, "models.png"), measure(url, requests, "stream", c, "models.png")]
+        varying = [measure(url, spread_requests, "batches", c, "models.png"),
+                   measure(url, spread_requests, "stream", c, "models.png")]
     load_after = os.getloadavg()[0]
 
     stream_gain = fixed[2]["seconds"] / fixed[3]["seconds"]
@@ -167,8 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"### openai backend: the stream of views vs batches ({today()}, {machine()})",
         "",
-        f"`python benchmarks/bench_openai.py --tiles {n} --tile-size {args.tile_size} --latency {args.latency} "
-        f"--spread {args.spread[0]} {args.spread[1]} --concurrency {c}`. A loopback OpenAI-compatible stub server "
+        f"`python benchmarks/bench_openai.py --tiles {n} --tile-size {args.tile_size} --control-size "
+        f"{args.control_size} --latency {args.latency} "
+        f"--spread {args.spread[0]} {args.spread[1]} --spread-tiles {args.spread_tiles} --concurrency {c}`. A loopback OpenAI-compatible stub server "
         f"(127.0.0.1, its own process) answers each request after the injected latency. {n} views of "
         f"{args.tile_size}x{args.tile_size} px (the NEON OSBS_029 orthophoto resampled; at the default tile no "
         "resize is needed), sent as lossless PNG data URLs. *batches*: the scheme before, the next batch of "
@@ -179,14 +191,21 @@ def main(argv: list[str] | None = None) -> int:
         "",
         *table(fixed, n, fixed[0]),
         "",
-        f"{c} vs 1 in flight with the stream: **{stream_gain:.2f}x** (before, batches with Pillow's PNG: "
+        f"Control, the same with {args.control_size}x{args.control_size}-px views (client CPU nearly nil, so only "
+        "the scheduling shows); baseline: its first row.",
+        "",
+        *table(control, n, control[0]),
+        "",
+        f"{c} vs 1 in flight with the stream: **{stream_gain:.2f}x** at {args.tile_size} px, "
+        f"**{control[0]['seconds'] / control[1]['seconds']:.2f}x** at {args.control_size} px "
+        f"(before, batches with Pillow's PNG at {args.tile_size} px: "
         f"{fixed[0]['seconds'] / fixed[1]['seconds']:.2f}x). Client CPU per view: {fixed[0]['cpu_ms']:.0f} ms "
         f"before, {fixed[2]['cpu_ms']:.0f} ms after at 1 in flight.",
         "",
-        f"Part 2, each view between {args.spread[0]} and {args.spread[1]} s at the server (fixed per view); "
-        "baseline: batches.",
+        f"Part 2, {args.spread_tiles} views, each between {args.spread[0]} and {args.spread[1]} s at the server "
+        "(fixed per view by a hash of its prompt, the same in both schemes); baseline: batches.",
         "",
-        *table(varying, n, varying[0]),
+        *table(varying, args.spread_tiles, varying[0]),
         "",
         f"With latency varying between views the stream takes **{spread_gain:.2f}x** less time than batches: a "
         "batch lasts as long as its slowest view, while the stream sends the next view as soon as any returns. "

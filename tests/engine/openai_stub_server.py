@@ -204,13 +204,14 @@ class StubServer:
     def latency_of(self, body: Any) -> float:
         if self.latency_range is None:
             return self.latency
-        import zlib
+        import hashlib
 
         texts = [part.get("text", "") for msg in (body or {}).get("messages", []) if isinstance(msg, dict)
                  for part in (msg.get("content") if isinstance(msg.get("content"), list) else [])
                  if isinstance(part, dict)]
         low, high = self.latency_range
-        return low + (high - low) * (zlib.crc32("".join(texts).encode()) / 2 ** 32)
+        u = int.from_bytes(hashlib.sha256("".join(texts).encode()).digest()[:8], "big") / 2 ** 64  # well mixed
+        return low + (high - low) * u
 
     def _image_tokens(self, size: tuple[int, int]) -> int:
         from inference_core.raster.coords import smart_resize
