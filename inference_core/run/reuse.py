@@ -4,7 +4,8 @@ Identical means the same content hash (`responses.view_hash`): the view's pixels
 (system, text around the image, so the question and the template), the backend and model id, and the
 settings that change the answer (pixel budget, answer length, the local model's dtype and system text).
 The index is read from the output before the run writes to it, so a re-run into the same file, an
-appended run over an overlapping extent, and views repeated within a run all reuse answers.
+appended run over the same area (or the tiles of an overlapping extent that fall on the same pixels), and
+views repeated within a run (e.g. blank nodata tiles) all reuse answers.
 """
 
 from __future__ import annotations
