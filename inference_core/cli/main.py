@@ -20,10 +20,10 @@ SUBCOMMANDS = [
     "inference_core.cli.selftest",
 ]
 
-# Exit status per error code: 2 = fix the command or the input, 3 = model, 4 = memory, 5 = server.
+# Exit status per error code: 2 = fix the command or the input, 3 = model, 4 = memory, 5 = server, 6 = disk full.
 EXIT_CODES = {
     ErrorCode.BAD_OPTIONS: 2, ErrorCode.INPUT: 2, ErrorCode.BAD_REQUEST: 2, ErrorCode.MODEL: 3,
-    ErrorCode.OUT_OF_MEMORY: 4, ErrorCode.SERVER: 5, ErrorCode.CANCELLED: 130, ErrorCode.INTERNAL: 70,
+    ErrorCode.OUT_OF_MEMORY: 4, ErrorCode.SERVER: 5, ErrorCode.DISK_FULL: 6, ErrorCode.CANCELLED: 130, ErrorCode.INTERNAL: 70,
 }
 
 
@@ -64,15 +64,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from inference_core.common.errors import PipelineError
     from inference_core.contract.options import OptionsError
 
+    from inference_core.common.signals import exit_code_for, install_stop_handlers
+
+    install_stop_handlers()  # SIGTERM ends a run as Ctrl-C does: its run row says cancelled
     try:
         return int(func(args) or 0)
     except (PipelineError, CLIError) as exc:
         return _fail(str(exc), getattr(exc, "code", ErrorCode.BAD_OPTIONS), args.debug)
     except OptionsError as exc:
         return _fail(str(exc), ErrorCode.BAD_OPTIONS, args.debug)
-    except KeyboardInterrupt:
-        print("remotereasoner: interrupted (finished tiles are kept; continue with --resume)", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print(f"remotereasoner: interrupted{f' by {exc}' if str(exc) else ''} (finished tiles are kept; continue "
+              "with --resume)", file=sys.stderr)
+        return exit_code_for(exc)
     except Exception as exc:  # a bug: one line for the user, the traceback with --debug
         if args.debug:
             raise

@@ -36,6 +36,8 @@ class ProgressPrinter:
             self._progress(event)
         elif kind == "warning":
             self._line(f"warning: {event.get('message', '')}")
+        elif kind == "answer" and not self.quiet and int(event.get("tiles") or 1) > 1:  # --per-tile: each tile's
+            self._line(f"tile {int(event['tile_id']) + 1}: {event.get('answer') or '(no answer)'}")
 
     def _progress(self, ev: dict[str, Any]) -> None:
         done, total = int(ev.get("tile", 0)), max(1, int(ev.get("tiles", 1)))
@@ -76,6 +78,8 @@ def summary_text(summary) -> str:
     ]
     for layer, n in summary.counts.items():
         lines.append(f"  {layer:<10} {n} feature(s)")
+    if getattr(summary, "answer_summary", None):  # ask / describe
+        lines.append(f"  answer     {summary.answer_summary}")
     if getattr(summary, "reused", 0):
         lines.append(f"  reused     {summary.reused} answer(s) from the responses table (no model call)")
     if summary.parse_errors:

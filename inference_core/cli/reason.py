@@ -22,6 +22,7 @@ from inference_core.contract.options import (
     DEFAULT_IOU_THRESHOLD,
     DEFAULT_MAX_NEW_TOKENS,
     DEFAULT_MAX_PIXELS,
+    DEFAULT_MODE,
     DEFAULT_MIN_AREA,
     DEFAULT_MIN_PIXELS,
     DEFAULT_MODEL,
@@ -34,6 +35,7 @@ from inference_core.contract.options import (
     DTYPES,
     EXPORT_FORMATS,
     GRANULARITIES,
+    MODES,
     PATCH_PX,
     DEFAULT_SAM_MODEL,
     SAM_TYPES,
@@ -57,13 +59,21 @@ examples:
   remotereasoner reason ortho.tif -q "ships" -o ships.gpkg --backend openai \\
       --server-url http://gpu-server:8000/v1 --concurrency 4
 
+  # ask a question (answered in text, one view of the whole extent) or caption the area
+  remotereasoner reason harbour.tif --mode ask -q "How many ships are in the harbour?" -o ships.gpkg
+  remotereasoner reason harbour.tif --mode describe -o caption.gpkg
+
+  # one answer per tile: a layer of tile footprints carrying their answers (and the sum of per-tile counts)
+  remotereasoner reason port.tif --mode ask -q "How many ships are there?" -o per_tile.gpkg --per-tile
+
   # continue a run that was interrupted (only the missing tiles are processed)
   remotereasoner reason --resume --out tanks.gpkg
 
-Results are a GeoPackage in the raster's CRS with layers boxes (and masks, contours when asked),
-runs (settings of each run) and responses (the model's full text per tile). Exit status is 0 on
+Results are a GeoPackage in the raster's CRS with layers boxes (and masks, contours when asked;
+answers for --mode ask/describe: the view footprints with their text answers), runs (settings of each run) and responses (the model's full text per tile). Exit status is 0 on
 success, 2 for a problem with the command or the input, 3 for the model, 4 out of memory,
-5 for the model server, 1 when the run failed or was cancelled.
+5 for the model server, 6 when the disk is full, 1 when the run failed or was cancelled, 130/143
+when stopped by Ctrl-C/SIGTERM (the run is marked cancelled; continue it with --resume).
 """
 
 
@@ -112,7 +122,8 @@ def register(subparsers) -> argparse.ArgumentParser:
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("raster", nargs="?", metavar="RASTER", help="the image to read (not needed with --resume)")
-    p.add_argument("-q", "--query", help="what to look for, in plain language, e.g. \"the storage tanks next to the pier\"")
+    p.add_argument("-q", "--query", help="what to look for, in plain language, e.g. \"the storage tanks next to the pier\" "
+                                         "(the question with --mode ask; none with --mode describe)")
     p.add_argument("-o", "--out", required=True, metavar="FILE.gpkg", help="result GeoPackage (replaced unless --append/--resume)")
 
     g = p.add_argument_group("area and bands")
@@ -126,6 +137,13 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="resample to this ground sampling distance (map units per pixel) before reasoning")
 
     g = p.add_argument_group("what to produce")
+    g.add_argument("--mode", choices=MODES, default=DEFAULT_MODE,
+                   help="locate: boxes (masks, contours) of what the question names; ask: the question answered in "
+                        "text; describe: a caption of the area (the checkpoint's own VQA and captioning "
+                        f"instructions). Default: {DEFAULT_MODE}")
+    g.add_argument("--per-tile", action="store_true",
+                   help="ask/describe: one answer per tile (a layer of tile footprints) instead of one view of the "
+                        "whole extent downscaled to --max-pixels")
     g.add_argument("--granularity", type=_names(GRANULARITIES), default=DEFAULT_GRANULARITY, metavar="LIST",
                    help=f"{', '.join(GRANULARITIES)} (comma-separated; masks and contours need --sam). "
                         f"Default: {','.join(DEFAULT_GRANULARITY)}")
@@ -210,13 +228,14 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
     if not args.resume:
         if not args.raster:
             raise CLIError("give the RASTER to read, e.g. remotereasoner reason ortho.tif --query ... --out ...")
-        if args.query is None:
+        if args.query is None and args.mode != "describe":
             raise CLIError("give the question with --query, e.g. --query \"storage tanks\"")
     extent, extent_crs = args.extent if args.extent else (None, None)
     import os
 
     return RunOptions(
-        raster=args.raster or "", query=args.query if args.query is not None else "(resume)", out=args.out,
+        raster=args.raster or "", out=args.out, mode=args.mode, per_tile=args.per_tile,
+        query=args.query if args.query is not None else ("" if args.mode == "describe" else "(resume)"),
         extent=extent, extent_crs=extent_crs, bands=args.bands, granularity=args.granularity,
         backend=args.backend, model=args.model, prompt=args.prompt, replay=args.replay, sam=args.sam,
         sam_type=args.sam_type, device=args.device, dtype=args.dtype, tile_size=args.tile_size,

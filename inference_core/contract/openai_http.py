@@ -7,6 +7,7 @@ failures the same way. Never puts the API key in a message.
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import http.client
 import ipaddress
@@ -16,6 +17,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from typing import Any, Optional
 
 # Endpoints people paste instead of the base URL; cut them off.
@@ -69,19 +71,73 @@ def normalise_base_url(url: str) -> str:
     # load balancer adds in front of it.
     if not (len(last) >= 2 and last[0] == "v" and last[1:].isdigit()):
         path = path + "/v1"
-    return urllib.parse.urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
+    # user:password@ is sent as the Authorization header (`split_url(...).basic_auth`), never in the URL
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urllib.parse.urlunsplit((parts.scheme.lower(), host, path, "", ""))
 
 
-def redact_url(url: str) -> str:
-    """The URL without any user:password@ part (safe to show and log)."""
+# Query parameters whose value is a credential (matched on the name without '-' and '_', lower case).
+_SECRET_PARAM_WORDS = ("key", "token", "secret", "password", "passwd", "pwd", "auth", "sig", "credential", "session")
+# Of those, the ones whose value is an API key the server expects as `Authorization: Bearer`.
+_API_KEY_PARAMS = ("apikey", "key", "token", "accesstoken", "authtoken", "bearer")
+
+
+@dataclass(frozen=True)
+class SplitURL:
+    """A server URL taken apart: `url` carries no credential (safe to store, log and show)."""
+
+    url: str
+    username: Optional[str] = None
+    password: Optional[str] = None
+    query_key: Optional[str] = None  # ?api_key= / ?token= value: sent as the bearer key when no other is set
+
+    @property
+    def basic_auth(self) -> Optional[str]:
+        """The `Authorization` header value for user:password@ in the URL (HTTP Basic, RFC 7617)."""
+        if self.username is None:
+            return None
+        raw = f"{self.username}:{self.password or ''}".encode("utf-8")
+        return "Basic " + base64.b64encode(raw).decode("ascii")
+
+
+def _is_secret_param(name: str) -> bool:
+    flat = name.lower().replace("-", "").replace("_", "")
+    return any(w in flat for w in _SECRET_PARAM_WORDS)
+
+
+def split_url(url: str) -> SplitURL:
+    """Take the credentials out of a URL: user:password@ and secret query parameters (api_key=, token=, ...).
+
+    The one place that knows what a secret in a URL looks like: what is stored (runs.settings),
+    logged or put in an event or error passes through it.
+    """
+    text = (url or "").strip()
     try:
-        parts = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
+        parts = urllib.parse.urlsplit(text if "://" in text else "http://" + text)
+        pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     except ValueError:
-        return "<invalid URL>"
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
+        return SplitURL("<invalid URL>")
+    username = password = None
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, netloc = netloc.rsplit("@", 1)
+        user, _, pw = userinfo.partition(":")
+        username, password = urllib.parse.unquote(user), urllib.parse.unquote(pw)
+    kept = [(k, v) for k, v in pairs if not _is_secret_param(k)]
+    query_key = next((v for k, v in pairs if k.lower().replace("-", "").replace("_", "") in _API_KEY_PARAMS and v),
+                     None)
+    if netloc == parts.netloc and len(kept) == len(pairs) and not parts.fragment:
+        clean = text  # nothing to take out: keep the URL exactly as typed
+    else:
+        clean = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, urllib.parse.urlencode(kept), ""))
+        if "://" not in text:
+            clean = clean.split("://", 1)[1]
+    return SplitURL(clean, username, password, query_key)
+
+
+def redact_url(url: Optional[str]) -> Optional[str]:
+    """The URL without user:password@ and secret query parameters (safe to store, show and log)."""
+    return url if url is None else split_url(url).url
 
 
 def server_host(base_url: str) -> str:
@@ -162,10 +218,13 @@ def _unreachable(base_url: str, reason: str) -> str:
 
 def request_json(url: str, *, base_url: str, payload: Any = None, api_key: Optional[str] = None,
                  timeout: float = 10.0, opener: Optional[urllib.request.OpenerDirector] = None,
-                 body: Optional[bytes] = None) -> Any:
+                 basic_auth: Optional[str] = None, body: Optional[bytes] = None) -> Any:
     """GET (payload and body None) or POST JSON to `url` and return the decoded JSON answer.
 
     `body`: the payload already encoded as JSON bytes (the openai backend splices its image in).
+
+    `api_key` goes as `Authorization: Bearer`; without one, `basic_auth` (`SplitURL.basic_auth`, from
+    user:password@ in the configured URL) is the Authorization header.
 
     Every failure becomes a ServerError whose message says what to check; `transient` marks the
     ones worth retrying.
@@ -178,6 +237,8 @@ def request_json(url: str, *, base_url: str, payload: Any = None, api_key: Optio
         headers["Content-Type"] = "application/json"
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"
+    elif basic_auth:
+        headers["Authorization"] = basic_auth
     req = urllib.request.Request(url, data=data, headers=headers, method="POST" if data is not None else "GET")
     opener = opener or make_opener(base_url)
     try:
@@ -256,7 +317,9 @@ def list_server_models(base_url: str, api_key: Optional[str] = None, timeout: fl
     OpenAI-compatible API).
     """
     base = normalise_base_url(base_url)
-    data = request_json(base + "/models", base_url=base, api_key=api_key, timeout=timeout)
+    creds = split_url(base_url)
+    data = request_json(base + "/models", base_url=base, api_key=api_key or creds.query_key, timeout=timeout,
+                        basic_auth=creds.basic_auth)
     items = data.get("data") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ServerError(

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from inference_core.contract.openai_http import redact_url
+
 GRANULARITIES = ("boxes", "masks", "contours")
 BACKENDS = ("transformers", "openai", "replay")
 DTYPES = ("auto", "bfloat16", "float16", "float32")
@@ -19,6 +21,8 @@ SAM_TYPES = SAM1_TYPES + SAM2_TYPES
 # `find-all` gives every instance of a short noun phrase (SAM 3 concept prompts, no reasoner).
 MODES = ("locate", "ask", "describe", "find-all")
 DEFAULT_MODE = "locate"
+# The modes answered in text (run/answers.py): one whole-extent view, or one answer per tile with `per_tile`.
+ANSWER_MODES = ("ask", "describe")
 # How an extent becomes model calls: `tiles` (every tile of the extent), `overview` (one downscaled view
 # of the whole extent), `refine` (the overview's candidates asked again at native resolution).
 STRATEGIES = ("tiles", "overview", "refine")
@@ -86,6 +90,7 @@ class RunOptions:
     out: str
     mode: str = DEFAULT_MODE  # MODES
     strategy: str = DEFAULT_STRATEGY  # STRATEGIES
+    per_tile: bool = False  # ask/describe: one answer per tile (a layer of tile footprints), not one whole view
     extent: Optional[tuple[float, float, float, float]] = None  # xmin, ymin, xmax, ymax
     extent_crs: Optional[str] = None  # e.g. "EPSG:4326"; None = the raster CRS
     bands: Optional[tuple[int, ...]] = None  # 1-based; None = by colour interpretation
@@ -127,10 +132,13 @@ class RunOptions:
 
     def validate(self) -> "RunOptions":
         """Check what can be checked without opening files; raise OptionsError naming the fix."""
-        if not self.query or not self.query.strip():
-            raise OptionsError("The question is empty: type what to look for, e.g. --query 'storage tanks'.")
         if self.mode not in MODES:
             raise OptionsError(f"Unknown mode {self.mode!r}: use one of {', '.join(MODES)}.")
+        if self.mode != "describe" and (not self.query or not self.query.strip()):  # a caption needs no question
+            raise OptionsError("The question is empty: type what to look for, e.g. --query 'storage tanks'.")
+        if self.per_tile and self.mode not in ANSWER_MODES:
+            raise OptionsError(f"--per-tile is for --mode {' or '.join(ANSWER_MODES)}; mode {self.mode} already "
+                               "works tile by tile.")
         if self.strategy not in STRATEGIES:
             raise OptionsError(f"Unknown strategy {self.strategy!r}: use one of {', '.join(STRATEGIES)}.")
         bad = [g for g in self.granularity if g not in GRANULARITIES]
@@ -180,6 +188,7 @@ class RunOptions:
         d = dataclasses.asdict(self)
         if not secrets:
             d.pop("api_key", None)
+            d["server_url"] = redact_url(self.server_url)  # user:password@, ?api_key= never stored
         return d
 
     def settings_json(self) -> str:

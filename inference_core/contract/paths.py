@@ -23,9 +23,15 @@ def prompt_dirs() -> list[Path]:
     return ([Path(override).expanduser()] if override else []) + [PROMPTS]
 
 
+# The shipped template of each text-answer mode (run/answers.py: the reference's VQA and captioning
+# instructions); they are no Locate templates, so the list below leaves them out.
+MODE_TEMPLATES = {"ask": "remotereasoner-ask", "describe": "remotereasoner-describe"}
+
+
 def prompt_template_names() -> list[str]:
-    """The template names a run can be given (file stems of the `.txt` files holding `{query}`; a system
-    text such as r1-system.txt, read by a template, is not one), sorted. Stdlib only: the plugin lists them."""
+    """The Locate template names a run can be given (file stems of the `.txt` files holding `{query}`; a
+    system text such as r1-system.txt, read by a template, is not one; nor the MODE_TEMPLATES), sorted.
+    Stdlib only: the plugin lists them."""
     names = set()
     for folder in prompt_dirs():
         if not folder.is_dir():
@@ -36,4 +42,4 @@ def prompt_template_names() -> list[str]:
                     names.add(path.stem)
             except (OSError, UnicodeDecodeError):
                 continue
-    return sorted(names)
+    return sorted(names - set(MODE_TEMPLATES.values()))

@@ -2,13 +2,14 @@
 
 Every request is an object `{"type": ..., "id": ...}`; every event answers one request id.
 Requests: hello, load, reason, resume, cancel, status, shutdown.
-Events: hello, loaded, progress, result, reasoning, warning, error, done, status, bye.
+Events: hello, loaded, progress, result, reasoning, answer, warning, error, done, status, bye.
 
 Request fields (besides type and id; `service/requests.py` answers them):
 - hello {probe: bool = true}: -> hello {protocol, pid, versions{python, torch, transformers,
   segment_anything, rasterio, gdal, ...}, devices, cuda_memory}; probe=false skips importing torch/rasterio.
 - load {options}: model fields of RunOptions -> progress (stage "load") ... loaded {models, seconds}.
-- reason / resume {options}: RunOptions fields -> progress, result, reasoning, warning ... done {summary}.
+- reason / resume {options}: RunOptions fields -> progress, result, reasoning (locate) or answer (ask,
+  describe), warning ... done {summary}.
 - cancel {target}: -> status {..., cancel: {target, accepted}}; the target run then ends with done (cancelled).
 - status: -> status {busy, current: {id, type, seconds, progress, cancelling} | null, models}.
 - shutdown: stops the run, -> bye; the worker exits 0 (it also exits when stdin closes).
@@ -23,7 +24,8 @@ from typing import Any, Optional
 PROTOCOL_VERSION = 1
 
 REQUEST_TYPES = ("hello", "load", "reason", "resume", "cancel", "status", "shutdown")
-EVENT_TYPES = ("hello", "loaded", "progress", "result", "reasoning", "warning", "error", "done", "status", "bye")
+EVENT_TYPES = ("hello", "loaded", "progress", "result", "reasoning", "answer", "warning", "error", "done", "status",
+               "bye")
 # Events after which a request is finished.
 TERMINAL_EVENTS = ("hello", "loaded", "done", "error", "status", "bye")
 
@@ -38,6 +40,7 @@ class ErrorCode:
     OUT_OF_MEMORY = "out_of_memory"  # after one retry with a smaller batch
     BUSY = "busy"  # a run is already in progress
     SERVER = "server"  # remote model server unreachable/failing
+    DISK_FULL = "disk_full"  # no space left where the results are written (names the disk; resume after freeing)
     DOWNLOAD = "download"  # a model download failed (models.store's CLI: offline, no space, checksum, network)
     CANCELLED = "cancelled"
     WORKER_DIED = "worker_died"  # reported by the client, never by the worker

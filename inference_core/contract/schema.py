@@ -8,9 +8,11 @@ See docs/SCHEMA.md for what each field holds.
 from __future__ import annotations
 
 GPKG_VERSION = "1.2"
-FEATURE_LAYERS = ("boxes", "masks", "contours")
+FEATURE_LAYERS = ("boxes", "masks", "contours")  # what a locate run finds (each feature has a target_id)
+# What an ask / describe run answers: one feature per view, its footprint carrying the text answer.
+ANSWER_LAYER = "answers"
 TABLES = ("runs", "responses")
-GEOMETRY_TYPES = {"boxes": "Polygon", "masks": "MultiPolygon", "contours": "MultiLineString"}
+GEOMETRY_TYPES = {"boxes": "Polygon", "masks": "MultiPolygon", "contours": "MultiLineString", ANSWER_LAYER: "Polygon"}
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "boxes": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("label", "str"), ("score", "float"),
               ("tile_id", "int"), ("reasoning", "str"), ("model", "str"), ("cut_sides", "str")),
@@ -18,6 +20,9 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
               ("sam_score", "float"), ("model", "str"), ("tile_id", "int")),
     "contours": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("length_m", "float"),
                  ("tile_id", "int")),
+    ANSWER_LAYER: (("run_id", "str"), ("tile_id", "int"), ("mode", "str"), ("question", "str"), ("answer", "str"),
+                   ("reasoning", "str"), ("count", "int"), ("model", "str"), ("view_width", "int"),
+                   ("view_height", "int"), ("parse_error", "str")),
     "runs": (("run_id", "str"), ("raster", "str"), ("extent", "str"), ("crs", "str"), ("query", "str"),
              ("settings", "str"), ("started", "datetime"), ("finished", "datetime"), ("status", "str"),
              ("model", "str"), ("tiles_total", "int"), ("warnings", "str")),

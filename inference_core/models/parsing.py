@@ -114,3 +114,53 @@ def _take_lists(body: str, out: ParsedAnswer) -> None:
             out.boxes.append(box)
             out.labels.append(None)
             out.scores.append(None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text answers (ask / describe): `<think>…</think><answer>text</answer>`
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class TextAnswer:
+    """A question's or a caption's answer: the `<answer>` text, the `<think>` text, an error if unusable."""
+
+    answer: str = ""
+    reasoning: str = ""
+    error: Optional[str] = None
+
+
+def parse_text_answer(text: Any) -> TextAnswer:
+    """The answer and reasoning of a VQA / captioning reply. The reference takes both tags when the reply
+    is exactly `<think>…</think>\\s*<answer>…</answer>`, else the whole reply as the answer
+    (RemoteReasoner.py:342-349); this also reads an unclosed `<answer>` (a reply cut by the token limit)
+    and text after `</think>` without answer tags. Only an empty answer is an error."""
+    if not isinstance(text, str):
+        return TextAnswer(error=f"answer is not text ({type(text).__name__})")
+    text = text[:MAX_TEXT]
+    think = _THINK.search(text)
+    reasoning = think.group(1).strip() if think else ""
+    answer = _ANSWER.search(text)
+    if answer:
+        body = answer.group(1)
+    elif think:
+        body = text[think.end():]
+    else:
+        body = text
+    body = body.strip()
+    return TextAnswer(body, reasoning, None if body else "the model gave no answer")
+
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS.update(no=0, none=0)
+_COUNT = re.compile(r"\b(\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.I)
+
+
+def answer_count(answer: str) -> Optional[int]:
+    """The number a counting answer gives: its first integer or number word ("There are 5 ships", "three",
+    "No ships": 0); None when it names no number. Digits win over words ("one of the 12 ships": 12)."""
+    digits = re.search(r"(?<![\d.])\d+(?![\d.])", answer or "")
+    if digits:
+        return int(digits.group(0))
+    word = _COUNT.search(answer or "")
+    return _NUMBER_WORDS[word.group(1).lower()] if word else None

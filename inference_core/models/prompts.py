@@ -200,11 +200,12 @@ def fill(template: str, query: str) -> str:
     return f"{template.rstrip()}\n{query}"
 
 
-def render(template: Template, query: str, coordinates: Optional[str] = None,
+def render(template: Template, query: Optional[str], coordinates: Optional[str] = None,
            system: Optional[str] = None) -> ChatPrompt:
     """The chat prompt for one question: split at the image marker, the system text (a checkpoint's own
-    `system`, when given, wins over the template's), the coordinate space (the run's setting wins)."""
-    text = fill(template.body, query)
+    `system`, when given, wins over the template's), the coordinate space (the run's setting wins).
+    `query` None: the template as it is (a caption instruction takes no question)."""
+    text = fill(template.body, query) if query is not None else template.body
     before, marker, after = text.partition(IMAGE_MARKER)
     if not marker:
         before, after = "", text

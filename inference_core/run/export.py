@@ -16,7 +16,7 @@ from typing import Optional
 
 import numpy as np
 
-from inference_core.contract.schema import FEATURE_LAYERS, GEOMETRY_TYPES
+from inference_core.contract.schema import ANSWER_LAYER, FEATURE_LAYERS, GEOMETRY_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ SHP_FIELD_NAMES = {
     "reasoning": "reasoning",
     "target_id": "target_id",
     "cut_sides": "cut_sides",
+    "view_width": "view_w",
+    "view_height": "view_h",
 }
 DBF_TEXT_LIMIT = 254  # bytes per DBF text field
 FORMATS = {"shp": ("ESRI Shapefile", ".shp"), "geojson": ("GeoJSON", ".geojson")}
@@ -73,7 +75,7 @@ def export(gpkg_path: str | os.PathLike, fmt: str, dest: str | os.PathLike,
     driver = FORMATS[fmt][0]
     present = {str(n) for n, _ in pyogrio.list_layers(gpkg_path)}
     written = []
-    for layer in layers or FEATURE_LAYERS:
+    for layer in layers or (*FEATURE_LAYERS, ANSWER_LAYER):
         if layer not in present:
             continue
         meta, _fids, geoms, fields = read(gpkg_path, layer=layer)

@@ -15,14 +15,16 @@ from typing import Any, Callable, Optional, Sequence
 
 from inference_core.common.errors import InputError, PipelineError
 from inference_core.common.records import Detection, TileSpec
-from inference_core.contract.options import OptionsError, RunOptions
+from inference_core.contract.options import ANSWER_MODES, OptionsError, RunOptions
 from inference_core.contract.protocol import ErrorCode
 from inference_core.geometry.box_merge import BoxMerger, cut_sides
 from inference_core.models.parsing import parse_answer
 from inference_core.raster.coords import clamp_box, map_box_to_pixel, pixel_box_to_map, rescale_box
 from inference_core.raster.source import RasterSource
 from inference_core.raster.tiling import gsd_scale, plan_tiles, tile_edges
-from inference_core.run.sink import GpkgSink, RunRecord, check_output, unfinished_run, utc_now
+from inference_core.run.disk_full import naming_the_disk
+from inference_core.run.resume_state import recorded_settings, resumable_run
+from inference_core.run.sink import GpkgSink, RunRecord, check_output, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     parse_errors: int = 0
     exports: list[str] = field(default_factory=list)
+    answer_summary: Optional[str] = None  # ask/describe: the answer, or the per-tile summary (run/answers.py)
     reused: int = 0  # views answered from an identical earlier view in `responses`, without a model call
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,24 +77,26 @@ def run(options: RunOptions, emit: Emit = _noop, cancel: Optional[threading.Even
     if options.resume:
         options = _resume_options(options)
     else:
-        check_output(options.out)
+        check_output(options.out, options.raster, options.append)
     source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
     try:
         if models is None:  # a one-off run (CLI); the worker passes its warm cache
             from inference_core.models.cache import ModelCache
 
             models = ModelCache()
-        return _Run(options, source, emit, cancel, models, started).execute()
+        runner = _Run
+        if options.mode in ANSWER_MODES:  # text answers instead of boxes
+            from inference_core.run.answers import AnswerRun as runner
+        with naming_the_disk(options.out):  # "database or disk is full" -> which disk, exit code 6, resume
+            return runner(options, source, emit, cancel, models, started).execute()
     finally:
         source.close()
 
 
 def _resume_options(options: RunOptions) -> RunOptions:
     """The interrupted run's recorded options, with the caller's runtime settings and resume=True."""
-    rec = unfinished_run(options.out)
-    if rec is None:
-        raise InputError(f"Nothing to resume in {options.out}: its last run finished (start a new run instead).")
-    recorded = json.loads(rec.settings)
+    rec = resumable_run(options.out)
+    recorded = recorded_settings(rec, options.out)
     for name in RUNTIME_OPTIONS:
         recorded[name] = getattr(options, name)
     recorded.update(resume=True, append=False, out=options.out)
@@ -128,9 +133,7 @@ class _Run:
         prompt = render(load_template(o), o.query, o.coordinates)
         self.coordinates = prompt.coordinates
         self.model_id = getattr(backend, "model_id", o.model)
-        from inference_core.run.reuse import ReuseIndex
-
-        self.reuse = ReuseIndex.for_run(o.out, backend, o)  # read before the sink may replace the file
+        self._load_reuse(backend)
         self.sink = GpkgSink(o.out, self.source.crs_wkt, o.granularity,
                              mode="append" if (o.append or o.resume) else "create")
         done = self._open_run(tiles)
@@ -170,6 +173,12 @@ class _Run:
         except (OSError, ValueError) as exc:  # missing folder / unreadable checkpoint
             raise PipelineError(ErrorCode.MODEL, f"Cannot load the model: {exc}") from None
         return backend, segmenter
+
+    def _load_reuse(self, backend) -> None:
+        """The answers already in the output (`run.reuse`), read before the sink may replace the file."""
+        from inference_core.run.reuse import ReuseIndex
+
+        self.reuse = ReuseIndex.for_run(self.o.out, backend, self.o)
 
     def _open_run(self, tiles: list[TileSpec]) -> set[int]:
         o = self.o
@@ -229,6 +238,8 @@ class _Run:
             for tile, reply in replies:
                 if self._cancelled():
                     return "cancelled"
+                self.reused += reply.reused
+                self.reuse.remember(reply)
                 self._tile(tile, reply, segmenter, done, n, t0, processed, len(todo))
                 done += 1
                 processed += 1
@@ -237,8 +248,8 @@ class _Run:
                     self._progress("reason", done, n, t0, processed, len(todo))
             if self._cancelled():
                 return "cancelled"
-        except BaseException:  # the run row says failed; every finished tile stays
-            self.sink.finish_run(self.run_id, "failed")
+        except BaseException as exc:  # every finished tile stays; Ctrl-C / SIGTERM (common.signals) is a cancel
+            self.sink.finish_run(self.run_id, "cancelled" if isinstance(exc, KeyboardInterrupt) else "failed")
             raise
         finally:
             replies.close()  # calls still at the server are abandoned, retries stop
@@ -314,8 +325,6 @@ class _Run:
         o = self.o
         if reply.warning and reply.warning not in self.warnings:  # once per run, however many views say it
             self._warn(reply.warning)
-        self.reused += reply.reused
-        self.reuse.remember(reply)
         dets, parsed = self.detections(tile, reply.raw_text, reply.input_size)
         if parsed.error:
             self.parse_errors += 1

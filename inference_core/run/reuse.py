@@ -15,7 +15,7 @@ import json
 from typing import Any, Optional
 
 from inference_core.models.backends.base import ReasonReply, ReasonRequest
-from inference_core.run.sink import read_answers
+from inference_core.run.sink import answers_by_view_hash
 
 
 def answer_settings(backend: Any, options: Any) -> str:
@@ -56,7 +56,7 @@ class ReuseIndex:
         """The index of `out`'s answers (empty when the file is new or reuse is off). Replay is never
         reused: its answers are already free and come from its own file."""
         enabled = bool(getattr(options, "reuse", True)) and getattr(backend, "name", "") != "replay"
-        return cls(answer_settings(backend, options), read_answers(out) if enabled else {}, enabled)
+        return cls(answer_settings(backend, options), answers_by_view_hash(out) if enabled else {}, enabled)
 
     def keyed(self, request: ReasonRequest) -> ReasonRequest:
         request.view_hash = view_hash(request, self.settings)

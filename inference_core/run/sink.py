@@ -1,4 +1,5 @@
-"""The result GeoPackage of `contract.schema` (boxes, masks, contours, runs, responses; docs/SCHEMA.md), tile by tile.
+"""The result GeoPackage of `contract.schema` (boxes, masks, contours or answers, runs, responses; docs/SCHEMA.md),
+tile by tile.
 
 Layers are created with pyogrio (GeoPackage VERSION=1.2, readable and updatable by QGIS 3.22's
 GDAL 3.6) and features appended with pyogrio. A tile is committed by its `responses` row, written
@@ -28,7 +29,9 @@ from typing import Any, Iterable, Optional, Sequence
 import numpy as np
 
 from inference_core.common.errors import InputError
+from inference_core.run.output_guard import guard_output
 from inference_core.contract.schema import (
+    ANSWER_LAYER,
     FEATURE_LAYERS,
     FIELDS,
     GEOMETRY_TYPES,
@@ -62,11 +65,15 @@ class RunRecord:
     warnings: str
 
 
-def check_output(path: str | os.PathLike) -> None:
-    """Refuse an output path that cannot become a result GeoPackage (the pipeline asks before any model loads)."""
+def check_output(path: str | os.PathLike, raster: Optional[str] = None, append: bool = False) -> None:
+    """Refuse an output path that cannot become a result GeoPackage (the pipeline asks before any model loads).
+
+    Never the input raster nor a file the engine did not write (`output_guard`).
+    """
     path = os.fspath(path)
     if not path.lower().endswith(".gpkg"):
         raise InputError(f"--out {path} must be a GeoPackage file name ending in .gpkg.")
+    guard_output(path, raster, append)
     _check_writable(path)
 
 
@@ -101,7 +108,7 @@ def _last_unfinished_run(con: sqlite3.Connection) -> Optional[RunRecord]:
     return rec if rec is not None and rec.status != "finished" else None
 
 
-def read_answers(path: str | os.PathLike) -> dict[str, tuple[str, Optional[list]]]:
+def answers_by_view_hash(path: str | os.PathLike) -> dict[str, tuple[str, Optional[list]]]:
     """{view_hash: (raw_text, input_size)} of every answered view of a result GeoPackage (`run.reuse`).
 
     Empty when the file does not exist, is not a result GeoPackage, or predates `view_hash`; read-only.
@@ -156,7 +163,9 @@ class Measurer:
 
 
 class GpkgSink:
-    """Writer of one result GeoPackage. `mode`: "create" replaces the file, "append" adds runs to it."""
+    """Writer of one result GeoPackage. `mode`: "create" replaces the file, "append" adds runs to it.
+    `granularity` names the feature layers to make: boxes (always, for locate runs), masks, contours; or
+    `answers` alone (ask / describe runs)."""
 
     def __init__(self, path: str | os.PathLike, crs_wkt: Optional[str], granularity: Sequence[str] = ("boxes",),
                  mode: str = "create"):
@@ -166,6 +175,7 @@ class GpkgSink:
         self.measurer = Measurer(crs_wkt)
         _check_writable(self.path)
         if mode == "create" and os.path.exists(self.path):
+            guard_output(self.path)  # only a result GeoPackage the engine wrote is replaced
             os.remove(self.path)
         if os.path.exists(self.path):
             self._check_existing()
@@ -187,8 +197,10 @@ class GpkgSink:
         from pyproj import CRS
 
         layers = self._existing_layers()
-        if "boxes" in layers and self.crs_wkt:
-            other = pyogrio.read_info(self.path, layer="boxes").get("crs")
+        for layer in ("boxes", ANSWER_LAYER):
+            if layer not in layers or not self.crs_wkt:
+                continue
+            other = pyogrio.read_info(self.path, layer=layer).get("crs")
             if other and not CRS.from_user_input(other).equals(CRS.from_user_input(self.crs_wkt)):
                 raise InputError(
                     f"{self.path} holds results in {other}, the raster is in another CRS: write to a new --out."
@@ -196,7 +208,10 @@ class GpkgSink:
 
     def _ensure_layers(self) -> None:
         existing = self._existing_layers() if os.path.exists(self.path) else {}
-        wanted = ["boxes"] + [g for g in ("masks", "contours") if g in self.granularity] + list(TABLES)
+        if ANSWER_LAYER in self.granularity:
+            wanted = [ANSWER_LAYER] + list(TABLES)
+        else:
+            wanted = ["boxes"] + [g for g in ("masks", "contours") if g in self.granularity] + list(TABLES)
         for layer in wanted:
             if layer not in existing:
                 self._create_layer(layer, first=not os.path.exists(self.path))
@@ -222,7 +237,7 @@ class GpkgSink:
             kw["dataset_options"] = {"VERSION": GPKG_VERSION}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "crs was not provided" for pixel-coordinate rasters
-            if layer in FEATURE_LAYERS:
+            if layer in GEOMETRY_TYPES:
                 write(self.path, np.array([], dtype=object), field_data=data, fields=names, layer=layer,
                       driver="GPKG", geometry_type=GEOMETRY_TYPES[layer], crs=self.crs_wkt,
                       promote_to_multi=False, **kw)
@@ -263,7 +278,7 @@ class GpkgSink:
         """Delete features of tiles that have no `responses` row (interrupted mid-tile); returns the count."""
         n = 0
         with closing(self._connect()) as con, con:
-            for layer in self._feature_layers_present(con):
+            for layer in self._feature_layers_present(con, with_answers=True):
                 n += con.execute(
                     f'DELETE FROM "{layer}" WHERE run_id = ? AND tile_id NOT IN '
                     "(SELECT tile_id FROM responses WHERE run_id = ?)", (run_id, run_id),
@@ -281,9 +296,11 @@ class GpkgSink:
         import pyogrio
         import shapely
 
-        table = pyogrio.raw.read(self.path, layer="boxes", where=f"run_id = '{_sql_str(run_id)}'",
-                                 columns=["target_id", "tile_id", "score", "cut_sides"])
-        meta, _, geoms, fields = table
+        fids = self._run_fids("boxes", run_id)
+        if not fids:
+            return []
+        meta, _, geoms, fields = pyogrio.raw.read(self.path, layer="boxes", fids=fids,
+                                                  columns=["target_id", "tile_id", "score", "cut_sides"])
         names = list(meta["fields"])
         out = []
         for i, wkb in enumerate(geoms):
@@ -296,15 +313,39 @@ class GpkgSink:
         """Masks of a run as (target_id, tile_id, MultiPolygon WKB) for resuming the mask merge."""
         import pyogrio
 
+        fids = self._run_fids("masks", run_id)
+        if not fids:
+            return []
         _meta, _fids, geoms, fields = pyogrio.raw.read(self.path, layer="masks", columns=["target_id", "tile_id"],
-                                                       where=f"run_id = '{_sql_str(run_id)}'")
+                                                       fids=fids)
         return [(int(fields[0][i]), int(fields[1][i]), bytes(wkb))
                 for i, wkb in enumerate(geoms if geoms is not None else [])]
 
-    def counts(self, run_id: str) -> dict[str, int]:
+    def _run_fids(self, layer: str, run_id: str) -> list[int]:
+        """Feature ids of one run, selected with a bound parameter: a run id is never pasted into SQL."""
         with closing(self._connect()) as con:
-            return {layer: con.execute(f'SELECT COUNT(*) FROM "{layer}" WHERE run_id = ?', (run_id,)).fetchone()[0]
-                    for layer in self._feature_layers_present(con)}
+            return [int(r[0]) for r in con.execute(f'SELECT fid FROM "{layer}" WHERE run_id = ? ORDER BY fid',
+                                                   (run_id,))]
+
+    def counts(self, run_id: str) -> dict[str, int]:
+        """Features of a run per layer; `answers` only when the run has some (a locate run in a file that
+        also holds ask runs counts boxes, not "0 answers")."""
+        with closing(self._connect()) as con:
+            out = {layer: con.execute(f'SELECT COUNT(*) FROM "{layer}" WHERE run_id = ?', (run_id,)).fetchone()[0]
+                   for layer in self._feature_layers_present(con, with_answers=True)}
+        if not out.get(ANSWER_LAYER):
+            out.pop(ANSWER_LAYER, None)
+        return out
+
+    def read_answers(self, run_id: str) -> list[dict[str, Any]]:
+        """The `answers` rows of a run (every field but the geometry), in tile order."""
+        with closing(self._connect()) as con:
+            if ANSWER_LAYER not in self._feature_layers_present(con, with_answers=True):
+                return []
+            cols = field_names(ANSWER_LAYER)
+            rows = con.execute(f'SELECT {", ".join(cols)} FROM "{ANSWER_LAYER}" WHERE run_id = ? ORDER BY tile_id',
+                               (run_id,)).fetchall()
+        return [dict(zip(cols, r)) for r in rows]
 
     # ------------------------------------------------------------------ tiles
     def write_tile(self, run_id: str, tile_id: int, features: dict[str, list[dict[str, Any]]],
@@ -342,10 +383,15 @@ class GpkgSink:
                 p["length_m"] = self.measurer.length_m(g)
             props.append(p)
         schema = FIELDS[layer]
-        data = [_column([p.get(n) for p in props], kind) for n, kind in schema]
+        values = [[p.get(n) for p in props] for n, _ in schema]
+        data = [_column(v, kind) for v, (_, kind) in zip(values, schema)]
+        # None in an integer field (an answer's count when it names no number) is written as NULL
+        masks = [np.array([x is None for x in v]) if kind == "int" and None in v else None
+                 for v, (_, kind) in zip(values, schema)]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             write(self.path, shapely.to_wkb(np.array(geoms, dtype=object)), field_data=data,
+                  field_mask=masks if any(m is not None for m in masks) else None,
                   fields=[n for n, _ in schema], layer=layer, driver="GPKG", append=True,
                   geometry_type=GEOMETRY_TYPES[layer], crs=self.crs_wkt, promote_to_multi=False)
 
@@ -354,9 +400,11 @@ class GpkgSink:
         return sqlite3.connect(self.path, timeout=30)
 
     @staticmethod
-    def _feature_layers_present(con: sqlite3.Connection) -> list[str]:
+    def _feature_layers_present(con: sqlite3.Connection, with_answers: bool = False) -> list[str]:
+        """The locate layers in the file (they share target_id), and `answers` too when asked."""
         names = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
-        return [layer for layer in FEATURE_LAYERS if layer in names]
+        layers = FEATURE_LAYERS + ((ANSWER_LAYER,) if with_answers else ())
+        return [layer for layer in layers if layer in names]
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         with closing(self._connect()) as con, con:
@@ -379,10 +427,6 @@ def _sql_value(v: Any) -> Any:
     return v
 
 
-def _sql_str(s: str) -> str:
-    return s.replace("'", "''")
-
-
 def _empty(kind: str) -> np.ndarray:
     return {"str": np.array([], dtype=object), "int": np.array([], dtype=np.int64),
             "float": np.array([], dtype=np.float64), "datetime": np.array([], dtype="datetime64[ms]")}[kind]
@@ -390,7 +434,7 @@ def _empty(kind: str) -> np.ndarray:
 
 def _column(values: list[Any], kind: str) -> np.ndarray:
     if kind == "int":
-        return np.array([int(v) for v in values], dtype=np.int64)
+        return np.array([0 if v is None else int(v) for v in values], dtype=np.int64)  # None: masked by the caller
     if kind == "float":  # NaN is written as NULL (pyogrio nan_as_null)
         return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
     return np.array([None if v is None else (v if isinstance(v, str) else json.dumps(v)) for v in values], dtype=object)

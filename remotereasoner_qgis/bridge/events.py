@@ -1,4 +1,4 @@
-"""One walk over a run's worker events (progress, result, reasoning, warning, then done or error) and the
+"""One walk over a run's worker events (progress, result, reasoning, answer, warning, then done or error) and the
 one table of stage labels, for the dock's task and for Processing alike."""
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ def count_text(name: str, n: int) -> str:
         return tr("%n mask(s)", None, n)
     if name == "contours":
         return tr("%n contour(s)", None, n)
+    if name == "answers":
+        return tr("%n answer(s)", None, n)
     return f"{n} {name}"
 
 
@@ -108,6 +110,8 @@ def end_state(summary: dict, granularity: Sequence[str] = ()) -> EndState:
     total = int(summary.get("tiles_total") or 0)
     unread = int(summary.get("parse_errors") or 0)
     found = tr("Found {counts}.").format(counts=counts_text(counts, granularity))
+    if "answers" in counts:  # an ask / describe run answers in text (run/answers.py)
+        found = tr("Answered on %n view(s).", None, int(counts["answers"]))
     if status == "failed":
         warnings = [str(w) for w in summary.get("warnings") or () if str(w).strip()]
         return failure_state(warnings[-1] if warnings else tr("the engine stopped the run."))
@@ -151,6 +155,7 @@ def dispatch(
     result: Callable[[Event], None] = _ignore,
     reasoning: Callable[[Event], None] = _ignore,
     warning: Callable[[str], None] = _ignore,
+    answer: Callable[[Event], None] = _ignore,
 ) -> RunEnd:
     """Hand each event of a `reason` request to its callback until `done` or `error`, and say which.
 
@@ -165,6 +170,8 @@ def dispatch(
             result(ev)
         elif kind == "reasoning":
             reasoning(ev)
+        elif kind == "answer":
+            answer(ev)
         elif kind == "warning":
             warning(str(ev.get("message", "")))
         elif kind == "done":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any, Optional, Sequence
 
-from inference_core.contract.options import RunOptions
+from inference_core.contract.options import ANSWER_MODES, DEFAULT_MODE, RunOptions
 
 from ..settings import RUN_DEFAULTS, PluginSettings
 
@@ -20,7 +20,8 @@ def run_options(cfg: PluginSettings, raster: str, query: str, out: str, granular
                 **extra: Any) -> RunOptions:
     """RunOptions for a run of `cfg` (raises OptionsError naming the fix). `extent` is (xmin, ymin, xmax,
     ymax) in the raster CRS, None = the whole raster; `extra` sets options that are not plugin settings
-    (Processing's simplify and min_area). The API key goes to the openai backend only."""
+    (Processing's simplify and min_area; `mode`, `per_tile`). The API key goes to the openai backend only.
+    The prompt setting names a locate template: ask / describe use their mode's own (run/answers.py)."""
     granularity = tuple(granularity)
     kw: dict[str, Any] = dict(
         raster=raster, query=query.strip(), out=out, granularity=granularity, backend=cfg.backend,
@@ -29,7 +30,7 @@ def run_options(cfg: PluginSettings, raster: str, query: str, out: str, granular
     )
     if extent is not None:
         kw["extent"] = tuple(float(v) for v in extent)
-    if cfg.prompt:
+    if cfg.prompt and extra.get("mode", DEFAULT_MODE) not in ANSWER_MODES:
         kw["prompt"] = os.path.expanduser(cfg.prompt) if cfg.prompt.lower().endswith(".txt") else cfg.prompt
     if cfg.coordinates:
         kw["coordinates"] = cfg.coordinates
@@ -57,8 +58,8 @@ def load_options(cfg: PluginSettings, api_key: Optional[str] = None) -> dict[str
 
 
 def options_for_run(cfg: PluginSettings, raster: str, question: str, granularity: Sequence[str], extent: Any,
-                    out: str, api_key: Optional[str]) -> dict[str, Any]:
+                    out: str, api_key: Optional[str], **extra: Any) -> dict[str, Any]:
     """The dock's `reason` request: `run_options` for an extent given as a QgsRectangle (or None), as the
-    worker's JSON, with the API key for transport only."""
+    worker's JSON, with the API key for transport only; `extra`: the dock's mode (and per_tile)."""
     box = None if extent is None else (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
-    return run_options(cfg, raster, question, out, granularity, box, api_key).to_dict(secrets=True)
+    return run_options(cfg, raster, question, out, granularity, box, api_key, **extra).to_dict(secrets=True)

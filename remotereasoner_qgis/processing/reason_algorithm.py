@@ -1,4 +1,5 @@
-"""Processing algorithm `remotereasoner:reason`: ask a question about a raster, get boxes, masks, contours.
+"""Processing algorithm `remotereasoner:reason`: ask a question about a raster, get boxes, masks, contours; or
+(modes Ask, Describe) a text answer, an HTML report and the view footprints carrying the answers.
 
 The engine runs in its own process through the same shared `WorkerClient` as the dock; it writes a
 result GeoPackage into the Processing temp folder, whose layers are then copied into the sinks.
@@ -27,11 +28,13 @@ from qgis.core import (
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputFile,
     QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
@@ -43,7 +46,8 @@ from qgis.core import (
 from qtpy.QtCore import QCoreApplication
 
 from inference_core.contract.model_state import sam_problem
-from inference_core.contract.options import BACKENDS, GRANULARITIES, OptionsError, RunOptions
+from inference_core.contract.options import ANSWER_MODES, BACKENDS, GRANULARITIES, MODES, OptionsError, RunOptions
+from inference_core.contract.schema import ANSWER_LAYER, field_names
 
 from ..bridge.events import CRITICAL, SUCCESS, dispatch, end_state, failure_state, progress_percent, progress_text
 from ..bridge.run_options import MIN_TILE_SIZE, run_options
@@ -57,9 +61,14 @@ from ..settings import RUN_DEFAULTS, PluginSettings, resolve_api_key
 BACKEND_CHOICES = ("transformers", "replay", "openai")
 assert set(BACKEND_CHOICES) == set(BACKENDS)
 
+# The mode choices, in the order of the MODE parameter (part of the interface, as BACKEND_CHOICES).
+MODE_CHOICES = ("locate", "ask", "describe")
+assert set(MODE_CHOICES) <= set(MODES)
+
 # Output layer name in the engine's GeoPackage -> (sink parameter, sink geometry type from the schema).
-_SINK_PARAMS = {"boxes": "OUTPUT_BOXES", "masks": "OUTPUT_MASKS", "contours": "OUTPUT_CONTOURS"}
-LAYER_SINKS = {name: (_SINK_PARAMS[name], wkb_type(name)) for name in FEATURE_LAYERS}
+_SINK_PARAMS = {"boxes": "OUTPUT_BOXES", "masks": "OUTPUT_MASKS", "contours": "OUTPUT_CONTOURS",
+                ANSWER_LAYER: "OUTPUT_ANSWERS"}
+LAYER_SINKS = {name: (_SINK_PARAMS[name], wkb_type(name)) for name in (*FEATURE_LAYERS, ANSWER_LAYER)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,7 +230,7 @@ class StyleOutput(QgsProcessingLayerPostProcessorInterface):
 
 
 # One per kind, alive for the session: QGIS keeps only a pointer to a post-processor.
-_STYLERS = {name: StyleOutput(name) for name in FEATURE_LAYERS}
+_STYLERS = {name: StyleOutput(name) for name in LAYER_SINKS}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,6 +257,11 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
     SERVER_URL = "SERVER_URL"
     RESULT_GPKG = "RESULT_GPKG"
     RUN_ID = "RUN_ID"
+    MODE = "MODE"
+    PER_TILE = "PER_TILE"
+    OUTPUT_ANSWERS = "OUTPUT_ANSWERS"
+    OUTPUT_REPORT = "OUTPUT_REPORT"
+    ANSWER = "ANSWER"
 
     def __init__(self, client_factory: Optional[Callable[[str], Any]] = None):
         super().__init__()
@@ -283,7 +297,11 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             "the answers as vector layers in the raster's CRS: one box per target, a mask per target from Segment "
             "Anything, and the mask outlines. Large rasters are cut into overlapping tiles. The model runs in the "
             "RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those "
-            "settings. Masks and contours need a SAM checkpoint."
+            "settings. Masks and contours need a SAM checkpoint.\n\n"
+            "Mode Ask answers the question in text and Describe captions the area, with the checkpoint's own "
+            "instructions: one view of the whole extent (downscaled to the pixel budget), or one answer per tile "
+            "written on the tile footprints. The answer is the ANSWER output (for a counting question over tiles, "
+            "the sum of the per-tile counts), with an HTML report."
         )
 
     # -- parameters ----------------------------------------------------------------------------
@@ -294,7 +312,9 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         except Exception:  # noqa: BLE001 - the toolbox must list the algorithm even with broken settings
             d = PluginSettings()
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Input raster")))
-        self.addParameter(QgsProcessingParameterString(self.QUERY, self.tr("Question (what to look for)"), multiLine=False))
+        # optional for Describe, which takes no question; checkParameterValues asks for it in the other modes
+        self.addParameter(QgsProcessingParameterString(self.QUERY, self.tr("Question (what to look for)"), multiLine=False,
+                                                       optional=True))
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent (default: the whole raster)"), optional=True))
         default_gran = [0, 1, 2] if d.sam else [0]
         self.addParameter(QgsProcessingParameterEnum(
@@ -309,6 +329,18 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         )
         for name, label, kind in sinks:
             self.addParameter(QgsProcessingParameterFeatureSink(name, label, kind, optional=True, createByDefault=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.MODE, self.tr("Mode"), options=[self.tr("Locate: boxes, masks, contours"), self.tr("Ask: an answer in text"),
+                                                 self.tr("Describe: a caption of the area")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.PER_TILE, self.tr("Ask / Describe: one answer per tile (else one view of the whole extent)"),
+            defaultValue=False))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT_ANSWERS, self.tr("Answers (view footprints)"), QgsProcessing.TypeVectorPolygon, optional=True,
+            createByDefault=True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_REPORT, self.tr("Answer report"), self.tr("HTML files (*.html)"), optional=True,
+            createByDefault=True))
 
         adv = [
             QgsProcessingParameterNumber(self.TILE_SIZE, self.tr("Tile size (pixels)"), QgsProcessingParameterNumber.Integer,
@@ -340,17 +372,22 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
 
         self.addOutput(QgsProcessingOutputFile(self.RESULT_GPKG, self.tr("Result GeoPackage (all layers, model answers)")))
         self.addOutput(QgsProcessingOutputString(self.RUN_ID, self.tr("Run id")))
+        self.addOutput(QgsProcessingOutputString(self.ANSWER, self.tr("Answer (Ask / Describe)")))
 
     # -- checks --------------------------------------------------------------------------------
     def checkParameterValues(self, parameters, context):  # noqa: N802
         ok, msg = super().checkParameterValues(parameters, context)
         if not ok:
             return ok, msg
-        if not self.parameterAsString(parameters, self.QUERY, context).strip():
+        mode = self.mode(parameters, context)
+        if mode != "describe" and not self.parameterAsString(parameters, self.QUERY, context).strip():
             return False, self.tr("The question is empty: type what to look for, e.g. 'storage tanks'.")
-        if not self.parameterAsEnums(parameters, self.GRANULARITY, context):
+        if mode == "locate" and not self.parameterAsEnums(parameters, self.GRANULARITY, context):
             return False, self.tr("Choose at least one kind of result: boxes, masks or contours.")
         return True, ""
+
+    def mode(self, parameters: dict, context: QgsProcessingContext) -> str:
+        return MODE_CHOICES[self.parameterAsEnum(parameters, self.MODE, context)]
 
     def build_options(self, parameters: dict, context: QgsProcessingContext, out: str, cfg: PluginSettings,
                       api_key: Optional[str] = None) -> tuple[RunOptions, QgsCoordinateReferenceSystem]:
@@ -362,7 +399,8 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         path = raster_path(layer)
         crs = layer.crs()
         query = self.parameterAsString(parameters, self.QUERY, context).strip()
-        if not query:
+        mode = self.mode(parameters, context)
+        if not query and mode != "describe":
             raise QgsProcessingException(self.tr("The question is empty: type what to look for, e.g. 'storage tanks'."))
 
         extent = None
@@ -373,6 +411,10 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
                 extent = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
 
         granularity = tuple(GRANULARITIES[i] for i in sorted(self.parameterAsEnums(parameters, self.GRANULARITY, context)))
+        answer_kw: dict[str, Any] = {}
+        if mode in ANSWER_MODES:  # a text answer: no boxes asked, so no SAM needed
+            granularity = ("boxes",)
+            answer_kw = {"mode": mode, "per_tile": self.parameterAsBool(parameters, self.PER_TILE, context)}
         backend = BACKEND_CHOICES[self.parameterAsEnum(parameters, self.BACKEND, context)]
         model = self.parameterAsString(parameters, self.MODEL, context).strip()
         sam = self.parameterAsString(parameters, self.SAM, context).strip() or cfg.sam or None
@@ -404,7 +446,7 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         try:
             options = run_options(run_cfg, path, query, out, granularity, extent, api_key,
                                   simplify=self.parameterAsDouble(parameters, self.SIMPLIFY, context),
-                                  min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context))
+                                  min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context), **answer_kw)
         except OptionsError as exc:
             raise QgsProcessingException(str(exc)) from None
         return options, crs
@@ -432,8 +474,10 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         if not engine_python or not os.path.isfile(engine_python):
             raise QgsProcessingException(self.tr("The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.").format(path=engine_python or "-"))
 
+        answers = options.mode in ANSWER_MODES
         feedback.pushInfo(self.tr("Asking '{query}' about {raster} ({granularity}) with the {backend} backend").format(
-            query=options.query, raster=options.raster, granularity=", ".join(options.granularity), backend=options.backend))
+            query=options.query, raster=options.raster, backend=options.backend,
+            granularity=options.mode if answers else ", ".join(options.granularity)))
         started = time.monotonic()
         client, run_lock = self._engine(engine_python)
         # the worker runs one question at a time: wait for a dock run in progress, cancellable
@@ -453,7 +497,7 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(end.text)
         gpkg = summary.get("out") or out
         results: dict[str, Any] = {self.RESULT_GPKG: gpkg, self.RUN_ID: summary.get("run_id", "")}
-        for name in options.granularity:
+        for name in (ANSWER_LAYER,) if answers else options.granularity:
             param, wkb = LAYER_SINKS[name]
             layer = gpkg_layer(gpkg, name)
             fields = result_fields(layer, name)
@@ -464,11 +508,13 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             results[param] = dest
             if context.willLoadLayerOnCompletion(dest):
                 details = context.layerToLoadOnCompletionDetails(dest)
-                details.name = output_layer_name(name, options.query)
+                details.name = output_layer_name(name, options.query or self.tr("Describe"))
                 details.setPostProcessor(_STYLERS[name])
             feedback.pushInfo(tr("{layer}: %n feature(s)", None, n).format(layer=name))
-        for name, (param, _wkb) in LAYER_SINKS.items():
-            if name not in options.granularity and parameters.get(param) not in (None, ""):
+        if answers:
+            results.update(self._answer_outputs(parameters, context, options, summary, gpkg, feedback))
+        for name, (param, _wkb) in LAYER_SINKS.items() if not answers else ():
+            if name in FEATURE_LAYERS and name not in options.granularity and parameters.get(param) not in (None, ""):
                 feedback.pushInfo(self.tr("{layer} were not asked for in 'Results': {param} is not written.").format(
                     layer=name, param=param))
         # the same sentence as the dock's: found N, answers unreadable on K of N views, cancelled
@@ -476,4 +522,23 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         feedback.pushInfo(self.tr("Done in {seconds:.1f} s; all results and the model answers are in {gpkg}").format(
             seconds=time.monotonic() - started, gpkg=gpkg))
         return results
+
+    def _answer_outputs(self, parameters, context, options: RunOptions, summary: dict, gpkg: str,
+                        feedback) -> dict[str, Any]:
+        """Ask / Describe: the ANSWER string and the HTML report (the answers layer went to its sink)."""
+        from .answer_report import report_html
+
+        layer = gpkg_layer(gpkg, ANSWER_LAYER)
+        names = field_names(ANSWER_LAYER)
+        rows = sorted(({n: f[n] for n in names} for f in layer.getFeatures()), key=lambda r: int(r["tile_id"])) \
+            if layer is not None else []
+        answer = str(summary.get("answer_summary") or "")
+        feedback.pushInfo(self.tr("Answer: {answer}").format(answer=answer or self.tr("none")))
+        out: dict[str, Any] = {self.ANSWER: answer}
+        path = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
+        if path:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(report_html(options.mode, options.query, summary, rows, gpkg))
+            out[self.OUTPUT_REPORT] = path
+        return out
 

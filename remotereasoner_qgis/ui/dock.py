@@ -49,7 +49,9 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
+from inference_core.contract.options import ANSWER_MODES
 from inference_core.contract.protocol import ErrorCode
+from inference_core.contract.schema import field_names
 
 from .. import settings as rr_settings
 from ..bridge.events import (
@@ -65,11 +67,18 @@ from ..bridge.events import (
 )
 from ..bridge.run_options import options_for_run
 from ..i18n import tr
+from .answer_panel import AnswerPanel
 from .elide import elide_path
-from .layers import LiveRun, RunLayers, export_layers, result_rows
+from .layers import ANSWERS, LiveRun, RunLayers, export_layers, result_rows
 
 LOG_TAG = "RemoteReasoner"
 EXTENT_SOURCES = ("view", "layer", "drawn", "selection")
+
+
+# The dock's Mode choice: (RunOptions.mode, label), in the combo's order; a mode is listed once it is wired.
+def mode_items() -> list[tuple[str, str]]:
+    return [("locate", tr("Locate: boxes, masks, contours")), ("ask", tr("Ask: an answer in text")),
+            ("describe", tr("Describe: a caption of the area"))]
 
 
 def run_file_name(question: str, now: Optional[float] = None) -> str:
@@ -127,6 +136,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.last_message: tuple[str, str] = ("", "")  # (level name, text) of the last bar message
         self.end: Optional[EndState] = None  # how the last run ended
         self._run_question = ""
+        self._run_mode = "locate"
         self._out = ""  # the run GeoPackage
         self._granularity: tuple[str, ...] = ()
         self._readiness_action = ""  # what fixes the first readiness problem (see readiness.py)
@@ -147,6 +157,18 @@ class RemoteReasonerDock(QgsDockWidget):
         self.layer_combo = QgsMapLayerComboBox(body)
         self.layer_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
         lay.addWidget(self.layer_combo)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Mode")))
+        self.mode_combo = QComboBox(body)
+        for mode, label in mode_items():
+            self.mode_combo.addItem(label, mode)
+        row.addWidget(self.mode_combo, 1)
+        self.per_tile_check = QCheckBox(self.tr("One answer per tile"), body)
+        self.per_tile_check.setToolTip(self.tr("Ask each tile at full resolution and map the answers on the tile "
+                                               "footprints, instead of one view of the whole extent"))
+        row.addWidget(self.per_tile_check)
+        lay.addLayout(row)
 
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Question")), 1)
@@ -225,6 +247,9 @@ class RemoteReasonerDock(QgsDockWidget):
         self.output_label.setWordWrap(True)
         lay.addWidget(self.output_label)
 
+        self.answer_panel = AnswerPanel(body)  # Ask / Describe
+        lay.addWidget(self.answer_panel)
+
         self.reasoning_box = QgsCollapsibleGroupBox(self.tr("Reasoning"), body)
         box_lay = QVBoxLayout(self.reasoning_box)
         self.reasoning_text = QPlainTextEdit(self.reasoning_box)
@@ -249,6 +274,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.export_button.setEnabled(False)
         lay.addWidget(self.export_button)
         self.setWidget(body)
+        self._show_mode()
 
         for seq in (Qt.Modifier.CTRL | Qt.Key.Key_Return, Qt.Modifier.CTRL | Qt.Key.Key_Enter):
             sc = QShortcut(QKeySequence(seq), self)
@@ -263,6 +289,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.draw_button.clicked.connect(self.start_drawing)
         self.clear_drawn_button.clicked.connect(self.clear_drawn_extent)
         self.extent_combo.currentIndexChanged.connect(lambda _i: self._show_drawn())
+        self.mode_combo.currentIndexChanged.connect(lambda _i: (self._show_mode(), self.refresh_readiness()))
         self.iface.mapCanvas().destinationCrsChanged.connect(self._show_drawn)
         self.export_button.clicked.connect(self.export_dialog)
         self.results_table.cellClicked.connect(lambda r, _c: self.zoom_to_row(r))
@@ -294,6 +321,29 @@ class RemoteReasonerDock(QgsDockWidget):
         if isinstance(layer, QgsRasterLayer):
             self.layer_combo.setLayer(layer)
 
+    def mode(self) -> str:
+        return str(self.mode_combo.currentData())
+
+    def set_mode(self, mode: str) -> None:
+        self.mode_combo.setCurrentIndex(self.mode_combo.findData(mode))
+
+    def _show_mode(self) -> None:
+        """Locate shows the granularity and the results table; Ask and Describe the answer panel."""
+        answers = self.mode() in ANSWER_MODES
+        for w in (self.check_boxes, self.check_masks, self.check_contours, self.results_table, self.reasoning_box):
+            w.setVisible(not answers)
+        self.results_note.setVisible(False if answers else bool(self.results_note.text()))
+        self.per_tile_check.setVisible(answers)
+        self.answer_panel.setVisible(answers)
+        self.question_edit.setPlaceholderText({
+            "ask": self.tr("e.g. How many ships are in the harbour?"),
+            "describe": self.tr("No question needed: the model describes the area"),
+        }.get(self.mode(), self.tr("e.g. every tree crown in the clearing")))
+
+    def run_granularity(self) -> tuple[str, ...]:
+        """The granularity a run asks for: the ticked boxes for Locate; Ask and Describe need no SAM."""
+        return self.granularity() if self.mode() not in ANSWER_MODES else ("boxes",)
+
     def granularity(self) -> tuple[str, ...]:
         return tuple(n for n, w in (("boxes", self.check_boxes), ("masks", self.check_masks),
                                     ("contours", self.check_contours)) if w.isChecked())
@@ -309,7 +359,7 @@ class RemoteReasonerDock(QgsDockWidget):
         """Every problem that blocks a run ([] = ready); remembers the action that fixes the first."""
         from ..bridge.readiness import check_readiness
 
-        state = check_readiness(rr_settings.PluginSettings.load(), self.granularity())
+        state = check_readiness(rr_settings.PluginSettings.load(), self.run_granularity())
         self._readiness_action = state.action
         return list(state.problems)
 
@@ -412,14 +462,15 @@ class RemoteReasonerDock(QgsDockWidget):
             self.question_edit.setPlainText(question)
         question = self.question_edit.toPlainText().strip()
         layer = self.layer_combo.currentLayer()
-        if not question:
+        mode = self.mode()
+        if not question and mode != "describe":
             return self._refuse(self.tr("Type a question first, e.g. “the tree crowns”."))
         if not isinstance(layer, QgsRasterLayer):
             return self._refuse(self.tr("Choose a raster layer to reason on."))
         path = layer.source()
         if layer.providerType() != "gdal" or not os.path.isfile(path):
             return self._refuse(self.tr("{name} is not a raster file; save it as a GeoTIFF first.").format(name=layer.name()))
-        granularity = self.granularity()
+        granularity = self.run_granularity()
         if not granularity:
             return self._refuse(self.tr("Tick at least one of Boxes, Masks, Contours."))
         problems = self.refresh_readiness()
@@ -434,19 +485,24 @@ class RemoteReasonerDock(QgsDockWidget):
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
             return self._refuse(self.tr("Cannot create the output folder {path}: {reason}").format(path=folder, reason=exc.strerror), settings=True)
-        out = os.path.join(folder, run_file_name(question))
+        title = question or self.tr("Describe")  # a caption run's group and file are named for the mode
+        out = os.path.join(folder, run_file_name(title))
         api_key = rr_settings.resolve_api_key(cfg.auth_cfg) if cfg.backend == "openai" else None
         try:
-            options = options_for_run(cfg, path, question, granularity, extent, out, api_key)
+            extra = {"mode": mode, "per_tile": self.per_tile_check.isChecked()} if mode in ANSWER_MODES else {}
+            options = options_for_run(cfg, path, question, granularity, extent, out, api_key, **extra)
         except ValueError as exc:  # OptionsError
             return self._refuse(str(exc), settings=True)
 
-        rr_settings.add_to_history(question)
-        self._reload_history()
-        self._run_question = question
+        if question:
+            rr_settings.add_to_history(question)
+            self._reload_history()
+        self._run_question = title
+        self._run_mode = mode
         self.run_layers = None
-        self.live = LiveRun(question, granularity)
+        self.live = LiveRun(title, (ANSWERS,) if mode in ANSWER_MODES else granularity)
         self.reasoning_text.clear()
+        self.answer_panel.clear()
         self.results_table.setRowCount(0)
         self.export_button.setEnabled(False)
         self.end = None
@@ -463,6 +519,7 @@ class RemoteReasonerDock(QgsDockWidget):
         task.progressEvent.connect(self._on_progress)
         task.resultEvent.connect(self._on_result)
         task.reasoningEvent.connect(self._on_reasoning)
+        task.answerEvent.connect(self._on_answer)
         task.warningEvent.connect(self._on_warning)
         task.runFinished.connect(self._on_finished)
         task.runFailed.connect(self._on_failed)
@@ -511,6 +568,14 @@ class RemoteReasonerDock(QgsDockWidget):
             view = int(ev.get("tile_id") or 0) + 1  # the engine's tile ids count from 0
             self.reasoning_text.appendPlainText(self.tr("View {i}:").format(i=view) + "\n" + text + "\n")
 
+    def _on_answer(self, ev: dict) -> None:
+        """A view's answer: in the panel, and its footprint on the map (the `answers` layer's fields)."""
+        self.answer_panel.add(ev)
+        if self.live is not None:
+            props = {k: ev.get(k) for k in field_names(ANSWERS) if k in ev}
+            self.live.add({"run_id": ev.get("run_id"), "crs": ev.get("crs"),
+                           "features": {ANSWERS: [{"wkt": ev.get("wkt", ""), "properties": props}]}})
+
     def _on_warning(self, message: str) -> None:
         QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
 
@@ -526,6 +591,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self._final_layers(summary)
         end = end_state(summary, self._granularity)
         self._show_end(end, full=summary.get("status") == "finished")
+        if self._run_mode in ANSWER_MODES:
+            self.answer_panel.finish(summary)
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
@@ -536,6 +603,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self._final_layers()
         end = failure_state(message)
         self._show_end(end)
+        if self._run_mode in ANSWER_MODES:
+            self.answer_panel.finish({})
         QgsMessageLog.logMessage(f"[{code}] {message}\n{details}".rstrip(), LOG_TAG, Qgis.MessageLevel.Critical)
         action = _action_for(code)
         self.fill_results()

@@ -35,8 +35,9 @@ from .. import ENGINE_ROOT
 from ..bridge.schema_fields import FEATURE_LAYERS, field_list, geometry_name
 from ..i18n import tr
 
-# Drawing order in the group: outlines above fills.
-TREE_ORDER = ("contours", "boxes", "masks")
+# Drawing order in the group: outlines above fills; `answers` (ask / describe runs) on its own.
+TREE_ORDER = ("answers", "contours", "boxes", "masks")
+ANSWERS = "answers"
 EXPORT_FORMATS = {"gpkg": ("GPKG", ".gpkg"), "shp": ("ESRI Shapefile", ".shp"), "geojson": ("GeoJSON", ".geojson")}
 
 
@@ -45,7 +46,7 @@ def style_path(name: str) -> str:
 
 
 def layer_title(name: str) -> str:
-    return {"boxes": tr("Boxes"), "masks": tr("Masks"), "contours": tr("Contours")}[name]
+    return {"boxes": tr("Boxes"), "masks": tr("Masks"), "contours": tr("Contours"), ANSWERS: tr("Answers")}[name]
 
 
 def group_title(question: str, limit: int = 60) -> str:
@@ -108,6 +109,12 @@ def _set_map_tip(layer: QgsVectorLayer, name: str) -> None:
             "<p>[% replace(\"reasoning\", '\\n', '<br/>') %]</p>"
         )
         layer.setDisplayExpression("coalesce(\"label\", \"query\") || ' #' || \"target_id\"")
+    elif name == ANSWERS:  # the tile footprints of an ask / describe run carry their answers
+        layer.setMapTipTemplate(
+            "<b>[% \"answer\" %]</b><br/><i>[% \"question\" %]</i>"
+            "<p>[% replace(\"reasoning\", '\\n', '<br/>') %]</p>"
+        )
+        layer.setDisplayExpression("\"answer\"")
     else:
         layer.setDisplayExpression("\"query\" || ' #' || \"target_id\"")
 
@@ -335,7 +342,7 @@ def export_layers(layers: dict[str, QgsVectorLayer], fmt: str, dest: str) -> lis
     context = QgsProject.instance().transformContext() if QgsProject.instance() else QgsCoordinateTransformContext()
     written: list[str] = []
     first = True
-    for name in FEATURE_LAYERS:
+    for name in (*FEATURE_LAYERS, ANSWERS):
         layer = layers.get(name)
         if layer is None:
             continue

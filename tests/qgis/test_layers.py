@@ -224,5 +224,6 @@ def test_live_layers_and_processing_fallback_follow_the_schema(qgis_new_project)
         for fields in (live.layers[name].fields(), result_fields(None, name)):
             assert [(f.name(), kinds[f.type()]) for f in fields] == list(expected), name
     assert {n: wkb for n, (_param, wkb) in LAYER_SINKS.items()} == {
-        "boxes": QgsWkbTypes.Polygon, "masks": QgsWkbTypes.MultiPolygon, "contours": QgsWkbTypes.MultiLineString}
+        "boxes": QgsWkbTypes.Polygon, "masks": QgsWkbTypes.MultiPolygon, "contours": QgsWkbTypes.MultiLineString,
+        "answers": QgsWkbTypes.Polygon}
     assert live.layers["contours"].wkbType() == QgsWkbTypes.MultiLineString

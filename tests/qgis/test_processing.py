@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from qgis.core import (
     QgsApplication,
@@ -328,3 +330,58 @@ def test_loaded_outputs_are_styled_and_named_apart_from_the_dock(provider, rr_se
     assert symbol.symbolLayer(0).strokeWidth() == expected.symbolLayer(0).strokeWidth() == 0.9
     assert symbol.symbolLayerCount() == expected.symbolLayerCount()
     assert "reasoning" in layer.mapTipTemplate()
+
+
+# ---------------------------------------------------------------------------------------------
+# Modes Ask and Describe: the ANSWER string, the HTML report, the answers layer of view footprints
+# ---------------------------------------------------------------------------------------------
+ASK, DESCRIBE = 1, 2  # MODE choices
+
+
+def _replay_answers(tmp_path, answers):
+    path = tmp_path / "answers.jsonl"
+    path.write_text("".join(json.dumps({"tile_id": i, "raw_text": a}) + "\n" for i, a in enumerate(answers)))
+    return str(path)
+
+
+def _answer_features(path):
+    layer = QgsVectorLayer(path, "answers", "ogr")
+    assert layer.isValid() and layer.crs().authid() == "EPSG:32617" and layer.wkbType() == QgsWkbTypes.Polygon
+    return sorted(layer.getFeatures(), key=lambda f: f["tile_id"])
+
+
+def test_ask_gives_the_answer_a_report_and_its_footprint(provider, rr_settings, tmp_path):
+    replay = _replay_answers(tmp_path, ["<think>Crowns <b>and</b> gaps.</think><answer>There are 3 trees & a track.</answer>"])
+    res = _run({"INPUT": str(SAMPLE), "QUERY": "How many trees?", "MODE": ASK, "BACKEND": 1, "REPLAY": replay,
+                "OUTPUT_ANSWERS": str(tmp_path / "answers.gpkg"), "OUTPUT_REPORT": str(tmp_path / "report.html")})
+    assert res["ANSWER"] == "There are 3 trees & a track."
+    [f] = _answer_features(res["OUTPUT_ANSWERS"])
+    bb = f.geometry().boundingBox()
+    assert (bb.xMinimum(), bb.yMinimum(), bb.xMaximum(), bb.yMaximum()) == pytest.approx(
+        (ORIGIN_X, ORIGIN_Y - 40.0, ORIGIN_X + 40.0, ORIGIN_Y), abs=1e-6)
+    assert (f["answer"], f["count"], f["reasoning"]) == ("There are 3 trees & a track.", 3, "Crowns <b>and</b> gaps.")
+    html = open(res["OUTPUT_REPORT"], encoding="utf-8").read()
+    assert "<h2>Ask: How many trees?</h2>" in html and "There are 3 trees &amp; a track." in html
+    assert "Crowns &lt;b&gt;and&lt;/b&gt; gaps." in html  # model text is escaped, never HTML
+    assert "OUTPUT_BOXES" not in res  # no boxes asked for
+
+
+def test_describe_per_tile_without_a_question(provider, rr_settings, tmp_path):
+    replay = _replay_answers(tmp_path, [f"<answer>caption {i}</answer>" for i in range(4)])
+    feedback = QgsProcessingFeedback()
+    res = _run({"INPUT": str(SAMPLE), "MODE": DESCRIBE, "PER_TILE": True, "BACKEND": 1, "REPLAY": replay,
+                "TILE_SIZE": 200, "OVERLAP": 0, "MAX_PIXELS": 200 * 200,
+                "OUTPUT_ANSWERS": str(tmp_path / "a.gpkg"), "OUTPUT_REPORT": str(tmp_path / "r.html")}, feedback)
+    assert res["ANSWER"] == "4 answer(s), one per tile, in the answers layer."
+    feats = _answer_features(res["OUTPUT_ANSWERS"])
+    assert [f["answer"] for f in feats] == [f"caption {i}" for i in range(4)]
+    bb = feats[3].geometry().boundingBox()  # the lower right 20 m x 20 m tile
+    assert (bb.xMinimum(), bb.yMinimum(), bb.xMaximum(), bb.yMaximum()) == pytest.approx(
+        (ORIGIN_X + 20.0, ORIGIN_Y - 40.0, ORIGIN_X + 40.0, ORIGIN_Y - 20.0), abs=1e-6)
+    html = open(res["OUTPUT_REPORT"], encoding="utf-8").read()
+    assert html.count("<tr><td>") == 4 and "<td>caption 3</td>" in html
+
+
+def test_ask_needs_a_question(provider, rr_settings, tmp_path):
+    with pytest.raises(QgsProcessingException, match="The question is empty"):
+        _run({"INPUT": str(SAMPLE), "QUERY": " ", "MODE": ASK, "BACKEND": 1, "REPLAY": _replay_answers(tmp_path, ["x"])})

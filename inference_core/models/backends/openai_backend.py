@@ -25,6 +25,7 @@ from inference_core.contract.openai_http import (
     normalise_base_url,
     redact_url,
     request_json,
+    split_url,
     server_host,
 )
 from inference_core.models.backends.base import BackendError, ReasonReply, ReasonRequest
@@ -184,7 +185,9 @@ class OpenAIBackend:
         self.max_pixels = options.max_pixels
         self.max_new_tokens = options.max_new_tokens
         self.policy = RetryPolicy(retries=max(0, int(options.retries)), base_s=backoff_base_s, cap_s=backoff_cap_s)
-        self._api_key = options.api_key or os.environ.get(options.api_key_env or "") or None
+        creds = split_url(options.server_url)  # user:password@ -> Basic header; ?api_key= -> the bearer key
+        self._basic_auth = creds.basic_auth
+        self._api_key = options.api_key or os.environ.get(options.api_key_env or "") or creds.query_key or None
         self._rng = rng or random.Random()
         self._rng_lock = threading.Lock()
         self._opener = make_opener(self.base_url)
@@ -282,7 +285,7 @@ class OpenAIBackend:
             try:
                 with self._slot(stop):
                     return request_json(url, base_url=self.base_url, body=body, api_key=self._api_key,
-                                        timeout=self.timeout, opener=self._opener)
+                                        basic_auth=self._basic_auth, timeout=self.timeout, opener=self._opener)
             except ServerError as exc:
                 if exc.status == 404:
                     raise BackendError(

@@ -25,6 +25,7 @@ class ReasonTask(QgsTask):
     progressEvent = Signal(dict)  # noqa: N815 - Qt naming
     resultEvent = Signal(dict)  # noqa: N815
     reasoningEvent = Signal(dict)  # noqa: N815
+    answerEvent = Signal(dict)  # noqa: N815 - ask / describe: one view's text answer
     warningEvent = Signal(str)  # noqa: N815
     runFinished = Signal(dict)  # noqa: N815 - the `done` summary (status finished|cancelled|failed)
     runFailed = Signal(str, str, str)  # noqa: N815 - code, message, details (stderr tail / traceback)
@@ -65,7 +66,8 @@ class ReasonTask(QgsTask):
         if self.isCanceled():  # cancelled while the request was being sent
             client.cancel(self._rid)
         end = events.dispatch(client.events(self._rid), progress=self._progress, result=self.resultEvent.emit,
-                              reasoning=self.reasoningEvent.emit, warning=self.warningEvent.emit)
+                              reasoning=self.reasoningEvent.emit, warning=self.warningEvent.emit,
+                              answer=self.answerEvent.emit)
         if end.summary is not None:
             self.summary = end.summary
             return self.summary.get("status") in ("finished", "cancelled")

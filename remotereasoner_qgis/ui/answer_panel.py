@@ -1,0 +1,92 @@
+"""The dock's answer for Ask and Describe: the answer shown large and selectable, a Copy button, and the model's
+reasoning folded beneath it (per tile with one answer per tile, under the run's summary line)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from qgis.gui import QgsCollapsibleGroupBox
+from qtpy.QtCore import Qt
+from qtpy.QtWidgets import QApplication, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+ANSWER_SCALE = 1.5  # the answer's font, relative to the dock's
+
+
+class AnswerPanel(QWidget):
+    """Fed with the run's `answer` events (`add`) and its `done` summary (`finish`); hidden for Locate."""
+
+    def __init__(self, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.answer_label = QLabel(self)
+        self.answer_label.setWordWrap(True)
+        self.answer_label.setTextFormat(Qt.TextFormat.PlainText)  # model text is never read as HTML
+        self.answer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        font = self.answer_label.font()
+        font.setPointSizeF(font.pointSizeF() * ANSWER_SCALE)
+        font.setBold(True)
+        self.answer_label.setFont(font)
+        lay.addWidget(self.answer_label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.copy_button = QPushButton(self.tr("Copy answer"), self)
+        self.copy_button.setToolTip(self.tr("Copy the answer and the model's reasoning to the clipboard"))
+        self.copy_button.setEnabled(False)
+        row.addWidget(self.copy_button)
+        lay.addLayout(row)
+        self.reasoning_box = QgsCollapsibleGroupBox(self.tr("Reasoning"), self)
+        box_lay = QVBoxLayout(self.reasoning_box)
+        self.reasoning_text = QPlainTextEdit(self.reasoning_box)
+        self.reasoning_text.setReadOnly(True)
+        box_lay.addWidget(self.reasoning_text)
+        self.reasoning_box.setCollapsed(True)  # folded: the answer comes first
+        lay.addWidget(self.reasoning_box)
+        self.copy_button.clicked.connect(self.copy)
+        self.clear()
+
+    def clear(self) -> None:
+        self.events: list[dict] = []
+        self.answer_label.setText(self.tr("Waiting for the model's answer…"))
+        self.reasoning_text.clear()
+        self.copy_button.setEnabled(False)
+
+    def add(self, ev: dict) -> None:
+        """One view's answer: shown as the answer (one view) or listed per tile under a running count."""
+        self.events.append(ev)
+        answer = str(ev.get("answer") or "").strip() or self.tr("(no answer)")
+        reasoning = str(ev.get("reasoning") or "").strip()
+        tiles = int(ev.get("tiles") or 1)
+        if tiles <= 1:
+            self.answer_label.setText(answer)
+            self.reasoning_text.setPlainText(reasoning)
+        else:
+            self.answer_label.setText(self.tr("{k} of {n} tiles answered…").format(k=len(self.events), n=tiles))
+            head = self.tr("Tile {i}: {answer}").format(i=int(ev.get("tile_id") or 0) + 1, answer=answer)
+            self.reasoning_text.appendPlainText(head + ("\n" + reasoning if reasoning else "") + "\n")
+        self.copy_button.setEnabled(True)
+
+    def finish(self, summary: dict) -> None:
+        """The run's own line: the answer of a single view, or the per-tile summary (a sum of per-tile counts
+        for a counting question, stated as such)."""
+        line = str(summary.get("answer_summary") or "").strip()
+        if line:
+            self.answer_label.setText(line)
+        elif not self.events:
+            self.answer_label.setText(self.tr("No answer."))
+        self.copy_button.setEnabled(bool(self.events))
+
+    def answer(self) -> str:
+        return self.answer_label.text()
+
+    def reasoning(self) -> str:
+        return self.reasoning_text.toPlainText()
+
+    def copy(self) -> str:
+        """The answer, then the reasoning, on the clipboard; returns what was copied."""
+        text = self.answer()
+        if self.reasoning().strip():
+            text += "\n\n" + self.reasoning().strip()
+        QApplication.clipboard().setText(text)
+        return text

@@ -1,0 +1,98 @@
+"""Ask and Describe in the dock: real runs through the engine worker (replay answers) show the recorded answer
+large with its reasoning folded beneath, copyable, and the `answers` layer of view footprints carrying them."""
+
+from __future__ import annotations
+
+import pytest
+from qgis.core import QgsProject
+from qgis.PyQt.QtWidgets import QApplication
+
+from conftest import write_replay
+from test_dock import RASTER_EXTENT, XMIN, YMAX, _replay_settings, dock, raster, rect_tuple, run_dock  # noqa: F401
+
+THREE = "<think>Three crowns stand apart in the clearing.</think><answer>There are 3 trees.</answer>"
+
+
+def _answers_layer(dock):
+    layer = dock.run_layers.layers["answers"]
+    assert layer.crs().authid() == "EPSG:32617"
+    return sorted(layer.getFeatures(), key=lambda f: f["tile_id"])
+
+
+def test_ask_shows_the_recorded_answer_and_its_reasoning(qtbot, dock, raster, clean_settings, tmp_path):
+    _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", [THREE]))
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    dock.set_mode("ask")
+    assert dock.mode() == "ask" and dock.refresh_readiness() == []
+    assert dock.answer_panel.isVisibleTo(dock) and not dock.results_table.isVisibleTo(dock)
+    assert not dock.check_masks.isVisibleTo(dock) and dock.per_tile_check.isVisibleTo(dock)
+    summary, _ = run_dock(qtbot, dock, "How many trees are there?")
+    assert summary["status"] == "finished" and summary["counts"] == {"answers": 1}
+    assert summary["answer_summary"] == "There are 3 trees."
+    panel = dock.answer_panel
+    assert panel.answer() == "There are 3 trees."
+    assert panel.reasoning() == "Three crowns stand apart in the clearing."
+    assert panel.reasoning_box.isCollapsed()  # folded beneath the answer
+    assert panel.answer_label.font().pointSizeF() > dock.font().pointSizeF()  # shown large
+    assert panel.copy() == "There are 3 trees.\n\nThree crowns stand apart in the clearing."
+    assert QApplication.clipboard().text() == panel.copy()
+    assert dock.last_message == ("success", "Answered on 1 view.") and dock.progress.format() == "Done"
+    # the footprint of the one view: the whole raster, in its CRS, carrying the answer
+    group = QgsProject.instance().layerTreeRoot().findGroup("How many trees are there?")
+    [feature] = _answers_layer(dock)
+    assert [c.layer() for c in group.children()] == [dock.run_layers.layers["answers"]]
+    assert rect_tuple(feature.geometry().boundingBox()) == tuple(round(v, 2) for v in RASTER_EXTENT)
+    assert (feature["answer"], feature["count"], feature["mode"]) == ("There are 3 trees.", 3, "ask")
+    assert feature["question"] == "How many trees are there?" and feature["view_width"] == 400
+    # Export… writes the answers layer
+    written = dock.export_to("geojson", str(tmp_path / "exp" / "trees.geojson"))
+    assert [w.rsplit("/", 1)[1] for w in written] == ["trees_answers.geojson"]
+
+
+def test_per_tile_answers_are_one_footprint_per_tile(qtbot, dock, raster, clean_settings, tmp_path):
+    answers = [f"<think>tile {i}</think><answer>There are {i + 1} trees.</answer>" for i in range(4)]
+    # 200 px tiles without overlap over the 400 x 400 px sample: 4 views of 20 m x 20 m
+    _replay_settings(clean_settings, write_replay(tmp_path / "t.jsonl", answers, (200, 200)), tile_size=200,
+                     overlap=0, max_pixels=200 * 200)
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    dock.set_mode("ask")
+    dock.per_tile_check.setChecked(True)
+    summary, _ = run_dock(qtbot, dock, "How many trees are in this tile?")
+    assert summary["tiles_total"] == 4 and summary["counts"] == {"answers": 4}
+    feats = _answers_layer(dock)
+    assert [f["tile_id"] for f in feats] == [0, 1, 2, 3]
+    assert [f["answer"] for f in feats] == [f"There are {i + 1} trees." for i in range(4)]
+    assert [f["count"] for f in feats] == [1, 2, 3, 4]
+    for f in feats:
+        row, col = divmod(f["tile_id"], 2)
+        x0, y1 = XMIN + 20.0 * col, YMAX - 20.0 * row
+        assert rect_tuple(f.geometry().boundingBox()) == tuple(round(v, 2) for v in (x0, y1 - 20.0, x0 + 20.0, y1))
+    assert dock.answer_panel.answer() == "Sum of per-tile counts: 10 over 4 of 4 tile(s)."
+    text = dock.answer_panel.reasoning()
+    assert "Tile 1: There are 1 trees.\ntile 0" in text and "Tile 4: There are 4 trees." in text
+    assert dock.last_message == ("success", "Answered on 4 views.")
+
+
+def test_describe_needs_no_question(qtbot, dock, raster, clean_settings, tmp_path):
+    _replay_settings(clean_settings, write_replay(tmp_path / "d.jsonl", [
+        "<think>Canopy, a clearing, a track.</think><answer>A pine forest with a sandy clearing.</answer>"]))
+    dock.layer_combo.setLayer(raster)
+    dock.set_extent_source("layer")
+    dock.set_mode("describe")
+    summary, _ = run_dock(qtbot, dock, "")
+    assert summary["answer_summary"] == "A pine forest with a sandy clearing."
+    assert dock.answer_panel.answer() == "A pine forest with a sandy clearing."
+    assert QgsProject.instance().layerTreeRoot().findGroup("Describe") is not None
+    [feature] = _answers_layer(dock)
+    assert (feature["mode"], feature["question"], feature["reasoning"]) == ("describe", "", "Canopy, a clearing, a track.")
+    dock.set_mode("locate")  # back to Locate: the boxes' widgets again
+    assert dock.results_table.isVisibleTo(dock) and not dock.answer_panel.isVisibleTo(dock)
+
+
+@pytest.mark.parametrize("mode", ["ask", "locate"])
+def test_a_question_is_needed_to_ask_or_locate(dock, raster, mode):
+    dock.layer_combo.setLayer(raster)
+    dock.set_mode(mode)
+    assert dock.start_run("") is None and dock.last_message[0] == "warning"
