@@ -29,6 +29,9 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "responses": (("run_id", "str"), ("tile_id", "int"), ("window", "str"), ("input_size", "str"),
                   ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float"), ("view_hash", "str")),
 }
+# Fields added after files were first written: a result GeoPackage without them is an earlier version's,
+# still the engine's own (output guard), and the sink adds them, empty, when it opens the file.
+ADDED_FIELDS: dict[str, tuple[str, ...]] = {"responses": ("view_hash",)}
 RUN_STATUSES = ("running", "finished", "cancelled", "failed")
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from inference_core.common.errors import InputError
-from inference_core.contract.schema import FEATURE_LAYERS, FIELDS, GEOMETRY_TYPES, TABLES, field_names
+from inference_core.contract.schema import ADDED_FIELDS, FEATURE_LAYERS, FIELDS, GEOMETRY_TYPES, TABLES, field_names
 
 OUR_LAYERS = (*FEATURE_LAYERS, *TABLES)
 
@@ -34,7 +34,7 @@ class ExistingFile:
         """Layers named like ours whose fields or geometry differ from `contract.schema` (another tool made them)."""
         problems = []
         for layer, cols in self.columns.items():
-            missing = [n for n in field_names(layer) if n not in cols]
+            missing = [n for n in field_names(layer) if n not in cols and n not in ADDED_FIELDS.get(layer, ())]
             if missing:
                 problems.append(f"its layer '{layer}' has no field {', '.join(missing[:3])}"
                                 f"{' …' if len(missing) > 3 else ''}")

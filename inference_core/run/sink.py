@@ -31,6 +31,7 @@ import numpy as np
 from inference_core.common.errors import InputError
 from inference_core.run.output_guard import guard_output
 from inference_core.contract.schema import (
+    ADDED_FIELDS,
     ANSWER_LAYER,
     FEATURE_LAYERS,
     FIELDS,
@@ -221,10 +222,10 @@ class GpkgSink:
         empty, so appending and resuming keep working and old rows stay as they were."""
         kinds = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "datetime": "DATETIME"}
         with closing(self._connect()) as con, con:
-            for table in TABLES:
+            for table, added in ADDED_FIELDS.items():
                 have = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
                 for name, kind in FIELDS[table]:
-                    if have and name not in have:
+                    if have and name in added and name not in have:
                         con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kinds[kind]}')
 
     def _create_layer(self, layer: str, first: bool) -> None:

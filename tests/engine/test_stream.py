@@ -215,3 +215,15 @@ def test_a_file_without_view_hash_is_appended_to_and_then_reused(sample_tif, tmp
         assert (third.reused, len(srv.chat_requests)) == (16, 16)
     rows = responses(out)
     assert len(rows) == 48 and [r[4] is None for r in rows] == [True] * 16 + [False] * 32
+
+
+def test_an_ask_run_reuses_its_answer_too(sample_tif, tmp_path):
+    out = tmp_path / "ask.gpkg"
+    with StubServer(answer="<answer>Twelve trees.</answer>") as srv:
+        first = run(server_options(srv.url, sample_tif, out, mode="ask", query="how many trees?"))
+        again = run(server_options(srv.url, sample_tif, out, mode="ask", query="how many trees?", append=True))
+        asked = len(srv.chat_requests)
+    assert (first.reused, again.reused, asked) == (0, first.tiles_total, first.tiles_total)
+    assert again.answer_summary == first.answer_summary
+    rows = responses(out)
+    assert len(rows) == 2 * first.tiles_total and rows[0][4] == rows[-1][4] and rows[0][2] == rows[-1][2]
