@@ -1,7 +1,7 @@
 """Typed access to the plugin's QgsSettings (prefix `RemoteReasoner/`, keys in docs/ARCHITECTURE.md).
 
-No secret is ever stored here: the server API key lives in QGIS's authentication database and
-only its config id (`auth_cfg`) is kept; `resolve_api_key` reads the key at run time.
+No secret is ever stored here: the server API key and the Hugging Face token live in QGIS's authentication
+database and only their config ids (`auth_cfg`, `hf_auth_cfg`) are kept; `resolve_api_key` reads them at run time.
 """
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ class PluginSettings:
     auth_cfg: str = ""  # QgsAuthManager config id holding the API key
     concurrency: int = RUN_DEFAULTS.concurrency
     replay: str = ""  # answers file for backend "replay"
+    mode: str = RUN_DEFAULTS.mode  # the dock's last mode choice (it reopens in it; readiness checks its models)
+    sam3: str = RUN_DEFAULTS.sam3  # find-all's SAM 3: hub id or folder
+    score_threshold: float = RUN_DEFAULTS.score_threshold  # find-all: keep instances scoring above this
 
     @classmethod
     def load(cls) -> "PluginSettings":
@@ -61,7 +64,7 @@ class PluginSettings:
             if raw is None or raw == "":
                 continue
             try:
-                value = int(raw) if isinstance(default, int) else str(raw)
+                value = int(raw) if isinstance(default, int) else float(raw) if isinstance(default, float) else str(raw)
             except (TypeError, ValueError):
                 continue  # a hand-edited bad value falls back to the default
             setattr(out, f.name, value)
@@ -130,6 +133,15 @@ def offline_setting() -> bool:
 
 def set_offline_setting(value: bool) -> None:
     QgsSettings().setValue(PREFIX + "offline", bool(value))
+
+
+def hf_auth_cfg() -> str:
+    """The QgsAuthManager config id holding the Hugging Face token (gated models: SAM 3); never the token."""
+    return str(QgsSettings().value(PREFIX + "hf_auth_cfg", "") or "")
+
+
+def set_hf_auth_cfg(config_id: str) -> None:
+    QgsSettings().setValue(PREFIX + "hf_auth_cfg", config_id or "")
 
 
 def resolve_api_key(auth_cfg: str) -> Optional[str]:

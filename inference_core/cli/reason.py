@@ -22,13 +22,15 @@ from inference_core.contract.options import (
     DEFAULT_IOU_THRESHOLD,
     DEFAULT_MAX_NEW_TOKENS,
     DEFAULT_MAX_PIXELS,
-    DEFAULT_MODE,
     DEFAULT_MIN_AREA,
     DEFAULT_MIN_PIXELS,
+    DEFAULT_MODE,
     DEFAULT_MODEL,
     DEFAULT_OVERLAP,
     DEFAULT_PROMPT,
     DEFAULT_RETRIES,
+    DEFAULT_SAM3_MODEL,
+    DEFAULT_SCORE_THRESHOLD,
     DEFAULT_SIMPLIFY,
     DEFAULT_TILE_SIZE,
     DEFAULT_TIMEOUT_S,
@@ -58,6 +60,10 @@ examples:
   # a model served by vLLM on a GPU machine
   remotereasoner reason ortho.tif -q "ships" -o ships.gpkg --backend openai \\
       --server-url http://gpu-server:8000/v1 --concurrency 4
+
+  # every tree crown, one box + mask + outline each with its score (SAM 3, no reasoner)
+  remotereasoner reason ortho.tif -q "tree crown" -o crowns.gpkg --mode find-all \\
+      --granularity boxes,masks,contours --score-threshold 0.5
 
   # ask a question (answered in text, one view of the whole extent) or caption the area
   remotereasoner reason harbour.tif --mode ask -q "How many ships are in the harbour?" -o ships.gpkg
@@ -136,11 +142,19 @@ def register(subparsers) -> argparse.ArgumentParser:
     g.add_argument("--gsd", type=float, metavar="METRES",
                    help="resample to this ground sampling distance (map units per pixel) before reasoning")
 
+    g = p.add_argument_group("find-all (SAM 3)")
+    g.add_argument("--sam3", default=DEFAULT_SAM3_MODEL, metavar="ID_OR_FOLDER",
+                   help=f"find-all: SAM 3 hub id or folder (gated: request access, then set HF_TOKEN). "
+                        f"Default: {DEFAULT_SAM3_MODEL}")
+    g.add_argument("--score-threshold", type=float, default=DEFAULT_SCORE_THRESHOLD, metavar="S",
+                   help=f"find-all: keep instances scoring above this (0-1). Default: {DEFAULT_SCORE_THRESHOLD}")
+
     g = p.add_argument_group("what to produce")
     g.add_argument("--mode", choices=MODES, default=DEFAULT_MODE,
                    help="locate: boxes (masks, contours) of what the question names; ask: the question answered in "
                         "text; describe: a caption of the area (the checkpoint's own VQA and captioning "
-                        f"instructions). Default: {DEFAULT_MODE}")
+                        "instructions); find-all: SAM 3 outlines every instance of a short noun phrase such as "
+                        f"\"tree crown\" (no reasoner). Default: {DEFAULT_MODE}")
     g.add_argument("--per-tile", action="store_true",
                    help="ask/describe: one answer per tile (a layer of tile footprints) instead of one view of the "
                         "whole extent downscaled to --max-pixels")
@@ -240,7 +254,7 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
         backend=args.backend, model=args.model, prompt=args.prompt, replay=args.replay, sam=args.sam,
         sam_type=args.sam_type, device=args.device, dtype=args.dtype, tile_size=args.tile_size,
         overlap=args.overlap, max_pixels=args.max_pixels, min_pixels=args.min_pixels, gsd=args.gsd,
-        coordinates=args.coordinates,
+        coordinates=args.coordinates, sam3=args.sam3, score_threshold=args.score_threshold,
         simplify=args.simplify, min_area=args.min_area, iou_threshold=args.iou_threshold,
         ios_threshold=args.ios_threshold, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size,
         formats=args.formats, append=args.append, resume=args.resume, server_url=args.server_url,

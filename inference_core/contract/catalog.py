@@ -10,12 +10,14 @@ from typing import Optional
 class ModelEntry:
     key: str
     title: str
-    kind: str  # "mllm" | "sam" (SAM 1 .pth) | "sam2" (SAM 2.1, transformers format)
+    kind: str  # "mllm" | "sam" (SAM 1 .pth) | "sam2" (SAM 2.1, transformers format) | "sam3" (find-all)
     source: str  # hub repo id (mllm, sam2) or download URL (sam)
     size_bytes: int  # download size, for the disk-space check (approximate for hub models)
     licence: str
     sha256: Optional[str] = None  # SAM 1 checkpoints: published SHA-256 (hub files: the LFS SHA-256, by the hub)
     sam_type: Optional[str] = None  # options.SAM_TYPES
+    # Gated on the Hugging Face Hub: downloads need access granted on the model page and a token (HF_TOKEN).
+    gated: bool = False
 
     @property
     def file_name(self) -> Optional[str]:
@@ -24,7 +26,7 @@ class ModelEntry:
 
 _SAM_URL = "https://dl.fbaipublicfiles.com/segment_anything/"
 # Kinds whose files live in the Hugging Face cache (downloaded with snapshot_download), not the models folder.
-HUB_KINDS = ("mllm", "sam2")
+HUB_KINDS = ("mllm", "sam2", "sam3")
 
 MODELS: tuple[ModelEntry, ...] = (
     ModelEntry("remotereasoner-7b", "RemoteReasoner 7B (Qwen2.5-VL-7B, GRPO)", "mllm",
@@ -59,6 +61,12 @@ MODELS: tuple[ModelEntry, ...] = (
                "facebook/sam2.1-hiera-base-plus", 323_606_802, "Apache-2.0", None, "sam2.1_hiera_base_plus"),
     ModelEntry("sam2.1-hiera-large", "SAM 2.1 Hiera-Large", "sam2",
                "facebook/sam2.1-hiera-large", 898_083_611, "Apache-2.0", None, "sam2.1_hiera_large"),
+    # SAM 3 (find-all mode): 848 M parameters in float32 safetensors (about 3.45 GB; Meta's sam3.pt in the same
+    # repository is never fetched). Gated: request access on https://huggingface.co/facebook/sam3 (accept the
+    # SAM License), then download with a token. The hub checks each LFS file's SHA-256, as for SAM 2.1.
+    ModelEntry("sam3", "SAM 3 (find-all: every instance of a noun phrase)", "sam3",
+               "facebook/sam3", 3_450_000_000, "SAM License (Meta; gated: request access on Hugging Face)",
+               gated=True),
 )
 
 # Official SAM file name -> published SHA-256 (checked when a checkpoint has that name).

@@ -170,7 +170,7 @@ def entry_state(entry: ModelEntry, folder: str | Path, cache: Optional[str | Pat
     """
     if entry.kind == "sam":
         return sam_state(entry, folder, verify=verify)
-    return hub_state(entry.source, cache, verify=verify and entry.kind == "sam2")
+    return hub_state(entry.source, cache, verify=verify and entry.kind in ("sam2", "sam3"))
 
 
 SAM1_SUFFIXES = (".pth", ".pt", ".bin")

@@ -21,6 +21,15 @@ SAM_TYPES = SAM1_TYPES + SAM2_TYPES
 # `find-all` gives every instance of a short noun phrase (SAM 3 concept prompts, no reasoner).
 MODES = ("locate", "ask", "describe", "find-all")
 DEFAULT_MODE = "locate"
+FIND_ALL = "find-all"
+# find-all: SAM 3 (gated on the Hugging Face Hub: request access, then a token) segments every instance of
+# the noun phrase. An instance is kept when its score (detection x presence probability) is above this;
+# 0.5 is Meta's default (facebookresearch/sam3 at 013fa0e, sam3/model/sam3_image_processor.py,
+# `postprocess_output(..., output_prob_thresh=0.5)`), as in the transformers SAM 3 examples.
+DEFAULT_SAM3_MODEL = "facebook/sam3"
+DEFAULT_SCORE_THRESHOLD = 0.5
+# A find-all question longer than this many words is probably a sentence, not a noun phrase (the dock says so).
+FIND_ALL_MAX_WORDS = 4
 # The modes answered in text (run/answers.py): one whole-extent view, or one answer per tile with `per_tile`.
 ANSWER_MODES = ("ask", "describe")
 # How an extent becomes model calls: `tiles` (every tile of the extent), `overview` (one downscaled view
@@ -103,6 +112,8 @@ class RunOptions:
     sam: Optional[str] = None
     # SAM_TYPES; None = from the file name or the .json beside it (SAM 1), from config.json (SAM 2.1)
     sam_type: Optional[str] = None
+    sam3: str = DEFAULT_SAM3_MODEL  # find-all: a SAM 3 transformers folder or hub id
+    score_threshold: float = DEFAULT_SCORE_THRESHOLD  # find-all: instances scoring at or below it are dropped
     device: str = DEFAULT_DEVICE  # auto|cpu|cuda|cuda:N
     dtype: str = DEFAULT_DTYPE  # auto|bfloat16|float16|float32
     tile_size: int = DEFAULT_TILE_SIZE
@@ -152,6 +163,12 @@ class RunOptions:
             raise OptionsError("The replay backend needs --replay FILE (a result .gpkg or a .jsonl of answers).")
         if self.backend == "openai" and not self.server_url:
             raise OptionsError("The openai backend needs --server-url, e.g. http://gpu-server:8000/v1.")
+        if self.mode == FIND_ALL:
+            if not 0.0 <= self.score_threshold < 1.0:
+                raise OptionsError(f"--score-threshold {self.score_threshold} must be at least 0 and below 1 "
+                                   f"(default {DEFAULT_SCORE_THRESHOLD}).")
+            if not self.sam3:
+                raise OptionsError(f"Find-all needs a SAM 3 model: pass --sam3 {DEFAULT_SAM3_MODEL} or a SAM 3 folder.")
         if self.needs_sam and not self.sam:
             raise OptionsError(f"Masks and contours need a SAM model: pass --sam {DEFAULT_SAM_MODEL} (SAM 2.1, as the "
                                f"reference uses), a SAM 2.1 folder, or a SAM 1 checkpoint such as sam_vit_b_01ec64.pth.")
@@ -181,7 +198,8 @@ class RunOptions:
 
     @property
     def needs_sam(self) -> bool:
-        return "masks" in self.granularity or "contours" in self.granularity
+        """Masks or contours from a box-prompted SAM (find-all's SAM 3 gives its own masks)."""
+        return self.mode != FIND_ALL and ("masks" in self.granularity or "contours" in self.granularity)
 
     def to_dict(self, secrets: bool = False) -> dict[str, Any]:
         """JSON-ready dict. The API key is left out unless `secrets` (worker transport only)."""

@@ -1,4 +1,5 @@
-"""Keeps the reasoning backend and the SAM segmenter loaded between runs; reloads only what a run changes."""
+"""Keeps the reasoning backend, the SAM segmenter and find-all's SAM 3 loaded between runs; reloads only what a
+run changes."""
 
 from __future__ import annotations
 
@@ -57,6 +58,11 @@ def segmenter_key(options: "RunOptions") -> Hashable:
     return (_file_key(options.sam), options.sam_type, _device(options.device))
 
 
+def finder_key(options: "RunOptions") -> Hashable:
+    """SAM 3's reload key; the score threshold is not part of it (applied in place)."""
+    return (_file_key(options.sam3), _device(options.device), (options.dtype or "auto").lower())
+
+
 class ModelCache:
     """One loaded backend and one segmenter, reused while a run's options ask for the same ones.
 
@@ -71,6 +77,29 @@ class ModelCache:
         self._segmenter: Optional["Segmenter"] = None
         self._segmenter_key: Optional[Hashable] = None
         self._segmenter_info: dict[str, Any] = {}
+        self._finder: Any = None  # models.sam3.Sam3Finder
+        self._finder_key: Optional[Hashable] = None
+
+    def finder(self, options: "RunOptions"):
+        """SAM 3 for the find-all mode (`options.sam3`), loaded on first use, its threshold set from `options`."""
+        key = finder_key(options)
+        with self._lock:
+            if self._finder is None or key != self._finder_key:
+                self._drop_finder()
+                from inference_core.models.devices import resolve_device
+                from inference_core.models.sam3 import load_sam3
+
+                self._finder = load_sam3(options.sam3, resolve_device(options.device), options.dtype)
+                self._finder_key = key
+            self._finder.configure(score_threshold=options.score_threshold)
+            return self._finder
+
+    def _drop_finder(self) -> None:
+        if self._finder is not None:
+            self._finder.close()
+            self._finder = None
+            self._finder_key = None
+            free_memory()
 
     def backend(self, options: "RunOptions") -> "ReasonBackend":
         """The backend for `options`, loaded on first use or when a reload-relevant setting changed."""
@@ -106,7 +135,8 @@ class ModelCache:
             return self._segmenter
 
     def loaded(self) -> dict[str, Any]:
-        """What is in memory, JSON-ready (no secrets): {"backend": {...} | None, "segmenter": {...} | None}."""
+        """What is in memory, JSON-ready (no secrets): {"backend": {...} | None, "segmenter": {...} | None}, and
+        "finder": {...} once SAM 3 is loaded."""
         with self._lock:
             backend = None
             if self._backend is not None:
@@ -114,7 +144,10 @@ class ModelCache:
                 backend = describe() if describe else {"backend": self._backend.name}
                 backend.setdefault("backend", self._backend.name)
                 backend.setdefault("model", self._backend.model_id)
-            return {"backend": backend, "segmenter": dict(self._segmenter_info) if self._segmenter else None}
+            out = {"backend": backend, "segmenter": dict(self._segmenter_info) if self._segmenter else None}
+            if self._finder is not None:  # find-all's SAM 3, only once a find-all run loaded it
+                out["finder"] = {"model": self._finder.model_id, "device": self._finder.device}
+            return out
 
     def _drop_backend(self) -> None:
         if self._backend is not None:
@@ -137,3 +170,4 @@ class ModelCache:
         with self._lock:
             self._drop_backend()
             self._drop_segmenter()
+            self._drop_finder()

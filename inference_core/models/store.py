@@ -101,14 +101,20 @@ def _download_hub(entry: ModelEntry, emit: Emit, cancel: Optional[threading.Even
     return Path(result["path"])
 
 
+def gated_message(repo_id: str) -> str:
+    """What to do about a gated hub model (SAM 3): access on its page, then a token the engine can read."""
+    return (f"{repo_id} is gated: request access on https://huggingface.co/{repo_id} (accept its licence), then give "
+            "the engine a Hugging Face token with read access — the Models tab's \"Hugging Face token…\" (kept in "
+            "QGIS's authentication database) or HF_TOKEN in the environment — and download again.")
+
+
 def _hub_error(entry: ModelEntry, exc: BaseException) -> BaseException:
     """huggingface_hub's exceptions as messages that say what to do."""
     if isinstance(exc, DownloadError):
         return exc
     name = type(exc).__name__
     if name in ("GatedRepoError",):
-        return DownloadError(f"{entry.source} needs you to accept its licence on huggingface.co and log in "
-                             "(`hf auth login` in the engine environment), then download again.")
+        return DownloadError(gated_message(entry.source))
     if name in ("RepositoryNotFoundError", "RevisionNotFoundError"):
         return DownloadError(f"{entry.source} was not found on the hub; check the model id or the mirror list.")
     return DownloadError(f"Could not download {entry.source} ({name}: {exc}). Check the network or proxy "

@@ -1,9 +1,10 @@
 """Offline tiny models for tests and demos: a Qwen2.5-VL folder loadable by `from_pretrained`, a SAM 1
-checkpoint and a SAM 2.1 folder (transformers format).
+checkpoint, a SAM 2.1 folder and a SAM 3 folder (transformers format).
 
 Weights are random (fixed seed), so the text they generate is noise; what is real is every piece
 of loading and inference code: config, tokenizer, chat template, processor, safetensors, SAM parts.
-`python -m inference_core.models.tiny --out DIR` writes `DIR/mllm/`, `DIR/sam.pth`, `DIR/sam.json`, `DIR/sam2/`.
+`python -m inference_core.models.tiny --out DIR` writes `DIR/mllm/`, `DIR/sam.pth`, `DIR/sam.json`, `DIR/sam2/`,
+`DIR/sam3/`.
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ class TinyModels:
     sam_path: Path
     sam_json: Path
     sam2_dir: Path  # SAM 2.1 folder (config.json, model.safetensors, processor_config.json): --sam DIR
+    sam3_dir: Path  # SAM 3 folder (config.json, model.safetensors, processor and tokenizer): --sam3 DIR
 
 
 def _train_tokenizer():
@@ -242,24 +244,33 @@ def write_tiny_sam2(out_dir: Path) -> Path:
     return save_sam2(Sam2Model(tiny_config()).eval(), out_dir)
 
 
+def write_tiny_sam3(out_dir: Path) -> Path:
+    """Write a tiny random SAM 3 folder (`models.sam3.tiny_config`, a byte-level CLIP tokenizer), read back by
+    the same loader as facebook/sam3 (`models.sam3.load_sam3`)."""
+    from inference_core.models.sam3 import build_tiny_sam3
+
+    return build_tiny_sam3(out_dir, SEED)
+
+
 def build_tiny_models(out_dir: Path | str) -> TinyModels:
-    """Build the tiny models under `out_dir` (`mllm/`, `sam.pth`, `sam.json`, `sam2/`)."""
+    """Build the tiny models under `out_dir` (`mllm/`, `sam.pth`, `sam.json`, `sam2/`, `sam3/`)."""
     out_dir = Path(out_dir)
     mllm_dir = build_mllm(out_dir / "mllm")
     sam_path, sam_json = write_tiny_sam(out_dir)
     sam2_dir = write_tiny_sam2(out_dir / "sam2")
-    return TinyModels(mllm_dir=mllm_dir, sam_path=sam_path, sam_json=sam_json, sam2_dir=sam2_dir)
+    sam3_dir = write_tiny_sam3(out_dir / "sam3")
+    return TinyModels(mllm_dir=mllm_dir, sam_path=sam_path, sam_json=sam_json, sam2_dir=sam2_dir, sam3_dir=sam3_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m inference_core.models.tiny",
-        description="Build offline tiny Qwen2.5-VL, SAM and SAM 2.1 models (random weights) for tests and demos.",
+        description="Build offline tiny Qwen2.5-VL, SAM, SAM 2.1 and SAM 3 models (random weights) for tests and demos.",
     )
     parser.add_argument("--out", default="build/tiny-models", help="output folder (default: build/tiny-models)")
     args = parser.parse_args(argv)
     models = build_tiny_models(args.out)
-    print(f"MLLM: {models.mllm_dir}\nSAM:  {models.sam_path} ({models.sam_json.name})\nSAM 2.1: {models.sam2_dir}")
+    print(f"MLLM: {models.mllm_dir}\nSAM:  {models.sam_path} ({models.sam_json.name})\nSAM 2.1: {models.sam2_dir}\nSAM 3: {models.sam3_dir}")
     return 0
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from inference_core.common.errors import InputError, PipelineError
 from inference_core.common.records import Detection, TileSpec
-from inference_core.contract.options import ANSWER_MODES, OptionsError, RunOptions
+from inference_core.contract.options import ANSWER_MODES, FIND_ALL, OptionsError, RunOptions
 from inference_core.contract.protocol import ErrorCode
 from inference_core.geometry.box_merge import BoxMerger, cut_sides
 from inference_core.models.parsing import parse_answer
@@ -128,10 +128,13 @@ class _Run:
         tiles = plan_tiles(self.source, o)
         self.tiles_total = len(tiles)
         backend, segmenter = self._load_models()
-        from inference_core.models.prompts import load_template, render
+        if o.mode == FIND_ALL:  # SAM 3 takes the noun phrase itself (run/find_all.py)
+            prompt = o.query.strip()
+        else:
+            from inference_core.models.prompts import load_template, render
 
-        prompt = render(load_template(o), o.query, o.coordinates)
-        self.coordinates = prompt.coordinates
+            prompt = render(load_template(o), o.query, o.coordinates)
+            self.coordinates = prompt.coordinates
         self.model_id = getattr(backend, "model_id", o.model)
         self._load_reuse(backend)
         self.sink = GpkgSink(o.out, self.source.crs_wkt, o.granularity,
@@ -140,7 +143,7 @@ class _Run:
         scale = gsd_scale(self.source, o.gsd)
         self.merger = BoxMerger.from_options(o, seam_tolerance=0.5 * max(self.source.resolution) * scale)
         self.mask_merger = None
-        if o.needs_sam:
+        if o.needs_sam or (o.mode == FIND_ALL and ("masks" in o.granularity or "contours" in o.granularity)):
             from inference_core.geometry.mask_merge import MaskMerger
 
             self.mask_merger = MaskMerger(tolerance=0.5 * max(self.source.resolution) * scale)
@@ -164,6 +167,8 @@ class _Run:
         from inference_core.models.backends.base import BackendError
 
         try:
+            if self.o.mode == FIND_ALL:
+                return self.models.finder(self.o), None
             backend = self.models.backend(self.o)
             segmenter = self.models.segmenter(self.o) if self.o.needs_sam else None
         except BackendError as exc:
@@ -265,6 +270,10 @@ class _Run:
         self.emit({"type": "progress", "stage": stage, "tile": done, "tiles": n, "eta_s": eta, "run_id": self.run_id})
 
     def _requests(self, batch: Sequence[TileSpec], prompt: str):
+        if self.o.mode == FIND_ALL:
+            from inference_core.run import find_all
+
+            return find_all.requests(self, batch, prompt)
         from PIL import Image
 
         from inference_core.models.backends.base import ReasonRequest
@@ -305,19 +314,26 @@ class _Run:
         if iw <= 0 or ih <= 0 or self.coordinates == "original-image":
             iw, ih = w, h  # boxes already in view pixels: no rescale
         inner = tile_edges(tile, self.source.window)
-        tol = max(1.0, SEAM_TOUCH_FRACTION * max(w, h))
         dets = []
         for box, label, score in zip(parsed.boxes, parsed.labels, parsed.scores):
             px = clamp_box(rescale_box(box, (iw, ih), (w, h)), w, h)
             if px is None:
                 continue
-            dets.append(Detection(
-                target_id=self.next_id, tile_id=tile.tile_id, box_px=px, box_map=pixel_box_to_map(px, tile.transform),
-                label=label, score=score, reasoning=parsed.reasoning,
-                extra={"cut_sides": cut_sides(px, (w, h), inner, tile.transform, tol)},
-            ))
-            self.next_id += 1
+            dets.append(self.make_detection(tile, px, label, score, parsed.reasoning, inner))
         return dets, parsed
+
+    def make_detection(self, tile: TileSpec, px, label, score, reasoning: str, inner=None) -> Detection:
+        """A new target from a box in view pixels: its map box, the inner seams it touches, the next target id."""
+        w, h = tile.out_width, tile.out_height
+        inner = tile_edges(tile, self.source.window) if inner is None else inner
+        tol = max(1.0, SEAM_TOUCH_FRACTION * max(w, h))
+        det = Detection(
+            target_id=self.next_id, tile_id=tile.tile_id, box_px=px, box_map=pixel_box_to_map(px, tile.transform),
+            label=label, score=score, reasoning=reasoning,
+            extra={"cut_sides": cut_sides(px, (w, h), inner, tile.transform, tol)},
+        )
+        self.next_id += 1
+        return det
 
     def _tile(self, tile: TileSpec, reply, segmenter, done, n, t0, processed, todo) -> None:
         import shapely
@@ -325,7 +341,12 @@ class _Run:
         o = self.o
         if reply.warning and reply.warning not in self.warnings:  # once per run, however many views say it
             self._warn(reply.warning)
-        dets, parsed = self.detections(tile, reply.raw_text, reply.input_size)
+        if o.mode == FIND_ALL:
+            from inference_core.run import find_all
+
+            dets, parsed = find_all.detections(self, tile, reply)
+        else:
+            dets, parsed = self.detections(tile, reply.raw_text, reply.input_size)
         if parsed.error:
             self.parse_errors += 1
             # views are numbered from 1 for the user; tile_id (from 0) is the responses table's key
@@ -347,8 +368,9 @@ class _Run:
                 "target_id": d.target_id, "query": o.query, "label": d.label, "score": d.score,
                 "reasoning": d.reasoning, "model": self.model_id, "cut_sides": ",".join(d.extra.get("cut_sides", ())),
             }})
-        if o.needs_sam and kept:
-            self._progress("segment", done, n, t0, processed, todo)
+        if self.mask_merger is not None and kept:
+            if segmenter is not None:
+                self._progress("segment", done, n, t0, processed, todo)
             self._segment(tile, kept, segmenter, features, removed)
         if "masks" not in o.granularity:
             features.pop("masks")
@@ -375,7 +397,8 @@ class _Run:
         from inference_core.models.segment import segment_detections
 
         o = self.o
-        segment_detections(segmenter, self.source, tile, kept, o)
+        if segmenter is not None:  # find-all: SAM 3 gave the masks already
+            segment_detections(segmenter, self.source, tile, kept, o)
         for d in kept:
             if not d.mask_wkb:
                 continue
@@ -385,7 +408,8 @@ class _Run:
             geom = shapely.from_wkb(mo.write.mask_wkb)
             features["masks"].append({"geometry": geom, "properties": {
                 "target_id": mo.write.target_id, "query": o.query, "area_m2": self.sink.measurer.area_m2(geom),
-                "sam_score": mo.write.sam_score, "model": getattr(segmenter, "model_id", o.sam)}})
+                "sam_score": mo.write.sam_score,
+                "model": getattr(segmenter, "model_id", o.sam) if segmenter is not None else self.model_id}})
             line = contours_of(geom)
             features["contours"].append({"geometry": line, "properties": {
                 "target_id": mo.write.target_id, "query": o.query, "length_m": self.sink.measurer.length_m(line)}})

@@ -18,6 +18,11 @@ from inference_core.models.backends.base import ReasonReply, ReasonRequest
 from inference_core.run.sink import answers_by_view_hash
 
 
+# Backends whose answer is not the text kept in `responses`: replay answers from its own file already, and
+# SAM 3 (find-all) gives masks, of which `responses` keeps only a summary.
+NOT_REUSABLE = ("replay", "sam3")
+
+
 def answer_settings(backend: Any, options: Any) -> str:
     """What besides the pixels and the prompt decides a backend's answer, as canonical JSON."""
     dtype = getattr(backend, "dtype", None)
@@ -46,30 +51,34 @@ class ReuseIndex:
     """Answers by content hash; `lookup` answers a request seen before, `keyed` stamps one with its hash."""
 
     def __init__(self, settings: str, answers: Optional[dict[str, tuple[str, Optional[list]]]] = None,
-                 enabled: bool = True):
+                 enabled: bool = True, hashing: bool = True):
         self.settings = settings
         self.answers = dict(answers or {})
-        self.enabled = enabled
+        self.hashing = hashing  # answers are stored with their hash (for later runs), even with reuse off
+        self.enabled = enabled and hashing
 
     @classmethod
     def for_run(cls, out: str, backend: Any, options: Any) -> "ReuseIndex":
-        """The index of `out`'s answers (empty when the file is new or reuse is off). Replay is never
-        reused: its answers are already free and come from its own file."""
-        enabled = bool(getattr(options, "reuse", True)) and getattr(backend, "name", "") != "replay"
-        return cls(answer_settings(backend, options), answers_by_view_hash(out) if enabled else {}, enabled)
+        """The index of `out`'s answers (empty when the file is new or reuse is off)."""
+        hashing = getattr(backend, "name", "") not in NOT_REUSABLE
+        enabled = hashing and bool(getattr(options, "reuse", True))
+        return cls(answer_settings(backend, options), answers_by_view_hash(out) if enabled else {}, enabled, hashing)
 
-    def keyed(self, request: ReasonRequest) -> ReasonRequest:
-        request.view_hash = view_hash(request, self.settings)
+    def keyed(self, request: Any) -> Any:
+        """The request stamped with its content hash (a ReasonRequest; others are passed through)."""
+        if self.hashing and isinstance(request, ReasonRequest):
+            request.view_hash = view_hash(request, self.settings)
         return request
 
-    def lookup(self, request: ReasonRequest) -> Optional[ReasonReply]:
+    def lookup(self, request: Any) -> Optional[ReasonReply]:
         """The stored answer to an identical view, or None (then the model is asked)."""
-        if not self.enabled or request.view_hash is None or request.view_hash not in self.answers:
+        key = getattr(request, "view_hash", None)
+        if not self.enabled or key is None or key not in self.answers:
             return None
-        raw_text, input_size = self.answers[request.view_hash]
+        raw_text, input_size = self.answers[key]
         size = tuple(int(v) for v in input_size) if input_size else tuple(request.image.size)
         return ReasonReply(tile_id=request.tile_id, raw_text=raw_text, input_size=size, seconds=0.0,
-                           view_hash=request.view_hash, reused=True)
+                           view_hash=key, reused=True)
 
     def remember(self, reply: ReasonReply) -> None:
         """A new answer of this run: identical views later in the run reuse it."""

@@ -220,6 +220,7 @@ _END = object()
 
 def _keyed(reply: ReasonReply, request: ReasonRequest) -> ReasonReply:
     """The reply carries its request's content hash (run.reuse), which the pipeline stores with it."""
-    if request.view_hash and reply.view_hash != request.view_hash:
-        return dataclasses.replace(reply, view_hash=request.view_hash)
+    key = getattr(request, "view_hash", None)  # SAM 3's find-all requests carry none
+    if key and reply.view_hash != key:
+        return dataclasses.replace(reply, view_hash=key)
     return reply

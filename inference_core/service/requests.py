@@ -14,7 +14,7 @@ import platform
 import time
 from typing import TYPE_CHECKING, Any, Callable
 
-from inference_core.contract.options import OptionsError, RunOptions
+from inference_core.contract.options import FIND_ALL, OptionsError, RunOptions
 from inference_core.contract.protocol import PROTOCOL_VERSION, ErrorCode, error_event, event
 from inference_core.models.memory import (
     free_memory,
@@ -151,11 +151,14 @@ def _retry_after_oom(worker: "Worker", job: CurrentJob, options: RunOptions, emi
 
 
 def load_job(worker: "Worker", job: CurrentJob, options: RunOptions) -> dict[str, Any]:
-    """Load the reasoning model (and the segmenter when masks are asked for) into the warm cache."""
+    """Load the reasoning model (and the segmenter when masks are asked for), or find-all's SAM 3, into the warm
+    cache."""
     emit = worker.jobs.emitter(job)
     models = worker.models()
     steps = [("reasoning model", options.model if options.backend == "transformers" else options.backend,
               lambda: models.backend(options))]
+    if options.mode == FIND_ALL:  # find-all runs SAM 3 alone
+        steps = [("SAM 3", options.sam3, lambda: models.finder(options))]
     if options.needs_sam:
         steps.append(("segmenter", options.sam, lambda: models.segmenter(options)))
     t0 = time.monotonic()

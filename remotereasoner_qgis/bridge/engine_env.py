@@ -1,5 +1,6 @@
 """The environment of engine subprocesses (worker, downloads, pip): QGIS's Python variables removed,
-PYTHONPATH set to the engine, QGIS's proxy and the offline mode passed on. No secret is logged."""
+PYTHONPATH set to the engine, QGIS's proxy, the offline mode and the Hugging Face token passed on. No secret
+is logged."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Optional
 from qgis.core import QgsSettings
 
 from .. import ENGINE_ROOT
-from ..settings import offline_setting
+from ..settings import hf_auth_cfg, offline_setting, resolve_api_key
 
 # QGIS proxy types that are plain HTTP proxies; DefaultProxy means "the system's", which pip and
 # urllib already read from the environment.
@@ -92,6 +93,16 @@ def engine_env(offline: Optional[bool] = None, proxy: Optional[str] = "qgis") ->
             env[var] = "1"
         else:
             env.pop(var, None)
+    env.update(hf_token_env(env))
     return env
+
+
+def hf_token_env(env: dict[str, str]) -> dict[str, str]:
+    """HF_TOKEN for gated downloads (SAM 3) from the QgsAuthManager config the Models tab names; a token
+    already in the environment wins. The token only ever travels in the subprocess's environment."""
+    if env.get("HF_TOKEN"):
+        return {}
+    token = resolve_api_key(hf_auth_cfg())
+    return {"HF_TOKEN": token} if token else {}
 
 

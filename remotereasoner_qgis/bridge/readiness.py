@@ -13,6 +13,7 @@ from typing import Optional
 
 from inference_core.contract.envsetup import default_venv_dir
 from inference_core.contract.model_state import hub_snapshot, looks_like_hub_id, missing_file, sam_problem
+from inference_core.contract.options import FIND_ALL
 
 from ..i18n import tr
 from ..settings import PluginSettings
@@ -72,6 +73,8 @@ def engine_problem(settings: PluginSettings, profile_dir: Optional[str] = None) 
 
 def model_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> list[tuple[str, str]]:
     """(message, action) for each missing model, server or file."""
+    if settings.mode == FIND_ALL:  # SAM 3 alone: no reasoner, no box-prompted SAM
+        return find_all_problems(settings)
     out: list[tuple[str, str]] = []
     if settings.backend == "openai":
         if not settings.server_url:
@@ -120,6 +123,25 @@ def model_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> li
                 out.append((tr("The SAM checkpoint {path} does not exist: choose it again in the settings.").format(
                     path=settings.sam), ACTION_MODELS))
     return out
+
+
+def find_all_problems(settings: PluginSettings) -> list[tuple[str, str]]:
+    """What keeps a find-all run from starting: SAM 3 not downloaded (gated: access and a token) or its folder
+    not a model."""
+    sam3 = settings.sam3.strip()
+    if looks_like_hub_id(sam3):
+        snap = hub_snapshot(sam3)
+        if snap is None or missing_file(snap):
+            return [(tr("Find-all needs SAM 3 ({model}), which is not downloaded yet: it is gated, so request access "
+                        "on huggingface.co/facebook/sam3, set your Hugging Face token in Set up engine… › Models and "
+                        "download it there.").format(model=_catalog_title(sam3)), ACTION_MODELS)]
+        return []
+    folder = Path(os.path.expanduser(sam3))
+    missing = missing_file(folder) if folder.is_dir() else "config.json"
+    if missing:
+        return [(tr("The SAM 3 folder {path} is not a model ({file} is missing): choose it again under Set up "
+                    "engine… › Models.").format(path=sam3, file=missing), ACTION_MODELS)]
+    return []
 
 
 def check_readiness(settings: PluginSettings, granularity: tuple[str, ...] = ("boxes",),

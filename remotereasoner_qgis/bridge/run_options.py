@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any, Optional, Sequence
 
-from inference_core.contract.options import ANSWER_MODES, DEFAULT_MODE, RunOptions
+from inference_core.contract.options import ANSWER_MODES, DEFAULT_MODE, FIND_ALL, RunOptions
 
 from ..settings import RUN_DEFAULTS, PluginSettings
 
@@ -27,6 +27,7 @@ def run_options(cfg: PluginSettings, raster: str, query: str, out: str, granular
         raster=raster, query=query.strip(), out=out, granularity=granularity, backend=cfg.backend,
         device=cfg.device or RUN_DEFAULTS.device, dtype=cfg.dtype or RUN_DEFAULTS.dtype, tile_size=cfg.tile_size,
         overlap=cfg.overlap, max_pixels=cfg.max_pixels, concurrency=max(1, cfg.concurrency),
+        sam3=os.path.expanduser(cfg.sam3 or RUN_DEFAULTS.sam3), score_threshold=cfg.score_threshold,  # find-all's
     )
     if extent is not None:
         kw["extent"] = tuple(float(v) for v in extent)
@@ -34,7 +35,7 @@ def run_options(cfg: PluginSettings, raster: str, query: str, out: str, granular
         kw["prompt"] = os.path.expanduser(cfg.prompt) if cfg.prompt.lower().endswith(".txt") else cfg.prompt
     if cfg.coordinates:
         kw["coordinates"] = cfg.coordinates
-    if cfg.sam and ("masks" in granularity or "contours" in granularity):
+    if cfg.sam and ("masks" in granularity or "contours" in granularity) and extra.get("mode") != FIND_ALL:
         kw["sam"] = cfg.sam
     if cfg.backend == "openai":
         kw.update(server_url=cfg.server_url, model=cfg.server_model or cfg.model, api_key=api_key)

@@ -46,7 +46,9 @@ from qgis.core import (
 from qtpy.QtCore import QCoreApplication
 
 from inference_core.contract.model_state import sam_problem
-from inference_core.contract.options import ANSWER_MODES, BACKENDS, GRANULARITIES, MODES, OptionsError, RunOptions
+from inference_core.contract.options import (
+    ANSWER_MODES, BACKENDS, FIND_ALL, GRANULARITIES, MODES, OptionsError, RunOptions,
+)
 from inference_core.contract.schema import ANSWER_LAYER, field_names
 
 from ..bridge.events import CRITICAL, SUCCESS, dispatch, end_state, failure_state, progress_percent, progress_text
@@ -62,7 +64,7 @@ BACKEND_CHOICES = ("transformers", "replay", "openai")
 assert set(BACKEND_CHOICES) == set(BACKENDS)
 
 # The mode choices, in the order of the MODE parameter (part of the interface, as BACKEND_CHOICES).
-MODE_CHOICES = ("locate", "ask", "describe")
+MODE_CHOICES = ("locate", "ask", "describe", FIND_ALL)
 assert set(MODE_CHOICES) <= set(MODES)
 
 # Output layer name in the engine's GeoPackage -> (sink parameter, sink geometry type from the schema).
@@ -259,6 +261,8 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
     RUN_ID = "RUN_ID"
     MODE = "MODE"
     PER_TILE = "PER_TILE"
+    SAM3 = "SAM3"
+    SCORE_THRESHOLD = "SCORE_THRESHOLD"
     OUTPUT_ANSWERS = "OUTPUT_ANSWERS"
     OUTPUT_REPORT = "OUTPUT_REPORT"
     ANSWER = "ANSWER"
@@ -301,7 +305,10 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             "Mode Ask answers the question in text and Describe captions the area, with the checkpoint's own "
             "instructions: one view of the whole extent (downscaled to the pixel budget), or one answer per tile "
             "written on the tile footprints. The answer is the ANSWER output (for a counting question over tiles, "
-            "the sum of the per-tile counts), with an HTML report."
+            "the sum of the per-tile counts), with an HTML report.\n\nMode Find all gives every instance of a short noun "
+            "phrase (e.g. 'tree crown') with SAM 3 instead of the reasoner: a box, a mask and a contour per instance, "
+            "each with its score; instances scoring at or below the score threshold are dropped. SAM 3 is gated on "
+            "Hugging Face: download it in the RemoteReasoner model manager (Models tab) first."
         )
 
     # -- parameters ----------------------------------------------------------------------------
@@ -331,7 +338,9 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             self.addParameter(QgsProcessingParameterFeatureSink(name, label, kind, optional=True, createByDefault=True))
         self.addParameter(QgsProcessingParameterEnum(
             self.MODE, self.tr("Mode"), options=[self.tr("Locate: boxes, masks, contours"), self.tr("Ask: an answer in text"),
-                                                 self.tr("Describe: a caption of the area")], defaultValue=0))
+                                                 self.tr("Describe: a caption of the area"),
+                                                 self.tr("Find all: every instance of a noun phrase (SAM 3)")],
+            defaultValue=0))
         self.addParameter(QgsProcessingParameterBoolean(
             self.PER_TILE, self.tr("Ask / Describe: one answer per tile (else one view of the whole extent)"),
             defaultValue=False))
@@ -365,6 +374,11 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
                                        defaultValue=d.replay or None, optional=True, fileFilter=self.tr("Recorded answers (*.jsonl *.gpkg)")),
             QgsProcessingParameterString(self.SERVER_URL, self.tr("Model server URL for the openai backend (empty: from the settings)"),
                                          defaultValue=d.server_url or None, optional=True),
+            QgsProcessingParameterString(self.SAM3, self.tr("SAM 3 for find all: folder or Hugging Face id (empty: from the settings)"),
+                                         defaultValue=d.sam3 or None, optional=True),
+            QgsProcessingParameterNumber(self.SCORE_THRESHOLD, self.tr("Find all: keep instances scoring above"),
+                                         QgsProcessingParameterNumber.Double, defaultValue=d.score_threshold,
+                                         minValue=0.0, maxValue=0.999),
         ]
         for p in adv:
             p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
@@ -415,9 +429,16 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         if mode in ANSWER_MODES:  # a text answer: no boxes asked, so no SAM needed
             granularity = ("boxes",)
             answer_kw = {"mode": mode, "per_tile": self.parameterAsBool(parameters, self.PER_TILE, context)}
+        find_all: dict[str, Any] = {}
+        if mode == FIND_ALL:  # SAM 3 alone: its own masks, no box-prompted SAM
+            answer_kw = {"mode": mode}
+            find_all = dict(sam3=self.parameterAsString(parameters, self.SAM3, context).strip() or cfg.sam3,
+                            score_threshold=self.parameterAsDouble(parameters, self.SCORE_THRESHOLD, context))
         backend = BACKEND_CHOICES[self.parameterAsEnum(parameters, self.BACKEND, context)]
         model = self.parameterAsString(parameters, self.MODEL, context).strip()
         sam = self.parameterAsString(parameters, self.SAM, context).strip() or cfg.sam or None
+        if mode == FIND_ALL:
+            sam = None
         if sam and sam_problem(sam) == "not downloaded":
             raise QgsProcessingException(self.tr("SAM {name} is not downloaded yet: download it in the RemoteReasoner "
                                                  "model manager (Models tab).").format(name=sam))
@@ -428,7 +449,7 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(self.tr("The recorded answers file '{path}' does not exist.").format(path=replay))
         server_url = self.parameterAsString(parameters, self.SERVER_URL, context).strip() or cfg.server_url or None
         # the engine's own checks name CLI flags; here the user sees Processing parameters
-        if ("masks" in granularity or "contours" in granularity) and not sam:
+        if ("masks" in granularity or "contours" in granularity) and not sam and mode != FIND_ALL:
             raise QgsProcessingException(self.tr("Masks and contours need a SAM checkpoint: set 'SAM checkpoint' in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only."))
         if backend == "replay" and not replay:
             raise QgsProcessingException(self.tr("The replay backend needs a file of recorded answers: set 'Recorded answers' in the advanced parameters."))
@@ -442,7 +463,7 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             device=self.parameterAsString(parameters, self.DEVICE, context).strip() or cfg.device,
             tile_size=self.parameterAsInt(parameters, self.TILE_SIZE, context),
             overlap=self.parameterAsInt(parameters, self.OVERLAP, context),
-            max_pixels=self.parameterAsInt(parameters, self.MAX_PIXELS, context), **overrides)
+            max_pixels=self.parameterAsInt(parameters, self.MAX_PIXELS, context), **find_all, **overrides)
         try:
             options = run_options(run_cfg, path, query, out, granularity, extent, api_key,
                                   simplify=self.parameterAsDouble(parameters, self.SIMPLIFY, context),

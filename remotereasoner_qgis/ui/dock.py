@@ -7,6 +7,7 @@ layers.LiveRun: reading the GeoPackage while the engine writes it would block on
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import time
@@ -70,6 +71,7 @@ from ..i18n import tr
 from .answer_panel import AnswerPanel
 from .elide import elide_path
 from .layers import ANSWERS, LiveRun, RunLayers, export_layers, result_rows
+from .mode_choice import ModeHint
 
 LOG_TAG = "RemoteReasoner"
 EXTENT_SOURCES = ("view", "layer", "drawn", "selection")
@@ -78,7 +80,8 @@ EXTENT_SOURCES = ("view", "layer", "drawn", "selection")
 # The dock's Mode choice: (RunOptions.mode, label), in the combo's order; a mode is listed once it is wired.
 def mode_items() -> list[tuple[str, str]]:
     return [("locate", tr("Locate: boxes, masks, contours")), ("ask", tr("Ask: an answer in text")),
-            ("describe", tr("Describe: a caption of the area"))]
+            ("describe", tr("Describe: a caption of the area")),
+            ("find-all", tr("Find all: every instance of a noun phrase (SAM 3)"))]
 
 
 def run_file_name(question: str, now: Optional[float] = None) -> str:
@@ -137,6 +140,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.end: Optional[EndState] = None  # how the last run ended
         self._run_question = ""
         self._run_mode = "locate"
+        self._view_boxes: dict[int, int] = {}  # boxes per view of the last run (the dense-answer hint)
         self._out = ""  # the run GeoPackage
         self._granularity: tuple[str, ...] = ()
         self._readiness_action = ""  # what fixes the first readiness problem (see readiness.py)
@@ -187,6 +191,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self.question_edit.setPlaceholderText(self.tr("e.g. every tree crown in the clearing"))
         self.question_edit.setMaximumHeight(80)
         lay.addWidget(self.question_edit)
+        self.mode_hint = ModeHint(body)  # find-all: a short noun phrase (and one to try); dense locate answers
+        lay.addWidget(self.mode_hint)
 
         row = QHBoxLayout()
         self.check_boxes = QCheckBox(self.tr("Boxes"), body)
@@ -274,6 +280,9 @@ class RemoteReasonerDock(QgsDockWidget):
         self.export_button.setEnabled(False)
         lay.addWidget(self.export_button)
         self.setWidget(body)
+        saved = rr_settings.PluginSettings.load().mode
+        if self.mode_combo.findData(saved) >= 0:
+            self.set_mode(saved)
         self._show_mode()
 
         for seq in (Qt.Modifier.CTRL | Qt.Key.Key_Return, Qt.Modifier.CTRL | Qt.Key.Key_Enter):
@@ -289,7 +298,9 @@ class RemoteReasonerDock(QgsDockWidget):
         self.draw_button.clicked.connect(self.start_drawing)
         self.clear_drawn_button.clicked.connect(self.clear_drawn_extent)
         self.extent_combo.currentIndexChanged.connect(lambda _i: self._show_drawn())
-        self.mode_combo.currentIndexChanged.connect(lambda _i: (self._show_mode(), self.refresh_readiness()))
+        self.mode_combo.currentIndexChanged.connect(lambda _i: (self._show_mode(), self._save_mode(),
+                                                                self.refresh_readiness(), self._question_hint()))
+        self.question_edit.textChanged.connect(self._question_hint)
         self.iface.mapCanvas().destinationCrsChanged.connect(self._show_drawn)
         self.export_button.clicked.connect(self.export_dialog)
         self.results_table.cellClicked.connect(lambda r, _c: self.zoom_to_row(r))
@@ -298,6 +309,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self.iface.currentLayerChanged.connect(self.follow_layer)
         QgsProject.instance().cleared.connect(self._project_cleared)
         self.follow_layer(self.iface.activeLayer())
+        self._question_hint()
 
     def _reload_history(self) -> None:
         self.history_menu.clear()
@@ -326,6 +338,15 @@ class RemoteReasonerDock(QgsDockWidget):
 
     def set_mode(self, mode: str) -> None:
         self.mode_combo.setCurrentIndex(self.mode_combo.findData(mode))
+
+    def _save_mode(self) -> None:
+        """The dock reopens in the last mode (setting `mode`; runs take the mode from the dock, never from it)."""
+        cfg = rr_settings.PluginSettings.load()
+        cfg.mode = self.mode()
+        cfg.save()
+
+    def _question_hint(self) -> str:
+        return self.mode_hint.question_hint(self.mode(), self.question_edit.toPlainText())
 
     def _show_mode(self) -> None:
         """Locate shows the granularity and the results table; Ask and Describe the answer panel."""
@@ -359,7 +380,9 @@ class RemoteReasonerDock(QgsDockWidget):
         """Every problem that blocks a run ([] = ready); remembers the action that fixes the first."""
         from ..bridge.readiness import check_readiness
 
-        state = check_readiness(rr_settings.PluginSettings.load(), self.run_granularity())
+        # readiness of the dock's mode: find-all needs SAM 3 only
+        state = check_readiness(dataclasses.replace(rr_settings.PluginSettings.load(), mode=self.mode()),
+                                self.run_granularity())
         self._readiness_action = state.action
         return list(state.problems)
 
@@ -489,7 +512,7 @@ class RemoteReasonerDock(QgsDockWidget):
         out = os.path.join(folder, run_file_name(title))
         api_key = rr_settings.resolve_api_key(cfg.auth_cfg) if cfg.backend == "openai" else None
         try:
-            extra = {"mode": mode, "per_tile": self.per_tile_check.isChecked()} if mode in ANSWER_MODES else {}
+            extra = {"mode": mode, "per_tile": self.per_tile_check.isChecked()} if mode in ANSWER_MODES else {"mode": mode}
             options = options_for_run(cfg, path, question, granularity, extent, out, api_key, **extra)
         except ValueError as exc:  # OptionsError
             return self._refuse(str(exc), settings=True)
@@ -498,6 +521,7 @@ class RemoteReasonerDock(QgsDockWidget):
             rr_settings.add_to_history(question)
             self._reload_history()
         self._run_question = title
+        self._view_boxes = {}  # boxes per view of this run, for the dense-answer hint
         self._run_mode = mode
         self.run_layers = None
         self.live = LiveRun(title, (ANSWERS,) if mode in ANSWER_MODES else granularity)
@@ -561,6 +585,7 @@ class RemoteReasonerDock(QgsDockWidget):
     def _on_result(self, ev: dict) -> None:
         if self.live is not None:
             self.live.add(ev)
+        self._view_boxes[int(ev.get("tile_id") or 0)] = len((ev.get("features") or {}).get("boxes") or [])
 
     def _on_reasoning(self, ev: dict) -> None:
         text = str(ev.get("text") or "").strip()
@@ -591,6 +616,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self._final_layers(summary)
         end = end_state(summary, self._granularity)
         self._show_end(end, full=summary.get("status") == "finished")
+        if summary.get("status") == "finished":
+            self.mode_hint.dense_hint(self._run_mode, self._view_boxes, self._run_question)
         if self._run_mode in ANSWER_MODES:
             self.answer_panel.finish(summary)
         self.fill_results()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import QgsApplication, QgsTask
-from qgis.gui import QgsFileWidget
+from qgis.gui import QgsAuthConfigSelect, QgsFileWidget
 from qtpy.QtCore import Qt, Signal
 from qtpy.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from qtpy.QtWidgets import (
 )
 
 from inference_core.contract import catalog
+from inference_core.contract.options import FIND_ALL
 from inference_core.contract.model_state import SAM2_MODEL_TYPES, entry_state, folder_model_type, missing_file, sam_problem
 
 from .. import settings as rr_settings
@@ -38,7 +39,9 @@ from ..bridge.engine_env import engine_env
 from ..bridge.run_options import load_options
 from ..bridge.tasks.model_load import LoadTask
 from ..bridge.tasks.model_op import EngineOpTask
-from ..settings import models_folder, offline_setting, set_models_folder, set_offline_setting
+from ..settings import hf_auth_cfg, models_folder, offline_setting, set_hf_auth_cfg, set_models_folder, set_offline_setting
+
+SAM3_MODEL_TYPES = ("sam3", "sam3_video")  # config.json model types of a SAM 3 folder (models.sam3.MODEL_TYPES)
 
 
 def quick_state(entry: catalog.ModelEntry, folder: str) -> dict[str, Any]:
@@ -83,6 +86,13 @@ class ModelsWidget(QWidget):
         self.offline_check = QCheckBox(self.tr("Offline: never download, use only files already here"), self)
         self.offline_check.setChecked(offline_setting())
         form.addRow(self.offline_check)
+        # Gated models (SAM 3): the token stays in QGIS's authentication database; only its config id is kept.
+        self.hf_auth_select = QgsAuthConfigSelect(self)
+        self.hf_auth_select.setConfigId(hf_auth_cfg())
+        self.hf_auth_select.setToolTip(self.tr("An authentication configuration whose password or token is your "
+                                               "Hugging Face access token (read access), for gated models such as "
+                                               "SAM 3. HF_TOKEN in the environment works too."))
+        form.addRow(self.tr("Hugging Face token"), self.hf_auth_select)
         lay.addLayout(form)
 
         self.table = QTableWidget(0, len(self.COLUMNS), self)
@@ -131,6 +141,7 @@ class ModelsWidget(QWidget):
         self.test_button.clicked.connect(self.test_load)
         self.refresh_button.clicked.connect(self.refresh)
         self.offline_check.toggled.connect(set_offline_setting)
+        self.hf_auth_select.selectedConfigIdChanged.connect(lambda c: (set_hf_auth_cfg(c), self._selection_changed()))
         self.folder_edit.fileChanged.connect(lambda p: (set_models_folder(p), self.fill_quick()))
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.fill_quick()
@@ -144,7 +155,8 @@ class ModelsWidget(QWidget):
                 "downloading": self.tr("downloading"), "corrupt": self.tr("corrupt")}.get(state, state)
 
     def in_use(self) -> set[str]:
-        """Keys of the catalog entries runs use now: the model (local backend) and the SAM checkpoint."""
+        """Keys of the catalog entries runs use now: the model (local backend) and the SAM checkpoint, or SAM 3
+        while the dock is in find-all mode."""
         cfg = rr_settings.PluginSettings.load()
         keys = set()
         for e in self.entries:
@@ -153,6 +165,9 @@ class ModelsWidget(QWidget):
                 path = row.get("path") or ""
                 if cfg.sam and (path and os.path.abspath(path) == os.path.abspath(cfg.sam)
                                 or os.path.basename(cfg.sam) == os.path.basename(e.source)):
+                    keys.add(e.key)
+            elif e.kind == "sam3":  # in use while the dock is in find-all mode
+                if cfg.mode == FIND_ALL and cfg.sam3.strip() in (e.source, row.get("path") or "\0"):
                     keys.add(e.key)
             elif cfg.backend == "transformers" and cfg.model.strip() in (e.source, row.get("path") or "\0"):
                 keys.add(e.key)
@@ -208,6 +223,19 @@ class ModelsWidget(QWidget):
         self.use_button.setEnabled(bool(entry) and self.state_of(key) == "present")
         self.local_button.setText(self.tr("Use a local file…") if entry is not None and entry.kind == "sam"
                                   else self.tr("Use a local folder…"))
+        if entry is not None and entry.gated and self.state_of(key) != "present" and not busy:
+            self._say(self.gated_note(entry))
+
+    def gated_note(self, entry: catalog.ModelEntry) -> str:
+        """What a gated model needs before its download can work."""
+        token = bool(rr_settings.resolve_api_key(self.hf_auth_select.configId()) or os.environ.get("HF_TOKEN"))
+        note = self.tr("{m} is gated on Hugging Face: request access on https://huggingface.co/{src} (accept the "
+                       "{licence}), then download with your access token.").format(
+            m=entry.title, src=entry.source, licence=entry.licence.split(" (")[0])
+        if not token:
+            note += " " + self.tr("No token yet: choose an authentication configuration holding it under "
+                                  "\"Hugging Face token\" (or set HF_TOKEN).")
+        return note
 
     # -- engine calls --------------------------------------------------------------------------
     def _python(self) -> Optional[str]:
@@ -322,6 +350,8 @@ class ModelsWidget(QWidget):
             cfg.sam = path
         elif entry.kind == "sam2":
             cfg.sam = entry.source  # the hub id: the worker loads it from the Hugging Face cache
+        elif entry.kind == "sam3":
+            cfg.sam3 = entry.source  # find-all's model, beside the reasoner
         else:
             cfg.backend, cfg.model = "transformers", entry.source
         cfg.save()
@@ -354,6 +384,8 @@ class ModelsWidget(QWidget):
                 return False
             if folder_model_type(p) in SAM2_MODEL_TYPES:
                 cfg.sam = str(p)  # a SAM 2.1 folder segments; it never answers questions
+            elif folder_model_type(p) in SAM3_MODEL_TYPES:
+                cfg.sam3 = str(p)  # SAM 3 serves the find-all mode
             else:
                 cfg.backend, cfg.model = "transformers", str(p)
         else:

@@ -78,7 +78,7 @@ def tiny_models(tmp_path_factory, engine_py):
     proc = subprocess.run([engine_py, "-m", "inference_core.models.tiny", "--out", str(out)],
                           capture_output=True, text=True, cwd=str(ROOT), env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 0, proc.stderr[-2000:]
-    return {"mllm": out / "mllm", "sam": out / "sam.pth"}
+    return {"mllm": out / "mllm", "sam": out / "sam.pth", "sam3": out / "sam3"}
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -79,7 +79,7 @@ def test_algorithm_parameters_and_settings_defaults(provider, rr_settings):
     advanced = {p.name() for p in alg.parameterDefinitions()
                 if p.flags() & QgsProcessingParameterDefinition.FlagAdvanced}
     assert advanced == {"TILE_SIZE", "OVERLAP", "MAX_PIXELS", "BACKEND", "MODEL", "SAM", "DEVICE", "SIMPLIFY",
-                        "MIN_AREA", "REPLAY", "SERVER_URL"}
+                        "MIN_AREA", "REPLAY", "SERVER_URL", "SAM3", "SCORE_THRESHOLD"}
     # defaults follow the plugin settings: tile size, SAM, and all three results once SAM is set
     assert alg.parameterDefinition("TILE_SIZE").defaultValue() == 640
     assert alg.parameterDefinition("SAM").defaultValue() == "/models/sam_vit_b_01ec64.pth"
