@@ -7,7 +7,7 @@ ENGINE_PY = $$($(ENV_SH); echo $$ENGINE_ENV)/bin/python
 QGIS_PY = $$($(ENV_SH); echo $$QGIS_ENV)/bin/python
 export PYTHONPATH := $(ROOT)$(if $(PYTHONPATH),:$(PYTHONPATH))
 export PYTHONDONTWRITEBYTECODE := 1
-MODEL ?= build/tiny-models/mllm
+MODEL ?=
 SAM ?= build/tiny-models/sam.pth
 QUERY ?= the tree crowns
 PROFILE ?= remotereasoner-dev
@@ -22,7 +22,8 @@ help:
 	@echo "make test          run every test (engine + real QGIS 3.22 headless)"
 	@echo "make test-matrix   the QGIS suite on QGIS 3.22 (host), 3.40 (Debian 13 chroot), 3.44 (sid chroot); MATRIX=3.40 (root)"
 	@echo "make run           QGIS desktop with the plugin and the sample raster"
-	@echo "make demo          headless run on the sample raster -> build/demo/result.gpkg (MODEL=, SAM=, QUERY=)"
+	@echo "make demo          first-run demo, no download: the sample's recorded answers + the tiny reasoner live -> build/demo/"
+	@echo "                   (MODEL=ID_OR_FOLDER SAM= QUERY=: a live model on the sample -> build/demo/result.gpkg)"
 	@echo "make tiny-models   build the offline tiny Qwen2.5-VL and SAM into build/tiny-models/"
 	@echo "make package       build/remotereasoner_qgis.zip for QGIS 'Install from ZIP'"
 	@echo "make deploy        install the plugin into the QGIS profile PROFILE=$(PROFILE)"
@@ -54,11 +55,16 @@ test-engine: setup
 test-qgis: setup translations
 	@QT_QPA_PLATFORM=offscreen $(QGIS_PY) -m pytest tests/qgis $(PYTEST_ARGS)
 
+# Without MODEL: the first-run demo (the sample's recorded answers, then the tiny reasoner live; see README).
 demo: setup
-	@if [ "$(MODEL)" = build/tiny-models/mllm ] && [ ! -d build/tiny-models/mllm ]; then $(ENGINE_PY) -m inference_core.models.tiny --out build/tiny-models; fi
-	@mkdir -p build/demo && rm -f build/demo/result.gpkg
-	@$(ENGINE_PY) -m inference_core reason resources/sample/OSBS_029.tif --query "$(QUERY)" \
-	  --model "$(MODEL)" --sam "$(SAM)" --granularity boxes,masks,contours --out build/demo/result.gpkg
+	@if [ "$(SAM)" = build/tiny-models/sam.pth ] && [ ! -f "$(SAM)" ]; then $(ENGINE_PY) -m inference_core.models.tiny --out build/tiny-models; fi
+	@mkdir -p build/demo
+	@if [ -z "$(MODEL)" ]; then \
+	  $(ENGINE_PY) -m inference_core demo --out build/demo --sam "$(SAM)"; \
+	else \
+	  $(ENGINE_PY) -m inference_core reason resources/sample/OSBS_029.tif --query "$(QUERY)" \
+	    --model "$(MODEL)" --sam "$(SAM)" --granularity boxes,masks,contours --out build/demo/result.gpkg; \
+	fi
 
 translations:
 	@bash scripts/translations.sh
@@ -70,7 +76,7 @@ deploy: package
 	@bash scripts/deploy.sh build/remotereasoner_qgis.zip "$(QGIS_PROFILES)/$(PROFILE)"
 
 run: setup deploy
-	@bash scripts/run_qgis.sh "$(PROFILE)"
+	@bash scripts/run_qgis.sh "$(PROFILE)"   # builds the tiny test SAM first if build/ has none
 
 bench: setup
 	@bash scripts/bench.sh

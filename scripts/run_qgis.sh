@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: the QGIS desktop on the user's DISPLAY with the profile PROFILE (default
 # remotereasoner-dev; `make deploy` installed and enabled the plugin there), the sample raster
-# loaded and the "Reason on extent" dock open. In this profile the engine interpreter defaults to
-# the development engine venv when none is set.
+# loaded and the "Reason on extent" dock open. Settings the user has not chosen start as the first-run
+# demo: the development engine venv, the sample's recorded answers and the tiny test SAM (README, "First run").
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 profile=${1:-remotereasoner-dev}
@@ -11,18 +11,18 @@ if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
 fi
 command -v qgis >/dev/null || { echo "run_qgis: qgis not found: run 'make setup'" >&2; exit 1; }
 source "$here/scripts/envpath.sh"
+[ -f "$here/build/tiny-models/sam.pth" ] || (cd "$here" && PYTHONPATH="$here" "$ENGINE_ENV/bin/python" \
+  -m inference_core.models.tiny --out build/tiny-models >/dev/null)
 startup=$(mktemp --suffix=.py)
+# The start-up itself is the plugin's (bridge/first_run.py), which the tests run too.
 cat > "$startup" <<PY
-from qgis.core import QgsSettings
-from qgis.utils import iface, plugins
-s = QgsSettings()
-if not s.value("RemoteReasoner/engine_python", ""):
-    s.setValue("RemoteReasoner/engine_python", "$ENGINE_ENV/bin/python")
-p = plugins.get("remotereasoner_qgis")
-if p is not None:
-    p.action.setChecked(True)
+from qgis.utils import iface
+try:
+    from remotereasoner_qgis.bridge.first_run import start
+except ImportError:
+    iface.messageBar().pushWarning("RemoteReasoner", "The plugin is not installed: run 'make deploy PROFILE=$profile'.")
 else:
-    iface.messageBar().pushWarning("RemoteReasoner", "The plugin is not loaded: run 'make deploy PROFILE=$profile'.")
+    start(engine_python="$ENGINE_ENV/bin/python", sam="$here/build/tiny-models/sam.pth", profile="$profile")
 PY
 rc=0
 qgis --profile "$profile" --code "$startup" "$here/resources/sample/OSBS_029.tif" || rc=$?

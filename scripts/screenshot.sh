@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# docs/screenshot.png: the real QGIS desktop under Xvfb, in a throw-away profile, with the plugin
-# loaded from this checkout, the sample raster, the dock and the result of a question answered
-# by the replay backend (the 61 human-drawn tree boxes of OSBS_029 as the recorded answer).
+# The README's screenshots: the real QGIS desktop under Xvfb at its default window size, in a throw-away
+# profile, with the plugin loaded from this checkout and started as `make run` starts it
+# (bridge/first_run.start: the sample's recorded answers, the tiny test SAM), after pressing
+# *Reason on extent*: docs/screenshot.png (the window; the tiny SAM's masks and contours layers unticked),
+# docs/screenshot_settings.png (the settings
+# dialog), docs/screenshot_models.png (Set up engine… › Models).
+# Usage: scripts/screenshot.sh [OUT_DIR]   (default docs/)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:-$here/docs/screenshot.png}
+outdir=${1:-$here/docs}
 source "$here/scripts/envpath.sh"
+[ -f "$here/build/tiny-models/sam.pth" ] || (cd "$here" && PYTHONPATH="$here" "$ENGINE_ENV/bin/python" \
+  -m inference_core.models.tiny --out build/tiny-models >/dev/null)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+mkdir -p "$outdir"
+rm -f "$outdir"/screenshot.png "$outdir"/screenshot_settings.png "$outdir"/screenshot_models.png
 bash "$here/scripts/link_plugin.sh" "$work/plugins" >/dev/null
 cat > "$work/shot.py" <<PY
-import csv, json, os, sys, traceback
-from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsSettings
+import os, sys, traceback
+from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QEventLoop, QTimer
 import qgis.utils as qu
 
@@ -19,49 +27,57 @@ def wait(ms):
     loop = QEventLoop(); QTimer.singleShot(ms, loop.quit); loop.exec_()
 
 try:
-    rows = list(csv.DictReader(open("$here/resources/sample/OSBS_029.csv")))
-    boxes = [[int(float(r[k])) for k in ("xmin", "ymin", "xmax", "ymax")] for r in rows]
-    text = ("<think>The scene is an open longleaf pine savanna; tree crowns are the dark green, roughly round "
-            "canopies with shadows to the north-west. I mark every crown, including small ones at the edges.</think>"
-            "<answer>" + json.dumps(boxes) + "</answer>")
-    with open("$work/answers.jsonl", "w") as fh:
-        fh.write(json.dumps({"tile_id": 0, "raw_text": text, "input_size": [400, 400]}) + "\n")
-    s = QgsSettings()
-    for k, v in {"engine_python": "$ENGINE_ENV/bin/python", "backend": "replay", "replay": "$work/answers.jsonl",
-                 "output_dir": "$work/out"}.items():
-        s.setValue("RemoteReasoner/" + k, v)
+    QgsSettings().setValue("RemoteReasoner/output_dir", "$work/out")
     iface = qu.iface
-    iface.mainWindow().showMaximized()
-    layer = QgsRasterLayer("$here/resources/sample/OSBS_029.tif", "OSBS_029")
-    QgsProject.instance().addMapLayer(layer)
     qu.loadPlugin("remotereasoner_qgis"); qu.startPlugin("remotereasoner_qgis")
-    plugin = qu.plugins["remotereasoner_qgis"]
-    plugin.action.setChecked(True)
-    dock = plugin.dock
-    iface.mapCanvas().setExtent(layer.extent()); iface.mapCanvas().refresh()
-    dock.layer_combo.setLayer(layer)
-    dock.set_extent_source("layer")
+    from remotereasoner_qgis.bridge.first_run import start
+    start(engine_python="$ENGINE_ENV/bin/python", sam="$here/build/tiny-models/sam.pth", profile="screenshot")
+    dock = qu.plugins["remotereasoner_qgis"].dock
+    wait(1500)
     done = []
     dock.runCompleted.connect(lambda summary: done.append(summary))
     dock.runErrored.connect(lambda code, msg: done.append({"status": "failed", "message": msg}))
-    dock.start_run("every tree crown in the savanna")
-    for _ in range(600):
+    dock.run_button.click()
+    for _ in range(3000):  # a cold engine start on a loaded machine takes a while
         if done: break
         wait(100)
-    print("RUN", done, flush=True)
+    print("RUN", {k: done[0].get(k) for k in ("status", "counts", "message")} if done else None, flush=True)
+    if not done or done[0].get("status") != "finished":
+        print("RunError: the run did not finish: no screenshot", flush=True); os._exit(1)
     dock.reasoning_box.setCollapsed(False)
-    iface.mapCanvas().zoomToFullExtent(); iface.mapCanvas().setExtent(layer.extent())
+    # The tiny test SAM's masks (random weights) cover the image: the window is shown with the masks and
+    # contours layers unticked (they stay listed in the Layers panel), so the 61 recorded boxes can be seen.
+    from qgis.core import QgsProject
+    root = QgsProject.instance().layerTreeRoot()
+    for name in ("masks", "contours"):
+        node = root.findLayer(dock.run_layers.layers[name].id())
+        node.setItemVisibilityChecked(False)
+    view = iface.layerTreeView()
+    for node, expand in ((root.findGroup("every tree crown"), True), (root.findLayer(dock.layer_combo.currentLayer().id()), False)):
+        node.setExpanded(expand)
+        view.setExpanded(view.layerTreeModel().node2index(node), expand)
+    iface.mapCanvas().zoomToFullExtent()
     iface.mapCanvas().refresh()
     wait(3000)
-    iface.mainWindow().grab().save("$out")
-    print("SAVED", "$out", flush=True)
+    print("WINDOW", iface.mainWindow().size().width(), iface.mainWindow().size().height(), flush=True)
+    iface.mainWindow().grab().save("$outdir/screenshot.png")
+    from remotereasoner_qgis.ui.settings_dialog import SettingsDialog
+    from remotereasoner_qgis.ui.setup_dialog import SetupDialog
+    for name, dlg in (("settings", SettingsDialog(iface.mainWindow())),
+                      ("models", SetupDialog(iface.mainWindow(), tab="models"))):
+        dlg.show(); wait(2500)
+        dlg.grab().save(f"$outdir/screenshot_{name}.png")
+        print("SAVED", name, dlg.size().width(), dlg.size().height(), flush=True)
+        dlg.reject()
 except Exception:
     traceback.print_exc()
 sys.stdout.flush()
 os._exit(0)
 PY
 QGIS_PLUGINPATH="$work/plugins" xvfb-run -a -s "-screen 0 1600x1000x24" \
-  qgis --profiles-path "$work/profiles" --nologo --noversioncheck --code "$work/shot.py" 2>&1 \
-  | grep -E "^(RUN|SAVED|Traceback|  File|\w+Error)" || true
-[ -s "$out" ] || { echo "screenshot: $out was not written" >&2; exit 1; }
-echo "screenshot: $out"
+  qgis --profiles-path "$work/profiles" --nologo --noversioncheck --code "$work/shot.py" \
+  "$here/resources/sample/OSBS_029.tif" 2>&1 | grep -E "^(RUN|SAVED|WINDOW|Traceback|  File|\w+Error)" || true
+for f in screenshot screenshot_settings screenshot_models; do
+  [ -s "$outdir/$f.png" ] || { echo "screenshot: $outdir/$f.png was not written" >&2; exit 1; }
+done
+echo "screenshot: $outdir/screenshot.png, screenshot_settings.png, screenshot_models.png"

@@ -18,6 +18,7 @@ SUBCOMMANDS = [
     "inference_core.cli.reason",
     "inference_core.evaluate.cli",  # evaluate, compare
     "inference_core.cli.selftest",
+    "inference_core.cli.demo",
 ]
 
 # Exit status per error code: 2 = fix the command or the input, 3 = model, 4 = memory, 5 = server, 6 = disk full.
@@ -53,8 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from inference_core.cli.argv import attach_negative_values
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(attach_negative_values(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     func = getattr(args, "func", None)

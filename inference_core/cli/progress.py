@@ -71,13 +71,17 @@ class ProgressPrinter:
 
 def summary_text(summary) -> str:
     """A one-screen summary of a RunSummary."""
+    skipped = getattr(summary, "skipped_nodata", 0)
     lines = [
-        f"Run {summary.run_id}: {summary.status}",
+        f"Run {summary.run_id}: {summary.status}"
+        + (f" ({skipped} of {summary.tiles_total} view(s) had no data and were skipped)" if skipped else ""),
         f"  output     {summary.out}",
         f"  tiles      {summary.tiles_done}/{summary.tiles_total} in {format_seconds(summary.seconds)}",
     ]
     for layer, n in summary.counts.items():
         lines.append(f"  {layer:<10} {n} feature(s)")
+    if skipped:
+        lines.append(f"  skipped    {skipped} view(s) with no data (nodata or transparent), not sent to the model")
     if getattr(summary, "answer_summary", None):  # ask / describe
         lines.append(f"  answer     {summary.answer_summary}")
     if getattr(summary, "reused", 0):

@@ -20,7 +20,9 @@ from inference_core.contract.options import (
     DEFAULT_GRANULARITY,
     DEFAULT_IOS_THRESHOLD,
     DEFAULT_IOU_THRESHOLD,
+    DEFAULT_MAX_BOXES,
     DEFAULT_MAX_NEW_TOKENS,
+    DEFAULT_MAX_TILES,
     DEFAULT_MAX_PIXELS,
     DEFAULT_MIN_AREA,
     DEFAULT_MIN_PIXELS,
@@ -51,7 +53,7 @@ examples:
 
   # only part of the image, extent given in WGS 84 longitude/latitude; also a Shapefile
   remotereasoner reason ortho.tif -q "flooded fields" -o flood.gpkg \\
-      --extent -81.99,29.68,-81.98,29.69:4326 --format shp
+      --extent=-81.99,29.68,-81.98,29.69:4326 --format shp
 
   # false-colour bands, 0.5 m resampling, masks and outlines from SAM 2.1 Hiera-Tiny (as the reference)
   remotereasoner reason scene.tif -q "buildings with blue roofs" -o roofs.gpkg --bands 4,3,2 \\
@@ -135,6 +137,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     g = p.add_argument_group("area and bands")
     g.add_argument("--extent", type=_extent, metavar="XMIN,YMIN,XMAX,YMAX[:EPSG]",
                    help="only this rectangle; in the raster's CRS, or in the CRS after ':' (e.g. :4326 for lon/lat). "
+                        "Write a negative first value as --extent=-81.99,29.68,-81.98,29.69:4326. "
                         "Default: the whole raster")
     g.add_argument("--bands", type=_int_list, metavar="R,G,B",
                    help="band numbers shown to the model as red,green,blue (or one band as grey), e.g. 4,3,2. "
@@ -200,6 +203,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
                    help="most views per model call; 0 = auto (views of one size, as many as fit the free memory, "
                         f"halved on out-of-memory). Default: {DEFAULT_BATCH_SIZE}")
+    g.add_argument("--max-boxes", type=int, default=DEFAULT_MAX_BOXES, metavar="N",
+                   help=f"boxes kept from one answer; the rest are dropped with a warning. Default: {DEFAULT_MAX_BOXES}")
+    g.add_argument("--max-tiles", type=int, default=DEFAULT_MAX_TILES, metavar="N",
+                   help=f"most model views one run may plan (refused before the model loads). Default: {DEFAULT_MAX_TILES}")
 
     g = p.add_argument_group("tiling (pixels)")
     g.add_argument("--tile-size", type=int, default=DEFAULT_TILE_SIZE, metavar="PX",
@@ -260,6 +267,7 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
         formats=args.formats, append=args.append, resume=args.resume, server_url=args.server_url,
         api_key=os.environ.get(args.api_key_env) or None, api_key_env=args.api_key_env,
         concurrency=args.concurrency, timeout=args.timeout, retries=args.retries, reuse=args.reuse,
+        max_boxes=args.max_boxes, max_tiles=args.max_tiles,
     )
 
 

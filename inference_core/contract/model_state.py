@@ -101,6 +101,77 @@ def missing_file(folder: Path) -> Optional[str]:
     return "model.safetensors"
 
 
+# A safetensors header is at most 100 MB (the safetensors crate's MAX_HEADER_SIZE).
+SAFETENSORS_MAX_HEADER = 100_000_000
+
+
+def weight_files(folder: str | Path) -> list[Path]:
+    """The safetensors files of a checkpoint folder: those its index names, else every *.safetensors."""
+    folder = Path(folder)
+    index = folder / "model.safetensors.index.json"
+    try:
+        shards = sorted(set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values()))
+        return [folder / s for s in shards]
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return sorted(folder.glob("*.safetensors"))
+
+
+def safetensors_problem(path: str | Path) -> Optional[str]:
+    """Why a .safetensors file is not whole, from its own header (no tensor is read), or None.
+
+    The format (huggingface/safetensors README): 8 bytes little-endian header length N, N bytes of JSON
+    giving each tensor's `data_offsets` [begin, end) into the data that follows, so the file must be
+    exactly 8 + N + the largest end. A truncated or padded download, or a damaged header, shows here.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+            if len(head) < 8:
+                return f"{path.name} is {size} bytes, too short for a safetensors file"
+            n = int.from_bytes(head, "little")
+            if n > min(SAFETENSORS_MAX_HEADER, size - 8):
+                return f"{path.name} has a damaged header (length {n} in a file of {size} bytes)"
+            header = json.loads(fh.read(n).decode("utf-8"))
+    except OSError as exc:
+        return f"{path.name} cannot be read ({exc.strerror or exc})"
+    except (ValueError, UnicodeDecodeError):
+        return f"{path.name} has a damaged header (not JSON)"
+    if not isinstance(header, dict):
+        return f"{path.name} has a damaged header (not a JSON object)"
+    ends = []
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        offsets = info.get("data_offsets") if isinstance(info, dict) else None
+        if not (isinstance(offsets, list) and len(offsets) == 2 and all(isinstance(v, int) for v in offsets)):
+            return f"{path.name} has a damaged header (tensor {name!r} without data_offsets)"
+        ends.append(offsets[1])
+    expected = 8 + n + max(ends, default=0)
+    if size != expected:
+        return f"{path.name} is {size} bytes but its header says {expected}"
+    return None
+
+
+def weights_problem(folder: str | Path) -> Optional[str]:
+    """Why a checkpoint folder's weights are damaged (a missing shard, a shard of the wrong size), or None.
+
+    Sizes only: every shard the index (model.safetensors.index.json) names must exist and be exactly the
+    size its own header gives, so it costs one small read per shard, not a hash of many GB. (The index's
+    `total_size` is not compared: how shared tensors are counted in it differs between transformers versions.)
+    """
+    folder = Path(folder)
+    files = weight_files(folder)
+    for f in files:
+        if not f.exists():
+            return f"missing weight file {f.name}"
+        problem = safetensors_problem(f)
+        if problem:
+            return problem
+    return None
+
+
 def _missing_detail(missing: str) -> str:
     if missing == "model.safetensors.index.json":
         return f"{missing} is unreadable"

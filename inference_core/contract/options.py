@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -84,6 +85,37 @@ DEFAULT_API_KEY_ENV = "REMOTEREASONER_API_KEY"
 DEFAULT_CONCURRENCY = 1
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_RETRIES = 4
+# Runaway limits (docs/robustness.md). Boxes kept from one answer: a dense 896-px tile of cars or trees holds
+# a few hundred; an answer listing thousands is a runaway generation, and each box costs a SAM prompt.
+DEFAULT_MAX_BOXES = 500
+# Model views in one run: 10 000 tiles of 896 px are about 8 gigapixels (a 90 000-px square image), hours of
+# GPU time; a plan beyond it is nearly always a mistyped --gsd or --extent, refused before any model loads.
+DEFAULT_MAX_TILES = 10_000
+# Longest question in characters, checked before any model loads. RemoteReasoner was trained on sequences of
+# at most 4096 tokens (RemoteReasoner_GRPO.sh:37 `--max_length 4096` at cdd1bd5), of which a view at the
+# pixel budget takes 1024 and the answer up to DEFAULT_MAX_NEW_TOKENS; 4000 characters is about 1000 tokens
+# of English (a 105 kB question was 67 766 tokens), so question, template and answer stay within training.
+MAX_QUERY_CHARS = 4000
+# Qwen2.5-VL refuses images whose long side is more than 200 times the short one: transformers'
+# models/qwen2_vl/image_processing_qwen2_vl.py smart_resize (lines 76-78 in 5.24: "absolute aspect ratio must
+# be smaller than 200") and qwen_vl_utils' MAX_RATIO = 200 (vision_process.py); raster.coords.smart_resize too.
+MAX_ASPECT_RATIO = 200
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _non_finite_name(value: Any) -> str:
+    """'NaN', 'infinity' or the value itself, for messages."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return repr(value)
+    return "NaN" if v != v else "infinity"
 
 
 class OptionsError(ValueError):
@@ -140,6 +172,8 @@ class RunOptions:
     timeout: float = DEFAULT_TIMEOUT_S
     retries: int = DEFAULT_RETRIES
     reuse: bool = True  # answer a view seen before (same pixels, prompt, model) from the output's `responses`
+    max_boxes: int = DEFAULT_MAX_BOXES  # boxes kept from one answer (the rest dropped with a warning)
+    max_tiles: int = DEFAULT_MAX_TILES  # model views a run may plan (refused before any model loads)
 
     def validate(self) -> "RunOptions":
         """Check what can be checked without opening files; raise OptionsError naming the fix."""
@@ -147,6 +181,10 @@ class RunOptions:
             raise OptionsError(f"Unknown mode {self.mode!r}: use one of {', '.join(MODES)}.")
         if self.mode != "describe" and (not self.query or not self.query.strip()):  # a caption needs no question
             raise OptionsError("The question is empty: type what to look for, e.g. --query 'storage tanks'.")
+        if len(self.query or "") > MAX_QUERY_CHARS:
+            raise OptionsError(f"The question is {len(self.query)} characters long; the limit is {MAX_QUERY_CHARS} "
+                               f"(about {MAX_QUERY_CHARS // 4} tokens of the model's context): ask it in a "
+                               f"sentence or two.")
         if self.per_tile and self.mode not in ANSWER_MODES:
             raise OptionsError(f"--per-tile is for --mode {' or '.join(ANSWER_MODES)}; mode {self.mode} already "
                                "works tile by tile.")
@@ -184,6 +222,10 @@ class RunOptions:
         if self.gsd is not None and self.gsd <= 0:
             raise OptionsError("--gsd must be a positive ground sampling distance in map units per pixel.")
         if self.extent is not None:
+            bad_values = [v for v in self.extent if not _finite(v)]
+            if bad_values:
+                raise OptionsError(f"--extent holds {_non_finite_name(bad_values[0])}: give four finite numbers "
+                                   f"xmin,ymin,xmax,ymax, e.g. --extent=404212,3285103,404250,3285140.")
             xmin, ymin, xmax, ymax = self.extent
             if not (xmax > xmin and ymax > ymin):
                 raise OptionsError("--extent must be xmin,ymin,xmax,ymax with xmax > xmin and ymax > ymin.")
@@ -194,6 +236,12 @@ class RunOptions:
             raise OptionsError("--concurrency must be at least 1.")
         if self.batch_size < 0:
             raise OptionsError("--batch-size must be 0 (auto: as many views as fit in memory) or more.")
+        if self.max_new_tokens < 1:
+            raise OptionsError(f"--max-new-tokens {self.max_new_tokens} leaves the model no room to answer: use at "
+                               f"least 1 (default {DEFAULT_MAX_NEW_TOKENS}).")
+        if self.max_boxes < 1 or self.max_tiles < 1:
+            raise OptionsError(f"--max-boxes and --max-tiles must be at least 1 (defaults {DEFAULT_MAX_BOXES} and "
+                               f"{DEFAULT_MAX_TILES}).")
         return self
 
     @property

@@ -13,6 +13,10 @@ RESOURCES = ENGINE_ROOT / "resources"
 REQUIREMENTS = ENGINE_ROOT / "requirements-engine.txt"
 PROMPTS = RESOURCES / "prompts"
 TINY_REASONER = RESOURCES / "tiny_reasoner"
+# The sample orthophoto and its recorded answers (its 61 human-labelled crowns in the model's answer
+# grammar, written by scripts/record_sample_answers.py): the first-run demo replays them.
+SAMPLE_RASTER = RESOURCES / "sample" / "OSBS_029.tif"
+SAMPLE_ANSWERS = RESOURCES / "sample" / "OSBS_029.answers.jsonl"
 # The folder of the user's own prompt templates, looked up before PROMPTS (models.prompts.search_dirs).
 PROMPTS_ENV = "REMOTEREASONER_PROMPTS"
 

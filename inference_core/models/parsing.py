@@ -17,7 +17,8 @@ from inference_core.common.records import Box
 _THINK = re.compile(r"<think>(.*?)(?:</think>|$)", re.S | re.I)
 _ANSWER = re.compile(r"<answer>(.*?)(?:</answer>|$)", re.S | re.I)
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)(?:```|$)", re.S | re.I)
-_NUMBER = r"-?\d+(?:\.\d+)?"
+# Any JSON number (1, -2.5, 1e2, 3.5E+2) and the looser forms models also write (+4, 5., .5).
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _BOX = re.compile(rf"\[\s*({_NUMBER})\s*,\s*({_NUMBER})\s*,\s*({_NUMBER})\s*,\s*({_NUMBER})\s*\]")
 MAX_TEXT = 200_000  # longer answers are cut before parsing (a runaway generation)
 
@@ -35,6 +36,8 @@ def parse_answer(text: Any) -> ParsedAnswer:
     """Boxes in the model's input pixels, its reasoning, and an error string if unusable."""
     if not isinstance(text, str):
         return ParsedAnswer(error=f"answer is not text ({type(text).__name__})")
+    total_chars = len(text)
+    cut = total_chars > MAX_TEXT
     text = text[:MAX_TEXT]
     out = ParsedAnswer()
     think = _THINK.search(text)
@@ -54,6 +57,9 @@ def parse_answer(text: Any) -> ParsedAnswer:
         _take_lists(body, out)
     if out.error is None and not out.boxes and not _says_empty(body):
         out.error = "no box list found in the answer"
+    if cut and not out.boxes:  # the list may lie past the cut: say the answer was too long, not that it had none
+        out.error = (f"the answer was too long ({total_chars:,} characters; only the first {MAX_TEXT:,} are read) "
+                     f"and no box list is in them: a runaway generation (lower --max-new-tokens)")
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from functools import partial
 from pathlib import Path
 from typing import Any, Optional
@@ -61,14 +62,63 @@ class SamError(ValueError):
     """A SAM checkpoint that cannot be used; the message says what to do."""
 
 
+# Plausible ranges of the dimensions in a `.json` beside a checkpoint, checked before anything is built: a
+# negative size, or an img_size of 10**7 (a 50 TB position embedding), must be a message, not an allocation.
+# The published models sit well inside (vit_h: 1280 wide, 32 deep, 16 heads, 1024 px; build_sam.py).
+_INT_RANGES: dict[str, tuple[int, int]] = {
+    "img_size": (16, 4096), "patch_size": (1, 64), "window_size": (0, 256), "prompt_embed_dim": (1, 4096),
+    "mask_in_chans": (1, 1024), "decoder_depth": (1, 64), "decoder_mlp_dim": (1, 32768),
+    "decoder_num_heads": (1, 128), "iou_head_depth": (1, 64), "iou_head_hidden_dim": (1, 8192),
+    "num_multimask_outputs": (1, 16), "encoder_embed_dim": (1, 8192), "encoder_depth": (1, 128),
+    "encoder_num_heads": (1, 128),
+}
+# Image encoder weights, about 12 x depth x width^2: vit_h has 0.63 G; above this the file is not a SAM.
+_MAX_ENCODER_PARAMS = 4_000_000_000
+
+
+def _check_dimensions(c: dict[str, Any]) -> None:
+    """Raise SamError naming the first dimension outside its plausible range (or of the wrong type)."""
+    for key, (lo, hi) in _INT_RANGES.items():
+        v = c[key]
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            raise SamError(f"SAM dimension {key} = {v!r} is not an integer from {lo} to {hi}.")
+    mlp = c["mlp_ratio"]
+    if isinstance(mlp, bool) or not isinstance(mlp, (int, float)) or not 0 < mlp <= 64:
+        raise SamError(f"SAM dimension mlp_ratio = {mlp!r} is not a number above 0 and at most 64.")
+    for key in ("pixel_mean", "pixel_std"):
+        v = c[key]
+        if not (isinstance(v, list) and len(v) == 3 and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                              and math.isfinite(x) for x in v)):
+            raise SamError(f"SAM dimension {key} = {v!r} is not a list of three numbers.")
+    if any(x <= 0 for x in c["pixel_std"]):
+        raise SamError(f"SAM dimension pixel_std = {c['pixel_std']!r} must be positive.")
+    idx = c["encoder_global_attn_indexes"]
+    if not (isinstance(idx, list) and all(isinstance(i, int) and not isinstance(i, bool)
+                                          and 0 <= i < c["encoder_depth"] for i in idx)):
+        raise SamError(f"SAM dimension encoder_global_attn_indexes = {idx!r} must list block numbers from 0 to "
+                       f"encoder_depth - 1 ({c['encoder_depth'] - 1}).")
+    for width, heads in (("encoder_embed_dim", "encoder_num_heads"), ("prompt_embed_dim", "decoder_num_heads")):
+        if c[width] % c[heads]:
+            raise SamError(f"SAM dimension {width} = {c[width]} is not a multiple of {heads} = {c[heads]}.")
+    if c["img_size"] % c["patch_size"]:
+        raise SamError(f"SAM dimension img_size = {c['img_size']} is not a multiple of patch_size = {c['patch_size']}.")
+    params = 12 * c["encoder_depth"] * c["encoder_embed_dim"] ** 2
+    if params > _MAX_ENCODER_PARAMS:
+        raise SamError(f"SAM dimensions describe a {params / 1e9:.0f} G-parameter image encoder "
+                       f"(encoder_depth {c['encoder_depth']} x encoder_embed_dim {c['encoder_embed_dim']}), "
+                       f"far beyond any SAM (vit_h: 0.6 G).")
+
+
 def _full_config(config: dict[str, Any]) -> dict[str, Any]:
-    """Fill a (possibly partial) dimensions dict with the shared defaults; reject unknown keys."""
+    """Fill a (possibly partial) dimensions dict with the shared defaults; reject unknown keys and absurd values."""
     unknown = sorted(set(config) - set(VIT_B_CONFIG))
     if unknown:
         raise SamError(
             f"Unknown SAM dimension(s) {', '.join(unknown)}; allowed keys: {', '.join(sorted(VIT_B_CONFIG))}."
         )
-    return {**VIT_B_CONFIG, **config}
+    full = {**VIT_B_CONFIG, **config}
+    _check_dimensions(full)
+    return full
 
 
 def build_sam(config: dict[str, Any]):
@@ -121,7 +171,7 @@ def save_sam(sam, path: str | Path, config: dict[str, Any]) -> Path:
     return path
 
 
-def _resolve_config(path: Path, sam_type: Optional[str]) -> tuple[str, dict[str, Any]]:
+def resolve_config(path: Path, sam_type: Optional[str]) -> tuple[str, dict[str, Any]]:
     """(type name, dimensions): from sam_type, else `<stem>.json` beside the file, else the official name."""
     if sam_type:
         if sam_type not in SAM_CONFIGS:
@@ -137,7 +187,10 @@ def _resolve_config(path: Path, sam_type: Optional[str]) -> tuple[str, dict[str,
                            f"or pass --sam-type vit_b|vit_l|vit_h.") from None
         if not isinstance(config, dict):
             raise SamError(f"{side} must hold a JSON object of SAM dimensions (e.g. encoder_embed_dim).")
-        return "json", _full_config(config)
+        try:
+            return "json", _full_config(config)
+        except SamError as exc:
+            raise SamError(f"{side.name}: {exc} Fix or delete it, or pass --sam-type vit_b|vit_l|vit_h.") from None
     if path.name in OFFICIAL_CHECKPOINTS:
         kind = OFFICIAL_CHECKPOINTS[path.name][0]
         return kind, SAM_CONFIGS[kind]
@@ -172,7 +225,7 @@ def load_sam(path: str | Path, sam_type: Optional[str] = None, device: str = "cp
     if not path.is_file():
         raise SamError(f"SAM checkpoint not found: {path}. Download e.g. sam_vit_b_01ec64.pth from "
                        f"https://github.com/facebookresearch/segment-anything#model-checkpoints and pass --sam PATH.")
-    kind, config = _resolve_config(path, sam_type)
+    kind, config = resolve_config(path, sam_type)
     stat = path.stat()
     model_id = f"{kind}:{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
     if path.name in OFFICIAL_CHECKPOINTS:

@@ -26,6 +26,7 @@ from inference_core.contract.model_state import (
     looks_like_hub_id,
     missing_file,
     offline_env,
+    weights_problem,
 )
 from inference_core.contract.options import DEFAULT_SAM_MODEL, SAM1_TYPES, SAM2_TYPES
 from inference_core.models.sam import SamError
@@ -180,6 +181,10 @@ def load_sam2(source: str, sam_type: Optional[str] = None, device: str = "cpu") 
     missing = missing_file(folder)
     if missing:
         raise SamError(f"{folder} lacks {missing}: the SAM 2.1 download is incomplete; download it again.")
+    damaged = weights_problem(folder)
+    if damaged:
+        raise SamError(f"The weights of SAM 2.1 {repo_id or folder.name} are damaged: {damaged}. Re-download with "
+                       f"{_download_hint(repo_id or DEFAULT_SAM_MODEL)}.")
     bad = [w.name for w in _weights(folder) if hub_blob_mismatch(w)]
     if bad:
         raise SamError(f"{', '.join(bad)} of {repo_id or folder.name} is damaged (its SHA-256 no longer matches the "

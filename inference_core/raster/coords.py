@@ -12,7 +12,7 @@ import math
 from typing import Optional
 
 from inference_core.common.records import Affine6, Box, TileSpec
-from inference_core.contract.options import PATCH_PX
+from inference_core.contract.options import MAX_ASPECT_RATIO, PATCH_PX
 
 
 def smart_resize(height: int, width: int, min_pixels: int, max_pixels: int, factor: int = PATCH_PX) -> tuple[int, int]:
@@ -24,8 +24,8 @@ def smart_resize(height: int, width: int, min_pixels: int, max_pixels: int, fact
     """
     if height < 1 or width < 1:
         raise ValueError(f"image size must be positive, got {width}x{height}")
-    if max(height, width) / min(height, width) > 200:
-        raise ValueError(f"aspect ratio over 200 is not supported by Qwen2.5-VL ({width}x{height})")
+    if max(height, width) / min(height, width) > MAX_ASPECT_RATIO:
+        raise ValueError(f"aspect ratio over {MAX_ASPECT_RATIO} is not supported by Qwen2.5-VL ({width}x{height})")
     # No lower clamp here: a side under factor/2 rounds to 0 and the min_pixels branch scales it up,
     # exactly as transformers does.
     h_bar = round(height / factor) * factor

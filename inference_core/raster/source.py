@@ -111,6 +111,11 @@ class RasterSource:
             ) from None
         try:
             return cls._from_dataset(ds, path, bands, extent, extent_crs)
+        except RasterioIOError as exc:  # the stretch sample hit a damaged block
+            ds.close()
+            from inference_core.raster.checks import damaged_message
+
+            raise InputError(damaged_message(path, exc)) from None
         except BaseException:
             ds.close()
             raise
@@ -204,8 +209,19 @@ class RasterSource:
                     "give --extent in the raster's own coordinates without ':EPSG'."
                 )
             if ecrs != raster_crs:
-                xmin, ymin, xmax, ymax = transform_bounds(ecrs, raster_crs, xmin, ymin, xmax, ymax, densify_pts=21)
+                given = (xmin, ymin, xmax, ymax)
+                try:
+                    xmin, ymin, xmax, ymax = transform_bounds(ecrs, raster_crs, xmin, ymin, xmax, ymax, densify_pts=21)
+                except Exception:  # noqa: BLE001 - PROJ refuses coordinates outside the CRS
+                    xmin = math.nan
+                if not all(math.isfinite(v) for v in (xmin, ymin, xmax, ymax)):
+                    raise InputError(
+                        f"The extent {_fmt_box(given)} in {extent_crs} cannot be placed in the raster's CRS (it lies "
+                        f"outside the area where that CRS is defined, e.g. longitude -180..180 and latitude "
+                        f"-90..90 in EPSG:4326): give an extent around the raster.")
         px0, py0, px1, py1 = map_box_to_pixel((xmin, ymin, xmax, ymax), tuple(ds.transform)[:6])
+        if not all(math.isfinite(v) for v in (px0, py0, px1, py1)):  # 1e308 in map units overflows in pixels
+            px0, py0, px1, py1 = (max(min(v, 2.0**62), -2.0**62) if v == v else 0.0 for v in (px0, py0, px1, py1))
         c0 = max(_snap_floor(px0), 0)
         r0 = max(_snap_floor(py0), 0)
         c1 = min(_snap_ceil(px1), ds.width)
@@ -260,9 +276,16 @@ class RasterSource:
             resampling = Resampling.nearest
         else:  # averaging when shrinking avoids aliasing; bilinear when enlarging
             resampling = Resampling.average if ow * oh < width * height else Resampling.bilinear
+        from rasterio.errors import RasterioIOError
+
         ds = self._ds
-        with _gdal_env():
-            data, masks = self._read(ds, unique, win, ow, oh, boundless, resampling)
+        try:
+            with _gdal_env():
+                data, masks = self._read(ds, unique, win, ow, oh, boundless, resampling)
+        except RasterioIOError as exc:  # a block the probe of raster.checks did not sample
+            from inference_core.raster.checks import damaged_message
+
+            raise InputError(damaged_message(self.path, exc)) from None
         # Nodata per pixel: invalid only where every chosen band is masked (see the class docstring).
         valid = (masks > 0).any(axis=0)
         if np.issubdtype(data.dtype, np.floating):

@@ -21,11 +21,18 @@ def axis_starts(length: int, tile: int, overlap: int) -> list[int]:
     `length - tile`: the last tile ends exactly at `length` (no slivers) and the overlap is uniform
     instead of one heavily overlapping last tile. A length that fits in one tile gives [0].
     """
-    if length <= tile:
+    n = axis_count(length, tile, overlap)
+    if n == 1:
         return [0]
-    n = math.ceil((length - overlap) / (tile - overlap))
     span = length - tile
     return [round(i * span / (n - 1)) for i in range(n)]
+
+
+def axis_count(length: int, tile: int, overlap: int) -> int:
+    """How many tiles `axis_starts` places along an axis (without listing them)."""
+    if length <= tile:
+        return 1
+    return math.ceil((length - overlap) / (tile - overlap))
 
 
 def gsd_scale(source: "RasterSource", gsd: float | None) -> float:

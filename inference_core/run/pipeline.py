@@ -23,6 +23,7 @@ from inference_core.raster.coords import clamp_box, map_box_to_pixel, pixel_box_
 from inference_core.raster.source import RasterSource
 from inference_core.raster.tiling import gsd_scale, plan_tiles, tile_edges
 from inference_core.run.disk_full import naming_the_disk
+from inference_core.run.limits import NODATA_SKIPPED, boxes_capped_message, cap_boxes, check_view_shapes, preflight
 from inference_core.run.resume_state import recorded_settings, resumable_run
 from inference_core.run.sink import GpkgSink, RunRecord, check_output, utc_now
 
@@ -51,6 +52,7 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     parse_errors: int = 0
     exports: list[str] = field(default_factory=list)
+    skipped_nodata: int = 0  # views with no valid pixel, not sent to the model (run.limits, docs/robustness.md)
     answer_summary: Optional[str] = None  # ask/describe: the answer, or the per-tile summary (run/answers.py)
     reused: int = 0  # views answered from an identical earlier view in `responses`, without a model call
 
@@ -80,6 +82,7 @@ def run(options: RunOptions, emit: Emit = _noop, cancel: Optional[threading.Even
         check_output(options.out, options.raster, options.append)
     source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
     try:
+        source.warnings += preflight(source, options)  # limits, damaged pixels, model files: before any model loads
         if models is None:  # a one-off run (CLI); the worker passes its warm cache
             from inference_core.models.cache import ModelCache
 
@@ -119,6 +122,7 @@ class _Run:
         self.warnings = list(source.warnings)
         self.parse_errors = 0
         self.reused = 0
+        self.skipped_nodata = 0
         self.tiles_total = 0
         self.coordinates = "model-input"  # the prompt template's coordinate space, set in execute()
 
@@ -126,6 +130,7 @@ class _Run:
     def execute(self) -> RunSummary:
         o = self.o
         tiles = plan_tiles(self.source, o)
+        check_view_shapes(tiles, o)
         self.tiles_total = len(tiles)
         backend, segmenter = self._load_models()
         if o.mode == FIND_ALL:  # SAM 3 takes the noun phrase itself (run/find_all.py)
@@ -160,7 +165,7 @@ class _Run:
             run_id=self.run_id, status=status, out=o.out, counts=counts,
             tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=len(tiles),
             seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
-            parse_errors=self.parse_errors, exports=exports, reused=self.reused,
+            parse_errors=self.parse_errors, exports=exports, skipped_nodata=self.skipped_nodata, reused=self.reused,
         )
 
     def _load_models(self):
@@ -243,9 +248,12 @@ class _Run:
             for tile, reply in replies:
                 if self._cancelled():
                     return "cancelled"
-                self.reused += reply.reused
-                self.reuse.remember(reply)
-                self._tile(tile, reply, segmenter, done, n, t0, processed, len(todo))
+                if reply is None:  # no data in the view: never sent to the model
+                    self._skip_nodata(tile)
+                else:
+                    self.reused += reply.reused
+                    self.reuse.remember(reply)
+                    self._tile(tile, reply, segmenter, done, n, t0, processed, len(todo))
                 done += 1
                 processed += 1
                 self._progress("write", done, n, t0, processed, len(todo))
@@ -280,9 +288,16 @@ class _Run:
 
         reqs = []
         for t in batch:
-            rgb, _valid = self.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height)
-            reqs.append(ReasonRequest(t.tile_id, Image.fromarray(rgb), prompt))
+            rgb, valid = self.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height)
+            reqs.append(ReasonRequest(t.tile_id, Image.fromarray(rgb), prompt) if valid.any() else None)
         return reqs
+
+    def _skip_nodata(self, tile: TileSpec) -> None:
+        """A view with no valid pixel: committed as done with an empty answer (resume skips it), never asked."""
+        self.skipped_nodata += 1
+        self.sink.write_tile(self.run_id, tile.tile_id, {k: [] for k in ("boxes", *self.o.granularity)}, {
+            "window": list(tile.window), "input_size": None, "raw_text": "", "parse_error": NODATA_SKIPPED,
+            "seconds": 0.0})
 
     def _reason(self, backend, requests):
         """Ask the backend for a batch of views (see `_guarded`)."""
@@ -309,6 +324,9 @@ class _Run:
     def detections(self, tile: TileSpec, raw_text: str, input_size) -> tuple[list[Detection], Any]:
         """Parse one answer into detections: model-input (or view) pixels -> view pixels (clamped) -> map."""
         parsed = parse_answer(raw_text)
+        given = len(parsed.boxes)
+        if cap_boxes(parsed, self.o.max_boxes):  # a runaway list: each box would cost a SAM prompt
+            self._warn(boxes_capped_message(tile.tile_id + 1, self.tiles_total, given, self.o.max_boxes))
         w, h = tile.out_width, tile.out_height
         iw, ih = (int(input_size[0]), int(input_size[1])) if input_size else (w, h)
         if iw <= 0 or ih <= 0 or self.coordinates == "original-image":

@@ -136,8 +136,9 @@ class ViewStream:
                 cancelled: Callable[[], bool] = lambda: False,
                 answered: Callable[[ReasonRequest], Optional[ReasonReply]] = lambda r: None,
                 ) -> Iterator[tuple[Any, ReasonReply]]:
-        """(view, reply) for every view, in completion order. `read(view)` makes its request (in this thread);
-        `answered(request)` may answer it without a call (reused answers). A failed call raises here, after
+        """(view, reply) for every view, in completion order. `read(view)` makes its request (in this thread),
+        or None when there is nothing to ask (then the reply is None); `answered(request)` may answer it
+        without a call (reused answers). A failed call raises here, after
         the results that had already come in were handed on; calls not yet answered are abandoned."""
         if self.in_flight <= 0:
             yield from self._inline(views, read, cancelled, answered)
@@ -150,6 +151,9 @@ class ViewStream:
             if cancelled():
                 return
             request = read(view)
+            if request is None:  # nothing to ask (a view without data)
+                yield view, None
+                continue
             reply = answered(request)
             if reply is not None:
                 yield view, reply
@@ -183,8 +187,8 @@ class ViewStream:
                         exhausted, groups = True, self.batcher.flush()
                     else:
                         request = read(view)
-                        reply = answered(request)
-                        if reply is not None:
+                        reply = answered(request) if request is not None else None
+                        if request is None or reply is not None:  # nothing to ask, or answered already
                             ready.append((view, reply))
                             continue
                         groups = self.batcher.add((view, request))

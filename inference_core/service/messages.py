@@ -52,6 +52,15 @@ def _accepts(tp: Any, value: Any) -> bool:
     return True  # an annotation this checker does not know: leave it to RunOptions.validate
 
 
+def _non_finite(value: Any) -> Any:
+    """'NaN' or 'infinity' when a number in `value` (or in its list) is not finite, else None."""
+    items = value if isinstance(value, list) else [value]
+    for v in items:
+        if isinstance(v, float) and not math.isfinite(v):
+            return "NaN" if v != v else "infinity"
+    return None
+
+
 def _numbers_csv(text: str) -> bool:
     try:
         [float(x) for x in text.split(",") if x]
@@ -73,6 +82,9 @@ def options_from_request(raw: Any, *, resume: bool = False, for_load: bool = Fal
             d.setdefault(k, v)
     for name, value in d.items():
         tp = _HINTS.get(name)
+        bad = _non_finite(value)
+        if tp is not None and bad is not None:  # JSON NaN/Infinity (Python's json reads them): say so
+            raise OptionsError(f"Option {name!r} holds {bad}: give finite numbers.")
         if tp is not None and not _accepts(tp, value):
             raise OptionsError(f"Option {name!r} has the wrong type ({type(value).__name__}): expected {_describe(tp)}.")
     if resume:

@@ -34,6 +34,7 @@ class Readiness:
     message: str  # the first problem ("" when ready)
     action: str  # setup_engine | models | settings | "" (ready)
     problems: tuple[str, ...] = field(default_factory=tuple)  # every problem, most important first
+    notice: str = ""  # ready, but not with a live model (recorded answers): what they are, what a real model needs
 
     @property
     def ready(self) -> bool:
@@ -159,7 +160,35 @@ def check_readiness(settings: PluginSettings, granularity: tuple[str, ...] = ("b
         return Readiness("no_engine", engine, ACTION_SETUP, problems)
     if models:
         return Readiness("no_models", models[0][0], models[0][1], problems)
-    return Readiness("ready", "", "", ())
+    notice = recorded_notice(settings, tuple(granularity))
+    return Readiness("ready", "", ACTION_MODELS if notice else "", (), notice)
+
+
+def _test_sam(path: str) -> bool:
+    """A SAM 1 state_dict whose dimensions file gives a tiny input: the test SAM of models/tiny.py (128 px,
+    random weights). Published SAMs take 1024-px images."""
+    dims = Path(os.path.expanduser(path)).with_suffix(".json")
+    try:
+        return int(json.loads(dims.read_text(encoding="utf-8")).get("img_size", 1024)) < 1024
+    except (OSError, ValueError, TypeError, AttributeError):
+        return False
+
+
+def recorded_notice(settings: PluginSettings, granularity: tuple[str, ...]) -> str:
+    """For a replay of labelled recorded answers (contract.recorded): that they are recorded, not a live model,
+    for which view, and what a real model needs. "" for a live model or an unlabelled replay."""
+    from inference_core.contract.recorded import recording
+
+    if settings.backend != "replay" or not settings.replay:
+        return ""
+    rec = recording(settings.replay)
+    if not rec.model:
+        return ""
+    text = tr("Demo: {model}, for {view}, whatever the question.").format(
+        model=rec.model, view=rec.view or os.path.basename(settings.replay))
+    if ("masks" in granularity or "contours" in granularity) and settings.sam and _test_sam(settings.sam):
+        text += " " + tr("Masks: tiny test SAM (random weights).")
+    return text + " " + tr("Real model: RemoteReasoner-7B (16.6 GB) or a server.")
 
 
 def readiness_problems(settings: PluginSettings, granularity: tuple[str, ...]) -> list[str]:
@@ -176,4 +205,4 @@ def write_ready_marker(venv_dir: str | Path, hello: dict) -> Path:
 
 
 __all__ = ["ACTION_MODELS", "ACTION_SETTINGS", "ACTION_SETUP", "READY_MARKER", "Readiness", "check_readiness",
-           "in_managed_venv", "readiness_problems", "write_ready_marker"]
+           "in_managed_venv", "readiness_problems", "recorded_notice", "write_ready_marker"]

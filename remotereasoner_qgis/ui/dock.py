@@ -115,6 +115,8 @@ def _action_for(code: str) -> str:
 
 PROGRESS_STYLE = ("QProgressBar { border: 1px solid palette(mid); border-radius: 2px; text-align: center; "
                   "background: palette(base); } QProgressBar::chunk { background-color: #9cc68f; }")
+# The readiness line when the plugin is ready but not with a live model (recorded answers): a note, not an error.
+NOTICE_STYLE = "color: #5a4a00; background: #fff4c2; border: 1px solid #e0c35c; border-radius: 2px; padding: 1px 4px;"
 _QGIS_LEVEL = {SUCCESS: Qgis.MessageLevel.Success, WARNING: Qgis.MessageLevel.Warning, INFO: Qgis.MessageLevel.Info, CRITICAL: Qgis.MessageLevel.Critical}
 # The end-of-run sentence's colour: the message bar's own for the level (success green, warning amber, error red).
 _LEVEL_STYLE = {SUCCESS: "color: #2e7d32;", WARNING: "color: #9a6700; font-weight: bold;", INFO: "",
@@ -144,6 +146,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self._out = ""  # the run GeoPackage
         self._granularity: tuple[str, ...] = ()
         self._readiness_action = ""  # what fixes the first readiness problem (see readiness.py)
+        self.readiness_notice = ""
         self._map_tool: Optional[QgsMapToolExtent] = None
         self.rubber_band: Optional[QgsRubberBand] = None  # the drawn rectangle, on the map while it is the extent
         self._previous_tool = None
@@ -260,6 +263,7 @@ class RemoteReasonerDock(QgsDockWidget):
         box_lay = QVBoxLayout(self.reasoning_box)
         self.reasoning_text = QPlainTextEdit(self.reasoning_box)
         self.reasoning_text.setReadOnly(True)
+        self.reasoning_text.setMinimumHeight(3 * self.reasoning_text.fontMetrics().lineSpacing())  # never one blank line
         box_lay.addWidget(self.reasoning_text)
         lay.addWidget(self.reasoning_box)
 
@@ -384,14 +388,16 @@ class RemoteReasonerDock(QgsDockWidget):
         state = check_readiness(dataclasses.replace(rr_settings.PluginSettings.load(), mode=self.mode()),
                                 self.run_granularity())
         self._readiness_action = state.action
+        self.readiness_notice = state.notice  # ready, but recorded answers: said, with the Models tab offered
         return list(state.problems)
 
     def refresh_readiness(self) -> list[str]:
         problems = self.readiness()
-        self.readiness_label.setText("\n".join(problems))
-        self.readiness_label.setVisible(bool(problems))
-        self.settings_button.setVisible(bool(problems))
-        self.settings_button.setText({
+        self.readiness_label.setText("\n".join(problems) or self.readiness_notice)
+        self.readiness_label.setStyleSheet("color: #b00020;" if problems else NOTICE_STYLE)
+        self.readiness_label.setVisible(bool(problems or self.readiness_notice))
+        self.settings_button.setVisible(bool(problems or self.readiness_notice))
+        self.settings_button.setText(self.tr("Get a real model (Models tab)…") if not problems else {
             "setup_engine": self.tr("Set up engine…"), "models": self.tr("Models…"),
         }.get(self._readiness_action, self.tr("Settings…")))
         self.run_button.setEnabled(not problems and self.task is None)

@@ -58,9 +58,16 @@ class SettingsDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.local_radio)
         group.addButton(self.server_radio)
+        # Recorded answers (the first-run demo, tests): listed only while in use, so the dialog shows what runs
+        # and choosing Local model or Server ends the replay.
+        self.replay_radio = QRadioButton(self.tr("Recorded answers"), source)
+        self.replay_radio.setToolTip(self.cfg.replay)
+        self.replay_radio.setVisible(self.cfg.backend == "replay")
+        group.addButton(self.replay_radio)
         row = QHBoxLayout()
         row.addWidget(self.local_radio)
         row.addWidget(self.server_radio)
+        row.addWidget(self.replay_radio)
         form.addRow(row)
         self.model_edit = QgsFileWidget(source)
         self.model_edit.setStorageMode(QgsFileWidget.GetDirectory)
@@ -155,6 +162,7 @@ class SettingsDialog(QDialog):
         lay.addWidget(buttons)
 
         self.local_radio.toggled.connect(self._update_enabled)
+        self.server_radio.toggled.connect(self._update_enabled)
         self.test_button.clicked.connect(self.test_connection)
         self._load()
 
@@ -207,7 +215,7 @@ class SettingsDialog(QDialog):
 
     def _load(self) -> None:
         c = self.cfg
-        (self.server_radio if c.backend == "openai" else self.local_radio).setChecked(True)
+        {"openai": self.server_radio, "replay": self.replay_radio}.get(c.backend, self.local_radio).setChecked(True)
         self.model_edit.setFilePath(c.model)
         self._fill_prompts(c.prompt)
         self.coordinates_combo.setCurrentIndex(max(0, self.coordinates_combo.findData(c.coordinates)))
@@ -235,12 +243,12 @@ class SettingsDialog(QDialog):
         self.model_edit.setEnabled(local)
         for w in (self.server_url_edit, self.server_model_combo, self.auth_select, self.concurrency_spin,
                   self.test_button):
-            w.setEnabled(not local)
+            w.setEnabled(self.server_radio.isChecked())
 
     def values(self) -> rr_settings.PluginSettings:
         c = rr_settings.PluginSettings(**vars(self.cfg))
-        if c.backend != "replay" or self.server_radio.isChecked():
-            c.backend = "openai" if self.server_radio.isChecked() else "transformers"
+        c.backend = ("openai" if self.server_radio.isChecked() else
+                     "replay" if self.replay_radio.isChecked() else "transformers")
         c.model = self.model_edit.filePath().strip() or DEFAULT_MODEL
         c.prompt = self.prompt()
         c.coordinates = self.coordinates_combo.currentData() or ""

@@ -39,8 +39,12 @@ def test_options_from_request_checks_types_and_values():
     assert options_from_request(base, resume=True).resume is True
     for bad, name in [({"tile_size": "1008"}, "tile_size"), ({"tile_size": True}, "tile_size"),
                       ({"simplify": "x"}, "simplify"), ({"append": 1}, "append"), ({"query": 3}, "query"),
-                      ({"extent": [0, 0, "a", 1]}, "extent"), ({"gsd": float("nan")}, "gsd")]:
+                      ({"extent": [0, 0, "a", 1]}, "extent")]:
         with pytest.raises(OptionsError, match=f"Option '{name}' has the wrong type"):
+            options_from_request({**base, **bad})
+    for bad, words in [({"gsd": float("nan")}, "Option 'gsd' holds NaN"),
+                       ({"extent": [0, 0, float("inf"), 1]}, "Option 'extent' holds infinity")]:
+        with pytest.raises(OptionsError, match=words):  # JSON NaN/Infinity are named, not "wrong type"
             options_from_request({**base, **bad})
     with pytest.raises(OptionsError, match="Unknown option"):
         options_from_request({**base, "tile": 3})

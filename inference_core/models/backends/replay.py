@@ -6,6 +6,7 @@ exact tests: the recorded text goes through the same parsing and coordinate code
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -13,15 +14,19 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from inference_core.contract.protocol import ErrorCode
+from inference_core.contract.recorded import KEY_IMAGE_SHA256, KEY_VIEW, recording
 from inference_core.models.backends.base import BackendError, ReasonReply, ReasonRequest
 
 
 @dataclass(frozen=True)
 class RecordedAnswer:
-    """One recorded answer: the raw text and the (w, h) the model saw (None = the request's image size)."""
+    """One recorded answer: the raw text and the (w, h) the model saw (None = the request's image size); a
+    recording made for one view only names it and the SHA-256 of its pixels (contract.recorded)."""
 
     raw_text: str
     input_size: Optional[tuple[int, int]]
+    image_sha256: Optional[str] = None
+    view: Optional[str] = None
 
 
 def _parse_size(value) -> Optional[tuple[int, int]]:
@@ -72,7 +77,10 @@ def read_jsonl(path: Path) -> dict[int, RecordedAnswer]:
             tile_id = int(obj.get("tile_id", 0))
         except (TypeError, ValueError):
             raise BackendError(f"{path.name} line {lineno}: \"tile_id\" must be an integer.", code=ErrorCode.INPUT) from None
-        answers[tile_id] = RecordedAnswer(obj["raw_text"], _parse_size(obj.get("input_size")))
+        digest, view = obj.get(KEY_IMAGE_SHA256), obj.get(KEY_VIEW)
+        answers[tile_id] = RecordedAnswer(obj["raw_text"], _parse_size(obj.get("input_size")),
+                                          digest.lower() if isinstance(digest, str) and digest else None,
+                                          view if isinstance(view, str) and view else None)
     return answers
 
 
@@ -138,15 +146,37 @@ class ReplayBackend:
                 f"Cannot replay {self.path.name}: use a result GeoPackage (.gpkg) or a JSON-lines file (.jsonl).",
                 code=ErrorCode.INPUT,
             )
-        self.model_id = f"replay:{self.path.name}"
+        # A file that says who gave its answers ("recorded answers (human labels), not a live model") is
+        # labelled so in every result's `model` field and in the run's warnings.
+        self.recorded_by = recording(self.path).model
+        self.model_id = f"replay: {self.recorded_by}" if self.recorded_by else f"replay:{self.path.name}"
+        self.notice = (f"The answers are replayed from {self.path.name}: {self.recorded_by}."
+                       if self.recorded_by else None)
 
     def reason(self, requests: Sequence[ReasonRequest]) -> list[ReasonReply]:
         replies = []
         for req in requests:
             answer = self.answers.get(req.tile_id)
+            if answer is not None and answer.image_sha256:
+                self._check_view(req, answer)
             size = answer.input_size if answer and answer.input_size else tuple(req.image.size)
-            replies.append(ReasonReply(req.tile_id, answer.raw_text if answer else "", (int(size[0]), int(size[1])), 0.0))
+            replies.append(ReasonReply(req.tile_id, answer.raw_text if answer else "", (int(size[0]), int(size[1])), 0.0,
+                                       warning=self.notice))
         return replies
+
+    def _check_view(self, req: ReasonRequest, answer: RecordedAnswer) -> None:
+        """An answer recorded for one view must not be placed on another (its boxes would land on the wrong
+        ground): the view's pixels must be the recorded ones."""
+        image = req.image.convert("RGB")
+        if hashlib.sha256(image.tobytes()).hexdigest() == answer.image_sha256:
+            return
+        where = answer.view or f"tile {req.tile_id} of the raster they were recorded on"
+        raise BackendError(
+            f"The answers in {self.path.name} were recorded for one view only ({where}) and this view "
+            f"({image.size[0]}x{image.size[1]} px) is another: run them on that view (extent: the whole layer), "
+            "or choose a live model for this one.",
+            code=ErrorCode.INPUT,
+        )
 
     def describe(self) -> dict:
         """What is loaded, for the worker's `status`."""

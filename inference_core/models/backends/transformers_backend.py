@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from inference_core.contract.catalog import MODELS
-from inference_core.contract.model_state import TRANSFORMERS_OFFLINE, looks_like_path, offline_env
+from inference_core.contract.model_state import TRANSFORMERS_OFFLINE, looks_like_path, offline_env, weights_problem
 from inference_core.contract.options import (
     DEFAULT_DEVICE,
     DEFAULT_DTYPE,
@@ -116,6 +116,16 @@ def check_architecture(folder: Path, model: str) -> str:
     return model_type
 
 
+def check_weights(folder: Path, model: str) -> None:
+    """Refuse a folder whose safetensors are missing, truncated or padded (contract.model_state.weights_problem),
+    which from_pretrained would load into random or partial weights, or fail on with a low-level error."""
+    problem = weights_problem(folder)
+    if problem:
+        how = (f"Re-download with {_download_hint(model)}" if any(m.source == model for m in MODELS)
+               else "Copy the folder again, or download it again")
+        raise BackendError(f"The weights of {model} are damaged: {problem}. {how}.")
+
+
 def set_pixel_budget(processor, min_pixels: int, max_pixels: int) -> None:
     """The processor's own budget set to the run's, keeping its size type (a SizeDict in transformers 5)."""
     from transformers.image_utils import SizeDict
@@ -147,6 +157,7 @@ class TransformersBackend:
         self.max_new_tokens = int(max_new_tokens)
         self.folder = locate_model(model)
         check_architecture(self.folder, model)
+        check_weights(self.folder, model)
         # a swift checkpoint's own system prompt (args.json) wins over the template's: it is what it was trained with
         self.system = checkpoint_system(self.folder)
         self.processor = self._load_processor()

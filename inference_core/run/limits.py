@@ -1,0 +1,153 @@
+"""A run's limits and pre-flight checks, before any model loads: tiles per run, view shapes, model files; boxes per answer.
+
+Each refusal names the estimate and the fix; the limits are `contract.options` defaults (docs/robustness.md).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional, Sequence
+
+from inference_core.common.errors import InputError, PipelineError
+from inference_core.contract.model_state import hub_snapshot, looks_like_hub_id, sam_kind, weights_problem
+from inference_core.contract.options import ANSWER_MODES, FIND_ALL, MAX_ASPECT_RATIO, STRATEGIES
+from inference_core.contract.protocol import ErrorCode
+from inference_core.raster.tiling import axis_count, gsd_scale
+
+if TYPE_CHECKING:  # pragma: no cover
+    from inference_core.common.records import TileSpec
+    from inference_core.contract.options import RunOptions
+    from inference_core.models.parsing import ParsedAnswer
+    from inference_core.raster.source import RasterSource
+
+# `responses.parse_error` of a view skipped because it has no data (docs/SCHEMA.md): it is done, never asked.
+NODATA_SKIPPED = "skipped: no data in the view (nodata or transparent everywhere); not sent to the model"
+# Backends that give each view to Qwen2.5-VL's processor (replay only re-reads recorded answers).
+QWEN_BACKENDS = ("transformers", "openai")
+
+
+def estimate_tiles(source: "RasterSource", options: "RunOptions") -> tuple[int, int, int]:
+    """(views, output width, output height) that `raster.tiling.plan_tiles` will plan, computed without planning.
+
+    The same arithmetic as plan_tiles (one view up to the single-view slack, else tiles per axis), so a
+    mistyped --gsd that would plan millions of TileSpecs is refused in microseconds.
+    """
+    from inference_core.contract.options import SINGLE_VIEW_SLACK
+
+    _c, _r, w, h = source.window
+    s = gsd_scale(source, options.gsd)
+    out_w, out_h = max(1, round(w / s)), max(1, round(h / s))
+    if options.single_view or out_w * out_h <= SINGLE_VIEW_SLACK * options.max_pixels:
+        return 1, out_w, out_h
+    tile_src = max(1, round(options.tile_size * s))
+    overlap_src = min(round(options.overlap * s), tile_src - 1)
+    return axis_count(w, tile_src, overlap_src) * axis_count(h, tile_src, overlap_src), out_w, out_h
+
+
+def check_tile_count(source: "RasterSource", options: "RunOptions") -> int:
+    """Refuse a plan of more than `options.max_tiles` views (PipelineError bad_options), naming the estimate and fixes."""
+    if options.strategy != STRATEGIES[0]:  # overview / refine plan their own (few) views
+        return 1
+    if options.mode in ANSWER_MODES and not options.per_tile:  # ask / describe: one view (run.answers)
+        return 1
+    n, out_w, out_h = estimate_tiles(source, options)
+    if n <= options.max_tiles:
+        return n
+    res = math.sqrt(source.resolution[0] * source.resolution[1])
+    hints = []
+    if options.gsd:
+        # the GSD at which the same extent needs at most max_tiles tiles (each tile_size² output pixels)
+        _c, _r, w, h = source.window
+        fitting = res * math.sqrt(w * h * options.tile_size ** -2 / options.max_tiles) * 1.1
+        hints.append(f"a coarser --gsd (the raster's own is {res:.4g}; {max(fitting, res):.3g} fits)")
+    hints += ["a smaller --extent", f"--max-tiles {n} if you mean it"]
+    raise PipelineError(ErrorCode.BAD_OPTIONS, (
+        f"This run would send {n:,} views to the model ({out_w:,} x {out_h:,} px at "
+        f"{'--gsd ' + format(options.gsd, 'g') if options.gsd else 'the raster resolution'} in tiles of "
+        f"{options.tile_size} px); the limit is {options.max_tiles:,} (--max-tiles). Use " + ", or ".join(hints) + "."))
+
+
+def check_view_shapes(tiles: Sequence["TileSpec"], options: "RunOptions") -> None:
+    """Refuse views Qwen2.5-VL cannot take (long side over MAX_ASPECT_RATIO x the short one) before the model loads."""
+    if options.backend not in QWEN_BACKENDS or options.mode == FIND_ALL:  # find-all: SAM 3, no Qwen
+        return
+    for t in tiles:
+        ratio = max(t.out_width, t.out_height) / max(1, min(t.out_width, t.out_height))
+        if ratio > MAX_ASPECT_RATIO:
+            raise InputError(
+                f"View {t.tile_id + 1} is {t.out_width} x {t.out_height} px, {ratio:.0f} times longer than wide; "
+                f"Qwen2.5-VL takes images up to {MAX_ASPECT_RATIO}:1. Give an --extent closer to square (or a "
+                f"raster that is not a thin strip).")
+
+
+def check_model_files(options: "RunOptions") -> None:
+    """Damaged weights (a truncated or padded safetensors) and absurd SAM 1 dimensions, before any model loads.
+
+    The loaders check the same again (models.backends.transformers_backend.check_weights, models.sam2, models.sam);
+    here it happens before a many-GB language model is loaded only to find the SAM broken.
+    """
+    if options.backend == "transformers" and options.mode != FIND_ALL:
+        folder = _local_folder(options.model)
+        problem = weights_problem(folder) if folder is not None else None
+        if problem:
+            from inference_core.models.backends.base import BackendError
+            from inference_core.models.backends.transformers_backend import check_weights
+
+            try:
+                check_weights(folder, options.model)  # raises BackendError with the re-download hint
+            except BackendError as exc:
+                raise PipelineError(ErrorCode.MODEL, str(exc)) from None
+    if not options.needs_sam or not options.sam:
+        return
+    from inference_core.models.sam import SamError, resolve_config
+
+    try:
+        if sam_kind(options.sam, options.sam_type) == "sam":
+            path = Path(options.sam).expanduser()
+            if path.is_file():
+                resolve_config(path, options.sam_type)
+        else:
+            folder = _local_folder(options.sam)
+            problem = weights_problem(folder) if folder is not None else None
+            if problem:
+                raise SamError(f"The weights of SAM 2.1 {options.sam} are damaged: {problem}. Re-download it "
+                               f"(the plugin's Models tab, or `python -m inference_core.models.store download KEY`).")
+    except SamError as exc:
+        raise PipelineError(ErrorCode.MODEL, str(exc)) from None
+
+
+def _local_folder(value: str) -> Optional[Path]:
+    """The folder a model setting names: a local folder, or a hub id's cached snapshot; None when neither."""
+    p = Path(value).expanduser()
+    if p.is_dir():
+        return p
+    if looks_like_hub_id(value):
+        return hub_snapshot(value)
+    return None
+
+
+def cap_boxes(parsed: "ParsedAnswer", limit: int) -> int:
+    """Keep the first `limit` boxes of an answer (the order the model gave them); returns how many were dropped."""
+    dropped = max(0, len(parsed.boxes) - limit)
+    if dropped:
+        del parsed.boxes[limit:], parsed.labels[limit:], parsed.scores[limit:]
+    return dropped
+
+
+def boxes_capped_message(view: int, views: int, given: int, limit: int) -> str:
+    return (f"View {view} of {views}: the answer listed {given:,} boxes; only the first {limit:,} are kept "
+            f"(--max-boxes {limit}): a runaway answer, or raise --max-boxes for a truly dense scene.")
+
+
+def preflight(source: "RasterSource", options: "RunOptions") -> list[str]:
+    """Every check of a run that needs no model, in one call before planning; returns warnings for the run."""
+    from inference_core.raster.checks import probe
+
+    warnings = []
+    if probe(source).all_nodata:
+        warnings.append(f"{Path(source.path).name} holds no data in the extent (nodata or transparent in a sample "
+                        f"of it): views without data are skipped, not sent to the model.")
+    check_tile_count(source, options)
+    check_model_files(options)
+    return warnings

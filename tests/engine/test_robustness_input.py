@@ -1,0 +1,371 @@
+"""Hostile inputs (rasters, questions, extents, options, answers, model files, protocol): each a specific exit code
+and message, before any model loads where possible; runaways bounded (docs/robustness.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from inference_core.cli.argv import attach_negative_values
+from inference_core.cli.main import build_parser, main
+from inference_core.contract.model_state import safetensors_problem, weights_problem
+from inference_core.contract.options import DEFAULT_MAX_BOXES, MAX_QUERY_CHARS, OptionsError, RunOptions
+from inference_core.models.parsing import MAX_TEXT, parse_answer
+from inference_core.run.limits import NODATA_SKIPPED, estimate_tiles
+
+ROOT = Path(__file__).resolve().parents[2]
+# A model folder that does not exist: a check that reports its own error ran before any model was loaded.
+NO_MODEL = "/nonexistent/remotereasoner-model"
+
+
+def _cli(capsys, *argv):
+    rc = main([str(a) for a in argv])
+    cap = capsys.readouterr()
+    return rc, cap.out, cap.err
+
+
+def _reason(capsys, raster, out, *extra, model=NO_MODEL):
+    return _cli(capsys, "reason", raster, "-q", "trees", "-o", out, "--model", model, "--device", "cpu", *extra)
+
+
+def _one_line_error(err: str) -> str:
+    assert err.startswith("remotereasoner: error: ") and err.count("\n") == 1 and "Traceback" not in err, err
+    assert "internal error" not in err and "Model folder not found" not in err, err  # specific, before the model
+    return err
+
+
+def _answers(path: Path, rows) -> str:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return str(path)
+
+
+def _responses(gpkg) -> list[tuple]:
+    with sqlite3.connect(gpkg) as con:
+        return con.execute("SELECT tile_id, raw_text, parse_error FROM responses ORDER BY tile_id").fetchall()
+
+
+# ------------------------------------------------------------------ rasters
+@pytest.fixture
+def plain_tif(make_geotiff):
+    """An uncompressed, striped 3-band GeoTIFF: truncating it cuts strips GDAL will fail to read."""
+    rng = np.random.default_rng(0)
+    return make_geotiff(rng.integers(0, 255, (3, 200, 200), dtype=np.uint8), name="plain.tif", compress=None,
+                        tiled=False)
+
+
+def test_truncated_geotiff_refused_before_the_model(plain_tif, tmp_path, capsys):
+    data = plain_tif.read_bytes()
+    bad = tmp_path / "truncated.tif"
+    bad.write_bytes(data[: len(data) // 2])
+    rc, out, err = _reason(capsys, bad, tmp_path / "r.gpkg")
+    assert rc == 2 and "Cannot read the pixels of truncated.tif: the file is damaged or incomplete" in _one_line_error(err)
+    assert "TIFFReadEncodedStrip" in err and "gdalinfo -checksum truncated.tif" in err
+    assert not (tmp_path / "r.gpkg").exists() and out == ""
+
+
+def test_vrt_with_a_missing_source_names_the_file(plain_tif, tmp_path, capsys):
+    vrt = tmp_path / "mosaic.vrt"
+    bands = "".join(
+        f'<VRTRasterBand dataType="Byte" band="{b}"><SimpleSource><SourceFilename relativeToVRT="1">gone.tif'
+        f'</SourceFilename><SourceBand>{b}</SourceBand></SimpleSource></VRTRasterBand>' for b in (1, 2, 3))
+    vrt.write_text(f'<VRTDataset rasterXSize="200" rasterYSize="200"><SRS>EPSG:32633</SRS>'
+                   f'<GeoTransform>500000, 0.5, 0, 4000000, 0, -0.5</GeoTransform>{bands}</VRTDataset>')
+    rc, _, err = _reason(capsys, vrt, tmp_path / "r.gpkg")
+    assert rc == 2 and "mosaic.vrt refers to missing file(s):" in _one_line_error(err)
+    assert "gone.tif" in err and "gdalbuildvrt" in err
+
+
+def test_thin_strip_refused_for_qwen_before_the_model(make_geotiff, tmp_path, capsys):
+    strip = make_geotiff(np.full((3, 3, 1000), 90, np.uint8), name="strip.tif")
+    rc, _, err = _reason(capsys, strip, tmp_path / "r.gpkg")
+    assert rc == 2 and "View 1 is 1000 x 3 px, 333 times longer than wide" in _one_line_error(err)
+    assert "up to 200:1" in err
+    # 600 x 3 is 200:1 exactly, which Qwen's smart_resize accepts: no refusal, the next error is the model's
+    ok = make_geotiff(np.full((3, 3, 600), 90, np.uint8), name="ok.tif")
+    rc, _, err = _reason(capsys, ok, tmp_path / "r2.gpkg")
+    assert rc == 3 and "Model folder not found" in err
+
+
+def _nodata_half(make_geotiff):
+    """1200 x 600 px with nodata 0: the left 600 columns empty, the right half data."""
+    a = np.zeros((3, 600, 1200), np.uint8)
+    a[:, :, 600:] = 120
+    return make_geotiff(a, nodata=0, name="half.tif")
+
+
+def test_all_nodata_raster_is_skipped_and_counted(make_geotiff, tmp_path, capsys):
+    empty = make_geotiff(np.zeros((3, 64, 64), np.uint8), nodata=0, name="empty.tif")
+    out = tmp_path / "r.gpkg"
+    replay = _answers(tmp_path / "a.jsonl", [{"tile_id": 0, "raw_text": "<answer>[[1,1,20,20]]</answer>"}])
+    rc, stdout, err = _cli(capsys, "reason", empty, "-q", "x", "-o", out, "--backend", "replay", "--replay", replay)
+    assert rc == 0, err
+    assert stdout.splitlines()[0].endswith(": finished (1 of 1 view(s) had no data and were skipped)")
+    assert "skipped    1 view(s) with no data" in stdout and "boxes      0 feature(s)" in stdout
+    assert "empty.tif holds no data in the extent" in err
+    assert _responses(out) == [(0, "", NODATA_SKIPPED)]  # done (resume skips it), never asked
+
+
+def test_nodata_views_of_a_tiled_run_are_not_sent(make_geotiff, tmp_path, capsys):
+    raster = _nodata_half(make_geotiff)
+    out = tmp_path / "r.gpkg"
+    # tiles of 448 px over 1200 x 600: 3 columns x 2 rows; the left column (x 0..447) is all nodata
+    rows = [{"tile_id": i, "raw_text": "<answer>[[10,10,60,60]]</answer>"} for i in range(6)]
+    replay = _answers(tmp_path / "a.jsonl", rows)
+    rc, stdout, err = _cli(capsys, "reason", raster, "-q", "x", "-o", out, "--backend", "replay", "--replay", replay,
+                           "--tile-size", "448", "--overlap", "56", "--max-pixels", "200704", "--json")
+    assert rc == 0, err
+    summary = json.loads(stdout)
+    assert summary["tiles_total"] == 6 and summary["tiles_done"] == 6
+    assert summary["skipped_nodata"] == 2 and summary["counts"]["boxes"] > 0
+    skipped = [r[0] for r in _responses(out) if r[2] == NODATA_SKIPPED]
+    assert skipped == [0, 3]  # the two tiles of the left column
+    with sqlite3.connect(out) as con:
+        tiles_with_boxes = {r[0] for r in con.execute("SELECT DISTINCT tile_id FROM boxes")}
+    assert not tiles_with_boxes & {0, 3}
+
+
+# ------------------------------------------------------------------ questions
+def test_a_105_kb_question_is_refused_before_the_model(sample_tif, tmp_path, capsys):
+    rc, _, err = _cli(capsys, "reason", sample_tif, "-q", "tank " * 21000, "-o", tmp_path / "r.gpkg",
+                      "--model", NO_MODEL)
+    assert rc == 2 and f"The question is 105000 characters long; the limit is {MAX_QUERY_CHARS}" in _one_line_error(err)
+    RunOptions("a.tif", "x" * MAX_QUERY_CHARS, "o.gpkg").validate()  # the limit itself is accepted
+
+
+# ------------------------------------------------------------------ extents
+@pytest.mark.parametrize("extent, expected", [
+    ("--extent=-inf,-inf,inf,inf", "--extent holds infinity"),
+    ("--extent=nan,0,1,1", "--extent holds NaN"),
+    ("--extent=-1e300,-1e300,1e300,1e300:4326", "cannot be placed in the raster's CRS"),
+])
+def test_non_finite_and_unplaceable_extents(extent, expected, sample_tif, tmp_path, capsys):
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", extent)
+    assert rc == 2 and expected in _one_line_error(err)
+
+
+def test_huge_extent_in_the_raster_crs_is_clipped_to_the_raster(sample_tif, tmp_path, capsys):
+    replay = _answers(tmp_path / "a.jsonl", [{"tile_id": 0, "raw_text": "<answer>[[0,0,40,40]]</answer>"}])
+    rc, stdout, err = _cli(capsys, "reason", sample_tif, "-q", "x", "-o", tmp_path / "r.gpkg", "--backend", "replay",
+                           "--replay", replay, "--extent=-1e300,-1e300,1e300,1e300", "--json")
+    assert rc == 0, err
+    assert json.loads(stdout)["tiles_total"] == 1 and json.loads(stdout)["counts"] == {"boxes": 1}
+
+
+def _examples_with_extent():
+    """Every `--extent …` argument written in the README and in `reason --help` (formatted wide enough that
+    argparse does not wrap a coordinate list at its minus signs)."""
+    import os
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, {"COLUMNS": "400"}):
+        help_text = build_parser()._subparsers._group_actions[0].choices["reason"].format_help()
+    texts = {"README.md": (ROOT / "README.md").read_text(encoding="utf-8"), "--help": help_text}
+    return [(where, m.group(0)) for where, t in texts.items() for m in re.finditer(r"--extent[ =]-?[\d.]+(?:,-?[\d.]+){3}(?::\w+)?", t)]
+
+
+def test_readme_and_help_extent_examples_parse():
+    examples = _examples_with_extent()
+    assert {w for w, _ in examples} == {"README.md", "--help"} and any("=-81.99" in e for _, e in examples)
+    for where, example in examples:
+        argv = ["reason", "r.tif", "-q", "x", "-o", "o.gpkg", *example.split(" ", 1)]
+        args = build_parser().parse_args(attach_negative_values(argv))
+        (xmin, ymin, xmax, ymax), _crs = args.extent
+        assert xmax > xmin and ymax > ymin, (where, example)
+    # both spellings of the README's lon/lat example give the same extent
+    a = build_parser().parse_args(attach_negative_values(["reason", "r", "-o", "o", "--extent", "-81.99,29.68,-81.97,29.70:4326"]))
+    b = build_parser().parse_args(["reason", "r", "-o", "o", "--extent=-81.99,29.68,-81.97,29.70:4326"])
+    assert a.extent == b.extent == ((-81.99, 29.68, -81.97, 29.70), "EPSG:4326")
+
+
+def test_extent_with_a_leading_minus_runs_end_to_end(sample_tif, tmp_path, capsys):
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--extent", "-81.99,29.68,-81.98,29.69:4326")
+    assert rc == 2 and "lies outside the raster" in _one_line_error(err)  # parsed and placed, not an argparse error
+
+
+# ------------------------------------------------------------------ options
+@pytest.mark.parametrize("flag, value, expected", [
+    ("--max-new-tokens", "0", "--max-new-tokens 0 leaves the model no room to answer"),
+    ("--max-new-tokens", "-5", "--max-new-tokens -5 leaves the model no room to answer"),
+    ("--max-boxes", "0", "--max-boxes and --max-tiles must be at least 1"),
+    ("--max-tiles", "0", "--max-boxes and --max-tiles must be at least 1"),
+])
+def test_impossible_limits_are_bad_options(flag, value, expected, sample_tif, tmp_path, capsys):
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", flag, value)
+    assert rc == 2 and expected in _one_line_error(err)
+
+
+def test_gsd_planning_160000_tiles_is_refused_with_the_estimate(sample_tif, tmp_path, capsys):
+    t0 = time.monotonic()
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0000001")
+    assert time.monotonic() - t0 < 10  # refused before planning, not after 160 000 TileSpecs
+    assert rc == 2 and "This run would send 160,000 views to the model" in _one_line_error(err)
+    assert "the limit is 10,000 (--max-tiles)" in err and "a coarser --gsd (the raster's own is 0.1" in err
+    assert "--max-tiles 160000 if you mean it" in err
+    assert not (tmp_path / "r.gpkg").exists()
+    # ask without --per-tile answers one downscaled view of the extent: no tile plan to refuse
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0000001", "--mode", "ask")
+    assert rc == 3 and "Model folder not found" in err
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0000001", "--mode", "ask", "--per-tile")
+    assert rc == 2 and "This run would send 160,000 views" in err
+
+
+def test_tile_estimate_is_the_plan(sample_tif):
+    from inference_core.raster.source import RasterSource
+    from inference_core.raster.tiling import plan_tiles
+
+    with RasterSource.open(sample_tif) as src:
+        for kw in ({}, {"gsd": 0.01, "tile_size": 448, "overlap": 56}, {"gsd": 0.003}, {"tile_size": 112, "overlap": 0,
+                                                                                         "max_pixels": 3136}):
+            opts = RunOptions(str(sample_tif), "x", "o.gpkg", **kw)
+            assert estimate_tiles(src, opts)[0] == len(plan_tiles(src, opts)), kw
+
+
+# ------------------------------------------------------------------ answers
+def test_10000_boxes_with_masks_are_capped_and_warned(sample_tif, tiny_models, tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    xy = rng.integers(0, 360, (10_000, 2))
+    boxes = [[int(x), int(y), int(x) + 30, int(y) + 30] for x, y in xy]
+    answer = json.dumps(boxes, separators=(",", ":"))  # 10 000 boxes within parsing's 200 000 characters
+    replay = _answers(tmp_path / "a.jsonl", [{"tile_id": 0, "raw_text": f"<answer>{answer}</answer>",
+                                              "input_size": [400, 400]}])
+    t0 = time.monotonic()
+    rc, stdout, err = _cli(capsys, "reason", sample_tif, "-q", "x", "-o", tmp_path / "r.gpkg", "--backend", "replay",
+                           "--replay", replay, "--granularity", "boxes,masks", "--sam", tiny_models.sam_path,
+                           "--max-boxes", "40", "--device", "cpu", "--json")
+    assert rc == 0, err
+    assert time.monotonic() - t0 < 60
+    summary = json.loads(stdout)
+    assert "View 1 of 1: the answer listed 10,000 boxes; only the first 40 are kept (--max-boxes 40)" in summary["warnings"][0]
+    assert summary["counts"]["boxes"] <= 40 and summary["counts"]["masks"] <= 40  # merged duplicates only lower it
+
+
+def test_default_box_cap(sample_tif, tmp_path, capsys):
+    boxes = [[i % 390, (i // 390) % 390, i % 390 + 5, (i // 390) % 390 + 5] for i in range(10_000)]
+    answer = json.dumps(boxes, separators=(",", ":"))
+    replay = _answers(tmp_path / "a.jsonl", [{"tile_id": 0, "raw_text": answer, "input_size": [400, 400]}])
+    rc, stdout, err = _cli(capsys, "reason", sample_tif, "-q", "x", "-o", tmp_path / "r.gpkg", "--backend", "replay",
+                           "--replay", replay, "--json")
+    assert rc == 0, err
+    summary = json.loads(stdout)
+    assert f"only the first {DEFAULT_MAX_BOXES} are kept" in summary["warnings"][0]
+    assert 0 < summary["counts"]["boxes"] <= DEFAULT_MAX_BOXES
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("<answer>[[1e2, 2E1, 3.5e+2, 4.0E2]]</answer>", (100.0, 20.0, 350.0, 400.0)),
+    ("<answer>[[+10, 20., .5e2, 60]]</answer>", (10.0, 20.0, 50.0, 60.0)),
+    ('[{"bbox_2d": [1e2, 2e1, 3e2, 4e2], "label": "tank"}]', (100.0, 20.0, 300.0, 400.0)),
+    ("<answer>[[1.5E-1, 2, 30, 4e1]]</answer>", (0.15, 2.0, 30.0, 40.0)),
+])
+def test_boxes_in_any_json_number_form(text, expected):
+    parsed = parse_answer(text)
+    assert parsed.error is None and parsed.boxes == [expected]
+
+
+def test_an_answer_too_long_says_so():
+    text = "<think>" + "a" * 2_000_000 + "</think><answer>[[1,2,3,4]]</answer>"
+    parsed = parse_answer(text)
+    assert parsed.boxes == [] and parsed.error.startswith(f"the answer was too long ({len(text):,} characters; only "
+                                                          f"the first {MAX_TEXT:,} are read)")
+    assert "no box list found" not in parsed.error
+    assert parse_answer("<answer>[[1,2,3,4]]</answer>" + "b" * 300_000).boxes == [(1.0, 2.0, 3.0, 4.0)]
+
+
+# ------------------------------------------------------------------ models
+def _copy_model(tiny_models, tmp_path) -> Path:
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_models.mllm_dir, folder)
+    return folder
+
+
+@pytest.mark.parametrize("damage, expected", [
+    ("truncate", "model.safetensors is {n} bytes but its header says {full}"),
+    ("pad", "model.safetensors is {n} bytes but its header says {full}"),
+    ("header", "model.safetensors has a damaged header"),
+])
+def test_damaged_weights_in_a_model_folder(damage, expected, tiny_models, sample_tif, tmp_path, capsys):
+    folder = _copy_model(tiny_models, tmp_path)
+    weights = folder / "model.safetensors"
+    full = weights.stat().st_size
+    data = weights.read_bytes()
+    if damage == "truncate":
+        weights.write_bytes(data[: full // 2])
+    elif damage == "pad":
+        weights.write_bytes(data + b"\0" * 100)
+    else:
+        weights.write_bytes(data[:8] + b"\xff" * 16 + data[24:])
+    n = weights.stat().st_size
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", model=folder)
+    assert rc == 3, err
+    assert f"The weights of {folder} are damaged: " + expected.format(n=n, full=full) in _one_line_error(err)
+    assert err.rstrip().endswith("Copy the folder again, or download it again.")
+
+
+def test_weights_problem_reads_the_index(tmp_path):
+    def st(data: bytes) -> bytes:
+        header = json.dumps({"t": {"dtype": "U8", "shape": [len(data)], "data_offsets": [0, len(data)]}}).encode()
+        return len(header).to_bytes(8, "little") + header + data
+
+    (tmp_path / "model.safetensors.index.json").write_text(json.dumps(
+        {"weight_map": {"a": "model-1.safetensors", "b": "model-2.safetensors"}}))
+    (tmp_path / "model-1.safetensors").write_bytes(st(b"one"))
+    assert weights_problem(tmp_path) == "missing weight file model-2.safetensors"
+    (tmp_path / "model-2.safetensors").write_bytes(st(b"two")[:-1])
+    assert weights_problem(tmp_path) == f"model-2.safetensors is {len(st(b'two')) - 1} bytes but its header says {len(st(b'two'))}"
+    (tmp_path / "model-2.safetensors").write_bytes(st(b"two"))
+    assert weights_problem(tmp_path) is None
+    (tmp_path / "x.safetensors").write_bytes(b"\x01")
+    assert safetensors_problem(tmp_path / "x.safetensors") == "x.safetensors is 1 bytes, too short for a safetensors file"
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"encoder_embed_dim": -5}, "SAM dimension encoder_embed_dim = -5 is not an integer from 1 to 8192"),
+    ({"img_size": 10_000_000}, "SAM dimension img_size = 10000000 is not an integer from 16 to 4096"),
+    ({"encoder_depth": 128, "encoder_embed_dim": 8192, "encoder_num_heads": 128},
+     "SAM dimensions describe a 103 G-parameter image encoder"),
+    ({"encoder_depth": "two"}, "SAM dimension encoder_depth = 'two' is not an integer"),
+    ({"pixel_std": [0, 1, 1]}, "SAM dimension pixel_std = [0, 1, 1] must be positive"),
+    ({"encoder_global_attn_indexes": [7]}, "SAM dimension encoder_global_attn_indexes = [7] must list block numbers from 0 to"),
+])
+def test_absurd_sam_dimension_files_refused_before_any_model(change, expected, tiny_models, sample_tif, tmp_path, capsys):
+    import shutil
+
+    sam = tmp_path / "custom_sam.pth"
+    shutil.copy(tiny_models.sam_path, sam)
+    config = json.loads(Path(tiny_models.sam_path).with_suffix(".json").read_text())
+    config.update(change)
+    sam.with_suffix(".json").write_text(json.dumps(config))
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--granularity", "boxes,masks", "--sam", sam)
+    assert rc == 3 and f"custom_sam.json: {expected}" in _one_line_error(err)
+    assert "Fix or delete it, or pass --sam-type vit_b|vit_l|vit_h." in err
+
+
+# ------------------------------------------------------------------ protocol
+def test_worker_nan_extent_says_nan():
+    from tests.engine.test_worker_fuzz import RawWorker
+
+    w = RawWorker()
+    try:
+        line = json.dumps({"type": "reason", "id": "n1", "options": {
+            "raster": "a.tif", "query": "x", "out": "o.gpkg", "extent": [float("nan"), 0, 1, 1]}})
+        ev = w.ask(line.encode())
+        assert ev["type"] == "error" and ev["id"] == "n1" and ev["code"] == "bad_options"
+        assert ev["message"] == "Option 'extent' holds NaN: give finite numbers."
+        ev = w.ask(json.dumps({"type": "reason", "id": "n2", "options": {
+            "raster": "a.tif", "query": "x", "out": "o.gpkg", "max_new_tokens": 0}}).encode())
+        assert ev["code"] == "bad_options" and "--max-new-tokens 0" in ev["message"]
+    finally:
+        assert w.close() == 0
+
+
+def test_options_validate_names_non_finite_values():
+    with pytest.raises(OptionsError, match="--extent holds NaN"):
+        RunOptions("a.tif", "x", "o.gpkg", extent=(float("nan"), 0.0, 1.0, 1.0)).validate()
