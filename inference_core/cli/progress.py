@@ -91,6 +91,8 @@ def summary_text(summary) -> str:
         lines.append(f"  skipped    {skipped} view(s) with no data (nodata or transparent), not sent to the model")
     if getattr(summary, "answer_summary", None):  # ask / describe
         lines.append(f"  answer     {summary.answer_summary}")
+    if getattr(summary, "reused", 0):
+        lines.append(f"  reused     {summary.reused} answer(s) from the responses table (no model call)")
     if summary.parse_errors:
         lines.append(f"  unparsed   {summary.parse_errors} answer(s) (raw text kept in the responses table)")
     for path in summary.exports:

@@ -177,6 +177,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     g.add_argument("--format", dest="formats", type=_names(EXPORT_FORMATS), default=DEFAULT_FORMATS, metavar="LIST",
                    help="also export shp and/or geojson beside the GeoPackage (FILE_boxes.shp, ...)")
     g.add_argument("--append", action="store_true", help="add this run to an existing GeoPackage")
+    g.add_argument("--no-reuse", dest="reuse", action="store_false",
+                   help="ask the model again even for views already answered in the output's responses table")
     g.add_argument("--resume", action="store_true",
                    help="continue the last unfinished run in --out (only the missing tiles are processed)")
     g.add_argument("--simplify", type=float, default=DEFAULT_SIMPLIFY, metavar="UNITS",
@@ -209,7 +211,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     g.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS, metavar="N",
                    help=f"longest answer in tokens. Default: {DEFAULT_MAX_NEW_TOKENS}")
     g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
-                   help=f"tiles per model call (lower it if out of memory). Default: {DEFAULT_BATCH_SIZE}")
+                   help="most views per model call; 0 = auto (views of one size, as many as fit the free memory, "
+                        f"halved on out-of-memory). Default: {DEFAULT_BATCH_SIZE}")
     g.add_argument("--max-boxes", type=int, default=DEFAULT_MAX_BOXES, metavar="N",
                    help=f"boxes kept from one answer; the rest are dropped with a warning. Default: {DEFAULT_MAX_BOXES}")
     g.add_argument("--max-tiles", type=int, default=DEFAULT_MAX_TILES, metavar="N",
@@ -236,7 +239,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="environment variable holding the API key (keys are never taken on the command line). "
                         f"Default: {DEFAULT_API_KEY_ENV}")
     g.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, metavar="N",
-                   help=f"requests in flight at once. Default: {DEFAULT_CONCURRENCY}")
+                   help=f"views kept at the server at once (a stream: the next is sent as one returns). "
+                        f"Default: {DEFAULT_CONCURRENCY}")
     g.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
                    help=f"seconds per request. Default: {DEFAULT_TIMEOUT_S:g}")
     g.add_argument("--retries", type=int, default=DEFAULT_RETRIES, metavar="N",
@@ -272,7 +276,7 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
         ios_threshold=args.ios_threshold, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size,
         formats=args.formats, append=args.append, resume=args.resume, server_url=args.server_url,
         api_key=os.environ.get(args.api_key_env) or None, api_key_env=args.api_key_env,
-        concurrency=args.concurrency, timeout=args.timeout, retries=args.retries,
+        concurrency=args.concurrency, timeout=args.timeout, retries=args.retries, reuse=args.reuse,
         max_boxes=args.max_boxes, max_tiles=args.max_tiles,
     )
 

@@ -218,8 +218,10 @@ def _unreachable(base_url: str, reason: str) -> str:
 
 def request_json(url: str, *, base_url: str, payload: Any = None, api_key: Optional[str] = None,
                  timeout: float = 10.0, opener: Optional[urllib.request.OpenerDirector] = None,
-                 basic_auth: Optional[str] = None) -> Any:
-    """GET (payload None) or POST JSON to `url` and return the decoded JSON answer.
+                 basic_auth: Optional[str] = None, body: Optional[bytes] = None) -> Any:
+    """GET (payload and body None) or POST JSON to `url` and return the decoded JSON answer.
+
+    `body`: the payload already encoded as JSON bytes (the openai backend splices its image in).
 
     `api_key` goes as `Authorization: Bearer`; without one, `basic_auth` (`SplitURL.basic_auth`, from
     user:password@ in the configured URL) is the Authorization header.
@@ -228,9 +230,10 @@ def request_json(url: str, *, base_url: str, payload: Any = None, api_key: Optio
     ones worth retrying.
     """
     headers = {"Accept": "application/json", "User-Agent": "RemoteReasoner-QGIS"}
-    data = None
-    if payload is not None:
+    data = body
+    if data is None and payload is not None:
         data = json.dumps(payload).encode("utf-8")
+    if data is not None:
         headers["Content-Type"] = "application/json"
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"

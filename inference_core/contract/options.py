@@ -81,7 +81,9 @@ DEFAULT_MIN_AREA = 0.0  # map units squared
 DEFAULT_IOU_THRESHOLD = 0.5  # the usual NMS threshold
 DEFAULT_IOS_THRESHOLD = 0.8  # the overlap strip saw the whole object in one tile, a clipped part in the other
 DEFAULT_MAX_NEW_TOKENS = 1024
-DEFAULT_BATCH_SIZE = 1
+# Most views per model call (transformers backend); 0 = auto: views of one input size together, as many as
+# fit a share of the device's free memory (models.memory), at most models.memory.MAX_AUTO_BATCH.
+DEFAULT_BATCH_SIZE = 0
 DEFAULT_FORMATS: tuple[str, ...] = ()  # the GeoPackage only
 DEFAULT_API_KEY_ENV = "REMOTEREASONER_API_KEY"
 DEFAULT_CONCURRENCY = 1
@@ -162,7 +164,7 @@ class RunOptions:
     iou_threshold: float = DEFAULT_IOU_THRESHOLD  # duplicate boxes across tiles: IoU above this...
     ios_threshold: float = DEFAULT_IOS_THRESHOLD  # ...or intersection over the smaller box above this
     max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS
-    batch_size: int = DEFAULT_BATCH_SIZE  # tiles per model call (transformers backend)
+    batch_size: int = DEFAULT_BATCH_SIZE  # most views per model call (transformers backend); 0 = auto
     formats: tuple[str, ...] = DEFAULT_FORMATS  # extra exports beside the GeoPackage: shp, geojson
     append: bool = False  # add to an existing GeoPackage instead of replacing it
     resume: bool = False  # continue the last unfinished run in `out` (only missing tiles)
@@ -173,6 +175,7 @@ class RunOptions:
     concurrency: int = DEFAULT_CONCURRENCY
     timeout: float = DEFAULT_TIMEOUT_S
     retries: int = DEFAULT_RETRIES
+    reuse: bool = True  # answer a view seen before (same pixels, prompt, model) from the output's `responses`
     max_boxes: int = DEFAULT_MAX_BOXES  # boxes kept from one answer (the rest dropped with a warning)
     max_tiles: int = DEFAULT_MAX_TILES  # model views a run may plan (refused before any model loads)
 
@@ -233,8 +236,10 @@ class RunOptions:
         for f in self.formats:
             if f not in (*EXPORT_FORMATS, "gpkg"):
                 raise OptionsError(f"Unknown export format {f!r}: use shp or geojson.")
-        if self.concurrency < 1 or self.batch_size < 1:
-            raise OptionsError("--concurrency and --batch-size must be at least 1.")
+        if self.concurrency < 1:
+            raise OptionsError("--concurrency must be at least 1.")
+        if self.batch_size < 0:
+            raise OptionsError("--batch-size must be 0 (auto: as many views as fit in memory) or more.")
         if self.max_new_tokens < 1:
             raise OptionsError(f"--max-new-tokens {self.max_new_tokens} leaves the model no room to answer: use at "
                                f"least 1 (default {DEFAULT_MAX_NEW_TOKENS}).")

@@ -32,7 +32,8 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
              ("settings", "str"), ("started", "datetime"), ("finished", "datetime"), ("status", "str"),
              ("model", "str"), ("tiles_total", "int"), ("warnings", "str")),
     "responses": (("run_id", "str"), ("tile_id", "int"), ("window", "str"), ("input_size", "str"),
-                  ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float"), ("stage", "str")),
+                  ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float"), ("stage", "str"),
+                  ("view_hash", "str")),
     # One row per correction of a run's results (docs/SCHEMA.md): what was done, with which prompts, so the
     # corrected run stays reproducible; `before` holds the target's rows as they were, for undo.
     "edits": (("run_id", "str"), ("edit_id", "int"), ("action", "str"), ("target_id", "int"), ("points", "str"),
@@ -46,7 +47,7 @@ LATER_FIELDS: dict[str, tuple[str, ...]] = {
     "boxes": ("stage", *(n for n, _ in PROVENANCE_FIELDS)),
     "masks": ("sam_model", "stage", *(n for n, _ in PROVENANCE_FIELDS)),
     "contours": ("model", "stage", *(n for n, _ in PROVENANCE_FIELDS)),
-    "responses": ("stage",),
+    "responses": ("stage", "view_hash"),
 }
 RUN_STATUSES = ("running", "finished", "cancelled", "failed")
 

@@ -57,3 +57,27 @@ def resolve_dtype(dtype: str | None, device: str):
     if name not in _DTYPES:
         raise BackendError(f"Unknown dtype {dtype!r}: use auto, bfloat16, float16 or float32.", code=ErrorCode.BAD_OPTIONS)
     return getattr(torch, name)
+
+
+def free_bytes(device: str) -> int:
+    """Memory free for tensors on a resolved device: CUDA's free memory, or the RAM the OS can still give."""
+    if device.startswith("cuda"):
+        import torch
+
+        index = int(device.split(":", 1)[1]) if ":" in device else torch.cuda.current_device()
+        # what torch's caching allocator holds but no tensor uses is free to this process too
+        cached = torch.cuda.memory_reserved(index) - torch.cuda.memory_allocated(index)
+        return int(torch.cuda.mem_get_info(index)[0]) + max(0, int(cached))
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:  # Linux: MemAvailable counts reclaimable cache
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import os
+
+    try:  # other POSIX systems: free pages only (an underestimate)
+        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return 8 * 1024 ** 3  # unknown (Windows without /proc): a modest machine's worth

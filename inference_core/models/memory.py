@@ -1,8 +1,10 @@
 """Out of memory, once: how it is recognised, how memory is freed, what is retried, and the advice given.
 
-Two retries, one per level: the pipeline answers a batch that ran out of memory one tile at a time
-(`reason_splitting_batches`); the worker, when the run still fails, frees memory and reruns it once
-with `smaller_settings`. Each failure ends with a message naming the settings to change.
+Batches are sized by tokens (`bytes_per_token`, `batch_token_budget`: a share of the device's free
+memory). Two retries, one per level: the pipeline halves a batch that ran out of memory, down to one
+view, and keeps the halved budget for the rest of the run (`reason_halving_batches`); the worker, when
+the run still fails, frees memory and reruns it once with `smaller_settings`. Each failure ends with a
+message naming the settings to change.
 """
 
 from __future__ import annotations
@@ -18,6 +20,13 @@ from inference_core.contract.protocol import ErrorCode
 from inference_core.models.backends.base import BackendOOM
 
 log = logging.getLogger(__name__)
+
+# Share of the device's free memory one model call may plan to fill: `bytes_per_token` is an estimate and
+# the allocator fragments; an out-of-memory halves the budget for the rest of the run.
+BATCH_MEMORY_SHARE = 0.5
+# Most views per call when --batch-size is 0 (auto): past this a batch mostly delays the first result
+# (progress, cancel) and the generation of a long answer holds every short one of its batch.
+MAX_AUTO_BATCH = 8
 
 # The phrases CPU allocator failures carry (they surface as a plain RuntimeError).
 _ALLOCATOR_PHRASES = ("out of memory", "can't allocate memory")
@@ -73,12 +82,42 @@ def answer_advice(device: str, tiles: int, max_pixels: int) -> str:
             "use --batch-size 1, a lower --max-pixels, or a smaller --tile-size.")
 
 
-# ------------------------------------------------------------------------------------- the pipeline
-def reason_splitting_batches(reason: Callable[[Sequence[Any]], list], requests: Sequence[Any],
-                             warn: Callable[[str], None]) -> list:
-    """`reason(requests)`; a batch that runs out of memory is answered again one tile at a time (once).
+# ------------------------------------------------------------------------------------- batch size
+def bytes_per_token(config: Any, dtype_bytes: int) -> int:
+    """Estimated device memory one prompt or answer token of a batch holds while a Qwen2.5-VL generates.
 
-    A single tile that runs out of memory, or a tile of the split batch, raises BackendOOM.
+    The KV cache of every decoder layer (2 x layers x kv heads x head dim), one layer's activations at a
+    time during the prefill (hidden states and the MLP: 4 x hidden + 3 x intermediate), and the vision
+    tower's, for the merge x merge patches behind each image token. Sizes from the model's config.
+    """
+    text = getattr(config, "text_config", None) or config
+    vision = getattr(config, "vision_config", None)
+    hidden = int(getattr(text, "hidden_size", 0) or 0)
+    heads = int(getattr(text, "num_attention_heads", 1) or 1)
+    kv_heads = int(getattr(text, "num_key_value_heads", heads) or heads)
+    layers = int(getattr(text, "num_hidden_layers", 0) or 0)
+    inter = int(getattr(text, "intermediate_size", 4 * hidden) or 4 * hidden)
+    per = 2 * layers * kv_heads * (hidden // heads) + 4 * hidden + 3 * inter
+    if vision is not None:
+        v_hidden = int(getattr(vision, "hidden_size", 0) or 0)
+        v_inter = int(getattr(vision, "intermediate_size", 4 * v_hidden) or 4 * v_hidden)
+        merge = int(getattr(vision, "spatial_merge_size", 2) or 2)
+        per += merge * merge * (4 * v_hidden + 3 * v_inter)
+    return max(1, per * int(dtype_bytes))
+
+
+def batch_token_budget(free_bytes: int, per_token: int) -> int:
+    """Tokens (prompt + answer, summed over a batch) one call may plan for, from the free device memory."""
+    return max(1, int(free_bytes * BATCH_MEMORY_SHARE) // max(1, per_token))
+
+
+# ------------------------------------------------------------------------------------- the pipeline
+def reason_halving_batches(reason: Callable[[Sequence[Any]], list], requests: Sequence[Any],
+                           warn: Callable[[str], None], shrink: Callable[[int], None] = lambda n: None) -> list:
+    """`reason(requests)`; a batch that runs out of memory is halved and each half answered again, down to
+    one view. `shrink(n)` tells the batcher that n views per call is the most to try from now on.
+
+    A single view that runs out of memory raises BackendOOM.
     """
     try:
         return reason(requests)
@@ -86,8 +125,11 @@ def reason_splitting_batches(reason: Callable[[Sequence[Any]], list], requests: 
         if len(requests) == 1:
             raise
     # Retried outside the except block so the traceback (and the tensors its frames hold) is gone.
-    warn(f"Out of memory with {len(requests)} tiles per call: retrying one tile at a time.")
-    return [r for req in requests for r in reason([req])]
+    half = (len(requests) + 1) // 2
+    warn(f"Out of memory with {len(requests)} views per call: retrying with at most {half} per call.")
+    shrink(half)
+    return (reason_halving_batches(reason, requests[:half], warn, shrink)
+            + reason_halving_batches(reason, requests[half:], warn, shrink))
 
 
 def run_advice(options: RunOptions, exc: BaseException) -> str:

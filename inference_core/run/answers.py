@@ -89,6 +89,7 @@ class AnswerRun(_Run):
         if self.question and not asks and not o.resume:
             self.warnings.append(f"The {o.mode} template takes no question: {self.question!r} is recorded but "
                                  "not asked (use --mode ask to ask it).")
+        self._load_reuse(backend)
         self.sink = GpkgSink(o.out, self.source.crs_wkt, (ANSWER_LAYER,),
                              mode="append" if (o.append or o.resume) else "create")
         done = self._open_run(tiles)
@@ -105,7 +106,7 @@ class AnswerRun(_Run):
             tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=len(tiles),
             seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
             parse_errors=self.parse_errors, exports=exports,
-            answer_summary=summary_line(rows, o.mode, self.question, o.per_tile, o.overlap),
+            answer_summary=summary_line(rows, o.mode, self.question, o.per_tile, o.overlap), reused=self.reused,
         )
 
     def _tile(self, tile: TileSpec, reply, _segmenter, done, n, t0, processed, todo) -> None:
@@ -126,7 +127,7 @@ class AnswerRun(_Run):
         }
         geom = footprint(tile)
         response = {"window": list(tile.window), "input_size": size, "raw_text": reply.raw_text,
-                    "parse_error": parsed.error, "seconds": float(reply.seconds or 0.0)}
+                    "parse_error": parsed.error, "seconds": float(reply.seconds or 0.0), "view_hash": reply.view_hash}
         self.sink.write_tile(self.run_id, tile.tile_id, {ANSWER_LAYER: [{"geometry": geom, "properties": props}]},
                              response)
         self.emit({"type": "answer", "run_id": self.run_id, "tile_id": tile.tile_id, "tiles": self.tiles_total,

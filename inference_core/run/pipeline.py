@@ -37,7 +37,7 @@ SEAM_TOUCH_FRACTION = 0.005
 # Options a resumed run takes from the caller; everything else comes from the run's recorded settings,
 # so the tile plan, prompt, model and geometry parameters are those of the interrupted run.
 RUNTIME_OPTIONS = ("device", "dtype", "batch_size", "concurrency", "api_key", "api_key_env", "server_url",
-                   "timeout", "retries", "formats")
+                   "timeout", "retries", "formats", "reuse")
 
 
 @dataclass
@@ -59,6 +59,7 @@ class RunSummary:
     strategy: str = "tiles"
     tally: dict[str, Any] = field(default_factory=dict)  # run/tally.Tally: targets, their total and largest area
     overview_reasoning: str = ""  # the whole-extent view's reasoning (overview, refine)
+    reused: int = 0  # views answered from an identical earlier view in `responses`, without a model call
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -125,6 +126,7 @@ class _Run:
         self.started = started
         self.warnings = list(source.warnings)
         self.parse_errors = 0
+        self.reused = 0
         self.skipped_nodata = 0
         self.tiles_total = 0
         self.coordinates = "model-input"  # the prompt template's coordinate space, set in execute()
@@ -150,6 +152,7 @@ class _Run:
             self.coordinates = prompt.coordinates
             self.prompt_name = template.name
         self.model_id = getattr(backend, "model_id", o.model)
+        self._load_reuse(backend)
         self.sink = GpkgSink(o.out, self.source.crs_wkt, o.granularity,
                              mode="append" if (o.append or o.resume) else "create")
         done = self._open_run(tiles)
@@ -180,7 +183,7 @@ class _Run:
             run_id=self.run_id, status=status, out=o.out, counts=counts,
             tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=self.tiles_total,
             seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
-            parse_errors=self.parse_errors, exports=exports, skipped_nodata=self.skipped_nodata,
+            parse_errors=self.parse_errors, exports=exports, skipped_nodata=self.skipped_nodata, reused=self.reused,
             strategy=o.strategy, tally=summarize(self.sink, self.run_id, o.granularity).to_dict(),
             overview_reasoning=self.overview_reasoning,
         )
@@ -214,6 +217,12 @@ class _Run:
         except (OSError, ValueError) as exc:  # missing folder / unreadable checkpoint
             raise PipelineError(ErrorCode.MODEL, f"Cannot load the model: {exc}") from None
         return backend, segmenter
+
+    def _load_reuse(self, backend) -> None:
+        """The answers already in the output (`run.reuse`), read before the sink may replace the file."""
+        from inference_core.run.reuse import ReuseIndex
+
+        self.reuse = ReuseIndex.for_run(self.o.out, backend, self.o)
 
     def _open_run(self, tiles: list[TileSpec]) -> set[int]:
         o = self.o
@@ -256,41 +265,46 @@ class _Run:
 
     # ------------------------------------------------------------------ main loop
     def _loop(self, tiles, todo, already, backend, segmenter, prompt) -> str:
-        o = self.o
+        """Views through the stream of `run.stream` (N in flight, or batches by size), each written as it comes."""
+        from inference_core.models.memory import MAX_AUTO_BATCH
+        from inference_core.run.stream import ViewStream, plan_for
+
         n = len(tiles)
-        per_call = o.concurrency if o.backend == "openai" else o.batch_size
         done = already
         t0 = time.monotonic()
         processed = 0
+        plan = plan_for(backend, self.o.batch_size, MAX_AUTO_BATCH)
+        stream = ViewStream(lambda reqs: self._guarded(plan.call, reqs, plan.batcher.shrink), plan.batcher,
+                            plan.in_flight, plan.stop)
+        read = lambda t: self.reuse.keyed(self._requests([t], prompt)[0])  # noqa: E731
+        replies = stream.replies(todo, read, self._cancelled, self.reuse.lookup)
         try:
-            for start in range(0, len(todo), per_call):
-                batch = todo[start:start + per_call]
-                self.step = batch[0].stage
+            if todo:
+                self.step = todo[0].stage
+            self._progress("read", done, n, t0, processed, len(todo))
+            self._progress("reason", done, n, t0, processed, len(todo))
+            for tile, reply in replies:
+                self.step = tile.stage
                 if self._cancelled():
                     return "cancelled"
-                self._progress("read", done, n, t0, processed, len(todo))
-                requests = self._requests(batch, prompt)
-                for tile in [t for t, r in zip(batch, requests) if r is None]:  # no data: never sent to the model
+                if reply is None:  # no data in the view: never sent to the model
                     self._skip_nodata(tile)
-                    done += 1
-                    processed += 1
-                    self._progress("write", done, n, t0, processed, len(todo))
-                batch = [t for t, r in zip(batch, requests) if r is not None]
-                requests = [r for r in requests if r is not None]
-                if not requests:
-                    continue
-                self._progress("reason", done, n, t0, processed, len(todo))
-                replies = self._reason(backend, requests)
-                for tile, reply in zip(batch, replies):
-                    if self._cancelled():
-                        return "cancelled"
+                else:
+                    self.reused += reply.reused
+                    self.reuse.remember(reply)
                     self._tile(tile, reply, segmenter, done, n, t0, processed, len(todo))
-                    done += 1
-                    processed += 1
-                    self._progress("write", done, n, t0, processed, len(todo))
+                done += 1
+                processed += 1
+                self._progress("write", done, n, t0, processed, len(todo))
+                if processed < len(todo):  # back to waiting on the model for the next view
+                    self._progress("reason", done, n, t0, processed, len(todo))
+            if self._cancelled():
+                return "cancelled"
         except BaseException as exc:  # every finished tile stays; Ctrl-C / SIGTERM (common.signals) is a cancel
             self.sink.finish_run(self.run_id, "cancelled" if isinstance(exc, KeyboardInterrupt) else "failed")
             raise
+        finally:
+            replies.close()  # calls still at the server are abandoned, retries stop
         return "finished"
 
     def _cancelled(self) -> bool:
@@ -323,15 +337,19 @@ class _Run:
         self.skipped_nodata += 1
         self.sink.write_tile(self.run_id, tile.tile_id, {k: [] for k in ("boxes", *self.o.granularity)}, {
             "window": list(tile.window), "input_size": None, "raw_text": "", "parse_error": NODATA_SKIPPED,
-            "seconds": 0.0})
+            "seconds": 0.0, "stage": tile.stage})
 
     def _reason(self, backend, requests):
-        """Ask the backend; out of memory: the policy of `models.memory`, then fail with the settings to change."""
+        """Ask the backend for a batch of views (see `_guarded`)."""
+        return self._guarded(backend.reason, requests)
+
+    def _guarded(self, reason, requests, shrink=lambda n: None):
+        """`reason(requests)`; out of memory: the policy of `models.memory`, then fail with the settings to change."""
         from inference_core.models.backends.base import BackendError, BackendOOM
-        from inference_core.models.memory import reason_splitting_batches, run_advice
+        from inference_core.models.memory import reason_halving_batches, run_advice
 
         try:
-            return reason_splitting_batches(backend.reason, requests, self._warn)
+            return reason_halving_batches(reason, requests, self._warn, shrink)
         except BackendOOM as exc:
             raise PipelineError(ErrorCode.OUT_OF_MEMORY, run_advice(self.o, exc)) from None
         except BackendError as exc:
@@ -428,7 +446,7 @@ class _Run:
         response = {
             "window": list(tile.window), "input_size": [int(v) for v in reply.input_size] if reply.input_size else None,
             "raw_text": reply.raw_text, "parse_error": parsed.error, "seconds": float(reply.seconds or 0.0),
-            "stage": tile.stage,
+            "stage": tile.stage, "view_hash": reply.view_hash,
         }
         self.sink.write_tile(self.run_id, tile.tile_id, features, response,
                              removed={k: v for k, v in removed.items() if v and k in ("boxes", *o.granularity)})

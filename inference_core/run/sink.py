@@ -108,6 +108,32 @@ def _last_unfinished_run(con: sqlite3.Connection) -> Optional[RunRecord]:
     return rec if rec is not None and rec.status != "finished" else None
 
 
+def answers_by_view_hash(path: str | os.PathLike) -> dict[str, tuple[str, Optional[list]]]:
+    """{view_hash: (raw_text, input_size)} of every answered view of a result GeoPackage (`run.reuse`).
+
+    Empty when the file does not exist, is not a result GeoPackage, or predates `view_hash`; read-only.
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        return {}
+    try:
+        with closing(sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)) as con:
+            cols = {r[1] for r in con.execute("PRAGMA table_info(responses)")}
+            if "view_hash" not in cols:
+                return {}
+            rows = con.execute("SELECT view_hash, raw_text, input_size FROM responses "
+                               "WHERE view_hash IS NOT NULL AND raw_text IS NOT NULL ORDER BY fid").fetchall()
+    except sqlite3.Error:
+        return {}
+    answers = {}
+    for key, text, size in rows:
+        try:
+            answers[str(key)] = (str(text), json.loads(size) if size else None)
+        except ValueError:
+            continue
+    return answers
+
+
 class Measurer:
     """Area (m²) and length (m) of geometries in one CRS: planar × unit factor, or geodesic if geographic."""
 

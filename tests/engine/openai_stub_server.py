@@ -81,8 +81,12 @@ class StubServer:
     """
 
     def __init__(self, answer: Answerer = "<answer>[]</answer>", models: tuple[str, ...] = ("remote-reasoner",),
-                 api_key: Optional[str] = None, latency: float = 0.0, max_pixels: Optional[int] = None):
+                 api_key: Optional[str] = None, latency: float = 0.0, max_pixels: Optional[int] = None,
+                 latency_range: Optional[tuple[float, float]] = None):
         self.answer = answer
+        # (low, high): each request takes low + (high - low) * u seconds instead, u from a hash of its prompt
+        # text, so a view takes the same time however and whenever it is sent (benchmark: stream vs batches)
+        self.latency_range = latency_range
         self.max_pixels = max_pixels
         self.models = tuple(models)
         self.api_key = api_key
@@ -197,6 +201,18 @@ class StubServer:
             "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": 0, "total_tokens": prompt_tokens},
         }
 
+    def latency_of(self, body: Any) -> float:
+        if self.latency_range is None:
+            return self.latency
+        import hashlib
+
+        texts = [part.get("text", "") for msg in (body or {}).get("messages", []) if isinstance(msg, dict)
+                 for part in (msg.get("content") if isinstance(msg.get("content"), list) else [])
+                 if isinstance(part, dict)]
+        low, high = self.latency_range
+        u = int.from_bytes(hashlib.sha256("".join(texts).encode()).digest()[:8], "big") / 2 ** 64  # well mixed
+        return low + (high - low) * u
+
     def _image_tokens(self, size: tuple[int, int]) -> int:
         from inference_core.raster.coords import smart_resize
 
@@ -253,7 +269,8 @@ def _make_handler(server: StubServer) -> type[BaseHTTPRequestHandler]:
             path = self.path.split("?", 1)[0].rstrip("/")
             if path == "/stub/stats":  # for a server run in another process (benchmark)
                 with server._lock:
-                    stats = {"max_in_flight": server.max_in_flight, "requests": len(server.requests) - 1}
+                    stats = {"max_in_flight": server.max_in_flight, "requests": len(server.requests) - 1,
+                             "cpu_s": time.process_time()}  # the server process's CPU time, all threads
                 if method == "POST":
                     server.reset()
                 return 200, stats, None
@@ -266,8 +283,9 @@ def _make_handler(server: StubServer) -> type[BaseHTTPRequestHandler]:
                         time.sleep(fault.delay)
                     if fault.status is not None:
                         return fault.status, _openai_error(fault.message, "InjectedError", fault.status), fault.headers
-                if server.latency:
-                    time.sleep(server.latency)
+                latency = server.latency_of(body)
+                if latency:
+                    time.sleep(latency)
                 status, payload = server._chat(body, rec)
                 return status, payload, None
             return 404, {"detail": "Not Found"}, None
@@ -289,9 +307,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description="Loopback OpenAI-compatible stub server (127.0.0.1 only).")
     ap.add_argument("--latency", type=float, default=0.0)
     ap.add_argument("--answer", default="<answer>[]</answer>")
+    ap.add_argument("--latency-range", type=float, nargs=2, metavar=("LOW", "HIGH"),
+                    help="per-request latency between LOW and HIGH seconds, fixed per prompt text")
     ap.add_argument("--model", default="remote-reasoner")
     args = ap.parse_args(argv)
-    with StubServer(answer=args.answer, models=(args.model,), latency=args.latency) as srv:
+    with StubServer(answer=args.answer, models=(args.model,), latency=args.latency,
+                    latency_range=tuple(args.latency_range) if args.latency_range else None) as srv:
         print(f"PORT {srv.port}", flush=True)
         sys.stdin.read()  # the parent closes our stdin to stop us
     return 0

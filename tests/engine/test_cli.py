@@ -79,6 +79,9 @@ def test_command_line_defaults_are_the_run_option_defaults(monkeypatch):
     parser = build_parser()
     got = options_from_args(parser.parse_args(["reason", "a.tif", "-q", "trees", "-o", "o.gpkg"]))
     assert got == RunOptions(raster="a.tif", query="trees", out="o.gpkg")
+    assert got.reuse is True and got.batch_size == 0  # answers reused, batches sized by memory
+    no_reuse = options_from_args(parser.parse_args(["reason", "a.tif", "-q", "trees", "-o", "o.gpkg", "--no-reuse"]))
+    assert no_reuse.reuse is False
     defaults = {f.name: f.default for f in dataclasses.fields(RunOptions)}
     evaluate = _options_from_args(parser.parse_args(["evaluate", "data", "--layout", "folder", "--out", "r"]))
     # evaluate scores as the reference inference runs: its budget, one view per image (docs/fidelity.md)

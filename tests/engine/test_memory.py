@@ -13,7 +13,7 @@ from inference_core.models.memory import (
     is_allocator_oom,
     is_out_of_memory,
     oom_message,
-    reason_splitting_batches,
+    reason_halving_batches,
     smaller_settings,
 )
 
@@ -47,17 +47,20 @@ def test_out_of_memory_is_recognised_by_code_or_type_only():
     free_memory()  # never raises, with or without torch
 
 
-def test_a_batch_out_of_memory_is_answered_one_tile_at_a_time_once():
-    calls, warnings = [], []
+def test_a_batch_out_of_memory_is_halved_down_to_one_view_and_the_batcher_told():
+    calls, warnings, shrunk = [], [], []
 
     def reason(requests):
         calls.append(list(requests))
-        if len(requests) > 1:
+        if len(requests) > 2:
             raise BackendOOM("CUDA out of memory")
-        return [f"answer {requests[0]}"]
+        return [f"answer {r}" for r in requests]
 
-    assert reason_splitting_batches(reason, ["a", "b"], warnings.append) == ["answer a", "answer b"]
-    assert calls == [["a", "b"], ["a"], ["b"]]
-    assert warnings == ["Out of memory with 2 tiles per call: retrying one tile at a time."]
-    with pytest.raises(BackendOOM):  # one tile: nothing smaller to try
-        reason_splitting_batches(lambda r: reason(r * 2), ["a"], warnings.append)
+    assert reason_halving_batches(reason, list("abcde"), warnings.append, shrunk.append) == [
+        f"answer {c}" for c in "abcde"]
+    assert calls == [list("abcde"), list("abc"), list("ab"), ["c"], list("de")]
+    assert shrunk == [3, 2]
+    assert warnings == ["Out of memory with 5 views per call: retrying with at most 3 per call.",
+                        "Out of memory with 3 views per call: retrying with at most 2 per call."]
+    with pytest.raises(BackendOOM):  # one view: nothing smaller to try
+        reason_halving_batches(lambda r: reason(r * 3), ["a"], warnings.append)

@@ -180,7 +180,7 @@ def test_out_of_memory_retries_then_names_the_settings(make_geotiff, tmp_path):
         run(opts, models=_Models(backend))
     assert err.value.code == ErrorCode.OUT_OF_MEMORY
     assert "--batch-size (now 4)" in err.value.message and "--tile-size (now 112)" in err.value.message
-    assert backend.calls == [4, 1]  # one retry with a smaller batch
+    assert backend.calls == [4, 2, 1]  # halved down to one view
     con = sqlite3.connect(tmp_path / "r.gpkg")
     assert con.execute("SELECT status FROM runs").fetchone()[0] == "failed"
 

@@ -318,8 +318,8 @@ def test_oom_once_retries_with_half_the_batch_and_resumes(tmp_path, make_geotiff
     def reason_oom_on_second_batch(self, requests):
         calls["n"] += 1
         # The first batch of 4 tiles is written; the second runs out of memory, and so does the
-        # pipeline's own one-tile-at-a-time retry: the run fails and the worker takes over.
-        if calls["n"] in (2, 3):
+        # pipeline's halving (2, then 1 view per call): the run fails and the worker takes over.
+        if calls["n"] in (2, 3, 4):
             raise BackendOOM("CUDA out of memory (injected by the test)")
         return real(self, requests)
 

@@ -21,6 +21,7 @@ class ReasonRequest:
     tile_id: int
     image: "Image"  # RGB, view size (TileSpec.out_width x out_height)
     prompt: Union[ChatPrompt, str]
+    view_hash: Optional[str] = None  # content hash of what decides the answer (run.reuse), set by the pipeline
 
     @property
     def chat(self) -> ChatPrompt:
@@ -36,6 +37,8 @@ class ReasonReply:
     input_size: tuple[int, int]
     seconds: float
     warning: Optional[str] = None  # something the run should say once (e.g. a server that resized the image)
+    view_hash: Optional[str] = None  # the request's content hash, stored with the answer in `responses`
+    reused: bool = False  # answered from an earlier identical view in `responses`, without a model call
 
 
 class BackendError(RuntimeError):
@@ -47,7 +50,12 @@ class BackendError(RuntimeError):
 
 
 class ReasonBackend(Protocol):
-    """Answers a batch of requests, in order. Must not hold state between calls besides the model."""
+    """Answers a batch of requests, in order. Must not hold state between calls besides the model.
+
+    Optional, for the run's stream (`run.stream`): a server backend has `in_flight` and a thread-safe
+    `reason_one(request, stop)`; a local model has `token_budget()`, `input_size_of(request)` and
+    `view_tokens(request)`, by which views of one size are batched to fit its memory.
+    """
 
     name: str  # "transformers" | "openai" | "replay"
     model_id: str  # recorded in the `model` field of results

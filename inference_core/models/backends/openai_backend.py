@@ -9,7 +9,8 @@ tokens than were sent, and the run warns once, naming the server flag.
 from __future__ import annotations
 
 import base64
-import io
+import contextlib
+import json
 import os
 import random
 import threading
@@ -28,6 +29,7 @@ from inference_core.contract.openai_http import (
     server_host,
 )
 from inference_core.models.backends.base import BackendError, ReasonReply, ReasonRequest
+from inference_core.models.png import encode_rgb_png
 from inference_core.models.precision import is_overflow_answer, overflow_message
 from inference_core.models.prompts import ChatPrompt
 from inference_core.models.vision_input import image_tokens, model_input
@@ -62,19 +64,23 @@ class RetryPolicy:
 
 
 def prepare_image(image: "Image", min_pixels: int, max_pixels: int) -> tuple[bytes, tuple[int, int]]:
-    """PNG bytes of the image at the Qwen2.5-VL input size, and that size as (width, height)."""
+    """Lossless PNG bytes of the image at the Qwen2.5-VL input size, and that size as (width, height).
+
+    At the default tile (896 px = the budget) there is nothing to resize; the PNG writer of `models.png`
+    costs a third of Pillow's and mostly runs off the interpreter lock, so views in flight encode in parallel.
+    """
+    import numpy as np
+
     img, (width, height) = model_input(image, min_pixels, max_pixels)
-    buf = io.BytesIO()
-    # Level 1: tiles of aerial imagery barely compress further, and encoding time is on the critical path.
-    img.save(buf, format="PNG", compress_level=1)
-    return buf.getvalue(), (width, height)
+    return encode_rgb_png(np.asarray(img)), (width, height)
 
 
-def chat_payload(model: str, png: bytes, prompt: "ChatPrompt | str", max_tokens: int) -> dict[str, Any]:
+def chat_payload(model: str, png: bytes, prompt: "ChatPrompt | str", max_tokens: int,
+                 image_url: Optional[str] = None) -> dict[str, Any]:
     """The OpenAI chat-completions body for one view: the prompt's [system, text, image, text] messages,
-    the image as a PNG data URL where the template puts it; greedy decoding."""
+    the image as a PNG data URL where the template puts it (or `image_url` instead); greedy decoding."""
     chat = prompt if isinstance(prompt, ChatPrompt) else ChatPrompt.plain(prompt)
-    url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    url = image_url or "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     messages = []
     for message in chat.messages():
         content = message["content"]
@@ -83,6 +89,20 @@ def chat_payload(model: str, png: bytes, prompt: "ChatPrompt | str", max_tokens:
                        for part in content]
         messages.append({"role": message["role"], "content": content})
     return {"model": model, "messages": messages, "temperature": 0, "max_tokens": max_tokens}
+
+
+# Stands for the data URL while the rest of the body is JSON-encoded: base64 needs no JSON escaping, so the
+# megabytes of image are spliced in as bytes instead of scanned by the encoder under the interpreter lock.
+_IMAGE_SLOT = "@@remotereasoner-image@@"
+
+
+def chat_body(model: str, png: bytes, prompt: "ChatPrompt | str", max_tokens: int) -> bytes:
+    """`chat_payload` as JSON bytes, built without passing the image through `json.dumps`."""
+    frame = json.dumps(chat_payload(model, b"", prompt, max_tokens, image_url=_IMAGE_SLOT)).encode("utf-8")
+    head, slot, tail = frame.partition(json.dumps(_IMAGE_SLOT).encode("ascii"))
+    if not slot:  # a template without an image part
+        return frame
+    return b"".join((head, b'"data:image/png;base64,', base64.b64encode(png), b'"', tail))
 
 
 def resize_warning(data: Any, input_size: tuple[int, int], text_chars: int, min_pixels: int,
@@ -172,6 +192,7 @@ class OpenAIBackend:
         self._rng_lock = threading.Lock()
         self._opener = make_opener(self.base_url)
         self._stop = threading.Event()
+        self._slots = threading.BoundedSemaphore(self.concurrency)
 
     def __repr__(self) -> str:  # the key stays out of any repr a traceback or log might print
         return f"OpenAIBackend({self.model_id!r}, concurrency={self.concurrency})"
@@ -206,18 +227,41 @@ class OpenAIBackend:
     def close(self) -> None:
         self._stop.set()
 
+    # -- the streaming interface (run.stream) ------------------------------------------------------
+
+    @property
+    def in_flight(self) -> int:
+        """Views the run keeps at the server at once (`--concurrency`)."""
+        return self.concurrency
+
+    def reason_one(self, request: ReasonRequest, stop: threading.Event) -> ReasonReply:
+        """One view with its own retries; safe to call from several threads. `stop` set: waits end, no resend."""
+        return self._one(request, stop)
+
     # -- one request -----------------------------------------------------------------------------
 
-    def _one(self, request: ReasonRequest) -> ReasonReply:
-        if self._stop.is_set():
+    @contextlib.contextmanager
+    def _slot(self, stop: threading.Event):
+        """One of `concurrency` places at the server: views encoded ahead (run.stream) wait here, ready."""
+        while not self._slots.acquire(timeout=0.1):
+            if stop.is_set():
+                raise ServerError("stopped before sending")
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+    def _one(self, request: ReasonRequest, stop: Optional[threading.Event] = None) -> ReasonReply:
+        stop = self._stop if stop is None else stop
+        if stop.is_set():
             raise BackendError("Cancelled after another tile failed.", code="server")
         try:
             png, input_size = prepare_image(request.image, self.min_pixels, self.max_pixels)
         except ValueError as exc:  # smart_resize refuses sizes Qwen2.5-VL cannot take
             raise BackendError(f"Tile {request.tile_id} cannot be sent to the model: {exc}.", code="input") from None
-        payload = chat_payload(self.model, png, request.prompt, self.max_new_tokens)
+        body = chat_body(self.model, png, request.prompt, self.max_new_tokens)
         started = time.monotonic()
-        data = self._post_with_retries(payload)
+        data = self._post_with_retries(body, stop)
         try:
             text = answer_text(data)
         except ValueError as exc:
@@ -234,24 +278,24 @@ class OpenAIBackend:
                            warning=resize_warning(data, input_size, _text_chars(request), self.min_pixels,
                                                   self.max_pixels))
 
-    def _post_with_retries(self, payload: dict[str, Any]) -> Any:
+    def _post_with_retries(self, body: bytes, stop: threading.Event) -> Any:
         url = self.base_url + "/chat/completions"
         attempt = 0
         while True:
             try:
-                return request_json(url, base_url=self.base_url, payload=payload, api_key=self._api_key,
-                                    basic_auth=self._basic_auth,
-                                    timeout=self.timeout, opener=self._opener)
+                with self._slot(stop):
+                    return request_json(url, base_url=self.base_url, body=body, api_key=self._api_key,
+                                        basic_auth=self._basic_auth, timeout=self.timeout, opener=self._opener)
             except ServerError as exc:
                 if exc.status == 404:
                     raise BackendError(
                         f"{exc} The model requested was {self.model!r}.", code="server") from None
-                if not exc.transient or attempt >= self.policy.retries or self._stop.is_set():
+                if not exc.transient or attempt >= self.policy.retries or stop.is_set():
                     tried = f" (after {attempt + 1} attempts)" if attempt else ""
                     raise BackendError(f"{exc}{tried}", code="server") from None
                 with self._rng_lock:
                     delay = self.policy.delay(attempt, self._rng, exc.retry_after)
                 attempt += 1
                 # Waiting on the stop event lets a failed batch or close() cut the wait short.
-                if self._stop.wait(delay):
+                if stop.wait(delay):
                     raise BackendError(str(exc), code="server") from None

@@ -27,7 +27,7 @@ from inference_core.contract.options import (
 from inference_core.contract.protocol import ErrorCode
 from inference_core.models.precision import FLOAT16_WARNING, is_overflow_answer, overflow_message
 from inference_core.models.prompts import checkpoint_system
-from inference_core.models.vision_input import model_input
+from inference_core.models.vision_input import image_tokens, model_input
 from inference_core.models.backends.base import (
     BackendError,
     BackendOOM,
@@ -282,6 +282,29 @@ class TransformersBackend:
         """(width, height) the processor resized each image to: patch grid x patch size."""
         patch = int(self.processor.image_processor.patch_size)
         return [(int(w) * patch, int(h) * patch) for _, h, w in image_grid_thw.tolist()]
+
+    # -- batching by size (run.stream) -----------------------------------------------------------
+    def input_size_of(self, request: ReasonRequest) -> tuple[int, int]:
+        """(width, height) the view reaches the model at: views of one such size batch without padding."""
+        from inference_core.raster.coords import smart_resize
+
+        height, width = smart_resize(request.image.height, request.image.width, self.min_pixels, self.max_pixels)
+        return width, height
+
+    def view_tokens(self, request: ReasonRequest) -> int:
+        """Tokens one view holds at the end of its answer: the chat with its image tokens, plus the answer."""
+        text = len(self.processor.tokenizer(self.chat_text(request))["input_ids"])
+        return text + image_tokens(self.input_size_of(request)) + self.max_new_tokens
+
+    def token_budget(self) -> int:
+        """Tokens a batch may hold, from the device's free memory now (`models.memory`, `models.devices`)."""
+        import torch
+
+        from inference_core.models.devices import free_bytes
+        from inference_core.models.memory import batch_token_budget, bytes_per_token
+
+        per_token = bytes_per_token(self.model.config, torch.empty((), dtype=self.dtype).element_size())
+        return batch_token_budget(free_bytes(self.device), per_token)
 
     def reason(self, requests: Sequence[ReasonRequest]) -> list[ReasonReply]:
         """All requests in one left-padded `generate` call; replies in request order."""
