@@ -11,7 +11,7 @@ from typing import Any, Optional
 from inference_core.contract.options import RunOptions
 
 # RunOptions field -> `remotereasoner reason` flag. `raster` is the positional argument; options at their
-# defaults are not written (`strategy`'s flag is the shared option name, for when the CLI takes it).
+# defaults are not written.
 CLI_FLAGS: dict[str, str] = {
     "query": "--query", "out": "--out", "mode": "--mode", "per_tile": "--per-tile", "strategy": "--strategy",
     "extent": "--extent", "bands": "--bands", "gsd": "--gsd", "granularity": "--granularity",
@@ -23,11 +23,13 @@ CLI_FLAGS: dict[str, str] = {
     "iou_threshold": "--iou-threshold", "ios_threshold": "--ios-threshold", "server_url": "--server-url",
     "api_key_env": "--api-key-env", "concurrency": "--concurrency", "timeout": "--timeout", "retries": "--retries",
     "sam3": "--sam3", "score_threshold": "--score-threshold", "max_boxes": "--max-boxes", "max_tiles": "--max-tiles",
+    "reuse": "--no-reuse",
 }
 # Fields no `reason` command line carries: the raster is positional, the key is a secret (the command names
 # the environment variable that holds it), single_view is evaluate's, extent_crs follows the extent after ':'.
 NOT_FLAGS = ("raster", "api_key", "single_view", "extent_crs")
 SWITCHES = ("append", "resume", "per_tile")  # flags without a value
+OFF_SWITCHES = ("reuse",)  # on by default; the flag turns them off
 LISTS = ("extent", "bands", "granularity", "formats")  # comma-separated values
 
 
@@ -54,8 +56,8 @@ def cli_args(options: RunOptions) -> list[str]:
             continue
         if value is None:
             continue
-        if name in SWITCHES:
-            if value:
+        if name in SWITCHES or name in OFF_SWITCHES:
+            if bool(value) != (name in OFF_SWITCHES):
                 args.append(CLI_FLAGS[name])
             continue
         text = _value(value)

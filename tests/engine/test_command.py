@@ -29,8 +29,7 @@ def test_every_option_has_a_flag_the_parser_knows():
     names = {f.name for f in dataclasses.fields(RunOptions)}
     assert names == set(CLI_FLAGS) | set(NOT_FLAGS)
     known = _cli_fields()
-    # strategy: the shared option name's flag, written only when not the default (the CLI may not take it yet)
-    assert {flag for name, flag in CLI_FLAGS.items() if name != "strategy"} <= known
+    assert set(CLI_FLAGS.values()) <= known
 
 
 @pytest.mark.parametrize("options", [
@@ -42,6 +41,7 @@ def test_every_option_has_a_flag_the_parser_knows():
     RunOptions(raster="/data/o.tif", query="q", out="r.gpkg", extent=(-81.99, 29.68, -81.97, 29.7), extent_crs="EPSG:4326",
                resume=True),
     RunOptions(raster="/data/o.tif", query="how many tanks?", out="r.gpkg", mode="ask", per_tile=True),
+    RunOptions(raster="/data/o.tif", query="q", out="r.gpkg", strategy="refine", reuse=False, batch_size=0),
     RunOptions(raster="/data/o.tif", query="tree crown", out="r.gpkg", mode="find-all", sam3="/m/sam3",
                score_threshold=0.35, granularity=("boxes", "masks"), max_boxes=40, max_tiles=500),
     RunOptions(raster="/data/o.tif", query="ships", out="s.gpkg", backend="openai", server_url="http://gpu:8000/v1",
