@@ -57,7 +57,7 @@ def test_demo_sample_gives_61_crowns_at_their_place(demo, sample_boxes_px):
     contours = pyogrio.read_dataframe(path, layer="contours")
     assert len(masks) == 61 and len(contours) == 61
     assert (masks.geometry.area > 0).all() and (contours.geometry.length > 0).all()
-    assert masks["model"].str.contains("sam.pth").all()  # a mask names the SAM that drew it
+    assert masks["sam_model"].str.contains("sam.pth").all()  # a mask names the SAM that drew it
     # every mask lies on the sample (400 x 400 px of 0.1 m)
     xmin, ymin, xmax, ymax = masks.total_bounds
     assert xmin >= X0 - 1e-6 and xmax <= X0 + 40 + 1e-6 and ymin >= Y0 - 40 - 1e-6 and ymax <= Y0 + 1e-6
