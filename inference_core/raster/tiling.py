@@ -28,13 +28,6 @@ def axis_starts(length: int, tile: int, overlap: int) -> list[int]:
     return [round(i * span / (n - 1)) for i in range(n)]
 
 
-def axis_count(length: int, tile: int, overlap: int) -> int:
-    """How many tiles `axis_starts` places along an axis (without listing them)."""
-    if length <= tile:
-        return 1
-    return math.ceil((length - overlap) / (tile - overlap))
-
-
 def gsd_scale(source: "RasterSource", gsd: float | None) -> float:
     """Source pixels per output pixel: > 1 shrinks the image (coarser GSD), 1 without `gsd`."""
     if not gsd:

@@ -74,9 +74,9 @@ class CommandPanel(QWidget):
             return None, "", why
         cfg = rr_settings.PluginSettings.load()
         folder, _temporary = rr_settings.output_dir(cfg)
-        from .dock import run_file_name
+        from .dock import new_run_path
 
-        out = os.path.join(folder, run_file_name(question))
+        out = new_run_path(folder, question)
         try:
             # no API key: the commands name the variable it is read from, never the key
             options = RunOptions.from_dict(options_for_run(cfg, layer.source(), question, d.granularity(), extent, out, None))

@@ -93,6 +93,17 @@ def run_file_name(question: str, now: Optional[float] = None) -> str:
     return time.strftime("%Y%m%d-%H%M%S", time.localtime(now)) + f"_{slug}.gpkg"
 
 
+def new_run_path(folder: str, question: str, now: Optional[float] = None) -> str:
+    """A path in `folder` for a new run that no file holds yet: two runs (or a run and a copied command) in
+    the same second get `…_question-2.gpkg`, never each other's file."""
+    base = os.path.join(folder, run_file_name(question, now))
+    path, n = base, 1
+    while os.path.exists(path):
+        n += 1
+        path = f"{base[:-5]}-{n}.gpkg"
+    return path
+
+
 def transform_rect(rect: QgsRectangle, src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem,
                    project: Optional[QgsProject] = None) -> QgsRectangle:
     """The bounding box of `rect` reprojected from `src` to `dst` (edges densified by QGIS)."""
@@ -543,7 +554,7 @@ class RemoteReasonerDock(QgsDockWidget):
         except OSError as exc:
             return self._refuse(self.tr("Cannot create the output folder {path}: {reason}").format(path=folder, reason=exc.strerror), settings=True)
         title = question or self.tr("Describe")  # a caption run's group and file are named for the mode
-        out = os.path.join(folder, run_file_name(title))
+        out = new_run_path(folder, title)
         api_key = rr_settings.resolve_api_key(cfg.auth_cfg) if cfg.backend == "openai" else None
         try:
             extra = {"mode": mode, "per_tile": self.per_tile_check.isChecked()} if mode in ANSWER_MODES else {"mode": mode}

@@ -156,11 +156,11 @@ class HistoryPanel(QWidget):
     def rerun(self, index: int):
         if not 0 <= index < len(self.entries):
             return None
-        from .dock import run_file_name
+        from .dock import new_run_path
 
         e = self.entries[index]
         sam = self.sam_edit.text().strip() or None
-        out = os.path.join(self.folder(), run_file_name(e.query))
+        out = new_run_path(self.folder(), e.query)
         if os.path.abspath(out) == os.path.abspath(e.gpkg):
             out = out[:-len(".gpkg")] + "-redo.gpkg"
         granularity = GRANULARITIES if sam else ("boxes",)

@@ -61,6 +61,28 @@ def write_replay(path: Path, answers: list[str], input_size=(400, 400)) -> Path:
     return path
 
 
+@pytest.fixture
+def raster(sample_tif, qgis_new_project):
+    """OSBS_029 (400 x 400 px of 0.1 m, EPSG:32617) as a raster layer of the project."""
+    from qgis.core import QgsProject, QgsRasterLayer
+
+    layer = QgsRasterLayer(str(sample_tif), "OSBS_029")
+    assert layer.isValid()
+    QgsProject.instance().addMapLayer(layer)  # the project owns (and deletes) it
+    return layer
+
+
+@pytest.fixture
+def dock(qgis_iface, clean_settings):
+    """The Reason-on-extent dock with the test settings (engine venv, tiny models)."""
+    from remotereasoner_qgis.ui import dock as rd
+
+    d = rd.RemoteReasonerDock(qgis_iface)
+    yield d
+    d.shutdown()
+    d.deleteLater()
+
+
 @pytest.fixture(autouse=True)
 def _clean_project():
     """Each test starts with an empty project and leaves none of its layers behind."""

@@ -16,7 +16,7 @@ from qgis.core import (
 )
 
 from conftest import write_replay
-from test_dock import TWO_TREES, XMIN, YMAX, _replay_settings, dock, raster, run_dock  # noqa: F401 - fixtures
+from test_dock import TWO_TREES, XMIN, YMAX, _replay_settings, run_dock
 
 
 def px_rect(c0, r0, c1, r1) -> QgsRectangle:

@@ -12,7 +12,7 @@ from qgis.core import QgsRectangle, QgsVectorLayer
 
 from conftest import ROOT, write_replay
 from rr_support import QGIS_PROCESS, clean_env, deploy, package_zip
-from test_dock import TWO_TREES, _replay_settings, dock, raster, run_dock  # noqa: F401 - fixtures
+from test_dock import TWO_TREES, _replay_settings, run_dock
 
 
 def boxes_of(path: str, table: str = "|layername=boxes") -> list[tuple]:

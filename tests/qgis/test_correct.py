@@ -12,7 +12,7 @@ from qgis.gui import QgsMapMouseEvent
 from qgis.PyQt.QtCore import QEvent, QPoint, Qt
 
 from conftest import write_replay
-from test_dock import XMIN, YMAX, _replay_settings, dock, raster, run_dock  # noqa: F401 - fixtures
+from test_dock import XMIN, YMAX, _replay_settings, run_dock
 
 CROWNS = "<answer>[[100,100,200,200],[250,250,330,330]]</answer>"
 

@@ -29,22 +29,6 @@ XMIN, YMAX = 404211.9, 3285142.9
 RASTER_EXTENT = (XMIN, YMAX - 40.0, XMIN + 40.0, YMAX)
 
 
-@pytest.fixture
-def raster(sample_tif, qgis_new_project):
-    layer = QgsRasterLayer(str(sample_tif), "OSBS_029")
-    assert layer.isValid()
-    QgsProject.instance().addMapLayer(layer)  # the project owns (and deletes) it
-    return layer
-
-
-@pytest.fixture
-def dock(qgis_iface, clean_settings):
-    d = rd.RemoteReasonerDock(qgis_iface)
-    yield d
-    d.shutdown()
-    d.deleteLater()
-
-
 def rect_tuple(r: QgsRectangle, nd=2):
     return tuple(round(v, nd) for v in (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum()))
 
@@ -165,6 +149,16 @@ def test_run_file_name():
     name = rd.run_file_name("The tree crowns, please!", now=0)
     assert name.endswith("_the-tree-crowns-please.gpkg")
     assert len(name.split("_")[0]) == len("19700101-000000")
+
+
+def test_a_new_run_never_takes_an_existing_file(tmp_path):
+    first = rd.new_run_path(str(tmp_path), "trees", now=0)
+    assert first == str(tmp_path / rd.run_file_name("trees", now=0))
+    open(first, "w").close()  # a run of the same second
+    second = rd.new_run_path(str(tmp_path), "trees", now=0)
+    assert second == first[:-5] + "-2.gpkg"
+    open(second, "w").close()
+    assert rd.new_run_path(str(tmp_path), "trees", now=0) == first[:-5] + "-3.gpkg"
 
 
 def test_refusals_are_messages(dock, qgis_iface, raster):

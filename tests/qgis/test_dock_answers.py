@@ -8,7 +8,7 @@ from qgis.core import QgsProject
 from qgis.PyQt.QtWidgets import QApplication
 
 from conftest import write_replay
-from test_dock import RASTER_EXTENT, XMIN, YMAX, _replay_settings, dock, raster, rect_tuple, run_dock  # noqa: F401
+from test_dock import RASTER_EXTENT, XMIN, YMAX, _replay_settings, rect_tuple, run_dock
 
 THREE = "<think>Three crowns stand apart in the clearing.</think><answer>There are 3 trees.</answer>"
 

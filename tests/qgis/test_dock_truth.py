@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import write_replay
-from test_dock import _replay_settings, dock, raster, run_dock  # noqa: F401 - fixtures
+from test_dock import _replay_settings, run_dock
 
 from remotereasoner_qgis.bridge import events
 

@@ -9,7 +9,7 @@ import os
 from qgis.core import QgsProject
 
 from conftest import write_replay
-from test_dock import TWO_TREES, _replay_settings, dock, raster, run_dock  # noqa: F401 - fixtures
+from test_dock import TWO_TREES, _replay_settings, run_dock
 
 
 def features(layer) -> list[tuple]:

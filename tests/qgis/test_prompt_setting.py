@@ -8,7 +8,7 @@ import json
 from qgis.core import QgsSettings
 
 from conftest import write_replay
-from test_dock import _replay_settings, dock, raster, run_dock  # noqa: F401 - fixtures
+from test_dock import _replay_settings, run_dock
 
 from remotereasoner_qgis import settings as rs
 from remotereasoner_qgis.bridge.run_options import options_for_run

@@ -7,7 +7,7 @@ import pytest
 from qgis.core import QgsVectorLayer
 
 from conftest import write_replay
-from test_dock import TWO_TREES, _replay_settings, dock, raster, run_dock  # noqa: F401 - fixtures
+from test_dock import TWO_TREES, _replay_settings, run_dock
 
 from remotereasoner_qgis.ui.layers import export_layers
 
