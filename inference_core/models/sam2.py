@@ -17,18 +17,14 @@ from typing import Any, Optional
 
 import numpy as np
 
-from inference_core.contract.catalog import MODELS
 from inference_core.contract.model_state import (
     SAM2_MODEL_TYPES,
-    TRANSFORMERS_OFFLINE,
     hub_blob_mismatch,
-    hub_snapshot,
-    looks_like_hub_id,
     missing_file,
-    offline_env,
     weights_problem,
 )
 from inference_core.contract.options import DEFAULT_SAM_MODEL, SAM1_TYPES, SAM2_TYPES
+from inference_core.models.hub_folder import FolderKind, download_hint, locate_folder
 from inference_core.models.sam import SamError
 
 # config.json model types that hold a SAM 2 image model: the video model's checkpoints carry the same
@@ -49,17 +45,13 @@ DYNAMIC_MULTIMASK = {"dynamic_multimask_via_stability": True, "dynamic_multimask
 MASK_THRESHOLD = 0.0  # SAM2ImagePredictor's default mask_threshold (sam2_image_predictor.py:24)
 # Meta's checkpoints for the `sam2` package (checkpoints/download_ckpts.sh:40-44): not this loader's format.
 _META_PT = re.compile(r"sam2(\.1)?_hiera_(tiny|small|base_plus|large)\.pt")
-_HUB_ENTRIES = {m.source: m for m in MODELS if m.kind == "sam2"}
+_KIND = FolderKind("SAM 2.1", DEFAULT_SAM_MODEL, SamError,
+                   f"Check the id (e.g. {DEFAULT_SAM_MODEL}) and the network, or pass a local folder.")
 
 
 def is_meta_checkpoint(path: str | Path) -> bool:
     """True for a file named like Meta's sam2-package checkpoints (sam2.1_hiera_tiny.pt ...)."""
     return bool(_META_PT.fullmatch(Path(path).name))
-
-
-def _download_hint(repo_id: str) -> str:
-    key = _HUB_ENTRIES[repo_id].key if repo_id in _HUB_ENTRIES else "KEY"
-    return f"the plugin's Models tab, or `python -m inference_core.models.store download {key} --folder DIR`"
 
 
 def locate(source: str) -> tuple[Path, Optional[str]]:
@@ -76,29 +68,7 @@ def locate(source: str) -> tuple[Path, Optional[str]]:
                            f"downloaded once) or a folder saved with save_pretrained.")
         raise SamError(f"{p} is a file: SAM 2.1 loads from a folder (config.json + model.safetensors) or a hub id "
                        f"like {DEFAULT_SAM_MODEL}; a SAM 1 checkpoint (.pth) takes --sam-type vit_b|vit_l|vit_h.")
-    if p.is_dir():
-        return p, None
-    if not looks_like_hub_id(source):
-        raise SamError(f"SAM 2.1 folder not found: {p}. Check the path, or pass a hub id like {DEFAULT_SAM_MODEL} "
-                       f"(download it first with {_download_hint(DEFAULT_SAM_MODEL)}).")
-    snap = hub_snapshot(source)
-    missing = missing_file(snap) if snap is not None else "config.json"
-    if missing is None:
-        return snap, source  # type: ignore[return-value]
-    if offline_env(TRANSFORMERS_OFFLINE):
-        where = "not in the Hugging Face cache" if snap is None else f"only partly in the Hugging Face cache (no {missing})"
-        raise SamError(f"{source} is {where} and downloads are off (HF_HUB_OFFLINE=1): download it on a connected "
-                       f"machine ({_download_hint(source)}), unset HF_HUB_OFFLINE, or pass a local SAM 2.1 folder.")
-    from inference_core.models.downloads import DownloadError, download_hub
-
-    entry = _HUB_ENTRIES.get(source)
-    try:
-        return download_hub(source, size_hint=entry.size_bytes if entry else None), source
-    except DownloadError as exc:
-        raise SamError(str(exc)) from None
-    except Exception as exc:  # huggingface_hub: unknown repo, gated, network
-        raise SamError(f"Cannot fetch {source} from the Hugging Face Hub ({type(exc).__name__}: {exc}). Check the "
-                       f"id (e.g. {DEFAULT_SAM_MODEL}) and the network, or pass a local folder.") from None
+    return locate_folder(source, _KIND)
 
 
 def read_config(folder: Path) -> dict[str, Any]:
@@ -184,7 +154,7 @@ def load_sam2(source: str, sam_type: Optional[str] = None, device: str = "cpu") 
     damaged = weights_problem(folder)
     if damaged:
         raise SamError(f"The weights of SAM 2.1 {repo_id or folder.name} are damaged: {damaged}. Re-download with "
-                       f"{_download_hint(repo_id or DEFAULT_SAM_MODEL)}.")
+                       f"{download_hint(repo_id or DEFAULT_SAM_MODEL)}.")
     bad = [w.name for w in _weights(folder) if hub_blob_mismatch(w)]
     if bad:
         raise SamError(f"{', '.join(bad)} of {repo_id or folder.name} is damaged (its SHA-256 no longer matches the "

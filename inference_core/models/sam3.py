@@ -17,23 +17,18 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from inference_core.contract.catalog import MODELS
 from inference_core.contract.model_state import (
-    TRANSFORMERS_OFFLINE,
     hub_blob_mismatch,
-    hub_snapshot,
-    looks_like_hub_id,
     missing_file,
-    offline_env,
 )
 from inference_core.contract.options import DEFAULT_SAM3_MODEL, DEFAULT_SCORE_THRESHOLD
 from inference_core.models.backends.base import BackendError, BackendOOM, ReasonReply
+from inference_core.models.hub_folder import FolderKind, locate_folder
 
 MODEL_TYPES = ("sam3", "sam3_video")  # the video checkpoint carries the same detector (Sam3Model loads it)
 # transformers' post_process_instance_segmentation binarises sigmoid(mask logits) at this (its default),
 # the same pixels as Meta's `logits > 0.0` (sam3_image_processor.py, postprocess_output).
 MASK_THRESHOLD = 0.5
-_HUB_ENTRIES = {m.source: m for m in MODELS if m.kind == "sam3"}
 GATED_HINT = ("SAM 3 is gated on the Hugging Face Hub: request access on https://huggingface.co/facebook/sam3 "
               "(accept the SAM License), then give the engine a token with read access — HF_TOKEN in the "
               "environment, or in the plugin's Models tab (kept in QGIS's authentication database)")
@@ -41,6 +36,9 @@ GATED_HINT = ("SAM 3 is gated on the Hugging Face Hub: request access on https:/
 
 class Sam3Error(BackendError):
     """A SAM 3 model that cannot be used; the message says what to do."""
+
+
+_KIND = FolderKind("SAM 3", DEFAULT_SAM3_MODEL, Sam3Error, f"{GATED_HINT}; or pass a local folder.")
 
 
 @dataclass
@@ -69,44 +67,13 @@ class FindReply(ReasonReply):
     instances: Sequence[Instance] = ()
 
 
-def _download_hint(repo_id: str) -> str:
-    key = _HUB_ENTRIES[repo_id].key if repo_id in _HUB_ENTRIES else "sam3"
-    return f"the plugin's Models tab, or `python -m inference_core.models.store download {key} --folder DIR`"
-
-
 def locate(source: str) -> tuple[Path, Optional[str]]:
     """(local folder, hub id or None) of a SAM 3 `source`: a folder, or a hub id in (or fetched into) the cache."""
     p = Path(source).expanduser()
     if p.is_file():
         raise Sam3Error(f"{p} is a file: SAM 3 loads from a folder (config.json + model.safetensors) or the hub id "
                         f"{DEFAULT_SAM3_MODEL}.")
-    if p.is_dir():
-        return p, None
-    if not looks_like_hub_id(source):
-        raise Sam3Error(f"SAM 3 folder not found: {p}. Check the path, or pass the hub id {DEFAULT_SAM3_MODEL} "
-                        f"(download it first with {_download_hint(DEFAULT_SAM3_MODEL)}).")
-    snap = hub_snapshot(source)
-    missing = missing_file(snap) if snap is not None else "config.json"
-    if missing is None:
-        return snap, source  # type: ignore[return-value]
-    if offline_env(TRANSFORMERS_OFFLINE):
-        where = "not in the Hugging Face cache" if snap is None else f"only partly in the Hugging Face cache (no {missing})"
-        raise Sam3Error(f"{source} is {where} and downloads are off (HF_HUB_OFFLINE=1): download it on a connected "
-                        f"machine ({_download_hint(source)}), unset HF_HUB_OFFLINE, or pass a local SAM 3 folder.")
-    from inference_core.models.downloads import DownloadError, download_hub
-
-    entry = _HUB_ENTRIES.get(source)
-    try:
-        return download_hub(source, size_hint=entry.size_bytes if entry else None), source
-    except DownloadError as exc:
-        raise Sam3Error(str(exc)) from None
-    except Exception as exc:  # huggingface_hub: gated, unknown repo, network
-        if type(exc).__name__ == "GatedRepoError":
-            from inference_core.models.store import gated_message
-
-            raise Sam3Error(gated_message(source)) from None
-        raise Sam3Error(f"Cannot fetch {source} from the Hugging Face Hub ({type(exc).__name__}: {exc}). "
-                        f"{GATED_HINT}; or pass a local folder.") from None
+    return locate_folder(source, _KIND)
 
 
 def read_config(folder: Path) -> dict[str, Any]:

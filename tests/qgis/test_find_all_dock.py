@@ -8,28 +8,11 @@ import json
 import sqlite3
 
 import pytest
-from qgis.core import QgsProject, QgsRasterLayer
 
 from remotereasoner_qgis import settings as rs
 from remotereasoner_qgis.bridge.run_options import run_options
 from remotereasoner_qgis.ui import dock as rd
 from remotereasoner_qgis.ui.mode_hints import looks_dense, suggest_phrase
-
-
-@pytest.fixture
-def raster(sample_tif, qgis_new_project):
-    layer = QgsRasterLayer(str(sample_tif), "OSBS_029")
-    assert layer.isValid()
-    QgsProject.instance().addMapLayer(layer)
-    return layer
-
-
-@pytest.fixture
-def dock(qgis_iface, clean_settings):
-    d = rd.RemoteReasonerDock(qgis_iface)
-    yield d
-    d.shutdown()
-    d.deleteLater()
 
 
 @pytest.mark.parametrize("question, phrase", [

@@ -5,30 +5,13 @@ overview's candidate by the refine view's box and shows the answer in numbers; P
 from __future__ import annotations
 
 import pytest
-from qgis.core import QgsApplication, QgsProcessingContext, QgsProject, QgsRasterLayer, QgsRectangle, QgsSettings
+from qgis.core import QgsApplication, QgsProcessingContext, QgsRectangle, QgsSettings
 
 from conftest import write_replay
 from remotereasoner_qgis import settings as rs
 from remotereasoner_qgis.bridge.run_options import run_options
-from remotereasoner_qgis.ui import dock as rd
 
 XMIN, YMAX = 404211.9, 3285142.9  # OSBS_029.tif: 400 x 400 px of 0.1 m in EPSG:32617
-
-
-@pytest.fixture
-def raster(sample_tif, qgis_new_project):
-    layer = QgsRasterLayer(str(sample_tif), "OSBS_029")
-    assert layer.isValid()
-    QgsProject.instance().addMapLayer(layer)
-    return layer
-
-
-@pytest.fixture
-def dock(qgis_iface, clean_settings):
-    d = rd.RemoteReasonerDock(qgis_iface)
-    yield d
-    d.shutdown()
-    d.deleteLater()
 
 
 def _small_tiles(cfg):

@@ -28,6 +28,7 @@ from inference_core.contract.protocol import ErrorCode
 from inference_core.models.precision import FLOAT16_WARNING, is_overflow_answer, overflow_message
 from inference_core.models.prompts import checkpoint_system
 from inference_core.models.vision_input import image_tokens, model_input
+from inference_core.models.hub_folder import download_hint
 from inference_core.models.backends.base import (
     BackendError,
     BackendOOM,
@@ -39,12 +40,6 @@ from inference_core.models.memory import answer_advice, free_memory, is_allocato
 # Architectures whose boxes are absolute pixels of the resized input (Qwen2-VL and Qwen3-VL use a
 # 0..1000 relative grid instead, which the coordinate code does not assume).
 SUPPORTED_MODEL_TYPES = ("qwen2_5_vl",)
-
-
-def _download_hint(model: str) -> str:
-    """Where a hub model can be downloaded: the plugin's model manager or the engine's model store CLI."""
-    key = next((m.key for m in MODELS if m.kind == "mllm" and m.source == model), "KEY")
-    return f"the plugin's Models tab, or `python -m inference_core.models.store download {key} --folder DIR`"
 
 
 def locate_model(model: str) -> Path:
@@ -65,7 +60,7 @@ def locate_model(model: str) -> Path:
     if candidate.exists() or looks_like_path(model):
         raise BackendError(
             f"Model folder not found: {candidate}. Check the path, download the model first "
-            f"({_download_hint(DEFAULT_MODEL)}), or pass a hub id."
+            f"({download_hint(DEFAULT_MODEL)}), or pass a hub id."
         )
     from huggingface_hub import hf_hub_download
     from huggingface_hub.errors import (
@@ -89,7 +84,7 @@ def locate_model(model: str) -> Path:
         if offline_env(TRANSFORMERS_OFFLINE):
             raise BackendError(
                 f"{model} is not in the local model cache and downloads are off (HF_HUB_OFFLINE=1): download it "
-                f"on a connected machine ({_download_hint(model)}), unset HF_HUB_OFFLINE, or pass a local folder."
+                f"on a connected machine ({download_hint(model)}), unset HF_HUB_OFFLINE, or pass a local folder."
             ) from None
         raise BackendError(f"Cannot reach the Hugging Face Hub to fetch {model}: check the network or proxy, "
                            "or pass a local folder.") from None
@@ -121,7 +116,7 @@ def check_weights(folder: Path, model: str) -> None:
     which from_pretrained would load into random or partial weights, or fail on with a low-level error."""
     problem = weights_problem(folder)
     if problem:
-        how = (f"Re-download with {_download_hint(model)}" if any(m.source == model for m in MODELS)
+        how = (f"Re-download with {download_hint(model)}" if any(m.source == model for m in MODELS)
                else "Copy the folder again, or download it again")
         raise BackendError(f"The weights of {model} are damaged: {problem}. {how}.")
 

@@ -1,0 +1,65 @@
+"""Where a transformers model folder comes from: a local folder, or a hub id in (or fetched into) the cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from inference_core.contract.catalog import MODELS
+from inference_core.contract.model_state import (
+    TRANSFORMERS_OFFLINE,
+    hub_snapshot,
+    looks_like_hub_id,
+    missing_file,
+    offline_env,
+)
+
+
+def download_hint(repo_id: str) -> str:
+    """Where a catalog model can be downloaded: the plugin's Models tab or the engine's model store CLI."""
+    key = next((m.key for m in MODELS if m.source == repo_id), "KEY")
+    return f"the plugin's Models tab, or `python -m inference_core.models.store download {key} --folder DIR`"
+
+
+@dataclass(frozen=True)
+class FolderKind:
+    """What the messages of `locate_folder` call the model, the id they give as an example, and its error."""
+
+    label: str  # "SAM 2.1", "SAM 3"
+    example: str  # a hub id of this kind
+    error: type[Exception]
+    fetch_advice: str  # after "Cannot fetch …": what to check
+
+
+def locate_folder(source: str, kind: FolderKind) -> tuple[Path, Optional[str]]:
+    """(local folder, hub id or None) of `source`: a folder as it is, or a hub id from the Hugging Face cache,
+    downloaded once when it is not there (config, processor and safetensors only; never offline)."""
+    p = Path(source).expanduser()
+    if p.is_dir():
+        return p, None
+    if not looks_like_hub_id(source):
+        raise kind.error(f"{kind.label} folder not found: {p}. Check the path, or pass a hub id like {kind.example} "
+                         f"(download it first with {download_hint(kind.example)}).")
+    snap = hub_snapshot(source)
+    missing = missing_file(snap) if snap is not None else "config.json"
+    if missing is None:
+        return snap, source  # type: ignore[return-value]
+    if offline_env(TRANSFORMERS_OFFLINE):
+        where = "not in the Hugging Face cache" if snap is None else f"only partly in the Hugging Face cache (no {missing})"
+        raise kind.error(f"{source} is {where} and downloads are off (HF_HUB_OFFLINE=1): download it on a connected "
+                         f"machine ({download_hint(source)}), unset HF_HUB_OFFLINE, or pass a local {kind.label} folder.")
+    from inference_core.models.downloads import DownloadError, download_hub
+
+    entry = next((m for m in MODELS if m.source == source), None)
+    try:
+        return download_hub(source, size_hint=entry.size_bytes if entry else None), source
+    except DownloadError as exc:
+        raise kind.error(str(exc)) from None
+    except Exception as exc:  # huggingface_hub: gated, unknown repo, network
+        if type(exc).__name__ == "GatedRepoError":
+            from inference_core.models.store import gated_message
+
+            raise kind.error(gated_message(source)) from None
+        raise kind.error(f"Cannot fetch {source} from the Hugging Face Hub ({type(exc).__name__}: {exc}). "
+                         f"{kind.fetch_advice}") from None
