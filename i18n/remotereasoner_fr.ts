@@ -4,42 +4,42 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="109"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="120"/>
         <source>Check the settings.</source>
         <translation>Vérifiez les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="121"/>
         <source>Check the raster and the extent.</source>
         <translation>Vérifiez le raster et l’emprise.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="111"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="122"/>
         <source>Check the model in the settings.</source>
         <translation>Vérifiez le modèle dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="112"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="123"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>Réduisez la taille des tuiles ou le nombre maximal de pixels, ou choisissez le CPU, dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="113"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="124"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>Vérifiez l’URL du serveur et la clé d’API (Tester la connexion dans les paramètres).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="114"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="125"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="115"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="126"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner ; vérifiez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="116"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="127"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner pour les détails.</translation>
     </message>
@@ -324,27 +324,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="152"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="153"/>
         <source>Answers unreadable</source>
         <translation>Réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="154"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
         <source>Done, some answers unreadable</source>
         <translation>Terminé, certaines réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="156"/>
         <source>Done</source>
         <translation>Terminé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="160"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
         <source>Failed: {reason}</source>
         <translation>Échec : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="160"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
         <source>Failed</source>
         <translation>Échec</translation>
     </message>
@@ -367,7 +367,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="774"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="785"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -383,7 +383,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="726"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="737"/>
         <source>{found}: %n box(es) had no mask (SAM found nothing).</source>
         <translation>
             <numerusform>{found} : %n boîte n’a pas de masque (SAM n’a rien trouvé).</numerusform>
@@ -654,6 +654,22 @@
         <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="33"/>
         <source>Model calls this choice will make over the extent</source>
         <translation>Appels au modèle que ce choix fera sur l’emprise</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="166"/>
+        <source>%n view(s) with no data skipped.</source>
+        <translation>
+            <numerusform>%n vue sans données ignorée.</numerusform>
+            <numerusform>%n vues sans données ignorées.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
+        <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
+        <translation>
+            <numerusform>%n réponse reprise d&apos;une vue identique déjà dans le résultat, sans interroger le modèle.</numerusform>
+            <numerusform>%n réponses reprises de vues identiques déjà dans le résultat, sans interroger le modèle.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1677,292 +1693,292 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="238"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="249"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="177"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="195"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="187"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="198"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="205"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="206"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="217"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="213"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="224"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="226"/>
         <source>Current map view</source>
         <translation>Vue courante de la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
         <source>Whole layer</source>
         <translation>Couche entière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="217"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="228"/>
         <source>Rectangle drawn on the map</source>
         <translation>Rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="218"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="229"/>
         <source>Bounding box of selected features</source>
         <translation>Emprise des entités sélectionnées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="220"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="231"/>
         <source>Draw…</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="793"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="804"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="239"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="250"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="240"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="251"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="250"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="261"/>
         <source>Idle</source>
         <translation>Inactif</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="282"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="291"/>
         <source>Target</source>
         <translation>Cible</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="291"/>
         <source>Label</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="291"/>
         <source>Area (m²)</source>
         <translation>Surface (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="292"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="303"/>
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="498"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="509"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="503"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="514"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="508"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="519"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="524"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="535"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="526"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="537"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="529"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="540"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="532"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="543"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins une option parmi Boîtes, Masques, Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="544"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="555"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="570"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="581"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>Les résultats vont dans un dossier temporaire (indiquez un dossier de sortie dans les paramètres pour les conserver) : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="570"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="581"/>
         <source>Results: {path}</source>
         <translation>Résultats : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="575"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="586"/>
         <source>Starting the engine…</source>
         <translation>Démarrage du moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="577"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="588"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="617"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="628"/>
         <source>ETA {s} s</source>
         <translation>Reste environ {s} s</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="751"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="762"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="751"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="762"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>Shapefile ESRI (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="752"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="763"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="753"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="764"/>
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="428"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="428"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="629"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="640"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="596"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="607"/>
         <source>Cancelling after the current view…</source>
         <translation>Annulation après la vue en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="222"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="233"/>
         <source>Clear</source>
         <translation>Effacer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="223"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="234"/>
         <source>Remove the rectangle drawn on the map</source>
         <translation>Retirer le rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="712"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="723"/>
         <source>Box area: SAM found no mask for this target.</source>
         <translation>Aire de la boîte : SAM n’a trouvé aucun masque pour cette cible.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="717"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="728"/>
         <source>Mask area (m²)</source>
         <translation>Aire du masque (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="719"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="730"/>
         <source>Area (m²): mask, else box (italic)</source>
         <translation>Aire (m²) : masque, sinon boîte (italique)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="721"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="732"/>
         <source>Box area (m²)</source>
         <translation>Aire de la boîte (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="191"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
         <source>Ask one of your recent questions again</source>
         <translation>Reposer une de vos questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="183"/>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="177"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
         <source>One answer per tile</source>
         <translation>Une réponse par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="189"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>Interroger chaque tuile à pleine résolution et cartographier les réponses sur l’emprise des tuiles, au lieu d’une vue de toute l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>par ex. Combien de navires sont dans le port ?</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
         <source>No question needed: the model describes the area</source>
         <translation>Aucune question nécessaire : le modèle décrit la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="545"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="556"/>
         <source>Describe</source>
         <translation>Décrire</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="428"/>
         <source>Get a real model (Models tab)…</source>
         <translation>Obtenir un vrai modèle (onglet Modèles)…</translation>
     </message>
@@ -2195,7 +2211,7 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
     <message>
         <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="280"/>
         <source>This URL holds a credential (user:password@ or a key in the query). Settings are stored as plain text: remove it from the URL and add the key under API key (QGIS&apos;s authentication manager).</source>
-        <translation>Cette URL contient un identifiant (utilisateur:mot_de_passe@ ou une clé dans la requête). Les paramètres sont enregistrés en clair : retirez-le de l&apos;URL et ajoutez la clé sous Clé d&apos;API (le gestionnaire d&apos;authentification de QGIS).</translation>
+        <translation>Cette URL contient un identifiant (utilisateur:mot_de_passe@ ou une clé dans la requête). Les paramètres sont enregistrés en clair : retirez-le de l'URL et ajoutez la clé sous Clé d'API (le gestionnaire d'authentification de QGIS).</translation>
     </message>
 </context>
 <context>

@@ -4,42 +4,42 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="109"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="120"/>
         <source>Check the settings.</source>
         <translation>请检查设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="121"/>
         <source>Check the raster and the extent.</source>
         <translation>请检查栅格和范围。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="111"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="122"/>
         <source>Check the model in the settings.</source>
         <translation>请在设置中检查模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="112"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="123"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>请在设置中减小瓦片大小或最大像素数，或改用 CPU。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="113"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="124"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>请检查服务器 URL 和 API 密钥（设置中的“测试连接”）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="114"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="125"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在运行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="115"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="126"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>请查看 RemoteReasoner 日志标签页；并在设置中检查引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="116"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="127"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>详情请查看 RemoteReasoner 日志标签页。</translation>
     </message>
@@ -319,27 +319,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="152"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="153"/>
         <source>Answers unreadable</source>
         <translation>回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="154"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
         <source>Done, some answers unreadable</source>
         <translation>完成，部分回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="156"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="160"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="160"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
@@ -361,7 +361,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="774"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="785"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
@@ -375,7 +375,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="726"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="737"/>
         <source>{found}: %n box(es) had no mask (SAM found nothing).</source>
         <translation>
             <numerusform>{found}：%n 个框没有掩膜（SAM 未找到任何内容）。</numerusform>
@@ -640,6 +640,20 @@
         <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="33"/>
         <source>Model calls this choice will make over the extent</source>
         <translation>此选项在该范围内将进行的模型调用次数</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="166"/>
+        <source>%n view(s) with no data skipped.</source>
+        <translation>
+            <numerusform>已跳过 %n 个无数据的视图。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
+        <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
+        <translation>
+            <numerusform>%n 个回答取自输出中相同的视图，未询问模型。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1663,292 +1677,292 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="238"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="249"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="177"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="184"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="195"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="187"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="198"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="204"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="205"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="206"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="217"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="213"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="224"/>
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="226"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
         <source>Whole layer</source>
         <translation>整个图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="217"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="228"/>
         <source>Rectangle drawn on the map</source>
         <translation>在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="218"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="229"/>
         <source>Bounding box of selected features</source>
         <translation>所选要素的外包矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="220"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="231"/>
         <source>Draw…</source>
         <translation>绘制…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="793"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="804"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="239"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="250"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="240"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="251"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="250"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="261"/>
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="282"/>
         <source>Reasoning</source>
         <translation>推理过程</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="291"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="291"/>
         <source>Label</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="291"/>
         <source>Area (m²)</source>
         <translation>面积（m²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="292"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="303"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="498"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="509"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="503"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="514"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="508"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="519"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>该范围与栅格 {name} 不重叠。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="524"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="535"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>请先输入问题，例如“树冠”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="526"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="537"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>请选择要推理的栅格图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="529"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="540"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="532"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="543"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选边界框、掩膜、轮廓中的一项。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="544"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="555"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="570"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="581"/>
         <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
         <translation>结果保存在临时文件夹中（如需保留，请在设置中指定输出文件夹）：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="570"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="581"/>
         <source>Results: {path}</source>
         <translation>结果：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="575"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="586"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="577"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="588"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="617"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="628"/>
         <source>ETA {s} s</source>
         <translation>预计还需 {s} 秒</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="751"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="762"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="751"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="762"/>
         <source>ESRI Shapefile (*.shp)</source>
         <translation>ESRI Shapefile (*.shp)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="752"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="763"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="753"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="764"/>
         <source>Export results</source>
         <translation>导出结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="428"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="428"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="629"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="640"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="596"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="607"/>
         <source>Cancelling after the current view…</source>
         <translation>将在当前视图完成后取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="222"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="233"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="223"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="234"/>
         <source>Remove the rectangle drawn on the map</source>
         <translation>移除在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="712"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="723"/>
         <source>Box area: SAM found no mask for this target.</source>
         <translation>框面积：SAM 未为该目标找到掩膜。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="717"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="728"/>
         <source>Mask area (m²)</source>
         <translation>掩膜面积 (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="719"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="730"/>
         <source>Area (m²): mask, else box (italic)</source>
         <translation>面积 (m²)：掩膜，否则为框（斜体）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="721"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="732"/>
         <source>Box area (m²)</source>
         <translation>框面积 (m²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="191"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
         <source>Ask one of your recent questions again</source>
         <translation>再次提出您最近的某个问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="183"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="177"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
         <source>One answer per tile</source>
         <translation>每个瓦片一个答案</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="189"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>以全分辨率询问每个瓦片，并把答案绘制在瓦片范围上，而不是整个范围一个视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>例如：港口里有多少艘船？</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
         <source>No question needed: the model describes the area</source>
         <translation>无需提问：模型会描述该区域</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="545"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="556"/>
         <source>Describe</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="417"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="428"/>
         <source>Get a real model (Models tab)…</source>
         <translation>获取真实模型（“模型”选项卡）…</translation>
     </message>

@@ -148,11 +148,26 @@ def end_state(summary: dict, granularity: Sequence[str] = ()) -> EndState:
         if unread:
             text += " " + unreadable_text(unread, done)
         return EndState(WARNING if unread else INFO, text, tr("Cancelled"))
+    found += side_notes(summary)
     if unread and unread >= done and not any(counts.values()):
-        return EndState(WARNING, unreadable_text(unread, total or done), tr("Answers unreadable"))
+        return EndState(WARNING, unreadable_text(unread, total or done) + side_notes(summary), tr("Answers unreadable"))
     if unread:
         return EndState(WARNING, found + " " + unreadable_text(unread, total or done), tr("Done, some answers unreadable"))
     return EndState(SUCCESS, found, tr("Done"))
+
+
+def side_notes(summary: dict) -> str:
+    """What a finished run did besides asking the model: views with no data skipped (never asked), answers
+    reused from identical views already in the output (no model call); empty when neither happened."""
+    notes = ""
+    skipped = int(summary.get("skipped_nodata") or 0)
+    reused = int(summary.get("reused") or 0)
+    if skipped:
+        notes += " " + tr("%n view(s) with no data skipped.", None, skipped)
+    if reused:
+        notes += " " + tr("%n answer(s) reused from identical views in the output, without asking the model.",
+                          None, reused)
+    return notes
 
 
 def failure_state(reason: str) -> EndState:

@@ -113,6 +113,11 @@ def test_end_state_sentences():
     assert (e.level, e.text) == ("info", "Cancelled before the first view: nothing was kept.")
     e = events.end_state({"status": "failed", "counts": {"boxes": 0}, "warnings": ["out of memory on view 3"]})
     assert (e.level, e.text, e.short) == ("critical", "Failed: out of memory on view 3", "Failed")
+    # views never sent to the model are said: no data (skipped), an identical view already answered (reused)
+    e = events.end_state({"status": "finished", "counts": {"boxes": 2}, "tiles_done": 9, "tiles_total": 9,
+                          "skipped_nodata": 1, "reused": 4})
+    assert (e.level, e.text) == ("success", "Found 2 boxes. 1 view with no data skipped. 4 answers reused from "
+                                            "identical views in the output, without asking the model.")
 
 
 @pytest.mark.parametrize("lang, one, three", [("fr", "1 boîte", "3 boîtes"), ("zh_CN", "1 个框", "3 个框")])
