@@ -13,6 +13,7 @@ from inference_core.contract.paths import MODE_TEMPLATES
 from inference_core.contract.schema import ANSWER_LAYER
 from inference_core.models.parsing import answer_count, parse_text_answer
 from inference_core.raster.tiling import plan_tiles
+from inference_core.run.limits import check_view_shapes
 from inference_core.run.pipeline import RunSummary, _Run
 from inference_core.run.sink import GpkgSink
 
@@ -80,6 +81,7 @@ class AnswerRun(_Run):
     def execute(self) -> RunSummary:
         o = self.o
         tiles = plan_answer_views(self.source, o)
+        check_view_shapes(tiles, o)  # Qwen2.5-VL's aspect-ratio limit, before the model loads
         self.tiles_total = len(tiles)
         self.question = (o.query or "").strip()
         self.counting = o.mode == "ask" and is_counting_question(self.question)
@@ -105,9 +107,12 @@ class AnswerRun(_Run):
             counts={ANSWER_LAYER: self.sink.counts(self.run_id).get(ANSWER_LAYER, 0)},  # not a file's boxes layer
             tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=len(tiles),
             seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
-            parse_errors=self.parse_errors, exports=exports,
+            parse_errors=self.parse_errors, exports=exports, skipped_nodata=self.skipped_nodata,
             answer_summary=summary_line(rows, o.mode, self.question, o.per_tile, o.overlap), reused=self.reused,
         )
+
+    def _feature_layers(self) -> tuple[str, ...]:
+        return (ANSWER_LAYER,)
 
     def _tile(self, tile: TileSpec, reply, _segmenter, done, n, t0, processed, todo) -> None:
         o = self.o

@@ -332,10 +332,14 @@ class _Run:
             reqs.append(ReasonRequest(t.tile_id, Image.fromarray(rgb), prompt) if valid.any() else None)
         return reqs
 
+    def _feature_layers(self) -> tuple[str, ...]:
+        """The layers this run writes features to."""
+        return ("boxes", *self.o.granularity)
+
     def _skip_nodata(self, tile: TileSpec) -> None:
         """A view with no valid pixel: committed as done with an empty answer (resume skips it), never asked."""
         self.skipped_nodata += 1
-        self.sink.write_tile(self.run_id, tile.tile_id, {k: [] for k in ("boxes", *self.o.granularity)}, {
+        self.sink.write_tile(self.run_id, tile.tile_id, {k: [] for k in self._feature_layers()}, {
             "window": list(tile.window), "input_size": None, "raw_text": "", "parse_error": NODATA_SKIPPED,
             "seconds": 0.0, "stage": tile.stage})
 

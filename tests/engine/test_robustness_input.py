@@ -92,6 +92,21 @@ def test_thin_strip_refused_for_qwen_before_the_model(make_geotiff, tmp_path, ca
     assert rc == 3 and "Model folder not found" in err
 
 
+def test_ask_and_describe_refuse_a_thin_strip_and_skip_views_without_data(make_geotiff, tmp_path, capsys):
+    strip = make_geotiff(np.full((3, 3, 1000), 90, np.uint8), name="strip.tif")
+    rc, _, err = _reason(capsys, strip, tmp_path / "r.gpkg", "--mode", "ask")
+    assert rc == 2 and "333 times longer than wide" in _one_line_error(err)
+    empty = make_geotiff(np.zeros((3, 64, 64), np.uint8), nodata=0, name="empty.tif")
+    out = tmp_path / "a.gpkg"
+    replay = _answers(tmp_path / "a.jsonl", [{"tile_id": 0, "raw_text": "<answer>A forest.</answer>"}])
+    rc, stdout, err = _cli(capsys, "reason", empty, "--mode", "describe", "-o", out, "--backend", "replay",
+                           "--replay", replay, "--json")
+    assert rc == 0, err
+    summary = json.loads(stdout)
+    assert summary["skipped_nodata"] == 1 and summary["counts"] == {"answers": 0} and summary["tiles_done"] == 1
+    assert _responses(out) == [(0, "", NODATA_SKIPPED)]  # done, never asked: no answer invented for no data
+
+
 def _nodata_half(make_geotiff):
     """1200 x 600 px with nodata 0: the left 600 columns empty, the right half data."""
     a = np.zeros((3, 600, 1200), np.uint8)
