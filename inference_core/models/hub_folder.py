@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from inference_core.contract.catalog import MODELS
 from inference_core.contract.model_state import (
@@ -30,6 +31,9 @@ class FolderKind:
     example: str  # a hub id of this kind
     error: type[Exception]
     fetch_advice: str  # after "Cannot fetch …": what to check
+    model_types: tuple[str, ...] = ()  # config.json model_type values of this kind
+    family: str = ""  # the name in "holds a … model, not SAM 2"
+    other_advice: str = ""  # after that: what to pass instead
 
 
 def locate_folder(source: str, kind: FolderKind) -> tuple[Path, Optional[str]]:
@@ -63,3 +67,20 @@ def locate_folder(source: str, kind: FolderKind) -> tuple[Path, Optional[str]]:
             raise kind.error(gated_message(source)) from None
         raise kind.error(f"Cannot fetch {source} from the Hugging Face Hub ({type(exc).__name__}: {exc}). "
                          f"{kind.fetch_advice}") from None
+
+
+def read_folder_config(folder: Path, kind: FolderKind) -> dict[str, Any]:
+    """config.json of a model folder of `kind`; `kind.error` when it is missing, unreadable or another model."""
+    path = folder / "config.json"
+    if not path.is_file():
+        raise kind.error(f"{folder} has no config.json: a {kind.label} folder is one saved with save_pretrained "
+                         f"(config.json, model.safetensors, processor files), e.g. {kind.example}.")
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise kind.error(f"Cannot read {path} ({exc}): the {kind.label} folder is damaged; download it again.") from None
+    model_type = config.get("model_type") if isinstance(config, dict) else None
+    if model_type not in kind.model_types:
+        raise kind.error(f"{folder.name} holds a {model_type or 'unknown'} model, not {kind.family} (config.json "
+                         f"model_type should be {kind.model_types[0]}): {kind.other_advice}")
+    return config

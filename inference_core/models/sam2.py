@@ -10,7 +10,6 @@ sam2/sam_mask_generator.py and facebookresearch/sam2 (2b90b9f).
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from pathlib import Path
 from typing import Any, Optional
@@ -24,7 +23,7 @@ from inference_core.contract.model_state import (
     weights_problem,
 )
 from inference_core.contract.options import DEFAULT_SAM_MODEL, SAM1_TYPES, SAM2_TYPES
-from inference_core.models.hub_folder import FolderKind, download_hint, locate_folder
+from inference_core.models.hub_folder import FolderKind, download_hint, locate_folder, read_folder_config
 from inference_core.models.sam import SamError
 
 # config.json model types that hold a SAM 2 image model: the video model's checkpoints carry the same
@@ -46,7 +45,8 @@ MASK_THRESHOLD = 0.0  # SAM2ImagePredictor's default mask_threshold (sam2_image_
 # Meta's checkpoints for the `sam2` package (checkpoints/download_ckpts.sh:40-44): not this loader's format.
 _META_PT = re.compile(r"sam2(\.1)?_hiera_(tiny|small|base_plus|large)\.pt")
 _KIND = FolderKind("SAM 2.1", DEFAULT_SAM_MODEL, SamError,
-                   f"Check the id (e.g. {DEFAULT_SAM_MODEL}) and the network, or pass a local folder.")
+                   f"Check the id (e.g. {DEFAULT_SAM_MODEL}) and the network, or pass a local folder.",
+                   MODEL_TYPES, "SAM 2", f"pass a SAM 2.1 folder or hub id such as {DEFAULT_SAM_MODEL}, or a SAM 1 .pth.")
 
 
 def is_meta_checkpoint(path: str | Path) -> bool:
@@ -73,19 +73,7 @@ def locate(source: str) -> tuple[Path, Optional[str]]:
 
 def read_config(folder: Path) -> dict[str, Any]:
     """config.json of a SAM 2 folder; SamError when it is missing, unreadable or another architecture."""
-    path = folder / "config.json"
-    if not path.is_file():
-        raise SamError(f"{folder} has no config.json: a SAM 2.1 folder is one saved with save_pretrained "
-                       f"(config.json, model.safetensors, processor_config.json), e.g. {DEFAULT_SAM_MODEL}.")
-    try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SamError(f"Cannot read {path} ({exc}): the SAM 2.1 folder is damaged; download it again.") from None
-    model_type = config.get("model_type") if isinstance(config, dict) else None
-    if model_type not in MODEL_TYPES:
-        raise SamError(f"{folder.name} holds a {model_type or 'unknown'} model, not SAM 2 (config.json model_type "
-                       f"should be sam2): pass a SAM 2.1 folder or hub id such as {DEFAULT_SAM_MODEL}, or a SAM 1 .pth.")
-    return config
+    return read_folder_config(folder, _KIND)
 
 
 def hiera_size(config: dict[str, Any]) -> str:

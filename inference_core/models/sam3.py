@@ -23,7 +23,7 @@ from inference_core.contract.model_state import (
 )
 from inference_core.contract.options import DEFAULT_SAM3_MODEL, DEFAULT_SCORE_THRESHOLD
 from inference_core.models.backends.base import BackendError, BackendOOM, ReasonReply
-from inference_core.models.hub_folder import FolderKind, locate_folder
+from inference_core.models.hub_folder import FolderKind, locate_folder, read_folder_config
 
 MODEL_TYPES = ("sam3", "sam3_video")  # the video checkpoint carries the same detector (Sam3Model loads it)
 # transformers' post_process_instance_segmentation binarises sigmoid(mask logits) at this (its default),
@@ -38,7 +38,8 @@ class Sam3Error(BackendError):
     """A SAM 3 model that cannot be used; the message says what to do."""
 
 
-_KIND = FolderKind("SAM 3", DEFAULT_SAM3_MODEL, Sam3Error, f"{GATED_HINT}; or pass a local folder.")
+_KIND = FolderKind("SAM 3", DEFAULT_SAM3_MODEL, Sam3Error, f"{GATED_HINT}; or pass a local folder.", MODEL_TYPES,
+                   "SAM 3", f"find-all needs {DEFAULT_SAM3_MODEL} or a folder of it.")
 
 
 @dataclass
@@ -77,21 +78,8 @@ def locate(source: str) -> tuple[Path, Optional[str]]:
 
 
 def read_config(folder: Path) -> dict[str, Any]:
-    import json
-
-    path = folder / "config.json"
-    if not path.is_file():
-        raise Sam3Error(f"{folder} has no config.json: a SAM 3 folder is one saved with save_pretrained "
-                        f"(config.json, model.safetensors, processor files), e.g. {DEFAULT_SAM3_MODEL}.")
-    try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise Sam3Error(f"Cannot read {path} ({exc}): the SAM 3 folder is damaged; download it again.") from None
-    model_type = config.get("model_type") if isinstance(config, dict) else None
-    if model_type not in MODEL_TYPES:
-        raise Sam3Error(f"{folder.name} holds a {model_type or 'unknown'} model, not SAM 3 (config.json model_type "
-                        f"should be sam3): find-all needs {DEFAULT_SAM3_MODEL} or a folder of it.")
-    return config
+    """config.json of a SAM 3 folder; Sam3Error when it is missing, unreadable or another architecture."""
+    return read_folder_config(folder, _KIND)
 
 
 def _model_id(folder: Path, repo_id: Optional[str]) -> str:
