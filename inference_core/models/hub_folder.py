@@ -10,10 +10,12 @@ from typing import Any, Optional
 from inference_core.contract.catalog import MODELS
 from inference_core.contract.model_state import (
     TRANSFORMERS_OFFLINE,
+    hub_blob_mismatch,
     hub_snapshot,
     looks_like_hub_id,
     missing_file,
     offline_env,
+    weights_problem,
 )
 
 
@@ -84,3 +86,20 @@ def read_folder_config(folder: Path, kind: FolderKind) -> dict[str, Any]:
         raise kind.error(f"{folder.name} holds a {model_type or 'unknown'} model, not {kind.family} (config.json "
                          f"model_type should be {kind.model_types[0]}): {kind.other_advice}")
     return config
+
+
+def check_folder_files(folder: Path, repo_id: Optional[str], kind: FolderKind) -> None:
+    """Before a load: every file of the folder is there, each weights file is as long as its own header says,
+    and a hub file still hashes to the SHA-256 the hub named it by; `kind.error` naming the fix otherwise."""
+    name = repo_id or folder.name
+    missing = missing_file(folder)
+    if missing:
+        raise kind.error(f"{folder} lacks {missing}: the {kind.label} download is incomplete; download it again.")
+    damaged = weights_problem(folder)
+    if damaged:
+        raise kind.error(f"The weights of {kind.label} {name} are damaged: {damaged}. Re-download with "
+                         f"{download_hint(repo_id or kind.example)}.")
+    bad = [w.name for w in sorted(folder.glob("*.safetensors")) if hub_blob_mismatch(w)]
+    if bad:
+        raise kind.error(f"{', '.join(bad)} of {name} is damaged (its SHA-256 no longer matches the hub's): delete "
+                         f"it from the Hugging Face cache and download it again.")

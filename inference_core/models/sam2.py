@@ -18,12 +18,9 @@ import numpy as np
 
 from inference_core.contract.model_state import (
     SAM2_MODEL_TYPES,
-    hub_blob_mismatch,
-    missing_file,
-    weights_problem,
 )
 from inference_core.contract.options import DEFAULT_SAM_MODEL, SAM1_TYPES, SAM2_TYPES
-from inference_core.models.hub_folder import FolderKind, download_hint, locate_folder, read_folder_config
+from inference_core.models.hub_folder import FolderKind, check_folder_files, locate_folder, read_folder_config
 from inference_core.models.sam import SamError
 
 # config.json model types that hold a SAM 2 image model: the video model's checkpoints carry the same
@@ -136,17 +133,7 @@ def load_sam2(source: str, sam_type: Optional[str] = None, device: str = "cpu") 
     config = read_config(folder)
     size = hiera_size(config)
     _check_type(size, sam_type, folder.name if repo_id is None else repo_id)
-    missing = missing_file(folder)
-    if missing:
-        raise SamError(f"{folder} lacks {missing}: the SAM 2.1 download is incomplete; download it again.")
-    damaged = weights_problem(folder)
-    if damaged:
-        raise SamError(f"The weights of SAM 2.1 {repo_id or folder.name} are damaged: {damaged}. Re-download with "
-                       f"{download_hint(repo_id or DEFAULT_SAM_MODEL)}.")
-    bad = [w.name for w in _weights(folder) if hub_blob_mismatch(w)]
-    if bad:
-        raise SamError(f"{', '.join(bad)} of {repo_id or folder.name} is damaged (its SHA-256 no longer matches the "
-                       f"hub's): delete it from the Hugging Face cache and download it again.")
+    check_folder_files(folder, repo_id, _KIND)
     import torch
     from transformers import Sam2Model
     from transformers.utils import logging as hf_logging

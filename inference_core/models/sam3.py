@@ -17,13 +17,9 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from inference_core.contract.model_state import (
-    hub_blob_mismatch,
-    missing_file,
-)
 from inference_core.contract.options import DEFAULT_SAM3_MODEL, DEFAULT_SCORE_THRESHOLD
 from inference_core.models.backends.base import BackendError, BackendOOM, ReasonReply
-from inference_core.models.hub_folder import FolderKind, locate_folder, read_folder_config
+from inference_core.models.hub_folder import FolderKind, check_folder_files, locate_folder, read_folder_config
 
 MODEL_TYPES = ("sam3", "sam3_video")  # the video checkpoint carries the same detector (Sam3Model loads it)
 # transformers' post_process_instance_segmentation binarises sigmoid(mask logits) at this (its default),
@@ -105,13 +101,7 @@ def load_sam3(source: str = DEFAULT_SAM3_MODEL, device: str = "cpu", dtype: str 
     architecture. Never runs repository code (the Sam3Model class is fixed, no trust_remote_code)."""
     folder, repo_id = locate(source)
     read_config(folder)
-    missing = missing_file(folder)
-    if missing:
-        raise Sam3Error(f"{folder} lacks {missing}: the SAM 3 download is incomplete; download it again.")
-    bad = [w.name for w in sorted(folder.glob("*.safetensors")) if hub_blob_mismatch(w)]
-    if bad:
-        raise Sam3Error(f"{', '.join(bad)} of {repo_id or folder.name} is damaged (its SHA-256 no longer matches the "
-                        f"hub's): delete it from the Hugging Face cache and download it again.")
+    check_folder_files(folder, repo_id, _KIND)
     from transformers import Sam3Model, Sam3Processor
     from transformers.utils import logging as hf_logging
 
