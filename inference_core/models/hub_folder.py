@@ -103,3 +103,27 @@ def check_folder_files(folder: Path, repo_id: Optional[str], kind: FolderKind) -
     if bad:
         raise kind.error(f"{', '.join(bad)} of {name} is damaged (its SHA-256 no longer matches the hub's): delete "
                          f"it from the Hugging Face cache and download it again.")
+
+
+def load_checked(model_cls: Any, folder: Path, kind: FolderKind, **kwargs: Any) -> Any:
+    """`model_cls.from_pretrained(folder)` from local files only, quietly (the `*_video` -> image-model note is
+    expected for Meta's hub checkpoints); `kind.error` when it does not load or its weights leave part of the
+    architecture empty (a damaged checkpoint or another model's)."""
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        model, info = model_cls.from_pretrained(str(folder), local_files_only=True, output_loading_info=True,
+                                                **kwargs)
+    except (OSError, ValueError, RuntimeError, TypeError) as exc:
+        detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        raise kind.error(f"Cannot load {kind.label} from {folder.name} ({detail}): download it again or check the "
+                         f"folder.") from None
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    if info.get("missing_keys"):
+        names = ", ".join(sorted(info["missing_keys"])[:3])
+        raise kind.error(f"The weights in {folder.name} do not fill the {kind.family} architecture of its config.json "
+                         f"(missing {names}...): the checkpoint is damaged or from another model.")
+    return model

@@ -20,7 +20,7 @@ from inference_core.contract.model_state import (
     SAM2_MODEL_TYPES,
 )
 from inference_core.contract.options import DEFAULT_SAM_MODEL, SAM1_TYPES, SAM2_TYPES
-from inference_core.models.hub_folder import FolderKind, check_folder_files, locate_folder, read_folder_config
+from inference_core.models.hub_folder import FolderKind, check_folder_files, load_checked, locate_folder, read_folder_config
 from inference_core.models.sam import SamError
 
 # config.json model types that hold a SAM 2 image model: the video model's checkpoints carry the same
@@ -136,22 +136,8 @@ def load_sam2(source: str, sam_type: Optional[str] = None, device: str = "cpu") 
     check_folder_files(folder, repo_id, _KIND)
     import torch
     from transformers import Sam2Model
-    from transformers.utils import logging as hf_logging
 
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()  # the sam2_video -> sam2 note is expected for Meta's hub checkpoints
-    try:
-        model, info = Sam2Model.from_pretrained(str(folder), local_files_only=True, output_loading_info=True,
-                                                dtype=torch.float32)
-    except (OSError, ValueError, RuntimeError) as exc:
-        detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
-        raise SamError(f"Cannot load SAM 2.1 from {folder.name} ({detail}): download it again or check the folder.") from None
-    finally:
-        hf_logging.set_verbosity(verbosity)
-    if info.get("missing_keys"):
-        names = ", ".join(sorted(info["missing_keys"])[:3])
-        raise SamError(f"The weights in {folder.name} do not fill the SAM 2 architecture of its config.json "
-                       f"(missing {names}...): the checkpoint is damaged or from another model.")
+    model = load_checked(Sam2Model, folder, _KIND, dtype=torch.float32)
     for name, value in DYNAMIC_MULTIMASK.items():
         setattr(model.mask_decoder, name, value)
     image_size = int(model.config.prompt_encoder_config.image_size)

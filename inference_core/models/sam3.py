@@ -19,7 +19,7 @@ import numpy as np
 
 from inference_core.contract.options import DEFAULT_SAM3_MODEL, DEFAULT_SCORE_THRESHOLD
 from inference_core.models.backends.base import BackendError, BackendOOM, ReasonReply
-from inference_core.models.hub_folder import FolderKind, check_folder_files, locate_folder, read_folder_config
+from inference_core.models.hub_folder import FolderKind, check_folder_files, load_checked, locate_folder, read_folder_config
 
 MODEL_TYPES = ("sam3", "sam3_video")  # the video checkpoint carries the same detector (Sam3Model loads it)
 # transformers' post_process_instance_segmentation binarises sigmoid(mask logits) at this (its default),
@@ -103,23 +103,14 @@ def load_sam3(source: str = DEFAULT_SAM3_MODEL, device: str = "cpu", dtype: str 
     read_config(folder)
     check_folder_files(folder, repo_id, _KIND)
     from transformers import Sam3Model, Sam3Processor
-    from transformers.utils import logging as hf_logging
 
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()  # the sam3_video -> sam3 note is expected for Meta's hub checkpoint
+    model = load_checked(Sam3Model, folder, _KIND, dtype=_dtype(dtype, device))
     try:
-        model, info = Sam3Model.from_pretrained(str(folder), local_files_only=True, output_loading_info=True,
-                                                dtype=_dtype(dtype, device))
         processor = Sam3Processor.from_pretrained(str(folder), local_files_only=True)
     except (OSError, ValueError, RuntimeError, TypeError) as exc:
         detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
-        raise Sam3Error(f"Cannot load SAM 3 from {folder.name} ({detail}): download it again or check the folder.") from None
-    finally:
-        hf_logging.set_verbosity(verbosity)
-    if info.get("missing_keys"):
-        names = ", ".join(sorted(info["missing_keys"])[:3])
-        raise Sam3Error(f"The weights in {folder.name} do not fill the SAM 3 architecture of its config.json "
-                        f"(missing {names}...): the checkpoint is damaged or from another model.")
+        raise Sam3Error(f"Cannot load SAM 3's processor from {folder.name} ({detail}): download it again or check "
+                        f"the folder.") from None
     return Sam3Finder(model.to(device).eval(), processor, device, _model_id(folder, repo_id))
 
 
