@@ -15,7 +15,7 @@ QGIS_PROFILES := $(HOME)/.local/share/QGIS/QGIS3/profiles
 PYTEST_ARGS ?=
 MATRIX ?= all
 
-.PHONY: update-ts help setup test test-matrix test-engine test-qgis run demo tiny-models package deploy translations bench engine-python qgis-python clean
+.PHONY: update-ts help setup test test-matrix test-engine test-qgis run demo tiny-models package deploy translations bench cli-docs engine-python qgis-python clean
 
 help:
 	@echo "make setup         install apt packages + the engine and QGIS venvs (idempotent)"
@@ -29,6 +29,7 @@ help:
 	@echo "make deploy        install the plugin into the QGIS profile PROFILE=$(PROFILE)"
 	@echo "make translations  compile i18n/*.ts to .qm"
 	@echo "make bench         run the benchmarks, results under benchmarks/"
+	@echo "make cli-docs      regenerate docs/guide/cli.md from the CLI's parser (after changing an option)"
 
 setup:
 	@bash scripts/setup.sh all
@@ -68,6 +69,10 @@ demo: setup
 
 translations:
 	@bash scripts/translations.sh
+
+# The CLI reference page is generated from inference_core/cli/main.py's parser; a test checks it is current.
+cli-docs:
+	@$(ENGINE_PY) -m inference_core.cli.reference
 
 package: translations
 	@bash scripts/package.sh build/remotereasoner_qgis.zip
