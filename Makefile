@@ -46,7 +46,7 @@ tiny-models: setup
 test: setup translations
 	@bash scripts/run_tests.sh $(PYTEST_ARGS)
 
-# Not part of `make test`: the first run builds two Debian root file systems and their venvs (see README).
+# Not part of `make test`: the first run builds two Debian root file systems and their venvs (see docs/guide/installation.md).
 test-matrix: translations
 	@bash scripts/qgis_matrix.sh $(MATRIX) $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
@@ -56,7 +56,7 @@ test-engine: setup
 test-qgis: setup translations
 	@QT_QPA_PLATFORM=offscreen $(QGIS_PY) -m pytest tests/qgis $(PYTEST_ARGS)
 
-# Without MODEL: the first-run demo (the sample's recorded answers, then the tiny reasoner live; see README).
+# Without MODEL: the first-run demo (the sample's recorded answers, then the tiny reasoner live; see docs/guide/first-run.md).
 demo: setup
 	@if [ "$(SAM)" = build/tiny-models/sam.pth ] && [ ! -f "$(SAM)" ]; then $(ENGINE_PY) -m inference_core.models.tiny --out build/tiny-models; fi
 	@mkdir -p build/demo

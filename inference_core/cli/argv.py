@@ -1,6 +1,6 @@
 """Command-line words fixed before argparse: an option value that starts with a minus (`--extent -81.99,...`).
 
-argparse takes any word starting with '-' that is not a plain number for an option, so the README's
+argparse takes any word starting with '-' that is not a plain number for an option, so the documented
 `--extent -81.99,29.68,...` failed with "expected one argument"; `--extent=-81.99,...` always works.
 """
 

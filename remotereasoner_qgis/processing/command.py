@@ -9,7 +9,7 @@ from inference_core.contract.options import GRANULARITIES, RunOptions
 
 from .reason_algorithm import BACKEND_CHOICES, MODE_CHOICES, ReasonAlgorithm as A
 
-QGIS_PROCESS = "qgis_process"  # on Debian call qgis_process.bin (see README)
+QGIS_PROCESS = "qgis_process"  # on Debian call qgis_process.bin (see docs/guide/dock.md)
 # RunOptions fields the algorithm's parameters carry (the rest come from the settings)
 CARRIED = ("raster", "query", "out", "extent", "granularity", "backend", "model", "server_url", "sam", "device",
            "tile_size", "overlap", "max_pixels", "simplify", "min_area", "replay", "api_key", "api_key_env", "mode",

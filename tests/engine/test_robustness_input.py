@@ -173,26 +173,27 @@ def test_huge_extent_in_the_raster_crs_is_clipped_to_the_raster(sample_tif, tmp_
 
 
 def _examples_with_extent():
-    """Every `--extent …` argument written in the README and in `reason --help` (formatted wide enough that
-    argparse does not wrap a coordinate list at its minus signs)."""
+    """Every `--extent …` argument written in the command-line guide (docs/guide/command-line.md, where the
+    README's CLI section moved) and in `reason --help` (formatted wide enough that argparse does not wrap a
+    coordinate list at its minus signs)."""
     import os
     from unittest import mock
 
     with mock.patch.dict(os.environ, {"COLUMNS": "400"}):
         help_text = build_parser()._subparsers._group_actions[0].choices["reason"].format_help()
-    texts = {"README.md": (ROOT / "README.md").read_text(encoding="utf-8"), "--help": help_text}
+    texts = {"command-line.md": (ROOT / "docs" / "guide" / "command-line.md").read_text(encoding="utf-8"), "--help": help_text}
     return [(where, m.group(0)) for where, t in texts.items() for m in re.finditer(r"--extent[ =]-?[\d.]+(?:,-?[\d.]+){3}(?::\w+)?", t)]
 
 
-def test_readme_and_help_extent_examples_parse():
+def test_documented_and_help_extent_examples_parse():
     examples = _examples_with_extent()
-    assert {w for w, _ in examples} == {"README.md", "--help"} and any("=-81.99" in e for _, e in examples)
+    assert {w for w, _ in examples} == {"command-line.md", "--help"} and any("=-81.99" in e for _, e in examples)
     for where, example in examples:
         argv = ["reason", "r.tif", "-q", "x", "-o", "o.gpkg", *example.split(" ", 1)]
         args = build_parser().parse_args(attach_negative_values(argv))
         (xmin, ymin, xmax, ymax), _crs = args.extent
         assert xmax > xmin and ymax > ymin, (where, example)
-    # both spellings of the README's lon/lat example give the same extent
+    # both spellings of the guide's lon/lat example give the same extent
     a = build_parser().parse_args(attach_negative_values(["reason", "r", "-o", "o", "--extent", "-81.99,29.68,-81.97,29.70:4326"]))
     b = build_parser().parse_args(["reason", "r", "-o", "o", "--extent=-81.99,29.68,-81.97,29.70:4326"])
     assert a.extent == b.extent == ((-81.99, 29.68, -81.97, 29.70), "EPSG:4326")
