@@ -24,9 +24,14 @@ HEADER = """\
 inference_core/cli/main.py; do not edit by hand. tests/engine/test_cli_reference.py checks it. -->
 
 Generated from the `remotereasoner` argument parser (`inference_core/cli/main.py`): every subcommand's
-`--help`, formatted {width} columns wide. After changing an option, regenerate it with `make cli-docs`.
+`--help`, formatted {width} columns wide by Python {python}'s argparse (the engine venv's; its layout differs
+between Python versions). After changing an option, regenerate it with `make cli-docs`.
 How to use the command line: [The command line](command-line.md); back to the [guide](README.md).
 """
+
+
+def python_version() -> str:
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -45,7 +50,7 @@ def render(width: int = WIDTH) -> str:
     """The whole page: the header, then `remotereasoner --help` and each `remotereasoner COMMAND --help`."""
     parser = build_parser()
     sections = [("remotereasoner", parser), *((f"remotereasoner {name}", p) for name, p in subcommands(parser).items())]
-    out = [HEADER.format(width=width)]
+    out = [HEADER.format(width=width, python=python_version())]
     for title, p in sections:
         _fixed_width(p, width)
         out.append(f"## `{title}`\n\n```text\n$ {title} --help\n{p.format_help().rstrip()}\n```\n")

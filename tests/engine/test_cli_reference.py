@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from unittest import mock
+
+import pytest
 
 from inference_core.cli import reference
 from inference_core.cli.main import build_parser
@@ -15,8 +18,15 @@ from inference_core.cli.main import build_parser
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _skip_unless_rendered_by_this_python():
+    written_by = re.search(r"by Python (\d+\.\d+)'s argparse", reference.PAGE.read_text(encoding="utf-8")).group(1)
+    if written_by != reference.python_version():  # argparse lays help out differently per Python version
+        pytest.skip(f"cli.md was rendered by Python {written_by}; this is {reference.python_version()}")
+
+
 def test_committed_page_equals_the_parser_rendering():
     assert reference.PAGE == ROOT / "docs" / "guide" / "cli.md"
+    _skip_unless_rendered_by_this_python()
     assert reference.PAGE.read_text(encoding="utf-8") == reference.render(), "run `make cli-docs`"
 
 
@@ -62,6 +72,7 @@ def test_a_changed_option_is_caught(tmp_path):
 
 
 def test_module_runs_as_documented():
+    _skip_unless_rendered_by_this_python()
     proc = subprocess.run([sys.executable, "-m", "inference_core.cli.reference", "--check"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "33"})
