@@ -20,7 +20,8 @@ import numpy as np
 
 from inference_core.evaluate.datasets import DatasetError, read_dataset, read_mask_png
 from inference_core.evaluate.metrics import SampleScore, mask_box
-from inference_core.evaluate.runner import EvaluationError, EvaluationResult, Prediction, cache_name, score_sample
+from inference_core.evaluate.result import EvaluationResult
+from inference_core.evaluate.runner import EvaluationError, Prediction, cache_name, score_sample
 
 Emit = Callable[[dict], None]
 MASK_SUFFIX = ".png"

@@ -16,7 +16,7 @@ from inference_core import __version__
 from inference_core.evaluate.metrics import PRECISION_THRESHOLDS, SampleScore, Summary, breakdown, summarize
 
 if TYPE_CHECKING:  # pragma: no cover
-    from inference_core.evaluate.runner import EvaluationResult
+    from inference_core.evaluate.result import EvaluationResult
 
 BOX_RULE = ("predicted box = envelope of all predicted boxes; ground-truth box = the layout's box "
             "(envelope if several) or the bounding box of the ground-truth mask; hit when IoU >= 0.5; "

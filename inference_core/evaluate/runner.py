@@ -12,7 +12,7 @@ import re
 import threading
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
@@ -21,6 +21,7 @@ import numpy as np
 from inference_core.contract.options import RunOptions
 from inference_core.evaluate.datasets import DatasetError, Sample, read_dataset
 from inference_core.evaluate.metrics import SampleScore, box_score, mask_counts
+from inference_core.evaluate.result import EvaluationResult
 from inference_core.raster.coords import map_box_to_pixel
 
 Emit = Callable[[dict], None]
@@ -46,21 +47,6 @@ class Prediction:
     mask_source: str
     seconds: float = 0.0
     fingerprint: str = ""
-
-
-@dataclass
-class EvaluationResult:
-    """Scores plus the bookkeeping the report prints: how many samples were computed vs cached."""
-
-    scores: list[SampleScore]
-    computed: int
-    cached: int
-    failed: int
-    total: int
-    cancelled: bool
-    mask_source: str  # run level: "sam" | "boxes" | "saved" | "mixed" (report.MASK_SOURCES)
-    report: dict[str, Any] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 
 from inference_core.common.errors import InputError
+from inference_core.raster.gdal_io import damaged_message, gdal_env
 
 # Long side of the decimated probe read: the same size as the stretch sample (source.STRETCH_SAMPLE_SIDE).
 PROBE_SIDE = 1024
@@ -32,25 +33,6 @@ def missing_sources(ds) -> list[str]:
     return [f for f in files if "://" not in f and not f.startswith("/vsi") and not os.path.exists(f)]
 
 
-def damaged_message(path: str, exc: BaseException) -> str:
-    """The one message for pixels that cannot be read (truncated file, broken block, missing VRT source)."""
-    return (f"Cannot read the pixels of {os.path.basename(path)}: the file is damaged or incomplete "
-            f"({gdal_cause(exc)}). Copy or download it again; `gdalinfo -checksum {os.path.basename(path)}` "
-            f"shows whether GDAL can read every block.")
-
-
-def gdal_cause(exc: BaseException) -> str:
-    """GDAL's own words: rasterio's "Read failed. See previous exception" hides them in the cause chain."""
-    texts = []
-    seen = exc
-    while seen is not None and len(texts) < 8:
-        text = str(seen).strip().splitlines()[0] if str(seen).strip() else ""
-        if text and "See previous exception" not in text:
-            texts.append(text)
-        seen = seen.__cause__ or seen.__context__
-    return texts[-1] if texts else type(exc).__name__
-
-
 def probe(source) -> ProbeResult:
     """Raise InputError when the extent's pixels cannot be read; else the share of valid pixels."""
     import numpy as np
@@ -69,9 +51,7 @@ def probe(source) -> ProbeResult:
     ow, oh = max(1, round(w * scale)), max(1, round(h * scale))
     unique = tuple(dict.fromkeys(source.bands))
     try:
-        from inference_core.raster.source import _gdal_env
-
-        with _gdal_env():
+        with gdal_env():
             data = ds.read(unique, window=Window(c, r, w, h), out_shape=(len(unique), oh, ow),
                            resampling=Resampling.nearest)
             masks = ds.read_masks(unique, window=Window(c, r, w, h), out_shape=(len(unique), oh, ow),

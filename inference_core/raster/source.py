@@ -16,15 +16,12 @@ import numpy as np
 from inference_core.common.errors import InputError
 from inference_core.common.records import Affine6
 from inference_core.raster.coords import map_box_to_pixel, pixel_box_to_map, window_transform
+from inference_core.raster.gdal_io import damaged_message
+from inference_core.raster.gdal_io import gdal_env as _gdal_env
 
 # Long side of the decimated read used to compute the 2-98 % stretch once per source.
 STRETCH_SAMPLE_SIDE = 1024
 STRETCH_PERCENTILES = (2.0, 98.0)
-# GDAL's block cache during reads. GDAL's default is 5 % of RAM (1.15 GB on a 23 GB machine), and a
-# full-raster pass fills it, so peak memory tracked the machine, not the tile. One row of tiles needs
-# about width x tile height x bands bytes (20000 px x 1008 x 3 = 60 MB). A GDAL_CACHEMAX the user
-# set in the environment wins.
-GDAL_CACHE_BYTES = 128 * 2**20
 # Pixel coordinates closer than this to an integer are taken as that integer (float noise in affines).
 _SNAP = 1e-6
 
@@ -35,17 +32,6 @@ class BandStretch:
 
     lo: tuple[float, ...]
     hi: tuple[float, ...]
-
-
-def _gdal_env():
-    """Context for reads: the bounded block cache (rasterio.Env applies it to GDAL at once)."""
-    import contextlib
-
-    import rasterio
-
-    if os.environ.get("GDAL_CACHEMAX"):
-        return contextlib.nullcontext()
-    return rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_BYTES)
 
 
 def _snap_floor(v: float) -> int:
@@ -113,8 +99,6 @@ class RasterSource:
             return cls._from_dataset(ds, path, bands, extent, extent_crs)
         except RasterioIOError as exc:  # the stretch sample hit a damaged block
             ds.close()
-            from inference_core.raster.checks import damaged_message
-
             raise InputError(damaged_message(path, exc)) from None
         except BaseException:
             ds.close()
@@ -283,8 +267,6 @@ class RasterSource:
             with _gdal_env():
                 data, masks = self._read(ds, unique, win, ow, oh, boundless, resampling)
         except RasterioIOError as exc:  # a block the probe of raster.checks did not sample
-            from inference_core.raster.checks import damaged_message
-
             raise InputError(damaged_message(self.path, exc)) from None
         # Nodata per pixel: invalid only where every chosen band is masked (see the class docstring).
         valid = (masks > 0).any(axis=0)

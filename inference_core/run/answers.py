@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 from typing import Optional
 
 from inference_core.common.records import TileSpec
@@ -14,8 +13,8 @@ from inference_core.contract.schema import ANSWER_LAYER
 from inference_core.models.parsing import answer_count, parse_text_answer
 from inference_core.raster.tiling import plan_tiles
 from inference_core.run.limits import check_view_shapes
-from inference_core.run.pipeline import RunSummary, _Run
-from inference_core.run.sink import GpkgSink
+from inference_core.run.core import RunCore
+from inference_core.run.summary import RunSummary
 
 # The reference's own instructions for each mode (resources/prompts/, cited there): `prompt_QA` and
 # `prompt_caption` of RemoteReasoner.py:49-60. `--prompt` names another template.
@@ -74,66 +73,66 @@ def summary_line(rows: list[dict], mode: str, question: str, per_tile: bool, ove
     return f"{len(rows)} answer(s), one per tile, in the {ANSWER_LAYER} layer."
 
 
-class AnswerRun(_Run):
-    """A run of mode ask or describe: the steps of `_Run` (plan, load, views in batches, resume, cancel), with
-    a text answer per view instead of boxes."""
+class AnswerRun:
+    """A run of mode ask or describe over the run core (plan, load, views in the stream, resume, cancel), with a
+    text answer per view instead of targets."""
+
+    def __init__(self, core: RunCore):
+        self.core = core
 
     def execute(self) -> RunSummary:
-        o = self.o
-        tiles = plan_answer_views(self.source, o)
-        check_view_shapes(tiles, o)  # Qwen2.5-VL's aspect-ratio limit, before the model loads
-        self.tiles_total = len(tiles)
+        core, o = self.core, self.core.o
+        views = plan_answer_views(core.source, o)
+        check_view_shapes(views, o)  # Qwen2.5-VL's aspect-ratio limit, before the model loads
+        core.tiles_total = len(views)
         self.question = (o.query or "").strip()
         self.counting = o.mode == "ask" and is_counting_question(self.question)
         prompt, asks = answer_prompt(o)  # before the model loads: a bad --prompt fails fast
-        backend, _ = self._load_models()
-        self.model_id = getattr(backend, "model_id", o.model)
+        backend = core.load_models(lambda: core.models.backend(o))
         if self.question and not asks and not o.resume:
-            self.warnings.append(f"The {o.mode} template takes no question: {self.question!r} is recorded but "
+            core.warnings.append(f"The {o.mode} template takes no question: {self.question!r} is recorded but "
                                  "not asked (use --mode ask to ask it).")
-        self._load_reuse(backend)
-        self.sink = GpkgSink(o.out, self.source.crs_wkt, (ANSWER_LAYER,),
-                             mode="append" if (o.append or o.resume) else "create")
-        done = self._open_run(tiles)
-        for w in self.warnings:
-            self.emit({"type": "warning", "message": w})
-        todo = [t for t in tiles if t.tile_id not in done]
-        status = self._loop(tiles, todo, len(done), backend, None, prompt)
-        self.sink.finish_run(self.run_id, status)
-        exports = self._exports() if status != "failed" else []
-        rows = self.sink.read_answers(self.run_id)
-        return RunSummary(
-            run_id=self.run_id, status=status, out=o.out,
-            counts={ANSWER_LAYER: self.sink.counts(self.run_id).get(ANSWER_LAYER, 0)},  # not a file's boxes layer
-            tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=len(tiles),
-            seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
-            parse_errors=self.parse_errors, exports=exports, skipped_nodata=self.skipped_nodata,
-            answer_summary=summary_line(rows, o.mode, self.question, o.per_tile, o.overlap), reused=self.reused,
+        done = core.open(views, backend, (ANSWER_LAYER,), (ANSWER_LAYER,))
+        core.announce_warnings()
+        todo = [t for t in views if t.tile_id not in done]
+        status = core.stream(views, todo, len(done), backend, lambda t: self._request(t, prompt), self._write)
+        exports = core.finish(status)
+        rows = core.sink.read_answers(core.run_id)
+        return core.summary(
+            status, exports,
+            counts={ANSWER_LAYER: core.sink.counts(core.run_id).get(ANSWER_LAYER, 0)},  # not a file's boxes layer
+            answer_summary=summary_line(rows, o.mode, self.question, o.per_tile, o.overlap),
         )
 
-    def _feature_layers(self) -> tuple[str, ...]:
-        return (ANSWER_LAYER,)
+    def _request(self, t: TileSpec, prompt: str):
+        """The view's image and the mode's prompt, or None for a view with no valid pixel."""
+        from PIL import Image
 
-    def _tile(self, tile: TileSpec, reply, _segmenter, done, n, t0, processed, todo) -> None:
-        o = self.o
-        if reply.warning and reply.warning not in self.warnings:
-            self._warn(reply.warning)
+        from inference_core.models.backends.base import ReasonRequest
+
+        rgb, valid = self.core.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height)
+        return ReasonRequest(t.tile_id, Image.fromarray(rgb), prompt) if valid.any() else None
+
+    def _write(self, tile: TileSpec, reply, _progress) -> None:
+        core, o = self.core, self.core.o
         parsed = parse_text_answer(reply.raw_text)
         if parsed.error:
-            self.parse_errors += 1
-            self.emit({"type": "warning", "message": f"View {tile.tile_id + 1} of {self.tiles_total}: "
-                                                    f"{parsed.error}; its text is kept in the responses table "
-                                                    f"(tile_id {tile.tile_id})."})
+            core.answer_unusable(tile, parsed.error)
         size = [int(v) for v in reply.input_size] if reply.input_size else [tile.out_width, tile.out_height]
         props = {
             "mode": o.mode, "question": self.question, "answer": parsed.answer, "reasoning": parsed.reasoning,
             "count": answer_count(parsed.answer) if self.counting and not parsed.error else None,
-            "model": self.model_id, "view_width": size[0], "view_height": size[1], "parse_error": parsed.error,
+            "model": core.model_id, "view_width": size[0], "view_height": size[1], "parse_error": parsed.error,
         }
         geom = footprint(tile)
         response = {"window": list(tile.window), "input_size": size, "raw_text": reply.raw_text,
                     "parse_error": parsed.error, "seconds": float(reply.seconds or 0.0), "view_hash": reply.view_hash}
-        self.sink.write_tile(self.run_id, tile.tile_id, {ANSWER_LAYER: [{"geometry": geom, "properties": props}]},
+        core.sink.write_tile(core.run_id, tile.tile_id, {ANSWER_LAYER: [{"geometry": geom, "properties": props}]},
                              response)
-        self.emit({"type": "answer", "run_id": self.run_id, "tile_id": tile.tile_id, "tiles": self.tiles_total,
-                   "crs": self.source.crs_wkt, "wkt": geom.wkt, **props})
+        core.emit({"type": "answer", "run_id": core.run_id, "tile_id": tile.tile_id, "tiles": core.tiles_total,
+                   "crs": core.source.crs_wkt, "wkt": geom.wkt, **props})
+
+
+def run_answers(core: RunCore) -> RunSummary:
+    """An ask or describe run: one text answer per view."""
+    return AnswerRun(core).execute()

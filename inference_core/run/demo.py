@@ -14,7 +14,8 @@ from typing import Callable, Optional
 
 from inference_core.contract.options import RunOptions
 from inference_core.contract.paths import SAMPLE_ANSWERS, SAMPLE_RASTER
-from inference_core.run.pipeline import RunSummary, run
+from inference_core.run.pipeline import run
+from inference_core.run.summary import RunSummary
 from inference_core.run.selftest import PROMPT, QUERY, fixture_dir, write_scene
 
 GRANULARITY = ("boxes", "masks", "contours")

@@ -1,71 +1,25 @@
 """The worker's request loop: read JSON lines, route each request to its handler, send events back.
 
-`Worker` holds what the handlers share: the output, the run thread, the warm model cache and the
-snapshot of what it has loaded. It never raises on input: every bad line becomes one `error` event.
+`Worker` is the worker's state (service/worker_state.py: what the handlers share) with the loop. It never
+raises on input: every bad line becomes one `error` event.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from typing import Any, BinaryIO, Callable, Optional
+from typing import Any, BinaryIO
 
-from inference_core.contract.options import RunOptions
-from inference_core.contract.protocol import REQUEST_TYPES, ErrorCode, ProtocolError, decode, encode, error_event
-from inference_core.service.jobs import CurrentJob, Emit, JobThread
-from inference_core.service.messages import jsonable, valid_id
+from inference_core.contract.protocol import REQUEST_TYPES, ErrorCode, ProtocolError, decode, error_event
+from inference_core.service.messages import valid_id
 from inference_core.service.requests import HANDLERS
+from inference_core.service.worker_state import WorkerState
 
 log = logging.getLogger(__name__)
 
-# run(options, emit, cancel, models) -> RunSummary; the real one is inference_core.run.pipeline.run.
-RunFn = Callable[..., Any]
 
-
-def _default_run(options: RunOptions, emit: Emit, cancel: threading.Event, models: Any) -> Any:
-    from inference_core.run.pipeline import run  # heavy: imported on the first run, never at start
-
-    return run(options, emit=emit, cancel=cancel, models=models)
-
-
-def _default_models() -> Any:
-    from inference_core.models.cache import ModelCache
-
-    return ModelCache()
-
-
-class Worker:
-    """Dispatches requests; `write` sends one event (a dict) to the client and must be thread-safe."""
-
-    def __init__(self, write: Emit, run: Optional[RunFn] = None, models_factory: Optional[Callable[[], Any]] = None):
-        self._write_raw = write
-        self._write_lock = threading.Lock()
-        self.run = run or _default_run
-        self._models_factory = models_factory or _default_models
-        self._models: Any = None
-        self.loaded: dict[str, Any] = {}
-        self.stopping = threading.Event()
-        self.jobs = JobThread(self.send, on_end=self.remember_models, stopping=self.stopping)
-
-    @property
-    def current(self) -> Optional[CurrentJob]:
-        """The job the run thread is working on, or None."""
-        return self.jobs.current
-
-    # -- output -------------------------------------------------------------------------------
-    def send(self, message: dict[str, Any]) -> None:
-        try:
-            line = encode(message)
-        except (TypeError, ValueError):
-            line = encode(jsonable(message))
-        with self._write_lock:
-            try:
-                self._write_raw(line)  # type: ignore[arg-type]
-            except (BrokenPipeError, OSError, ValueError):
-                # The client is gone: nobody can read results any more; stop the run and exit.
-                log.error("protocol output closed; stopping")
-                self.stopping.set()
-                self.jobs.cancel_current()
+class Worker(WorkerState):
+    """Dispatches requests to the handlers of `service.requests`; `write` sends one event (a dict) to the client
+    and must be thread-safe."""
 
     # -- input --------------------------------------------------------------------------------
     def handle_line(self, line: bytes | str) -> None:
@@ -105,29 +59,6 @@ class Worker:
                                   f"Unknown request type {kind!r}: use one of {', '.join(REQUEST_TYPES)}."))
             return
         handler(self, rid, msg)
-
-    # -- the warm models ----------------------------------------------------------------------
-    def models(self) -> Any:
-        if self._models is None:
-            self._models = self._models_factory()
-        return self._models
-
-    def remember_models(self) -> None:
-        """Snapshot what the model cache holds, from the job thread.
-
-        `status` reads this snapshot: asking the cache from the reading thread would wait on its lock
-        while a model loads (minutes for a 7B checkpoint).
-        """
-        loaded = getattr(self._models, "loaded", None)
-        if callable(loaded):
-            try:
-                self.loaded = jsonable(loaded())
-            except Exception:  # noqa: BLE001 - status must not fail because of a description
-                log.debug("models.loaded() failed", exc_info=True)
-
-    def join(self, timeout: Optional[float] = None) -> bool:
-        """Wait for the run thread; True when it has ended."""
-        return self.jobs.join(timeout)
 
     # -- main loop ----------------------------------------------------------------------------
     def serve(self, stdin: BinaryIO) -> None:

@@ -29,16 +29,16 @@ from inference_core.service.jobs import CurrentJob, Emit
 from inference_core.service.messages import jsonable, options_from_request, valid_id
 
 if TYPE_CHECKING:  # pragma: no cover
-    from inference_core.service.dispatch import Worker
+    from inference_core.service.worker_state import WorkerState
 
 log = logging.getLogger(__name__)
 
 Message = dict[str, Any]
-Handler = Callable[["Worker", Any, Message], None]
+Handler = Callable[["WorkerState", Any, Message], None]
 
 
 # ------------------------------------------------------------------------------------- answered at once
-def hello(worker: "Worker", rid: Any, msg: Message) -> None:
+def hello(worker: "WorkerState", rid: Any, msg: Message) -> None:
     probe = msg.get("probe", True)
     if not isinstance(probe, bool):
         worker.send(error_event(rid, ErrorCode.BAD_REQUEST, "'probe' must be true or false."))
@@ -50,7 +50,7 @@ def hello(worker: "Worker", rid: Any, msg: Message) -> None:
     worker.send(event("hello", rid, **body))
 
 
-def status(worker: "Worker", rid: Any, msg: Message, **extra: Any) -> None:
+def status(worker: "WorkerState", rid: Any, msg: Message, **extra: Any) -> None:
     job = worker.current
     current = None
     if job is not None:
@@ -60,7 +60,7 @@ def status(worker: "Worker", rid: Any, msg: Message, **extra: Any) -> None:
                       protocol=PROTOCOL_VERSION, **extra))
 
 
-def cancel(worker: "Worker", rid: Any, msg: Message) -> None:
+def cancel(worker: "WorkerState", rid: Any, msg: Message) -> None:
     target = msg.get("target")
     if not valid_id(target):
         worker.send(error_event(rid, ErrorCode.BAD_REQUEST, "'cancel' needs 'target': the id of the request to stop."))
@@ -74,7 +74,7 @@ def cancel(worker: "Worker", rid: Any, msg: Message) -> None:
     status(worker, rid, msg, cancel={"target": target, "accepted": accepted})
 
 
-def shutdown(worker: "Worker", rid: Any, msg: Message) -> None:
+def shutdown(worker: "WorkerState", rid: Any, msg: Message) -> None:
     worker.stopping.set()
     worker.jobs.cancel_current()
     worker.join(timeout=30.0)
@@ -82,7 +82,7 @@ def shutdown(worker: "Worker", rid: Any, msg: Message) -> None:
 
 
 # ------------------------------------------------------------------------------------- started as jobs
-def reason(worker: "Worker", rid: Any, msg: Message, resume: bool = False) -> None:
+def reason(worker: "WorkerState", rid: Any, msg: Message, resume: bool = False) -> None:
     try:
         options = options_from_request(msg.get("options"), resume=resume)
     except OptionsError as exc:
@@ -91,11 +91,11 @@ def reason(worker: "Worker", rid: Any, msg: Message, resume: bool = False) -> No
     worker.jobs.start(rid, "resume" if resume else "reason", lambda job: run_job(worker, job, options))
 
 
-def resume(worker: "Worker", rid: Any, msg: Message) -> None:
+def resume(worker: "WorkerState", rid: Any, msg: Message) -> None:
     reason(worker, rid, msg, resume=True)
 
 
-def load(worker: "Worker", rid: Any, msg: Message) -> None:
+def load(worker: "WorkerState", rid: Any, msg: Message) -> None:
     try:
         options = options_from_request(msg.get("options", {}), for_load=True)
     except OptionsError as exc:
@@ -104,7 +104,7 @@ def load(worker: "Worker", rid: Any, msg: Message) -> None:
     worker.jobs.start(rid, "load", lambda job: load_job(worker, job, options))
 
 
-def correct(worker: "Worker", rid: Any, msg: Message) -> None:
+def correct(worker: "WorkerState", rid: Any, msg: Message) -> None:
     from inference_core.common.errors import InputError
     from inference_core.run.correct import Correction
 
@@ -122,7 +122,7 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def correct_job(worker: "Worker", job: CurrentJob, req) -> dict[str, Any]:
+def correct_job(worker: "WorkerState", job: CurrentJob, req) -> dict[str, Any]:
     """One correction with the warm segmenter (its embedding cache holds the run's windows)."""
     from inference_core.run.correct import correct as apply_correction
 
@@ -132,7 +132,7 @@ def correct_job(worker: "Worker", job: CurrentJob, req) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------- job bodies
-def run_job(worker: "Worker", job: CurrentJob, options: RunOptions) -> dict[str, Any]:
+def run_job(worker: "WorkerState", job: CurrentJob, options: RunOptions) -> dict[str, Any]:
     """A run; out of memory once: the retry of `models.memory.smaller_settings`."""
     emit = worker.jobs.emitter(job)
     out_of_memory = False
@@ -149,7 +149,7 @@ def run_job(worker: "Worker", job: CurrentJob, options: RunOptions) -> dict[str,
     return event("done", job.id, summary=jsonable(summary))
 
 
-def _retry_after_oom(worker: "Worker", job: CurrentJob, options: RunOptions, emit: Emit) -> dict[str, Any]:
+def _retry_after_oom(worker: "WorkerState", job: CurrentJob, options: RunOptions, emit: Emit) -> dict[str, Any]:
     """Free memory and retry once with a smaller batch or tile; `done`, or an error naming the setting."""
     free_memory()
     retry, changed = smaller_settings(options)
@@ -171,7 +171,7 @@ def _retry_after_oom(worker: "Worker", job: CurrentJob, options: RunOptions, emi
     return error_event(job.id, ErrorCode.OUT_OF_MEMORY, oom_message(retry, changed), setting=changed)
 
 
-def load_job(worker: "Worker", job: CurrentJob, options: RunOptions) -> dict[str, Any]:
+def load_job(worker: "WorkerState", job: CurrentJob, options: RunOptions) -> dict[str, Any]:
     """Load the reasoning model (and the segmenter when masks are asked for), or find-all's SAM 3, into the warm
     cache."""
     emit = worker.jobs.emitter(job)

@@ -1,5 +1,6 @@
 """The engine's layers hold: contract/ imports only the standard library, every module imports only its own
-layer or lower ones (lazy imports inside functions included), and nothing imports Qt or QGIS."""
+layer or lower ones (lazy imports inside functions included), and nothing imports Qt or QGIS. (No import
+cycles between modules: test_import_cycles.py.)"""
 
 from __future__ import annotations
 
@@ -89,55 +90,6 @@ def layer_violations(source: str, module: str) -> list[str]:
     return bad
 
 
-def module_level_imports(source: str, module: str) -> Iterator[str]:
-    """Engine modules imported when `module` itself is imported: module scope, not under TYPE_CHECKING."""
-    def walk(body):
-        for node in body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue  # runs later, or only its decorators/bases at import: none import here
-            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-                yield from walk(node.orelse)
-                continue
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                for _, name in imported_modules(ast.unparse(node), module):
-                    yield name
-                    if isinstance(node, ast.ImportFrom):  # `from pkg import mod` imports pkg.mod too
-                        yield from (f"{name}.{alias.name}" for alias in node.names)
-            for field in ("body", "orelse", "finalbody", "handlers"):
-                yield from walk(getattr(node, field, []) or [])
-
-    for name in walk(ast.parse(source).body):
-        if name.startswith("inference_core."):
-            yield name
-
-
-def import_cycle(graph: dict[str, set[str]]) -> Optional[list[str]]:
-    """A cycle in a module -> imported modules graph, or None."""
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    path: list[str] = []
-
-    def visit(node: str) -> Optional[list[str]]:
-        state[node] = 1
-        path.append(node)
-        for nxt in sorted(graph.get(node, ())):
-            if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
-            if nxt not in state:
-                found = visit(nxt)
-                if found:
-                    return found
-        path.pop()
-        state[node] = 2
-        return None
-
-    for node in sorted(graph):
-        if node not in state:
-            found = visit(node)
-            if found:
-                return found
-    return None
-
-
 def engine_modules() -> list[tuple[str, str]]:
     """(module name, source) of every module of the engine package; packages as `pkg.__init__`."""
     out = []
@@ -173,23 +125,6 @@ def test_the_root_package_imports_nothing_of_the_engine():
     assert [n for _, n in imported_modules(root, "inference_core.__init__") if n.startswith("inference_core")] == []
 
 
-def _resolve(names: Iterator[str], known: set[str]) -> set[str]:
-    """Engine modules among import names; a package is keyed `pkg.__init__`, a name from a module is dropped."""
-    out = set()
-    for name in names:
-        for candidate in (name, f"{name}.__init__"):
-            if candidate in known:
-                out.add(candidate)
-    return out
-
-
-def test_no_import_circles_between_modules():
-    known = {n for n, _ in MODULES}
-    graph = {n: _resolve(module_level_imports(s, n), known) for n, s in MODULES}
-    assert sum(len(targets) for targets in graph.values()) > 50  # the graph holds the engine's imports
-    assert import_cycle(graph) is None
-
-
 # The checkers must catch what they are for: small bad sources, so the tests above cannot pass vacuously.
 @pytest.mark.parametrize("source, module, words", [
     ("import numpy\n", "inference_core.contract.options", "imports numpy"),
@@ -221,16 +156,6 @@ def test_contract_checker_accepts_the_standard_library_and_contract():
 ])
 def test_layer_checker_rejects_upward_and_gui_imports(source, module, words):
     assert any(words in v for v in layer_violations(source, module))
-
-
-def test_cycle_finder_finds_a_circle_and_skips_lazy_and_type_checking_imports():
-    assert import_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
-    assert import_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
-    src = ("import os\nfrom inference_core.run import sink\nif TYPE_CHECKING:\n    from inference_core.cli import main\n"
-           "def f():\n    import inference_core.service.dispatch\ntry:\n    import inference_core.models.tiny\n"
-           "except ImportError:\n    pass\n")
-    assert list(module_level_imports(src, "inference_core.run.x")) == [
-        "inference_core.run", "inference_core.run.sink", "inference_core.models.tiny"]
 
 
 def test_layer_checker_accepts_downward_imports():

@@ -254,7 +254,7 @@ def test_resume_of_a_geopackage_without_runs_says_so(tmp_path, sample_tif, capsy
 def test_resume_with_quotes_in_the_run_id(run_id, make_geotiff, tmp_path, monkeypatch):
     import threading
 
-    import inference_core.run.pipeline as pipeline
+    import inference_core.run.core as core
 
     arr = np.full((3, 300, 300), 40, dtype=np.uint8)
     raster = make_geotiff(arr, transform=from_origin(500000.0, 4000000.0, 0.5, 0.5), crs="EPSG:32633")
@@ -262,7 +262,7 @@ def test_resume_with_quotes_in_the_run_id(run_id, make_geotiff, tmp_path, monkey
     out = tmp_path / "r.gpkg"
     opts = dict(raster=str(raster), query="q", out=str(out), backend="replay", replay=replay, **TILED)
     first = run(RunOptions(**opts))  # a finished run a pasted `where` (x' OR '1'='1) would also pick up
-    monkeypatch.setattr(pipeline, "new_run_id", lambda: run_id)  # run ids come from any GeoPackage on resume
+    monkeypatch.setattr(core, "new_run_id", lambda: run_id)  # run ids come from any GeoPackage on resume
     cancel = threading.Event()
     cut = run(RunOptions(**opts, append=True), cancel=cancel,
               emit=lambda ev: cancel.set() if ev["type"] == "result" and ev["tile_id"] == 7 else None)

@@ -1,0 +1,32 @@
+"""What a run did (`RunSummary`): the `done` event's body, the CLI's last screen, and every mode's result."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+
+@dataclass
+class RunSummary:
+    """What a run did; `status` is finished | cancelled | failed."""
+
+    run_id: str
+    status: str
+    out: str
+    counts: dict[str, int] = field(default_factory=dict)
+    tiles_done: int = 0
+    tiles_total: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    parse_errors: int = 0
+    exports: list[str] = field(default_factory=list)
+    skipped_nodata: int = 0  # views with no valid pixel, not sent to the model (run.limits, docs/robustness.md)
+    answer_summary: Optional[str] = None  # ask/describe: the answer, or the per-tile summary (run/answers.py)
+    strategy: str = "tiles"
+    tally: dict[str, Any] = field(default_factory=dict)  # run/tally.Tally: targets, their total and largest area
+    overview_reasoning: str = ""  # the whole-extent view's reasoning (overview, refine)
+    reused: int = 0  # views answered from an identical earlier view in `responses`, without a model call
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)

@@ -1,0 +1,201 @@
+"""The road of the modes whose answers are targets (locate, find-all): plan the views (run/strategies.py), ask
+them through the run core, merge each view's targets across seams, segment, write boxes/masks/contours and
+emit them. A mode gives its view step (`TargetStep`: its model, its requests, its answers as targets)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Optional, Protocol, Sequence
+
+from inference_core.common.records import Detection, TileSpec
+from inference_core.geometry.box_merge import BoxMergeOutcome, BoxMerger
+from inference_core.models.parsing import ParsedAnswer
+from inference_core.raster.coords import map_box_to_pixel
+from inference_core.raster.tiling import gsd_scale
+from inference_core.run.core import RunCore
+from inference_core.run.detection import answer_detections, provenance
+from inference_core.run.limits import check_view_shapes
+from inference_core.run.strategies import OVERVIEW_ID, plan_strategy
+from inference_core.run.summary import RunSummary
+
+
+class TargetStep(Protocol):
+    """What a target mode does with one view; the rest of the run is `TargetRun`'s."""
+
+    coordinates: str  # the prompt's coordinate space (contract.options.COORDINATE_SPACES) for parsing answers
+    prompt_name: Optional[str]  # the prompt template's name (provenance), None without one
+
+    def load(self, core: RunCore) -> tuple[Any, Any]:
+        """(backend, segmenter or None) from the core's model cache."""
+
+    def prompt(self, core: RunCore) -> str:
+        """What every view is asked, after the models load."""
+
+    def request(self, core: RunCore, view: TileSpec, prompt: str) -> Any:
+        """The backend's request for one view, or None for a view with no valid pixel."""
+
+    def detections(self, core: RunCore, view: TileSpec, reply) -> tuple[list[Detection], ParsedAnswer]:
+        """One view's answer as targets (new ids from `core.make_detection`), with the parsed answer."""
+
+
+class TargetRun:
+    """One locate or find-all run over the run core: the views of the strategy, merged targets, the sink."""
+
+    def __init__(self, core: RunCore, step: TargetStep):
+        self.core = core
+        self.step = step
+        self.overview_reasoning = ""
+
+    def execute(self) -> RunSummary:
+        core, o = self.core, self.core.o
+        self.plan = plan_strategy(core.source, o)  # run/strategies.py: tiles, or the overview first
+        views = self.plan.views
+        check_view_shapes(views, o)
+        core.tiles_total = len(views)
+        backend, segmenter = core.load_models(lambda: self.step.load(core))
+        self.segmenter = segmenter
+        prompt = self.step.prompt(core)
+        done = core.open(views, backend, o.granularity, ("boxes", *o.granularity))
+        scale = gsd_scale(core.source, o.gsd)
+        self.merger = BoxMerger.from_options(o, seam_tolerance=0.5 * max(core.source.resolution) * scale)
+        self.mask_merger = None
+        if "masks" in o.granularity or "contours" in o.granularity:  # from SAM (locate) or SAM 3 (find-all)
+            from inference_core.geometry.mask_merge import MaskMerger
+
+            self.mask_merger = MaskMerger(tolerance=0.5 * max(core.source.resolution) * scale)
+        if o.resume:
+            self._seed_mergers()
+        core.announce_warnings()
+        status = self._ask(views, done, backend, prompt)
+        if status == "finished" and self.plan.refining:  # the overview's candidates, each asked again
+            done = core.sink.done_tiles(core.run_id)
+            status = self._ask(self._plan_refine(views[0]), done, backend, prompt)
+        exports = core.finish(status)
+        from inference_core.run.tally import summarize
+
+        return core.summary(status, exports, counts=core.sink.counts(core.run_id), strategy=o.strategy,
+                            tally=summarize(core.sink, core.run_id, o.granularity).to_dict(),
+                            overview_reasoning=self.overview_reasoning)
+
+    def _ask(self, views: Sequence[TileSpec], done: set[int], backend, prompt: str) -> str:
+        todo = [t for t in views if t.tile_id not in done]
+        return self.core.stream(views, todo, len(views) - len(todo), backend,
+                                lambda t: self.step.request(self.core, t, prompt), self._write)
+
+    def _plan_refine(self, overview: TileSpec) -> list[TileSpec]:
+        """Refine views for the overview's candidates, read back from its recorded answer (the same parse, the
+        same target ids), so a resumed run plans the same views without asking the overview again."""
+        core = self.core
+        rec = core.sink.read_response(core.run_id, overview.tile_id)
+        keep, core.next_id = core.next_id, 0  # the overview was the run's first view: its ids start at 0
+        candidates, parsed = answer_detections(
+            overview, rec["raw_text"] if rec else "", rec["input_size"] if rec else None, window=core.source.window,
+            coordinates=self.step.coordinates, max_boxes=core.o.max_boxes, tiles_total=core.tiles_total,
+            make=core.make_detection, warn=core.warn)
+        core.next_id = keep
+        self.overview_reasoning = parsed.reasoning or (rec["raw_text"] if rec else "")
+        views = self.plan.add_refine(core.source, core.o, candidates)
+        check_view_shapes(views, core.o)
+        core.tiles_total = 1 + len(views)
+        core.sink.set_tiles_total(core.run_id, core.tiles_total)
+        return self.plan.views
+
+    def _seed_mergers(self) -> None:
+        """Resume: kept boxes (and masks) of the finished tiles take part in merging again."""
+        core = self.core
+        seeds = []
+        for row in core.sink.read_boxes(core.run_id):
+            if self.plan.refining and int(row["tile_id"]) == OVERVIEW_ID:
+                continue  # refine's candidates are replaced by the refine views, never merged with them
+            sides = tuple(s for s in (row.get("cut_sides") or "").split(",") if s)
+            seeds.append(Detection(int(row["target_id"]), int(row["tile_id"]), (0, 0, 0, 0), row["bounds"],
+                                   score=None if row.get("score") is None or row["score"] != row["score"]
+                                   else float(row["score"]), extra={"cut_sides": sides}))
+        self.merger.seed(seeds)
+        if self.mask_merger is not None:
+            for target_id, tile_id, wkb in core.sink.read_masks(core.run_id):
+                self.mask_merger.add(Detection(target_id, tile_id, (0, 0, 0, 0), (0, 0, 0, 0), mask_wkb=wkb))
+
+    # ------------------------------------------------------------------ one view
+    def _write(self, tile: TileSpec, reply, progress) -> None:
+        import shapely
+
+        core, o = self.core, self.core.o
+        dets, parsed = self.step.detections(core, tile, reply)
+        if parsed.error:
+            core.answer_unusable(tile, f"the answer could not be used ({parsed.error})")
+        if parsed.reasoning or reply.raw_text:
+            core.emit({"type": "reasoning", "tile_id": tile.tile_id, "stage": tile.stage,
+                       "text": parsed.reasoning or reply.raw_text})
+        if tile.stage == "overview":
+            self.overview_reasoning = parsed.reasoning or reply.raw_text
+        candidates = self.plan.is_candidates(tile)
+        if candidates:  # refine's overview: written as candidates, which the refine views replace
+            outcome = BoxMergeOutcome(kept=list(dets))
+        else:
+            outcome = self.merger.add(dets)
+            outcome.removed.extend(self.plan.replaces.get(tile.tile_id, ()))
+        kept = []
+        for d in outcome.kept:
+            if d.extra.get("union"):  # the union box reaches into the neighbour tile: refresh its pixel box
+                d = dataclasses.replace(d, box_px=map_box_to_pixel(d.box_map, tile.transform))
+            kept.append(d)
+        features: dict[str, list[dict]] = {"boxes": [], "masks": [], "contours": []}
+        removed: dict[str, list[int]] = {"boxes": list(outcome.removed), "masks": [], "contours": []}
+        prov = provenance(o, core.model_id, self.step.prompt_name, tile, reply.input_size)
+        for d in kept:
+            features["boxes"].append({"geometry": shapely.box(*d.box_map), "properties": {
+                "target_id": d.target_id, "query": o.query, "label": d.label, "score": d.score,
+                "reasoning": d.reasoning, "cut_sides": ",".join(d.extra.get("cut_sides", ())), **prov,
+            }})
+        if self.mask_merger is not None and kept and not candidates:  # refine's candidates are not segmented
+            if self.segmenter is not None:
+                progress("segment")
+            self._segment(tile, kept, features, removed, prov)
+        if "masks" not in o.granularity:
+            features.pop("masks")
+        if "contours" not in o.granularity:
+            features.pop("contours")
+        response = {
+            "window": list(tile.window), "input_size": [int(v) for v in reply.input_size] if reply.input_size else None,
+            "raw_text": reply.raw_text, "parse_error": parsed.error, "seconds": float(reply.seconds or 0.0),
+            "stage": tile.stage, "view_hash": reply.view_hash,
+        }
+        core.sink.write_tile(core.run_id, tile.tile_id, features, response,
+                             removed={k: v for k, v in removed.items() if v and k in ("boxes", *o.granularity)})
+        core.emit({
+            "type": "result", "run_id": core.run_id, "tile_id": tile.tile_id, "crs": core.source.crs_wkt,
+            "features": {k: [{"wkt": f["geometry"].wkt, "properties": {**f["properties"], "tile_id": tile.tile_id}}
+                             for f in v] for k, v in features.items()},
+            "removed": {k: v for k, v in removed.items() if k in features},
+        })
+
+    def _segment(self, tile, kept, features, removed, prov: dict[str, Any]) -> None:
+        import shapely
+
+        from inference_core.geometry.vectorize import contours_of
+        from inference_core.models.segment import segment_at_finest, segment_detections
+
+        core, o, segmenter = self.core, self.core.o, self.segmenter
+        if segmenter is not None:  # find-all: SAM 3 gave the masks already
+            if tile.stage == "overview":  # a downscaled view: SAM at the finest resolution around each box
+                segment_at_finest(segmenter, core.source, tile, kept, o)
+            else:
+                segment_detections(segmenter, core.source, tile, kept, o)
+        for d in kept:
+            if not d.mask_wkb:
+                continue
+            mo = self.mask_merger.add(d)
+            removed["masks"].extend(mo.removed)
+            removed["contours"].extend(mo.removed)
+            geom = shapely.from_wkb(mo.write.mask_wkb)
+            # A mask's pixels come from SAM's window, which may be finer than the model's view (overview).
+            sam_view = {**prov, "gsd": d.extra.get("sam_gsd", prov["gsd"])}
+            features["masks"].append({"geometry": geom, "properties": {
+                "target_id": mo.write.target_id, "area_m2": core.sink.measurer.area_m2(geom),
+                "sam_score": mo.write.sam_score, **sam_view,
+                "sam_model": getattr(segmenter, "model_id", o.sam) if segmenter is not None else core.model_id}})
+            line = contours_of(geom)
+            features["contours"].append({"geometry": line, "properties": {
+                "target_id": mo.write.target_id, "length_m": core.sink.measurer.length_m(line), **sam_view}})
+        # A row rewritten in this tile is deleted only in its earlier version (see GpkgSink.write_tile).
