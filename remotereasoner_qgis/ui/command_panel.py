@@ -16,6 +16,7 @@ from inference_core.contract.options import RunOptions
 
 from .. import settings as rr_settings
 from ..bridge.run_options import options_for_run
+from ..bridge.run_paths import new_run_path
 from ..processing.command import not_carried, qgis_process_args
 
 
@@ -74,8 +75,6 @@ class CommandPanel(QWidget):
             return None, "", why
         cfg = rr_settings.PluginSettings.load()
         folder, _temporary = rr_settings.output_dir(cfg)
-        from .dock import new_run_path
-
         out = new_run_path(folder, question)
         try:
             # no API key: the commands name the variable it is read from, never the key

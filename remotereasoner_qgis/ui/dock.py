@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
-import time
 from typing import Callable, Optional
 
 from qgis.core import (
@@ -68,6 +66,7 @@ from ..bridge.events import (
     progress_text,
 )
 from ..bridge.run_options import options_for_run
+from ..bridge.run_paths import new_run_path, run_file_name
 from ..bridge.strategy import extent_pixels
 from ..i18n import tr
 from .answer_panel import AnswerPanel
@@ -85,23 +84,6 @@ def mode_items() -> list[tuple[str, str]]:
     return [("locate", tr("Locate: boxes, masks, contours")), ("ask", tr("Ask: an answer in text")),
             ("describe", tr("Describe: a caption of the area")),
             ("find-all", tr("Find all: every instance of a noun phrase (SAM 3)"))]
-
-
-def run_file_name(question: str, now: Optional[float] = None) -> str:
-    """`20261127-153012_the-tree-crowns.gpkg`: sortable, readable, safe on every file system."""
-    slug = re.sub(r"[^\w]+", "-", question.lower(), flags=re.UNICODE).strip("-")[:40] or "run"
-    return time.strftime("%Y%m%d-%H%M%S", time.localtime(now)) + f"_{slug}.gpkg"
-
-
-def new_run_path(folder: str, question: str, now: Optional[float] = None) -> str:
-    """A path in `folder` for a new run that no file holds yet: two runs (or a run and a copied command) in
-    the same second get `…_question-2.gpkg`, never each other's file."""
-    base = os.path.join(folder, run_file_name(question, now))
-    path, n = base, 1
-    while os.path.exists(path):
-        n += 1
-        path = f"{base[:-5]}-{n}.gpkg"
-    return path
 
 
 def transform_rect(rect: QgsRectangle, src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem,

@@ -26,6 +26,7 @@ from qtpy.QtWidgets import (
 from inference_core.contract.options import GRANULARITIES, RunOptions
 
 from .. import settings as rr_settings
+from ..bridge.run_paths import new_run_path
 from ..bridge.history import RunEntry, list_runs, rerun_options, resume_options
 from ..settings import RUN_DEFAULTS
 from .layers import RunLayers, add_run_layers
@@ -156,8 +157,6 @@ class HistoryPanel(QWidget):
     def rerun(self, index: int):
         if not 0 <= index < len(self.entries):
             return None
-        from .dock import new_run_path
-
         e = self.entries[index]
         sam = self.sam_edit.text().strip() or None
         out = new_run_path(self.folder(), e.query)

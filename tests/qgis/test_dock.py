@@ -22,6 +22,7 @@ from qgis.core import (
 )
 
 from remotereasoner_qgis.ui import dock as rd
+from remotereasoner_qgis.bridge.run_paths import new_run_path, run_file_name
 from remotereasoner_qgis import settings as rs
 
 # OSBS_029.tif: 400 x 400 px of 0.1 m in EPSG:32617
@@ -146,19 +147,19 @@ def test_selected_features_bbox(dock, qgis_iface, raster):
 
 
 def test_run_file_name():
-    name = rd.run_file_name("The tree crowns, please!", now=0)
+    name = run_file_name("The tree crowns, please!", now=0)
     assert name.endswith("_the-tree-crowns-please.gpkg")
     assert len(name.split("_")[0]) == len("19700101-000000")
 
 
 def test_a_new_run_never_takes_an_existing_file(tmp_path):
-    first = rd.new_run_path(str(tmp_path), "trees", now=0)
-    assert first == str(tmp_path / rd.run_file_name("trees", now=0))
+    first = new_run_path(str(tmp_path), "trees", now=0)
+    assert first == str(tmp_path / run_file_name("trees", now=0))
     open(first, "w").close()  # a run of the same second
-    second = rd.new_run_path(str(tmp_path), "trees", now=0)
+    second = new_run_path(str(tmp_path), "trees", now=0)
     assert second == first[:-5] + "-2.gpkg"
     open(second, "w").close()
-    assert rd.new_run_path(str(tmp_path), "trees", now=0) == first[:-5] + "-3.gpkg"
+    assert new_run_path(str(tmp_path), "trees", now=0) == first[:-5] + "-3.gpkg"
 
 
 def test_refusals_are_messages(dock, qgis_iface, raster):
