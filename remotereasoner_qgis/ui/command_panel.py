@@ -61,8 +61,8 @@ class CommandPanel(QWidget):
 
     def current_options(self) -> tuple[Optional[RunOptions], str, str]:
         """(options, raster CRS authid, "") for the dock's current choices, or (None, "", why not)."""
-        d = self.dock
-        question = d.question_edit.toPlainText().strip()
+        d = self.dock.question
+        question = d.question()
         layer = d.layer_combo.currentLayer()
         if not question:
             return None, "", self.tr("Type a question first.")
@@ -70,7 +70,7 @@ class CommandPanel(QWidget):
             return None, "", self.tr("Choose a raster file layer.")
         if not d.granularity():
             return None, "", self.tr("Tick at least one of Boxes, Masks, Contours.")
-        extent, why = d.requested_extent(layer)
+        extent, why = d.extent.requested_extent(layer)
         if why:
             return None, "", why
         cfg = rr_settings.PluginSettings.load()
