@@ -50,7 +50,7 @@ def test_mode_choice_is_one_combo_saved_and_says_what_find_all_wants(dock, clean
     assert not dock.question.check_masks.isHidden()  # find-all keeps the granularity choice (Ask/Describe hide it)
     again = rd.RemoteReasonerDock(dock.iface)  # a new dock starts in the saved mode
     try:
-        assert again.mode() == "find-all" and "short noun phrase" in again.mode_hint.text()
+        assert again.question.mode() == "find-all" and "short noun phrase" in again.question.mode_hint.text()
     finally:
         again.shutdown()
         again.deleteLater()
