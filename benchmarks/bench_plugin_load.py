@@ -122,8 +122,8 @@ def event_loop_gap(engine_python: str) -> dict:
     raster = QgsRasterLayer(str(ROOT / "resources" / "sample" / "OSBS_029.tif"), "OSBS_029")
     QgsProject.instance().addMapLayer(raster)
     dock = RemoteReasonerDock(iface)
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
 
     gaps = []
     clock = QElapsedTimer()

@@ -4,42 +4,42 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="120"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="52"/>
         <source>Check the settings.</source>
         <translation>Vérifiez les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="121"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="53"/>
         <source>Check the raster and the extent.</source>
         <translation>Vérifiez le raster et l’emprise.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="122"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="54"/>
         <source>Check the model in the settings.</source>
         <translation>Vérifiez le modèle dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="123"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="55"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>Réduisez la taille des tuiles ou le nombre maximal de pixels, ou choisissez le CPU, dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="124"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="56"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>Vérifiez l’URL du serveur et la clé d’API (Tester la connexion dans les paramètres).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="125"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="57"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="126"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="58"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner ; vérifiez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="127"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="59"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner pour les détails.</translation>
     </message>
@@ -69,39 +69,34 @@
         <translation>Impossible d’écrire {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="38"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="39"/>
         <source>&amp;RemoteReasoner</source>
         <translation>&amp;RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="39"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="40"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="42"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="43"/>
         <source>Ask a question about the imagery and get boxes, masks and contours</source>
         <translation>Posez une question sur l’imagerie et obtenez boîtes, masques et contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="44"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="45"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="67"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="68"/>
         <source>Processing provider not available: {reason}</source>
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="154"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="174"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="156"/>
-        <source>The engine ended the run without a result.</source>
-        <translation>Le moteur a terminé l’exécution sans résultat.</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/worker_pool.py" line="59"/>
@@ -139,12 +134,12 @@
         <translation>écriture des résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="208"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="149"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>La couche « {name} » n’est pas un fichier raster GDAL (fournisseur « {provider} »). Enregistrez-la d’abord en GeoTIFF (Exporter ▸ Enregistrer sous…).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="213"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="154"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
@@ -224,7 +219,7 @@
         <translation>torch ne se charge pas : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="46"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="47"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
@@ -249,7 +244,7 @@
         <translation>une vérification de l’installation avec un minuscule modèle de test, pas d’un vrai modèle.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="75"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="76"/>
         <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
         <translation>Un fournisseur de traitements « remotereasoner » est déjà enregistré ; cette copie de l’extension n’en ajoute pas un autre.</translation>
     </message>
@@ -349,7 +344,7 @@
         <translation>Échec</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="142"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="95"/>
         <source>Model reasoning (view {i}): {text}</source>
         <translation>Raisonnement du modèle (vue {i}) : {text}</translation>
     </message>
@@ -359,7 +354,7 @@
         <translation>Le fichier de prompt {path} n’existe pas : choisissez à nouveau le prompt dans les paramètres.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="551"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
         <source>{layer}: %n feature(s)</source>
         <translation>
             <numerusform>{layer} : %n entité</numerusform>
@@ -367,7 +362,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="785"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="263"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -383,7 +378,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="737"/>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="85"/>
         <source>{found}: %n box(es) had no mask (SAM found nothing).</source>
         <translation>
             <numerusform>{found} : %n boîte n’a pas de masque (SAM n’a rien trouvé).</numerusform>
@@ -391,7 +386,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="225"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="166"/>
         <source>{query} · {layer} (Processing)</source>
         <translation>{query} · {layer} (Traitements)</translation>
     </message>
@@ -457,17 +452,17 @@
         <translation>Modèle : {model} · vue : {size} · {n} vue(s) · résultats : {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>Localiser : boîtes, masques, contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
         <source>Ask: an answer in text</source>
         <translation>Demander : une réponse en texte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Describe: a caption of the area</source>
         <translation>Décrire : une légende de la zone</translation>
     </message>
@@ -487,7 +482,7 @@
         <translation>Le dossier SAM 3 {path} n’est pas un modèle ({file} manque) : choisissez-le à nouveau dans Configurer le moteur… › Modèles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="87"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
@@ -667,9 +662,64 @@
         <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
-            <numerusform>%n réponse reprise d&apos;une vue identique déjà dans le résultat, sans interroger le modèle.</numerusform>
+            <numerusform>%n réponse reprise d'une vue identique déjà dans le résultat, sans interroger le modèle.</numerusform>
             <numerusform>%n réponses reprises de vues identiques déjà dans le résultat, sans interroger le modèle.</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/follow_run.py" line="78"/>
+        <source>The engine ended the run without an answer.</source>
+        <translation>Le moteur a terminé l’exécution sans réponse.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="99"/>
+        <source>Type a question first, e.g. “the tree crowns”.</source>
+        <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="101"/>
+        <source>Choose a raster layer to reason on.</source>
+        <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="104"/>
+        <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
+        <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="106"/>
+        <source>Tick at least one of Boxes, Masks, Contours.</source>
+        <translation>Cochez au moins Boîtes, Masques ou Contours.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="118"/>
+        <source>Cannot create the output folder {path}: {reason}</source>
+        <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="165"/>
+        <source>RemoteReasoner: {q}</source>
+        <translation>RemoteReasoner : {q}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/export.py" line="26"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/export.py" line="26"/>
+        <source>ESRI Shapefile (*.shp)</source>
+        <translation>Shapefile ESRI (*.shp)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/export.py" line="27"/>
+        <source>GeoJSON (*.geojson)</source>
+        <translation>GeoJSON (*.geojson)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/export.py" line="28"/>
+        <source>Export results</source>
+        <translation>Exporter les résultats</translation>
     </message>
 </context>
 <context>
@@ -718,52 +768,52 @@
 <context>
     <name>CommandPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="36"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="37"/>
         <source>Show the commands for the current question</source>
         <translation>Afficher les commandes de la question actuelle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="38"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="39"/>
         <source>Command line (the engine&apos;s Python on the other machine)</source>
         <translation>Ligne de commande (le Python du moteur sur l’autre machine)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="43"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="44"/>
         <source>QGIS Processing (qgis_process)</source>
         <translation>Traitements QGIS (qgis_process)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="53"/>
         <source>Copy command line</source>
         <translation>Copier la ligne de commande</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="54"/>
         <source>Copy qgis_process command</source>
         <translation>Copier la commande qgis_process</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="67"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="68"/>
         <source>Type a question first.</source>
         <translation>Saisissez d’abord une question.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="69"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="70"/>
         <source>Choose a raster file layer.</source>
         <translation>Choisissez une couche raster issue d’un fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="72"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins Boîtes, Masques ou Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="92"/>
         <source>Set {var} to the server&apos;s API key first (the key is never in the command).</source>
         <translation>Définissez d’abord {var} avec la clé d’API du serveur (la clé n’est jamais dans la commande).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="96"/>
         <source>qgis_process takes {names} from that machine&apos;s RemoteReasoner settings.</source>
         <translation>qgis_process prend {names} dans les paramètres RemoteReasoner de cette machine.</translation>
     </message>
@@ -1048,109 +1098,162 @@
     </message>
 </context>
 <context>
+    <name>ExtentChoice</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="50"/>
+        <source>Extent</source>
+        <translation>Emprise</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <source>Current map view</source>
+        <translation>Vue courante de la carte</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <source>Whole layer</source>
+        <translation>Couche entière</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <source>Rectangle drawn on the map</source>
+        <translation>Rectangle dessiné sur la carte</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <source>Bounding box of selected features</source>
+        <translation>Emprise des entités sélectionnées</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <source>Draw…</source>
+        <translation>Dessiner…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="59"/>
+        <source>Clear</source>
+        <translation>Effacer</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
+        <source>Remove the rectangle drawn on the map</source>
+        <translation>Retirer le rectangle dessiné sur la carte</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="134"/>
+        <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
+        <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="139"/>
+        <source>No selected features: select features in the active vector layer.</source>
+        <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="144"/>
+        <source>The extent does not overlap the raster {name}.</source>
+        <translation>L’emprise ne recouvre pas le raster {name}.</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="48"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
         <source>Raster</source>
         <translation>Raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
         <source>Started (UTC)</source>
         <translation>Début (UTC)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
         <source>Status</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="61"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Reopen</source>
         <translation>Rouvrir</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="62"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="61"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="63"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="62"/>
         <source>Redo post-processing</source>
         <translation>Refaire le post-traitement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="64"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="63"/>
         <source>Segment and vectorise the run again from its recorded answers (the model is not asked again)</source>
         <translation>Segmenter et vectoriser à nouveau l’exécution à partir de ses réponses enregistrées (le modèle n’est pas réinterrogé)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="70"/>
         <source>empty: boxes only</source>
         <translation>vide : boîtes seulement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="72"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="71"/>
         <source>SAM</source>
         <translation>SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="75"/>
         <source>Simplify (map units)</source>
         <translation>Simplification (unités de carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="79"/>
         <source>Minimum area (map units²)</source>
         <translation>Surface minimale (unités de carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="100"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="99"/>
         <source>Runs in {folder}</source>
         <translation>Exécutions dans {folder}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="144"/>
         <source>Resuming “{q}”…</source>
         <translation>Reprise de « {q} »…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="151"/>
         <source>Redoing the post-processing of “{q}” from its recorded answers…</source>
         <translation>Nouveau post-traitement de « {q} » à partir de ses réponses enregistrées…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="156"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="179"/>
-        <source>RemoteReasoner: {q}</source>
-        <translation>RemoteReasoner : {q}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="176"/>
         <source>Failed: {reason}</source>
         <translation>Échec : {reason}</translation>
     </message>
@@ -1397,274 +1500,342 @@
     </message>
 </context>
 <context>
-    <name>ReasonAlgorithm</name>
+    <name>QuestionPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="298"/>
-        <source>Reason over raster</source>
-        <translation>Raisonner sur un raster</translation>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="37"/>
+        <source>Raster layer</source>
+        <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
-        <source>Visual reasoning</source>
-        <translation>Raisonnement visuel</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
-        <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
-        <translation>détection,segmentation,LLM,VLM,question,boîtes,masques,contours,SAM,Qwen</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
-        <source>Input raster</source>
-        <translation>Raster en entrée</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="336"/>
-        <source>Question (what to look for)</source>
-        <translation>Question (ce qu’il faut chercher)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="338"/>
-        <source>Extent (default: the whole raster)</source>
-        <translation>Emprise (par défaut : tout le raster)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="340"/>
-        <source>Results</source>
-        <translation>Résultats</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
-        <source>Boxes</source>
-        <translation>Boîtes</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
-        <source>Masks</source>
-        <translation>Masques</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
-        <source>Contours</source>
-        <translation>Contours</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="371"/>
-        <source>Tile size (pixels)</source>
-        <translation>Taille des tuiles (pixels)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
-        <source>Tile overlap (pixels)</source>
-        <translation>Chevauchement des tuiles (pixels)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="375"/>
-        <source>Maximum model input pixels per tile</source>
-        <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="377"/>
-        <source>Model backend</source>
-        <translation>Moteur d’inférence du modèle</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="379"/>
-        <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
-        <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="384"/>
-        <source>Device (auto, cpu, cuda, cuda:N)</source>
-        <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="385"/>
-        <source>Simplify tolerance (map units)</source>
-        <translation>Tolérance de simplification (unités de la carte)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
-        <source>Minimum mask area (map units²)</source>
-        <translation>Surface minimale des masques (unités de la carte²)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
-        <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
-        <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
-        <source>Recorded answers (*.jsonl *.gpkg)</source>
-        <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="391"/>
-        <source>Model server URL for the openai backend (empty: from the settings)</source>
-        <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="403"/>
-        <source>Result GeoPackage (all layers, model answers)</source>
-        <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
-        <source>Run id</source>
-        <translation>Identifiant d’exécution</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
-        <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
-        <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="416"/>
-        <source>Choose at least one kind of result: boxes, masks or contours.</source>
-        <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="428"/>
-        <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
-        <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="462"/>
-        <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
-        <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="465"/>
-        <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
-        <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="469"/>
-        <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
-        <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="471"/>
-        <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
-        <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="473"/>
-        <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
-        <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="513"/>
-        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
-        <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="516"/>
-        <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
-        <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="522"/>
-        <source>Waiting for the RemoteReasoner run in progress to finish…</source>
-        <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="562"/>
-        <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
-        <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="556"/>
-        <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
-        <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="381"/>
-        <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
-        <translation>SAM : un fichier SAM 1 .pth, un dossier SAM 2.1 ou un identifiant du Hub comme facebook/sam2.1-hiera-tiny (vide : celui des paramètres)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="459"/>
-        <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
-        <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans le gestionnaire de modèles de RemoteReasoner (onglet Modèles).</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="43"/>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="48"/>
+        <source>One answer per tile</source>
+        <translation>Une réponse par tuile</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="49"/>
+        <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
+        <translation>Interroger chaque tuile à pleine résolution et cartographier les réponses sur l’emprise des tuiles, au lieu d’une vue de toute l’emprise</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="55"/>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
+        <source>Recent questions</source>
+        <translation>Questions récentes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="62"/>
+        <source>Ask one of your recent questions again</source>
+        <translation>Reposer une de vos questions récentes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="74"/>
+        <source>Boxes</source>
+        <translation>Boîtes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="75"/>
+        <source>Masks</source>
+        <translation>Masques</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="76"/>
+        <source>Contours</source>
+        <translation>Contours</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <source>e.g. How many ships are in the harbour?</source>
+        <translation>par ex. Combien de navires sont dans le port ?</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <source>No question needed: the model describes the area</source>
+        <translation>Aucune question nécessaire : le modèle décrit la zone</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <source>e.g. every tree crown in the clearing</source>
+        <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="237"/>
+        <source>Reason over raster</source>
+        <translation>Raisonner sur un raster</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="240"/>
+        <source>Visual reasoning</source>
+        <translation>Raisonnement visuel</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="246"/>
+        <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
+        <translation>détection,segmentation,LLM,VLM,question,boîtes,masques,contours,SAM,Qwen</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
+        <source>Input raster</source>
+        <translation>Raster en entrée</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <source>Question (what to look for)</source>
+        <translation>Question (ce qu’il faut chercher)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="277"/>
+        <source>Extent (default: the whole raster)</source>
+        <translation>Emprise (par défaut : tout le raster)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="279"/>
+        <source>Results</source>
+        <translation>Résultats</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <source>Boxes</source>
+        <translation>Boîtes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <source>Masks</source>
+        <translation>Masques</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <source>Contours</source>
+        <translation>Contours</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <source>Tile size (pixels)</source>
+        <translation>Taille des tuiles (pixels)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
+        <source>Tile overlap (pixels)</source>
+        <translation>Chevauchement des tuiles (pixels)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
+        <source>Maximum model input pixels per tile</source>
+        <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
+        <source>Model backend</source>
+        <translation>Moteur d’inférence du modèle</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="318"/>
+        <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
+        <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
+        <source>Device (auto, cpu, cuda, cuda:N)</source>
+        <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
+        <source>Simplify tolerance (map units)</source>
+        <translation>Tolérance de simplification (unités de la carte)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <source>Minimum mask area (map units²)</source>
+        <translation>Surface minimale des masques (unités de la carte²)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
+        <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
+        <source>Model server URL for the openai backend (empty: from the settings)</source>
+        <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
+        <source>Result GeoPackage (all layers, model answers)</source>
+        <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
+        <source>Run id</source>
+        <translation>Identifiant d’exécution</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
+        <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
+        <source>Choose at least one kind of result: boxes, masks or contours.</source>
+        <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="367"/>
+        <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
+        <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
+        <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
+        <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
+        <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
+        <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
+        <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="410"/>
+        <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
+        <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
+        <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
+        <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="446"/>
+        <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
+        <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="455"/>
+        <source>Waiting for the RemoteReasoner run in progress to finish…</source>
+        <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="489"/>
+        <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
+        <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="483"/>
+        <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
+        <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="320"/>
+        <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
+        <translation>SAM : un fichier SAM 1 .pth, un dossier SAM 2.1 ou un identifiant du Hub comme facebook/sam2.1-hiera-tiny (vide : celui des paramètres)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
+        <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
+        <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans le gestionnaire de modèles de RemoteReasoner (onglet Modèles).</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
+        <source>Mode</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>Localiser : boîtes, masques, contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
         <source>Ask: an answer in text</source>
         <translation>Demander : une réponse en texte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
         <source>Describe: a caption of the area</source>
         <translation>Décrire : une légende de la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="357"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
         <source>Ask / Describe: one answer per tile (else one view of the whole extent)</source>
         <translation>Demander / Décrire : une réponse par tuile (sinon une vue de toute l’emprise)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Answers (view footprints)</source>
         <translation>Réponses (emprises des vues)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
         <source>Answer report</source>
         <translation>Rapport de réponse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
         <source>HTML files (*.html)</source>
         <translation>Fichiers HTML (*.html)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="405"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
         <source>Answer (Ask / Describe)</source>
         <translation>Réponse (Demander / Décrire)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="549"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="476"/>
         <source>Describe</source>
         <translation>Décrire</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="576"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="503"/>
         <source>Answer: {answer}</source>
         <translation>Réponse : {answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="576"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="503"/>
         <source>none</source>
         <translation>aucune</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="393"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
         <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
         <translation>SAM 3 pour tout trouver : dossier ou identifiant Hugging Face (vide : celui des paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="395"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
         <source>Find all: keep instances scoring above</source>
         <translation>Tout trouver : garder les instances dont le score dépasse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="249"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Strategy: Quick asks one downscaled view of the whole extent, Focused asks it and then each find again at full resolution, Thorough cuts large rasters into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.
 
 Mode Ask answers the question in text and Describe captions the area, with the checkpoint&apos;s own instructions: one view of the whole extent (downscaled to the pixel budget), or one answer per tile written on the tile footprints. The answer is the ANSWER output (for a counting question over tiles, the sum of the per-tile counts), with an HTML report.
@@ -1677,308 +1848,55 @@ Le mode Demander répond à la question par un texte et le mode Décrire légend
 Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. « houppier ») avec SAM 3 au lieu du modèle de raisonnement : une boîte, un masque et un contour par instance, chacun avec son score ; les instances dont le score ne dépasse pas le seuil sont écartées. SAM 3 est soumis à autorisation sur Hugging Face : téléchargez-le d’abord dans le gestionnaire de modèles RemoteReasoner (onglet Modèles).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="366"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
         <source>Strategy</source>
         <translation>Stratégie</translation>
     </message>
 </context>
 <context>
-    <name>ReasonTask</name>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/tasks/reason.py" line="78"/>
-        <source>The engine ended the run without an answer.</source>
-        <translation>Le moteur a terminé l’exécution sans réponse.</translation>
-    </message>
-</context>
-<context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="249"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="77"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="177"/>
-        <source>Raster layer</source>
-        <translation>Couche raster</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="195"/>
-        <source>Question</source>
-        <translation>Question</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="198"/>
-        <source>Recent questions</source>
-        <translation>Questions récentes</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
-        <source>e.g. every tree crown in the clearing</source>
-        <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
-        <source>Boxes</source>
-        <translation>Boîtes</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
-        <source>Masks</source>
-        <translation>Masques</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="217"/>
-        <source>Contours</source>
-        <translation>Contours</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="224"/>
-        <source>Extent</source>
-        <translation>Emprise</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="226"/>
-        <source>Current map view</source>
-        <translation>Vue courante de la carte</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
-        <source>Whole layer</source>
-        <translation>Couche entière</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="228"/>
-        <source>Rectangle drawn on the map</source>
-        <translation>Rectangle dessiné sur la carte</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="229"/>
-        <source>Bounding box of selected features</source>
-        <translation>Emprise des entités sélectionnées</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="231"/>
-        <source>Draw…</source>
-        <translation>Dessiner…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="804"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="284"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="250"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="78"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="251"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="261"/>
-        <source>Idle</source>
-        <translation>Inactif</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="282"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="88"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="291"/>
-        <source>Target</source>
-        <translation>Cible</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="291"/>
-        <source>Label</source>
-        <translation>Étiquette</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="291"/>
-        <source>Area (m²)</source>
-        <translation>Surface (m²)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="303"/>
-        <source>Export…</source>
-        <translation>Exporter…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="509"/>
-        <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
-        <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="514"/>
-        <source>No selected features: select features in the active vector layer.</source>
-        <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="519"/>
-        <source>The extent does not overlap the raster {name}.</source>
-        <translation>L’emprise ne recouvre pas le raster {name}.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="535"/>
-        <source>Type a question first, e.g. “the tree crowns”.</source>
-        <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="537"/>
-        <source>Choose a raster layer to reason on.</source>
-        <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="540"/>
-        <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
-        <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="543"/>
-        <source>Tick at least one of Boxes, Masks, Contours.</source>
-        <translation>Cochez au moins une option parmi Boîtes, Masques, Contours.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="555"/>
-        <source>Cannot create the output folder {path}: {reason}</source>
-        <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="581"/>
-        <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
-        <translation>Les résultats vont dans un dossier temporaire (indiquez un dossier de sortie dans les paramètres pour les conserver) : {path}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="581"/>
-        <source>Results: {path}</source>
-        <translation>Résultats : {path}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="586"/>
-        <source>Starting the engine…</source>
-        <translation>Démarrage du moteur…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="588"/>
-        <source>RemoteReasoner: {q}</source>
-        <translation>RemoteReasoner : {q}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="628"/>
-        <source>ETA {s} s</source>
-        <translation>Reste environ {s} s</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="762"/>
-        <source>GeoPackage (*.gpkg)</source>
-        <translation>GeoPackage (*.gpkg)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="762"/>
-        <source>ESRI Shapefile (*.shp)</source>
-        <translation>Shapefile ESRI (*.shp)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="763"/>
-        <source>GeoJSON (*.geojson)</source>
-        <translation>GeoJSON (*.geojson)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="764"/>
-        <source>Export results</source>
-        <translation>Exporter les résultats</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="428"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="428"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="640"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="205"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="607"/>
-        <source>Cancelling after the current view…</source>
-        <translation>Annulation après la vue en cours…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="233"/>
-        <source>Clear</source>
-        <translation>Effacer</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="234"/>
-        <source>Remove the rectangle drawn on the map</source>
-        <translation>Retirer le rectangle dessiné sur la carte</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="723"/>
-        <source>Box area: SAM found no mask for this target.</source>
-        <translation>Aire de la boîte : SAM n’a trouvé aucun masque pour cette cible.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="728"/>
-        <source>Mask area (m²)</source>
-        <translation>Aire du masque (m²)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="730"/>
-        <source>Area (m²): mask, else box (italic)</source>
-        <translation>Aire (m²) : masque, sinon boîte (italique)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="732"/>
-        <source>Box area (m²)</source>
-        <translation>Aire de la boîte (m²)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
-        <source>Ask one of your recent questions again</source>
-        <translation>Reposer une de vos questions récentes</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="183"/>
-        <source>Mode</source>
-        <translation>Mode</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
-        <source>One answer per tile</source>
-        <translation>Une réponse par tuile</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="189"/>
-        <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
-        <translation>Interroger chaque tuile à pleine résolution et cartographier les réponses sur l’emprise des tuiles, au lieu d’une vue de toute l’emprise</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
-        <source>e.g. How many ships are in the harbour?</source>
-        <translation>par ex. Combien de navires sont dans le port ?</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
-        <source>No question needed: the model describes the area</source>
-        <translation>Aucune question nécessaire : le modèle décrit la zone</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="556"/>
-        <source>Describe</source>
-        <translation>Décrire</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="428"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
         <source>Get a real model (Models tab)…</source>
         <translation>Obtenir un vrai modèle (onglet Modèles)…</translation>
     </message>
@@ -1994,6 +1912,82 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <location filename="../remotereasoner_qgis/processing/provider.py" line="34"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner : des questions sur l’imagerie, des réponses en couches vectorielles</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsTable</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="31"/>
+        <source>Target</source>
+        <translation>Cible</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="31"/>
+        <source>Label</source>
+        <translation>Étiquette</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="31"/>
+        <source>Area (m²)</source>
+        <translation>Surface (m²)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="42"/>
+        <source>Export…</source>
+        <translation>Exporter…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="71"/>
+        <source>Box area: SAM found no mask for this target.</source>
+        <translation>Aire de la boîte : SAM n’a trouvé aucun masque pour cette cible.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="76"/>
+        <source>Mask area (m²)</source>
+        <translation>Aire du masque (m²)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="78"/>
+        <source>Area (m²): mask, else box (italic)</source>
+        <translation>Aire (m²) : masque, sinon boîte (italique)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="80"/>
+        <source>Box area (m²)</source>
+        <translation>Aire de la boîte (m²)</translation>
+    </message>
+</context>
+<context>
+    <name>RunStatus</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/run_status.py" line="39"/>
+        <source>Idle</source>
+        <translation>Inactif</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/run_status.py" line="57"/>
+        <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
+        <translation>Les résultats vont dans un dossier temporaire (indiquez un dossier de sortie dans les paramètres pour les conserver) : {path}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/run_status.py" line="57"/>
+        <source>Results: {path}</source>
+        <translation>Résultats : {path}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/run_status.py" line="62"/>
+        <source>Starting the engine…</source>
+        <translation>Démarrage du moteur…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/run_status.py" line="71"/>
+        <source>ETA {s} s</source>
+        <translation>Reste environ {s} s</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/run_status.py" line="75"/>
+        <source>Cancelling after the current view…</source>
+        <translation>Annulation après la vue en cours…</translation>
     </message>
 </context>
 <context>

@@ -4,42 +4,42 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="120"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="52"/>
         <source>Check the settings.</source>
         <translation>请检查设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="121"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="53"/>
         <source>Check the raster and the extent.</source>
         <translation>请检查栅格和范围。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="122"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="54"/>
         <source>Check the model in the settings.</source>
         <translation>请在设置中检查模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="123"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="55"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>请在设置中减小瓦片大小或最大像素数，或改用 CPU。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="124"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="56"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>请检查服务器 URL 和 API 密钥（设置中的“测试连接”）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="125"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="57"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在运行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="126"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="58"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>请查看 RemoteReasoner 日志标签页；并在设置中检查引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="127"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="59"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>详情请查看 RemoteReasoner 日志标签页。</translation>
     </message>
@@ -69,39 +69,34 @@
         <translation>无法写入 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="38"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="39"/>
         <source>&amp;RemoteReasoner</source>
         <translation>&amp;RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="39"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="40"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="42"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="43"/>
         <source>Ask a question about the imagery and get boxes, masks and contours</source>
         <translation>就影像提出问题，获取边界框、掩膜和轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="44"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="45"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="67"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="68"/>
         <source>Processing provider not available: {reason}</source>
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="154"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="174"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="156"/>
-        <source>The engine ended the run without a result.</source>
-        <translation>引擎结束了运行，但没有结果。</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/worker_pool.py" line="59"/>
@@ -139,12 +134,12 @@
         <translation>正在写入结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="208"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="149"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>图层“{name}”不是 GDAL 栅格文件（提供程序“{provider}”）。请先将其另存为 GeoTIFF（导出 ▸ 另存为…）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="213"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="154"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
@@ -224,7 +219,7 @@
         <translation>无法加载 torch：{e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="46"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="47"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
@@ -249,7 +244,7 @@
         <translation>这是用微型测试模型对安装进行的检查，而非对真实模型的检查。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="75"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="76"/>
         <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
         <translation>已注册了名为“remotereasoner”的处理提供程序；此插件副本不会再添加一个。</translation>
     </message>
@@ -344,7 +339,7 @@
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="142"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="95"/>
         <source>Model reasoning (view {i}): {text}</source>
         <translation>模型推理（第 {i} 个视图）：{text}</translation>
     </message>
@@ -354,14 +349,14 @@
         <translation>提示词文件 {path} 不存在：请在设置中重新选择提示词。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="551"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
         <source>{layer}: %n feature(s)</source>
         <translation>
             <numerusform>{layer}：%n 个要素</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="785"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="263"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
@@ -375,14 +370,14 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="737"/>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="85"/>
         <source>{found}: %n box(es) had no mask (SAM found nothing).</source>
         <translation>
             <numerusform>{found}：%n 个框没有掩膜（SAM 未找到任何内容）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="225"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="166"/>
         <source>{query} · {layer} (Processing)</source>
         <translation>{query} · {layer}（处理工具）</translation>
     </message>
@@ -446,17 +441,17 @@
         <translation>模型：{model} · 视图：{size} · {n} 个视图 · 结果：{gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
         <source>Ask: an answer in text</source>
         <translation>提问：以文字回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Describe: a caption of the area</source>
         <translation>描述：区域说明</translation>
     </message>
@@ -476,7 +471,7 @@
         <translation>SAM 3 文件夹 {path} 不是模型（缺少 {file}）：请在“设置引擎… › 模型”中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="87"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
@@ -655,6 +650,61 @@
             <numerusform>%n 个回答取自输出中相同的视图，未询问模型。</numerusform>
         </translation>
     </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/follow_run.py" line="78"/>
+        <source>The engine ended the run without an answer.</source>
+        <translation>引擎结束了运行，但没有回答。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="99"/>
+        <source>Type a question first, e.g. “the tree crowns”.</source>
+        <translation>请先输入问题，例如“树冠”。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="101"/>
+        <source>Choose a raster layer to reason on.</source>
+        <translation>请选择要推理的栅格图层。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="104"/>
+        <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
+        <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="106"/>
+        <source>Tick at least one of Boxes, Masks, Contours.</source>
+        <translation>请至少勾选框、掩膜、轮廓之一。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="118"/>
+        <source>Cannot create the output folder {path}: {reason}</source>
+        <translation>无法创建输出文件夹 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="165"/>
+        <source>RemoteReasoner: {q}</source>
+        <translation>RemoteReasoner：{q}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/export.py" line="26"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/export.py" line="26"/>
+        <source>ESRI Shapefile (*.shp)</source>
+        <translation>ESRI Shapefile (*.shp)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/export.py" line="27"/>
+        <source>GeoJSON (*.geojson)</source>
+        <translation>GeoJSON (*.geojson)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/export.py" line="28"/>
+        <source>Export results</source>
+        <translation>导出结果</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPanel</name>
@@ -702,52 +752,52 @@
 <context>
     <name>CommandPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="36"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="37"/>
         <source>Show the commands for the current question</source>
         <translation>显示当前问题的命令</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="38"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="39"/>
         <source>Command line (the engine&apos;s Python on the other machine)</source>
         <translation>命令行（另一台机器上引擎的 Python）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="43"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="44"/>
         <source>QGIS Processing (qgis_process)</source>
         <translation>QGIS 处理（qgis_process）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="53"/>
         <source>Copy command line</source>
         <translation>复制命令行</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="54"/>
         <source>Copy qgis_process command</source>
         <translation>复制 qgis_process 命令</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="67"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="68"/>
         <source>Type a question first.</source>
         <translation>请先输入问题。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="69"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="70"/>
         <source>Choose a raster file layer.</source>
         <translation>请选择一个栅格文件图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="72"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选框、掩膜、轮廓之一。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="92"/>
         <source>Set {var} to the server&apos;s API key first (the key is never in the command).</source>
         <translation>请先将 {var} 设为服务器的 API 密钥（密钥从不出现在命令中）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="97"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="96"/>
         <source>qgis_process takes {names} from that machine&apos;s RemoteReasoner settings.</source>
         <translation>qgis_process 从该机器的 RemoteReasoner 设置中读取 {names}。</translation>
     </message>
@@ -1032,109 +1082,162 @@
     </message>
 </context>
 <context>
+    <name>ExtentChoice</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="50"/>
+        <source>Extent</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <source>Current map view</source>
+        <translation>当前地图视图</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <source>Whole layer</source>
+        <translation>整个图层</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <source>Rectangle drawn on the map</source>
+        <translation>在地图上绘制的矩形</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <source>Bounding box of selected features</source>
+        <translation>所选要素的外包矩形</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <source>Draw…</source>
+        <translation>绘制…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="59"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
+        <source>Remove the rectangle drawn on the map</source>
+        <translation>移除在地图上绘制的矩形</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="134"/>
+        <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
+        <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="139"/>
+        <source>No selected features: select features in the active vector layer.</source>
+        <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="144"/>
+        <source>The extent does not overlap the raster {name}.</source>
+        <translation>该范围与栅格 {name} 不重叠。</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="48"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
         <source>Raster</source>
         <translation>栅格</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
         <source>Started (UTC)</source>
         <translation>开始时间（UTC）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
         <source>Boxes</source>
         <translation>框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="61"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Reopen</source>
         <translation>重新打开</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="62"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="61"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="63"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="62"/>
         <source>Redo post-processing</source>
         <translation>重做后处理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="64"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="63"/>
         <source>Segment and vectorise the run again from its recorded answers (the model is not asked again)</source>
         <translation>根据记录的回答重新分割并矢量化该运行（不会再次询问模型）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="70"/>
         <source>empty: boxes only</source>
         <translation>留空：仅框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="72"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="71"/>
         <source>SAM</source>
         <translation>SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="75"/>
         <source>Simplify (map units)</source>
         <translation>简化（地图单位）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="79"/>
         <source>Minimum area (map units²)</source>
         <translation>最小面积（地图单位²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="100"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="99"/>
         <source>Runs in {folder}</source>
         <translation>{folder} 中的运行</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="144"/>
         <source>Resuming “{q}”…</source>
         <translation>正在继续“{q}”…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="151"/>
         <source>Redoing the post-processing of “{q}” from its recorded answers…</source>
         <translation>正在根据记录的回答重做“{q}”的后处理…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="156"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在进行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="179"/>
-        <source>RemoteReasoner: {q}</source>
-        <translation>RemoteReasoner：{q}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="202"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="176"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
@@ -1381,274 +1484,342 @@
     </message>
 </context>
 <context>
-    <name>ReasonAlgorithm</name>
+    <name>QuestionPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="298"/>
-        <source>Reason over raster</source>
-        <translation>对栅格进行推理</translation>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="37"/>
+        <source>Raster layer</source>
+        <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
-        <source>Visual reasoning</source>
-        <translation>视觉推理</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
-        <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
-        <translation>检测,分割,LLM,VLM,问题,边界框,掩膜,轮廓,SAM,Qwen</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
-        <source>Input raster</source>
-        <translation>输入栅格</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="336"/>
-        <source>Question (what to look for)</source>
-        <translation>问题（要查找什么）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="338"/>
-        <source>Extent (default: the whole raster)</source>
-        <translation>范围（默认：整个栅格）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="340"/>
-        <source>Results</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
-        <source>Boxes</source>
-        <translation>边界框</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
-        <source>Masks</source>
-        <translation>掩膜</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
-        <source>Contours</source>
-        <translation>轮廓</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="371"/>
-        <source>Tile size (pixels)</source>
-        <translation>瓦片大小（像素）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
-        <source>Tile overlap (pixels)</source>
-        <translation>瓦片重叠（像素）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="375"/>
-        <source>Maximum model input pixels per tile</source>
-        <translation>每个瓦片的模型最大输入像素数</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="377"/>
-        <source>Model backend</source>
-        <translation>模型后端</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="379"/>
-        <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
-        <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="384"/>
-        <source>Device (auto, cpu, cuda, cuda:N)</source>
-        <translation>设备（auto、cpu、cuda、cuda:N）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="385"/>
-        <source>Simplify tolerance (map units)</source>
-        <translation>简化容差（地图单位）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="387"/>
-        <source>Minimum mask area (map units²)</source>
-        <translation>最小掩膜面积（地图单位²）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
-        <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
-        <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="389"/>
-        <source>Recorded answers (*.jsonl *.gpkg)</source>
-        <translation>录制的回答 (*.jsonl *.gpkg)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="391"/>
-        <source>Model server URL for the openai backend (empty: from the settings)</source>
-        <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="403"/>
-        <source>Result GeoPackage (all layers, model answers)</source>
-        <translation>结果 GeoPackage（所有图层及模型回答）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
-        <source>Run id</source>
-        <translation>运行 ID</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="434"/>
-        <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
-        <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="416"/>
-        <source>Choose at least one kind of result: boxes, masks or contours.</source>
-        <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="428"/>
-        <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
-        <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="462"/>
-        <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
-        <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="465"/>
-        <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
-        <translation>录制的回答文件“{path}”不存在。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="469"/>
-        <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
-        <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="471"/>
-        <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
-        <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="473"/>
-        <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
-        <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="513"/>
-        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
-        <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="516"/>
-        <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
-        <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="522"/>
-        <source>Waiting for the RemoteReasoner run in progress to finish…</source>
-        <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="562"/>
-        <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
-        <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="556"/>
-        <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
-        <translation>“结果”中未选择 {layer}：不写入 {param}。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="381"/>
-        <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
-        <translation>SAM：SAM 1 的 .pth 文件、SAM 2.1 文件夹或 Hub 标识（如 facebook/sam2.1-hiera-tiny）（留空：使用设置中的值）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="459"/>
-        <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
-        <translation>SAM {name} 尚未下载：请在 RemoteReasoner 模型管理器（“模型”选项卡）中下载。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="43"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="48"/>
+        <source>One answer per tile</source>
+        <translation>每个瓦片一个答案</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="49"/>
+        <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
+        <translation>以全分辨率询问每个瓦片，并把答案绘制在瓦片范围上，而不是整个范围一个视图</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="55"/>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
+        <source>Recent questions</source>
+        <translation>最近的问题</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="62"/>
+        <source>Ask one of your recent questions again</source>
+        <translation>再次提出您最近的某个问题</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="74"/>
+        <source>Boxes</source>
+        <translation>边界框</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="75"/>
+        <source>Masks</source>
+        <translation>掩膜</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="76"/>
+        <source>Contours</source>
+        <translation>轮廓</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <source>e.g. How many ships are in the harbour?</source>
+        <translation>例如：港口里有多少艘船？</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <source>No question needed: the model describes the area</source>
+        <translation>无需提问：模型会描述该区域</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <source>e.g. every tree crown in the clearing</source>
+        <translation>例如：空地中的每一个树冠</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="237"/>
+        <source>Reason over raster</source>
+        <translation>对栅格进行推理</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="240"/>
+        <source>Visual reasoning</source>
+        <translation>视觉推理</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="246"/>
+        <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
+        <translation>检测,分割,LLM,VLM,问题,边界框,掩膜,轮廓,SAM,Qwen</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
+        <source>Input raster</source>
+        <translation>输入栅格</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <source>Question (what to look for)</source>
+        <translation>问题（要查找什么）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="277"/>
+        <source>Extent (default: the whole raster)</source>
+        <translation>范围（默认：整个栅格）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="279"/>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <source>Boxes</source>
+        <translation>边界框</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <source>Masks</source>
+        <translation>掩膜</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <source>Contours</source>
+        <translation>轮廓</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <source>Tile size (pixels)</source>
+        <translation>瓦片大小（像素）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
+        <source>Tile overlap (pixels)</source>
+        <translation>瓦片重叠（像素）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
+        <source>Maximum model input pixels per tile</source>
+        <translation>每个瓦片的模型最大输入像素数</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
+        <source>Model backend</source>
+        <translation>模型后端</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="318"/>
+        <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
+        <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
+        <source>Device (auto, cpu, cuda, cuda:N)</source>
+        <translation>设备（auto、cpu、cuda、cuda:N）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
+        <source>Simplify tolerance (map units)</source>
+        <translation>简化容差（地图单位）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <source>Minimum mask area (map units²)</source>
+        <translation>最小掩膜面积（地图单位²）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
+        <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>录制的回答 (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
+        <source>Model server URL for the openai backend (empty: from the settings)</source>
+        <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
+        <source>Result GeoPackage (all layers, model answers)</source>
+        <translation>结果 GeoPackage（所有图层及模型回答）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
+        <source>Run id</source>
+        <translation>运行 ID</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
+        <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
+        <source>Choose at least one kind of result: boxes, masks or contours.</source>
+        <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="367"/>
+        <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
+        <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
+        <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
+        <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
+        <translation>录制的回答文件“{path}”不存在。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
+        <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
+        <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="410"/>
+        <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
+        <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
+        <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
+        <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="446"/>
+        <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
+        <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="455"/>
+        <source>Waiting for the RemoteReasoner run in progress to finish…</source>
+        <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="489"/>
+        <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
+        <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="483"/>
+        <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
+        <translation>“结果”中未选择 {layer}：不写入 {param}。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="320"/>
+        <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
+        <translation>SAM：SAM 1 的 .pth 文件、SAM 2.1 文件夹或 Hub 标识（如 facebook/sam2.1-hiera-tiny）（留空：使用设置中的值）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
+        <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
+        <translation>SAM {name} 尚未下载：请在 RemoteReasoner 模型管理器（“模型”选项卡）中下载。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
         <source>Ask: an answer in text</source>
         <translation>提问：以文字回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
         <source>Describe: a caption of the area</source>
         <translation>描述：区域说明</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="357"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
         <source>Ask / Describe: one answer per tile (else one view of the whole extent)</source>
         <translation>提问/描述：每个瓦片一个答案（否则整个范围一个视图）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Answers (view footprints)</source>
         <translation>答案（视图范围）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
         <source>Answer report</source>
         <translation>答案报告</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="363"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
         <source>HTML files (*.html)</source>
         <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="405"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
         <source>Answer (Ask / Describe)</source>
         <translation>答案（提问/描述）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="549"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="476"/>
         <source>Describe</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="576"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="503"/>
         <source>Answer: {answer}</source>
         <translation>答案：{answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="576"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="503"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="352"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="393"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
         <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
         <translation>用于查找全部的 SAM 3：文件夹或 Hugging Face ID（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="395"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
         <source>Find all: keep instances scoring above</source>
         <translation>查找全部：保留得分高于此值的实例</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="249"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Strategy: Quick asks one downscaled view of the whole extent, Focused asks it and then each find again at full resolution, Thorough cuts large rasters into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.
 
 Mode Ask answers the question in text and Describe captions the area, with the checkpoint&apos;s own instructions: one view of the whole extent (downscaled to the pixel budget), or one answer per tile written on the tile footprints. The answer is the ANSWER output (for a counting question over tiles, the sum of the per-tile counts), with an HTML report.
@@ -1661,308 +1832,55 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 “查找全部”模式用 SAM 3 代替推理模型，找出一个简短名词短语（例如“树冠”）的每个实例：每个实例一个边界框、一个掩膜和一条轮廓线，各带其得分；得分不高于阈值的实例会被丢弃。SAM 3 在 Hugging Face 上需申请访问：请先在 RemoteReasoner 模型管理器（模型选项卡）中下载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="366"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
         <source>Strategy</source>
         <translation>策略</translation>
     </message>
 </context>
 <context>
-    <name>ReasonTask</name>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/tasks/reason.py" line="78"/>
-        <source>The engine ended the run without an answer.</source>
-        <translation>引擎结束了运行，但没有回答。</translation>
-    </message>
-</context>
-<context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="249"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="77"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="177"/>
-        <source>Raster layer</source>
-        <translation>栅格图层</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="195"/>
-        <source>Question</source>
-        <translation>问题</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="198"/>
-        <source>Recent questions</source>
-        <translation>最近的问题</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
-        <source>e.g. every tree crown in the clearing</source>
-        <translation>例如：空地中的每一个树冠</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="215"/>
-        <source>Boxes</source>
-        <translation>边界框</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
-        <source>Masks</source>
-        <translation>掩膜</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="217"/>
-        <source>Contours</source>
-        <translation>轮廓</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="224"/>
-        <source>Extent</source>
-        <translation>范围</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="226"/>
-        <source>Current map view</source>
-        <translation>当前地图视图</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
-        <source>Whole layer</source>
-        <translation>整个图层</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="228"/>
-        <source>Rectangle drawn on the map</source>
-        <translation>在地图上绘制的矩形</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="229"/>
-        <source>Bounding box of selected features</source>
-        <translation>所选要素的外包矩形</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="231"/>
-        <source>Draw…</source>
-        <translation>绘制…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="804"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="284"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="250"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="78"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="251"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="261"/>
-        <source>Idle</source>
-        <translation>空闲</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="282"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="88"/>
         <source>Reasoning</source>
         <translation>推理过程</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="291"/>
-        <source>Target</source>
-        <translation>目标</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="291"/>
-        <source>Label</source>
-        <translation>标签</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="291"/>
-        <source>Area (m²)</source>
-        <translation>面积（m²）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="303"/>
-        <source>Export…</source>
-        <translation>导出…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="509"/>
-        <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
-        <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="514"/>
-        <source>No selected features: select features in the active vector layer.</source>
-        <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="519"/>
-        <source>The extent does not overlap the raster {name}.</source>
-        <translation>该范围与栅格 {name} 不重叠。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="535"/>
-        <source>Type a question first, e.g. “the tree crowns”.</source>
-        <translation>请先输入问题，例如“树冠”。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="537"/>
-        <source>Choose a raster layer to reason on.</source>
-        <translation>请选择要推理的栅格图层。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="540"/>
-        <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
-        <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="543"/>
-        <source>Tick at least one of Boxes, Masks, Contours.</source>
-        <translation>请至少勾选边界框、掩膜、轮廓中的一项。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="555"/>
-        <source>Cannot create the output folder {path}: {reason}</source>
-        <translation>无法创建输出文件夹 {path}：{reason}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="581"/>
-        <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
-        <translation>结果保存在临时文件夹中（如需保留，请在设置中指定输出文件夹）：{path}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="581"/>
-        <source>Results: {path}</source>
-        <translation>结果：{path}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="586"/>
-        <source>Starting the engine…</source>
-        <translation>正在启动引擎…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="588"/>
-        <source>RemoteReasoner: {q}</source>
-        <translation>RemoteReasoner：{q}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="628"/>
-        <source>ETA {s} s</source>
-        <translation>预计还需 {s} 秒</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="762"/>
-        <source>GeoPackage (*.gpkg)</source>
-        <translation>GeoPackage (*.gpkg)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="762"/>
-        <source>ESRI Shapefile (*.shp)</source>
-        <translation>ESRI Shapefile (*.shp)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="763"/>
-        <source>GeoJSON (*.geojson)</source>
-        <translation>GeoJSON (*.geojson)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="764"/>
-        <source>Export results</source>
-        <translation>导出结果</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="428"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="428"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="640"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="205"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="607"/>
-        <source>Cancelling after the current view…</source>
-        <translation>将在当前视图完成后取消…</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="233"/>
-        <source>Clear</source>
-        <translation>清除</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="234"/>
-        <source>Remove the rectangle drawn on the map</source>
-        <translation>移除在地图上绘制的矩形</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="723"/>
-        <source>Box area: SAM found no mask for this target.</source>
-        <translation>框面积：SAM 未为该目标找到掩膜。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="728"/>
-        <source>Mask area (m²)</source>
-        <translation>掩膜面积 (m²)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="730"/>
-        <source>Area (m²): mask, else box (italic)</source>
-        <translation>面积 (m²)：掩膜，否则为框（斜体）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="732"/>
-        <source>Box area (m²)</source>
-        <translation>框面积 (m²)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="202"/>
-        <source>Ask one of your recent questions again</source>
-        <translation>再次提出您最近的某个问题</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="183"/>
-        <source>Mode</source>
-        <translation>模式</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="188"/>
-        <source>One answer per tile</source>
-        <translation>每个瓦片一个答案</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="189"/>
-        <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
-        <translation>以全分辨率询问每个瓦片，并把答案绘制在瓦片范围上，而不是整个范围一个视图</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
-        <source>e.g. How many ships are in the harbour?</source>
-        <translation>例如：港口里有多少艘船？</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="391"/>
-        <source>No question needed: the model describes the area</source>
-        <translation>无需提问：模型会描述该区域</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="556"/>
-        <source>Describe</source>
-        <translation>描述</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="428"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
         <source>Get a real model (Models tab)…</source>
         <translation>获取真实模型（“模型”选项卡）…</translation>
     </message>
@@ -1978,6 +1896,82 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <location filename="../remotereasoner_qgis/processing/provider.py" line="34"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner：以矢量图层回答关于影像的问题</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsTable</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="31"/>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="31"/>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="31"/>
+        <source>Area (m²)</source>
+        <translation>面积（m²）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="42"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="71"/>
+        <source>Box area: SAM found no mask for this target.</source>
+        <translation>框面积：SAM 未为该目标找到掩膜。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="76"/>
+        <source>Mask area (m²)</source>
+        <translation>掩膜面积 (m²)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="78"/>
+        <source>Area (m²): mask, else box (italic)</source>
+        <translation>面积 (m²)：掩膜，否则为框（斜体）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/results_table.py" line="80"/>
+        <source>Box area (m²)</source>
+        <translation>框面积 (m²)</translation>
+    </message>
+</context>
+<context>
+    <name>RunStatus</name>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/run_status.py" line="39"/>
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/run_status.py" line="57"/>
+        <source>Results go to a temporary folder (set an output folder in the settings to keep them): {path}</source>
+        <translation>结果保存在临时文件夹中（如需保留，请在设置中指定输出文件夹）：{path}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/run_status.py" line="57"/>
+        <source>Results: {path}</source>
+        <translation>结果：{path}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/run_status.py" line="62"/>
+        <source>Starting the engine…</source>
+        <translation>正在启动引擎…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/run_status.py" line="71"/>
+        <source>ETA {s} s</source>
+        <translation>预计还需 {s} 秒</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/run_status.py" line="75"/>
+        <source>Cancelling after the current view…</source>
+        <translation>将在当前视图完成后取消…</translation>
     </message>
 </context>
 <context>

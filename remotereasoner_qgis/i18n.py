@@ -9,7 +9,7 @@ from typing import Optional
 from qgis.core import QgsSettings
 from qtpy.QtCore import QCoreApplication, QLocale, QTranslator
 
-from . import ENGINE_ROOT, PLUGIN_DIR
+from .paths import ENGINE_ROOT, PLUGIN_DIR
 
 # English plural markers of a source text: "%n box(es)", "%n mask(s)" (the language of the sources has no .qm).
 _PLURAL_MARK = re.compile(r"(?<=[a-z])\((es|s)\)")

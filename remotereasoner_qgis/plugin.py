@@ -11,7 +11,8 @@ from qtpy.QtCore import QCoreApplication, Qt
 from qtpy.QtGui import QIcon
 from qtpy.QtWidgets import QAction
 
-from . import PLUGIN_DIR, i18n
+from . import i18n
+from .paths import PLUGIN_DIR
 from .bridge import worker_pool
 from .i18n import tr
 

@@ -53,7 +53,7 @@ try:
         node = root.findLayer(dock.run_layers.layers[name].id())
         node.setItemVisibilityChecked(False)
     view = iface.layerTreeView()
-    for node, expand in ((root.findGroup("every tree crown"), True), (root.findLayer(dock.layer_combo.currentLayer().id()), False)):
+    for node, expand in ((root.findGroup("every tree crown"), True), (root.findLayer(dock.question.layer_combo.currentLayer().id()), False)):
         node.setExpanded(expand)
         view.setExpanded(view.layerTreeModel().node2index(node), expand)
     iface.mapCanvas().zoomToFullExtent()

@@ -21,7 +21,7 @@ from qgis.core import (
 
 from inference_core.contract.comparison import COMPARE_LAYERS, ComparisonReport
 
-from .. import ENGINE_ROOT
+from ..paths import ENGINE_ROOT
 from ..i18n import tr
 from .engine_env import worker_env
 

@@ -10,7 +10,7 @@ from typing import Optional
 
 from qgis.core import QgsSettings
 
-from .. import ENGINE_ROOT
+from ..paths import ENGINE_ROOT
 from ..settings import hf_auth_cfg, offline_setting, resolve_api_key
 
 # QGIS proxy types that are plain HTTP proxies; DefaultProxy means "the system's", which pip and

@@ -63,11 +63,12 @@ def prepare_dock(dock, first_run: FirstRun, layer: Optional[QgsRasterLayer]) -> 
     for, with every granularity; a dock the user has filled in is left as it is."""
     if not first_run.demo or layer is None:
         return
-    dock.layer_combo.setLayer(layer)
-    dock.set_extent_source("layer")
-    dock.set_granularity(("boxes", "masks", "contours"))
-    if not dock.question_edit.toPlainText().strip():
-        dock.question_edit.setPlainText(SAMPLE_QUESTION)
+    q = dock.question
+    q.layer_combo.setLayer(layer)
+    q.extent.set_source("layer")
+    q.set_granularity(("boxes", "masks", "contours"))
+    if not q.question():
+        q.question_edit.setPlainText(SAMPLE_QUESTION)
     dock.refresh_readiness()
 
 

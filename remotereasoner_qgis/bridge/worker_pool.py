@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .. import ENGINE_ROOT
+from ..paths import ENGINE_ROOT
 from ..i18n import tr
 from .engine_env import engine_env
 

@@ -8,7 +8,7 @@ from qgis.core import QgsApplication, QgsProcessingProvider
 from qtpy.QtCore import QCoreApplication
 from qtpy.QtGui import QIcon
 
-from .. import PLUGIN_DIR
+from ..paths import PLUGIN_DIR
 from .compare_algorithm import CompareAlgorithm
 from .reason_algorithm import ReasonAlgorithm
 

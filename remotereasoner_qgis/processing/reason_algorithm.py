@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import threading
 import time
-from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from qgis.core import (
@@ -51,20 +49,11 @@ from inference_core.contract.options import (
 )
 from inference_core.contract.schema import ANSWER_LAYER, field_names
 
-from ..bridge.events import (
-    CRITICAL,
-    SUCCESS,
-    tally_text,
-    dispatch,
-    end_state,
-    failure_state,
-    progress_percent,
-    progress_text,
-)
+from ..bridge.events import CRITICAL, SUCCESS, progress_percent, progress_text, tally_text
+from ..bridge.run_session import RunController, RunRequest
 from ..bridge.strategy import STRATEGY_ORDER, strategy_label
 from ..bridge.run_options import MIN_TILE_SIZE, run_options
 from ..bridge.schema_fields import FEATURE_LAYERS, qgs_fields, wkb_type
-from ..bridge.worker_pool import acquire_run, describe_client_error
 from ..i18n import tr
 from ..settings import RUN_DEFAULTS, PluginSettings, resolve_api_key
 
@@ -84,43 +73,11 @@ LAYER_SINKS = {name: (_SINK_PARAMS[name], wkb_type(name)) for name in (*FEATURE_
 
 
 # ---------------------------------------------------------------------------------------------
-# The engine run: events -> feedback, cancel -> client.cancel
+# The engine run (bridge/run_session.RunController, blocking): events -> feedback
 # ---------------------------------------------------------------------------------------------
-class EngineFailed(Exception):
-    """The engine reported an error (message is for the user) or died."""
-
-
-@dataclass
-class RunOutcome:
-    summary: dict
-    warnings: list[str]
-
-
-def run_engine(
-    client: Any,
-    options: RunOptions,
-    feedback: QgsProcessingFeedback,
-    poll_s: float = 0.2,
-) -> RunOutcome:
-    """Send one `reason` request and translate its events; raise EngineFailed on error events."""
-    stop = threading.Event()
-    try:
-        rid = client.send("reason", options=options.to_dict(secrets=True))
-    except Exception as exc:  # noqa: BLE001 - WorkerStartError: the interpreter cannot be started
-        raise EngineFailed(describe_client_error(exc)) from exc
-
-    def watch_cancel() -> None:
-        # The client blocks while reading the worker's stdout, so cancel is watched beside it.
-        while not stop.wait(poll_s):
-            if feedback.isCanceled():
-                try:
-                    client.cancel(rid)
-                except Exception:  # noqa: BLE001 - cancelling a finished/dead worker is not an error
-                    pass
-                return
-
-    watcher = threading.Thread(target=watch_cancel, name="remotereasoner-cancel", daemon=True)
-    warnings: list[str] = []
+def feedback_handlers(feedback: QgsProcessingFeedback) -> dict[str, Callable[[Any], None]]:
+    """The run's events (bridge/events.dispatch) as Processing feedback: progress, one line per stage of a view,
+    warnings, the model's reasoning."""
     last_text = [""]
 
     def on_progress(ev: dict) -> None:
@@ -132,29 +89,13 @@ def run_engine(
             last_text[0] = text
             feedback.setProgressText(text)
 
-    def on_warning(msg: str) -> None:
-        warnings.append(msg)
-        feedback.pushWarning(msg)
-
     def on_reasoning(ev: dict) -> None:
         text = str(ev.get("text", "")).strip()
         if text:
             feedback.pushInfo(tr("Model reasoning (view {i}): {text}").format(i=int(ev.get("tile_id") or 0) + 1,
                                                                               text=text[:2000]))
 
-    watcher.start()
-    try:
-        end = dispatch(client.events(rid), progress=on_progress, reasoning=on_reasoning, warning=on_warning)
-    except Exception as exc:  # noqa: BLE001 - WorkerDied / OSError from the client: the user needs a sentence
-        raise EngineFailed(describe_client_error(exc)) from exc
-    finally:
-        stop.set()
-        watcher.join(timeout=1.0)
-    if end.error is not None:
-        raise EngineFailed(str(end.error.get("message") or end.error.get("code") or tr("unknown error")))
-    if end.summary is None:
-        raise EngineFailed(tr("The engine ended the run without a result."))
-    return RunOutcome(summary=end.summary, warnings=warnings)
+    return dict(progress=on_progress, reasoning=on_reasoning, warning=feedback.pushWarning)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,18 +219,16 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
     OUTPUT_REPORT = "OUTPUT_REPORT"
     ANSWER = "ANSWER"
 
-    def __init__(self, client_factory: Optional[Callable[[str], Any]] = None):
+    def __init__(self):
         super().__init__()
-        # how to get the worker client for an engine interpreter (the shared pool unless a caller
-        # — e.g. a test — gives another)
-        self._client_factory = client_factory
+        self.runs: Optional[RunController] = None  # the last run's controller (its request and end)
 
     # -- identity ------------------------------------------------------------------------------
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("ReasonAlgorithm", text)
 
     def createInstance(self):  # noqa: N802
-        return ReasonAlgorithm(self._client_factory)
+        return ReasonAlgorithm()
 
     def name(self) -> str:
         return "reason"
@@ -490,15 +429,6 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         return options, crs
 
     # -- run -----------------------------------------------------------------------------------
-    def _engine(self, engine_python: str) -> tuple[Any, Any]:
-        """(worker client, run lock): the dock's shared worker, unless a test gave its own factory."""
-        if self._client_factory is not None:
-            return self._client_factory(engine_python), threading.Lock()
-        from ..bridge import worker_pool
-
-        entry = worker_pool.get(engine_python)
-        return entry.client, entry.run_lock
-
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         feedback = feedback or QgsProcessingFeedback()
         cfg = PluginSettings.load()
@@ -517,22 +447,19 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             query=options.query, raster=options.raster, backend=options.backend,
             granularity=options.mode if answers else ", ".join(options.granularity)))
         started = time.monotonic()
-        client, run_lock = self._engine(engine_python)
-        # the worker runs one question at a time: wait for a dock run in progress, cancellable
-        if not acquire_run(run_lock, feedback.isCanceled, lambda: feedback.pushInfo(
-                self.tr("Waiting for the RemoteReasoner run in progress to finish…"))):
+        # the dock's run life, blocking on this thread; the worker runs one question at a time: a dock run in
+        # progress is waited for, cancellably
+        self.runs = RunController()
+        request = RunRequest(options.to_dict(secrets=True), out, options.query or self.tr("Describe"),
+                             tuple(options.granularity), options.mode)
+        outcome = self.runs.run_blocking(request, engine_python, feedback_handlers(feedback), feedback.isCanceled,
+                                         lambda: feedback.pushInfo(self.tr("Waiting for the RemoteReasoner run in progress to finish…")))
+        if outcome.summary is None and outcome.failure is None:  # cancelled while waiting for the worker
             return {}
-        try:
-            outcome = run_engine(client, options, feedback)
-        except EngineFailed as exc:
-            raise QgsProcessingException(failure_state(str(exc)).text) from None
-        finally:
-            run_lock.release()
-
-        summary = outcome.summary
-        end = end_state(summary, options.granularity)
+        end = self.runs.end
         if end.level == CRITICAL:
             raise QgsProcessingException(end.text)
+        summary = outcome.summary
         gpkg = summary.get("out") or out
         results: dict[str, Any] = {self.RESULT_GPKG: gpkg, self.RUN_ID: summary.get("run_id", "")}
         for name in (ANSWER_LAYER,) if answers else options.granularity:

@@ -16,6 +16,7 @@ from inference_core.contract.options import RunOptions
 
 from .. import settings as rr_settings
 from ..bridge.run_options import options_for_run
+from ..bridge.run_paths import new_run_path
 from ..processing.command import not_carried, qgis_process_args
 
 
@@ -60,8 +61,8 @@ class CommandPanel(QWidget):
 
     def current_options(self) -> tuple[Optional[RunOptions], str, str]:
         """(options, raster CRS authid, "") for the dock's current choices, or (None, "", why not)."""
-        d = self.dock
-        question = d.question_edit.toPlainText().strip()
+        d = self.dock.question
+        question = d.question()
         layer = d.layer_combo.currentLayer()
         if not question:
             return None, "", self.tr("Type a question first.")
@@ -69,13 +70,11 @@ class CommandPanel(QWidget):
             return None, "", self.tr("Choose a raster file layer.")
         if not d.granularity():
             return None, "", self.tr("Tick at least one of Boxes, Masks, Contours.")
-        extent, why = d.requested_extent(layer)
+        extent, why = d.extent.requested_extent(layer)
         if why:
             return None, "", why
         cfg = rr_settings.PluginSettings.load()
         folder, _temporary = rr_settings.output_dir(cfg)
-        from .dock import new_run_path
-
         out = new_run_path(folder, question)
         try:
             # no API key: the commands name the variable it is read from, never the key

@@ -145,7 +145,7 @@ class CorrectPanel(QWidget):
             return self._say(self.tr("Run a question first, or reopen a run from the history."))
         if self.task is not None:
             return self._say(self.tr("Wait for the correction in progress."))
-        if self.dock.task is not None:
+        if self.dock.runs.running():
             return self._say(self.tr("Wait for the running analysis to finish."))
         correction = {"gpkg": self.run_layers.gpkg, "run_id": self.run_layers.run_id, **fields}
         self.task = CorrectTask(rr_settings.PluginSettings.load().engine_python, correction)

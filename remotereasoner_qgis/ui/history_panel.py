@@ -5,9 +5,8 @@ minimum area) from its recorded answers without asking the model again."""
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import Callable, Optional
 
-from qgis.core import QgsApplication
 from qtpy.QtCore import Signal
 from qtpy.QtWidgets import (
     QAbstractItemView,
@@ -23,11 +22,9 @@ from qtpy.QtWidgets import (
     QWidget,
 )
 
-from inference_core.contract.options import GRANULARITIES, RunOptions
-
 from .. import settings as rr_settings
-from ..bridge.history import RunEntry, list_runs, rerun_options, resume_options
-from ..settings import RUN_DEFAULTS
+from ..bridge.history import RunEntry, list_runs
+from ..bridge.run_session import RunController, RunRefused, RunRequest
 from .layers import RunLayers, add_run_layers
 
 
@@ -40,7 +37,9 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self.dock = dock
         self.entries: list[RunEntry] = []
-        self.task = None
+        self.runs = RunController(self)  # resume and redo: the dock's run life, in its own controller
+        self.runs.finished.connect(self._finished)
+        self.runs.failed.connect(self._failed)
         lay = QVBoxLayout(self)
         row = QHBoxLayout()
         self.folder_label = QLabel(self)
@@ -95,7 +94,7 @@ class HistoryPanel(QWidget):
 
     def refresh(self) -> list[RunEntry]:
         folder = self.folder()
-        busy = [self.dock._out] if self.dock.task is not None else []  # the run being written
+        busy = [self.dock.runs.request.out] if self.dock.runs.running() else []  # the run being written
         self.entries = list_runs(folder, skip=busy) if os.path.isdir(folder) else []
         self.folder_label.setText(self.tr("Runs in {folder}").format(folder=folder))
         self.table.setRowCount(len(self.entries))
@@ -121,7 +120,7 @@ class HistoryPanel(QWidget):
     def _selection_changed(self) -> None:
         i = self.current()
         entry = self.entries[i] if 0 <= i < len(self.entries) else None
-        idle = self.task is None and self.dock.task is None
+        idle = not self.runs.running() and not self.dock.runs.running()
         self.reopen_button.setEnabled(entry is not None)
         self.resume_button.setEnabled(entry is not None and entry.resumable and idle)
         self.rerun_button.setEnabled(entry is not None and idle)
@@ -142,63 +141,38 @@ class HistoryPanel(QWidget):
         if not 0 <= index < len(self.entries):
             return None
         e = self.entries[index]
-        cfg = rr_settings.PluginSettings.load()
-        key = rr_settings.resolve_api_key(cfg.auth_cfg) if cfg.backend == "openai" and cfg.auth_cfg else None
-        runtime = RunOptions(raster=e.raster, query=e.query, out=e.gpkg, device=cfg.device or RUN_DEFAULTS.device,
-                             dtype=cfg.dtype or RUN_DEFAULTS.dtype, concurrency=max(1, cfg.concurrency),
-                             server_url=cfg.server_url or None, api_key=key)
-        try:
-            options = resume_options(e, runtime)
-        except ValueError as exc:
-            return self._refuse(str(exc))
-        return self._start(options, e.gpkg, e.query, e.granularity, self.tr("Resuming “{q}”…").format(q=e.query))
+        return self._start(lambda: self.runs.resume_request(e), self.tr("Resuming “{q}”…").format(q=e.query))
 
     def rerun(self, index: int):
         if not 0 <= index < len(self.entries):
             return None
-        from .dock import new_run_path
-
         e = self.entries[index]
         sam = self.sam_edit.text().strip() or None
-        out = new_run_path(self.folder(), e.query)
-        if os.path.abspath(out) == os.path.abspath(e.gpkg):
-            out = out[:-len(".gpkg")] + "-redo.gpkg"
-        granularity = GRANULARITIES if sam else ("boxes",)
-        try:
-            options = rerun_options(e, out, sam, self.simplify_spin.value(), self.min_area_spin.value(), granularity)
-        except ValueError as exc:
-            return self._refuse(str(exc))
-        return self._start(options, out, e.query, granularity,
+        return self._start(lambda: self.runs.redo_request(e, sam, self.simplify_spin.value(), self.min_area_spin.value()),
                            self.tr("Redoing the post-processing of “{q}” from its recorded answers…").format(q=e.query))
 
-    def _start(self, options: dict, out: str, question: str, granularity, text: str):
-        from ..bridge.tasks.reason import ReasonTask
-
-        if self.task is not None or self.dock.task is not None:
+    def _start(self, make_request: Callable[[], RunRequest], text: str):
+        if self.runs.running() or self.dock.runs.running():
             return self._refuse(self.tr("Wait for the running analysis to finish."))
-        task = ReasonTask(options, rr_settings.PluginSettings.load().engine_python,
-                          self.tr("RemoteReasoner: {q}").format(q=question[:60]))
-        task.runFinished.connect(lambda summary: self._finished(summary, out, question, tuple(granularity)))
-        task.runFailed.connect(lambda code, message, _details: self._failed(message))
-        self.task = task
+        try:
+            request = make_request()
+        except RunRefused as exc:
+            return self._refuse(str(exc))
         self.status_label.setText(text)
+        task = self.runs.start(request)
         self._selection_changed()
-        QgsApplication.taskManager().addTask(task)
         return task
 
-    def _finished(self, summary: dict, out: str, question: str, granularity: tuple[str, ...]) -> None:
-        self.task = None
+    def _finished(self, summary: dict) -> None:
+        request = self.runs.request
         layers = None
-        if os.path.isfile(out):
-            layers = add_run_layers(out, question, granularity, summary.get("run_id"))
-        from ..bridge.events import end_state
-
-        self.status_label.setText(end_state(summary, granularity).text)
+        if os.path.isfile(request.out):
+            layers = add_run_layers(request.out, request.title, request.granularity, summary.get("run_id"))
+        self.status_label.setText(self.runs.end.text)
         self.refresh()
         self.runDone.emit(summary, layers)
 
-    def _failed(self, message: str) -> None:
-        self.task = None
+    def _failed(self, _code: str, message: str, _details: str) -> None:
         self.status_label.setText(self.tr("Failed: {reason}").format(reason=message))
         self._selection_changed()
         self.runDone.emit({"error": message}, None)

@@ -31,7 +31,7 @@ from qgis.core import (
 )
 from qtpy.QtXml import QDomDocument
 
-from .. import ENGINE_ROOT
+from ..paths import ENGINE_ROOT
 from ..bridge.schema_fields import FEATURE_LAYERS, field_list, geometry_name
 from ..i18n import tr
 

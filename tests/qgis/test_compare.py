@@ -45,8 +45,8 @@ def reference_in_4326(rects) -> QgsVectorLayer:
 def test_compare_panel_matches_a_hand_count(qtbot, dock, raster, clean_settings, tmp_path):
     # the run: boxes of pixels [10,20,110,120] (target 0) and [200,200,300,280] (target 1)
     _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", [TWO_TREES]))
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     summary, _ = run_dock(qtbot, dock, "the two biggest tree crowns")
     assert summary["counts"]["boxes"] == 2
     # reference: target 0 shifted 10 px right, and an object at columns 0..39, rows 300..339 nobody found

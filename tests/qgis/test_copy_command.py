@@ -23,9 +23,9 @@ def boxes_of(path: str, table: str = "|layername=boxes") -> list[tuple]:
 
 def test_copied_commands_reproduce_the_run(qtbot, dock, raster, clean_settings, tmp_path, engine_py):
     _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", [TWO_TREES]))
-    dock.layer_combo.setLayer(raster)
+    dock.question.layer_combo.setLayer(raster)
     # a rectangle drawn in the raster's CRS: 35 m x 30 m from the upper-left corner, both crowns inside
-    dock.set_drawn_extent(QgsRectangle(404211.9, 3285112.9, 404246.9, 3285142.9), raster.crs())
+    dock.question.extent.set_drawn_extent(QgsRectangle(404211.9, 3285112.9, 404246.9, 3285142.9), raster.crs())
     summary, _ = run_dock(qtbot, dock, "the two biggest tree crowns")
     assert summary["counts"]["boxes"] == 2
     want = boxes_of(summary["out"])
@@ -73,9 +73,9 @@ def test_openai_commands_carry_no_secret(dock, raster, clean_settings, monkeypat
     clean_settings.server_model = "remote-reasoner"
     clean_settings.save()
     monkeypatch.setattr(rs, "resolve_api_key", lambda _cfg: pytest.fail("the commands must not read the key"))
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
-    dock.question_edit.setPlainText("ships")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
+    dock.question.question_edit.setPlainText("ships")
     cmds = dock.analyst.command.refresh()
     argv = shlex.split(cmds.cli)
     assert argv[argv.index("--api-key-env") + 1] == "REMOTEREASONER_API_KEY"
@@ -86,8 +86,8 @@ def test_openai_commands_carry_no_secret(dock, raster, clean_settings, monkeypat
 
 
 def test_no_question_no_command(dock, raster):
-    dock.layer_combo.setLayer(raster)
-    dock.question_edit.setPlainText("")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.question_edit.setPlainText("")
     assert dock.analyst.command.refresh() is None
     assert dock.analyst.command.notes_label.text() == "Type a question first."
     assert not dock.analyst.command.copy_cli_button.isEnabled()

@@ -37,9 +37,9 @@ def click(qtbot, panel, canvas, x: float, y: float, button):
 
 def test_points_undo_add_delete(qtbot, qgis_iface, dock, raster, clean_settings, tmp_path, tiny_models):
     _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", [CROWNS]), sam=str(tiny_models["sam"]))
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
-    dock.set_granularity(("boxes", "masks", "contours"))
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
+    dock.question.set_granularity(("boxes", "masks", "contours"))
     summary, _ = run_dock(qtbot, dock, "the tree crowns")
     assert summary["counts"]["masks"] == 2
     gpkg = summary["out"]
@@ -86,7 +86,7 @@ def test_points_undo_add_delete(qtbot, qgis_iface, dock, raster, clean_settings,
     with qtbot.waitSignal(panel.correctionDone, timeout=60_000):
         panel.delete_selected()
     assert sorted(f["target_id"] for f in boxes.getFeatures()) == [0, 2]
-    assert dock.results_table.rowCount() == 2
+    assert dock.results.table.rowCount() == 2
     con = sqlite3.connect(gpkg)
     rows = con.execute("SELECT action, target_id, undone FROM edits ORDER BY edit_id").fetchall()
     con.close()

@@ -22,6 +22,7 @@ from qgis.core import (
 )
 
 from remotereasoner_qgis.ui import dock as rd
+from remotereasoner_qgis.bridge.run_paths import new_run_path, run_file_name
 from remotereasoner_qgis import settings as rs
 
 # OSBS_029.tif: 400 x 400 px of 0.1 m in EPSG:32617
@@ -58,7 +59,7 @@ def test_readiness_names_what_is_missing(qgis_iface, tmp_path):
 def test_ready_then_sam_missing_for_masks(dock, clean_settings):
     assert dock.refresh_readiness() == []
     assert dock.run_button.isEnabled() and dock.settings_button.isHidden()
-    dock.check_masks.setChecked(True)
+    dock.question.check_masks.setChecked(True)
     problems = dock.readiness()
     assert problems == ["Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only."]
     assert not dock.run_button.isEnabled()
@@ -79,35 +80,35 @@ def test_layer_chooser_follows_active_raster(dock, qgis_iface, raster):
     other = QgsRasterLayer(raster.source(), "copy")
     QgsProject.instance().addMapLayer(other)
     qgis_iface.currentLayerChanged.emit(other)
-    assert dock.layer_combo.currentLayer() is other
+    assert dock.question.layer_combo.currentLayer() is other
     vector = QgsVectorLayer("Point?crs=EPSG:4326", "pts", "memory")
     QgsProject.instance().addMapLayer(vector)
     qgis_iface.currentLayerChanged.emit(vector)  # a vector layer does not change the raster choice
-    assert dock.layer_combo.currentLayer() is other
+    assert dock.question.layer_combo.currentLayer() is other
 
 
 def test_extent_sources_in_raster_crs(dock, qgis_iface, raster):
     canvas = qgis_iface.mapCanvas()
     # whole layer: no extent (the engine reads everything)
-    dock.set_extent_source("layer")
-    assert dock.requested_extent(raster) == (None, "")
+    dock.question.extent.set_source("layer")
+    assert dock.question.extent.requested_extent(raster) == (None, "")
     # map view in the raster CRS, partly outside the raster: clipped to the raster
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:32617"))
     canvas.resize(400, 400)
     canvas.setExtent(QgsRectangle(XMIN + 10, YMAX - 30, XMIN + 50, YMAX + 10))
-    dock.set_extent_source("view")
-    rect, why = dock.requested_extent(raster)
+    dock.question.extent.set_source("view")
+    rect, why = dock.question.extent.requested_extent(raster)
     assert why == ""
     assert rect.xMinimum() <= XMIN + 10 + 1e-6 and rect.yMinimum() <= YMAX - 30 + 1e-6
     assert round(rect.xMaximum(), 2) == XMIN + 40 and round(rect.yMaximum(), 2) == YMAX
     # map view in WGS 84: reprojected to UTM 17N
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
     canvas.setExtent(QgsRectangle(-81.99, 29.68, -81.97, 29.70))
-    rect, why = dock.requested_extent(raster)
+    rect, why = dock.question.extent.requested_extent(raster)
     assert why == "" and rect_tuple(rect) == RASTER_EXTENT  # the view covers the whole raster
     # a view elsewhere in the world
     canvas.setExtent(QgsRectangle(10.0, 45.0, 10.1, 45.1))
-    rect, why = dock.requested_extent(raster)
+    rect, why = dock.question.extent.requested_extent(raster)
     assert rect is None and why == "The extent does not overlap the raster OSBS_029."
 
 
@@ -116,12 +117,12 @@ def test_drawn_rectangle_reprojected(dock, raster):
 
     wgs = QgsCoordinateReferenceSystem("EPSG:4326")
     utm = QgsCoordinateReferenceSystem("EPSG:32617")
-    dock.set_extent_source("drawn")
-    assert dock.requested_extent(raster)[1].startswith("No rectangle drawn")
+    dock.question.extent.set_source("drawn")
+    assert dock.question.extent.requested_extent(raster)[1].startswith("No rectangle drawn")
     target = QgsRectangle(XMIN + 5, YMAX - 25, XMIN + 15, YMAX - 5)
     drawn = QgsCoordinateTransform(utm, wgs, QgsProject.instance()).transformBoundingBox(target)
-    dock.set_drawn_extent(drawn, wgs)
-    rect, why = dock.requested_extent(raster)
+    dock.question.extent.set_drawn_extent(drawn, wgs)
+    rect, why = dock.question.extent.requested_extent(raster)
     assert why == ""
     # the bounding box of a reprojected box is slightly larger than the original: within 0.5 m
     for got, want in zip(rect_tuple(rect), rect_tuple(target)):
@@ -138,49 +139,49 @@ def test_selected_features_bbox(dock, qgis_iface, raster):
     pts.dataProvider().addFeatures(feats)
     QgsProject.instance().addMapLayer(pts)
     qgis_iface.setActiveLayer(pts)
-    dock.set_extent_source("selection")
-    assert dock.requested_extent(raster)[1] == "No selected features: select features in the active vector layer."
+    dock.question.extent.set_source("selection")
+    assert dock.question.extent.requested_extent(raster)[1] == "No selected features: select features in the active vector layer."
     pts.selectByIds([1, 2])
-    rect, why = dock.requested_extent(raster)
+    rect, why = dock.question.extent.requested_extent(raster)
     assert why == "" and rect_tuple(rect) == (XMIN + 2, YMAX - 13, XMIN + 12, YMAX - 3)
 
 
 def test_run_file_name():
-    name = rd.run_file_name("The tree crowns, please!", now=0)
+    name = run_file_name("The tree crowns, please!", now=0)
     assert name.endswith("_the-tree-crowns-please.gpkg")
     assert len(name.split("_")[0]) == len("19700101-000000")
 
 
 def test_a_new_run_never_takes_an_existing_file(tmp_path):
-    first = rd.new_run_path(str(tmp_path), "trees", now=0)
-    assert first == str(tmp_path / rd.run_file_name("trees", now=0))
+    first = new_run_path(str(tmp_path), "trees", now=0)
+    assert first == str(tmp_path / run_file_name("trees", now=0))
     open(first, "w").close()  # a run of the same second
-    second = rd.new_run_path(str(tmp_path), "trees", now=0)
+    second = new_run_path(str(tmp_path), "trees", now=0)
     assert second == first[:-5] + "-2.gpkg"
     open(second, "w").close()
-    assert rd.new_run_path(str(tmp_path), "trees", now=0) == first[:-5] + "-3.gpkg"
+    assert new_run_path(str(tmp_path), "trees", now=0) == first[:-5] + "-3.gpkg"
 
 
 def test_refusals_are_messages(dock, qgis_iface, raster):
     qgis_iface.messageBar().clear_messages()
-    dock.layer_combo.setLayer(raster)
+    dock.question.layer_combo.setLayer(raster)
     assert dock.start_run("") is None
     assert dock.last_message == ("warning", "Type a question first, e.g. “the tree crowns”.")
-    dock.set_granularity(())
+    dock.question.set_granularity(())
     assert dock.start_run("trees") is None
     assert dock.last_message[1] == "Tick at least one of Boxes, Masks, Contours."
-    assert dock.task is None
+    assert not dock.runs.running()
 
 
 def test_history(dock, clean_settings):
     for q in ("a", "b", "a"):
         rs.add_to_history(q)
     assert rs.load_history() == ["a", "b"]
-    dock._reload_history()
-    assert dock.history() == ["a", "b"] and dock.history_button.isEnabled()
-    assert dock.history_button.text() == "Recent questions" and dock.history_button.menu() is dock.history_menu
-    dock.history_menu.actions()[1].trigger()
-    assert dock.question_edit.toPlainText() == "b"
+    dock.question.reload_history()
+    assert dock.question.history() == ["a", "b"] and dock.question.history_button.isEnabled()
+    assert dock.question.history_button.text() == "Recent questions" and dock.question.history_button.menu() is dock.question.history_menu
+    dock.question.history_menu.actions()[1].trigger()
+    assert dock.question.question_edit.toPlainText() == "b"
     for i in range(40):
         rs.add_to_history(f"q{i}")
     assert len(rs.load_history()) == rs.HISTORY_MAX and rs.load_history()[0] == "q39"
@@ -304,8 +305,8 @@ def _replay_settings(clean_settings, replay, **kw):
 
 def test_replay_run_adds_result_group(qtbot, qgis_iface, dock, raster, clean_settings, tmp_path):
     _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", [TWO_TREES]))
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     assert dock.refresh_readiness() == []
     # Start the shared worker first: the gap measured is the run's, not the process start-up's
     # on this shared 2-core VM.
@@ -335,15 +336,15 @@ def test_replay_run_adds_result_group(qtbot, qgis_iface, dock, raster, clean_set
     assert rect_tuple(bb) == (XMIN + 20.0, YMAX - 28.0, XMIN + 30.0, YMAX - 20.0)
     # panel, table, progress
     assert "Two crowns stand out" in dock.reasoning_text.toPlainText()
-    assert dock.results_table.rowCount() == 2
-    assert [dock.results_table.item(r, 2).text() for r in range(2)] == ["100.0", "80.0"]
-    assert dock.progress.format() == "Done"
+    assert dock.results.table.rowCount() == 2
+    assert [dock.results.table.item(r, 2).text() for r in range(2)] == ["100.0", "80.0"]
+    assert dock.status.progress.format() == "Done"
     assert dock.last_message == ("success", "Found 2 boxes.")
     assert rs.load_history()[0] == "the two biggest tree crowns"
     # a click zooms to the feature (the canvas is in the raster CRS here)
     canvas = qgis_iface.mapCanvas()
     canvas.setDestinationCrs(raster.crs())
-    extent = dock.zoom_to_row(1)
+    extent = dock.results.zoom_to_row(1)
     assert extent.contains(bb)
     assert abs(extent.center().x() - bb.center().x()) < 0.01 and abs(extent.center().y() - bb.center().y()) < 0.01
     # 3 x the 10 m x 8 m box, widened only along one axis to the canvas' aspect ratio
@@ -359,14 +360,14 @@ def test_cancel_keeps_finished_tiles(qtbot, dock, raster, clean_settings, tmp_pa
     answers = ["<answer>[[10,10,40,40]]</answer>"] * 25
     _replay_settings(clean_settings, write_replay(tmp_path / "many.jsonl", answers, (112, 112)),
                      tile_size=112, overlap=28, max_pixels=12544)
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     summary, results = run_dock(qtbot, dock, "small things", on_result=lambda ev: dock.cancel_run())
     assert summary["status"] == "cancelled"
     assert 1 <= summary["tiles_done"] < summary["tiles_total"] == 25
     boxes = dock.run_layers.layers["boxes"]
     assert boxes.featureCount() == summary["counts"]["boxes"] == summary["tiles_done"]
-    assert dock.progress.format() == "Cancelled"
+    assert dock.status.progress.format() == "Cancelled"
     runs = _VL(f"{summary['out']}|layername=runs", "runs", "ogr")
     assert [f["status"] for f in runs.getFeatures()] == ["cancelled"]
 
@@ -375,8 +376,8 @@ def test_worker_error_goes_to_message_bar_and_log(qtbot, dock, raster, clean_set
     bad = tmp_path / "bad.jsonl"
     bad.write_text("this is not json\n")
     _replay_settings(clean_settings, bad)
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     logged = []
     from qgis.core import QgsApplication
 
@@ -389,7 +390,7 @@ def test_worker_error_goes_to_message_bar_and_log(qtbot, dock, raster, clean_set
     level, text = dock.last_message
     assert level == "critical" and text.startswith(f"Failed: {message}")
     assert any(tag == "RemoteReasoner" and "bad.jsonl" in m for tag, m in logged)
-    assert dock.task is None and dock.run_button.isEnabled()
+    assert not dock.runs.running() and dock.run_button.isEnabled()
 
 
 @pytest.mark.slow
@@ -398,9 +399,9 @@ def test_tiny_models_run_completes(qtbot, dock, raster, clean_settings, tiny_mod
     cfg.model, cfg.sam = str(tiny_models["mllm"]), str(tiny_models["sam"])
     cfg.device, cfg.max_pixels, cfg.tile_size, cfg.overlap = "cpu", 200 * 200, 1008, 128
     cfg.save()
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
-    dock.set_granularity(("boxes", "masks", "contours"))
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
+    dock.question.set_granularity(("boxes", "masks", "contours"))
     assert dock.refresh_readiness() == []
     summary, _ = run_dock(qtbot, dock, "the tree crowns", timeout_ms=180_000)
     assert summary["status"] == "finished" and summary["tiles_done"] == summary["tiles_total"] == 1
@@ -454,8 +455,8 @@ def test_trained_tiny_reasoner_through_the_dock_finds_the_squares(qtbot, dock, c
     cfg.model, cfg.prompt = str(ROOT / "resources" / "tiny_reasoner"), "tiny-reasoner"
     cfg.device, cfg.tile_size, cfg.overlap, cfg.max_pixels = "cpu", 112, 24, 112 * 112
     cfg.save()
-    dock.layer_combo.setLayer(layer)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(layer)
+    dock.question.extent.set_source("layer")
     assert dock.refresh_readiness() == []
     summary, _ = run_dock(qtbot, dock, "bright squares", timeout_ms=180_000)
     assert summary["status"] == "finished" and summary["tiles_total"] == 2

@@ -21,12 +21,12 @@ def _answers_layer(dock):
 
 def test_ask_shows_the_recorded_answer_and_its_reasoning(qtbot, dock, raster, clean_settings, tmp_path):
     _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", [THREE]))
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
-    dock.set_mode("ask")
-    assert dock.mode() == "ask" and dock.refresh_readiness() == []
-    assert dock.answer_panel.isVisibleTo(dock) and not dock.results_table.isVisibleTo(dock)
-    assert not dock.check_masks.isVisibleTo(dock) and dock.per_tile_check.isVisibleTo(dock)
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
+    dock.question.set_mode("ask")
+    assert dock.question.mode() == "ask" and dock.refresh_readiness() == []
+    assert dock.answer_panel.isVisibleTo(dock) and not dock.results.table.isVisibleTo(dock)
+    assert not dock.question.check_masks.isVisibleTo(dock) and dock.question.per_tile_check.isVisibleTo(dock)
     summary, _ = run_dock(qtbot, dock, "How many trees are there?")
     assert summary["status"] == "finished" and summary["counts"] == {"answers": 1}
     assert summary["answer_summary"] == "There are 3 trees."
@@ -37,7 +37,7 @@ def test_ask_shows_the_recorded_answer_and_its_reasoning(qtbot, dock, raster, cl
     assert panel.answer_label.font().pointSizeF() > dock.font().pointSizeF()  # shown large
     assert panel.copy() == "There are 3 trees.\n\nThree crowns stand apart in the clearing."
     assert QApplication.clipboard().text() == panel.copy()
-    assert dock.last_message == ("success", "Answered on 1 view.") and dock.progress.format() == "Done"
+    assert dock.last_message == ("success", "Answered on 1 view.") and dock.status.progress.format() == "Done"
     # the footprint of the one view: the whole raster, in its CRS, carrying the answer
     group = QgsProject.instance().layerTreeRoot().findGroup("How many trees are there?")
     [feature] = _answers_layer(dock)
@@ -55,10 +55,10 @@ def test_per_tile_answers_are_one_footprint_per_tile(qtbot, dock, raster, clean_
     # 200 px tiles without overlap over the 400 x 400 px sample: 4 views of 20 m x 20 m
     _replay_settings(clean_settings, write_replay(tmp_path / "t.jsonl", answers, (200, 200)), tile_size=200,
                      overlap=0, max_pixels=200 * 200)
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
-    dock.set_mode("ask")
-    dock.per_tile_check.setChecked(True)
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
+    dock.question.set_mode("ask")
+    dock.question.per_tile_check.setChecked(True)
     summary, _ = run_dock(qtbot, dock, "How many trees are in this tile?")
     assert summary["tiles_total"] == 4 and summary["counts"] == {"answers": 4}
     feats = _answers_layer(dock)
@@ -78,21 +78,21 @@ def test_per_tile_answers_are_one_footprint_per_tile(qtbot, dock, raster, clean_
 def test_describe_needs_no_question(qtbot, dock, raster, clean_settings, tmp_path):
     _replay_settings(clean_settings, write_replay(tmp_path / "d.jsonl", [
         "<think>Canopy, a clearing, a track.</think><answer>A pine forest with a sandy clearing.</answer>"]))
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
-    dock.set_mode("describe")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
+    dock.question.set_mode("describe")
     summary, _ = run_dock(qtbot, dock, "")
     assert summary["answer_summary"] == "A pine forest with a sandy clearing."
     assert dock.answer_panel.answer() == "A pine forest with a sandy clearing."
     assert QgsProject.instance().layerTreeRoot().findGroup("Describe") is not None
     [feature] = _answers_layer(dock)
     assert (feature["mode"], feature["question"], feature["reasoning"]) == ("describe", "", "Canopy, a clearing, a track.")
-    dock.set_mode("locate")  # back to Locate: the boxes' widgets again
-    assert dock.results_table.isVisibleTo(dock) and not dock.answer_panel.isVisibleTo(dock)
+    dock.question.set_mode("locate")  # back to Locate: the boxes' widgets again
+    assert dock.results.table.isVisibleTo(dock) and not dock.answer_panel.isVisibleTo(dock)
 
 
 @pytest.mark.parametrize("mode", ["ask", "locate"])
 def test_a_question_is_needed_to_ask_or_locate(dock, raster, mode):
-    dock.layer_combo.setLayer(raster)
-    dock.set_mode(mode)
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.set_mode(mode)
     assert dock.start_run("") is None and dock.last_message[0] == "warning"

@@ -22,17 +22,17 @@ def _four_views(clean_settings, tmp_path, answers):
 
 def test_unreadable_answers_are_a_warning_not_a_success(qtbot, qgis_iface, dock, raster, clean_settings, tmp_path):
     _four_views(clean_settings, tmp_path, [UNREADABLE] * 4)
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     progress_texts = []
-    dock.progress.valueChanged.connect(lambda _v: progress_texts.append(dock.progress.format()))
+    dock.status.progress.valueChanged.connect(lambda _v: progress_texts.append(dock.status.progress.format()))
     summary, _ = run_dock(qtbot, dock, "the tree crowns")
     assert summary["status"] == "finished" and summary["parse_errors"] == summary["tiles_total"] == 4
     want = "The model's answers could not be read on 4 of 4 views — see Reasoning; try another prompt."
     assert dock.last_message == ("warning", want)
-    assert (dock.end.level, dock.end.text) == ("warning", want)
-    assert dock.status_label.text() == want and not dock.status_label.isHidden()
-    assert dock.progress.format() == "Answers unreadable" != "Done"
+    assert (dock.runs.end.level, dock.runs.end.text) == ("warning", want)
+    assert dock.status.status_label.text() == want and not dock.status.status_label.isHidden()
+    assert dock.status.progress.format() == "Answers unreadable" != "Done"
     # the reasoning panel holds what the model said, views numbered from 1
     reasoning = dock.reasoning_text.toPlainText()
     assert "View 1:" in reasoning and "View 4:" in reasoning and "View 0" not in reasoning
@@ -43,8 +43,8 @@ def test_unreadable_answers_are_a_warning_not_a_success(qtbot, qgis_iface, dock,
 def test_some_unreadable_answers_are_counted(qtbot, dock, raster, clean_settings, tmp_path):
     _four_views(clean_settings, tmp_path, ["<answer>[[20,20,60,60]]</answer>", UNREADABLE,
                                            "<answer>[[20,20,60,60]]</answer>", UNREADABLE])
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     summary, _ = run_dock(qtbot, dock, "small things")
     assert summary["counts"]["boxes"] == 2 and summary["parse_errors"] == 2
     assert dock.last_message == ("warning", "Found 2 boxes. The model's answers could not be read on 2 of 4 views "
@@ -53,26 +53,26 @@ def test_some_unreadable_answers_are_counted(qtbot, dock, raster, clean_settings
 
 def test_one_box_is_singular(qtbot, dock, raster, clean_settings, tmp_path):
     _four_views(clean_settings, tmp_path, ["<answer>[[20,20,60,60]]</answer>"] + ["<answer>[]</answer>"] * 3)
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     run_dock(qtbot, dock, "one thing")
     assert dock.last_message == ("success", "Found 1 box.")
-    assert dock.progress.format() == "Done"
+    assert dock.status.progress.format() == "Done"
 
 
 def test_cancel_says_how_many_views_were_kept(qtbot, dock, raster, clean_settings, tmp_path):
     answers = ["<answer>[[10,10,40,40]]</answer>"] * 25
     _replay_settings(clean_settings, write_replay(tmp_path / "many.jsonl", answers, (112, 112)),
                      tile_size=112, overlap=28, max_pixels=12544)
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     summary, _ = run_dock(qtbot, dock, "small things", on_result=lambda ev: dock.cancel_run())
     k = summary["tiles_done"]
     assert summary["status"] == "cancelled" and 1 <= k < 25
     boxes = f"{k} box" if k == 1 else f"{k} boxes"
     assert dock.last_message == ("info", f"Cancelled: {k} of 25 views kept. Found {boxes}.")
-    assert dock.status_label.text() == dock.last_message[1]
-    assert dock.progress.format() == "Cancelled"
+    assert dock.status.status_label.text() == dock.last_message[1]
+    assert dock.status.progress.format() == "Cancelled"
 
 
 def test_model_that_fails_to_load(qtbot, dock, raster, clean_settings, tmp_path):
@@ -83,8 +83,8 @@ def test_model_that_fails_to_load(qtbot, dock, raster, clean_settings, tmp_path)
     (model / "model.safetensors").write_bytes(b"\0" * 1000)
     clean_settings.model, clean_settings.device = str(model), "cpu"
     clean_settings.save()
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     assert dock.refresh_readiness() == []  # the files are there; only loading tells
     assert dock.start_run("trees") is not None
     with qtbot.waitSignal(dock.runErrored, timeout=180_000) as blocker:
@@ -92,10 +92,10 @@ def test_model_that_fails_to_load(qtbot, dock, raster, clean_settings, tmp_path)
     code, message = blocker.args
     assert code == "model" and str(model) in message
     assert message.rstrip().endswith("download it again.")  # the engine's message to its last word
-    assert dock.end.level == "critical" and dock.end.text == f"Failed: {message}"
-    assert dock.status_label.text() == f"Failed: {message}" and dock.status_label.wordWrap()
-    assert dock.progress.format() == "Failed"
-    assert ".gpkg" not in dock.output_label.text() and ".gpkg" not in dock.status_label.text()
+    assert dock.runs.end.level == "critical" and dock.runs.end.text == f"Failed: {message}"
+    assert dock.status.status_label.text() == f"Failed: {message}" and dock.status.status_label.wordWrap()
+    assert dock.status.progress.format() == "Failed"
+    assert ".gpkg" not in dock.status.output_label.text() and ".gpkg" not in dock.status.status_label.text()
     level, text = dock.last_message
     assert level == "critical" and text.startswith(f"Failed: {message}") and "Traceback" not in text
 
@@ -169,8 +169,8 @@ def test_result_message_is_not_hidden_under_task_complete(qtbot, qgis_iface, doc
 
     QgsApplication.taskManager().statusChanged.connect(like_qgis)
     try:
-        dock.layer_combo.setLayer(raster)
-        dock.set_extent_source("layer")
+        dock.question.layer_combo.setLayer(raster)
+        dock.question.extent.set_source("layer")
         run_dock(qtbot, dock, "small things")
     finally:
         QgsApplication.taskManager().statusChanged.disconnect(like_qgis)
@@ -193,28 +193,28 @@ def test_drawn_rectangle_stays_on_the_map(qgis_iface, dock, raster):
     canvas.setExtent(raster.extent())
     target = QgsRectangle(404216.9, 3285117.9, 404226.9, 3285137.9)
     # what the Draw… tool does: drawing ends, the previous map tool comes back, the rectangle stays
-    dock.start_drawing()
-    assert canvas.mapTool() is dock._map_tool
-    dock._map_tool.extentChanged.emit(target)
-    assert canvas.mapTool() is not dock._map_tool
-    assert dock.extent_combo.currentData() == "drawn" and dock.drawn_visible()
-    band = dock.rubber_band.asGeometry().boundingBox()
+    dock.question.extent.start_drawing()
+    assert canvas.mapTool() is dock.question.extent._map_tool
+    dock.question.extent._map_tool.extentChanged.emit(target)
+    assert canvas.mapTool() is not dock.question.extent._map_tool
+    assert dock.question.extent.combo.currentData() == "drawn" and dock.question.extent.drawn_visible()
+    band = dock.question.extent.rubber_band.asGeometry().boundingBox()
     assert [round(v, 3) for v in (band.xMinimum(), band.yMinimum(), band.xMaximum(), band.yMaximum())] == \
         [404216.9, 3285117.9, 404226.9, 3285137.9]
-    assert dock.clear_drawn_button.isEnabled()
+    assert dock.question.extent.clear_button.isEnabled()
     # another extent source hides it; the drawn one shows it again
-    dock.set_extent_source("view")
-    assert not dock.drawn_visible()
-    dock.set_extent_source("drawn")
-    assert dock.drawn_visible()
+    dock.question.extent.set_source("view")
+    assert not dock.question.extent.drawn_visible()
+    dock.question.extent.set_source("drawn")
+    assert dock.question.extent.drawn_visible()
     # the canvas changes CRS: the rectangle follows (WGS 84 degrees now)
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
-    bb = dock.rubber_band.asGeometry().boundingBox()
+    bb = dock.question.extent.rubber_band.asGeometry().boundingBox()
     assert -82.0 < bb.xMinimum() < bb.xMaximum() < -81.9 and 29.6 < bb.yMinimum() < bb.yMaximum() < 29.8
     # cleared: off the map, and a run says why it has no extent
-    dock.clear_drawn_button.click()
-    assert not dock.drawn_visible() and not dock.clear_drawn_button.isEnabled()
-    assert dock.requested_extent(raster)[1].startswith("No rectangle drawn")
+    dock.question.extent.clear_button.click()
+    assert not dock.question.extent.drawn_visible() and not dock.question.extent.clear_button.isEnabled()
+    assert dock.question.extent.requested_extent(raster)[1].startswith("No rectangle drawn")
 
 
 def _memory_layer(name, rows):
@@ -252,34 +252,34 @@ def test_results_table_mask_area_else_box_area_and_why(dock):
     group = QgsProject.instance().layerTreeRoot().addGroup("trees")
     dock.run_layers = RunLayers("", "trees", None, ("boxes", "masks"), group, {"boxes": boxes, "masks": masks})
     dock.fill_results()
-    table = dock.results_table
+    table = dock.results.table
     assert [table.item(r, 2).text() for r in range(3)] == ["100.0", "42.0", "100.0"]
     assert table.horizontalHeaderItem(2).text() == "Area (m²): mask, else box (italic)"
     assert [table.item(r, 2).font().italic() for r in range(3)] == [True, False, True]
     assert table.item(0, 2).toolTip() == "Box area: SAM found no mask for this target."
     assert table.isColumnHidden(1)  # the model gave no labels
-    assert dock.results_note.text() == "3 boxes, 1 mask: 2 boxes had no mask (SAM found nothing)."
-    assert not dock.results_note.isHidden()
+    assert dock.results.note.text() == "3 boxes, 1 mask: 2 boxes had no mask (SAM found nothing)."
+    assert not dock.results.note.isHidden()
     # every target with a mask: the header says so, no note
     masks2 = _memory_layer("masks", [(QgsGeometry.fromRect(QgsRectangle(x + 10 * i, y, x + 10 * i + 5, y + 5)),
                                       {"target_id": i, "query": "trees", "area_m2": 25.0}) for i in range(3)])
     dock.run_layers.layers["masks"] = masks2
     dock.fill_results()
-    assert table.horizontalHeaderItem(2).text() == "Mask area (m²)" and dock.results_note.isHidden()
+    assert table.horizontalHeaderItem(2).text() == "Mask area (m²)" and dock.results.note.isHidden()
 
 
 def test_results_table_labels_from_a_run(qtbot, dock, raster, clean_settings, tmp_path):
     answer = '```json\n[{"bbox_2d": [10,20,110,120], "label": "oak"}, {"bbox_2d": [200,200,300,280], "label": "pine"}]\n```'
     _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", [answer]))
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     run_dock(qtbot, dock, "the trees")
-    table = dock.results_table
+    table = dock.results.table
     assert not table.isColumnHidden(1)
     assert [table.item(r, 1).text() for r in range(2)] == ["oak", "pine"]
     assert table.horizontalHeaderItem(2).text() == "Box area (m²)"
     assert [table.item(r, 2).text() for r in range(2)] == ["100.0", "80.0"]
-    assert dock.results_note.isHidden()  # masks were not asked for
+    assert dock.results.note.isHidden()  # masks were not asked for
 
 
 def test_box_area_in_square_metres_in_a_geographic_crs():
@@ -303,8 +303,8 @@ def test_repeated_runs_number_their_groups_and_leave_no_empty_one(qtbot, dock, r
         return [c.name() for c in root.children() if QgsLayerTree.isGroup(c)]
 
     _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", ["<answer>[[10,20,110,120]]</answer>"]))
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     for _ in range(3):
         run_dock(qtbot, dock, "the big tree")
     assert groups() == ["the big tree (3)", "the big tree (2)", "the big tree"]
@@ -315,7 +315,7 @@ def test_repeated_runs_number_their_groups_and_leave_no_empty_one(qtbot, dock, r
     summary, _ = run_dock(qtbot, dock, "unicorns")
     assert summary["counts"]["boxes"] == 0
     assert "unicorns" not in groups() and len(QgsProject.instance().mapLayers()) == n_layers
-    assert dock.run_layers is None and not dock.export_button.isEnabled()
+    assert dock.run_layers is None and not dock.results.export_button.isEnabled()
     assert dock.last_message == ("success", "Found 0 boxes.")
     # a run that failed: no group either
     bad = tmp_path / "bad.jsonl"
@@ -328,14 +328,14 @@ def test_repeated_runs_number_their_groups_and_leave_no_empty_one(qtbot, dock, r
 
 
 def test_export_suggests_a_file_name(qtbot, dock, raster, clean_settings, tmp_path, monkeypatch):
-    from remotereasoner_qgis.ui import dock as rd
+    from remotereasoner_qgis.ui import export as rd_export
 
     _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", ["<answer>[[10,20,110,120]]</answer>"]))
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     summary, _ = run_dock(qtbot, dock, "The big Tree!")
     asked = []
-    monkeypatch.setattr(rd.QFileDialog, "getSaveFileName",
+    monkeypatch.setattr(rd_export.QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a: (asked.append(a), ("", ""))[1]))
     assert dock.export_dialog() == []  # cancelled
     suggested = asked[0][2]
@@ -345,7 +345,7 @@ def test_export_suggests_a_file_name(qtbot, dock, raster, clean_settings, tmp_pa
 def test_progress_bar_and_history_look_like_what_they_are(dock, clean_settings):
     from qgis.PyQt.QtWidgets import QToolButton
 
-    assert "::chunk" in dock.progress.styleSheet() and "#9cc68f" in dock.progress.styleSheet()
-    assert isinstance(dock.history_button, QToolButton)
-    assert dock.history_button.popupMode() == QToolButton.ToolButtonPopupMode.InstantPopup
-    assert not dock.history_button.isEnabled()  # no questions asked yet
+    assert "::chunk" in dock.status.progress.styleSheet() and "#9cc68f" in dock.status.progress.styleSheet()
+    assert isinstance(dock.question.history_button, QToolButton)
+    assert dock.question.history_button.popupMode() == QToolButton.ToolButtonPopupMode.InstantPopup
+    assert not dock.question.history_button.isEnabled()  # no questions asked yet

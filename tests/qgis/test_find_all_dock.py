@@ -36,21 +36,21 @@ def test_dense_answers():
 
 
 def test_mode_choice_is_one_combo_saved_and_says_what_find_all_wants(dock, clean_settings):
-    combo = dock.mode_combo
+    combo = dock.question.mode_combo
     assert [combo.itemData(i) for i in range(combo.count())] == ["locate", "ask", "describe", "find-all"]
-    assert dock.mode() == "locate" and dock.mode_hint.isHidden()
-    dock.question_edit.setPlainText("the storage tanks next to the pier")
-    assert dock.mode_hint.isHidden()  # locate takes any question
-    dock.set_mode("find-all")
+    assert dock.question.mode() == "locate" and dock.question.mode_hint.isHidden()
+    dock.question.question_edit.setPlainText("the storage tanks next to the pier")
+    assert dock.question.mode_hint.isHidden()  # locate takes any question
+    dock.question.set_mode("find-all")
     assert rs.PluginSettings.load().mode == "find-all"
-    assert not dock.mode_hint.isHidden()
-    assert dock.mode_hint.text() == "Find all takes a short noun phrase, not a sentence: try “storage tank”."
-    dock.question_edit.setPlainText("storage tank")
-    assert "short noun phrase naming the objects" in dock.mode_hint.text()
-    assert not dock.check_masks.isHidden()  # find-all keeps the granularity choice (Ask/Describe hide it)
+    assert not dock.question.mode_hint.isHidden()
+    assert dock.question.mode_hint.text() == "Find all takes a short noun phrase, not a sentence: try “storage tank”."
+    dock.question.question_edit.setPlainText("storage tank")
+    assert "short noun phrase naming the objects" in dock.question.mode_hint.text()
+    assert not dock.question.check_masks.isHidden()  # find-all keeps the granularity choice (Ask/Describe hide it)
     again = rd.RemoteReasonerDock(dock.iface)  # a new dock starts in the saved mode
     try:
-        assert again.mode() == "find-all" and "short noun phrase" in again.mode_hint.text()
+        assert again.question.mode() == "find-all" and "short noun phrase" in again.question.mode_hint.text()
     finally:
         again.shutdown()
         again.deleteLater()
@@ -61,14 +61,14 @@ def test_find_all_readiness_asks_for_sam3_not_the_reasoner(dock, clean_settings,
     cfg = clean_settings
     cfg.model = str(tmp_path / "no-reasoner")  # find-all never needs it
     cfg.save()
-    dock.set_mode("find-all")
+    dock.question.set_mode("find-all")
     problems = dock.refresh_readiness()
     assert len(problems) == 1 and "Find-all needs SAM 3" in problems[0] and "gated" in problems[0]
     assert dock.settings_button.text() == "Models…" and not dock.run_button.isEnabled()
     cfg = rs.PluginSettings.load()
     cfg.sam3 = str(tiny_models["sam3"])
     cfg.save()
-    dock.check_masks.setChecked(True)  # masks come from SAM 3: no SAM checkpoint asked for
+    dock.question.check_masks.setChecked(True)  # masks come from SAM 3: no SAM checkpoint asked for
     assert dock.refresh_readiness() == [] and dock.run_button.isEnabled()
 
 
@@ -91,10 +91,10 @@ def test_dock_find_all_run_reaches_the_engine(qtbot, dock, raster, clean_setting
     cfg = clean_settings
     cfg.sam3, cfg.score_threshold, cfg.device = str(tiny_models["sam3"]), 0.0, "cpu"
     cfg.save()
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
-    dock.set_granularity(("boxes", "masks", "contours"))
-    dock.mode_combo.setCurrentIndex(dock.mode_combo.findData("find-all"))  # as a user picks it
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
+    dock.question.set_granularity(("boxes", "masks", "contours"))
+    dock.question.mode_combo.setCurrentIndex(dock.question.mode_combo.findData("find-all"))  # as a user picks it
     assert dock.refresh_readiness() == []
     summary, results = run_dock(qtbot, dock, "tree crown", timeout_ms=180_000)
     assert summary["status"] == "finished" and summary["tiles_done"] == 1
@@ -109,16 +109,16 @@ def test_dock_find_all_run_reaches_the_engine(qtbot, dock, raster, clean_setting
         settings = json.loads(db.execute("select settings from runs").fetchone()[0])
     assert settings["mode"] == "find-all" and settings["sam3"] == str(tiny_models["sam3"])
     assert "SAM 3 found 20 instance(s)" in dock.reasoning_text.toPlainText()
-    assert dock.mode_hint.text().startswith("Find all:")  # no dense-answer hint after find-all
+    assert dock.question.mode_hint.text().startswith("Find all:")  # no dense-answer hint after find-all
 
 
 def test_dense_locate_answer_suggests_find_all(dock, clean_settings):
-    dock.question_edit.setPlainText("every tree crown in the clearing")
-    text = dock.mode_hint.dense_hint("locate", {0: 9, 1: 9, 3: 2}, "every tree crown in the clearing")
+    dock.question.question_edit.setPlainText("every tree crown in the clearing")
+    text = dock.question.mode_hint.dense_hint("locate", {0: 9, 1: 9, 3: 2}, "every tree crown in the clearing")
     assert text == "Many objects per view (20 in all): Find all (SAM 3) with “tree crown” may find every one of them."
-    assert not dock.mode_hint.isHidden()
-    assert dock.mode_hint.dense_hint("find-all", {0: 50}, "tree crown") == ""
-    assert dock.mode_hint.dense_hint("ask", {0: 50}, "how many trees?") == ""
+    assert not dock.question.mode_hint.isHidden()
+    assert dock.question.mode_hint.dense_hint("find-all", {0: 50}, "tree crown") == ""
+    assert dock.question.mode_hint.dense_hint("ask", {0: 50}, "how many trees?") == ""
 
 
 def test_processing_mode_parameter_builds_find_all_options(clean_settings, raster, tiny_models):

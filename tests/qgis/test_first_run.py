@@ -66,12 +66,12 @@ def test_make_run_start_then_reason_on_extent_gives_the_crowns(qtbot, qgis_new_p
     assert started.demo
     dock = plugin.dock
     assert dock is not None and dock.isVisible()
-    layer = dock.layer_combo.currentLayer()
+    layer = dock.question.layer_combo.currentLayer()
     assert layer is not None and layer.name() == "OSBS_029"
-    assert dock.granularity() == ("boxes", "masks", "contours")
-    assert dock.question_edit.toPlainText() == "every tree crown"
+    assert dock.question.granularity() == ("boxes", "masks", "contours")
+    assert dock.question.question_edit.toPlainText() == "every tree crown"
     # the dock says what it is and what a real model needs, and offers the Models tab
-    state = check_readiness(PluginSettings.load(), dock.granularity())
+    state = check_readiness(PluginSettings.load(), dock.question.granularity())
     assert state.ready and state.action == "models"
     line = dock.readiness_label.text()
     assert dock.readiness_label.isVisibleTo(dock) and LABEL in line and "for OSBS_029.tif, whole layer, whatever the question" in line
@@ -99,7 +99,7 @@ def test_make_run_start_then_reason_on_extent_gives_the_crowns(qtbot, qgis_new_p
         round(XMIN + 20.3, 2), round(YMAX - 9.0, 2), round(XMIN + 22.7, 2), round(YMAX - 6.7, 2))
     assert first["model"] == "replay: " + LABEL
     assert all(f.geometry().area() > 0 for f in layers["masks"].getFeatures())
-    assert dock.progress.format() == "Done" and dock.status_label.text() == "Found 61 boxes, 61 masks, 61 contours."
+    assert dock.status.progress.format() == "Done" and dock.status.status_label.text() == "Found 61 boxes, 61 masks, 61 contours."
     assert LABEL in dock.readiness_label.text()  # still said after the run
     assert QgsProject.instance().layerTreeRoot().findGroup("every tree crown") is not None
 
@@ -110,13 +110,13 @@ def test_recorded_answers_on_another_view_fail_with_the_fix(qtbot, qgis_new_proj
 
     first_run.start(engine_python=engine_py, sam=str(tiny_models["sam"]), profile="test")
     dock = plugin.dock
-    dock.set_extent_source("drawn")
-    dock.set_drawn_extent(QgsRectangle(XMIN, YMAX - 20, XMIN + 20, YMAX), dock.layer_combo.currentLayer().crs())
+    dock.question.extent.set_source("drawn")
+    dock.question.extent.set_drawn_extent(QgsRectangle(XMIN, YMAX - 20, XMIN + 20, YMAX), dock.question.layer_combo.currentLayer().crs())
     with qtbot.waitSignal(dock.runErrored, timeout=300_000) as blocker:
         dock.run_button.click()
     code, message = blocker.args
     assert code == "input" and "recorded for one view only (OSBS_029.tif, whole layer)" in message
-    assert dock.status_label.text().startswith("Failed: ")
+    assert dock.status.status_label.text().startswith("Failed: ")
 
 
 def test_settings_dialog_shows_the_replay_and_ends_it(fresh_profile, engine_py, tiny_models):

@@ -26,8 +26,8 @@ def wait_panel(qtbot, panel, start, timeout=120_000):
 def test_list_reopen_and_redo_post_processing(qtbot, dock, raster, clean_settings, tmp_path, tiny_models):
     answers = write_replay(tmp_path / "a.jsonl", [TWO_TREES])
     _replay_settings(clean_settings, answers)
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     summary, _ = run_dock(qtbot, dock, "the two biggest tree crowns")
     original = features(dock.run_layers.layers["boxes"])
 
@@ -74,8 +74,8 @@ def test_resume_a_cancelled_run(qtbot, dock, raster, clean_settings, tmp_path):
     answers = ["<answer>[[10,10,40,40]]</answer>"] * 25
     _replay_settings(clean_settings, write_replay(tmp_path / "many.jsonl", answers, (112, 112)),
                      tile_size=112, overlap=28, max_pixels=12544)
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     summary, _ = run_dock(qtbot, dock, "small things", on_result=lambda ev: dock.cancel_run())
     assert summary["status"] == "cancelled"
     panel = dock.analyst.history

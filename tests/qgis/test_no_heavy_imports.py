@@ -68,8 +68,8 @@ def test_after_a_full_run_no_heavy_module(qtbot, qgis_iface, qgis_new_project, c
     clean_settings.backend = "replay"
     clean_settings.replay = str(write_replay(tmp_path / "a.jsonl", ["<answer>[[0,0,100,100]]</answer>"]))
     clean_settings.save()
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     assert dock.start_run("trees") is not None
     with qtbot.waitSignal(dock.runCompleted, timeout=60_000) as blocker:
         pass

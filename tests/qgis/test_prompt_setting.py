@@ -83,8 +83,8 @@ def test_run_with_a_custom_prompt_records_it(qtbot, dock, raster, clean_settings
     path.write_text(MY_PROMPT, encoding="utf-8")
     replay = write_replay(tmp_path / "a.jsonl", ["<answer>[[10,20,110,120]]</answer>"])
     _replay_settings(clean_settings, replay, prompt=str(path), coordinates="original-image")
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     summary, _ = run_dock(qtbot, dock, "roofs")
     assert summary["status"] == "finished" and summary["counts"]["boxes"] == 1
     runs = QgsVectorLayer(f"{summary['out']}|layername=runs", "runs", "ogr")

@@ -14,8 +14,8 @@ from remotereasoner_qgis.ui.layers import export_layers
 
 def test_provenance_in_layers_and_exports(qtbot, dock, raster, clean_settings, tmp_path):
     _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", [TWO_TREES]))
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     summary, results = run_dock(qtbot, dock, "the two biggest tree crowns")
     want = {"run_id": summary["run_id"], "query": "the two biggest tree crowns", "raster": raster.source(),
             "model": "replay:a.jsonl", "prompt": "remotereasoner"}

@@ -87,11 +87,11 @@ def test_dock_output_line_is_elided(qtbot, qgis_iface, clean_settings, tmp_path)
     QgsProject.instance().addMapLayer(layer)
     dock = RemoteReasonerDock(qgis_iface)
     try:
-        dock.layer_combo.setLayer(layer)
-        dock.set_extent_source("layer")
+        dock.question.layer_combo.setLayer(layer)
+        dock.question.extent.set_source("layer")
         with qtbot.waitSignal(dock.runCompleted, timeout=90_000):
             assert dock.start_run("trees") is not None
-        text, tip = dock.output_label.text(), dock.output_label.toolTip()
+        text, tip = dock.status.output_label.text(), dock.status.output_label.toolTip()
         assert tip.startswith(str(deep)) and tip.endswith("_trees.gpkg")
         assert "…" in text and text.endswith("_trees.gpkg") and len(text) < len("Results: ") + 61
     finally:

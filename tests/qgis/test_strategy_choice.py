@@ -21,14 +21,14 @@ def _small_tiles(cfg):
 
 
 def _choose(dock, strategy):
-    dock.strategy_choice.combo.setCurrentIndex(dock.strategy_choice.combo.findData(strategy))
+    dock.question.strategy_choice.combo.setCurrentIndex(dock.question.strategy_choice.combo.findData(strategy))
 
 
 def test_choice_offers_three_strategies_and_keeps_the_last_one(dock, clean_settings):
-    combo = dock.strategy_choice.combo
+    combo = dock.question.strategy_choice.combo
     assert [combo.itemData(i) for i in range(combo.count())] == ["overview", "refine", "tiles"]
     assert [combo.itemText(i).split(" —")[0] for i in range(combo.count())] == ["Quick", "Focused", "Thorough"]
-    assert dock.strategy_choice.strategy() == "tiles"  # the engine's default, from contract.options
+    assert dock.question.strategy_choice.strategy() == "tiles"  # the engine's default, from contract.options
     _choose(dock, "refine")
     assert QgsSettings().value("RemoteReasoner/strategy") == "refine"
     cfg = rs.PluginSettings.load()
@@ -40,26 +40,26 @@ def test_choice_offers_three_strategies_and_keeps_the_last_one(dock, clean_setti
 
 def test_estimate_shows_the_model_calls_before_the_run(dock, raster, clean_settings):
     _small_tiles(clean_settings)
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     _choose(dock, "tiles")
-    assert dock.update_estimate() == "25 model calls"
-    assert dock.strategy_choice.estimate_label.text() == "25 model calls"
+    assert dock.question.update_estimate() == "25 model calls"
+    assert dock.question.strategy_choice.estimate_label.text() == "25 model calls"
     _choose(dock, "overview")
-    assert dock.strategy_choice.estimate_label.text() == "1 model call"
+    assert dock.question.strategy_choice.estimate_label.text() == "1 model call"
     _choose(dock, "refine")
-    assert dock.strategy_choice.estimate_label.text() == "1 model call + 1 per find (Thorough: 25)"
+    assert dock.question.strategy_choice.estimate_label.text() == "1 model call + 1 per find (Thorough: 25)"
     # a drawn rectangle of 20 m x 10 m = 200 x 100 px: 2 x 1 tiles of 112 px with 28 px overlap... 3 x 1
-    dock.set_drawn_extent(QgsRectangle(XMIN, YMAX - 10.0, XMIN + 20.0, YMAX), raster.crs())
+    dock.question.extent.set_drawn_extent(QgsRectangle(XMIN, YMAX - 10.0, XMIN + 20.0, YMAX), raster.crs())
     _choose(dock, "tiles")
-    assert dock.strategy_choice.estimate_label.text() == "3 model calls"
+    assert dock.question.strategy_choice.estimate_label.text() == "3 model calls"
     # with the default 896 px tiles the whole sample fits one view: every strategy is one call
     clean_settings.tile_size, clean_settings.overlap, clean_settings.max_pixels = 896, 112, 896 * 896
     clean_settings.save()
-    dock.set_extent_source("layer")
+    dock.question.extent.set_source("layer")
     for strategy in ("tiles", "overview", "refine"):
         _choose(dock, strategy)
-        assert dock.strategy_choice.estimate_label.text() == "1 model call", strategy
+        assert dock.question.strategy_choice.estimate_label.text() == "1 model call", strategy
 
 
 def test_focused_run_replaces_the_candidate_and_shows_the_answer(qtbot, dock, raster, clean_settings, tmp_path):
@@ -70,15 +70,15 @@ def test_focused_run_replaces_the_candidate_and_shows_the_answer(qtbot, dock, ra
     clean_settings.backend, clean_settings.replay = "replay", str(write_replay(tmp_path / "a.jsonl", answers, (112, 112)))
     clean_settings.coordinates = "model-input"
     clean_settings.save()
-    dock.layer_combo.setLayer(raster)
-    dock.set_extent_source("layer")
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
     _choose(dock, "refine")
     results = []
     task = dock.start_run("the bright roof")
     assert task is not None, dock.last_message
     task.resultEvent.connect(results.append)
     progress = []
-    task.progressEvent.connect(lambda ev: progress.append(dock.progress.format()))
+    task.progressEvent.connect(lambda ev: progress.append(dock.status.progress.format()))
     with qtbot.waitSignal(dock.runCompleted, timeout=90_000) as blocker:
         pass
     summary = blocker.args[0]
@@ -91,7 +91,7 @@ def test_focused_run_replaces_the_candidate_and_shows_the_answer(qtbot, dock, ra
     bb = feats[0].geometry().boundingBox()
     assert tuple(round(v, 2) for v in (bb.xMinimum(), bb.yMinimum(), bb.xMaximum(), bb.yMaximum())) == \
         (round(XMIN + 2.0, 2), round(YMAX - 5.0, 2), round(XMIN + 5.0, 2), round(YMAX - 2.0, 2))
-    assert dock.tally_label.text() == "1 target · 9.0 m² in all · the largest 9.0 m² (box areas)"
+    assert dock.status.tally_label.text() == "1 target · 9.0 m² in all · the largest 9.0 m² (box areas)"
     assert "one bright roof" in dock.reasoning_text.toPlainText()
 
 

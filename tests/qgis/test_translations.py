@@ -132,7 +132,7 @@ def test_module_level_helpers_of_widgets_are_translated(qgis_app):
     """Helpers outside a class file their strings under "@default": they must look them up there, not under
     the calling widget's class name (what passing its self.tr would do)."""
     from remotereasoner_qgis import i18n
-    from remotereasoner_qgis.ui.dock import _action_for
+    from remotereasoner_qgis.bridge.run_session import action_for as _action_for
     from remotereasoner_qgis.ui.setup_dialog import describe_hello, describe_selftest
 
     subprocess.run(["make", "-C", str(ROOT), "-s", "translations"], check=True, capture_output=True, timeout=120)

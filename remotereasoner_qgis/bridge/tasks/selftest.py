@@ -24,7 +24,7 @@ class SelftestTask(QgsTask):
         self._proc: Optional[subprocess.Popen] = None
 
     def run(self) -> bool:
-        from ... import ENGINE_ROOT
+        from ...paths import ENGINE_ROOT
 
         try:
             self._proc = subprocess.Popen([self.python, "-m", "inference_core", "selftest", "--json"],
