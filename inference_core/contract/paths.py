@@ -13,6 +13,11 @@ RESOURCES = ENGINE_ROOT / "resources"
 REQUIREMENTS = ENGINE_ROOT / "requirements-engine.txt"
 PROMPTS = RESOURCES / "prompts"
 TINY_REASONER = RESOURCES / "tiny_reasoner"
+# The tiny trained SAM (scripts/train_tiny_sam.py: box -> mask on synthetic shapes, not Segment Anything's
+# weights): the SAM of the first-run demo (`make run`, `make demo`) until a real SAM is chosen.
+TINY_SAM = RESOURCES / "tiny_sam" / "tiny_sam_shapes.pth"
+# What it is, in every result's `sam_model` (the `description` of its dimensions file, models.sam.load_sam).
+TINY_SAM_DESCRIPTION = "tiny trained SAM (synthetic shapes), not Segment Anything weights"
 # The sample orthophoto and its recorded answers (its 61 human-labelled crowns in the model's answer
 # grammar, written by scripts/record_sample_answers.py): the first-run demo replays them.
 SAMPLE_RASTER = RESOURCES / "sample" / "OSBS_029.tif"

@@ -58,6 +58,10 @@ OFFICIAL_CHECKPOINTS: dict[str, tuple[str, str]] = {
 }
 
 
+# The key of a dimensions file that names the model rather than sizes it (e.g. the shipped tiny trained SAM).
+DESCRIPTION_KEY = "description"
+
+
 class SamError(ValueError):
     """A SAM checkpoint that cannot be used; the message says what to do."""
 
@@ -161,14 +165,25 @@ def build_sam(config: dict[str, Any]):
     return sam.eval()
 
 
-def save_sam(sam, path: str | Path, config: dict[str, Any]) -> Path:
-    """Write a state_dict to `path` and its dimensions to `<stem>.json` beside it (what load_sam reads)."""
+def save_sam(sam, path: str | Path, config: dict[str, Any], description: str = "") -> Path:
+    """Write a state_dict to `path` and its dimensions to `<stem>.json` beside it (what load_sam reads); a
+    `description` there names the model in every result's `sam_model`."""
     import torch
 
     path = Path(path)
     torch.save(sam.state_dict(), path)
-    path.with_suffix(".json").write_text(json.dumps(_full_config(config), indent=1))
+    side = {DESCRIPTION_KEY: description} if description else {}
+    path.with_suffix(".json").write_text(json.dumps({**side, **_full_config(config)}, indent=1))
     return path
+
+
+def description_of(path: Path) -> str:
+    """The `description` of the `<stem>.json` beside a checkpoint ('' when there is none or it is unreadable)."""
+    try:
+        value = json.loads(path.with_suffix(".json").read_text()).get(DESCRIPTION_KEY, "")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def resolve_config(path: Path, sam_type: Optional[str]) -> tuple[str, dict[str, Any]]:
@@ -187,6 +202,7 @@ def resolve_config(path: Path, sam_type: Optional[str]) -> tuple[str, dict[str, 
                            f"or pass --sam-type vit_b|vit_l|vit_h.") from None
         if not isinstance(config, dict):
             raise SamError(f"{side} must hold a JSON object of SAM dimensions (e.g. encoder_embed_dim).")
+        config = {k: v for k, v in config.items() if k != DESCRIPTION_KEY}
         try:
             return "json", _full_config(config)
         except SamError as exc:
@@ -213,11 +229,11 @@ def _state_dict(obj: Any) -> dict[str, Any]:
 
 
 def load_sam(path: str | Path, sam_type: Optional[str] = None, device: str = "cpu"):
-    """Load a SAM checkpoint by path -> (Sam in eval mode on `device`, model id for caches).
+    """Load a SAM checkpoint by path -> (Sam in eval mode on `device`, model id for caches and results).
 
-    The architecture comes from `sam_type`, else `<stem>.json` beside the file, else the official
-    file name; an official file name also has its published SHA-256 checked. Weights are read with
-    `weights_only=True` so a checkpoint cannot run code.
+    The architecture comes from `sam_type`, else `<stem>.json` beside the file, else the official file name;
+    an official file name also has its published SHA-256 checked. The model id starts with that file's
+    `description` when it has one. Weights are read with `weights_only=True` so a checkpoint cannot run code.
     """
     import torch
 
@@ -228,6 +244,8 @@ def load_sam(path: str | Path, sam_type: Optional[str] = None, device: str = "cp
     kind, config = resolve_config(path, sam_type)
     stat = path.stat()
     model_id = f"{kind}:{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
+    if kind == "json" and description_of(path):  # a result names what drew its masks, e.g. not SAM's weights
+        model_id = f"{description_of(path)} ({model_id})"
     if path.name in OFFICIAL_CHECKPOINTS:
         expected = OFFICIAL_CHECKPOINTS[path.name][1]
         digest = sha256_of(path)

@@ -1,0 +1,207 @@
+"""Train the shipped tiny SAM (resources/tiny_sam/): a segment-anything model with a tiny ViT, box + centre point
+-> mask, on synthetic shapes over textured backgrounds (inference_core/models/shapes.py), on the CPU, seeded.
+
+    python scripts/train_tiny_sam.py                 # writes resources/tiny_sam/{tiny_sam_shapes.pth,.json,training.json}
+    python scripts/train_tiny_sam.py --steps 50 --out build/tiny_sam_try
+
+The prompts are the engine's (models/segment.py `Segmenter.predict`): the box plus its centre as a positive point,
+one mask (`multimask_output=False`, so the decoder's first mask token). The loss is BCE + Dice on the decoder's
+low-res masks, upsampled bilinearly to the input size as segment_anything's `Sam.postprocess_masks` does, plus the
+IoU head's squared error against the mask's real IoU (the engine reports that head as `sam_score`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from inference_core.contract.paths import TINY_SAM, TINY_SAM_DESCRIPTION  # noqa: E402
+from inference_core.models import shapes  # noqa: E402
+from inference_core.models.sam import build_sam, save_sam  # noqa: E402
+
+# 128-px input, 8-px patches -> a 16x16 embedding grid and 64x64 low-res masks (2 px each).
+CONFIG = {
+    "img_size": 128, "patch_size": 8, "window_size": 8, "encoder_embed_dim": 64, "encoder_depth": 2,
+    "encoder_num_heads": 4, "encoder_global_attn_indexes": [1], "prompt_embed_dim": 64, "mask_in_chans": 8,
+    "decoder_mlp_dim": 256, "decoder_num_heads": 4, "iou_head_hidden_dim": 64,
+}
+HELD_OUT_SEED = 90210  # tests/engine/test_tiny_sam_trained.py measures on the same scenes
+HELD_OUT_COUNT = 200
+
+
+def sharpen_positions(sam) -> None:
+    """Spread the prompt encoder's random Fourier frequencies from 0.5 to 8 cycles per image (segment_anything
+    draws them all at 1 cycle, prompt_encoder.py PositionEmbeddingRandom scale=1.0): with a 16x16 grid and no
+    pre-training a box edge is then located to a cell in hundreds of steps, not thousands. The matrix is a
+    buffer of the state dict, so the engine loads it as trained."""
+    g = sam.prompt_encoder.pe_layer.positional_encoding_gaussian_matrix  # 2 x (dim/2), N(0, 1)
+    scale = torch.logspace(math.log10(0.5), math.log10(8.0), g.shape[1])
+    with torch.no_grad():
+        g.copy_(g / g.norm(dim=0, keepdim=True) * scale * math.sqrt(2))
+
+
+def batch(rng: np.random.Generator, scenes: int, per_scene: int, size: int):
+    """(images Bx3xSxS float, [(boxes Kx4, masks KxSxS float)] per scene) of freshly drawn scenes."""
+    images, targets = [], []
+    while len(images) < scenes:
+        scene = shapes.make_scene(rng, size)
+        ps = shapes.prompts(rng, scene, per_scene)
+        if not ps:
+            continue
+        images.append(torch.from_numpy(scene.image).permute(2, 0, 1).float())
+        boxes = torch.tensor([p.box for p in ps], dtype=torch.float32)
+        masks = torch.from_numpy(np.stack([p.mask for p in ps])).float()
+        targets.append((boxes, masks))
+    return torch.stack(images), targets
+
+
+def forward(sam, images: torch.Tensor, targets) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    """Per scene: the low-res mask logits (Kx1xhxw) and predicted IoUs (Kx1) for its box + centre prompts."""
+    embeddings = sam.image_encoder(sam.preprocess(images))
+    pe = sam.prompt_encoder.get_dense_pe()
+    logits, ious = [], []
+    for i, (boxes, _) in enumerate(targets):
+        centres = ((boxes[:, :2] + boxes[:, 2:]) / 2)[:, None, :]  # models/segment.py centre_point
+        labels = torch.ones(len(boxes), 1, dtype=torch.int64)
+        sparse, dense = sam.prompt_encoder(points=(centres, labels), boxes=boxes, masks=None)
+        low, iou = sam.mask_decoder(image_embeddings=embeddings[i:i + 1], image_pe=pe,
+                                    sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense,
+                                    multimask_output=False)
+        logits.append(low)
+        ious.append(iou)
+    return logits, ious
+
+
+def loss_of(sam, logits, ious, targets) -> torch.Tensor:
+    """Class-balanced BCE (object and background pixels each weigh half: objects fill a few % of a scene, and
+    plain BCE settles on empty masks) + Dice, on the low-res masks upsampled to the input size; + the IoU
+    head's squared error against each mask's real IoU."""
+    size = sam.image_encoder.img_size
+    total = []
+    for low, iou, (_, masks) in zip(logits, ious, targets):
+        up = F.interpolate(low, (size, size), mode="bilinear", align_corners=False)[:, 0]
+        pos = masks.sum((1, 2), keepdim=True).clamp(min=1)
+        neg = (1 - masks).sum((1, 2), keepdim=True).clamp(min=1)
+        weight = torch.where(masks > 0.5, 0.5 / pos, 0.5 / neg)
+        bce = (F.binary_cross_entropy_with_logits(up, masks, reduction="none") * weight).sum((1, 2))
+        p = torch.sigmoid(up)
+        inter = (p * masks).sum((1, 2))
+        dice = 1 - (2 * inter + 1) / (p.sum((1, 2)) + masks.sum((1, 2)) + 1)
+        with torch.no_grad():
+            hard = (up > 0).float()
+            real = (hard * masks).sum((1, 2)) / ((hard + masks).clamp(max=1).sum((1, 2))).clamp(min=1)
+        total.append(bce.mean() + dice.mean() + F.mse_loss(iou[:, 0], real))
+    return torch.stack(total).mean()
+
+
+@torch.no_grad()
+def probe(sam, probe_set) -> float:
+    """Median IoU of the probe prompts at the input size (a progress signal, not the reported measure)."""
+    sam.eval()
+    images, targets = probe_set
+    logits, _ = forward(sam, images, targets)
+    ious = []
+    for low, (_, masks) in zip(logits, targets):
+        up = F.interpolate(low, masks.shape[-2:], mode="bilinear", align_corners=False)[:, 0] > 0
+        ious += [shapes.mask_iou(a.numpy(), b.numpy() > 0.5) for a, b in zip(up, masks)]
+    sam.train()
+    return float(np.median(ious))
+
+
+def held_out_iou(path: Path) -> dict:
+    """The saved model's mask IoU on the held-out scenes, through the engine's loader and predictor."""
+    from inference_core.models.segment import load_segmenter
+
+    segmenter = load_segmenter(str(path), device="cpu")
+    ious, by_kind = [], {}
+    for image, prompt in shapes.held_out(HELD_OUT_SEED, HELD_OUT_COUNT, CONFIG["img_size"]):
+        mask, _ = segmenter.predict(image, prompt.box)
+        iou = shapes.mask_iou(mask, prompt.mask)
+        ious.append(iou)
+        by_kind.setdefault(prompt.kind, []).append(iou)
+    return {"seed": HELD_OUT_SEED, "count": len(ious), "median_iou": round(float(np.median(ious)), 4),
+            "mean_iou": round(float(np.mean(ious)), 4),
+            "median_iou_by_kind": {k: round(float(np.median(v)), 4) for k, v in sorted(by_kind.items())}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=str(TINY_SAM.parent))
+    parser.add_argument("--steps", type=int, default=2400)
+    parser.add_argument("--scenes", type=int, default=4, help="scenes per step")
+    parser.add_argument("--per-scene", type=int, default=8, help="box prompts per scene")
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--seed", type=int, default=20261206)
+    # One thread: on shared cores a second OpenMP thread mostly waits for the first.
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--probe-every", type=int, default=0, help="print the median IoU of 48 probe prompts")
+    args = parser.parse_args(argv)
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    sam = build_sam(CONFIG).train()
+    sharpen_positions(sam)
+    params = sum(p.numel() for p in sam.parameters())
+    opt = torch.optim.AdamW(sam.parameters(), lr=args.lr, weight_decay=0.01)
+    warmup = max(1, args.steps // 30)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps))))
+    probe_set = batch(np.random.default_rng(args.seed + 1), 12, 4, CONFIG["img_size"])
+    history, t0, running = [], time.perf_counter(), []
+    for step in range(args.steps):
+        images, targets = batch(rng, args.scenes, args.per_scene, CONFIG["img_size"])
+        logits, ious = forward(sam, images, targets)
+        loss = loss_of(sam, logits, ious, targets)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(sam.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        running.append(float(loss.detach()))
+        if args.probe_every and (step + 1) % args.probe_every == 0:
+            print(f"step {step + 1}: probe median IoU {probe(sam, probe_set):.3f}", flush=True)
+        if (step + 1) % 50 == 0 or step + 1 == args.steps:
+            history.append([step + 1, round(time.perf_counter() - t0, 1), round(float(np.mean(running)), 4)])
+            running = []
+            print(f"step {step + 1}/{args.steps}  {history[-1][1]:.0f}s  loss {history[-1][2]:.4f}", flush=True)
+    seconds = time.perf_counter() - t0
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = save_sam(sam.eval(), out / TINY_SAM.name, CONFIG, description=TINY_SAM_DESCRIPTION)
+    measured = held_out_iou(path)
+    print(f"held-out median IoU {measured['median_iou']} (mean {measured['mean_iou']}) over {measured['count']}")
+    record = {
+        "description": TINY_SAM_DESCRIPTION,
+        "script": "scripts/train_tiny_sam.py",
+        "data": "inference_core/models/shapes.py: ellipses, rectangles, polygons and lobed crowns on value-noise "
+                "and striped backgrounds, canopy scenes, low-contrast objects; box edges jittered by "
+                f"N(0, {shapes.BOX_JITTER} x side)",
+        "prompt": "box + its centre as a positive point, multimask_output=False (as models/segment.py)",
+        "loss": "class-balanced BCE + Dice on the low-res masks upsampled to the input size, + MSE of the IoU head",
+        "config": CONFIG, "parameters": params, "steps": args.steps, "scenes_per_step": args.scenes,
+        "prompts_per_scene": args.per_scene, "lr": args.lr, "schedule": f"linear warm-up {warmup} steps, cosine",
+        "seed": args.seed, "threads": args.threads, "seconds": round(seconds, 1),
+        "machine": f"{platform.machine()}, torch {torch.__version__}", "held_out": measured,
+        "loss_history": history,
+    }
+    (out / "training.json").write_text(json.dumps(record, indent=1) + "\n")
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {seconds:.0f} s of training")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
