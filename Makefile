@@ -8,7 +8,7 @@ QGIS_PY = $$($(ENV_SH); echo $$QGIS_ENV)/bin/python
 export PYTHONPATH := $(ROOT)$(if $(PYTHONPATH),:$(PYTHONPATH))
 export PYTHONDONTWRITEBYTECODE := 1
 MODEL ?=
-SAM ?= build/tiny-models/sam.pth
+SAM ?= resources/tiny_sam/tiny_sam_shapes.pth
 QUERY ?= the tree crowns
 PROFILE ?= remotereasoner-dev
 QGIS_PROFILES := $(HOME)/.local/share/QGIS/QGIS3/profiles
@@ -23,8 +23,9 @@ help:
 	@echo "make test-matrix   the QGIS suite on QGIS 3.22 (host), 3.40 (Debian 13 chroot), 3.44 (sid chroot); MATRIX=3.40 (root)"
 	@echo "make run           QGIS desktop with the plugin and the sample raster"
 	@echo "make demo          first-run demo, no download: the sample's recorded answers + the tiny reasoner live -> build/demo/"
+	@echo "                   (masks: the tiny trained SAM, resources/tiny_sam/; SAM=PATH_OR_ID for another)"
 	@echo "                   (MODEL=ID_OR_FOLDER SAM= QUERY=: a live model on the sample -> build/demo/result.gpkg)"
-	@echo "make tiny-models   build the offline tiny Qwen2.5-VL and SAM into build/tiny-models/"
+	@echo "make tiny-models   build the offline tiny random Qwen2.5-VL and SAMs (test fixtures) into build/tiny-models/"
 	@echo "make package       build/remotereasoner_qgis.zip for QGIS 'Install from ZIP'"
 	@echo "make deploy        install the plugin into the QGIS profile PROFILE=$(PROFILE)"
 	@echo "make translations  compile i18n/*.ts to .qm"
@@ -81,7 +82,7 @@ deploy: package
 	@bash scripts/deploy.sh build/remotereasoner_qgis.zip "$(QGIS_PROFILES)/$(PROFILE)"
 
 run: setup deploy
-	@bash scripts/run_qgis.sh "$(PROFILE)"   # builds the tiny test SAM first if build/ has none
+	@bash scripts/run_qgis.sh "$(PROFILE)"
 
 bench: setup
 	@bash scripts/bench.sh

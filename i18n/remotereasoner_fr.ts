@@ -144,57 +144,57 @@
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="64"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="65"/>
         <source>No engine interpreter: {path} does not exist or is not executable. Set up the engine (Set up engine…) or set the engine Python in the settings.</source>
         <translation>Aucun interpréteur du moteur : {path} n’existe pas ou n’est pas exécutable. Installez le moteur (Installer le moteur…) ou indiquez le Python du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="70"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="71"/>
         <source>The engine set-up did not finish ({path}): run Set up engine… again (it repairs the environment).</source>
         <translation>L’installation du moteur n’est pas terminée ({path}) : relancez Installer le moteur… (cela répare l’environnement).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="82"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="83"/>
         <source>No model server: set the server URL in the settings.</source>
         <translation>Aucun serveur de modèle : indiquez l’URL du serveur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="85"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="86"/>
         <source>No recorded answers file: set the replay file in the settings.</source>
         <translation>Aucun fichier de réponses enregistrées : indiquez le fichier de rejeu dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="89"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="90"/>
         <source>No model: download one under Set up engine… › Models, or choose a local model folder.</source>
         <translation>Aucun modèle : téléchargez-en un dans Installer le moteur… › Modèles, ou choisissez un dossier de modèle local.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="95"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="96"/>
         <source>{model} is not downloaded yet: download it under Set up engine… › Models, or choose a local model folder.</source>
         <translation>{model} n’est pas encore téléchargé : téléchargez-le dans Installer le moteur… › Modèles, ou choisissez un dossier de modèle local.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="98"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="99"/>
         <source>The download of {model} is incomplete ({file} is missing): download it again under Set up engine… › Models (it resumes).</source>
         <translation>Le téléchargement de {model} est incomplet ({file} manque) : relancez-le dans Installer le moteur… › Modèles (il reprend où il s’était arrêté).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="103"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="104"/>
         <source>The model folder {path} does not exist: choose it again in the settings.</source>
         <translation>Le dossier de modèle {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="108"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="109"/>
         <source>The model folder {path} is not a model: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>Le dossier {path} n’est pas un modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="116"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="117"/>
         <source>Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : indiquez-le dans les paramètres ou ne cochez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="124"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="125"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>Le checkpoint SAM {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
@@ -349,7 +349,7 @@
         <translation>Raisonnement du modèle (vue {i}) : {text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="112"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
         <source>The prompt file {path} does not exist: choose the prompt again in the settings.</source>
         <translation>Le fichier de prompt {path} n’existe pas : choisissez à nouveau le prompt dans les paramètres.</translation>
     </message>
@@ -391,7 +391,7 @@
         <translation>{query} · {layer} (Traitements)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="121"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="122"/>
         <source>SAM {name} is not downloaded yet: download it in the Models tab.</source>
         <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans l’onglet Modèles.</translation>
     </message>
@@ -472,12 +472,12 @@
         <translation>Réponses</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="136"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="137"/>
         <source>Find-all needs SAM 3 ({model}), which is not downloaded yet: it is gated, so request access on huggingface.co/facebook/sam3, set your Hugging Face token in Set up engine… › Models and download it there.</source>
         <translation>Tout trouver nécessite SAM 3 ({model}), qui n’est pas encore téléchargé : son accès est restreint, demandez donc l’accès sur huggingface.co/facebook/sam3, indiquez votre jeton Hugging Face dans Configurer le moteur… › Modèles et téléchargez-le là.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="143"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="144"/>
         <source>The SAM 3 folder {path} is not a model ({file} is missing): choose it again under Set up engine… › Models.</source>
         <translation>Le dossier SAM 3 {path} n’est pas un modèle ({file} manque) : choisissez-le à nouveau dans Configurer le moteur… › Modèles.</translation>
     </message>
@@ -487,17 +487,17 @@
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="187"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="192"/>
         <source>Demo: {model}, for {view}, whatever the question.</source>
         <translation>Démo : {model}, pour {view}, quelle que soit la question.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="190"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="198"/>
         <source>Masks: tiny test SAM (random weights).</source>
         <translation>Masques : petit SAM de test (poids aléatoires).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="191"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="199"/>
         <source>Real model: RemoteReasoner-7B (16.6 GB) or a server.</source>
         <translation>Vrai modèle : RemoteReasoner-7B (16,6 Go) ou un serveur.</translation>
     </message>
@@ -720,6 +720,11 @@
         <location filename="../remotereasoner_qgis/ui/export.py" line="28"/>
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="196"/>
+        <source>Masks: tiny SAM trained on synthetic shapes (not Segment Anything weights).</source>
+        <translation>Masques : petit SAM entraîné sur des formes synthétiques (pas les poids de Segment Anything).</translation>
     </message>
 </context>
 <context>

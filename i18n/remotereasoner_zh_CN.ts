@@ -144,57 +144,57 @@
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="64"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="65"/>
         <source>No engine interpreter: {path} does not exist or is not executable. Set up the engine (Set up engine…) or set the engine Python in the settings.</source>
         <translation>没有引擎解释器：{path} 不存在或不可执行。请安装引擎（安装引擎…），或在设置中指定引擎 Python。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="70"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="71"/>
         <source>The engine set-up did not finish ({path}): run Set up engine… again (it repairs the environment).</source>
         <translation>引擎安装未完成（{path}）：请再次运行“安装引擎…”（它会修复环境）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="82"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="83"/>
         <source>No model server: set the server URL in the settings.</source>
         <translation>没有模型服务器：请在设置中填写服务器 URL。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="85"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="86"/>
         <source>No recorded answers file: set the replay file in the settings.</source>
         <translation>没有录制的回答文件：请在设置中指定回放文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="89"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="90"/>
         <source>No model: download one under Set up engine… › Models, or choose a local model folder.</source>
         <translation>没有模型：请在“安装引擎… › 模型”中下载，或选择本地模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="95"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="96"/>
         <source>{model} is not downloaded yet: download it under Set up engine… › Models, or choose a local model folder.</source>
         <translation>{model} 尚未下载：请在“安装引擎… › 模型”中下载，或选择本地模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="98"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="99"/>
         <source>The download of {model} is incomplete ({file} is missing): download it again under Set up engine… › Models (it resumes).</source>
         <translation>{model} 的下载不完整（缺少 {file}）：请在“安装引擎… › 模型”中重新下载（会断点续传）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="103"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="104"/>
         <source>The model folder {path} does not exist: choose it again in the settings.</source>
         <translation>模型文件夹 {path} 不存在：请在设置中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="108"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="109"/>
         <source>The model folder {path} is not a model: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>模型文件夹 {path} 不是模型：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="116"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="117"/>
         <source>Masks and contours need a SAM checkpoint: set it in the settings or tick boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在设置中指定，或只勾选边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="124"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="125"/>
         <source>The SAM checkpoint {path} does not exist: choose it again in the settings.</source>
         <translation>SAM 检查点 {path} 不存在：请在设置中重新选择。</translation>
     </message>
@@ -344,7 +344,7 @@
         <translation>模型推理（第 {i} 个视图）：{text}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="112"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="113"/>
         <source>The prompt file {path} does not exist: choose the prompt again in the settings.</source>
         <translation>提示词文件 {path} 不存在：请在设置中重新选择提示词。</translation>
     </message>
@@ -382,7 +382,7 @@
         <translation>{query} · {layer}（处理工具）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="121"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="122"/>
         <source>SAM {name} is not downloaded yet: download it in the Models tab.</source>
         <translation>SAM {name} 尚未下载：请在“模型”选项卡中下载。</translation>
     </message>
@@ -461,12 +461,12 @@
         <translation>答案</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="136"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="137"/>
         <source>Find-all needs SAM 3 ({model}), which is not downloaded yet: it is gated, so request access on huggingface.co/facebook/sam3, set your Hugging Face token in Set up engine… › Models and download it there.</source>
         <translation>“查找全部”需要 SAM 3（{model}），但尚未下载：它需申请访问，请在 huggingface.co/facebook/sam3 申请访问，在“设置引擎… › 模型”中设置你的 Hugging Face 令牌并在那里下载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="143"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="144"/>
         <source>The SAM 3 folder {path} is not a model ({file} is missing): choose it again under Set up engine… › Models.</source>
         <translation>SAM 3 文件夹 {path} 不是模型（缺少 {file}）：请在“设置引擎… › 模型”中重新选择。</translation>
     </message>
@@ -476,17 +476,17 @@
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="187"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="192"/>
         <source>Demo: {model}, for {view}, whatever the question.</source>
         <translation>演示：{model}，适用于 {view}，与所提问题无关。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="190"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="198"/>
         <source>Masks: tiny test SAM (random weights).</source>
         <translation>掩膜：微型测试 SAM（随机权重）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="191"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="199"/>
         <source>Real model: RemoteReasoner-7B (16.6 GB) or a server.</source>
         <translation>真实模型：RemoteReasoner-7B（16.6 GB）或服务器。</translation>
     </message>
@@ -704,6 +704,11 @@
         <location filename="../remotereasoner_qgis/ui/export.py" line="28"/>
         <source>Export results</source>
         <translation>导出结果</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="196"/>
+        <source>Masks: tiny SAM trained on synthetic shapes (not Segment Anything weights).</source>
+        <translation>掩膜：在合成形状上训练的微型 SAM（不是 Segment Anything 的权重）。</translation>
     </message>
 </context>
 <context>

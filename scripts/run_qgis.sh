@@ -2,7 +2,8 @@
 # `make run`: the QGIS desktop on the user's DISPLAY with the profile PROFILE (default
 # remotereasoner-dev; `make deploy` installed and enabled the plugin there), the sample raster
 # loaded and the "Reason on extent" dock open. Settings the user has not chosen start as the first-run
-# demo: the development engine venv, the sample's recorded answers and the tiny test SAM (README, "First run").
+# demo: the development engine venv, the sample's recorded answers and the tiny trained SAM
+# (resources/tiny_sam/: trained on synthetic shapes, not Segment Anything weights; README, "First run").
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 profile=${1:-remotereasoner-dev}
@@ -11,8 +12,6 @@ if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
 fi
 command -v qgis >/dev/null || { echo "run_qgis: qgis not found: run 'make setup'" >&2; exit 1; }
 source "$here/scripts/envpath.sh"
-[ -f "$here/build/tiny-models/sam.pth" ] || (cd "$here" && PYTHONPATH="$here" "$ENGINE_ENV/bin/python" \
-  -m inference_core.models.tiny --out build/tiny-models >/dev/null)
 startup=$(mktemp --suffix=.py)
 # The start-up itself is the plugin's (bridge/first_run.py), which the tests run too.
 cat > "$startup" <<PY
@@ -22,7 +21,7 @@ try:
 except ImportError:
     iface.messageBar().pushWarning("RemoteReasoner", "The plugin is not installed: run 'make deploy PROFILE=$profile'.")
 else:
-    start(engine_python="$ENGINE_ENV/bin/python", sam="$here/build/tiny-models/sam.pth", profile="$profile")
+    start(engine_python="$ENGINE_ENV/bin/python", sam="$here/resources/tiny_sam/tiny_sam_shapes.pth", profile="$profile")
 PY
 rc=0
 qgis --profile "$profile" --code "$startup" "$here/resources/sample/OSBS_029.tif" || rc=$?

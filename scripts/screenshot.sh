@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's screenshots: the real QGIS desktop under Xvfb at its default window size, in a throw-away
 # profile, with the plugin loaded from this checkout and started as `make run` starts it
-# (bridge/first_run.start: the sample's recorded answers, the tiny test SAM), after pressing
-# *Reason on extent*: docs/screenshot.png (the window; the tiny SAM's masks and contours layers unticked),
+# (bridge/first_run.start: the sample's recorded answers, the tiny trained SAM), after pressing
+# *Reason on extent*: docs/screenshot.png (the window, the masks over the crowns),
 # docs/screenshot_settings.png (the settings
 # dialog), docs/screenshot_models.png (Set up engine… › Models).
 # Usage: scripts/screenshot.sh [OUT_DIR]   (default docs/)
@@ -10,8 +10,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 outdir=${1:-$here/docs}
 source "$here/scripts/envpath.sh"
-[ -f "$here/build/tiny-models/sam.pth" ] || (cd "$here" && PYTHONPATH="$here" "$ENGINE_ENV/bin/python" \
-  -m inference_core.models.tiny --out build/tiny-models >/dev/null)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$outdir"
@@ -31,7 +29,7 @@ try:
     iface = qu.iface
     qu.loadPlugin("remotereasoner_qgis"); qu.startPlugin("remotereasoner_qgis")
     from remotereasoner_qgis.bridge.first_run import start
-    start(engine_python="$ENGINE_ENV/bin/python", sam="$here/build/tiny-models/sam.pth", profile="screenshot")
+    start(engine_python="$ENGINE_ENV/bin/python", sam="$here/resources/tiny_sam/tiny_sam_shapes.pth", profile="screenshot")
     dock = qu.plugins["remotereasoner_qgis"].dock
     wait(1500)
     done = []
@@ -45,13 +43,9 @@ try:
     if not done or done[0].get("status") != "finished":
         print("RunError: the run did not finish: no screenshot", flush=True); os._exit(1)
     dock.reasoning_box.setCollapsed(False)
-    # The tiny test SAM's masks (random weights) cover the image: the window is shown with the masks and
-    # contours layers unticked (they stay listed in the Layers panel), so the 61 recorded boxes can be seen.
+    # The tiny trained SAM's masks follow the crowns: the window shows them over the boxes.
     from qgis.core import QgsProject
     root = QgsProject.instance().layerTreeRoot()
-    for name in ("masks", "contours"):
-        node = root.findLayer(dock.run_layers.layers[name].id())
-        node.setItemVisibilityChecked(False)
     view = iface.layerTreeView()
     for node, expand in ((root.findGroup("every tree crown"), True), (root.findLayer(dock.question.layer_combo.currentLayer().id()), False)):
         node.setExpanded(expand)

@@ -2,8 +2,8 @@
 
 Two runs through the real pipeline: the sample orthophoto with its recorded answers (its 61 human-labelled
 crowns, replayed: not a live model), and the tiny trained reasoner live on a synthetic scene of the bright
-squares it learned to find. Both with the SAM given (the tiny test SAM by default: masks and contours come
-from the real SAM code path, their shapes from random weights).
+squares it learned to find. Both with the SAM given (`make demo`: the tiny trained SAM of resources/tiny_sam/,
+trained on synthetic shapes, not Segment Anything weights; its masks follow the objects in the boxes).
 """
 
 from __future__ import annotations

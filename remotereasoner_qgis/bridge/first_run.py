@@ -1,5 +1,6 @@
 """The start `make run` gives its QGIS profile (scripts/run_qgis.sh calls `start`): on first use the engine venv,
-the sample's recorded answers and the tiny test SAM, so *Reason on extent* on the sample answers at once."""
+the sample's recorded answers and the tiny trained SAM (resources/tiny_sam/), so *Reason on extent* on the sample
+answers at once."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from typing import Optional
 from inference_core.contract.envsetup import default_venv_dir
 from inference_core.contract.model_state import hub_snapshot, looks_like_hub_id, missing_file, sam_problem
 from inference_core.contract.options import FIND_ALL
+from inference_core.contract.paths import TINY_SAM_DESCRIPTION
 
 from ..i18n import tr
 from ..settings import PluginSettings
@@ -164,14 +165,18 @@ def check_readiness(settings: PluginSettings, granularity: tuple[str, ...] = ("b
     return Readiness("ready", "", ACTION_MODELS if notice else "", (), notice)
 
 
-def _test_sam(path: str) -> bool:
-    """A SAM 1 state_dict whose dimensions file gives a tiny input: the test SAM of models/tiny.py (128 px,
-    random weights). Published SAMs take 1024-px images."""
+def _tiny_sam(path: str) -> str:
+    """Which tiny SAM 1 a state_dict is, from its dimensions file: "trained" for the shipped tiny trained SAM
+    (its description, contract.paths), "random" for another tiny input (the test SAM of models/tiny.py, 128 px,
+    random weights), "" otherwise. Published SAMs take 1024-px images."""
     dims = Path(os.path.expanduser(path)).with_suffix(".json")
     try:
-        return int(json.loads(dims.read_text(encoding="utf-8")).get("img_size", 1024)) < 1024
+        config = json.loads(dims.read_text(encoding="utf-8"))
+        if config.get("description") == TINY_SAM_DESCRIPTION:
+            return "trained"
+        return "random" if int(config.get("img_size", 1024)) < 1024 else ""
     except (OSError, ValueError, TypeError, AttributeError):
-        return False
+        return ""
 
 
 def recorded_notice(settings: PluginSettings, granularity: tuple[str, ...]) -> str:
@@ -186,7 +191,10 @@ def recorded_notice(settings: PluginSettings, granularity: tuple[str, ...]) -> s
         return ""
     text = tr("Demo: {model}, for {view}, whatever the question.").format(
         model=rec.model, view=rec.view or os.path.basename(settings.replay))
-    if ("masks" in granularity or "contours" in granularity) and settings.sam and _test_sam(settings.sam):
+    tiny = _tiny_sam(settings.sam) if ("masks" in granularity or "contours" in granularity) and settings.sam else ""
+    if tiny == "trained":
+        text += " " + tr("Masks: tiny SAM trained on synthetic shapes (not Segment Anything weights).")
+    elif tiny == "random":
         text += " " + tr("Masks: tiny test SAM (random weights).")
     return text + " " + tr("Real model: RemoteReasoner-7B (16.6 GB) or a server.")
 

@@ -121,3 +121,17 @@ def test_unknown_json_key_rejected(tiny_ckpt, tmp_path):
     p.with_suffix(".json").write_text(json.dumps({"encoder_width": 3}))
     with pytest.raises(SamError, match="Unknown SAM dimension"):
         load_sam(p)
+
+
+def test_a_description_in_the_dimensions_file_names_the_model(tiny_ckpt, tmp_path):
+    """A `description` beside the dimensions (the shipped tiny trained SAM's) starts the model id every mask's
+    `sam_model` carries; it is no dimension, and other unknown keys are still refused."""
+    _, ref = tiny_ckpt
+    path = save_sam(ref, tmp_path / "named.pth", TINY_SAM_CONFIG, description="my shapes SAM, not Meta's")
+    assert json.loads(path.with_suffix(".json").read_text())["description"] == "my shapes SAM, not Meta's"
+    _, model_id = load_sam(path)
+    assert model_id.startswith("my shapes SAM, not Meta's (json:named.pth:") and model_id.endswith(")")
+    side = json.loads(path.with_suffix(".json").read_text())
+    path.with_suffix(".json").write_text(json.dumps({**side, "colour": "red"}))
+    with pytest.raises(SamError, match="Unknown SAM dimension"):
+        load_sam(path)
