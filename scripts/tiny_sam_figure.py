@@ -22,6 +22,7 @@ def masks_of(sam: str, out_dir: Path):
     from inference_core.run.demo import SAMPLE_OUT, sample_options
     from inference_core.run.pipeline import run
 
+    out_dir.mkdir(parents=True, exist_ok=True)
     summary = run(sample_options(out_dir, sam, "cpu"))
     assert summary.status == "finished", summary
     path = out_dir / SAMPLE_OUT
@@ -47,27 +48,29 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp)
         random_sam, _ = write_tiny_sam(tmp / "random")
         panels = [("random tiny test SAM (a test fixture)", *masks_of(str(random_sam), tmp / "a")),
-                  ("tiny trained SAM (synthetic shapes), not Segment Anything weights", *masks_of(str(TINY_SAM), tmp / "b"))]
+                  ("tiny trained SAM (synthetic shapes),\nnot Segment Anything weights", *masks_of(str(TINY_SAM), tmp / "b"))]
     with rasterio.open(SAMPLE_RASTER) as src:
         image = src.read().transpose(1, 2, 0)
         b = src.bounds
-    fig, axes = plt.subplots(1, 2, figsize=(12, 6.4), dpi=100)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 6.9), dpi=100)
     for ax, (title, boxes, masks) in zip(axes, panels):
         ax.imshow(image, extent=(b.left, b.right, b.bottom, b.top))
         for geom in masks.geometry:
             for poly in (geom.geoms if isinstance(geom, MultiPolygon) else [geom]):
                 x, y = poly.exterior.xy
-                ax.fill(x, y, color="magenta", alpha=0.35, linewidth=0)
+                ax.fill(x, y, color="magenta", alpha=0.3, linewidth=0)
                 ax.plot(x, y, color="magenta", linewidth=0.8)
         for geom in boxes.geometry:
             x, y = geom.exterior.xy
             ax.plot(x, y, color="yellow", linewidth=0.6, linestyle="--")
         ax.set_xlim(b.left, b.right)
         ax.set_ylim(b.bottom, b.top)
-        ax.set_title(f"{title}\n{len(masks)} masks, {masks.geometry.area.sum():,.0f} m² in all", fontsize=9)
+        ax.set_title(f"{title}\n{len(masks)} masks, {masks.geometry.area.sum():,.0f} m² in all "
+                     f"(the boxes: {boxes.geometry.area.sum():,.0f} m²)", fontsize=9)
         ax.set_axis_off()
-    fig.suptitle(f"{SAMPLE_RASTER.name}: the 61 recorded crown boxes (dashed) and their SAM masks", fontsize=11)
-    fig.tight_layout()
+    fig.suptitle(f"{SAMPLE_RASTER.name} (40 m x 40 m): the 61 recorded crown boxes (dashed) and their SAM masks",
+                 fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
     fig.savefig(args.out)
     print(f"wrote {args.out}")
     return 0

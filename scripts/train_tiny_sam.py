@@ -52,6 +52,21 @@ def sharpen_positions(sam) -> None:
         g.copy_(g / g.norm(dim=0, keepdim=True) * scale * math.sqrt(2))
 
 
+def tie_cross_attention(sam, gain: float = 2.0) -> None:
+    """Start each cross-attention of the mask decoder (tokens <-> image, segment_anything transformer.py) with
+    its key projection equal to its query projection (x gain, no bias), so q.k compares the positional
+    encodings of a pixel and a prompt from the first step: a pixel attends to the point and box corners near it,
+    which the model would otherwise find by itself over thousands of steps."""
+    t = sam.mask_decoder.transformer
+    attns = [a for layer in t.layers for a in (layer.cross_attn_token_to_image, layer.cross_attn_image_to_token)]
+    with torch.no_grad():
+        for a in attns + [t.final_attn_token_to_image]:
+            a.q_proj.weight.mul_(gain)
+            a.k_proj.weight.copy_(a.q_proj.weight)
+            a.q_proj.bias.zero_()
+            a.k_proj.bias.zero_()
+
+
 def batch(rng: np.random.Generator, scenes: int, per_scene: int, size: int):
     """(images Bx3xSxS float, [(boxes Kx4, masks KxSxS float)] per scene) of freshly drawn scenes."""
     images, targets = [], []
@@ -84,17 +99,24 @@ def forward(sam, images: torch.Tensor, targets) -> tuple[list[torch.Tensor], lis
     return logits, ious
 
 
-def loss_of(sam, logits, ious, targets) -> torch.Tensor:
-    """Class-balanced BCE (object and background pixels each weigh half: objects fill a few % of a scene, and
-    plain BCE settles on empty masks) + Dice, on the low-res masks upsampled to the input size; + the IoU
-    head's squared error against each mask's real IoU."""
+def balance_at(progress: float) -> float:
+    """The BCE's class balance over training: fully balanced for the first 35 % (until the model places masks
+    at all), then down to plain BCE at 75 %."""
+    return float(min(1.0, max(0.0, (0.75 - progress) / 0.4)))
+
+
+def loss_of(sam, logits, ious, targets, balance: float = 1.0) -> torch.Tensor:
+    """BCE + Dice on the low-res masks upsampled to the input size, + the IoU head's squared error against each
+    mask's real IoU. The BCE is class-balanced by `balance` (1: object and background pixels each weigh half,
+    0: every pixel alike): objects fill a few % of a scene and plain BCE settles on empty masks at the start,
+    while a balanced one ends with masks too large at the engine's threshold (logit 0)."""
     size = sam.image_encoder.img_size
     total = []
     for low, iou, (_, masks) in zip(logits, ious, targets):
         up = F.interpolate(low, (size, size), mode="bilinear", align_corners=False)[:, 0]
         pos = masks.sum((1, 2), keepdim=True).clamp(min=1)
         neg = (1 - masks).sum((1, 2), keepdim=True).clamp(min=1)
-        weight = torch.where(masks > 0.5, 0.5 / pos, 0.5 / neg)
+        weight = balance * torch.where(masks > 0.5, 0.5 / pos, 0.5 / neg) + (1 - balance) / masks[0].numel()
         bce = (F.binary_cross_entropy_with_logits(up, masks, reduction="none") * weight).sum((1, 2))
         p = torch.sigmoid(up)
         inter = (p * masks).sum((1, 2))
@@ -139,13 +161,12 @@ def held_out_iou(path: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(TINY_SAM.parent))
-    parser.add_argument("--steps", type=int, default=2400)
+    parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--scenes", type=int, default=4, help="scenes per step")
     parser.add_argument("--per-scene", type=int, default=8, help="box prompts per scene")
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=20261206)
-    # One thread: on shared cores a second OpenMP thread mostly waits for the first.
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--probe-every", type=int, default=0, help="print the median IoU of 48 probe prompts")
     args = parser.parse_args(argv)
 
@@ -154,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     sam = build_sam(CONFIG).train()
     sharpen_positions(sam)
+    tie_cross_attention(sam)
     params = sum(p.numel() for p in sam.parameters())
     opt = torch.optim.AdamW(sam.parameters(), lr=args.lr, weight_decay=0.01)
     warmup = max(1, args.steps // 30)
@@ -164,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     for step in range(args.steps):
         images, targets = batch(rng, args.scenes, args.per_scene, CONFIG["img_size"])
         logits, ious = forward(sam, images, targets)
-        loss = loss_of(sam, logits, ious, targets)
+        loss = loss_of(sam, logits, ious, targets, balance=balance_at(step / args.steps))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(sam.parameters(), 1.0)
@@ -191,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
                 "and striped backgrounds, canopy scenes, low-contrast objects; box edges jittered by "
                 f"N(0, {shapes.BOX_JITTER} x side)",
         "prompt": "box + its centre as a positive point, multimask_output=False (as models/segment.py)",
-        "loss": "class-balanced BCE + Dice on the low-res masks upsampled to the input size, + MSE of the IoU head",
+        "loss": "BCE (class-balanced for the first 35 % of the steps, plain from 75 %) + Dice on the low-res masks upsampled to the "
+                "input size, + MSE of the IoU head",
         "config": CONFIG, "parameters": params, "steps": args.steps, "scenes_per_step": args.scenes,
         "prompts_per_scene": args.per_scene, "lr": args.lr, "schedule": f"linear warm-up {warmup} steps, cosine",
         "seed": args.seed, "threads": args.threads, "seconds": round(seconds, 1),

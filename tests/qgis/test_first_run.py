@@ -1,5 +1,6 @@
 """`make run`'s start-up (bridge/first_run.start, what scripts/run_qgis.sh calls) on a fresh profile: pressing
-*Reason on extent* on the sample gives its 61 recorded crowns as boxes, masks and contours, labelled recorded."""
+*Reason on extent* on the sample gives its 61 recorded crowns as boxes, masks and contours, labelled recorded,
+the masks drawn by the shipped tiny trained SAM (the SAM scripts/run_qgis.sh passes)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from qgis.core import QgsProject, QgsSettings
 
 import remotereasoner_qgis as rr
+from inference_core.contract.paths import TINY_SAM, TINY_SAM_DESCRIPTION
 from remotereasoner_qgis.bridge import first_run
 from remotereasoner_qgis.bridge.readiness import check_readiness
 from remotereasoner_qgis.settings import PluginSettings
@@ -61,8 +63,8 @@ def test_user_who_chose_a_server_keeps_it(fresh_profile, engine_py, tiny_models)
 
 
 def test_make_run_start_then_reason_on_extent_gives_the_crowns(qtbot, qgis_new_project, fresh_profile, plugin,
-                                                                 engine_py, tiny_models):
-    started = first_run.start(engine_python=engine_py, sam=str(tiny_models["sam"]), profile="test")
+                                                                 engine_py):
+    started = first_run.start(engine_python=engine_py, sam=str(TINY_SAM), profile="test")
     assert started.demo
     dock = plugin.dock
     assert dock is not None and dock.isVisible()
@@ -76,7 +78,8 @@ def test_make_run_start_then_reason_on_extent_gives_the_crowns(qtbot, qgis_new_p
     line = dock.readiness_label.text()
     assert dock.readiness_label.isVisibleTo(dock) and LABEL in line and "for OSBS_029.tif, whole layer, whatever the question" in line
     assert line.startswith("Demo: " + LABEL)
-    assert "RemoteReasoner-7B (16.6 GB) or a server" in line and "tiny test SAM (random weights)" in line
+    assert "RemoteReasoner-7B (16.6 GB) or a server" in line
+    assert "Masks: tiny SAM trained on synthetic shapes (not Segment Anything weights)." in line
     assert dock.settings_button.text() == "Get a real model (Models tab)…" and dock.settings_button.isVisibleTo(dock)
     assert dock.run_button.isEnabled()
 
@@ -98,17 +101,19 @@ def test_make_run_start_then_reason_on_extent_gives_the_crowns(qtbot, qgis_new_p
     assert (round(bb.xMinimum(), 2), round(bb.yMinimum(), 2), round(bb.xMaximum(), 2), round(bb.yMaximum(), 2)) == (
         round(XMIN + 20.3, 2), round(YMAX - 9.0, 2), round(XMIN + 22.7, 2), round(YMAX - 6.7, 2))
     assert first["model"] == "replay: " + LABEL
-    assert all(f.geometry().area() > 0 for f in layers["masks"].getFeatures())
+    masks = list(layers["masks"].getFeatures())
+    assert all(f.geometry().area() > 0 for f in masks)
+    assert all(f["sam_model"].startswith(TINY_SAM_DESCRIPTION) for f in masks)  # named for what it is
     assert dock.status.progress.format() == "Done" and dock.status.status_label.text() == "Found 61 boxes, 61 masks, 61 contours."
     assert LABEL in dock.readiness_label.text()  # still said after the run
     assert QgsProject.instance().layerTreeRoot().findGroup("every tree crown") is not None
 
 
 def test_recorded_answers_on_another_view_fail_with_the_fix(qtbot, qgis_new_project, fresh_profile, plugin,
-                                                             engine_py, tiny_models):
+                                                             engine_py):
     from qgis.core import QgsRectangle
 
-    first_run.start(engine_python=engine_py, sam=str(tiny_models["sam"]), profile="test")
+    first_run.start(engine_python=engine_py, sam=str(TINY_SAM), profile="test")
     dock = plugin.dock
     dock.question.extent.set_source("drawn")
     dock.question.extent.set_drawn_extent(QgsRectangle(XMIN, YMAX - 20, XMIN + 20, YMAX), dock.question.layer_combo.currentLayer().crs())
@@ -134,3 +139,18 @@ def test_settings_dialog_shows_the_replay_and_ends_it(fresh_profile, engine_py, 
     # a profile that never replayed does not offer it
     fresh_profile.setValue("RemoteReasoner/backend", "transformers")
     assert not SettingsDialog().replay_radio.isVisibleTo(dlg)
+
+
+def test_demo_line_names_the_tiny_sam_it_uses(tiny_models):
+    """The shipped trained SAM and the random test fixture are told apart by their dimensions files."""
+    from remotereasoner_qgis.bridge.readiness import recorded_notice
+    from inference_core.contract.paths import SAMPLE_ANSWERS
+
+    def line(sam, granularity=("boxes", "masks")):
+        return recorded_notice(PluginSettings(backend="replay", replay=str(SAMPLE_ANSWERS), sam=sam), granularity)
+
+    trained, random = "Masks: tiny SAM trained on synthetic shapes (not Segment Anything weights).", \
+        "Masks: tiny test SAM (random weights)."
+    assert trained in line(str(TINY_SAM)) and random not in line(str(TINY_SAM))
+    assert random in line(str(tiny_models["sam"])) and trained not in line(str(tiny_models["sam"]))
+    assert "Masks:" not in line(str(TINY_SAM), ("boxes",))

@@ -32,6 +32,7 @@ def test_zip_layout(plugin_zip):
                      "engine/inference_core/contract/protocol.py", "engine/requirements-engine.txt",
                      "engine/resources/sample/OSBS_029.tif", "engine/resources/sample/ATTRIBUTION.md",
                      "engine/resources/tiny_reasoner/model.safetensors",
+                     "engine/resources/tiny_sam/tiny_sam_shapes.pth", "engine/resources/tiny_sam/tiny_sam_shapes.json",
                      "i18n/remotereasoner_zh_CN.qm", "i18n/remotereasoner_fr.qm"):
         assert "remotereasoner_qgis/" + required in files, required
     assert any(n.startswith("remotereasoner_qgis/engine/resources/prompts/") for n in files)
