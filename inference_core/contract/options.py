@@ -34,12 +34,16 @@ FIND_ALL_MAX_WORDS = 4
 # The modes answered in text (run/answers.py): one whole-extent view, or one answer per tile with `per_tile`.
 ANSWER_MODES = ("ask", "describe")
 # How an extent becomes model calls: `tiles` (every tile of the extent), `overview` (one downscaled view
-# of the whole extent), `refine` (the overview's candidates asked again at native resolution).
+# of the whole extent), `refine` (the overview's candidates asked again, each in one view zoomed to fit it).
 STRATEGIES = ("tiles", "overview", "refine")
 DEFAULT_STRATEGY = "tiles"
-# `refine`: each candidate's window shows it with this share of its side as context on every side, and at
-# least REFINE_SLACK_VIEW_PX overview pixels, since an overview box may be off by a pixel or two of its view.
-REFINE_CONTEXT = 0.25
+# `refine`: each candidate's view shows it with this share of its side as context on every side (so it fills a
+# third of the view's side), and at least REFINE_SLACK_VIEW_PX overview pixels, since an overview box may be off
+# by a pixel or two of its view. Measured (benchmarks/bench_refine_context.py, RESULTS.md "Refine context
+# share"): with the target filling 0.83, 0.67 or 0.5 of the view the tiny reasoner found 0 of 9 (IoU <= 0.27),
+# at 0.4 2 of 9, at 1/3 all 9 (mean IoU 0.93, the best), at 1/4 all 9 (0.91). A target filling the view is out
+# of distribution for every model we know; 1/3 is the largest fill that held, so the view stays as fine as it can.
+REFINE_CONTEXT = 1.0
 REFINE_SLACK_VIEW_PX = 2
 EXPORT_FORMATS = ("shp", "geojson")  # beside the GeoPackage; "gpkg" is accepted and ignored
 

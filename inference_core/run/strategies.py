@@ -1,9 +1,10 @@
 """How an extent becomes model calls (contract.options.STRATEGIES): `tiles` asks every tile; `overview` asks one
-downscaled view of the whole extent; `refine` asks the overview, then a native-resolution window around each
-of its candidates, whose answer replaces them. The pipeline asks the views; this module plans them."""
+downscaled view of the whole extent; `refine` asks the overview, then one view zoomed to fit each
+of its candidates (or of a few that fit together), whose answer replaces them. The pipeline asks the views; this module plans them."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
@@ -11,18 +12,8 @@ from inference_core.common.records import Detection, TileSpec
 from inference_core.contract.calls import tile_count, tile_sides
 from inference_core.contract.options import REFINE_CONTEXT, REFINE_SLACK_VIEW_PX
 from inference_core.raster.coords import tile_box_to_raster
-from inference_core.raster.tiling import (
-    gsd_scale,
-    plan_overview,
-    plan_tiles,
-    tiles_over,
-)
-from inference_core.raster.windows import (
-    centred_window,
-    clip_to,
-    fits,
-    group_candidates,
-)
+from inference_core.raster.tiling import gsd_scale, plan_overview, plan_tiles
+from inference_core.raster.windows import centred_window, group_candidates, long_side
 
 if TYPE_CHECKING:  # pragma: no cover
     from inference_core.contract.options import RunOptions
@@ -52,10 +43,14 @@ class StrategyPlan:
         """Plan the refine views of the overview's candidates, append them and return them."""
         planned = plan_refine(source, options, self.views[0], candidates, first_id=OVERVIEW_ID + 1)
         for view, ids in planned:
-            if ids:
-                self.replaces[view.tile_id] = ids
+            self.replaces[view.tile_id] = ids
         self.views = self.views[:1] + [v for v, _ in planned]
         return self.views[1:]
+
+
+def view_scale(view: TileSpec) -> float:
+    """Raster pixels per view pixel along the coarser axis: how fine a view sees (smaller is finer)."""
+    return max(view.width / view.out_width, view.height / view.out_height)
 
 
 def plan_strategy(source: "RasterSource", options: "RunOptions") -> StrategyPlan:
@@ -69,32 +64,40 @@ def plan_strategy(source: "RasterSource", options: "RunOptions") -> StrategyPlan
 
 def plan_refine(source: "RasterSource", options: "RunOptions", overview: TileSpec, candidates: Sequence[Detection],
                 first_id: int) -> list[tuple[TileSpec, tuple[int, ...]]]:
-    """(view, candidate target ids it replaces) for the overview's candidates.
+    """(view, candidate target ids it replaces) for the overview's candidates: zoom to fit.
 
-    Each candidate, with REFINE_CONTEXT of its side around it, gets a window of one tile (`options.tile_size`
-    view pixels read at native resolution, or at `options.gsd`) centred on it within the extent; candidates
-    that overlap, or fit one window together, share it. A group larger than one window is tiled over its
-    area (stage `tile`); the last of those tiles replaces the group's candidates, so a run stopped half-way
-    keeps them. Deterministic: a resumed run plans the same views from the same overview answer.
+    Each candidate with REFINE_CONTEXT of its side around it on every side (and at least REFINE_SLACK_VIEW_PX
+    overview pixels: an overview box may be off by a pixel or two) gets ONE square view of `options.tile_size`
+    view pixels at the finest ground sample distance at which it fits: native (or `options.gsd`) when it fits
+    one tile, else the window is widened and read downscaled. A candidate is never split across views (a view
+    of only the inside of an object is no question a model was trained to answer). Candidates that mostly
+    overlap, or fit one view together, share it (raster.windows.group_candidates). A group that would need a
+    view as coarse as the overview gets none: the overview's answer is already the finest view of it (its
+    candidates stay, final). Deterministic: a resumed run plans the same views from the same overview answer.
     """
     s = gsd_scale(source, options.gsd)
     side, _overlap = tile_sides(s, options)
-    view_px = max(overview.width / overview.out_width, overview.height / overview.out_height)
+    ov_scale = view_scale(overview)
     boxes = [tile_box_to_raster(d.box_px, overview) for d in candidates]
-    margins = [max(REFINE_CONTEXT * max(b[2] - b[0], b[3] - b[1]), REFINE_SLACK_VIEW_PX * view_px) for b in boxes]
+    margins = [max(REFINE_CONTEXT * long_side(b), REFINE_SLACK_VIEW_PX * ov_scale) for b in boxes]
     out: list[tuple[TileSpec, tuple[int, ...]]] = []
     next_id = first_id
     for group in group_candidates(boxes, margins, side):
-        ids = tuple(candidates[i].target_id for i in group.members)
-        if fits(group.area, side):
-            col, row, w, h = centred_window(group.area, side, side, source.window)
-            ow = options.tile_size if w == side else max(1, round(w / s))
-            oh = options.tile_size if h == side else max(1, round(h / s))
-            view = TileSpec(next_id, col, row, w, h, ow, oh, source.window_transform(col, row, w, h, ow, oh), "refine")
-            out.append((view, ids))
-            next_id += 1
+        scale = max(s, long_side(group.area) / options.tile_size)  # raster px per view px
+        if scale >= ov_scale:
             continue
-        tiles = tiles_over(source, options, clip_to(group.area, source.window), first_id=next_id)
-        out += [(t, ids if i == len(tiles) - 1 else ()) for i, t in enumerate(tiles)]
-        next_id += len(tiles)
+        wside = max(side, math.ceil(scale * options.tile_size))
+        col, row, w, h = centred_window(group.area, wside, wside, source.window)
+        ow, oh = max(1, round(w / scale)), max(1, round(h / scale))
+        if w == wside and h == wside:
+            ow = oh = options.tile_size
+        view = TileSpec(next_id, col, row, w, h, ow, oh, source.window_transform(col, row, w, h, ow, oh), "refine")
+        out.append((view, tuple(candidates[i].target_id for i in group.members)))
+        next_id += 1
     return out
+
+
+def refined_ids(source: "RasterSource", options: "RunOptions", overview: TileSpec,
+                candidates: Sequence[Detection]) -> set[int]:
+    """The candidates (target ids) some refine view will answer for; the others are final as the overview found them."""
+    return {i for _v, ids in plan_refine(source, options, overview, candidates, OVERVIEW_ID + 1) for i in ids}

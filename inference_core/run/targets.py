@@ -9,13 +9,15 @@ from typing import Any, Optional, Protocol, Sequence
 
 from inference_core.common.records import Detection, TileSpec
 from inference_core.geometry.box_merge import BoxMergeOutcome, BoxMerger
+from inference_core.geometry.boxes import box_intersection
+from inference_core.geometry.view_merge import ViewBox, ViewDeduper
 from inference_core.models.parsing import ParsedAnswer
 from inference_core.raster.coords import map_box_to_pixel
 from inference_core.raster.tiling import gsd_scale
 from inference_core.run.core import RunCore
 from inference_core.run.detection import answer_detections, provenance
 from inference_core.run.limits import check_view_shapes
-from inference_core.run.strategies import OVERVIEW_ID, plan_strategy
+from inference_core.run.strategies import OVERVIEW_ID, plan_strategy, refined_ids, view_scale
 from inference_core.run.summary import RunSummary
 
 
@@ -45,6 +47,8 @@ class TargetRun:
         self.core = core
         self.step = step
         self.overview_reasoning = ""
+        self.deduper: Optional[ViewDeduper] = None  # refine views: duplicates across them (geometry/view_merge.py)
+        self.dropped = 0  # refine candidates a readable refine answer did not confirm
 
     def execute(self) -> RunSummary:
         core, o = self.core, self.core.o
@@ -63,7 +67,7 @@ class TargetRun:
             from inference_core.geometry.mask_merge import MaskMerger
 
             self.mask_merger = MaskMerger(tolerance=0.5 * max(core.source.resolution) * scale)
-        if o.resume:
+        if o.resume and not self.plan.refining:  # refine seeds its own de-duplication once its views are planned
             self._seed_mergers()
         core.announce_warnings()
         status = self._ask(views, done, backend, prompt)
@@ -73,9 +77,11 @@ class TargetRun:
         exports = core.finish(status)
         from inference_core.run.tally import summarize
 
+        unconfirmed = (sum(1 for r in core.sink.read_boxes(core.run_id) if r.get("unconfirmed") == 1)
+                       if self.plan.refining else 0)
         return core.summary(status, exports, counts=core.sink.counts(core.run_id), strategy=o.strategy,
                             tally=summarize(core.sink, core.run_id, o.granularity).to_dict(),
-                            overview_reasoning=self.overview_reasoning)
+                            overview_reasoning=self.overview_reasoning, unconfirmed=unconfirmed, dropped=self.dropped)
 
     def _ask(self, views: Sequence[TileSpec], done: set[int], backend, prompt: str) -> str:
         todo = [t for t in views if t.tile_id not in done]
@@ -98,7 +104,35 @@ class TargetRun:
         check_view_shapes(views, core.o)
         core.tiles_total = 1 + len(views)
         core.sink.set_tiles_total(core.run_id, core.tiles_total)
+        self._seed_deduper()
         return self.plan.views
+
+    def _seed_deduper(self) -> None:
+        """The boxes written so far (the overview's candidates; on resume also the refine views done) take part
+        in the refine views' de-duplication; a candidate a view will answer for is left to that view."""
+        scales = {v.tile_id: view_scale(v) for v in self.plan.views}
+        pending = {i for ids in self.plan.replaces.values() for i in ids}
+        self.deduper = ViewDeduper()
+        self.deduper.seed(
+            ViewBox(Detection(int(row["target_id"]), int(row["tile_id"]), (0, 0, 0, 0), row["bounds"]),
+                    cut=bool(row.get("cut_sides")), scale=scales.get(int(row["tile_id"]), float("inf")),
+                    candidate=int(row["tile_id"]) == OVERVIEW_ID and int(row["target_id"]) in pending)
+            for row in self.core.sink.read_boxes(self.core.run_id))
+
+    def _refine_view(self, tile: TileSpec, dets: list[Detection], parsed: ParsedAnswer) -> BoxMergeOutcome:
+        """A refine view's boxes, de-duplicated against the other views'. A readable answer replaces the view's
+        candidates (one it does not overlap is dropped, and counted); an unusable one keeps them, unconfirmed."""
+        dedupe = self.deduper
+        boxes = [ViewBox(d, cut=bool(d.extra.get("cut_sides")), scale=view_scale(tile)) for d in dets]
+        if parsed.error:
+            return dedupe.add(boxes)
+        ids = self.plan.replaces.get(tile.tile_id, ())
+        before = {i: dedupe.kept[i].det.box_map for i in ids if i in dedupe.kept}
+        dedupe.forget(ids)
+        outcome = dedupe.add(boxes)
+        outcome.removed.extend(ids)
+        self.dropped += sum(1 for b in before.values() if not any(box_intersection(b, d.box_map) > 0 for d in dets))
+        return outcome
 
     def _seed_mergers(self) -> None:
         """Resume: kept boxes (and masks) of the finished tiles take part in merging again."""
@@ -130,23 +164,30 @@ class TargetRun:
         if tile.stage == "overview":
             self.overview_reasoning = parsed.reasoning or reply.raw_text
         candidates = self.plan.is_candidates(tile)
-        if candidates:  # refine's overview: written as candidates, which the refine views replace
+        refining = self.deduper is not None  # a refine view (planned once the overview answered)
+        pending: set[int] = set()
+        if candidates:  # refine's overview: candidates, unconfirmed until their refine view answers
             outcome = BoxMergeOutcome(kept=list(dets))
+            pending = refined_ids(core.source, o, tile, dets)
+        elif refining:
+            outcome = self._refine_view(tile, dets, parsed)
         else:
             outcome = self.merger.add(dets)
-            outcome.removed.extend(self.plan.replaces.get(tile.tile_id, ()))
         kept = []
         for d in outcome.kept:
             if d.extra.get("union"):  # the union box reaches into the neighbour tile: refresh its pixel box
                 d = dataclasses.replace(d, box_px=map_box_to_pixel(d.box_map, tile.transform))
             kept.append(d)
         features: dict[str, list[dict]] = {"boxes": [], "masks": [], "contours": []}
-        removed: dict[str, list[int]] = {"boxes": list(outcome.removed), "masks": [], "contours": []}
+        # a refine view's masks follow its boxes (views never split a target, so masks are never joined)
+        removed: dict[str, list[int]] = {"boxes": list(outcome.removed), "masks": list(outcome.removed) if refining
+                                         else [], "contours": list(outcome.removed) if refining else []}
         prov = provenance(o, core.model_id, self.step.prompt_name, tile, reply.input_size)
         for d in kept:
             features["boxes"].append({"geometry": shapely.box(*d.box_map), "properties": {
                 "target_id": d.target_id, "query": o.query, "label": d.label, "score": d.score,
-                "reasoning": d.reasoning, "cut_sides": ",".join(d.extra.get("cut_sides", ())), **prov,
+                "reasoning": d.reasoning, "cut_sides": ",".join(d.extra.get("cut_sides", ())),
+                "unconfirmed": int(d.target_id in pending), **prov,
             }})
         if self.mask_merger is not None and kept and not candidates:  # refine's candidates are not segmented
             if self.segmenter is not None:
@@ -173,6 +214,7 @@ class TargetRun:
     def _segment(self, tile, kept, features, removed, prov: dict[str, Any]) -> None:
         import shapely
 
+        from inference_core.geometry.mask_merge import MergeOutcome
         from inference_core.geometry.vectorize import contours_of
         from inference_core.models.segment import segment_at_finest, segment_detections
 
@@ -185,9 +227,12 @@ class TargetRun:
         for d in kept:
             if not d.mask_wkb:
                 continue
-            mo = self.mask_merger.add(d)
-            removed["masks"].extend(mo.removed)
-            removed["contours"].extend(mo.removed)
+            if self.deduper is not None:  # refine: the box's de-duplication stands for its mask
+                mo = MergeOutcome(write=d)
+            else:
+                mo = self.mask_merger.add(d)
+                removed["masks"].extend(mo.removed)
+                removed["contours"].extend(mo.removed)
             geom = shapely.from_wkb(mo.write.mask_wkb)
             # A mask's pixels come from SAM's window, which may be finer than the model's view (overview).
             sam_view = {**prov, "gsd": d.extra.get("sam_gsd", prov["gsd"])}

@@ -3,6 +3,8 @@ squares with fewer model calls than `tiles` and tighter boxes than `overview` (I
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pyogrio
 from rasterio.transform import from_origin
@@ -64,3 +66,26 @@ def test_refine_finds_the_squares_with_fewer_calls_than_tiles_and_tighter_than_o
     for r, o in zip(res["refine"][1], res["overview"][1]):
         assert r > o + 0.05, res  # refine's native-resolution boxes beat the 3x-downscaled overview's
     assert res["refine"][2] == 2, res  # one box per square, nothing else
+
+
+# Issue 32's scene: two squares of 112-120 px on a 448 px raster (28-30 px in the 4x downscaled overview, inside
+# what the tiny reasoner learned), each larger than one native 112 px view.
+LARGE_SIDE = 448
+LARGE_SQUARES = ((40, 60, 120, 120), (260, 250, 112, 112))
+
+
+def test_refine_zooms_to_fit_large_targets_instead_of_splitting_them(make_geotiff, tmp_path):
+    from inference_core.contract.calls import tile_count
+    from inference_core.models.cache import ModelCache
+
+    raster = make_geotiff(scene(LARGE_SIDE, LARGE_SQUARES), transform=from_origin(*ORIGIN, PX, PX), crs="EPSG:32633")
+    opts = dataclasses.replace(tiny_options(raster, tmp_path / "r.gpkg", "refine"), overlap=28)
+    summary = run(opts, models=ModelCache())
+    ious, n = best_ious(tmp_path / "r.gpkg", LARGE_SQUARES)
+    tiles = tile_count(LARGE_SIDE, LARGE_SIDE, 1.0, opts)
+    assert summary.status == "finished" and summary.parse_errors == 0, summary
+    assert summary.tiles_done <= 6 and summary.tiles_done < tiles == 25, (summary.tiles_done, tiles)
+    assert min(ious) > 0.5 and n == 2, (ious, n)
+    df = pyogrio.read_dataframe(tmp_path / "r.gpkg", layer="boxes")
+    # each square came from one refine view, zoomed out so that it fills a third of it (never split)
+    assert list(df["stage"]) == ["refine", "refine"] and all(g > PX for g in df["gsd"]), df
