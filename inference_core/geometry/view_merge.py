@@ -11,7 +11,7 @@ from inference_core.common.records import Detection
 from inference_core.geometry.box_merge import BoxMergeOutcome
 from inference_core.geometry.boxes import box_area, box_intersection
 
-# A cut box lying this much inside another view's box is a piece of it (a sliver of a neighbour the window
+# A cut box lying this much inside another view's box (grown by a pixel of the cut box's view) is a piece of it (a sliver of a neighbour the window
 # caught at its edge); two whole boxes overlapping this much (IoU) are one target seen twice.
 PIECE_INSIDE = 0.5
 SAME_TARGET_IOU = 0.5
@@ -20,12 +20,14 @@ SAME_TARGET_IOU = 0.5
 @dataclass
 class ViewBox:
     """A kept box: its detection, whether its view's edge cut it, the view's scale (raster px per view px:
-    smaller is finer) and whether it is an overview candidate that a refine view will answer for."""
+    smaller is finer), whether it is an overview candidate that a refine view will answer for, and one pixel
+    of its view in map units (`slack`: a model's box may be that far off, so a piece is measured with it)."""
 
     det: Detection
     cut: bool
     scale: float
     candidate: bool = False
+    slack: float = 0.0
 
 
 @dataclass
@@ -66,9 +68,9 @@ class ViewDeduper:
         area = box_area(b.det.box_map)
         for k in others:
             inter = box_intersection(b.det.box_map, k.det.box_map)
-            if b.cut and not k.cut and inter >= PIECE_INSIDE * area:
+            if b.cut and not k.cut and _piece_of(b, k):
                 return False  # a piece of the target that `k` shows whole
-            if b.cut and k.cut and inter >= PIECE_INSIDE * area and box_area(k.det.box_map) >= area:
+            if b.cut and k.cut and _piece_of(b, k) and box_area(k.det.box_map) >= area:
                 return False  # both cut: the larger piece stays
             if not b.cut and not k.cut and _iou(b, k, inter) > SAME_TARGET_IOU and b.scale >= k.scale:
                 return False  # seen whole twice: the finer view's box stays (the earlier one at equal scale)
@@ -77,9 +79,18 @@ class ViewDeduper:
     @staticmethod
     def _replaces(b: ViewBox, k: ViewBox) -> bool:
         inter = box_intersection(b.det.box_map, k.det.box_map)
-        if k.cut and inter >= PIECE_INSIDE * box_area(k.det.box_map):
+        if k.cut and _piece_of(k, b):
             return not b.cut or box_area(b.det.box_map) > box_area(k.det.box_map)
         return not b.cut and not k.cut and _iou(b, k, inter) > SAME_TARGET_IOU and b.scale < k.scale
+
+
+def _piece_of(piece: ViewBox, whole: ViewBox) -> bool:
+    """True when `piece` lies mostly inside `whole` grown by a pixel of the piece's view (a thin sliver the
+    model drew a pixel off still counts as the part of `whole` it is)."""
+    x1, y1, x2, y2 = whole.det.box_map
+    t = piece.slack
+    grown = (x1 - t, y1 - t, x2 + t, y2 + t)
+    return box_intersection(piece.det.box_map, grown) >= PIECE_INSIDE * box_area(piece.det.box_map)
 
 
 def _iou(a: ViewBox, b: ViewBox, inter: float) -> float:

@@ -123,7 +123,9 @@ class TargetRun:
         """A refine view's boxes, de-duplicated against the other views'. A readable answer replaces the view's
         candidates (one it does not overlap is dropped, and counted); an unusable one keeps them, unconfirmed."""
         dedupe = self.deduper
-        boxes = [ViewBox(d, cut=bool(d.extra.get("cut_sides")), scale=view_scale(tile)) for d in dets]
+        scale = view_scale(tile)
+        slack = scale * max(self.core.source.resolution)  # one pixel of this view, in map units
+        boxes = [ViewBox(d, cut=bool(d.extra.get("cut_sides")), scale=scale, slack=slack) for d in dets]
         if parsed.error:
             return dedupe.add(boxes)
         ids = self.plan.replaces.get(tile.tile_id, ())
