@@ -53,7 +53,8 @@ class CallEstimate:
 def estimate_calls(width: int, height: int, scale: float, options: RunOptions,
                    strategy: Optional[str] = None) -> CallEstimate:
     """Model calls of a run over a width x height px extent: `tiles` one per tile, `overview` one, `refine`
-    one plus one per candidate (or its tiles when a candidate is too large), or one when the extent fits a view."""
+    one plus at most one per candidate, `descent` one plus a few per candidate (one view per level that holds
+    it), or one when the extent fits a view."""
     strategy = strategy or options.strategy
     tiles = tile_count(width, height, scale, options)
     if strategy == "tiles":

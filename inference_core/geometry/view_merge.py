@@ -1,5 +1,6 @@
 """Duplicates across refine views, which zoom to fit their candidates and so never split one: a box cut by its
-view's edge is a piece of something another view shows, a whole box seen twice is kept from the finer view.
+view's edge is a piece of something another view shows, a whole box seen twice is kept from the better look
+(framed with context, then the finer view).
 Nothing is ever joined, so two touching targets cannot become one box (docs/robustness.md)."""
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ class ViewBox:
     scale: float
     candidate: bool = False
     slack: float = 0.0
+    framed: bool = True  # its view showed it with context around it (a box filling its view is a worse look)
+
+    def better_than(self, other: "ViewBox") -> bool:
+        """A look at a target that is framed with context beats one that is not, then the finer view wins."""
+        return (self.framed, -self.scale) > (other.framed, -other.scale)
 
 
 @dataclass
@@ -72,8 +78,8 @@ class ViewDeduper:
                 return False  # a piece of the target that `k` shows whole
             if b.cut and k.cut and _piece_of(b, k) and box_area(k.det.box_map) >= area:
                 return False  # both cut: the larger piece stays
-            if not b.cut and not k.cut and _iou(b, k, inter) > SAME_TARGET_IOU and b.scale >= k.scale:
-                return False  # seen whole twice: the finer view's box stays (the earlier one at equal scale)
+            if not b.cut and not k.cut and _iou(b, k, inter) > SAME_TARGET_IOU and not b.better_than(k):
+                return False  # seen whole twice: the better look stays (the earlier one when alike)
         return True
 
     @staticmethod
@@ -81,7 +87,7 @@ class ViewDeduper:
         inter = box_intersection(b.det.box_map, k.det.box_map)
         if k.cut and _piece_of(k, b):
             return not b.cut or box_area(b.det.box_map) > box_area(k.det.box_map)
-        return not b.cut and not k.cut and _iou(b, k, inter) > SAME_TARGET_IOU and b.scale < k.scale
+        return not b.cut and not k.cut and _iou(b, k, inter) > SAME_TARGET_IOU and b.better_than(k)
 
 
 def _piece_of(piece: ViewBox, whole: ViewBox) -> bool:

@@ -8,11 +8,11 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from inference_core.common.records import Detection, TileSpec
+from inference_core.common.records import Box, Detection, TileSpec
 from inference_core.contract.calls import tile_count, tile_sides
-from inference_core.contract.options import REFINE_CONTEXT, REFINE_SLACK_VIEW_PX
+from inference_core.contract.options import FRAMED_SLACK, REFINE_CONTEXT, REFINE_SLACK_VIEW_PX
 from inference_core.raster.coords import tile_box_to_raster
-from inference_core.raster.tiling import gsd_scale, plan_overview, plan_tiles
+from inference_core.raster.tiling import axis_starts, gsd_scale, plan_overview, plan_tiles
 from inference_core.raster.windows import centred_window, group_candidates, long_side
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,6 +34,7 @@ class StrategyPlan:
     views: list[TileSpec]
     refining: bool = False
     replaces: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    descending: bool = False  # `descent` over an extent larger than one view: levels follow the overview
 
     def is_candidates(self, view: TileSpec) -> bool:
         """True for the view whose boxes are candidates for refine views (refine's overview)."""
@@ -47,6 +48,13 @@ class StrategyPlan:
         self.views = self.views[:1] + [v for v, _ in planned]
         return self.views[1:]
 
+    def add_level(self, source: "RasterSource", options: "RunOptions", parents: Sequence[TileSpec],
+                  boxes: Sequence[Box]) -> list[TileSpec]:
+        """`descent`: plan the next level below `parents` from their boxes (raster px), append it and return it."""
+        level = plan_level(source, options, max(view_scale(v) for v in parents), boxes, first_id=len(self.views))
+        self.views = self.views + level
+        return level
+
 
 def view_scale(view: TileSpec) -> float:
     """Raster pixels per view pixel along the coarser axis: how fine a view sees (smaller is finer)."""
@@ -58,8 +66,10 @@ def plan_strategy(source: "RasterSource", options: "RunOptions") -> StrategyPlan
     if options.strategy == "tiles":
         return StrategyPlan("tiles", plan_tiles(source, options))
     _c0, _r0, w, h = source.window
-    refining = options.strategy == "refine" and tile_count(w, h, gsd_scale(source, options.gsd), options) > 1
-    return StrategyPlan(options.strategy, [plan_overview(source, options, tile_id=OVERVIEW_ID)], refining)
+    several = tile_count(w, h, gsd_scale(source, options.gsd), options) > 1
+    return StrategyPlan(options.strategy, [plan_overview(source, options, tile_id=OVERVIEW_ID)],
+                        refining=several and options.strategy == "refine",
+                        descending=several and options.strategy == "descent")
 
 
 def plan_refine(source: "RasterSource", options: "RunOptions", overview: TileSpec, candidates: Sequence[Detection],
@@ -101,3 +111,46 @@ def refined_ids(source: "RasterSource", options: "RunOptions", overview: TileSpe
                 candidates: Sequence[Detection]) -> set[int]:
     """The candidates (target ids) some refine view will answer for; the others are final as the overview found them."""
     return {i for _v, ids in plan_refine(source, options, overview, candidates, OVERVIEW_ID + 1) for i in ids}
+
+
+def plan_level(source: "RasterSource", options: "RunOptions", parent_scale: float, boxes: Sequence[Box],
+               first_id: int) -> list[TileSpec]:
+    """`descent`: the next level below views of `parent_scale` (raster px per view px), twice as fine (never
+    finer than native or `options.gsd`): the extent's grid of `options.tile_size` views at that scale,
+    overlapping by `options.overlap` view px, of which only the cells that hold a box of the level above.
+
+    Each box that a cell there frames (contract.options.FRAMED_SLACK) picks the one cell that holds it with the
+    most room (among the cells holding its centre); a larger box stands as its level found it.
+    None when the parents were already at the finest scale. Row-major, numbered from `first_id`.
+    """
+    s = gsd_scale(source, options.gsd)
+    if parent_scale <= s * (1 + 1e-9):
+        return []
+    scale = max(s, parent_scale / 2)
+    c0, r0, w, h = source.window
+    side = min(max(1, round(options.tile_size * scale)), max(w, h))
+    overlap = min(round(options.overlap * scale), side - 1)
+    cols = [c0 + c for c in axis_starts(w, min(side, w), overlap)]
+    rows = [r0 + r for r in axis_starts(h, min(side, h), overlap)]
+    cw, ch = min(side, w), min(side, h)
+    chosen: set[tuple[int, int]] = set()
+    for b in boxes:
+        if long_side(b) * (1 + 2 * REFINE_CONTEXT) > FRAMED_SLACK * side:
+            continue
+        cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+
+        def room(cell: tuple[int, int]) -> float:
+            col, row = cell
+            return min(b[0] - col, b[1] - row, col + cw - b[2], row + ch - b[3])
+
+        cells = [(col, row) for row in rows for col in cols
+                 if col <= cx < col + cw and row <= cy < row + ch] or [(cols[0], rows[0])]
+        chosen.add(max(cells, key=room))
+    out = []
+    for row in rows:
+        for col in cols:
+            if (col, row) in chosen:
+                ow, oh = max(1, round(cw / scale)), max(1, round(ch / scale))
+                out.append(TileSpec(first_id + len(out), col, row, cw, ch, ow, oh,
+                                    source.window_transform(col, row, cw, ch, ow, oh), "refine"))
+    return out

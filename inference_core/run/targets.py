@@ -7,15 +7,16 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Optional, Protocol, Sequence
 
-from inference_core.common.records import Detection, TileSpec
+from inference_core.common.records import Box, Detection, TileSpec
 from inference_core.geometry.box_merge import BoxMergeOutcome, BoxMerger
 from inference_core.geometry.boxes import box_intersection
 from inference_core.geometry.view_merge import ViewBox, ViewDeduper
 from inference_core.models.parsing import ParsedAnswer
-from inference_core.raster.coords import map_box_to_pixel
+from inference_core.raster.coords import map_box_to_pixel, tile_box_to_raster
+from inference_core.contract.options import FRAMED_SLACK, REFINE_CONTEXT
 from inference_core.raster.tiling import gsd_scale
 from inference_core.run.core import RunCore
-from inference_core.run.detection import answer_detections, provenance
+from inference_core.run.detection import answer_detections, make_detection, provenance
 from inference_core.run.limits import check_view_shapes
 from inference_core.run.strategies import OVERVIEW_ID, plan_strategy, refined_ids, view_scale
 from inference_core.run.summary import RunSummary
@@ -74,6 +75,17 @@ class TargetRun:
         if status == "finished" and self.plan.refining:  # the overview's candidates, each asked again
             done = core.sink.done_tiles(core.run_id)
             status = self._ask(self._plan_refine(views[0]), done, backend, prompt)
+        level: Sequence[TileSpec] = views
+        while status == "finished" and self.plan.descending:  # descent: level by level, where the level above found
+            level = self.plan.add_level(core.source, o, level, self._recorded_boxes(level))
+            if not level:
+                break
+            check_view_shapes(level, o)
+            core.tiles_total = len(self.plan.views)
+            core.sink.set_tiles_total(core.run_id, core.tiles_total)
+            if self.deduper is None:
+                self._seed_deduper()
+            status = self._ask(self.plan.views, core.sink.done_tiles(core.run_id), backend, prompt)
         exports = core.finish(status)
         from inference_core.run.tally import summarize
 
@@ -107,17 +119,46 @@ class TargetRun:
         self._seed_deduper()
         return self.plan.views
 
+    def _recorded_boxes(self, views: Sequence[TileSpec]) -> list[Box]:
+        """The boxes (raster px) of `views`' recorded answers: what a descent level found, read back the same way
+        on a resumed run as on the first."""
+        core, out = self.core, []
+        window = core.source.window
+
+        def make(tile, px, label, score, reasoning, inner):
+            return make_detection(0, tile, window, px, label, score, reasoning, inner)
+
+        for v in views:
+            rec = core.sink.read_response(core.run_id, v.tile_id)
+            if not rec:
+                continue
+            dets, _parsed = answer_detections(
+                v, rec["raw_text"], rec["input_size"], window=window, coordinates=self.step.coordinates,
+                max_boxes=core.o.max_boxes, tiles_total=core.tiles_total, make=make, warn=lambda _m: None)
+            out += [tile_box_to_raster(d.box_px, v) for d in dets]
+        return out
+
     def _seed_deduper(self) -> None:
         """The boxes written so far (the overview's candidates; on resume also the refine views done) take part
         in the refine views' de-duplication; a candidate a view will answer for is left to that view."""
         scales = {v.tile_id: view_scale(v) for v in self.plan.views}
         pending = {i for ids in self.plan.replaces.values() for i in ids}
         self.deduper = ViewDeduper()
+        views = {v.tile_id: v for v in self.plan.views}
         self.deduper.seed(
             ViewBox(Detection(int(row["target_id"]), int(row["tile_id"]), (0, 0, 0, 0), row["bounds"]),
                     cut=bool(row.get("cut_sides")), scale=scales.get(int(row["tile_id"]), float("inf")),
-                    candidate=int(row["tile_id"]) == OVERVIEW_ID and int(row["target_id"]) in pending)
+                    candidate=int(row["tile_id"]) == OVERVIEW_ID and int(row["target_id"]) in pending,
+                    framed=self._framed(row["bounds"], views.get(int(row["tile_id"]))))
             for row in self.core.sink.read_boxes(self.core.run_id))
+
+    def _framed(self, box_map: Box, view: Optional[TileSpec]) -> bool:
+        """True when `view` showed the box with context around it (REFINE_CONTEXT, FRAMED_SLACK)."""
+        if view is None:
+            return False
+        res = max(self.core.source.resolution)
+        long_px = max(box_map[2] - box_map[0], box_map[3] - box_map[1]) / res
+        return long_px * (1 + 2 * REFINE_CONTEXT) <= FRAMED_SLACK * max(view.width, view.height)
 
     def _refine_view(self, tile: TileSpec, dets: list[Detection], parsed: ParsedAnswer) -> BoxMergeOutcome:
         """A refine view's boxes, de-duplicated against the other views'. A readable answer replaces the view's
@@ -125,7 +166,8 @@ class TargetRun:
         dedupe = self.deduper
         scale = view_scale(tile)
         slack = scale * max(self.core.source.resolution)  # one pixel of this view, in map units
-        boxes = [ViewBox(d, cut=bool(d.extra.get("cut_sides")), scale=scale, slack=slack) for d in dets]
+        boxes = [ViewBox(d, cut=bool(d.extra.get("cut_sides")), scale=scale, slack=slack,
+                         framed=self._framed(d.box_map, tile)) for d in dets]
         if parsed.error:
             return dedupe.add(boxes)
         ids = self.plan.replaces.get(tile.tile_id, ())
