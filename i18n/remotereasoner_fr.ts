@@ -94,7 +94,7 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="174"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
@@ -334,12 +334,12 @@
         <translation>Terminé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="183"/>
         <source>Failed: {reason}</source>
         <translation>Échec : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="183"/>
         <source>Failed</source>
         <translation>Échec</translation>
     </message>
@@ -651,7 +651,7 @@
         <translation>Appels au modèle que ce choix fera sur l’emprise</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="166"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="167"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>%n vue sans données ignorée.</numerusform>
@@ -659,7 +659,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="169"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n réponse reprise d'une vue identique déjà dans le résultat, sans interroger le modèle.</numerusform>
@@ -720,6 +720,22 @@
         <location filename="../remotereasoner_qgis/ui/export.py" line="28"/>
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="174"/>
+        <source>%n overview find(s) kept unconfirmed: their closer look gave no usable answer.</source>
+        <translation>
+            <numerusform>%n trouvaille de la vue d’ensemble gardée non confirmée : son examen rapproché n’a pas donné de réponse utilisable.</numerusform>
+            <numerusform>%n trouvailles de la vue d’ensemble gardées non confirmées : leur examen rapproché n’a pas donné de réponse utilisable.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="177"/>
+        <source>%n overview find(s) dropped: not found again on a closer look.</source>
+        <translation>
+            <numerusform>%n trouvaille de la vue d’ensemble écartée : un examen rapproché ne l’a pas retrouvée.</numerusform>
+            <numerusform>%n trouvailles de la vue d’ensemble écartées : un examen rapproché ne les a pas retrouvées.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

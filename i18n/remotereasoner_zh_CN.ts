@@ -94,7 +94,7 @@
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="174"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
@@ -329,12 +329,12 @@
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="183"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="183"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
@@ -637,14 +637,14 @@
         <translation>此选项在该范围内将进行的模型调用次数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="166"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="167"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>已跳过 %n 个无数据的视图。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="169"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n 个回答取自输出中相同的视图，未询问模型。</numerusform>
@@ -704,6 +704,20 @@
         <location filename="../remotereasoner_qgis/ui/export.py" line="28"/>
         <source>Export results</source>
         <translation>导出结果</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="174"/>
+        <source>%n overview find(s) kept unconfirmed: their closer look gave no usable answer.</source>
+        <translation>
+            <numerusform>%n 个概览发现保留为未确认：放大查看未得到可用的回答。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="177"/>
+        <source>%n overview find(s) dropped: not found again on a closer look.</source>
+        <translation>
+            <numerusform>%n 个概览发现已舍弃：放大查看未再找到它们。</numerusform>
+        </translation>
     </message>
 </context>
 <context>

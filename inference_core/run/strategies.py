@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from inference_core.raster.source import RasterSource
 
 OVERVIEW_ID = 0  # the overview is view 0; refine views are numbered from 1 in plan order
+# `descent` stops once a level is less than this much coarser than native (a level from 1.1x to 1x costs
+# as many calls as the one above and shows next to nothing new).
+DESCENT_LAST_STEP = 1.5
 
 
 @dataclass
@@ -121,10 +124,10 @@ def plan_level(source: "RasterSource", options: "RunOptions", parent_scale: floa
 
     Each box that a cell there frames (contract.options.FRAMED_SLACK) picks the one cell that holds it with the
     most room (among the cells holding its centre); a larger box stands as its level found it.
-    None when the parents were already at the finest scale. Row-major, numbered from `first_id`.
+    None when the parents were within DESCENT_LAST_STEP of the finest scale. Row-major, numbered from `first_id`.
     """
     s = gsd_scale(source, options.gsd)
-    if parent_scale <= s * (1 + 1e-9):
+    if parent_scale < DESCENT_LAST_STEP * s:  # the parents were (nearly) at the finest scale already
         return []
     scale = max(s, parent_scale / 2)
     c0, r0, w, h = source.window

@@ -14,6 +14,7 @@ from rasterio.transform import from_origin
 from inference_core.common.records import Detection
 from inference_core.contract.options import RunOptions
 from inference_core.models.parsing import parse_answer
+from inference_core.raster.coords import tile_box_to_raster
 from inference_core.raster.source import RasterSource
 from inference_core.run.pipeline import run
 from inference_core.run.strategies import plan_refine, plan_strategy
@@ -42,17 +43,18 @@ def dense_targets(seed: int, rows: int = 5, cols: int = 5, start: int = 30) -> l
     return out
 
 
-def visible_answer(view, targets, noise=None) -> str:
+def visible_answer(view, targets, noise=None, min_px: float = 0.0) -> str:
     """What a perfect model says about one view: the visible part of each target, in the view's pixels, rounded;
     with `noise` (a numpy Generator) each side is off by -1, 0 or 1 model pixel, as a real model's are, and a
     sliver of a target (at most 3 px) that the view's edge cut off is drawn as part of the target it touches
-    (two crowns alike: the model cannot tell where one ends)."""
+    (two crowns alike: the model cannot tell where one ends). A target smaller than `min_px` view pixels (its
+    whole short side) is not seen."""
     sx, sy = view.out_width / view.width, view.out_height / view.height
     boxes = []
     for c, r, w, h in targets:
         x1, y1 = max(c, view.col_off), max(r, view.row_off)
         x2, y2 = min(c + w, view.col_off + view.width), min(r + h, view.row_off + view.height)
-        if x2 > x1 and y2 > y1:
+        if x2 > x1 and y2 > y1 and min(w * sx, h * sy) >= min_px:
             box = [round((x1 - view.col_off) * sx), round((y1 - view.row_off) * sy),
                    round((x2 - view.col_off) * sx), round((y2 - view.row_off) * sy)]
             boxes.append(box)
@@ -78,21 +80,34 @@ def _glue_slivers(boxes: list[list[int]]) -> list[list[int]]:
     return out
 
 
-def perfect_replay(path, options: RunOptions, targets, noise=None) -> str:
-    """A .jsonl of perfect answers for every view the strategy asks, refine views planned from the overview's
-    (with `noise`, the refine views' boxes are off by up to a model pixel per side)."""
+def perfect_replay(path, options: RunOptions, targets, noise=None, min_px: float = 0.0) -> str:
+    """A .jsonl of perfect answers for every view the strategy asks, refine views planned from the overview's,
+    descent levels from the level above's (with `noise`, the refine views' boxes are off by up to a model pixel
+    per side; with `min_px`, targets smaller than that in a view are not seen there)."""
     rows = []
+
+    def answer(v, noisy=None):
+        rows.append({"tile_id": v.tile_id, "raw_text": visible_answer(v, targets, noisy, min_px),
+                     "input_size": [v.out_width, v.out_height]})
+        return [tile_box_to_raster(tuple(b), v) for b in parse_answer(rows[-1]["raw_text"]).boxes]
+
     with RasterSource.open(options.raster) as src:
         plan = plan_strategy(src, options)
         for v in plan.views:
-            rows.append({"tile_id": v.tile_id, "raw_text": visible_answer(v, targets),
-                         "input_size": [v.out_width, v.out_height]})
+            answer(v)
         if plan.refining:
             cands = [Detection(i, 0, tuple(b), (0, 0, 0, 0))
                      for i, b in enumerate(parse_answer(rows[0]["raw_text"]).boxes)]
             for v, _ids in plan_refine(src, options, plan.views[0], cands, first_id=1):
-                rows.append({"tile_id": v.tile_id, "raw_text": visible_answer(v, targets, noise),
-                             "input_size": [v.out_width, v.out_height]})
+                answer(v, noise)
+        level = list(plan.views)
+        boxes = [b for b in [tile_box_to_raster(tuple(b), level[0]) for b in
+                             parse_answer(rows[0]["raw_text"]).boxes]] if plan.descending else []
+        while plan.descending:
+            level = plan.add_level(src, options, level, boxes)
+            if not level:
+                break
+            boxes = [b for v in level for b in answer(v)]
     with open(path, "w") as fh:
         fh.writelines(json.dumps(r) + "\n" for r in rows)
     return str(path)
