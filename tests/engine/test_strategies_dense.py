@@ -166,3 +166,45 @@ def test_refine_never_joins_touching_targets_when_the_model_is_a_pixel_off(make_
                 if g.bounds[0] < cx < g.bounds[2] and g.bounds[1] < cy < g.bounds[3]]
         assert len(mine) == 1, ((c, r, w, h), mine)
         assert np.abs(mine[0][0] - truth).max() <= 1.5 * mine[0][1] + 1e-6  # a model pixel off, plus rounding
+
+
+def test_descent_follows_finds_level_by_level_and_resumes_without_asking_twice(make_geotiff, tmp_path):
+    """A model that sees a target from 8 view px: the 4x overview sees the 40 px square only, the 2x level the 16 px
+    one beside it, the native level the 8 px one beside that; a cancelled run resumes from the recorded levels."""
+    import threading
+
+    from inference_core.models.backends.replay import ReplayBackend
+
+    targets = [(250, 250, 40, 40), (320, 320, 16, 16), (350, 345, 8, 8)]
+    raster = make_geotiff(np.full((3, SIDE, SIDE), 60, dtype=np.uint8), transform=from_origin(*ORIGIN, PX, PX),
+                          crs="EPSG:32633")
+    out = tmp_path / "d.gpkg"
+    opts = RunOptions(raster=str(raster), query="squares", out=str(out), backend="replay", strategy="descent", **GEOM)
+    opts.replay = perfect_replay(tmp_path / "d.jsonl", opts, targets, min_px=8)
+
+    class Counting(ReplayBackend):
+        asked: list[int] = []
+
+        def reason(self, requests):
+            type(self).asked += [r.tile_id for r in requests]
+            return super().reason(requests)
+
+    class Models:
+        def backend(self, _options):
+            return Counting(opts.replay)
+
+    cancel = threading.Event()
+    first = run(opts, cancel=cancel, models=Models(),
+                emit=lambda ev: cancel.set() if ev["type"] == "result" and ev["tile_id"] == 1 else None)
+    assert first.status == "cancelled" and Counting.asked == [0, 1]
+    Counting.asked = []
+    resumed = run(RunOptions(raster="x", query="x", out=str(out), resume=True), models=Models())
+    assert resumed.status == "finished" and 0 not in Counting.asked and 1 not in Counting.asked
+    # overview, one 2x cell, one native cell: each level only where the level above found something
+    assert resumed.tiles_done == resumed.tiles_total == 3 and Counting.asked == [2]
+    df = pyogrio.read_dataframe(out, layer="boxes")
+    assert len(df) == 3
+    for c, r, w, h in targets:
+        truth = np.array(to_map(c, r, w, h))
+        err = min(np.abs(np.array(g.bounds) - truth).max() / gsd for g, gsd in zip(df.geometry, df["gsd"]))
+        assert err <= 0.5 + 1e-6, ((c, r, w, h), err)
