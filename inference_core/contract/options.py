@@ -50,6 +50,9 @@ REFINE_SLACK_VIEW_PX = 2
 # model's box is a few pixels off): `descent` follows a box into the next level only where it will be framed
 # (a view showing only most of a target gave the tiny reasoner junk boxes), and refine views prefer framed looks.
 FRAMED_SLACK = 1.1
+# `descent` stops once a level is less than this much coarser than native (a level from 1.1x to 1x costs
+# as many calls as the one above and shows next to nothing new).
+DESCENT_LAST_STEP = 1.5
 EXPORT_FORMATS = ("shp", "geojson")  # beside the GeoPackage; "gpkg" is accepted and ignored
 
 # Every run default, once: RunOptions, the CLI (`reason`, `evaluate`), the worker and the plugin read these.

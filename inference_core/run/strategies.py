@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from inference_core.common.records import Box, Detection, TileSpec
 from inference_core.contract.calls import tile_count, tile_sides
-from inference_core.contract.options import FRAMED_SLACK, REFINE_CONTEXT, REFINE_SLACK_VIEW_PX
+from inference_core.contract.options import DESCENT_LAST_STEP, FRAMED_SLACK, REFINE_CONTEXT, REFINE_SLACK_VIEW_PX
 from inference_core.raster.coords import tile_box_to_raster
 from inference_core.raster.tiling import axis_starts, gsd_scale, plan_overview, plan_tiles
 from inference_core.raster.windows import centred_window, group_candidates, long_side
@@ -20,9 +20,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from inference_core.raster.source import RasterSource
 
 OVERVIEW_ID = 0  # the overview is view 0; refine views are numbered from 1 in plan order
-# `descent` stops once a level is less than this much coarser than native (a level from 1.1x to 1x costs
-# as many calls as the one above and shows next to nothing new).
-DESCENT_LAST_STEP = 1.5
 
 
 @dataclass

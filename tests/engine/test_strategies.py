@@ -247,6 +247,9 @@ def test_tile_count_and_estimate_match_the_planned_views(make_geotiff, tmp_path)
         assert estimate_calls(w, h, scale, opts, "overview").calls == 1
         refine = estimate_calls(w, h, scale, opts, "refine")
         assert (refine.calls, refine.per_find) == (1, n > 1)
+    # descent: the 448 px extent at a 112 px budget is seen at 4x, then 2x, then native: 2 levels per find
+    assert estimate_calls(448, 448, 1.0, RunOptions(raster="r", query="q", out="x.gpkg", **GEOM),
+                          "descent").per_find_max == 2
 
 
 def test_overview_masks_come_from_sam_at_native_resolution(make_geotiff, tmp_path, tiny_models):
