@@ -106,7 +106,8 @@ def replay_bench(size: int, scene: str, targets, min_px: float, work: str) -> li
     add_overviews(raster)  # what `gdaladdo` does: the overview and the coarse levels read from them
     gen_s = time.perf_counter() - t0
     x0, y0 = 400000.0, 3300000.0
-    truth = [(x0 + c * PIXEL_M, y0 - (r + h) * PIXEL_M, x0 + (c + w) * PIXEL_M, y0 - r * PIXEL_M) for c, r, w, h in targets]
+    truth = [(x0 + c * PIXEL_M, y0 - (r + h) * PIXEL_M, x0 + (c + w) * PIXEL_M, y0 - r * PIXEL_M)
+             for c, r, w, h in targets]
     rows = []
     for strategy in STRATEGIES:
         out = os.path.join(work, f"{scene}_{strategy}.gpkg")
@@ -136,14 +137,13 @@ def add_overviews(path: str) -> None:
 def tiny_bench() -> list[dict]:
     """The tiny reasoner (CPU) on the size-range truth scene (squares of 120, 56, 24 and 12 px on 448 px at a
     112 px budget) and on issue 32's scene (two squares of 112-120 px), every strategy, via the truth tests."""
-    import dataclasses
-
-    from inference_core.models.cache import ModelCache
-    from test_strategies_truth import LARGE_SIDE, LARGE_SQUARES, ORIGIN, PX, RANGE_SQUARES, scene, strategy_truth
+    from pathlib import Path
 
     import rasterio
     from rasterio.transform import from_origin
-    from pathlib import Path
+
+    from inference_core.models.cache import ModelCache
+    from test_strategies_truth import LARGE_SIDE, LARGE_SQUARES, ORIGIN, PX, RANGE_SQUARES, scene, strategy_truth
 
     models = ModelCache()
     rows = []
@@ -172,7 +172,8 @@ def report(replay_rows: list[dict], tiny_rows: list[dict], size: int) -> str:
              f"*sparse*: {len(place_targets(size, 10))} targets of {TARGET_PX} px, a model that sees everything "
              f"(MIN_PX 0); *size range*: 10 targets of {SMALLEST_PX}-{10 * SMALLEST_PX} px (10x), a model that needs "
              f"{MIN_PX} px. Baseline: `tiles` on the same scene, same invocation. Found: IoU > 0.5.", "",
-             "| scene | strategy | model calls | calls / tiles | found | mean best IoU | boxes | wall s (no model) | wall / tiles |",
+             "| scene | strategy | model calls | calls / tiles | found | mean best IoU | boxes | wall s (no model) "
+             "| wall / tiles |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in replay_rows:
         base = next(b for b in replay_rows if b["scene"] == r["scene"] and b["strategy"] == "tiles")

@@ -12,8 +12,9 @@ from inference_core.common.records import Detection
 from inference_core.geometry.box_merge import BoxMergeOutcome
 from inference_core.geometry.boxes import box_area, box_intersection
 
-# A cut box lying this much inside another view's box (grown by a pixel of the cut box's view) is a piece of it (a sliver of a neighbour the window
-# caught at its edge); two whole boxes overlapping this much (IoU) are one target seen twice.
+# A cut box lying this much inside another view's box (grown by a pixel of the cut box's view) is a piece of it
+# (a sliver of a neighbour the window caught at its edge); two whole boxes overlapping this much (IoU) are one
+# target seen twice.
 PIECE_INSIDE = 0.5
 SAME_TARGET_IOU = 0.5
 

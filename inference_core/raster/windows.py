@@ -28,20 +28,6 @@ def union(a: Box, b: Box) -> Box:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
-def intersects(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def clip_to(box: Box, bounds: Window) -> Window:
-    """The whole-pixel window covering `box` (raster px), clipped to `bounds`."""
-    c0, r0, w, h = bounds
-    x1 = max(c0, math.floor(box[0]))
-    y1 = max(r0, math.floor(box[1]))
-    x2 = min(c0 + w, math.ceil(box[2]))
-    y2 = min(r0 + h, math.ceil(box[3]))
-    return (x1, y1, max(1, x2 - x1), max(1, y2 - y1))
-
-
 def centred_window(box: Box, width: int, height: int, bounds: Window) -> Window:
     """A width x height window centred on `box`, shifted (not cut) to lie within `bounds`, cut only
     where `bounds` itself is smaller."""

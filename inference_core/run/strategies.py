@@ -1,6 +1,7 @@
 """How an extent becomes model calls (contract.options.STRATEGIES): `tiles` asks every tile; `overview` asks one
-downscaled view of the whole extent; `refine` asks the overview, then one view zoomed to fit each
-of its candidates (or of a few that fit together), whose answer replaces them. The pipeline asks the views; this module plans them."""
+downscaled view of the whole extent; `refine` asks the overview, then one view zoomed to fit each of its
+candidates (or of a few that fit together), whose answer replaces them; `descent` asks the overview, then level
+by level twice as fine, only the cells holding a find. The pipeline asks the views; this module plans them."""
 
 from __future__ import annotations
 

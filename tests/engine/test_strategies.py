@@ -286,7 +286,8 @@ def test_worker_runs_refine_and_reports_steps_and_the_tally(make_geotiff, tmp_pa
     assert done["type"] == "done", done
     s = done["summary"]
     assert (s["status"], s["strategy"], s["tiles_total"], s["overview_reasoning"]) == ("finished", "refine", 3, "two")
-    assert s["tally"]["targets"] == 1 and s["tally"]["total_area"] == pytest.approx((30 * 120 / 112 * PX) ** 2, abs=1e-3)
+    assert s["tally"]["targets"] == 1
+    assert s["tally"]["total_area"] == pytest.approx((30 * 120 / 112 * PX) ** 2, abs=1e-3)
     steps = [(e["step"], e["tiles"]) for e in events if e["type"] == "progress"]
     assert steps[0] == ("overview", 1) and steps[-1] == ("refine", 3)
     results = {e["tile_id"]: e for e in events if e["type"] == "result"}
