@@ -66,7 +66,7 @@ def redact(text: str, url: Optional[str]) -> str:
 def qgis_offline() -> bool:
     """True when Qt reports no active network connection (a laptop in the field)."""
     try:
-        from qtpy.QtNetwork import QNetworkConfigurationManager
+        from qgis.PyQt.QtNetwork import QNetworkConfigurationManager
 
         mgr = QNetworkConfigurationManager()
         # No known configurations: Qt cannot tell (containers, some VPNs); assume online.

@@ -4,7 +4,7 @@ boxes, masks and contours layers, through the one kind -> field type mapping (`f
 from __future__ import annotations
 
 from qgis.core import Qgis, QgsField, QgsFields, QgsWkbTypes
-from qtpy.QtCore import QMetaType
+from qgis.PyQt.QtCore import QMetaType
 
 from inference_core.contract.schema import FEATURE_LAYERS, FIELDS, GEOMETRY_TYPES
 

@@ -23,7 +23,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qtpy.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication
 
 from inference_core.contract.comparison import COMPARE_LAYERS
 

@@ -41,7 +41,7 @@ from qgis.core import (
     QgsRasterLayer,
     QgsVectorLayer,
 )
-from qtpy.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication
 
 from inference_core.contract.model_state import sam_problem
 from inference_core.contract.options import (

@@ -15,8 +15,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsMapLayerComboBox
-from qtpy.QtCore import Qt, Signal
-from qtpy.QtWidgets import (
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
@@ -54,7 +54,7 @@ class ComparePanel(QWidget):
     """Pick a run's masks or boxes layer and a reference polygon layer, press Compare. Tests drive it through
     `start_compare()` and `compareFinished`."""
 
-    compareFinished = Signal(object, str)  # noqa: N815 - ComparisonReport or None, error message
+    compareFinished = pyqtSignal(object, str)  # noqa: N815 - ComparisonReport or None, error message
 
     def __init__(self, iface, parent: Optional[QWidget] = None):
         super().__init__(parent)

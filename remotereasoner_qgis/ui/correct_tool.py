@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from qgis.core import QgsPointXY, QgsWkbTypes
 from qgis.gui import QgsMapTool, QgsRubberBand, QgsVertexMarker
-from qtpy.QtCore import Qt, Signal
-from qtpy.QtGui import QColor
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtGui import QColor
 
 
 class PointPromptTool(QgsMapTool):
     """`pointAdded(x, y, label)` in the CRS of `layer` (label 1 = object, 0 = background)."""
 
-    pointAdded = Signal(float, float, int)  # noqa: N815
+    pointAdded = pyqtSignal(float, float, int)  # noqa: N815
 
     def __init__(self, canvas, layer):
         super().__init__(canvas)

@@ -29,7 +29,7 @@ from qgis.core import (
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
-from qtpy.QtXml import QDomDocument
+from qgis.PyQt.QtXml import QDomDocument
 
 from ..paths import ENGINE_ROOT
 from ..bridge.schema_fields import FEATURE_LAYERS, field_list, geometry_name

@@ -6,8 +6,8 @@ import os
 from typing import Optional
 
 from qgis.gui import QgsAuthConfigSelect, QgsFileWidget
-from qtpy.QtCore import Qt
-from qtpy.QtWidgets import (
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import (
     QApplication,
     QButtonGroup,
     QComboBox,
