@@ -34,7 +34,7 @@ class PointPromptTool(QgsMapTool):
         m = QgsVertexMarker(self.canvas())
         m.setCenter(point)
         m.setColor(QColor(200, 0, 0) if negative else QColor(0, 160, 0))
-        m.setIconType(QgsVertexMarker.ICON_X if negative else QgsVertexMarker.ICON_CROSS)
+        m.setIconType(QgsVertexMarker.IconType.ICON_X if negative else QgsVertexMarker.IconType.ICON_CROSS)
         m.setIconSize(12)
         m.setPenWidth(3)
         self.markers.append(m)
@@ -50,7 +50,7 @@ class PointPromptTool(QgsMapTool):
 
 
 def box_band(canvas) -> QgsRubberBand:
-    band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+    band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
     band.setColor(QColor(0, 160, 0, 60))
     band.setStrokeColor(QColor(0, 160, 0))
     return band

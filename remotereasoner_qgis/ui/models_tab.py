@@ -80,7 +80,7 @@ class ModelsWidget(QWidget):
 
         form = QFormLayout()
         self.folder_edit = QgsFileWidget(self)
-        self.folder_edit.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder_edit.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.folder_edit.setFilePath(models_folder())
         form.addRow(self.tr("SAM checkpoints folder"), self.folder_edit)
         self.offline_check = QCheckBox(self.tr("Offline: never download, use only files already here"), self)

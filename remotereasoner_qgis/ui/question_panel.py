@@ -36,7 +36,7 @@ class QuestionPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(QLabel(self.tr("Raster layer")))
         self.layer_combo = QgsMapLayerComboBox(self)
-        self.layer_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer)
         lay.addWidget(self.layer_combo)
 
         row = QHBoxLayout()

@@ -159,7 +159,7 @@ class SetupDialog(QDialog):
         row.addWidget(self.existing_edit, 1)
         form.addRow("", row)
         self.wheels_edit = QgsFileWidget(w)
-        self.wheels_edit.setStorageMode(QgsFileWidget.GetDirectory)
+        self.wheels_edit.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.wheels_edit.lineEdit().setPlaceholderText(self.tr("empty: download from PyPI (and the PyTorch index)"))
         form.addRow(self.tr("Wheel folder (offline install)"), self.wheels_edit)
         shown = redact(self.proxy, self.proxy) if self.proxy else self.tr("none (QGIS Options › Network)")

@@ -164,7 +164,7 @@ def test_result_message_is_not_hidden_under_task_complete(qtbot, qgis_iface, doc
                                                               push(*a, **k)))
 
     def like_qgis(_task_id, status):  # QgisApp::onTaskCompleteShowNotify, its message-bar fallback
-        if status == QgsTask.Complete:
+        if status == QgsTask.TaskStatus.Complete:
             bar.pushInfo("Task complete", "RemoteReasoner: small things")
 
     QgsApplication.taskManager().statusChanged.connect(like_qgis)

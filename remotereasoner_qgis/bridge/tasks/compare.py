@@ -21,7 +21,7 @@ class CompareTask(QgsTask):
 
     def __init__(self, python: str, result_gpkg: str, reference: ExportedReference, layer: str,
                  run_id: Optional[str] = None, raster: Optional[str] = None, folder: Optional[str] = None):
-        super().__init__("RemoteReasoner: compare", QgsTask.CanCancel)
+        super().__init__("RemoteReasoner: compare", QgsTask.Flag.CanCancel)
         self.args = (python, result_gpkg, reference, layer, run_id, raster)
         self.folder = folder
         self.report = None

@@ -14,7 +14,7 @@ class HelloTask(QgsTask):
     helloDone = pyqtSignal(bool, dict, str)  # noqa: N815 - ok, hello body, error message
 
     def __init__(self, python: str):
-        super().__init__("RemoteReasoner: starting the engine", QgsTask.CanCancel)
+        super().__init__("RemoteReasoner: starting the engine", QgsTask.Flag.CanCancel)
         self.python = python
         self.hello: dict[str, Any] = {}
         self.error = ""

@@ -23,7 +23,7 @@ class InstallTask(QgsTask):
     installDone = pyqtSignal(bool, str, str, str)  # noqa: N815 - ok, message, pip's last lines, python
 
     def __init__(self, plan: envsetup.EnvPlan, env: dict[str, str], proxy: Optional[str] = None):
-        super().__init__("RemoteReasoner: setting up the engine", QgsTask.CanCancel)
+        super().__init__("RemoteReasoner: setting up the engine", QgsTask.Flag.CanCancel)
         self.plan, self.proxy = plan, proxy
         self.installer = envsetup.EnvInstaller(plan, env)
         self.message, self.tail, self.python = "", "", ""

@@ -14,7 +14,7 @@ class LoadTask(QgsTask):
     loadFinished = pyqtSignal(bool, str)  # noqa: N815
 
     def __init__(self, python: str, options: dict[str, Any]):
-        super().__init__("RemoteReasoner: test load", QgsTask.CanCancel)
+        super().__init__("RemoteReasoner: test load", QgsTask.Flag.CanCancel)
         self.python, self.options = python, options
         self.ok, self.message = False, ""
 

@@ -25,7 +25,7 @@ class EngineOpTask(QgsTask):
     opFinished = pyqtSignal(bool, dict, str)  # noqa: N815 - ok, the last event, stderr tail
 
     def __init__(self, description: str, python: str, args: list[str], env: dict[str, str]):
-        super().__init__(description, QgsTask.CanCancel)
+        super().__init__(description, QgsTask.Flag.CanCancel)
         self.python, self.args, self.env = python, list(args), env
         self.events: list[dict] = []
         self.stderr: deque[str] = deque(maxlen=20)

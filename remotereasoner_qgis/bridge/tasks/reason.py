@@ -28,7 +28,7 @@ class ReasonTask(QgsTask):
     runFailed = pyqtSignal(str, str, str)  # noqa: N815 - code, message, details (stderr tail / traceback)
 
     def __init__(self, options: dict[str, Any], python: str, description: str):
-        super().__init__(description, QgsTask.CanCancel)
+        super().__init__(description, QgsTask.Flag.CanCancel)
         self.options = options
         self.python = python
         self.summary: Optional[dict[str, Any]] = None

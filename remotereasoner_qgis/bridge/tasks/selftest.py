@@ -17,7 +17,7 @@ class SelftestTask(QgsTask):
     selftestDone = pyqtSignal(bool, dict, str)  # noqa: N815 - passed, result JSON, error message
 
     def __init__(self, python: str, env: dict[str, str]):
-        super().__init__("RemoteReasoner: self-test", QgsTask.CanCancel)
+        super().__init__("RemoteReasoner: self-test", QgsTask.Flag.CanCancel)
         self.python, self.env = python, env
         self.result: dict[str, Any] = {}
         self.error = ""
