@@ -136,7 +136,7 @@ def event_loop_gap(engine_python: str) -> dict:
         clock.start()
         timer.start()
         assert dock.start_run("small things") is not None, dock.last_message
-        loop.exec_()
+        loop.exec()
         timer.stop()
         seconds = time.perf_counter() - t0
     dock.shutdown()
