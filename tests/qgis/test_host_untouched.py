@@ -108,7 +108,7 @@ def qt_import_blocks() -> list[str]:
 # PyQt6 build here): imported whole, module-level classes and all.
 QT_ONLY_MODULES = ["remotereasoner_qgis", "remotereasoner_qgis.paths", "remotereasoner_qgis.ui.elide",
                    "remotereasoner_qgis.ui.mode_hints", "remotereasoner_qgis.ui.mode_choice",
-                   "remotereasoner_qgis.bridge.run_paths"]
+                   "remotereasoner_qgis.bridge.run_paths", "remotereasoner_qgis.bridge.network_state"]
 
 PYQT6_BODY = """
 import importlib
