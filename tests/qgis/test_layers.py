@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 from qgis.core import (
@@ -20,6 +21,7 @@ from qgis.PyQt.QtCore import QMetaType
 
 from remotereasoner_qgis.bridge.schema_fields import as_field_type
 from remotereasoner_qgis.ui import layers as rl
+from rr_support import ROOT, engine_python
 
 CRS = QgsCoordinateReferenceSystem("EPSG:32617")
 # OSBS_029's origin (upper-left) in UTM 17N; 0.1 m pixels.
@@ -126,21 +128,48 @@ def test_result_rows_use_mask_area(qgis_new_project, run_gpkg):
     assert [round(r.area, 6) for r in rl.result_rows(boxes_only)] == [16.0, 4.0]
 
 
+# The engine's own writer (inference_core.run.sink.GpkgSink) appending one box, run by the engine's Python in
+# its own process while QGIS holds the file open: what a run does (a write through a second QGIS layer in this
+# process is not, and made GDAL fail now and then with "unable to open database file" on QGIS 3.40 / 3.44).
+ENGINE_APPEND = """
+import sys
+import shapely
+from inference_core.run.sink import GpkgSink
+path, mode, x0, y0 = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+sink = GpkgSink(path, "EPSG:32617", ("boxes", "masks"), mode=mode)
+sink.write_rows("boxes", "r1", [{"geometry": shapely.box(x0 + 30, y0 - 33, x0 + 33, y0 - 30), "properties": {
+    "target_id": 3, "query": "the tree crowns", "label": "tree", "score": 0.5, "tile_id": 1, "reasoning": "third",
+    "model": "m"}}])
+"""
+
+
 def test_sync_picks_up_new_rows_and_tables(qgis_new_project, tmp_path, run_gpkg):
     run = rl.add_run_layers(run_gpkg, "q", ("boxes", "masks"), run_id="r1")
     assert run.feature_count("boxes") == 2
-    # another process (the engine) appends a box: sync() shows it
-    other = QgsVectorLayer(f"{run_gpkg}|layername=boxes", "w", "ogr")
-    f = QgsFeature(other.fields())
-    f.setGeometry(QgsGeometry.fromWkt(box_wkt(X0 + 30, Y0 - 33, X0 + 33, Y0 - 30)))
-    f.setAttributes([None, "r1", 3, "the tree crowns", "tree", 0.5, 1, "third", "m"])
-    assert other.dataProvider().addFeatures([f])[0]
-    del other
+    # the engine, another process, appends a box: sync() shows it
+    engine_write(run_gpkg, "append")
     run.sync()
     assert run.feature_count("boxes") == 3
-    # a layer whose table does not exist yet is added when it appears
-    missing = rl.add_run_layers(str(tmp_path / "none.gpkg"), "q", ("boxes",))
+    new = [f for f in run.layers["boxes"].getFeatures() if f["target_id"] == 3]
+    assert len(new) == 1 and new[0]["reasoning"] == "third"
+    box = new[0].geometry().boundingBox()
+    assert (box.xMinimum(), box.yMaximum()) == pytest.approx((X0 + 30, Y0 - 30))
+    assert new[0].geometry().area() == pytest.approx(9.0)
+    # a run whose file does not exist yet: its tables are added when the engine has created them
+    missing = rl.add_run_layers(str(tmp_path / "later.gpkg"), "q", ("boxes", "masks"), run_id="r1")
     assert missing.layers == {}
+    engine_write(str(tmp_path / "later.gpkg"), "create")
+    missing.sync()
+    assert set(missing.layers) == {"boxes", "masks"}
+    assert missing.feature_count("boxes") == 1 and missing.feature_count("masks") == 0
+    assert missing.layers["boxes"].crs().authid() == "EPSG:32617"
+
+
+def engine_write(path: str, mode: str) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([engine_python(), "-c", ENGINE_APPEND, path, mode, str(X0), str(Y0)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
 
 
 @pytest.mark.parametrize("fmt,files", [
