@@ -80,6 +80,12 @@ class TargetRun:
             level = self.plan.add_level(core.source, o, level, self._recorded_boxes(level))
             if not level:
                 break
+            if len(self.plan.views) > o.max_tiles:  # a crowded scene: every cell of every level holds a find
+                self.plan.views = self.plan.views[:len(self.plan.views) - len(level)]
+                core.warn(f"descent stopped above the next level: it would take {len(self.plan.views) + len(level):,} "
+                          f"views in all, over --max-tiles {o.max_tiles:,}; what the levels above found is kept "
+                          f"(use --strategy tiles for a crowded scene).")
+                break
             check_view_shapes(level, o)
             core.tiles_total = len(self.plan.views)
             core.sink.set_tiles_total(core.run_id, core.tiles_total)

@@ -208,3 +208,18 @@ def test_descent_follows_finds_level_by_level_and_resumes_without_asking_twice(m
         truth = np.array(to_map(c, r, w, h))
         err = min(np.abs(np.array(g.bounds) - truth).max() / gsd for g, gsd in zip(df.geometry, df["gsd"]))
         assert err <= 0.5 + 1e-6, ((c, r, w, h), err)
+
+
+def test_descent_stops_at_the_view_limit_and_keeps_what_it_found(make_geotiff, tmp_path):
+    """A crowded scene (25 touching targets) under --max-tiles 8: the next level would pass it, so descent stops
+    there with a warning naming the limit; the levels above are kept."""
+    targets = dense_targets(1)
+    raster = make_geotiff(np.full((3, SIDE, SIDE), 60, dtype=np.uint8), transform=from_origin(*ORIGIN, PX, PX),
+                          crs="EPSG:32633")
+    opts = RunOptions(raster=str(raster), query="crowns", out=str(tmp_path / "c.gpkg"), backend="replay",
+                      strategy="descent", max_tiles=8, **GEOM)
+    opts.replay = perfect_replay(tmp_path / "c.jsonl", opts, targets)
+    summary = run(opts)
+    assert summary.status == "finished" and summary.tiles_done == summary.tiles_total <= 8
+    assert any("over --max-tiles 8" in w for w in summary.warnings), summary.warnings
+    assert summary.counts["boxes"] == len(targets)  # the overview saw them all (4x, 15-20 px each)
