@@ -13,6 +13,7 @@ from inference_core.contract.options import REFINE_CONTEXT, REFINE_SLACK_VIEW_PX
 from inference_core.raster.coords import tile_box_to_raster
 from inference_core.raster.tiling import (
     gsd_scale,
+    model_view_size,
     plan_overview,
     plan_tiles,
     tiles_over,
@@ -90,6 +91,7 @@ def plan_refine(source: "RasterSource", options: "RunOptions", overview: TileSpe
             col, row, w, h = centred_window(group.area, side, side, source.window)
             ow = options.tile_size if w == side else max(1, round(w / s))
             oh = options.tile_size if h == side else max(1, round(h / s))
+            ow, oh = model_view_size(ow, oh, options)  # the model's pixels are the view's (raster.tiling)
             view = TileSpec(next_id, col, row, w, h, ow, oh, source.window_transform(col, row, w, h, ow, oh), "refine")
             out.append((view, ids))
             next_id += 1
