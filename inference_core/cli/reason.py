@@ -35,6 +35,7 @@ from inference_core.contract.options import (
     DEFAULT_SCORE_THRESHOLD,
     DEFAULT_SIMPLIFY,
     DEFAULT_STRATEGY,
+    DEFAULT_STRETCH,
     DEFAULT_TILE_SIZE,
     DEFAULT_TIMEOUT_S,
     DTYPES,
@@ -45,6 +46,7 @@ from inference_core.contract.options import (
     DEFAULT_SAM_MODEL,
     SAM_TYPES,
     STRATEGIES,
+    STRETCHES,
     RunOptions,
 )
 
@@ -116,6 +118,16 @@ def _int_list(text: str) -> tuple[int, ...]:
     return values
 
 
+def _float_list(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} must be numbers separated by commas, e.g. 200,3000") from None
+    if len(values) not in (2, 6):
+        raise argparse.ArgumentTypeError("give LO,HI or six numbers R_LO,R_HI,G_LO,G_HI,B_LO,B_HI, e.g. 200,3000")
+    return values
+
+
 def _names(allowed: tuple[str, ...]):
     def parse(text: str) -> tuple[str, ...]:
         values = tuple(v.strip().lower() for v in text.split(",") if v.strip())
@@ -146,7 +158,15 @@ def register(subparsers) -> argparse.ArgumentParser:
                         "Default: the whole raster")
     g.add_argument("--bands", type=_int_list, metavar="R,G,B",
                    help="band numbers shown to the model as red,green,blue (or one band as grey), e.g. 4,3,2. "
-                        "Default: the bands marked red/green/blue, else 1,2,3")
+                        "Default: the bands marked red/green/blue, else 1,2,3 (with a warning when the raster has "
+                        "more bands and none is marked)")
+    g.add_argument("--stretch", choices=STRETCHES, default=DEFAULT_STRETCH,
+                   help="how values become the model's 8-bit colours: joint (one 2-98%% range over the three bands "
+                        "together, keeps colour balance; 8-bit data as it is), per-band (a 2-98%% range per band), "
+                        f"none (values clipped to 0-255). Default: {DEFAULT_STRETCH}")
+    g.add_argument("--stretch-values", type=_float_list, metavar="LO,HI",
+                   help="explicit range instead: LO,HI for all bands or R_LO,R_HI,G_LO,G_HI,B_LO,B_HI "
+                        "(e.g. the layer's contrast min/max in QGIS)")
     g.add_argument("--gsd", type=float, metavar="METRES",
                    help="resample to this ground sampling distance (map units per pixel) before reasoning")
     g.add_argument("--strategy", choices=STRATEGIES, default=DEFAULT_STRATEGY,
@@ -267,7 +287,8 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
     return RunOptions(
         raster=args.raster or "", out=args.out, mode=args.mode, per_tile=args.per_tile,
         query=args.query if args.query is not None else ("" if args.mode == "describe" else "(resume)"),
-        strategy=args.strategy, extent=extent, extent_crs=extent_crs, bands=args.bands, granularity=args.granularity,
+        strategy=args.strategy, extent=extent, extent_crs=extent_crs, bands=args.bands, stretch=args.stretch,
+        stretch_values=args.stretch_values, granularity=args.granularity,
         backend=args.backend, model=args.model, prompt=args.prompt, replay=args.replay, sam=args.sam,
         sam_type=args.sam_type, device=args.device, dtype=args.dtype, tile_size=args.tile_size,
         overlap=args.overlap, max_pixels=args.max_pixels, min_pixels=args.min_pixels, gsd=args.gsd,

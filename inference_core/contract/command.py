@@ -14,7 +14,8 @@ from inference_core.contract.options import RunOptions
 # defaults are not written.
 CLI_FLAGS: dict[str, str] = {
     "query": "--query", "out": "--out", "mode": "--mode", "per_tile": "--per-tile", "strategy": "--strategy",
-    "extent": "--extent", "bands": "--bands", "gsd": "--gsd", "granularity": "--granularity",
+    "extent": "--extent", "bands": "--bands", "stretch": "--stretch",
+    "stretch_values": "--stretch-values", "gsd": "--gsd", "granularity": "--granularity",
     "formats": "--format", "append": "--append", "resume": "--resume", "simplify": "--simplify",
     "min_area": "--min-area", "backend": "--backend", "model": "--model", "prompt": "--prompt",
     "coordinates": "--coordinates", "replay": "--replay", "sam": "--sam", "sam_type": "--sam-type",
@@ -30,7 +31,7 @@ CLI_FLAGS: dict[str, str] = {
 NOT_FLAGS = ("raster", "api_key", "single_view", "extent_crs")
 SWITCHES = ("append", "resume", "per_tile")  # flags without a value
 OFF_SWITCHES = ("reuse",)  # on by default; the flag turns them off
-LISTS = ("extent", "bands", "granularity", "formats")  # comma-separated values
+LISTS = ("extent", "bands", "stretch_values", "granularity", "formats")  # comma-separated values
 
 
 def _value(value: Any) -> str:

@@ -76,6 +76,13 @@ SINGLE_VIEW_SLACK = 4 / 3
 # How a template's boxes relate to the image: pixels of the resized model input (Qwen2.5-VL) or of the
 # view before that resize (how the RemoteReasoner reference uses its answers). None = the template's.
 COORDINATE_SPACES = ("model-input", "original-image")
+# How raster values become the model's 8-bit RGB (raster/source.py). `joint`: one 2-98 % range over the three
+# chosen bands together, so a red-dominant scene stays red (a range per band would grey it); 8-bit data is left
+# as it is, as the reference feeds its 8-bit images. `per-band`: one 2-98 % range per band. `none`: the values
+# as they are, clipped to 0-255. `stretch_values` (lo,hi or three lo,hi pairs) overrides them all: the dock
+# passes the layer renderer's contrast min/max there, so the model sees what the analyst sees.
+STRETCHES = ("joint", "per-band", "none")
+DEFAULT_STRETCH = "joint"
 DEFAULT_SIMPLIFY = 0.0  # map units
 DEFAULT_MIN_AREA = 0.0  # map units squared
 DEFAULT_IOU_THRESHOLD = 0.5  # the usual NMS threshold
@@ -139,6 +146,8 @@ class RunOptions:
     extent: Optional[tuple[float, float, float, float]] = None  # xmin, ymin, xmax, ymax
     extent_crs: Optional[str] = None  # e.g. "EPSG:4326"; None = the raster CRS
     bands: Optional[tuple[int, ...]] = None  # 1-based; None = by colour interpretation
+    stretch: str = DEFAULT_STRETCH  # STRETCHES: raster values -> the model's 8-bit RGB
+    stretch_values: Optional[tuple[float, ...]] = None  # lo,hi (all bands) or r_lo,r_hi,g_lo,g_hi,b_lo,b_hi
     granularity: tuple[str, ...] = DEFAULT_GRANULARITY
     backend: str = DEFAULT_BACKEND
     model: str = DEFAULT_MODEL
@@ -223,6 +232,16 @@ class RunOptions:
             raise OptionsError(f"--max-pixels {self.max_pixels} is below the minimum {self.min_pixels}.")
         if self.coordinates is not None and self.coordinates not in COORDINATE_SPACES:
             raise OptionsError(f"--coordinates must be one of {', '.join(COORDINATE_SPACES)}, not {self.coordinates!r}.")
+        if self.stretch not in STRETCHES:
+            raise OptionsError(f"--stretch must be one of {', '.join(STRETCHES)}, not {self.stretch!r}.")
+        if self.stretch_values is not None:
+            values = self.stretch_values
+            if len(values) not in (2, 6) or not all(_finite(v) for v in values):
+                raise OptionsError("--stretch-values takes LO,HI (all bands) or six numbers R_LO,R_HI,G_LO,G_HI,B_LO,B_HI, "
+                                   "e.g. --stretch-values 200,3000.")
+            if any(float(values[i + 1]) <= float(values[i]) for i in range(0, len(values), 2)):
+                raise OptionsError(f"--stretch-values {','.join(format(float(v), 'g') for v in values)}: each high "
+                                   f"value must be above its low value.")
         if self.gsd is not None and self.gsd <= 0:
             raise OptionsError("--gsd must be a positive ground sampling distance in map units per pixel.")
         if self.extent is not None:
@@ -275,7 +294,7 @@ class RunOptions:
         if missing:
             raise OptionsError(f"Missing option(s): {', '.join(missing)}.")
         kw = dict(d)
-        for k in ("extent", "bands", "granularity", "formats"):
+        for k in ("extent", "bands", "stretch_values", "granularity", "formats"):
             if kw.get(k) is not None:
                 if isinstance(kw[k], str):
                     kw[k] = tuple(x for x in kw[k].split(",") if x)

@@ -151,7 +151,8 @@ def _segment(req: Correction, sink, options: RunOptions, run_id: str, t0: float,
         target, box = sink.max_target_id(run_id) + 1, req.box
         props = {}
     segmenter = models.segmenter(options)
-    source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
+    source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs,
+                               options.stretch, options.stretch_values)
     try:
         tiles = plan_tiles(source, options)
         tile = _tile_for(tiles, props.get("tile_id"), box)

@@ -26,6 +26,8 @@ class RunSummary:
     strategy: str = "tiles"
     tally: dict[str, Any] = field(default_factory=dict)  # run/tally.Tally: targets, their total and largest area
     overview_reasoning: str = ""  # the whole-extent view's reasoning (overview, refine)
+    # the bands shown as red, green, blue and the stretch to 8 bits (raster.source.RasterSource.pixels_record)
+    pixels: dict[str, Any] = field(default_factory=dict)
     reused: int = 0  # views answered from an identical earlier view in `responses`, without a model call
 
     def to_dict(self) -> dict[str, Any]:
