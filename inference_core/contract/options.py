@@ -73,9 +73,11 @@ LEGACY_TILE_SIZE, LEGACY_OVERLAP = 1008, 128
 # An extent up to this multiple of the pixel budget is one view, downscaled to the budget, rather than
 # several almost identical tiles: a 1024² benchmark image (1.31 x 896²) is 1 model call, not 4.
 SINGLE_VIEW_SLACK = 4 / 3
-# How a template's boxes relate to the image: pixels of the resized model input (Qwen2.5-VL) or of the
-# view before that resize (how the RemoteReasoner reference uses its answers). None = the template's.
-COORDINATE_SPACES = ("model-input", "original-image")
+# How a template's boxes relate to the image: pixels of the resized model input (Qwen2.5-VL), pixels of the
+# view before that resize (how the RemoteReasoner reference uses its answers), or 0-1000 relative to the image's
+# width and height (Qwen2-VL, Qwen3-VL; see models/prompts.MODEL_TEMPLATES). None = the template's.
+COORDINATE_SPACES = ("model-input", "original-image", "relative-1000")
+RELATIVE_RANGE = 1000  # `relative-1000`: 0 is the image's left/top edge, 1000 its right/bottom edge
 # How raster values become the model's 8-bit RGB (raster/source.py). `joint`: one 2-98 % range over the three
 # chosen bands together, so a red-dominant scene stays red (a range per band would grey it); 8-bit data is left
 # as it is, as the reference feeds its 8-bit images. `per-band`: one 2-98 % range per band. `none`: the values

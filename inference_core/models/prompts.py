@@ -4,7 +4,9 @@ A template is the user turn with `{query}` where the question goes and `<image>`
 (no marker: the image comes first, as Qwen's own examples do). An optional front matter between two
 `---` lines sets `system:` (inline text, or a `.txt` file beside the template read verbatim) and
 `coordinates:` (`model-input`: boxes in pixels of the resized model input, Qwen2.5-VL's convention;
-`original-image`: pixels of the view before that resize). `#` lines there are comments.
+`original-image`: pixels of the view before that resize; `relative-1000`: 0-1000 of the image's width and
+height, Qwen2-VL's and Qwen3-VL's). `#` lines there are comments. Which template a model id gets, and so
+its coordinate space, is the one table MODEL_TEMPLATES.
 """
 
 from __future__ import annotations
@@ -30,7 +32,19 @@ ENV_DIR = PROMPTS_ENV
 REMOTEREASONER = "remotereasoner"
 QWEN25VL = "qwen2.5-vl"
 THINK2SEG = "think2seg-rs"
+QWEN_RELATIVE = "qwen-vl-relative"
 FRONT = "---"
+# Model id (or folder name) -> template, first match wins; the template's front matter states its coordinate
+# space. Qwen2.5-VL answers in absolute pixels of its input (technical report, arXiv 2502.13923);
+# Qwen2-VL (report arXiv 2409.12191: boxes "normalized within [0, 1000)") and Qwen3-VL ("relative coordinates
+# ranging from 0 to 1000", QwenLM/Qwen3-VL cookbooks/2d_grounding.ipynb, its first cell) answer relative.
+MODEL_TEMPLATES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("remotereasoner",), REMOTEREASONER),
+    (("think2seg",), THINK2SEG),
+    (("qwen3-vl", "qwen3_vl", "qwen3vl"), QWEN_RELATIVE),
+    (("qwen2-vl", "qwen2_vl", "qwen2vl"), QWEN_RELATIVE),
+    (("qwen2.5-vl", "qwen2_5", "qwen2.5vl"), QWEN25VL),
+)
 
 
 @dataclass(frozen=True)
@@ -90,15 +104,26 @@ def available() -> list[str]:
     return prompt_template_names()
 
 
-def default_name(model: Optional[str]) -> str:
-    """Template for a model id or folder: Think2Seg-RS its own, plain Qwen2.5-VL its native JSON grounding,
-    all else RemoteReasoner's."""
+def known_template(model: Optional[str]) -> Optional[str]:
+    """The template MODEL_TEMPLATES gives a model id or folder, or None when the id is in no row."""
     m = (model or "").lower()
-    if "think2seg" in m:
-        return THINK2SEG
-    if ("qwen2.5-vl" in m or "qwen2_5" in m) and "remotereasoner" not in m:
-        return QWEN25VL
-    return REMOTEREASONER
+    for needles, name in MODEL_TEMPLATES:
+        if any(n in m for n in needles):
+            return name
+    return None
+
+
+def default_name(model: Optional[str]) -> str:
+    """Template for a model id or folder (MODEL_TEMPLATES); an id in no row gets RemoteReasoner's."""
+    return known_template(model) or REMOTEREASONER
+
+
+def unknown_model_warning(model: str, template: Template) -> str:
+    """The run's warning when a server's model id says nothing of how its boxes are written."""
+    return (f"The server's model {model!r} is not one whose box coordinates the engine knows: its answers are read "
+            f"with the {template.name} template, as {template.coordinates} coordinates. If its boxes land off, "
+            f"choose the template (--prompt qwen2.5-vl for pixels, qwen-vl-relative for Qwen2-VL / Qwen3-VL's "
+            f"0-1000) or --coordinates.")
 
 
 def _read(path: Path) -> str:

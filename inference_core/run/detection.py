@@ -8,6 +8,7 @@ import os
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from inference_core.common.records import Detection, TileSpec
+from inference_core.contract.options import RELATIVE_RANGE
 from inference_core.geometry.box_merge import cut_sides
 from inference_core.models.parsing import ParsedAnswer, parse_answer
 from inference_core.raster.coords import clamp_box, pixel_box_to_map, rescale_box
@@ -49,6 +50,8 @@ def answer_detections(tile: TileSpec, raw_text: str, input_size, *, window, coor
     iw, ih = (int(input_size[0]), int(input_size[1])) if input_size else (w, h)
     if iw <= 0 or ih <= 0 or coordinates == "original-image":
         iw, ih = w, h  # boxes already in view pixels: no rescale
+    elif coordinates == "relative-1000":
+        iw = ih = RELATIVE_RANGE  # 0-1000 of the image's width and height (Qwen2-VL, Qwen3-VL)
     inner = tile_edges(tile, window)
     dets = []
     for box, label, score in zip(parsed.boxes, parsed.labels, parsed.scores):

@@ -90,3 +90,64 @@ def test_tile_size_off_the_grid_is_read_at_the_models_size(make_geotiff, tmp_pat
         [box], sizes = _boxes_and_sizes(out)
         assert sizes == [[mw, mh]] * 6
         assert box == pytest.approx(_map_box(target), abs=0.5 * RES / s + 1e-6), coordinates
+
+
+@pytest.mark.parametrize("model", ["Qwen/Qwen3-VL-8B-Instruct", "Qwen/Qwen2-VL-7B-Instruct"])
+def test_relative_1000_answer_lands_within_half_a_model_pixel(make_geotiff, tmp_path, model):
+    """Qwen2-VL and Qwen3-VL answer in 0-1000 of the image's width and height: chosen from the model id."""
+    from inference_core.models import prompts
+
+    width, height = 1200, 800
+    raster = make_geotiff(np.full((3, height, width), 90, dtype=np.uint8), transform=from_origin(X0, Y0, RES, RES))
+    template = prompts.load_template(RunOptions(raster="r", query="q", out="o", model=model))
+    assert (template.name, template.coordinates) == ("qwen-vl-relative", "relative-1000")
+    target = (width - 230, height - 180, width - 20, height - 10)
+    rel = [round(v * 1000 / side) for v, side in zip(target, (width, height, width, height))]
+    answers = tmp_path / "q3.jsonl"
+    answers.write_text(json.dumps({"tile_id": 0, "raw_text": json.dumps([{"bbox_2d": rel, "label": "field"}])}) + "\n")
+    out = tmp_path / "q3.gpkg"
+    run(RunOptions(raster=str(raster), query="q", out=str(out), backend="replay", replay=str(answers), model=model))
+    [box], [size] = _boxes_and_sizes(out)
+    mh, mw = smart_resize(height, width, DEFAULT_MIN_PIXELS, DEFAULT_MAX_PIXELS)
+    assert size == [mw, mh]
+    # 0-1000 rounds to a thousandth of the side (0.6 raster px here): within half a model pixel (0.55 px)
+    assert box == pytest.approx(_map_box(target), abs=0.5 * RES * width / mw)
+
+
+def test_qwen2_vl_box_tokens_are_read_relative(make_geotiff, tmp_path):
+    raster = make_geotiff(np.full((3, 400, 400), 90, dtype=np.uint8), transform=from_origin(X0, Y0, RES, RES))
+    answers = tmp_path / "q2.jsonl"
+    text = "<|object_ref_start|>pond<|object_ref_end|><|box_start|>(250,500),(750,1000)<|box_end|>"
+    answers.write_text(json.dumps({"tile_id": 0, "raw_text": text}) + "\n")
+    out = tmp_path / "q2.gpkg"
+    run(RunOptions(raster=str(raster), query="q", out=str(out), backend="replay", replay=str(answers),
+                   model="Qwen/Qwen2-VL-7B-Instruct"))
+    [box], _ = _boxes_and_sizes(out)
+    assert box == pytest.approx(_map_box((100, 200, 300, 400)), abs=1e-6)
+
+
+def test_model_template_table():
+    from inference_core.models import prompts
+
+    for model, name in (("1e12Leon/RemoteReasoner", "remotereasoner"), ("Qwen/Qwen2.5-VL-7B-Instruct", "qwen2.5-vl"),
+                        ("RicardoString/Think2Seg-RS-7B", "think2seg-rs"), ("qwen3-vl:8b", "qwen-vl-relative"),
+                        ("/models/Qwen2_VL_2B", "qwen-vl-relative"), ("my-llava", None)):
+        assert prompts.known_template(model) == name, model
+    assert prompts.default_name("my-llava") == "remotereasoner"
+
+
+def test_unknown_server_model_is_named_in_the_warnings(make_geotiff, tmp_path):
+    from tests.engine.openai_stub_server import StubServer
+
+    raster = make_geotiff(np.full((3, 300, 300), 90, dtype=np.uint8))
+
+    def warnings_for(model, **kw):
+        with StubServer(models=(model,)) as srv:
+            summary = run(RunOptions(raster=str(raster), query="q", out=str(tmp_path / f"{len(kw)}{model[:3]}.gpkg"),
+                                     backend="openai", server_url=srv.url, model=model, **kw))
+        return [w for w in summary.warnings if "is not one whose box coordinates the engine knows" in w]
+
+    [warning] = warnings_for("my-llava")
+    assert "'my-llava'" in warning and "remotereasoner template, as original-image" in warning
+    assert warnings_for("Qwen3-VL-8B-Instruct") == []  # a known convention
+    assert warnings_for("my-llava", coordinates="model-input") == []  # the user said how its boxes are written
