@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Optional
 
+from inference_core.contract.conventions import TEMPLATE_RUN_DEFAULTS, THINK2SEG
 from inference_core.contract.options import (
     BACKENDS,
     COORDINATE_SPACES,
@@ -106,6 +107,9 @@ def _extent(text: str) -> tuple[tuple[float, float, float, float], Optional[str]
     if crs and crs.isdigit():
         crs = f"EPSG:{crs}"
     return values, crs  # type: ignore[return-value]
+
+
+T2S_DEFAULTS = TEMPLATE_RUN_DEFAULTS[THINK2SEG]
 
 
 def _int_list(text: str) -> tuple[int, ...]:
@@ -219,7 +223,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     g.add_argument("--replay", metavar="FILE", help="answers for --backend replay: a result .gpkg or a .jsonl")
     g.add_argument("--sam", metavar="MODEL",
                    help="Segment Anything for masks and contours: a SAM 2.1 hub id or folder (transformers format; "
-                        f"the reference uses {DEFAULT_SAM_MODEL}) or a SAM 1 checkpoint (.pth)")
+                        f"the reference uses {DEFAULT_SAM_MODEL}) or a SAM 1 checkpoint (.pth). With the think2seg-rs "
+                        f"template and masks or contours asked, {T2S_DEFAULTS['sam']} (its authors' SAM) when not given")
     g.add_argument("--sam-type", choices=SAM_TYPES,
                    help="SAM size, checked against the checkpoint (default: from config.json, the file name "
                         "or the .json beside a SAM 1 file)")
@@ -239,8 +244,9 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help=f"most model views one run may plan (refused before the model loads). Default: {DEFAULT_MAX_TILES}")
 
     g = p.add_argument_group("tiling (pixels)")
-    g.add_argument("--tile-size", type=int, default=DEFAULT_TILE_SIZE, metavar="PX",
-                   help=f"tile side when the area is too big for one view. Default: {DEFAULT_TILE_SIZE}")
+    g.add_argument("--tile-size", type=int, default=None, metavar="PX",
+                   help=f"tile side when the area is too big for one view. Default: {DEFAULT_TILE_SIZE} "
+                        f"({T2S_DEFAULTS['tile_size']} with the think2seg-rs template, its authors' size)")
     g.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP, metavar="PX",
                    help=f"overlap between neighbouring tiles. Default: {DEFAULT_OVERLAP}")
     g.add_argument("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS, metavar="N",
@@ -275,6 +281,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def options_from_args(args: argparse.Namespace) -> RunOptions:
     from inference_core.cli.main import CLIError
+    from inference_core.contract.conventions import template_run_defaults
 
     if not args.resume:
         if not args.raster:
@@ -284,13 +291,20 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
     extent, extent_crs = args.extent if args.extent else (None, None)
     import os
 
+    # a template's authors' settings where the command line leaves them open (contract.conventions)
+    authors = template_run_defaults(args.prompt, args.model)
+    tile_size = args.tile_size if args.tile_size is not None else authors.get("tile_size", DEFAULT_TILE_SIZE)
+    sam = args.sam
+    if sam is None and args.mode != "find-all" and {"masks", "contours"} & set(args.granularity or ()):
+        sam = authors.get("sam")
+
     return RunOptions(
         raster=args.raster or "", out=args.out, mode=args.mode, per_tile=args.per_tile,
         query=args.query if args.query is not None else ("" if args.mode == "describe" else "(resume)"),
         strategy=args.strategy, extent=extent, extent_crs=extent_crs, bands=args.bands, stretch=args.stretch,
         stretch_values=args.stretch_values, granularity=args.granularity,
-        backend=args.backend, model=args.model, prompt=args.prompt, replay=args.replay, sam=args.sam,
-        sam_type=args.sam_type, device=args.device, dtype=args.dtype, tile_size=args.tile_size,
+        backend=args.backend, model=args.model, prompt=args.prompt, replay=args.replay, sam=sam,
+        sam_type=args.sam_type, device=args.device, dtype=args.dtype, tile_size=tile_size,
         overlap=args.overlap, max_pixels=args.max_pixels, min_pixels=args.min_pixels, gsd=args.gsd,
         coordinates=args.coordinates, sam3=args.sam3, score_threshold=args.score_threshold,
         simplify=args.simplify, min_area=args.min_area, iou_threshold=args.iou_threshold,

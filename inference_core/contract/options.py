@@ -47,7 +47,7 @@ EXPORT_FORMATS = ("shp", "geojson")  # beside the GeoPackage; "gpkg" is accepted
 DEFAULT_MODEL = "1e12Leon/RemoteReasoner"
 DEFAULT_BACKEND = "transformers"
 DEFAULT_GRANULARITY: tuple[str, ...] = ("boxes",)
-DEFAULT_PROMPT: Optional[str] = None  # None = the template that suits the model (models.prompts.default_name)
+DEFAULT_PROMPT: Optional[str] = None  # None = the template that suits the model (contract.conventions)
 DEFAULT_DEVICE = "auto"  # GPU if present, else CPU
 DEFAULT_DTYPE = "auto"  # bfloat16 on GPU, float32 on CPU
 # The SAM the reference prompts with its boxes: SAM 2.1 Hiera-Tiny (RemoteReasoner.py:116-117 at 0c7ee9a).
@@ -75,7 +75,7 @@ LEGACY_TILE_SIZE, LEGACY_OVERLAP = 1008, 128
 SINGLE_VIEW_SLACK = 4 / 3
 # How a template's boxes relate to the image: pixels of the resized model input (Qwen2.5-VL), pixels of the
 # view before that resize (how the RemoteReasoner reference uses its answers), or 0-1000 relative to the image's
-# width and height (Qwen2-VL, Qwen3-VL; see models/prompts.MODEL_TEMPLATES). None = the template's.
+# width and height (Qwen2-VL, Qwen3-VL; see contract/conventions.MODEL_TEMPLATES). None = the template's.
 COORDINATE_SPACES = ("model-input", "original-image", "relative-1000")
 RELATIVE_RANGE = 1000  # `relative-1000`: 0 is the image's left/top edge, 1000 its right/bottom edge
 # How raster values become the model's 8-bit RGB (raster/source.py). `joint`: one 2-98 % range over the three

@@ -35,6 +35,10 @@ class ParsedAnswer:
     scores: list[Optional[float]] = field(default_factory=list)
     reasoning: str = ""
     error: Optional[str] = None
+    # box index -> the model's own point prompts for it, (x, y, label) with label 1 = object, 0 = background:
+    # Think2Seg-RS writes two `positive_points` per instance for SAM (Think2Seg-RS geo_reward_func_ultra.py,
+    # GEO_Reward_Func_Ultra: `pos_point_num = 2`, and `sam_iou_reward_func_ultra_test`'s predictor.predict)
+    points: dict[int, list[tuple[float, float, int]]] = field(default_factory=dict)
 
 
 def parse_answer(text: Any) -> ParsedAnswer:
@@ -113,11 +117,30 @@ def _take_json(items: list[dict[str, Any]], out: ParsedAnswer) -> None:
             continue
         label = item.get("label")
         score = item.get("score")
+        points = _points(item.get("positive_points"), 1) + _points(item.get("negative_points"), 0)
+        if points:
+            out.points[len(out.boxes)] = points
         out.boxes.append(box)
         out.labels.append(str(label) if label is not None else None)
         out.scores.append(float(score) if isinstance(score, (int, float)) and math.isfinite(score) else None)
     if bad and not out.boxes:
         out.error = f"{bad} item(s) without a usable bbox_2d"
+
+
+def _points(values: Any, label: int) -> list[tuple[float, float, int]]:
+    """[[x, y], ...] -> [(x, y, label), ...]; anything that is not a pair of finite numbers is skipped."""
+    if not isinstance(values, list):
+        return []
+    out = []
+    for v in values:
+        if isinstance(v, (list, tuple)) and len(v) == 2:
+            try:
+                x, y = float(v[0]), float(v[1])
+            except (TypeError, ValueError, OverflowError):
+                continue
+            if math.isfinite(x) and math.isfinite(y):
+                out.append((x, y, label))
+    return out
 
 
 def _take_box_tokens(body: str, out: ParsedAnswer) -> None:

@@ -6,7 +6,7 @@ A template is the user turn with `{query}` where the question goes and `<image>`
 `coordinates:` (`model-input`: boxes in pixels of the resized model input, Qwen2.5-VL's convention;
 `original-image`: pixels of the view before that resize; `relative-1000`: 0-1000 of the image's width and
 height, Qwen2-VL's and Qwen3-VL's). `#` lines there are comments. Which template a model id gets, and so
-its coordinate space, is the one table MODEL_TEMPLATES.
+its coordinate space, is the one table contract.conventions.MODEL_TEMPLATES.
 """
 
 from __future__ import annotations
@@ -18,6 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from inference_core.common.errors import OptionsInputError
+from inference_core.contract.conventions import (  # noqa: F401 - the template names, re-exported
+    MODEL_TEMPLATES,
+    QWEN25VL,
+    QWEN_RELATIVE,
+    REMOTEREASONER,
+    THINK2SEG,
+    default_template,
+    known_template,
+)
 from inference_core.contract.options import COORDINATE_SPACES
 from inference_core.contract.paths import PROMPTS, PROMPTS_ENV, prompt_dirs, prompt_template_names
 
@@ -29,22 +38,7 @@ PLACEHOLDER = "{query}"
 # (ms-swift swift/llm/template/template/qwen.py:211-220), so a swift dataset line reads the same.
 IMAGE_MARKER = "<image>"
 ENV_DIR = PROMPTS_ENV
-REMOTEREASONER = "remotereasoner"
-QWEN25VL = "qwen2.5-vl"
-THINK2SEG = "think2seg-rs"
-QWEN_RELATIVE = "qwen-vl-relative"
 FRONT = "---"
-# Model id (or folder name) -> template, first match wins; the template's front matter states its coordinate
-# space. Qwen2.5-VL answers in absolute pixels of its input (technical report, arXiv 2502.13923);
-# Qwen2-VL (report arXiv 2409.12191: boxes "normalized within [0, 1000)") and Qwen3-VL ("relative coordinates
-# ranging from 0 to 1000", QwenLM/Qwen3-VL cookbooks/2d_grounding.ipynb, its first cell) answer relative.
-MODEL_TEMPLATES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("remotereasoner",), REMOTEREASONER),
-    (("think2seg",), THINK2SEG),
-    (("qwen3-vl", "qwen3_vl", "qwen3vl"), QWEN_RELATIVE),
-    (("qwen2-vl", "qwen2_vl", "qwen2vl"), QWEN_RELATIVE),
-    (("qwen2.5-vl", "qwen2_5", "qwen2.5vl"), QWEN25VL),
-)
 
 
 @dataclass(frozen=True)
@@ -104,18 +98,9 @@ def available() -> list[str]:
     return prompt_template_names()
 
 
-def known_template(model: Optional[str]) -> Optional[str]:
-    """The template MODEL_TEMPLATES gives a model id or folder, or None when the id is in no row."""
-    m = (model or "").lower()
-    for needles, name in MODEL_TEMPLATES:
-        if any(n in m for n in needles):
-            return name
-    return None
-
-
 def default_name(model: Optional[str]) -> str:
-    """Template for a model id or folder (MODEL_TEMPLATES); an id in no row gets RemoteReasoner's."""
-    return known_template(model) or REMOTEREASONER
+    """Template for a model id or folder (contract.conventions.MODEL_TEMPLATES); others get RemoteReasoner's."""
+    return default_template(model)
 
 
 def unknown_model_warning(model: str, template: Template) -> str:

@@ -31,6 +31,15 @@ def test_options_for_run(tmp_path, engine_py):
         options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", None)
 
 
+def test_think2seg_takes_its_authors_tile_size_when_the_setting_is_the_default(engine_py):
+    cfg = rs.PluginSettings(engine_python=engine_py, model="RicardoString/Think2Seg-RS-7B")
+    assert options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", None)["tile_size"] == 840
+    cfg.tile_size = 1008  # the analyst's own tile size wins
+    assert options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", None)["tile_size"] == 1008
+    cfg = rs.PluginSettings(engine_python=engine_py, prompt="think2seg-rs")  # the template chosen by name
+    assert options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", None)["tile_size"] == 840
+
+
 def test_settings_start_from_the_engine_defaults():
     engine = RunOptions(raster="", query="", out="")
     cfg = rs.PluginSettings()
