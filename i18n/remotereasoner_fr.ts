@@ -725,44 +725,49 @@
 <context>
     <name>AnswerPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="34"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="39"/>
         <source>Copy answer</source>
         <translation>Copier la réponse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="35"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="40"/>
         <source>Copy the answer and the model&apos;s reasoning to the clipboard</source>
         <translation>Copier la réponse et le raisonnement du modèle dans le presse-papiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="39"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="44"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="51"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="56"/>
         <source>Waiting for the model's answer…</source>
         <translation>En attente de la réponse du modèle…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
         <source>(no answer)</source>
         <translation>(pas de réponse)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="73"/>
         <source>{k} of {n} tiles answered…</source>
         <translation>{k} tuiles sur {n} ont répondu…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="74"/>
         <source>Tile {i}: {answer}</source>
         <translation>Tuile {i} : {answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="88"/>
         <source>No answer.</source>
         <translation>Pas de réponse.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="98"/>
+        <source>The model saw the extent at {w} × {h} px.</source>
+        <translation>Le modèle a vu l’emprise à {w} × {h} px.</translation>
     </message>
 </context>
 <context>

@@ -709,44 +709,49 @@
 <context>
     <name>AnswerPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="34"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="39"/>
         <source>Copy answer</source>
         <translation>复制答案</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="35"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="40"/>
         <source>Copy the answer and the model&apos;s reasoning to the clipboard</source>
         <translation>将答案和模型的推理复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="39"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="44"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="51"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="56"/>
         <source>Waiting for the model's answer…</source>
         <translation>正在等待模型的答案…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
         <source>(no answer)</source>
         <translation>（没有答案）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="73"/>
         <source>{k} of {n} tiles answered…</source>
         <translation>已回答 {k}/{n} 个瓦片…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="74"/>
         <source>Tile {i}: {answer}</source>
         <translation>瓦片 {i}：{answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="88"/>
         <source>No answer.</source>
         <translation>没有答案。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="98"/>
+        <source>The model saw the extent at {w} × {h} px.</source>
+        <translation>模型以 {w} × {h} 像素查看了该范围。</translation>
     </message>
 </context>
 <context>

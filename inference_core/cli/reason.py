@@ -11,6 +11,7 @@ from inference_core.contract.conventions import TEMPLATE_RUN_DEFAULTS, THINK2SEG
 from inference_core.contract.options import (
     BACKENDS,
     COORDINATE_SPACES,
+    DEFAULT_ANSWER_MAX_PIXELS,
     DEFAULT_API_KEY_ENV,
     DEFAULT_BACKEND,
     DEFAULT_BATCH_SIZE,
@@ -253,6 +254,9 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help=f"pixel budget of one view; larger areas are tiled. Default: {DEFAULT_MAX_PIXELS} "
                         f"({DEFAULT_MAX_PIXELS // PATCH_PX ** 2}·{PATCH_PX}·{PATCH_PX})")
     g.add_argument("--min-pixels", type=int, default=DEFAULT_MIN_PIXELS, metavar="N", help=argparse.SUPPRESS)
+    g.add_argument("--answer-max-pixels", type=int, default=DEFAULT_ANSWER_MAX_PIXELS, metavar="N",
+                   help="pixel budget of ask/describe's one whole-extent view, lowered to what the device's memory "
+                        f"holds. Default: {DEFAULT_ANSWER_MAX_PIXELS} (the reference's image loader default)")
     g.add_argument("--iou-threshold", type=float, default=DEFAULT_IOU_THRESHOLD, metavar="R",
                    help="boxes from neighbouring tiles overlapping more than this (IoU) are one object. "
                         f"Default: {DEFAULT_IOU_THRESHOLD}")
@@ -305,7 +309,8 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
         stretch_values=args.stretch_values, granularity=args.granularity,
         backend=args.backend, model=args.model, prompt=args.prompt, replay=args.replay, sam=sam,
         sam_type=args.sam_type, device=args.device, dtype=args.dtype, tile_size=tile_size,
-        overlap=args.overlap, max_pixels=args.max_pixels, min_pixels=args.min_pixels, gsd=args.gsd,
+        overlap=args.overlap, max_pixels=args.max_pixels, min_pixels=args.min_pixels,
+        answer_max_pixels=args.answer_max_pixels, gsd=args.gsd,
         coordinates=args.coordinates, sam3=args.sam3, score_threshold=args.score_threshold,
         simplify=args.simplify, min_area=args.min_area, iou_threshold=args.iou_threshold,
         ios_threshold=args.ios_threshold, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size,

@@ -21,6 +21,7 @@ CLI_FLAGS: dict[str, str] = {
     "coordinates": "--coordinates", "replay": "--replay", "sam": "--sam", "sam_type": "--sam-type",
     "device": "--device", "dtype": "--dtype", "max_new_tokens": "--max-new-tokens", "batch_size": "--batch-size",
     "tile_size": "--tile-size", "overlap": "--overlap", "max_pixels": "--max-pixels", "min_pixels": "--min-pixels",
+    "answer_max_pixels": "--answer-max-pixels",
     "iou_threshold": "--iou-threshold", "ios_threshold": "--ios-threshold", "server_url": "--server-url",
     "api_key_env": "--api-key-env", "concurrency": "--concurrency", "timeout": "--timeout", "retries": "--retries",
     "sam3": "--sam3", "score_threshold": "--score-threshold", "max_boxes": "--max-boxes", "max_tiles": "--max-tiles",

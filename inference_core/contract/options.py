@@ -63,6 +63,11 @@ DEFAULT_MIN_PIXELS = 4 * PATCH_PX * PATCH_PX
 # The reference inference sets no budget, so qwen_vl_utils' default applies (vision_process.py:28):
 # `evaluate` uses it by default to score as the published inference code runs.
 REFERENCE_MAX_PIXELS = 16384 * PATCH_PX * PATCH_PX
+# Ask and describe look at one whole-extent view at that same loader default, as the reference's VQA and
+# captioning do (RemoteReasoner.py `VQA` / `Image_captioning` pass the image to the engine with no budget set;
+# RemoteReasoner_infer.sh:1-3 sets none): a 2000x1500 extent is seen at 1988x1512, not 1008x756. Lowered to
+# what the device's free memory holds (run/answers.py); `--per-tile` answers use the run's --max-pixels.
+DEFAULT_ANSWER_MAX_PIXELS = REFERENCE_MAX_PIXELS
 # 896 = 32 * 28 and 896² = the training budget: a default tile reaches the model unresized, so boxes are
 # the same in the model's input pixels and the tile's (both coordinate conventions agree on tiled runs).
 DEFAULT_TILE_SIZE = 32 * PATCH_PX
@@ -167,6 +172,7 @@ class RunOptions:
     overlap: int = DEFAULT_OVERLAP
     max_pixels: int = DEFAULT_MAX_PIXELS
     min_pixels: int = DEFAULT_MIN_PIXELS
+    answer_max_pixels: int = DEFAULT_ANSWER_MAX_PIXELS  # ask/describe's one whole-extent view (not --per-tile)
     coordinates: Optional[str] = None  # model-input|original-image; None = the prompt template's
     single_view: bool = False  # one view of the whole extent at the budget, never tiles (evaluate's default)
     gsd: Optional[float] = None  # resample to this ground sampling distance (map units / px)
@@ -232,6 +238,8 @@ class RunOptions:
             raise OptionsError(f"--overlap {self.overlap} must be between 0 and half the tile size ({self.tile_size // 2}).")
         if self.max_pixels < self.min_pixels:
             raise OptionsError(f"--max-pixels {self.max_pixels} is below the minimum {self.min_pixels}.")
+        if self.answer_max_pixels < self.min_pixels:
+            raise OptionsError(f"--answer-max-pixels {self.answer_max_pixels} is below the minimum {self.min_pixels}.")
         if self.coordinates is not None and self.coordinates not in COORDINATE_SPACES:
             raise OptionsError(f"--coordinates must be one of {', '.join(COORDINATE_SPACES)}, not {self.coordinates!r}.")
         if self.stretch not in STRETCHES:

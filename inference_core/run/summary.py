@@ -23,6 +23,7 @@ class RunSummary:
     exports: list[str] = field(default_factory=list)
     skipped_nodata: int = 0  # views with no valid pixel, not sent to the model (run.limits, docs/robustness.md)
     answer_summary: Optional[str] = None  # ask/describe: the answer, or the per-tile summary (run/answers.py)
+    answer_view: Optional[list[int]] = None  # ask/describe, one view: [width, height] the model saw the extent at
     strategy: str = "tiles"
     tally: dict[str, Any] = field(default_factory=dict)  # run/tally.Tally: targets, their total and largest area
     overview_reasoning: str = ""  # the whole-extent view's reasoning (overview, refine)

@@ -256,7 +256,8 @@ class OpenAIBackend:
         if stop.is_set():
             raise BackendError("Cancelled after another tile failed.", code="server")
         try:
-            png, input_size = prepare_image(request.image, self.min_pixels, self.max_pixels)
+            budget = int(request.max_pixels or self.max_pixels)  # ask/describe's view may have its own
+            png, input_size = prepare_image(request.image, self.min_pixels, budget)
         except ValueError as exc:  # smart_resize refuses sizes Qwen2.5-VL cannot take
             raise BackendError(f"Tile {request.tile_id} cannot be sent to the model: {exc}.", code="input") from None
         body = chat_body(self.model, png, request.prompt, self.max_new_tokens)
@@ -276,7 +277,7 @@ class OpenAIBackend:
         return ReasonReply(tile_id=request.tile_id, raw_text=text, input_size=input_size,
                            seconds=time.monotonic() - started,
                            warning=resize_warning(data, input_size, _text_chars(request), self.min_pixels,
-                                                  self.max_pixels))
+                                                  budget))
 
     def _post_with_retries(self, body: bytes, stop: threading.Event) -> Any:
         url = self.base_url + "/chat/completions"
