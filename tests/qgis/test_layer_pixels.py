@@ -13,6 +13,7 @@ from qgis.core import QgsContrastEnhancement, QgsMultiBandColorRenderer, QgsProj
 
 from conftest import write_replay
 from test_dock import TWO_TREES, _replay_settings
+from test_processing import provider  # noqa: F401 - the Processing provider fixture
 
 from remotereasoner_qgis.bridge.layer_pixels import renderer_pixels
 from remotereasoner_qgis.bridge.run_session import RunController
@@ -68,3 +69,17 @@ def test_dock_run_uses_the_renderers_bands_and_min_max(bgrn_layer, clean_setting
     with sqlite3.connect(request.out) as con:
         [(stored,)] = con.execute("SELECT pixels FROM runs").fetchall()
     assert json.loads(stored) == pixels
+
+
+
+def test_processing_uses_the_renderers_bands_and_min_max(bgrn_layer, provider, tmp_path):  # noqa: F811
+    from qgis.core import QgsApplication, QgsProcessingContext
+
+    from remotereasoner_qgis.settings import PluginSettings
+
+    alg = QgsApplication.processingRegistry().algorithmById("remotereasoner:reason").create()
+    ctx = QgsProcessingContext()
+    ctx.setProject(QgsProject.instance())
+    options, _crs = alg.build_options({"INPUT": bgrn_layer.id(), "QUERY": "fields", "GRANULARITY": [0]}, ctx,
+                                      str(tmp_path / "r.gpkg"), PluginSettings(model="m"))
+    assert options.bands == (3, 2, 1) and options.stretch_values == (2600, 2700, 700, 800, 400, 450)
