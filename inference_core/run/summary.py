@@ -30,6 +30,8 @@ class RunSummary:
     # the bands shown as red, green, blue and the stretch to 8 bits (raster.source.RasterSource.pixels_record)
     pixels: dict[str, Any] = field(default_factory=dict)
     reused: int = 0  # views answered from an identical earlier view in `responses`, without a model call
+    unconfirmed: int = 0  # refine: overview candidates kept because their refine view's answer was unusable
+    dropped: int = 0  # refine: overview candidates a readable refine answer did not confirm (removed)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
