@@ -217,3 +217,40 @@ def test_a_vrt_the_engine_did_not_write_is_never_replaced(make_geotiff, tmp_path
     with pytest.raises(PipelineError, match="was not written by RemoteReasoner"):
         run(RunOptions(raster=str(before), compare_with=str(after), query="q", out=str(tmp_path / "x.gpkg")))
     assert theirs.read_text() == "<VRTDataset>mine</VRTDataset>"
+
+
+def test_the_worker_runs_and_resumes_a_change(make_geotiff, tmp_path):
+    """The worker protocol: one `reason` request with `compare_with`; events tagged by date, a `change` event, the
+    `done` summary's change; a cancelled change continued by a `resume` request."""
+    import sys
+
+    from inference_core.contract.client import WorkerClient
+    from inference_core.contract.protocol import EVENT_TYPES
+
+    before, after, ab, aa = _dates(make_geotiff, tmp_path)
+    out = tmp_path / "w.gpkg"
+    client = WorkerClient(sys.executable)
+    try:
+        events = list(client.request("reason", timeout=120, options=_options(before, after, ab, aa, out).to_dict()))
+        assert {e["type"] for e in events} <= set(EVENT_TYPES)
+        results = [e for e in events if e["type"] == "result"]
+        assert [e["date"] for e in results] == ["before", "after"]
+        change = [e for e in events if e["type"] == "change"]
+        assert len(change) == 1 and change[0]["summary"] == "1 appeared (16 m²), 1 disappeared (9 m²), 3 persisted"
+        done = events[-1]
+        assert done["type"] == "done" and done["summary"]["counts"] == {"appeared": 1, "disappeared": 1,
+                                                                         "persisted": 3}
+        assert done["summary"]["change"]["alignment"] == "measured"
+        # cancelled on the second date in-process, continued by the worker
+        cancel = threading.Event()
+        stopped = run(_options(before, after, ab, aa, out), cancel=cancel,
+                      emit=lambda ev: cancel.set() if ev.get("date") == "after" else None)
+        assert stopped.status == "cancelled"
+        options = RunOptions(raster="", query="(resume)", out=str(out), backend="replay", replay=ab).to_dict()
+        events = list(client.request("resume", timeout=120, options=options))
+        assert events[-1]["type"] == "done", events[-1]
+        assert events[-1]["summary"]["status"] == "finished"
+        assert {e.get("date") for e in events if e["type"] == "result"} == {"after"}  # only the unfinished date
+        assert events[-1]["summary"]["change"]["summary"].endswith("3 persisted")
+    finally:
+        client.close()
