@@ -23,7 +23,7 @@ from inference_core.contract.protocol import ErrorCode
 from inference_core.contract.schema import field_names
 
 from .. import settings as rr_settings
-from ..bridge.events import CRITICAL, INFO, SUCCESS, WARNING, tally_text
+from ..bridge.events import CRITICAL, INFO, SUCCESS, WARNING, change_text, tally_text
 from ..bridge.run_session import RunController, RunRefused, action_for
 from ..i18n import tr
 from .analyst import AnalystPanels
@@ -161,7 +161,8 @@ class RemoteReasonerDock(QgsDockWidget):
             q.question_edit.setPlainText(question)
         try:
             request = self.runs.new_request(q.layer_combo.currentLayer(), q.question(), q.mode(), q.run_granularity(),
-                                            q.extent.requested_extent, q.per_tile_check.isChecked())
+                                            q.extent.requested_extent, q.per_tile_check.isChecked(),
+                                            compare_with=q.compare_layer())
         except RunRefused as exc:
             self.refresh_readiness()
             return self._refuse(str(exc), settings=exc.settings)
@@ -170,7 +171,8 @@ class RemoteReasonerDock(QgsDockWidget):
             q.reload_history()
         self._view_boxes = {}  # boxes per view of this run, for the dense-answer hint
         self.run_layers = None
-        self.live = LiveRun(request.title, (ANSWERS,) if request.mode in ANSWER_MODES else request.granularity)
+        self.live = LiveRun(request.title, (ANSWERS,) if request.mode in ANSWER_MODES else request.granularity,
+                            change=bool(request.compare_with))
         self.reasoning_text.clear()
         self.answer_panel.clear()
         self.results.clear()
@@ -231,8 +233,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self._run_over(summary, full)
         if full:
             self.question.mode_hint.dense_hint(request.mode, self._view_boxes, request.title)
-        if request.mode not in ANSWER_MODES:
-            self.status.tally_label.setText(tally_text(summary))
+        if request.mode not in ANSWER_MODES:  # a change run's line, else the tally, in the results area
+            self.status.tally_label.setText(change_text(summary) or tally_text(summary))
         end = self.runs.end
         self._message(end.text, _QGIS_LEVEL[end.level], after_task=lambda: self.runCompleted.emit(summary))
 
