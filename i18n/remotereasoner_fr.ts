@@ -825,6 +825,98 @@
     </message>
 </context>
 <context>
+    <name>ChangeAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="65"/>
+        <source>Locate changes</source>
+        <translation>Localiser les changements</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="68"/>
+        <source>change,change detection,two dates,before,after,appeared,disappeared,buildings</source>
+        <translation>changement,détection de changements,deux dates,avant,après,apparus,disparus,bâtiments</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="71"/>
+        <source>Asks the same question of two images of the same ground (e.g. &apos;buildings&apos; on the 2019 and the 2024 flights) and matches the targets: Appeared (green) holds the targets of the second date alone, Disappeared (red) those of the first date alone, Persisted (grey) the pairs, with their overlap (IoU), both areas and both reasonings. The second date is read on the first date&apos;s grid (another CRS or resolution is handled), over the ground both cover; the layers are in the first date&apos;s CRS.
+
+Two flights never align to the pixel: the shift between them is measured from the imagery and undone, unless a tolerance is given (targets then may move up to that many metres between the dates). Two targets are one when their outlines overlap at least the minimum IoU.</source>
+        <translation>Pose la même question sur deux images du même terrain (p. ex. « bâtiments » sur les vols de 2019 et de 2024) et apparie les cibles : Apparus (vert) contient les cibles de la seconde date seule, Disparus (rouge) celles de la première date seule, Inchangés (gris) les paires, avec leur recouvrement (IoU), les deux surfaces et les deux raisonnements. La seconde date est lue sur la grille de la première (un autre SCR ou une autre résolution sont pris en charge), sur le terrain couvert par les deux ; les couches sont dans le SCR de la première date.
+
+Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est mesuré sur les images puis annulé, sauf si une tolérance est donnée (les cibles peuvent alors se déplacer d&apos;autant de mètres entre les dates). Deux cibles n&apos;en font qu&apos;une quand leurs contours se recouvrent au moins de l&apos;IoU minimal.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="85"/>
+        <source>Second date (compare with)</source>
+        <translation>Seconde date (comparer avec)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
+        <source>Tolerance in metres (empty: measure the shift between the dates)</source>
+        <translation>Tolérance en mètres (vide : mesurer le décalage entre les dates)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="90"/>
+        <source>Same target at an overlap (IoU) of at least</source>
+        <translation>Même cible à partir d&apos;un recouvrement (IoU) de</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers of the second date (replay backend)</source>
+        <translation>Réponses enregistrées de la seconde date (backend replay)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Appeared</source>
+        <translation>Apparus</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Disappeared</source>
+        <translation>Disparus</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="100"/>
+        <source>Persisted</source>
+        <translation>Inchangés</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="105"/>
+        <source>Summary</source>
+        <translation>Résumé</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="118"/>
+        <source>The second date cannot be opened: choose a raster layer or file.</source>
+        <translation>La seconde date ne peut pas être ouverte : choisissez une couche ou un fichier raster.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="131"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="134"/>
+        <source>Locating &apos;{query}&apos; on {first} and on {second}</source>
+        <translation>Localisation de « {query} » sur {first} et sur {second}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="140"/>
+        <source>Waiting for the RemoteReasoner run in progress to finish…</source>
+        <translation>Attente de la fin de l&apos;analyse RemoteReasoner en cours…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="172"/>
+        <source>Done in {seconds:.1f} s; both dates&apos; results and the model answers are in {gpkg}</source>
+        <translation>Terminé en {seconds:.1f} s ; les résultats des deux dates et les réponses du modèle sont dans {gpkg}</translation>
+    </message>
+</context>
+<context>
     <name>CommandPanel</name>
     <message>
         <location filename="../remotereasoner_qgis/ui/command_panel.py" line="37"/>
@@ -1963,12 +2055,12 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="31"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="32"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="34"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="35"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner : des questions sur l’imagerie, des réponses en couches vectorielles</translation>
     </message>

@@ -806,6 +806,98 @@
     </message>
 </context>
 <context>
+    <name>ChangeAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="65"/>
+        <source>Locate changes</source>
+        <translation>定位变化</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="68"/>
+        <source>change,change detection,two dates,before,after,appeared,disappeared,buildings</source>
+        <translation>变化,变化检测,两个日期,之前,之后,新增,消失,建筑物</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="71"/>
+        <source>Asks the same question of two images of the same ground (e.g. &apos;buildings&apos; on the 2019 and the 2024 flights) and matches the targets: Appeared (green) holds the targets of the second date alone, Disappeared (red) those of the first date alone, Persisted (grey) the pairs, with their overlap (IoU), both areas and both reasonings. The second date is read on the first date&apos;s grid (another CRS or resolution is handled), over the ground both cover; the layers are in the first date&apos;s CRS.
+
+Two flights never align to the pixel: the shift between them is measured from the imagery and undone, unless a tolerance is given (targets then may move up to that many metres between the dates). Two targets are one when their outlines overlap at least the minimum IoU.</source>
+        <translation>对同一地面的两幅影像提出同一个问题（例如在 2019 年和 2024 年航拍上问“建筑物”），并逐一匹配目标：新增（绿色）为只在第二个日期出现的目标，消失（红色）为只在第一个日期出现的目标，保留（灰色）为成对的目标，附带两者的重叠度（IoU）、两个面积和两段推理。第二个日期按第一个日期的网格读取（可处理不同的坐标系或分辨率），范围为两者共同覆盖的地面；图层使用第一个日期的坐标系。
+
+两次航拍从不会逐像素对齐：两者之间的偏移从影像中测量并消除，除非给出容差（此时目标在两个日期之间最多可移动该距离，单位为米）。当两个轮廓的重叠度至少达到最小 IoU 时，视为同一目标。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="85"/>
+        <source>Second date (compare with)</source>
+        <translation>第二个日期（比较对象）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
+        <source>Tolerance in metres (empty: measure the shift between the dates)</source>
+        <translation>容差（米）（留空：测量两个日期之间的偏移）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="90"/>
+        <source>Same target at an overlap (IoU) of at least</source>
+        <translation>重叠度（IoU）至少为此值时视为同一目标</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers of the second date (replay backend)</source>
+        <translation>第二个日期的录制回答（replay 后端）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>录制的回答 (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Appeared</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Disappeared</source>
+        <translation>消失</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="100"/>
+        <source>Persisted</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="105"/>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="118"/>
+        <source>The second date cannot be opened: choose a raster layer or file.</source>
+        <translation>无法打开第二个日期：请选择栅格图层或文件。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="131"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="134"/>
+        <source>Locating &apos;{query}&apos; on {first} and on {second}</source>
+        <translation>正在 {first} 和 {second} 上定位“{query}”</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="140"/>
+        <source>Waiting for the RemoteReasoner run in progress to finish…</source>
+        <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="172"/>
+        <source>Done in {seconds:.1f} s; both dates&apos; results and the model answers are in {gpkg}</source>
+        <translation>用时 {seconds:.1f} 秒完成；两个日期的结果和模型回答保存在 {gpkg}</translation>
+    </message>
+</context>
+<context>
     <name>CommandPanel</name>
     <message>
         <location filename="../remotereasoner_qgis/ui/command_panel.py" line="37"/>
@@ -1944,12 +2036,12 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="31"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="32"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="34"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="35"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner：以矢量图层回答关于影像的问题</translation>
     </message>
