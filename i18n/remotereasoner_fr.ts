@@ -362,7 +362,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="265"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="269"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -843,7 +843,7 @@
 Two flights never align to the pixel: the shift between them is measured from the imagery and undone, unless a tolerance is given (targets then may move up to that many metres between the dates). Two targets are one when their outlines overlap at least the minimum IoU.</source>
         <translation>Pose la même question sur deux images du même terrain (p. ex. « bâtiments » sur les vols de 2019 et de 2024) et apparie les cibles : Apparus (vert) contient les cibles de la seconde date seule, Disparus (rouge) celles de la première date seule, Inchangés (gris) les paires, avec leur recouvrement (IoU), les deux surfaces et les deux raisonnements. La seconde date est lue sur la grille de la première (un autre SCR ou une autre résolution sont pris en charge), sur le terrain couvert par les deux ; les couches sont dans le SCR de la première date.
 
-Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est mesuré sur les images puis annulé, sauf si une tolérance est donnée (les cibles peuvent alors se déplacer d&apos;autant de mètres entre les dates). Deux cibles n&apos;en font qu&apos;une quand leurs contours se recouvrent au moins de l&apos;IoU minimal.</translation>
+Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est mesuré sur les images puis annulé, sauf si une tolérance est donnée (les cibles peuvent alors se déplacer d'autant de mètres entre les dates). Deux cibles n'en font qu'une quand leurs contours se recouvrent au moins de l'IoU minimal.</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="85"/>
@@ -858,7 +858,7 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
     <message>
         <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="90"/>
         <source>Same target at an overlap (IoU) of at least</source>
-        <translation>Même cible à partir d&apos;un recouvrement (IoU) de</translation>
+        <translation>Même cible à partir d'un recouvrement (IoU) de</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
@@ -908,7 +908,7 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
     <message>
         <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="140"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
-        <translation>Attente de la fin de l&apos;analyse RemoteReasoner en cours…</translation>
+        <translation>Attente de la fin de l'analyse RemoteReasoner en cours…</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="172"/>
@@ -2012,7 +2012,7 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="286"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="290"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
@@ -2050,6 +2050,16 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
         <source>Get a real model (Models tab)…</source>
         <translation>Obtenir un vrai modèle (onglet Modèles)…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="209"/>
+        <source>First date, view {i}:</source>
+        <translation>Première date, vue {i} :</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="209"/>
+        <source>Second date, view {i}:</source>
+        <translation>Seconde date, vue {i} :</translation>
     </message>
 </context>
 <context>

@@ -356,7 +356,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="265"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="269"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
@@ -1993,7 +1993,7 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="286"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="290"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
@@ -2031,6 +2031,16 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
         <source>Get a real model (Models tab)…</source>
         <translation>获取真实模型（“模型”选项卡）…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="209"/>
+        <source>First date, view {i}:</source>
+        <translation>第一个日期，视图 {i}：</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="209"/>
+        <source>Second date, view {i}:</source>
+        <translation>第二个日期，视图 {i}：</translation>
     </message>
 </context>
 <context>

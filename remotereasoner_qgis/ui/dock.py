@@ -204,7 +204,11 @@ class RemoteReasonerDock(QgsDockWidget):
         text = str(ev.get("text") or "").strip()
         if text:
             view = int(ev.get("tile_id") or 0) + 1  # the engine's tile ids count from 0
-            self.reasoning_text.appendPlainText(self.tr("View {i}:").format(i=view) + "\n" + text + "\n")
+            head = self.tr("View {i}:").format(i=view)
+            if ev.get("date") in ("before", "after"):  # a change run: each date's views are numbered from 1
+                head = (self.tr("First date, view {i}:") if ev["date"] == "before"
+                        else self.tr("Second date, view {i}:")).format(i=view)
+            self.reasoning_text.appendPlainText(head + "\n" + text + "\n")
 
     def _on_answer(self, ev: dict) -> None:
         """A view's answer: in the panel, and its footprint on the map (the `answers` layer's fields)."""
