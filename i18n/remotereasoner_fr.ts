@@ -697,7 +697,7 @@
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="184"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="187"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
@@ -779,6 +779,11 @@
         <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
         <source>Persisted</source>
         <translation>Inchangés</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="164"/>
+        <source>A change between two dates cannot be redone from its answers yet: resume it, or run it again.</source>
+        <translation>Un changement entre deux dates ne peut pas encore être refait à partir de ses réponses : reprenez-le, ou relancez-le.</translation>
     </message>
 </context>
 <context>

@@ -160,6 +160,9 @@ class RunController(QObject):
 
     def redo_request(self, entry: RunEntry, sam: Optional[str], simplify: float, min_area: float) -> RunRequest:
         """A new GeoPackage beside the run's, post-processed again from its recorded answers (no model call)."""
+        if entry.settings.get("compare_with"):  # two dates' answers in one file: replay takes one run per file
+            raise RunRefused(tr("A change between two dates cannot be redone from its answers yet: resume it, or run "
+                                "it again."))
         out = new_run_path(rr_settings.output_dir(rr_settings.PluginSettings.load())[0], entry.query)
         if os.path.abspath(out) == os.path.abspath(entry.gpkg):
             out = out[:-len(".gpkg")] + "-redo.gpkg"

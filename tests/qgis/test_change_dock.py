@@ -97,3 +97,47 @@ def test_dock_compares_two_dates_and_styles_the_three_layers(qtbot, dock, clean_
     assert dock.last_message == ("success", f"Changes: {line}.")
     reasoning = dock.reasoning_text.toPlainText()  # each date's views told apart
     assert "First date, view 1:" in reasoning and "Second date, view 2:" in reasoning
+
+
+def test_a_change_run_stopped_on_the_second_date_is_resumed_from_the_history(clean_settings, tmp_path):
+    """History: a change GeoPackage cancelled on its second date is continued by RunController.resume_request
+    (the engine finds the unfinished date); a redo from its answers is refused with what to do instead."""
+    import json
+    import subprocess
+
+    from remotereasoner_qgis.bridge.history import read_runs
+    from remotereasoner_qgis.bridge.run_session import RunController, RunRefused
+    from rr_support import ROOT
+
+    first = _geotiff(tmp_path / "2019.tif", _scene([KEPT, GONE]))
+    second = _geotiff(tmp_path / "2024.tif", _scene([KEPT, NEW]))
+    answers = {}
+    for name, squares in (("first", [KEPT, GONE]), ("second", [KEPT, NEW])):
+        boxes = [[c, r, c + w, r + h] for c, r, w, h in squares]
+        answers[name] = tmp_path / f"{name}.jsonl"
+        answers[name].write_text(json.dumps({"tile_id": 0, "raw_text": f"<answer>{json.dumps(boxes)}</answer>",
+                                             "input_size": [200, 112]}) + "\n")
+    out = tmp_path / "change.gpkg"
+    script = (  # the engine, cancelled as soon as the second date starts: its first date finished, its second not
+        "import sys, threading\n"
+        "from inference_core.contract.options import RunOptions\nfrom inference_core.run.pipeline import run\n"
+        "c = threading.Event()\n"
+        f"s = run(RunOptions(raster={first!r}, compare_with={second!r}, query='bright squares', out={str(out)!r}, "
+        f"backend='replay', replay={str(answers['first'])!r}, replay_after={str(answers['second'])!r}), "
+        "emit=lambda ev: c.set() if ev.get('date') == 'after' else None, cancel=c)\n"
+        "sys.exit(0 if s.status == 'cancelled' else 1)\n")
+    proc = subprocess.run([clean_settings.engine_python, "-c", script], cwd=str(ROOT), capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    entries = read_runs(str(out))
+    assert sorted(e.status for e in entries) == ["cancelled", "finished"]
+    stopped = next(e for e in entries if e.status == "cancelled")
+    assert stopped.resumable
+    runs = RunController()
+    with pytest.raises(RunRefused, match="cannot be redone"):
+        runs.redo_request(stopped, None, 0.0, 0.0)
+    request = runs.resume_request(stopped)
+    outcome = runs.run_blocking(request, clean_settings.engine_python, {}, lambda: False)
+    assert outcome.summary is not None and outcome.summary["status"] == "finished", outcome
+    assert outcome.summary["counts"] == {"appeared": 1, "disappeared": 1, "persisted": 1}
+    assert runs.end.text.startswith("Changes: 1 appeared (")
