@@ -254,3 +254,17 @@ def test_the_worker_runs_and_resumes_a_change(make_geotiff, tmp_path):
         assert events[-1]["summary"]["change"]["summary"].endswith("3 persisted")
     finally:
         client.close()
+
+
+def test_a_shift_too_large_to_be_misregistration_is_reported_not_undone(make_geotiff, tmp_path):
+    """Two dates with nothing in common (another texture): the correlation peak lands anywhere; a shift beyond a
+    tenth of the extent is named in a warning and not undone, so targets are matched where they were found."""
+    grid = from_origin(ORIGIN[0], ORIGIN[1], PX, PX)
+    before = make_geotiff(_scene([A, B]), transform=grid, name="before.tif")
+    other = np.stack([np.random.default_rng(99).integers(0, 255, (SIZE, SIZE), dtype=np.uint8)] * 3)
+    after = make_geotiff(other, transform=grid, name="after.tif")
+    ab, aa = _answer([A, B], tmp_path / "b.jsonl"), _answer([A, B], tmp_path / "a.jsonl")
+    summary = run(_options(before, after, ab, aa, tmp_path / "c.gpkg"))
+    assert summary.counts == {"appeared": 0, "disappeared": 0, "persisted": 2}
+    assert summary.change["shift_px"] == 0.0
+    assert any("too large to be a misregistration" in w for w in summary.warnings), summary.warnings

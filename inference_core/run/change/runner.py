@@ -20,7 +20,7 @@ from inference_core.run.change.grid import CommonGrid, common_grid
 from inference_core.run.change.match import match_targets
 from inference_core.run.change.record import DATES, ChangeState, change_state
 from inference_core.run.change.result import Alignment, layer_rows, summary_line, total_area
-from inference_core.run.change.shift import measure_shift
+from inference_core.run.change.shift import measure_shift, plausible
 from inference_core.run.core import Emit, RunCore, no_events
 from inference_core.run.disk_full import naming_the_disk
 from inference_core.run.limits import preflight
@@ -96,6 +96,12 @@ def _alignment(options: RunOptions, before: RasterSource, after: RasterSource) -
     if options.tolerance is not None:
         return Alignment("tolerance", tolerance_m=float(options.tolerance))
     s = measure_shift(before, after)
+    if not plausible(s, before.window):  # not a misregistration: say so, match without undoing it
+        before.warnings.append(
+            f"The shift measured between the dates ({s.dx_px:+.0f}, {s.dy_px:+.0f} px) is too large to be a "
+            f"misregistration (the images have too little in common); it is not undone. Give --tolerance METRES "
+            f"if the dates are offset.")
+        return Alignment("measured", 0.0, 0.0, 0.0)
     return Alignment("measured", s.dx_m, s.dy_m, s.px)
 
 

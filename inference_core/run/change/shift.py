@@ -11,6 +11,9 @@ from inference_core.raster.source import RasterSource
 
 # The correlation reads both dates at most this many pixels on a side (the common window downscaled).
 MAX_SIDE = 1024
+# A measured shift beyond this share of the common extent's shorter side is not a misregistration but dates
+# with too little in common (or a repetitive pattern): it is reported and not undone.
+MAX_SHIFT_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -27,10 +30,6 @@ class Shift:
     @property
     def px(self) -> float:
         return float(np.hypot(self.dx_px, self.dy_px))
-
-    def describe(self) -> str:
-        return (f"shift measured: {self.dx_m:+.2f} m east, {self.dy_m:+.2f} m north ({self.px:.1f} px), "
-                "undone before matching")
 
 
 NO_SHIFT = Shift(0.0, 0.0, 0.0, 0.0, 0.0)
@@ -66,6 +65,11 @@ def phase_correlation(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float
     dy = dy - h if dy > h / 2 else dy  # the spectrum wraps: the second half holds negative shifts
     dx = dx - w if dx > w / 2 else dx
     return float(dx), float(dy), peak
+
+
+def plausible(shift: Shift, window: tuple[int, int, int, int]) -> bool:
+    """Whether a measured shift can be a misregistration: at most MAX_SHIFT_SHARE of the window's shorter side."""
+    return shift.px <= MAX_SHIFT_SHARE * min(window[2], window[3])
 
 
 def measure_shift(before: RasterSource, after: RasterSource, max_side: int = MAX_SIDE) -> Shift:
