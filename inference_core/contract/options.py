@@ -261,9 +261,12 @@ class RunOptions:
         return self
 
     def _validate_change(self) -> None:
-        if self.mode not in CHANGE_MODES:
-            raise OptionsError(f"A change between two dates compares targets: use --mode {' or '.join(CHANGE_MODES)}, "
-                               f"not {self.mode}.")
+        if self.mode not in CHANGE_MODES + ANSWER_MODES:
+            raise OptionsError(f"A change between two dates compares targets (--mode {' or '.join(CHANGE_MODES)}) or "
+                               f"asks about both dates in one turn (--mode {' or '.join(ANSWER_MODES)}, "
+                               f"experimental), not {self.mode}.")
+        if self.per_tile:
+            raise OptionsError("--per-tile is for one raster: a question over two dates asks one view of each.")
         if not str(self.compare_with).strip():
             raise OptionsError("Give the second date's raster to compare with, e.g. change before.tif after.tif.")
         if self.tolerance is not None and not (_finite(self.tolerance) and self.tolerance >= 0):

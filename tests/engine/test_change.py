@@ -197,8 +197,9 @@ def test_the_command_line(make_geotiff, tmp_path, capsys):
     assert "shift measured: +0.30 m east" in text
     rc = main(["change", str(before), "-q", "q", "-o", str(tmp_path / "y.gpkg")])
     assert rc == 2 and "give both dates" in capsys.readouterr().err
-    rc = main(["change", str(before), str(after), "-q", "q", "-o", str(tmp_path / "z.gpkg"), "--mode", "ask"])
-    assert rc == 2 and "use --mode locate or find-all" in capsys.readouterr().err
+    rc = main(["change", str(before), str(after), "-q", "q", "-o", str(tmp_path / "z.gpkg"), "--mode", "ask",
+               "--per-tile"])
+    assert rc == 2 and "--per-tile is for one raster" in capsys.readouterr().err
 
 
 def test_a_second_date_without_crs_is_refused_with_the_fix(make_geotiff, tmp_path):

@@ -12,7 +12,8 @@ import time
 from typing import Any, Optional
 
 from inference_core.common.errors import PipelineError
-from inference_core.contract.options import OptionsError, RunOptions
+from inference_core.contract.options import ANSWER_MODES, OptionsError, RunOptions
+from inference_core.contract.paths import CHANGE_TEMPLATES
 from inference_core.contract.protocol import ErrorCode
 from inference_core.contract.schema import CHANGE_LAYERS, CHANGE_TABLE
 from inference_core.raster.source import RasterSource
@@ -47,11 +48,17 @@ def run_change(options: RunOptions, emit: Emit = no_events, cancel: Optional[thr
     try:
         for src, o in zip(sources, sides):  # limits, damaged pixels, model files: before any model loads
             src.warnings += preflight(src, o)
-        alignment = _alignment(options, *sources)
         if models is None:  # a one-off run (CLI); the worker passes its warm cache
             from inference_core.models.cache import ModelCache
 
             models = ModelCache()
+        if options.mode in ANSWER_MODES:  # "describe what changed" (experimental): both dates in one turn
+            from inference_core.run.change.describe import run_two_date_answer
+
+            first = dataclasses.replace(sides[0], prompt=options.prompt or CHANGE_TEMPLATES[options.mode])
+            with naming_the_disk(options.out):
+                return run_two_date_answer(first, sources[0], sources[1], emit, cancel, models, started)
+        alignment = _alignment(options, *sources)
         summaries = []
         for i, (src, o) in enumerate(zip(sources, sides)):
             if state is not None and state.done(i):
