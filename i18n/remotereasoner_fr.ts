@@ -697,7 +697,7 @@
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="187"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="190"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
@@ -781,9 +781,24 @@
         <translation>Inchangés</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="164"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="167"/>
         <source>A change between two dates cannot be redone from its answers yet: resume it, or run it again.</source>
         <translation>Un changement entre deux dates ne peut pas encore être refait à partir de ses réponses : reprenez-le, ou relancez-le.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="139"/>
+        <source>One answer per tile is for one raster: untick it to ask about both dates.</source>
+        <translation>Une réponse par tuile est pour un seul raster : décochez-la pour interroger les deux dates.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="33"/>
+        <source>experimental</source>
+        <translation>expérimental</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="34"/>
+        <source>Ask and Describe show both dates to the model in one turn. RemoteReasoner was trained on single images: treat the answer as a hint.</source>
+        <translation>Demander et Décrire montrent les deux dates au modèle en un seul tour. RemoteReasoner a été entraîné sur des images uniques : prenez la réponse comme une indication.</translation>
     </message>
 </context>
 <context>

@@ -681,7 +681,7 @@
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="187"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="190"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
@@ -762,9 +762,24 @@
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="164"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="167"/>
         <source>A change between two dates cannot be redone from its answers yet: resume it, or run it again.</source>
         <translation>两个日期之间的变化暂时无法根据其回答重做：请继续该运行，或重新运行。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="139"/>
+        <source>One answer per tile is for one raster: untick it to ask about both dates.</source>
+        <translation>每个瓦片一个回答仅适用于单个栅格：取消勾选后即可询问两个日期。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="33"/>
+        <source>experimental</source>
+        <translation>实验性</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="34"/>
+        <source>Ask and Describe show both dates to the model in one turn. RemoteReasoner was trained on single images: treat the answer as a hint.</source>
+        <translation>提问和描述会在一轮中把两个日期都交给模型。RemoteReasoner 是在单幅影像上训练的：请把回答仅作参考。</translation>
     </message>
 </context>
 <context>

@@ -135,8 +135,11 @@ class RunController(QObject):
         title = question or tr("Describe")  # a caption run's group and file are named for the mode
         out = new_run_path(folder, title)
         extra: dict[str, Any] = {"mode": mode, "per_tile": per_tile} if mode in ANSWER_MODES else {"mode": mode}
+        if after and per_tile and mode in ANSWER_MODES:
+            raise RunRefused(tr("One answer per tile is for one raster: untick it to ask about both dates."))
         if after:
             extra["compare_with"] = after
+            extra.pop("per_tile", None)
             if cfg.backend == "replay":  # the recorded answers of the settings serve both dates
                 extra["replay_after"] = cfg.replay
         try:

@@ -148,7 +148,7 @@ class ChangeAlgorithm(ReasonAlgorithm):
         summary = outcome.summary
         gpkg = summary.get("out") or out
         results: dict[str, Any] = {self.RESULT_GPKG: gpkg, self.RUN_ID: summary.get("run_id", ""),
-                                   self.SUMMARY: change_text(summary)}
+                                   self.SUMMARY: change_text(summary) or str(summary.get("answer_summary") or "")}
         counts = summary.get("counts") or {}
         for name in CHANGE_LAYERS:
             results[name.upper()] = int(counts.get(name) or 0)

@@ -29,6 +29,13 @@ class CompareChoice(QWidget):
                                  "map shows what appeared (green), disappeared (red) and persisted (grey). Leave it "
                                  "empty to reason on one raster."))
         row.addWidget(self.combo, 1)
+        # Ask / Describe with a second date: both dates in one model turn, which the checkpoint was not trained on
+        self.experimental = QLabel(tr("experimental"), self)
+        self.experimental.setToolTip(tr("Ask and Describe show both dates to the model in one turn. RemoteReasoner "
+                                        "was trained on single images: treat the answer as a hint."))
+        self.experimental.setStyleSheet("color: #8a5a00; font-style: italic;")
+        row.addWidget(self.experimental)
+        self.experimental.setVisible(False)
 
     def layer(self) -> Optional[QgsRasterLayer]:
         """The second date, or None."""
@@ -37,3 +44,7 @@ class CompareChoice(QWidget):
 
     def set_layer(self, layer: Optional[QgsRasterLayer]) -> None:
         self.combo.setLayer(layer)
+
+    def show_for(self, answers: bool) -> None:
+        """Ask / Describe: the second date is marked experimental."""
+        self.experimental.setVisible(answers)

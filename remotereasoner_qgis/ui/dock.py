@@ -172,7 +172,7 @@ class RemoteReasonerDock(QgsDockWidget):
         self._view_boxes = {}  # boxes per view of this run, for the dense-answer hint
         self.run_layers = None
         self.live = LiveRun(request.title, (ANSWERS,) if request.mode in ANSWER_MODES else request.granularity,
-                            change=bool(request.compare_with))
+                            change=bool(request.compare_with) and request.mode not in ANSWER_MODES)
         self.reasoning_text.clear()
         self.answer_panel.clear()
         self.results.clear()

@@ -126,8 +126,8 @@ class QuestionPanel(QWidget):
         return self.granularity() if self.mode() not in ANSWER_MODES else ("boxes",)
 
     def compare_layer(self) -> Optional[QgsRasterLayer]:
-        """The second date of a change run, when one is chosen and the mode compares targets."""
-        return self.compare.layer() if self.mode() in CHANGE_MODES else None
+        """The second date of a change run, when one is chosen (Ask / Describe: experimental, both in one turn)."""
+        return self.compare.layer()
 
     def question_hint(self) -> str:
         return self.mode_hint.question_hint(self.mode(), self.question_edit.toPlainText())
@@ -138,7 +138,7 @@ class QuestionPanel(QWidget):
         for w in (self.check_boxes, self.check_masks, self.check_contours, self.strategy_choice):
             w.setVisible(not answers)
         self.per_tile_check.setVisible(answers)
-        self.compare.setVisible(self.mode() in CHANGE_MODES)
+        self.compare.show_for(self.mode() not in CHANGE_MODES)
         self.question_edit.setPlaceholderText({
             "ask": self.tr("e.g. How many ships are in the harbour?"),
             "describe": self.tr("No question needed: the model describes the area"),

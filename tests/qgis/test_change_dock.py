@@ -70,8 +70,9 @@ def test_dock_compares_two_dates_and_styles_the_three_layers(qtbot, dock, clean_
     q.compare.set_layer(after)
     q.extent.set_source("layer")
     assert q.compare_layer() is after
-    q.set_mode("ask")
-    assert q.compare.isHidden() and q.compare_layer() is None  # answers in text: no change run
+    assert q.compare.experimental.isHidden()
+    q.set_mode("ask")  # both dates in one turn: possible, marked experimental
+    assert not q.compare.experimental.isHidden() and q.compare_layer() is after
     q.set_mode("locate")
     summary, _results = run_dock(qtbot, dock, "bright squares", timeout_ms=480_000)
     assert summary["status"] == "finished", summary
@@ -141,3 +142,30 @@ def test_a_change_run_stopped_on_the_second_date_is_resumed_from_the_history(cle
     assert outcome.summary is not None and outcome.summary["status"] == "finished", outcome
     assert outcome.summary["counts"] == {"appeared": 1, "disappeared": 1, "persisted": 1}
     assert runs.end.text.startswith("Changes: 1 appeared (")
+
+
+def test_describe_what_changed_in_the_dock_is_experimental(qtbot, dock, clean_settings, tmp_path):
+    """Describe with a second date: one answer about both dates (recorded here), the answers layer, and the run's
+    warning that the checkpoint was trained on single images."""
+    import json
+
+    from test_dock import _replay_settings
+
+    replay = tmp_path / "describe.jsonl"
+    replay.write_text(json.dumps({"tile_id": 0, "raw_text": "<think>The right square is gone.</think><answer>One "
+                                  "building was torn down and one was built.</answer>"}) + "\n")
+    _replay_settings(clean_settings, replay)
+    before = _layer(_geotiff(tmp_path / "2019.tif", _scene([KEPT, GONE])), "2019")
+    after = _layer(_geotiff(tmp_path / "2024.tif", _scene([KEPT, NEW])), "2024")
+    q = dock.question
+    q.set_mode("describe")
+    q.layer_combo.setLayer(before)
+    q.compare.set_layer(after)
+    q.extent.set_source("layer")
+    warnings = []
+    dock.runs.warning.connect(warnings.append)
+    summary, _ = run_dock(qtbot, dock, "")
+    assert summary["status"] == "finished" and summary["counts"] == {"answers": 1}
+    assert dock.answer_panel.answer() == "One building was torn down and one was built."
+    assert any("trained on single images" in w for w in warnings), warnings
+    assert dock.run_layers.layers["answers"].featureCount() == 1
