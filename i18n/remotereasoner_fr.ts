@@ -69,27 +69,27 @@
         <translation>Impossible d’écrire {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="39"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="42"/>
         <source>&amp;RemoteReasoner</source>
         <translation>&amp;RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="40"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="43"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="43"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="46"/>
         <source>Ask a question about the imagery and get boxes, masks and contours</source>
         <translation>Posez une question sur l’imagerie et obtenez boîtes, masques et contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="45"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="48"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="68"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="71"/>
         <source>Processing provider not available: {reason}</source>
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
@@ -219,7 +219,7 @@
         <translation>torch ne se charge pas : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="47"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="50"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
@@ -244,7 +244,7 @@
         <translation>une vérification de l’installation avec un minuscule modèle de test, pas d’un vrai modèle.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="76"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="79"/>
         <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
         <translation>Un fournisseur de traitements « remotereasoner » est déjà enregistré ; cette copie de l’extension n’en ajoute pas un autre.</translation>
     </message>
@@ -362,7 +362,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="269"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="274"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -721,6 +721,11 @@
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
     </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/engine_env.py" line="78"/>
+        <source>Qt cannot tell whether this computer is online ({source}: {detail}); assuming online. Without a network, tick Offline in Settings › Models.</source>
+        <translation>Qt ne peut pas dire si cet ordinateur est en ligne ({source} : {detail}) ; il est supposé en ligne. Sans réseau, cochez Hors ligne dans Paramètres › Modèles.</translation>
+    </message>
     <message numerus="yes">
         <location filename="../remotereasoner_qgis/bridge/events.py" line="128"/>
         <source>%n appeared</source>
@@ -756,6 +761,16 @@
         <translation>Comparez avec une autre date : le second raster est le premier.</translation>
     </message>
     <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="139"/>
+        <source>One answer per tile is for one raster: untick it to ask about both dates.</source>
+        <translation>Une réponse par tuile est pour un seul raster : décochez-la pour interroger les deux dates.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="167"/>
+        <source>A change between two dates cannot be redone from its answers yet: resume it, or run it again.</source>
+        <translation>Un changement entre deux dates ne peut pas encore être refait à partir de ses réponses : reprenez-le, ou relancez-le.</translation>
+    </message>
+    <message>
         <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="22"/>
         <source>Compare with…</source>
         <translation>Comparer avec…</translation>
@@ -764,6 +779,16 @@
         <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="28"/>
         <source>A second date of the same ground: the question is located on both rasters and the map shows what appeared (green), disappeared (red) and persisted (grey). Leave it empty to reason on one raster.</source>
         <translation>Une seconde date du même terrain : la question est localisée sur les deux rasters et la carte montre ce qui est apparu (vert), a disparu (rouge) et est resté (gris). Laissez vide pour raisonner sur un seul raster.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="33"/>
+        <source>experimental</source>
+        <translation>expérimental</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="34"/>
+        <source>Ask and Describe show both dates to the model in one turn. RemoteReasoner was trained on single images: treat the answer as a hint.</source>
+        <translation>Demander et Décrire montrent les deux dates au modèle en un seul tour. RemoteReasoner a été entraîné sur des images uniques : prenez la réponse comme une indication.</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
@@ -779,26 +804,6 @@
         <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
         <source>Persisted</source>
         <translation>Inchangés</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="167"/>
-        <source>A change between two dates cannot be redone from its answers yet: resume it, or run it again.</source>
-        <translation>Un changement entre deux dates ne peut pas encore être refait à partir de ses réponses : reprenez-le, ou relancez-le.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="139"/>
-        <source>One answer per tile is for one raster: untick it to ask about both dates.</source>
-        <translation>Une réponse par tuile est pour un seul raster : décochez-la pour interroger les deux dates.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="33"/>
-        <source>experimental</source>
-        <translation>expérimental</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="34"/>
-        <source>Ask and Describe show both dates to the model in one turn. RemoteReasoner was trained on single images: treat the answer as a hint.</source>
-        <translation>Demander et Décrire montrent les deux dates au modèle en un seul tour. RemoteReasoner a été entraîné sur des images uniques : prenez la réponse comme une indication.</translation>
     </message>
 </context>
 <context>
@@ -928,7 +933,7 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
     <message>
         <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="140"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
-        <translation>Attente de la fin de l'analyse RemoteReasoner en cours…</translation>
+        <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="172"/>
@@ -2027,57 +2032,57 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="290"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="295"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="88"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="93"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="207"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="212"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
         <source>Get a real model (Models tab)…</source>
         <translation>Obtenir un vrai modèle (onglet Modèles)…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
         <source>First date, view {i}:</source>
         <translation>Première date, vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
         <source>Second date, view {i}:</source>
         <translation>Seconde date, vue {i} :</translation>
     </message>

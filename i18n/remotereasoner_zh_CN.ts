@@ -69,27 +69,27 @@
         <translation>无法写入 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="39"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="42"/>
         <source>&amp;RemoteReasoner</source>
         <translation>&amp;RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="40"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="43"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="43"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="46"/>
         <source>Ask a question about the imagery and get boxes, masks and contours</source>
         <translation>就影像提出问题，获取边界框、掩膜和轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="45"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="48"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="68"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="71"/>
         <source>Processing provider not available: {reason}</source>
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
@@ -219,7 +219,7 @@
         <translation>无法加载 torch：{e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="47"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="50"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
@@ -244,7 +244,7 @@
         <translation>这是用微型测试模型对安装进行的检查，而非对真实模型的检查。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="76"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="79"/>
         <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
         <translation>已注册了名为“remotereasoner”的处理提供程序；此插件副本不会再添加一个。</translation>
     </message>
@@ -356,7 +356,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="269"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="274"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
@@ -705,6 +705,11 @@
         <source>Export results</source>
         <translation>导出结果</translation>
     </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/engine_env.py" line="78"/>
+        <source>Qt cannot tell whether this computer is online ({source}: {detail}); assuming online. Without a network, tick Offline in Settings › Models.</source>
+        <translation>Qt 无法判断这台计算机是否联网（{source}：{detail}），按已联网处理。没有网络时，请在 设置 › 模型 中勾选“离线”。</translation>
+    </message>
     <message numerus="yes">
         <location filename="../remotereasoner_qgis/bridge/events.py" line="128"/>
         <source>%n appeared</source>
@@ -737,6 +742,16 @@
         <translation>请与另一日期比较：第二个栅格与第一个相同。</translation>
     </message>
     <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="139"/>
+        <source>One answer per tile is for one raster: untick it to ask about both dates.</source>
+        <translation>每个瓦片一个回答仅适用于单个栅格：取消勾选后即可询问两个日期。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="167"/>
+        <source>A change between two dates cannot be redone from its answers yet: resume it, or run it again.</source>
+        <translation>两个日期之间的变化暂时无法根据其回答重做：请继续该运行，或重新运行。</translation>
+    </message>
+    <message>
         <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="22"/>
         <source>Compare with…</source>
         <translation>与…比较</translation>
@@ -745,6 +760,16 @@
         <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="28"/>
         <source>A second date of the same ground: the question is located on both rasters and the map shows what appeared (green), disappeared (red) and persisted (grey). Leave it empty to reason on one raster.</source>
         <translation>同一地面的第二个日期：在两个栅格上定位该问题，地图显示新增（绿色）、消失（红色）和保留（灰色）的目标。留空则只在一个栅格上推理。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="33"/>
+        <source>experimental</source>
+        <translation>实验性</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="34"/>
+        <source>Ask and Describe show both dates to the model in one turn. RemoteReasoner was trained on single images: treat the answer as a hint.</source>
+        <translation>提问和描述会在一轮中把两个日期都交给模型。RemoteReasoner 是在单幅影像上训练的：请把回答仅作参考。</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
@@ -760,26 +785,6 @@
         <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
         <source>Persisted</source>
         <translation>保留</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="167"/>
-        <source>A change between two dates cannot be redone from its answers yet: resume it, or run it again.</source>
-        <translation>两个日期之间的变化暂时无法根据其回答重做：请继续该运行，或重新运行。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="139"/>
-        <source>One answer per tile is for one raster: untick it to ask about both dates.</source>
-        <translation>每个瓦片一个回答仅适用于单个栅格：取消勾选后即可询问两个日期。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="33"/>
-        <source>experimental</source>
-        <translation>实验性</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="34"/>
-        <source>Ask and Describe show both dates to the model in one turn. RemoteReasoner was trained on single images: treat the answer as a hint.</source>
-        <translation>提问和描述会在一轮中把两个日期都交给模型。RemoteReasoner 是在单幅影像上训练的：请把回答仅作参考。</translation>
     </message>
 </context>
 <context>
@@ -2008,57 +2013,57 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="290"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="295"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="88"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="93"/>
         <source>Reasoning</source>
         <translation>推理过程</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="207"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="212"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
         <source>Get a real model (Models tab)…</source>
         <translation>获取真实模型（“模型”选项卡）…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
         <source>First date, view {i}:</source>
         <translation>第一个日期，视图 {i}：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
         <source>Second date, view {i}:</source>
         <translation>第二个日期，视图 {i}：</translation>
     </message>

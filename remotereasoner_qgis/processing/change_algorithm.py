@@ -22,7 +22,7 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsProcessingUtils,
 )
-from qtpy.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication
 
 from inference_core.contract.options import DEFAULT_CHANGE_MIN_IOU, OptionsError
 from inference_core.contract.schema import CHANGE_LAYERS
@@ -85,22 +85,22 @@ class ChangeAlgorithm(ReasonAlgorithm):
         self.addParameter(QgsProcessingParameterRasterLayer(self.COMPARE, self.tr("Second date (compare with)")))
         tol = QgsProcessingParameterNumber(self.TOLERANCE, self.tr("Tolerance in metres (empty: measure the shift "
                                                                    "between the dates)"),
-                                           QgsProcessingParameterNumber.Double, optional=True, minValue=0.0)
+                                           QgsProcessingParameterNumber.Type.Double, optional=True, minValue=0.0)
         self.addParameter(tol)
         iou = QgsProcessingParameterNumber(self.MIN_IOU, self.tr("Same target at an overlap (IoU) of at least"),
-                                           QgsProcessingParameterNumber.Double, defaultValue=DEFAULT_CHANGE_MIN_IOU,
+                                           QgsProcessingParameterNumber.Type.Double, defaultValue=DEFAULT_CHANGE_MIN_IOU,
                                            minValue=0.01, maxValue=1.0)
         replay = QgsProcessingParameterFile(self.REPLAY_AFTER, self.tr("Recorded answers of the second date (replay "
                                                                        "backend)"), optional=True,
                                             fileFilter=self.tr("Recorded answers (*.jsonl *.gpkg)"))
         for p in (iou, replay):
-            p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            p.setFlags(p.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(p)
         labels = {"appeared": self.tr("Appeared"), "disappeared": self.tr("Disappeared"),
                   "persisted": self.tr("Persisted")}
         for name in CHANGE_LAYERS:
             self.addParameter(QgsProcessingParameterFeatureSink(_SINKS[name], labels[name],
-                                                                QgsProcessing.TypeVectorPolygon, optional=True,
+                                                                QgsProcessing.SourceType.TypeVectorPolygon, optional=True,
                                                                 createByDefault=True))
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Summary")))
         for name in CHANGE_LAYERS:

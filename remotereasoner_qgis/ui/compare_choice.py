@@ -7,7 +7,7 @@ from typing import Optional
 
 from qgis.core import QgsMapLayerProxyModel, QgsRasterLayer
 from qgis.gui import QgsMapLayerComboBox
-from qtpy.QtWidgets import QHBoxLayout, QLabel, QWidget  # qgis.PyQt once issue 35 lifts the boundary rule
+from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ..i18n import tr
 
