@@ -42,6 +42,8 @@ def _open(path: str, which: str):
 
     if not os.path.exists(path) and "://" not in path and not path.startswith("/vsi"):
         raise InputError(f"The {which} raster was not found: {path} (check the path).")
+    if os.path.exists(path):  # the VRT names its source: absolute, so it opens from any working directory
+        path = os.path.abspath(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)

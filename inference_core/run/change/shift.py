@@ -32,9 +32,6 @@ class Shift:
         return float(np.hypot(self.dx_px, self.dy_px))
 
 
-NO_SHIFT = Shift(0.0, 0.0, 0.0, 0.0, 0.0)
-
-
 def _grey(src: RasterSource, ow: int, oh: int) -> np.ndarray:
     c, r, w, h = src.window
     rgb, valid = src.read_rgb(c, r, w, h, ow, oh)
