@@ -181,6 +181,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self.reasoning_text.clear()
         self.answer_panel.clear()
         self.results.clear()
+        # a change run's results are its three layers and the summary line: no per-target table, Export… stays
+        self.results.show_table(request.mode not in ANSWER_MODES and not request.compare_with)
         self.status.starting(request.out, request.temporary)
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)

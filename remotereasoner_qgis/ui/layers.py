@@ -356,7 +356,7 @@ def export_layers(layers: dict[str, QgsVectorLayer], fmt: str, dest: str) -> lis
     context = QgsProject.instance().transformContext() if QgsProject.instance() else QgsCoordinateTransformContext()
     written: list[str] = []
     first = True
-    for name in (*FEATURE_LAYERS, ANSWERS):
+    for name in (*FEATURE_LAYERS, ANSWERS, *CHANGE_LAYERS):
         layer = layers.get(name)
         if layer is None:
             continue

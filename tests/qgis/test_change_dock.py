@@ -96,6 +96,12 @@ def test_dock_compares_two_dates_and_styles_the_three_layers(qtbot, dock, clean_
     line = dock.status.tally_label.text()
     assert line.startswith("1 appeared (") and ", 1 disappeared (" in line and line.endswith(", 1 persisted")
     assert dock.last_message == ("success", f"Changes: {line}.")
+    assert dock.results.table.isHidden()  # the three layers are the results; Export… writes them
+    written = dock.export_to("gpkg", str(tmp_path / "export.gpkg"))
+    from qgis.core import QgsVectorLayer
+
+    assert written and all(QgsVectorLayer(f"{written[0]}|layername={n}", n, "ogr").featureCount() == 1
+                           for n in ("appeared", "disappeared", "persisted"))
     reasoning = dock.reasoning_text.toPlainText()  # each date's views told apart
     assert "First date, view 1:" in reasoning and "Second date, view 2:" in reasoning
 
