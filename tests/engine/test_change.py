@@ -269,3 +269,16 @@ def test_a_shift_too_large_to_be_misregistration_is_reported_not_undone(make_geo
     assert summary.counts == {"appeared": 0, "disappeared": 0, "persisted": 2}
     assert summary.change["shift_px"] == 0.0
     assert any("too large to be a misregistration" in w for w in summary.warnings), summary.warnings
+
+
+@pytest.mark.parametrize("dx,dy", [(0.0, 0.0), (3.0, 0.0), (-7.0, 2.0), (1.5, -2.5)])
+def test_phase_correlation_measures_the_shift_to_a_fraction_of_a_pixel(dx, dy):
+    """The scene moved by (dx, dy) px (sub-pixel by Fourier shift): measured within 0.25 px."""
+    from inference_core.run.change.shift import phase_correlation
+
+    img = _scene([A, B, C])[0].astype(float)
+    ky, kx = np.meshgrid(np.fft.fftfreq(SIZE), np.fft.fftfreq(SIZE), indexing="ij")
+    moved = np.fft.ifft2(np.fft.fft2(img) * np.exp(-2j * np.pi * (kx * dx + ky * dy))).real
+    got_x, got_y, peak = phase_correlation(img - img.mean(), moved - moved.mean())
+    assert (got_x, got_y) == (pytest.approx(dx, abs=0.25), pytest.approx(dy, abs=0.25))
+    assert peak > 0.2
