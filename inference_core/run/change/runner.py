@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Any, Optional
 
-from inference_core.common.errors import PipelineError
+from inference_core.common.errors import InputError, PipelineError
 from inference_core.contract.options import ANSWER_MODES, OptionsError, RunOptions
 from inference_core.contract.paths import CHANGE_TEMPLATES
 from inference_core.contract.protocol import ErrorCode
@@ -43,9 +43,14 @@ def run_change(options: RunOptions, emit: Emit = no_events, cancel: Optional[thr
         check_output(options.out, options.raster)
         guard_output(options.out, options.compare_with)  # never the second date's raster either
     grid = common_grid(options.raster, options.compare_with, options.out, options.extent, options.extent_crs)
+    if state is not None and options.mode in ANSWER_MODES and state.done(0):
+        raise InputError(f"Nothing to resume in {options.out}: its answer about both dates is there (start a new "
+                         "run instead).")
     sides = _side_options(options, grid, state)
-    sources = [RasterSource.open(o.raster, o.bands, o.extent, o.extent_crs) for o in sides]
+    sources: list[RasterSource] = []
     try:
+        for o in sides:  # opened one by one: a second date that cannot be read closes the first
+            sources.append(RasterSource.open(o.raster, o.bands, o.extent, o.extent_crs))
         for src, o in zip(sources, sides):  # limits, damaged pixels, model files: before any model loads
             src.warnings += preflight(src, o)
         if models is None:  # a one-off run (CLI); the worker passes its warm cache
