@@ -13,7 +13,6 @@ from qgis.core import QgsContrastEnhancement, QgsMultiBandColorRenderer, QgsProj
 
 from conftest import write_replay
 from test_dock import TWO_TREES, _replay_settings
-from test_processing import provider  # noqa: F401 - the Processing provider fixture
 
 from remotereasoner_qgis.bridge.layer_pixels import renderer_pixels
 from remotereasoner_qgis.bridge.run_session import RunController
@@ -72,12 +71,13 @@ def test_dock_run_uses_the_renderers_bands_and_min_max(bgrn_layer, clean_setting
 
 
 
-def test_processing_uses_the_renderers_bands_and_min_max(bgrn_layer, provider, tmp_path):  # noqa: F811
-    from qgis.core import QgsApplication, QgsProcessingContext
+def test_processing_uses_the_renderers_bands_and_min_max(bgrn_layer, qgis_processing, tmp_path):
+    from qgis.core import QgsProcessingContext
 
+    from remotereasoner_qgis.processing.reason_algorithm import ReasonAlgorithm
     from remotereasoner_qgis.settings import PluginSettings
 
-    alg = QgsApplication.processingRegistry().algorithmById("remotereasoner:reason").create()
+    alg = ReasonAlgorithm().create()
     ctx = QgsProcessingContext()
     ctx.setProject(QgsProject.instance())
     options, _crs = alg.build_options({"INPUT": bgrn_layer.id(), "QUERY": "fields", "GRANULARITY": [0]}, ctx,
