@@ -16,7 +16,8 @@ from inference_core.run.detection import SEAM_TOUCH_FRACTION
 from inference_core.run.disk_full import naming_the_disk
 from inference_core.run.limits import preflight
 from inference_core.run.resume_state import recorded_settings, resumable_run
-from inference_core.run.sink import check_output
+from inference_core.run.out_lock import OutputLock
+from inference_core.run.sink import check_output, check_output_name
 from inference_core.run.summary import RunSummary
 
 # Re-exported: callers have always taken these from here.
@@ -36,10 +37,21 @@ def run(options: RunOptions, emit: Emit = no_events, cancel: Optional[threading.
         options.validate()
     except OptionsError as exc:
         raise PipelineError(ErrorCode.BAD_OPTIONS, str(exc)) from None
-    if options.resume:
-        options = resume_options(options)
-    else:
-        check_output(options.out, options.raster, options.append)
+    check_output_name(options.out)
+    # one writer per output, claimed before anything reads or replaces it and before any model loads
+    lock = OutputLock(options.out, options.query if not options.resume else "(resume)").claim()
+    try:
+        if options.resume:
+            options = resume_options(options)
+            lock.holder.query = options.query
+        else:
+            check_output(options.out, options.raster, options.append)
+        return _locked_run(options, emit, cancel, models, started, lock)
+    finally:
+        lock.release()
+
+
+def _locked_run(options: RunOptions, emit: Emit, cancel, models, started: float, lock: OutputLock) -> RunSummary:
     source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
     try:
         source.warnings += preflight(source, options)  # limits, damaged pixels, model files: before any model loads
@@ -49,7 +61,9 @@ def run(options: RunOptions, emit: Emit = no_events, cancel: Optional[threading.
             models = ModelCache()
         mode = mode_run(options.mode)
         with naming_the_disk(options.out):  # "database or disk is full" -> which disk, exit code 6, resume
-            return mode(RunCore(options, source, emit, cancel, models, started))
+            core = RunCore(options, source, emit, cancel, models, started)
+            core.lock = lock
+            return mode(core)
     finally:
         source.close()
 

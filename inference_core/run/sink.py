@@ -71,10 +71,15 @@ def check_output(path: str | os.PathLike, raster: Optional[str] = None, append: 
     Never the input raster nor a file the engine did not write (`output_guard`).
     """
     path = os.fspath(path)
-    if not path.lower().endswith(".gpkg"):
-        raise InputError(f"--out {path} must be a GeoPackage file name ending in .gpkg.")
+    check_output_name(path)
     guard_output(path, raster, append)
     _check_writable(path)
+
+
+def check_output_name(path: str | os.PathLike) -> None:
+    """An --out must name a GeoPackage (checked before its lock file is made beside it)."""
+    if not os.fspath(path).lower().endswith(".gpkg"):
+        raise InputError(f"--out {os.fspath(path)} must be a GeoPackage file name ending in .gpkg.")
 
 
 def _check_writable(path: str) -> None:
