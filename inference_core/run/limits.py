@@ -1,5 +1,9 @@
-"""A run's limits and pre-flight checks, before any model loads: tiles per run, view shapes, model files; boxes per answer.
+"""A run's limits and pre-flight checks, before any model loads: tiles per run, GSD, view shapes, memory, model
+files; boxes per answer.
 
+Two entry points for every strategy and mode: `preflight(source, options)` before planning, and
+`check_planned_views(views, source, options)` on the views a strategy planned (tiles, overview, refine's windows
+after its overview, ask / describe, find-all, any new strategy: call it on each batch of views before asking them).
 Each refusal names the estimate and the fix; the limits are `contract.options` defaults (docs/robustness.md).
 """
 
@@ -11,7 +15,14 @@ from typing import TYPE_CHECKING, Optional, Sequence
 
 from inference_core.common.errors import InputError, PipelineError
 from inference_core.contract.model_state import hub_snapshot, looks_like_hub_id, sam_kind, weights_problem
-from inference_core.contract.options import ANSWER_MODES, FIND_ALL, MAX_ASPECT_RATIO, STRATEGIES
+from inference_core.contract.options import (
+    ANSWER_MODES,
+    FIND_ALL,
+    MAX_ASPECT_RATIO,
+    MAX_UPSAMPLE,
+    MIN_VIEW_SOURCE_PX,
+    STRATEGIES,
+)
 from inference_core.contract.protocol import ErrorCode
 from inference_core.raster.tiling import axis_count, gsd_scale
 
@@ -66,6 +77,81 @@ def check_tile_count(source: "RasterSource", options: "RunOptions") -> int:
         f"This run would send {n:,} views to the model ({out_w:,} x {out_h:,} px at "
         f"{'--gsd ' + format(options.gsd, 'g') if options.gsd else 'the raster resolution'} in tiles of "
         f"{options.tile_size} px); the limit is {options.max_tiles:,} (--max-tiles). Use " + ", or ".join(hints) + "."))
+
+
+def check_gsd(source: "RasterSource", options: "RunOptions") -> None:
+    """Refuse a --gsd more than MAX_UPSAMPLE times finer than the raster's pixels, for every strategy and mode."""
+    if not options.gsd:
+        return
+    res = math.sqrt(source.resolution[0] * source.resolution[1])
+    factor = res / options.gsd
+    if factor <= MAX_UPSAMPLE:
+        return
+    raise PipelineError(ErrorCode.BAD_OPTIONS, (
+        f"--gsd {options.gsd:g} is {factor:,.0f} times finer than the raster's own pixels ({res:.4g} map units): "
+        f"every view ({_what(options)}) would show single raster pixels blown up, views of under one pixel. "
+        f"Use --gsd {res / MAX_UPSAMPLE:.4g} or coarser (at most {MAX_UPSAMPLE} times finer than the raster), or "
+        f"leave --gsd out to read at the raster's resolution."))
+
+
+def _what(options: "RunOptions") -> str:
+    if options.mode in ANSWER_MODES or options.mode == FIND_ALL:
+        return f"--mode {options.mode}"
+    return f"--strategy {options.strategy}"
+
+
+# Host memory a view in flight takes per view pixel: its RGB and validity (4 bytes) and the processor's float32
+# copy of the pixels (12 bytes; transformers' image processors rescale and normalise in float32).
+BYTES_PER_VIEW_PX = 16
+# Host memory a kept target holds until its view is written: its box, mask and contour geometries (WKB and
+# shapely objects) and their properties. Masks are vectorised one at a time and their pixels freed
+# (models.segment), so a view's SAM work holds one window's pixels, not one per box.
+BYTES_PER_TARGET = 64 * 1024
+
+
+def estimate_memory(views: Sequence["TileSpec"], options: "RunOptions") -> int:
+    """Host bytes the views need at the peak: the largest view times the views in flight, plus its targets."""
+    if not views:
+        return 0
+    from inference_core.models.memory import MAX_AUTO_BATCH
+
+    in_flight = max(options.concurrency, options.batch_size or (MAX_AUTO_BATCH if options.backend == "transformers"
+                                                                else 1))
+    largest = max(t.out_width * t.out_height for t in views)
+    per_view_targets = options.max_boxes * BYTES_PER_TARGET if options.mode not in ANSWER_MODES else 0
+    return in_flight * largest * BYTES_PER_VIEW_PX + per_view_targets
+
+
+def check_planned_views(views: Sequence["TileSpec"], source: "RasterSource", options: "RunOptions",
+                        already: int = 0) -> None:
+    """The pre-flight of planned views, for every strategy and mode: count (with `already` views before them),
+    views of under MIN_VIEW_SOURCE_PX raster pixels, Qwen's aspect limit and the memory they need."""
+    n = already + len(views)
+    if n > options.max_tiles:
+        raise PipelineError(ErrorCode.BAD_OPTIONS, (
+            f"This run would send {n:,} views to the model ({_what(options)}); the limit is {options.max_tiles:,} "
+            f"(--max-tiles). Use a coarser --gsd, a smaller --extent, or --max-tiles {n} if you mean it."))
+    for t in views:
+        if min(t.width, t.height) < MIN_VIEW_SOURCE_PX:
+            raise PipelineError(ErrorCode.BAD_OPTIONS, (
+                f"View {t.tile_id + 1} reads {t.width} x {t.height} raster pixel(s) ({_what(options)}): a view must "
+                f"read at least {MIN_VIEW_SOURCE_PX} x {MIN_VIEW_SOURCE_PX}. Use a coarser --gsd or a larger --extent."))
+    check_view_shapes(views, options)
+    need = estimate_memory(views, options)
+    from inference_core.models.devices import free_bytes
+
+    have = free_bytes("cpu")
+    if need > have:
+        largest = max(views, key=lambda t: t.out_width * t.out_height)
+        raise PipelineError(ErrorCode.OUT_OF_MEMORY, (
+            f"This run would need about {_gb(need)} of memory (views of up to {largest.out_width:,} x "
+            f"{largest.out_height:,} px, {_what(options)}, up to {options.max_boxes:,} targets a view); this "
+            f"machine has {_gb(have)} available. Use a smaller --max-pixels or --tile-size, a coarser --gsd, "
+            f"{'--strategy tiles, ' if options.strategy != 'tiles' else ''}or a lower --max-boxes."))
+
+
+def _gb(n: int) -> str:
+    return f"{n / 1024 ** 3:,.1f} GB" if n >= 1024 ** 3 else f"{n / 1024 ** 2:,.0f} MB"
 
 
 def check_view_shapes(tiles: Sequence["TileSpec"], options: "RunOptions") -> None:
@@ -148,6 +234,7 @@ def preflight(source: "RasterSource", options: "RunOptions") -> list[str]:
     if probe(source).all_nodata:
         warnings.append(f"{Path(source.path).name} holds no data in the extent (nodata or transparent in a sample "
                         f"of it): views without data are skipped, not sent to the model.")
+    check_gsd(source, options)  # every strategy and mode (before: only `tiles` counted its views)
     check_tile_count(source, options)
     check_model_files(options)
     return warnings

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Optional, Protocol, Sequence
 
+from inference_core.common.errors import PipelineError
 from inference_core.common.records import Detection, TileSpec
 from inference_core.geometry.box_merge import BoxMergeOutcome, BoxMerger
 from inference_core.models.parsing import ParsedAnswer
@@ -14,7 +15,7 @@ from inference_core.raster.coords import map_box_to_pixel
 from inference_core.raster.tiling import gsd_scale
 from inference_core.run.core import RunCore
 from inference_core.run.detection import answer_detections, provenance
-from inference_core.run.limits import check_view_shapes
+from inference_core.run.limits import check_planned_views
 from inference_core.run.strategies import OVERVIEW_ID, plan_strategy
 from inference_core.run.summary import RunSummary
 
@@ -50,7 +51,7 @@ class TargetRun:
         core, o = self.core, self.core.o
         self.plan = plan_strategy(core.source, o)  # run/strategies.py: tiles, or the overview first
         views = self.plan.views
-        check_view_shapes(views, o)
+        check_planned_views(views, core.source, o)  # count, view sizes, aspect, memory: before the model loads
         core.tiles_total = len(views)
         backend, segmenter = core.load_models(lambda: self.step.load(core))
         self.segmenter = segmenter
@@ -69,7 +70,12 @@ class TargetRun:
         status = self._ask(views, done, backend, prompt)
         if status == "finished" and self.plan.refining:  # the overview's candidates, each asked again
             done = core.sink.done_tiles(core.run_id)
-            status = self._ask(self._plan_refine(views[0]), done, backend, prompt)
+            try:
+                refine_views = self._plan_refine(views[0])
+            except PipelineError:  # refused (too many views, memory): the overview's candidates stay, the run failed
+                core.sink.finish_run(core.run_id, "failed")
+                raise
+            status = self._ask(refine_views, done, backend, prompt)
         exports = core.finish(status)
         from inference_core.run.tally import summarize
 
@@ -95,7 +101,7 @@ class TargetRun:
         core.next_id = keep
         self.overview_reasoning = parsed.reasoning or (rec["raw_text"] if rec else "")
         views = self.plan.add_refine(core.source, core.o, candidates)
-        check_view_shapes(views, core.o)
+        check_planned_views(views, core.source, core.o, already=1)  # before any refine view is asked
         core.tiles_total = 1 + len(views)
         core.sink.set_tiles_total(core.run_id, core.tiles_total)
         return self.plan.views

@@ -216,19 +216,67 @@ def test_impossible_limits_are_bad_options(flag, value, expected, sample_tif, tm
     assert rc == 2 and expected in _one_line_error(err)
 
 
-def test_gsd_planning_160000_tiles_is_refused_with_the_estimate(sample_tif, tmp_path, capsys):
+def test_gsd_planning_3364_tiles_is_refused_with_the_estimate(sample_tif, tmp_path, capsys):
     t0 = time.monotonic()
-    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0000001")
-    assert time.monotonic() - t0 < 10  # refused before planning, not after 160 000 TileSpecs
-    assert rc == 2 and "This run would send 160,000 views to the model" in _one_line_error(err)
-    assert "the limit is 10,000 (--max-tiles)" in err and "a coarser --gsd (the raster's own is 0.1" in err
-    assert "--max-tiles 160000 if you mean it" in err
+    # --gsd 0.0125 is 8 times finer than the raster (allowed); 7-px tiles plan 58 x 58 views
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0125", "--tile-size", "56",
+                         "--overlap", "0", "--max-tiles", "1000")
+    assert time.monotonic() - t0 < 10  # refused before planning
+    assert rc == 2 and "This run would send 3,364 views to the model" in _one_line_error(err)
+    assert "the limit is 1,000 (--max-tiles)" in err and "a coarser --gsd (the raster's own is 0.1" in err
+    assert "--max-tiles 3364 if you mean it" in err
     assert not (tmp_path / "r.gpkg").exists()
-    # ask without --per-tile answers one downscaled view of the extent: no tile plan to refuse
-    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0000001", "--mode", "ask")
-    assert rc == 3 and "Model folder not found" in err
-    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0000001", "--mode", "ask", "--per-tile")
-    assert rc == 2 and "This run would send 160,000 views" in err
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0125", "--tile-size", "56",
+                         "--overlap", "0", "--max-tiles", "1000", "--mode", "ask", "--per-tile")
+    assert rc == 2 and "This run would send 3,364 views" in err
+
+
+@pytest.mark.parametrize("extra", [
+    ("--strategy", "tiles"), ("--strategy", "overview"), ("--strategy", "refine"),
+    ("--mode", "ask"), ("--mode", "ask", "--per-tile"), ("--mode", "describe"),
+    ("--mode", "find-all", "--sam3", NO_MODEL),
+])
+def test_an_absurd_gsd_is_refused_before_the_model_for_every_strategy_and_mode(extra, sample_tif, tmp_path, capsys):
+    t0 = time.monotonic()
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "1e-7", *extra)
+    assert time.monotonic() - t0 < 10
+    assert rc == 2 and "--gsd 1e-07 is 1,000,000 times finer than the raster's own pixels (0.1 map units)" in \
+        _one_line_error(err)
+    assert "Use --gsd 0.0125 or coarser (at most 8 times finer than the raster)" in err
+    assert f"every view ({extra[0]} {extra[1]})" in err
+    assert not (tmp_path / "r.gpkg").exists()
+    # 8 times finer is allowed: the run goes on to the model (here a folder that does not exist: exit 3)
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0125", *extra)
+    assert rc == 3, err
+
+
+def test_planned_views_of_every_strategy_go_through_one_check(sample_tif):
+    """check_planned_views is the pre-flight of any planned views: count, one-pixel views, memory."""
+    from inference_core.common.errors import PipelineError
+    from inference_core.common.records import TileSpec
+    from inference_core.raster.source import RasterSource
+    from inference_core.run.limits import check_planned_views, estimate_memory
+
+    def view(i, w, h, ow, oh):
+        return TileSpec(i, 0, 0, w, h, ow, oh, (1.0, 0.0, 0.0, 0.0, -1.0, 0.0), "refine")
+
+    opts = RunOptions(str(sample_tif), "x", "o.gpkg", max_tiles=5)
+    with RasterSource.open(sample_tif) as src:
+        check_planned_views([view(i, 100, 100, 896, 896) for i in range(4)], src, opts, already=1)  # 5: fits
+        with pytest.raises(PipelineError, match=r"would send 6 views to the model \(--strategy tiles\); the limit is 5"):
+            check_planned_views([view(i, 100, 100, 896, 896) for i in range(5)], src, opts, already=1)
+        with pytest.raises(PipelineError, match=r"View 2 reads 1 x 1 raster pixel\(s\)") as err:
+            check_planned_views([view(0, 100, 100, 896, 896), view(1, 1, 1, 896, 896)], src, opts)
+        assert err.value.code == "bad_options"
+        # 8 views in flight of 896² px at 16 bytes, and 500 targets of 64 kB: 134 MB
+        assert estimate_memory([view(0, 100, 100, 896, 896)], RunOptions(str(sample_tif), "x", "o.gpkg",
+                                                                       backend="transformers")) == \
+            8 * 896 * 896 * 16 + 500 * 64 * 1024
+        with pytest.raises(PipelineError, match=r"would need about 119,209.3 GB of memory \(views of up to "
+                                                r"1,000,000 x 1,000,000 px") as err:
+            check_planned_views([view(0, 100, 100, 1_000_000, 1_000_000)], src, opts)
+        assert err.value.code == "out_of_memory" and "this machine has" in str(err.value)
+        assert "--gsd, or a lower --max-boxes" in str(err.value)  # no "--strategy tiles": it is tiles already
 
 
 def test_tile_estimate_is_the_plan(sample_tif):
