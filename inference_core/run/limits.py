@@ -184,6 +184,13 @@ def check_model_files(options: "RunOptions") -> None:
                 check_weights(folder, options.model)  # raises BackendError with the re-download hint
             except BackendError as exc:
                 raise PipelineError(ErrorCode.MODEL, str(exc)) from None
+    if options.mode == FIND_ALL and options.sam3:
+        from inference_core.models.sam3 import Sam3Error, check_phrase
+
+        try:
+            check_phrase(options.sam3, options.query)
+        except Sam3Error as exc:
+            raise PipelineError(ErrorCode.BAD_OPTIONS, str(exc)) from None
     if not options.needs_sam or not options.sam:
         return
     from inference_core.models.sam import SamError, resolve_config
