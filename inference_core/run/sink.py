@@ -460,6 +460,14 @@ class GpkgSink:
                                     [(run_id, i, tile_id) for i in ids])
             self._insert_rows(con, "responses", [{**response, "run_id": run_id, "tile_id": tile_id}])
 
+    def append_features(self, run_id: str, tile_id: int, features: dict[str, list[dict[str, Any]]]) -> None:
+        """Write part of a tile's features ahead of its `write_tile` (a view with thousands of masks, in batches):
+        they count once `write_tile` commits the tile, and a crash before that leaves them to
+        `discard_partial_tiles`, like any feature of an uncommitted tile."""
+        for layer, rows in features.items():
+            if rows:
+                self._append_features(layer, run_id, tile_id, rows)
+
     def _append_features(self, layer: str, run_id: str, tile_id: int, rows: list[dict[str, Any]]) -> None:
         import shapely
         from pyogrio.raw import write

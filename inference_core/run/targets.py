@@ -39,6 +39,10 @@ class TargetStep(Protocol):
         """One view's answer as targets (new ids from `core.make_detection`), with the parsed answer."""
 
 
+# Masks and contours a view holds before they are written, when nothing asks for result events (run.targets).
+MASK_WRITE_BATCH = 256
+
+
 class TargetRun:
     """One locate or find-all run over the run core: the views of the strategy, merged targets, the sink."""
 
@@ -61,9 +65,10 @@ class TargetRun:
         self.merger = BoxMerger.from_options(o, seam_tolerance=0.5 * max(core.source.resolution) * scale)
         self.mask_merger = None
         if "masks" in o.granularity or "contours" in o.granularity:  # from SAM (locate) or SAM 3 (find-all)
-            from inference_core.geometry.mask_merge import MaskMerger
+            from inference_core.geometry.mask_merge import MaskMerger, NoMerge
 
-            self.mask_merger = MaskMerger(tolerance=0.5 * max(core.source.resolution) * scale)
+            one_view = len(views) == 1 and not self.plan.refining  # nothing to merge: keep no mask in memory
+            self.mask_merger = NoMerge() if one_view else MaskMerger(tolerance=0.5 * max(core.source.resolution) * scale)
         if o.resume:
             self._seed_mergers()
         core.announce_warnings()
@@ -183,18 +188,22 @@ class TargetRun:
         from inference_core.models.segment import segment_at_finest, segment_detections
 
         core, o, segmenter = self.core, self.core.o, self.segmenter
-        if segmenter is not None:  # find-all: SAM 3 gave the masks already
-            if tile.stage == "overview":  # a downscaled view: SAM at the finest resolution around each box
-                segment_at_finest(segmenter, core.source, tile, kept, o)
-            else:
-                segment_detections(segmenter, core.source, tile, kept, o)
-        for d in kept:
+        # Without result events (the command line) a view's masks go to the file in batches as SAM makes them and
+        # are freed, so a view of 10 000 boxes holds MASK_WRITE_BATCH outlines at a time, not all of them.
+        stream = not getattr(core.emit, "wants_results", True)
+
+        def take(d) -> None:
             if not d.mask_wkb:
-                continue
+                return
+            if stream and len(features["masks"]) >= MASK_WRITE_BATCH:
+                core.sink.append_features(core.run_id, tile.tile_id, {
+                    k: list(features[k]) for k in ("masks", "contours") if k in o.granularity})
+                features["masks"].clear(), features["contours"].clear()
             mo = self.mask_merger.add(d)
             removed["masks"].extend(mo.removed)
             removed["contours"].extend(mo.removed)
             geom = shapely.from_wkb(mo.write.mask_wkb)
+            d.mask_wkb = None  # the merger and the feature below hold what is needed
             # A mask's pixels come from SAM's window, which may be finer than the model's view (overview).
             sam_view = {**prov, "gsd": d.extra.get("sam_gsd", prov["gsd"])}
             features["masks"].append({"geometry": geom, "properties": {
@@ -204,4 +213,12 @@ class TargetRun:
             line = contours_of(geom)
             features["contours"].append({"geometry": line, "properties": {
                 "target_id": mo.write.target_id, "length_m": core.sink.measurer.length_m(line), **sam_view}})
+
+        if segmenter is None:  # find-all: SAM 3 gave the masks already
+            for d in kept:
+                take(d)
+        elif tile.stage == "overview":  # a downscaled view: SAM at the finest resolution around each box
+            segment_at_finest(segmenter, core.source, tile, kept, o, each=take)
+        else:
+            segment_detections(segmenter, core.source, tile, kept, o, each=take)
         # A row rewritten in this tile is deleted only in its earlier version (see GpkgSink.write_tile).

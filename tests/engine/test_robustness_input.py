@@ -433,3 +433,39 @@ def test_worker_nan_extent_says_nan():
 def test_options_validate_names_non_finite_values():
     with pytest.raises(OptionsError, match="--extent holds NaN"):
         RunOptions("a.tif", "x", "o.gpkg", extent=(float("nan"), 0.0, 1.0, 1.0)).validate()
+
+
+def test_masks_of_a_large_view_stream_to_the_file_in_batches(sample_tif, tiny_models, tmp_path, capsys, monkeypatch):
+    """The command line (no result events) writes a view's masks in batches as SAM makes them and frees them:
+    the same features as a run that keeps them all for its result events, written in several appends."""
+    import pyogrio
+
+    import inference_core.run.targets as targets
+    from inference_core.run.pipeline import run
+    from inference_core.run.sink import GpkgSink
+
+    rng = np.random.default_rng(7)
+    xy = rng.integers(0, 360, (12, 2))
+    boxes = [[int(x), int(y), int(x) + 30, int(y) + 30] for x, y in xy]
+    replay = _answers(tmp_path / "a.jsonl", [{"tile_id": 0, "raw_text": f"<answer>{json.dumps(boxes)}</answer>",
+                                              "input_size": [400, 400]}])
+    kw = dict(backend="replay", replay=replay, granularity=("boxes", "masks", "contours"),
+              sam=str(tiny_models.sam_path), device="cpu", iou_threshold=0.99)
+    kept = run(RunOptions(str(sample_tif), "x", str(tmp_path / "kept.gpkg"), **kw))  # result events wanted
+    monkeypatch.setattr(targets, "MASK_WRITE_BATCH", 4)
+    appends = []
+    real = GpkgSink.append_features
+    monkeypatch.setattr(GpkgSink, "append_features", lambda self, r, t, f: appends.append(
+        {k: len(v) for k, v in f.items()}) or real(self, r, t, f))
+    rc, stdout, err = _cli(capsys, "reason", sample_tif, "-q", "x", "-o", tmp_path / "streamed.gpkg", "--backend",
+                           "replay", "--replay", replay, "--granularity", "boxes,masks,contours", "--sam",
+                           tiny_models.sam_path, "--device", "cpu", "--iou-threshold", "0.99", "--json")
+    assert rc == 0, err
+    n = kept.counts["masks"]
+    assert n == 12 and json.loads(stdout)["counts"] == kept.counts
+    assert appends == [{"masks": 4, "contours": 4}, {"masks": 4, "contours": 4}]  # the last 4 with the tile's commit
+    for layer in ("boxes", "masks", "contours"):
+        a = pyogrio.read_dataframe(tmp_path / "kept.gpkg", layer=layer).sort_values("target_id")
+        b = pyogrio.read_dataframe(tmp_path / "streamed.gpkg", layer=layer).sort_values("target_id")
+        assert list(a["target_id"]) == list(b["target_id"]), layer
+        assert [g.wkb for g in a.geometry] == [g.wkb for g in b.geometry], layer
