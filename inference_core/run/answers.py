@@ -83,7 +83,8 @@ class AnswerRun:
     def execute(self) -> RunSummary:
         core, o = self.core, self.core.o
         views = plan_answer_views(core.source, o)
-        check_planned_views(views, core.source, o)  # count, view sizes, aspect, memory: before the model loads
+        # count, view sizes, aspect, memory: before the model loads; a note for a long read without overviews
+        core.warnings += check_planned_views(views, core.source, o)
         core.tiles_total = len(views)
         self.question = (o.query or "").strip()
         self.counting = o.mode == "ask" and is_counting_question(self.question)

@@ -123,9 +123,10 @@ def estimate_memory(views: Sequence["TileSpec"], options: "RunOptions") -> int:
 
 
 def check_planned_views(views: Sequence["TileSpec"], source: "RasterSource", options: "RunOptions",
-                        already: int = 0) -> None:
+                        already: int = 0) -> list[str]:
     """The pre-flight of planned views, for every strategy and mode: count (with `already` views before them),
-    views of under MIN_VIEW_SOURCE_PX raster pixels, Qwen's aspect limit and the memory they need."""
+    views of under MIN_VIEW_SOURCE_PX raster pixels, Qwen's aspect limit and the memory they need; refusals
+    raise PipelineError. Returns warnings for the run (a long read from a raster without overviews)."""
     n = already + len(views)
     if n > options.max_tiles:
         raise PipelineError(ErrorCode.BAD_OPTIONS, (
@@ -148,6 +149,35 @@ def check_planned_views(views: Sequence["TileSpec"], source: "RasterSource", opt
             f"{largest.out_height:,} px, {_what(options)}, up to {options.max_boxes:,} targets a view); this "
             f"machine has {_gb(have)} available. Use a smaller --max-pixels or --tile-size, a coarser --gsd, "
             f"{'--strategy tiles, ' if options.strategy != 'tiles' else ''}or a lower --max-boxes."))
+    note = read_cost_warning(source, views)
+    return [note] if note else []
+
+
+# A downscaled view reading more raster pixels than this without overviews earns a note (minutes of reading).
+SLOW_READ_PX = 200_000_000
+
+
+def read_cost_warning(source: "RasterSource", views: Sequence["TileSpec"]) -> Optional[str]:
+    """A note when a downscaled view (overview, ask, describe) must read many pixels because the raster has no
+    overviews: how many, and what `gdaladdo` would make it read instead. GDAL reads from overviews by itself."""
+    if not views or source.overview_factors():
+        return None
+    worst = max(views, key=lambda t: t.width * t.height / max(1, t.out_width * t.out_height))
+    read = worst.width * worst.height
+    factor = math.sqrt(read / max(1, worst.out_width * worst.out_height))  # per side, as overview levels are
+    if read < SLOW_READ_PX or factor < 2:
+        return None
+    levels = []
+    f = 2
+    while f <= factor:
+        levels.append(f)
+        f *= 2
+    with_ovr = read / levels[-1] ** 2
+    name = Path(source.path).name
+    return (f"{name} has no overviews: view {worst.tile_id + 1} reads all {read:,} pixels of the extent to make "
+            f"{worst.out_width:,} x {worst.out_height:,} (this can take minutes). `gdaladdo -r average {name} "
+            f"{' '.join(str(v) for v in levels)}` builds them once; the view would then read about {with_ovr:,.0f} "
+            f"pixels ({levels[-1] ** 2:,} times fewer).")
 
 
 def _gb(n: int) -> str:

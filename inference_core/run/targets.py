@@ -55,7 +55,8 @@ class TargetRun:
         core, o = self.core, self.core.o
         self.plan = plan_strategy(core.source, o)  # run/strategies.py: tiles, or the overview first
         views = self.plan.views
-        check_planned_views(views, core.source, o)  # count, view sizes, aspect, memory: before the model loads
+        # count, view sizes, aspect, memory: before the model loads; a note for a long read without overviews
+        core.warnings += check_planned_views(views, core.source, o)
         core.tiles_total = len(views)
         backend, segmenter = core.load_models(lambda: self.step.load(core))
         self.segmenter = segmenter
@@ -106,7 +107,8 @@ class TargetRun:
         core.next_id = keep
         self.overview_reasoning = parsed.reasoning or (rec["raw_text"] if rec else "")
         views = self.plan.add_refine(core.source, core.o, candidates)
-        check_planned_views(views, core.source, core.o, already=1)  # before any refine view is asked
+        for note in check_planned_views(views, core.source, core.o, already=1):  # before any refine view is asked
+            core.warn(note)
         core.tiles_total = 1 + len(views)
         core.sink.set_tiles_total(core.run_id, core.tiles_total)
         return self.plan.views

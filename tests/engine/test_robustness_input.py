@@ -469,3 +469,43 @@ def test_masks_of_a_large_view_stream_to_the_file_in_batches(sample_tif, tiny_mo
         b = pyogrio.read_dataframe(tmp_path / "streamed.gpkg", layer=layer).sort_values("target_id")
         assert list(a["target_id"]) == list(b["target_id"]), layer
         assert [g.wkb for g in a.geometry] == [g.wkb for g in b.geometry], layer
+
+
+def test_a_downscaled_view_of_a_raster_without_overviews_says_what_gdaladdo_would_save(tmp_path, monkeypatch):
+    """A 40 000 x 40 000 px raster (sparse: a few kB on disk) without overviews: the overview and ask views name
+    the read and the gdaladdo command; with overviews (GDAL then reads from them), no note."""
+    import rasterio
+    from rasterio.enums import Resampling
+    from rasterio.transform import from_origin
+
+    import inference_core.run.limits as limits
+    from inference_core.raster.source import RasterSource
+    from inference_core.run.answers import plan_answer_views
+    from inference_core.run.strategies import plan_strategy
+
+    big = tmp_path / "huge.tif"
+    with rasterio.open(big, "w", driver="GTiff", width=40_000, height=40_000, count=3, dtype="uint8", crs="EPSG:32633",
+                       transform=from_origin(500000.0, 4000000.0, 0.5, 0.5), tiled=True, sparse_ok=True) as ds:
+        ds.write(np.full((3, 256, 256), 200, np.uint8), window=((0, 256), (0, 256)))
+    assert big.stat().st_size < 2_000_000
+    with RasterSource.open(big) as src:
+        for opts in (RunOptions(str(big), "x", "o.gpkg", strategy="overview"),
+                     RunOptions(str(big), "x", "o.gpkg", mode="ask")):
+            views = plan_strategy(src, opts).views if opts.mode == "locate" else plan_answer_views(src, opts)
+            notes = limits.check_planned_views(views, src, opts)
+            assert notes == ["huge.tif has no overviews: view 1 reads all 1,600,000,000 pixels of the extent to make "
+                             "868 x 868 (this can take minutes). `gdaladdo -r average huge.tif 2 4 8 16 32` builds "
+                             "them once; the view would then read about 1,562,500 pixels (1,024 times fewer)."]
+    small = tmp_path / "small.tif"
+    with rasterio.open(small, "w", driver="GTiff", width=4000, height=4000, count=3, dtype="uint8", crs="EPSG:32633",
+                       transform=from_origin(500000.0, 4000000.0, 0.5, 0.5), tiled=True) as ds:
+        ds.write(np.full((3, 4000, 4000), 90, np.uint8))
+    monkeypatch.setattr(limits, "SLOW_READ_PX", 1_000_000)
+    opts = RunOptions(str(small), "x", "o.gpkg", strategy="overview")
+    with RasterSource.open(small) as src:
+        assert "small.tif has no overviews" in limits.check_planned_views(plan_strategy(src, opts).views, src, opts)[0]
+    with rasterio.open(small, "r+") as ds:
+        ds.build_overviews([2, 4, 8], Resampling.average)
+    with RasterSource.open(small) as src:
+        assert src.overview_factors() == [2, 4, 8]
+        assert limits.check_planned_views(plan_strategy(src, opts).views, src, opts) == []
