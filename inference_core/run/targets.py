@@ -39,8 +39,10 @@ class TargetStep(Protocol):
         """One view's answer as targets (new ids from `core.make_detection`), with the parsed answer."""
 
 
-# Masks and contours a view holds before they are written, when nothing asks for result events (run.targets).
+# Masks and contours a view holds before they are written, when nothing asks for result events: at most this
+# many, and at most this many outline coordinates (16 bytes each: 32 MB; noisy masks have hundreds of thousands).
 MASK_WRITE_BATCH = 256
+MASK_WRITE_COORDS = 2_000_000
 
 
 class TargetRun:
@@ -193,19 +195,23 @@ class TargetRun:
         # Without result events (the command line) a view's masks go to the file in batches as SAM makes them and
         # are freed, so a view of 10 000 boxes holds MASK_WRITE_BATCH outlines at a time, not all of them.
         stream = not getattr(core.emit, "wants_results", True)
+        held = [0]  # outline coordinates of the masks not yet written
 
         def take(d) -> None:
             if not d.mask_wkb:
                 return
-            if stream and len(features["masks"]) >= MASK_WRITE_BATCH:
+            if stream and features["masks"] and (len(features["masks"]) >= MASK_WRITE_BATCH
+                                                 or held[0] >= MASK_WRITE_COORDS):
                 core.sink.append_features(core.run_id, tile.tile_id, {
                     k: list(features[k]) for k in ("masks", "contours") if k in o.granularity})
                 features["masks"].clear(), features["contours"].clear()
+                held[0] = 0
             mo = self.mask_merger.add(d)
             removed["masks"].extend(mo.removed)
             removed["contours"].extend(mo.removed)
             geom = shapely.from_wkb(mo.write.mask_wkb)
             d.mask_wkb = None  # the merger and the feature below hold what is needed
+            held[0] += 2 * int(shapely.get_num_coordinates(geom))  # the mask and its contour
             # A mask's pixels come from SAM's window, which may be finer than the model's view (overview).
             sam_view = {**prov, "gsd": d.extra.get("sam_gsd", prov["gsd"])}
             features["masks"].append({"geometry": geom, "properties": {
