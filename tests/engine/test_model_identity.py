@@ -109,3 +109,13 @@ def test_a_hub_download_with_a_flipped_byte_is_refused(squares, tmp_path, monkey
     assert "model.safetensors of rr-test/tiny-reasoner is damaged (its SHA-256 no longer matches the one the hub " \
            "published)" in str(err.value) and "download it again" in str(err.value)
     assert not (tmp_path / "b.gpkg").exists()
+
+
+def test_a_damaged_digest_cache_is_ignored_and_rewritten(tmp_path, digest_cache):
+    f = tmp_path / "w.bin"
+    f.write_bytes(b"weights")
+    digest_cache.write_text("{not json")
+    assert digests.sha256_cached(f) == __import__("hashlib").sha256(b"weights").hexdigest()
+    assert digests.cached_digest(f) is not None  # the cache was rewritten whole
+    digest_cache.write_text("[1, 2]")  # JSON, but not the cache's shape
+    assert digests.cached_digest(f) is None and digests.sha256_cached(f)

@@ -148,3 +148,17 @@ def test_two_processes_to_one_out_0_3_s_apart_never_lose_a_view(tiled, tmp_path,
         outcomes.append(tuple(results))
     # the two orders both happen in practice; every pair ended with one whole run and no error
     assert len(outcomes) == 10 and any(2 in o for o in outcomes)  # the lock was really contended
+
+
+def test_a_stale_lock_file_with_garbage_is_taken_over_and_a_live_one_still_refuses(sample_tif, tmp_path, repo_root):
+    out = tmp_path / "r.gpkg"
+    with open(lock_path(out), "wb") as fh:
+        fh.write(b"\x00\xffnot json")  # left by a crash, no process holds it
+    replay = repo_root / "resources" / "sample" / "OSBS_029.answers.jsonl"
+    s = run(RunOptions(raster=str(sample_tif), query="crowns", out=str(out), backend="replay", replay=str(replay)))
+    assert s.status == "finished" and s.counts["boxes"] == 61 and not os.path.exists(lock_path(out))
+    with OutputLock(out) as held:
+        os.truncate(lock_path(out), 0)  # its description lost: the lock itself still holds
+        with pytest.raises(InputError, match=r"being written by another run \(another process\)"):
+            OutputLock(out).claim()
+        assert held.fd is not None
