@@ -3,7 +3,10 @@ the baseline) vs 10 000, replay answers + the tiny SAM of the tests over a 1792 
 896 px). Each count runs in a child process of its own (`remotereasoner reason`), so its peak RSS is its own.
 Bounded memory is the goal: the ratio of the peaks is the figure (boxes x 20, memory should not follow).
 
-Usage: PYTHONPATH=. <engine python> benchmarks/bench_mask_memory.py [--counts 500,10000] [--append]
+With --sample: one 400 px view of the sample orthophoto (OSBS_029) instead, 16 px boxes (a quicker run on a
+loaded machine; the tiny SAM's random-weight masks are noisy, so each outline is large).
+
+Usage: PYTHONPATH=. <engine python> benchmarks/bench_mask_memory.py [--counts 500,10000] [--sample] [--append]
 """
 
 from __future__ import annotations
@@ -25,8 +28,11 @@ sys.path.insert(0, str(ROOT))
 SIDE = 1792  # raster side in px: 2 x 2 views of the default 896 px tile
 
 
-def make_inputs(folder: Path, boxes_per_run: int) -> tuple[Path, Path]:
-    """A random 3-band GeoTIFF and a replay file whose views share `boxes_per_run` small boxes."""
+SAMPLE = ROOT / "resources" / "sample" / "OSBS_029.tif"
+
+
+def make_inputs(folder: Path, boxes_per_run: int, sample: bool = False) -> tuple[Path, Path]:
+    """A random 3-band GeoTIFF (or the sample) and a replay file whose views share `boxes_per_run` small boxes."""
     import numpy as np
     import rasterio
     from rasterio.transform import from_origin
@@ -35,7 +41,7 @@ def make_inputs(folder: Path, boxes_per_run: int) -> tuple[Path, Path]:
     from inference_core.raster.source import RasterSource
     from inference_core.raster.tiling import plan_tiles
 
-    raster = folder / "big.tif"
+    raster = SAMPLE if sample else folder / "big.tif"
     if not raster.exists():
         rng = np.random.default_rng(0)
         with rasterio.open(raster, "w", driver="GTiff", width=SIDE, height=SIDE, count=3, dtype="uint8",
@@ -56,10 +62,10 @@ def make_inputs(folder: Path, boxes_per_run: int) -> tuple[Path, Path]:
     return raster, replay
 
 
-def run_one(folder: Path, sam: Path, boxes: int) -> dict:
-    raster, replay = make_inputs(folder, boxes)
+def run_one(folder: Path, sam: Path, boxes: int, sample: bool = False) -> dict:
+    raster, replay = make_inputs(folder, boxes, sample)
     out = folder / f"r{boxes}.gpkg"
-    per_view = boxes // 4
+    per_view = boxes if sample else boxes // 4
     cmd = [sys.executable, "-m", "inference_core", "reason", str(raster), "-q", "dots", "-o", str(out), "--backend",
            "replay", "--replay", str(replay), "--granularity", "boxes,masks,contours", "--sam", str(sam),
            "--device", "cpu", "--max-boxes", str(max(per_view, 1)), "--iou-threshold", "0.99", "--quiet", "--json"]
@@ -78,6 +84,7 @@ def run_one(folder: Path, sam: Path, boxes: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--counts", default="500,10000", help="boxes per run, ascending; the first is the baseline")
+    ap.add_argument("--sample", action="store_true", help="one 400 px view of the sample instead of 4 views of 896 px")
     ap.add_argument("--append", action="store_true", help="append the result to benchmarks/RESULTS.md")
     args = ap.parse_args()
     counts = sorted(int(c) for c in args.counts.split(","))
@@ -85,12 +92,13 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="rr-bench-mem-"))
     sam = build_tiny_models(folder / "tiny").sam_path
-    rows = [run_one(folder, sam, n) for n in counts]
+    rows = [run_one(folder, sam, n, args.sample) for n in counts]
     base = rows[0]
     lines = [f"## Masks memory: boxes per run {' vs '.join(str(c) for c in counts)} (bench_mask_memory.py, {today()})",
-             "", f"Machine: {machine()}. Replay answers + the tiny SAM of the tests, boxes, masks and contours over a "
-             f"{SIDE} x {SIDE} px GeoTIFF (4 views of 896 px), one `remotereasoner reason` process per count; peak "
-             "RSS of that process (getrusage).", "",
+             "", f"Machine: {machine()}. Replay answers + the tiny SAM of the tests, boxes, masks and contours over "
+             + ("the sample OSBS_029 (one 400 px view)" if args.sample else
+                f"a {SIDE} x {SIDE} px GeoTIFF (4 views of 896 px)")
+             + ", one `remotereasoner reason` process per count; peak RSS of that process (getrusage).", "",
              "| boxes asked | boxes / masks written | time (s) | peak RSS (MB) | time ratio | memory ratio |",
              "|---|---|---|---|---|---|"]
     for r in rows:
