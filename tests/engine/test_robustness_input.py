@@ -232,7 +232,7 @@ def test_gsd_planning_3364_tiles_is_refused_with_the_estimate(sample_tif, tmp_pa
 
 
 @pytest.mark.parametrize("extra", [
-    ("--strategy", "tiles"), ("--strategy", "overview"), ("--strategy", "refine"),
+    ("--strategy", "tiles"), ("--strategy", "overview"), ("--strategy", "refine"), ("--strategy", "descent"),
     ("--mode", "ask"), ("--mode", "ask", "--per-tile"), ("--mode", "describe"),
     ("--mode", "find-all", "--sam3", NO_MODEL),
 ])
