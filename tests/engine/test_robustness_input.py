@@ -298,12 +298,11 @@ def test_10000_boxes_with_masks_are_capped_and_warned(sample_tif, tiny_models, t
     answer = json.dumps(boxes, separators=(",", ":"))  # 10 000 boxes within parsing's 200 000 characters
     replay = _answers(tmp_path / "a.jsonl", [{"tile_id": 0, "raw_text": f"<answer>{answer}</answer>",
                                               "input_size": [400, 400]}])
-    t0 = time.monotonic()
+    # What the cap saves is counted here (masks made), not timed: speed belongs in benchmarks/.
     rc, stdout, err = _cli(capsys, "reason", sample_tif, "-q", "x", "-o", tmp_path / "r.gpkg", "--backend", "replay",
                            "--replay", replay, "--granularity", "boxes,masks", "--sam", tiny_models.sam_path,
                            "--max-boxes", "40", "--device", "cpu", "--json")
     assert rc == 0, err
-    assert time.monotonic() - t0 < 60
     summary = json.loads(stdout)
     assert "View 1 of 1: the answer listed 10,000 boxes; only the first 40 are kept (--max-boxes 40)" in summary["warnings"][0]
     assert summary["counts"]["boxes"] <= 40 and summary["counts"]["masks"] <= 40  # merged duplicates only lower it
