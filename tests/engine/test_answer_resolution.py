@@ -34,15 +34,11 @@ def test_per_tile_answers_keep_the_runs_budget(make_geotiff, tmp_path):
 
 
 def test_a_small_device_lowers_the_view_to_what_its_memory_holds(make_geotiff, tmp_path, tiny_models, monkeypatch):
-    """The tiny Qwen2.5-VL with the device's free memory set to what holds about 1000 image tokens."""
-    from inference_core.models import devices
+    """The tiny Qwen2.5-VL on a device whose free memory holds about 1400 tokens (its batch token budget,
+    models.memory, is what the device would report: the stand-in for a small GPU)."""
     from inference_core.models.backends.transformers_backend import TransformersBackend
-    from inference_core.models.memory import BATCH_MEMORY_SHARE, bytes_per_token
 
-    backend = TransformersBackend(str(tiny_models.mllm_dir), device="cpu", dtype="float32", max_new_tokens=4)
-    per_token = bytes_per_token(backend.model.config, 4)
-    backend.close()
-    monkeypatch.setattr(devices, "free_bytes", lambda device: int(1400 * per_token / BATCH_MEMORY_SHARE))
+    monkeypatch.setattr(TransformersBackend, "token_budget", lambda self: 1400)
     raster = make_geotiff(np.full((3, 1500, 2000), 90, dtype=np.uint8))
     summary = run(RunOptions(raster=str(raster), query="", mode="describe", out=str(tmp_path / "m.gpkg"),
                              model=str(tiny_models.mllm_dir), device="cpu", dtype="float32", max_new_tokens=4))
