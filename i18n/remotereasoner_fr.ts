@@ -4,67 +4,67 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="52"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="54"/>
         <source>Check the settings.</source>
         <translation>Vérifiez les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="53"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="55"/>
         <source>Check the raster and the extent.</source>
         <translation>Vérifiez le raster et l’emprise.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="54"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="56"/>
         <source>Check the model in the settings.</source>
         <translation>Vérifiez le modèle dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="55"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="57"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>Réduisez la taille des tuiles ou le nombre maximal de pixels, ou choisissez le CPU, dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="56"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="58"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>Vérifiez l’URL du serveur et la clé d’API (Tester la connexion dans les paramètres).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="57"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="59"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="58"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="60"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner ; vérifiez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="59"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="61"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner pour les détails.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="338"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="352"/>
         <source>Unknown export format {fmt}: use gpkg, shp or geojson.</source>
         <translation>Format d’export inconnu {fmt} : utilisez gpkg, shp ou geojson.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="361"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="375"/>
         <source>Could not write {path}: {reason}</source>
         <translation>Impossible d’écrire {path} : {reason}</translation>
     </message>
@@ -94,7 +94,7 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="205"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
@@ -134,12 +134,12 @@
         <translation>écriture des résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="149"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="150"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>La couche « {name} » n’est pas un fichier raster GDAL (fournisseur « {provider} »). Enregistrez-la d’abord en GeoTIFF (Exporter ▸ Enregistrer sous…).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="154"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="155"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
@@ -278,12 +278,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="93"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="131"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="114"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="135"/>
         <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
         <translation>
             <numerusform>Les réponses du modèle n’ont pas pu être lues sur {k} vue sur %n — voir Raisonnement ; essayez un autre prompt.</numerusform>
@@ -291,27 +291,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="136"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="157"/>
         <source>Found {counts}.</source>
         <translation>Trouvé : {counts}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="141"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="164"/>
         <source>the engine stopped the run.</source>
         <translation>le moteur a arrêté l’analyse.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="144"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="167"/>
         <source>Cancelled before the first view: nothing was kept.</source>
         <translation>Annulé avant la première vue : rien n’a été conservé.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="150"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="173"/>
         <source>Cancelled</source>
         <translation>Annulé</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="145"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
         <source>Cancelled: {k} of %n view(s) kept.</source>
         <translation>
             <numerusform>Annulé : {k} vue sur %n conservée.</numerusform>
@@ -319,32 +319,32 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="153"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="176"/>
         <source>Answers unreadable</source>
         <translation>Réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="178"/>
         <source>Done, some answers unreadable</source>
         <translation>Terminé, certaines réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="156"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="179"/>
         <source>Done</source>
         <translation>Terminé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="183"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
         <source>Failed: {reason}</source>
         <translation>Échec : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="183"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
         <source>Failed</source>
         <translation>Échec</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="95"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="96"/>
         <source>Model reasoning (view {i}): {text}</source>
         <translation>Raisonnement du modèle (vue {i}) : {text}</translation>
     </message>
@@ -354,7 +354,7 @@
         <translation>Le fichier de prompt {path} n’existe pas : choisissez à nouveau le prompt dans les paramètres.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="481"/>
         <source>{layer}: %n feature(s)</source>
         <translation>
             <numerusform>{layer} : %n entité</numerusform>
@@ -362,7 +362,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="268"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="276"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -370,7 +370,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="318"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="319"/>
         <source>Connected: %n model(s).</source>
         <translation>
             <numerusform>Connecté : %n modèle.</numerusform>
@@ -386,7 +386,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="166"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="167"/>
         <source>{query} · {layer} (Processing)</source>
         <translation>{query} · {layer} (Traitements)</translation>
     </message>
@@ -404,7 +404,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="138"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="159"/>
         <source>Answered on %n view(s).</source>
         <translation>
             <numerusform>Réponse sur %n vue.</numerusform>
@@ -452,22 +452,22 @@
         <translation>Modèle : {model} · vue : {size} · {n} vue(s) · résultats : {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>Localiser : boîtes, masques, contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Ask: an answer in text</source>
         <translation>Demander : une réponse en texte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
         <source>Describe: a caption of the area</source>
         <translation>Décrire : une légende de la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Answers</source>
         <translation>Réponses</translation>
     </message>
@@ -482,7 +482,7 @@
         <translation>Le dossier SAM 3 {path} n’est pas un modèle ({file} manque) : choisissez-le à nouveau dans Configurer le moteur… › Modèles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
@@ -646,7 +646,7 @@
         <translation>Appels au modèle que ce choix fera sur l’emprise</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="167"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="190"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>%n vue sans données ignorée.</numerusform>
@@ -654,7 +654,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="169"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="192"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n réponse reprise d'une vue identique déjà dans le résultat, sans interroger le modèle.</numerusform>
@@ -667,32 +667,32 @@
         <translation>Le moteur a terminé l’exécution sans réponse.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="99"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="114"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="101"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="116"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="104"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="119"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="106"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="121"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins Boîtes, Masques ou Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="118"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="134"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="165"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="192"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
@@ -722,7 +722,7 @@
         <translation>Qt ne peut pas dire si cet ordinateur est en ligne ({source} : {detail}) ; il est supposé en ligne. Sans réseau, cochez Hors ligne dans Paramètres › Modèles.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="174"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="197"/>
         <source>%n overview find(s) kept unconfirmed: their closer look gave no usable answer.</source>
         <translation>
             <numerusform>%n trouvaille de la vue d’ensemble gardée non confirmée : son examen rapproché n’a pas donné de réponse utilisable.</numerusform>
@@ -730,7 +730,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="177"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="200"/>
         <source>%n overview find(s) dropped: not found again on a closer look.</source>
         <translation>
             <numerusform>%n trouvaille de la vue d’ensemble écartée : un examen rapproché ne l’a pas retrouvée.</numerusform>
@@ -760,6 +760,85 @@
             <numerusform>1 appel au modèle + jusqu’à {levels} par trouvaille (Exhaustif : %n)</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="128"/>
+        <source>%n appeared</source>
+        <translation>
+            <numerusform>%n apparu</numerusform>
+            <numerusform>%n apparus</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="128"/>
+        <source>%n disappeared</source>
+        <translation>
+            <numerusform>%n disparu</numerusform>
+            <numerusform>%n disparus</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="129"/>
+        <source>%n persisted</source>
+        <translation>
+            <numerusform>%n inchangé</numerusform>
+            <numerusform>%n inchangés</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="161"/>
+        <source>Changes: {line}.</source>
+        <translation>Changements : {line}.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="75"/>
+        <source>Compare with another date: the second raster is the first one.</source>
+        <translation>Comparez avec une autre date : le second raster est le premier.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="141"/>
+        <source>One answer per tile is for one raster: untick it to ask about both dates.</source>
+        <translation>Une réponse par tuile est pour un seul raster : décochez-la pour interroger les deux dates.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="169"/>
+        <source>A change between two dates cannot be redone from its answers yet: resume it, or run it again.</source>
+        <translation>Un changement entre deux dates ne peut pas encore être refait à partir de ses réponses : reprenez-le, ou relancez-le.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="22"/>
+        <source>Compare with…</source>
+        <translation>Comparer avec…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="28"/>
+        <source>A second date of the same ground: the question is located on both rasters and the map shows what appeared (green), disappeared (red) and persisted (grey). Leave it empty to reason on one raster.</source>
+        <translation>Une seconde date du même terrain : la question est localisée sur les deux rasters et la carte montre ce qui est apparu (vert), a disparu (rouge) et est resté (gris). Laissez vide pour raisonner sur un seul raster.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="33"/>
+        <source>experimental</source>
+        <translation>expérimental</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="34"/>
+        <source>Ask and Describe show both dates to the model in one turn. RemoteReasoner was trained on single images: treat the answer as a hint.</source>
+        <translation>Demander et Décrire montrent les deux dates au modèle en un seul tour. RemoteReasoner a été entraîné sur des images uniques : prenez la réponse comme une indication.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Appeared</source>
+        <translation>Apparus</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Disappeared</source>
+        <translation>Disparus</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Persisted</source>
+        <translation>Inchangés</translation>
+    </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="196"/>
         <source>Masks: tiny SAM trained on synthetic shapes (not Segment Anything weights).</source>
@@ -769,44 +848,141 @@
 <context>
     <name>AnswerPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="34"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="39"/>
         <source>Copy answer</source>
         <translation>Copier la réponse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="35"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="40"/>
         <source>Copy the answer and the model&apos;s reasoning to the clipboard</source>
         <translation>Copier la réponse et le raisonnement du modèle dans le presse-papiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="39"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="44"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="51"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="56"/>
         <source>Waiting for the model's answer…</source>
         <translation>En attente de la réponse du modèle…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
         <source>(no answer)</source>
         <translation>(pas de réponse)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="73"/>
         <source>{k} of {n} tiles answered…</source>
         <translation>{k} tuiles sur {n} ont répondu…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="74"/>
         <source>Tile {i}: {answer}</source>
         <translation>Tuile {i} : {answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="88"/>
         <source>No answer.</source>
         <translation>Pas de réponse.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="98"/>
+        <source>The model saw the extent at {w} × {h} px.</source>
+        <translation>Le modèle a vu l’emprise à {w} × {h} px.</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="65"/>
+        <source>Locate changes</source>
+        <translation>Localiser les changements</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="68"/>
+        <source>change,change detection,two dates,before,after,appeared,disappeared,buildings</source>
+        <translation>changement,détection de changements,deux dates,avant,après,apparus,disparus,bâtiments</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="71"/>
+        <source>Asks the same question of two images of the same ground (e.g. &apos;buildings&apos; on the 2019 and the 2024 flights) and matches the targets: Appeared (green) holds the targets of the second date alone, Disappeared (red) those of the first date alone, Persisted (grey) the pairs, with their overlap (IoU), both areas and both reasonings. The second date is read on the first date&apos;s grid (another CRS or resolution is handled), over the ground both cover; the layers are in the first date&apos;s CRS.
+
+Two flights never align to the pixel: the shift between them is measured from the imagery and undone, unless a tolerance is given (targets then may move up to that many metres between the dates). Two targets are one when their outlines overlap at least the minimum IoU.</source>
+        <translation>Pose la même question sur deux images du même terrain (p. ex. « bâtiments » sur les vols de 2019 et de 2024) et apparie les cibles : Apparus (vert) contient les cibles de la seconde date seule, Disparus (rouge) celles de la première date seule, Inchangés (gris) les paires, avec leur recouvrement (IoU), les deux surfaces et les deux raisonnements. La seconde date est lue sur la grille de la première (un autre SCR ou une autre résolution sont pris en charge), sur le terrain couvert par les deux ; les couches sont dans le SCR de la première date.
+
+Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est mesuré sur les images puis annulé, sauf si une tolérance est donnée (les cibles peuvent alors se déplacer d'autant de mètres entre les dates). Deux cibles n'en font qu'une quand leurs contours se recouvrent au moins de l'IoU minimal.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="85"/>
+        <source>Second date (compare with)</source>
+        <translation>Seconde date (comparer avec)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
+        <source>Tolerance in metres (empty: measure the shift between the dates)</source>
+        <translation>Tolérance en mètres (vide : mesurer le décalage entre les dates)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="90"/>
+        <source>Same target at an overlap (IoU) of at least</source>
+        <translation>Même cible à partir d'un recouvrement (IoU) de</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers of the second date (replay backend)</source>
+        <translation>Réponses enregistrées de la seconde date (backend replay)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Appeared</source>
+        <translation>Apparus</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Disappeared</source>
+        <translation>Disparus</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="100"/>
+        <source>Persisted</source>
+        <translation>Inchangés</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="105"/>
+        <source>Summary</source>
+        <translation>Résumé</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="118"/>
+        <source>The second date cannot be opened: choose a raster layer or file.</source>
+        <translation>La seconde date ne peut pas être ouverte : choisissez une couche ou un fichier raster.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="131"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="134"/>
+        <source>Locating &apos;{query}&apos; on {first} and on {second}</source>
+        <translation>Localisation de « {query} » sur {first} et sur {second}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="140"/>
+        <source>Waiting for the RemoteReasoner run in progress to finish…</source>
+        <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="172"/>
+        <source>Done in {seconds:.1f} s; both dates&apos; results and the model answers are in {gpkg}</source>
+        <translation>Terminé en {seconds:.1f} s ; les résultats des deux dates et les réponses du modèle sont dans {gpkg}</translation>
     </message>
 </context>
 <context>
@@ -1546,67 +1722,67 @@
 <context>
     <name>QuestionPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="37"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="38"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="43"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="46"/>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="48"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="51"/>
         <source>One answer per tile</source>
         <translation>Une réponse par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="52"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>Interroger chaque tuile à pleine résolution et cartographier les réponses sur l’emprise des tuiles, au lieu d’une vue de toute l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="61"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="62"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="65"/>
         <source>Ask one of your recent questions again</source>
         <translation>Reposer une de vos questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="74"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="77"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="78"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="79"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="142"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>par ex. Combien de navires sont dans le port ?</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="142"/>
         <source>No question needed: the model describes the area</source>
         <translation>Aucune question nécessaire : le modèle décrit la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="142"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
@@ -1614,272 +1790,272 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="237"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="238"/>
         <source>Reason over raster</source>
         <translation>Raisonner sur un raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="240"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="241"/>
         <source>Visual reasoning</source>
         <translation>Raisonnement visuel</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="246"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="247"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>détection,segmentation,LLM,VLM,question,boîtes,masques,contours,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="274"/>
         <source>Input raster</source>
         <translation>Raster en entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Question (what to look for)</source>
         <translation>Question (ce qu’il faut chercher)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="277"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="278"/>
         <source>Extent (default: the whole raster)</source>
         <translation>Emprise (par défaut : tout le raster)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="279"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="280"/>
         <source>Results</source>
         <translation>Résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="311"/>
         <source>Tile size (pixels)</source>
         <translation>Taille des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="313"/>
         <source>Tile overlap (pixels)</source>
         <translation>Chevauchement des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="315"/>
         <source>Maximum model input pixels per tile</source>
         <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="317"/>
         <source>Model backend</source>
         <translation>Moteur d’inférence du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="318"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="319"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="325"/>
         <source>Simplify tolerance (map units)</source>
         <translation>Tolérance de simplification (unités de la carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="327"/>
         <source>Minimum mask area (map units²)</source>
         <translation>Surface minimale des masques (unités de la carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="331"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
         <source>Run id</source>
         <translation>Identifiant d’exécution</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="374"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="367"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="368"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="402"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="405"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="409"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="410"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="411"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="413"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="446"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="446"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="449"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="455"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="458"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="489"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="492"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="483"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="486"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="320"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
         <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
         <translation>SAM : un fichier SAM 1 .pth, un dossier SAM 2.1 ou un identifiant du Hub comme facebook/sam2.1-hiera-tiny (vide : celui des paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
         <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
         <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans le gestionnaire de modèles de RemoteReasoner (onglet Modèles).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>Localiser : boîtes, masques, contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Ask: an answer in text</source>
         <translation>Demander : une réponse en texte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Describe: a caption of the area</source>
         <translation>Décrire : une légende de la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
         <source>Ask / Describe: one answer per tile (else one view of the whole extent)</source>
         <translation>Demander / Décrire : une réponse par tuile (sinon une vue de toute l’emprise)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="300"/>
         <source>Answers (view footprints)</source>
         <translation>Réponses (emprises des vues)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Answer report</source>
         <translation>Rapport de réponse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>HTML files (*.html)</source>
         <translation>Fichiers HTML (*.html)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
         <source>Answer (Ask / Describe)</source>
         <translation>Réponse (Demander / Décrire)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="476"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="479"/>
         <source>Describe</source>
         <translation>Décrire</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="503"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="506"/>
         <source>Answer: {answer}</source>
         <translation>Réponse : {answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="503"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="506"/>
         <source>none</source>
         <translation>aucune</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
         <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
         <translation>SAM 3 pour tout trouver : dossier ou identifiant Hugging Face (vide : celui des paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
         <source>Find all: keep instances scoring above</source>
         <translation>Tout trouver : garder les instances dont le score dépasse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="249"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="250"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Strategy: Quick asks one downscaled view of the whole extent, Focused asks it and then each find again at full resolution, Thorough cuts large rasters into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.
 
 Mode Ask answers the question in text and Describe captions the area, with the checkpoint&apos;s own instructions: one view of the whole extent (downscaled to the pixel budget), or one answer per tile written on the tile footprints. The answer is the ANSWER output (for a counting question over tiles, the sum of the per-tile counts), with an HTML report.
@@ -1892,7 +2068,7 @@ Le mode Demander répond à la question par un texte et le mode Décrire légend
 Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. « houppier ») avec SAM 3 au lieu du modèle de raisonnement : une boîte, un masque et un contour par instance, chacun avec son score ; les instances dont le score ne dépasse pas le seuil sont écartées. SAM 3 est soumis à autorisation sur Hugging Face : téléchargez-le d’abord dans le gestionnaire de modèles RemoteReasoner (onglet Modèles).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="306"/>
         <source>Strategy</source>
         <translation>Stratégie</translation>
     </message>
@@ -1905,7 +2081,7 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="289"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="297"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
@@ -1935,7 +2111,7 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="210"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
@@ -1944,16 +2120,26 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <source>Get a real model (Models tab)…</source>
         <translation>Obtenir un vrai modèle (onglet Modèles)…</translation>
     </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
+        <source>First date, view {i}:</source>
+        <translation>Première date, vue {i} :</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
+        <source>Second date, view {i}:</source>
+        <translation>Seconde date, vue {i} :</translation>
+    </message>
 </context>
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="31"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="32"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="34"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="35"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner : des questions sur l’imagerie, des réponses en couches vectorielles</translation>
     </message>
@@ -2062,107 +2248,107 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Modèle (identifiant du hub ou dossier)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
         <source>Server URL</source>
         <translation>URL du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="104"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
         <source>Server model</source>
         <translation>Modèle du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
         <source>API key</source>
         <translation>Clé d’API</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
         <source>Test connection</source>
         <translation>Tester la connexion</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="121"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
         <source>Segmentation and compute</source>
         <translation>Segmentation et calcul</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="124"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="125"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="131"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="132"/>
         <source>Device</source>
         <translation>Périphérique</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="135"/>
         <source>Precision</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="138"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="136"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
         <source>Tile size</source>
         <translation>Taille des tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="139"/>
         <source>Overlap</source>
         <translation>Chevauchement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="149"/>
         <source>Max pixels per view</source>
         <translation>Pixels max. par vue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="152"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="153"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="158"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>vide : un dossier temporaire ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="158"/>
         <source>empty: beside the project ({path})</source>
         <translation>vide : à côté du projet ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="161"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="162"/>
         <source>Output folder</source>
         <translation>Dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="163"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="164"/>
         <source>Engine Python</source>
         <translation>Python du moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="301"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="302"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>Saisissez d’abord l’URL du serveur, par ex. http://gpu-server:8000/v1.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="309"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="310"/>
         <source>Connection failed: {reason}</source>
         <translation>Échec de la connexion : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="109"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>Tiles in flight</source>
         <translation>Tuiles traitées en parallèle</translation>
     </message>
@@ -2197,47 +2383,47 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Pixels de la vue avant redimensionnement (original-image)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
         <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
         <translation>Dans quels pixels sont exprimées les boîtes du modèle ; un modèle de prompt l’indique pour le modèle pour lequel il a été écrit.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="92"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Box coordinates</source>
         <translation>Coordonnées des boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="194"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="195"/>
         <source>Default for the model</source>
         <translation>Par défaut pour le modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="198"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="199"/>
         <source>File: {name}</source>
         <translation>Fichier : {name}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="200"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="201"/>
         <source>Choose file…</source>
         <translation>Choisir un fichier…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="210"/>
         <source>Prompt template</source>
         <translation>Modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="210"/>
         <source>Prompt templates (*.txt)</source>
         <translation>Modèles de prompt (*.txt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="288"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="289"/>
         <source>The overlap must be less than half the tile size ({n} px).</source>
         <translation>Le recouvrement doit être inférieur à la moitié de la taille des tuiles ({n} px).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="126"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
         <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
         <translation>un fichier SAM 1 .pth, ou SAM 2.1 : facebook/sam2.1-hiera-tiny ou un dossier</translation>
     </message>
@@ -2247,9 +2433,14 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Réponses enregistrées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="281"/>
         <source>This URL holds a credential (user:password@ or a key in the query). Settings are stored as plain text: remove it from the URL and add the key under API key (QGIS&apos;s authentication manager).</source>
         <translation>Cette URL contient un identifiant (utilisateur:mot_de_passe@ ou une clé dans la requête). Les paramètres sont enregistrés en clair : retirez-le de l'URL et ajoutez la clé sous Clé d'API (le gestionnaire d'authentification de QGIS).</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <source>0 to 1000 across the image, Qwen2-VL / Qwen3-VL (relative-1000)</source>
+        <translation>De 0 à 1000 sur l’image, Qwen2-VL / Qwen3-VL (relative-1000)</translation>
     </message>
 </context>
 <context>

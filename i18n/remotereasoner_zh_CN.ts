@@ -4,67 +4,67 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="52"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="54"/>
         <source>Check the settings.</source>
         <translation>请检查设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="53"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="55"/>
         <source>Check the raster and the extent.</source>
         <translation>请检查栅格和范围。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="54"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="56"/>
         <source>Check the model in the settings.</source>
         <translation>请在设置中检查模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="55"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="57"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>请在设置中减小瓦片大小或最大像素数，或改用 CPU。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="56"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="58"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>请检查服务器 URL 和 API 密钥（设置中的“测试连接”）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="57"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="59"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在运行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="58"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="60"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>请查看 RemoteReasoner 日志标签页；并在设置中检查引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="59"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="61"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>详情请查看 RemoteReasoner 日志标签页。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="338"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="352"/>
         <source>Unknown export format {fmt}: use gpkg, shp or geojson.</source>
         <translation>未知的导出格式 {fmt}：请使用 gpkg、shp 或 geojson。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="361"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="375"/>
         <source>Could not write {path}: {reason}</source>
         <translation>无法写入 {path}：{reason}</translation>
     </message>
@@ -94,7 +94,7 @@
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="205"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
@@ -134,12 +134,12 @@
         <translation>正在写入结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="149"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="150"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>图层“{name}”不是 GDAL 栅格文件（提供程序“{provider}”）。请先将其另存为 GeoTIFF（导出 ▸ 另存为…）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="154"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="155"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
@@ -275,71 +275,71 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="93"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="131"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="114"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="135"/>
         <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
         <translation>
             <numerusform>%n 个视图中有 {k} 个的模型回答无法读取 — 请查看“推理”；尝试其他提示词。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="136"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="157"/>
         <source>Found {counts}.</source>
         <translation>找到 {counts}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="141"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="164"/>
         <source>the engine stopped the run.</source>
         <translation>引擎停止了运行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="144"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="167"/>
         <source>Cancelled before the first view: nothing was kept.</source>
         <translation>在第一个视图之前已取消：未保留任何结果。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="150"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="173"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="145"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
         <source>Cancelled: {k} of %n view(s) kept.</source>
         <translation>
             <numerusform>已取消：保留了 %n 个视图中的 {k} 个。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="153"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="176"/>
         <source>Answers unreadable</source>
         <translation>回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="178"/>
         <source>Done, some answers unreadable</source>
         <translation>完成，部分回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="156"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="179"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="183"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="183"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="95"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="96"/>
         <source>Model reasoning (view {i}): {text}</source>
         <translation>模型推理（第 {i} 个视图）：{text}</translation>
     </message>
@@ -349,21 +349,21 @@
         <translation>提示词文件 {path} 不存在：请在设置中重新选择提示词。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="481"/>
         <source>{layer}: %n feature(s)</source>
         <translation>
             <numerusform>{layer}：%n 个要素</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="268"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="276"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="318"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="319"/>
         <source>Connected: %n model(s).</source>
         <translation>
             <numerusform>已连接：%n 个模型。</numerusform>
@@ -377,7 +377,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="166"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="167"/>
         <source>{query} · {layer} (Processing)</source>
         <translation>{query} · {layer}（处理工具）</translation>
     </message>
@@ -394,7 +394,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="138"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="159"/>
         <source>Answered on %n view(s).</source>
         <translation>
             <numerusform>已在 %n 个视图上作答。</numerusform>
@@ -441,22 +441,22 @@
         <translation>模型：{model} · 视图：{size} · {n} 个视图 · 结果：{gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Ask: an answer in text</source>
         <translation>提问：以文字回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
         <source>Describe: a caption of the area</source>
         <translation>描述：区域说明</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Answers</source>
         <translation>答案</translation>
     </message>
@@ -471,7 +471,7 @@
         <translation>SAM 3 文件夹 {path} 不是模型（缺少 {file}）：请在“设置引擎… › 模型”中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
@@ -632,14 +632,14 @@
         <translation>此选项在该范围内将进行的模型调用次数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="167"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="190"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>已跳过 %n 个无数据的视图。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="169"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="192"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n 个回答取自输出中相同的视图，未询问模型。</numerusform>
@@ -651,32 +651,32 @@
         <translation>引擎结束了运行，但没有回答。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="99"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="114"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>请先输入问题，例如“树冠”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="101"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="116"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>请选择要推理的栅格图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="104"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="119"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="106"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="121"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选框、掩膜、轮廓之一。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="118"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="134"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="165"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="192"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
@@ -706,14 +706,14 @@
         <translation>Qt 无法判断这台计算机是否联网（{source}：{detail}），按已联网处理。没有网络时，请在 设置 › 模型 中勾选“离线”。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="174"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="197"/>
         <source>%n overview find(s) kept unconfirmed: their closer look gave no usable answer.</source>
         <translation>
             <numerusform>%n 个概览发现保留为未确认：放大查看未得到可用的回答。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="177"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="200"/>
         <source>%n overview find(s) dropped: not found again on a closer look.</source>
         <translation>
             <numerusform>%n 个概览发现已舍弃：放大查看未再找到它们。</numerusform>
@@ -741,6 +741,82 @@
             <numerusform>1 次模型调用 + 每个发现最多 {levels} 次（全面：%n）</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="128"/>
+        <source>%n appeared</source>
+        <translation>
+            <numerusform>新增 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="128"/>
+        <source>%n disappeared</source>
+        <translation>
+            <numerusform>消失 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="129"/>
+        <source>%n persisted</source>
+        <translation>
+            <numerusform>保留 %n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="161"/>
+        <source>Changes: {line}.</source>
+        <translation>变化：{line}。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="75"/>
+        <source>Compare with another date: the second raster is the first one.</source>
+        <translation>请与另一日期比较：第二个栅格与第一个相同。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="141"/>
+        <source>One answer per tile is for one raster: untick it to ask about both dates.</source>
+        <translation>每个瓦片一个回答仅适用于单个栅格：取消勾选后即可询问两个日期。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="169"/>
+        <source>A change between two dates cannot be redone from its answers yet: resume it, or run it again.</source>
+        <translation>两个日期之间的变化暂时无法根据其回答重做：请继续该运行，或重新运行。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="22"/>
+        <source>Compare with…</source>
+        <translation>与…比较</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="28"/>
+        <source>A second date of the same ground: the question is located on both rasters and the map shows what appeared (green), disappeared (red) and persisted (grey). Leave it empty to reason on one raster.</source>
+        <translation>同一地面的第二个日期：在两个栅格上定位该问题，地图显示新增（绿色）、消失（红色）和保留（灰色）的目标。留空则只在一个栅格上推理。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="33"/>
+        <source>experimental</source>
+        <translation>实验性</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="34"/>
+        <source>Ask and Describe show both dates to the model in one turn. RemoteReasoner was trained on single images: treat the answer as a hint.</source>
+        <translation>提问和描述会在一轮中把两个日期都交给模型。RemoteReasoner 是在单幅影像上训练的：请把回答仅作参考。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Appeared</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Disappeared</source>
+        <translation>消失</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Persisted</source>
+        <translation>保留</translation>
+    </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="196"/>
         <source>Masks: tiny SAM trained on synthetic shapes (not Segment Anything weights).</source>
@@ -750,44 +826,141 @@
 <context>
     <name>AnswerPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="34"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="39"/>
         <source>Copy answer</source>
         <translation>复制答案</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="35"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="40"/>
         <source>Copy the answer and the model&apos;s reasoning to the clipboard</source>
         <translation>将答案和模型的推理复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="39"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="44"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="51"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="56"/>
         <source>Waiting for the model's answer…</source>
         <translation>正在等待模型的答案…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
         <source>(no answer)</source>
         <translation>（没有答案）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="73"/>
         <source>{k} of {n} tiles answered…</source>
         <translation>已回答 {k}/{n} 个瓦片…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="74"/>
         <source>Tile {i}: {answer}</source>
         <translation>瓦片 {i}：{answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="88"/>
         <source>No answer.</source>
         <translation>没有答案。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="98"/>
+        <source>The model saw the extent at {w} × {h} px.</source>
+        <translation>模型以 {w} × {h} 像素查看了该范围。</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="65"/>
+        <source>Locate changes</source>
+        <translation>定位变化</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="68"/>
+        <source>change,change detection,two dates,before,after,appeared,disappeared,buildings</source>
+        <translation>变化,变化检测,两个日期,之前,之后,新增,消失,建筑物</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="71"/>
+        <source>Asks the same question of two images of the same ground (e.g. &apos;buildings&apos; on the 2019 and the 2024 flights) and matches the targets: Appeared (green) holds the targets of the second date alone, Disappeared (red) those of the first date alone, Persisted (grey) the pairs, with their overlap (IoU), both areas and both reasonings. The second date is read on the first date&apos;s grid (another CRS or resolution is handled), over the ground both cover; the layers are in the first date&apos;s CRS.
+
+Two flights never align to the pixel: the shift between them is measured from the imagery and undone, unless a tolerance is given (targets then may move up to that many metres between the dates). Two targets are one when their outlines overlap at least the minimum IoU.</source>
+        <translation>对同一地面的两幅影像提出同一个问题（例如在 2019 年和 2024 年航拍上问“建筑物”），并逐一匹配目标：新增（绿色）为只在第二个日期出现的目标，消失（红色）为只在第一个日期出现的目标，保留（灰色）为成对的目标，附带两者的重叠度（IoU）、两个面积和两段推理。第二个日期按第一个日期的网格读取（可处理不同的坐标系或分辨率），范围为两者共同覆盖的地面；图层使用第一个日期的坐标系。
+
+两次航拍从不会逐像素对齐：两者之间的偏移从影像中测量并消除，除非给出容差（此时目标在两个日期之间最多可移动该距离，单位为米）。当两个轮廓的重叠度至少达到最小 IoU 时，视为同一目标。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="85"/>
+        <source>Second date (compare with)</source>
+        <translation>第二个日期（比较对象）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
+        <source>Tolerance in metres (empty: measure the shift between the dates)</source>
+        <translation>容差（米）（留空：测量两个日期之间的偏移）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="90"/>
+        <source>Same target at an overlap (IoU) of at least</source>
+        <translation>重叠度（IoU）至少为此值时视为同一目标</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers of the second date (replay backend)</source>
+        <translation>第二个日期的录制回答（replay 后端）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>录制的回答 (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Appeared</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Disappeared</source>
+        <translation>消失</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="100"/>
+        <source>Persisted</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="105"/>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="118"/>
+        <source>The second date cannot be opened: choose a raster layer or file.</source>
+        <translation>无法打开第二个日期：请选择栅格图层或文件。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="131"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="134"/>
+        <source>Locating &apos;{query}&apos; on {first} and on {second}</source>
+        <translation>正在 {first} 和 {second} 上定位“{query}”</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="140"/>
+        <source>Waiting for the RemoteReasoner run in progress to finish…</source>
+        <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="172"/>
+        <source>Done in {seconds:.1f} s; both dates&apos; results and the model answers are in {gpkg}</source>
+        <translation>用时 {seconds:.1f} 秒完成；两个日期的结果和模型回答保存在 {gpkg}</translation>
     </message>
 </context>
 <context>
@@ -1527,67 +1700,67 @@
 <context>
     <name>QuestionPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="37"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="38"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="43"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="46"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="48"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="51"/>
         <source>One answer per tile</source>
         <translation>每个瓦片一个答案</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="52"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>以全分辨率询问每个瓦片，并把答案绘制在瓦片范围上，而不是整个范围一个视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="61"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="62"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="65"/>
         <source>Ask one of your recent questions again</source>
         <translation>再次提出您最近的某个问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="74"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="77"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="78"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="79"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="142"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>例如：港口里有多少艘船？</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="142"/>
         <source>No question needed: the model describes the area</source>
         <translation>无需提问：模型会描述该区域</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="142"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
@@ -1595,272 +1768,272 @@
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="237"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="238"/>
         <source>Reason over raster</source>
         <translation>对栅格进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="240"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="241"/>
         <source>Visual reasoning</source>
         <translation>视觉推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="246"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="247"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>检测,分割,LLM,VLM,问题,边界框,掩膜,轮廓,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="274"/>
         <source>Input raster</source>
         <translation>输入栅格</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Question (what to look for)</source>
         <translation>问题（要查找什么）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="277"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="278"/>
         <source>Extent (default: the whole raster)</source>
         <translation>范围（默认：整个栅格）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="279"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="280"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="284"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="311"/>
         <source>Tile size (pixels)</source>
         <translation>瓦片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="313"/>
         <source>Tile overlap (pixels)</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="315"/>
         <source>Maximum model input pixels per tile</source>
         <translation>每个瓦片的模型最大输入像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="317"/>
         <source>Model backend</source>
         <translation>模型后端</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="318"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="319"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>设备（auto、cpu、cuda、cuda:N）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="325"/>
         <source>Simplify tolerance (map units)</source>
         <translation>简化容差（地图单位）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="327"/>
         <source>Minimum mask area (map units²)</source>
         <translation>最小掩膜面积（地图单位²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="331"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>结果 GeoPackage（所有图层及模型回答）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
         <source>Run id</source>
         <translation>运行 ID</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="374"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="367"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="368"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="402"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="405"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>录制的回答文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="409"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="410"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="411"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="413"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="446"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="446"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="449"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="455"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="458"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="489"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="492"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="483"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="486"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>“结果”中未选择 {layer}：不写入 {param}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="320"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
         <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
         <translation>SAM：SAM 1 的 .pth 文件、SAM 2.1 文件夹或 Hub 标识（如 facebook/sam2.1-hiera-tiny）（留空：使用设置中的值）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
         <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
         <translation>SAM {name} 尚未下载：请在 RemoteReasoner 模型管理器（“模型”选项卡）中下载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Ask: an answer in text</source>
         <translation>提问：以文字回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Describe: a caption of the area</source>
         <translation>描述：区域说明</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
         <source>Ask / Describe: one answer per tile (else one view of the whole extent)</source>
         <translation>提问/描述：每个瓦片一个答案（否则整个范围一个视图）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="300"/>
         <source>Answers (view footprints)</source>
         <translation>答案（视图范围）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Answer report</source>
         <translation>答案报告</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>HTML files (*.html)</source>
         <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
         <source>Answer (Ask / Describe)</source>
         <translation>答案（提问/描述）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="476"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="479"/>
         <source>Describe</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="503"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="506"/>
         <source>Answer: {answer}</source>
         <translation>答案：{answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="503"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="506"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="291"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
         <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
         <translation>用于查找全部的 SAM 3：文件夹或 Hugging Face ID（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
         <source>Find all: keep instances scoring above</source>
         <translation>查找全部：保留得分高于此值的实例</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="249"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="250"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Strategy: Quick asks one downscaled view of the whole extent, Focused asks it and then each find again at full resolution, Thorough cuts large rasters into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.
 
 Mode Ask answers the question in text and Describe captions the area, with the checkpoint&apos;s own instructions: one view of the whole extent (downscaled to the pixel budget), or one answer per tile written on the tile footprints. The answer is the ANSWER output (for a counting question over tiles, the sum of the per-tile counts), with an HTML report.
@@ -1873,7 +2046,7 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 “查找全部”模式用 SAM 3 代替推理模型，找出一个简短名词短语（例如“树冠”）的每个实例：每个实例一个边界框、一个掩膜和一条轮廓线，各带其得分；得分不高于阈值的实例会被丢弃。SAM 3 在 Hugging Face 上需申请访问：请先在 RemoteReasoner 模型管理器（模型选项卡）中下载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="306"/>
         <source>Strategy</source>
         <translation>策略</translation>
     </message>
@@ -1886,7 +2059,7 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="289"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="297"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
@@ -1916,7 +2089,7 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="210"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
@@ -1925,16 +2098,26 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <source>Get a real model (Models tab)…</source>
         <translation>获取真实模型（“模型”选项卡）…</translation>
     </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
+        <source>First date, view {i}:</source>
+        <translation>第一个日期，视图 {i}：</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
+        <source>Second date, view {i}:</source>
+        <translation>第二个日期，视图 {i}：</translation>
+    </message>
 </context>
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="31"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="32"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="34"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="35"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner：以矢量图层回答关于影像的问题</translation>
     </message>
@@ -2043,107 +2226,107 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>模型（Hub ID 或文件夹）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
         <source>Server URL</source>
         <translation>服务器 URL</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="104"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
         <source>Server model</source>
         <translation>服务器模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="121"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
         <source>Segmentation and compute</source>
         <translation>分割与计算</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="124"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="125"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="131"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="132"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="135"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="138"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="136"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
         <source>Tile size</source>
         <translation>瓦片大小</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="139"/>
         <source>Overlap</source>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="149"/>
         <source>Max pixels per view</source>
         <translation>每个视图的最大像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="152"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="153"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="158"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>留空：临时文件夹（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="158"/>
         <source>empty: beside the project ({path})</source>
         <translation>留空：项目文件旁（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="161"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="162"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="163"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="164"/>
         <source>Engine Python</source>
         <translation>引擎 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="301"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="302"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>请先输入服务器 URL，例如 http://gpu-server:8000/v1。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="309"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="310"/>
         <source>Connection failed: {reason}</source>
         <translation>连接失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="109"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>Tiles in flight</source>
         <translation>并行处理的瓦片数</translation>
     </message>
@@ -2178,47 +2361,47 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>缩放前视图的像素 (original-image)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
         <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
         <translation>模型输出的框所用的像素坐标；模板会为其所针对的模型说明这一点。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="92"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Box coordinates</source>
         <translation>框坐标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="194"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="195"/>
         <source>Default for the model</source>
         <translation>模型的默认值</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="198"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="199"/>
         <source>File: {name}</source>
         <translation>文件：{name}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="200"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="201"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="210"/>
         <source>Prompt template</source>
         <translation>提示词模板</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="210"/>
         <source>Prompt templates (*.txt)</source>
         <translation>提示词模板 (*.txt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="288"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="289"/>
         <source>The overlap must be less than half the tile size ({n} px).</source>
         <translation>重叠必须小于瓦片尺寸的一半（{n} 像素）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="126"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
         <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
         <translation>SAM 1 的 .pth 文件，或 SAM 2.1：facebook/sam2.1-hiera-tiny 或一个文件夹</translation>
     </message>
@@ -2228,9 +2411,14 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>录制的回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="281"/>
         <source>This URL holds a credential (user:password@ or a key in the query). Settings are stored as plain text: remove it from the URL and add the key under API key (QGIS&apos;s authentication manager).</source>
         <translation>此 URL 含有凭据（user:password@ 或查询中的密钥）。设置以明文保存：请从 URL 中删除它，并在“API 密钥”中添加密钥（QGIS 的身份验证管理器）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <source>0 to 1000 across the image, Qwen2-VL / Qwen3-VL (relative-1000)</source>
+        <translation>图像上 0 到 1000 的相对坐标，Qwen2-VL / Qwen3-VL (relative-1000)</translation>
     </message>
 </context>
 <context>

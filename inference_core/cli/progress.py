@@ -23,6 +23,10 @@ def format_seconds(s: Optional[float]) -> str:
 class ProgressPrinter:
     """Receives pipeline events. Progress goes to `stream` (stderr), so stdout stays for --json output."""
 
+    # The run need not build `result` events (every feature as WKT) for the command line, which shows none:
+    # a view's masks then go to the file in batches and are freed (run.targets), whatever their number.
+    wants_results = False
+
     def __init__(self, stream: TextIO = sys.stderr, tty: Optional[bool] = None, quiet: bool = False):
         self.stream = stream
         self.tty = stream.isatty() if tty is None else tty
@@ -111,4 +115,9 @@ def summary_text(summary) -> str:
             lines.append(f"    ... {len(summary.warnings) - 5} more in the runs table")
     if summary.tally:
         lines.append(f"  found      {tally_text(summary.tally)}")
+    change = getattr(summary, "change", None) or {}
+    if change.get("alignment_text"):
+        lines.append(f"  aligned    {change['alignment_text']}")
+    if change.get("summary"):  # a change run's last line: "12 appeared (3 410 m²), 3 disappeared, 41 persisted"
+        lines.append(f"  changed    {change['summary']}")
     return "\n".join(lines)

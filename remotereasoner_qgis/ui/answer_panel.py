@@ -29,6 +29,11 @@ class AnswerPanel(QWidget):
         font.setBold(True)
         self.answer_label.setFont(font)
         lay.addWidget(self.answer_label)
+        # the resolution the model saw the extent at (the run's `answer_view`): the reference's answers come
+        # from images up to 12.8 MP, so the analyst can tell a coarse look from a detailed one
+        self.resolution_label = QLabel(self)
+        self.resolution_label.setWordWrap(True)
+        lay.addWidget(self.resolution_label)
         row = QHBoxLayout()
         row.addStretch(1)
         self.copy_button = QPushButton(self.tr("Copy answer"), self)
@@ -49,6 +54,8 @@ class AnswerPanel(QWidget):
     def clear(self) -> None:
         self.events: list[dict] = []
         self.answer_label.setText(self.tr("Waiting for the model's answer…"))
+        self.resolution_label.clear()
+        self.resolution_label.setVisible(False)
         self.reasoning_text.clear()
         self.copy_button.setEnabled(False)
 
@@ -61,6 +68,7 @@ class AnswerPanel(QWidget):
         if tiles <= 1:
             self.answer_label.setText(answer)
             self.reasoning_text.setPlainText(reasoning)
+            self.show_resolution(ev.get("view_width"), ev.get("view_height"))
         else:
             self.answer_label.setText(self.tr("{k} of {n} tiles answered…").format(k=len(self.events), n=tiles))
             head = self.tr("Tile {i}: {answer}").format(i=int(ev.get("tile_id") or 0) + 1, answer=answer)
@@ -71,11 +79,24 @@ class AnswerPanel(QWidget):
         """The run's own line: the answer of a single view, or the per-tile summary (a sum of per-tile counts
         for a counting question, stated as such)."""
         line = str(summary.get("answer_summary") or "").strip()
+        view = summary.get("answer_view")
+        if isinstance(view, (list, tuple)) and len(view) == 2:
+            self.show_resolution(*view)
         if line:
             self.answer_label.setText(line)
         elif not self.events:
             self.answer_label.setText(self.tr("No answer."))
         self.copy_button.setEnabled(bool(self.events))
+
+    def show_resolution(self, width, height) -> None:
+        """'Seen at W × H px' under the answer, for one whole-extent view."""
+        try:
+            w, h = int(width), int(height)
+        except (TypeError, ValueError):
+            return
+        if w > 0 and h > 0:
+            self.resolution_label.setText(self.tr("The model saw the extent at {w} × {h} px.").format(w=w, h=h))
+            self.resolution_label.setVisible(True)
 
     def answer(self) -> str:
         return self.answer_label.text()

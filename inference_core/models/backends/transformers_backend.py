@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Sequence
 
 from inference_core.contract.catalog import MODELS
-from inference_core.contract.model_state import TRANSFORMERS_OFFLINE, looks_like_path, offline_env, weights_problem
+from inference_core.contract.digests import model_digest
+from inference_core.contract.model_state import (
+    TRANSFORMERS_OFFLINE,
+    hub_blob_mismatch,
+    looks_like_path,
+    offline_env,
+    weights_problem,
+)
 from inference_core.contract.options import (
     DEFAULT_DEVICE,
     DEFAULT_DTYPE,
@@ -121,6 +128,17 @@ def check_weights(folder: Path, model: str) -> None:
         raise BackendError(f"The weights of {model} are damaged: {problem}. {how}.")
 
 
+def check_hub_checksums(folder: Path, model: str) -> None:
+    """Refuse weight files of a hub download that no longer hash to the SHA-256 the hub published (their blob's
+    name): a flipped byte keeps the size and header, loads, and answers wrongly. Costs nothing after the first
+    load of a file version (contract.digests caches by size and mtime); a copied folder has no known checksum."""
+    bad = [w.name for w in sorted(folder.glob("*.safetensors")) if hub_blob_mismatch(w)]
+    if bad:
+        raise BackendError(f"{', '.join(bad)} of {model} is damaged (its SHA-256 no longer matches the one the hub "
+                           f"published): delete it from the Hugging Face cache and download it again with "
+                           f"{download_hint(model)}.")
+
+
 def set_pixel_budget(processor, min_pixels: int, max_pixels: int) -> None:
     """The processor's own budget set to the run's, keeping its size type (a SizeDict in transformers 5)."""
     from transformers.image_utils import SizeDict
@@ -153,6 +171,9 @@ class TransformersBackend:
         self.folder = locate_model(model)
         check_architecture(self.folder, model)
         check_weights(self.folder, model)
+        check_hub_checksums(self.folder, model)
+        # the model's identity for answer reuse (run.reuse): its files, not its path; hashed once per file version
+        self.model_digest = model_digest(self.folder)
         # a swift checkpoint's own system prompt (args.json) wins over the template's: it is what it was trained with
         self.system = checkpoint_system(self.folder)
         self.processor = self._load_processor()
@@ -185,6 +206,7 @@ class TransformersBackend:
         self.max_new_tokens = int(max_new_tokens)
         self.min_new_tokens = 0
         self.folder = None
+        self.model_digest = None  # weights in memory: identified by model_id alone
         self.system = None
         set_pixel_budget(processor, self.min_pixels, self.max_pixels)
         processor.tokenizer.padding_side = "left"
@@ -267,7 +289,7 @@ class TransformersBackend:
     def model_inputs(self, requests: Sequence[ReasonRequest]):
         """The processor's tensors for a batch: chats rendered, views resized here, no second resize."""
         try:
-            images = [model_input(req.image, self.min_pixels, self.max_pixels)[0] for req in requests]
+            images = [model_input(img, self.min_pixels, self.budget(req))[0] for req in requests for img in req.images]
         except ValueError as exc:  # smart_resize refuses sizes Qwen2.5-VL cannot take
             raise BackendError(f"A view cannot be given to the model: {exc}.", code=ErrorCode.INPUT) from None
         return self.processor(text=[self.chat_text(r) for r in requests], images=images, padding=True,
@@ -283,13 +305,17 @@ class TransformersBackend:
         """(width, height) the view reaches the model at: views of one such size batch without padding."""
         from inference_core.raster.coords import smart_resize
 
-        height, width = smart_resize(request.image.height, request.image.width, self.min_pixels, self.max_pixels)
+        height, width = smart_resize(request.image.height, request.image.width, self.min_pixels, self.budget(request))
         return width, height
+
+    def budget(self, request: ReasonRequest) -> int:
+        """The view's pixel budget: its own (ask/describe's whole-extent view), else the run's."""
+        return int(request.max_pixels or self.max_pixels)
 
     def view_tokens(self, request: ReasonRequest) -> int:
         """Tokens one view holds at the end of its answer: the chat with its image tokens, plus the answer."""
         text = len(self.processor.tokenizer(self.chat_text(request))["input_ids"])
-        return text + image_tokens(self.input_size_of(request)) + self.max_new_tokens
+        return text + image_tokens(self.input_size_of(request)) * len(request.images) + self.max_new_tokens
 
     def token_budget(self) -> int:
         """Tokens a batch may hold, from the device's free memory now (`models.memory`, `models.devices`)."""
@@ -312,14 +338,16 @@ class TransformersBackend:
         start = time.perf_counter()
         try:
             inputs = self.model_inputs(requests)
-            sizes = self.input_sizes(inputs["image_grid_thw"])
+            per_image = self.input_sizes(inputs["image_grid_thw"])
+            firsts = [sum(len(r.images) for r in requests[:i]) for i in range(len(requests))]
+            sizes = [per_image[i] for i in firsts]  # each request's first image: the view its answer is about
             inputs = inputs.to(self.model.device)
             with torch.inference_mode():
                 out = self.model.generate(**inputs, generation_config=self.generation_config)
         except Exception as exc:  # noqa: BLE001
             if is_allocator_oom(exc):
                 free_memory()
-                raise BackendOOM(answer_advice(self.device, len(requests), self.max_pixels)) from None
+                raise BackendOOM(answer_advice(self.device, len(requests), max(map(self.budget, requests)))) from None
             raise
         new_tokens = out[:, inputs["input_ids"].shape[1]:]
         texts = self.processor.batch_decode(new_tokens, skip_special_tokens=True, clean_up_tokenization_spaces=False)
