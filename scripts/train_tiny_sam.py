@@ -167,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=20261206)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--init", default="", help="go on from this tiny SAM (its training.json is kept as the "
+                        "first stage); plain BCE throughout")
     parser.add_argument("--probe-every", type=int, default=0, help="print the median IoU of 48 probe prompts")
     args = parser.parse_args(argv)
 
@@ -174,8 +176,14 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     sam = build_sam(CONFIG).train()
-    sharpen_positions(sam)
-    tie_cross_attention(sam)
+    first_stage = None
+    if args.init:
+        init = Path(args.init)
+        sam.load_state_dict(torch.load(init, map_location="cpu", weights_only=True))
+        first_stage = json.loads((init.parent / "training.json").read_text())
+    else:
+        sharpen_positions(sam)
+        tie_cross_attention(sam)
     params = sum(p.numel() for p in sam.parameters())
     opt = torch.optim.AdamW(sam.parameters(), lr=args.lr, weight_decay=0.01)
     warmup = max(1, args.steps // 30)
@@ -186,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     for step in range(args.steps):
         images, targets = batch(rng, args.scenes, args.per_scene, CONFIG["img_size"])
         logits, ious = forward(sam, images, targets)
-        loss = loss_of(sam, logits, ious, targets, balance=balance_at(step / args.steps))
+        loss = loss_of(sam, logits, ious, targets, balance=0.0 if args.init else balance_at(step / args.steps))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(sam.parameters(), 1.0)
@@ -221,6 +229,11 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.machine()}, torch {torch.__version__}", "held_out": measured,
         "loss_history": history,
     }
+    if first_stage is not None:  # a second stage: what it went on from, and the time of both
+        record["first_stage"] = {k: v for k, v in first_stage.items() if k not in ("description", "config")}
+        record["loss"] = "plain BCE + Dice on the low-res masks upsampled to the input size, + MSE of the IoU head"
+        record["init"] = "the first stage's weights (first_stage)"
+        record["seconds_both_stages"] = round(seconds + first_stage.get("seconds_both_stages", first_stage["seconds"]), 1)
     (out / "training.json").write_text(json.dumps(record, indent=1) + "\n")
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {seconds:.0f} s of training")
     return 0
