@@ -1,8 +1,13 @@
 """Train the shipped tiny SAM (resources/tiny_sam/): a segment-anything model with a tiny ViT, box + centre point
 -> mask, on synthetic shapes over textured backgrounds (inference_core/models/shapes.py), on the CPU, seeded.
 
-    python scripts/train_tiny_sam.py                 # writes resources/tiny_sam/{tiny_sam_shapes.pth,.json,training.json}
-    python scripts/train_tiny_sam.py --steps 50 --out build/tiny_sam_try
+The shipped model is three stages (resources/tiny_sam/training.json nests each stage's record):
+
+    python scripts/train_tiny_sam.py --out build/tiny_sam_1                      # 2000 steps, from scratch
+    python scripts/train_tiny_sam.py --init build/tiny_sam_1/tiny_sam_shapes.pth --steps 1000 --lr 5e-4 \
+        --seed 20261207 --out build/tiny_sam_2
+    python scripts/train_tiny_sam.py --init build/tiny_sam_2/tiny_sam_shapes.pth --steps 1500 --lr 3e-4 \
+        --seed 20261208                                                          # -> resources/tiny_sam/
 
 The prompts are the engine's (models/segment.py `Segmenter.predict`): the box plus its centre as a positive point,
 one mask (`multimask_output=False`, so the decoder's first mask token). The loss is BCE + Dice on the decoder's

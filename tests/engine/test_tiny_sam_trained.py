@@ -15,9 +15,9 @@ from inference_core.models.segment import load_segmenter
 
 DESCRIPTION = "tiny trained SAM (synthetic shapes), not Segment Anything weights"
 TRAINING = json.loads((TINY_SAM.parent / "training.json").read_text())
-# The issue asked for a median of 0.85; the shipped model, trained in 20 minutes of a shared CPU, measures 0.578
+# The issue asked for a median of 0.85; the shipped model, trained in 34 minutes of a shared CPU, measures 0.677
 # (docs/tiny_sam.md says so): the floor is what it measures, not the target.
-MEDIAN_IOU_FLOOR = 0.57
+MEDIAN_IOU_FLOOR = 0.67
 
 
 @pytest.fixture(scope="module")
