@@ -5,7 +5,7 @@ emit them. A mode gives its view step (`TargetStep`: its model, its requests, it
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Optional, Protocol, Sequence
+from typing import Any, Collection, Optional, Protocol, Sequence
 
 from inference_core.common.records import Detection, TileSpec
 from inference_core.geometry.box_merge import BoxMergeOutcome, BoxMerger
@@ -41,14 +41,17 @@ class TargetStep(Protocol):
 class TargetRun:
     """One locate or find-all run over the run core: the views of the strategy, merged targets, the sink."""
 
-    def __init__(self, core: RunCore, step: TargetStep):
+    def __init__(self, core: RunCore, step: TargetStep, only: Optional[Collection[int]] = None):
         self.core = core
         self.step = step
+        self.only = None if only is None else frozenset(only)  # a mosaic part: these views of the plan only
         self.overview_reasoning = ""
 
     def execute(self) -> RunSummary:
         core, o = self.core, self.core.o
         self.plan = plan_strategy(core.source, o)  # run/strategies.py: tiles, or the overview first
+        if self.only is not None:  # ids, windows and seams stay those of the whole plan (mosaic/parts.py)
+            self.plan.views = [v for v in self.plan.views if v.tile_id in self.only]
         views = self.plan.views
         check_view_shapes(views, o)
         core.tiles_total = len(views)

@@ -1,0 +1,142 @@
+"""One mosaic run, the driver: check the files, write the VRT, plan the parts, run the unfinished ones on Ray,
+merge the partials into the one result and summarise, skipped files named. Nothing here runs on a worker."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+from inference_core.common.errors import InputError, PipelineError
+from inference_core.contract.options import FIND_ALL, OptionsError, RunOptions
+from inference_core.contract.protocol import ErrorCode
+from inference_core.mosaic.parts import DEFAULT_MAX_VIEWS
+from inference_core.run.core import Emit, new_run_id, no_events
+from inference_core.run.summary import RunSummary
+
+PARTS_SUFFIX = ".parts"  # beside the output: the VRT, one partial GeoPackage per finished part, kept for reruns
+DEFAULT_PARTS_PER_SERVER = 2
+
+
+@dataclass
+class MosaicSettings:
+    """How a mosaic is read and spread: its files, Ray, the servers and the size of a part."""
+
+    mosaic: str
+    ray_address: Optional[str] = None
+    workers: Optional[int] = None  # embedded Ray's CPUs (parallel parts without GPUs); default: all cores
+    servers: list[str] = field(default_factory=list)  # openai backend: parts shared round robin
+    parts_per_server: int = DEFAULT_PARTS_PER_SERVER
+    max_views: int = DEFAULT_MAX_VIEWS
+    skip_mismatched: bool = False
+    keep_parts: bool = True  # the partials stay for a rerun (deleted with --clean-parts after success)
+
+
+@dataclass
+class MosaicSummary(RunSummary):
+    """A run's summary plus the mosaic's own counts."""
+
+    files: int = 0
+    skipped_files: list[str] = field(default_factory=list)
+    parts: int = 0
+    parts_reused: int = 0
+    targets_across_parts: int = 0
+
+
+def check(options: RunOptions) -> None:
+    """What a mosaic run accepts, before any file is read."""
+    try:
+        options.validate()
+    except OptionsError as exc:
+        raise PipelineError(ErrorCode.BAD_OPTIONS, str(exc)) from None
+    if options.mode not in ("locate", FIND_ALL):
+        raise PipelineError(ErrorCode.BAD_OPTIONS, f"A mosaic answers --mode locate or find-all, not {options.mode}: "
+                            "ask a question of one raster with `remotereasoner reason`.")
+    if options.strategy != "tiles":
+        raise PipelineError(ErrorCode.BAD_OPTIONS, "A mosaic is read in tiles (--strategy tiles): an overview of "
+                            "thousands of files would shrink every target below a pixel.")
+    if options.resume or options.append or options.extent:
+        raise PipelineError(ErrorCode.BAD_OPTIONS, "A mosaic run resumes by itself (run the same command again: "
+                            "finished parts are kept); --resume, --append and --extent are for one raster.")
+
+
+def run_mosaic(settings: MosaicSettings, options: RunOptions, emit: Emit = no_events) -> MosaicSummary:
+    """One question over the mosaic into `options.out`; see docs/guide/mosaic.md."""
+    from inference_core.mosaic import execute as ex
+    from inference_core.mosaic.merge import merge_partials, record_for
+    from inference_core.mosaic.parts import plan_parts
+    from inference_core.mosaic.sources import list_inputs, open_sources, write_vrt
+    from inference_core.raster.source import RasterSource
+    from inference_core.raster.tiling import gsd_scale
+    from inference_core.run.limits import preflight
+    from inference_core.run.sink import check_output
+
+    started = time.monotonic()
+    check(options)
+    check_output(options.out)
+    sources = open_sources(list_inputs(settings.mosaic), settings.skip_mismatched)
+    warnings = sources.warnings()
+    for w in warnings:
+        emit({"type": "warning", "message": w})
+    parts_dir = options.out[:-5] + PARTS_SUFFIX
+    os.makedirs(parts_dir, exist_ok=True)
+    vrt = write_vrt(sources, os.path.join(parts_dir, "mosaic.vrt"))
+    options = dataclasses.replace(options, raster=vrt)
+    source = RasterSource.open(vrt, options.bands)
+    try:
+        warnings += preflight(source, options)  # the view count and the model files, before any model loads
+        views, parts = plan_parts(source, sources, options, settings.max_views)
+        bounds = source.extent_bounds
+        seam_tol = 0.5 * max(source.resolution) * gsd_scale(source, options.gsd)
+    finally:
+        source.close()
+    done = {p.part_id: ex.finished(parts_dir, p) for p in parts}
+    todo = [p for p in parts if done[p.part_id] is None]
+    before = sum(len(p.view_ids) for p in parts if done[p.part_id] is not None)
+    outcomes = [o for o in done.values() if o is not None]
+    if todo:
+        started_ray = ex.start_ray(settings.ray_address, settings.workers)
+        try:
+            gpus = ex.gpus_available() if options.backend == "transformers" else 0.0
+            placement = ex.Placement(settings.servers if options.backend == "openai" else [],
+                                     settings.parts_per_server, 1.0 if gpus else 0.0)
+            opts = options.to_dict(secrets=True)
+            outcomes += ex.execute(opts, todo, parts_dir, placement, emit, len(views), before)
+        finally:
+            if started_ray:
+                ex.stop_ray()
+    for o in outcomes:
+        warnings += [w for w in o.warnings if w not in warnings]
+    run_id = new_run_id()
+    partials = [(p, ex.partial_paths(parts_dir, p)[0]) for p in parts]
+    merged = merge_partials(options.out, partials, sources, options, run_id,
+                            record_for(settings.mosaic, sources, bounds, options, warnings, options.model), seam_tol)
+    from inference_core.run.sink import GpkgSink
+    from inference_core.run.tally import summarize
+
+    sink = GpkgSink(options.out, sources.crs_wkt, ("boxes", *options.granularity), mode="append")
+    summary = MosaicSummary(
+        run_id=run_id, status="finished", out=options.out, counts=merged.counts, tiles_done=len(views),
+        tiles_total=len(views), seconds=round(time.monotonic() - started, 3), warnings=warnings,
+        parse_errors=sum(o.parse_errors for o in outcomes), skipped_nodata=sum(o.skipped_nodata for o in outcomes),
+        tally=summarize(sink, run_id, options.granularity).to_dict(), files=len(sources.files),
+        skipped_files=[p for p, _ in sources.skipped], parts=len(parts), parts_reused=len(parts) - len(todo),
+        targets_across_parts=merged.targets_cut_by_parts)
+    emit({"type": "done", **summary.to_dict()})
+    return summary
+
+
+def servers_from(values: list[str]) -> list[str]:
+    """`--server-url` given several times or as a comma list -> the URLs, in order, without repeats."""
+    out: list[str] = []
+    for v in values or []:
+        for url in v.split(","):
+            url = url.strip()
+            if url and url not in out:
+                out.append(url)
+    return out
+
+
+__all__ = ["InputError", "MosaicSettings", "MosaicSummary", "run_mosaic", "servers_from"]
