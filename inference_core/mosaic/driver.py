@@ -7,17 +7,21 @@ import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from inference_core.common.errors import InputError, PipelineError
 from inference_core.contract.options import FIND_ALL, OptionsError, RunOptions
 from inference_core.contract.protocol import ErrorCode
-from inference_core.mosaic.parts import DEFAULT_MAX_VIEWS
-from inference_core.run.core import Emit, new_run_id, no_events
 from inference_core.run.summary import RunSummary
 
 PARTS_SUFFIX = ".parts"  # beside the output: the VRT, one partial GeoPackage per finished part, kept for reruns
 DEFAULT_PARTS_PER_SERVER = 2
+DEFAULT_MAX_VIEWS = 64  # views per part: a retried part redoes at most this many
+Emit = Callable[[dict], None]
+
+
+def no_events(_event: dict) -> None:
+    pass
 
 
 @dataclass
@@ -70,6 +74,7 @@ def run_mosaic(settings: MosaicSettings, options: RunOptions, emit: Emit = no_ev
     from inference_core.mosaic.sources import list_inputs, open_sources, write_vrt
     from inference_core.raster.source import RasterSource
     from inference_core.raster.tiling import gsd_scale
+    from inference_core.run.core import new_run_id
     from inference_core.run.limits import preflight
     from inference_core.run.sink import check_output
 

@@ -132,7 +132,9 @@ def start_ray(address: Optional[str], workers: Optional[int]):
     if address:
         ray.init(address=address, **kw)
     else:
-        ray.init(num_cpus=workers or os.cpu_count() or 1, object_store_memory=LOCAL_OBJECT_STORE, **kw)
+        # "local": a new embedded instance, never a `ray start` cluster found on this machine by chance
+        ray.init(address="local", num_cpus=workers or os.cpu_count() or 1, object_store_memory=LOCAL_OBJECT_STORE,
+                 **kw)
     return True
 
 

@@ -19,7 +19,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from inference_core.mosaic.sources import MosaicSources
     from inference_core.raster.source import RasterSource
 
-DEFAULT_MAX_VIEWS = 64  # views per part: a retried part redoes at most this many
 # Options that do not change an answer (where and how fast it is asked): outside the input hash, so a
 # rerun against another server or with other parallelism keeps the finished partials.
 RUNTIME = {"out", "raster", "server_url", "concurrency", "timeout", "retries", "api_key", "api_key_env",
@@ -47,7 +46,7 @@ def view_centre(view: TileSpec) -> tuple[float, float]:
 
 
 def plan_parts(source: "RasterSource", sources: "MosaicSources", options: "RunOptions",
-               max_views: int = DEFAULT_MAX_VIEWS) -> tuple[list[TileSpec], list[Part]]:
+               max_views: int) -> tuple[list[TileSpec], list[Part]]:
     """(the views of one run over the VRT, the parts that share them out), parts in file order."""
     views = plan_tiles(source, options)
     by_file: dict[str, list[int]] = {f.path: [] for f in sources.files}

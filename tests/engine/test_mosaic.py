@@ -129,3 +129,155 @@ def test_mosaic_gives_the_features_of_one_run_over_the_vrt(make_geotiff, tmp_pat
     again = run_mosaic(MosaicSettings(str(folder), max_views=4), _opts(tmp_path / "mosaic.gpkg", replay))
     assert again.parts_reused == again.parts
     _same(_boxes(tmp_path / "mosaic.gpkg")[0], want, 0.5 * PX)
+
+
+def bright_boxes(call) -> str:
+    """A stand-in model that looks at the pixels: the box of every bright region of the image it was sent."""
+    from rasterio.features import shapes
+
+    bright = (np.asarray(call.images[0].convert("L")) > 200).astype(np.uint8)
+    boxes = []
+    for geom, _v in shapes(bright, mask=bright.astype(bool)):
+        xs = [p[0] for p in geom["coordinates"][0]]
+        ys = [p[1] for p in geom["coordinates"][0]]
+        boxes.append([int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys))])
+    return f"<answer>{json.dumps(sorted(boxes))}</answer>"
+
+
+def _served(out, url, **kw):
+    return RunOptions(raster="", query="the bright roofs", out=str(out), backend="openai", server_url=url,
+                      model="remote-reasoner", coordinates="model-input", timeout=10.0, retries=2, concurrency=1,
+                      **TILED, **kw)
+
+
+def _expected():
+    return sorted((ORIGIN[0] + x1 * PX, ORIGIN[1] - y2 * PX, ORIGIN[0] + x2 * PX, ORIGIN[1] - y1 * PX)
+                  for x1, y1, x2, y2 in TARGETS)
+
+
+def _ray_part_workers():
+    import psutil
+
+    found = []
+    for p in psutil.process_iter(["cmdline"]):
+        cmd = p.info.get("cmdline") or []
+        if cmd and cmd[0].startswith("ray::run_part"):
+            found.append(p)
+    return found
+
+
+def test_a_worker_killed_mid_run_gives_the_same_result(make_geotiff, tmp_path, local_ray):
+    from openai_stub_server import StubServer
+
+    from inference_core.mosaic.driver import MosaicSettings, run_mosaic
+
+    folder = _cut(make_geotiff, tmp_path)
+    killed = []
+
+    def emit(ev):  # the first time a part is half-way on a worker, that worker's process is killed
+        if ev["type"] == "progress" and not killed and 0 < ev["tile"] < ev["tiles"] and ev["workers"]:
+            workers = _ray_part_workers()
+            if workers:
+                killed.append(workers[0].pid)
+                workers[0].kill()
+
+    with StubServer(bright_boxes, latency=0.25) as stub:
+        summary = run_mosaic(MosaicSettings(str(folder), max_views=4, servers=[stub.url]),
+                             _served(tmp_path / "killed.gpkg", stub.url), emit)
+    assert killed, "no Ray worker was running a part to kill"
+    assert summary.status == "finished"
+    got, _ = _boxes(tmp_path / "killed.gpkg")
+    _same(got, _expected(), 1e-6)  # every target once: no duplicate from the retried part, no hole
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "killed.gpkg") as con:  # every view answered exactly once
+        ids = [r[0] for r in con.execute("SELECT tile_id FROM responses")]
+    assert sorted(ids) == list(range(summary.tiles_total))
+
+
+def test_a_killed_driver_resumes_without_redoing_finished_parts(make_geotiff, tmp_path):
+    import time
+
+    from openai_stub_server import StubServer
+
+    folder = _cut(make_geotiff, tmp_path)
+    out = tmp_path / "resumed.gpkg"
+    parts = tmp_path / "resumed.parts"
+    with StubServer(bright_boxes, latency=0.3) as stub:
+        cmd = [sys.executable, "-m", "inference_core", "mosaic", str(folder), "-q", "the bright roofs", "-o", str(out),
+               "--backend", "openai", "--server-url", stub.url, "--model", "remote-reasoner",
+               "--coordinates", "model-input", "--tile-size", "112", "--overlap", "28", "--max-pixels", "12544",
+               "--concurrency", "1", "--workers", "1", "--views-per-part", "3", "--quiet", "--json"]
+        driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and len(list(parts.glob("*.done.json"))) < 2 and driver.poll() is None:
+            time.sleep(0.1)
+        driver.kill()  # SIGKILL: no clean-up of any kind
+        driver.wait()
+        done_before = {p.name: p.stat().st_mtime_ns for p in parts.glob("*.done.json")}
+        assert len(done_before) >= 2 and not out.exists()
+        asked_before = len(stub.chat_requests)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        summary = json.loads(proc.stdout)
+        asked_after = len(stub.chat_requests) - asked_before
+    assert summary["parts_reused"] >= len(done_before)
+    for name, mtime in done_before.items():  # the finished parts were not run again
+        assert (parts / name).stat().st_mtime_ns == mtime
+    finished_views = sum(json.loads((parts / n).read_text())["views"] for n in done_before)
+    assert asked_after <= summary["tiles_total"] - finished_views
+    _same(_boxes(out)[0], _expected(), 1e-6)
+
+
+def test_a_corrupt_file_and_one_in_another_crs_are_each_named_and_nothing_else_is_lost(make_geotiff, tmp_path,
+                                                                                        local_ray):
+    from inference_core.common.errors import InputError
+    from inference_core.mosaic.driver import MosaicSettings, run_mosaic
+
+    folder = _cut(make_geotiff, tmp_path)
+    (folder / "r1c1.tif").write_bytes((folder / "r1c1.tif").read_bytes()[:700])  # truncated in transfer
+    make_geotiff(np.zeros((3, 50, 50), np.uint8), crs="EPSG:32632", name="utm32.tif")
+    os.replace(tmp_path / "utm32.tif", folder / "utm32.tif")
+    vrt = _gdal_vrt(folder, tmp_path)
+    replay, _ = _answers(vrt, tmp_path)
+    with pytest.raises(InputError) as refused:  # up front, before any model or Ray
+        run_mosaic(MosaicSettings(str(folder), max_views=4), _opts(tmp_path / "bad.gpkg", replay))
+    msg = str(refused.value)
+    assert "utm32.tif is in EPSG:32632, not EPSG:32633" in msg and "gdalwarp -t_srs EPSG:32633" in msg
+    assert "r1c1.tif" in msg and not (tmp_path / "bad.gpkg").exists()
+    summary = run_mosaic(MosaicSettings(str(folder), max_views=4, skip_mismatched=True),
+                         _opts(tmp_path / "bad.gpkg", replay))
+    assert summary.status == "finished" and summary.files == 8  # 9 + 1 files, 2 left out
+    assert sorted(os.path.basename(p) for p in summary.skipped_files) == ["r1c1.tif", "utm32.tif"]
+    assert any(w.startswith("r1c1.tif skipped: cannot be read") for w in summary.warnings)
+    assert any(w.startswith("utm32.tif skipped: is in EPSG:32632") for w in summary.warnings)
+    got, df = _boxes(tmp_path / "bad.gpkg")
+    # every target is found: r1c1 (100..200 px) holds none wholly, and the answers of its views still place
+    # the parts of targets that lie in neighbouring files
+    _same(got, _expected(), 1e-6)
+    assert "r1c1.tif" not in {os.path.basename(r) for r in df["raster"]}
+
+
+def test_tiny_reasoner_mosaic_matches_one_run_over_the_vrt(make_geotiff, tmp_path, local_ray):
+    """The trained tiny reasoner live in the Ray workers: the same pixels, the same answers, the same targets."""
+    from inference_core.mosaic.driver import MosaicSettings, run_mosaic
+    from inference_core.run.pipeline import run
+    from inference_core.run.selftest import fixture_dir
+
+    rng = np.random.default_rng(3)
+    coarse = rng.uniform(10, 110, size=(22, 22, 3))
+    img = np.kron(coarse, np.ones((14, 14, 1)))[:300, :300] + rng.normal(0, 10, size=(300, 300, 3))
+    for c, r, w, h in ((86, 40, 28, 28), (188, 186, 28, 28), (30, 230, 30, 30)):  # across x=100; both; inside
+        img[r:r + h, c:c + w] = 225.0 + rng.normal(0, 6, size=(h, w, 3))
+    folder = _cut(make_geotiff, tmp_path, np.clip(img, 0, 255).astype(np.uint8).transpose(2, 0, 1))
+    vrt = _gdal_vrt(folder, tmp_path)
+    live = dict(query="bright squares", model=str(fixture_dir()), prompt="tiny-reasoner", device="cpu",
+                max_new_tokens=64, tile_size=112, overlap=24, max_pixels=112 * 112)
+    one = run(RunOptions(raster=str(vrt), out=str(tmp_path / "one.gpkg"), **live))
+    summary = run_mosaic(MosaicSettings(str(folder), max_views=3), RunOptions(raster="", out=str(tmp_path / "m.gpkg"),
+                                                                               **live))
+    assert one.status == summary.status == "finished" and summary.tiles_total == one.tiles_total
+    want, _ = _boxes(tmp_path / "one.gpkg")
+    got, _ = _boxes(tmp_path / "m.gpkg")
+    assert want, "the tiny reasoner found nothing: the comparison would be empty"
+    _same(got, want, 0.5 * PX)
