@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from inference_core.mosaic.driver import DEFAULT_MAX_VIEWS, DEFAULT_PARTS_PER_SERVER, MosaicSettings
+from inference_core.contract.mosaic import DEFAULT_MAX_VIEWS, DEFAULT_PARTS_PER_SERVER, MosaicSettings, servers_from
 
 EXAMPLES = """\
 examples:
@@ -62,7 +62,7 @@ def run_command(args: argparse.Namespace) -> int:
     from inference_core.cli.main import CLIError
     from inference_core.cli.progress import ProgressPrinter, summary_text
     from inference_core.cli.reason import options_from_args
-    from inference_core.mosaic.driver import run_mosaic, servers_from
+    from inference_core.mosaic.driver import run_mosaic
 
     servers = servers_from(args.server_url)
     if args.backend == "openai" and not servers:

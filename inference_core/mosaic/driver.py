@@ -7,35 +7,19 @@ import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable
 
 from inference_core.common.errors import InputError, PipelineError
+from inference_core.contract.mosaic import PARTS_SUFFIX, MosaicSettings
 from inference_core.contract.options import FIND_ALL, OptionsError, RunOptions
 from inference_core.contract.protocol import ErrorCode
 from inference_core.run.summary import RunSummary
 
-PARTS_SUFFIX = ".parts"  # beside the output: the VRT, one partial GeoPackage per finished part, kept for reruns
-DEFAULT_PARTS_PER_SERVER = 2
-DEFAULT_MAX_VIEWS = 64  # views per part: a retried part redoes at most this many
 Emit = Callable[[dict], None]
 
 
 def no_events(_event: dict) -> None:
     pass
-
-
-@dataclass
-class MosaicSettings:
-    """How a mosaic is read and spread: its files, Ray, the servers and the size of a part."""
-
-    mosaic: str
-    ray_address: Optional[str] = None
-    workers: Optional[int] = None  # embedded Ray's CPUs (parallel parts without GPUs); default: all cores
-    servers: list[str] = field(default_factory=list)  # openai backend: parts shared round robin
-    parts_per_server: int = DEFAULT_PARTS_PER_SERVER
-    max_views: int = DEFAULT_MAX_VIEWS
-    skip_mismatched: bool = False
-    keep_parts: bool = True  # the partials stay for a rerun (deleted with --clean-parts after success)
 
 
 @dataclass
@@ -66,8 +50,9 @@ def check(options: RunOptions) -> None:
                             "finished parts are kept); --resume, --append and --extent are for one raster.")
 
 
-def run_mosaic(settings: MosaicSettings, options: RunOptions, emit: Emit = no_events) -> MosaicSummary:
-    """One question over the mosaic into `options.out`; see docs/guide/mosaic.md."""
+def run_mosaic(settings: MosaicSettings, options: RunOptions, emit: Emit = no_events, cancel=None) -> MosaicSummary:
+    """One question over the mosaic into `options.out`; see docs/guide/mosaic.md. `cancel` (a threading.Event)
+    stops the parts in flight; the finished ones are kept for the next run of the same command."""
     from inference_core.mosaic import execute as ex
     from inference_core.mosaic.merge import merge_partials, record_for
     from inference_core.mosaic.parts import plan_parts
@@ -108,10 +93,17 @@ def run_mosaic(settings: MosaicSettings, options: RunOptions, emit: Emit = no_ev
             placement = ex.Placement(settings.servers if options.backend == "openai" else [],
                                      settings.parts_per_server, 1.0 if gpus else 0.0)
             opts = options.to_dict(secrets=True)
-            outcomes += ex.execute(opts, todo, parts_dir, placement, emit, len(views), before)
+            outcomes += ex.execute(opts, todo, parts_dir, placement, emit, len(views), before, cancel)
         finally:
             if started_ray:
                 ex.stop_ray()
+    if cancel is not None and cancel.is_set():
+        summary = MosaicSummary(
+            run_id="", status="cancelled", out=options.out, tiles_done=sum(o.views for o in outcomes),
+            tiles_total=len(views), seconds=round(time.monotonic() - started, 3), warnings=warnings,
+            files=len(sources.files), skipped_files=[p for p, _ in sources.skipped], parts=len(parts),
+            parts_reused=len(parts) - len(todo))
+        return summary
     for o in outcomes:
         warnings += [w for w in o.warnings if w not in warnings]
     run_id = new_run_id()
@@ -129,19 +121,7 @@ def run_mosaic(settings: MosaicSettings, options: RunOptions, emit: Emit = no_ev
         tally=summarize(sink, run_id, options.granularity).to_dict(), files=len(sources.files),
         skipped_files=[p for p, _ in sources.skipped], parts=len(parts), parts_reused=len(parts) - len(todo),
         targets_across_parts=merged.targets_cut_by_parts)
-    emit({"type": "done", **summary.to_dict()})
     return summary
 
 
-def servers_from(values: list[str]) -> list[str]:
-    """`--server-url` given several times or as a comma list -> the URLs, in order, without repeats."""
-    out: list[str] = []
-    for v in values or []:
-        for url in v.split(","):
-            url = url.strip()
-            if url and url not in out:
-                out.append(url)
-    return out
-
-
-__all__ = ["InputError", "MosaicSettings", "MosaicSummary", "run_mosaic", "servers_from"]
+__all__ = ["InputError", "MosaicSettings", "MosaicSummary", "run_mosaic"]

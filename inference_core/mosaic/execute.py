@@ -145,9 +145,10 @@ def gpus_available() -> float:
 
 
 def execute(options: dict, parts: Sequence[Part], parts_dir: str, placement: Placement, emit: Emit,
-            views_total: int, views_before: int) -> list[PartOutcome]:
+            views_total: int, views_before: int, cancel=None) -> list[PartOutcome]:
     """Run `parts` on Ray, at most `placement.per_server` parts per server in flight; progress events as views
-    finish on any worker (views done / total, ETA from this run's pace). Raises the first part's error."""
+    finish on any worker (views done / total, ETA from this run's pace). Raises the first part's error; `cancel`
+    set: the parts in flight are stopped, the finished ones returned."""
     import ray
 
     tracker = _Tracker.remote()
@@ -160,6 +161,9 @@ def execute(options: dict, parts: Sequence[Part], parts_dir: str, placement: Pla
     t0 = time.monotonic()
     done_views = 0  # of finished parts this run
     while waiting or running:
+        if cancel is not None and cancel.is_set():
+            _cancel(running)
+            break
         for part in list(waiting):  # submit what the servers' bounds allow
             server = placement.server_of(part)
             if server is not None and per_server.get(server, 0) >= placement.per_server:

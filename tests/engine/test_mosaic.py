@@ -281,3 +281,22 @@ def test_tiny_reasoner_mosaic_matches_one_run_over_the_vrt(make_geotiff, tmp_pat
     got, _ = _boxes(tmp_path / "m.gpkg")
     assert want, "the tiny reasoner found nothing: the comparison would be empty"
     _same(got, want, 0.5 * PX)
+
+
+def test_the_worker_runs_a_mosaic_request_with_progress_across_workers(make_geotiff, tmp_path):
+    """What QGIS sends: `mosaic` {options, mosaic} -> progress (step mosaic, views done / total), done {summary}."""
+    from inference_core.contract.client import WorkerClient
+
+    folder = _cut(make_geotiff, tmp_path)
+    replay, n_views = _answers(_gdal_vrt(folder, tmp_path), tmp_path)
+    opts = {**_opts(tmp_path / "w.gpkg", replay).to_dict(), "raster": str(folder)}
+    with WorkerClient(sys.executable) as client:
+        events = list(client.request("mosaic", timeout=240, options=opts,
+                                     mosaic={"mosaic": str(folder), "workers": 2, "max_views": 4}))
+    done = events[-1]
+    assert done["type"] == "done", events[-3:]
+    assert done["summary"]["files"] == 9 and done["summary"]["counts"]["boxes"] == len(TARGETS)
+    steps = [e for e in events if e["type"] == "progress"]
+    assert steps and all(e["step"] == "mosaic" and e["tiles"] == n_views for e in steps)
+    assert steps[-1]["tile"] == n_views and steps[-1]["parts_done"] == steps[-1]["parts"] == done["summary"]["parts"]
+    _same(_boxes(tmp_path / "w.gpkg")[0], _expected(), 1e-6)
