@@ -10,6 +10,7 @@ from qtpy.QtGui import QIcon
 
 from ..paths import PLUGIN_DIR
 from .compare_algorithm import CompareAlgorithm
+from .mosaic_algorithm import MosaicAlgorithm
 from .reason_algorithm import ReasonAlgorithm
 
 PROVIDER_ID = "remotereasoner"
@@ -43,6 +44,7 @@ class RemoteReasonerProvider(QgsProcessingProvider):
     def loadAlgorithms(self) -> None:  # noqa: N802
         self.addAlgorithm(ReasonAlgorithm())
         self.addAlgorithm(CompareAlgorithm())
+        self.addAlgorithm(MosaicAlgorithm())
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("RemoteReasonerProvider", text)
