@@ -31,6 +31,7 @@ class MosaicSummary(RunSummary):
     parts: int = 0
     parts_reused: int = 0
     targets_across_parts: int = 0
+    merge_seconds: float = 0.0  # the one writer's time (partials -> result)
 
 
 def check(options: RunOptions) -> None:
@@ -108,6 +109,7 @@ def run_mosaic(settings: MosaicSettings, options: RunOptions, emit: Emit = no_ev
         warnings += [w for w in o.warnings if w not in warnings]
     run_id = new_run_id()
     partials = [(p, ex.partial_paths(parts_dir, p)[0]) for p in parts]
+    merge_t0 = time.monotonic()
     merged = merge_partials(options.out, partials, sources, options, run_id,
                             record_for(settings.mosaic, sources, bounds, options, warnings, options.model), seam_tol)
     from inference_core.run.sink import GpkgSink
@@ -120,7 +122,7 @@ def run_mosaic(settings: MosaicSettings, options: RunOptions, emit: Emit = no_ev
         parse_errors=sum(o.parse_errors for o in outcomes), skipped_nodata=sum(o.skipped_nodata for o in outcomes),
         tally=summarize(sink, run_id, options.granularity).to_dict(), files=len(sources.files),
         skipped_files=[p for p, _ in sources.skipped], parts=len(parts), parts_reused=len(parts) - len(todo),
-        targets_across_parts=merged.targets_cut_by_parts)
+        targets_across_parts=merged.targets_cut_by_parts, merge_seconds=round(time.monotonic() - merge_t0, 3))
     return summary
 
 
