@@ -2,7 +2,8 @@
 views per second of one plain `reason` over the mosaic's VRT, and of `remotereasoner mosaic` with 1 and 2 Ray
 workers, all in one invocation; Ray's scheduling overhead per part; the client CPU per view that sizes a cluster.
 
-    PYTHONPATH=. python benchmarks/bench_mosaic.py [--files 4 --file-px 1000 --latency 0.5 --concurrency 2 --append]
+    PYTHONPATH=. python benchmarks/bench_mosaic.py [--files 4 --file-px 1500 --latency 0.5 --concurrency 2
+                                                    --views-per-part 16 --append]
 """
 
 from __future__ import annotations
@@ -67,13 +68,14 @@ def plain(vrt: str, out: Path, url: str, concurrency: int) -> dict:
             "peak": got["max_in_flight"], "cpu_ms": 1000 * cpu / summary.tiles_total, "parts": "-"}
 
 
-def mosaic(folder: Path, out: Path, url: str, concurrency: int, workers: int) -> dict:
+def mosaic(folder: Path, out: Path, url: str, concurrency: int, workers: int, max_views: int) -> dict:
     shutil.rmtree(str(out)[:-5] + ".parts", ignore_errors=True)
     execute.start_ray(None, workers)
     try:
         stats(url, reset=True)
         t0 = time.perf_counter()
-        summary = run_mosaic(MosaicSettings(str(folder), workers=workers, servers=[url], parts_per_server=workers),
+        summary = run_mosaic(MosaicSettings(str(folder), workers=workers, servers=[url], parts_per_server=workers,
+                                            max_views=max_views),
                              options(out, url, concurrency))
         seconds = time.perf_counter() - t0
         got = stats(url)
@@ -100,9 +102,10 @@ def ray_start_seconds(workers: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=4, help="files per side of the mosaic")
-    ap.add_argument("--file-px", type=int, default=1000, help="side of one file in px (0.1 m pixels)")
+    ap.add_argument("--file-px", type=int, default=1500, help="side of one file in px (0.1 m pixels)")
     ap.add_argument("--latency", type=float, default=0.5, help="seconds the server takes per view")
     ap.add_argument("--concurrency", type=int, default=2, help="views in flight per part (and for the plain run)")
+    ap.add_argument("--views-per-part", type=int, default=16, help="views per part (a county's default: 64)")
     ap.add_argument("--append", action="store_true", help="append the results to benchmarks/RESULTS.md")
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="bench_mosaic_"))
@@ -114,8 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         start_s = ray_start_seconds(1)
         with stub_process("--latency", str(args.latency)) as url:
             rows = [plain(str(vrt), tmp / "plain.gpkg", url, args.concurrency),
-                    mosaic(folder, tmp / "m1.gpkg", url, args.concurrency, 1),
-                    mosaic(folder, tmp / "m2.gpkg", url, args.concurrency, 2)]
+                    mosaic(folder, tmp / "m1.gpkg", url, args.concurrency, 1, args.views_per_part),
+                    mosaic(folder, tmp / "m2.gpkg", url, args.concurrency, 2, args.views_per_part)]
         load_after = os.getloadavg()[0]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -125,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         f"### mosaic on Ray vs one plain run ({today()}, {machine()})",
         "",
         f"`python benchmarks/bench_mosaic.py --files {args.files} --file-px {args.file_px} --latency {args.latency} "
-        f"--concurrency {args.concurrency}`. A mosaic of {args.files}x{args.files} GeoTIFFs of {args.file_px} px "
-        f"(0.1 m, the NEON OSBS_029 orthophoto repeated), {n} views of the default 896-px tile; a loopback "
+        f"--concurrency {args.concurrency} --views-per-part {args.views_per_part}`. A mosaic of {args.files}x{args.files} GeoTIFFs of {args.file_px} px "
+        f"(0.1 m, the NEON OSBS_029 orthophoto repeated), {n} views of the default 896-px tile, parts of up to {args.views_per_part} views; a loopback "
         f"OpenAI-compatible stub (its own process) answers each view after {args.latency} s. Each part keeps "
         f"{args.concurrency} views at the server; with N workers N parts run at once. Baseline: the plain run, "
         "same views, same concurrency, in this invocation.",

@@ -98,7 +98,7 @@ def merge_partials(out: str, partials: Sequence[tuple[Part, str]], sources: Mosa
     sink = GpkgSink(out, crs_wkt, layers, mode="create")
     sink.start_run(RunRecord(**{**record.__dict__, "run_id": run_id, "model": model or record.model,
                                 "tiles_total": len(responses)}))
-    by_tile: dict[int, dict[str, list[dict]]] = {}
+    features: dict[str, list[dict]] = {k: [] for k in layers}
     cut_by_parts = 0
     for new_id, tid in enumerate(sorted(kept)):
         d = kept[tid]
@@ -107,31 +107,28 @@ def merge_partials(out: str, partials: Sequence[tuple[Part, str]], sources: Mosa
         x0, y0, x1, y1 = d.box_map
         src = sources.file_at((x0 + x1) / 2, (y0 + y1) / 2)
         prov = {k: row.get(k) for k in BOX_KEEP}
-        feats = by_tile.setdefault(int(row["tile_id"]), {k: [] for k in layers})
-        feats["boxes"].append({"geometry": shapely.box(*d.box_map), "properties": {
-            **prov, "target_id": new_id, "score": d.score, "cut_sides": ",".join(d.extra.get("cut_sides", ())),
-            "raster": src}})
+        tile = int(row["tile_id"])
+        features["boxes"].append({"geometry": shapely.box(*d.box_map), "properties": {
+            **prov, "target_id": new_id, "tile_id": tile, "score": d.score,
+            "cut_sides": ",".join(d.extra.get("cut_sides", ())), "raster": src}})
         pieces = [masks[m] for m in sorted(members) if m in masks]
         if pieces and ("masks" in layers or "contours" in layers):
             geom = shapely.union_all(pieces)
             if geom.geom_type == "Polygon":
                 geom = shapely.MultiPolygon([geom])
             sam = {"model": row.get("model"), "query": row.get("query"), "stage": row.get("stage"),
-                   "prompt": row.get("prompt"), "gsd": row.get("gsd"), "raster": src, "target_id": new_id}
+                   "prompt": row.get("prompt"), "gsd": row.get("gsd"), "raster": src, "target_id": new_id,
+                   "tile_id": tile}
             if "masks" in layers:
-                feats["masks"].append({"geometry": geom, "properties": {**sam, "area_m2": sink.measurer.area_m2(geom)}})
+                features["masks"].append({"geometry": geom, "properties": {**sam, "area_m2": sink.measurer.area_m2(geom)}})
             if "contours" in layers:
                 line = contours_of(geom)
-                feats["contours"].append({"geometry": line, "properties": {
+                features["contours"].append({"geometry": line, "properties": {
                     **sam, "length_m": sink.measurer.length_m(line)}})
         if len({rows[m]["_part_index"] for m in members}) > 1:
             cut_by_parts += 1
-    for resp in responses:
-        tile = int(resp["tile_id"])
-        resp = {k: v for k, v in resp.items() if k not in ("fid", "run_id", "tile_id")}
-        sink.write_tile(run_id, tile, by_tile.pop(tile, {}), resp)
-    for tile, feats in sorted(by_tile.items()):  # pragma: no cover - every feature's view has a response
-        sink.write_tile(run_id, tile, feats, {"raw_text": "", "stage": "tile"})
+    # the one writer, in bulk: a county's hundreds of thousands of views are not written one by one
+    sink.write_merged(run_id, features, [{k: v for k, v in r.items() if k not in ("fid", "run_id")} for r in responses])
     sink.finish_run(run_id, "finished")
     return MergedRun(run_id, sink.counts(run_id), cut_by_parts)
 

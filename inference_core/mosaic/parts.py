@@ -1,6 +1,6 @@
 """The parts of a mosaic run: the views of one run over the mosaic's VRT, grouped by the file holding each
-view's centre (a file = a part; a large file's views in groups of `max_views`), each with a stable id and the
-hash of its inputs, so a rerun keeps every finished partial whose inputs did not change."""
+view's centre (small files packed together, a large file's views in groups of `max_views`), each with a stable
+id and the hash of its inputs, so a rerun keeps every finished partial whose inputs did not change."""
 
 from __future__ import annotations
 
@@ -56,13 +56,20 @@ def plan_parts(source: "RasterSource", sources: "MosaicSources", options: "RunOp
     files = {f.path: _fingerprint(f.path) for f in sources.files}
     common = json.dumps([settings, sorted(files.items())], sort_keys=True, default=str)
     parts: list[Part] = []
+    # Files in order, packed: small files share a part up to `max_views` views (a part per small file would
+    # spend more on its start than on its views), a large file is split in parts of `max_views`.
+    chunks: list[tuple[str, list[int]]] = []
     for path, ids in by_file.items():
+        if chunks and ids and len(chunks[-1][1]) + len(ids) <= max_views:
+            chunks[-1][1].extend(ids)
+            continue
         for start in range(0, len(ids), max(1, max_views)):
-            chunk = tuple(ids[start:start + max_views])
-            digest = hashlib.sha256((common + json.dumps(chunk)).encode()).hexdigest()[:16]
-            stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", os.path.splitext(os.path.basename(path))[0])[:40]
-            part_id = f"{len(parts):05d}-{stem}-{chunk[0]}"
-            parts.append(Part(len(parts), part_id, path, chunk, digest))
+            chunks.append((path, list(ids[start:start + max_views])))
+    for path, ids in chunks:
+        chunk = tuple(ids)
+        digest = hashlib.sha256((common + json.dumps(chunk)).encode()).hexdigest()[:16]
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", os.path.splitext(os.path.basename(path))[0])[:40]
+        parts.append(Part(len(parts), f"{len(parts):05d}-{stem}-{chunk[0]}", path, chunk, digest))
     return views, parts
 
 
