@@ -300,3 +300,29 @@ def test_the_worker_runs_a_mosaic_request_with_progress_across_workers(make_geot
     assert steps and all(e["step"] == "mosaic" and e["tiles"] == n_views for e in steps)
     assert steps[-1]["tile"] == n_views and steps[-1]["parts_done"] == steps[-1]["parts"] == done["summary"]["parts"]
     _same(_boxes(tmp_path / "w.gpkg")[0], _expected(), 1e-6)
+
+
+def test_a_folder_a_glob_a_vrt_and_a_tile_index_name_the_same_files(make_geotiff, tmp_path):
+    from inference_core.common.errors import InputError
+    from inference_core.mosaic.sources import list_inputs, open_sources, write_vrt
+
+    folder = _cut(make_geotiff, tmp_path)
+    files = sorted(str(p) for p in folder.glob("*.tif"))
+    index = tmp_path / "index.gpkg"
+    subprocess.run(["gdaltindex", "-f", "GPKG", str(index), *files], check=True, capture_output=True)  # absolute `location`s, as a delivery's
+    vrt = _gdal_vrt(folder, tmp_path)
+    assert list_inputs(str(folder)) == files
+    assert list_inputs(str(folder / "r*c*.tif")) == files
+    assert list_inputs(str(vrt)) == files
+    assert list_inputs(str(index)) == files
+    with pytest.raises(InputError, match="The mosaic is empty: nothing matches"):
+        list_inputs(str(folder / "*.jp2"))
+    with pytest.raises(InputError, match="for one raster use `remotereasoner reason`"):
+        list_inputs(files[0])
+    # the VRT written here places every file where gdalbuildvrt does: the same grid, the same pixels
+    import rasterio
+
+    ours = write_vrt(open_sources(files), tmp_path / "ours.vrt")
+    with rasterio.open(ours) as a, rasterio.open(vrt) as b:
+        assert a.transform == b.transform and a.shape == b.shape and a.crs == b.crs
+        assert (a.read() == b.read()).all()
