@@ -7,6 +7,7 @@ import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from inference_core.common.errors import InputError, PipelineError
@@ -107,6 +108,8 @@ def run_mosaic(settings: MosaicSettings, options: RunOptions, emit: Emit = no_ev
         return summary
     for o in outcomes:
         warnings += [w for w in o.warnings if w not in warnings]
+    for leftover in Path(parts_dir).glob("*.tmp.gpkg"):  # parts of killed workers, redone since
+        leftover.unlink(missing_ok=True)
     run_id = new_run_id()
     partials = [(p, ex.partial_paths(parts_dir, p)[0]) for p in parts]
     merge_t0 = time.monotonic()

@@ -21,6 +21,15 @@ DONE_SUFFIX = ".done.json"  # written after a partial is complete: its input has
 _MODELS = None  # the worker process's warm models: Ray reuses a worker for the next part, the model stays loaded
 
 
+class PartFailed(Exception):
+    """A part's PipelineError on its way from a Ray worker to the driver (code, message)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(code, message)
+        self.code = code
+        self.message = message
+
+
 @dataclass
 class PartOutcome:
     """What one part did (the `done.json` beside its partial)."""
@@ -56,21 +65,23 @@ def finished(parts_dir: str, part: Part) -> Optional[PartOutcome]:
 
 def run_part(options: dict, part: Part, parts_dir: str, tracker=None) -> PartOutcome:
     """One part in this process: the run core over the VRT (`options["raster"]`), the part's views only, into
-    `<part_id>.gpkg` (written as `.tmp` and renamed when complete, so a killed worker leaves no partial)."""
+    `<part_id>.gpkg` (written under a temporary name and renamed when complete, so a killed worker leaves no
+    partial; the driver deletes leftover temporary files when the mosaic is merged)."""
     global _MODELS
+    from inference_core.common.errors import PipelineError
     from inference_core.contract.options import RunOptions
     from inference_core.raster.source import RasterSource
     from inference_core.run.core import RunCore
-    from inference_core.run.pipeline import mode_run  # noqa: F401  (the modes' modules, imported on use)
     from inference_core.run.targets import TargetRun
 
     gpkg, done = partial_paths(parts_dir, part)
-    tmp = gpkg[:-5] + ".tmp.gpkg"
-    for stale in (tmp, done):  # a worker killed earlier: its half-written part is ours to drop
+    pid = os.getpid()
+    # Our own temporary name: a worker of a killed driver may still be writing its copy of this part.
+    tmp = f"{gpkg[:-5]}.{pid}.tmp.gpkg"
+    for stale in (tmp, done):  # a part redone: the earlier partial's record goes first
         if os.path.exists(stale):
             os.remove(stale)
     o = RunOptions.from_dict({**options, "out": tmp, "append": False, "resume": False, "formats": ["gpkg"]})
-    pid = os.getpid()
 
     def emit(ev: dict) -> None:
         if tracker is not None and ev.get("type") == "progress" and ev.get("stage") == "write":
@@ -85,6 +96,8 @@ def run_part(options: dict, part: Part, parts_dir: str, tracker=None) -> PartOut
     try:
         core = RunCore(o, source, emit, None, _MODELS, t0)
         summary = TargetRun(core, _step(o.mode), only=part.view_ids).execute()
+    except PipelineError as exc:  # to the driver as plain data: Ray pickles a task's exception by its args
+        raise PartFailed(exc.code, exc.message) from None
     finally:
         source.close()
     os.replace(tmp, gpkg)
@@ -180,7 +193,7 @@ def execute(options: dict, parts: Sequence[Part], parts_dir: str, placement: Pla
                 outcome = ray.get(ref)
             except ray.exceptions.RayTaskError as exc:  # the part's own error (bad model, server down, ...)
                 _cancel(running)
-                raise exc.as_instanceof_cause() from None
+                raise _user_error(part, getattr(exc, "cause", None)) from None
             outcomes.append(outcome)
             done_views += outcome.views
         in_parts = ray.get(tracker.views.remote([p.part_id for p in running.values()]))
@@ -192,6 +205,18 @@ def execute(options: dict, parts: Sequence[Part], parts_dir: str, placement: Pla
               "tiles": views_total, "eta_s": eta, "parts_done": len(outcomes), "parts": len(parts),
               "workers": len(running)})
     return outcomes
+
+
+def _user_error(part: Part, cause: Optional[BaseException]) -> Exception:
+    """A part's failure as the engine's one-line error (not Ray's traceback): a PipelineError as raised in the
+    worker (server down, model missing, disk full: its own code and fix), anything else naming the part."""
+    from inference_core.common.errors import PipelineError
+    from inference_core.contract.protocol import ErrorCode
+
+    if isinstance(cause, (PipelineError, PartFailed)):
+        return PipelineError(cause.code, cause.message)
+    return PipelineError(ErrorCode.INTERNAL, f"Part {part.part_id} of the mosaic failed: {type(cause).__name__}: "
+                         f"{cause} (finished parts are kept; run the command again with --debug for details)")
 
 
 def _cancel(running: dict) -> None:
@@ -216,11 +241,9 @@ def _tracker_class():
 
         def __init__(self):
             self.done: dict[str, int] = {}
-            self.pids: dict[str, int] = {}
 
         def update(self, part_id: str, views: int, pid: int) -> None:
-            if self.pids.get(part_id) != pid:  # a retry on another worker: its count starts afresh
-                self.pids[part_id] = pid
+            # set, not added: a retried part (another worker, `pid`) counts again from its first view
             self.done[part_id] = views
 
         def views(self, part_ids: list[str]) -> int:

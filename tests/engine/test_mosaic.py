@@ -214,6 +214,8 @@ def test_a_killed_driver_resumes_without_redoing_finished_parts(make_geotiff, tm
             time.sleep(0.1)
         driver.kill()  # SIGKILL: no clean-up of any kind
         driver.wait()
+        while _ray_part_workers() and time.monotonic() < deadline:  # its orphaned Ray workers go with their raylet
+            time.sleep(0.2)
         done_before = {p.name: p.stat().st_mtime_ns for p in parts.glob("*.done.json")}
         assert len(done_before) >= 2 and not out.exists()
         asked_before = len(stub.chat_requests)
@@ -326,3 +328,18 @@ def test_a_folder_a_glob_a_vrt_and_a_tile_index_name_the_same_files(make_geotiff
     with rasterio.open(ours) as a, rasterio.open(vrt) as b:
         assert a.transform == b.transform and a.shape == b.shape and a.crs == b.crs
         assert (a.read() == b.read()).all()
+
+
+def test_a_part_that_fails_is_one_clear_error_not_a_ray_traceback(make_geotiff, tmp_path, local_ray):
+    from inference_core.common.errors import PipelineError
+    from inference_core.contract.protocol import ErrorCode
+    from inference_core.mosaic.driver import MosaicSettings, run_mosaic
+
+    folder = _cut(make_geotiff, tmp_path)
+    dead = "http://127.0.0.1:9/v1"  # nothing listens on the discard port
+    with pytest.raises(PipelineError) as failed:
+        run_mosaic(MosaicSettings(str(folder), max_views=8, servers=[dead]),
+                   RunOptions.from_dict({**_served(tmp_path / "dead.gpkg", dead).to_dict(), "retries": 0}))
+    assert failed.value.code == ErrorCode.SERVER, failed.value
+    assert "127.0.0.1:9" in str(failed.value) and "ray::" not in str(failed.value)
+    assert not (tmp_path / "dead.gpkg").exists()
