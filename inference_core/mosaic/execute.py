@@ -165,8 +165,10 @@ def execute(options: dict, parts: Sequence[Part], parts_dir: str, placement: Pla
     import ray
 
     tracker = _Tracker.remote()
+    # max_calls=0 (no limit): Ray ends a GPU task's worker after each call by default, which would load the
+    # model again for every part; kept, one worker per GPU holds its model warm from part to part.
     remote = ray.remote(max_retries=PART_RETRIES, num_cpus=0 if placement.num_gpus else 1,
-                        num_gpus=placement.num_gpus)(run_part)
+                        num_gpus=placement.num_gpus, max_calls=0)(run_part)
     waiting = list(parts)
     running: dict[Any, Part] = {}
     per_server: dict[Optional[str], int] = {}

@@ -343,3 +343,20 @@ def test_a_part_that_fails_is_one_clear_error_not_a_ray_traceback(make_geotiff, 
     assert failed.value.code == ErrorCode.SERVER, failed.value
     assert "127.0.0.1:9" in str(failed.value) and "ray::" not in str(failed.value)
     assert not (tmp_path / "dead.gpkg").exists()
+
+
+def test_two_servers_share_the_parts_each_with_bounded_views_in_flight(make_geotiff, tmp_path, local_ray):
+    from openai_stub_server import StubServer
+
+    from inference_core.mosaic.driver import MosaicSettings, run_mosaic
+
+    folder = _cut(make_geotiff, tmp_path)
+    with StubServer(bright_boxes, latency=0.2) as a, StubServer(bright_boxes, latency=0.2) as b:
+        summary = run_mosaic(MosaicSettings(str(folder), max_views=2, servers=[a.url, b.url], parts_per_server=1),
+                             _served(tmp_path / "two.gpkg", a.url))
+        asked = (len(a.chat_requests), len(b.chat_requests))
+        peaks = (a.max_in_flight, b.max_in_flight)
+    assert summary.status == "finished" and sum(asked) == summary.tiles_total
+    assert min(asked) >= 2, asked  # both servers answered parts
+    assert max(peaks) <= 1, peaks  # 1 part per server x --concurrency 1
+    _same(_boxes(tmp_path / "two.gpkg")[0], _expected(), 1e-6)
