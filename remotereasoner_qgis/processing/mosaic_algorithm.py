@@ -25,7 +25,7 @@ from qgis.core import (
     QgsProcessingUtils,
     QgsCoordinateReferenceSystem,
 )
-from qtpy.QtCore import QCoreApplication  # qgis.PyQt once issue 35 lifts the boundary rule
+from qgis.PyQt.QtCore import QCoreApplication
 
 from inference_core.contract.mosaic import MosaicSettings, servers_from
 from inference_core.contract.options import GRANULARITIES, OptionsError

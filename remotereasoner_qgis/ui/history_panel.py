@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional
 
-from qtpy.QtCore import Signal
-from qtpy.QtWidgets import (
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
     QFormLayout,
@@ -31,7 +31,7 @@ from .layers import RunLayers, add_run_layers
 class HistoryPanel(QWidget):
     """Tests drive it through `refresh()`, `reopen()`, `resume()`, `rerun()` and `runDone`."""
 
-    runDone = Signal(dict, object)  # noqa: N815 - the `done` summary (or {"error": …}), RunLayers or None
+    runDone = pyqtSignal(dict, object)  # noqa: N815 - the `done` summary (or {"error": …}), RunLayers or None
 
     def __init__(self, dock, parent: Optional[QWidget] = None):
         super().__init__(parent)
