@@ -7,7 +7,7 @@ import os
 import sys
 
 import pytest
-from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject, QgsSettings, QgsVectorLayer
+from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject, QgsSettings
 
 from rr_support import engine_python, write_replay
 
@@ -55,21 +55,29 @@ def provider(qgis_processing):
 
 
 def test_reason_over_a_mosaic_loads_one_target_across_the_file_edge(provider, tmp_path):
-    import processing
+    from qgis.core import QgsProcessingOutputLayerDefinition, QgsProcessingUtils
 
-    alg = QgsApplication.processingRegistry().algorithmById("remotereasoner:mosaic")
+    from remotereasoner_qgis.ui.layers import open_run_layer
+
+    alg = QgsApplication.processingRegistry().createAlgorithmById("remotereasoner:mosaic")
     assert alg.displayName() == "Reason over a mosaic"
     folder = _mosaic(tmp_path / "tiles")
     replay = write_replay(tmp_path / "answers.jsonl", [BOX_PX], size=(200, 200))
-    context = QgsProcessingContext()
+    context, feedback = QgsProcessingContext(), QgsProcessingFeedback()
     context.setProject(QgsProject.instance())
-    feedback = QgsProcessingFeedback()
-    res = processing.run("remotereasoner:mosaic", {"FOLDER": folder, "QUERY": "the bright roof", "REPLAY": str(replay),
-                                                   "GRANULARITY": [0], "OUTPUT_BOXES": "TEMPORARY_OUTPUT"},
-                         context=context, feedback=feedback)
-    boxes = res["OUTPUT_BOXES"]
-    layer = boxes if isinstance(boxes, QgsVectorLayer) else context.getMapLayer(boxes)
-    assert layer is not None and layer.featureCount() == 1
+    res, ok = alg.run({"FOLDER": folder, "QUERY": "the bright roof", "REPLAY": str(replay), "GRANULARITY": [0],
+                       # what runAndLoadResults passes: a temporary output the project loads on completion
+                       "OUTPUT_BOXES": QgsProcessingOutputLayerDefinition("TEMPORARY_OUTPUT", QgsProject.instance())},
+                      context, feedback)
+    assert ok
+    layer_id = res["OUTPUT_BOXES"]
+    assert context.willLoadLayerOnCompletion(layer_id)
+    details = context.layerToLoadOnCompletionDetails(layer_id)
+    layer = QgsProcessingUtils.mapLayerFromString(layer_id, context)
+    details.setOutputLayerName(layer)
+    QgsProject.instance().addMapLayer(context.temporaryLayerStore().takeMapLayer(layer))
+    details.postProcessor().postProcessLayer(layer, context, feedback)  # as QGIS does for outputs it loads
+    assert layer.featureCount() == 1 and layer.name() == "the bright roof · Boxes (Processing)"
     f = next(layer.getFeatures())
     bb = f.geometry().boundingBox()
     want = (ORIGIN[0] + 80 * PX, ORIGIN[1] - 50 * PX, ORIGIN[0] + 130 * PX, ORIGIN[1] - 20 * PX)
@@ -77,6 +85,23 @@ def test_reason_over_a_mosaic_loads_one_target_across_the_file_edge(provider, tm
     assert max(abs(a - b) for a, b in zip(got, want)) < 1e-6, got
     assert os.path.basename(f["raster"]) == "r0c1.tif"  # the centre (105 px) lies in the second file
     assert layer.crs().authid() == "EPSG:32633"
+    reference = open_run_layer(res["RESULT_GPKG"], "boxes")  # what the dock shows, styled from boxes.qml
+    assert layer.renderer().symbol().symbolLayer(0).strokeColor() == \
+        reference.renderer().symbol().symbolLayer(0).strokeColor()
+    assert "reasoning" in layer.mapTipTemplate()
     assert "ray" not in sys.modules  # Ray ran in the engine worker, never in QGIS
-    gpkg = QgsVectorLayer(res["RESULT_GPKG"] + "|layername=boxes", "b", "ogr")
-    assert gpkg.isValid() and gpkg.featureCount() == 1
+
+
+def test_reason_over_a_mosaic_wants_exactly_one_mosaic(provider, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    from remotereasoner_qgis.processing.mosaic_algorithm import MosaicAlgorithm
+
+    alg = MosaicAlgorithm()
+    alg.initAlgorithm()
+    folder = _mosaic(tmp_path / "tiles")
+    context = QgsProcessingContext()
+    for params in ({}, {"FOLDER": folder, "FILE": str(tmp_path / "x.vrt")}):
+        with pytest.raises(QgsProcessingException, match="Choose one mosaic"):
+            alg.mosaic_path(params, context)
+    assert alg.mosaic_path({"FOLDER": folder}, context) == folder
