@@ -145,7 +145,9 @@ def add_run_arguments(p: argparse.ArgumentParser, mosaic: bool = False) -> None:
     append, resume, per-tile answers), and --server-url may be given several times."""
     p.add_argument("-q", "--query", help="what to look for, in plain language, e.g. \"the storage tanks next to the pier\" "
                                          "(the question with --mode ask; none with --mode describe)")
-    p.add_argument("-o", "--out", required=True, metavar="FILE.gpkg", help="result GeoPackage (replaced unless --append/--resume)")
+    p.add_argument("-o", "--out", required=True, metavar="FILE.gpkg",
+                   help="result GeoPackage (replaced; its parts are kept beside it in FILE.parts/ for a rerun)"
+                   if mosaic else "result GeoPackage (replaced unless --append/--resume)")
 
     g = p.add_argument_group("area and bands")
     if not mosaic:
