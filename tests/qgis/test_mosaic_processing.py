@@ -105,3 +105,14 @@ def test_reason_over_a_mosaic_wants_exactly_one_mosaic(provider, tmp_path):
         with pytest.raises(QgsProcessingException, match="Choose one mosaic"):
             alg.mosaic_path(params, context)
     assert alg.mosaic_path({"FOLDER": folder}, context) == folder
+    # a tile-index layer (gdaltindex) gives its file, which the engine reads
+    import subprocess
+
+    from qgis.core import QgsVectorLayer
+
+    index = tmp_path / "index.gpkg"
+    subprocess.run(["gdaltindex", "-f", "GPKG", str(index), *sorted(str(p) for p in (tmp_path / "tiles").glob("*.tif"))],
+                   check=True, capture_output=True)
+    layer = QgsVectorLayer(str(index), "index", "ogr")
+    assert layer.isValid() and layer.featureCount() == 4
+    assert alg.mosaic_path({"INDEX": layer}, context) == str(index)
