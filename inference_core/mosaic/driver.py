@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from inference_core.common.errors import InputError, PipelineError
+from inference_core.common.errors import PipelineError
 from inference_core.contract.mosaic import PARTS_SUFFIX, MosaicSettings
 from inference_core.contract.options import FIND_ALL, OptionsError, RunOptions
 from inference_core.contract.protocol import ErrorCode
@@ -129,4 +129,4 @@ def run_mosaic(settings: MosaicSettings, options: RunOptions, emit: Emit = no_ev
     return summary
 
 
-__all__ = ["InputError", "MosaicSettings", "MosaicSummary", "run_mosaic"]
+__all__ = ["MosaicSettings", "MosaicSummary", "run_mosaic"]
