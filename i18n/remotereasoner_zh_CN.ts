@@ -4,67 +4,67 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="52"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="53"/>
         <source>Check the settings.</source>
         <translation>请检查设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="53"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="54"/>
         <source>Check the raster and the extent.</source>
         <translation>请检查栅格和范围。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="54"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="55"/>
         <source>Check the model in the settings.</source>
         <translation>请在设置中检查模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="55"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="56"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>请在设置中减小瓦片大小或最大像素数，或改用 CPU。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="56"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="57"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>请检查服务器 URL 和 API 密钥（设置中的“测试连接”）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="57"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="58"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在运行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="58"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="59"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>请查看 RemoteReasoner 日志标签页；并在设置中检查引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="59"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="60"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>详情请查看 RemoteReasoner 日志标签页。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="338"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="352"/>
         <source>Unknown export format {fmt}: use gpkg, shp or geojson.</source>
         <translation>未知的导出格式 {fmt}：请使用 gpkg、shp 或 geojson。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="361"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="375"/>
         <source>Could not write {path}: {reason}</source>
         <translation>无法写入 {path}：{reason}</translation>
     </message>
@@ -94,7 +94,7 @@
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="174"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="205"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
@@ -275,66 +275,66 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="93"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="131"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="114"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="135"/>
         <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
         <translation>
             <numerusform>%n 个视图中有 {k} 个的模型回答无法读取 — 请查看“推理”；尝试其他提示词。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="136"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="157"/>
         <source>Found {counts}.</source>
         <translation>找到 {counts}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="141"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="164"/>
         <source>the engine stopped the run.</source>
         <translation>引擎停止了运行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="144"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="167"/>
         <source>Cancelled before the first view: nothing was kept.</source>
         <translation>在第一个视图之前已取消：未保留任何结果。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="150"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="173"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="145"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
         <source>Cancelled: {k} of %n view(s) kept.</source>
         <translation>
             <numerusform>已取消：保留了 %n 个视图中的 {k} 个。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="153"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="176"/>
         <source>Answers unreadable</source>
         <translation>回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="178"/>
         <source>Done, some answers unreadable</source>
         <translation>完成，部分回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="156"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="179"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
@@ -356,7 +356,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="268"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="276"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
@@ -394,7 +394,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="138"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="159"/>
         <source>Answered on %n view(s).</source>
         <translation>
             <numerusform>已在 %n 个视图上作答。</numerusform>
@@ -441,22 +441,22 @@
         <translation>模型：{model} · 视图：{size} · {n} 个视图 · 结果：{gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Ask: an answer in text</source>
         <translation>提问：以文字回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
         <source>Describe: a caption of the area</source>
         <translation>描述：区域说明</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Answers</source>
         <translation>答案</translation>
     </message>
@@ -471,7 +471,7 @@
         <translation>SAM 3 文件夹 {path} 不是模型（缺少 {file}）：请在“设置引擎… › 模型”中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
@@ -583,44 +583,39 @@
         <translation>（按边界框面积）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="21"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="22"/>
         <source>Quick — one look at the whole extent</source>
         <translation>快速 — 整个范围看一眼</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="22"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="23"/>
         <source>Focused — one look, then zoom in on each find</source>
         <translation>聚焦 — 先看一眼，再放大查看每个发现</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="23"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="24"/>
         <source>Thorough — every tile at full resolution</source>
         <translation>全面 — 每个瓦片全分辨率</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="30"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="32"/>
         <source>One model call. Good for large, obvious targets and for questions about the whole scene; small targets can vanish at the reduced resolution.</source>
         <translation>一次模型调用。适合大而明显的目标和关于整个场景的问题；小目标在降低的分辨率下可能消失。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="32"/>
-        <source>One call for the overview, then one call per candidate at full resolution: sharper boxes in few calls when the targets are few and visible in the overview.</source>
-        <translation>总览一次调用，然后每个候选目标以全分辨率各调用一次：当目标少且在总览中可见时，以少量调用得到更精确的边界框。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="34"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="36"/>
         <source>One call per tile at full resolution: the slowest, and the safest for many or small targets.</source>
         <translation>每个瓦片以全分辨率调用一次：最慢，但对众多或细小的目标最可靠。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="50"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="58"/>
         <source>1 model call + 1 per find (Thorough: %n)</source>
         <translation>
             <numerusform>1 次模型调用 + 每个发现 1 次（全面：%n）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="51"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="59"/>
         <source>%n model call(s)</source>
         <translation>
             <numerusform>%n 次模型调用</numerusform>
@@ -637,14 +632,14 @@
         <translation>此选项在该范围内将进行的模型调用次数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="166"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="190"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>已跳过 %n 个无数据的视图。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="192"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n 个回答取自输出中相同的视图，未询问模型。</numerusform>
@@ -656,32 +651,32 @@
         <translation>引擎结束了运行，但没有回答。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="99"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="113"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>请先输入问题，例如“树冠”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="101"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="115"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>请选择要推理的栅格图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="104"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="118"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="106"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="120"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选框、掩膜、轮廓之一。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="118"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="133"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="165"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="190"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
@@ -709,6 +704,118 @@
         <location filename="../remotereasoner_qgis/bridge/engine_env.py" line="78"/>
         <source>Qt cannot tell whether this computer is online ({source}: {detail}); assuming online. Without a network, tick Offline in Settings › Models.</source>
         <translation>Qt 无法判断这台计算机是否联网（{source}：{detail}），按已联网处理。没有网络时，请在 设置 › 模型 中勾选“离线”。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="197"/>
+        <source>%n overview find(s) kept unconfirmed: their closer look gave no usable answer.</source>
+        <translation>
+            <numerusform>%n 个概览发现保留为未确认：放大查看未得到可用的回答。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="200"/>
+        <source>%n overview find(s) dropped: not found again on a closer look.</source>
+        <translation>
+            <numerusform>%n 个概览发现已舍弃：放大查看未再找到它们。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
+        <source>Deep — one look, then closer looks level by level where something was found</source>
+        <translation>深入 — 先看一眼，再在有发现的地方逐级放大查看</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="34"/>
+        <source>One call for the overview, then one closer look per candidate, zoomed to fit it: sharper boxes in few calls when the targets are few and visible in the overview.</source>
+        <translation>概览调用一次，然后对每个候选放大到恰好容纳它再看一次：目标少且在概览中可见时，以少量调用得到更精确的框。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="37"/>
+        <source>One call for the overview, then, level by level twice as fine, one call per part that holds a find: also finds smaller targets next to those the overview sees, in a few calls; a small target far from any find is missed.</source>
+        <translation>概览调用一次，然后逐级以两倍精细度，对每个含有发现的部分各调用一次：以少量调用也能找到概览所见目标旁边的较小目标；远离任何发现的小目标会被漏掉。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="55"/>
+        <source>1 model call + up to {levels} per find (Thorough: %n)</source>
+        <translation>
+            <numerusform>1 次模型调用 + 每个发现最多 {levels} 次（全面：%n）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="128"/>
+        <source>%n appeared</source>
+        <translation>
+            <numerusform>新增 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="128"/>
+        <source>%n disappeared</source>
+        <translation>
+            <numerusform>消失 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="129"/>
+        <source>%n persisted</source>
+        <translation>
+            <numerusform>保留 %n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="161"/>
+        <source>Changes: {line}.</source>
+        <translation>变化：{line}。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="74"/>
+        <source>Compare with another date: the second raster is the first one.</source>
+        <translation>请与另一日期比较：第二个栅格与第一个相同。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="139"/>
+        <source>One answer per tile is for one raster: untick it to ask about both dates.</source>
+        <translation>每个瓦片一个回答仅适用于单个栅格：取消勾选后即可询问两个日期。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="167"/>
+        <source>A change between two dates cannot be redone from its answers yet: resume it, or run it again.</source>
+        <translation>两个日期之间的变化暂时无法根据其回答重做：请继续该运行，或重新运行。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="22"/>
+        <source>Compare with…</source>
+        <translation>与…比较</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="28"/>
+        <source>A second date of the same ground: the question is located on both rasters and the map shows what appeared (green), disappeared (red) and persisted (grey). Leave it empty to reason on one raster.</source>
+        <translation>同一地面的第二个日期：在两个栅格上定位该问题，地图显示新增（绿色）、消失（红色）和保留（灰色）的目标。留空则只在一个栅格上推理。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="33"/>
+        <source>experimental</source>
+        <translation>实验性</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="34"/>
+        <source>Ask and Describe show both dates to the model in one turn. RemoteReasoner was trained on single images: treat the answer as a hint.</source>
+        <translation>提问和描述会在一轮中把两个日期都交给模型。RemoteReasoner 是在单幅影像上训练的：请把回答仅作参考。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Appeared</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Disappeared</source>
+        <translation>消失</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Persisted</source>
+        <translation>保留</translation>
     </message>
     <message numerus="yes">
         <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="50"/>
@@ -764,6 +871,98 @@
         <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="77"/>
         <source>No answer.</source>
         <translation>没有答案。</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="65"/>
+        <source>Locate changes</source>
+        <translation>定位变化</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="68"/>
+        <source>change,change detection,two dates,before,after,appeared,disappeared,buildings</source>
+        <translation>变化,变化检测,两个日期,之前,之后,新增,消失,建筑物</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="71"/>
+        <source>Asks the same question of two images of the same ground (e.g. &apos;buildings&apos; on the 2019 and the 2024 flights) and matches the targets: Appeared (green) holds the targets of the second date alone, Disappeared (red) those of the first date alone, Persisted (grey) the pairs, with their overlap (IoU), both areas and both reasonings. The second date is read on the first date&apos;s grid (another CRS or resolution is handled), over the ground both cover; the layers are in the first date&apos;s CRS.
+
+Two flights never align to the pixel: the shift between them is measured from the imagery and undone, unless a tolerance is given (targets then may move up to that many metres between the dates). Two targets are one when their outlines overlap at least the minimum IoU.</source>
+        <translation>对同一地面的两幅影像提出同一个问题（例如在 2019 年和 2024 年航拍上问“建筑物”），并逐一匹配目标：新增（绿色）为只在第二个日期出现的目标，消失（红色）为只在第一个日期出现的目标，保留（灰色）为成对的目标，附带两者的重叠度（IoU）、两个面积和两段推理。第二个日期按第一个日期的网格读取（可处理不同的坐标系或分辨率），范围为两者共同覆盖的地面；图层使用第一个日期的坐标系。
+
+两次航拍从不会逐像素对齐：两者之间的偏移从影像中测量并消除，除非给出容差（此时目标在两个日期之间最多可移动该距离，单位为米）。当两个轮廓的重叠度至少达到最小 IoU 时，视为同一目标。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="85"/>
+        <source>Second date (compare with)</source>
+        <translation>第二个日期（比较对象）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
+        <source>Tolerance in metres (empty: measure the shift between the dates)</source>
+        <translation>容差（米）（留空：测量两个日期之间的偏移）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="90"/>
+        <source>Same target at an overlap (IoU) of at least</source>
+        <translation>重叠度（IoU）至少为此值时视为同一目标</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers of the second date (replay backend)</source>
+        <translation>第二个日期的录制回答（replay 后端）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>录制的回答 (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Appeared</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Disappeared</source>
+        <translation>消失</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="100"/>
+        <source>Persisted</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="105"/>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="118"/>
+        <source>The second date cannot be opened: choose a raster layer or file.</source>
+        <translation>无法打开第二个日期：请选择栅格图层或文件。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="131"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="134"/>
+        <source>Locating &apos;{query}&apos; on {first} and on {second}</source>
+        <translation>正在 {first} 和 {second} 上定位“{query}”</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="140"/>
+        <source>Waiting for the RemoteReasoner run in progress to finish…</source>
+        <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="172"/>
+        <source>Done in {seconds:.1f} s; both dates&apos; results and the model answers are in {gpkg}</source>
+        <translation>用时 {seconds:.1f} 秒完成；两个日期的结果和模型回答保存在 {gpkg}</translation>
     </message>
 </context>
 <context>
@@ -1646,67 +1845,67 @@
 <context>
     <name>QuestionPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="37"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="38"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="43"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="46"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="48"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="51"/>
         <source>One answer per tile</source>
         <translation>每个瓦片一个答案</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="52"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>以全分辨率询问每个瓦片，并把答案绘制在瓦片范围上，而不是整个范围一个视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="61"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="62"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="65"/>
         <source>Ask one of your recent questions again</source>
         <translation>再次提出您最近的某个问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="74"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="77"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="78"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="79"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="142"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>例如：港口里有多少艘船？</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="142"/>
         <source>No question needed: the model describes the area</source>
         <translation>无需提问：模型会描述该区域</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="142"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
@@ -2005,7 +2204,7 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="289"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="297"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
@@ -2035,7 +2234,7 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="210"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
@@ -2044,16 +2243,26 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <source>Get a real model (Models tab)…</source>
         <translation>获取真实模型（“模型”选项卡）…</translation>
     </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
+        <source>First date, view {i}:</source>
+        <translation>第一个日期，视图 {i}：</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
+        <source>Second date, view {i}:</source>
+        <translation>第二个日期，视图 {i}：</translation>
+    </message>
 </context>
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="32"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="33"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="35"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="36"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner：以矢量图层回答关于影像的问题</translation>
     </message>

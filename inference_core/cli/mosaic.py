@@ -23,7 +23,7 @@ examples:
 
 
 def register(subparsers) -> argparse.ArgumentParser:
-    from inference_core.cli.reason import add_run_arguments
+    from inference_core.cli.reason import add_run_options
 
     p = subparsers.add_parser(
         "mosaic", help="answer one question over a mosaic of rasters (a folder, glob, VRT or tile index), on Ray",
@@ -38,7 +38,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("mosaic", metavar="MOSAIC",
                    help="a folder of GeoTIFFs, a glob in quotes ('tiles/*.tif'), a .vrt or a tile index (a vector "
                         "file with a `location` field, as gdaltindex writes)")
-    add_run_arguments(p, mosaic=True)
+    add_run_options(p, mosaic=True)
     g = p.add_argument_group("mosaic and Ray")
     g.add_argument("--ray-address", metavar="ADDR",
                    help="a running Ray cluster (`ray start --head` prints it, e.g. 10.0.0.5:6379); default: an "
@@ -54,7 +54,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     g.add_argument("--skip-mismatched", action="store_true",
                    help="leave out files in another CRS, resolution or band layout (each named in the summary) "
                         "instead of refusing the mosaic")
-    p.set_defaults(func=run_command, extent=None, strategy="tiles", per_tile=False, append=False, resume=False)
+    from inference_core.contract.options import DEFAULT_CHANGE_MIN_IOU
+
+    p.set_defaults(func=run_command, extent=None, strategy="tiles", per_tile=False, append=False, resume=False,
+                   compare_with=None, tolerance=None, min_iou=DEFAULT_CHANGE_MIN_IOU, replay_after=None)
     return p
 
 

@@ -47,6 +47,9 @@ def check(options: RunOptions) -> None:
     if options.strategy != "tiles":
         raise PipelineError(ErrorCode.BAD_OPTIONS, "A mosaic is read in tiles (--strategy tiles): an overview of "
                             "thousands of files would shrink every target below a pixel.")
+    if getattr(options, "compare_with", None):
+        raise PipelineError(ErrorCode.BAD_OPTIONS, "A mosaic is one date: run each date's mosaic, then compare the "
+                            "two results (`remotereasoner compare`).")
     if options.resume or options.append or options.extent:
         raise PipelineError(ErrorCode.BAD_OPTIONS, "A mosaic run resumes by itself (run the same command again: "
                             "finished parts are kept); --resume, --append and --extent are for one raster.")

@@ -27,6 +27,10 @@ class RunSummary:
     tally: dict[str, Any] = field(default_factory=dict)  # run/tally.Tally: targets, their total and largest area
     overview_reasoning: str = ""  # the whole-extent view's reasoning (overview, refine)
     reused: int = 0  # views answered from an identical earlier view in `responses`, without a model call
+    unconfirmed: int = 0  # refine: overview candidates kept because their refine view's answer was unusable
+    dropped: int = 0  # refine: overview candidates a readable refine answer did not confirm (removed)
+    # a change run (run/change/): its summary line, how the dates were aligned, both dates' run ids, areas
+    change: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -110,6 +110,27 @@ def tally_text(summary: dict) -> str:
     return text
 
 
+def _square_metres(value: Any) -> str:
+    return f"{float(value):,.0f}".replace(",", " ") + " m²"
+
+
+def change_text(summary: dict) -> str:
+    """A change run's line from its `done` summary: "12 appeared (3 410 m²), 3 disappeared (410 m²), 41 persisted"
+    in the user's language ("" for a run on one date)."""
+    change = summary.get("change") or {}
+    counts = summary.get("counts") or {}
+    if "persisted" not in counts or not change:
+        return ""
+    parts = []
+    for name, area in (("appeared", change.get("appeared_m2")), ("disappeared", change.get("disappeared_m2")),
+                       ("persisted", None)):
+        n = int(counts.get(name) or 0)
+        text = {"appeared": tr("%n appeared", None, n), "disappeared": tr("%n disappeared", None, n),
+                "persisted": tr("%n persisted", None, n)}[name]
+        parts.append(text + (f" ({_square_metres(area)})" if n and area is not None else ""))
+    return tr(", ").join(parts)
+
+
 def unreadable_text(unread: int, views: int) -> str:
     return tr("The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.",
               None, views).format(k=unread)
@@ -136,6 +157,8 @@ def end_state(summary: dict, granularity: Sequence[str] = ()) -> EndState:
     found = tr("Found {counts}.").format(counts=counts_text(counts, granularity))
     if "answers" in counts:  # an ask / describe run answers in text (run/answers.py)
         found = tr("Answered on %n view(s).", None, int(counts["answers"]))
+    if change_text(summary):  # two dates compared (docs/guide/change.md)
+        found = tr("Changes: {line}.").format(line=change_text(summary))
     if status == "failed":
         warnings = [str(w) for w in summary.get("warnings") or () if str(w).strip()]
         return failure_state(warnings[-1] if warnings else tr("the engine stopped the run."))
@@ -158,7 +181,8 @@ def end_state(summary: dict, granularity: Sequence[str] = ()) -> EndState:
 
 def side_notes(summary: dict) -> str:
     """What a finished run did besides asking the model: views with no data skipped (never asked), answers
-    reused from identical views already in the output (no model call); empty when neither happened."""
+    reused from identical views already in the output (no model call), refine's overview finds kept
+    unconfirmed or dropped; empty when none of these happened."""
     notes = ""
     skipped = int(summary.get("skipped_nodata") or 0)
     reused = int(summary.get("reused") or 0)
@@ -167,6 +191,13 @@ def side_notes(summary: dict) -> str:
     if reused:
         notes += " " + tr("%n answer(s) reused from identical views in the output, without asking the model.",
                           None, reused)
+    unconfirmed = int(summary.get("unconfirmed") or 0)
+    dropped = int(summary.get("dropped") or 0)
+    if unconfirmed:  # refine: kept where the overview put them, field `unconfirmed` = 1
+        notes += " " + tr("%n overview find(s) kept unconfirmed: their closer look gave no usable answer.",
+                          None, unconfirmed)
+    if dropped:
+        notes += " " + tr("%n overview find(s) dropped: not found again on a closer look.", None, dropped)
     return notes
 
 
