@@ -136,6 +136,7 @@ def _mask_features(features, layers, mask_merger: MaskMerger, mask_rows, final_o
     from inference_core.geometry.vectorize import contours_of
 
     by_target: dict[int, list] = {}
+    geoms = mask_merger.geometries  # the kept masks' shapes (their detections keep no WKB)
     for gid, det in sorted(mask_merger.detections.items()):
         ids = [gid, *det.extra.get("merged_target_ids", ())]
         finals = sorted(final_of[i] for i in ids if i in final_of)
@@ -143,9 +144,9 @@ def _mask_features(features, layers, mask_merger: MaskMerger, mask_rows, final_o
             by_target.setdefault(finals[0][0], []).append((gid, det, finals[0][1]))
     for new_id, pieces in sorted(by_target.items()):
         gid, det, src = pieces[0]
-        geom = shapely.from_wkb(det.mask_wkb)
+        geom = geoms[gid]
         if len(pieces) > 1:  # halves whose masks do not touch: one mask per target all the same
-            geom = shapely.union_all([geom, *(shapely.from_wkb(p[1].mask_wkb) for p in pieces[1:])])
+            geom = shapely.union_all([geom, *(geoms[p[0]] for p in pieces[1:])])
         if geom.geom_type == "Polygon":
             geom = shapely.MultiPolygon([geom])
         row = mask_rows[gid]
