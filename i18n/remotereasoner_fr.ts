@@ -662,7 +662,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/follow_run.py" line="78"/>
+        <location filename="../remotereasoner_qgis/bridge/follow_run.py" line="80"/>
         <source>The engine ended the run without an answer.</source>
         <translation>Le moteur a terminé l’exécution sans réponse.</translation>
     </message>
@@ -838,6 +838,19 @@
         <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
         <source>Persisted</source>
         <translation>Inchangés</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="50"/>
+        <source>{done} of {total} views done on %n Ray worker(s)</source>
+        <translation>
+            <numerusform>{done} vues sur {total} terminées sur %n worker Ray</numerusform>
+            <numerusform>{done} vues sur {total} terminées sur %n workers Ray</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="53"/>
+        <source>about {minutes} min left</source>
+        <translation>environ {minutes} min restantes</translation>
     </message>
 </context>
 <context>
@@ -1715,6 +1728,149 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
     </message>
 </context>
 <context>
+    <name>MosaicAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="88"/>
+        <source>Reason over a mosaic</source>
+        <translation>Raisonner sur une mosaïque</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="91"/>
+        <source>Visual reasoning</source>
+        <translation>Raisonnement visuel</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="97"/>
+        <source>Asks one question over a mosaic of GeoTIFFs that share edges and one CRS: a folder of them, a VRT, or a tile index layer (as gdaltindex writes, with a &apos;location&apos; field). The answer is that of one run over their VRT: a target cut by the edge between two files comes out once, and each feature names its source file in the &apos;raster&apos; field. The work is split in parts that run in parallel on Ray, on this computer or on a cluster (Ray address). Run it again after an interruption: finished parts are kept. An unreadable file is skipped and named; a file in another CRS or resolution is refused unless &apos;Leave out files on another grid&apos; is checked. The model and the tiling come from the RemoteReasoner settings.</source>
+        <translation>Pose une seule question sur une mosaïque de GeoTIFF qui partagent leurs bords et un même SCR : un dossier de fichiers, un VRT ou une couche d’index de tuiles (comme l’écrit gdaltindex, avec un champ « location »). La réponse est celle d’une exécution sur leur VRT : une cible coupée par le bord entre deux fichiers ne sort qu’une fois, et chaque entité nomme son fichier source dans le champ « raster ». Le travail est découpé en parties exécutées en parallèle sur Ray, sur cet ordinateur ou sur une grappe (adresse Ray). Relancez après une interruption : les parties terminées sont conservées. Un fichier illisible est ignoré et nommé ; un fichier dans un autre SCR ou une autre résolution est refusé, sauf si « Écarter les fichiers d’une autre grille » est coché. Le modèle et le tuilage viennent des paramètres de RemoteReasoner.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="112"/>
+        <source>Folder of GeoTIFFs</source>
+        <translation>Dossier de GeoTIFF</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="114"/>
+        <source>…or a VRT or tile index file</source>
+        <translation>…ou un fichier VRT ou d’index de tuiles</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="114"/>
+        <source>Mosaics (*.vrt *.gpkg *.shp *.geojson)</source>
+        <translation>Mosaïques (*.vrt *.gpkg *.shp *.geojson)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="117"/>
+        <source>…or a tile index layer</source>
+        <translation>…ou une couche d’index de tuiles</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="119"/>
+        <source>Question (what to look for)</source>
+        <translation>Question (ce qu’il faut chercher)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="120"/>
+        <source>Results</source>
+        <translation>Résultats</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="123"/>
+        <source>Boxes</source>
+        <translation>Boîtes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="123"/>
+        <source>Masks</source>
+        <translation>Masques</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="123"/>
+        <source>Contours</source>
+        <translation>Contours</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="127"/>
+        <source>Ray cluster address (empty: Ray on this computer)</source>
+        <translation>Adresse de la grappe Ray (vide : Ray sur cet ordinateur)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="129"/>
+        <source>Leave out files on another grid (CRS, resolution, bands)</source>
+        <translation>Écarter les fichiers d’une autre grille (SCR, résolution, bandes)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="133"/>
+        <source>Model servers for the openai backend, comma separated (empty: from the settings)</source>
+        <translation>Serveurs de modèle pour le backend openai, séparés par des virgules (vide : ceux des paramètres)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="136"/>
+        <source>Recorded answers (replay backend instead of the model)</source>
+        <translation>Réponses enregistrées (backend de rejeu au lieu du modèle)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="136"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="142"/>
+        <source>Result GeoPackage (all layers, model answers)</source>
+        <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="152"/>
+        <source>Choose one mosaic: a folder of GeoTIFFs, a VRT or tile index file, or a tile index layer.</source>
+        <translation>Choisissez une seule mosaïque : un dossier de GeoTIFF, un fichier VRT ou d’index de tuiles, ou une couche d’index de tuiles.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="155"/>
+        <source>The mosaic &apos;{path}&apos; does not exist.</source>
+        <translation>La mosaïque « {path} » n’existe pas.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="164"/>
+        <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
+        <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="171"/>
+        <source>Masks and contours need a SAM checkpoint: set one in the RemoteReasoner settings, or ask for boxes only.</source>
+        <translation>Les masques et contours nécessitent un checkpoint SAM : indiquez-en un dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="175"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="186"/>
+        <source>Asking &apos;{query}&apos; over the mosaic {mosaic} on Ray ({where})</source>
+        <translation>Question « {query} » sur la mosaïque {mosaic} avec Ray ({where})</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="186"/>
+        <source>this computer</source>
+        <translation>cet ordinateur</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="195"/>
+        <source>The mosaic run was cancelled; run it again to continue (finished parts are kept).</source>
+        <translation>L’exécution sur la mosaïque a été annulée ; relancez-la pour continuer (les parties terminées sont conservées).</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="220"/>
+        <source>Left out: {file}</source>
+        <translation>Écarté : {file}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="221"/>
+        <source>{files} file(s) in {parts} part(s), {reused} kept from an earlier run; done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
+        <translation>{files} fichier(s) en {parts} partie(s), dont {reused} conservée(s) d’une exécution précédente ; terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
+    </message>
+</context>
+<context>
     <name>QuestionPanel</name>
     <message>
         <location filename="../remotereasoner_qgis/ui/question_panel.py" line="38"/>
@@ -2129,12 +2285,12 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="32"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="33"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="35"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="36"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner : des questions sur l’imagerie, des réponses en couches vectorielles</translation>
     </message>

@@ -646,7 +646,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/follow_run.py" line="78"/>
+        <location filename="../remotereasoner_qgis/bridge/follow_run.py" line="80"/>
         <source>The engine ended the run without an answer.</source>
         <translation>引擎结束了运行，但没有回答。</translation>
     </message>
@@ -816,6 +816,18 @@
         <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
         <source>Persisted</source>
         <translation>保留</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="50"/>
+        <source>{done} of {total} views done on %n Ray worker(s)</source>
+        <translation>
+            <numerusform>已在 %n 个 Ray 工作进程上完成 {done}/{total} 个视图</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="53"/>
+        <source>about {minutes} min left</source>
+        <translation>约剩 {minutes} 分钟</translation>
     </message>
 </context>
 <context>
@@ -1693,6 +1705,149 @@ Two flights never align to the pixel: the shift between them is measured from th
     </message>
 </context>
 <context>
+    <name>MosaicAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="88"/>
+        <source>Reason over a mosaic</source>
+        <translation>对镶嵌影像推理</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="91"/>
+        <source>Visual reasoning</source>
+        <translation>视觉推理</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="97"/>
+        <source>Asks one question over a mosaic of GeoTIFFs that share edges and one CRS: a folder of them, a VRT, or a tile index layer (as gdaltindex writes, with a &apos;location&apos; field). The answer is that of one run over their VRT: a target cut by the edge between two files comes out once, and each feature names its source file in the &apos;raster&apos; field. The work is split in parts that run in parallel on Ray, on this computer or on a cluster (Ray address). Run it again after an interruption: finished parts are kept. An unreadable file is skipped and named; a file in another CRS or resolution is refused unless &apos;Leave out files on another grid&apos; is checked. The model and the tiling come from the RemoteReasoner settings.</source>
+        <translation>对共享边界、同一坐标系的 GeoTIFF 镶嵌影像提出一个问题：可以是一个文件夹、一个 VRT，或一个瓦片索引图层（gdaltindex 生成，带“location”字段）。结果与对其 VRT 运行一次相同：被两个文件边界切开的目标只输出一次，每个要素在“raster”字段中注明其源文件。工作被拆分为若干部分，在 Ray 上并行运行（本机或集群的 Ray 地址）。中断后再次运行即可：已完成的部分会被保留。无法读取的文件会被跳过并列出；其他坐标系或分辨率的文件会被拒绝，除非勾选“排除其他网格的文件”。模型和分块设置取自 RemoteReasoner 设置。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="112"/>
+        <source>Folder of GeoTIFFs</source>
+        <translation>GeoTIFF 文件夹</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="114"/>
+        <source>…or a VRT or tile index file</source>
+        <translation>…或 VRT 或瓦片索引文件</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="114"/>
+        <source>Mosaics (*.vrt *.gpkg *.shp *.geojson)</source>
+        <translation>镶嵌影像 (*.vrt *.gpkg *.shp *.geojson)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="117"/>
+        <source>…or a tile index layer</source>
+        <translation>…或瓦片索引图层</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="119"/>
+        <source>Question (what to look for)</source>
+        <translation>问题（要查找什么）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="120"/>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="123"/>
+        <source>Boxes</source>
+        <translation>边界框</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="123"/>
+        <source>Masks</source>
+        <translation>掩膜</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="123"/>
+        <source>Contours</source>
+        <translation>轮廓</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="127"/>
+        <source>Ray cluster address (empty: Ray on this computer)</source>
+        <translation>Ray 集群地址（留空：在本机运行 Ray）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="129"/>
+        <source>Leave out files on another grid (CRS, resolution, bands)</source>
+        <translation>排除其他网格的文件（坐标系、分辨率、波段）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="133"/>
+        <source>Model servers for the openai backend, comma separated (empty: from the settings)</source>
+        <translation>openai 后端的模型服务器，以逗号分隔（留空：取自设置）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="136"/>
+        <source>Recorded answers (replay backend instead of the model)</source>
+        <translation>录制的回答（用回放后端代替模型）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="136"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>录制的回答 (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="142"/>
+        <source>Result GeoPackage (all layers, model answers)</source>
+        <translation>结果 GeoPackage（所有图层及模型回答）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="152"/>
+        <source>Choose one mosaic: a folder of GeoTIFFs, a VRT or tile index file, or a tile index layer.</source>
+        <translation>请只选择一个镶嵌影像：GeoTIFF 文件夹、VRT 或瓦片索引文件，或瓦片索引图层。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="155"/>
+        <source>The mosaic &apos;{path}&apos; does not exist.</source>
+        <translation>镶嵌影像“{path}”不存在。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="164"/>
+        <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
+        <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="171"/>
+        <source>Masks and contours need a SAM checkpoint: set one in the RemoteReasoner settings, or ask for boxes only.</source>
+        <translation>掩膜和轮廓需要 SAM 检查点：请在 RemoteReasoner 设置中指定，或只请求边界框。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="175"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="186"/>
+        <source>Asking &apos;{query}&apos; over the mosaic {mosaic} on Ray ({where})</source>
+        <translation>正在 Ray（{where}）上对镶嵌影像 {mosaic} 提问“{query}”</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="186"/>
+        <source>this computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="195"/>
+        <source>The mosaic run was cancelled; run it again to continue (finished parts are kept).</source>
+        <translation>镶嵌影像运行已取消；再次运行即可继续（已完成的部分会被保留）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="220"/>
+        <source>Left out: {file}</source>
+        <translation>已排除：{file}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="221"/>
+        <source>{files} file(s) in {parts} part(s), {reused} kept from an earlier run; done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
+        <translation>{files} 个文件，{parts} 个部分，其中 {reused} 个沿用之前的运行；用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
+    </message>
+</context>
+<context>
     <name>QuestionPanel</name>
     <message>
         <location filename="../remotereasoner_qgis/ui/question_panel.py" line="38"/>
@@ -2107,12 +2262,12 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="32"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="33"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="35"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="36"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner：以矢量图层回答关于影像的问题</translation>
     </message>

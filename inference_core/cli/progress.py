@@ -8,7 +8,7 @@ import time
 from typing import Any, Optional, TextIO
 
 STAGES = {"read": "reading", "reason": "reasoning", "segment": "segmenting", "write": "writing"}
-STEPS = {"overview": "overview", "refine": "refining"}  # the strategy's step; plain tiles say nothing
+STEPS = {"overview": "overview", "refine": "refining", "mosaic": "mosaic"}  # the strategy's step; plain tiles say nothing
 
 
 def format_seconds(s: Optional[float]) -> str:
