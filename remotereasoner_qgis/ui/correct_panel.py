@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Optional
 
-from qgis.core import QgsApplication, QgsCoordinateTransform, QgsProject, QgsRectangle
+from qgis.core import QgsApplication, QgsRectangle
 from qgis.gui import QgsMapToolExtent
 from qtpy.QtCore import Signal
 from qtpy.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .. import settings as rr_settings
 from .correct_tool import PointPromptTool
+from .extent_choice import transform_rect
 
 
 class CorrectPanel(QWidget):
@@ -129,8 +130,9 @@ class CorrectPanel(QWidget):
         layer = self._result_layer()
         if layer is None or rect.isEmpty():
             return
-        xform = QgsCoordinateTransform(canvas.mapSettings().destinationCrs(), layer.crs(), QgsProject.instance())
-        self.add_box(xform.transformBoundingBox(rect))
+        box = transform_rect(rect, canvas.mapSettings().destinationCrs(), layer.crs())
+        if box is not None:  # a rectangle PROJ cannot reproject adds nothing (and raises no error dialog)
+            self.add_box(box)
         canvas.unsetMapTool(self.box_tool)
 
     def add_box(self, rect: QgsRectangle):

@@ -8,6 +8,7 @@ from typing import Optional
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsGeometry,
     QgsProject,
     QgsRasterLayer,
@@ -24,12 +25,16 @@ EXTENT_SOURCES = ("view", "layer", "drawn", "selection")
 
 
 def transform_rect(rect: QgsRectangle, src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem,
-                   project: Optional[QgsProject] = None) -> QgsRectangle:
-    """The bounding box of `rect` reprojected from `src` to `dst` (edges densified by QGIS)."""
+                   project: Optional[QgsProject] = None) -> Optional[QgsRectangle]:
+    """The bounding box of `rect` reprojected from `src` to `dst` (edges densified by QGIS); None where PROJ
+    cannot reproject it (the whole world of an empty project's view into a UTM zone, say)."""
     if not src.isValid() or not dst.isValid() or src == dst:
         return QgsRectangle(rect)
     xform = QgsCoordinateTransform(src, dst, project or QgsProject.instance())
-    return xform.transformBoundingBox(rect)
+    try:
+        return xform.transformBoundingBox(rect)
+    except QgsCsException:  # raised out of a signal slot it would be a Python error dialog
+        return None
 
 
 class ExtentChoice(QWidget):
@@ -138,8 +143,11 @@ class ExtentChoice(QWidget):
             if not isinstance(vector, QgsVectorLayer) or vector.selectedFeatureCount() == 0:
                 return None, self.tr("No selected features: select features in the active vector layer.")
             rect = transform_rect(vector.boundingBoxOfSelected(), vector.crs(), raster_crs)
-            if rect.isEmpty():  # a single selected point: grow it by one pixel so it has an area
+            if rect is not None and rect.isEmpty():  # a single selected point: grow it by one pixel so it has an area
                 rect.grow(max(layer.rasterUnitsPerPixelX(), 1e-9))
+        if rect is None:
+            return None, self.tr("The extent cannot be reprojected to the raster's CRS {crs}: zoom to the raster "
+                                 "{name}, or choose Whole layer.").format(crs=raster_crs.authid(), name=layer.name())
         if not rect.intersects(layer.extent()):
             return None, self.tr("The extent does not overlap the raster {name}.").format(name=layer.name())
         return rect.intersect(layer.extent()), ""
