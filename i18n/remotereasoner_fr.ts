@@ -306,7 +306,7 @@
         <translation>Annulé avant la première vue : rien n’a été conservé.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="150"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
         <source>Cancelled</source>
         <translation>Annulé</translation>
     </message>
@@ -339,7 +339,7 @@
         <translation>Échec : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
         <source>Failed</source>
         <translation>Échec</translation>
     </message>
@@ -721,6 +721,16 @@
         <source>Export results</source>
         <translation>Exporter les résultats</translation>
     </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
+        <source>Finished</source>
+        <translation>Terminé</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="36"/>
+        <source>Interrupted</source>
+        <translation>Interrompu</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPanel</name>
@@ -992,107 +1002,107 @@
 <context>
     <name>CorrectPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="35"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="36"/>
         <source>Select a result on the map, press Points, then click: left = part of the object, right = background.</source>
         <translation>Sélectionnez un résultat sur la carte, appuyez sur Points, puis cliquez : gauche = partie de l’objet, droit = fond.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="40"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="41"/>
         <source>Points</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="42"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="43"/>
         <source>Undo</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="43"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="44"/>
         <source>Add object…</source>
         <translation>Ajouter un objet…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="45"/>
         <source>Draw a box around a missed object</source>
         <translation>Tracez une boîte autour d’un objet manqué</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="45"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="46"/>
         <source>Delete</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="47"/>
         <source>Delete the selected (false) result</source>
         <translation>Supprimer le résultat (faux) sélectionné</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="85"/>
         <source>Select one result of the run first.</source>
         <translation>Sélectionnez d’abord un résultat de l’exécution.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="92"/>
         <source>Target #{id}: click on the map.</source>
         <translation>Cible n° {id} : cliquez sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="118"/>
         <source>Select the result to delete first.</source>
         <translation>Sélectionnez d’abord le résultat à supprimer.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="147"/>
         <source>Run a question first, or reopen a run from the history.</source>
         <translation>Posez d’abord une question, ou rouvrez une exécution depuis l’historique.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="149"/>
         <source>Wait for the correction in progress.</source>
         <translation>Attendez la fin de la correction en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="149"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="151"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="153"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="155"/>
         <source>Segmenting…</source>
         <translation>Segmentation…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="162"/>
         <source>Correction failed: {reason}</source>
         <translation>Échec de la correction : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="168"/>
         <source>Target #{id} re-segmented</source>
         <translation>Cible n° {id} resegmentée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="168"/>
         <source>Target #{id} added</source>
         <translation>Cible n° {id} ajoutée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
         <source>Target #{id} deleted</source>
         <translation>Cible n° {id} supprimée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
         <source>Undone: target #{id}</source>
         <translation>Annulé : cible n° {id}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="170"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="172"/>
         <source> · {area:.1f} m²</source>
         <translation> · {area:.1f} m²</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="173"/>
         <source> · {ms:.0f} ms</source>
         <translation> · {ms:.0f} ms</translation>
     </message>
@@ -1100,160 +1110,165 @@
 <context>
     <name>ExtentChoice</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="50"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="55"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
         <source>Current map view</source>
         <translation>Vue courante de la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
         <source>Whole layer</source>
         <translation>Couche entière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
         <source>Rectangle drawn on the map</source>
         <translation>Rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
         <source>Bounding box of selected features</source>
         <translation>Emprise des entités sélectionnées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="62"/>
         <source>Draw…</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="59"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="64"/>
         <source>Clear</source>
         <translation>Effacer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="65"/>
         <source>Remove the rectangle drawn on the map</source>
         <translation>Retirer le rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="139"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="144"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="152"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="149"/>
+        <source>The extent cannot be reprojected to the raster&apos;s CRS {crs}: zoom to the raster {name}, or choose Whole layer.</source>
+        <translation>L’emprise ne peut pas être reprojetée dans le SCR du raster {crs} : zoomez sur le raster {name} ou choisissez Couche entière.</translation>
     </message>
 </context>
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="48"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="56"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Raster</source>
         <translation>Raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Started (UTC)</source>
         <translation>Début (UTC)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Status</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="68"/>
         <source>Reopen</source>
         <translation>Rouvrir</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="61"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="69"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="62"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="70"/>
         <source>Redo post-processing</source>
         <translation>Refaire le post-traitement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="63"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="71"/>
         <source>Segment and vectorise the run again from its recorded answers (the model is not asked again)</source>
         <translation>Segmenter et vectoriser à nouveau l’exécution à partir de ses réponses enregistrées (le modèle n’est pas réinterrogé)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="70"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="78"/>
         <source>empty: boxes only</source>
         <translation>vide : boîtes seulement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="79"/>
         <source>SAM</source>
         <translation>SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="83"/>
         <source>Simplify (map units)</source>
         <translation>Simplification (unités de carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="87"/>
         <source>Minimum area (map units²)</source>
         <translation>Surface minimale (unités de carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="107"/>
         <source>Runs in {folder}</source>
         <translation>Exécutions dans {folder}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="152"/>
         <source>Resuming “{q}”…</source>
         <translation>Reprise de « {q} »…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="159"/>
         <source>Redoing the post-processing of “{q}” from its recorded answers…</source>
         <translation>Nouveau post-traitement de « {q} » à partir de ses réponses enregistrées…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="164"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="184"/>
         <source>Failed: {reason}</source>
         <translation>Échec : {reason}</translation>
     </message>

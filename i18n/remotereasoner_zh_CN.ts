@@ -302,7 +302,7 @@
         <translation>在第一个视图之前已取消：未保留任何结果。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="150"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -334,7 +334,7 @@
         <translation>失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
@@ -705,6 +705,16 @@
         <source>Export results</source>
         <translation>导出结果</translation>
     </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="36"/>
+        <source>Interrupted</source>
+        <translation>已中断</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPanel</name>
@@ -976,107 +986,107 @@
 <context>
     <name>CorrectPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="35"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="36"/>
         <source>Select a result on the map, press Points, then click: left = part of the object, right = background.</source>
         <translation>在地图上选择一个结果，按“点”，然后点击：左键 = 对象的一部分，右键 = 背景。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="40"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="41"/>
         <source>Points</source>
         <translation>点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="42"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="43"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="43"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="44"/>
         <source>Add object…</source>
         <translation>添加对象…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="45"/>
         <source>Draw a box around a missed object</source>
         <translation>在漏检的对象周围画一个框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="45"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="46"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="47"/>
         <source>Delete the selected (false) result</source>
         <translation>删除所选的（错误）结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="85"/>
         <source>Select one result of the run first.</source>
         <translation>请先选择该运行的一个结果。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="92"/>
         <source>Target #{id}: click on the map.</source>
         <translation>目标 #{id}：请在地图上点击。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="118"/>
         <source>Select the result to delete first.</source>
         <translation>请先选择要删除的结果。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="147"/>
         <source>Run a question first, or reopen a run from the history.</source>
         <translation>请先提出问题，或从历史中重新打开一次运行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="149"/>
         <source>Wait for the correction in progress.</source>
         <translation>请等待当前修正完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="149"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="151"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在进行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="153"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="155"/>
         <source>Segmenting…</source>
         <translation>正在分割…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="162"/>
         <source>Correction failed: {reason}</source>
         <translation>修正失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="168"/>
         <source>Target #{id} re-segmented</source>
         <translation>目标 #{id} 已重新分割</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="168"/>
         <source>Target #{id} added</source>
         <translation>目标 #{id} 已添加</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
         <source>Target #{id} deleted</source>
         <translation>目标 #{id} 已删除</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
         <source>Undone: target #{id}</source>
         <translation>已撤销：目标 #{id}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="170"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="172"/>
         <source> · {area:.1f} m²</source>
         <translation> · {area:.1f} 平方米</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="173"/>
         <source> · {ms:.0f} ms</source>
         <translation> · {ms:.0f} 毫秒</translation>
     </message>
@@ -1084,160 +1094,165 @@
 <context>
     <name>ExtentChoice</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="50"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="55"/>
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
         <source>Whole layer</source>
         <translation>整个图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
         <source>Rectangle drawn on the map</source>
         <translation>在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
         <source>Bounding box of selected features</source>
         <translation>所选要素的外包矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="62"/>
         <source>Draw…</source>
         <translation>绘制…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="59"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="64"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="65"/>
         <source>Remove the rectangle drawn on the map</source>
         <translation>移除在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="139"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="144"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="152"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>该范围与栅格 {name} 不重叠。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="149"/>
+        <source>The extent cannot be reprojected to the raster&apos;s CRS {crs}: zoom to the raster {name}, or choose Whole layer.</source>
+        <translation>该范围无法重投影到栅格的坐标参考系 {crs}：请缩放到栅格 {name}，或选择“整个图层”。</translation>
     </message>
 </context>
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="48"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="56"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Raster</source>
         <translation>栅格</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Started (UTC)</source>
         <translation>开始时间（UTC）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Boxes</source>
         <translation>框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="68"/>
         <source>Reopen</source>
         <translation>重新打开</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="61"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="69"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="62"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="70"/>
         <source>Redo post-processing</source>
         <translation>重做后处理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="63"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="71"/>
         <source>Segment and vectorise the run again from its recorded answers (the model is not asked again)</source>
         <translation>根据记录的回答重新分割并矢量化该运行（不会再次询问模型）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="70"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="78"/>
         <source>empty: boxes only</source>
         <translation>留空：仅框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="79"/>
         <source>SAM</source>
         <translation>SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="83"/>
         <source>Simplify (map units)</source>
         <translation>简化（地图单位）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="87"/>
         <source>Minimum area (map units²)</source>
         <translation>最小面积（地图单位²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="107"/>
         <source>Runs in {folder}</source>
         <translation>{folder} 中的运行</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="152"/>
         <source>Resuming “{q}”…</source>
         <translation>正在继续“{q}”…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="159"/>
         <source>Redoing the post-processing of “{q}” from its recorded answers…</source>
         <translation>正在根据记录的回答重做“{q}”的后处理…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="164"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在进行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="184"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
