@@ -94,7 +94,7 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="174"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="201"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
@@ -114,22 +114,22 @@
         <translation>Le moteur a échoué : {error}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="20"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="22"/>
         <source>reading the image</source>
         <translation>lecture de l’image</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="21"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="23"/>
         <source>asking the model</source>
         <translation>interrogation du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="22"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="24"/>
         <source>segmenting</source>
         <translation>segmentation</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="23"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="25"/>
         <source>writing results</source>
         <translation>écriture des résultats</translation>
     </message>
@@ -249,12 +249,12 @@
         <translation>Un fournisseur de traitements « remotereasoner » est déjà enregistré ; cette copie de l’extension n’en ajoute pas un autre.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="49"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="51"/>
         <source>{stage} · view {i} of {n}</source>
         <translation>{stage} · vue {i} sur {n}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="79"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="81"/>
         <source>%n box(es)</source>
         <translation>
             <numerusform>%n boîte</numerusform>
@@ -262,7 +262,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="81"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="83"/>
         <source>%n mask(s)</source>
         <translation>
             <numerusform>%n masque</numerusform>
@@ -270,7 +270,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="83"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="85"/>
         <source>%n contour(s)</source>
         <translation>
             <numerusform>%n contour</numerusform>
@@ -278,12 +278,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="93"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="95"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="114"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="135"/>
         <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
         <translation>
             <numerusform>Les réponses du modèle n’ont pas pu être lues sur {k} vue sur %n — voir Raisonnement ; essayez un autre prompt.</numerusform>
@@ -291,17 +291,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="136"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="157"/>
         <source>Found {counts}.</source>
         <translation>Trouvé : {counts}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="141"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="162"/>
         <source>the engine stopped the run.</source>
         <translation>le moteur a arrêté l’analyse.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="144"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="165"/>
         <source>Cancelled before the first view: nothing was kept.</source>
         <translation>Annulé avant la première vue : rien n’a été conservé.</translation>
     </message>
@@ -311,7 +311,7 @@
         <translation>Annulé</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="145"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="166"/>
         <source>Cancelled: {k} of %n view(s) kept.</source>
         <translation>
             <numerusform>Annulé : {k} vue sur %n conservée.</numerusform>
@@ -319,22 +319,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="153"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="180"/>
         <source>Answers unreadable</source>
         <translation>Réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
         <source>Done, some answers unreadable</source>
         <translation>Terminé, certaines réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="156"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="183"/>
         <source>Done</source>
         <translation>Terminé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="202"/>
         <source>Failed: {reason}</source>
         <translation>Échec : {reason}</translation>
     </message>
@@ -370,7 +370,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="318"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="323"/>
         <source>Connected: %n model(s).</source>
         <translation>
             <numerusform>Connecté : %n modèle.</numerusform>
@@ -396,7 +396,7 @@
         <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans l’onglet Modèles.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="85"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="87"/>
         <source>%n answer(s)</source>
         <translation>
             <numerusform>%n réponse</numerusform>
@@ -404,7 +404,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="138"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="159"/>
         <source>Answered on %n view(s).</source>
         <translation>
             <numerusform>Réponse sur %n vue.</numerusform>
@@ -452,17 +452,17 @@
         <translation>Modèle : {model} · vue : {size} · {n} vue(s) · résultats : {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>Localiser : boîtes, masques, contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Ask: an answer in text</source>
         <translation>Demander : une réponse en texte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
         <source>Describe: a caption of the area</source>
         <translation>Décrire : une légende de la zone</translation>
     </message>
@@ -482,7 +482,7 @@
         <translation>Le dossier SAM 3 {path} n’est pas un modèle ({file} manque) : choisissez-le à nouveau dans Configurer le moteur… › Modèles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
@@ -567,32 +567,22 @@
         <translation>Apparié</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="29"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="31"/>
         <source>overview</source>
         <translation>vue d’ensemble</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="29"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="31"/>
         <source>zooming in</source>
         <translation>zoom</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="103"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="110"/>
         <source>%n target(s)</source>
         <translation>
             <numerusform>%n cible</numerusform>
             <numerusform>%n cibles</numerusform>
         </translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="106"/>
-        <source>{total} {unit} in all · the largest {largest} {unit}</source>
-        <translation>{total} {unit} au total · la plus grande {largest} {unit}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="109"/>
-        <source>(box areas)</source>
-        <translation>(aires des boîtes)</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/strategy.py" line="21"/>
@@ -651,7 +641,7 @@
         <translation>Appels au modèle que ce choix fera sur l’emprise</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="166"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="193"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>%n vue sans données ignorée.</numerusform>
@@ -659,7 +649,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="195"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n réponse reprise d'une vue identique déjà dans le résultat, sans interroger le modèle.</numerusform>
@@ -731,6 +721,54 @@
         <source>Interrupted</source>
         <translation>Interrompu</translation>
     </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
+        <source>box areas</source>
+        <translation>aires des boîtes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
+        <source>masks</source>
+        <translation>masques</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="116"/>
+        <source>{covered} {unit} covered ({layer}) · the largest {largest} {unit}</source>
+        <translation>{covered} {unit} couverts ({layer}) · le plus grand {largest} {unit}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="119"/>
+        <source>the targets&apos; own areas add up to {total} {unit} (they overlap)</source>
+        <translation>la somme des aires des cibles est de {total} {unit} (elles se chevauchent)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="130"/>
+        <source>Dropped %n instance(s) under the score threshold {threshold} (best score {best}).</source>
+        <translation>
+            <numerusform>%n instance écartée sous le seuil de score {threshold} (meilleur score {best}).</numerusform>
+            <numerusform>%n instances écartées sous le seuil de score {threshold} (meilleur score {best}).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <source>Lower the score threshold to see them.</source>
+        <translation>Abaissez le seuil de score pour les voir.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <source>All under the threshold</source>
+        <translation>Tout sous le seuil</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="21"/>
+        <source>Find all keeps SAM 3&apos;s instances scoring above this; the end line says how many it dropped</source>
+        <translation>Tout trouver garde les instances de SAM 3 dont le score dépasse ce seuil ; la ligne de fin dit combien ont été écartées</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
+        <source>Score threshold</source>
+        <translation>Seuil de score</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPanel</name>
@@ -778,52 +816,52 @@
 <context>
     <name>CommandPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="37"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="39"/>
         <source>Show the commands for the current question</source>
         <translation>Afficher les commandes de la question actuelle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="39"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="41"/>
         <source>Command line (the engine&apos;s Python on the other machine)</source>
         <translation>Ligne de commande (le Python du moteur sur l’autre machine)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="46"/>
         <source>QGIS Processing (qgis_process)</source>
         <translation>Traitements QGIS (qgis_process)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="55"/>
         <source>Copy command line</source>
         <translation>Copier la ligne de commande</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="54"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="56"/>
         <source>Copy qgis_process command</source>
         <translation>Copier la commande qgis_process</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="68"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="70"/>
         <source>Type a question first.</source>
         <translation>Saisissez d’abord une question.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="70"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="72"/>
         <source>Choose a raster file layer.</source>
         <translation>Choisissez une couche raster issue d’un fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="72"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="74"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins Boîtes, Masques ou Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="92"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="94"/>
         <source>Set {var} to the server&apos;s API key first (the key is never in the command).</source>
         <translation>Définissez d’abord {var} avec la clé d’API du serveur (la clé n’est jamais dans la commande).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="98"/>
         <source>qgis_process takes {names} from that machine&apos;s RemoteReasoner settings.</source>
         <translation>qgis_process prend {names} dans les paramètres RemoteReasoner de cette machine.</translation>
     </message>
@@ -1002,107 +1040,107 @@
 <context>
     <name>CorrectPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="36"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="37"/>
         <source>Select a result on the map, press Points, then click: left = part of the object, right = background.</source>
         <translation>Sélectionnez un résultat sur la carte, appuyez sur Points, puis cliquez : gauche = partie de l’objet, droit = fond.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="41"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="42"/>
         <source>Points</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="43"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="44"/>
         <source>Undo</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="45"/>
         <source>Add object…</source>
         <translation>Ajouter un objet…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="45"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="46"/>
         <source>Draw a box around a missed object</source>
         <translation>Tracez une boîte autour d’un objet manqué</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="47"/>
         <source>Delete</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="48"/>
         <source>Delete the selected (false) result</source>
         <translation>Supprimer le résultat (faux) sélectionné</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="86"/>
         <source>Select one result of the run first.</source>
         <translation>Sélectionnez d’abord un résultat de l’exécution.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="92"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="93"/>
         <source>Target #{id}: click on the map.</source>
         <translation>Cible n° {id} : cliquez sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="118"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="119"/>
         <source>Select the result to delete first.</source>
         <translation>Sélectionnez d’abord le résultat à supprimer.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="148"/>
         <source>Run a question first, or reopen a run from the history.</source>
         <translation>Posez d’abord une question, ou rouvrez une exécution depuis l’historique.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="149"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="150"/>
         <source>Wait for the correction in progress.</source>
         <translation>Attendez la fin de la correction en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="152"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="156"/>
         <source>Segmenting…</source>
         <translation>Segmentation…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="162"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="163"/>
         <source>Correction failed: {reason}</source>
         <translation>Échec de la correction : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
         <source>Target #{id} re-segmented</source>
         <translation>Cible n° {id} resegmentée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
         <source>Target #{id} added</source>
         <translation>Cible n° {id} ajoutée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="170"/>
         <source>Target #{id} deleted</source>
         <translation>Cible n° {id} supprimée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="170"/>
         <source>Undone: target #{id}</source>
         <translation>Annulé : cible n° {id}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="173"/>
         <source> · {area:.1f} m²</source>
         <translation> · {area:.1f} m²</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="173"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="174"/>
         <source> · {ms:.0f} ms</source>
         <translation> · {ms:.0f} ms</translation>
     </message>
@@ -1517,67 +1555,67 @@
 <context>
     <name>QuestionPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="37"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="38"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="43"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="44"/>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="48"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="49"/>
         <source>One answer per tile</source>
         <translation>Une réponse par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="50"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>Interroger chaque tuile à pleine résolution et cartographier les réponses sur l’emprise des tuiles, au lieu d’une vue de toute l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="56"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="59"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="62"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="63"/>
         <source>Ask one of your recent questions again</source>
         <translation>Reposer une de vos questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="74"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="75"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="76"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="77"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="138"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>par ex. Combien de navires sont dans le port ?</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="138"/>
         <source>No question needed: the model describes the area</source>
         <translation>Aucune question nécessaire : le modèle décrit la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="138"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
@@ -2008,219 +2046,224 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="50"/>
         <source>RemoteReasoner settings</source>
         <translation>Paramètres de RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="56"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="58"/>
         <source>Local model</source>
         <translation>Modèle local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="59"/>
         <source>Server</source>
         <translation>Serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="77"/>
         <source>Model (hub id or folder)</source>
         <translation>Modèle (identifiant du hub ou dossier)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
         <source>Server URL</source>
         <translation>URL du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="104"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
         <source>Server model</source>
         <translation>Modèle du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
         <source>API key</source>
         <translation>Clé d’API</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
         <source>Test connection</source>
         <translation>Tester la connexion</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="121"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
         <source>Segmentation and compute</source>
         <translation>Segmentation et calcul</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="124"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="125"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="131"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
         <source>Device</source>
         <translation>Périphérique</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
         <source>Precision</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="140"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="136"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="139"/>
         <source>Tile size</source>
         <translation>Taille des tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="141"/>
         <source>Overlap</source>
         <translation>Chevauchement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="151"/>
         <source>Max pixels per view</source>
         <translation>Pixels max. par vue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="152"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="155"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="160"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>vide : un dossier temporaire ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="160"/>
         <source>empty: beside the project ({path})</source>
         <translation>vide : à côté du projet ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="161"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="164"/>
         <source>Output folder</source>
         <translation>Dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="163"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="166"/>
         <source>Engine Python</source>
         <translation>Python du moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="301"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="306"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>Saisissez d’abord l’URL du serveur, par ex. http://gpu-server:8000/v1.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="309"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="314"/>
         <source>Connection failed: {reason}</source>
         <translation>Échec de la connexion : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="109"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>Tiles in flight</source>
         <translation>Tuiles traitées en parallèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>identifiant du hub ({model}) ou dossier local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="80"/>
         <source>The instruction the model gets around your question: a template name, or your own .txt file with {query} where the question goes.</source>
         <translation>L’instruction que le modèle reçoit autour de votre question : un nom de modèle de prompt, ou votre propre fichier .txt avec {query} à la place de la question.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
         <source>Prompt</source>
         <translation>Prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
         <source>As the prompt template says</source>
         <translation>Comme l’indique le modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
         <source>Pixels of the resized model input (model-input)</source>
         <translation>Pixels de l’entrée redimensionnée du modèle (model-input)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
         <source>Pixels of the view before resizing (original-image)</source>
         <translation>Pixels de la vue avant redimensionnement (original-image)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
         <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
         <translation>Dans quels pixels sont exprimées les boîtes du modèle ; un modèle de prompt l’indique pour le modèle pour lequel il a été écrit.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="92"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Box coordinates</source>
         <translation>Coordonnées des boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="194"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="197"/>
         <source>Default for the model</source>
         <translation>Par défaut pour le modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="198"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="201"/>
         <source>File: {name}</source>
         <translation>Fichier : {name}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="200"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="203"/>
         <source>Choose file…</source>
         <translation>Choisir un fichier…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="212"/>
         <source>Prompt template</source>
         <translation>Modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="212"/>
         <source>Prompt templates (*.txt)</source>
         <translation>Modèles de prompt (*.txt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="288"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="293"/>
         <source>The overlap must be less than half the tile size ({n} px).</source>
         <translation>Le recouvrement doit être inférieur à la moitié de la taille des tuiles ({n} px).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="126"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
         <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
         <translation>un fichier SAM 1 .pth, ou SAM 2.1 : facebook/sam2.1-hiera-tiny ou un dossier</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="64"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="65"/>
         <source>Recorded answers</source>
         <translation>Réponses enregistrées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="285"/>
         <source>This URL holds a credential (user:password@ or a key in the query). Settings are stored as plain text: remove it from the URL and add the key under API key (QGIS&apos;s authentication manager).</source>
         <translation>Cette URL contient un identifiant (utilisateur:mot_de_passe@ ou une clé dans la requête). Les paramètres sont enregistrés en clair : retirez-le de l'URL et ajoutez la clé sous Clé d'API (le gestionnaire d'authentification de QGIS).</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="130"/>
+        <source>Find all: score threshold</source>
+        <translation>Tout trouver : seuil de score</translation>
     </message>
 </context>
 <context>

@@ -94,7 +94,7 @@
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="174"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="201"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
@@ -114,22 +114,22 @@
         <translation>引擎出错：{error}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="20"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="22"/>
         <source>reading the image</source>
         <translation>正在读取影像</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="21"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="23"/>
         <source>asking the model</source>
         <translation>正在询问模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="22"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="24"/>
         <source>segmenting</source>
         <translation>正在分割</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="23"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="25"/>
         <source>writing results</source>
         <translation>正在写入结果</translation>
     </message>
@@ -249,55 +249,55 @@
         <translation>已注册了名为“remotereasoner”的处理提供程序；此插件副本不会再添加一个。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="49"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="51"/>
         <source>{stage} · view {i} of {n}</source>
         <translation>{stage} · 第 {i} 个视图，共 {n} 个</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="79"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="81"/>
         <source>%n box(es)</source>
         <translation>
             <numerusform>%n 个框</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="81"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="83"/>
         <source>%n mask(s)</source>
         <translation>
             <numerusform>%n 个掩膜</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="83"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="85"/>
         <source>%n contour(s)</source>
         <translation>
             <numerusform>%n 条轮廓</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="93"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="95"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="114"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="135"/>
         <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
         <translation>
             <numerusform>%n 个视图中有 {k} 个的模型回答无法读取 — 请查看“推理”；尝试其他提示词。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="136"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="157"/>
         <source>Found {counts}.</source>
         <translation>找到 {counts}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="141"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="162"/>
         <source>the engine stopped the run.</source>
         <translation>引擎停止了运行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="144"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="165"/>
         <source>Cancelled before the first view: nothing was kept.</source>
         <translation>在第一个视图之前已取消：未保留任何结果。</translation>
     </message>
@@ -307,29 +307,29 @@
         <translation>已取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="145"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="166"/>
         <source>Cancelled: {k} of %n view(s) kept.</source>
         <translation>
             <numerusform>已取消：保留了 %n 个视图中的 {k} 个。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="153"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="180"/>
         <source>Answers unreadable</source>
         <translation>回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
         <source>Done, some answers unreadable</source>
         <translation>完成，部分回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="156"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="183"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="202"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
@@ -363,7 +363,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="318"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="323"/>
         <source>Connected: %n model(s).</source>
         <translation>
             <numerusform>已连接：%n 个模型。</numerusform>
@@ -387,14 +387,14 @@
         <translation>SAM {name} 尚未下载：请在“模型”选项卡中下载。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="85"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="87"/>
         <source>%n answer(s)</source>
         <translation>
             <numerusform>%n 个答案</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="138"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="159"/>
         <source>Answered on %n view(s).</source>
         <translation>
             <numerusform>已在 %n 个视图上作答。</numerusform>
@@ -441,17 +441,17 @@
         <translation>模型：{model} · 视图：{size} · {n} 个视图 · 结果：{gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="25"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Ask: an answer in text</source>
         <translation>提问：以文字回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
         <source>Describe: a caption of the area</source>
         <translation>描述：区域说明</translation>
     </message>
@@ -471,7 +471,7 @@
         <translation>SAM 3 文件夹 {path} 不是模型（缺少 {file}）：请在“设置引擎… › 模型”中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
@@ -556,31 +556,21 @@
         <translation>匹配</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="29"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="31"/>
         <source>overview</source>
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="29"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="31"/>
         <source>zooming in</source>
         <translation>放大查看</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="103"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="110"/>
         <source>%n target(s)</source>
         <translation>
             <numerusform>%n 个目标</numerusform>
         </translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="106"/>
-        <source>{total} {unit} in all · the largest {largest} {unit}</source>
-        <translation>共 {total} {unit} · 最大 {largest} {unit}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="109"/>
-        <source>(box areas)</source>
-        <translation>（按边界框面积）</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/strategy.py" line="21"/>
@@ -637,14 +627,14 @@
         <translation>此选项在该范围内将进行的模型调用次数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="166"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="193"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>已跳过 %n 个无数据的视图。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="195"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n 个回答取自输出中相同的视图，未询问模型。</numerusform>
@@ -715,6 +705,53 @@
         <source>Interrupted</source>
         <translation>已中断</translation>
     </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
+        <source>box areas</source>
+        <translation>框面积</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
+        <source>masks</source>
+        <translation>掩膜</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="116"/>
+        <source>{covered} {unit} covered ({layer}) · the largest {largest} {unit}</source>
+        <translation>覆盖 {covered} {unit}（{layer}）· 最大 {largest} {unit}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="119"/>
+        <source>the targets&apos; own areas add up to {total} {unit} (they overlap)</source>
+        <translation>各目标面积之和为 {total} {unit}（它们有重叠）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="130"/>
+        <source>Dropped %n instance(s) under the score threshold {threshold} (best score {best}).</source>
+        <translation>
+            <numerusform>在分数阈值 {threshold} 以下舍弃了 %n 个实例（最高分 {best}）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <source>Lower the score threshold to see them.</source>
+        <translation>降低分数阈值即可看到它们。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <source>All under the threshold</source>
+        <translation>全部低于阈值</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="21"/>
+        <source>Find all keeps SAM 3&apos;s instances scoring above this; the end line says how many it dropped</source>
+        <translation>“查找全部”只保留 SAM 3 分数高于此值的实例；结束行会说明舍弃了多少个</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
+        <source>Score threshold</source>
+        <translation>分数阈值</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPanel</name>
@@ -762,52 +799,52 @@
 <context>
     <name>CommandPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="37"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="39"/>
         <source>Show the commands for the current question</source>
         <translation>显示当前问题的命令</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="39"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="41"/>
         <source>Command line (the engine&apos;s Python on the other machine)</source>
         <translation>命令行（另一台机器上引擎的 Python）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="46"/>
         <source>QGIS Processing (qgis_process)</source>
         <translation>QGIS 处理（qgis_process）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="55"/>
         <source>Copy command line</source>
         <translation>复制命令行</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="54"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="56"/>
         <source>Copy qgis_process command</source>
         <translation>复制 qgis_process 命令</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="68"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="70"/>
         <source>Type a question first.</source>
         <translation>请先输入问题。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="70"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="72"/>
         <source>Choose a raster file layer.</source>
         <translation>请选择一个栅格文件图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="72"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="74"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选框、掩膜、轮廓之一。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="92"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="94"/>
         <source>Set {var} to the server&apos;s API key first (the key is never in the command).</source>
         <translation>请先将 {var} 设为服务器的 API 密钥（密钥从不出现在命令中）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="98"/>
         <source>qgis_process takes {names} from that machine&apos;s RemoteReasoner settings.</source>
         <translation>qgis_process 从该机器的 RemoteReasoner 设置中读取 {names}。</translation>
     </message>
@@ -986,107 +1023,107 @@
 <context>
     <name>CorrectPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="36"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="37"/>
         <source>Select a result on the map, press Points, then click: left = part of the object, right = background.</source>
         <translation>在地图上选择一个结果，按“点”，然后点击：左键 = 对象的一部分，右键 = 背景。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="41"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="42"/>
         <source>Points</source>
         <translation>点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="43"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="44"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="45"/>
         <source>Add object…</source>
         <translation>添加对象…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="45"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="46"/>
         <source>Draw a box around a missed object</source>
         <translation>在漏检的对象周围画一个框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="47"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="47"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="48"/>
         <source>Delete the selected (false) result</source>
         <translation>删除所选的（错误）结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="86"/>
         <source>Select one result of the run first.</source>
         <translation>请先选择该运行的一个结果。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="92"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="93"/>
         <source>Target #{id}: click on the map.</source>
         <translation>目标 #{id}：请在地图上点击。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="118"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="119"/>
         <source>Select the result to delete first.</source>
         <translation>请先选择要删除的结果。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="148"/>
         <source>Run a question first, or reopen a run from the history.</source>
         <translation>请先提出问题，或从历史中重新打开一次运行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="149"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="150"/>
         <source>Wait for the correction in progress.</source>
         <translation>请等待当前修正完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="152"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在进行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="156"/>
         <source>Segmenting…</source>
         <translation>正在分割…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="162"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="163"/>
         <source>Correction failed: {reason}</source>
         <translation>修正失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
         <source>Target #{id} re-segmented</source>
         <translation>目标 #{id} 已重新分割</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="168"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
         <source>Target #{id} added</source>
         <translation>目标 #{id} 已添加</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="170"/>
         <source>Target #{id} deleted</source>
         <translation>目标 #{id} 已删除</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="170"/>
         <source>Undone: target #{id}</source>
         <translation>已撤销：目标 #{id}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="173"/>
         <source> · {area:.1f} m²</source>
         <translation> · {area:.1f} 平方米</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="173"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="174"/>
         <source> · {ms:.0f} ms</source>
         <translation> · {ms:.0f} 毫秒</translation>
     </message>
@@ -1501,67 +1538,67 @@
 <context>
     <name>QuestionPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="37"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="38"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="43"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="44"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="48"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="49"/>
         <source>One answer per tile</source>
         <translation>每个瓦片一个答案</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="50"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>以全分辨率询问每个瓦片，并把答案绘制在瓦片范围上，而不是整个范围一个视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="56"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="59"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="62"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="63"/>
         <source>Ask one of your recent questions again</source>
         <translation>再次提出您最近的某个问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="74"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="75"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="76"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="77"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="138"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>例如：港口里有多少艘船？</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="138"/>
         <source>No question needed: the model describes the area</source>
         <translation>无需提问：模型会描述该区域</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="138"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
@@ -1992,219 +2029,224 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="50"/>
         <source>RemoteReasoner settings</source>
         <translation>RemoteReasoner 设置</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="56"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="58"/>
         <source>Local model</source>
         <translation>本地模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="59"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="77"/>
         <source>Model (hub id or folder)</source>
         <translation>模型（Hub ID 或文件夹）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="95"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
         <source>Server URL</source>
         <translation>服务器 URL</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="104"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
         <source>Server model</source>
         <translation>服务器模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="106"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="121"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
         <source>Segmentation and compute</source>
         <translation>分割与计算</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="124"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="125"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="131"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="140"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="136"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="139"/>
         <source>Tile size</source>
         <translation>瓦片大小</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="141"/>
         <source>Overlap</source>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="151"/>
         <source>Max pixels per view</source>
         <translation>每个视图的最大像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="152"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="155"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="160"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>留空：临时文件夹（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="157"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="160"/>
         <source>empty: beside the project ({path})</source>
         <translation>留空：项目文件旁（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="161"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="164"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="163"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="166"/>
         <source>Engine Python</source>
         <translation>引擎 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="301"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="306"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>请先输入服务器 URL，例如 http://gpu-server:8000/v1。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="309"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="314"/>
         <source>Connection failed: {reason}</source>
         <translation>连接失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="109"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
         <source>Tiles in flight</source>
         <translation>并行处理的瓦片数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>Hub ID（{model}）或本地文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="80"/>
         <source>The instruction the model gets around your question: a template name, or your own .txt file with {query} where the question goes.</source>
         <translation>模型在您的问题之外收到的指令：一个模板名称，或您自己的 .txt 文件（用 {query} 表示问题所在的位置）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
         <source>As the prompt template says</source>
         <translation>按提示词模板的设定</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
         <source>Pixels of the resized model input (model-input)</source>
         <translation>缩放后模型输入的像素 (model-input)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
         <source>Pixels of the view before resizing (original-image)</source>
         <translation>缩放前视图的像素 (original-image)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="90"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
         <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
         <translation>模型输出的框所用的像素坐标；模板会为其所针对的模型说明这一点。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="92"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Box coordinates</source>
         <translation>框坐标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="194"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="197"/>
         <source>Default for the model</source>
         <translation>模型的默认值</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="198"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="201"/>
         <source>File: {name}</source>
         <translation>文件：{name}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="200"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="203"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="212"/>
         <source>Prompt template</source>
         <translation>提示词模板</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="209"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="212"/>
         <source>Prompt templates (*.txt)</source>
         <translation>提示词模板 (*.txt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="288"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="293"/>
         <source>The overlap must be less than half the tile size ({n} px).</source>
         <translation>重叠必须小于瓦片尺寸的一半（{n} 像素）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="126"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
         <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
         <translation>SAM 1 的 .pth 文件，或 SAM 2.1：facebook/sam2.1-hiera-tiny 或一个文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="64"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="65"/>
         <source>Recorded answers</source>
         <translation>录制的回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="280"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="285"/>
         <source>This URL holds a credential (user:password@ or a key in the query). Settings are stored as plain text: remove it from the URL and add the key under API key (QGIS&apos;s authentication manager).</source>
         <translation>此 URL 含有凭据（user:password@ 或查询中的密钥）。设置以明文保存：请从 URL 中删除它，并在“API 密钥”中添加密钥（QGIS 的身份验证管理器）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="130"/>
+        <source>Find all: score threshold</source>
+        <translation>查找全部：分数阈值</translation>
     </message>
 </context>
 <context>

@@ -27,6 +27,9 @@ class RunSummary:
     tally: dict[str, Any] = field(default_factory=dict)  # run/tally.Tally: targets, their total and largest area
     overview_reasoning: str = ""  # the whole-extent view's reasoning (overview, refine)
     reused: int = 0  # views answered from an identical earlier view in `responses`, without a model call
+    # find-all: instances SAM 3 scored at or below the threshold (views asked in this session):
+    # {"dropped": N, "threshold": t, "best_score": s}; empty when none was dropped
+    below_threshold: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -12,6 +12,7 @@ from qtpy.QtCore import Signal
 from qtpy.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .. import settings as rr_settings
+from ..bridge.events import tally_text
 from .correct_tool import PointPromptTool
 from .extent_choice import transform_rect
 
@@ -174,6 +175,8 @@ class CorrectPanel(QWidget):
             self._say(text)
             if self.dock.run_layers is self.run_layers:
                 self.dock.fill_results()
+                if result.get("tally"):  # the count and the covered area as the layers now are
+                    self.dock.status.tally_label.setText(tally_text(result))
         self.correctionDone.emit(result, error)
 
     def _say(self, text: str):

@@ -307,6 +307,7 @@ class RemoteReasonerDock(QgsDockWidget):
         from .settings_dialog import SettingsDialog
 
         if SettingsDialog(self.iface.mainWindow()).exec():
+            self.question.score_threshold.reload()
             self.refresh_readiness()
 
     def shutdown(self) -> None:

@@ -17,6 +17,7 @@ from ..bridge.strategy import extent_pixels
 from ..i18n import tr
 from .extent_choice import ExtentChoice
 from .mode_choice import ModeHint
+from .score_threshold import ScoreThreshold
 from .strategy_choice import StrategyChoice
 
 
@@ -82,6 +83,8 @@ class QuestionPanel(QWidget):
         lay.addWidget(self.extent)
         self.strategy_choice = StrategyChoice(self)  # Quick / Focused / Thorough and the calls it will make
         lay.addWidget(self.strategy_choice)
+        self.score_threshold = ScoreThreshold(self)  # find-all: SAM 3's instances kept above it
+        lay.addWidget(self.score_threshold)
 
         saved = rr_settings.PluginSettings.load().mode
         if self.mode_combo.findData(saved) >= 0:
@@ -131,6 +134,7 @@ class QuestionPanel(QWidget):
         for w in (self.check_boxes, self.check_masks, self.check_contours, self.strategy_choice):
             w.setVisible(not answers)
         self.per_tile_check.setVisible(answers)
+        self.score_threshold.setVisible(self.mode() == "find-all")
         self.question_edit.setPlaceholderText({
             "ask": self.tr("e.g. How many ships are in the harbour?"),
             "describe": self.tr("No question needed: the model describes the area"),

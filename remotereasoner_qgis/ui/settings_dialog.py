@@ -34,6 +34,7 @@ from .. import settings as rr_settings
 from ..bridge.run_options import MIN_TILE_SIZE
 from ..i18n import tr
 from .elide import elide_path, fit_height
+from .score_threshold import score_threshold_spin
 from ..settings import DEFAULT_MODEL, RUN_DEFAULTS
 
 DEVICES = ("auto", "cpu", "cuda", "cuda:0", "cuda:1")
@@ -125,6 +126,8 @@ class SettingsDialog(QDialog):
         # a SAM 2.1 folder or hub id is typed (or pasted) into the same field
         self.sam_edit.lineEdit().setPlaceholderText(self.tr("a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder"))
         form.addRow(self.tr("SAM checkpoint"), self.sam_edit)
+        self.score_spin = score_threshold_spin(compute)
+        form.addRow(self.tr("Find all: score threshold"), self.score_spin)
         self.device_combo = QComboBox(compute)
         self.device_combo.setEditable(True)
         self.device_combo.addItems(DEVICES)
@@ -231,6 +234,7 @@ class SettingsDialog(QDialog):
         self.auth_select.setConfigId(c.auth_cfg)
         self.concurrency_spin.setValue(c.concurrency)
         self.sam_edit.setFilePath(c.sam)
+        self.score_spin.setValue(c.score_threshold)
         self.device_combo.setEditText(c.device)
         self.dtype_combo.setCurrentText(c.dtype)
         self.tile_spin.setValue(c.tile_size)
@@ -264,6 +268,7 @@ class SettingsDialog(QDialog):
         c.auth_cfg = self.auth_select.configId()
         c.concurrency = self.concurrency_spin.value()
         c.sam = self.sam_edit.filePath().strip()
+        c.score_threshold = round(self.score_spin.value(), 2)
         c.device = self.device_combo.currentText().strip() or RUN_DEFAULTS.device
         c.dtype = self.dtype_combo.currentText()
         c.tile_size = self.tile_spin.value()
