@@ -94,7 +94,7 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="201"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="203"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
@@ -296,12 +296,12 @@
         <translation>Trouvé : {counts}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="162"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="164"/>
         <source>the engine stopped the run.</source>
         <translation>le moteur a arrêté l’analyse.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="165"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="167"/>
         <source>Cancelled before the first view: nothing was kept.</source>
         <translation>Annulé avant la première vue : rien n’a été conservé.</translation>
     </message>
@@ -311,7 +311,7 @@
         <translation>Annulé</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="166"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
         <source>Cancelled: {k} of %n view(s) kept.</source>
         <translation>
             <numerusform>Annulé : {k} vue sur %n conservée.</numerusform>
@@ -319,22 +319,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="180"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
         <source>Answers unreadable</source>
         <translation>Réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="184"/>
         <source>Done, some answers unreadable</source>
         <translation>Terminé, certaines réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="183"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="185"/>
         <source>Done</source>
         <translation>Terminé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="202"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="204"/>
         <source>Failed: {reason}</source>
         <translation>Échec : {reason}</translation>
     </message>
@@ -404,7 +404,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="159"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="161"/>
         <source>Answered on %n view(s).</source>
         <translation>
             <numerusform>Réponse sur %n vue.</numerusform>
@@ -641,7 +641,7 @@
         <translation>Appels au modèle que ce choix fera sur l’emprise</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="193"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="195"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>%n vue sans données ignorée.</numerusform>
@@ -649,7 +649,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="195"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="197"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n réponse reprise d'une vue identique déjà dans le résultat, sans interroger le modèle.</numerusform>
@@ -750,12 +750,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="177"/>
         <source>Lower the score threshold to see them.</source>
         <translation>Abaissez le seuil de score pour les voir.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="175"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="177"/>
         <source>All under the threshold</source>
         <translation>Tout sous le seuil</translation>
     </message>
@@ -788,29 +788,39 @@
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="51"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="53"/>
         <source>Waiting for the model's answer…</source>
         <translation>En attente de la réponse du modèle…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="58"/>
-        <source>(no answer)</source>
-        <translation>(pas de réponse)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="72"/>
         <source>{k} of {n} tiles answered…</source>
         <translation>{k} tuiles sur {n} ont répondu…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="66"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="73"/>
         <source>Tile {i}: {answer}</source>
         <translation>Tuile {i} : {answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="89"/>
         <source>No answer.</source>
         <translation>Pas de réponse.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
+        <source>(could not be read)</source>
+        <translation>(illisible)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="78"/>
+        <source>The model's answer could not be read — what it said is under Reasoning.</source>
+        <translation>La réponse du modèle n’a pas pu être lue — ce qu’il a dit se trouve sous Raisonnement.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="53"/>
+        <source>Press Reason on extent: the model&apos;s answer appears here.</source>
+        <translation>Cliquez sur Raisonner sur l’emprise : la réponse du modèle s’affichera ici.</translation>
     </message>
 </context>
 <context>

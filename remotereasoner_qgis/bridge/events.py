@@ -155,8 +155,10 @@ def end_state(summary: dict, granularity: Sequence[str] = ()) -> EndState:
     total = int(summary.get("tiles_total") or 0)
     unread = int(summary.get("parse_errors") or 0)
     found = tr("Found {counts}.").format(counts=counts_text(counts, granularity))
-    if "answers" in counts:  # an ask / describe run answers in text (run/answers.py)
-        found = tr("Answered on %n view(s).", None, int(counts["answers"]))
+    if "answers" in counts:  # an ask / describe run answers in text (run/answers.py); an unreadable one is no answer
+        readable = max(0, int(counts["answers"]) - unread)
+        counts = {**counts, "answers": readable}
+        found = tr("Answered on %n view(s).", None, readable)
     if status == "failed":
         warnings = [str(w) for w in summary.get("warnings") or () if str(w).strip()]
         return failure_state(warnings[-1] if warnings else tr("the engine stopped the run."))

@@ -44,38 +44,50 @@ class AnswerPanel(QWidget):
         self.reasoning_box.setCollapsed(True)  # folded: the answer comes first
         lay.addWidget(self.reasoning_box)
         self.copy_button.clicked.connect(self.copy)
-        self.clear()
+        self.clear(waiting=False)
 
-    def clear(self) -> None:
+    def clear(self, waiting: bool = True) -> None:
+        """Empty for a run that starts (`waiting`), or before any run: where the answer will appear."""
         self.events: list[dict] = []
-        self.answer_label.setText(self.tr("Waiting for the model's answer…"))
+        self.readable = 0  # answers that could be read (an unreadable one is shown as such, never as an answer)
+        self.answer_label.setText(self.tr("Waiting for the model's answer…") if waiting
+                                  else self.tr("Press Reason on extent: the model's answer appears here."))
         self.reasoning_text.clear()
         self.copy_button.setEnabled(False)
 
     def add(self, ev: dict) -> None:
         """One view's answer: shown as the answer (one view) or listed per tile under a running count."""
         self.events.append(ev)
-        answer = str(ev.get("answer") or "").strip() or self.tr("(no answer)")
+        answer = str(ev.get("answer") or "").strip()
+        readable = bool(answer) and not ev.get("parse_error")
+        self.readable += readable
+        if not readable:
+            answer = self.tr("(could not be read)")
         reasoning = str(ev.get("reasoning") or "").strip()
         tiles = int(ev.get("tiles") or 1)
         if tiles <= 1:
-            self.answer_label.setText(answer)
+            self.answer_label.setText(answer if readable else self.unreadable_text())
             self.reasoning_text.setPlainText(reasoning)
         else:
             self.answer_label.setText(self.tr("{k} of {n} tiles answered…").format(k=len(self.events), n=tiles))
             head = self.tr("Tile {i}: {answer}").format(i=int(ev.get("tile_id") or 0) + 1, answer=answer)
             self.reasoning_text.appendPlainText(head + ("\n" + reasoning if reasoning else "") + "\n")
-        self.copy_button.setEnabled(True)
+        self.copy_button.setEnabled(self.readable > 0)
+
+    def unreadable_text(self) -> str:
+        return self.tr("The model's answer could not be read — what it said is under Reasoning.")
 
     def finish(self, summary: dict) -> None:
         """The run's own line: the answer of a single view, or the per-tile summary (a sum of per-tile counts
         for a counting question, stated as such)."""
         line = str(summary.get("answer_summary") or "").strip()
-        if line:
+        if line and self.readable:
             self.answer_label.setText(line)
+        elif self.events and not self.readable:
+            self.answer_label.setText(self.unreadable_text())
         elif not self.events:
             self.answer_label.setText(self.tr("No answer."))
-        self.copy_button.setEnabled(bool(self.events))
+        self.copy_button.setEnabled(self.readable > 0)
 
     def answer(self) -> str:
         return self.answer_label.text()

@@ -96,3 +96,22 @@ def test_a_question_is_needed_to_ask_or_locate(dock, raster, mode):
     dock.question.layer_combo.setLayer(raster)
     dock.question.set_mode(mode)
     assert dock.start_run("") is None and dock.last_message[0] == "warning"
+
+
+def test_before_a_run_and_an_unreadable_describe(qtbot, dock, raster, clean_settings, tmp_path):
+    """Before any run the panel says where the answer will appear (nothing is awaited); an answer that cannot be
+    read is said to be unreadable, never shown as an answer, never counted as one, and not copyable."""
+    dock.question.set_mode("ask")
+    panel = dock.answer_panel
+    assert panel.answer() == "Press Reason on extent: the model's answer appears here." and not panel.copy_button.isEnabled()
+    _replay_settings(clean_settings, write_replay(tmp_path / "u.jsonl", ["<think>A forest, I think.</think><answer></answer>"]))
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
+    dock.question.set_mode("describe")
+    summary, _ = run_dock(qtbot, dock, "")
+    assert summary["status"] == "finished" and summary["parse_errors"] == 1 and summary["counts"] == {"answers": 1}
+    assert panel.answer() == "The model's answer could not be read — what it said is under Reasoning."
+    assert "(no answer)" not in panel.answer() and panel.reasoning() == "A forest, I think."
+    assert not panel.copy_button.isEnabled()
+    want = "The model's answers could not be read on 1 of 1 view — see Reasoning; try another prompt."
+    assert dock.last_message == ("warning", want) and "Answered" not in dock.runs.end.text
