@@ -447,11 +447,6 @@
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/answer_report.py" line="41"/>
-        <source>Model: {model} · view: {size} · {n} view(s) · results: {gpkg}</source>
-        <translation>Modèle : {model} · vue : {size} · {n} vue(s) · résultats : {gpkg}</translation>
-    </message>
-    <message>
         <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>Localiser : boîtes, masques, contours</translation>
@@ -487,17 +482,17 @@
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="187"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="194"/>
         <source>Demo: {model}, for {view}, whatever the question.</source>
         <translation>Démo : {model}, pour {view}, quelle que soit la question.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="190"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="197"/>
         <source>Masks: tiny test SAM (random weights).</source>
         <translation>Masques : petit SAM de test (poids aléatoires).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="191"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="198"/>
         <source>Real model: RemoteReasoner-7B (16.6 GB) or a server.</source>
         <translation>Vrai modèle : RemoteReasoner-7B (16,6 Go) ou un serveur.</translation>
     </message>
@@ -768,6 +763,24 @@
         <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
         <source>Score threshold</source>
         <translation>Seuil de score</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="180"/>
+        <source>recorded answers (human labels), not a live model</source>
+        <translation>réponses enregistrées (étiquettes humaines), pas un modèle réel</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="181"/>
+        <source>{file}, whole layer</source>
+        <translation>{file}, couche entière</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/processing/answer_report.py" line="41"/>
+        <source>Model: {model} · view: {size} · %n view(s) · results: {gpkg}</source>
+        <translation>
+            <numerusform>Modèle : {model} · vue : {size} · %n vue · résultats : {gpkg}</numerusform>
+            <numerusform>Modèle : {model} · vue : {size} · %n vues · résultats : {gpkg}</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1145,14 +1158,14 @@
         <translation>Annulé : cible n° {id}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="173"/>
-        <source> · {area:.1f} m²</source>
-        <translation> · {area:.1f} m²</translation>
-    </message>
-    <message>
         <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="174"/>
         <source> · {ms:.0f} ms</source>
         <translation> · {ms:.0f} ms</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="173"/>
+        <source> · {area} m²</source>
+        <translation> · {area} m²</translation>
     </message>
 </context>
 <context>
@@ -1357,187 +1370,187 @@
         <translation>Hors ligne : ne jamais télécharger, n’utiliser que les fichiers déjà présents</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="116"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="118"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="117"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="119"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="118"/>
         <source>Use</source>
         <translation>Utiliser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="224"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="237"/>
         <source>Use a local folder…</source>
         <translation>Utiliser un dossier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="121"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="120"/>
         <source>Test load</source>
         <translation>Tester le chargement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="122"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="121"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="224"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="237"/>
         <source>Use a local file…</source>
         <translation>Utiliser un fichier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="244"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="257"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>Installez d’abord le moteur (onglet Moteur) : les téléchargements s’exécutent dans l’environnement du moteur.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="267"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="280"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner : état des modèles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="279"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="292"/>
         <source>Could not read the model states: {m}</source>
         <translation>Impossible de lire l’état des modèles : {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="284"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="297"/>
         <source>Select a model in the list first.</source>
         <translation>Sélectionnez d’abord un modèle dans la liste.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="290"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="303"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner : téléchargement de {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="297"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="310"/>
         <source>Downloading {m}…</source>
         <translation>Téléchargement de {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="315"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="328"/>
         <source>Downloaded: {path}</source>
         <translation>Téléchargé : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="327"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="340"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>Annulation… le téléchargement partiel est conservé et reprendra la prochaine fois.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="358"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="371"/>
         <source>Runs now use {m}.</source>
         <translation>Les exécutions utilisent désormais {m}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="379"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="379"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="369"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="382"/>
         <source>Model folder (config.json and weights)</source>
         <translation>Dossier du modèle (config.json et poids)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="382"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="395"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} n’est pas un dossier de modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="392"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="405"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} n’est ni un dossier de modèle ni un checkpoint SAM (.pth).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="395"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="408"/>
         <source>Runs now use {path}.</source>
         <translation>Les exécutions utilisent désormais {path}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="414"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="427"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>Chargement du modèle dans le moteur… (un modèle 7B prend une minute)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>Size</source>
         <translation>Taille</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>Licence</source>
         <translation>Licence</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>State</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="153"/>
         <source>absent</source>
         <translation>absent</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="153"/>
         <source>present</source>
         <translation>présent</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="153"/>
         <source>partial</source>
         <translation>partiel</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
         <source>downloading</source>
         <translation>en téléchargement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
         <source>corrupt</source>
         <translation>corrompu</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="200"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="213"/>
         <source>{title} — runs use this model</source>
         <translation>{title} — les analyses utilisent ce modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="429"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="442"/>
         <source>{model} and {sam}</source>
         <translation>{model} et {sam}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="435"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="448"/>
         <source>The model loads: {model}.</source>
         <translation>Le modèle se charge : {model}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="435"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="448"/>
         <source>{model} does not load: {why}</source>
         <translation>{model} ne se charge pas : {why}</translation>
     </message>
@@ -1552,14 +1565,19 @@
         <translation>Jeton Hugging Face</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="232"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="245"/>
         <source>{m} is gated on Hugging Face: request access on https://huggingface.co/{src} (accept the {licence}), then download with your access token.</source>
         <translation>L’accès à {m} est restreint sur Hugging Face : demandez l’accès sur https://huggingface.co/{src} (acceptez la {licence}), puis téléchargez avec votre jeton d’accès.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="236"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="249"/>
         <source>No token yet: choose an authentication configuration holding it under &quot;Hugging Face token&quot; (or set HF_TOKEN).</source>
         <translation>Pas encore de jeton : choisissez une configuration d’authentification qui le contient sous « Jeton Hugging Face » (ou définissez HF_TOKEN).</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="205"/>
+        <source>{title} — chosen in the settings, not downloaded yet</source>
+        <translation>{title} — choisi dans les paramètres, pas encore téléchargé</translation>
     </message>
 </context>
 <context>

@@ -436,11 +436,6 @@
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/answer_report.py" line="41"/>
-        <source>Model: {model} · view: {size} · {n} view(s) · results: {gpkg}</source>
-        <translation>模型：{model} · 视图：{size} · {n} 个视图 · 结果：{gpkg}</translation>
-    </message>
-    <message>
         <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
@@ -476,17 +471,17 @@
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="187"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="194"/>
         <source>Demo: {model}, for {view}, whatever the question.</source>
         <translation>演示：{model}，适用于 {view}，与所提问题无关。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="190"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="197"/>
         <source>Masks: tiny test SAM (random weights).</source>
         <translation>掩膜：微型测试 SAM（随机权重）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="191"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="198"/>
         <source>Real model: RemoteReasoner-7B (16.6 GB) or a server.</source>
         <translation>真实模型：RemoteReasoner-7B（16.6 GB）或服务器。</translation>
     </message>
@@ -751,6 +746,23 @@
         <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
         <source>Score threshold</source>
         <translation>分数阈值</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="180"/>
+        <source>recorded answers (human labels), not a live model</source>
+        <translation>录制的回答（人工标注），不是真实模型</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="181"/>
+        <source>{file}, whole layer</source>
+        <translation>{file}，整个图层</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/processing/answer_report.py" line="41"/>
+        <source>Model: {model} · view: {size} · %n view(s) · results: {gpkg}</source>
+        <translation>
+            <numerusform>模型：{model} · 视图：{size} · %n 个视图 · 结果：{gpkg}</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1128,14 +1140,14 @@
         <translation>已撤销：目标 #{id}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="173"/>
-        <source> · {area:.1f} m²</source>
-        <translation> · {area:.1f} 平方米</translation>
-    </message>
-    <message>
         <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="174"/>
         <source> · {ms:.0f} ms</source>
         <translation> · {ms:.0f} 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="173"/>
+        <source> · {area} m²</source>
+        <translation> · {area} 平方米</translation>
     </message>
 </context>
 <context>
@@ -1340,187 +1352,187 @@
         <translation>离线：从不下载，仅使用本地已有文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="116"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="118"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="117"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="119"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="118"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="224"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="237"/>
         <source>Use a local folder…</source>
         <translation>使用本地文件夹…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="121"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="120"/>
         <source>Test load</source>
         <translation>测试加载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="122"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="121"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="224"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="237"/>
         <source>Use a local file…</source>
         <translation>使用本地文件…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="244"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="257"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>请先安装引擎（“引擎”标签页）：下载在引擎环境中进行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="267"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="280"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner：模型状态</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="279"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="292"/>
         <source>Could not read the model states: {m}</source>
         <translation>无法读取模型状态：{m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="284"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="297"/>
         <source>Select a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="290"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="303"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner：正在下载 {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="297"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="310"/>
         <source>Downloading {m}…</source>
         <translation>正在下载 {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="315"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="328"/>
         <source>Downloaded: {path}</source>
         <translation>已下载：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="327"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="340"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>正在取消…已下载的部分会保留，下次继续。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="358"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="371"/>
         <source>Runs now use {m}.</source>
         <translation>之后的运行将使用 {m}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="379"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="379"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="369"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="382"/>
         <source>Model folder (config.json and weights)</source>
         <translation>模型文件夹（config.json 和权重）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="382"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="395"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} 不是模型文件夹：缺少 {file}。请选择包含 config.json 和权重的文件夹。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="392"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="405"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} 既不是模型文件夹，也不是 SAM 检查点（.pth）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="395"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="408"/>
         <source>Runs now use {path}.</source>
         <translation>之后的运行将使用 {path}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="414"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="427"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>正在引擎中加载模型…（7B 模型约需一分钟）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>Licence</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="153"/>
         <source>absent</source>
         <translation>未下载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="153"/>
         <source>present</source>
         <translation>已就绪</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="153"/>
         <source>partial</source>
         <translation>不完整</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
         <source>downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
         <source>corrupt</source>
         <translation>已损坏</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="200"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="213"/>
         <source>{title} — runs use this model</source>
         <translation>{title} — 运行使用此模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="429"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="442"/>
         <source>{model} and {sam}</source>
         <translation>{model} 和 {sam}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="435"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="448"/>
         <source>The model loads: {model}.</source>
         <translation>模型可以加载：{model}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="435"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="448"/>
         <source>{model} does not load: {why}</source>
         <translation>{model} 无法加载：{why}</translation>
     </message>
@@ -1535,14 +1547,19 @@
         <translation>Hugging Face 令牌</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="232"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="245"/>
         <source>{m} is gated on Hugging Face: request access on https://huggingface.co/{src} (accept the {licence}), then download with your access token.</source>
         <translation>{m} 在 Hugging Face 上需申请访问：请在 https://huggingface.co/{src} 申请访问（接受 {licence}），然后用你的访问令牌下载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="236"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="249"/>
         <source>No token yet: choose an authentication configuration holding it under &quot;Hugging Face token&quot; (or set HF_TOKEN).</source>
         <translation>尚无令牌：请在“Hugging Face 令牌”处选择保存它的认证配置（或设置 HF_TOKEN）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="205"/>
+        <source>{title} — chosen in the settings, not downloaded yet</source>
+        <translation>{title} — 已在设置中选择，尚未下载</translation>
     </message>
 </context>
 <context>

@@ -12,7 +12,7 @@ from qtpy.QtCore import Signal
 from qtpy.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .. import settings as rr_settings
-from ..bridge.events import tally_text
+from ..bridge.events import number_text, tally_text
 from .correct_tool import PointPromptTool
 from .extent_choice import transform_rect
 
@@ -170,7 +170,7 @@ class CorrectPanel(QWidget):
                     "delete": self.tr("Target #{id} deleted"), "undo": self.tr("Undone: target #{id}")}[
                 result.get("action", "refine")].format(id=result.get("target_id"))
             if area is not None:
-                text += self.tr(" · {area:.1f} m²").format(area=float(area))
+                text += self.tr(" · {area} m²").format(area=number_text(float(area)))
             text += self.tr(" · {ms:.0f} ms").format(ms=1000 * float(result.get("seconds") or 0))
             self._say(text)
             if self.dock.run_layers is self.run_layers:

@@ -147,9 +147,13 @@ def test_models_tab_sam3_row_token_and_use(qgis_iface, clean_settings, tmp_path,
 
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-hf"))
     monkeypatch.delenv("HF_TOKEN", raising=False)
+    clean_settings.mode, clean_settings.sam3 = "find-all", "facebook/sam3"  # the dock in find-all, SAM 3 chosen
+    clean_settings.save()
     w = ModelsWidget()
     row = next(i for i in range(w.table.rowCount()) if w.table.item(i, 0).data(256) == "sam3")
-    assert w.table.item(row, 3).text() == "facebook/sam3" and w.table.item(row, 2).text().startswith("SAM License")
+    assert w.table.item(row, 3).text() == "facebook/sam3" and w.table.item(row, 2).text() == "SAM License"
+    assert "gated" in w.table.item(row, 2).toolTip()
+    assert w.in_use() == set() and w.chosen_absent() == {"sam3"}  # absent: never marked in use beside "absent"
     assert w.table.item(row, 1).text() == "3.5 GB" and w.state_of("sam3") == "absent"
     w.select("sam3")
     assert "gated on Hugging Face" in w.status.text() and "No token yet" in w.status.text()
@@ -177,11 +181,13 @@ def test_sam3_is_marked_in_use_only_in_find_all_mode(qgis_iface, clean_settings,
     from remotereasoner_qgis.ui.models_tab import ModelsWidget
 
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-hf"))
-    assert "sam3" not in ModelsWidget().in_use()  # locate runs never load SAM 3
+    assert "sam3" not in ModelsWidget().chosen()  # locate runs never load SAM 3
     cfg = rs.PluginSettings.load()
     cfg.mode = "find-all"
     cfg.save()
-    assert "sam3" in ModelsWidget().in_use()
+    w = ModelsWidget()
+    assert "sam3" in w.chosen() and w.state_of("sam3") == "absent"
+    assert "sam3" not in w.in_use()  # not on disk: chosen, never "in use" beside "absent"
 
 
 def test_dock_threshold_drops_are_said_and_all_dropped_is_a_warning(qtbot, dock, raster, clean_settings, tiny_models):

@@ -35,3 +35,33 @@ def test_first_raster_into_empty_project_raises_nothing(dock, qgis_iface, sample
     assert why == "" and extent.width() == pytest.approx(40.0, abs=0.2)
     assert dock.question.update_estimate() != ""
     assert caught == []
+
+
+@pytest.mark.parametrize("lang, want", [
+    ("fr", "Démo : réponses enregistrées (étiquettes humaines), pas un modèle réel, pour OSBS_029.tif, couche entière, "
+           "quelle que soit la question."),
+    ("zh_CN", None),
+])
+def test_demo_line_is_all_in_the_users_language(clean_settings, lang, want):
+    """The shipped recording's labels are translated with the line around them (a user's own recording is shown as
+    written); no English left inside the French or Chinese demo line."""
+    import subprocess
+
+    from conftest import ROOT
+    from remotereasoner_qgis import i18n
+    from remotereasoner_qgis.bridge.first_run import SAMPLE_ANSWERS
+    from remotereasoner_qgis.bridge.readiness import recorded_notice
+
+    subprocess.run(["make", "-s", "-C", str(ROOT), "translations"], check=True, capture_output=True)
+    clean_settings.backend, clean_settings.replay = "replay", str(SAMPLE_ANSWERS)
+    translator = i18n.install_translator(lang)
+    assert translator is not None
+    try:
+        line = recorded_notice(clean_settings, ("boxes",))
+    finally:
+        i18n.remove_translator(translator)
+    assert "recorded answers" not in line and "whole layer" not in line and "whatever" not in line
+    if want:
+        assert line.startswith(want)
+    else:
+        assert "录制的回答（人工标注），不是真实模型" in line and "OSBS_029.tif，整个图层" in line
