@@ -33,6 +33,7 @@ from .layers import ANSWERS, ExportError, LiveRun, RunLayers, export_layers
 from .question_panel import QuestionPanel
 from .results_table import ResultsTable
 from .run_status import RunStatus
+from .screen_fit import vertical_scroll
 
 LOG_TAG = "RemoteReasoner"
 # The readiness line when the plugin is ready but not with a live model (recorded answers): a note, not an error.
@@ -93,7 +94,9 @@ class RemoteReasonerDock(QgsDockWidget):
         lay.addWidget(self.reasoning_box)
         self.results = ResultsTable(self.iface, body)
         lay.addWidget(self.results, 1)
-        self.setWidget(body)
+        # on a laptop (1280×800, 1366×768) the dock is taller than the screen: it scrolls up and down, never sideways
+        self.scroll = vertical_scroll(body, self)
+        self.setWidget(self.scroll)
         self.analyst = AnalystPanels(self, lay)  # correct, compare, history, copy as command (ui/analyst.py)
         self._show_mode()
         for seq in (Qt.Modifier.CTRL | Qt.Key.Key_Return, Qt.Modifier.CTRL | Qt.Key.Key_Enter):

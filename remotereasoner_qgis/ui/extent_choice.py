@@ -19,7 +19,9 @@ from qgis.core import (
 from qgis.gui import QgsMapToolExtent, QgsRubberBand
 from qtpy.QtCore import Signal
 from qtpy.QtGui import QColor
-from qtpy.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from qtpy.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
+
+from .screen_fit import narrow_combo
 
 EXTENT_SOURCES = ("view", "layer", "drawn", "selection")
 
@@ -54,14 +56,18 @@ class ExtentChoice(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel(self.tr("Extent")))
         self.combo = QComboBox(self)
+        narrow_combo(self.combo, 6)  # a long choice never widens the dock (ui/screen_fit.py)
         for label, source in ((self.tr("Current map view"), "view"), (self.tr("Whole layer"), "layer"),
                               (self.tr("Rectangle drawn on the map"), "drawn"),
                               (self.tr("Bounding box of selected features"), "selection")):
             self.combo.addItem(label, source)
         row.addWidget(self.combo, 1)
-        self.draw_button = QPushButton(self.tr("Draw…"), self)
+        # tool buttons: as wide as their word, so the row fits a laptop's dock (a push button is 80 px at least)
+        self.draw_button = QToolButton(self)
+        self.draw_button.setText(self.tr("Draw…"))
         row.addWidget(self.draw_button)
-        self.clear_button = QPushButton(self.tr("Clear"), self)
+        self.clear_button = QToolButton(self)
+        self.clear_button.setText(self.tr("Clear"))
         self.clear_button.setToolTip(self.tr("Remove the rectangle drawn on the map"))
         self.clear_button.setEnabled(False)
         row.addWidget(self.clear_button)

@@ -19,6 +19,7 @@ from .extent_choice import ExtentChoice
 from .mode_choice import ModeHint
 from .score_threshold import ScoreThreshold
 from .strategy_choice import StrategyChoice
+from .screen_fit import narrow_combo
 
 
 # The Mode choice: (RunOptions.mode, label), in the combo's order; a mode is listed once it is wired.
@@ -43,6 +44,7 @@ class QuestionPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Mode")))
         self.mode_combo = QComboBox(self)
+        narrow_combo(self.mode_combo)  # a long choice never widens the dock (ui/screen_fit.py)
         for mode, label in mode_items():
             self.mode_combo.addItem(label, mode)
         row.addWidget(self.mode_combo, 1)

@@ -32,3 +32,13 @@ def vertical_scroll(content: QWidget, parent: Optional[QWidget] = None) -> QScro
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(content)
     return area
+
+
+def narrow_combo(combo, chars: int = 10) -> None:
+    """A combo box that does not ask for the width of its longest item (a long choice would widen the whole dock):
+    it shows `chars` characters at least and takes the room its row gives; the open list still shows items whole."""
+    from qgis.PyQt.QtWidgets import QComboBox, QSizePolicy
+
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    combo.setSizePolicy(QSizePolicy.Policy.Expanding, combo.sizePolicy().verticalPolicy())

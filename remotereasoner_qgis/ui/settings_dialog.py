@@ -35,6 +35,7 @@ from ..bridge.run_options import MIN_TILE_SIZE
 from ..i18n import tr
 from .elide import elide_path, fit_height
 from .score_threshold import score_threshold_spin
+from .screen_fit import resize_within_screen, vertical_scroll
 from ..settings import DEFAULT_MODEL, RUN_DEFAULTS
 
 DEVICES = ("auto", "cpu", "cuda", "cuda:0", "cuda:1")
@@ -50,7 +51,12 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("RemoteReasoner settings"))
         self.cfg = rr_settings.PluginSettings.load()
         self.server_models: list[str] = []
-        lay = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        # the groups scroll up and down within the dialog: a message shown under a field (a connection error, an
+        # overlap too large) never grows the dialog past a laptop screen (1280×800, 1366×768)
+        content = QWidget(self)
+        lay = QVBoxLayout(content)
+        lay.setContentsMargins(0, 0, 0, 0)
 
         # Model source
         source = QGroupBox(self.tr("Model"), self)
@@ -166,10 +172,14 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Engine Python"), self.python_edit)
         lay.addWidget(files)
 
+        self.scroll = vertical_scroll(content, self)
+        outer.addWidget(self.scroll, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        outer.addWidget(buttons)
+        hint = content.sizeHint()
+        resize_within_screen(self, hint.width() + 60, hint.height() + buttons.sizeHint().height() + 60)
 
         self.local_radio.toggled.connect(self._update_enabled)
         self.server_radio.toggled.connect(self._update_enabled)

@@ -65,3 +65,92 @@ def test_demo_line_is_all_in_the_users_language(clean_settings, lang, want):
         assert line.startswith(want)
     else:
         assert "录制的回答（人工标注），不是真实模型" in line and "OSBS_029.tif，整个图层" in line
+
+
+LAPTOPS = [(1280, 800), (1366, 768)]
+
+
+def _within(widget, window) -> bool:
+    """The widget's rectangle, in the window's coordinates, inside the window."""
+    from qgis.PyQt.QtCore import QPoint, QRect
+
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    return window.rect().contains(QRect(top_left, widget.size()))
+
+
+@pytest.mark.parametrize("size", LAPTOPS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_dock_fits_a_laptop_screen(qtbot, qgis_iface, clean_settings, raster, size):
+    """A main window at the laptop's size with the dock on the right (a third of the width, as QGIS gives it):
+    the dock scrolls up and down, never sideways; every widget it shows is inside the window; long estimates and
+    long questions leave its width alone."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtWidgets import QMainWindow, QPlainTextEdit, QScrollBar, QWidget
+
+    from remotereasoner_qgis.ui import dock as rd
+
+    width, height = size
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setCentralWidget(QWidget())
+    d = rd.RemoteReasonerDock(qgis_iface)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, d)
+    window.resize(width, height - 60)  # the screen less QGIS's title bar, menus and status bar
+    window.resizeDocks([d], [width // 3], Qt.Orientation.Horizontal)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        d.question.layer_combo.setLayer(raster)
+        d.question.extent.set_source("layer")
+        qtbot.wait(50)
+        body = d.scroll.widget()
+        assert d.scroll.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        assert body.width() <= d.scroll.viewport().width()  # nothing cut at the right
+        assert body.minimumSizeHint().width() <= width // 3, body.minimumSizeHint()
+        assert _within(d, window) and d.height() <= height
+        # the content is taller than a laptop's dock: it scrolls vertically
+        assert d.scroll.verticalScrollBar().maximum() > 0 or body.height() <= d.scroll.viewport().height()
+        for w in body.findChildren(QWidget):
+            if w.isVisible() and not isinstance(w, QScrollBar) and w.window() is window:
+                # inside the scroll area's width (the height scrolls)
+                left = w.mapTo(d.scroll.viewport(), w.rect().topLeft()).x()
+                assert left >= 0 and left + w.width() <= d.scroll.viewport().width() + 1, (type(w).__name__, w.objectName())
+        # a long estimate and a long question: the dock's width does not move
+        before = (d.width(), body.minimumSizeHint().width())
+        d.question.strategy_choice.estimate_label.setText("12,345 model calls + 1 per find (Thorough: 98,765) " * 3)
+        d.question.question_edit.setPlainText("every tree crown in the clearing next to the track " * 10)
+        qtbot.wait(50)
+        assert (d.width(), body.minimumSizeHint().width()) == before
+        label = d.question.strategy_choice.estimate_label
+        assert label.text().startswith("12,345 model calls") and label.toolTip() == label.text()
+        assert isinstance(d.question.question_edit, QPlainTextEdit)
+    finally:
+        d.shutdown()
+        d.deleteLater()
+
+
+@pytest.mark.parametrize("size", LAPTOPS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_settings_dialog_fits_and_an_error_does_not_grow_it(qtbot, clean_settings, monkeypatch, size):
+    """The Settings dialog opens within the laptop's free area; a long error under a field scrolls inside it."""
+    from qgis.PyQt.QtCore import QRect
+
+    from remotereasoner_qgis.ui import screen_fit
+    from remotereasoner_qgis.ui.settings_dialog import SettingsDialog
+
+    width, height = size
+    # the laptop's free area (the screen less a 30 px panel); the dialog asks screen_fit, as on a real screen
+    monkeypatch.setattr(screen_fit, "available", lambda _w=None: QRect(0, 0, width, height - 30))
+    dlg = SettingsDialog()
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    assert dlg.width() <= width - screen_fit.MARGIN and dlg.height() <= height - 30 - screen_fit.MARGIN
+    before = dlg.size()
+    dlg.server_radio.setChecked(True)
+    dlg.server_url_edit.setText("http://alice:secret@gpu-server:8000/v1")
+    dlg.accept()  # refused: a credential in the URL, said under the field
+    qtbot.wait(50)
+    assert dlg.url_error.isVisible() and dlg.isVisible()
+    dlg.test_label.setText("Cannot reach http://gpu-server:8000/v1/models: " + "connection refused; " * 40)
+    qtbot.wait(50)
+    assert dlg.size() == before
+    assert dlg.scroll.widget().width() <= dlg.scroll.viewport().width()
