@@ -15,7 +15,7 @@ QGIS_PROFILES := $(HOME)/.local/share/QGIS/QGIS3/profiles
 PYTEST_ARGS ?=
 MATRIX ?= all
 
-.PHONY: update-ts help setup test test-matrix test-engine test-qgis run demo tiny-models package deploy translations bench cli-docs engine-python qgis-python clean
+.PHONY: update-ts help setup test test-matrix test-engine test-qgis run demo tiny-models package deploy translations bench cli-docs engine-python qgis-python clean qt6-check
 
 help:
 	@echo "make setup         install apt packages + the engine and QGIS venvs (idempotent)"
@@ -30,6 +30,7 @@ help:
 	@echo "make translations  compile i18n/*.ts to .qm"
 	@echo "make bench         run the benchmarks, results under benchmarks/"
 	@echo "make cli-docs      regenerate docs/guide/cli.md from the CLI's parser (after changing an option)"
+	@echo "make qt6-check     QGIS's own PyQt5 -> PyQt6 checker (dry run) over the plugin, tests, benchmarks, scripts"
 
 setup:
 	@bash scripts/setup.sh all
@@ -47,8 +48,16 @@ test: setup translations
 	@bash scripts/run_tests.sh $(PYTEST_ARGS)
 
 # Not part of `make test`: the first run builds two Debian root file systems and their venvs (see docs/guide/installation.md).
-test-matrix: translations
+# No `setup`/`translations` prerequisite: each system's run (scripts/qgis_suite.sh) installs what it needs, lrelease
+# included, and compiles the translations itself, so a fresh host without `make setup` runs the matrix too.
+test-matrix:
 	@bash scripts/qgis_matrix.sh $(MATRIX) $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
+
+# QGIS's migration checker (scripts/vendor/pyqt5_to_pyqt6); tests/qgis/test_qt6_migration.py runs it in `make test`.
+qt6-check: setup
+	@mkdir -p build && QT_QPA_PLATFORM=offscreen $(QGIS_PY) scripts/qgis_enum_map.py > build/qgis_enums.json
+	@QT_QPA_PLATFORM=offscreen PYTHONPATH= $$($(ENV_SH); echo $$PYQT6_ENV)/bin/python scripts/qt6_migration_check.py \
+		--qgis-enums build/qgis_enums.json remotereasoner_qgis tests benchmarks scripts
 
 test-engine: setup
 	@$(ENGINE_PY) -m pytest tests/engine $(PYTEST_ARGS)

@@ -65,10 +65,6 @@ CHILD = textwrap.dedent("""
     if {which!r} == "plugin":
         import remotereasoner_qgis
         p = remotereasoner_qgis.classFactory(iface)
-    elif {which!r} == "qtpy":  # the floor for any plugin written against qtpy (vendored, as here)
-        sys.path.insert(0, os.path.join({root!r}, "remotereasoner_qgis", "_vendor"))
-        import qtpy.QtWidgets
-        p = Minimal(iface)
     else:
         p = Minimal(iface)
     p.initGui()
@@ -140,7 +136,7 @@ def event_loop_gap(engine_python: str) -> dict:
         clock.start()
         timer.start()
         assert dock.start_run("small things") is not None, dock.last_message
-        loop.exec_()
+        loop.exec()
         timer.stop()
         seconds = time.perf_counter() - t0
     dock.shutdown()
@@ -163,7 +159,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--append", action="store_true", help="append the results to benchmarks/RESULTS.md")
     args = ap.parse_args()
-    samples = {"minimal": [], "qtpy": [], "plugin": []}
+    samples = {"minimal": [], "plugin": []}
     for _ in range(args.runs):  # interleaved so both see the same machine load
         for which in samples:
             samples[which].append(load_ms(which))
@@ -175,12 +171,12 @@ def main() -> int:
 
         Machine: {machine()}, QGIS {_qgis_version()} offscreen, date {today()}. {args.runs} fresh processes each.
 
-        | measure | baseline: minimal plugin (1 action) | baseline + `import qtpy` | RemoteReasoner | ratio to qtpy baseline |
-        |---|---|---|---|---|
-        | classFactory -> initGui returned, median ms (cold imports) | {med['minimal']:.1f} | {med['qtpy']:.1f} | {med['plugin']:.1f} | {med['plugin'] / med['qtpy']:.2f}x |
+        | measure | baseline: minimal plugin (1 action) | RemoteReasoner | ratio to baseline |
+        |---|---|---|---|
+        | classFactory -> initGui returned, median ms (cold imports) | {med['minimal']:.1f} | {med['plugin']:.1f} | {med['plugin'] / med['minimal']:.2f}x |
 
-        Samples (ms): minimal {', '.join(f'{x:.1f}' for x in samples['minimal'])}; qtpy {', '.join(f'{x:.1f}' for x in samples['qtpy'])}; plugin {', '.join(f'{x:.1f}' for x in samples['plugin'])}.
-        Start-up = vendored qtpy import (packaging, platform, inspect) + translator + action + Processing
+        Samples (ms): minimal {', '.join(f'{x:.1f}' for x in samples['minimal'])}; plugin {', '.join(f'{x:.1f}' for x in samples['plugin'])}.
+        Start-up = plugin modules (Qt from QGIS's own qgis.PyQt) + translator + action + Processing
         provider registration (its algorithm module); the dock, task, layers and engine client load on first use.
 
         Dock run over OSBS_029 (25 tiles of 112 px, replay backend, real worker process, warm):

@@ -69,27 +69,27 @@
         <translation>Impossible d’écrire {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="39"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="42"/>
         <source>&amp;RemoteReasoner</source>
         <translation>&amp;RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="40"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="43"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="43"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="46"/>
         <source>Ask a question about the imagery and get boxes, masks and contours</source>
         <translation>Posez une question sur l’imagerie et obtenez boîtes, masques et contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="45"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="48"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="68"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="71"/>
         <source>Processing provider not available: {reason}</source>
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
@@ -199,52 +199,52 @@
         <translation>Le checkpoint SAM {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="77"/>
         <source>Devices: {d}</source>
         <translation>Périphériques : {d}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="77"/>
         <source> (CUDA {c})</source>
         <translation> (CUDA {c})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="80"/>
         <source>{dev}: {name}, {free:.1f} GB free of {total:.1f} GB</source>
         <translation>{dev} : {name}, {free:.1f} Go libres sur {total:.1f} Go</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="83"/>
         <source>torch does not load: {e}</source>
         <translation>torch ne se charge pas : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="47"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="50"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
         <source>Self-test could not run: {e}</source>
         <translation>L’autotest n’a pas pu s’exécuter : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="55"/>
         <source>Self-test passed on {device}</source>
         <translation>Autotest réussi sur {device}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="55"/>
         <source>Self-test FAILED on {device}</source>
         <translation>Autotest ÉCHOUÉ sur {device}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="59"/>
         <source>a check of the installation with a tiny test model, not of a real model.</source>
         <translation>une vérification de l’installation avec un minuscule modèle de test, pas d’un vrai modèle.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="76"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="79"/>
         <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
         <translation>Un fournisseur de traitements « remotereasoner » est déjà enregistré ; cette copie de l’extension n’en ajoute pas un autre.</translation>
     </message>
@@ -362,7 +362,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="263"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -370,7 +370,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="323"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="333"/>
         <source>Connected: %n model(s).</source>
         <translation>
             <numerusform>Connecté : %n modèle.</numerusform>
@@ -447,17 +447,17 @@
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>Localiser : boîtes, masques, contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
         <source>Ask: an answer in text</source>
         <translation>Demander : une réponse en texte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Describe: a caption of the area</source>
         <translation>Décrire : une légende de la zone</translation>
     </message>
@@ -477,7 +477,7 @@
         <translation>Le dossier SAM 3 {path} n’est pas un modèle ({file} manque) : choisissez-le à nouveau dans Configurer le moteur… › Modèles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="29"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
@@ -626,12 +626,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="28"/>
         <source>Look</source>
         <translation>Regard</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="33"/>
+        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="38"/>
         <source>Model calls this choice will make over the extent</source>
         <translation>Appels au modèle que ce choix fera sur l’emprise</translation>
     </message>
@@ -707,14 +707,9 @@
         <translation>Exporter les résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
-        <source>Finished</source>
-        <translation>Terminé</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="36"/>
-        <source>Interrupted</source>
-        <translation>Interrompu</translation>
+        <location filename="../remotereasoner_qgis/bridge/engine_env.py" line="78"/>
+        <source>Qt cannot tell whether this computer is online ({source}: {detail}); assuming online. Without a network, tick Offline in Settings › Models.</source>
+        <translation>Qt ne peut pas dire si cet ordinateur est en ligne ({source} : {detail}) ; il est supposé en ligne. Sans réseau, cochez Hors ligne dans Paramètres › Modèles.</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
@@ -755,16 +750,6 @@
         <translation>Tout sous le seuil</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="21"/>
-        <source>Find all keeps SAM 3&apos;s instances scoring above this; the end line says how many it dropped</source>
-        <translation>Tout trouver garde les instances de SAM 3 dont le score dépasse ce seuil ; la ligne de fin dit combien ont été écartées</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
-        <source>Score threshold</source>
-        <translation>Seuil de score</translation>
-    </message>
-    <message>
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="180"/>
         <source>recorded answers (human labels), not a live model</source>
         <translation>réponses enregistrées (étiquettes humaines), pas un modèle réel</translation>
@@ -781,6 +766,26 @@
             <numerusform>Modèle : {model} · vue : {size} · %n vue · résultats : {gpkg}</numerusform>
             <numerusform>Modèle : {model} · vue : {size} · %n vues · résultats : {gpkg}</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
+        <source>Finished</source>
+        <translation>Terminé</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="36"/>
+        <source>Interrupted</source>
+        <translation>Interrompu</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="21"/>
+        <source>Find all keeps SAM 3&apos;s instances scoring above this; the end line says how many it dropped</source>
+        <translation>Tout trouver garde les instances de SAM 3 dont le score dépasse ce seuil ; la ligne de fin dit combien ont été écartées</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
+        <source>Score threshold</source>
+        <translation>Seuil de score</translation>
     </message>
 </context>
 <context>
@@ -821,6 +826,11 @@
         <translation>Pas de réponse.</translation>
     </message>
     <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="53"/>
+        <source>Press Reason on extent: the model&apos;s answer appears here.</source>
+        <translation>Cliquez sur Raisonner sur l’emprise : la réponse du modèle s’affichera ici.</translation>
+    </message>
+    <message>
         <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
         <source>(could not be read)</source>
         <translation>(illisible)</translation>
@@ -829,11 +839,6 @@
         <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="78"/>
         <source>The model's answer could not be read — what it said is under Reasoning.</source>
         <translation>La réponse du modèle n’a pas pu être lue — ce qu’il a dit se trouve sous Raisonnement.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="53"/>
-        <source>Press Reason on extent: the model&apos;s answer appears here.</source>
-        <translation>Cliquez sur Raisonner sur l’emprise : la réponse du modèle s’affichera ici.</translation>
     </message>
 </context>
 <context>
@@ -1171,62 +1176,62 @@
 <context>
     <name>ExtentChoice</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
         <source>Current map view</source>
         <translation>Vue courante de la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
         <source>Whole layer</source>
         <translation>Couche entière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
         <source>Rectangle drawn on the map</source>
         <translation>Rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
         <source>Bounding box of selected features</source>
         <translation>Emprise des entités sélectionnées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="62"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="67"/>
         <source>Draw…</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="64"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="70"/>
         <source>Clear</source>
         <translation>Effacer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="71"/>
         <source>Remove the rectangle drawn on the map</source>
         <translation>Retirer le rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="145"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="150"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="152"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="158"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="149"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="155"/>
         <source>The extent cannot be reprojected to the raster&apos;s CRS {crs}: zoom to the raster {name}, or choose Whole layer.</source>
         <translation>L’emprise ne peut pas être reprojetée dans le SCR du raster {crs} : zoomez sur le raster {name} ou choisissez Couche entière.</translation>
     </message>
@@ -1583,67 +1588,67 @@
 <context>
     <name>QuestionPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="38"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="39"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="45"/>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="51"/>
         <source>One answer per tile</source>
         <translation>Une réponse par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="50"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="52"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>Interroger chaque tuile à pleine résolution et cartographier les réponses sur l’emprise des tuiles, au lieu d’une vue de toute l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="56"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="59"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="61"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="63"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="65"/>
         <source>Ask one of your recent questions again</source>
         <translation>Reposer une de vos questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="77"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="78"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="79"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="140"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>par ex. Combien de navires sont dans le port ?</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="140"/>
         <source>No question needed: the model describes the area</source>
         <translation>Aucune question nécessaire : le modèle décrit la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="140"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
@@ -1937,47 +1942,47 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="284"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="292"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="88"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="94"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="205"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="213"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
         <source>Get a real model (Models tab)…</source>
         <translation>Obtenir un vrai modèle (onglet Modèles)…</translation>
     </message>
@@ -2074,222 +2079,222 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="50"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="51"/>
         <source>RemoteReasoner settings</source>
         <translation>Paramètres de RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="56"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="62"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="64"/>
         <source>Local model</source>
         <translation>Modèle local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="59"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="65"/>
         <source>Server</source>
         <translation>Serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
         <source>Model (hub id or folder)</source>
         <translation>Modèle (identifiant du hub ou dossier)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="102"/>
         <source>Server URL</source>
         <translation>URL du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
         <source>Server model</source>
         <translation>Modèle du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="113"/>
         <source>API key</source>
         <translation>Clé d’API</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="117"/>
         <source>Test connection</source>
         <translation>Tester la connexion</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
         <source>Segmentation and compute</source>
         <translation>Segmentation et calcul</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="125"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="131"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="140"/>
         <source>Device</source>
         <translation>Périphérique</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="143"/>
         <source>Precision</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="140"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="146"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="145"/>
         <source>Tile size</source>
         <translation>Taille des tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="141"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="147"/>
         <source>Overlap</source>
         <translation>Chevauchement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="157"/>
         <source>Max pixels per view</source>
         <translation>Pixels max. par vue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="161"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="166"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>vide : un dossier temporaire ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="166"/>
         <source>empty: beside the project ({path})</source>
         <translation>vide : à côté du projet ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="170"/>
         <source>Output folder</source>
         <translation>Dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="172"/>
         <source>Engine Python</source>
         <translation>Python du moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="306"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="316"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>Saisissez d’abord l’URL du serveur, par ex. http://gpu-server:8000/v1.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="314"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="324"/>
         <source>Connection failed: {reason}</source>
         <translation>Échec de la connexion : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="116"/>
         <source>Tiles in flight</source>
         <translation>Tuiles traitées en parallèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>identifiant du hub ({model}) ou dossier local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
         <source>The instruction the model gets around your question: a template name, or your own .txt file with {query} where the question goes.</source>
         <translation>L’instruction que le modèle reçoit autour de votre question : un nom de modèle de prompt, ou votre propre fichier .txt avec {query} à la place de la question.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="89"/>
         <source>Prompt</source>
         <translation>Prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
         <source>As the prompt template says</source>
         <translation>Comme l’indique le modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Pixels of the resized model input (model-input)</source>
         <translation>Pixels de l’entrée redimensionnée du modèle (model-input)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Pixels of the view before resizing (original-image)</source>
         <translation>Pixels de la vue avant redimensionnement (original-image)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
         <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
         <translation>Dans quels pixels sont exprimées les boîtes du modèle ; un modèle de prompt l’indique pour le modèle pour lequel il a été écrit.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
         <source>Box coordinates</source>
         <translation>Coordonnées des boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="197"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="207"/>
         <source>Default for the model</source>
         <translation>Par défaut pour le modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="201"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="211"/>
         <source>File: {name}</source>
         <translation>Fichier : {name}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="213"/>
         <source>Choose file…</source>
         <translation>Choisir un fichier…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="212"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="222"/>
         <source>Prompt template</source>
         <translation>Modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="212"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="222"/>
         <source>Prompt templates (*.txt)</source>
         <translation>Modèles de prompt (*.txt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="303"/>
         <source>The overlap must be less than half the tile size ({n} px).</source>
         <translation>Le recouvrement doit être inférieur à la moitié de la taille des tuiles ({n} px).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="133"/>
         <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
         <translation>un fichier SAM 1 .pth, ou SAM 2.1 : facebook/sam2.1-hiera-tiny ou un dossier</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
         <source>Recorded answers</source>
         <translation>Réponses enregistrées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="285"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="295"/>
         <source>This URL holds a credential (user:password@ or a key in the query). Settings are stored as plain text: remove it from the URL and add the key under API key (QGIS&apos;s authentication manager).</source>
         <translation>Cette URL contient un identifiant (utilisateur:mot_de_passe@ ou une clé dans la requête). Les paramètres sont enregistrés en clair : retirez-le de l'URL et ajoutez la clé sous Clé d'API (le gestionnaire d'authentification de QGIS).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="130"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="136"/>
         <source>Find all: score threshold</source>
         <translation>Tout trouver : seuil de score</translation>
     </message>
@@ -2297,197 +2302,197 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="100"/>
         <source>Set up the RemoteReasoner engine</source>
         <translation>Installer le moteur RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="115"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="116"/>
         <source>Engine</source>
         <translation>Moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="118"/>
         <source>Models</source>
         <translation>Modèles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="130"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="131"/>
         <source>Platform</source>
         <translation>Plateforme</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="135"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="136"/>
         <source>No Python 3.10 or newer found: install one, or pick an interpreter below</source>
         <translation>Aucun Python 3.10 ou plus récent trouvé : installez-en un, ou choisissez un interpréteur ci-dessous</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="136"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="137"/>
         <source>Python for the environment</source>
         <translation>Python de l’environnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="140"/>
         <source>NVIDIA GPU</source>
         <translation>GPU NVIDIA</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="145"/>
         <source>torch build</source>
         <translation>Version de torch</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="148"/>
         <source>New environment in the QGIS profile: {path}</source>
         <translation>Nouvel environnement dans le profil QGIS : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="150"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="151"/>
         <source>An existing interpreter (e.g. a conda environment&apos;s python):</source>
         <translation>Un interpréteur existant (par ex. le python d’un environnement conda) :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="156"/>
         <source>Environment</source>
         <translation>Environnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="163"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="164"/>
         <source>empty: download from PyPI (and the PyTorch index)</source>
         <translation>vide : télécharger depuis PyPI (et l’index PyTorch)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="165"/>
         <source>Wheel folder (offline install)</source>
         <translation>Dossier de wheels (installation hors ligne)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="165"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="166"/>
         <source>none (QGIS Options › Network)</source>
         <translation>aucun (Options de QGIS › Réseau)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="168"/>
         <source>Proxy</source>
         <translation>Proxy</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="177"/>
         <source>Install / repair</source>
         <translation>Installer / réparer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="177"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="178"/>
         <source>Check engine</source>
         <translation>Vérifier le moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="181"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="182"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="245"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="246"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>aucun trouvé (nvidia-smi absent ou pas de pilote) : le moteur s’exécute sur le CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="246"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="247"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — pilote {driver}, {mem:.1f} Go</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="251"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="252"/>
         <source>CPU only</source>
         <translation>CPU uniquement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="253"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="254"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>selon les dépendances / le dossier de wheels (sans index PyTorch)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="254"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="255"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v} ({b})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="292"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="293"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} n’est pas un interpréteur de la forme &lt;env&gt;/bin/python : choisissez le python de l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="296"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="297"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>Aucun Python 3.10 ou plus récent n’a été trouvé : installez Python, puis rouvrez cette boîte de dialogue.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="301"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>Environnement : {path} · version de torch : {b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="302"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="303"/>
         <source>Proxy: {p}</source>
         <translation>Proxy : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="313"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="314"/>
         <source>Cancelling…</source>
         <translation>Annulation…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="330"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="331"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>Interpréteur du moteur enregistré dans les paramètres : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="351"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="352"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>Aucun moteur à {p} : cliquez d’abord sur Installer / réparer.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="372"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="373"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>Manquant : {m}. Cliquez sur Installer / réparer pour terminer l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="179"/>
         <source>Self-test</source>
         <translation>Autotest</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="179"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="180"/>
         <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
         <translation>Exécute toute la chaîne sur un raster synthétique avec un minuscule modèle de test (quelques secondes) : vérifie l’installation, pas un modèle.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="390"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="391"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>Autotest en cours (raisonnement → SAM → vectorisation → GeoPackage)…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="173"/>
         <source>Engine in use</source>
         <translation>Moteur utilisé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="229"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="230"/>
         <source>{path} (not set up yet)</source>
         <translation>{path} (pas encore installé)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="343"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="344"/>
         <source>Starting the engine {path}…</source>
         <translation>Démarrage du moteur {path}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="367"/>
         <source>The engine {path} did not start: {e}</source>
         <translation>Le moteur {path} n’a pas démarré : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="381"/>
         <source>The engine is ready: {path}</source>
         <translation>Le moteur est prêt : {path}</translation>
     </message>

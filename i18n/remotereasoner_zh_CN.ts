@@ -69,27 +69,27 @@
         <translation>无法写入 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="39"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="42"/>
         <source>&amp;RemoteReasoner</source>
         <translation>&amp;RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="40"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="43"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="43"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="46"/>
         <source>Ask a question about the imagery and get boxes, masks and contours</source>
         <translation>就影像提出问题，获取边界框、掩膜和轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="45"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="48"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="68"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="71"/>
         <source>Processing provider not available: {reason}</source>
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
@@ -199,52 +199,52 @@
         <translation>SAM 检查点 {path} 不存在：请在设置中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="77"/>
         <source>Devices: {d}</source>
         <translation>设备：{d}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="77"/>
         <source> (CUDA {c})</source>
         <translation>（CUDA {c}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="80"/>
         <source>{dev}: {name}, {free:.1f} GB free of {total:.1f} GB</source>
         <translation>{dev}：{name}，可用 {free:.1f} GB，共 {total:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="83"/>
         <source>torch does not load: {e}</source>
         <translation>无法加载 torch：{e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="47"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="50"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
         <source>Self-test could not run: {e}</source>
         <translation>自检无法运行：{e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="55"/>
         <source>Self-test passed on {device}</source>
         <translation>在 {device} 上自检通过</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="55"/>
         <source>Self-test FAILED on {device}</source>
         <translation>在 {device} 上自检失败</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="59"/>
         <source>a check of the installation with a tiny test model, not of a real model.</source>
         <translation>这是用微型测试模型对安装进行的检查，而非对真实模型的检查。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/plugin.py" line="76"/>
+        <location filename="../remotereasoner_qgis/plugin.py" line="79"/>
         <source>A Processing provider &apos;remotereasoner&apos; is already registered; this copy of the plugin does not add another.</source>
         <translation>已注册了名为“remotereasoner”的处理提供程序；此插件副本不会再添加一个。</translation>
     </message>
@@ -356,14 +356,14 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="263"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="323"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="333"/>
         <source>Connected: %n model(s).</source>
         <translation>
             <numerusform>已连接：%n 个模型。</numerusform>
@@ -436,17 +436,17 @@
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
         <source>Ask: an answer in text</source>
         <translation>提问：以文字回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Describe: a caption of the area</source>
         <translation>描述：区域说明</translation>
     </message>
@@ -466,7 +466,7 @@
         <translation>SAM 3 文件夹 {path} 不是模型（缺少 {file}）：请在“设置引擎… › 模型”中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="29"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
@@ -612,12 +612,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="28"/>
         <source>Look</source>
         <translation>查看方式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="33"/>
+        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="38"/>
         <source>Model calls this choice will make over the extent</source>
         <translation>此选项在该范围内将进行的模型调用次数</translation>
     </message>
@@ -691,14 +691,9 @@
         <translation>导出结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
-        <source>Finished</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="36"/>
-        <source>Interrupted</source>
-        <translation>已中断</translation>
+        <location filename="../remotereasoner_qgis/bridge/engine_env.py" line="78"/>
+        <source>Qt cannot tell whether this computer is online ({source}: {detail}); assuming online. Without a network, tick Offline in Settings › Models.</source>
+        <translation>Qt 无法判断这台计算机是否联网（{source}：{detail}），按已联网处理。没有网络时，请在 设置 › 模型 中勾选“离线”。</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
@@ -738,16 +733,6 @@
         <translation>全部低于阈值</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="21"/>
-        <source>Find all keeps SAM 3&apos;s instances scoring above this; the end line says how many it dropped</source>
-        <translation>“查找全部”只保留 SAM 3 分数高于此值的实例；结束行会说明舍弃了多少个</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
-        <source>Score threshold</source>
-        <translation>分数阈值</translation>
-    </message>
-    <message>
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="180"/>
         <source>recorded answers (human labels), not a live model</source>
         <translation>录制的回答（人工标注），不是真实模型</translation>
@@ -763,6 +748,26 @@
         <translation>
             <numerusform>模型：{model} · 视图：{size} · %n 个视图 · 结果：{gpkg}</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="36"/>
+        <source>Interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="21"/>
+        <source>Find all keeps SAM 3&apos;s instances scoring above this; the end line says how many it dropped</source>
+        <translation>“查找全部”只保留 SAM 3 分数高于此值的实例；结束行会说明舍弃了多少个</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
+        <source>Score threshold</source>
+        <translation>分数阈值</translation>
     </message>
 </context>
 <context>
@@ -803,6 +808,11 @@
         <translation>没有答案。</translation>
     </message>
     <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="53"/>
+        <source>Press Reason on extent: the model&apos;s answer appears here.</source>
+        <translation>点击“对范围进行推理”：模型的回答将显示在这里。</translation>
+    </message>
+    <message>
         <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
         <source>(could not be read)</source>
         <translation>（无法读取）</translation>
@@ -811,11 +821,6 @@
         <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="78"/>
         <source>The model's answer could not be read — what it said is under Reasoning.</source>
         <translation>无法读取模型的回答——它所说的内容见“推理”。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="53"/>
-        <source>Press Reason on extent: the model&apos;s answer appears here.</source>
-        <translation>点击“对范围进行推理”：模型的回答将显示在这里。</translation>
     </message>
 </context>
 <context>
@@ -1153,62 +1158,62 @@
 <context>
     <name>ExtentChoice</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
         <source>Whole layer</source>
         <translation>整个图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
         <source>Rectangle drawn on the map</source>
         <translation>在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
         <source>Bounding box of selected features</source>
         <translation>所选要素的外包矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="62"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="67"/>
         <source>Draw…</source>
         <translation>绘制…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="64"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="70"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="71"/>
         <source>Remove the rectangle drawn on the map</source>
         <translation>移除在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="145"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>尚未绘制矩形：请点击“绘制…”并在地图上拖出一个矩形。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="150"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>没有选中的要素：请在当前矢量图层中选择要素。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="152"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="158"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>该范围与栅格 {name} 不重叠。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="149"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="155"/>
         <source>The extent cannot be reprojected to the raster&apos;s CRS {crs}: zoom to the raster {name}, or choose Whole layer.</source>
         <translation>该范围无法重投影到栅格的坐标参考系 {crs}：请缩放到栅格 {name}，或选择“整个图层”。</translation>
     </message>
@@ -1565,67 +1570,67 @@
 <context>
     <name>QuestionPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="38"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="39"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="45"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="51"/>
         <source>One answer per tile</source>
         <translation>每个瓦片一个答案</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="50"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="52"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>以全分辨率询问每个瓦片，并把答案绘制在瓦片范围上，而不是整个范围一个视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="56"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="59"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="61"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="63"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="65"/>
         <source>Ask one of your recent questions again</source>
         <translation>再次提出您最近的某个问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="77"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="78"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="79"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="140"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>例如：港口里有多少艘船？</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="140"/>
         <source>No question needed: the model describes the area</source>
         <translation>无需提问：模型会描述该区域</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="140"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
@@ -1919,47 +1924,47 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
         <source>Reason on extent</source>
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="284"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="292"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="88"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="94"/>
         <source>Reasoning</source>
         <translation>推理过程</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="205"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="213"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="148"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
         <source>Get a real model (Models tab)…</source>
         <translation>获取真实模型（“模型”选项卡）…</translation>
     </message>
@@ -2056,222 +2061,222 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="50"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="51"/>
         <source>RemoteReasoner settings</source>
         <translation>RemoteReasoner 设置</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="56"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="62"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="64"/>
         <source>Local model</source>
         <translation>本地模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="59"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="65"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
         <source>Model (hub id or folder)</source>
         <translation>模型（Hub ID 或文件夹）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="102"/>
         <source>Server URL</source>
         <translation>服务器 URL</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
         <source>Server model</source>
         <translation>服务器模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="113"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="117"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
         <source>Segmentation and compute</source>
         <translation>分割与计算</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="125"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="131"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>SAM 检查点 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
         <source>SAM checkpoint</source>
         <translation>SAM 检查点</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="140"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="143"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="140"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="146"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="145"/>
         <source>Tile size</source>
         <translation>瓦片大小</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="141"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="147"/>
         <source>Overlap</source>
         <translation>重叠</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="157"/>
         <source>Max pixels per view</source>
         <translation>每个视图的最大像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="161"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="166"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>留空：临时文件夹（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="166"/>
         <source>empty: beside the project ({path})</source>
         <translation>留空：项目文件旁（{path}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="170"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="172"/>
         <source>Engine Python</source>
         <translation>引擎 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="306"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="316"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>请先输入服务器 URL，例如 http://gpu-server:8000/v1。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="314"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="324"/>
         <source>Connection failed: {reason}</source>
         <translation>连接失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="116"/>
         <source>Tiles in flight</source>
         <translation>并行处理的瓦片数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>Hub ID（{model}）或本地文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="80"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
         <source>The instruction the model gets around your question: a template name, or your own .txt file with {query} where the question goes.</source>
         <translation>模型在您的问题之外收到的指令：一个模板名称，或您自己的 .txt 文件（用 {query} 表示问题所在的位置）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="89"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="85"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
         <source>As the prompt template says</source>
         <translation>按提示词模板的设定</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Pixels of the resized model input (model-input)</source>
         <translation>缩放后模型输入的像素 (model-input)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="87"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Pixels of the view before resizing (original-image)</source>
         <translation>缩放前视图的像素 (original-image)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="97"/>
         <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
         <translation>模型输出的框所用的像素坐标；模板会为其所针对的模型说明这一点。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="99"/>
         <source>Box coordinates</source>
         <translation>框坐标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="197"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="207"/>
         <source>Default for the model</source>
         <translation>模型的默认值</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="201"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="211"/>
         <source>File: {name}</source>
         <translation>文件：{name}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="203"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="213"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="212"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="222"/>
         <source>Prompt template</source>
         <translation>提示词模板</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="212"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="222"/>
         <source>Prompt templates (*.txt)</source>
         <translation>提示词模板 (*.txt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="293"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="303"/>
         <source>The overlap must be less than half the tile size ({n} px).</source>
         <translation>重叠必须小于瓦片尺寸的一半（{n} 像素）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="133"/>
         <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
         <translation>SAM 1 的 .pth 文件，或 SAM 2.1：facebook/sam2.1-hiera-tiny 或一个文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
         <source>Recorded answers</source>
         <translation>录制的回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="285"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="295"/>
         <source>This URL holds a credential (user:password@ or a key in the query). Settings are stored as plain text: remove it from the URL and add the key under API key (QGIS&apos;s authentication manager).</source>
         <translation>此 URL 含有凭据（user:password@ 或查询中的密钥）。设置以明文保存：请从 URL 中删除它，并在“API 密钥”中添加密钥（QGIS 的身份验证管理器）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="130"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="136"/>
         <source>Find all: score threshold</source>
         <translation>查找全部：分数阈值</translation>
     </message>
@@ -2279,197 +2284,197 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="100"/>
         <source>Set up the RemoteReasoner engine</source>
         <translation>安装 RemoteReasoner 引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="115"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="116"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="118"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="130"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="131"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="135"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="136"/>
         <source>No Python 3.10 or newer found: install one, or pick an interpreter below</source>
         <translation>未找到 Python 3.10 或更高版本：请安装一个，或在下方选择解释器</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="136"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="137"/>
         <source>Python for the environment</source>
         <translation>用于该环境的 Python</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="140"/>
         <source>NVIDIA GPU</source>
         <translation>NVIDIA GPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="145"/>
         <source>torch build</source>
         <translation>torch 版本</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="148"/>
         <source>New environment in the QGIS profile: {path}</source>
         <translation>在 QGIS 配置文件中新建环境：{path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="150"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="151"/>
         <source>An existing interpreter (e.g. a conda environment&apos;s python):</source>
         <translation>已有的解释器（例如 conda 环境中的 python）：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="156"/>
         <source>Environment</source>
         <translation>环境</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="163"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="164"/>
         <source>empty: download from PyPI (and the PyTorch index)</source>
         <translation>留空：从 PyPI（及 PyTorch 索引）下载</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="165"/>
         <source>Wheel folder (offline install)</source>
         <translation>Wheel 文件夹（离线安装）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="165"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="166"/>
         <source>none (QGIS Options › Network)</source>
         <translation>无（QGIS 选项 › 网络）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="168"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="177"/>
         <source>Install / repair</source>
         <translation>安装/修复</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="177"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="178"/>
         <source>Check engine</source>
         <translation>检查引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="181"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="182"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="245"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="246"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>未找到（缺少 nvidia-smi 或没有驱动）：引擎将在 CPU 上运行</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="246"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="247"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — 驱动 {driver}，{mem:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="251"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="252"/>
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="253"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="254"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>按依赖列表/wheel 文件夹（不使用 PyTorch 索引）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="254"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="255"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v}（{b}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="292"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="293"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} 不是 &lt;env&gt;/bin/python 形式的解释器：请选择该环境的 python。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="296"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="297"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>未找到 Python 3.10 或更高版本：请安装 Python，然后重新打开此对话框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="301"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>环境：{path} · torch 版本：{b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="302"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="303"/>
         <source>Proxy: {p}</source>
         <translation>代理：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="313"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="314"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="330"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="331"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>引擎解释器已保存到设置：{p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="351"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="352"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>{p} 处没有引擎：请先点击“安装/修复”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="372"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="373"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>缺少：{m}。请点击“安装/修复”以完成环境。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="179"/>
         <source>Self-test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="179"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="180"/>
         <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
         <translation>用一个微型测试模型在合成栅格上运行完整流程（几秒钟）：验证的是安装，而不是模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="390"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="391"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>正在自检（推理 → SAM → 矢量化 → GeoPackage）…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="173"/>
         <source>Engine in use</source>
         <translation>正在使用的引擎</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="229"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="230"/>
         <source>{path} (not set up yet)</source>
         <translation>{path}（尚未安装）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="343"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="344"/>
         <source>Starting the engine {path}…</source>
         <translation>正在启动引擎 {path}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="367"/>
         <source>The engine {path} did not start: {e}</source>
         <translation>引擎 {path} 未能启动：{e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="381"/>
         <source>The engine is ready: {path}</source>
         <translation>引擎已就绪：{path}</translation>
     </message>

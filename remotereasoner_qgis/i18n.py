@@ -7,7 +7,7 @@ import re
 from typing import Optional
 
 from qgis.core import QgsSettings
-from qtpy.QtCore import QCoreApplication, QLocale, QTranslator
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
 
 from .paths import ENGINE_ROOT, PLUGIN_DIR
 

@@ -6,7 +6,6 @@ import os
 
 # realpath: a development install is often a symlink to the checkout, where inference_core sits beside it.
 PLUGIN_DIR = os.path.dirname(os.path.realpath(__file__))
-VENDOR_DIR = os.path.join(PLUGIN_DIR, "_vendor")
 
 
 def _engine_root() -> str:

@@ -7,9 +7,12 @@ import os
 from typing import Optional
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
-from qtpy.QtCore import QCoreApplication, Qt
-from qtpy.QtGui import QIcon
-from qtpy.QtWidgets import QAction
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtGui import QIcon
+try:  # Qt 6 (QGIS 4) moved QAction to QtGui; qgis.PyQt re-exports each binding's modules as they are
+    from qgis.PyQt.QtGui import QAction
+except ImportError:  # Qt 5 (QGIS 3)
+    from qgis.PyQt.QtWidgets import QAction
 
 from . import i18n
 from .paths import PLUGIN_DIR

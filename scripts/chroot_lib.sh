@@ -9,6 +9,10 @@
 _rr_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RR_ROOTFS_ROOT=${RR_ROOTFS_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/remotereasoner/rootfs}
 RR_DEBIAN_MIRROR=${RR_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# pip's cache, one for the host and every chroot (mounted at the chroot's /root/.cache/pip): a wheel or
+# download one system fetched is not fetched again by the next. Wheels built for one Python (the host's
+# 3.11, trixie's 3.13, sid's own) only serve that Python; pure-Python ones and sdists serve all.
+RR_PIP_CACHE=${RR_PIP_CACHE:-${PIP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pip}}
 
 # QGIS version -> Debian suite whose own `qgis` package is that version ("host" = this machine).
 rr_suite_for() {
@@ -49,13 +53,13 @@ rr_has_mounts() {
 # (HOME=/root, no PIP_*/PYTHON* of the host), at most LIMIT_S seconds (then SIGKILL 20 s later).
 # Mounts: proc; /sys read-only; /dev and /dev/pts (bind); a fresh /dev/shm and /tmp (tmpfs, lost at
 # the end); this clone read-write and its git directory read-only at their own paths; the shared
-# pip download cache at /root/.cache/pip; the host's CA bundle over the chroot's (RR_CHROOT_HOST_CA=0:
+# pip cache (RR_PIP_CACHE) at /root/.cache/pip; the host's CA bundle over the chroot's (RR_CHROOT_HOST_CA=0:
 # not). More environment: CMD = env NAME=VALUE... PROGRAM ARGS.
 rr_chroot() {
   local rootfs=$1 limit=$2; shift 2
   local gitdir
   gitdir=$(git -C "$_rr_root" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
-  mkdir -p "$RR_ROOTFS_ROOT/pip-cache"
+  mkdir -p "$RR_PIP_CACHE"
   # shellcheck disable=SC2016
   timeout --foreground -k 20 "$limit" \
     unshare --mount --pid --fork --kill-child --propagation private -- bash -c '
@@ -86,5 +90,5 @@ rr_chroot() {
       cp -L /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
       chroot "$R" /usr/bin/env -i HOME=/root USER=root LOGNAME=root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
-    ' rr-chroot "$rootfs" "$_rr_root" "$gitdir" "$RR_ROOTFS_ROOT/pip-cache" "${RR_CHROOT_HOST_CA:-1}" "$@"
+    ' rr-chroot "$rootfs" "$_rr_root" "$gitdir" "$RR_PIP_CACHE" "${RR_CHROOT_HOST_CA:-1}" "$@"
 }

@@ -29,7 +29,7 @@ done
 limit=${RR_MATRIX_TIMEOUT:-5400}
 trap 'echo; echo "qgis_matrix: interrupted"; exit 130' INT TERM
 
-summary=()
+summary=() releases=()
 status=0
 for v in "${versions[@]}"; do
   suite=$(rr_suite_for "$v") || exit 2
@@ -74,8 +74,13 @@ PY
 )
   summary+=("$line")
   echo "$line" >"$out/summary.txt"
+  release=$(sed -n 's/^qgis=//p' "$out/versions.txt" 2>/dev/null)
+  echo "=== QGIS $v: tested point release ${release:-unknown (set-up failed before QGIS ran)}"
+  releases+=("$v=${release:-?}")
 done
 echo
 echo "=== QGIS matrix (details: build/matrix/<version>/pytest.log)"
 printf '%s\n' "${summary[@]}"
+echo "point releases: ${releases[*]}"
+echo "pip cache shared by the host and the chroots: $RR_PIP_CACHE ($(du -sh "$RR_PIP_CACHE" 2>/dev/null | cut -f1))"
 exit $status

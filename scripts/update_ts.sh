@@ -8,7 +8,7 @@ ts_dir=${1:-$here/i18n}
 LANGS="zh_CN fr"
 command -v pylupdate5 >/dev/null || { echo "update_ts: pylupdate5 not found: apt-get install pyqt5-dev-tools (make setup)" >&2; exit 1; }
 cd "$here"
-mapfile -t sources < <(find remotereasoner_qgis -name '*.py' -not -path '*/_vendor/*' -not -path '*/__pycache__/*' | LC_ALL=C sort)
+mapfile -t sources < <(find remotereasoner_qgis -name '*.py' -not -path '*/__pycache__/*' | LC_ALL=C sort)
 targets=()
 for lang in $LANGS; do targets+=("$ts_dir/remotereasoner_$lang.ts"); done
 mkdir -p "$ts_dir"

@@ -47,7 +47,7 @@ def export_reference(source: Any, folder: str, is_canceled: Callable[[], bool] =
     """Write the polygons of `source` (a QgsVectorLayer or Processing feature source) with its CRS to
     `folder`/reference.gpkg, geometry only; features are written in order so the exported fid k is the k-th
     source feature. Raises CompareFailed for a layer that is not polygons."""
-    if QgsWkbTypes.geometryType(source.wkbType()) != QgsWkbTypes.PolygonGeometry:
+    if QgsWkbTypes.geometryType(source.wkbType()) != QgsWkbTypes.GeometryType.PolygonGeometry:
         raise CompareFailed(tr("The reference must be a polygon layer (the objects you digitised)."))
     path = os.path.join(folder, "reference.gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()
@@ -56,7 +56,7 @@ def export_reference(source: Any, folder: str, is_canceled: Callable[[], bool] =
     writer = QgsVectorFileWriter.create(path, QgsFields(), source.wkbType(), source.sourceCrs(),
                                         QgsProject.instance().transformContext() if QgsProject.instance()
                                         else QgsCoordinateTransformContext(), options)
-    if writer.hasError() != QgsVectorFileWriter.NoError:
+    if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
         raise CompareFailed(tr("Cannot write the reference to {path}: {reason}").format(path=path, reason=writer.errorMessage()))
     fids: list[int] = []
     for f in source.getFeatures():

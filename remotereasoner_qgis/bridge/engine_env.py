@@ -8,10 +8,14 @@ import os
 import urllib.parse
 from typing import Optional
 
-from qgis.core import QgsSettings
+from qgis.core import Qgis, QgsMessageLog, QgsSettings
 
+from ..i18n import tr
 from ..paths import ENGINE_ROOT
 from ..settings import hf_auth_cfg, offline_setting, resolve_api_key
+from .network_state import network_state
+
+LOG_TAG = "RemoteReasoner"
 
 # QGIS proxy types that are plain HTTP proxies; DefaultProxy means "the system's", which pip and
 # urllib already read from the environment.
@@ -64,15 +68,21 @@ def redact(text: str, url: Optional[str]) -> str:
 
 
 def qgis_offline() -> bool:
-    """True when Qt reports no active network connection (a laptop in the field)."""
-    try:
-        from qtpy.QtNetwork import QNetworkConfigurationManager
+    """True when Qt reports this computer offline (a laptop in the field). When Qt cannot tell, the engine
+    is treated as online (downloads are tried, and fail with their own clear message) and the log says so
+    once, naming the switch that forces offline."""
+    global _unknown_logged
+    state = network_state()
+    if state.offline is None and not _unknown_logged:
+        _unknown_logged = True
+        QgsMessageLog.logMessage(
+            tr("Qt cannot tell whether this computer is online ({source}: {detail}); assuming online. "
+               "Without a network, tick Offline in Settings › Models.").format(source=state.source, detail=state.detail),
+            LOG_TAG, Qgis.MessageLevel.Info)
+    return bool(state.offline)
 
-        mgr = QNetworkConfigurationManager()
-        # No known configurations: Qt cannot tell (containers, some VPNs); assume online.
-        return bool(mgr.allConfigurations()) and not mgr.isOnline()
-    except Exception:  # noqa: BLE001 - Qt without the bearer plugin
-        return False
+
+_unknown_logged = False
 
 
 def offline_mode() -> bool:

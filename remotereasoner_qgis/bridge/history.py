@@ -94,7 +94,7 @@ def read_runs(gpkg: str) -> list[RunEntry]:
         for e in entries:
             quoted = e.run_id.replace("'", "''")
             req = QgsFeatureRequest().setFilterExpression(f"\"run_id\" = '{quoted}'")
-            req.setFlags(QgsFeatureRequest.NoGeometry).setNoAttributes()
+            req.setFlags(QgsFeatureRequest.Flag.NoGeometry).setNoAttributes()
             e.counts[name] = sum(1 for _ in layer.getFeatures(req))
     return entries
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from qgis.core import QgsApplication, QgsRasterLayer
-from qtpy.QtCore import QObject, Signal
+from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from inference_core.contract.options import ANSWER_MODES, GRANULARITIES, RunOptions
 from inference_core.contract.protocol import ErrorCode
@@ -68,13 +68,13 @@ class RunController(QObject):
     runs it on the calling thread (Processing). Both follow the worker through bridge/follow_run.py and
     set `end` (the one wording of how the run ended, bridge/events.py)."""
 
-    progress = Signal(dict)
-    result = Signal(dict)
-    reasoning = Signal(dict)
-    answer = Signal(dict)
-    warning = Signal(str)
-    finished = Signal(dict)  # the `done` summary, once `end` is set
-    failed = Signal(str, str, str)  # code, message, details, once `end` is set
+    progress = pyqtSignal(dict)
+    result = pyqtSignal(dict)
+    reasoning = pyqtSignal(dict)
+    answer = pyqtSignal(dict)
+    warning = pyqtSignal(str)
+    finished = pyqtSignal(dict)  # the `done` summary, once `end` is set
+    failed = pyqtSignal(str, str, str)  # code, message, details, once `end` is set
 
     def __init__(self, parent: Optional[QObject] = None):
         super().__init__(parent)

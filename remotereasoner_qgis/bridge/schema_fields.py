@@ -4,7 +4,7 @@ boxes, masks and contours layers, through the one kind -> field type mapping (`f
 from __future__ import annotations
 
 from qgis.core import Qgis, QgsField, QgsFields, QgsWkbTypes
-from qtpy.QtCore import QMetaType
+from qgis.PyQt.QtCore import QMetaType
 
 from inference_core.contract.schema import FEATURE_LAYERS, FIELDS, GEOMETRY_TYPES
 
@@ -16,13 +16,18 @@ META_TYPES = {"str": QMetaType.Type.QString, "int": QMetaType.Type.LongLong, "fl
 # before that a QVariant.Type, whose values are QMetaType's, so the plain number serves.
 QGSFIELD_TAKES_METATYPE = Qgis.QGIS_VERSION_INT >= 33800
 
-__all__ = ["FEATURE_LAYERS", "META_TYPES", "field_list", "field_type", "geometry_name", "qgs_fields", "wkb_type"]
+__all__ = ["FEATURE_LAYERS", "META_TYPES", "as_field_type", "field_list", "field_type", "geometry_name",
+           "qgs_fields", "wkb_type"]
+
+
+def as_field_type(meta):
+    """A QMetaType.Type as this QGIS's QgsField takes it (the same on QGIS 3.22 and on QGIS 4)."""
+    return meta if QGSFIELD_TAKES_METATYPE else int(meta)
 
 
 def field_type(kind: str):
     """The type of a schema kind ("str", "int", "float", "datetime") as this QGIS's QgsField takes it."""
-    meta = META_TYPES[kind]
-    return meta if QGSFIELD_TAKES_METATYPE else int(meta)
+    return as_field_type(META_TYPES[kind])
 
 
 def field_list(layer: str) -> list[QgsField]:

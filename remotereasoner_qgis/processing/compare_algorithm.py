@@ -23,7 +23,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qtpy.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication
 
 from inference_core.contract.comparison import COMPARE_LAYERS
 
@@ -90,13 +90,13 @@ class CompareAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterEnum(self.LAYER, self.tr("Result layer"), options=list(COMPARE_LAYERS),
                                                      defaultValue=0))
         self.addParameter(QgsProcessingParameterFeatureSource(self.REFERENCE, self.tr("Reference polygons"),
-                                                              [QgsProcessing.TypeVectorPolygon]))
+                                                              [QgsProcessing.SourceType.TypeVectorPolygon]))
         self.addParameter(QgsProcessingParameterRasterLayer(self.RASTER, self.tr("Raster (default: the run's)"),
                                                             optional=True))
         self.addParameter(QgsProcessingParameterString(self.RUN_ID, self.tr("Run id (default: the newest run)"),
                                                        optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Misses and false alarms"),
-                                                            QgsProcessing.TypeVectorPolygon))
+                                                            QgsProcessing.SourceType.TypeVectorPolygon))
         for name, label in ((self.IOU, "IoU"), (self.GIOU, "gIoU"), (self.CIOU, "cIoU"),
                             (self.MATCHED, self.tr("Matched objects")), (self.MISSED, self.tr("Missed reference objects")),
                             (self.FALSE_ALARMS, self.tr("False alarms"))):
@@ -123,12 +123,12 @@ class CompareAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(str(exc)) from None
         crs = QgsCoordinateReferenceSystem(report.crs) if report.crs else QgsCoordinateReferenceSystem()
         fields = issue_fields()
-        sink, dest = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon, crs)
+        sink, dest = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.Type.MultiPolygon, crs)
         for f in issue_features(report, fields):
             g = f.geometry()
             g.convertToMultiType()
             f.setGeometry(g)
-            sink.addFeature(f, QgsFeatureSink.FastInsert)
+            sink.addFeature(f, QgsFeatureSink.Flag.FastInsert)
         if context.willLoadLayerOnCompletion(dest):
             context.layerToLoadOnCompletionDetails(dest).setPostProcessor(_STYLER)
         pct = lambda v: "–" if v is None else f"{100 * v:.2f} %"  # noqa: E731

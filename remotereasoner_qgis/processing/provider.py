@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from qgis.core import QgsApplication, QgsProcessingProvider
-from qtpy.QtCore import QCoreApplication
-from qtpy.QtGui import QIcon
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
 
 from ..paths import PLUGIN_DIR
 from .compare_algorithm import CompareAlgorithm

@@ -41,7 +41,7 @@ from qgis.core import (
     QgsRasterLayer,
     QgsVectorLayer,
 )
-from qtpy.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication
 
 from inference_core.contract.model_state import sam_problem
 from inference_core.contract.options import (
@@ -138,7 +138,7 @@ def copy_features(
         for part in parts or [geom]:
             out = QgsFeature(feat)
             out.setGeometry(part)
-            sink.addFeature(out, QgsFeatureSink.FastInsert)
+            sink.addFeature(out, QgsFeatureSink.Flag.FastInsert)
         n += 1
     return n
 
@@ -282,9 +282,9 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             allowMultiple=True, defaultValue=default_gran))
 
         sinks = (
-            (self.OUTPUT_BOXES, self.tr("Boxes"), QgsProcessing.TypeVectorPolygon),
-            (self.OUTPUT_MASKS, self.tr("Masks"), QgsProcessing.TypeVectorPolygon),
-            (self.OUTPUT_CONTOURS, self.tr("Contours"), QgsProcessing.TypeVectorLine),
+            (self.OUTPUT_BOXES, self.tr("Boxes"), QgsProcessing.SourceType.TypeVectorPolygon),
+            (self.OUTPUT_MASKS, self.tr("Masks"), QgsProcessing.SourceType.TypeVectorPolygon),
+            (self.OUTPUT_CONTOURS, self.tr("Contours"), QgsProcessing.SourceType.TypeVectorLine),
         )
         for name, label, kind in sinks:
             self.addParameter(QgsProcessingParameterFeatureSink(name, label, kind, optional=True, createByDefault=True))
@@ -297,7 +297,7 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             self.PER_TILE, self.tr("Ask / Describe: one answer per tile (else one view of the whole extent)"),
             defaultValue=False))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT_ANSWERS, self.tr("Answers (view footprints)"), QgsProcessing.TypeVectorPolygon, optional=True,
+            self.OUTPUT_ANSWERS, self.tr("Answers (view footprints)"), QgsProcessing.SourceType.TypeVectorPolygon, optional=True,
             createByDefault=True))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_REPORT, self.tr("Answer report"), self.tr("HTML files (*.html)"), optional=True,
@@ -307,12 +307,12 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             defaultValue=STRATEGY_ORDER.index(d.strategy if d.strategy in STRATEGY_ORDER else RUN_DEFAULTS.strategy)))
 
         adv = [
-            QgsProcessingParameterNumber(self.TILE_SIZE, self.tr("Tile size (pixels)"), QgsProcessingParameterNumber.Integer,
+            QgsProcessingParameterNumber(self.TILE_SIZE, self.tr("Tile size (pixels)"), QgsProcessingParameterNumber.Type.Integer,
                                          defaultValue=d.tile_size, minValue=MIN_TILE_SIZE),
-            QgsProcessingParameterNumber(self.OVERLAP, self.tr("Tile overlap (pixels)"), QgsProcessingParameterNumber.Integer,
+            QgsProcessingParameterNumber(self.OVERLAP, self.tr("Tile overlap (pixels)"), QgsProcessingParameterNumber.Type.Integer,
                                          defaultValue=d.overlap, minValue=0),
             QgsProcessingParameterNumber(self.MAX_PIXELS, self.tr("Maximum model input pixels per tile"),
-                                         QgsProcessingParameterNumber.Integer, defaultValue=d.max_pixels, minValue=RUN_DEFAULTS.min_pixels),
+                                         QgsProcessingParameterNumber.Type.Integer, defaultValue=d.max_pixels, minValue=RUN_DEFAULTS.min_pixels),
             QgsProcessingParameterEnum(self.BACKEND, self.tr("Model backend"), options=list(BACKEND_CHOICES),
                                        defaultValue=BACKEND_CHOICES.index(d.backend) if d.backend in BACKEND_CHOICES else 0),
             QgsProcessingParameterString(self.MODEL, self.tr("Model (folder, Hugging Face id or server model name; empty: from the settings)"),
@@ -321,9 +321,9 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
                                                            "facebook/sam2.1-hiera-tiny (empty: from the settings)"),
                                          defaultValue=d.sam or None, optional=True),
             QgsProcessingParameterString(self.DEVICE, self.tr("Device (auto, cpu, cuda, cuda:N)"), defaultValue=d.device or RUN_DEFAULTS.device, optional=True),
-            QgsProcessingParameterNumber(self.SIMPLIFY, self.tr("Simplify tolerance (map units)"), QgsProcessingParameterNumber.Double,
+            QgsProcessingParameterNumber(self.SIMPLIFY, self.tr("Simplify tolerance (map units)"), QgsProcessingParameterNumber.Type.Double,
                                          defaultValue=RUN_DEFAULTS.simplify, minValue=0.0),
-            QgsProcessingParameterNumber(self.MIN_AREA, self.tr("Minimum mask area (map units²)"), QgsProcessingParameterNumber.Double,
+            QgsProcessingParameterNumber(self.MIN_AREA, self.tr("Minimum mask area (map units²)"), QgsProcessingParameterNumber.Type.Double,
                                          defaultValue=RUN_DEFAULTS.min_area, minValue=0.0),
             QgsProcessingParameterFile(self.REPLAY, self.tr("Recorded answers for the replay backend (.jsonl or result .gpkg)"),
                                        defaultValue=d.replay or None, optional=True, fileFilter=self.tr("Recorded answers (*.jsonl *.gpkg)")),
@@ -332,11 +332,11 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterString(self.SAM3, self.tr("SAM 3 for find all: folder or Hugging Face id (empty: from the settings)"),
                                          defaultValue=d.sam3 or None, optional=True),
             QgsProcessingParameterNumber(self.SCORE_THRESHOLD, self.tr("Find all: keep instances scoring above"),
-                                         QgsProcessingParameterNumber.Double, defaultValue=d.score_threshold,
+                                         QgsProcessingParameterNumber.Type.Double, defaultValue=d.score_threshold,
                                          minValue=0.0, maxValue=0.999),
         ]
         for p in adv:
-            p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            p.setFlags(p.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(p)
 
         self.addOutput(QgsProcessingOutputFile(self.RESULT_GPKG, self.tr("Result GeoPackage (all layers, model answers)")))

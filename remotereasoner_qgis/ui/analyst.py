@@ -4,7 +4,7 @@ group box below the results; `AnalystPanels.run_ready` is the dock's one hook wh
 from __future__ import annotations
 
 from qgis.gui import QgsCollapsibleGroupBox
-from qtpy.QtWidgets import QVBoxLayout
+from qgis.PyQt.QtWidgets import QVBoxLayout
 
 from ..i18n import tr
 from .command_panel import CommandPanel

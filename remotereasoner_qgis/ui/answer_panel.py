@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Optional
 
 from qgis.gui import QgsCollapsibleGroupBox
-from qtpy.QtCore import Qt
-from qtpy.QtWidgets import QApplication, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QApplication, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 ANSWER_SCALE = 1.5  # the answer's font, relative to the dock's
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from qgis.core import QgsRasterLayer
-from qtpy.QtWidgets import QApplication, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import QApplication, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from inference_core.contract.command import cli_command, shell_line
 from inference_core.contract.options import RunOptions

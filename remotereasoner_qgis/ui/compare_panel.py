@@ -15,8 +15,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsMapLayerComboBox
-from qtpy.QtCore import Qt, Signal
-from qtpy.QtWidgets import (
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
@@ -54,7 +54,7 @@ class ComparePanel(QWidget):
     """Pick a run's masks or boxes layer and a reference polygon layer, press Compare. Tests drive it through
     `start_compare()` and `compareFinished`."""
 
-    compareFinished = Signal(object, str)  # noqa: N815 - ComparisonReport or None, error message
+    compareFinished = pyqtSignal(object, str)  # noqa: N815 - ComparisonReport or None, error message
 
     def __init__(self, iface, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -66,11 +66,11 @@ class ComparePanel(QWidget):
         grid = QGridLayout()
         grid.addWidget(QLabel(self.tr("Result (a run's masks or boxes)")), 0, 0)
         self.result_combo = QgsMapLayerComboBox(self)
-        self.result_combo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.result_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
         grid.addWidget(self.result_combo, 0, 1)
         grid.addWidget(QLabel(self.tr("Reference polygons")), 1, 0)
         self.reference_combo = QgsMapLayerComboBox(self)
-        self.reference_combo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.reference_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
         grid.addWidget(self.reference_combo, 1, 1)
         lay.addLayout(grid)
         row = QHBoxLayout()

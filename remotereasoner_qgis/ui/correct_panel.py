@@ -8,8 +8,8 @@ from typing import Optional
 
 from qgis.core import QgsApplication, QgsRectangle
 from qgis.gui import QgsMapToolExtent
-from qtpy.QtCore import Signal
-from qtpy.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .. import settings as rr_settings
 from ..bridge.events import number_text, tally_text
@@ -21,7 +21,7 @@ class CorrectPanel(QWidget):
     """Tests drive it through `start_points()`, the tool's clicks, `undo()`, `delete_selected()`, `add_box()`
     and `correctionDone`."""
 
-    correctionDone = Signal(object, str)  # noqa: N815 - the engine's result dict or None, error message
+    correctionDone = pyqtSignal(object, str)  # noqa: N815 - the engine's result dict or None, error message
 
     def __init__(self, dock, parent: Optional[QWidget] = None):
         super().__init__(parent)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from qgis.core import QgsPointXY, QgsWkbTypes
 from qgis.gui import QgsMapTool, QgsRubberBand, QgsVertexMarker
-from qtpy.QtCore import Qt, Signal
-from qtpy.QtGui import QColor
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtGui import QColor
 
 
 class PointPromptTool(QgsMapTool):
     """`pointAdded(x, y, label)` in the CRS of `layer` (label 1 = object, 0 = background)."""
 
-    pointAdded = Signal(float, float, int)  # noqa: N815
+    pointAdded = pyqtSignal(float, float, int)  # noqa: N815
 
     def __init__(self, canvas, layer):
         super().__init__(canvas)
@@ -34,7 +34,7 @@ class PointPromptTool(QgsMapTool):
         m = QgsVertexMarker(self.canvas())
         m.setCenter(point)
         m.setColor(QColor(200, 0, 0) if negative else QColor(0, 160, 0))
-        m.setIconType(QgsVertexMarker.ICON_X if negative else QgsVertexMarker.ICON_CROSS)
+        m.setIconType(QgsVertexMarker.IconType.ICON_X if negative else QgsVertexMarker.IconType.ICON_CROSS)
         m.setIconSize(12)
         m.setPenWidth(3)
         self.markers.append(m)
@@ -50,7 +50,7 @@ class PointPromptTool(QgsMapTool):
 
 
 def box_band(canvas) -> QgsRubberBand:
-    band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+    band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
     band.setColor(QColor(0, 160, 0, 60))
     band.setStrokeColor(QColor(0, 160, 0))
     return band

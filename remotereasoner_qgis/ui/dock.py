@@ -14,9 +14,14 @@ from typing import Callable, Optional
 
 from qgis.core import Qgis, QgsMessageLog, QgsProject
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget
-from qtpy.QtCore import Qt, QTimer, Signal
-from qtpy.QtGui import QKeySequence
-from qtpy.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QShortcut, QVBoxLayout, QWidget
+from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
+from qgis.PyQt.QtGui import QKeySequence
+from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+try:  # Qt 6 (QGIS 4) moved QShortcut to QtGui
+    from qgis.PyQt.QtGui import QShortcut
+except ImportError:  # Qt 5 (QGIS 3)
+    from qgis.PyQt.QtWidgets import QShortcut
 
 from inference_core.contract.options import ANSWER_MODES
 from inference_core.contract.protocol import ErrorCode
@@ -45,8 +50,8 @@ _QGIS_LEVEL = {SUCCESS: Qgis.MessageLevel.Success, WARNING: Qgis.MessageLevel.Wa
 class RemoteReasonerDock(QgsDockWidget):
     """The dock. Tests and scripts drive it through `start_run()`, `cancel_run()` and its signals."""
 
-    runCompleted = Signal(dict)  # noqa: N815 - summary, after the layers are final
-    runErrored = Signal(str, str)  # noqa: N815 - code, message
+    runCompleted = pyqtSignal(dict)  # noqa: N815 - summary, after the layers are final
+    runErrored = pyqtSignal(str, str)  # noqa: N815 - code, message
 
     def __init__(self, iface, parent: Optional[QWidget] = None):
         super().__init__(parent)

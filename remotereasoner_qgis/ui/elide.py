@@ -17,7 +17,7 @@ def elide_path(path: str, limit: int = PATH_CHARS) -> str:
 def fit_height(label) -> None:
     """Give a word-wrapped QLabel the height its text needs at its width, so the window makes room for every
     line (Qt sizes a top-level window from size hints, which ignore a wrapped label's height for width)."""
-    from qtpy.QtCore import Qt
+    from qgis.PyQt.QtCore import Qt
 
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     label.setMinimumHeight(0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from qtpy.QtWidgets import QFileDialog, QWidget
+from qgis.PyQt.QtWidgets import QFileDialog, QWidget
 
 from ..bridge.run_paths import run_file_name
 from ..i18n import tr

@@ -17,9 +17,9 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from qgis.gui import QgsMapToolExtent, QgsRubberBand
-from qtpy.QtCore import Signal
-from qtpy.QtGui import QColor
-from qtpy.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from .screen_fit import narrow_combo
 
@@ -42,7 +42,7 @@ def transform_rect(rect: QgsRectangle, src: QgsCoordinateReferenceSystem, dst: Q
 class ExtentChoice(QWidget):
     """The source combo with Draw… and Clear; `requested_extent()` is the run's extent, or why there is none."""
 
-    changed = Signal()  # the extent the choice gives may have changed
+    changed = pyqtSignal()  # the extent the choice gives may have changed
 
     def __init__(self, iface, parent: Optional[QWidget] = None):
         super().__init__(parent)

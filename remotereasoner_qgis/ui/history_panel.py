@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional
 
-from qtpy.QtCore import Signal
-from qtpy.QtWidgets import (
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
     QFormLayout,
@@ -39,7 +39,7 @@ def status_text(status: str) -> str:
 class HistoryPanel(QWidget):
     """Tests drive it through `refresh()`, `reopen()`, `resume()`, `rerun()` and `runDone`."""
 
-    runDone = Signal(dict, object)  # noqa: N815 - the `done` summary (or {"error": …}), RunLayers or None
+    runDone = pyqtSignal(dict, object)  # noqa: N815 - the `done` summary (or {"error": …}), RunLayers or None
 
     def __init__(self, dock, parent: Optional[QWidget] = None):
         super().__init__(parent)

@@ -29,7 +29,7 @@ from qgis.core import (
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
-from qtpy.QtXml import QDomDocument
+from qgis.PyQt.QtXml import QDomDocument
 
 from ..paths import ENGINE_ROOT
 from ..bridge.schema_fields import FEATURE_LAYERS, field_list, geometry_name
@@ -290,8 +290,8 @@ def area_m2(geom: QgsGeometry, crs: QgsCoordinateReferenceSystem) -> float:
         da = QgsDistanceArea()
         da.setSourceCrs(crs, QgsProject.instance().transformContext())
         da.setEllipsoid(crs.ellipsoidAcronym() or "EPSG:7030")
-        return da.convertAreaMeasurement(da.measureArea(geom), QgsUnitTypes.AreaSquareMeters)
-    factor = QgsUnitTypes.fromUnitToUnitFactor(crs.mapUnits(), QgsUnitTypes.DistanceMeters)
+        return da.convertAreaMeasurement(da.measureArea(geom), QgsUnitTypes.AreaUnit.AreaSquareMeters)
+    factor = QgsUnitTypes.fromUnitToUnitFactor(crs.mapUnits(), QgsUnitTypes.DistanceUnit.DistanceMeters)
     return geom.area() * factor * factor
 
 
@@ -353,11 +353,11 @@ def export_layers(layers: dict[str, QgsVectorLayer], fmt: str, dest: str) -> lis
         if fmt == "gpkg":
             path = stem + ext
             if not first:
-                opts.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+                opts.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
         else:
             path = f"{stem}_{name}{ext}"
         err, msg, new_path, _ = QgsVectorFileWriter.writeAsVectorFormatV3(layer, path, context, opts)
-        if err != QgsVectorFileWriter.NoError:
+        if err != QgsVectorFileWriter.WriterError.NoError:
             raise ExportError(tr("Could not write {path}: {reason}").format(path=path, reason=msg))
         first = False
         if (new_path or path) not in written:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Mapping, Optional
 
-from qtpy.QtWidgets import QLabel, QWidget
+from qgis.PyQt.QtWidgets import QLabel, QWidget
 
 from inference_core.contract.options import FIND_ALL
 

@@ -11,8 +11,8 @@ from typing import Any, Optional
 
 from qgis.core import QgsApplication, QgsTask
 from qgis.gui import QgsAuthConfigSelect, QgsFileWidget
-from qtpy.QtCore import Qt, Signal
-from qtpy.QtWidgets import (
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QStyle,
     QCheckBox,
@@ -61,10 +61,10 @@ class ModelsWidget(QWidget):
     """Catalog table + actions. Tests drive `refresh()`, `download(key)`, `cancel()`, `use(key)`,
     `use_local(path)` and `test_load()` and wait on the signals."""
 
-    statesChanged = Signal(list)  # noqa: N815 - rows from the engine
-    downloadFinished = Signal(bool, str)  # noqa: N815 - ok, message
-    loadChecked = Signal(bool, str)  # noqa: N815
-    settingsChanged = Signal()  # noqa: N815
+    statesChanged = pyqtSignal(list)  # noqa: N815 - rows from the engine
+    downloadFinished = pyqtSignal(bool, str)  # noqa: N815 - ok, message
+    loadChecked = pyqtSignal(bool, str)  # noqa: N815
+    settingsChanged = pyqtSignal()  # noqa: N815
 
     COLUMNS = ("Model", "Size", "Licence", "Source", "State")  # the English headers; headers() translates
 
@@ -80,7 +80,7 @@ class ModelsWidget(QWidget):
 
         form = QFormLayout()
         self.folder_edit = QgsFileWidget(self)
-        self.folder_edit.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder_edit.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.folder_edit.setFilePath(models_folder())
         form.addRow(self.tr("SAM checkpoints folder"), self.folder_edit)
         self.offline_check = QCheckBox(self.tr("Offline: never download, use only files already here"), self)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Optional
 
 from qgis.core import QgsGeometry, QgsRectangle
-from qtpy.QtCore import Qt
-from qtpy.QtWidgets import (
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 

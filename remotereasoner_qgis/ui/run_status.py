@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from qtpy.QtCore import Qt
-from qtpy.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from ..bridge.events import CRITICAL, INFO, SUCCESS, WARNING, EndState, progress_text
 from .elide import elide_path

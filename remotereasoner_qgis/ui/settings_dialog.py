@@ -6,8 +6,8 @@ import os
 from typing import Optional
 
 from qgis.gui import QgsAuthConfigSelect, QgsFileWidget
-from qtpy.QtCore import Qt
-from qtpy.QtWidgets import (
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import (
     QApplication,
     QButtonGroup,
     QComboBox,
@@ -78,7 +78,7 @@ class SettingsDialog(QDialog):
         row.addWidget(self.replay_radio)
         form.addRow(row)
         self.model_edit = QgsFileWidget(source)
-        self.model_edit.setStorageMode(QgsFileWidget.GetDirectory)
+        self.model_edit.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.model_edit.lineEdit().setPlaceholderText(self.tr("hub id ({model}) or a local folder").format(model=DEFAULT_MODEL))
         form.addRow(self.tr("Model (hub id or folder)"), self.model_edit)
         # The prompt template (a shipped or $REMOTEREASONER_PROMPTS name, or a .txt file) and its coordinates
@@ -161,7 +161,7 @@ class SettingsDialog(QDialog):
         files = QGroupBox(self.tr("Files"), self)
         form = QFormLayout(files)
         self.output_edit = QgsFileWidget(files)
-        self.output_edit.setStorageMode(QgsFileWidget.GetDirectory)
+        self.output_edit.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         folder, temporary = rr_settings.output_dir(rr_settings.PluginSettings(output_dir=""))
         self.output_edit.lineEdit().setPlaceholderText(
             (self.tr("empty: a temporary folder ({path})") if temporary else self.tr("empty: beside the project ({path})")).format(

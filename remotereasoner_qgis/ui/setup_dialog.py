@@ -11,8 +11,8 @@ from typing import Any, Callable, Optional
 
 from qgis.core import QgsApplication, QgsSettings, QgsTask
 from qgis.gui import QgsFileWidget
-from qtpy.QtCore import Qt, Signal
-from qtpy.QtWidgets import (
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -88,9 +88,9 @@ class SetupDialog(QDialog):
     """Engine set-up and model manager. `runner` replaces the nvidia-smi call (tests feed recorded
     output); `requirements` replaces the pinned engine requirements (tests install a small wheel)."""
 
-    installStarting = Signal(object)  # noqa: N815 - the InstallTask, before it is queued (scripts hook it)
-    installFinished = Signal(bool, str)  # noqa: N815 - ok, message
-    helloShown = Signal(bool, dict)  # noqa: N815
+    installStarting = pyqtSignal(object)  # noqa: N815 - the InstallTask, before it is queued (scripts hook it)
+    installFinished = pyqtSignal(bool, str)  # noqa: N815 - ok, message
+    helloShown = pyqtSignal(bool, dict)  # noqa: N815
 
     def __init__(self, parent: Optional[QWidget] = None, tab: str = "engine",
                  runner: Optional[Callable[[list[str]], str]] = None, requirements: Optional[Path] = None,
@@ -160,7 +160,7 @@ class SetupDialog(QDialog):
         row.addWidget(self.existing_edit, 1)
         form.addRow("", row)
         self.wheels_edit = QgsFileWidget(w)
-        self.wheels_edit.setStorageMode(QgsFileWidget.GetDirectory)
+        self.wheels_edit.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.wheels_edit.lineEdit().setPlaceholderText(self.tr("empty: download from PyPI (and the PyTorch index)"))
         form.addRow(self.tr("Wheel folder (offline install)"), self.wheels_edit)
         shown = redact(self.proxy, self.proxy) if self.proxy else self.tr("none (QGIS Options › Network)")

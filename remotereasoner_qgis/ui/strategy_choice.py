@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Optional
 
 from qgis.core import QgsSettings
-from qtpy.QtCore import Qt
-from qtpy.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from inference_core.contract.options import RunOptions
 

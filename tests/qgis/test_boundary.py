@@ -1,7 +1,7 @@
 """The plugin's import boundary, read from the source with `ast` (lazy imports inside functions included):
 from the engine only `inference_core.contract` / `inference_core.contract.*` (standard library only, so the
-ML stack can never reach QGIS); otherwise only the standard library, QGIS, Qt through the vendored qtpy,
-and the plugin's own modules."""
+ML stack can never reach QGIS); otherwise only the standard library, QGIS, Qt through QGIS's own shim
+`qgis.PyQt`, and the plugin's own modules."""
 
 from __future__ import annotations
 
@@ -14,18 +14,17 @@ from rr_support import ROOT
 
 PLUGIN = "remotereasoner_qgis"
 CONTRACT = "inference_core.contract"
-QGIS_AND_QT = ("qgis", "qtpy")
-# Qt comes through qtpy only (the vendored copy picks QGIS's binding); these name the binding directly.
-DIRECT_QT = ("qgis.PyQt", "PyQt5", "PyQt6", "PySide2", "PySide6", "sip")
+QGIS_AND_QT = ("qgis",)
+# Qt comes through qgis.PyQt only (QGIS's binding, PyQt5 or PyQt6, as QGIS set it up); these name a binding
+# directly or go through a shim that patches Qt for the whole process (qtpy under PyQt6).
+DIRECT_QT = ("qtpy", "PyQt5", "PyQt6", "PySide2", "PySide6", "sip")
 IMPORT_FUNCTIONS = ("import_module", "__import__")
 
 
 def plugin_sources() -> dict[str, Path]:
-    """Every plugin module but the vendored qtpy: dotted name -> file."""
+    """Every plugin module: dotted name -> file."""
     out = {}
     for path in sorted((ROOT / PLUGIN).rglob("*.py")):
-        if "_vendor" in path.parts:
-            continue
         parts = path.relative_to(ROOT).with_suffix("").parts
         out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
     return out
@@ -64,10 +63,10 @@ def problem(name: str) -> str:
     if top == "inference_core":
         return "" if name == CONTRACT or name.startswith(CONTRACT + ".") else "engine internals (only inference_core.contract.*)"
     if any(name == q or name.startswith(q + ".") for q in DIRECT_QT):
-        return "Qt binding imported directly (use qtpy)"
+        return "Qt binding imported directly or through qtpy (use qgis.PyQt)"
     if top in QGIS_AND_QT or top in sys.stdlib_module_names:
         return ""
-    return "not stdlib, qgis, qtpy, the contract or the plugin itself"
+    return "not stdlib, qgis (qgis.PyQt for Qt), the contract or the plugin itself"
 
 
 def violations(source: str, module: str, is_package: bool = False) -> list[tuple[int, str, str]]:
@@ -97,7 +96,7 @@ def later():
 def test_the_checker_catches_each_kind_of_breach():
     found = violations(BAD, "remotereasoner_qgis.ui.dock")
     assert sorted((line, name) for line, name, _why in found) == [
-        (3, "torch"), (4, "inference_core.run"), (5, "inference_core"), (7, "qgis.PyQt.QtCore"),
+        (3, "torch"), (4, "inference_core.run"), (5, "inference_core"), (8, "qtpy.QtCore"),
         (10, "..elsewhere"), (14, "numpy"), (15, "inference_core.models"), (16, "inference_core.service.worker"),
     ]
     resolved = dict((line, name) for line, name in imports(BAD, "remotereasoner_qgis.ui.dock"))

@@ -131,7 +131,7 @@ def test_processing_compare_with_a_shapefile_in_web_mercator(qgis_processing, tm
         opts.driverName = "ESRI Shapefile"
         opts.ct = QgsCoordinateTransform(ref.crs(), QgsCoordinateReferenceSystem("EPSG:3857"), QgsProject.instance())
         err = QgsVectorFileWriter.writeAsVectorFormatV2(ref, shp, QgsProject.instance().transformContext(), opts)
-        assert err[0] == QgsVectorFileWriter.NoError, err
+        assert err[0] == QgsVectorFileWriter.WriterError.NoError, err
         out = processing.run("remotereasoner:compare", {
             "RESULT": res["RESULT_GPKG"], "LAYER": 1, "REFERENCE": shp, "OUTPUT": "memory:"},
             feedback=QgsProcessingFeedback())

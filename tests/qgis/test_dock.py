@@ -251,7 +251,7 @@ def test_settings_dialog_round_trip_and_test_connection(clean_settings):
 from conftest import write_replay  # noqa: E402
 
 from qgis.core import QgsVectorLayer as _VL  # noqa: E402
-from qtpy.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from qgis.PyQt.QtCore import QElapsedTimer, QTimer  # noqa: E402
 
 TWO_TREES = "<think>Two crowns stand out in the north-west and the centre.</think><answer>[[10,20,110,120],[200,200,300,280]]</answer>"
 

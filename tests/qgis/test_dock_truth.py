@@ -61,16 +61,19 @@ def test_one_box_is_singular(qtbot, dock, raster, clean_settings, tmp_path):
 
 
 def test_cancel_says_how_many_views_were_kept(qtbot, dock, raster, clean_settings, tmp_path):
-    answers = ["<answer>[[10,10,40,40]]</answer>"] * 25
-    _replay_settings(clean_settings, write_replay(tmp_path / "many.jsonl", answers, (112, 112)),
-                     tile_size=112, overlap=28, max_pixels=12544)
+    # 64 small views (56 px, the smallest the model takes, no overlap): the cancel sent on the first
+    # result reaches the worker long before the last view. With 25 views a fast worker on a loaded CI
+    # machine could finish them all first (cancelled, 25 of 25 kept: true, but not what this tests).
+    answers = ["<answer>[[5,5,20,20]]</answer>"] * 64
+    _replay_settings(clean_settings, write_replay(tmp_path / "many.jsonl", answers, (56, 56)),
+                     tile_size=56, overlap=0, max_pixels=56 * 56)
     dock.question.layer_combo.setLayer(raster)
     dock.question.extent.set_source("layer")
     summary, _ = run_dock(qtbot, dock, "small things", on_result=lambda ev: dock.cancel_run())
-    k = summary["tiles_done"]
-    assert summary["status"] == "cancelled" and 1 <= k < 25
+    k, total = summary["tiles_done"], summary["tiles_total"]
+    assert summary["status"] == "cancelled" and total == 64 and 1 <= k < total
     boxes = f"{k} box" if k == 1 else f"{k} boxes"
-    assert dock.last_message == ("info", f"Cancelled: {k} of 25 views kept. Found {boxes}.")
+    assert dock.last_message == ("info", f"Cancelled: {k} of {total} views kept. Found {boxes}.")
     assert dock.status.status_label.text() == dock.last_message[1]
     assert dock.status.progress.format() == "Cancelled"
 
@@ -165,7 +168,7 @@ def test_result_message_is_not_hidden_under_task_complete(qtbot, qgis_iface, doc
                                                               push(*a, **k)))
 
     def like_qgis(_task_id, status):  # QgisApp::onTaskCompleteShowNotify, its message-bar fallback
-        if status == QgsTask.Complete:
+        if status == QgsTask.TaskStatus.Complete:
             bar.pushInfo("Task complete", "RemoteReasoner: small things")
 
     QgsApplication.taskManager().statusChanged.connect(like_qgis)

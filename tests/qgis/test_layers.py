@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 from qgis.core import (
@@ -16,9 +17,11 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
+from remotereasoner_qgis.bridge.schema_fields import as_field_type
 from remotereasoner_qgis.ui import layers as rl
+from rr_support import ROOT, engine_python
 
 CRS = QgsCoordinateReferenceSystem("EPSG:32617")
 # OSBS_029's origin (upper-left) in UTM 17N; 0.1 m pixels.
@@ -34,10 +37,10 @@ def _write(path, name, wkb, fields, rows, first):
     opts.layerName = name
     opts.datasourceOptions = ["VERSION=1.2"] if first else []
     if not first:
-        opts.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+        opts.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
     ctx = QgsProject.instance().transformContext()
     writer = QgsVectorFileWriter.create(str(path), qf, wkb, CRS, ctx, opts)
-    assert writer.hasError() == QgsVectorFileWriter.NoError, writer.errorMessage()
+    assert writer.hasError() == QgsVectorFileWriter.WriterError.NoError, writer.errorMessage()
     for wkt, attrs in rows:
         f = QgsFeature(qf)
         f.setGeometry(QgsGeometry.fromWkt(wkt))
@@ -54,12 +57,13 @@ def box_wkt(x1, y1, x2, y2):
 def run_gpkg(tmp_path):
     """A run GeoPackage with the layers of docs/SCHEMA.md: 2 boxes, 2 masks, 2 contours of run 'r1'."""
     path = tmp_path / "run.gpkg"
-    s, i, d = QVariant.String, QVariant.Int, QVariant.Double
+    # QMetaType, never QVariant.Type (gone in Qt 6), as this QGIS's QgsField takes it
+    s, i, d = (as_field_type(t) for t in (QMetaType.Type.QString, QMetaType.Type.Int, QMetaType.Type.Double))
     boxes = [
         (box_wkt(X0 + 1, Y0 - 5, X0 + 5, Y0 - 1), ["r1", 1, "the tree crowns", "tree", 0.9, 0, "crown in the NW", "m"]),
         (box_wkt(X0 + 10, Y0 - 12, X0 + 12, Y0 - 10), ["r1", 2, "the tree crowns", None, None, 0, "second", "m"]),
     ]
-    _write(path, "boxes", QgsWkbTypes.Polygon,
+    _write(path, "boxes", QgsWkbTypes.Type.Polygon,
            [("run_id", s), ("target_id", i), ("query", s), ("label", s), ("score", d), ("tile_id", i),
             ("reasoning", s), ("model", s)], boxes, True)
     masks = [
@@ -68,7 +72,7 @@ def run_gpkg(tmp_path):
         (f"MULTIPOLYGON((({X0+10} {Y0-12},{X0+11} {Y0-12},{X0+11} {Y0-11},{X0+10} {Y0-11},{X0+10} {Y0-12})))",
          ["r1", 2, "the tree crowns", 1.0, 0.7, "m"]),
     ]
-    _write(path, "masks", QgsWkbTypes.MultiPolygon,
+    _write(path, "masks", QgsWkbTypes.Type.MultiPolygon,
            [("run_id", s), ("target_id", i), ("query", s), ("area_m2", d), ("sam_score", d), ("model", s)], masks, False)
     contours = [
         (f"MULTILINESTRING(({X0+2} {Y0-4},{X0+4} {Y0-4},{X0+4} {Y0-2},{X0+2} {Y0-2},{X0+2} {Y0-4}))",
@@ -76,7 +80,7 @@ def run_gpkg(tmp_path):
         (f"MULTILINESTRING(({X0+10} {Y0-12},{X0+11} {Y0-12},{X0+11} {Y0-11},{X0+10} {Y0-11},{X0+10} {Y0-12}))",
          ["r1", 2, "the tree crowns", 4.0]),
     ]
-    _write(path, "contours", QgsWkbTypes.MultiLineString,
+    _write(path, "contours", QgsWkbTypes.Type.MultiLineString,
            [("run_id", s), ("target_id", i), ("query", s), ("length_m", d)], contours, False)
     return str(path)
 
@@ -91,8 +95,8 @@ def test_group_layers_crs_counts_and_order(qgis_new_project, run_gpkg):
         layer = run.layers[name]
         assert layer.crs().authid() == "EPSG:32617"
         assert layer.featureCount() == 2, name
-    assert run.layers["masks"].wkbType() == QgsWkbTypes.MultiPolygon
-    assert run.layers["contours"].geometryType() == QgsWkbTypes.LineGeometry
+    assert run.layers["masks"].wkbType() == QgsWkbTypes.Type.MultiPolygon
+    assert run.layers["contours"].geometryType() == QgsWkbTypes.GeometryType.LineGeometry
 
 
 def test_styles_and_map_tips(qgis_new_project, run_gpkg):
@@ -124,21 +128,48 @@ def test_result_rows_use_mask_area(qgis_new_project, run_gpkg):
     assert [round(r.area, 6) for r in rl.result_rows(boxes_only)] == [16.0, 4.0]
 
 
+# The engine's own writer (inference_core.run.sink.GpkgSink) appending one box, run by the engine's Python in
+# its own process while QGIS holds the file open: what a run does (a write through a second QGIS layer in this
+# process is not, and made GDAL fail now and then with "unable to open database file" on QGIS 3.40 / 3.44).
+ENGINE_APPEND = """
+import sys
+import shapely
+from inference_core.run.sink import GpkgSink
+path, mode, x0, y0 = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+sink = GpkgSink(path, "EPSG:32617", ("boxes", "masks"), mode=mode)
+sink.write_rows("boxes", "r1", [{"geometry": shapely.box(x0 + 30, y0 - 33, x0 + 33, y0 - 30), "properties": {
+    "target_id": 3, "query": "the tree crowns", "label": "tree", "score": 0.5, "tile_id": 1, "reasoning": "third",
+    "model": "m"}}])
+"""
+
+
 def test_sync_picks_up_new_rows_and_tables(qgis_new_project, tmp_path, run_gpkg):
     run = rl.add_run_layers(run_gpkg, "q", ("boxes", "masks"), run_id="r1")
     assert run.feature_count("boxes") == 2
-    # another process (the engine) appends a box: sync() shows it
-    other = QgsVectorLayer(f"{run_gpkg}|layername=boxes", "w", "ogr")
-    f = QgsFeature(other.fields())
-    f.setGeometry(QgsGeometry.fromWkt(box_wkt(X0 + 30, Y0 - 33, X0 + 33, Y0 - 30)))
-    f.setAttributes([None, "r1", 3, "the tree crowns", "tree", 0.5, 1, "third", "m"])
-    assert other.dataProvider().addFeatures([f])[0]
-    del other
+    # the engine, another process, appends a box: sync() shows it
+    engine_write(run_gpkg, "append")
     run.sync()
     assert run.feature_count("boxes") == 3
-    # a layer whose table does not exist yet is added when it appears
-    missing = rl.add_run_layers(str(tmp_path / "none.gpkg"), "q", ("boxes",))
+    new = [f for f in run.layers["boxes"].getFeatures() if f["target_id"] == 3]
+    assert len(new) == 1 and new[0]["reasoning"] == "third"
+    box = new[0].geometry().boundingBox()
+    assert (box.xMinimum(), box.yMaximum()) == pytest.approx((X0 + 30, Y0 - 30))
+    assert new[0].geometry().area() == pytest.approx(9.0)
+    # a run whose file does not exist yet: its tables are added when the engine has created them
+    missing = rl.add_run_layers(str(tmp_path / "later.gpkg"), "q", ("boxes", "masks"), run_id="r1")
     assert missing.layers == {}
+    engine_write(str(tmp_path / "later.gpkg"), "create")
+    missing.sync()
+    assert set(missing.layers) == {"boxes", "masks"}
+    assert missing.feature_count("boxes") == 1 and missing.feature_count("masks") == 0
+    assert missing.layers["boxes"].crs().authid() == "EPSG:32617"
+
+
+def engine_write(path: str, mode: str) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([engine_python(), "-c", ENGINE_APPEND, path, mode, str(X0), str(Y0)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
 
 
 @pytest.mark.parametrize("fmt,files", [
@@ -204,10 +235,11 @@ def test_field_type_fits_this_qgis():
     from remotereasoner_qgis.bridge.schema_fields import QGSFIELD_TAKES_METATYPE, field_type
 
     assert QGSFIELD_TAKES_METATYPE == (Qgis.QGIS_VERSION_INT >= 33800)
-    expected = {"str": QVariant.String, "int": QVariant.LongLong, "float": QVariant.Double,
-                "datetime": QVariant.DateTime}
-    for kind, qvariant in expected.items():
-        assert QgsField("f", field_type(kind)).type() == qvariant, kind
+    # QgsField.type() is a QVariant.Type before 3.38 (same numbers as QMetaType), a QMetaType.Type after
+    expected = {"str": QMetaType.Type.QString, "int": QMetaType.Type.LongLong, "float": QMetaType.Type.Double,
+                "datetime": QMetaType.Type.QDateTime}
+    for kind, meta in expected.items():
+        assert QgsField("f", field_type(kind)).type() == meta, kind
 
 
 def test_live_layers_and_processing_fallback_follow_the_schema(qgis_new_project):
@@ -217,13 +249,13 @@ def test_live_layers_and_processing_fallback_follow_the_schema(qgis_new_project)
 
     live = rl.LiveRun("q", ("boxes", "masks", "contours"))
     live.add({"type": "result", "run_id": "r1", "crs": CRS.toWkt(), "features": {}})
-    kinds = {QVariant.String: "str", QVariant.LongLong: "int", QVariant.Double: "float"}
+    kinds = {QMetaType.Type.QString: "str", QMetaType.Type.LongLong: "int", QMetaType.Type.Double: "float"}
     for name, expected in FIELDS.items():
         if name not in live.layers:
             continue  # the runs and responses tables are no map layers
         for fields in (live.layers[name].fields(), result_fields(None, name)):
             assert [(f.name(), kinds[f.type()]) for f in fields] == list(expected), name
     assert {n: wkb for n, (_param, wkb) in LAYER_SINKS.items()} == {
-        "boxes": QgsWkbTypes.Polygon, "masks": QgsWkbTypes.MultiPolygon, "contours": QgsWkbTypes.MultiLineString,
-        "answers": QgsWkbTypes.Polygon}
-    assert live.layers["contours"].wkbType() == QgsWkbTypes.MultiLineString
+        "boxes": QgsWkbTypes.Type.Polygon, "masks": QgsWkbTypes.Type.MultiPolygon, "contours": QgsWkbTypes.Type.MultiLineString,
+        "answers": QgsWkbTypes.Type.Polygon}
+    assert live.layers["contours"].wkbType() == QgsWkbTypes.Type.MultiLineString

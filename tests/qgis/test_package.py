@@ -27,13 +27,14 @@ def test_zip_layout(plugin_zip):
     assert {n.split("/")[0] for n in names} == {"remotereasoner_qgis"}  # one plugin folder
     files = {n for n in names if not n.endswith("/")}
     for required in ("__init__.py", "plugin.py", "metadata.txt", "LICENSE", "processing/provider.py",
-                     "processing/reason_algorithm.py", "_vendor/qtpy/__init__.py", "engine/inference_core/__init__.py",
+                     "processing/reason_algorithm.py", "engine/inference_core/__init__.py",
                      "engine/inference_core/contract/client.py", "engine/inference_core/contract/options.py",
                      "engine/inference_core/contract/protocol.py", "engine/requirements-engine.txt",
                      "engine/resources/sample/OSBS_029.tif", "engine/resources/sample/ATTRIBUTION.md",
                      "engine/resources/tiny_reasoner/model.safetensors",
                      "i18n/remotereasoner_zh_CN.qm", "i18n/remotereasoner_fr.qm"):
         assert "remotereasoner_qgis/" + required in files, required
+    assert not any("/_vendor/" in n or "qtpy" in n for n in files)  # Qt comes from QGIS's own qgis.PyQt
     assert any(n.startswith("remotereasoner_qgis/engine/resources/prompts/") for n in files)
     assert any(n.startswith("remotereasoner_qgis/engine/resources/styles/") for n in files)
     # the plugin folder itself holds no engine module: it is never put on sys.path

@@ -11,12 +11,13 @@ from remotereasoner_qgis import i18n
 from remotereasoner_qgis.bridge import worker_pool
 
 
-def test_paths_for_vendored_qtpy_and_engine():
-    import qtpy
+def test_paths_engine_only_and_qt_from_qgis():
+    from qgis.PyQt.QtCore import QT_VERSION_STR
 
-    assert rr.VENDOR_DIR in os.sys.path
-    assert qtpy.__file__.startswith(rr.VENDOR_DIR)
-    assert qtpy.API_NAME == "PyQt5"
+    # the engine folder is on sys.path (appended: never shadows a QGIS module); nothing vendored is
+    assert rr.ENGINE_ROOT in os.sys.path
+    assert not any("_vendor" in p for p in os.sys.path) and "qtpy" not in os.sys.modules
+    assert QT_VERSION_STR.startswith("5.")  # QGIS 3.22 runs on Qt 5; qgis.PyQt gives QGIS's own binding
     # in the repository the engine package sits beside the plugin
     assert os.path.isfile(os.path.join(rr.ENGINE_ROOT, "inference_core", "contract", "client.py"))
 
@@ -86,7 +87,7 @@ def test_translator_from_compiled_qm(tmp_path, monkeypatch):
     translator = i18n.install_translator("xx_YY")
     assert translator is not None
     try:
-        from qtpy.QtCore import QCoreApplication
+        from qgis.PyQt.QtCore import QCoreApplication
 
         assert QCoreApplication.translate("RemoteReasonerDock", "Reason on extent") == "Über dem Ausschnitt schließen"
     finally:

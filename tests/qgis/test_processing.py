@@ -77,7 +77,7 @@ def test_algorithm_parameters_and_settings_defaults(provider, rr_settings):
     names = [p.name() for p in alg.parameterDefinitions()]
     assert names[:7] == ["INPUT", "QUERY", "EXTENT", "GRANULARITY", "OUTPUT_BOXES", "OUTPUT_MASKS", "OUTPUT_CONTOURS"]
     advanced = {p.name() for p in alg.parameterDefinitions()
-                if p.flags() & QgsProcessingParameterDefinition.FlagAdvanced}
+                if p.flags() & QgsProcessingParameterDefinition.Flag.FlagAdvanced}
     assert advanced == {"TILE_SIZE", "OVERLAP", "MAX_PIXELS", "BACKEND", "MODEL", "SAM", "DEVICE", "SIMPLIFY",
                         "MIN_AREA", "REPLAY", "SERVER_URL", "SAM3", "SCORE_THRESHOLD"}
     # defaults follow the plugin settings: tile size, SAM, and all three results once SAM is set
@@ -150,7 +150,7 @@ def test_replay_boxes_masks_contours(provider, rr_settings, tmp_path):
     assert res["OUTPUT_BOXES"] == out["boxes"] and res["RUN_ID"]
     boxes_layer, boxes = _features(out["boxes"])
     assert boxes_layer.crs().authid() == "EPSG:32617"
-    assert boxes_layer.wkbType() == QgsWkbTypes.Polygon
+    assert boxes_layer.wkbType() == QgsWkbTypes.Type.Polygon
     assert len(boxes) == 3
     for feat, (c0, r0, c1, r1) in zip(boxes, BOXES_PX):
         bb = feat.geometry().boundingBox()
@@ -164,8 +164,8 @@ def test_replay_boxes_masks_contours(provider, rr_settings, tmp_path):
     masks_layer, masks = _features(out["masks"])
     contours_layer, contours = _features(out["contours"])
     assert masks_layer.crs().authid() == contours_layer.crs().authid() == "EPSG:32617"
-    assert masks_layer.wkbType() == QgsWkbTypes.MultiPolygon
-    assert contours_layer.wkbType() == QgsWkbTypes.MultiLineString
+    assert masks_layer.wkbType() == QgsWkbTypes.Type.MultiPolygon
+    assert contours_layer.wkbType() == QgsWkbTypes.Type.MultiLineString
     # the engine's own GeoPackage is the reference for what tiny SAM produced
     for name, feats in (("masks", masks), ("contours", contours)):
         ref = QgsVectorLayer(f"{res['RESULT_GPKG']}|layername={name}", name, "ogr")
@@ -346,7 +346,7 @@ def _replay_answers(tmp_path, answers):
 
 def _answer_features(path):
     layer = QgsVectorLayer(path, "answers", "ogr")
-    assert layer.isValid() and layer.crs().authid() == "EPSG:32617" and layer.wkbType() == QgsWkbTypes.Polygon
+    assert layer.isValid() and layer.crs().authid() == "EPSG:32617" and layer.wkbType() == QgsWkbTypes.Type.Polygon
     return sorted(layer.getFeatures(), key=lambda f: f["tile_id"])
 
 

@@ -43,8 +43,8 @@ def test_run_boxes_masks_contours(config_root, tmp_path):
     result = json.loads(proc.stdout[proc.stdout.index("{"):])
     assert result["algorithm_details"]["id"] == "remotereasoner:reason"
     assert result["results"]["OUTPUT_BOXES"] == str(out["boxes"])
-    expected = {"boxes": (3, QgsWkbTypes.Polygon), "masks": (3, QgsWkbTypes.MultiPolygon),
-                "contours": (3, QgsWkbTypes.MultiLineString)}
+    expected = {"boxes": (3, QgsWkbTypes.Type.Polygon), "masks": (3, QgsWkbTypes.Type.MultiPolygon),
+                "contours": (3, QgsWkbTypes.Type.MultiLineString)}
     for name, (count, wkb) in expected.items():
         layer = QgsVectorLayer(str(out[name]), name, "ogr")
         assert layer.isValid() and layer.featureCount() == count, name

@@ -1,8 +1,8 @@
 """QGIS 4 runs on Qt 6 / PyQt6: every Qt name the plugin spells must exist in PyQt6 (scoped enums,
 `exec()` not `exec_()`). The plugin's modules are parsed with `ast` (never imported), each attribute chain
-rooted at a name imported from qtpy is collected, and a subprocess in the PyQt6 venv (scripts/envpath.sh
-PYQT6_ENV, built by `make setup` from requirements-pyqt6.txt) getattr-walks it in PyQt6 itself; the
-vendored qtpy is not used for that walk, since its PyQt6 mode promotes unscoped enums and would hide them."""
+rooted at a name imported from `qgis.PyQt` is collected, and a subprocess in the PyQt6 venv (scripts/envpath.sh
+PYQT6_ENV, built by `make setup` from requirements-pyqt6.txt) getattr-walks it in PyQt6 itself (QGIS 4's
+`qgis.PyQt.QtX` is `from PyQt6.QtX import *`, so PyQt6's own names are what the plugin gets there)."""
 
 from __future__ import annotations
 
@@ -17,18 +17,13 @@ import pytest
 from rr_support import ROOT
 
 PLUGIN = ROOT / "remotereasoner_qgis"
-VENDOR = PLUGIN / "_vendor"
 
 # Methods PyQt6 removed whatever object they are called on (PyQt5 spelled them with "_").
 PYQT5_ONLY_ATTRS = {"exec_": "exec", "print_": "print"}
 
-# The names qtpy gives PyQt's own spellings.
-QTPY_ALIASES = {"Signal": "pyqtSignal", "Slot": "pyqtSlot", "Property": "pyqtProperty",
-                "SignalInstance": "pyqtBoundSignal"}
-
 RESOLVER = r"""
 import importlib, json, sys
-aliases, chains = json.load(sys.stdin)
+chains = json.load(sys.stdin)
 mods = {}
 def module(name):
     if name not in mods:
@@ -37,12 +32,13 @@ def module(name):
         except ImportError:
             mods[name] = None
     return mods[name]
-# qtpy moves a few classes between modules for Qt 6 (QAction: QtWidgets -> QtGui), so the root
-# name is looked up in its own module first, then in the others qtpy re-exports from.
+# Qt 6 moved a few classes between modules (QAction, QShortcut: QtWidgets -> QtGui) and the plugin imports
+# them from either (try/except ImportError), so the root name is looked up in its own module first, then
+# in the others.
 FALLBACK = ["QtCore", "QtGui", "QtWidgets"]
 out = []
 for mod, parts in chains:
-    first = aliases.get(parts[0], parts[0])
+    first = parts[0]
     obj, err = None, None
     for m in [mod] + [f for f in FALLBACK if f != mod]:
         pm = module(m)
@@ -79,17 +75,17 @@ def _guarded(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
 
 def qt_names(source: str, filename: str = "<string>") -> tuple[list[tuple], list[tuple]]:
     """(chains, bad): chains = (file, line, qt module, [name, attr, ...]) for every maximal attribute chain
-    (and bare use) rooted at a name imported from qtpy; bad = (file, line, message) for PyQt5-only
+    (and bare use) rooted at a name imported from qgis.PyQt; bad = (file, line, message) for PyQt5-only
     method names such as `.exec_`."""
     tree = ast.parse(source, filename)
     parents = {c: p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
     imported: dict[str, tuple[str, str]] = {}  # local name -> (Qt module, name)
     chains, bad = [], []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "qtpy":
-            qtmod = node.module.split(".")[1] if "." in node.module else None
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("qgis.PyQt"):
+            qtmod = node.module.split(".")[2] if node.module.count(".") >= 2 else None
             for a in node.names:
-                if qtmod is None:  # from qtpy import QtCore: the module itself is the root
+                if qtmod is None:  # from qgis.PyQt import QtCore: the module itself is the root
                     continue
                 if not _guarded(node, parents):
                     chains.append((filename, node.lineno, qtmod, [a.name]))
@@ -124,10 +120,10 @@ def pyqt6_python() -> Path:
 
 def resolve(chains: list[tuple], bad: list[tuple]) -> list[str]:
     """The failures as 'file:line: message', the chains resolved in PyQt6."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "QT_API")}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["QT_QPA_PLATFORM"] = "offscreen"
     proc = subprocess.run([str(pyqt6_python()), "-c", RESOLVER], input=json.dumps(
-        [QTPY_ALIASES, [(m, parts) for _, _, m, parts in chains]]), capture_output=True, text=True,
+        [(m, parts) for _, _, m, parts in chains]), capture_output=True, text=True,
         env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     errors = json.loads(proc.stdout)
@@ -136,7 +132,7 @@ def resolve(chains: list[tuple], bad: list[tuple]) -> list[str]:
 
 
 def plugin_modules() -> list[Path]:
-    return sorted(p for p in PLUGIN.rglob("*.py") if VENDOR not in p.parents)
+    return sorted(PLUGIN.rglob("*.py"))
 
 
 def test_every_qt_name_exists_in_pyqt6():
@@ -152,10 +148,10 @@ def test_every_qt_name_exists_in_pyqt6():
 
 
 BAD_SOURCE = """\
-from qtpy.QtCore import Qt
-from qtpy.QtWidgets import QMessageBox, QHeaderView as HV
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QMessageBox, QHeaderView as HV
 try:
-    from qtpy.QtNetwork import QNetworkConfigurationManager
+    from qgis.PyQt.QtNetwork import QNetworkConfigurationManager
 except ImportError:
     pass
 role = Qt.ItemDataRole.UserRole
@@ -175,14 +171,3 @@ def test_the_checker_catches_unscoped_names():
     # the guarded Qt 5 only import is not reported, the scoped names resolve
     assert not any("QNetworkConfigurationManager" in f for f in failures)
     assert ["QHeaderView", "ResizeMode", "Stretch"] in [parts for *_, parts in chains]
-
-
-def test_vendored_qtpy_imports_on_pyqt6():
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env.update(QT_API="pyqt6", QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(VENDOR))
-    code = ("import qtpy; from qtpy.QtCore import Qt, Signal; from qtpy.QtWidgets import QAction, QDialog; "
-            "assert qtpy.API == 'pyqt6', qtpy.API; print(qtpy.QT_VERSION)")
-    proc = subprocess.run([str(pyqt6_python()), "-c", code], capture_output=True, text=True, env=env,
-                          timeout=120, cwd="/")
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().startswith("6."), proc.stdout

@@ -168,7 +168,7 @@ def test_real_install_progress_hello_repair_failure_cancel(isolated, tmp_path, w
             if line.startswith("$ ") and " -m pip " in line:
                 dlg.task.cancel()
 
-        dlg.installStarting.connect(lambda task: task.logLine.connect(on_line, Qt.DirectConnection))
+        dlg.installStarting.connect(lambda task: task.logLine.connect(on_line, Qt.ConnectionType.DirectConnection))
         with qtbot.waitSignal(dlg.installFinished, timeout=120_000) as cancelled:
             dlg.install()
         assert cancelled.args[0] is False and "cancelled" in cancelled.args[1]

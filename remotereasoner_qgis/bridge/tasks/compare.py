@@ -7,7 +7,7 @@ import subprocess
 from typing import Optional
 
 from qgis.core import QgsTask
-from qtpy.QtCore import Signal
+from qgis.PyQt.QtCore import pyqtSignal
 
 from ..compare import CompareFailed, ExportedReference, run_compare
 
@@ -17,11 +17,11 @@ class CompareTask(QgsTask):
     reference was exported on the main thread (layers are not read from other threads); its folder is removed
     when the task ends."""
 
-    compareDone = Signal(object, str)  # noqa: N815 - ComparisonReport or None, error message
+    compareDone = pyqtSignal(object, str)  # noqa: N815 - ComparisonReport or None, error message
 
     def __init__(self, python: str, result_gpkg: str, reference: ExportedReference, layer: str,
                  run_id: Optional[str] = None, raster: Optional[str] = None, folder: Optional[str] = None):
-        super().__init__("RemoteReasoner: compare", QgsTask.CanCancel)
+        super().__init__("RemoteReasoner: compare", QgsTask.Flag.CanCancel)
         self.args = (python, result_gpkg, reference, layer, run_id, raster)
         self.folder = folder
         self.report = None

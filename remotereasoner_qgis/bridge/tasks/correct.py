@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from qgis.core import QgsTask
-from qtpy.QtCore import Signal
+from qgis.PyQt.QtCore import pyqtSignal
 
 from .. import worker_pool
 
@@ -14,7 +14,7 @@ from .. import worker_pool
 class CorrectTask(QgsTask):
     """`correctionDone(result dict or None, error message)` on the main thread."""
 
-    correctionDone = Signal(object, str)  # noqa: N815
+    correctionDone = pyqtSignal(object, str)  # noqa: N815
 
     def __init__(self, python: str, correction: dict[str, Any]):
         super().__init__("RemoteReasoner: correction", QgsTask.Flag(0))

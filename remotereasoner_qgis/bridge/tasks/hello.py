@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import QgsTask
-from qtpy.QtCore import Signal
+from qgis.PyQt.QtCore import pyqtSignal
 
 
 class HelloTask(QgsTask):
     """(Re)starts the shared worker for `python` and asks for its hello (versions, devices, memory)."""
 
-    helloDone = Signal(bool, dict, str)  # noqa: N815 - ok, hello body, error message
+    helloDone = pyqtSignal(bool, dict, str)  # noqa: N815 - ok, hello body, error message
 
     def __init__(self, python: str):
-        super().__init__("RemoteReasoner: starting the engine", QgsTask.CanCancel)
+        super().__init__("RemoteReasoner: starting the engine", QgsTask.Flag.CanCancel)
         self.python = python
         self.hello: dict[str, Any] = {}
         self.error = ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Optional
 
 from qgis.core import QgsTask
-from qtpy.QtCore import Signal
+from qgis.PyQt.QtCore import pyqtSignal
 
 from inference_core.contract import envsetup
 
@@ -19,11 +19,11 @@ STEP_SPAN = {"Creating the environment": (0.0, 0.15), "Installing the engine": (
 class InstallTask(QgsTask):
     """EnvInstaller.run in a task: log lines and progress as signals; cancel stops pip."""
 
-    logLine = Signal(str)  # noqa: N815
-    installDone = Signal(bool, str, str, str)  # noqa: N815 - ok, message, pip's last lines, python
+    logLine = pyqtSignal(str)  # noqa: N815
+    installDone = pyqtSignal(bool, str, str, str)  # noqa: N815 - ok, message, pip's last lines, python
 
     def __init__(self, plan: envsetup.EnvPlan, env: dict[str, str], proxy: Optional[str] = None):
-        super().__init__("RemoteReasoner: setting up the engine", QgsTask.CanCancel)
+        super().__init__("RemoteReasoner: setting up the engine", QgsTask.Flag.CanCancel)
         self.plan, self.proxy = plan, proxy
         self.installer = envsetup.EnvInstaller(plan, env)
         self.message, self.tail, self.python = "", "", ""

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import QgsTask
-from qtpy.QtCore import Signal
+from qgis.PyQt.QtCore import pyqtSignal
 
 
 class LoadTask(QgsTask):
     """Asks the shared worker to load the chosen models: says why a model cannot load."""
 
-    loadFinished = Signal(bool, str)  # noqa: N815
+    loadFinished = pyqtSignal(bool, str)  # noqa: N815
 
     def __init__(self, python: str, options: dict[str, Any]):
-        super().__init__("RemoteReasoner: test load", QgsTask.CanCancel)
+        super().__init__("RemoteReasoner: test load", QgsTask.Flag.CanCancel)
         self.python, self.options = python, options
         self.ok, self.message = False, ""
 

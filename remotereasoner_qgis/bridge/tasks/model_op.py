@@ -11,7 +11,7 @@ from collections import deque
 from typing import Any, Optional
 
 from qgis.core import QgsTask
-from qtpy.QtCore import Signal
+from qgis.PyQt.QtCore import pyqtSignal
 
 
 class EngineOpTask(QgsTask):
@@ -21,11 +21,11 @@ class EngineOpTask(QgsTask):
     terminates it if it does not stop within a few seconds.
     """
 
-    opEvent = Signal(dict)  # noqa: N815 - not `event`: that is QObject.event()
-    opFinished = Signal(bool, dict, str)  # noqa: N815 - ok, the last event, stderr tail
+    opEvent = pyqtSignal(dict)  # noqa: N815 - not `event`: that is QObject.event()
+    opFinished = pyqtSignal(bool, dict, str)  # noqa: N815 - ok, the last event, stderr tail
 
     def __init__(self, description: str, python: str, args: list[str], env: dict[str, str]):
-        super().__init__(description, QgsTask.CanCancel)
+        super().__init__(description, QgsTask.Flag.CanCancel)
         self.python, self.args, self.env = python, list(args), env
         self.events: list[dict] = []
         self.stderr: deque[str] = deque(maxlen=20)

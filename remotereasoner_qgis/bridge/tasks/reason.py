@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from qgis.core import QgsTask
-from qtpy.QtCore import Signal
+from qgis.PyQt.QtCore import pyqtSignal
 
 from ..follow_run import follow_run
 
@@ -19,16 +19,16 @@ from ..follow_run import follow_run
 class ReasonTask(QgsTask):
     """Runs `reason` on the shared worker for `python`; emits one signal per worker event."""
 
-    progressEvent = Signal(dict)  # noqa: N815 - Qt naming
-    resultEvent = Signal(dict)  # noqa: N815
-    reasoningEvent = Signal(dict)  # noqa: N815
-    answerEvent = Signal(dict)  # noqa: N815 - ask / describe: one view's text answer
-    warningEvent = Signal(str)  # noqa: N815
-    runFinished = Signal(dict)  # noqa: N815 - the `done` summary (status finished|cancelled|failed)
-    runFailed = Signal(str, str, str)  # noqa: N815 - code, message, details (stderr tail / traceback)
+    progressEvent = pyqtSignal(dict)  # noqa: N815 - Qt naming
+    resultEvent = pyqtSignal(dict)  # noqa: N815
+    reasoningEvent = pyqtSignal(dict)  # noqa: N815
+    answerEvent = pyqtSignal(dict)  # noqa: N815 - ask / describe: one view's text answer
+    warningEvent = pyqtSignal(str)  # noqa: N815
+    runFinished = pyqtSignal(dict)  # noqa: N815 - the `done` summary (status finished|cancelled|failed)
+    runFailed = pyqtSignal(str, str, str)  # noqa: N815 - code, message, details (stderr tail / traceback)
 
     def __init__(self, options: dict[str, Any], python: str, description: str):
-        super().__init__(description, QgsTask.CanCancel)
+        super().__init__(description, QgsTask.Flag.CanCancel)
         self.options = options
         self.python = python
         self.summary: Optional[dict[str, Any]] = None

@@ -7,17 +7,17 @@ import subprocess
 from typing import Any, Optional
 
 from qgis.core import QgsTask
-from qtpy.QtCore import Signal
+from qgis.PyQt.QtCore import pyqtSignal
 
 
 class SelftestTask(QgsTask):
     """`<engine python> -m inference_core selftest --json`: the full pipeline on a synthetic raster with
     the shipped tiny test model (a check of the installation, not of a real model)."""
 
-    selftestDone = Signal(bool, dict, str)  # noqa: N815 - passed, result JSON, error message
+    selftestDone = pyqtSignal(bool, dict, str)  # noqa: N815 - passed, result JSON, error message
 
     def __init__(self, python: str, env: dict[str, str]):
-        super().__init__("RemoteReasoner: self-test", QgsTask.CanCancel)
+        super().__init__("RemoteReasoner: self-test", QgsTask.Flag.CanCancel)
         self.python, self.env = python, env
         self.result: dict[str, Any] = {}
         self.error = ""
