@@ -354,7 +354,7 @@
         <translation>Le fichier de prompt {path} n’existe pas : choisissez à nouveau le prompt dans les paramètres.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="480"/>
         <source>{layer}: %n feature(s)</source>
         <translation>
             <numerusform>{layer} : %n entité</numerusform>
@@ -1706,142 +1706,142 @@
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
         <source>Tile size (pixels)</source>
         <translation>Taille des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
         <source>Tile overlap (pixels)</source>
         <translation>Chevauchement des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
         <source>Maximum model input pixels per tile</source>
         <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="318"/>
         <source>Model backend</source>
         <translation>Moteur d’inférence du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="318"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="320"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="325"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
         <source>Simplify tolerance (map units)</source>
         <translation>Tolérance de simplification (unités de la carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
         <source>Minimum mask area (map units²)</source>
         <translation>Surface minimale des masques (unités de la carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
         <source>Run id</source>
         <translation>Identifiant d’exécution</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="375"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="357"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="367"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="369"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="403"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="406"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="410"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="410"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="414"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="445"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="446"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="448"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="455"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="457"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="489"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="491"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="483"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="485"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="320"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="322"/>
         <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
         <translation>SAM : un fichier SAM 1 .pth, un dossier SAM 2.1 ou un identifiant du Hub comme facebook/sam2.1-hiera-tiny (vide : celui des paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="400"/>
         <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
         <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans le gestionnaire de modèles de RemoteReasoner (onglet Modèles).</translation>
     </message>
@@ -1866,42 +1866,37 @@
         <translation>Décrire : une légende de la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
-        <source>Ask / Describe: one answer per tile (else one view of the whole extent)</source>
-        <translation>Demander / Décrire : une réponse par tuile (sinon une vue de toute l’emprise)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Answers (view footprints)</source>
         <translation>Réponses (emprises des vues)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="304"/>
         <source>Answer report</source>
         <translation>Rapport de réponse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="304"/>
         <source>HTML files (*.html)</source>
         <translation>Fichiers HTML (*.html)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="346"/>
         <source>Answer (Ask / Describe)</source>
         <translation>Réponse (Demander / Décrire)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="476"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
         <source>Describe</source>
         <translation>Décrire</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="503"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="505"/>
         <source>Answer: {answer}</source>
         <translation>Réponse : {answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="503"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="505"/>
         <source>none</source>
         <translation>aucune</translation>
     </message>
@@ -1911,12 +1906,12 @@
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
         <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
         <translation>SAM 3 pour tout trouver : dossier ou identifiant Hugging Face (vide : celui des paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="336"/>
         <source>Find all: keep instances scoring above</source>
         <translation>Tout trouver : garder les instances dont le score dépasse</translation>
     </message>
@@ -1934,9 +1929,14 @@ Le mode Demander répond à la question par un texte et le mode Décrire légend
 Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. « houppier ») avec SAM 3 au lieu du modèle de raisonnement : une boîte, un masque et un contour par instance, chacun avec son score ; les instances dont le score ne dépasse pas le seuil sont écartées. SAM 3 est soumis à autorisation sur Hugging Face : téléchargez-le d’abord dans le gestionnaire de modèles RemoteReasoner (onglet Modèles).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
         <source>Strategy</source>
         <translation>Stratégie</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
+        <source>Ask / Describe: one answer per tile</source>
+        <translation>Demander / Décrire : une réponse par tuile</translation>
     </message>
 </context>
 <context>

@@ -349,7 +349,7 @@
         <translation>提示词文件 {path} 不存在：请在设置中重新选择提示词。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="480"/>
         <source>{layer}: %n feature(s)</source>
         <translation>
             <numerusform>{layer}：%n 个要素</numerusform>
@@ -1688,142 +1688,142 @@
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
         <source>Tile size (pixels)</source>
         <translation>瓦片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
         <source>Tile overlap (pixels)</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
         <source>Maximum model input pixels per tile</source>
         <translation>每个瓦片的模型最大输入像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="318"/>
         <source>Model backend</source>
         <translation>模型后端</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="318"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="320"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="325"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>设备（auto、cpu、cuda、cuda:N）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
         <source>Simplify tolerance (map units)</source>
         <translation>简化容差（地图单位）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
         <source>Minimum mask area (map units²)</source>
         <translation>最小掩膜面积（地图单位²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>结果 GeoPackage（所有图层及模型回答）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
         <source>Run id</source>
         <translation>运行 ID</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="375"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="357"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="367"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="369"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="403"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="406"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>录制的回答文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="410"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="410"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="414"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="443"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="445"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="446"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="448"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="455"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="457"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="489"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="491"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="483"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="485"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>“结果”中未选择 {layer}：不写入 {param}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="320"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="322"/>
         <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
         <translation>SAM：SAM 1 的 .pth 文件、SAM 2.1 文件夹或 Hub 标识（如 facebook/sam2.1-hiera-tiny）（留空：使用设置中的值）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="400"/>
         <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
         <translation>SAM {name} 尚未下载：请在 RemoteReasoner 模型管理器（“模型”选项卡）中下载。</translation>
     </message>
@@ -1848,42 +1848,37 @@
         <translation>描述：区域说明</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
-        <source>Ask / Describe: one answer per tile (else one view of the whole extent)</source>
-        <translation>提问/描述：每个瓦片一个答案（否则整个范围一个视图）</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Answers (view footprints)</source>
         <translation>答案（视图范围）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="304"/>
         <source>Answer report</source>
         <translation>答案报告</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="304"/>
         <source>HTML files (*.html)</source>
         <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="346"/>
         <source>Answer (Ask / Describe)</source>
         <translation>答案（提问/描述）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="476"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
         <source>Describe</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="503"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="505"/>
         <source>Answer: {answer}</source>
         <translation>答案：{answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="503"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="505"/>
         <source>none</source>
         <translation>无</translation>
     </message>
@@ -1893,12 +1888,12 @@
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
         <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
         <translation>用于查找全部的 SAM 3：文件夹或 Hugging Face ID（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="336"/>
         <source>Find all: keep instances scoring above</source>
         <translation>查找全部：保留得分高于此值的实例</translation>
     </message>
@@ -1916,9 +1911,14 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 “查找全部”模式用 SAM 3 代替推理模型，找出一个简短名词短语（例如“树冠”）的每个实例：每个实例一个边界框、一个掩膜和一条轮廓线，各带其得分；得分不高于阈值的实例会被丢弃。SAM 3 在 Hugging Face 上需申请访问：请先在 RemoteReasoner 模型管理器（模型选项卡）中下载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
         <source>Strategy</source>
         <translation>策略</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="296"/>
+        <source>Ask / Describe: one answer per tile</source>
+        <translation>提问 / 描述：每个瓦片一个答案</translation>
     </message>
 </context>
 <context>

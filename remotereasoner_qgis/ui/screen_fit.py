@@ -42,3 +42,15 @@ def narrow_combo(combo, chars: int = 10) -> None:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(chars)
     combo.setSizePolicy(QSizePolicy.Policy.Expanding, combo.sizePolicy().verticalPolicy())
+
+
+def fit_window_to_screen(window: QWidget) -> QRect:
+    """`make run`: a main window taller or wider than the screen's free area (QGIS restores the size of the
+    profile's last session, 1862 px tall on a laptop) is maximised, so the map and the status bar are on the
+    screen; one that fits is left as the user sized it. Returns the window's frame afterwards."""
+    area = available(window)
+    frame = window.frameGeometry()
+    if frame.width() > area.width() or frame.height() > area.height():
+        window.setGeometry(area)
+        window.showMaximized()
+    return window.frameGeometry()

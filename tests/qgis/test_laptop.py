@@ -6,8 +6,9 @@ from __future__ import annotations
 import sys
 
 import pytest
-
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer, QgsRectangle
+
+from conftest import ROOT
 
 
 def test_first_raster_into_empty_project_raises_nothing(dock, qgis_iface, sample_tif, monkeypatch):
@@ -154,3 +155,60 @@ def test_settings_dialog_fits_and_an_error_does_not_grow_it(qtbot, clean_setting
     qtbot.wait(50)
     assert dlg.size() == before
     assert dlg.scroll.widget().width() <= dlg.scroll.viewport().width()
+
+
+@pytest.mark.parametrize("size", LAPTOPS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_make_run_window_fits_the_screen(qtbot, monkeypatch, size):
+    """`make run` (scripts/run_qgis.sh) fits QGIS's main window to the screen: a 1862 px tall window restored
+    from the profile is brought within the free area; a window that fits is left alone."""
+    from qgis.PyQt.QtCore import QRect
+    from qgis.PyQt.QtWidgets import QMainWindow
+
+    from remotereasoner_qgis.ui import screen_fit
+
+    width, height = size
+    area = QRect(0, 0, width, height - 30)
+    monkeypatch.setattr(screen_fit, "available", lambda _w=None: area)
+    tall = QMainWindow()
+    qtbot.addWidget(tall)
+    tall.setGeometry(0, 0, 1200, 1862)
+    fitted = screen_fit.fit_window_to_screen(tall)
+    assert fitted.height() <= area.height() + 60 and tall.geometry().height() <= area.height()
+    assert tall.geometry().width() <= area.width()
+    small = QMainWindow()
+    qtbot.addWidget(small)
+    small.setGeometry(10, 10, 800, 600)
+    screen_fit.fit_window_to_screen(small)
+    assert (small.width(), small.height()) == (800, 600)
+    script = (ROOT / "scripts" / "run_qgis.sh").read_text()
+    assert "fit_window_to_screen(iface.mainWindow())" in script
+
+
+def test_processing_dialog_needs_no_horizontal_scroll(qtbot, qgis_processing, clean_settings, monkeypatch):
+    """QGIS's own dialog for remotereasoner:reason at 60 % of a laptop screen's width (its log and help beside
+    the parameters), at 1280×800 then 1366×768 (one dialog: QGIS 3.22 crashes building a second in one process):
+    the parameters fit their panel, no horizontal scroll bar."""
+    import processing.gui.ParametersPanel as parameters_panel
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.core import QgsApplication
+    from qgis.PyQt.QtWidgets import QScrollArea
+
+    from remotereasoner_qgis.processing.provider import RemoteReasonerProvider
+
+    reg = QgsApplication.processingRegistry()
+    if reg.providerById("remotereasoner") is None:
+        assert reg.addProvider(RemoteReasonerProvider())
+    monkeypatch.setattr(parameters_panel, "iface", None)  # pytest-qgis' iface has no browser model for the panel
+    dlg = AlgorithmDialog(reg.createAlgorithmById("remotereasoner:reason"), False, None)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    for width, height in LAPTOPS:
+        dlg.resize(int(width * 0.6), height - 100)
+        qtbot.wait(100)
+        panels = [a for a in dlg.findChildren(QScrollArea) if a.isVisible() and a.widget() is not None
+                  and a.widget().minimumSizeHint().width() > 100]
+        assert panels
+        for area in panels:
+            assert area.widget().minimumSizeHint().width() <= area.viewport().width(), (width, area.widget().minimumSizeHint())
+            assert area.horizontalScrollBar().maximum() == 0
+    dlg.hide()
