@@ -787,56 +787,85 @@
         <source>Score threshold</source>
         <translation>Seuil de score</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="103"/>
+        <source>%n answer(s), one per tile, in the answers layer.</source>
+        <translation>
+            <numerusform>%n réponse, une par tuile, dans la couche des réponses.</numerusform>
+            <numerusform>%n réponses, une par tuile, dans la couche des réponses.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="104"/>
+        <source>Sum of per-tile counts: {total} over {k} of %n tile(s).</source>
+        <translation>
+            <numerusform>Somme des comptes par tuile : {total} sur {k} de %n tuile.</numerusform>
+            <numerusform>Somme des comptes par tuile : {total} sur {k} de %n tuiles.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="107"/>
+        <source>%n tile(s) gave no number.</source>
+        <translation>
+            <numerusform>%n tuile n’a donné aucun nombre.</numerusform>
+            <numerusform>%n tuiles n’ont donné aucun nombre.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="109"/>
+        <source>Tiles overlap by {px} px, so an object in an overlap may be counted twice.</source>
+        <translation>Les tuiles se chevauchent de {px} px : un objet dans un chevauchement peut être compté deux fois.</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="34"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="36"/>
         <source>Copy answer</source>
         <translation>Copier la réponse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="35"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="37"/>
         <source>Copy the answer and the model&apos;s reasoning to the clipboard</source>
         <translation>Copier la réponse et le raisonnement du modèle dans le presse-papiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="39"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="41"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="55"/>
         <source>Waiting for the model's answer…</source>
         <translation>En attente de la réponse du modèle…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="72"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="74"/>
         <source>{k} of {n} tiles answered…</source>
         <translation>{k} tuiles sur {n} ont répondu…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="73"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="75"/>
         <source>Tile {i}: {answer}</source>
         <translation>Tuile {i} : {answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="89"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="92"/>
         <source>No answer.</source>
         <translation>Pas de réponse.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="55"/>
         <source>Press Reason on extent: the model&apos;s answer appears here.</source>
         <translation>Cliquez sur Raisonner sur l’emprise : la réponse du modèle s’affichera ici.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="67"/>
         <source>(could not be read)</source>
         <translation>(illisible)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="80"/>
         <source>The model's answer could not be read — what it said is under Reasoning.</source>
         <translation>La réponse du modèle n’a pas pu être lue — ce qu’il a dit se trouve sous Raisonnement.</translation>
     </message>

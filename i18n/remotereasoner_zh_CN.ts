@@ -769,56 +769,82 @@
         <source>Score threshold</source>
         <translation>分数阈值</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="103"/>
+        <source>%n answer(s), one per tile, in the answers layer.</source>
+        <translation>
+            <numerusform>%n 个答案，每个瓦片一个，位于答案图层中。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="104"/>
+        <source>Sum of per-tile counts: {total} over {k} of %n tile(s).</source>
+        <translation>
+            <numerusform>各瓦片计数之和：{total}（%n 个瓦片中的 {k} 个）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="107"/>
+        <source>%n tile(s) gave no number.</source>
+        <translation>
+            <numerusform>%n 个瓦片没有给出数字。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="109"/>
+        <source>Tiles overlap by {px} px, so an object in an overlap may be counted twice.</source>
+        <translation>瓦片之间重叠 {px} 像素，重叠区域中的对象可能被计数两次。</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="34"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="36"/>
         <source>Copy answer</source>
         <translation>复制答案</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="35"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="37"/>
         <source>Copy the answer and the model&apos;s reasoning to the clipboard</source>
         <translation>将答案和模型的推理复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="39"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="41"/>
         <source>Reasoning</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="55"/>
         <source>Waiting for the model's answer…</source>
         <translation>正在等待模型的答案…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="72"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="74"/>
         <source>{k} of {n} tiles answered…</source>
         <translation>已回答 {k}/{n} 个瓦片…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="73"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="75"/>
         <source>Tile {i}: {answer}</source>
         <translation>瓦片 {i}：{answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="89"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="92"/>
         <source>No answer.</source>
         <translation>没有答案。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="55"/>
         <source>Press Reason on extent: the model&apos;s answer appears here.</source>
         <translation>点击“对范围进行推理”：模型的回答将显示在这里。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="67"/>
         <source>(could not be read)</source>
         <translation>（无法读取）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="80"/>
         <source>The model's answer could not be read — what it said is under Reasoning.</source>
         <translation>无法读取模型的回答——它所说的内容见“推理”。</translation>
     </message>

@@ -9,6 +9,8 @@ from qgis.gui import QgsCollapsibleGroupBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QApplication, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from ..i18n import tr
+
 ANSWER_SCALE = 1.5  # the answer's font, relative to the dock's
 
 
@@ -77,10 +79,11 @@ class AnswerPanel(QWidget):
     def unreadable_text(self) -> str:
         return self.tr("The model's answer could not be read — what it said is under Reasoning.")
 
-    def finish(self, summary: dict) -> None:
+    def finish(self, summary: dict, overlap: int = 0) -> None:
         """The run's own line: the answer of a single view, or the per-tile summary (a sum of per-tile counts
-        for a counting question, stated as such)."""
-        line = str(summary.get("answer_summary") or "").strip()
+        for a counting question, stated as such), worded here in the user's language from the tiles' answers
+        (the engine's `answer_summary` is English, for the command line)."""
+        line = self.per_tile_line(overlap) or str(summary.get("answer_summary") or "").strip()
         if line and self.readable:
             self.answer_label.setText(line)
         elif self.events and not self.readable:
@@ -88,6 +91,24 @@ class AnswerPanel(QWidget):
         elif not self.events:
             self.answer_label.setText(self.tr("No answer."))
         self.copy_button.setEnabled(self.readable > 0)
+
+    def per_tile_line(self, overlap: int = 0) -> str:
+        """Over several tiles: the sum of the per-tile counts (a counting question: the tiles' `count`), or how
+        many tiles answered; "" for a single view (its answer is the line)."""
+        n = len(self.events)
+        if n <= 1 or int(self.events[0].get("tiles") or 1) <= 1:
+            return ""
+        counted = [int(ev["count"]) for ev in self.events if ev.get("count") is not None]
+        if not counted:
+            return tr("%n answer(s), one per tile, in the answers layer.", None, n)
+        line = tr("Sum of per-tile counts: {total} over {k} of %n tile(s).", None, n).format(
+            total=sum(counted), k=len(counted))
+        if len(counted) < n:
+            line += " " + tr("%n tile(s) gave no number.", None, n - len(counted))
+        if overlap:
+            line += " " + tr("Tiles overlap by {px} px, so an object in an overlap may be counted twice.").format(
+                px=overlap)
+        return line
 
     def answer(self) -> str:
         return self.answer_label.text()

@@ -229,7 +229,7 @@ class RemoteReasonerDock(QgsDockWidget):
             self.analyst.run_ready(self.run_layers)
         self.status.show_end(self.runs.end, full, os.path.isfile(request.out))
         if request.mode in ANSWER_MODES:
-            self.answer_panel.finish(summary)
+            self.answer_panel.finish(summary, int(request.options.get("overlap") or 0))
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
