@@ -139,6 +139,14 @@ class RemoteReasonerDock(QgsDockWidget):
             w.setVisible(not answers)
         self.results.show_table(not answers)
         self.answer_panel.setVisible(answers)
+        self.keep_content_whole()
+
+    def keep_content_whole(self) -> None:
+        """The dock is never narrower than its content (QGIS would otherwise give it less and cut the right side,
+        the scroll area scrolling only up and down): its minimum width is the content's, kept small."""
+        body = self.scroll.widget()
+        body.layout().activate()
+        self.scroll.setMinimumWidth(body.minimumSizeHint().width() + self.scroll.verticalScrollBar().sizeHint().width())
 
     # -- state -------------------------------------------------------------------------------
     def readiness(self) -> list[str]:
