@@ -34,6 +34,8 @@ try:
     from remotereasoner_qgis.bridge.first_run import start
     from remotereasoner_qgis.ui.screen_fit import fit_window_to_screen
     fit_window_to_screen(iface.mainWindow())  # as make run does (scripts/run_qgis.sh)
+    from qgis.PyQt.QtWidgets import QApplication
+    iface.mainWindow().setGeometry(QApplication.primaryScreen().availableGeometry())  # maximised on the laptop
     start(engine_python="$ENGINE_ENV/bin/python", sam="$here/build/tiny-models/sam.pth", profile="screenshot")
     dock = qu.plugins["remotereasoner_qgis"].dock
     wait(1500)
