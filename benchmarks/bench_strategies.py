@@ -1,9 +1,10 @@
-"""Strategies benchmark: model calls and wall time of `refine` and `overview` against `tiles` (the baseline, same
-invocation) on a large raster with k sparse targets, with replay answers that a perfect model would give (so the
-engine's whole path runs here: reads, parsing, coordinates, merging, GeoPackage), plus the tiny reasoner's truth
-figures (calls, IoU) on a raster 3x its budget per side.
+"""Strategies benchmark: model calls, recall and the engine's time of `overview`, `refine` and `descent` against
+`tiles` (the baseline, same invocation) on a 20000² raster with sparse targets and on one whose targets span a
+10x range of sizes, with replayed answers of a model that sees what is large enough in each view (so the engine's
+whole path runs here: reads, planning, parsing, coordinates, merging, GeoPackage), plus the tiny reasoner's truth
+figures (calls, IoU per target) on the size-range and the large-squares scenes of the truth tests.
 
-    python benchmarks/bench_strategies.py [--size 20000] [--targets 10] [--append]
+    python benchmarks/bench_strategies.py [--size 20000] [--append] [--no-tiny]
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ from run_context import machine, today
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "tests", "engine"))
 
 PIXEL_M = 0.1
 TARGET_PX = 120  # 12 m objects at 0.1 m: about 5 overview pixels on a 20000 px side
+SMALLEST_PX = 60  # the size-range scene: 60 to 600 px (6 to 60 m)
+MIN_PX = 8  # the size-range scene's model sees a target from this many view pixels across
+STRATEGIES = ("tiles", "overview", "refine", "descent")
 
 
 def generate(path: str, size: int, targets: list[tuple[int, int, int, int]]) -> None:
@@ -61,81 +66,62 @@ def place_targets(size: int, k: int, seed: int = 1) -> list[tuple[int, int, int,
     return out
 
 
-def visible_answer(view, targets) -> str:
-    """What a perfect model says about one view: the visible part of each target, in the view's pixels, rounded."""
-    sx, sy = view.out_width / view.width, view.out_height / view.height
-    boxes = []
-    for c, r, w, h in targets:
-        x1, y1 = max(c, view.col_off), max(r, view.row_off)
-        x2, y2 = min(c + w, view.col_off + view.width), min(r + h, view.row_off + view.height)
-        if x2 > x1 and y2 > y1:
-            boxes.append([round((x1 - view.col_off) * sx), round((y1 - view.row_off) * sy),
-                          round((x2 - view.col_off) * sx), round((y2 - view.row_off) * sy)])
-    return "<answer>" + json.dumps(boxes) + "</answer>"
+def size_range_targets(size: int, k: int, seed: int = 2) -> list[tuple[int, int, int, int]]:
+    """k squares from SMALLEST_PX to 10x that, spread apart over the raster (sparse)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    sides = [int(round(v)) for v in np.geomspace(SMALLEST_PX, 10 * SMALLEST_PX, k)]
+    out: list[tuple[int, int, int, int]] = []
+    while len(out) < k:
+        t = sides[len(out)]
+        c, r = (int(v) for v in rng.integers(t, size - 2 * t, size=2))
+        if all(c > o[0] + o[2] + 100 or o[0] > c + t + 100 or r > o[1] + o[3] + 100 or o[1] > r + t + 100
+               for o in out):  # apart by 100 px at least
+            out.append((c, r, t, t))
+    return out
 
 
-def replay_answers(path: str, raster: str, targets, strategy: str) -> str:
-    """A .jsonl of perfect answers for every view the strategy will ask, planned by the engine's own code."""
-    from inference_core.contract.options import RunOptions
-    from inference_core.models.parsing import parse_answer
-    from inference_core.raster.source import RasterSource
-    from inference_core.run.strategies import plan_refine, plan_strategy
-    from inference_core.common.records import Detection
-
-    opts = RunOptions(raster=raster, query="q", out="x.gpkg", strategy=strategy)
-    rows = []
-    with RasterSource.open(raster) as src:
-        plan = plan_strategy(src, opts)
-        views = list(plan.views)
-        for v in views:
-            rows.append({"tile_id": v.tile_id, "raw_text": visible_answer(v, targets),
-                         "input_size": [v.out_width, v.out_height]})
-        if plan.refining:
-            ov = views[0]
-            cands = [Detection(i, 0, tuple(b), (0, 0, 0, 0)) for i, b in enumerate(parse_answer(rows[0]["raw_text"]).boxes)]
-            for v, _ids in plan_refine(src, opts, ov, cands, first_id=1):
-                rows.append({"tile_id": v.tile_id, "raw_text": visible_answer(v, targets),
-                             "input_size": [v.out_width, v.out_height]})
-    with open(path, "w") as fh:
-        fh.writelines(json.dumps(r) + "\n" for r in rows)
-    return path
-
-
-def mean_best_iou(out: str, truth_map) -> tuple[float, int]:
+def recall_and_iou(out: str, truth_map) -> tuple[int, float, int]:
+    """(targets found at IoU > 0.5, their mean best IoU over all targets, boxes)."""
     import pyogrio
 
     from inference_core.geometry.boxes import box_iou
 
     got = [tuple(g.bounds) for g in pyogrio.read_dataframe(out, layer="boxes").geometry]
     best = [max((float(box_iou(t, g)[0]) for g in got), default=0.0) for t in truth_map]
-    return sum(best) / len(best), len(got)
+    return sum(b > 0.5 for b in best), sum(best) / len(best), len(got)
 
 
-def replay_bench(size: int, k: int, work: str) -> list[dict]:
+def replay_bench(size: int, scene: str, targets, min_px: float, work: str) -> list[dict]:
+    """Every strategy over one generated raster (with internal overviews), answered by a replayed model that
+    sees every target at least `min_px` view pixels across (the engine's own planning decides the views)."""
     from inference_core.contract.options import RunOptions
     from inference_core.run.pipeline import run
+    from test_strategies_dense import perfect_replay
 
-    targets = place_targets(size, k)
-    raster = os.path.join(work, f"sparse_{size}.tif")
+    raster = os.path.join(work, f"{scene}_{size}.tif")
     t0 = time.perf_counter()
     generate(raster, size, targets)
+    add_overviews(raster)  # what `gdaladdo` does: the overview and the coarse levels read from them
     gen_s = time.perf_counter() - t0
     x0, y0 = 400000.0, 3300000.0
-    truth = [(x0 + c * PIXEL_M, y0 - (r + h) * PIXEL_M, x0 + (c + w) * PIXEL_M, y0 - r * PIXEL_M) for c, r, w, h in targets]
+    truth = [(x0 + c * PIXEL_M, y0 - (r + h) * PIXEL_M, x0 + (c + w) * PIXEL_M, y0 - r * PIXEL_M)
+             for c, r, w, h in targets]
     rows = []
-    plan = [(s, False) for s in ("tiles", "overview", "refine")] + [(s, True) for s in ("overview", "refine")]
-    for strategy, overviews in plan:
-        if overviews and not rows[-1].get("overviews"):
-            add_overviews(raster)  # what `gdaladdo` does: GDAL then reads a reduced view from them
-        answers = replay_answers(os.path.join(work, f"{strategy}.jsonl"), raster, targets, strategy)
-        out = os.path.join(work, f"{strategy}.gpkg")
+    for strategy in STRATEGIES:
+        out = os.path.join(work, f"{scene}_{strategy}.gpkg")
+        opts = RunOptions(raster=raster, query="bright squares", out=out, backend="replay", strategy=strategy,
+                          coordinates="model-input")
+        opts.replay = perfect_replay(os.path.join(work, f"{scene}_{strategy}.jsonl"), opts, targets, min_px=min_px)
         t0 = time.perf_counter()
-        s = run(RunOptions(raster=raster, query="bright squares", out=out, backend="replay", replay=answers,
-                           strategy=strategy, coordinates="model-input"))
+        s = run(opts)
         wall = time.perf_counter() - t0
-        iou, n = mean_best_iou(out, truth)
-        rows.append({"strategy": strategy, "overviews": overviews, "calls": s.tiles_done, "wall_s": round(wall, 2),
-                     "boxes": n, "mean_iou": round(iou, 3), "status": s.status, "generate_s": round(gen_s, 1)})
+        found, iou, n = recall_and_iou(out, truth)
+        rows.append({"scene": scene, "strategy": strategy, "calls": s.tiles_done, "wall_s": round(wall, 2),
+                     "found": found, "targets": len(targets), "boxes": n, "mean_iou": round(iou, 3),
+                     "status": s.status, "generate_s": round(gen_s, 1)})
+        print(json.dumps(rows[-1]), flush=True)
     return rows
 
 
@@ -148,78 +134,75 @@ def add_overviews(path: str) -> None:
         ds.build_overviews([2, 4, 8, 16, 32], Resampling.average)
 
 
-# A third square: more targets in one view than the tiny reasoner learned to report (0-2), so its overview
-# misses one — what a real model does with a target too small or too crowded to see in the overview.
-THREE_SQUARES = ((30, 40, 36, 36), (200, 60, 38, 38), (120, 240, 34, 34))
+def tiny_bench() -> list[dict]:
+    """The tiny reasoner (CPU) on the size-range truth scene (squares of 120, 56, 24 and 12 px on 448 px at a
+    112 px budget) and on issue 32's scene (two squares of 112-120 px), every strategy, via the truth tests."""
+    from pathlib import Path
 
-
-def tiny_bench(work: str) -> list[dict]:
-    """The tiny reasoner (CPU) on the truth test's scene (336 px, 2 bright squares, 112 px budget), then on the
-    same scene with a third square the overview cannot report."""
     import rasterio
     from rasterio.transform import from_origin
 
     from inference_core.models.cache import ModelCache
-    from inference_core.run.pipeline import run
-    sys.path.insert(0, os.path.join(ROOT, "tests", "engine"))
-    from test_strategies_truth import ORIGIN, PX, SIDE, best_ious, scene, tiny_options
+    from test_strategies_truth import LARGE_SIDE, LARGE_SQUARES, ORIGIN, PX, RANGE_SQUARES, scene, strategy_truth
 
     models = ModelCache()
     rows = []
-    for squares in (None, THREE_SQUARES):
-        raster = os.path.join(work, f"tiny_scene_{3 if squares else 2}.tif")
-        with rasterio.open(raster, "w", driver="GTiff", width=SIDE, height=SIDE, count=3, dtype="uint8",
-                           crs="EPSG:32633", transform=from_origin(*ORIGIN, PX, PX)) as dst:
-            dst.write(scene(squares=squares) if squares else scene())
-        run(tiny_options(raster, os.path.join(work, "warm.gpkg"), "overview"), models=models)  # load once, untimed
-        for strategy in ("tiles", "overview", "refine"):
-            out = os.path.join(work, f"tiny_{strategy}.gpkg")
+    with tempfile.TemporaryDirectory(prefix="bench_tiny_") as work:
+        for name, squares in (("sizes 120/56/24/12 px", RANGE_SQUARES), ("two squares of 112-120 px", LARGE_SQUARES)):
+            raster = os.path.join(work, f"{len(squares)}.tif")
+            with rasterio.open(raster, "w", driver="GTiff", width=LARGE_SIDE, height=LARGE_SIDE, count=3,
+                               dtype="uint8", crs="EPSG:32633", transform=from_origin(*ORIGIN, PX, PX)) as dst:
+                dst.write(scene(LARGE_SIDE, squares))
             t0 = time.perf_counter()
-            s = run(tiny_options(raster, out, strategy), models=models)
-            wall = time.perf_counter() - t0
-            ious, n = best_ious(out, squares) if squares else best_ious(out)
-            rows.append({"scene": f"{len(squares or (0, 0))} squares", "strategy": strategy, "calls": s.tiles_done,
-                         "wall_s": round(wall, 2), "boxes": n, "ious": [round(v, 3) for v in ious]})
+            res = strategy_truth(raster, Path(work), models, squares=squares)
+            for strategy, (calls, ious, n) in res.items():
+                rows.append({"scene": name, "strategy": strategy, "calls": calls, "boxes": n, "ious": ious,
+                             "found": sum(v > 0.5 for v in ious), "targets": len(squares)})
+            print(json.dumps(rows[-4:]), f"{time.perf_counter() - t0:.0f} s", flush=True)
     return rows
 
 
-def report(size: int, k: int, replay_rows: list[dict], tiny_rows: list[dict]) -> str:
-    base = replay_rows[0]
-    lines = ["## Strategies: tiles vs overview vs refine (bench_strategies.py)", "",
+def report(replay_rows: list[dict], tiny_rows: list[dict], size: int) -> str:
+    lines = ["## Strategies: tiles, overview, refine, descent (bench_strategies.py)", "",
              f"Machine: {machine()}; date {today()}.",
-             f"Replay (a perfect model's answers, so calls and the engine's own time are measured): {size}x{size} RGB "
-             f"GeoTIFF at {PIXEL_M} m (DEFLATE, 512 px blocks, no overviews), {k} targets of {TARGET_PX} px, default "
-             f"options (896 px tiles, 112 px overlap, 896² budget). Baseline: `tiles`, same invocation; the last two "
-             f"rows after adding internal overviews (2-32, average) to the same file.", "",
-             "| strategy | model calls | calls / tiles | wall s (no model) | wall / tiles | boxes | mean best IoU |",
-             "|---|---|---|---|---|---|---|"]
+             f"Replay: a model that reports every target at least MIN_PX view pixels across in a view, exactly "
+             f"(its answers planned by the engine's own code, so calls, recall and the engine's time are measured). "
+             f"{size}x{size} RGB GeoTIFF at {PIXEL_M} m (DEFLATE, 512 px blocks, internal overviews 2-32), default "
+             f"options (896 px tiles, 112 px overlap, 896² budget: the overview is {size / 896:.1f}x downscaled). "
+             f"*sparse*: {len(place_targets(size, 10))} targets of {TARGET_PX} px, a model that sees everything "
+             f"(MIN_PX 0); *size range*: 10 targets of {SMALLEST_PX}-{10 * SMALLEST_PX} px (10x), a model that needs "
+             f"{MIN_PX} px. Baseline: `tiles` on the same scene, same invocation. Found: IoU > 0.5.", "",
+             "| scene | strategy | model calls | calls / tiles | found | mean best IoU | boxes | wall s (no model) "
+             "| wall / tiles |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in replay_rows:
-        name = r["strategy"] + (" (raster with overviews)" if r.get("overviews") else "")
-        lines.append(f"| {name} | {r['calls']} | {r['calls'] / base['calls']:.3f} | {r['wall_s']} | "
-                     f"{r['wall_s'] / base['wall_s']:.3f} | {r['boxes']} | {r['mean_iou']} |")
-    lines += ["", "Tiny reasoner (trained to find 0-2 bright squares of 12-40 px per image; CPU, warm model): 336 px "
-                  "scene, squares of 34-38 px, 112 px budget (the overview is 3x downscaled); the second scene adds "
-                  "a third square. Baseline: `tiles` on the same scene. IoU per true square (0 = missed).", "",
-              "| scene | strategy | model calls | calls / tiles | wall s | wall / tiles | boxes | IoU per square |",
-              "|---|---|---|---|---|---|---|---|"]
+        base = next(b for b in replay_rows if b["scene"] == r["scene"] and b["strategy"] == "tiles")
+        lines.append(f"| {r['scene']} | {r['strategy']} | {r['calls']} | {r['calls'] / base['calls']:.3f} | "
+                     f"{r['found']}/{r['targets']} | {r['mean_iou']} | {r['boxes']} | {r['wall_s']} | "
+                     f"{r['wall_s'] / base['wall_s']:.3f} |")
+    lines += ["", "Tiny reasoner (trained to find 0-2 bright squares of 12-40 px per image; CPU, warm model), 448 px "
+                  "scenes at a 112 px budget (the overview is 4x downscaled), 112 px tiles with 28 px overlap. "
+                  "Baseline: `tiles` on the same scene. IoU per true square (0 = missed).", "",
+              "| scene | strategy | model calls | calls / tiles | found | IoU per square | boxes |",
+              "|---|---|---|---|---|---|---|"]
     for r in tiny_rows:
-        tb = next(t for t in tiny_rows if t["scene"] == r["scene"] and t["strategy"] == "tiles")
-        lines.append(f"| {r['scene']} | {r['strategy']} | {r['calls']} | {r['calls'] / tb['calls']:.3f} | {r['wall_s']} | "
-                     f"{r['wall_s'] / tb['wall_s']:.3f} | {r['boxes']} | {', '.join(map(str, r['ious']))} |")
+        base = next(b for b in tiny_rows if b["scene"] == r["scene"] and b["strategy"] == "tiles")
+        lines.append(f"| {r['scene']} | {r['strategy']} | {r['calls']} | {r['calls'] / base['calls']:.3f} | "
+                     f"{r['found']}/{r['targets']} | {', '.join(map(str, r['ious']))} | {r['boxes']} |")
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", type=int, default=20000)
-    ap.add_argument("--targets", type=int, default=10)
     ap.add_argument("--append", action="store_true")
+    ap.add_argument("--no-tiny", action="store_true", help="skip the tiny reasoner's scenes")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench_strategies_") as work:
-        replay_rows = replay_bench(a.size, a.targets, work)
-        tiny_rows = tiny_bench(work)
-    print(json.dumps({"replay": replay_rows, "tiny": tiny_rows}, indent=1))
-    text = report(a.size, a.targets, replay_rows, tiny_rows)
+        replay_rows = replay_bench(a.size, "sparse", place_targets(a.size, 10), 0.0, work)
+        replay_rows += replay_bench(a.size, "size range", size_range_targets(a.size, 10), MIN_PX, work)
+    tiny_rows = [] if a.no_tiny else tiny_bench()
+    text = report(replay_rows, tiny_rows, a.size)
     print(text)
     if a.append:
         with open(os.path.join(ROOT, "benchmarks", "RESULTS.md"), "a") as fh:

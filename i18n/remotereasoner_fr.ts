@@ -94,7 +94,7 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="203"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="211"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
@@ -334,7 +334,7 @@
         <translation>Terminé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="204"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="212"/>
         <source>Failed: {reason}</source>
         <translation>Échec : {reason}</translation>
     </message>
@@ -362,7 +362,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="279"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -580,37 +580,32 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="21"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="22"/>
         <source>Quick — one look at the whole extent</source>
         <translation>Rapide — un seul regard sur toute l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="22"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="23"/>
         <source>Focused — one look, then zoom in on each find</source>
         <translation>Ciblé — un regard, puis un zoom sur chaque trouvaille</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="23"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="24"/>
         <source>Thorough — every tile at full resolution</source>
         <translation>Exhaustif — chaque tuile en pleine résolution</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="30"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="32"/>
         <source>One model call. Good for large, obvious targets and for questions about the whole scene; small targets can vanish at the reduced resolution.</source>
         <translation>Un seul appel au modèle. Convient aux cibles grandes et évidentes et aux questions sur toute la scène ; les petites cibles peuvent disparaître à la résolution réduite.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="32"/>
-        <source>One call for the overview, then one call per candidate at full resolution: sharper boxes in few calls when the targets are few and visible in the overview.</source>
-        <translation>Un appel pour la vue d’ensemble, puis un appel par candidat en pleine résolution : des boîtes plus précises en peu d’appels quand les cibles sont peu nombreuses et visibles dans la vue d’ensemble.</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="34"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="36"/>
         <source>One call per tile at full resolution: the slowest, and the safest for many or small targets.</source>
         <translation>Un appel par tuile en pleine résolution : le plus lent, et le plus sûr pour des cibles nombreuses ou petites.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="50"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="58"/>
         <source>1 model call + 1 per find (Thorough: %n)</source>
         <translation>
             <numerusform>1 appel au modèle + 1 par trouvaille (Exhaustif : %n)</numerusform>
@@ -618,7 +613,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="51"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="59"/>
         <source>%n model call(s)</source>
         <translation>
             <numerusform>%n appel au modèle</numerusform>
@@ -636,7 +631,7 @@
         <translation>Appels au modèle que ce choix fera sur l’emprise</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="195"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="196"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>%n vue sans données ignorée.</numerusform>
@@ -644,7 +639,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="197"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="198"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n réponse reprise d'une vue identique déjà dans le résultat, sans interroger le modèle.</numerusform>
@@ -711,6 +706,45 @@
         <source>Qt cannot tell whether this computer is online ({source}: {detail}); assuming online. Without a network, tick Offline in Settings › Models.</source>
         <translation>Qt ne peut pas dire si cet ordinateur est en ligne ({source} : {detail}) ; il est supposé en ligne. Sans réseau, cochez Hors ligne dans Paramètres › Modèles.</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="203"/>
+        <source>%n overview find(s) kept unconfirmed: their closer look gave no usable answer.</source>
+        <translation>
+            <numerusform>%n trouvaille de la vue d’ensemble gardée non confirmée : son examen rapproché n’a pas donné de réponse utilisable.</numerusform>
+            <numerusform>%n trouvailles de la vue d’ensemble gardées non confirmées : leur examen rapproché n’a pas donné de réponse utilisable.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
+        <source>%n overview find(s) dropped: not found again on a closer look.</source>
+        <translation>
+            <numerusform>%n trouvaille de la vue d’ensemble écartée : un examen rapproché ne l’a pas retrouvée.</numerusform>
+            <numerusform>%n trouvailles de la vue d’ensemble écartées : un examen rapproché ne les a pas retrouvées.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
+        <source>Deep — one look, then closer looks level by level where something was found</source>
+        <translation>Approfondi — un coup d’œil, puis des regards de plus en plus proches, niveau par niveau, là où quelque chose a été trouvé</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="34"/>
+        <source>One call for the overview, then one closer look per candidate, zoomed to fit it: sharper boxes in few calls when the targets are few and visible in the overview.</source>
+        <translation>Un appel pour la vue d’ensemble, puis un regard rapproché par candidat, cadré pour le contenir : des boîtes plus précises en peu d’appels quand les cibles sont peu nombreuses et visibles dans la vue d’ensemble.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="37"/>
+        <source>One call for the overview, then, level by level twice as fine, one call per part that holds a find: also finds smaller targets next to those the overview sees, in a few calls; a small target far from any find is missed.</source>
+        <translation>Un appel pour la vue d’ensemble puis, niveau par niveau deux fois plus fin, un appel par partie qui contient une trouvaille : trouve aussi les cibles plus petites voisines de celles que voit la vue d’ensemble, en quelques appels ; une petite cible loin de toute trouvaille est manquée.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="55"/>
+        <source>1 model call + up to {levels} per find (Thorough: %n)</source>
+        <translation>
+            <numerusform>1 appel au modèle + jusqu’à {levels} par trouvaille (Exhaustif : %n)</numerusform>
+            <numerusform>1 appel au modèle + jusqu’à {levels} par trouvaille (Exhaustif : %n)</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
         <source>box areas</source>
@@ -767,26 +801,6 @@
             <numerusform>Modèle : {model} · vue : {size} · %n vues · résultats : {gpkg}</numerusform>
         </translation>
     </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
-        <source>Finished</source>
-        <translation>Terminé</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="36"/>
-        <source>Interrupted</source>
-        <translation>Interrompu</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="21"/>
-        <source>Find all keeps SAM 3&apos;s instances scoring above this; the end line says how many it dropped</source>
-        <translation>Tout trouver garde les instances de SAM 3 dont le score dépasse ce seuil ; la ligne de fin dit combien ont été écartées</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
-        <source>Score threshold</source>
-        <translation>Seuil de score</translation>
-    </message>
     <message numerus="yes">
         <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="103"/>
         <source>%n answer(s), one per tile, in the answers layer.</source>
@@ -815,6 +829,26 @@
         <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="109"/>
         <source>Tiles overlap by {px} px, so an object in an overlap may be counted twice.</source>
         <translation>Les tuiles se chevauchent de {px} px : un objet dans un chevauchement peut être compté deux fois.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
+        <source>Finished</source>
+        <translation>Terminé</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="36"/>
+        <source>Interrupted</source>
+        <translation>Interrompu</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="21"/>
+        <source>Find all keeps SAM 3&apos;s instances scoring above this; the end line says how many it dropped</source>
+        <translation>Tout trouver garde les instances de SAM 3 dont le score dépasse ce seuil ; la ligne de fin dit combien ont été écartées</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
+        <source>Score threshold</source>
+        <translation>Seuil de score</translation>
     </message>
 </context>
 <context>
@@ -1976,7 +2010,7 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="292"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="300"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
@@ -1996,22 +2030,22 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="164"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="164"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="213"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="221"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="164"/>
         <source>Get a real model (Models tab)…</source>
         <translation>Obtenir un vrai modèle (onglet Modèles)…</translation>
     </message>

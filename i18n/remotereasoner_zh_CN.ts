@@ -94,7 +94,7 @@
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="203"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="211"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
@@ -329,7 +329,7 @@
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="204"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="212"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
@@ -356,7 +356,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="271"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="279"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
@@ -568,44 +568,39 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="21"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="22"/>
         <source>Quick — one look at the whole extent</source>
         <translation>快速 — 整个范围看一眼</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="22"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="23"/>
         <source>Focused — one look, then zoom in on each find</source>
         <translation>聚焦 — 先看一眼，再放大查看每个发现</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="23"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="24"/>
         <source>Thorough — every tile at full resolution</source>
         <translation>全面 — 每个瓦片全分辨率</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="30"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="32"/>
         <source>One model call. Good for large, obvious targets and for questions about the whole scene; small targets can vanish at the reduced resolution.</source>
         <translation>一次模型调用。适合大而明显的目标和关于整个场景的问题；小目标在降低的分辨率下可能消失。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="32"/>
-        <source>One call for the overview, then one call per candidate at full resolution: sharper boxes in few calls when the targets are few and visible in the overview.</source>
-        <translation>总览一次调用，然后每个候选目标以全分辨率各调用一次：当目标少且在总览中可见时，以少量调用得到更精确的边界框。</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="34"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="36"/>
         <source>One call per tile at full resolution: the slowest, and the safest for many or small targets.</source>
         <translation>每个瓦片以全分辨率调用一次：最慢，但对众多或细小的目标最可靠。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="50"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="58"/>
         <source>1 model call + 1 per find (Thorough: %n)</source>
         <translation>
             <numerusform>1 次模型调用 + 每个发现 1 次（全面：%n）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="51"/>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="59"/>
         <source>%n model call(s)</source>
         <translation>
             <numerusform>%n 次模型调用</numerusform>
@@ -622,14 +617,14 @@
         <translation>此选项在该范围内将进行的模型调用次数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="195"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="196"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>已跳过 %n 个无数据的视图。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="197"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="198"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n 个回答取自输出中相同的视图，未询问模型。</numerusform>
@@ -695,6 +690,42 @@
         <source>Qt cannot tell whether this computer is online ({source}: {detail}); assuming online. Without a network, tick Offline in Settings › Models.</source>
         <translation>Qt 无法判断这台计算机是否联网（{source}：{detail}），按已联网处理。没有网络时，请在 设置 › 模型 中勾选“离线”。</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="203"/>
+        <source>%n overview find(s) kept unconfirmed: their closer look gave no usable answer.</source>
+        <translation>
+            <numerusform>%n 个概览发现保留为未确认：放大查看未得到可用的回答。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
+        <source>%n overview find(s) dropped: not found again on a closer look.</source>
+        <translation>
+            <numerusform>%n 个概览发现已舍弃：放大查看未再找到它们。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
+        <source>Deep — one look, then closer looks level by level where something was found</source>
+        <translation>深入 — 先看一眼，再在有发现的地方逐级放大查看</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="34"/>
+        <source>One call for the overview, then one closer look per candidate, zoomed to fit it: sharper boxes in few calls when the targets are few and visible in the overview.</source>
+        <translation>概览调用一次，然后对每个候选放大到恰好容纳它再看一次：目标少且在概览中可见时，以少量调用得到更精确的框。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="37"/>
+        <source>One call for the overview, then, level by level twice as fine, one call per part that holds a find: also finds smaller targets next to those the overview sees, in a few calls; a small target far from any find is missed.</source>
+        <translation>概览调用一次，然后逐级以两倍精细度，对每个含有发现的部分各调用一次：以少量调用也能找到概览所见目标旁边的较小目标；远离任何发现的小目标会被漏掉。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="55"/>
+        <source>1 model call + up to {levels} per find (Thorough: %n)</source>
+        <translation>
+            <numerusform>1 次模型调用 + 每个发现最多 {levels} 次（全面：%n）</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
         <source>box areas</source>
@@ -749,26 +780,6 @@
             <numerusform>模型：{model} · 视图：{size} · %n 个视图 · 结果：{gpkg}</numerusform>
         </translation>
     </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
-        <source>Finished</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="36"/>
-        <source>Interrupted</source>
-        <translation>已中断</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="21"/>
-        <source>Find all keeps SAM 3&apos;s instances scoring above this; the end line says how many it dropped</source>
-        <translation>“查找全部”只保留 SAM 3 分数高于此值的实例；结束行会说明舍弃了多少个</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
-        <source>Score threshold</source>
-        <translation>分数阈值</translation>
-    </message>
     <message numerus="yes">
         <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="103"/>
         <source>%n answer(s), one per tile, in the answers layer.</source>
@@ -794,6 +805,26 @@
         <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="109"/>
         <source>Tiles overlap by {px} px, so an object in an overlap may be counted twice.</source>
         <translation>瓦片之间重叠 {px} 像素，重叠区域中的对象可能被计数两次。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="36"/>
+        <source>Interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="21"/>
+        <source>Find all keeps SAM 3&apos;s instances scoring above this; the end line says how many it dropped</source>
+        <translation>“查找全部”只保留 SAM 3 分数高于此值的实例；结束行会说明舍弃了多少个</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
+        <source>Score threshold</source>
+        <translation>分数阈值</translation>
     </message>
 </context>
 <context>
@@ -1955,7 +1986,7 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="292"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="300"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
@@ -1975,22 +2006,22 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>推理过程</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="164"/>
         <source>Set up engine…</source>
         <translation>安装引擎…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="164"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="213"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="221"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="164"/>
         <source>Get a real model (Models tab)…</source>
         <translation>获取真实模型（“模型”选项卡）…</translation>
     </message>

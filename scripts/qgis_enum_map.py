@@ -9,27 +9,42 @@ Usage: QT_QPA_PLATFORM=offscreen $(make -s qgis-python) scripts/qgis_enum_map.py
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
 
 
+def _is_enum_type(obj) -> bool:
+    """A sip enum (QGIS < 3.30 and Qt 5 enums) or a Python enum (QGIS's scoped enums from 3.30 on)."""
+    return isinstance(obj, type) and (issubclass(obj, enum.Enum) or type(obj).__name__ == "enumtype")
+
+
 def enum_map(modules) -> dict[str, str]:
-    """{"QgsTask:CanCancel": "Flag", ...} for every class of `modules` (inherited members included)."""
+    """{"QgsTask:CanCancel": "Flag", ...} for every class of `modules` (inherited members included). The
+    enum's name is the one it has on that class: from QGIS 3.30 many enums live in `Qgis` and the old class
+    keeps an alias (`QgsWkbTypes.Type` is `Qgis.WkbType`), and `QgsWkbTypes.Type.Polygon` is the spelling
+    that works from 3.22 on."""
     out = {}
     for module in modules:
         for cls_name, cls in vars(module).items():
             if not isinstance(cls, type) or not cls_name.startswith(("Qgs", "Qgis")):
                 continue
+            values, enums = {}, {}
             for member in dir(cls):
                 try:
                     value = getattr(cls, member)
                 except Exception:  # noqa: BLE001 - a few sip attributes raise on access
                     continue
-                enum = type(value)
-                # a sip enum member reached on the class without its enum's name
-                if type(enum).__name__ == "enumtype" and member != enum.__name__ \
-                        and getattr(cls, enum.__name__, None) is enum:
-                    out[f"{cls_name}:{member}"] = enum.__name__
+                if _is_enum_type(value):
+                    # several names for one enum: its own name first, else the first in order
+                    if value not in enums or member == value.__name__:
+                        enums[value] = member
+                else:
+                    values[member] = value
+            for member, value in values.items():
+                name = enums.get(type(value))
+                if name and member != name:
+                    out[f"{cls_name}:{member}"] = name
     return out
 
 

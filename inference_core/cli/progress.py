@@ -103,6 +103,13 @@ def summary_text(summary) -> str:
         lines.append(f"  reused     {summary.reused} answer(s) from the responses table (no model call)")
     if summary.parse_errors:
         lines.append(f"  unparsed   {summary.parse_errors} answer(s) (raw text kept in the responses table)")
+    unconfirmed, dropped = getattr(summary, "unconfirmed", 0), getattr(summary, "dropped", 0)
+    if unconfirmed:  # refine: nothing the overview found is lost when a refine view's answer is unusable
+        lines.append(f"  unconfirmed {unconfirmed} overview candidate(s) kept as the overview found them: their refine "
+                     f"view's answer could not be used (field unconfirmed = 1)")
+    if dropped:
+        lines.append(f"  dropped    {dropped} overview candidate(s) that their refine view looked at again and did "
+                     f"not find")
     for path in summary.exports:
         lines.append(f"  exported   {path}")
     if summary.warnings:

@@ -53,7 +53,7 @@ examples:
   # boxes around every storage tank in a GeoTIFF
   remotereasoner reason ortho.tif --query "storage tanks next to the pier" --out tanks.gpkg
 
-  # a large orthophoto in few model calls: one overview, then a full-resolution look at each find
+  # a large orthophoto in few model calls: one overview, then a closer look at each find
   remotereasoner reason big_ortho.tif -q "the largest field" -o field.gpkg --strategy refine
 
   # only part of the image, extent given in WGS 84 longitude/latitude; also a Shapefile
@@ -152,7 +152,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     g.add_argument("--strategy", choices=STRATEGIES, default=DEFAULT_STRATEGY,
                    help="tiles: every tile at full resolution (most calls, best for many small targets); "
                         "overview: one downscaled view of the whole extent (1 call); refine: the overview, then "
-                        "a full-resolution window around each thing it found (1 + one per find). "
+                        "one view zoomed to fit each thing it found (1 + at most one per find); descent: the "
+                        "overview, then level by level twice as fine, only the parts holding a find (finds "
+                        "smaller targets near the ones the overview sees; 1 + a few per find). "
                         f"Default: {DEFAULT_STRATEGY}")
 
     g = p.add_argument_group("find-all (SAM 3)")

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Optional
 
-from inference_core.contract.options import SINGLE_VIEW_SLACK, RunOptions
+from inference_core.contract.options import DESCENT_LAST_STEP, SINGLE_VIEW_SLACK, RunOptions
 
 
 def axis_count(length: int, tile: int, overlap: int) -> int:
@@ -48,16 +48,31 @@ class CallEstimate:
 
     calls: int
     per_find: bool = False
+    per_find_max: int = 1  # `descent`: up to one view per level below the overview for each find
 
 
 def estimate_calls(width: int, height: int, scale: float, options: RunOptions,
                    strategy: Optional[str] = None) -> CallEstimate:
     """Model calls of a run over a width x height px extent: `tiles` one per tile, `overview` one, `refine`
-    one plus one per candidate (or its tiles when a candidate is too large), or one when the extent fits a view."""
+    one plus at most one per candidate, `descent` one plus a few per candidate (one view per level that holds
+    it), or one when the extent fits a view."""
     strategy = strategy or options.strategy
     tiles = tile_count(width, height, scale, options)
     if strategy == "tiles":
         return CallEstimate(tiles)
     if strategy == "overview" or tiles == 1:
         return CallEstimate(1)
+    if strategy == "descent":
+        return CallEstimate(1, per_find=True, per_find_max=descent_levels(width, height, scale, options))
     return CallEstimate(1, per_find=True)
+
+
+def descent_levels(width: int, height: int, scale: float, options: RunOptions) -> int:
+    """The levels `descent` plans below the overview (run/strategies.plan_level): halving the overview's scale
+    (about sqrt(extent / budget) source px per view px) until within DESCENT_LAST_STEP of `scale`."""
+    parent = max(scale, math.sqrt(width * height / options.max_pixels))
+    n = 0
+    while parent >= DESCENT_LAST_STEP * scale:
+        parent = max(scale, parent / 2)
+        n += 1
+    return n

@@ -34,13 +34,25 @@ FIND_ALL_MAX_WORDS = 4
 # The modes answered in text (run/answers.py): one whole-extent view, or one answer per tile with `per_tile`.
 ANSWER_MODES = ("ask", "describe")
 # How an extent becomes model calls: `tiles` (every tile of the extent), `overview` (one downscaled view
-# of the whole extent), `refine` (the overview's candidates asked again at native resolution).
-STRATEGIES = ("tiles", "overview", "refine")
+# of the whole extent), `refine` (the overview's candidates asked again, each in one view zoomed to fit it),
+# `descent` (the overview, then level by level twice as fine, only the parts that hold what the level above found).
+STRATEGIES = ("tiles", "overview", "refine", "descent")
 DEFAULT_STRATEGY = "tiles"
-# `refine`: each candidate's window shows it with this share of its side as context on every side, and at
-# least REFINE_SLACK_VIEW_PX overview pixels, since an overview box may be off by a pixel or two of its view.
-REFINE_CONTEXT = 0.25
+# `refine`: each candidate's view shows it with this share of its side as context on every side (so it fills a
+# third of the view's side), and at least REFINE_SLACK_VIEW_PX overview pixels, since an overview box may be off
+# by a pixel or two of its view. Measured (benchmarks/bench_refine_context.py, RESULTS.md "Refine context
+# share"): with the target filling 0.83, 0.67 or 0.5 of the view the tiny reasoner found 0 of 9 (IoU <= 0.27),
+# at 0.4 2 of 9, at 1/3 all 9 (mean IoU 0.93, the best), at 1/4 all 9 (0.91). A target filling the view is out
+# of distribution for every model we know; 1/3 is the largest fill that held, so the view stays as fine as it can.
+REFINE_CONTEXT = 1.0
 REFINE_SLACK_VIEW_PX = 2
+# A box is "framed" by a view when it, with REFINE_CONTEXT around it, fits the view's side with this slack (a
+# model's box is a few pixels off): `descent` follows a box into the next level only where it will be framed
+# (a view showing only most of a target gave the tiny reasoner junk boxes), and refine views prefer framed looks.
+FRAMED_SLACK = 1.1
+# `descent` stops once a level is less than this much coarser than native (a level from 1.1x to 1x costs
+# as many calls as the one above and shows next to nothing new).
+DESCENT_LAST_STEP = 1.5
 EXPORT_FORMATS = ("shp", "geojson")  # beside the GeoPackage; "gpkg" is accepted and ignored
 
 # Every run default, once: RunOptions, the CLI (`reason`, `evaluate`), the worker and the plugin read these.

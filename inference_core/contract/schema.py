@@ -19,7 +19,7 @@ PROVENANCE_FIELDS: tuple[tuple[str, str], ...] = (("raster", "str"), ("prompt", 
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "boxes": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("label", "str"), ("score", "float"),
               ("tile_id", "int"), ("reasoning", "str"), ("model", "str"), ("cut_sides", "str"), ("stage", "str"),
-              *PROVENANCE_FIELDS),
+              ("unconfirmed", "int"), *PROVENANCE_FIELDS),
     "masks": (("run_id", "str"), ("target_id", "int"), ("query", "str"), ("area_m2", "float"),
               ("sam_score", "float"), ("model", "str"), ("tile_id", "int"), ("sam_model", "str"), ("stage", "str"),
               *PROVENANCE_FIELDS),
@@ -44,7 +44,7 @@ EDIT_ACTIONS = ("refine", "add", "delete", "undo")
 # Fields added to a layer after its first version: a result GeoPackage of an earlier version lacks them and is
 # still the engine's (the sink adds them, empty for the old rows, when a run is appended or resumed).
 LATER_FIELDS: dict[str, tuple[str, ...]] = {
-    "boxes": ("stage", *(n for n, _ in PROVENANCE_FIELDS)),
+    "boxes": ("stage", "unconfirmed", *(n for n, _ in PROVENANCE_FIELDS)),
     "masks": ("sam_model", "stage", *(n for n, _ in PROVENANCE_FIELDS)),
     "contours": ("model", "stage", *(n for n, _ in PROVENANCE_FIELDS)),
     "responses": ("stage", "view_hash"),

@@ -28,20 +28,6 @@ def union(a: Box, b: Box) -> Box:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
-def intersects(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def clip_to(box: Box, bounds: Window) -> Window:
-    """The whole-pixel window covering `box` (raster px), clipped to `bounds`."""
-    c0, r0, w, h = bounds
-    x1 = max(c0, math.floor(box[0]))
-    y1 = max(r0, math.floor(box[1]))
-    x2 = min(c0 + w, math.ceil(box[2]))
-    y2 = min(r0 + h, math.ceil(box[3]))
-    return (x1, y1, max(1, x2 - x1), max(1, y2 - y1))
-
-
 def centred_window(box: Box, width: int, height: int, bounds: Window) -> Window:
     """A width x height window centred on `box`, shifted (not cut) to lie within `bounds`, cut only
     where `bounds` itself is smaller."""
@@ -76,12 +62,24 @@ class CandidateGroup:
     area: Box
 
 
-def group_candidates(boxes: Sequence[Box], margins: Sequence[float], side: int) -> list[CandidateGroup]:
-    """Group candidates (raster px boxes) for refine views of `side` px.
+# Two candidates sharing this much of the smaller one's box are one object the overview saw twice; less is
+# two neighbours (touching trees, adjoining roofs), each refined in its own right.
+SAME_OBJECT_SHARE = 0.5
+# Nearby candidates share a view when it is at most this much coarser than the one the smaller would get alone.
+PACK_COARSER = 1.5
 
-    Overlapping candidates always go together (one object the overview saw twice, or touching ones); then a
-    group joins another when both, with their margins, still fit one view, so nearby candidates cost one
-    call. A group too large for one view stays alone (the caller tiles its area). Order: top-down, left-right.
+
+def long_side(box: Box) -> float:
+    return max(box[2] - box[0], box[3] - box[1])
+
+
+def group_candidates(boxes: Sequence[Box], margins: Sequence[float], side: int) -> list[CandidateGroup]:
+    """Group candidates (raster px boxes) for refine views of at least `side` px.
+
+    Candidates that mostly overlap always go together (one object the overview saw twice); then a group
+    joins another when both, with their margins, fit the view the larger of them needs anyway (`side`, or
+    its own long side when it is larger) and that view is at most PACK_COARSER times the smaller's, so nearby
+    candidates cost one call and none is seen much coarser than alone. Order: top-down, left-right.
     """
     parent = list(range(len(boxes)))
 
@@ -93,7 +91,8 @@ def group_candidates(boxes: Sequence[Box], margins: Sequence[float], side: int) 
 
     for i in range(len(boxes)):
         for j in range(i + 1, len(boxes)):
-            if intersects(boxes[i], boxes[j]):
+            smaller = min(_area(boxes[i]), _area(boxes[j]))
+            if smaller > 0 and _area(_overlap(boxes[i], boxes[j])) >= SAME_OBJECT_SHARE * smaller:
                 parent[find(j)] = find(i)
     merged: dict[int, list[int]] = {}
     for i in range(len(boxes)):
@@ -109,9 +108,18 @@ def group_candidates(boxes: Sequence[Box], margins: Sequence[float], side: int) 
     for g in groups:
         for k, p in enumerate(packed):
             both = union(p.area, g.area)
-            if fits(p.area, side) and fits(both, side):
+            need_p, need_g = max(side, long_side(p.area)), max(side, long_side(g.area))
+            if fits(both, max(need_p, need_g)) and max(need_p, need_g) <= PACK_COARSER * min(need_p, need_g):
                 packed[k] = CandidateGroup(tuple(sorted(p.members + g.members)), both)
                 break
         else:
             packed.append(g)
     return packed
+
+
+def _area(b: Box) -> float:
+    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+
+def _overlap(a: Box, b: Box) -> Box:
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))

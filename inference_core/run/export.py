@@ -31,6 +31,7 @@ SHP_FIELD_NAMES = {
     "cut_sides": "cut_sides",
     "view_width": "view_w",
     "view_height": "view_h",
+    "unconfirmed": "unconfirmd",
 }
 DBF_TEXT_LIMIT = 254  # bytes per DBF text field
 FORMATS = {"shp": ("ESRI Shapefile", ".shp"), "geojson": ("GeoJSON", ".geojson")}

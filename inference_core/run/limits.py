@@ -47,7 +47,7 @@ def estimate_tiles(source: "RasterSource", options: "RunOptions") -> tuple[int, 
 
 def check_tile_count(source: "RasterSource", options: "RunOptions") -> int:
     """Refuse a plan of more than `options.max_tiles` views (PipelineError bad_options), naming the estimate and fixes."""
-    if options.strategy != STRATEGIES[0]:  # overview / refine plan their own (few) views
+    if options.strategy != STRATEGIES[0]:  # overview / refine / descent plan their own views (descent: capped as it goes)
         return 1
     if options.mode in ANSWER_MODES and not options.per_tile:  # ask / describe: one view (run.answers)
         return 1

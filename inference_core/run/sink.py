@@ -345,7 +345,7 @@ class GpkgSink:
         return max([v for v in vals if v is not None], default=-1)
 
     def read_boxes(self, run_id: str) -> list[dict[str, Any]]:
-        """Boxes of a run as dicts (target_id, tile_id, score, cut_sides, bounds) for resuming the merge."""
+        """Boxes of a run as dicts (target_id, tile_id, score, cut_sides, unconfirmed, bounds) for resuming the merge."""
         import pyogrio
         import shapely
 
@@ -353,7 +353,7 @@ class GpkgSink:
         if not fids:
             return []
         meta, _, geoms, fields = pyogrio.raw.read(self.path, layer="boxes", fids=fids,
-                                                  columns=["target_id", "tile_id", "score", "cut_sides"])
+                                                  columns=["target_id", "tile_id", "score", "cut_sides", "unconfirmed"])
         names = list(meta["fields"])
         out = []
         for i, wkb in enumerate(geoms):

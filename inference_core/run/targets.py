@@ -7,15 +7,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Optional, Protocol, Sequence
 
-from inference_core.common.records import Detection, TileSpec
+from inference_core.common.records import Box, Detection, TileSpec
 from inference_core.geometry.box_merge import BoxMergeOutcome, BoxMerger
+from inference_core.geometry.boxes import box_intersection
+from inference_core.geometry.view_merge import ViewBox, ViewDeduper
 from inference_core.models.parsing import ParsedAnswer
-from inference_core.raster.coords import map_box_to_pixel
+from inference_core.raster.coords import map_box_to_pixel, tile_box_to_raster
+from inference_core.contract.options import FRAMED_SLACK, REFINE_CONTEXT
 from inference_core.raster.tiling import gsd_scale
 from inference_core.run.core import RunCore
-from inference_core.run.detection import answer_detections, provenance
+from inference_core.run.detection import answer_detections, make_detection, provenance
 from inference_core.run.limits import check_view_shapes
-from inference_core.run.strategies import OVERVIEW_ID, plan_strategy
+from inference_core.run.strategies import OVERVIEW_ID, plan_strategy, refined_ids, view_scale
 from inference_core.run.summary import RunSummary
 
 
@@ -45,6 +48,8 @@ class TargetRun:
         self.core = core
         self.step = step
         self.overview_reasoning = ""
+        self.deduper: Optional[ViewDeduper] = None  # refine views: duplicates across them (geometry/view_merge.py)
+        self.dropped = 0  # refine candidates a readable refine answer did not confirm
 
     def execute(self) -> RunSummary:
         core, o = self.core, self.core.o
@@ -63,19 +68,38 @@ class TargetRun:
             from inference_core.geometry.mask_merge import MaskMerger
 
             self.mask_merger = MaskMerger(tolerance=0.5 * max(core.source.resolution) * scale)
-        if o.resume:
+        if o.resume and not self.plan.refining:  # refine seeds its own de-duplication once its views are planned
             self._seed_mergers()
         core.announce_warnings()
         status = self._ask(views, done, backend, prompt)
         if status == "finished" and self.plan.refining:  # the overview's candidates, each asked again
             done = core.sink.done_tiles(core.run_id)
             status = self._ask(self._plan_refine(views[0]), done, backend, prompt)
+        level: Sequence[TileSpec] = views
+        while status == "finished" and self.plan.descending:  # descent: level by level, where the level above found
+            level = self.plan.add_level(core.source, o, level, self._recorded_boxes(level))
+            if not level:
+                break
+            if len(self.plan.views) > o.max_tiles:  # a crowded scene: every cell of every level holds a find
+                self.plan.views = self.plan.views[:len(self.plan.views) - len(level)]
+                core.warn(f"descent stopped above the next level: it would take {len(self.plan.views) + len(level):,} "
+                          f"views in all, over --max-tiles {o.max_tiles:,}; what the levels above found is kept "
+                          f"(use --strategy tiles for a crowded scene).")
+                break
+            check_view_shapes(level, o)
+            core.tiles_total = len(self.plan.views)
+            core.sink.set_tiles_total(core.run_id, core.tiles_total)
+            if self.deduper is None:
+                self._seed_deduper()
+            status = self._ask(self.plan.views, core.sink.done_tiles(core.run_id), backend, prompt)
         exports = core.finish(status)
         from inference_core.run.tally import summarize
 
+        unconfirmed = (sum(1 for r in core.sink.read_boxes(core.run_id) if r.get("unconfirmed") == 1)
+                       if self.plan.refining else 0)
         return core.summary(status, exports, counts=core.sink.counts(core.run_id), strategy=o.strategy,
                             tally=summarize(core.sink, core.run_id, o.granularity).to_dict(),
-                            overview_reasoning=self.overview_reasoning)
+                            overview_reasoning=self.overview_reasoning, unconfirmed=unconfirmed, dropped=self.dropped)
 
     def _ask(self, views: Sequence[TileSpec], done: set[int], backend, prompt: str) -> str:
         todo = [t for t in views if t.tile_id not in done]
@@ -98,7 +122,67 @@ class TargetRun:
         check_view_shapes(views, core.o)
         core.tiles_total = 1 + len(views)
         core.sink.set_tiles_total(core.run_id, core.tiles_total)
+        self._seed_deduper()
         return self.plan.views
+
+    def _recorded_boxes(self, views: Sequence[TileSpec]) -> list[Box]:
+        """The boxes (raster px) of `views`' recorded answers: what a descent level found, read back the same way
+        on a resumed run as on the first."""
+        core, out = self.core, []
+        window = core.source.window
+
+        def make(tile, px, label, score, reasoning, inner):
+            return make_detection(0, tile, window, px, label, score, reasoning, inner)
+
+        for v in views:
+            rec = core.sink.read_response(core.run_id, v.tile_id)
+            if not rec:
+                continue
+            dets, _parsed = answer_detections(
+                v, rec["raw_text"], rec["input_size"], window=window, coordinates=self.step.coordinates,
+                max_boxes=core.o.max_boxes, tiles_total=core.tiles_total, make=make, warn=lambda _m: None)
+            out += [tile_box_to_raster(d.box_px, v) for d in dets]
+        return out
+
+    def _seed_deduper(self) -> None:
+        """The boxes written so far (the overview's candidates; on resume also the refine views done) take part
+        in the refine views' de-duplication; a candidate a view will answer for is left to that view."""
+        scales = {v.tile_id: view_scale(v) for v in self.plan.views}
+        pending = {i for ids in self.plan.replaces.values() for i in ids}
+        self.deduper = ViewDeduper()
+        views = {v.tile_id: v for v in self.plan.views}
+        self.deduper.seed(
+            ViewBox(Detection(int(row["target_id"]), int(row["tile_id"]), (0, 0, 0, 0), row["bounds"]),
+                    cut=bool(row.get("cut_sides")), scale=scales.get(int(row["tile_id"]), float("inf")),
+                    candidate=int(row["tile_id"]) == OVERVIEW_ID and int(row["target_id"]) in pending,
+                    framed=self._framed(row["bounds"], views.get(int(row["tile_id"]))))
+            for row in self.core.sink.read_boxes(self.core.run_id))
+
+    def _framed(self, box_map: Box, view: Optional[TileSpec]) -> bool:
+        """True when `view` showed the box with context around it (REFINE_CONTEXT, FRAMED_SLACK)."""
+        if view is None:
+            return False
+        res = max(self.core.source.resolution)
+        long_px = max(box_map[2] - box_map[0], box_map[3] - box_map[1]) / res
+        return long_px * (1 + 2 * REFINE_CONTEXT) <= FRAMED_SLACK * max(view.width, view.height)
+
+    def _refine_view(self, tile: TileSpec, dets: list[Detection], parsed: ParsedAnswer) -> BoxMergeOutcome:
+        """A refine view's boxes, de-duplicated against the other views'. A readable answer replaces the view's
+        candidates (one it does not overlap is dropped, and counted); an unusable one keeps them, unconfirmed."""
+        dedupe = self.deduper
+        scale = view_scale(tile)
+        slack = scale * max(self.core.source.resolution)  # one pixel of this view, in map units
+        boxes = [ViewBox(d, cut=bool(d.extra.get("cut_sides")), scale=scale, slack=slack,
+                         framed=self._framed(d.box_map, tile)) for d in dets]
+        if parsed.error:
+            return dedupe.add(boxes)
+        ids = self.plan.replaces.get(tile.tile_id, ())
+        before = {i: dedupe.kept[i].det.box_map for i in ids if i in dedupe.kept}
+        dedupe.forget(ids)
+        outcome = dedupe.add(boxes)
+        outcome.removed.extend(ids)
+        self.dropped += sum(1 for b in before.values() if not any(box_intersection(b, d.box_map) > 0 for d in dets))
+        return outcome
 
     def _seed_mergers(self) -> None:
         """Resume: kept boxes (and masks) of the finished tiles take part in merging again."""
@@ -130,23 +214,30 @@ class TargetRun:
         if tile.stage == "overview":
             self.overview_reasoning = parsed.reasoning or reply.raw_text
         candidates = self.plan.is_candidates(tile)
-        if candidates:  # refine's overview: written as candidates, which the refine views replace
+        refining = self.deduper is not None  # a refine view (planned once the overview answered)
+        pending: set[int] = set()
+        if candidates:  # refine's overview: candidates, unconfirmed until their refine view answers
             outcome = BoxMergeOutcome(kept=list(dets))
+            pending = refined_ids(core.source, o, tile, dets)
+        elif refining:
+            outcome = self._refine_view(tile, dets, parsed)
         else:
             outcome = self.merger.add(dets)
-            outcome.removed.extend(self.plan.replaces.get(tile.tile_id, ()))
         kept = []
         for d in outcome.kept:
             if d.extra.get("union"):  # the union box reaches into the neighbour tile: refresh its pixel box
                 d = dataclasses.replace(d, box_px=map_box_to_pixel(d.box_map, tile.transform))
             kept.append(d)
         features: dict[str, list[dict]] = {"boxes": [], "masks": [], "contours": []}
-        removed: dict[str, list[int]] = {"boxes": list(outcome.removed), "masks": [], "contours": []}
+        # a refine view's masks follow its boxes (views never split a target, so masks are never joined)
+        removed: dict[str, list[int]] = {"boxes": list(outcome.removed), "masks": list(outcome.removed) if refining
+                                         else [], "contours": list(outcome.removed) if refining else []}
         prov = provenance(o, core.model_id, self.step.prompt_name, tile, reply.input_size)
         for d in kept:
             features["boxes"].append({"geometry": shapely.box(*d.box_map), "properties": {
                 "target_id": d.target_id, "query": o.query, "label": d.label, "score": d.score,
-                "reasoning": d.reasoning, "cut_sides": ",".join(d.extra.get("cut_sides", ())), **prov,
+                "reasoning": d.reasoning, "cut_sides": ",".join(d.extra.get("cut_sides", ())),
+                "unconfirmed": int(d.target_id in pending), **prov,
             }})
         if self.mask_merger is not None and kept and not candidates:  # refine's candidates are not segmented
             if self.segmenter is not None:
@@ -173,6 +264,7 @@ class TargetRun:
     def _segment(self, tile, kept, features, removed, prov: dict[str, Any]) -> None:
         import shapely
 
+        from inference_core.geometry.mask_merge import MergeOutcome
         from inference_core.geometry.vectorize import contours_of
         from inference_core.models.segment import segment_at_finest, segment_detections
 
@@ -185,9 +277,12 @@ class TargetRun:
         for d in kept:
             if not d.mask_wkb:
                 continue
-            mo = self.mask_merger.add(d)
-            removed["masks"].extend(mo.removed)
-            removed["contours"].extend(mo.removed)
+            if self.deduper is not None:  # refine: the box's de-duplication stands for its mask
+                mo = MergeOutcome(write=d)
+            else:
+                mo = self.mask_merger.add(d)
+                removed["masks"].extend(mo.removed)
+                removed["contours"].extend(mo.removed)
             geom = shapely.from_wkb(mo.write.mask_wkb)
             # A mask's pixels come from SAM's window, which may be finer than the model's view (overview).
             sam_view = {**prov, "gsd": d.extra.get("sam_gsd", prov["gsd"])}

@@ -187,7 +187,8 @@ def end_state(summary: dict, granularity: Sequence[str] = ()) -> EndState:
 
 def side_notes(summary: dict) -> str:
     """What a finished run did besides asking the model: views with no data skipped (never asked), answers
-    reused from identical views already in the output (no model call); empty when neither happened."""
+    reused from identical views already in the output (no model call), refine's overview finds kept
+    unconfirmed or dropped; empty when none of these happened."""
     notes = ""
     skipped = int(summary.get("skipped_nodata") or 0)
     reused = int(summary.get("reused") or 0)
@@ -196,6 +197,13 @@ def side_notes(summary: dict) -> str:
     if reused:
         notes += " " + tr("%n answer(s) reused from identical views in the output, without asking the model.",
                           None, reused)
+    unconfirmed = int(summary.get("unconfirmed") or 0)
+    dropped = int(summary.get("dropped") or 0)
+    if unconfirmed:  # refine: kept where the overview put them, field `unconfirmed` = 1
+        notes += " " + tr("%n overview find(s) kept unconfirmed: their closer look gave no usable answer.",
+                          None, unconfirmed)
+    if dropped:
+        notes += " " + tr("%n overview find(s) dropped: not found again on a closer look.", None, dropped)
     return notes
 
 

@@ -12,8 +12,9 @@ from inference_core.contract.options import RunOptions
 
 from ..i18n import tr
 
-# The order the choice offers them: fewest calls first.
-STRATEGY_ORDER = ("overview", "refine", "tiles")
+# The order the choice offers them: fewest calls first; `descent` last so that a saved Processing model's index
+# of the three earlier choices keeps its meaning.
+STRATEGY_ORDER = ("overview", "refine", "tiles", "descent")
 
 
 def strategy_label(strategy: str) -> str:
@@ -21,6 +22,7 @@ def strategy_label(strategy: str) -> str:
         "overview": tr("Quick — one look at the whole extent"),
         "refine": tr("Focused — one look, then zoom in on each find"),
         "tiles": tr("Thorough — every tile at full resolution"),
+        "descent": tr("Deep — one look, then closer looks level by level where something was found"),
     }.get(strategy, strategy)
 
 
@@ -29,9 +31,12 @@ def strategy_hint(strategy: str) -> str:
     return {
         "overview": tr("One model call. Good for large, obvious targets and for questions about the whole scene; "
                        "small targets can vanish at the reduced resolution."),
-        "refine": tr("One call for the overview, then one call per candidate at full resolution: sharper boxes in "
-                     "few calls when the targets are few and visible in the overview."),
+        "refine": tr("One call for the overview, then one closer look per candidate, zoomed to fit it: sharper boxes "
+                     "in few calls when the targets are few and visible in the overview."),
         "tiles": tr("One call per tile at full resolution: the slowest, and the safest for many or small targets."),
+        "descent": tr("One call for the overview, then, level by level twice as fine, one call per part that holds "
+                      "a find: also finds smaller targets next to those the overview sees, in a few calls; a small "
+                      "target far from any find is missed."),
     }.get(strategy, "")
 
 
@@ -46,6 +51,9 @@ def extent_pixels(layer: QgsRasterLayer, rect: Optional[QgsRectangle]) -> tuple[
 def estimate_text(strategy: str, width: int, height: int, options: RunOptions) -> str:
     """"About 676 model calls", or for refine "1 model call + 1 per find (Thorough: 676)"."""
     est = estimate_calls(width, height, 1.0, options, strategy)
+    if est.per_find and est.per_find_max > 1:  # descent: one view per level at most, for each find
+        return tr("1 model call + up to {levels} per find (Thorough: %n)", None,
+                  tile_count(width, height, 1.0, options)).format(levels=est.per_find_max)
     if est.per_find:
         return tr("1 model call + 1 per find (Thorough: %n)", None, tile_count(width, height, 1.0, options))
     return tr("%n model call(s)", None, est.calls)

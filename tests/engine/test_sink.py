@@ -151,7 +151,7 @@ def test_export_shapefile_and_geojson(tmp_path, caplog):
     assert (tmp_path / "res_boxes.cpg").read_text().strip().upper().replace("-", "") == "UTF8"
     df = pyogrio.read_dataframe(paths[0])
     assert list(df.columns[:-1]) == ["run_id", "target_id", "query", "label", "score", "tile_id", "reasoning",
-                                     "model", "cut_sides", "stage", "raster", "prompt", "gsd"]
+                                     "model", "cut_sides", "stage", "unconfirmd", "raster", "prompt", "gsd"]
     assert df["query"][0] == "Bäume" and df["reasoning"][0] == "é" * 127 and df.crs.to_epsg() == 32617
     assert shp_field_name("parse_error") == "parse_err" and shp_field_name("tiles_total") == "tiles_tot"
     gj = export(out, "geojson", tmp_path / "res.geojson")

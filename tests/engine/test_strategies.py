@@ -1,6 +1,6 @@
 """Strategies with replay answers: the overview's and the refine views' boxes land where the coordinate maths
-says (georeferenced and pixel-coordinate rasters), refine replaces, splits and drops candidates, large
-candidates fall back to tiles, and a resumed refine run never asks the overview again."""
+says (georeferenced and pixel-coordinate rasters), refine zooms to fit, replaces, splits and drops candidates, one
+too large to zoom stays final, and a resumed refine run never asks the overview again."""
 
 from __future__ import annotations
 
@@ -84,14 +84,16 @@ def test_overview_boxes_map_through_the_overview_view(make_geotiff, tmp_path, ge
                               "measured_on": "boxes", "covered_area": pytest.approx(sum(areas))}  # disjoint boxes
 
 
-def _refine_answers(n_fallback_tiles):
-    answers = {0: (OVERVIEW, [112, 112]),
-               1: ("<answer>[[30,30,60,60]]</answer>", [112, 112]),  # tightens candidate 0
-               2: ("<answer>[[10,10,30,30],[50,50,70,70]]</answer>", [112, 112])}  # splits candidate 1
-    for t in range(3, 3 + n_fallback_tiles):  # the large candidate's tiles: only the last one sees it
-        answers[t] = ("<answer>[]</answer>", [112, 112])
-    answers[3 + n_fallback_tiles] = ("<answer>[[0,40,100,100]]</answer>", [112, 112])
-    return answers
+def _refine_answers():
+    return {0: (OVERVIEW, [112, 112]),
+            1: ("<answer>[[30,30,60,60]]</answer>", [112, 112]),  # tightens candidate 0
+            2: ("<answer>[[10,10,30,30],[50,50,70,70]]</answer>", [112, 112])}  # splits candidate 1
+
+
+def _view_box(view, px):
+    """A box in a view's pixels -> raster pixels, through the view's window and read size."""
+    sx, sy = view.width / view.out_width, view.height / view.out_height
+    return (view.col_off + px[0] * sx, view.row_off + px[1] * sy, view.col_off + px[2] * sx, view.row_off + px[3] * sy)
 
 
 @pytest.mark.parametrize("georef", [True, False], ids=["georeferenced", "pixel-coordinates"])
@@ -103,37 +105,35 @@ def test_refine_views_land_where_the_window_maths_says(make_geotiff, tmp_path, g
         cands = [Detection(i, 0, b, (0, 0, 0, 0)) for i, b in
                  enumerate(((10, 10, 20, 20), (80, 60, 90, 70), (5, 90, 65, 105)))]
         planned = plan_refine(src, opts, overview, cands, first_id=1)
-    # candidate 0: raster (40,40,80,80), context max(0.25 x 40, 2 view px x 4) = 10 -> 112 px window centred
-    # on (60, 60); candidate 1: raster (320,240,360,280) -> centred on (340, 260); candidate 2: raster
-    # (20,360,260,420), 240 px wide + 60 px context each side: tiles over (0,300)-(320,448) clipped to the raster
-    assert planned[0][0].window == (4, 4, 112, 112) and planned[0][1] == (0,)
-    assert planned[1][0].window == (284, 204, 112, 112) and planned[1][1] == (1,)
-    fallback = planned[2:]
-    assert {v.stage for v, _ in fallback} == {"tile"} and [ids for _, ids in fallback][-1] == (2,)
-    assert all(ids == () for _, ids in fallback[:-1])
-    assert fallback[0][0].window[:2] == (0, 300) and len(fallback) == 4 * 2  # axis_count(320)=4 x axis_count(148)=2
-    last = fallback[-1][0]
-    _jsonl(tmp_path / "a.jsonl", _refine_answers(len(fallback) - 1))
+    # zoom to fit, context = the candidate's side on every side (REFINE_CONTEXT): candidate 0 is raster
+    # (40,40,80,80), shown as (0,0,120,120): one 120 px window read at 112 px; candidate 1, raster
+    # (320,240,360,280), as (280,200,400,320); candidate 2, raster (20,360,260,420), would need 720 px, coarser
+    # than the 448 px overview itself: no view, the overview's box is final
+    assert [(v.window, v.out_width, v.out_height, v.stage, ids) for v, ids in planned] == [
+        ((0, 0, 120, 120), 112, 112, "refine", (0,)), ((280, 200, 120, 120), 112, 112, "refine", (1,))]
+    _jsonl(tmp_path / "a.jsonl", _refine_answers())
 
     summary = run(opts)
-    assert summary.status == "finished" and summary.tiles_total == summary.tiles_done == 1 + len(planned)
+    assert summary.status == "finished" and summary.tiles_total == summary.tiles_done == 3
+    assert (summary.unconfirmed, summary.dropped) == (0, 0)
     res = PX if georef else 1.0
+    v1, v2 = planned[0][0], planned[1][0]
     want = sorted([
-        (_to_map((4 + 30, 4 + 30, 4 + 60, 4 + 60), georef), "refine", res),
-        (_to_map((284 + 10, 204 + 10, 284 + 30, 204 + 30), georef), "refine", res),
-        (_to_map((284 + 50, 204 + 50, 284 + 70, 204 + 70), georef), "refine", res),
-        (_to_map((last.col_off, last.row_off + 40, last.col_off + 100, last.row_off + 100), georef), "tile", res),
+        (_to_map(_view_box(v1, (30, 30, 60, 60)), georef), "refine", res * 120 / 112),
+        (_to_map(_view_box(v2, (10, 10, 30, 30)), georef), "refine", res * 120 / 112),
+        (_to_map(_view_box(v2, (50, 50, 70, 70)), georef), "refine", res * 120 / 112),
+        (_to_map((20, 360, 260, 420), georef), "overview", 4 * res),
     ])
     got = _boxes(tmp_path / "r.gpkg")
-    assert [(g[1], g[2]) for g in got] == [(w[1], w[2]) for w in want]
+    assert [(g[1], g[2]) for g in got] == [(w[1], pytest.approx(w[2])) for w in want]
     for g, w in zip(got, want):
         assert g[0] == pytest.approx(w[0], abs=1e-6)
     con = sqlite3.connect(tmp_path / "r.gpkg")
     windows = dict(con.execute("SELECT tile_id, window FROM responses"))
-    assert json.loads(windows[1]) == [4, 4, 112, 112] and json.loads(windows[2]) == [284, 204, 112, 112]
-    assert con.execute("SELECT tiles_total FROM runs").fetchone()[0] == 1 + len(planned)
-    # no candidate is left: each was replaced by its refine view's answer
-    assert con.execute("SELECT COUNT(*) FROM boxes WHERE stage = 'overview'").fetchone()[0] == 0
+    assert json.loads(windows[1]) == [0, 0, 120, 120] and json.loads(windows[2]) == [280, 200, 120, 120]
+    assert con.execute("SELECT tiles_total FROM runs").fetchone()[0] == 3
+    # the refined candidates were replaced by their views' answers; the final one stays, confirmed
+    assert con.execute("SELECT stage, unconfirmed FROM boxes WHERE stage = 'overview'").fetchall() == [("overview", 0)]
 
 
 def test_refine_drops_a_candidate_its_window_does_not_confirm(make_geotiff, tmp_path):
@@ -142,6 +142,35 @@ def test_refine_drops_a_candidate_its_window_does_not_confirm(make_geotiff, tmp_
     summary = run(_opts(raster, tmp_path / "r.gpkg", _jsonl(tmp_path / "a.jsonl", answers), "refine"))
     assert summary.status == "finished" and summary.tiles_total == 2 and summary.counts["boxes"] == 0
     assert summary.tally["targets"] == 0
+
+
+@pytest.mark.parametrize("second, unconfirmed, dropped", [
+    ("I am sorry, I cannot help with that.", 2, 0),  # a refusal: unusable too
+    ("<answer>[]</answer>", 1, 1),  # read fine, nothing there: the candidate may go, and the summary says so
+], ids=["garbage-and-refusal", "garbage-and-empty"])
+def test_unusable_refine_answers_keep_their_candidates_unconfirmed(make_geotiff, tmp_path, second, unconfirmed,
+                                                                   dropped):
+    from inference_core.cli.progress import summary_text
+
+    raster = _raster(make_geotiff)
+    answers = {0: (OVERVIEW, [112, 112]), 1: ("<answer>[[10, 10, 20", [112, 112]), 2: (second, [112, 112])}
+    out = tmp_path / "u.gpkg"
+    summary = run(_opts(raster, out, _jsonl(tmp_path / "a.jsonl", answers), "refine"))
+    assert summary.status == "finished" and summary.tiles_done == 3
+    assert (summary.unconfirmed, summary.dropped) == (unconfirmed, dropped)
+    assert summary.parse_errors == unconfirmed  # one candidate per refine view here
+    df = pyogrio.read_dataframe(out, layer="boxes")
+    rows = sorted((tuple(round(v, 6) for v in g.bounds), st, int(u)) for g, st, u in
+                  zip(df.geometry, df["stage"], df["unconfirmed"]))
+    # the overview's boxes, where the overview put them: 4 raster px per overview px
+    # (candidate 2 has no refine view: final, confirmed)
+    kept = [(_to_map((40, 40, 80, 80)), "overview", 1), (_to_map((320, 240, 360, 280)), "overview", 1)]
+    want = sorted((tuple(round(v, 6) for v in b), st, u)
+                  for b, st, u in kept[:unconfirmed] + [(_to_map((20, 360, 260, 420)), "overview", 0)])
+    assert rows == want
+    text = summary_text(summary)
+    assert f"unconfirmed {unconfirmed} overview candidate(s) kept" in text
+    assert (f"dropped    {dropped} overview candidate(s)" in text) == bool(dropped)
 
 
 def test_refine_on_an_extent_that_fits_one_view_is_one_call(make_geotiff, tmp_path):
@@ -177,8 +206,7 @@ class _Models:
 
 def test_cancelled_refine_run_resumes_without_asking_the_overview_again(make_geotiff, tmp_path):
     raster = _raster(make_geotiff)
-    n_fallback = 8
-    replay = _jsonl(tmp_path / "a.jsonl", _refine_answers(n_fallback - 1))
+    replay = _jsonl(tmp_path / "a.jsonl", _refine_answers())
     out = tmp_path / "r.gpkg"
     cancel = threading.Event()
     events = []
@@ -190,17 +218,18 @@ def test_cancelled_refine_run_resumes_without_asking_the_overview_again(make_geo
 
     first = _CountingReplay(replay)
     summary = run(_opts(raster, out, replay, "refine"), emit=emit, cancel=cancel, models=_Models(first))
-    assert summary.status == "cancelled" and first.asked == [0, 1] and summary.tiles_total == 11
+    assert summary.status == "cancelled" and first.asked == [0, 1] and summary.tiles_total == 3
     progress = [e for e in events if e["type"] == "progress"]
-    assert {(e["step"], e["tiles"]) for e in progress} == {("overview", 1), ("refine", 11)}  # n once known
-    # cancelled after view 1: its candidate is replaced, the others are still there as candidates
+    assert {(e["step"], e["tiles"]) for e in progress} == {("overview", 1), ("refine", 3)}  # n once known
+    # cancelled after view 1: its candidate is replaced, candidate 1 is still there (unconfirmed), and the one
+    # too large for a refine view is final
     stages = sorted(s for _, s, _ in _boxes(out))
-    assert stages == ["overview", "overview", "refine"]
+    assert stages == ["overview", "overview", "refine"] and summary.unconfirmed == 1
     again = _CountingReplay(replay)
     resumed = run(RunOptions(raster="x", query="x", out=str(out), resume=True), models=_Models(again))
-    assert resumed.status == "finished" and resumed.tiles_done == resumed.tiles_total == 11
-    assert 0 not in again.asked and again.asked == list(range(2, 11))
-    assert sorted(s for _, s, _ in _boxes(out)) == ["refine", "refine", "refine", "tile"]
+    assert resumed.status == "finished" and resumed.tiles_done == resumed.tiles_total == 3
+    assert 0 not in again.asked and again.asked == [2] and resumed.unconfirmed == 0
+    assert sorted(s for _, s, _ in _boxes(out)) == ["overview", "refine", "refine", "refine"]
     con = sqlite3.connect(out)
     assert con.execute("SELECT COUNT(*) FROM responses WHERE tile_id = 0").fetchone()[0] == 1
 
@@ -218,6 +247,9 @@ def test_tile_count_and_estimate_match_the_planned_views(make_geotiff, tmp_path)
         assert estimate_calls(w, h, scale, opts, "overview").calls == 1
         refine = estimate_calls(w, h, scale, opts, "refine")
         assert (refine.calls, refine.per_find) == (1, n > 1)
+    # descent: the 448 px extent at a 112 px budget is seen at 4x, then 2x, then native: 2 levels per find
+    assert estimate_calls(448, 448, 1.0, RunOptions(raster="r", query="q", out="x.gpkg", **GEOM),
+                          "descent").per_find_max == 2
 
 
 def test_overview_masks_come_from_sam_at_native_resolution(make_geotiff, tmp_path, tiny_models):
@@ -254,7 +286,8 @@ def test_worker_runs_refine_and_reports_steps_and_the_tally(make_geotiff, tmp_pa
     assert done["type"] == "done", done
     s = done["summary"]
     assert (s["status"], s["strategy"], s["tiles_total"], s["overview_reasoning"]) == ("finished", "refine", 3, "two")
-    assert s["tally"]["targets"] == 1 and s["tally"]["total_area"] == pytest.approx(30 * 30 * PX * PX)
+    assert s["tally"]["targets"] == 1
+    assert s["tally"]["total_area"] == pytest.approx((30 * 120 / 112 * PX) ** 2, abs=1e-3)
     steps = [(e["step"], e["tiles"]) for e in events if e["type"] == "progress"]
     assert steps[0] == ("overview", 1) and steps[-1] == ("refine", 3)
     results = {e["tile_id"]: e for e in events if e["type"] == "result"}
@@ -279,8 +312,9 @@ def test_cli_strategy_flag_and_the_tally_line(make_geotiff, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = proc.stdout.strip().splitlines()
     assert "3/3 model calls (refine)" in proc.stdout
-    # 30², 20² and 40 x 20 px boxes at 0.25 m: 56.25 + 25 + 50 m²
-    assert lines[-1].strip() == "found      3 targets, 131.2 m² covered (box areas), the largest 56.2 m²"
+    # 30², 20² and 40 x 20 px boxes in views of 120 raster px read at 112 px, at 0.25 m: 64.6 + 28.7 + 57.4 m²
+    # (disjoint: the covered area is their sum)
+    assert lines[-1].strip() == "found      3 targets, 150.7 m² covered (box areas), the largest 64.6 m²"
     bad = subprocess.run(cmd[:-8] + ["--strategy", "zoom"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert bad.returncode == 2 and "invalid choice: 'zoom'" in bad.stderr
 

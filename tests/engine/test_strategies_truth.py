@@ -3,6 +3,8 @@ squares with fewer model calls than `tiles` and tighter boxes than `overview` (I
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pyogrio
 from rasterio.transform import from_origin
@@ -64,3 +66,65 @@ def test_refine_finds_the_squares_with_fewer_calls_than_tiles_and_tighter_than_o
     for r, o in zip(res["refine"][1], res["overview"][1]):
         assert r > o + 0.05, res  # refine's native-resolution boxes beat the 3x-downscaled overview's
     assert res["refine"][2] == 2, res  # one box per square, nothing else
+
+
+# Issue 32's scene: two squares of 112-120 px on a 448 px raster (28-30 px in the 4x downscaled overview, inside
+# what the tiny reasoner learned), each larger than one native 112 px view.
+LARGE_SIDE = 448
+LARGE_SQUARES = ((40, 60, 120, 120), (260, 250, 112, 112))
+
+
+def test_refine_zooms_to_fit_large_targets_instead_of_splitting_them(make_geotiff, tmp_path):
+    from inference_core.contract.calls import tile_count
+    from inference_core.models.cache import ModelCache
+
+    raster = make_geotiff(scene(LARGE_SIDE, LARGE_SQUARES), transform=from_origin(*ORIGIN, PX, PX), crs="EPSG:32633")
+    opts = dataclasses.replace(tiny_options(raster, tmp_path / "r.gpkg", "refine"), overlap=28)
+    summary = run(opts, models=ModelCache())
+    ious, n = best_ious(tmp_path / "r.gpkg", LARGE_SQUARES)
+    tiles = tile_count(LARGE_SIDE, LARGE_SIDE, 1.0, opts)
+    assert summary.status == "finished" and summary.parse_errors == 0, summary
+    assert summary.tiles_done <= 6 and summary.tiles_done < tiles == 25, (summary.tiles_done, tiles)
+    assert min(ious) > 0.5 and n == 2, (ious, n)
+    df = pyogrio.read_dataframe(tmp_path / "r.gpkg", layer="boxes")
+    # each square came from one refine view, zoomed out so that it fills a third of it (never split)
+    assert list(df["stage"]) == ["refine", "refine"] and all(g > PX for g in df["gsd"]), df
+
+
+# Targets over a 10x range of sizes on a 448 px raster at a 112 px budget (the overview is 4x downscaled): a
+# 120 px square (30 px in the overview), a 56 px one (14 px), a 24 px one next to it (6 px: invisible there,
+# 12 px one level down) and a 12 px one next to that (visible only at native resolution).
+RANGE_SQUARES = ((40, 40, 120, 120), (250, 250, 56, 56), (380, 380, 24, 24), (420, 340, 12, 12))
+
+
+def strategy_truth(raster, tmp_path, models, strategies=("tiles", "overview", "refine", "descent"),
+                   squares=RANGE_SQUARES):
+    """{strategy: (model calls, IoU per true square, boxes)} on a 448 px scene (default: the size-range one)."""
+    res = {}
+    for strategy in strategies:
+        out = tmp_path / f"range_{strategy}.gpkg"
+        opts = dataclasses.replace(tiny_options(raster, out, strategy), overlap=28)
+        summary = run(opts, models=models)
+        assert summary.status == "finished", summary
+        ious, n = best_ious(out, squares)
+        res[strategy] = (summary.tiles_done, [round(v, 3) for v in ious], n)
+    return res
+
+
+def test_every_strategy_on_targets_spanning_a_10x_range_of_sizes(make_geotiff, tmp_path):
+    from inference_core.models.cache import ModelCache
+
+    raster = make_geotiff(scene(LARGE_SIDE, RANGE_SQUARES), transform=from_origin(*ORIGIN, PX, PX), crs="EPSG:32633")
+    res = strategy_truth(raster, tmp_path, ModelCache())
+    calls = {k: v[0] for k, v in res.items()}
+    assert calls == {"tiles": 25, "overview": 1, "refine": 3, "descent": 3}, res
+    found = {k: [iou > 0.5 for iou in v[1]] for k, v in res.items()}  # per square: 120, 56, 24, 12 px
+    # tiles: the 120 px square fills no tile whole and the 56 px one straddles a seam; only the small ones
+    assert found["tiles"] == [False, False, True, True], res
+    # the overview sees the large one only; refine zooms on what it reported (and the 56 px one in that view)
+    assert found["overview"] == [True, False, False, False], res
+    assert found["refine"] == [True, True, False, False], res
+    # descent: the overview, then the quarter (2x) holding a find, then the native cell holding that level's
+    # small find: every size, in 3 calls
+    assert found["descent"] == [True, True, True, True], res
+    assert min(res["descent"][1]) > 0.75 and res["descent"][2] <= 5, res

@@ -122,6 +122,12 @@ def test_end_state_sentences():
                           "skipped_nodata": 1, "reused": 4})
     assert (e.level, e.text) == ("success", "Found 2 boxes. 1 view with no data skipped. 4 answers reused from "
                                             "identical views in the output, without asking the model.")
+    # refine: overview finds kept unconfirmed (their closer look unusable) or dropped (a closer look found nothing)
+    e = events.end_state({"status": "finished", "counts": {"boxes": 3}, "tiles_done": 4, "tiles_total": 4,
+                          "parse_errors": 2, "unconfirmed": 2, "dropped": 1})
+    assert e.level == "warning" and e.text.startswith(
+        "Found 3 boxes. 2 overview finds kept unconfirmed: their closer look gave no usable answer. 1 overview "
+        "find dropped: not found again on a closer look. "), e.text
 
 
 @pytest.mark.parametrize("lang, one, three", [("fr", "1 boîte", "3 boîtes"), ("zh_CN", "1 个框", "3 个框")])

@@ -26,8 +26,8 @@ def _choose(dock, strategy):
 
 def test_choice_offers_three_strategies_and_keeps_the_last_one(dock, clean_settings):
     combo = dock.question.strategy_choice.combo
-    assert [combo.itemData(i) for i in range(combo.count())] == ["overview", "refine", "tiles"]
-    assert [combo.itemText(i).split(" —")[0] for i in range(combo.count())] == ["Quick", "Focused", "Thorough"]
+    assert [combo.itemData(i) for i in range(combo.count())] == ["overview", "refine", "tiles", "descent"]
+    assert [combo.itemText(i).split(" —")[0] for i in range(combo.count())] == ["Quick", "Focused", "Thorough", "Deep"]
     assert dock.question.strategy_choice.strategy() == "tiles"  # the engine's default, from contract.options
     _choose(dock, "refine")
     assert QgsSettings().value("RemoteReasoner/strategy") == "refine"
@@ -49,6 +49,8 @@ def test_estimate_shows_the_model_calls_before_the_run(dock, raster, clean_setti
     assert dock.question.strategy_choice.estimate_label.text() == "1 model call"
     _choose(dock, "refine")
     assert dock.question.strategy_choice.estimate_label.text() == "1 model call + 1 per find (Thorough: 25)"
+    _choose(dock, "descent")  # the 400 px sample seen at 3.6x, then 1.8x, then native: up to 2 views per find
+    assert dock.question.strategy_choice.estimate_label.text() == "1 model call + up to 2 per find (Thorough: 25)"
     # a drawn rectangle of 20 m x 10 m = 200 x 100 px: 2 x 1 tiles of 112 px with 28 px overlap... 3 x 1
     dock.question.extent.set_drawn_extent(QgsRectangle(XMIN, YMAX - 10.0, XMIN + 20.0, YMAX), raster.crs())
     _choose(dock, "tiles")
@@ -57,7 +59,7 @@ def test_estimate_shows_the_model_calls_before_the_run(dock, raster, clean_setti
     clean_settings.tile_size, clean_settings.overlap, clean_settings.max_pixels = 896, 112, 896 * 896
     clean_settings.save()
     dock.question.extent.set_source("layer")
-    for strategy in ("tiles", "overview", "refine"):
+    for strategy in ("tiles", "overview", "refine", "descent"):
         _choose(dock, strategy)
         assert dock.question.strategy_choice.estimate_label.text() == "1 model call", strategy
 
@@ -107,7 +109,7 @@ def test_processing_strategy_parameter(qgis_processing, clean_settings, sample_t
     prov.refreshAlgorithms()
     alg = reg.algorithmById("remotereasoner:reason")
     param = alg.parameterDefinition("STRATEGY")
-    assert [o.split(" —")[0] for o in param.options()] == ["Quick", "Focused", "Thorough"]
+    assert [o.split(" —")[0] for o in param.options()] == ["Quick", "Focused", "Thorough", "Deep"]
     assert param.defaultValue() == 0  # the setting: overview = Quick
     options, _crs = alg.create().build_options({"INPUT": str(sample_tif), "QUERY": "roofs", "GRANULARITY": [0],
                                                 "STRATEGY": 1}, QgsProcessingContext(), str(tmp_path / "r.gpkg"),
