@@ -723,11 +723,6 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
-        <source>Deep — one look, then closer looks level by level where something was found</source>
-        <translation>Approfondi — un coup d’œil, puis des regards de plus en plus proches, niveau par niveau, là où quelque chose a été trouvé</translation>
-    </message>
-    <message>
         <location filename="../remotereasoner_qgis/bridge/strategy.py" line="34"/>
         <source>One call for the overview, then one closer look per candidate, zoomed to fit it: sharper boxes in few calls when the targets are few and visible in the overview.</source>
         <translation>Un appel pour la vue d’ensemble, puis un regard rapproché par candidat, cadré pour le contenir : des boîtes plus précises en peu d’appels quand les cibles sont peu nombreuses et visibles dans la vue d’ensemble.</translation>
@@ -849,6 +844,11 @@
         <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
         <source>Score threshold</source>
         <translation>Seuil de score</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
+        <source>Deep — closer looks, level by level, at each find</source>
+        <translation>Approfondi — de plus près, niveau par niveau, sur chaque trouvaille</translation>
     </message>
 </context>
 <context>

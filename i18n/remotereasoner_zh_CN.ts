@@ -705,11 +705,6 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
-        <source>Deep — one look, then closer looks level by level where something was found</source>
-        <translation>深入 — 先看一眼，再在有发现的地方逐级放大查看</translation>
-    </message>
-    <message>
         <location filename="../remotereasoner_qgis/bridge/strategy.py" line="34"/>
         <source>One call for the overview, then one closer look per candidate, zoomed to fit it: sharper boxes in few calls when the targets are few and visible in the overview.</source>
         <translation>概览调用一次，然后对每个候选放大到恰好容纳它再看一次：目标少且在概览中可见时，以少量调用得到更精确的框。</translation>
@@ -825,6 +820,11 @@
         <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
         <source>Score threshold</source>
         <translation>分数阈值</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
+        <source>Deep — closer looks, level by level, at each find</source>
+        <translation>深入 — 在每个发现处逐级放大查看</translation>
     </message>
 </context>
 <context>

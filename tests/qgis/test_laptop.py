@@ -204,8 +204,10 @@ def test_processing_dialog_needs_no_horizontal_scroll(qtbot, qgis_processing, cl
     from remotereasoner_qgis.processing.provider import RemoteReasonerProvider
 
     reg = QgsApplication.processingRegistry()
+    added = None
     if reg.providerById("remotereasoner") is None:
-        assert reg.addProvider(RemoteReasonerProvider())
+        added = RemoteReasonerProvider()  # kept referenced while registered, removed at the end
+        assert reg.addProvider(added)
     monkeypatch.setattr(parameters_panel, "iface", None)  # pytest-qgis' iface has no browser model for the panel
     dlg = AlgorithmDialog(reg.createAlgorithmById("remotereasoner:reason"), False, None)
     dlg.show()
@@ -220,3 +222,5 @@ def test_processing_dialog_needs_no_horizontal_scroll(qtbot, qgis_processing, cl
             assert area.widget().minimumSizeHint().width() <= area.viewport().width(), (width, area.widget().minimumSizeHint())
             assert area.horizontalScrollBar().maximum() == 0
     dlg.hide()
+    if added is not None:
+        reg.removeProvider(added)
