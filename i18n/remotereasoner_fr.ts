@@ -4,67 +4,67 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="52"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="53"/>
         <source>Check the settings.</source>
         <translation>Vérifiez les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="53"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="54"/>
         <source>Check the raster and the extent.</source>
         <translation>Vérifiez le raster et l’emprise.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="54"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="55"/>
         <source>Check the model in the settings.</source>
         <translation>Vérifiez le modèle dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="55"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="56"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>Réduisez la taille des tuiles ou le nombre maximal de pixels, ou choisissez le CPU, dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="56"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="57"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>Vérifiez l’URL du serveur et la clé d’API (Tester la connexion dans les paramètres).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="57"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="58"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="58"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="59"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner ; vérifiez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="59"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="60"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>Consultez l’onglet de journal RemoteReasoner pour les détails.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="338"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="352"/>
         <source>Unknown export format {fmt}: use gpkg, shp or geojson.</source>
         <translation>Format d’export inconnu {fmt} : utilisez gpkg, shp ou geojson.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="361"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="375"/>
         <source>Could not write {path}: {reason}</source>
         <translation>Impossible d’écrire {path} : {reason}</translation>
     </message>
@@ -94,7 +94,7 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="211"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="234"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
@@ -278,12 +278,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="95"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="152"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="135"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="156"/>
         <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
         <translation>
             <numerusform>Les réponses du modèle n’ont pas pu être lues sur {k} vue sur %n — voir Raisonnement ; essayez un autre prompt.</numerusform>
@@ -291,17 +291,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="157"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="178"/>
         <source>Found {counts}.</source>
         <translation>Trouvé : {counts}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="164"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="187"/>
         <source>the engine stopped the run.</source>
         <translation>le moteur a arrêté l’analyse.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="167"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="190"/>
         <source>Cancelled before the first view: nothing was kept.</source>
         <translation>Annulé avant la première vue : rien n’a été conservé.</translation>
     </message>
@@ -311,7 +311,7 @@
         <translation>Annulé</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="191"/>
         <source>Cancelled: {k} of %n view(s) kept.</source>
         <translation>
             <numerusform>Annulé : {k} vue sur %n conservée.</numerusform>
@@ -319,22 +319,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="205"/>
         <source>Answers unreadable</source>
         <translation>Réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="184"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="207"/>
         <source>Done, some answers unreadable</source>
         <translation>Terminé, certaines réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="185"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="208"/>
         <source>Done</source>
         <translation>Terminé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="212"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="235"/>
         <source>Failed: {reason}</source>
         <translation>Échec : {reason}</translation>
     </message>
@@ -362,7 +362,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="279"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="287"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -404,7 +404,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="161"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
         <source>Answered on %n view(s).</source>
         <translation>
             <numerusform>Réponse sur %n vue.</numerusform>
@@ -447,22 +447,22 @@
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>Localiser : boîtes, masques, contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Ask: an answer in text</source>
         <translation>Demander : une réponse en texte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="29"/>
         <source>Describe: a caption of the area</source>
         <translation>Décrire : une légende de la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Answers</source>
         <translation>Réponses</translation>
     </message>
@@ -477,7 +477,7 @@
         <translation>Le dossier SAM 3 {path} n’est pas un modèle ({file} manque) : choisissez-le à nouveau dans Configurer le moteur… › Modèles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="29"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="30"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
@@ -631,7 +631,7 @@
         <translation>Appels au modèle que ce choix fera sur l’emprise</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="196"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="219"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>%n vue sans données ignorée.</numerusform>
@@ -639,7 +639,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="198"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="221"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n réponse reprise d'une vue identique déjà dans le résultat, sans interroger le modèle.</numerusform>
@@ -652,32 +652,32 @@
         <translation>Le moteur a terminé l’exécution sans réponse.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="99"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="113"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>Saisissez d’abord une question, par ex. « les couronnes d’arbres ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="101"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="115"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>Choisissez une couche raster sur laquelle raisonner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="104"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="118"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} n’est pas un fichier raster ; enregistrez-le d’abord en GeoTIFF.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="106"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="120"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins Boîtes, Masques ou Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="118"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="133"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>Impossible de créer le dossier de sortie {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="165"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="190"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner : {q}</translation>
     </message>
@@ -707,7 +707,7 @@
         <translation>Qt ne peut pas dire si cet ordinateur est en ligne ({source} : {detail}) ; il est supposé en ligne. Sans réseau, cochez Hors ligne dans Paramètres › Modèles.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="203"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="226"/>
         <source>%n overview find(s) kept unconfirmed: their closer look gave no usable answer.</source>
         <translation>
             <numerusform>%n trouvaille de la vue d’ensemble gardée non confirmée : son examen rapproché n’a pas donné de réponse utilisable.</numerusform>
@@ -715,7 +715,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="229"/>
         <source>%n overview find(s) dropped: not found again on a closer look.</source>
         <translation>
             <numerusform>%n trouvaille de la vue d’ensemble écartée : un examen rapproché ne l’a pas retrouvée.</numerusform>
@@ -739,6 +739,85 @@
             <numerusform>1 appel au modèle + jusqu’à {levels} par trouvaille (Exhaustif : %n)</numerusform>
             <numerusform>1 appel au modèle + jusqu’à {levels} par trouvaille (Exhaustif : %n)</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="149"/>
+        <source>%n appeared</source>
+        <translation>
+            <numerusform>%n apparu</numerusform>
+            <numerusform>%n apparus</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="149"/>
+        <source>%n disappeared</source>
+        <translation>
+            <numerusform>%n disparu</numerusform>
+            <numerusform>%n disparus</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="150"/>
+        <source>%n persisted</source>
+        <translation>
+            <numerusform>%n inchangé</numerusform>
+            <numerusform>%n inchangés</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="184"/>
+        <source>Changes: {line}.</source>
+        <translation>Changements : {line}.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="74"/>
+        <source>Compare with another date: the second raster is the first one.</source>
+        <translation>Comparez avec une autre date : le second raster est le premier.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="139"/>
+        <source>One answer per tile is for one raster: untick it to ask about both dates.</source>
+        <translation>Une réponse par tuile est pour un seul raster : décochez-la pour interroger les deux dates.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="167"/>
+        <source>A change between two dates cannot be redone from its answers yet: resume it, or run it again.</source>
+        <translation>Un changement entre deux dates ne peut pas encore être refait à partir de ses réponses : reprenez-le, ou relancez-le.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="22"/>
+        <source>Compare with…</source>
+        <translation>Comparer avec…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="28"/>
+        <source>A second date of the same ground: the question is located on both rasters and the map shows what appeared (green), disappeared (red) and persisted (grey). Leave it empty to reason on one raster.</source>
+        <translation>Une seconde date du même terrain : la question est localisée sur les deux rasters et la carte montre ce qui est apparu (vert), a disparu (rouge) et est resté (gris). Laissez vide pour raisonner sur un seul raster.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="33"/>
+        <source>experimental</source>
+        <translation>expérimental</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="34"/>
+        <source>Ask and Describe show both dates to the model in one turn. RemoteReasoner was trained on single images: treat the answer as a hint.</source>
+        <translation>Demander et Décrire montrent les deux dates au modèle en un seul tour. RemoteReasoner a été entraîné sur des images uniques : prenez la réponse comme une indication.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Appeared</source>
+        <translation>Apparus</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Disappeared</source>
+        <translation>Disparus</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Persisted</source>
+        <translation>Inchangés</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
@@ -769,12 +848,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="177"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="200"/>
         <source>Lower the score threshold to see them.</source>
         <translation>Abaissez le seuil de score pour les voir.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="177"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="200"/>
         <source>All under the threshold</source>
         <translation>Tout sous le seuil</translation>
     </message>
@@ -787,6 +866,11 @@
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="181"/>
         <source>{file}, whole layer</source>
         <translation>{file}, couche entière</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
+        <source>Deep — closer looks, level by level, at each find</source>
+        <translation>Approfondi — de plus près, niveau par niveau, sur chaque trouvaille</translation>
     </message>
     <message numerus="yes">
         <location filename="../remotereasoner_qgis/processing/answer_report.py" line="41"/>
@@ -845,11 +929,6 @@
         <source>Score threshold</source>
         <translation>Seuil de score</translation>
     </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
-        <source>Deep — closer looks, level by level, at each find</source>
-        <translation>Approfondi — de plus près, niveau par niveau, sur chaque trouvaille</translation>
-    </message>
 </context>
 <context>
     <name>AnswerPanel</name>
@@ -902,6 +981,98 @@
         <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="80"/>
         <source>The model's answer could not be read — what it said is under Reasoning.</source>
         <translation>La réponse du modèle n’a pas pu être lue — ce qu’il a dit se trouve sous Raisonnement.</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="65"/>
+        <source>Locate changes</source>
+        <translation>Localiser les changements</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="68"/>
+        <source>change,change detection,two dates,before,after,appeared,disappeared,buildings</source>
+        <translation>changement,détection de changements,deux dates,avant,après,apparus,disparus,bâtiments</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="71"/>
+        <source>Asks the same question of two images of the same ground (e.g. &apos;buildings&apos; on the 2019 and the 2024 flights) and matches the targets: Appeared (green) holds the targets of the second date alone, Disappeared (red) those of the first date alone, Persisted (grey) the pairs, with their overlap (IoU), both areas and both reasonings. The second date is read on the first date&apos;s grid (another CRS or resolution is handled), over the ground both cover; the layers are in the first date&apos;s CRS.
+
+Two flights never align to the pixel: the shift between them is measured from the imagery and undone, unless a tolerance is given (targets then may move up to that many metres between the dates). Two targets are one when their outlines overlap at least the minimum IoU.</source>
+        <translation>Pose la même question sur deux images du même terrain (p. ex. « bâtiments » sur les vols de 2019 et de 2024) et apparie les cibles : Apparus (vert) contient les cibles de la seconde date seule, Disparus (rouge) celles de la première date seule, Inchangés (gris) les paires, avec leur recouvrement (IoU), les deux surfaces et les deux raisonnements. La seconde date est lue sur la grille de la première (un autre SCR ou une autre résolution sont pris en charge), sur le terrain couvert par les deux ; les couches sont dans le SCR de la première date.
+
+Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est mesuré sur les images puis annulé, sauf si une tolérance est donnée (les cibles peuvent alors se déplacer d'autant de mètres entre les dates). Deux cibles n'en font qu'une quand leurs contours se recouvrent au moins de l'IoU minimal.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="85"/>
+        <source>Second date (compare with)</source>
+        <translation>Seconde date (comparer avec)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
+        <source>Tolerance in metres (empty: measure the shift between the dates)</source>
+        <translation>Tolérance en mètres (vide : mesurer le décalage entre les dates)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="90"/>
+        <source>Same target at an overlap (IoU) of at least</source>
+        <translation>Même cible à partir d'un recouvrement (IoU) de</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers of the second date (replay backend)</source>
+        <translation>Réponses enregistrées de la seconde date (backend replay)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Appeared</source>
+        <translation>Apparus</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Disappeared</source>
+        <translation>Disparus</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="100"/>
+        <source>Persisted</source>
+        <translation>Inchangés</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="105"/>
+        <source>Summary</source>
+        <translation>Résumé</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="118"/>
+        <source>The second date cannot be opened: choose a raster layer or file.</source>
+        <translation>La seconde date ne peut pas être ouverte : choisissez une couche ou un fichier raster.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="131"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="134"/>
+        <source>Locating &apos;{query}&apos; on {first} and on {second}</source>
+        <translation>Localisation de « {query} » sur {first} et sur {second}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="140"/>
+        <source>Waiting for the RemoteReasoner run in progress to finish…</source>
+        <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="172"/>
+        <source>Done in {seconds:.1f} s; both dates&apos; results and the model answers are in {gpkg}</source>
+        <translation>Terminé en {seconds:.1f} s ; les résultats des deux dates et les réponses du modèle sont dans {gpkg}</translation>
     </message>
 </context>
 <context>
@@ -1651,67 +1822,67 @@
 <context>
     <name>QuestionPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="39"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="40"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="45"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="48"/>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="51"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="54"/>
         <source>One answer per tile</source>
         <translation>Une réponse par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="55"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>Interroger chaque tuile à pleine résolution et cartographier les réponses sur l’emprise des tuiles, au lieu d’une vue de toute l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="61"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="61"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="64"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="68"/>
         <source>Ask one of your recent questions again</source>
         <translation>Reposer une de vos questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="80"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="81"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="82"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="140"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="148"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>par ex. Combien de navires sont dans le port ?</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="140"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="148"/>
         <source>No question needed: the model describes the area</source>
         <translation>Aucune question nécessaire : le modèle décrit la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="140"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="148"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
@@ -2010,7 +2181,7 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="308"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
@@ -2040,7 +2211,7 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="221"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="225"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
@@ -2049,16 +2220,26 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <source>Get a real model (Models tab)…</source>
         <translation>Obtenir un vrai modèle (onglet Modèles)…</translation>
     </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
+        <source>First date, view {i}:</source>
+        <translation>Première date, vue {i} :</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
+        <source>Second date, view {i}:</source>
+        <translation>Seconde date, vue {i} :</translation>
+    </message>
 </context>
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="31"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="32"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="34"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="35"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner : des questions sur l’imagerie, des réponses en couches vectorielles</translation>
     </message>

@@ -4,67 +4,67 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="52"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="53"/>
         <source>Check the settings.</source>
         <translation>请检查设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="53"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="54"/>
         <source>Check the raster and the extent.</source>
         <translation>请检查栅格和范围。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="54"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="55"/>
         <source>Check the model in the settings.</source>
         <translation>请在设置中检查模型。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="55"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="56"/>
         <source>Lower the tile size or max pixels, or choose the CPU, in the settings.</source>
         <translation>请在设置中减小瓦片大小或最大像素数，或改用 CPU。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="56"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="57"/>
         <source>Check the server URL and API key (Test connection in the settings).</source>
         <translation>请检查服务器 URL 和 API 密钥（设置中的“测试连接”）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="57"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="58"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>请等待正在运行的分析完成。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="58"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="59"/>
         <source>See the RemoteReasoner log tab; check the engine interpreter in the settings.</source>
         <translation>请查看 RemoteReasoner 日志标签页；并在设置中检查引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="59"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="60"/>
         <source>See the RemoteReasoner log tab for details.</source>
         <translation>详情请查看 RemoteReasoner 日志标签页。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="338"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="352"/>
         <source>Unknown export format {fmt}: use gpkg, shp or geojson.</source>
         <translation>未知的导出格式 {fmt}：请使用 gpkg、shp 或 geojson。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="361"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="375"/>
         <source>Could not write {path}: {reason}</source>
         <translation>无法写入 {path}：{reason}</translation>
     </message>
@@ -94,7 +94,7 @@
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="211"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="234"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
@@ -275,29 +275,29 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="95"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="152"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="135"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="156"/>
         <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
         <translation>
             <numerusform>%n 个视图中有 {k} 个的模型回答无法读取 — 请查看“推理”；尝试其他提示词。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="157"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="178"/>
         <source>Found {counts}.</source>
         <translation>找到 {counts}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="164"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="187"/>
         <source>the engine stopped the run.</source>
         <translation>引擎停止了运行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="167"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="190"/>
         <source>Cancelled before the first view: nothing was kept.</source>
         <translation>在第一个视图之前已取消：未保留任何结果。</translation>
     </message>
@@ -307,29 +307,29 @@
         <translation>已取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="191"/>
         <source>Cancelled: {k} of %n view(s) kept.</source>
         <translation>
             <numerusform>已取消：保留了 %n 个视图中的 {k} 个。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="205"/>
         <source>Answers unreadable</source>
         <translation>回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="184"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="207"/>
         <source>Done, some answers unreadable</source>
         <translation>完成，部分回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="185"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="208"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="212"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="235"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
@@ -356,7 +356,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="279"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="287"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
@@ -394,7 +394,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="161"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
         <source>Answered on %n view(s).</source>
         <translation>
             <numerusform>已在 %n 个视图上作答。</numerusform>
@@ -436,22 +436,22 @@
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Ask: an answer in text</source>
         <translation>提问：以文字回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="29"/>
         <source>Describe: a caption of the area</source>
         <translation>描述：区域说明</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/layers.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="52"/>
         <source>Answers</source>
         <translation>答案</translation>
     </message>
@@ -466,7 +466,7 @@
         <translation>SAM 3 文件夹 {path} 不是模型（缺少 {file}）：请在“设置引擎… › 模型”中重新选择。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="29"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="30"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
@@ -617,14 +617,14 @@
         <translation>此选项在该范围内将进行的模型调用次数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="196"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="219"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>已跳过 %n 个无数据的视图。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="198"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="221"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n 个回答取自输出中相同的视图，未询问模型。</numerusform>
@@ -636,32 +636,32 @@
         <translation>引擎结束了运行，但没有回答。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="99"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="113"/>
         <source>Type a question first, e.g. “the tree crowns”.</source>
         <translation>请先输入问题，例如“树冠”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="101"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="115"/>
         <source>Choose a raster layer to reason on.</source>
         <translation>请选择要推理的栅格图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="104"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="118"/>
         <source>{name} is not a raster file; save it as a GeoTIFF first.</source>
         <translation>{name} 不是栅格文件；请先将其另存为 GeoTIFF。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="106"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="120"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>请至少勾选框、掩膜、轮廓之一。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="118"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="133"/>
         <source>Cannot create the output folder {path}: {reason}</source>
         <translation>无法创建输出文件夹 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="165"/>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="190"/>
         <source>RemoteReasoner: {q}</source>
         <translation>RemoteReasoner：{q}</translation>
     </message>
@@ -691,14 +691,14 @@
         <translation>Qt 无法判断这台计算机是否联网（{source}：{detail}），按已联网处理。没有网络时，请在 设置 › 模型 中勾选“离线”。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="203"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="226"/>
         <source>%n overview find(s) kept unconfirmed: their closer look gave no usable answer.</source>
         <translation>
             <numerusform>%n 个概览发现保留为未确认：放大查看未得到可用的回答。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="229"/>
         <source>%n overview find(s) dropped: not found again on a closer look.</source>
         <translation>
             <numerusform>%n 个概览发现已舍弃：放大查看未再找到它们。</numerusform>
@@ -720,6 +720,82 @@
         <translation>
             <numerusform>1 次模型调用 + 每个发现最多 {levels} 次（全面：%n）</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="149"/>
+        <source>%n appeared</source>
+        <translation>
+            <numerusform>新增 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="149"/>
+        <source>%n disappeared</source>
+        <translation>
+            <numerusform>消失 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="150"/>
+        <source>%n persisted</source>
+        <translation>
+            <numerusform>保留 %n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="184"/>
+        <source>Changes: {line}.</source>
+        <translation>变化：{line}。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="74"/>
+        <source>Compare with another date: the second raster is the first one.</source>
+        <translation>请与另一日期比较：第二个栅格与第一个相同。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="139"/>
+        <source>One answer per tile is for one raster: untick it to ask about both dates.</source>
+        <translation>每个瓦片一个回答仅适用于单个栅格：取消勾选后即可询问两个日期。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/run_session.py" line="167"/>
+        <source>A change between two dates cannot be redone from its answers yet: resume it, or run it again.</source>
+        <translation>两个日期之间的变化暂时无法根据其回答重做：请继续该运行，或重新运行。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="22"/>
+        <source>Compare with…</source>
+        <translation>与…比较</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="28"/>
+        <source>A second date of the same ground: the question is located on both rasters and the map shows what appeared (green), disappeared (red) and persisted (grey). Leave it empty to reason on one raster.</source>
+        <translation>同一地面的第二个日期：在两个栅格上定位该问题，地图显示新增（绿色）、消失（红色）和保留（灰色）的目标。留空则只在一个栅格上推理。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="33"/>
+        <source>experimental</source>
+        <translation>实验性</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/compare_choice.py" line="34"/>
+        <source>Ask and Describe show both dates to the model in one turn. RemoteReasoner was trained on single images: treat the answer as a hint.</source>
+        <translation>提问和描述会在一轮中把两个日期都交给模型。RemoteReasoner 是在单幅影像上训练的：请把回答仅作参考。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Appeared</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Disappeared</source>
+        <translation>消失</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/layers.py" line="53"/>
+        <source>Persisted</source>
+        <translation>保留</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
@@ -749,12 +825,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="177"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="200"/>
         <source>Lower the score threshold to see them.</source>
         <translation>降低分数阈值即可看到它们。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="177"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="200"/>
         <source>All under the threshold</source>
         <translation>全部低于阈值</translation>
     </message>
@@ -767,6 +843,11 @@
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="181"/>
         <source>{file}, whole layer</source>
         <translation>{file}，整个图层</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
+        <source>Deep — closer looks, level by level, at each find</source>
+        <translation>深入 — 在每个发现处逐级放大查看</translation>
     </message>
     <message numerus="yes">
         <location filename="../remotereasoner_qgis/processing/answer_report.py" line="41"/>
@@ -821,11 +902,6 @@
         <source>Score threshold</source>
         <translation>分数阈值</translation>
     </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
-        <source>Deep — closer looks, level by level, at each find</source>
-        <translation>深入 — 在每个发现处逐级放大查看</translation>
-    </message>
 </context>
 <context>
     <name>AnswerPanel</name>
@@ -878,6 +954,98 @@
         <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="80"/>
         <source>The model's answer could not be read — what it said is under Reasoning.</source>
         <translation>无法读取模型的回答——它所说的内容见“推理”。</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="65"/>
+        <source>Locate changes</source>
+        <translation>定位变化</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="68"/>
+        <source>change,change detection,two dates,before,after,appeared,disappeared,buildings</source>
+        <translation>变化,变化检测,两个日期,之前,之后,新增,消失,建筑物</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="71"/>
+        <source>Asks the same question of two images of the same ground (e.g. &apos;buildings&apos; on the 2019 and the 2024 flights) and matches the targets: Appeared (green) holds the targets of the second date alone, Disappeared (red) those of the first date alone, Persisted (grey) the pairs, with their overlap (IoU), both areas and both reasonings. The second date is read on the first date&apos;s grid (another CRS or resolution is handled), over the ground both cover; the layers are in the first date&apos;s CRS.
+
+Two flights never align to the pixel: the shift between them is measured from the imagery and undone, unless a tolerance is given (targets then may move up to that many metres between the dates). Two targets are one when their outlines overlap at least the minimum IoU.</source>
+        <translation>对同一地面的两幅影像提出同一个问题（例如在 2019 年和 2024 年航拍上问“建筑物”），并逐一匹配目标：新增（绿色）为只在第二个日期出现的目标，消失（红色）为只在第一个日期出现的目标，保留（灰色）为成对的目标，附带两者的重叠度（IoU）、两个面积和两段推理。第二个日期按第一个日期的网格读取（可处理不同的坐标系或分辨率），范围为两者共同覆盖的地面；图层使用第一个日期的坐标系。
+
+两次航拍从不会逐像素对齐：两者之间的偏移从影像中测量并消除，除非给出容差（此时目标在两个日期之间最多可移动该距离，单位为米）。当两个轮廓的重叠度至少达到最小 IoU 时，视为同一目标。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="85"/>
+        <source>Second date (compare with)</source>
+        <translation>第二个日期（比较对象）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
+        <source>Tolerance in metres (empty: measure the shift between the dates)</source>
+        <translation>容差（米）（留空：测量两个日期之间的偏移）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="90"/>
+        <source>Same target at an overlap (IoU) of at least</source>
+        <translation>重叠度（IoU）至少为此值时视为同一目标</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers of the second date (replay backend)</source>
+        <translation>第二个日期的录制回答（replay 后端）</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>录制的回答 (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Appeared</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <source>Disappeared</source>
+        <translation>消失</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="100"/>
+        <source>Persisted</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="105"/>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="118"/>
+        <source>The second date cannot be opened: choose a raster layer or file.</source>
+        <translation>无法打开第二个日期：请选择栅格图层或文件。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="131"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="134"/>
+        <source>Locating &apos;{query}&apos; on {first} and on {second}</source>
+        <translation>正在 {first} 和 {second} 上定位“{query}”</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="140"/>
+        <source>Waiting for the RemoteReasoner run in progress to finish…</source>
+        <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="172"/>
+        <source>Done in {seconds:.1f} s; both dates&apos; results and the model answers are in {gpkg}</source>
+        <translation>用时 {seconds:.1f} 秒完成；两个日期的结果和模型回答保存在 {gpkg}</translation>
     </message>
 </context>
 <context>
@@ -1627,67 +1795,67 @@
 <context>
     <name>QuestionPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="39"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="40"/>
         <source>Raster layer</source>
         <translation>栅格图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="45"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="48"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="51"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="54"/>
         <source>One answer per tile</source>
         <translation>每个瓦片一个答案</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="55"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>以全分辨率询问每个瓦片，并把答案绘制在瓦片范围上，而不是整个范围一个视图</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="61"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="61"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="64"/>
         <source>Recent questions</source>
         <translation>最近的问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="68"/>
         <source>Ask one of your recent questions again</source>
         <translation>再次提出您最近的某个问题</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="80"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="81"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="82"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="140"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="148"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>例如：港口里有多少艘船？</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="140"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="148"/>
         <source>No question needed: the model describes the area</source>
         <translation>无需提问：模型会描述该区域</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="140"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="148"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>例如：空地中的每一个树冠</translation>
     </message>
@@ -1986,7 +2154,7 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="308"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
@@ -2016,7 +2184,7 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="221"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="225"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
@@ -2025,16 +2193,26 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <source>Get a real model (Models tab)…</source>
         <translation>获取真实模型（“模型”选项卡）…</translation>
     </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
+        <source>First date, view {i}:</source>
+        <translation>第一个日期，视图 {i}：</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
+        <source>Second date, view {i}:</source>
+        <translation>第二个日期，视图 {i}：</translation>
+    </message>
 </context>
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="31"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="32"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="34"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="35"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner：以矢量图层回答关于影像的问题</translation>
     </message>

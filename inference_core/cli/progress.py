@@ -119,4 +119,9 @@ def summary_text(summary) -> str:
             lines.append(f"    ... {len(summary.warnings) - 5} more in the runs table")
     if summary.tally:
         lines.append(f"  found      {tally_text(summary.tally)}{dropped_text(getattr(summary, 'below_threshold', None))}")
+    change = getattr(summary, "change", None) or {}
+    if change.get("alignment_text"):
+        lines.append(f"  aligned    {change['alignment_text']}")
+    if change.get("summary"):  # a change run's last line: "12 appeared (3 410 m²), 3 disappeared, 41 persisted"
+        lines.append(f"  changed    {change['summary']}")
     return "\n".join(lines)

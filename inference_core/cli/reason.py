@@ -13,6 +13,7 @@ from inference_core.contract.options import (
     DEFAULT_API_KEY_ENV,
     DEFAULT_BACKEND,
     DEFAULT_BATCH_SIZE,
+    DEFAULT_CHANGE_MIN_IOU,
     DEFAULT_CONCURRENCY,
     DEFAULT_DEVICE,
     DEFAULT_DTYPE,
@@ -135,6 +136,13 @@ def register(subparsers) -> argparse.ArgumentParser:
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("raster", nargs="?", metavar="RASTER", help="the image to read (not needed with --resume)")
+    add_run_options(p)
+    p.set_defaults(func=run_command)
+    return p
+
+
+def add_run_options(p: argparse.ArgumentParser, change: bool = False) -> None:
+    """Every option of a run after the positional raster(s): `reason`'s, shared with `change` (cli/change.py)."""
     p.add_argument("-q", "--query", help="what to look for, in plain language, e.g. \"the storage tanks next to the pier\" "
                                          "(the question with --mode ask; none with --mode describe)")
     p.add_argument("-o", "--out", required=True, metavar="FILE.gpkg", help="result GeoPackage (replaced unless --append/--resume)")
@@ -251,8 +259,18 @@ def register(subparsers) -> argparse.ArgumentParser:
     g = p.add_argument_group("output on the terminal")
     g.add_argument("--quiet", action="store_true", help="no progress bar, only errors and the summary")
     g.add_argument("--json", action="store_true", help="print the run summary as JSON on stdout")
-    p.set_defaults(func=run_command)
-    return p
+
+    g = p.add_argument_group("change between two dates (docs/guide/change.md)")
+    if not change:  # `change BEFORE AFTER` takes it as its second positional
+        g.add_argument("--compare-with", metavar="AFTER", help="a second date of the same ground: locate the question "
+                       "on both and write what appeared, disappeared and persisted (as `remotereasoner change`)")
+    g.add_argument("--tolerance", type=float, metavar="METRES",
+                   help="how far a target may move between the dates and still be the same one; without it the "
+                        "shift between the dates is measured from the imagery and undone")
+    g.add_argument("--min-iou", type=float, default=DEFAULT_CHANGE_MIN_IOU, metavar="R",
+                   help="a target of each date is the same target when their outlines overlap at least this much "
+                        f"(intersection over union, 0-1). Default: {DEFAULT_CHANGE_MIN_IOU}")
+    g.add_argument("--replay-after", metavar="FILE", help="--backend replay: the second date's recorded answers")
 
 
 def options_from_args(args: argparse.Namespace) -> RunOptions:
@@ -279,11 +297,13 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
         formats=args.formats, append=args.append, resume=args.resume, server_url=args.server_url,
         api_key=os.environ.get(args.api_key_env) or None, api_key_env=args.api_key_env,
         concurrency=args.concurrency, timeout=args.timeout, retries=args.retries, reuse=args.reuse,
-        max_boxes=args.max_boxes, max_tiles=args.max_tiles,
+        max_boxes=args.max_boxes, max_tiles=args.max_tiles, compare_with=args.compare_with or None,
+        tolerance=args.tolerance, min_iou=args.min_iou, replay_after=args.replay_after,
     )
 
 
 def run_command(args: argparse.Namespace) -> int:
+    """Run the options of `reason` (or `change`) and print the summary; 0 when the run finished."""
     from inference_core.run.pipeline import run
     from inference_core.cli.progress import ProgressPrinter, summary_text
 

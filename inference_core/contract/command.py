@@ -23,7 +23,8 @@ CLI_FLAGS: dict[str, str] = {
     "iou_threshold": "--iou-threshold", "ios_threshold": "--ios-threshold", "server_url": "--server-url",
     "api_key_env": "--api-key-env", "concurrency": "--concurrency", "timeout": "--timeout", "retries": "--retries",
     "sam3": "--sam3", "score_threshold": "--score-threshold", "max_boxes": "--max-boxes", "max_tiles": "--max-tiles",
-    "reuse": "--no-reuse",
+    "reuse": "--no-reuse", "compare_with": "--compare-with", "tolerance": "--tolerance", "min_iou": "--min-iou",
+    "replay_after": "--replay-after",
 }
 # Fields no `reason` command line carries: the raster is positional, the key is a secret (the command names
 # the environment variable that holds it), single_view is evaluate's, extent_crs follows the extent after ':'.

@@ -107,6 +107,11 @@ DEFAULT_MAX_BOXES = 500
 # Model views in one run: 10 000 tiles of 896 px are about 8 gigapixels (a 90 000-px square image), hours of
 # GPU time; a plan beyond it is nearly always a mistyped --gsd or --extent, refused before any model loads.
 DEFAULT_MAX_TILES = 10_000
+# A change run (`compare_with`, run/change/): a target of the first date and one of the second are the same
+# target when their outlines overlap at least this much (intersection over union) once the second date's
+# measured shift is undone, or once both are grown by the tolerance (metres) when one is given.
+DEFAULT_CHANGE_MIN_IOU = 0.3
+CHANGE_MODES = ("locate", "find-all")  # the modes that give targets to match between two dates
 # Longest question in characters, checked before any model loads. RemoteReasoner was trained on sequences of
 # at most 4096 tokens (RemoteReasoner_GRPO.sh:37 `--max_length 4096` at cdd1bd5), of which a view at the
 # pixel budget takes 1024 and the answer up to DEFAULT_MAX_NEW_TOKENS; 4000 characters is about 1000 tokens
@@ -190,6 +195,11 @@ class RunOptions:
     reuse: bool = True  # answer a view seen before (same pixels, prompt, model) from the output's `responses`
     max_boxes: int = DEFAULT_MAX_BOXES  # boxes kept from one answer (the rest dropped with a warning)
     max_tiles: int = DEFAULT_MAX_TILES  # model views a run may plan (refused before any model loads)
+    # change between two dates (run/change/, docs/guide/change.md): `raster` is the first date, this the second
+    compare_with: Optional[str] = None
+    tolerance: Optional[float] = None  # metres a target may move between dates; None = the shift is measured
+    min_iou: float = DEFAULT_CHANGE_MIN_IOU  # same target on both dates at or above this IoU
+    replay_after: Optional[str] = None  # backend "replay": the second date's recorded answers
 
     def validate(self) -> "RunOptions":
         """Check what can be checked without opening files; raise OptionsError naming the fix."""
@@ -258,7 +268,39 @@ class RunOptions:
         if self.max_boxes < 1 or self.max_tiles < 1:
             raise OptionsError(f"--max-boxes and --max-tiles must be at least 1 (defaults {DEFAULT_MAX_BOXES} and "
                                f"{DEFAULT_MAX_TILES}).")
+        if self.compare_with is not None:
+            self._validate_change()
         return self
+
+    def _validate_change(self) -> None:
+        if self.mode not in CHANGE_MODES + ANSWER_MODES:
+            raise OptionsError(f"A change between two dates compares targets (--mode {' or '.join(CHANGE_MODES)}) or "
+                               f"asks about both dates in one turn (--mode {' or '.join(ANSWER_MODES)}, "
+                               f"experimental), not {self.mode}.")
+        if self.per_tile:
+            raise OptionsError("--per-tile is for one raster: a question over two dates asks one view of each.")
+        if not str(self.compare_with).strip():
+            raise OptionsError("Give the second date's raster to compare with, e.g. change before.tif after.tif.")
+        if self.tolerance is not None and not (_finite(self.tolerance) and self.tolerance >= 0):
+            raise OptionsError(f"--tolerance {self.tolerance} must be a distance in metres, 0 or more (or leave it "
+                               "out to measure the shift between the dates).")
+        if not (_finite(self.min_iou) and 0 < self.min_iou <= 1):
+            raise OptionsError(f"--min-iou {self.min_iou} must be above 0 and at most 1 "
+                               f"(default {DEFAULT_CHANGE_MIN_IOU}).")
+        if self.append:
+            raise OptionsError("A change run writes its own GeoPackage (the two dates' runs and the change layers): "
+                               "leave out --append and pick a new --out.")
+        if any(f != "gpkg" for f in self.formats):
+            raise OptionsError("A change run writes one GeoPackage (its layers appeared, disappeared, persisted): "
+                               "leave out --format and export the layers from QGIS.")
+        if self.backend == "replay" and not self.replay_after:
+            raise OptionsError("A replayed change needs each date's answers: --replay FILE for the first date and "
+                               "--replay-after FILE for the second.")
+
+    @property
+    def is_change(self) -> bool:
+        """Two dates compared (run/change/): the question located on both, the targets matched."""
+        return self.compare_with is not None
 
     @property
     def needs_sam(self) -> bool:

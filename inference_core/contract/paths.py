@@ -30,6 +30,8 @@ def prompt_dirs() -> list[Path]:
 # The shipped template of each text-answer mode (run/answers.py: the reference's VQA and captioning
 # instructions); they are no Locate templates, so the list below leaves them out.
 MODE_TEMPLATES = {"ask": "remotereasoner-ask", "describe": "remotereasoner-describe"}
+# Ask / describe over two dates in one turn (a change question, experimental: docs/guide/change.md).
+CHANGE_TEMPLATES = {"ask": "change-ask", "describe": "change-describe"}
 
 
 def prompt_template_names() -> list[str]:
@@ -46,4 +48,4 @@ def prompt_template_names() -> list[str]:
                     names.add(path.stem)
             except (OSError, UnicodeDecodeError):
                 continue
-    return sorted(names - set(MODE_TEMPLATES.values()))
+    return sorted(names - set(MODE_TEMPLATES.values()) - set(CHANGE_TEMPLATES.values()))

@@ -27,8 +27,8 @@ from typing import Any, Optional
 PROTOCOL_VERSION = 1
 
 REQUEST_TYPES = ("hello", "load", "reason", "resume", "correct", "cancel", "status", "shutdown")
-EVENT_TYPES = ("hello", "loaded", "progress", "result", "reasoning", "answer", "warning", "error", "done", "corrected",
-               "status", "bye")
+EVENT_TYPES = ("hello", "loaded", "progress", "result", "reasoning", "answer", "change", "warning", "error", "done",
+               "corrected", "status", "bye")
 # Events after which a request is finished.
 TERMINAL_EVENTS = ("hello", "loaded", "done", "corrected", "error", "status", "bye")
 

@@ -40,6 +40,23 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
               ("box", "str"), ("sam_model", "str"), ("area_m2", "float"), ("before", "str"), ("undoes", "int"),
               ("undone", "int"), ("created", "datetime")),
 }
+# A change run (two dates, run/change/, docs/guide/change.md) adds three layers in the first date's CRS and one
+# `changes` row linking the two dates' runs (their `runs` and `responses` rows, by run_id) to its result.
+CHANGE_LAYERS = ("appeared", "disappeared", "persisted")
+CHANGE_TABLE = "changes"
+GEOMETRY_TYPES.update({layer: "MultiPolygon" for layer in CHANGE_LAYERS})
+_CHANGE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("change_id", "int"), ("change", "str"), ("query", "str"), ("before_target_id", "int"),
+    ("after_target_id", "int"), ("iou", "float"), ("area_before", "float"), ("area_after", "float"),
+    ("reasoning_before", "str"), ("reasoning_after", "str"), ("before_run_id", "str"), ("after_run_id", "str"),
+    ("before_raster", "str"), ("after_raster", "str"), ("model", "str"))
+FIELDS.update({layer: _CHANGE_FIELDS for layer in CHANGE_LAYERS})
+FIELDS[CHANGE_TABLE] = (
+    ("before_run_id", "str"), ("after_run_id", "str"), ("before_raster", "str"), ("after_raster", "str"),
+    ("after_read", "str"), ("query", "str"), ("alignment", "str"), ("shift_x_m", "float"), ("shift_y_m", "float"),
+    ("shift_px", "float"), ("tolerance_m", "float"), ("min_iou", "float"), ("appeared", "int"),
+    ("disappeared", "int"), ("persisted", "int"), ("appeared_m2", "float"), ("disappeared_m2", "float"),
+    ("summary", "str"), ("finished", "datetime"))
 EDIT_ACTIONS = ("refine", "add", "delete", "undo")
 # Fields added to a layer after its first version: a result GeoPackage of an earlier version lacks them and is
 # still the engine's (the sink adds them, empty for the old rows, when a run is appended or resumed).

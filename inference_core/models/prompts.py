@@ -51,10 +51,14 @@ class ChatPrompt:
     after: str
     system: Optional[str] = None
     coordinates: str = "model-input"
+    # Two images (a change question over two dates, experimental): the text between them; None = one image.
+    between: Optional[str] = None
 
     @property
     def user_text(self) -> str:
         """The user turn with the image marked, as recorded and as a swift dataset line would hold it."""
+        if self.between is not None:
+            return f"{self.before}{IMAGE_MARKER}{self.between}{IMAGE_MARKER}{self.after}"
         return f"{self.before}{IMAGE_MARKER}{self.after}"
 
     def messages(self) -> list[dict]:
@@ -64,6 +68,10 @@ class ChatPrompt:
         if self.before:
             content.append({"type": "text", "text": self.before})
         content.append({"type": "image"})
+        if self.between is not None:  # the second date's image (Qwen2.5-VL takes several images per turn)
+            if self.between:
+                content.append({"type": "text", "text": self.between})
+            content.append({"type": "image"})
         if self.after:
             content.append({"type": "text", "text": self.after})
         out: list[dict] = [{"role": "system", "content": self.system}] if self.system else []
@@ -209,4 +217,7 @@ def render(template: Template, query: Optional[str], coordinates: Optional[str] 
     before, marker, after = text.partition(IMAGE_MARKER)
     if not marker:
         before, after = "", text
+    between, second, rest = after.partition(IMAGE_MARKER)  # a template for two dates marks two images
+    if second:
+        return ChatPrompt(before, rest, system or template.system, coordinates or template.coordinates, between)
     return ChatPrompt(before, after, system or template.system, coordinates or template.coordinates)

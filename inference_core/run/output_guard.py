@@ -14,9 +14,18 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from inference_core.common.errors import InputError
-from inference_core.contract.schema import FEATURE_LAYERS, FIELDS, GEOMETRY_TYPES, LATER_FIELDS, TABLES, field_names
+from inference_core.contract.schema import (
+    CHANGE_LAYERS,
+    CHANGE_TABLE,
+    FEATURE_LAYERS,
+    FIELDS,
+    GEOMETRY_TYPES,
+    LATER_FIELDS,
+    TABLES,
+    field_names,
+)
 
-OUR_LAYERS = (*FEATURE_LAYERS, *TABLES)
+OUR_LAYERS = (*FEATURE_LAYERS, *TABLES, *CHANGE_LAYERS, CHANGE_TABLE)
 
 
 @dataclass

@@ -1,31 +1,29 @@
 """One run, the engine's entry point (`run`): check the options and the output, open the raster, run the
-preflight, then hand the run core to the mode's run (run/locate.py, run/find_all.py, run/answers.py)."""
+preflight, then hand the run core to the mode's run (run/locate.py, run/find_all.py, run/answers.py); a
+question over two dates goes to the change run (run/change/runner.py)."""
 
 from __future__ import annotations
 
 import threading
 import time
-from typing import Callable, Optional
+from typing import Optional
 
 from inference_core.common.errors import PipelineError
-from inference_core.contract.options import ANSWER_MODES, FIND_ALL, OptionsError, RunOptions
+from inference_core.contract.options import OptionsError, RunOptions
 from inference_core.contract.protocol import ErrorCode
 from inference_core.raster.source import RasterSource
+from inference_core.run.change.record import change_output
 from inference_core.run.core import Emit, RunCore, new_run_id, no_events
 from inference_core.run.detection import SEAM_TOUCH_FRACTION
 from inference_core.run.disk_full import naming_the_disk
 from inference_core.run.limits import preflight
+from inference_core.run.modes import RUNTIME_OPTIONS, mode_run
 from inference_core.run.resume_state import recorded_settings, resumable_run
 from inference_core.run.sink import check_output
 from inference_core.run.summary import RunSummary
 
 # Re-exported: callers have always taken these from here.
 __all__ = ["Emit", "RUNTIME_OPTIONS", "RunSummary", "SEAM_TOUCH_FRACTION", "mode_run", "new_run_id", "run"]
-
-# Options a resumed run takes from the caller; everything else comes from the run's recorded settings,
-# so the tile plan, prompt, model and geometry parameters are those of the interrupted run.
-RUNTIME_OPTIONS = ("device", "dtype", "batch_size", "concurrency", "api_key", "api_key_env", "server_url",
-                   "timeout", "retries", "formats", "reuse")
 
 
 def run(options: RunOptions, emit: Emit = no_events, cancel: Optional[threading.Event] = None,
@@ -36,6 +34,10 @@ def run(options: RunOptions, emit: Emit = no_events, cancel: Optional[threading.
         options.validate()
     except OptionsError as exc:
         raise PipelineError(ErrorCode.BAD_OPTIONS, str(exc)) from None
+    if options.is_change or (options.resume and change_output(options.out)):  # two dates: run/change/
+        from inference_core.run.change.runner import run_change
+
+        return run_change(options, emit, cancel, models, started)
     if options.resume:
         options = resume_options(options)
     else:
@@ -52,21 +54,6 @@ def run(options: RunOptions, emit: Emit = no_events, cancel: Optional[threading.
             return mode(RunCore(options, source, emit, cancel, models, started))
     finally:
         source.close()
-
-
-def mode_run(mode: str) -> Callable[[RunCore], RunSummary]:
-    """The run of `mode` (contract.options.MODES), imported on first use: each mode is its own module."""
-    if mode in ANSWER_MODES:  # text answers instead of targets
-        from inference_core.run.answers import run_answers
-
-        return run_answers
-    if mode == FIND_ALL:  # SAM 3's instances of a noun phrase, no reasoner
-        from inference_core.run.find_all import run_find_all
-
-        return run_find_all
-    from inference_core.run.locate import run_locate
-
-    return run_locate
 
 
 def resume_options(options: RunOptions) -> RunOptions:

@@ -44,6 +44,10 @@ def view_hash(request: ReasonRequest, settings: str) -> str:
     h = hashlib.sha256()
     h.update(json.dumps([settings, chat.system, chat.before, chat.after, image.mode, list(image.size)]).encode())
     h.update(image.tobytes())
+    if request.second_image is not None or chat.between is not None:  # a change question: the second date's
+        h.update(json.dumps(chat.between).encode())  # pixels and the text between the images decide it too
+        if request.second_image is not None:
+            h.update(request.second_image.convert("RGB").tobytes())
     return h.hexdigest()
 
 

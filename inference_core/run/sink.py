@@ -374,6 +374,84 @@ class GpkgSink:
         return [(int(fields[0][i]), int(fields[1][i]), bytes(wkb))
                 for i, wkb in enumerate(geoms if geoms is not None else [])]
 
+    def read_targets(self, run_id: str) -> list[dict[str, Any]]:
+        """A run's targets for a change match: {target_id, geometry (its mask, else its box; shapely), area_m2,
+        reasoning}, one per target_id (a target's mask pieces joined)."""
+        import shapely
+
+        with closing(self._connect()) as con:
+            present = self._feature_layers_present(con)
+        out: dict[int, dict[str, Any]] = {}
+        for layer in ("boxes", "masks"):  # boxes first: a target's mask, when it has one, replaces its box
+            fids = self._run_fids(layer, run_id) if layer in present else []
+            if not fids:
+                continue
+            wkb_list, fields = self._read_layer(fids, layer)
+            mask_layer = layer == "masks"
+            for i, wkb in enumerate(wkb_list):
+                tid = int(fields[0][i])
+                geom = shapely.from_wkb(wkb)
+                t = out.setdefault(tid, {"target_id": tid, "reasoning": "", "geometry": None, "from_mask": False})
+                if not mask_layer:
+                    t["reasoning"] = str(fields[1][i] or "")
+                    if not t["from_mask"]:
+                        t["geometry"] = geom
+                else:
+                    t["geometry"] = shapely.union(t["geometry"], geom) if t["from_mask"] else geom
+                    t["from_mask"] = True
+        for t in out.values():
+            t["area_m2"] = self.measurer.area_m2(t["geometry"])
+        return [out[k] for k in sorted(out)]
+
+    def _read_layer(self, fids: list[int], layer: str) -> tuple[Any, list]:
+        import pyogrio
+
+        cols = ["target_id", "reasoning"] if layer == "boxes" else ["target_id"]
+        _meta, _f, geoms, fields = pyogrio.raw.read(self.path, layer=layer, fids=fids, columns=cols)
+        return (geoms if geoms is not None else []), fields
+
+    def write_layer(self, layer: str, rows: list[dict[str, Any]]) -> None:
+        """Replace every feature of `layer` (a change layer, contract.schema.CHANGE_LAYERS) with `rows`
+        ({"geometry": shapely, "properties"}); the layer is made when the file lacks it."""
+        import shapely
+        from pyogrio.raw import write
+
+        if layer not in self._existing_layers():
+            self._create_layer(layer, first=False)
+        with closing(self._connect()) as con, con:
+            con.execute(f'DELETE FROM "{layer}"')
+        if not rows:
+            return
+        schema = FIELDS[layer]
+        values = [[r["properties"].get(n) for r in rows] for n, _ in schema]
+        data = [_column(v, kind) for v, (_, kind) in zip(values, schema)]
+        masks = [np.array([x is None for x in v]) if kind == "int" and None in v else None
+                 for v, (_, kind) in zip(values, schema)]
+        geoms = [shapely.MultiPolygon([r["geometry"]]) if r["geometry"].geom_type == "Polygon" else r["geometry"]
+                 for r in rows]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            write(self.path, shapely.to_wkb(np.array(geoms, dtype=object)), field_data=data,
+                  field_mask=masks if any(m is not None for m in masks) else None,
+                  fields=[n for n, _ in schema], layer=layer, driver="GPKG", append=True,
+                  geometry_type=GEOMETRY_TYPES[layer], crs=self.crs_wkt, promote_to_multi=False)
+
+    def write_table(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Replace the rows of an aspatial table (`changes`), made when the file lacks it."""
+        if table not in self._existing_layers():
+            self._create_layer(table, first=False)
+        with closing(self._connect()) as con, con:
+            con.execute(f'DELETE FROM "{table}"')
+            self._insert_rows(con, table, rows)
+
+    def read_table(self, table: str) -> list[dict[str, Any]]:
+        """Every row of an aspatial table, or [] when the file has no such table."""
+        with closing(self._connect()) as con:
+            if not con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone():
+                return []
+            cols = field_names(table)
+            return [dict(zip(cols, r)) for r in con.execute(f'SELECT {", ".join(cols)} FROM "{table}" ORDER BY fid')]
+
     def _run_fids(self, layer: str, run_id: str) -> list[int]:
         """Feature ids of one run, selected with a bound parameter: a run id is never pasted into SQL."""
         with closing(self._connect()) as con:

@@ -32,6 +32,8 @@ class RunSummary:
     below_threshold: dict[str, Any] = field(default_factory=dict)
     unconfirmed: int = 0  # refine: overview candidates kept because their refine view's answer was unusable
     dropped: int = 0  # refine: overview candidates a readable refine answer did not confirm (removed)
+    # a change run (run/change/): its summary line, how the dates were aligned, both dates' run ids, areas
+    change: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -131,6 +131,27 @@ def dropped_text(summary: dict) -> str:
         threshold=number_text(float(below.get("threshold") or 0), 2), best=number_text(float(below.get("best_score") or 0), 2))
 
 
+def _square_metres(value: Any) -> str:
+    return f"{float(value):,.0f}".replace(",", " ") + " m²"
+
+
+def change_text(summary: dict) -> str:
+    """A change run's line from its `done` summary: "12 appeared (3 410 m²), 3 disappeared (410 m²), 41 persisted"
+    in the user's language ("" for a run on one date)."""
+    change = summary.get("change") or {}
+    counts = summary.get("counts") or {}
+    if "persisted" not in counts or not change:
+        return ""
+    parts = []
+    for name, area in (("appeared", change.get("appeared_m2")), ("disappeared", change.get("disappeared_m2")),
+                       ("persisted", None)):
+        n = int(counts.get(name) or 0)
+        text = {"appeared": tr("%n appeared", None, n), "disappeared": tr("%n disappeared", None, n),
+                "persisted": tr("%n persisted", None, n)}[name]
+        parts.append(text + (f" ({_square_metres(area)})" if n and area is not None else ""))
+    return tr(", ").join(parts)
+
+
 def unreadable_text(unread: int, views: int) -> str:
     return tr("The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.",
               None, views).format(k=unread)
@@ -159,6 +180,8 @@ def end_state(summary: dict, granularity: Sequence[str] = ()) -> EndState:
         readable = max(0, int(counts["answers"]) - unread)
         counts = {**counts, "answers": readable}
         found = tr("Answered on %n view(s).", None, readable)
+    if change_text(summary):  # two dates compared (docs/guide/change.md)
+        found = tr("Changes: {line}.").format(line=change_text(summary))
     if status == "failed":
         warnings = [str(w) for w in summary.get("warnings") or () if str(w).strip()]
         return failure_state(warnings[-1] if warnings else tr("the engine stopped the run."))

@@ -36,6 +36,7 @@ class RunRequest:
     granularity: tuple[str, ...]
     mode: str = "locate"
     temporary: bool = False  # the output folder is a temporary one (no output folder set)
+    compare_with: str = ""  # a change run: the second date's raster (docs/guide/change.md)
 
 
 class RunRefused(Exception):
@@ -61,6 +62,17 @@ def action_for(code: str) -> str:
 
 def _api_key(cfg: rr_settings.PluginSettings) -> Optional[str]:
     return rr_settings.resolve_api_key(cfg.auth_cfg) if cfg.backend == "openai" and cfg.auth_cfg else None
+
+
+def _second_date(first: QgsRasterLayer, second: Any) -> str:
+    """The second date's file for a change run; RunRefused when it is no raster file or the first date itself."""
+    path = second.source() if isinstance(second, QgsRasterLayer) else ""
+    if not isinstance(second, QgsRasterLayer) or second.providerType() != "gdal" or not os.path.isfile(path):
+        name = second.name() if hasattr(second, "name") else "?"
+        raise RunRefused(tr("{name} is not a raster file; save it as a GeoTIFF first.").format(name=name))
+    if os.path.abspath(path) == os.path.abspath(first.source()):
+        raise RunRefused(tr("Compare with another date: the second raster is the first one."))
+    return path
 
 
 class RunController(QObject):
@@ -91,9 +103,11 @@ class RunController(QObject):
         return self.readiness_state
 
     def new_request(self, layer: Any, question: str, mode: str, granularity: tuple[str, ...],
-                    extent_of: Callable[[QgsRasterLayer], tuple[Any, str]], per_tile: bool = False) -> RunRequest:
-        """A new run of the current settings on `layer` (extent_of gives its extent, or why there is none);
-        raises RunRefused naming the fix, before anything is written."""
+                    extent_of: Callable[[QgsRasterLayer], tuple[Any, str]], per_tile: bool = False,
+                    compare_with: Optional[QgsRasterLayer] = None) -> RunRequest:
+        """A new run of the current settings on `layer` (extent_of gives its extent, or why there is none); with
+        `compare_with`, a change run from `layer` (first date) to it (second date). Raises RunRefused naming the
+        fix, before anything is written."""
         question = question.strip()
         if not question and mode != "describe":
             raise RunRefused(tr("Type a question first, e.g. “the tree crowns”."))
@@ -104,6 +118,7 @@ class RunController(QObject):
             raise RunRefused(tr("{name} is not a raster file; save it as a GeoTIFF first.").format(name=layer.name()))
         if not granularity:
             raise RunRefused(tr("Tick at least one of Boxes, Masks, Contours."))
+        after = _second_date(layer, compare_with) if compare_with is not None else ""
         problems = self.readiness(mode, granularity).problems
         if problems:
             raise RunRefused(problems[0], settings=True)
@@ -119,12 +134,19 @@ class RunController(QObject):
                 path=folder, reason=exc.strerror), settings=True) from None
         title = question or tr("Describe")  # a caption run's group and file are named for the mode
         out = new_run_path(folder, title)
-        extra = {"mode": mode, "per_tile": per_tile} if mode in ANSWER_MODES else {"mode": mode}
+        extra: dict[str, Any] = {"mode": mode, "per_tile": per_tile} if mode in ANSWER_MODES else {"mode": mode}
+        if after and per_tile and mode in ANSWER_MODES:
+            raise RunRefused(tr("One answer per tile is for one raster: untick it to ask about both dates."))
+        if after:
+            extra["compare_with"] = after
+            extra.pop("per_tile", None)
+            if cfg.backend == "replay":  # the recorded answers of the settings serve both dates
+                extra["replay_after"] = cfg.replay
         try:
             options = options_for_run(cfg, path, question, granularity, extent, out, _api_key(cfg), **extra)
         except ValueError as exc:  # OptionsError
             raise RunRefused(str(exc), settings=True) from None
-        return RunRequest(options, out, title, tuple(granularity), mode, temporary)
+        return RunRequest(options, out, title, tuple(granularity), mode, temporary, after)
 
     def resume_request(self, entry: RunEntry) -> RunRequest:
         """Continue an interrupted run in its own GeoPackage, with today's device, precision, server and key."""
@@ -141,6 +163,9 @@ class RunController(QObject):
 
     def redo_request(self, entry: RunEntry, sam: Optional[str], simplify: float, min_area: float) -> RunRequest:
         """A new GeoPackage beside the run's, post-processed again from its recorded answers (no model call)."""
+        if entry.settings.get("compare_with"):  # two dates' answers in one file: replay takes one run per file
+            raise RunRefused(tr("A change between two dates cannot be redone from its answers yet: resume it, or run "
+                                "it again."))
         out = new_run_path(rr_settings.output_dir(rr_settings.PluginSettings.load())[0], entry.query)
         if os.path.abspath(out) == os.path.abspath(entry.gpkg):
             out = out[:-len(".gpkg")] + "-redo.gpkg"

@@ -9,6 +9,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..paths import PLUGIN_DIR
+from .change_algorithm import ChangeAlgorithm
 from .compare_algorithm import CompareAlgorithm
 from .reason_algorithm import ReasonAlgorithm
 
@@ -43,6 +44,7 @@ class RemoteReasonerProvider(QgsProcessingProvider):
     def loadAlgorithms(self) -> None:  # noqa: N802
         self.addAlgorithm(ReasonAlgorithm())
         self.addAlgorithm(CompareAlgorithm())
+        self.addAlgorithm(ChangeAlgorithm())
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("RemoteReasonerProvider", text)

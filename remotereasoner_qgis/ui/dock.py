@@ -28,7 +28,7 @@ from inference_core.contract.protocol import ErrorCode
 from inference_core.contract.schema import field_names
 
 from .. import settings as rr_settings
-from ..bridge.events import CRITICAL, INFO, SUCCESS, WARNING, tally_text
+from ..bridge.events import CRITICAL, INFO, SUCCESS, WARNING, change_text, tally_text
 from ..bridge.run_session import RunController, RunRefused, action_for
 from ..i18n import tr
 from .analyst import AnalystPanels
@@ -177,7 +177,8 @@ class RemoteReasonerDock(QgsDockWidget):
             q.question_edit.setPlainText(question)
         try:
             request = self.runs.new_request(q.layer_combo.currentLayer(), q.question(), q.mode(), q.run_granularity(),
-                                            q.extent.requested_extent, q.per_tile_check.isChecked())
+                                            q.extent.requested_extent, q.per_tile_check.isChecked(),
+                                            compare_with=q.compare_layer())
         except RunRefused as exc:
             self.refresh_readiness()
             return self._refuse(str(exc), settings=exc.settings)
@@ -186,10 +187,13 @@ class RemoteReasonerDock(QgsDockWidget):
             q.reload_history()
         self._view_boxes = {}  # boxes per view of this run, for the dense-answer hint
         self.run_layers = None
-        self.live = LiveRun(request.title, (ANSWERS,) if request.mode in ANSWER_MODES else request.granularity)
+        self.live = LiveRun(request.title, (ANSWERS,) if request.mode in ANSWER_MODES else request.granularity,
+                            change=bool(request.compare_with) and request.mode not in ANSWER_MODES)
         self.reasoning_text.clear()
         self.answer_panel.clear()
         self.results.clear()
+        # a change run's results are its three layers and the summary line: no per-target table, Export… stays
+        self.results.show_table(request.mode not in ANSWER_MODES and not request.compare_with)
         self.status.starting(request.out, request.temporary)
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -218,7 +222,11 @@ class RemoteReasonerDock(QgsDockWidget):
         text = str(ev.get("text") or "").strip()
         if text:
             view = int(ev.get("tile_id") or 0) + 1  # the engine's tile ids count from 0
-            self.reasoning_text.appendPlainText(self.tr("View {i}:").format(i=view) + "\n" + text + "\n")
+            head = self.tr("View {i}:").format(i=view)
+            if ev.get("date") in ("before", "after"):  # a change run: each date's views are numbered from 1
+                head = (self.tr("First date, view {i}:") if ev["date"] == "before"
+                        else self.tr("Second date, view {i}:")).format(i=view)
+            self.reasoning_text.appendPlainText(head + "\n" + text + "\n")
 
     def _on_answer(self, ev: dict) -> None:
         """A view's answer: in the panel, and its footprint on the map (the `answers` layer's fields)."""
@@ -247,8 +255,8 @@ class RemoteReasonerDock(QgsDockWidget):
         self._run_over(summary, full)
         if full:
             self.question.mode_hint.dense_hint(request.mode, self._view_boxes, request.title)
-        if request.mode not in ANSWER_MODES:
-            self.status.tally_label.setText(tally_text(summary))
+        if request.mode not in ANSWER_MODES:  # a change run's line, else the tally, in the results area
+            self.status.tally_label.setText(change_text(summary) or tally_text(summary))
         end = self.runs.end
         self._message(end.text, _QGIS_LEVEL[end.level], after_task=lambda: self.runCompleted.emit(summary))
 

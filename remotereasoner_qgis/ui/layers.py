@@ -31,12 +31,15 @@ from qgis.core import (
 )
 from qgis.PyQt.QtXml import QDomDocument
 
+from inference_core.contract.schema import CHANGE_LAYERS
+
 from ..paths import ENGINE_ROOT
 from ..bridge.schema_fields import FEATURE_LAYERS, field_list, geometry_name
 from ..i18n import tr
 
-# Drawing order in the group: outlines above fills; `answers` (ask / describe runs) on its own.
-TREE_ORDER = ("answers", "contours", "boxes", "masks")
+# Drawing order in the group: outlines above fills; `answers` (ask / describe runs) on its own; a change run's
+# three layers (contract.schema.CHANGE_LAYERS) above its dates' boxes.
+TREE_ORDER = ("answers", "appeared", "disappeared", "persisted", "contours", "boxes", "masks")
 ANSWERS = "answers"
 EXPORT_FORMATS = {"gpkg": ("GPKG", ".gpkg"), "shp": ("ESRI Shapefile", ".shp"), "geojson": ("GeoJSON", ".geojson")}
 
@@ -46,7 +49,8 @@ def style_path(name: str) -> str:
 
 
 def layer_title(name: str) -> str:
-    return {"boxes": tr("Boxes"), "masks": tr("Masks"), "contours": tr("Contours"), ANSWERS: tr("Answers")}[name]
+    return {"boxes": tr("Boxes"), "masks": tr("Masks"), "contours": tr("Contours"), ANSWERS: tr("Answers"),
+            "appeared": tr("Appeared"), "disappeared": tr("Disappeared"), "persisted": tr("Persisted")}[name]
 
 
 def group_title(question: str, limit: int = 60) -> str:
@@ -115,6 +119,13 @@ def _set_map_tip(layer: QgsVectorLayer, name: str) -> None:
             "<p>[% replace(\"reasoning\", '\\n', '<br/>') %]</p>"
         )
         layer.setDisplayExpression("\"answer\"")
+    elif name in CHANGE_LAYERS:  # each date's reasoning, the overlap between the dates
+        layer.setMapTipTemplate(
+            "<b>[% \"change\" %]</b> <i>[% \"query\" %]</i> IoU [% round(\"iou\", 2) %]"
+            "<p>[% replace(coalesce(\"reasoning_before\", ''), '\\n', '<br/>') %]</p>"
+            "<p>[% replace(coalesce(\"reasoning_after\", ''), '\\n', '<br/>') %]</p>"
+        )
+        layer.setDisplayExpression("\"change\" || ' #' || \"change_id\"")
     else:
         layer.setDisplayExpression("\"query\" || ' #' || \"target_id\"")
 
@@ -182,9 +193,11 @@ def add_run_layers(
 class LiveRun:
     """The question's group during a run: memory layers fed tile by tile from `result` events."""
 
-    def __init__(self, question: str, granularity: tuple[str, ...], project: Optional[QgsProject] = None):
+    def __init__(self, question: str, granularity: tuple[str, ...], project: Optional[QgsProject] = None,
+                 change: bool = False):
         self.question = question
         self.granularity = tuple(granularity)
+        self.change = change  # a change run: both dates' boxes live, then the three change layers
         self.project = project or QgsProject.instance()
         self.group: Optional[QgsLayerTreeGroup] = None
         self.layers: dict[str, QgsVectorLayer] = {}
@@ -249,11 +262,12 @@ class LiveRun:
         if not os.path.isfile(gpkg):
             self._drop_group()
             return None
+        names = CHANGE_LAYERS if self.change else self.granularity
         if self.group is None:
-            run = add_run_layers(gpkg, self.question, self.granularity, run_id, self.project)
+            run = add_run_layers(gpkg, self.question, names, run_id, self.project)
         else:
             run = RunLayers(gpkg=gpkg, question=self.question, run_id=run_id or self.run_id,
-                            granularity=self.granularity, group=self.group)
+                            granularity=names, group=self.group)
             run.sync(self.project)
         if not any(layer.featureCount() > 0 for layer in run.layers.values()):
             self.group = run.group
@@ -342,7 +356,7 @@ def export_layers(layers: dict[str, QgsVectorLayer], fmt: str, dest: str) -> lis
     context = QgsProject.instance().transformContext() if QgsProject.instance() else QgsCoordinateTransformContext()
     written: list[str] = []
     first = True
-    for name in (*FEATURE_LAYERS, ANSWERS):
+    for name in (*FEATURE_LAYERS, ANSWERS, *CHANGE_LAYERS):
         layer = layers.get(name)
         if layer is None:
             continue

@@ -10,11 +10,12 @@ from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
-from inference_core.contract.options import ANSWER_MODES
+from inference_core.contract.options import ANSWER_MODES, CHANGE_MODES
 
 from .. import settings as rr_settings
 from ..bridge.strategy import extent_pixels
 from ..i18n import tr
+from .compare_choice import CompareChoice
 from .extent_choice import ExtentChoice
 from .mode_choice import ModeHint
 from .score_threshold import ScoreThreshold
@@ -40,6 +41,8 @@ class QuestionPanel(QWidget):
         self.layer_combo = QgsMapLayerComboBox(self)
         self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer)
         lay.addWidget(self.layer_combo)
+        self.compare = CompareChoice(self)  # a second date: a change run (locate, find-all)
+        lay.addWidget(self.compare)
 
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Mode")))
@@ -127,6 +130,10 @@ class QuestionPanel(QWidget):
         """The granularity a run asks for: the ticked boxes for Locate; Ask and Describe need no SAM."""
         return self.granularity() if self.mode() not in ANSWER_MODES else ("boxes",)
 
+    def compare_layer(self) -> Optional[QgsRasterLayer]:
+        """The second date of a change run, when one is chosen (Ask / Describe: experimental, both in one turn)."""
+        return self.compare.layer()
+
     def question_hint(self) -> str:
         return self.mode_hint.question_hint(self.mode(), self.question_edit.toPlainText())
 
@@ -137,6 +144,7 @@ class QuestionPanel(QWidget):
             w.setVisible(not answers)
         self.per_tile_check.setVisible(answers)
         self.score_threshold.setVisible(self.mode() == "find-all")
+        self.compare.show_for(self.mode() not in CHANGE_MODES)
         self.question_edit.setPlaceholderText({
             "ask": self.tr("e.g. How many ships are in the harbour?"),
             "describe": self.tr("No question needed: the model describes the area"),

@@ -44,6 +44,8 @@ def test_every_option_has_a_flag_the_parser_knows():
     RunOptions(raster="/data/o.tif", query="q", out="r.gpkg", strategy="refine", reuse=False, batch_size=0),
     RunOptions(raster="/data/o.tif", query="tree crown", out="r.gpkg", mode="find-all", sam3="/m/sam3",
                score_threshold=0.35, granularity=("boxes", "masks"), max_boxes=40, max_tiles=500),
+    RunOptions(raster="/data/2019.tif", query="buildings", out="c.gpkg", compare_with="/data/2024 flight.tif",
+               tolerance=1.5, min_iou=0.4, backend="replay", replay="/r/a.jsonl", replay_after="/r/b.jsonl"),
     RunOptions(raster="/data/o.tif", query="ships", out="s.gpkg", backend="openai", server_url="http://gpu:8000/v1",
                model="remote-reasoner", api_key="sk-SECRET", api_key_env="MY_KEY", concurrency=4, timeout=30.0,
                retries=2, max_new_tokens=512, iou_threshold=0.4, ios_threshold=0.7, batch_size=2, dtype="float32"),

@@ -22,6 +22,13 @@ class ReasonRequest:
     image: "Image"  # RGB, view size (TileSpec.out_width x out_height)
     prompt: Union[ChatPrompt, str]
     view_hash: Optional[str] = None  # content hash of what decides the answer (run.reuse), set by the pipeline
+    # A change question (experimental): the second date's view of the same ground, sent after `image` in one
+    # turn. RemoteReasoner was trained on single images (docs/fidelity.md).
+    second_image: Optional["Image"] = None
+
+    @property
+    def images(self) -> tuple["Image", ...]:
+        return (self.image,) if self.second_image is None else (self.image, self.second_image)
 
     @property
     def chat(self) -> ChatPrompt:

@@ -76,17 +76,21 @@ def prepare_image(image: "Image", min_pixels: int, max_pixels: int) -> tuple[byt
 
 
 def chat_payload(model: str, png: bytes, prompt: "ChatPrompt | str", max_tokens: int,
-                 image_url: Optional[str] = None) -> dict[str, Any]:
+                 image_url: Optional[str] = None, second_png: Optional[bytes] = None) -> dict[str, Any]:
     """The OpenAI chat-completions body for one view: the prompt's [system, text, image, text] messages,
-    the image as a PNG data URL where the template puts it (or `image_url` instead); greedy decoding."""
+    the image as a PNG data URL where the template puts it (or `image_url` instead); a change question's
+    second date (`second_png`) as the second image part; greedy decoding."""
     chat = prompt if isinstance(prompt, ChatPrompt) else ChatPrompt.plain(prompt)
-    url = image_url or "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    urls = [image_url or "data:image/png;base64," + base64.b64encode(png).decode("ascii")]
+    if second_png is not None:
+        urls.append("data:image/png;base64," + base64.b64encode(second_png).decode("ascii"))
     messages = []
     for message in chat.messages():
         content = message["content"]
         if isinstance(content, list):
-            content = [{"type": "image_url", "image_url": {"url": url}} if part["type"] == "image" else part
-                       for part in content]
+            images = iter(urls)
+            content = [{"type": "image_url", "image_url": {"url": next(images, urls[-1])}}
+                       if part["type"] == "image" else part for part in content]
         messages.append({"role": message["role"], "content": content})
     return {"model": model, "messages": messages, "temperature": 0, "max_tokens": max_tokens}
 
@@ -259,7 +263,12 @@ class OpenAIBackend:
             png, input_size = prepare_image(request.image, self.min_pixels, self.max_pixels)
         except ValueError as exc:  # smart_resize refuses sizes Qwen2.5-VL cannot take
             raise BackendError(f"Tile {request.tile_id} cannot be sent to the model: {exc}.", code="input") from None
-        body = chat_body(self.model, png, request.prompt, self.max_new_tokens)
+        if request.second_image is None:
+            body = chat_body(self.model, png, request.prompt, self.max_new_tokens)
+        else:  # a change question (experimental): both dates in one turn, small enough for plain JSON
+            second, _size = prepare_image(request.second_image, self.min_pixels, self.max_pixels)
+            body = json.dumps(chat_payload(self.model, png, request.prompt, self.max_new_tokens,
+                                           second_png=second)).encode("utf-8")
         started = time.monotonic()
         data = self._post_with_retries(body, stop)
         try:

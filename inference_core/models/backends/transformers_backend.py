@@ -267,7 +267,7 @@ class TransformersBackend:
     def model_inputs(self, requests: Sequence[ReasonRequest]):
         """The processor's tensors for a batch: chats rendered, views resized here, no second resize."""
         try:
-            images = [model_input(req.image, self.min_pixels, self.max_pixels)[0] for req in requests]
+            images = [model_input(img, self.min_pixels, self.max_pixels)[0] for req in requests for img in req.images]
         except ValueError as exc:  # smart_resize refuses sizes Qwen2.5-VL cannot take
             raise BackendError(f"A view cannot be given to the model: {exc}.", code=ErrorCode.INPUT) from None
         return self.processor(text=[self.chat_text(r) for r in requests], images=images, padding=True,
@@ -289,7 +289,7 @@ class TransformersBackend:
     def view_tokens(self, request: ReasonRequest) -> int:
         """Tokens one view holds at the end of its answer: the chat with its image tokens, plus the answer."""
         text = len(self.processor.tokenizer(self.chat_text(request))["input_ids"])
-        return text + image_tokens(self.input_size_of(request)) + self.max_new_tokens
+        return text + image_tokens(self.input_size_of(request)) * len(request.images) + self.max_new_tokens
 
     def token_budget(self) -> int:
         """Tokens a batch may hold, from the device's free memory now (`models.memory`, `models.devices`)."""
@@ -312,7 +312,9 @@ class TransformersBackend:
         start = time.perf_counter()
         try:
             inputs = self.model_inputs(requests)
-            sizes = self.input_sizes(inputs["image_grid_thw"])
+            per_image = self.input_sizes(inputs["image_grid_thw"])
+            firsts = [sum(len(r.images) for r in requests[:i]) for i in range(len(requests))]
+            sizes = [per_image[i] for i in firsts]  # each request's first image: the view its answer is about
             inputs = inputs.to(self.model.device)
             with torch.inference_mode():
                 out = self.model.generate(**inputs, generation_config=self.generation_config)

@@ -1,0 +1,1 @@
+"""A change run: one question located on two dates over their common ground, targets matched between them."""
