@@ -190,7 +190,9 @@ def hub_blob_mismatch(path: str | Path) -> bool:
     target = Path(os.path.realpath(path))
     if not _SHA256_NAME.fullmatch(target.name) or target.parent.name != "blobs":
         return False
-    return sha256_of(target) != target.name
+    from inference_core.contract.digests import sha256_cached
+
+    return sha256_cached(target) != target.name  # hashed once per file version (size, mtime), then cached
 
 
 def hub_state(repo_id: str, cache: Optional[str | Path] = None, verify: bool = False) -> ModelState:

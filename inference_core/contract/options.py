@@ -121,6 +121,11 @@ MAX_QUERY_CHARS = 4000
 # models/qwen2_vl/image_processing_qwen2_vl.py smart_resize (lines 76-78 in 5.24: "absolute aspect ratio must
 # be smaller than 200") and qwen_vl_utils' MAX_RATIO = 200 (vision_process.py); raster.coords.smart_resize too.
 MAX_ASPECT_RATIO = 200
+# A --gsd may ask for views finer than the raster's own pixels up to this factor (each raster pixel drawn at
+# most 8 x 8 view pixels); finer only blows pixels up (`--gsd 1e-7` planned thousands of one-pixel views).
+MAX_UPSAMPLE = 8
+# The fewest raster pixels a view may read on its short side: a view of one raster pixel shows the model nothing.
+MIN_VIEW_SOURCE_PX = 2
 
 
 def _finite(value: Any) -> bool:

@@ -390,6 +390,7 @@ def read_earthreason(root: Path, split: Optional[str] = None) -> list[Sample]:
                 raise DatasetError(f"{qas[stem]} has no \"questions\" list.")
             category = next((str(qa[k]) for k in _CATEGORY_KEYS if qa.get(k)), None)
             answers = qa.get("answer") or []
+            answers = answers if isinstance(answers, list) else [answers]  # one answer written bare
             samples.append(Sample(
                 sample_id=f"{split_name}/{stem}" if len(dirs) > 1 else stem,
                 image=str(images[stem]), question=str(questions[0]).strip(), category=category,
@@ -456,23 +457,43 @@ def read_rrsisd(root: Path, split: Optional[str] = None) -> list[Sample]:
         instances = json.loads(inst_file.read_text(encoding="utf-8"))
     except ValueError as exc:
         raise DatasetError(f"{inst_file} is not valid JSON: {exc}.") from None
-    anns = {a["id"]: a for a in instances.get("annotations", [])}
-    imgs = {i["id"]: i for i in instances.get("images", [])}
-    cats = {c["id"]: c.get("name") for c in instances.get("categories", [])}
+    if not isinstance(instances, dict):
+        raise DatasetError(f"{inst_file} must hold a JSON object with \"images\" and \"annotations\", not a "
+                           f"{type(instances).__name__}.")
+    refs_file = (ann_dir / "refs(unc).p").name
+    anns = {_field(a, "id", f"annotation {i}", inst_file.name): a for i, a in enumerate(_list(instances, "annotations", inst_file.name))}
+    imgs = {_field(m, "id", f"image {i}", inst_file.name): m for i, m in enumerate(_list(instances, "images", inst_file.name))}
+    cats = {_field(c, "id", f"category {i}", inst_file.name): c.get("name")
+            for i, c in enumerate(_list(instances, "categories", inst_file.name))}
     want = split or "test"
     samples: list[Sample] = []
-    for ref in refs:
+    for i, ref in enumerate(refs):
+        if not isinstance(ref, dict):
+            raise DatasetError(f"{refs_file}: ref {i} is a {type(ref).__name__}, not a dict of ref fields.")
         ref_split = str(ref.get("split", ""))
         # refCOCO convention: "test" also selects testA/testB.
         if not (ref_split == want or (want == "test" and ref_split.startswith("test"))):
             continue
-        ann = anns.get(ref["ann_id"])
-        img = imgs.get(ref["image_id"])
+        where = f"ref {ref.get('ref_id', i)}"
+        ann = anns.get(_field(ref, "ann_id", where, refs_file))
+        img = imgs.get(_field(ref, "image_id", where, refs_file))
         if ann is None or img is None:
             raise DatasetError(f"ref {ref.get('ref_id')} points at a missing annotation or image in {inst_file.name}.")
         sentences = ref.get("sentences") or []
         if not sentences:
             continue
+        first = sentences[0] if isinstance(sentences, list) else None
+        question = first.get("raw") or first.get("sent") if isinstance(first, dict) else None
+        if not isinstance(question, str) or not question.strip():
+            raise DatasetError(f"{refs_file}: {where} field \"sentences\"[0] has no \"raw\" or \"sent\" text.")
+        image_where = f"image {ref['image_id']}"
+        file_name = _field(img, "file_name", image_where, inst_file.name)
+        try:
+            size = (int(_field(img, "width", image_where, inst_file.name)),
+                    int(_field(img, "height", image_where, inst_file.name)))
+        except (TypeError, ValueError):
+            raise DatasetError(f"{inst_file.name}: {image_where} fields \"width\" and \"height\" must be whole "
+                               f"numbers, not {img.get('width')!r} x {img.get('height')!r}.") from None
         box = rrsisd_box(ann.get("bbox"))
         # The ref's category_id is what the refer API indexes; the annotation's own key is
         # `categories_id` in RRSIS-D (`category_id` in refCOCO).
@@ -480,16 +501,33 @@ def read_rrsisd(root: Path, split: Optional[str] = None) -> list[Sample]:
         if category_id is None:
             category_id = _first_key(ann, ("categories_id", "category_id"))
         samples.append(Sample(
-            sample_id=str(ref["ref_id"]), image=str(image_dir / img["file_name"]),
-            question=str(sentences[0].get("raw") or sentences[0].get("sent")).strip(),
+            sample_id=str(_field(ref, "ref_id", where, refs_file)), image=str(image_dir / str(file_name)),
+            question=question.strip(),
             category=cats.get(category_id), split=ref_split,
-            segmentation=ann.get("segmentation"), size=(int(img["width"]), int(img["height"])),
+            segmentation=_field(ann, "segmentation", f"annotation {ref['ann_id']}", inst_file.name), size=size,
             boxes=[box] if box else None,
             extra={} if box or ann.get("bbox") is None else {"bbox_ignored": list(ann["bbox"])},
         ))
     if not samples:
         raise DatasetError(f"RRSIS-D has no referring expressions in split {want!r}.")
     return samples
+
+
+def _list(obj: dict[str, Any], key: str, file: str) -> list:
+    """`obj[key]` as a list (absent: empty); another type is a DatasetError naming the file and the field."""
+    value = obj.get(key, [])
+    if not isinstance(value, list):
+        raise DatasetError(f"{file}: the field \"{key}\" must be a list, not a {type(value).__name__}.")
+    return value
+
+
+def _field(obj: Any, key: str, what: str, file: str) -> Any:
+    """`obj[key]` of a record; a record that is no object, or lacks the field, is a DatasetError naming both."""
+    if not isinstance(obj, dict):
+        raise DatasetError(f"{file}: {what} is a {type(obj).__name__}, not an object with a \"{key}\" field.")
+    if obj.get(key) is None:
+        raise DatasetError(f"{file}: {what} has no \"{key}\" field.")
+    return obj[key]
 
 
 READERS: dict[str, Callable[[Path, Optional[str]], list[Sample]]] = {

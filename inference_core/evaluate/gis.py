@@ -89,6 +89,11 @@ def _run_row(gpkg: Path, run_id: Optional[str]) -> tuple[Optional[str], Optional
             row = con.execute(f"SELECT run_id, {raster} FROM runs ORDER BY started DESC, rowid DESC LIMIT 1").fetchone()
         else:
             row = con.execute(f"SELECT run_id, {raster} FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+            if row is None:  # scoring nothing would read as "0 predicted, all missed"
+                present = [r[0] for r in con.execute("SELECT run_id FROM runs ORDER BY started, rowid")]
+                listed = ", ".join(present[-10:]) + (f" (and {len(present) - 10} older)" if len(present) > 10 else "")
+                raise CompareError(f"{gpkg.name} has no run {run_id!r}: its runs are {listed or 'none'}. Give one of "
+                                   f"them with --run-id, or leave --run-id out for the newest.")
         return (row[0], row[1]) if row else (run_id, None)
     except sqlite3.Error:
         return run_id, None
@@ -108,9 +113,13 @@ def _read(path: Path, layer: Optional[str], what: str, fid: bool = False):
     if layer is not None and layer not in layers:
         raise CompareError(f"{what} {path.name} has no layer {layer!r}; its layers: {', '.join(layers)}.")
     try:
-        return pyogrio.read_dataframe(path, layer=layer or layers[0], fid_as_index=fid) if layers else None
+        gdf = pyogrio.read_dataframe(path, layer=layer or layers[0], fid_as_index=fid) if layers else None
     except Exception as exc:
         raise CompareError(f"Cannot read {what} {path}: {exc}.") from None
+    if gdf is not None and not hasattr(gdf, "geometry"):  # a table (CSV, an attribute layer): no geometry field
+        raise CompareError(f"{what} {path.name} (layer {layer or layers[0]!r}) has no geometry field: compare needs "
+                           f"a polygon layer (GeoPackage, Shapefile or GeoJSON).")
+    return gdf
 
 
 def _polygons(gdf) -> list:

@@ -38,6 +38,16 @@ def _as_multipolygon(geom) -> MultiPolygon:
     return MultiPolygon(parts)
 
 
+class NoMerge:
+    """The merger of a one-view run: no other tile to merge with, so no mask is kept (memory stays flat)."""
+
+    def __len__(self) -> int:
+        return 0
+
+    def add(self, det) -> MergeOutcome:
+        return MergeOutcome(write=det, removed=[])
+
+
 class MaskMerger:
     """Incremental cross-tile mask merge with a spatial index.
 
@@ -91,8 +101,8 @@ class MaskMerger:
             return MergeOutcome(write=det, removed=[])
         geom = shapely.from_wkb(det.mask_wkb)
         partners = sorted(t for t in self._candidates(geom) if det.tile_id not in self._kept[t].tiles)
-        if not partners:
-            self._insert(det.target_id, _Kept(det, geom, frozenset({det.tile_id})))
+        if not partners:  # kept as its geometry only: the WKB would hold every mask a second time
+            self._insert(det.target_id, _Kept(dataclasses.replace(det, mask_wkb=None), geom, frozenset({det.tile_id})))
             return MergeOutcome(write=det, removed=[])
 
         survivor = self._kept[partners[0]]
@@ -112,5 +122,5 @@ class MaskMerger:
         )
         for t in partners:
             del self._kept[t]
-        self._insert(base.target_id, _Kept(merged, union, tiles))
+        self._insert(base.target_id, _Kept(dataclasses.replace(merged, mask_wkb=None), union, tiles))
         return MergeOutcome(write=merged, removed=list(partners))

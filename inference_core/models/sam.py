@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from inference_core.contract.catalog import MODELS
-from inference_core.contract.model_state import sha256_of
+from inference_core.contract.digests import sha256_cached
 from inference_core.contract.options import SAM1_TYPES
 
 # The published segment-anything dimensions (segment_anything/build_sam.py). Everything that is
@@ -230,7 +230,7 @@ def load_sam(path: str | Path, sam_type: Optional[str] = None, device: str = "cp
     model_id = f"{kind}:{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
     if path.name in OFFICIAL_CHECKPOINTS:
         expected = OFFICIAL_CHECKPOINTS[path.name][1]
-        digest = sha256_of(path)
+        digest = sha256_cached(path)  # hashed once per file version, then cached (contract.digests)
         if digest != expected:
             raise SamError(f"{path.name} is damaged or not the published file (SHA-256 {digest[:12]}..., "
                            f"expected {expected[:12]}...). Download it again; a fine-tuned model needs "

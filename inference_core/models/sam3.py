@@ -78,6 +78,41 @@ def locate(source: str) -> tuple[Path, Optional[str]]:
     return locate_folder(source, _KIND)
 
 
+# SAM 3 reads at most 32 text tokens, start and end included: transformers' Sam3Processor tokenises with
+# padding="max_length", max_length=32 and no truncation (models/sam3/processing_sam3.py:152 in 5.24), and the
+# text encoder has 32 positions (configuration_sam3.py:240 `max_position_embeddings: 32`), so a longer phrase
+# fails inside the model after it loaded.
+SAM3_MAX_TEXT_TOKENS = 32
+
+
+def phrase_tokens(source: str, phrase: str) -> Optional[int]:
+    """How many tokens SAM 3's own tokenizer (in its folder) makes of `phrase`, start and end included; None when
+    the folder is not here yet (its load then says so). Loads the tokenizer only, never the model."""
+    try:
+        folder, _repo = locate(source)
+    except Exception:  # not downloaded, a file, offline: the model load gives that error in its own words
+        return None
+    from transformers import AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    except (OSError, ValueError, TypeError):
+        return None
+    return len(tokenizer(phrase)["input_ids"])
+
+
+def check_phrase(source: str, phrase: str) -> None:
+    """Refuse a find-all phrase longer than SAM 3 reads (Sam3Error), before SAM 3 loads."""
+    n = phrase_tokens(source, phrase)
+    if n is None:  # no tokenizer at hand: a CLIP token per word at least, plus start and end
+        n = len(phrase.split()) + 2
+    if n > SAM3_MAX_TEXT_TOKENS:
+        words = len(phrase.split())
+        raise Sam3Error(f"The find-all phrase is {n} tokens long ({words} word{'s' if words != 1 else ''}); SAM 3 "
+                        f"reads at most {SAM3_MAX_TEXT_TOKENS} tokens, start and end included. Give a short noun "
+                        f"phrase such as 'red roof' or 'storage tank', or use --mode locate for a sentence.")
+
+
 def read_config(folder: Path) -> dict[str, Any]:
     """config.json of a SAM 3 folder; Sam3Error when it is missing, unreadable or another architecture."""
     return read_folder_config(folder, _KIND)

@@ -280,7 +280,7 @@ def _image_digest(rgb: np.ndarray) -> str:
 
 
 def segment_detections(segmenter: Segmenter, source, tile: TileSpec, detections: Iterable[Detection],
-                       options) -> SegmentStats:
+                       options, each: Optional[Callable[[Detection], None]] = None) -> SegmentStats:
     """Fill `mask_wkb` (MultiPolygon WKB, raster CRS) and `sam_score` of this tile's detections in place.
 
     A box well inside the tile is segmented on the tile's own window (one encoder pass per tile); a box
@@ -308,12 +308,12 @@ def segment_detections(segmenter: Segmenter, source, tile: TileSpec, detections:
         assigned.append((det, box, view))
     assigned.sort(key=lambda item: views.index(item[2]))
 
-    _segment_assigned(segmenter, source, assigned, options, stats)
+    _segment_assigned(segmenter, source, assigned, options, stats, each)
     return stats
 
 
 def segment_at_finest(segmenter: Segmenter, source, tile: TileSpec, detections: Iterable[Detection],
-                      options) -> SegmentStats:
+                      options, each: Optional[Callable[[Detection], None]] = None) -> SegmentStats:
     """As `segment_detections`, for the boxes of a downscaled view (the `overview` strategy): each box is
     segmented on a window centred on it read at the finest resolution SAM's input takes
     (`raster.windows.finest_window`), never on the downscaled view itself."""
@@ -326,19 +326,24 @@ def segment_at_finest(segmenter: Segmenter, source, tile: TileSpec, detections: 
         box = tile_box_to_raster(det.box_px, tile)
         (col, row, w, h), (ow, oh) = finest_window(box, raster, segmenter.input_side)
         assigned.append((det, box, _View(col, row, w, h, ow, oh)))
-    _segment_assigned(segmenter, source, assigned, options, stats)
+    _segment_assigned(segmenter, source, assigned, options, stats, each)
     return stats
 
 
 def _segment_assigned(segmenter: Segmenter, source, assigned: list[tuple[Detection, Box, "_View"]], options,
-                      stats: SegmentStats) -> None:
+                      stats: SegmentStats, each: Optional[Callable[[Detection], None]] = None) -> None:
     """Segment each (detection, raster box, view) on its view, reading and encoding each view once; the view's
-    ground sample distance goes to `extra["sam_gsd"]`."""
+    ground sample distance goes to `extra["sam_gsd"]`. `each(det)` takes every detection as soon as its mask is
+    made (it may write and free it), so a view of thousands of boxes never holds all their masks."""
+    # One window's pixels at a time: `assigned` comes grouped by window, so each is still read and encoded once,
+    # and memory does not grow with the windows of a view holding thousands of boxes.
+    assigned = sorted(assigned, key=lambda item: item[2].key)
     reads: dict[Window, tuple[np.ndarray, np.ndarray, tuple, Hashable]] = {}
     simplify = float(getattr(options, "simplify", 0.0) or 0.0)
     min_area = float(getattr(options, "min_area", 0.0) or 0.0)
     for det, box, view in assigned:
         if view.key not in reads:
+            reads.clear()
             rgb, valid = source.read_rgb(view.col, view.row, view.w, view.h, view.out_w, view.out_h)
             transform = source.window_transform(view.col, view.row, view.w, view.h, view.out_w, view.out_h)
             key = (str(source.path), view.key, segmenter.model_id, _image_digest(rgb))
@@ -356,6 +361,9 @@ def _segment_assigned(segmenter: Segmenter, source, assigned: list[tuple[Detecti
         det.extra["sam_gsd"] = transform_gsd(transform)
         stats.masks += geom is not None
         stats.empty += geom is None
+        del mask, geom
+        if each is not None:
+            each(det)
     return stats
 
 

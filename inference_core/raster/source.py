@@ -240,6 +240,14 @@ class RasterSource:
         return window_transform(self.transform, col_off, row_off, width, height, out_width, out_height)
 
     # ------------------------------------------------------------------ reading
+    def overview_factors(self) -> list[int]:
+        """The decimation factors of the raster's overviews (GDAL reads a downscaled window from the closest one;
+        empty when it has none, and a downscaled read then goes through every pixel)."""
+        try:
+            return list(self._ds.overviews(self.bands[0])) if self._ds is not None else []
+        except Exception:  # a driver without overviews
+            return []
+
     def read_rgb(
         self, col_off: int, row_off: int, width: int, height: int,
         out_width: Optional[int] = None, out_height: Optional[int] = None,

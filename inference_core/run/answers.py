@@ -12,7 +12,7 @@ from inference_core.contract.paths import MODE_TEMPLATES
 from inference_core.contract.schema import ANSWER_LAYER
 from inference_core.models.parsing import answer_count, parse_text_answer
 from inference_core.raster.tiling import plan_tiles
-from inference_core.run.limits import check_view_shapes
+from inference_core.run.limits import check_planned_views
 from inference_core.run.core import RunCore
 from inference_core.run.summary import RunSummary
 
@@ -83,7 +83,8 @@ class AnswerRun:
     def execute(self) -> RunSummary:
         core, o = self.core, self.core.o
         views = plan_answer_views(core.source, o)
-        check_view_shapes(views, o)  # Qwen2.5-VL's aspect-ratio limit, before the model loads
+        # count, view sizes, aspect, memory: before the model loads; a note for a long read without overviews
+        core.warnings += check_planned_views(views, core.source, o)
         core.tiles_total = len(views)
         self.question = (o.query or "").strip()
         self.counting = o.mode == "ask" and is_counting_question(self.question)

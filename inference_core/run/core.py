@@ -62,6 +62,7 @@ class RunCore:
         self.next_id = 0  # the next target id (set by open: 0, or after the resumed run's last)
         self.sink: Optional[GpkgSink] = None
         self.reuse = None
+        self.lock = None  # the run's claim on its output (run.out_lock.OutputLock), given by run.pipeline
 
     # ------------------------------------------------------------------ set-up
     def load_models(self, load: Callable[[], T]) -> T:
@@ -98,8 +99,10 @@ class RunCore:
                 log.info("resume: removed %d feature(s) of an interrupted tile", dropped)
             self.sink.set_status(self.run_id, "running")
             self.next_id = self.sink.max_target_id(self.run_id) + 1
+            self.note_run_id()
             return self.sink.done_tiles(self.run_id)
         self.run_id = new_run_id()
+        self.note_run_id()
         self.next_id = 0
         src = self.source
         crs = f"EPSG:{src.epsg}" if src.epsg else (src.crs_wkt or "")
@@ -109,6 +112,10 @@ class RunCore:
             status="running", model=self.model_id, tiles_total=len(views), warnings=json.dumps(self.warnings),
         ))
         return set()
+
+    def note_run_id(self) -> None:
+        if self.lock is not None:
+            self.lock.note_run(self.run_id)
 
     def announce_warnings(self) -> None:
         """The warnings gathered before the first view, as events."""

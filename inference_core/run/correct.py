@@ -41,9 +41,53 @@ class Correction:
             target = int(d["target_id"]) if d.get("target_id") is not None else None
         except (TypeError, ValueError):
             raise InputError("'points' must be [[x, y, label], …] and 'box' [xmin, ymin, xmax, ymax] in map units.") from None
+        return cls(str(d["gpkg"]), d["action"], d.get("run_id"), target, points, box,  # type: ignore[arg-type]
+                   d.get("device")).validate()
+
+    def validate(self) -> "Correction":
+        """Refuse non-finite points and a box that is not one (InputError; nothing is changed)."""
+        points, box = self.points, self.box
+        bad = [f"point {i + 1} ({x}, {y})" for i, (x, y, _lb) in enumerate(points) if not _finite(x, y)]
+        if bad:  # NaN would reach SAM as a prompt and leave the target with no mask and no contour
+            raise InputError(f"'points' must be finite map coordinates: {', '.join(bad[:3])} is not. Click inside "
+                             f"the image again; nothing was changed.")
+        if box is not None and not _finite(*box):
+            raise InputError(f"'box' must be four finite map coordinates, not {list(box)}; nothing was changed.")
         if box is not None and (len(box) != 4 or not (box[2] > box[0] and box[3] > box[1])):
             raise InputError("'box' must be [xmin, ymin, xmax, ymax] with xmax > xmin and ymax > ymin.")
-        return cls(str(d["gpkg"]), d["action"], d.get("run_id"), target, points, box, d.get("device"))  # type: ignore[arg-type]
+        return self
+
+
+def _finite(*values: float) -> bool:
+    import math
+
+    return all(math.isfinite(v) for v in values)
+
+
+def check_inside(points: list[Point], box, bounds: tuple[float, float, float, float], crs: str) -> None:
+    """Refuse click points (and a box) off the run's extent of the raster: SAM would be prompted outside the pixels it sees.
+
+    The message says how far off the farthest one is and which extent it was checked against."""
+    x0, y0, x1, y1 = bounds
+    far = []
+    for i, (x, y, _lb) in enumerate(points):
+        dx = max(x0 - x, 0.0, x - x1)
+        dy = max(y0 - y, 0.0, y - y1)
+        if dx or dy:
+            far.append((max(dx, dy), f"point {i + 1} ({_num(x)}, {_num(y)})"))
+    if box is not None and (box[2] <= x0 or box[0] >= x1 or box[3] <= y0 or box[1] >= y1):
+        gap = max(x0 - box[2], box[0] - x1, y0 - box[3], box[1] - y1, 0.0)
+        far.append((gap, f"the box ({', '.join(_num(v) for v in box)})"))
+    if far:
+        dist, what = max(far)
+        raise InputError(f"{what} lies {_num(dist, ',')} map units outside the run's extent on the raster "
+                         f"({', '.join(_num(v) for v in bounds)}{', ' + crs if crs else ''}); nothing was changed. "
+                         f"Click on the image.")
+
+
+def _num(v: float, sep: str = "") -> str:
+    """A map coordinate or distance as written, to the millimetre: 404211.9, 1,000,000."""
+    return format(v, f"{sep}.3f").rstrip("0").rstrip(".")
 
 
 @dataclass
@@ -100,18 +144,21 @@ def correct(req: Correction, models) -> CorrectionResult:
     """Apply one correction to the GeoPackage; `models` is the worker's warm ModelCache (its segmenter keeps
     the run's embeddings). The result carries the run's tally as it now is, so a summary shown beside the layers
     follows the edit (a deleted target leaves the count and the covered area)."""
+    from inference_core.run.out_lock import OutputLock
     from inference_core.run.sink import GpkgSink
     from inference_core.run.tally import summarize
 
-    result = _apply(req, models)
-    _run_id, settings, crs_wkt = _run_row(req.gpkg, result.run_id)
-    granularity = tuple(run_options(settings, req.gpkg, req.device).granularity)
-    result.tally = summarize(GpkgSink(req.gpkg, crs_wkt or None, granularity, mode="append"), result.run_id,
-                             granularity).to_dict()
-    return result
+    req.validate()
+    with OutputLock(req.gpkg, f"({req.action} a target)", what="correction"):  # never while a run writes the file
+        result = _correct(req, models)
+        _run_id, settings, crs_wkt = _run_row(req.gpkg, result.run_id)
+        granularity = tuple(run_options(settings, req.gpkg, req.device).granularity)
+        result.tally = summarize(GpkgSink(req.gpkg, crs_wkt or None, granularity, mode="append"), result.run_id,
+                                 granularity).to_dict()
+        return result
 
 
-def _apply(req: Correction, models) -> CorrectionResult:
+def _correct(req: Correction, models) -> CorrectionResult:
     from inference_core.run.sink import GpkgSink
 
     t0 = time.perf_counter()
@@ -164,9 +211,10 @@ def _segment(req: Correction, sink, options: RunOptions, run_id: str, t0: float,
             raise InputError("'add' needs the box of the missed object, [xmin, ymin, xmax, ymax] in map units.")
         target, box = sink.max_target_id(run_id) + 1, req.box
         props = {}
-    segmenter = models.segmenter(options)
     source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
     try:
+        check_inside(list(req.points), box, source.extent_bounds, f"EPSG:{source.epsg}" if source.epsg else "")
+        segmenter = models.segmenter(options)  # after the checks: a refused click loads no SAM
         tiles = plan_tiles(source, options)
         tile = _tile_for(tiles, props.get("tile_id"), box)
         mask = segment_prompted(segmenter, source, tile, box, list(req.points), options)

@@ -1,5 +1,9 @@
-"""A run's limits and pre-flight checks, before any model loads: tiles per run, view shapes, model files; boxes per answer.
+"""A run's limits and pre-flight checks, before any model loads: tiles per run, GSD, view shapes, memory, model
+files; boxes per answer.
 
+Two entry points for every strategy and mode: `preflight(source, options)` before planning, and
+`check_planned_views(views, source, options)` on the views a strategy planned (tiles, overview, refine's windows
+after its overview, ask / describe, find-all, any new strategy: call it on each batch of views before asking them).
 Each refusal names the estimate and the fix; the limits are `contract.options` defaults (docs/robustness.md).
 """
 
@@ -11,7 +15,14 @@ from typing import TYPE_CHECKING, Optional, Sequence
 
 from inference_core.common.errors import InputError, PipelineError
 from inference_core.contract.model_state import hub_snapshot, looks_like_hub_id, sam_kind, weights_problem
-from inference_core.contract.options import ANSWER_MODES, FIND_ALL, MAX_ASPECT_RATIO, STRATEGIES
+from inference_core.contract.options import (
+    ANSWER_MODES,
+    FIND_ALL,
+    MAX_ASPECT_RATIO,
+    MAX_UPSAMPLE,
+    MIN_VIEW_SOURCE_PX,
+    STRATEGIES,
+)
 from inference_core.contract.protocol import ErrorCode
 from inference_core.raster.tiling import axis_count, gsd_scale
 
@@ -68,6 +79,111 @@ def check_tile_count(source: "RasterSource", options: "RunOptions") -> int:
         f"{options.tile_size} px); the limit is {options.max_tiles:,} (--max-tiles). Use " + ", or ".join(hints) + "."))
 
 
+def check_gsd(source: "RasterSource", options: "RunOptions") -> None:
+    """Refuse a --gsd more than MAX_UPSAMPLE times finer than the raster's pixels, for every strategy and mode."""
+    if not options.gsd:
+        return
+    res = math.sqrt(source.resolution[0] * source.resolution[1])
+    factor = res / options.gsd
+    if factor <= MAX_UPSAMPLE:
+        return
+    raise PipelineError(ErrorCode.BAD_OPTIONS, (
+        f"--gsd {options.gsd:g} is {factor:,.0f} times finer than the raster's own pixels ({res:.4g} map units): "
+        f"every view ({_what(options)}) would show single raster pixels blown up, views of under one pixel. "
+        f"Use --gsd {res / MAX_UPSAMPLE:.4g} or coarser (at most {MAX_UPSAMPLE} times finer than the raster), or "
+        f"leave --gsd out to read at the raster's resolution."))
+
+
+def _what(options: "RunOptions") -> str:
+    if options.mode in ANSWER_MODES or options.mode == FIND_ALL:
+        return f"--mode {options.mode}"
+    return f"--strategy {options.strategy}"
+
+
+# Host memory a view in flight takes per view pixel: its RGB and validity (4 bytes) and the processor's float32
+# copy of the pixels (12 bytes; transformers' image processors rescale and normalise in float32).
+BYTES_PER_VIEW_PX = 16
+# Host memory a kept target holds until its view is written: its box, mask and contour geometries (WKB and
+# shapely objects) and their properties. Masks are vectorised one at a time and their pixels freed
+# (models.segment), so a view's SAM work holds one window's pixels, not one per box.
+BYTES_PER_TARGET = 64 * 1024
+
+
+def estimate_memory(views: Sequence["TileSpec"], options: "RunOptions") -> int:
+    """Host bytes the views need at the peak: the largest view times the views in flight, plus its targets."""
+    if not views:
+        return 0
+    from inference_core.models.memory import MAX_AUTO_BATCH
+
+    in_flight = max(options.concurrency, options.batch_size or (MAX_AUTO_BATCH if options.backend == "transformers"
+                                                                else 1))
+    largest = max(t.out_width * t.out_height for t in views)
+    per_view_targets = options.max_boxes * BYTES_PER_TARGET if options.mode not in ANSWER_MODES else 0
+    return in_flight * largest * BYTES_PER_VIEW_PX + per_view_targets
+
+
+def check_planned_views(views: Sequence["TileSpec"], source: "RasterSource", options: "RunOptions",
+                        already: int = 0) -> list[str]:
+    """The pre-flight of planned views, for every strategy and mode: count (with `already` views before them),
+    views of under MIN_VIEW_SOURCE_PX raster pixels, Qwen's aspect limit and the memory they need; refusals
+    raise PipelineError. Returns warnings for the run (a long read from a raster without overviews)."""
+    n = already + len(views)
+    if n > options.max_tiles:
+        raise PipelineError(ErrorCode.BAD_OPTIONS, (
+            f"This run would send {n:,} views to the model ({_what(options)}); the limit is {options.max_tiles:,} "
+            f"(--max-tiles). Use a coarser --gsd, a smaller --extent, or --max-tiles {n} if you mean it."))
+    for t in views:
+        if min(t.width, t.height) < MIN_VIEW_SOURCE_PX:
+            raise PipelineError(ErrorCode.BAD_OPTIONS, (
+                f"View {t.tile_id + 1} reads {t.width} x {t.height} raster pixel(s) ({_what(options)}): a view must "
+                f"read at least {MIN_VIEW_SOURCE_PX} x {MIN_VIEW_SOURCE_PX}. Use a coarser --gsd or a larger --extent."))
+    check_view_shapes(views, options)
+    need = estimate_memory(views, options)
+    from inference_core.models.devices import free_bytes
+
+    have = free_bytes("cpu")
+    if need > have:
+        largest = max(views, key=lambda t: t.out_width * t.out_height)
+        raise PipelineError(ErrorCode.OUT_OF_MEMORY, (
+            f"This run would need about {_gb(need)} of memory (views of up to {largest.out_width:,} x "
+            f"{largest.out_height:,} px, {_what(options)}, up to {options.max_boxes:,} targets a view); this "
+            f"machine has {_gb(have)} available. Use a smaller --max-pixels or --tile-size, a coarser --gsd, "
+            f"{'--strategy tiles, ' if options.strategy != 'tiles' else ''}or a lower --max-boxes."))
+    note = read_cost_warning(source, views)
+    return [note] if note else []
+
+
+# A downscaled view reading more raster pixels than this without overviews earns a note (minutes of reading).
+SLOW_READ_PX = 200_000_000
+
+
+def read_cost_warning(source: "RasterSource", views: Sequence["TileSpec"]) -> Optional[str]:
+    """A note when a downscaled view (overview, ask, describe) must read many pixels because the raster has no
+    overviews: how many, and what `gdaladdo` would make it read instead. GDAL reads from overviews by itself."""
+    if not views or source.overview_factors():
+        return None
+    worst = max(views, key=lambda t: t.width * t.height / max(1, t.out_width * t.out_height))
+    read = worst.width * worst.height
+    factor = math.sqrt(read / max(1, worst.out_width * worst.out_height))  # per side, as overview levels are
+    if read < SLOW_READ_PX or factor < 2:
+        return None
+    levels = []
+    f = 2
+    while f <= factor:
+        levels.append(f)
+        f *= 2
+    with_ovr = read / levels[-1] ** 2
+    name = Path(source.path).name
+    return (f"{name} has no overviews: view {worst.tile_id + 1} reads all {read:,} pixels of the extent to make "
+            f"{worst.out_width:,} x {worst.out_height:,} (this can take minutes). `gdaladdo -r average {name} "
+            f"{' '.join(str(v) for v in levels)}` builds them once; the view would then read about {with_ovr:,.0f} "
+            f"pixels ({levels[-1] ** 2:,} times fewer).")
+
+
+def _gb(n: int) -> str:
+    return f"{n / 1024 ** 3:,.1f} GB" if n >= 1024 ** 3 else f"{n / 1024 ** 2:,.0f} MB"
+
+
 def check_view_shapes(tiles: Sequence["TileSpec"], options: "RunOptions") -> None:
     """Refuse views Qwen2.5-VL cannot take (long side over MAX_ASPECT_RATIO x the short one) before the model loads."""
     if options.backend not in QWEN_BACKENDS or options.mode == FIND_ALL:  # find-all: SAM 3, no Qwen
@@ -98,6 +214,13 @@ def check_model_files(options: "RunOptions") -> None:
                 check_weights(folder, options.model)  # raises BackendError with the re-download hint
             except BackendError as exc:
                 raise PipelineError(ErrorCode.MODEL, str(exc)) from None
+    if options.mode == FIND_ALL and options.sam3:
+        from inference_core.models.sam3 import Sam3Error, check_phrase
+
+        try:
+            check_phrase(options.sam3, options.query)
+        except Sam3Error as exc:
+            raise PipelineError(ErrorCode.BAD_OPTIONS, str(exc)) from None
     if not options.needs_sam or not options.sam:
         return
     from inference_core.models.sam import SamError, resolve_config
@@ -136,8 +259,11 @@ def cap_boxes(parsed: "ParsedAnswer", limit: int) -> int:
 
 
 def boxes_capped_message(view: int, views: int, given: int, limit: int) -> str:
+    # What raising the cap costs (benchmarks/bench_mask_memory.py): one SAM prompt per kept box, time growing
+    # with the boxes; memory stays bounded on the command line, where masks are written as they are made.
     return (f"View {view} of {views}: the answer listed {given:,} boxes; only the first {limit:,} are kept "
-            f"(--max-boxes {limit}): a runaway answer, or raise --max-boxes for a truly dense scene.")
+            f"(--max-boxes {limit}): a runaway answer, or raise --max-boxes for a truly dense scene (with masks "
+            f"each kept box costs one SAM prompt, so time grows with them; masks are written as they are made).")
 
 
 def preflight(source: "RasterSource", options: "RunOptions") -> list[str]:
@@ -148,6 +274,7 @@ def preflight(source: "RasterSource", options: "RunOptions") -> list[str]:
     if probe(source).all_nodata:
         warnings.append(f"{Path(source.path).name} holds no data in the extent (nodata or transparent in a sample "
                         f"of it): views without data are skipped, not sent to the model.")
+    check_gsd(source, options)  # every strategy and mode (before: only `tiles` counted its views)
     check_tile_count(source, options)
     check_model_files(options)
     return warnings

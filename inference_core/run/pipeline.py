@@ -19,7 +19,8 @@ from inference_core.run.disk_full import naming_the_disk
 from inference_core.run.limits import preflight
 from inference_core.run.modes import RUNTIME_OPTIONS, mode_run
 from inference_core.run.resume_state import recorded_settings, resumable_run
-from inference_core.run.sink import check_output
+from inference_core.run.out_lock import OutputLock
+from inference_core.run.sink import check_output, check_output_name
 from inference_core.run.summary import RunSummary
 
 # Re-exported: callers have always taken these from here.
@@ -34,14 +35,25 @@ def run(options: RunOptions, emit: Emit = no_events, cancel: Optional[threading.
         options.validate()
     except OptionsError as exc:
         raise PipelineError(ErrorCode.BAD_OPTIONS, str(exc)) from None
-    if options.is_change or (options.resume and change_output(options.out)):  # two dates: run/change/
-        from inference_core.run.change.runner import run_change
+    check_output_name(options.out)
+    # one writer per output, claimed before anything reads or replaces it and before any model loads
+    lock = OutputLock(options.out, options.query if not options.resume else "(resume)").claim()
+    try:
+        if options.is_change or (options.resume and change_output(options.out)):  # two dates: run/change/
+            from inference_core.run.change.runner import run_change
 
-        return run_change(options, emit, cancel, models, started)
-    if options.resume:
-        options = resume_options(options)
-    else:
-        check_output(options.out, options.raster, options.append)
+            return run_change(options, emit, cancel, models, started)
+        if options.resume:
+            options = resume_options(options)
+            lock.holder.query = options.query
+        else:
+            check_output(options.out, options.raster, options.append)
+        return _locked_run(options, emit, cancel, models, started, lock)
+    finally:
+        lock.release()
+
+
+def _locked_run(options: RunOptions, emit: Emit, cancel, models, started: float, lock: OutputLock) -> RunSummary:
     source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
     try:
         source.warnings += preflight(source, options)  # limits, damaged pixels, model files: before any model loads
@@ -51,7 +63,9 @@ def run(options: RunOptions, emit: Emit = no_events, cancel: Optional[threading.
             models = ModelCache()
         mode = mode_run(options.mode)
         with naming_the_disk(options.out):  # "database or disk is full" -> which disk, exit code 6, resume
-            return mode(RunCore(options, source, emit, cancel, models, started))
+            core = RunCore(options, source, emit, cancel, models, started)
+            core.lock = lock
+            return mode(core)
     finally:
         source.close()
 

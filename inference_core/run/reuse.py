@@ -1,7 +1,8 @@
 """No wasted calls: a view identical to one already answered in the output GeoPackage is not asked again.
 
 Identical means the same content hash (`responses.view_hash`): the view's pixels, the rendered prompt
-(system, text around the image, so the question and the template), the backend and model id, and the
+(system, text around the image, so the question and the template), the backend and the model (the SHA-256 of
+its files where it is a local or cached folder, contract.digests; else its id), and the
 settings that change the answer (pixel budget, answer length, the local model's dtype and system text).
 The index is read from the output before the run writes to it, so a re-run into the same file, an
 appended run over the same area (or the tiles of an overlapping extent that fall on the same pixels), and
@@ -28,7 +29,9 @@ def answer_settings(backend: Any, options: Any) -> str:
     dtype = getattr(backend, "dtype", None)
     return json.dumps({
         "backend": getattr(backend, "name", options.backend),
-        "model": getattr(backend, "model_id", options.model),
+        # the model's files themselves (contract.digests) where known, else its id: a folder whose files changed
+        # under the same path is another model, a copy of it elsewhere the same
+        "model": getattr(backend, "model_digest", None) or getattr(backend, "model_id", options.model),
         "dtype": str(dtype).replace("torch.", "") if dtype is not None else None,
         "system": getattr(backend, "system", None),  # a checkpoint's own system text replaces the template's
         "min_pixels": options.min_pixels, "max_pixels": options.max_pixels,

@@ -71,10 +71,15 @@ def check_output(path: str | os.PathLike, raster: Optional[str] = None, append: 
     Never the input raster nor a file the engine did not write (`output_guard`).
     """
     path = os.fspath(path)
-    if not path.lower().endswith(".gpkg"):
-        raise InputError(f"--out {path} must be a GeoPackage file name ending in .gpkg.")
+    check_output_name(path)
     guard_output(path, raster, append)
     _check_writable(path)
+
+
+def check_output_name(path: str | os.PathLike) -> None:
+    """An --out must name a GeoPackage (checked before its lock file is made beside it)."""
+    if not os.fspath(path).lower().endswith(".gpkg"):
+        raise InputError(f"--out {os.fspath(path)} must be a GeoPackage file name ending in .gpkg.")
 
 
 def _check_writable(path: str) -> None:
@@ -549,6 +554,14 @@ class GpkgSink:
                     con.executemany(f'DELETE FROM "{layer}" WHERE run_id = ? AND target_id = ? AND tile_id != ?',
                                     [(run_id, i, tile_id) for i in ids])
             self._insert_rows(con, "responses", [{**response, "run_id": run_id, "tile_id": tile_id}])
+
+    def append_features(self, run_id: str, tile_id: int, features: dict[str, list[dict[str, Any]]]) -> None:
+        """Write part of a tile's features ahead of its `write_tile` (a view with thousands of masks, in batches):
+        they count once `write_tile` commits the tile, and a crash before that leaves them to
+        `discard_partial_tiles`, like any feature of an uncommitted tile."""
+        for layer, rows in features.items():
+            if rows:
+                self._append_features(layer, run_id, tile_id, rows)
 
     def _append_features(self, layer: str, run_id: str, tile_id: int, rows: list[dict[str, Any]]) -> None:
         import shapely

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Optional, Protocol, Sequence
 
+from inference_core.common.errors import PipelineError
 from inference_core.common.records import Box, Detection, TileSpec
 from inference_core.geometry.box_merge import BoxMergeOutcome, BoxMerger
 from inference_core.geometry.boxes import box_intersection
@@ -17,7 +18,7 @@ from inference_core.contract.options import FRAMED_SLACK, REFINE_CONTEXT
 from inference_core.raster.tiling import gsd_scale
 from inference_core.run.core import RunCore
 from inference_core.run.detection import answer_detections, make_detection, provenance
-from inference_core.run.limits import check_view_shapes
+from inference_core.run.limits import check_planned_views
 from inference_core.run.strategies import OVERVIEW_ID, plan_strategy, refined_ids, view_scale
 from inference_core.run.summary import RunSummary
 
@@ -41,6 +42,12 @@ class TargetStep(Protocol):
         """One view's answer as targets (new ids from `core.make_detection`), with the parsed answer."""
 
 
+# Masks and contours a view holds before they are written, when nothing asks for result events: at most this
+# many, and at most this many outline coordinates (16 bytes each: 32 MB; noisy masks have hundreds of thousands).
+MASK_WRITE_BATCH = 256
+MASK_WRITE_COORDS = 2_000_000
+
+
 class TargetRun:
     """One locate or find-all run over the run core: the views of the strategy, merged targets, the sink."""
 
@@ -55,7 +62,8 @@ class TargetRun:
         core, o = self.core, self.core.o
         self.plan = plan_strategy(core.source, o)  # run/strategies.py: tiles, or the overview first
         views = self.plan.views
-        check_view_shapes(views, o)
+        # count, view sizes, aspect, memory: before the model loads; a note for a long read without overviews
+        core.warnings += check_planned_views(views, core.source, o)
         core.tiles_total = len(views)
         backend, segmenter = core.load_models(lambda: self.step.load(core))
         self.segmenter = segmenter
@@ -65,16 +73,23 @@ class TargetRun:
         self.merger = BoxMerger.from_options(o, seam_tolerance=0.5 * max(core.source.resolution) * scale)
         self.mask_merger = None
         if "masks" in o.granularity or "contours" in o.granularity:  # from SAM (locate) or SAM 3 (find-all)
-            from inference_core.geometry.mask_merge import MaskMerger
+            from inference_core.geometry.mask_merge import MaskMerger, NoMerge
 
-            self.mask_merger = MaskMerger(tolerance=0.5 * max(core.source.resolution) * scale)
+            # one view and no levels to come: nothing to merge with, keep no mask in memory
+            one_view = len(views) == 1 and not self.plan.refining and not getattr(self.plan, "descending", False)
+            self.mask_merger = NoMerge() if one_view else MaskMerger(tolerance=0.5 * max(core.source.resolution) * scale)
         if o.resume and not self.plan.refining:  # refine seeds its own de-duplication once its views are planned
             self._seed_mergers()
         core.announce_warnings()
         status = self._ask(views, done, backend, prompt)
         if status == "finished" and self.plan.refining:  # the overview's candidates, each asked again
             done = core.sink.done_tiles(core.run_id)
-            status = self._ask(self._plan_refine(views[0]), done, backend, prompt)
+            try:
+                refine_views = self._plan_refine(views[0])
+            except PipelineError:  # refused (too many views, memory): the overview's candidates stay, the run failed
+                core.sink.finish_run(core.run_id, "failed")
+                raise
+            status = self._ask(refine_views, done, backend, prompt)
         level: Sequence[TileSpec] = views
         while status == "finished" and self.plan.descending:  # descent: level by level, where the level above found
             level = self.plan.add_level(core.source, o, level, self._recorded_boxes(level))
@@ -86,7 +101,8 @@ class TargetRun:
                           f"views in all, over --max-tiles {o.max_tiles:,}; what the levels above found is kept "
                           f"(use --strategy tiles for a crowded scene).")
                 break
-            check_view_shapes(level, o)
+            for note in check_planned_views(level, core.source, o, already=len(self.plan.views) - len(level)):
+                core.warn(note)  # the one pre-flight of planned views (run.limits)
             core.tiles_total = len(self.plan.views)
             core.sink.set_tiles_total(core.run_id, core.tiles_total)
             if self.deduper is None:
@@ -119,7 +135,8 @@ class TargetRun:
         core.next_id = keep
         self.overview_reasoning = parsed.reasoning or (rec["raw_text"] if rec else "")
         views = self.plan.add_refine(core.source, core.o, candidates)
-        check_view_shapes(views, core.o)
+        for note in check_planned_views(views, core.source, core.o, already=1):  # before any refine view is asked
+            core.warn(note)
         core.tiles_total = 1 + len(views)
         core.sink.set_tiles_total(core.run_id, core.tiles_total)
         self._seed_deduper()
@@ -269,14 +286,20 @@ class TargetRun:
         from inference_core.models.segment import segment_at_finest, segment_detections
 
         core, o, segmenter = self.core, self.core.o, self.segmenter
-        if segmenter is not None:  # find-all: SAM 3 gave the masks already
-            if tile.stage == "overview":  # a downscaled view: SAM at the finest resolution around each box
-                segment_at_finest(segmenter, core.source, tile, kept, o)
-            else:
-                segment_detections(segmenter, core.source, tile, kept, o)
-        for d in kept:
+        # Without result events (the command line) a view's masks go to the file in batches as SAM makes them and
+        # are freed, so a view of 10 000 boxes holds MASK_WRITE_BATCH outlines at a time, not all of them.
+        stream = not getattr(core.emit, "wants_results", True)
+        held = [0]  # outline coordinates of the masks not yet written
+
+        def take(d) -> None:
             if not d.mask_wkb:
-                continue
+                return
+            if stream and features["masks"] and (len(features["masks"]) >= MASK_WRITE_BATCH
+                                                 or held[0] >= MASK_WRITE_COORDS):
+                core.sink.append_features(core.run_id, tile.tile_id, {
+                    k: list(features[k]) for k in ("masks", "contours") if k in o.granularity})
+                features["masks"].clear(), features["contours"].clear()
+                held[0] = 0
             if self.deduper is not None:  # refine: the box's de-duplication stands for its mask
                 mo = MergeOutcome(write=d)
             else:
@@ -284,6 +307,8 @@ class TargetRun:
                 removed["masks"].extend(mo.removed)
                 removed["contours"].extend(mo.removed)
             geom = shapely.from_wkb(mo.write.mask_wkb)
+            d.mask_wkb = None  # the merger and the feature below hold what is needed
+            held[0] += 2 * int(shapely.get_num_coordinates(geom))  # the mask and its contour
             # A mask's pixels come from SAM's window, which may be finer than the model's view (overview).
             sam_view = {**prov, "gsd": d.extra.get("sam_gsd", prov["gsd"])}
             features["masks"].append({"geometry": geom, "properties": {
@@ -293,4 +318,12 @@ class TargetRun:
             line = contours_of(geom)
             features["contours"].append({"geometry": line, "properties": {
                 "target_id": mo.write.target_id, "length_m": core.sink.measurer.length_m(line), **sam_view}})
+
+        if segmenter is None:  # find-all: SAM 3 gave the masks already
+            for d in kept:
+                take(d)
+        elif tile.stage == "overview":  # a downscaled view: SAM at the finest resolution around each box
+            segment_at_finest(segmenter, core.source, tile, kept, o, each=take)
+        else:
+            segment_detections(segmenter, core.source, tile, kept, o, each=take)
         # A row rewritten in this tile is deleted only in its earlier version (see GpkgSink.write_tile).

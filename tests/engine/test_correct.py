@@ -96,3 +96,45 @@ def test_bad_corrections_say_what_to_do(result, models):
         correct(Correction(str(gpkg), "undo"), models)
     with pytest.raises(InputError, match="action"):
         Correction.from_dict({"gpkg": str(gpkg), "action": "paint"})
+
+
+def _layer_wkb(gpkg, layer):
+    return sorted(g.wkb for g in pyogrio.read_dataframe(gpkg, layer=layer).geometry)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_click_points_are_refused_and_the_mask_kept(result, models, bad):
+    gpkg, _ = result
+    masks, contours = _layer_wkb(gpkg, "masks"), _layer_wkb(gpkg, "contours")
+    with pytest.raises(InputError, match=r"'points' must be finite map coordinates: point 2 \(") as err:
+        correct(Correction(str(gpkg), "refine", target_id=0, points=[(X0 + 11.0, Y0 - 11.0, 1), (bad, Y0 - 15.0, 0)]),
+                models)
+    assert "nothing was changed" in str(err.value)
+    with pytest.raises(InputError, match="finite"):  # the worker's path: JSON NaN / Infinity parse to floats
+        Correction.from_dict(json.loads('{"gpkg": "x.gpkg", "action": "refine", "target_id": 0, '
+                                        '"points": [[NaN, 1, 1], [Infinity, 2, 0]]}'))
+    with pytest.raises(InputError, match="'box' must be four finite"):
+        correct(Correction(str(gpkg), "add", box=(X0, Y0 - 5.0, float("inf"), Y0)), models)
+    # the target still has its mask and contour, byte for byte, and no edit was recorded
+    assert _layer_wkb(gpkg, "masks") == masks and _layer_wkb(gpkg, "contours") == contours
+    assert len(masks) == 2
+    assert sqlite3.connect(gpkg).execute("SELECT COUNT(*) FROM edits").fetchone()[0] == 0
+
+
+def test_click_points_off_the_raster_are_refused_naming_how_far(result, models):
+    gpkg, _ = result
+    masks = _layer_wkb(gpkg, "masks")
+    # a million metres east of OSBS_029 (40 m wide): refused, with the distance and the extent checked
+    with pytest.raises(InputError) as err:
+        correct(Correction(str(gpkg), "refine", target_id=0, points=[(X0 + 11.0, Y0 - 11.0, 1),
+                                                                     (X0 + 1_000_040.0, Y0 - 11.0, 1)]), models)
+    msg = str(err.value)
+    assert msg.startswith("point 2 (") and "lies 1,000,000 map units outside the run's extent" in msg
+    assert "(404211.9, 3285102.9, 404251.9, 3285142.9, EPSG:32617)" in msg and "nothing was changed" in msg
+    # just off the edge (0.5 m north) is refused too, with its own distance
+    with pytest.raises(InputError, match=r"point 1 \(.*\) lies 0\.5 map units outside"):
+        correct(Correction(str(gpkg), "refine", target_id=0, points=[(X0 + 11.0, Y0 + 0.5, 1)]), models)
+    assert _layer_wkb(gpkg, "masks") == masks
+    # a point on the raster still refines
+    r = correct(Correction(str(gpkg), "refine", target_id=0, points=[(X0 + 11.0, Y0 - 11.0, 1)]), models)
+    assert r.action == "refine" and r.target_id == 0

@@ -413,3 +413,46 @@ def test_rrsisd_refs_pickle_cannot_run_code(tmp_path):
 def test_rrsisd_missing_layout(tmp_path):
     with pytest.raises(DatasetError, match=r"rrsisd/refs\(unc\).p"):
         read_dataset(tmp_path, "rrsisd")
+
+
+@pytest.mark.parametrize("damage, expected", [
+    (lambda inst, refs: inst.update(annotations={"a": 1}), 'instances.json: the field "annotations" must be a list, not a dict'),
+    (lambda inst, refs: inst["annotations"][0].pop("id"), 'instances.json: annotation 0 has no "id" field'),
+    (lambda inst, refs: inst["images"].__setitem__(0, "3600.jpg"), 'instances.json: image 0 is a str, not an object with a "id" field'),
+    (lambda inst, refs: [i.pop("file_name") for i in inst["images"]], 'instances.json: image 3600 has no "file_name" field'),
+    (lambda inst, refs: [i.update(width="wide") for i in inst["images"]], 'instances.json: image 3600 fields "width" and "height" must be whole numbers'),
+    (lambda inst, refs: [a.pop("segmentation") for a in inst["annotations"]], 'instances.json: annotation 3600 has no "segmentation" field'),
+    (lambda inst, refs: refs[0].pop("ann_id"), 'refs(unc).p: ref 3600 has no "ann_id" field'),
+    (lambda inst, refs: refs[0].update(sentences=["The gray small windmill"]), 'refs(unc).p: ref 3600 field "sentences"[0] has no "raw" or "sent" text'),
+    (lambda inst, refs: refs.__setitem__(0, ("not", "a", "dict")), "refs(unc).p: ref 0 is a tuple, not a dict of ref fields"),
+])
+def test_malformed_rrsisd_records_name_the_file_and_the_field(tmp_path, damage, expected):
+    """Each damaged record is a DatasetError naming the file and the field (before: KeyError / AttributeError)."""
+    import pickle
+
+    records = real_records()
+    inst = instances_of(records)
+    refs = [ref_of(r) for r in records]
+    damage(inst, refs)
+    build_rrsisd(tmp_path, records, refs=refs)
+    (tmp_path / "rrsisd" / "instances.json").write_text(json.dumps(inst), encoding="utf-8")
+    with pytest.raises(DatasetError) as err:
+        read_dataset(tmp_path, "rrsisd")
+    assert expected in str(err.value)
+    with open(tmp_path / "rrsisd" / "refs(unc).p", "rb") as fh:
+        assert len(pickle.load(fh)) == 4  # the file we meant to test was the one read
+
+
+def test_malformed_rrsisd_through_the_evaluate_command_is_one_line(tmp_path, capsys):
+    from inference_core.cli.main import main
+
+    records = real_records()
+    inst = instances_of(records)
+    inst["annotations"][0].pop("id")
+    build_rrsisd(tmp_path, records)
+    (tmp_path / "rrsisd" / "instances.json").write_text(json.dumps(inst), encoding="utf-8")
+    rc = main(["evaluate", str(tmp_path), "--layout", "rrsisd", "--backend", "replay", "--replay",
+               str(tmp_path / "none.jsonl"), "--out", str(tmp_path / "eval")])
+    err = capsys.readouterr().err
+    assert rc != 0 and 'instances.json: annotation 0 has no "id" field' in err
+    assert "KeyError" not in err and "internal error" not in err and "Traceback" not in err

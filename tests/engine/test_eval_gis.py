@@ -151,3 +151,26 @@ def test_compare_per_object_scores_and_the_runs_raster(tmp_path, make_geotiff):
     _result_gpkg(tmp_path / "old.gpkg")
     with pytest.raises(CompareError, match="--raster"):
         compare(tmp_path / "old.gpkg", tmp_path / "ref.gpkg")
+
+
+def test_compare_an_unknown_run_id_names_the_runs_present(tmp_path, make_geotiff, capsys):
+    """Before: scored nothing, "0 predicted, 2 missed", exit 0."""
+    from inference_core.cli.main import main
+
+    raster = make_geotiff(np.zeros((3, 100, 100), np.uint8))
+    result = _result_gpkg(tmp_path / "result.gpkg")
+    gpd.GeoDataFrame(geometry=[_px_box(10, 10, 50, 30)], crs="EPSG:32633").to_file(tmp_path / "ref.gpkg", layer="truth")
+    with pytest.raises(CompareError, match="result.gpkg has no run 'nope': its runs are old, new. Give one of them"):
+        compare(result, tmp_path / "ref.gpkg", raster, run_id="nope")
+    rc = main(["compare", str(result), str(tmp_path / "ref.gpkg"), "--raster", str(raster), "--run-id", "nope"])
+    cap = capsys.readouterr()
+    assert rc == 1 and "has no run 'nope': its runs are old, new" in cap.err and cap.out == ""
+    assert compare(result, tmp_path / "ref.gpkg", raster, run_id="old").pred_px == 10_000  # a run that exists
+
+
+def test_compare_a_reference_without_geometry_names_the_file(tmp_path, make_geotiff):
+    raster = make_geotiff(np.zeros((3, 100, 100), np.uint8))
+    result = _result_gpkg(tmp_path / "result.gpkg")
+    (tmp_path / "truth.csv").write_text("name,area\nroof,12\n")
+    with pytest.raises(CompareError, match=r"Reference truth.csv \(layer 'truth'\) has no geometry field"):
+        compare(result, tmp_path / "truth.csv", raster)

@@ -375,3 +375,33 @@ def test_worker_loads_sam3_and_runs_find_all(tmp_path, sample_tif, sam3_dir):
         assert all(f["properties"]["score"] > 0 for e in events if e["type"] == "result" for f in e["features"]["boxes"])
     finally:
         client.close()
+
+
+def test_a_phrase_longer_than_sam3_reads_is_refused_before_sam3_loads(raster, sam3_dir, tmp_path, monkeypatch):
+    """SAM 3 takes 32 text tokens (Sam3Processor max_length=32); the tiny tokenizer makes one token per letter, so
+    30 letters are 32 tokens with start and end. Before: a longer phrase failed inside SAM 3 ("Sequence length must
+    be less than max_position_embeddings"), an internal error after the model loaded."""
+    import inference_core.models.sam3 as sam3_module
+    from inference_core.common.errors import PipelineError
+    from inference_core.contract.protocol import ErrorCode
+    from inference_core.run.pipeline import run
+
+    assert sam3_module.phrase_tokens(str(sam3_dir), "bright roof") == 12
+    loads = []
+    real_load = sam3_module.load_sam3
+    monkeypatch.setattr(sam3_module, "load_sam3", lambda *a, **k: loads.append(a) or real_load(*a, **k))
+    sentence = " ".join(["the"] + ["large"] * 38 + ["roof"])  # 40 words
+    for phrase, tokens, words in (("red roof of the old brick storage tanks", 34, 8), (sentence, 199, 40)):
+        out = tmp_path / f"{words}.gpkg"
+        with pytest.raises(PipelineError) as err:
+            run(_opts(raster, out, sam3_dir, query=phrase))
+        assert err.value.code == ErrorCode.BAD_OPTIONS
+        assert str(err.value).startswith(f"The find-all phrase is {tokens} tokens long ({words} words); SAM 3 reads "
+                                         f"at most 32 tokens")
+        assert "short noun phrase" in str(err.value) and not out.exists()
+    assert loads == []  # refused before SAM 3 loaded
+    # exactly 32 tokens: read whole, the run goes through SAM 3
+    phrase = "storage tanks besides brick roofs"  # 29 letters: 31 tokens
+    assert sam3_module.phrase_tokens(str(sam3_dir), phrase + "s") == 32
+    summary = run(_opts(raster, tmp_path / "ok.gpkg", sam3_dir, query=phrase + "s"))
+    assert summary.status == "finished" and len(loads) == 1

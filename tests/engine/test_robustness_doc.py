@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "robustness.md"
 HEADINGS = ("Rasters", "Questions", "Extents", "Options", "Answers", "Models", "Protocol", "Output files",
-            "Signals and disk", "Secrets")
+            "Signals and disk", "Concurrency and corrections", "Secrets")
 # `tests/engine/test_x.py::name` or, under tests/engine/, `test_x.py::name[param-id]`
 _CITE = re.compile(r"((?:tests/[\w/]+/)?test_\w+\.py)::(\w+)(?:\[[^\]|]*\])?")
 

@@ -216,19 +216,67 @@ def test_impossible_limits_are_bad_options(flag, value, expected, sample_tif, tm
     assert rc == 2 and expected in _one_line_error(err)
 
 
-def test_gsd_planning_160000_tiles_is_refused_with_the_estimate(sample_tif, tmp_path, capsys):
+def test_gsd_planning_3364_tiles_is_refused_with_the_estimate(sample_tif, tmp_path, capsys):
     t0 = time.monotonic()
-    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0000001")
-    assert time.monotonic() - t0 < 10  # refused before planning, not after 160 000 TileSpecs
-    assert rc == 2 and "This run would send 160,000 views to the model" in _one_line_error(err)
-    assert "the limit is 10,000 (--max-tiles)" in err and "a coarser --gsd (the raster's own is 0.1" in err
-    assert "--max-tiles 160000 if you mean it" in err
+    # --gsd 0.0125 is 8 times finer than the raster (allowed); 7-px tiles plan 58 x 58 views
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0125", "--tile-size", "56",
+                         "--overlap", "0", "--max-tiles", "1000")
+    assert time.monotonic() - t0 < 10  # refused before planning
+    assert rc == 2 and "This run would send 3,364 views to the model" in _one_line_error(err)
+    assert "the limit is 1,000 (--max-tiles)" in err and "a coarser --gsd (the raster's own is 0.1" in err
+    assert "--max-tiles 3364 if you mean it" in err
     assert not (tmp_path / "r.gpkg").exists()
-    # ask without --per-tile answers one downscaled view of the extent: no tile plan to refuse
-    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0000001", "--mode", "ask")
-    assert rc == 3 and "Model folder not found" in err
-    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0000001", "--mode", "ask", "--per-tile")
-    assert rc == 2 and "This run would send 160,000 views" in err
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0125", "--tile-size", "56",
+                         "--overlap", "0", "--max-tiles", "1000", "--mode", "ask", "--per-tile")
+    assert rc == 2 and "This run would send 3,364 views" in err
+
+
+@pytest.mark.parametrize("extra", [
+    ("--strategy", "tiles"), ("--strategy", "overview"), ("--strategy", "refine"), ("--strategy", "descent"),
+    ("--mode", "ask"), ("--mode", "ask", "--per-tile"), ("--mode", "describe"),
+    ("--mode", "find-all", "--sam3", NO_MODEL),
+])
+def test_an_absurd_gsd_is_refused_before_the_model_for_every_strategy_and_mode(extra, sample_tif, tmp_path, capsys):
+    t0 = time.monotonic()
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "1e-7", *extra)
+    assert time.monotonic() - t0 < 10
+    assert rc == 2 and "--gsd 1e-07 is 1,000,000 times finer than the raster's own pixels (0.1 map units)" in \
+        _one_line_error(err)
+    assert "Use --gsd 0.0125 or coarser (at most 8 times finer than the raster)" in err
+    assert f"every view ({extra[0]} {extra[1]})" in err
+    assert not (tmp_path / "r.gpkg").exists()
+    # 8 times finer is allowed: the run goes on to the model (here a folder that does not exist: exit 3)
+    rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", "--gsd", "0.0125", *extra)
+    assert rc == 3, err
+
+
+def test_planned_views_of_every_strategy_go_through_one_check(sample_tif):
+    """check_planned_views is the pre-flight of any planned views: count, one-pixel views, memory."""
+    from inference_core.common.errors import PipelineError
+    from inference_core.common.records import TileSpec
+    from inference_core.raster.source import RasterSource
+    from inference_core.run.limits import check_planned_views, estimate_memory
+
+    def view(i, w, h, ow, oh):
+        return TileSpec(i, 0, 0, w, h, ow, oh, (1.0, 0.0, 0.0, 0.0, -1.0, 0.0), "refine")
+
+    opts = RunOptions(str(sample_tif), "x", "o.gpkg", max_tiles=5)
+    with RasterSource.open(sample_tif) as src:
+        check_planned_views([view(i, 100, 100, 896, 896) for i in range(4)], src, opts, already=1)  # 5: fits
+        with pytest.raises(PipelineError, match=r"would send 6 views to the model \(--strategy tiles\); the limit is 5"):
+            check_planned_views([view(i, 100, 100, 896, 896) for i in range(5)], src, opts, already=1)
+        with pytest.raises(PipelineError, match=r"View 2 reads 1 x 1 raster pixel\(s\)") as err:
+            check_planned_views([view(0, 100, 100, 896, 896), view(1, 1, 1, 896, 896)], src, opts)
+        assert err.value.code == "bad_options"
+        # 8 views in flight of 896² px at 16 bytes, and 500 targets of 64 kB: 134 MB
+        assert estimate_memory([view(0, 100, 100, 896, 896)], RunOptions(str(sample_tif), "x", "o.gpkg",
+                                                                       backend="transformers")) == \
+            8 * 896 * 896 * 16 + 500 * 64 * 1024
+        with pytest.raises(PipelineError, match=r"would need about 119,209.3 GB of memory \(views of up to "
+                                                r"1,000,000 x 1,000,000 px") as err:
+            check_planned_views([view(0, 100, 100, 1_000_000, 1_000_000)], src, opts)
+        assert err.value.code == "out_of_memory" and "this machine has" in str(err.value)
+        assert "--gsd, or a lower --max-boxes" in str(err.value)  # no "--strategy tiles": it is tiles already
 
 
 def test_tile_estimate_is_the_plan(sample_tif):
@@ -250,12 +298,11 @@ def test_10000_boxes_with_masks_are_capped_and_warned(sample_tif, tiny_models, t
     answer = json.dumps(boxes, separators=(",", ":"))  # 10 000 boxes within parsing's 200 000 characters
     replay = _answers(tmp_path / "a.jsonl", [{"tile_id": 0, "raw_text": f"<answer>{answer}</answer>",
                                               "input_size": [400, 400]}])
-    t0 = time.monotonic()
+    # What the cap saves is counted here (masks made), not timed: speed belongs in benchmarks/.
     rc, stdout, err = _cli(capsys, "reason", sample_tif, "-q", "x", "-o", tmp_path / "r.gpkg", "--backend", "replay",
                            "--replay", replay, "--granularity", "boxes,masks", "--sam", tiny_models.sam_path,
                            "--max-boxes", "40", "--device", "cpu", "--json")
     assert rc == 0, err
-    assert time.monotonic() - t0 < 60
     summary = json.loads(stdout)
     assert "View 1 of 1: the answer listed 10,000 boxes; only the first 40 are kept (--max-boxes 40)" in summary["warnings"][0]
     assert summary["counts"]["boxes"] <= 40 and summary["counts"]["masks"] <= 40  # merged duplicates only lower it
@@ -385,3 +432,79 @@ def test_worker_nan_extent_says_nan():
 def test_options_validate_names_non_finite_values():
     with pytest.raises(OptionsError, match="--extent holds NaN"):
         RunOptions("a.tif", "x", "o.gpkg", extent=(float("nan"), 0.0, 1.0, 1.0)).validate()
+
+
+def test_masks_of_a_large_view_stream_to_the_file_in_batches(sample_tif, tiny_models, tmp_path, capsys, monkeypatch):
+    """The command line (no result events) writes a view's masks in batches as SAM makes them and frees them:
+    the same features as a run that keeps them all for its result events, written in several appends."""
+    import pyogrio
+
+    import inference_core.run.targets as targets
+    from inference_core.run.pipeline import run
+    from inference_core.run.sink import GpkgSink
+
+    rng = np.random.default_rng(7)
+    xy = rng.integers(0, 360, (12, 2))
+    boxes = [[int(x), int(y), int(x) + 30, int(y) + 30] for x, y in xy]
+    replay = _answers(tmp_path / "a.jsonl", [{"tile_id": 0, "raw_text": f"<answer>{json.dumps(boxes)}</answer>",
+                                              "input_size": [400, 400]}])
+    kw = dict(backend="replay", replay=replay, granularity=("boxes", "masks", "contours"),
+              sam=str(tiny_models.sam_path), device="cpu", iou_threshold=0.99)
+    kept = run(RunOptions(str(sample_tif), "x", str(tmp_path / "kept.gpkg"), **kw))  # result events wanted
+    monkeypatch.setattr(targets, "MASK_WRITE_BATCH", 4)
+    appends = []
+    real = GpkgSink.append_features
+    monkeypatch.setattr(GpkgSink, "append_features", lambda self, r, t, f: appends.append(
+        {k: len(v) for k, v in f.items()}) or real(self, r, t, f))
+    rc, stdout, err = _cli(capsys, "reason", sample_tif, "-q", "x", "-o", tmp_path / "streamed.gpkg", "--backend",
+                           "replay", "--replay", replay, "--granularity", "boxes,masks,contours", "--sam",
+                           tiny_models.sam_path, "--device", "cpu", "--iou-threshold", "0.99", "--json")
+    assert rc == 0, err
+    n = kept.counts["masks"]
+    assert n == 12 and json.loads(stdout)["counts"] == kept.counts
+    assert appends == [{"masks": 4, "contours": 4}, {"masks": 4, "contours": 4}]  # the last 4 with the tile's commit
+    for layer in ("boxes", "masks", "contours"):
+        a = pyogrio.read_dataframe(tmp_path / "kept.gpkg", layer=layer).sort_values("target_id")
+        b = pyogrio.read_dataframe(tmp_path / "streamed.gpkg", layer=layer).sort_values("target_id")
+        assert list(a["target_id"]) == list(b["target_id"]), layer
+        assert [g.wkb for g in a.geometry] == [g.wkb for g in b.geometry], layer
+
+
+def test_a_downscaled_view_of_a_raster_without_overviews_says_what_gdaladdo_would_save(tmp_path, monkeypatch):
+    """A 40 000 x 40 000 px raster (sparse: a few kB on disk) without overviews: the overview and ask views name
+    the read and the gdaladdo command; with overviews (GDAL then reads from them), no note."""
+    import rasterio
+    from rasterio.enums import Resampling
+    from rasterio.transform import from_origin
+
+    import inference_core.run.limits as limits
+    from inference_core.raster.source import RasterSource
+    from inference_core.run.answers import plan_answer_views
+    from inference_core.run.strategies import plan_strategy
+
+    big = tmp_path / "huge.tif"
+    with rasterio.open(big, "w", driver="GTiff", width=40_000, height=40_000, count=3, dtype="uint8", crs="EPSG:32633",
+                       transform=from_origin(500000.0, 4000000.0, 0.5, 0.5), tiled=True, sparse_ok=True) as ds:
+        ds.write(np.full((3, 256, 256), 200, np.uint8), window=((0, 256), (0, 256)))
+    assert big.stat().st_size < 2_000_000
+    with RasterSource.open(big) as src:
+        for opts in (RunOptions(str(big), "x", "o.gpkg", strategy="overview"),
+                     RunOptions(str(big), "x", "o.gpkg", mode="ask")):
+            views = plan_strategy(src, opts).views if opts.mode == "locate" else plan_answer_views(src, opts)
+            notes = limits.check_planned_views(views, src, opts)
+            assert notes == ["huge.tif has no overviews: view 1 reads all 1,600,000,000 pixels of the extent to make "
+                             "868 x 868 (this can take minutes). `gdaladdo -r average huge.tif 2 4 8 16 32` builds "
+                             "them once; the view would then read about 1,562,500 pixels (1,024 times fewer)."]
+    small = tmp_path / "small.tif"
+    with rasterio.open(small, "w", driver="GTiff", width=4000, height=4000, count=3, dtype="uint8", crs="EPSG:32633",
+                       transform=from_origin(500000.0, 4000000.0, 0.5, 0.5), tiled=True) as ds:
+        ds.write(np.full((3, 4000, 4000), 90, np.uint8))
+    monkeypatch.setattr(limits, "SLOW_READ_PX", 1_000_000)
+    opts = RunOptions(str(small), "x", "o.gpkg", strategy="overview")
+    with RasterSource.open(small) as src:
+        assert "small.tif has no overviews" in limits.check_planned_views(plan_strategy(src, opts).views, src, opts)[0]
+    with rasterio.open(small, "r+") as ds:
+        ds.build_overviews([2, 4, 8], Resampling.average)
+    with RasterSource.open(small) as src:
+        assert src.overview_factors() == [2, 4, 8]
+        assert limits.check_planned_views(plan_strategy(src, opts).views, src, opts) == []

@@ -14,7 +14,14 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from inference_core.contract.model_state import TRANSFORMERS_OFFLINE, looks_like_path, offline_env, weights_problem
+from inference_core.contract.digests import model_digest
+from inference_core.contract.model_state import (
+    TRANSFORMERS_OFFLINE,
+    hub_blob_mismatch,
+    looks_like_path,
+    offline_env,
+    weights_problem,
+)
 from inference_core.contract.options import (
     DEFAULT_DEVICE,
     DEFAULT_DTYPE,
@@ -121,6 +128,17 @@ def check_weights(folder: Path, model: str) -> None:
         raise BackendError(f"The weights of {model} are damaged: {problem}. {how}.")
 
 
+def check_hub_checksums(folder: Path, model: str) -> None:
+    """Refuse weight files of a hub download that no longer hash to the SHA-256 the hub published (their blob's
+    name): a flipped byte keeps the size and header, loads, and answers wrongly. Costs nothing after the first
+    load of a file version (contract.digests caches by size and mtime); a copied folder has no known checksum."""
+    bad = [w.name for w in sorted(folder.glob("*.safetensors")) if hub_blob_mismatch(w)]
+    if bad:
+        raise BackendError(f"{', '.join(bad)} of {model} is damaged (its SHA-256 no longer matches the one the hub "
+                           f"published): delete it from the Hugging Face cache and download it again with "
+                           f"{download_hint(model)}.")
+
+
 def set_pixel_budget(processor, min_pixels: int, max_pixels: int) -> None:
     """The processor's own budget set to the run's, keeping its size type (a SizeDict in transformers 5)."""
     from transformers.image_utils import SizeDict
@@ -153,6 +171,9 @@ class TransformersBackend:
         self.folder = locate_model(model)
         check_architecture(self.folder, model)
         check_weights(self.folder, model)
+        check_hub_checksums(self.folder, model)
+        # the model's identity for answer reuse (run.reuse): its files, not its path; hashed once per file version
+        self.model_digest = model_digest(self.folder)
         # a swift checkpoint's own system prompt (args.json) wins over the template's: it is what it was trained with
         self.system = checkpoint_system(self.folder)
         self.processor = self._load_processor()
@@ -185,6 +206,7 @@ class TransformersBackend:
         self.max_new_tokens = int(max_new_tokens)
         self.min_new_tokens = 0
         self.folder = None
+        self.model_digest = None  # weights in memory: identified by model_id alone
         self.system = None
         set_pixel_budget(processor, self.min_pixels, self.max_pixels)
         processor.tokenizer.padding_side = "left"
