@@ -7,9 +7,11 @@ import json
 import sys
 from typing import Optional
 
+from inference_core.contract.conventions import TEMPLATE_RUN_DEFAULTS, THINK2SEG
 from inference_core.contract.options import (
     BACKENDS,
     COORDINATE_SPACES,
+    DEFAULT_ANSWER_MAX_PIXELS,
     DEFAULT_API_KEY_ENV,
     DEFAULT_BACKEND,
     DEFAULT_BATCH_SIZE,
@@ -36,6 +38,7 @@ from inference_core.contract.options import (
     DEFAULT_SCORE_THRESHOLD,
     DEFAULT_SIMPLIFY,
     DEFAULT_STRATEGY,
+    DEFAULT_STRETCH,
     DEFAULT_TILE_SIZE,
     DEFAULT_TIMEOUT_S,
     DTYPES,
@@ -46,6 +49,7 @@ from inference_core.contract.options import (
     DEFAULT_SAM_MODEL,
     SAM_TYPES,
     STRATEGIES,
+    STRETCHES,
     RunOptions,
 )
 
@@ -107,6 +111,9 @@ def _extent(text: str) -> tuple[tuple[float, float, float, float], Optional[str]
     return values, crs  # type: ignore[return-value]
 
 
+T2S_DEFAULTS = TEMPLATE_RUN_DEFAULTS[THINK2SEG]
+
+
 def _int_list(text: str) -> tuple[int, ...]:
     try:
         values = tuple(int(v) for v in text.split(",") if v.strip())
@@ -114,6 +121,16 @@ def _int_list(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(f"{text!r} must be band numbers separated by commas, e.g. 3,2,1") from None
     if not values:
         raise argparse.ArgumentTypeError("give 1 or 3 band numbers, e.g. 3,2,1")
+    return values
+
+
+def _float_list(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} must be numbers separated by commas, e.g. 200,3000") from None
+    if len(values) not in (2, 6):
+        raise argparse.ArgumentTypeError("give LO,HI or six numbers R_LO,R_HI,G_LO,G_HI,B_LO,B_HI, e.g. 200,3000")
     return values
 
 
@@ -154,7 +171,15 @@ def add_run_options(p: argparse.ArgumentParser, change: bool = False) -> None:
                         "Default: the whole raster")
     g.add_argument("--bands", type=_int_list, metavar="R,G,B",
                    help="band numbers shown to the model as red,green,blue (or one band as grey), e.g. 4,3,2. "
-                        "Default: the bands marked red/green/blue, else 1,2,3")
+                        "Default: the bands marked red/green/blue, else 1,2,3 (with a warning when the raster has "
+                        "more bands and none is marked)")
+    g.add_argument("--stretch", choices=STRETCHES, default=DEFAULT_STRETCH,
+                   help="how values become the model's 8-bit colours: joint (one 2-98%% range over the three bands "
+                        "together, keeps colour balance; 8-bit data as it is), per-band (a 2-98%% range per band), "
+                        f"none (values clipped to 0-255). Default: {DEFAULT_STRETCH}")
+    g.add_argument("--stretch-values", type=_float_list, metavar="LO,HI",
+                   help="explicit range instead: LO,HI for all bands or R_LO,R_HI,G_LO,G_HI,B_LO,B_HI "
+                        "(e.g. the layer's contrast min/max in QGIS)")
     g.add_argument("--gsd", type=float, metavar="METRES",
                    help="resample to this ground sampling distance (map units per pixel) before reasoning")
     g.add_argument("--strategy", choices=STRATEGIES, default=DEFAULT_STRATEGY,
@@ -209,7 +234,8 @@ def add_run_options(p: argparse.ArgumentParser, change: bool = False) -> None:
     g.add_argument("--replay", metavar="FILE", help="answers for --backend replay: a result .gpkg or a .jsonl")
     g.add_argument("--sam", metavar="MODEL",
                    help="Segment Anything for masks and contours: a SAM 2.1 hub id or folder (transformers format; "
-                        f"the reference uses {DEFAULT_SAM_MODEL}) or a SAM 1 checkpoint (.pth)")
+                        f"the reference uses {DEFAULT_SAM_MODEL}) or a SAM 1 checkpoint (.pth). With the think2seg-rs "
+                        f"template and masks or contours asked, {T2S_DEFAULTS['sam']} (its authors' SAM) when not given")
     g.add_argument("--sam-type", choices=SAM_TYPES,
                    help="SAM size, checked against the checkpoint (default: from config.json, the file name "
                         "or the .json beside a SAM 1 file)")
@@ -229,14 +255,18 @@ def add_run_options(p: argparse.ArgumentParser, change: bool = False) -> None:
                    help=f"most model views one run may plan (refused before the model loads). Default: {DEFAULT_MAX_TILES}")
 
     g = p.add_argument_group("tiling (pixels)")
-    g.add_argument("--tile-size", type=int, default=DEFAULT_TILE_SIZE, metavar="PX",
-                   help=f"tile side when the area is too big for one view. Default: {DEFAULT_TILE_SIZE}")
+    g.add_argument("--tile-size", type=int, default=None, metavar="PX",
+                   help=f"tile side when the area is too big for one view. Default: {DEFAULT_TILE_SIZE} "
+                        f"({T2S_DEFAULTS['tile_size']} with the think2seg-rs template, its authors' size)")
     g.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP, metavar="PX",
                    help=f"overlap between neighbouring tiles. Default: {DEFAULT_OVERLAP}")
     g.add_argument("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS, metavar="N",
                    help=f"pixel budget of one view; larger areas are tiled. Default: {DEFAULT_MAX_PIXELS} "
                         f"({DEFAULT_MAX_PIXELS // PATCH_PX ** 2}·{PATCH_PX}·{PATCH_PX})")
     g.add_argument("--min-pixels", type=int, default=DEFAULT_MIN_PIXELS, metavar="N", help=argparse.SUPPRESS)
+    g.add_argument("--answer-max-pixels", type=int, default=DEFAULT_ANSWER_MAX_PIXELS, metavar="N",
+                   help="pixel budget of ask/describe's one whole-extent view, lowered to what the device's memory "
+                        f"holds. Default: {DEFAULT_ANSWER_MAX_PIXELS} (the reference's image loader default)")
     g.add_argument("--iou-threshold", type=float, default=DEFAULT_IOU_THRESHOLD, metavar="R",
                    help="boxes from neighbouring tiles overlapping more than this (IoU) are one object. "
                         f"Default: {DEFAULT_IOU_THRESHOLD}")
@@ -275,6 +305,7 @@ def add_run_options(p: argparse.ArgumentParser, change: bool = False) -> None:
 
 def options_from_args(args: argparse.Namespace) -> RunOptions:
     from inference_core.cli.main import CLIError
+    from inference_core.contract.conventions import template_run_defaults
 
     if not args.resume:
         if not args.raster:
@@ -284,13 +315,22 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
     extent, extent_crs = args.extent if args.extent else (None, None)
     import os
 
+    # a template's authors' settings where the command line leaves them open (contract.conventions)
+    authors = template_run_defaults(args.prompt, args.model)
+    tile_size = args.tile_size if args.tile_size is not None else authors.get("tile_size", DEFAULT_TILE_SIZE)
+    sam = args.sam
+    if sam is None and args.mode != "find-all" and {"masks", "contours"} & set(args.granularity or ()):
+        sam = authors.get("sam")
+
     return RunOptions(
         raster=args.raster or "", out=args.out, mode=args.mode, per_tile=args.per_tile,
         query=args.query if args.query is not None else ("" if args.mode == "describe" else "(resume)"),
-        strategy=args.strategy, extent=extent, extent_crs=extent_crs, bands=args.bands, granularity=args.granularity,
-        backend=args.backend, model=args.model, prompt=args.prompt, replay=args.replay, sam=args.sam,
-        sam_type=args.sam_type, device=args.device, dtype=args.dtype, tile_size=args.tile_size,
-        overlap=args.overlap, max_pixels=args.max_pixels, min_pixels=args.min_pixels, gsd=args.gsd,
+        strategy=args.strategy, extent=extent, extent_crs=extent_crs, bands=args.bands, stretch=args.stretch,
+        stretch_values=args.stretch_values, granularity=args.granularity,
+        backend=args.backend, model=args.model, prompt=args.prompt, replay=args.replay, sam=sam,
+        sam_type=args.sam_type, device=args.device, dtype=args.dtype, tile_size=tile_size,
+        overlap=args.overlap, max_pixels=args.max_pixels, min_pixels=args.min_pixels,
+        answer_max_pixels=args.answer_max_pixels, gsd=args.gsd,
         coordinates=args.coordinates, sam3=args.sam3, score_threshold=args.score_threshold,
         simplify=args.simplify, min_area=args.min_area, iou_threshold=args.iou_threshold,
         ios_threshold=args.ios_threshold, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size,

@@ -14,12 +14,14 @@ from inference_core.contract.options import RunOptions
 # defaults are not written.
 CLI_FLAGS: dict[str, str] = {
     "query": "--query", "out": "--out", "mode": "--mode", "per_tile": "--per-tile", "strategy": "--strategy",
-    "extent": "--extent", "bands": "--bands", "gsd": "--gsd", "granularity": "--granularity",
+    "extent": "--extent", "bands": "--bands", "stretch": "--stretch",
+    "stretch_values": "--stretch-values", "gsd": "--gsd", "granularity": "--granularity",
     "formats": "--format", "append": "--append", "resume": "--resume", "simplify": "--simplify",
     "min_area": "--min-area", "backend": "--backend", "model": "--model", "prompt": "--prompt",
     "coordinates": "--coordinates", "replay": "--replay", "sam": "--sam", "sam_type": "--sam-type",
     "device": "--device", "dtype": "--dtype", "max_new_tokens": "--max-new-tokens", "batch_size": "--batch-size",
     "tile_size": "--tile-size", "overlap": "--overlap", "max_pixels": "--max-pixels", "min_pixels": "--min-pixels",
+    "answer_max_pixels": "--answer-max-pixels",
     "iou_threshold": "--iou-threshold", "ios_threshold": "--ios-threshold", "server_url": "--server-url",
     "api_key_env": "--api-key-env", "concurrency": "--concurrency", "timeout": "--timeout", "retries": "--retries",
     "sam3": "--sam3", "score_threshold": "--score-threshold", "max_boxes": "--max-boxes", "max_tiles": "--max-tiles",
@@ -31,7 +33,7 @@ CLI_FLAGS: dict[str, str] = {
 NOT_FLAGS = ("raster", "api_key", "single_view", "extent_crs")
 SWITCHES = ("append", "resume", "per_tile")  # flags without a value
 OFF_SWITCHES = ("reuse",)  # on by default; the flag turns them off
-LISTS = ("extent", "bands", "granularity", "formats")  # comma-separated values
+LISTS = ("extent", "bands", "stretch_values", "granularity", "formats")  # comma-separated values
 
 
 def _value(value: Any) -> str:

@@ -59,7 +59,7 @@ EXPORT_FORMATS = ("shp", "geojson")  # beside the GeoPackage; "gpkg" is accepted
 DEFAULT_MODEL = "1e12Leon/RemoteReasoner"
 DEFAULT_BACKEND = "transformers"
 DEFAULT_GRANULARITY: tuple[str, ...] = ("boxes",)
-DEFAULT_PROMPT: Optional[str] = None  # None = the template that suits the model (models.prompts.default_name)
+DEFAULT_PROMPT: Optional[str] = None  # None = the template that suits the model (contract.conventions)
 DEFAULT_DEVICE = "auto"  # GPU if present, else CPU
 DEFAULT_DTYPE = "auto"  # bfloat16 on GPU, float32 on CPU
 # The SAM the reference prompts with its boxes: SAM 2.1 Hiera-Tiny (RemoteReasoner.py:116-117 at 0c7ee9a).
@@ -75,6 +75,11 @@ DEFAULT_MIN_PIXELS = 4 * PATCH_PX * PATCH_PX
 # The reference inference sets no budget, so qwen_vl_utils' default applies (vision_process.py:28):
 # `evaluate` uses it by default to score as the published inference code runs.
 REFERENCE_MAX_PIXELS = 16384 * PATCH_PX * PATCH_PX
+# Ask and describe look at one whole-extent view at that same loader default, as the reference's VQA and
+# captioning do (RemoteReasoner.py `VQA` / `Image_captioning` pass the image to the engine with no budget set;
+# RemoteReasoner_infer.sh:1-3 sets none): a 2000x1500 extent is seen at 1988x1512, not 1008x756. Lowered to
+# what the device's free memory holds (run/answers.py); `--per-tile` answers use the run's --max-pixels.
+DEFAULT_ANSWER_MAX_PIXELS = REFERENCE_MAX_PIXELS
 # 896 = 32 * 28 and 896² = the training budget: a default tile reaches the model unresized, so boxes are
 # the same in the model's input pixels and the tile's (both coordinate conventions agree on tiled runs).
 DEFAULT_TILE_SIZE = 32 * PATCH_PX
@@ -85,9 +90,18 @@ LEGACY_TILE_SIZE, LEGACY_OVERLAP = 1008, 128
 # An extent up to this multiple of the pixel budget is one view, downscaled to the budget, rather than
 # several almost identical tiles: a 1024² benchmark image (1.31 x 896²) is 1 model call, not 4.
 SINGLE_VIEW_SLACK = 4 / 3
-# How a template's boxes relate to the image: pixels of the resized model input (Qwen2.5-VL) or of the
-# view before that resize (how the RemoteReasoner reference uses its answers). None = the template's.
-COORDINATE_SPACES = ("model-input", "original-image")
+# How a template's boxes relate to the image: pixels of the resized model input (Qwen2.5-VL), pixels of the
+# view before that resize (how the RemoteReasoner reference uses its answers), or 0-1000 relative to the image's
+# width and height (Qwen2-VL, Qwen3-VL; see contract/conventions.MODEL_TEMPLATES). None = the template's.
+COORDINATE_SPACES = ("model-input", "original-image", "relative-1000")
+RELATIVE_RANGE = 1000  # `relative-1000`: 0 is the image's left/top edge, 1000 its right/bottom edge
+# How raster values become the model's 8-bit RGB (raster/source.py). `joint`: one 2-98 % range over the three
+# chosen bands together, so a red-dominant scene stays red (a range per band would grey it); 8-bit data is left
+# as it is, as the reference feeds its 8-bit images. `per-band`: one 2-98 % range per band. `none`: the values
+# as they are, clipped to 0-255. `stretch_values` (lo,hi or three lo,hi pairs) overrides them all: the dock
+# passes the layer renderer's contrast min/max there, so the model sees what the analyst sees.
+STRETCHES = ("joint", "per-band", "none")
+DEFAULT_STRETCH = "joint"
 DEFAULT_SIMPLIFY = 0.0  # map units
 DEFAULT_MIN_AREA = 0.0  # map units squared
 DEFAULT_IOU_THRESHOLD = 0.5  # the usual NMS threshold
@@ -161,6 +175,8 @@ class RunOptions:
     extent: Optional[tuple[float, float, float, float]] = None  # xmin, ymin, xmax, ymax
     extent_crs: Optional[str] = None  # e.g. "EPSG:4326"; None = the raster CRS
     bands: Optional[tuple[int, ...]] = None  # 1-based; None = by colour interpretation
+    stretch: str = DEFAULT_STRETCH  # STRETCHES: raster values -> the model's 8-bit RGB
+    stretch_values: Optional[tuple[float, ...]] = None  # lo,hi (all bands) or r_lo,r_hi,g_lo,g_hi,b_lo,b_hi
     granularity: tuple[str, ...] = DEFAULT_GRANULARITY
     backend: str = DEFAULT_BACKEND
     model: str = DEFAULT_MODEL
@@ -178,6 +194,7 @@ class RunOptions:
     overlap: int = DEFAULT_OVERLAP
     max_pixels: int = DEFAULT_MAX_PIXELS
     min_pixels: int = DEFAULT_MIN_PIXELS
+    answer_max_pixels: int = DEFAULT_ANSWER_MAX_PIXELS  # ask/describe's one whole-extent view (not --per-tile)
     coordinates: Optional[str] = None  # model-input|original-image; None = the prompt template's
     single_view: bool = False  # one view of the whole extent at the budget, never tiles (evaluate's default)
     gsd: Optional[float] = None  # resample to this ground sampling distance (map units / px)
@@ -248,8 +265,20 @@ class RunOptions:
             raise OptionsError(f"--overlap {self.overlap} must be between 0 and half the tile size ({self.tile_size // 2}).")
         if self.max_pixels < self.min_pixels:
             raise OptionsError(f"--max-pixels {self.max_pixels} is below the minimum {self.min_pixels}.")
+        if self.answer_max_pixels < self.min_pixels:
+            raise OptionsError(f"--answer-max-pixels {self.answer_max_pixels} is below the minimum {self.min_pixels}.")
         if self.coordinates is not None and self.coordinates not in COORDINATE_SPACES:
             raise OptionsError(f"--coordinates must be one of {', '.join(COORDINATE_SPACES)}, not {self.coordinates!r}.")
+        if self.stretch not in STRETCHES:
+            raise OptionsError(f"--stretch must be one of {', '.join(STRETCHES)}, not {self.stretch!r}.")
+        if self.stretch_values is not None:
+            values = self.stretch_values
+            if len(values) not in (2, 6) or not all(_finite(v) for v in values):
+                raise OptionsError("--stretch-values takes LO,HI (all bands) or six numbers R_LO,R_HI,G_LO,G_HI,B_LO,B_HI, "
+                                   "e.g. --stretch-values 200,3000.")
+            if any(float(values[i + 1]) <= float(values[i]) for i in range(0, len(values), 2)):
+                raise OptionsError(f"--stretch-values {','.join(format(float(v), 'g') for v in values)}: each high "
+                                   f"value must be above its low value.")
         if self.gsd is not None and self.gsd <= 0:
             raise OptionsError("--gsd must be a positive ground sampling distance in map units per pixel.")
         if self.extent is not None:
@@ -334,7 +363,7 @@ class RunOptions:
         if missing:
             raise OptionsError(f"Missing option(s): {', '.join(missing)}.")
         kw = dict(d)
-        for k in ("extent", "bands", "granularity", "formats"):
+        for k in ("extent", "bands", "stretch_values", "granularity", "formats"):
             if kw.get(k) is not None:
                 if isinstance(kw[k], str):
                     kw[k] = tuple(x for x in kw[k].split(",") if x)

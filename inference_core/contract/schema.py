@@ -30,7 +30,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
                    ("view_height", "int"), ("parse_error", "str")),
     "runs": (("run_id", "str"), ("raster", "str"), ("extent", "str"), ("crs", "str"), ("query", "str"),
              ("settings", "str"), ("started", "datetime"), ("finished", "datetime"), ("status", "str"),
-             ("model", "str"), ("tiles_total", "int"), ("warnings", "str")),
+             ("model", "str"), ("tiles_total", "int"), ("warnings", "str"), ("pixels", "str")),
     "responses": (("run_id", "str"), ("tile_id", "int"), ("window", "str"), ("input_size", "str"),
                   ("raw_text", "str"), ("parse_error", "str"), ("seconds", "float"), ("stage", "str"),
                   ("view_hash", "str")),
@@ -65,6 +65,7 @@ LATER_FIELDS: dict[str, tuple[str, ...]] = {
     "masks": ("sam_model", "stage", *(n for n, _ in PROVENANCE_FIELDS)),
     "contours": ("model", "stage", *(n for n, _ in PROVENANCE_FIELDS)),
     "responses": ("stage", "view_hash"),
+    "runs": ("pixels",),
 }
 RUN_STATUSES = ("running", "finished", "cancelled", "failed")
 

@@ -1,5 +1,6 @@
-"""Parse model answers: RemoteReasoner `<think>…</think><answer>[[x1,y1,x2,y2],…]</answer>` and
-Qwen2.5-VL's JSON `{"bbox_2d": […], "label": …}` grounding (often in a ```json fence).
+"""Parse model answers: RemoteReasoner `<think>…</think><answer>[[x1,y1,x2,y2],…]</answer>`,
+Qwen2.5-VL's / Qwen3-VL's JSON `{"bbox_2d": […], "label": …}` grounding (often in a ```json fence) and
+Qwen2-VL's box tokens `<|object_ref_start|>label<|object_ref_end|><|box_start|>(x1,y1),(x2,y2)<|box_end|>`.
 
 Never raises on model text: a malformed answer becomes `ParsedAnswer.error`. Grammars: docs/ANSWERS.md.
 """
@@ -20,6 +21,10 @@ _FENCE = re.compile(r"```(?:json)?\s*(.*?)(?:```|$)", re.S | re.I)
 # Any JSON number (1, -2.5, 1e2, 3.5E+2) and the looser forms models also write (+4, 5., .5).
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _BOX = re.compile(rf"\[\s*({_NUMBER})\s*,\s*({_NUMBER})\s*,\s*({_NUMBER})\s*,\s*({_NUMBER})\s*\]")
+# Qwen2-VL's grounding tokens (its tokenizer's special tokens; boxes in 0-1000 relative coordinates).
+_BOX_TOKENS = re.compile(
+    rf"(?:<\|object_ref_start\|>(.*?)<\|object_ref_end\|>\s*)?<\|box_start\|>\s*\(\s*({_NUMBER})\s*,\s*({_NUMBER})\s*\)"
+    rf"\s*,\s*\(\s*({_NUMBER})\s*,\s*({_NUMBER})\s*\)\s*<\|box_end\|>", re.S)
 MAX_TEXT = 200_000  # longer answers are cut before parsing (a runaway generation)
 
 
@@ -30,6 +35,10 @@ class ParsedAnswer:
     scores: list[Optional[float]] = field(default_factory=list)
     reasoning: str = ""
     error: Optional[str] = None
+    # box index -> the model's own point prompts for it, (x, y, label) with label 1 = object, 0 = background:
+    # Think2Seg-RS writes two `positive_points` per instance for SAM (Think2Seg-RS geo_reward_func_ultra.py,
+    # GEO_Reward_Func_Ultra: `pos_point_num = 2`, and `sam_iou_reward_func_ultra_test`'s predictor.predict)
+    points: dict[int, list[tuple[float, float, int]]] = field(default_factory=dict)
 
 
 def parse_answer(text: Any) -> ParsedAnswer:
@@ -53,6 +62,8 @@ def parse_answer(text: Any) -> ParsedAnswer:
     json_items = _json_items(body)
     if json_items is not None:
         _take_json(json_items, out)
+    elif _BOX_TOKENS.search(body):
+        _take_box_tokens(body, out)
     else:
         _take_lists(body, out)
     if out.error is None and not out.boxes and not _says_empty(body):
@@ -106,11 +117,39 @@ def _take_json(items: list[dict[str, Any]], out: ParsedAnswer) -> None:
             continue
         label = item.get("label")
         score = item.get("score")
+        points = _points(item.get("positive_points"), 1) + _points(item.get("negative_points"), 0)
+        if points:
+            out.points[len(out.boxes)] = points
         out.boxes.append(box)
         out.labels.append(str(label) if label is not None else None)
         out.scores.append(float(score) if isinstance(score, (int, float)) and math.isfinite(score) else None)
     if bad and not out.boxes:
         out.error = f"{bad} item(s) without a usable bbox_2d"
+
+
+def _points(values: Any, label: int) -> list[tuple[float, float, int]]:
+    """[[x, y], ...] -> [(x, y, label), ...]; anything that is not a pair of finite numbers is skipped."""
+    if not isinstance(values, list):
+        return []
+    out = []
+    for v in values:
+        if isinstance(v, (list, tuple)) and len(v) == 2:
+            try:
+                x, y = float(v[0]), float(v[1])
+            except (TypeError, ValueError, OverflowError):
+                continue
+            if math.isfinite(x) and math.isfinite(y):
+                out.append((x, y, label))
+    return out
+
+
+def _take_box_tokens(body: str, out: ParsedAnswer) -> None:
+    for m in _BOX_TOKENS.finditer(body):
+        box = _finite_box([m.group(i) for i in range(2, 6)])
+        if box is not None:
+            out.boxes.append(box)
+            out.labels.append(m.group(1).strip() if m.group(1) and m.group(1).strip() else None)
+            out.scores.append(None)
 
 
 def _take_lists(body: str, out: ParsedAnswer) -> None:

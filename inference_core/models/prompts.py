@@ -4,7 +4,9 @@ A template is the user turn with `{query}` where the question goes and `<image>`
 (no marker: the image comes first, as Qwen's own examples do). An optional front matter between two
 `---` lines sets `system:` (inline text, or a `.txt` file beside the template read verbatim) and
 `coordinates:` (`model-input`: boxes in pixels of the resized model input, Qwen2.5-VL's convention;
-`original-image`: pixels of the view before that resize). `#` lines there are comments.
+`original-image`: pixels of the view before that resize; `relative-1000`: 0-1000 of the image's width and
+height, Qwen2-VL's and Qwen3-VL's). `#` lines there are comments. Which template a model id gets, and so
+its coordinate space, is the one table contract.conventions.MODEL_TEMPLATES.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from inference_core.common.errors import OptionsInputError
+from inference_core.contract.conventions import (  # noqa: F401 - the template names, re-exported
+    MODEL_TEMPLATES,
+    QWEN25VL,
+    QWEN_RELATIVE,
+    REMOTEREASONER,
+    THINK2SEG,
+    default_template,
+    known_template,
+)
 from inference_core.contract.options import COORDINATE_SPACES
 from inference_core.contract.paths import PROMPTS, PROMPTS_ENV, prompt_dirs, prompt_template_names
 
@@ -27,9 +38,6 @@ PLACEHOLDER = "{query}"
 # (ms-swift swift/llm/template/template/qwen.py:211-220), so a swift dataset line reads the same.
 IMAGE_MARKER = "<image>"
 ENV_DIR = PROMPTS_ENV
-REMOTEREASONER = "remotereasoner"
-QWEN25VL = "qwen2.5-vl"
-THINK2SEG = "think2seg-rs"
 FRONT = "---"
 
 
@@ -99,14 +107,16 @@ def available() -> list[str]:
 
 
 def default_name(model: Optional[str]) -> str:
-    """Template for a model id or folder: Think2Seg-RS its own, plain Qwen2.5-VL its native JSON grounding,
-    all else RemoteReasoner's."""
-    m = (model or "").lower()
-    if "think2seg" in m:
-        return THINK2SEG
-    if ("qwen2.5-vl" in m or "qwen2_5" in m) and "remotereasoner" not in m:
-        return QWEN25VL
-    return REMOTEREASONER
+    """Template for a model id or folder (contract.conventions.MODEL_TEMPLATES); others get RemoteReasoner's."""
+    return default_template(model)
+
+
+def unknown_model_warning(model: str, template: Template) -> str:
+    """The run's warning when a server's model id says nothing of how its boxes are written."""
+    return (f"The server's model {model!r} is not one whose box coordinates the engine knows: its answers are read "
+            f"with the {template.name} template, as {template.coordinates} coordinates. If its boxes land off, "
+            f"choose the template (--prompt qwen2.5-vl for pixels, qwen-vl-relative for Qwen2-VL / Qwen3-VL's "
+            f"0-1000) or --coordinates.")
 
 
 def _read(path: Path) -> str:

@@ -353,7 +353,12 @@ def _segment_assigned(segmenter: Segmenter, source, assigned: list[tuple[Detecti
             stats.cached += segmenter.set_image(rgb, key)
             stats.embed_seconds += time.perf_counter() - t0
         rgb, valid, transform, key = reads[view.key]
-        mask, score = segmenter.predict(rgb, view.to_view_px(box), key)
+        points = det.extra.get("points_raster")
+        if points:  # the model's own point prompts with its box, no centre point (Think2Seg-RS's SAM call)
+            view_points = [(*view.to_view_px((x, y, x, y))[:2], int(lb)) for x, y, lb in points]
+            mask, score = segmenter.predict_prompts(rgb, view.to_view_px(box), view_points, key)
+        else:
+            mask, score = segmenter.predict(rgb, view.to_view_px(box), key)
         mask &= valid  # nodata / alpha pixels are never part of an object
         geom = mask_to_multipolygon(mask, transform, simplify=simplify, min_area=min_area)
         det.mask_wkb = geom.wkb if geom is not None else None

@@ -15,6 +15,7 @@ import numpy as np
 
 from inference_core.common.errors import InputError
 from inference_core.common.records import Affine6
+from inference_core.contract.options import DEFAULT_STRETCH
 from inference_core.raster.coords import map_box_to_pixel, pixel_box_to_map, window_transform
 from inference_core.raster.gdal_io import damaged_message
 from inference_core.raster.gdal_io import gdal_env as _gdal_env
@@ -28,10 +29,24 @@ _SNAP = 1e-6
 
 @dataclass
 class BandStretch:
-    """Per-band linear stretch to 0..255: value lo -> 0, hi -> 255 (clipped)."""
+    """Per-band linear stretch to 0..255: value lo -> 0, hi -> 255 (clipped); `method` is how lo/hi were
+    chosen (contract.options.STRETCHES, or `values` when given)."""
 
     lo: tuple[float, ...]
     hi: tuple[float, ...]
+    method: str = "per-band"
+
+
+# How the bands shown as red, green, blue were chosen (RasterSource.bands_from, the run's `pixels` record).
+BANDS_GIVEN, BANDS_LABELLED, BANDS_GUESSED, BANDS_FIRST, BANDS_GREY = (
+    "given", "colour interpretation", "guessed", "first three", "grey")
+
+
+def bands_guessed_warning(name: str, count: int, bands: Sequence[int]) -> str:
+    """The run's warning when a raster of more than three bands names none red, green or blue."""
+    return (f"{name} has {count} bands and none is marked red, green or blue: bands {','.join(map(str, bands))} "
+            f"are shown to the model as red, green, blue. If that is not its colour order (a Blue, Green, Red, "
+            f"NIR image is common), give the bands, e.g. --bands 3,2,1 (in QGIS, the layer's renderer bands are used).")
 
 
 def _snap_floor(v: float) -> int:
@@ -68,6 +83,7 @@ class RasterSource:
     dtype: str
     warnings: list[str] = field(default_factory=list)
     stretch: Optional[BandStretch] = None
+    bands_from: str = BANDS_GIVEN  # BANDS_*: how `bands` were chosen
     _ds: object = field(default=None, repr=False)
     _palette: Optional[np.ndarray] = field(default=None, repr=False)
 
@@ -79,8 +95,11 @@ class RasterSource:
         bands: Optional[Sequence[int]] = None,
         extent: Optional[Sequence[float]] = None,
         extent_crs: Optional[str] = None,
+        stretch: str = DEFAULT_STRETCH,
+        stretch_values: Optional[Sequence[float]] = None,
     ) -> "RasterSource":
-        """Open `path`; `extent` = (xmin, ymin, xmax, ymax) in `extent_crs` (None = raster CRS)."""
+        """Open `path`; `extent` = (xmin, ymin, xmax, ymax) in `extent_crs` (None = raster CRS); `stretch` and
+        `stretch_values` as contract.options.RunOptions (how values become 8-bit colours)."""
         import rasterio
         from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
@@ -96,7 +115,7 @@ class RasterSource:
                 f"Cannot read {path} as a raster ({_first_line(exc)}): use a GDAL-readable image such as GeoTIFF."
             ) from None
         try:
-            return cls._from_dataset(ds, path, bands, extent, extent_crs)
+            return cls._from_dataset(ds, path, bands, extent, extent_crs, stretch, stretch_values)
         except RasterioIOError as exc:  # the stretch sample hit a damaged block
             ds.close()
             raise InputError(damaged_message(path, exc)) from None
@@ -105,7 +124,8 @@ class RasterSource:
             raise
 
     @classmethod
-    def _from_dataset(cls, ds, path, bands, extent, extent_crs) -> "RasterSource":
+    def _from_dataset(cls, ds, path, bands, extent, extent_crs, stretch=DEFAULT_STRETCH,
+                      stretch_values=None) -> "RasterSource":
         from affine import Affine
 
         warns: list[str] = []
@@ -120,7 +140,9 @@ class RasterSource:
             )
         elif crs is None:
             warns.append(f"{os.path.basename(path)} has a geotransform but no CRS: results carry no CRS.")
-        chosen = cls._choose_bands(ds, bands)
+        chosen, bands_from = cls._choose_bands(ds, bands)
+        if bands_from == BANDS_GUESSED:
+            warns.append(bands_guessed_warning(os.path.basename(path), ds.count, chosen))
         palette = None
         if len(chosen) == 1:
             palette = _palette_lut(ds, chosen[0])
@@ -136,15 +158,33 @@ class RasterSource:
             path=path, width=ds.width, height=ds.height,
             crs_wkt=crs.to_wkt() if crs is not None else None, epsg=epsg,
             transform=tuple(transform)[:6], georeferenced=georef, window=window, bands=chosen,
-            dtype=ds.dtypes[chosen[0] - 1], warnings=warns, _ds=ds, _palette=palette,
+            dtype=ds.dtypes[chosen[0] - 1], warnings=warns, bands_from=bands_from, _ds=ds, _palette=palette,
         )
-        if palette is None and src.dtype != "uint8":
-            src.stretch = src._compute_stretch()
+        if palette is not None:
+            return src
+        if stretch_values:
+            v = [float(x) for x in stretch_values]
+            pairs = [(v[0], v[1])] * 3 if len(v) == 2 else [(v[0], v[1]), (v[2], v[3]), (v[4], v[5])]
+            src.stretch = BandStretch(tuple(p[0] for p in pairs), tuple(p[1] for p in pairs), "values")
+        elif stretch == "none":
+            src.stretch = BandStretch((0.0,) * 3, (255.0,) * 3, "none") if src.dtype != "uint8" else None
+        elif stretch == "per-band" or src.dtype != "uint8":  # joint leaves 8-bit data as it is
+            src.stretch = src._compute_stretch(joint=stretch != "per-band")
         return src
 
+    def pixels_record(self) -> dict:
+        """How this run's values became the model's colours: the bands shown as red, green, blue (and how they
+        were chosen) and the stretch (method, low and high value per band; none for 8-bit data as it is)."""
+        st = self.stretch
+        return {"bands": list(self.bands), "bands_from": self.bands_from, "dtype": self.dtype,
+                "stretch": st.method if st else ("palette" if self._palette is not None else "none"),
+                "low": [round(v, 6) for v in st.lo] if st else None,
+                "high": [round(v, 6) for v in st.hi] if st else None}
+
     @staticmethod
-    def _choose_bands(ds, bands: Optional[Sequence[int]]) -> tuple[int, ...]:
-        """Explicit bands (1 or 3), else red/green/blue by colour interpretation, else 1-2-3, else grey."""
+    def _choose_bands(ds, bands: Optional[Sequence[int]]) -> tuple[tuple[int, ...], str]:
+        """(bands, how chosen): explicit bands (1 or 3), else red/green/blue by colour interpretation, else 1-2-3
+        (a guess when there are more data bands), else grey."""
         from rasterio.enums import ColorInterp
 
         count = ds.count
@@ -158,17 +198,19 @@ class RasterSource:
                 )
             if len(bands) not in (1, 3):
                 raise InputError(f"--bands needs 1 band (grey) or 3 bands (red,green,blue), got {len(bands)}.")
-            return bands
+            return bands, BANDS_GIVEN
         interp = list(ds.colorinterp)
         rgb = []
         for wanted in (ColorInterp.red, ColorInterp.green, ColorInterp.blue):
             rgb.append(interp.index(wanted) + 1 if wanted in interp else None)
         if all(rgb):
-            return tuple(rgb)  # type: ignore[arg-type]
+            return tuple(rgb), BANDS_LABELLED  # type: ignore[return-value]
         data_bands = [i + 1 for i, ci in enumerate(interp) if ci != ColorInterp.alpha] or [1]
-        if len(data_bands) >= 3:
-            return tuple(data_bands[:3])
-        return (data_bands[0],)
+        if len(data_bands) > 3:  # e.g. Blue, Green, Red, NIR without labels: 1,2,3 would swap red and blue
+            return tuple(data_bands[:3]), BANDS_GUESSED
+        if len(data_bands) == 3:
+            return tuple(data_bands), BANDS_FIRST
+        return (data_bands[0],), BANDS_GREY
 
     @staticmethod
     def _resolve_window(ds, extent, extent_crs, georef) -> tuple[int, int, int, int]:
@@ -310,8 +352,9 @@ class RasterSource:
             out[..., i] = np.clip(scaled, 0, 255).round().astype(np.uint8)
         return out
 
-    def _compute_stretch(self) -> BandStretch:
-        """2-98 % per chosen band over the valid pixels of a decimated read of the extent."""
+    def _compute_stretch(self, joint: bool = True) -> BandStretch:
+        """2-98 % over the valid pixels of a decimated read of the extent: of the three chosen bands together
+        (`joint`: one range, so their balance, a red-dominant scene's red, is kept) or of each band."""
         from rasterio.enums import Resampling
         from rasterio.windows import Window
 
@@ -325,19 +368,19 @@ class RasterSource:
             masks = self._ds.read_masks(unique, window=win, out_shape=(len(unique), oh, ow),
                                         resampling=Resampling.nearest)
         valid = (masks > 0).any(axis=0)
-        lo, hi = [], []
-        for b in self.bands:
-            values = data[unique.index(b)][valid].astype(np.float64)
+
+        def limits(values: np.ndarray) -> tuple[float, float]:
             values = values[np.isfinite(values)]
             if values.size == 0:
-                l, u = 0.0, 1.0
-            else:
-                l, u = (float(v) for v in np.percentile(values, STRETCH_PERCENTILES))
-            if u <= l:  # flat band: keep it visible instead of dividing by zero
-                u = l + 1.0
-            lo.append(l)
-            hi.append(u)
-        return BandStretch(tuple(lo), tuple(hi))
+                return 0.0, 1.0
+            low, high = (float(v) for v in np.percentile(values, STRETCH_PERCENTILES))
+            return (low, high) if high > low else (low, low + 1.0)  # flat: keep it visible, no division by zero
+
+        if joint:
+            low, high = limits(np.concatenate([data[unique.index(b)][valid].astype(np.float64) for b in self.bands]))
+            return BandStretch((low,) * 3, (high,) * 3, "joint")
+        pairs = [limits(data[unique.index(b)][valid].astype(np.float64)) for b in self.bands]
+        return BandStretch(tuple(p[0] for p in pairs), tuple(p[1] for p in pairs), "per-band")
 
     def close(self) -> None:
         if self._ds is not None:

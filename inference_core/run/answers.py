@@ -8,6 +8,7 @@ import re
 from typing import Optional
 
 from inference_core.common.records import TileSpec
+from inference_core.contract.options import PATCH_PX
 from inference_core.contract.paths import MODE_TEMPLATES
 from inference_core.contract.schema import ANSWER_LAYER
 from inference_core.models.parsing import answer_count, parse_text_answer
@@ -27,12 +28,31 @@ def is_counting_question(question: str) -> bool:
     return bool(_COUNTING.match(question or ""))
 
 
-def plan_answer_views(source, options) -> list[TileSpec]:
-    """One view of the whole extent downscaled to the pixel budget (the reference answers one image),
-    or the run's tiles with `per_tile`."""
+def plan_answer_views(source, options, budget: Optional[int] = None) -> list[TileSpec]:
+    """One view of the whole extent within `budget` (default `options.answer_max_pixels`: the reference answers
+    one image at its loader's default), or the run's tiles with `per_tile`."""
     if options.per_tile:
         return plan_tiles(source, options)
-    return plan_tiles(source, dataclasses.replace(options, single_view=True))
+    budget = options.answer_max_pixels if budget is None else budget
+    return plan_tiles(source, dataclasses.replace(options, single_view=True, max_pixels=budget))
+
+
+def memory_budget(backend, prompt, wanted: int, floor: int) -> tuple[int, Optional[int]]:
+    """(the view's pixel budget, the pixels memory holds or None): `wanted`, lowered to what a local model's
+    free device memory holds (its batch token budget, models.memory, less the prompt's text and answer tokens),
+    never below `floor` (the run's --max-pixels, whose own shortage the out-of-memory advice covers). A server's
+    memory is not known here: `wanted` stays."""
+    if wanted <= floor or not hasattr(backend, "token_budget"):
+        return wanted, None
+    from PIL import Image
+
+    from inference_core.models.backends.base import ReasonRequest
+    from inference_core.models.vision_input import image_tokens
+
+    probe = ReasonRequest(0, Image.new("RGB", (PATCH_PX, PATCH_PX)), prompt, max_pixels=wanted)
+    text_and_answer = backend.view_tokens(probe) - image_tokens((PATCH_PX, PATCH_PX))
+    held = max(0, int(backend.token_budget()) - text_and_answer) * PATCH_PX * PATCH_PX
+    return max(floor, min(wanted, held)), held
 
 
 def answer_prompt(options):
@@ -90,6 +110,16 @@ class AnswerRun:
         self.counting = o.mode == "ask" and is_counting_question(self.question)
         prompt, asks = answer_prompt(o)  # before the model loads: a bad --prompt fails fast
         backend = core.load_models(lambda: core.models.backend(o))
+        self.budget = o.max_pixels if o.per_tile else o.answer_max_pixels
+        if not o.per_tile:
+            self.budget, held = memory_budget(backend, prompt, o.answer_max_pixels, o.max_pixels)
+            if self.budget < o.answer_max_pixels and not o.resume:
+                views = plan_answer_views(core.source, o, self.budget)
+                v = views[0]
+                core.warnings.append(
+                    f"The device's free memory holds a view of about {held:,} px: the extent is seen at "
+                    f"{v.out_width} x {v.out_height} px, not at the reference's budget of up to "
+                    f"{o.answer_max_pixels:,} px (free memory, or lower --answer-max-pixels to choose).")
         if self.question and not asks and not o.resume:
             core.warnings.append(f"The {o.mode} template takes no question: {self.question!r} is recorded but "
                                  "not asked (use --mode ask to ask it).")
@@ -99,10 +129,13 @@ class AnswerRun:
         status = core.stream(views, todo, len(done), backend, lambda t: self._request(t, prompt), self._write)
         exports = core.finish(status)
         rows = core.sink.read_answers(core.run_id)
+        single = not o.per_tile and len(rows) == 1
         return core.summary(
             status, exports,
             counts={ANSWER_LAYER: core.sink.counts(core.run_id).get(ANSWER_LAYER, 0)},  # not a file's boxes layer
             answer_summary=summary_line(rows, o.mode, self.question, o.per_tile, o.overlap),
+            # the pixels the model saw the whole extent at (the dock's answer panel says it)
+            answer_view=[rows[0]["view_width"], rows[0]["view_height"]] if single and rows[0]["view_width"] else None,
         )
 
     def _request(self, t: TileSpec, prompt: str):
@@ -112,7 +145,7 @@ class AnswerRun:
         from inference_core.models.backends.base import ReasonRequest
 
         rgb, valid = self.core.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height)
-        return ReasonRequest(t.tile_id, Image.fromarray(rgb), prompt) if valid.any() else None
+        return ReasonRequest(t.tile_id, Image.fromarray(rgb), prompt, max_pixels=self.budget) if valid.any() else None
 
     def _write(self, tile: TileSpec, reply, _progress) -> None:
         core, o = self.core, self.core.o

@@ -110,6 +110,7 @@ class RunCore:
             run_id=self.run_id, raster=os.path.abspath(o.raster), extent=json.dumps(list(src.extent_bounds)),
             crs=crs, query=o.query, settings=o.settings_json(), started=utc_now(), finished=None,
             status="running", model=self.model_id, tiles_total=len(views), warnings=json.dumps(self.warnings),
+            pixels=json.dumps(src.pixels_record()),
         ))
         return set()
 
@@ -249,6 +250,7 @@ class RunCore:
             run_id=self.run_id, status=status, out=self.o.out,
             tiles_done=len(self.sink.done_tiles(self.run_id)), tiles_total=self.tiles_total,
             seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
+            pixels=self.source.pixels_record(),
             parse_errors=self.parse_errors, exports=exports, skipped_nodata=self.skipped_nodata, reused=self.reused,
             below_threshold=self.below_threshold(), **fields,
         )

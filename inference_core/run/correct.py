@@ -211,7 +211,8 @@ def _segment(req: Correction, sink, options: RunOptions, run_id: str, t0: float,
             raise InputError("'add' needs the box of the missed object, [xmin, ymin, xmax, ymax] in map units.")
         target, box = sink.max_target_id(run_id) + 1, req.box
         props = {}
-    source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
+    source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs,
+                               options.stretch, options.stretch_values)
     try:
         check_inside(list(req.points), box, source.extent_bounds, f"EPSG:{source.epsg}" if source.epsg else "")
         segmenter = models.segmenter(options)  # after the checks: a refused click loads no SAM

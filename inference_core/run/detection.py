@@ -8,9 +8,10 @@ import os
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from inference_core.common.records import Detection, TileSpec
+from inference_core.contract.options import RELATIVE_RANGE
 from inference_core.geometry.box_merge import cut_sides
 from inference_core.models.parsing import ParsedAnswer, parse_answer
-from inference_core.raster.coords import clamp_box, pixel_box_to_map, rescale_box
+from inference_core.raster.coords import clamp_box, pixel_box_to_map, rescale_box, tile_box_to_raster
 from inference_core.raster.tiling import tile_edges
 from inference_core.run.limits import boxes_capped_message, cap_boxes
 
@@ -49,14 +50,27 @@ def answer_detections(tile: TileSpec, raw_text: str, input_size, *, window, coor
     iw, ih = (int(input_size[0]), int(input_size[1])) if input_size else (w, h)
     if iw <= 0 or ih <= 0 or coordinates == "original-image":
         iw, ih = w, h  # boxes already in view pixels: no rescale
+    elif coordinates == "relative-1000":
+        iw = ih = RELATIVE_RANGE  # 0-1000 of the image's width and height (Qwen2-VL, Qwen3-VL)
     inner = tile_edges(tile, window)
     dets = []
-    for box, label, score in zip(parsed.boxes, parsed.labels, parsed.scores):
+    for i, (box, label, score) in enumerate(zip(parsed.boxes, parsed.labels, parsed.scores)):
         px = clamp_box(rescale_box(box, (iw, ih), (w, h)), w, h)
         if px is None:
             continue
-        dets.append(make(tile, px, label, score, parsed.reasoning, inner))
+        det = make(tile, px, label, score, parsed.reasoning, inner)
+        if parsed.points.get(i):  # the model's own point prompts go to SAM with its box (models.segment)
+            det.extra["points_raster"] = [_point_to_raster(x, y, lb, (iw, ih), tile) for x, y, lb in parsed.points[i]]
+        dets.append(det)
     return dets, parsed
+
+
+def _point_to_raster(x: float, y: float, label: int, input_size: tuple[int, int], tile: TileSpec):
+    """A point in the answer's space -> view pixels (clamped, as boxes are) -> full-raster pixels, with its label."""
+    w, h = tile.out_width, tile.out_height
+    vx, vy, _, _ = rescale_box((x, y, x, y), input_size, (w, h))
+    rx, ry, _, _ = tile_box_to_raster((min(max(vx, 0.0), w), min(max(vy, 0.0), h)) * 2, tile)
+    return (rx, ry, int(label))
 
 
 def provenance(options: "RunOptions", model_id: str, prompt_name: Optional[str], tile: TileSpec,

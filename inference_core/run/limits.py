@@ -255,6 +255,7 @@ def cap_boxes(parsed: "ParsedAnswer", limit: int) -> int:
     dropped = max(0, len(parsed.boxes) - limit)
     if dropped:
         del parsed.boxes[limit:], parsed.labels[limit:], parsed.scores[limit:]
+        parsed.points = {i: p for i, p in parsed.points.items() if i < limit}
     return dropped
 
 

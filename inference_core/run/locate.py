@@ -25,10 +25,14 @@ class ReasonerStep:
         return backend, core.models.segmenter(core.o) if core.o.needs_sam else None
 
     def prompt(self, core: RunCore) -> str:
-        from inference_core.models.prompts import load_template, render
+        from inference_core.models.prompts import known_template, load_template, render, unknown_model_warning
 
-        template = load_template(core.o)
-        prompt = render(template, core.o.query, core.o.coordinates)
+        o = core.o
+        template = load_template(o)
+        prompt = render(template, o.query, o.coordinates)
+        if o.backend == "openai" and not o.prompt and not o.coordinates and known_template(o.model) is None:
+            # a server's model whose box convention is a guess: recorded with the run, announced with its warnings
+            core.warnings.append(unknown_model_warning(o.model, template))
         self.coordinates = prompt.coordinates
         self.prompt_name = template.name
         return prompt

@@ -54,7 +54,8 @@ def run(options: RunOptions, emit: Emit = no_events, cancel: Optional[threading.
 
 
 def _locked_run(options: RunOptions, emit: Emit, cancel, models, started: float, lock: OutputLock) -> RunSummary:
-    source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs)
+    source = RasterSource.open(options.raster, options.bands, options.extent, options.extent_crs,
+                               options.stretch, options.stretch_values)
     try:
         source.warnings += preflight(source, options)  # limits, damaged pixels, model files: before any model loads
         if models is None:  # a one-off run (CLI); the worker passes its warm cache

@@ -63,6 +63,7 @@ class RunRecord:
     model: str
     tiles_total: int
     warnings: str
+    pixels: Optional[str] = None  # JSON: bands shown as red, green, blue and the stretch (RasterSource.pixels_record)
 
 
 def check_output(path: str | os.PathLike, raster: Optional[str] = None, append: bool = False) -> None:

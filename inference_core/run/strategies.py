@@ -13,7 +13,7 @@ from inference_core.common.records import Box, Detection, TileSpec
 from inference_core.contract.calls import tile_count, tile_sides
 from inference_core.contract.options import DESCENT_LAST_STEP, FRAMED_SLACK, REFINE_CONTEXT, REFINE_SLACK_VIEW_PX
 from inference_core.raster.coords import tile_box_to_raster
-from inference_core.raster.tiling import axis_starts, gsd_scale, plan_overview, plan_tiles
+from inference_core.raster.tiling import axis_starts, gsd_scale, model_view_size, plan_overview, plan_tiles
 from inference_core.raster.windows import centred_window, group_candidates, long_side
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -102,6 +102,7 @@ def plan_refine(source: "RasterSource", options: "RunOptions", overview: TileSpe
         ow, oh = max(1, round(w / scale)), max(1, round(h / scale))
         if w == wside and h == wside:
             ow = oh = options.tile_size
+        ow, oh = model_view_size(ow, oh, options)  # the model's pixels are the view's (raster.tiling)
         view = TileSpec(next_id, col, row, w, h, ow, oh, source.window_transform(col, row, w, h, ow, oh), "refine")
         out.append((view, tuple(candidates[i].target_id for i in group.members)))
         next_id += 1
@@ -151,7 +152,7 @@ def plan_level(source: "RasterSource", options: "RunOptions", parent_scale: floa
     for row in rows:
         for col in cols:
             if (col, row) in chosen:
-                ow, oh = max(1, round(cw / scale)), max(1, round(ch / scale))
+                ow, oh = model_view_size(max(1, round(cw / scale)), max(1, round(ch / scale)), options)
                 out.append(TileSpec(first_id + len(out), col, row, cw, ch, ow, oh,
                                     source.window_transform(col, row, cw, ch, ow, oh), "refine"))
     return out

@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from typing import Any, Optional, Sequence
 
-from inference_core.contract.options import ANSWER_MODES, DEFAULT_MODE, FIND_ALL, RunOptions
+from inference_core.contract.conventions import template_run_defaults
+from inference_core.contract.options import ANSWER_MODES, DEFAULT_MODE, DEFAULT_TILE_SIZE, FIND_ALL, RunOptions
 
 from ..settings import RUN_DEFAULTS, PluginSettings
 
@@ -43,6 +44,10 @@ def run_options(cfg: PluginSettings, raster: str, query: str, out: str, granular
         kw.update(replay=cfg.replay)
     else:
         kw["model"] = os.path.expanduser(cfg.model)
+    # a template's authors' tile size (Think2Seg-RS: 840) where the setting is left at the engine's default
+    authors = template_run_defaults(kw.get("prompt"), kw.get("model"))
+    if "tile_size" in authors and kw["tile_size"] == DEFAULT_TILE_SIZE:
+        kw["tile_size"] = authors["tile_size"]
     kw.update(extra)
     return RunOptions(**kw).validate()
 

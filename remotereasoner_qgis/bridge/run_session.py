@@ -20,6 +20,7 @@ from ..i18n import tr
 from .events import EndState, end_state, failure_state
 from .follow_run import Handler, RunOutcome, follow_run
 from .history import RunEntry, rerun_options, resume_options
+from .layer_pixels import renderer_pixels
 from .readiness import Readiness, check_readiness
 from .run_options import options_for_run
 from .run_paths import new_run_path
@@ -135,6 +136,7 @@ class RunController(QObject):
         title = question or tr("Describe")  # a caption run's group and file are named for the mode
         out = new_run_path(folder, title)
         extra: dict[str, Any] = {"mode": mode, "per_tile": per_tile} if mode in ANSWER_MODES else {"mode": mode}
+        extra.update(renderer_pixels(layer))  # the model sees the layer's bands and contrast, as the analyst does
         if after and per_tile and mode in ANSWER_MODES:
             raise RunRefused(tr("One answer per tile is for one raster: untick it to ask about both dates."))
         if after:

@@ -50,6 +50,7 @@ from inference_core.contract.options import (
 from inference_core.contract.schema import ANSWER_LAYER, field_names
 
 from ..bridge.events import CRITICAL, SUCCESS, progress_percent, progress_text, tally_text
+from ..bridge.layer_pixels import renderer_pixels
 from ..bridge.run_session import RunController, RunRequest
 from ..bridge.strategy import STRATEGY_ORDER, strategy_label
 from ..bridge.run_options import MIN_TILE_SIZE, run_options
@@ -423,9 +424,11 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             max_pixels=self.parameterAsInt(parameters, self.MAX_PIXELS, context), **find_all,
             strategy=STRATEGY_ORDER[self.parameterAsEnum(parameters, self.STRATEGY, context)], **overrides)
         try:
+            # the layer's renderer bands and contrast, as in the dock (bridge/layer_pixels.py)
             options = run_options(run_cfg, path, query, out, granularity, extent, api_key,
                                   simplify=self.parameterAsDouble(parameters, self.SIMPLIFY, context),
-                                  min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context), **answer_kw)
+                                  min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context), **answer_kw,
+                                  **renderer_pixels(layer))
         except OptionsError as exc:
             raise QgsProcessingException(str(exc)) from None
         return options, crs

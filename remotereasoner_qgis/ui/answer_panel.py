@@ -31,6 +31,11 @@ class AnswerPanel(QWidget):
         font.setBold(True)
         self.answer_label.setFont(font)
         lay.addWidget(self.answer_label)
+        # the resolution the model saw the extent at (the run's `answer_view`): the reference's answers come
+        # from images up to 12.8 MP, so the analyst can tell a coarse look from a detailed one
+        self.resolution_label = QLabel(self)
+        self.resolution_label.setWordWrap(True)
+        lay.addWidget(self.resolution_label)
         row = QHBoxLayout()
         row.addStretch(1)
         self.copy_button = QPushButton(self.tr("Copy answer"), self)
@@ -54,6 +59,8 @@ class AnswerPanel(QWidget):
         self.readable = 0  # answers that could be read (an unreadable one is shown as such, never as an answer)
         self.answer_label.setText(self.tr("Waiting for the model's answer…") if waiting
                                   else self.tr("Press Reason on extent: the model's answer appears here."))
+        self.resolution_label.clear()
+        self.resolution_label.setVisible(False)
         self.reasoning_text.clear()
         self.copy_button.setEnabled(False)
 
@@ -70,6 +77,7 @@ class AnswerPanel(QWidget):
         if tiles <= 1:
             self.answer_label.setText(answer if readable else self.unreadable_text())
             self.reasoning_text.setPlainText(reasoning)
+            self.show_resolution(ev.get("view_width"), ev.get("view_height"))
         else:
             self.answer_label.setText(self.tr("{k} of {n} tiles answered…").format(k=len(self.events), n=tiles))
             head = self.tr("Tile {i}: {answer}").format(i=int(ev.get("tile_id") or 0) + 1, answer=answer)
@@ -84,6 +92,9 @@ class AnswerPanel(QWidget):
         for a counting question, stated as such), worded here in the user's language from the tiles' answers
         (the engine's `answer_summary` is English, for the command line)."""
         line = self.per_tile_line(overlap) or str(summary.get("answer_summary") or "").strip()
+        view = summary.get("answer_view")
+        if isinstance(view, (list, tuple)) and len(view) == 2:
+            self.show_resolution(*view)
         if line and self.readable:
             self.answer_label.setText(line)
         elif self.events and not self.readable:
@@ -109,6 +120,16 @@ class AnswerPanel(QWidget):
             line += " " + tr("Tiles overlap by {px} px, so an object in an overlap may be counted twice.").format(
                 px=overlap)
         return line
+
+    def show_resolution(self, width, height) -> None:
+        """'Seen at W × H px' under the answer, for one whole-extent view."""
+        try:
+            w, h = int(width), int(height)
+        except (TypeError, ValueError):
+            return
+        if w > 0 and h > 0:
+            self.resolution_label.setText(self.tr("The model saw the extent at {w} × {h} px.").format(w=w, h=h))
+            self.resolution_label.setVisible(True)
 
     def answer(self) -> str:
         return self.answer_label.text()

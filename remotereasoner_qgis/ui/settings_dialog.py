@@ -93,6 +93,7 @@ class SettingsDialog(QDialog):
             self.coordinates_combo.addItem({
                 "model-input": self.tr("Pixels of the resized model input (model-input)"),
                 "original-image": self.tr("Pixels of the view before resizing (original-image)"),
+                "relative-1000": self.tr("0 to 1000 across the image, Qwen2-VL / Qwen3-VL (relative-1000)"),
             }.get(space, space), space)
         self.coordinates_combo.setToolTip(self.tr("Which pixels the model's boxes are in; a template states it for "
                                                   "the model it was written for."))

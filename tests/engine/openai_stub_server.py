@@ -82,8 +82,13 @@ class StubServer:
 
     def __init__(self, answer: Answerer = "<answer>[]</answer>", models: tuple[str, ...] = ("remote-reasoner",),
                  api_key: Optional[str] = None, latency: float = 0.0, max_pixels: Optional[int] = None,
-                 latency_range: Optional[tuple[float, float]] = None):
+                 latency_range: Optional[tuple[float, float]] = None, min_pixels: Optional[int] = None,
+                 usage: bool = True):
         self.answer = answer
+        # `min_pixels`: the server's own lower limit (it enlarges smaller images); `usage`: False for a server
+        # that reports no token usage
+        self.min_pixels = min_pixels
+        self.usage = usage
         # (low, high): each request takes low + (high - low) * u seconds instead, u from a hash of its prompt
         # text, so a view takes the same time however and whenever it is sent (benchmark: stream vs batches)
         self.latency_range = latency_range
@@ -140,8 +145,15 @@ class StubServer:
 
     @property
     def chat_requests(self) -> list[RecordedRequest]:
+        """The views asked (the engine's size checks, marked in OpenAI's `user` field, are `size_checks`)."""
         with self._lock:
-            return [r for r in self.requests if r.path.endswith("/chat/completions")]
+            return [r for r in self.requests if r.path.endswith("/chat/completions") and not _is_size_check(r)]
+
+    @property
+    def size_checks(self) -> list[RecordedRequest]:
+        """The engine's size checks (models.backends.openai_backend.SIZE_CHECK_USER): one per prompt."""
+        with self._lock:
+            return [r for r in self.requests if r.path.endswith("/chat/completions") and _is_size_check(r)]
 
     def reset(self) -> None:
         with self._lock:
@@ -192,7 +204,7 @@ class StubServer:
         call = ChatCall(model=model, prompt="\n".join(prompt_parts), images=images, body=body)
         text = self.answer(call) if callable(self.answer) else self.answer
         prompt_tokens = sum(self._image_tokens(im.size) for im in images) + len(call.prompt) // 4 + 10
-        return 200, {
+        reply = {
             "id": f"chatcmpl-stub-{len(self.requests)}",
             "object": "chat.completion",
             "created": int(time.time()),
@@ -200,6 +212,9 @@ class StubServer:
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": 0, "total_tokens": prompt_tokens},
         }
+        if not self.usage:
+            del reply["usage"]
+        return 200, reply
 
     def latency_of(self, body: Any) -> float:
         if self.latency_range is None:
@@ -217,9 +232,15 @@ class StubServer:
         from inference_core.raster.coords import smart_resize
 
         w, h = size
-        if self.max_pixels is not None:
-            h, w = smart_resize(h, w, 4 * 28 * 28, self.max_pixels)
+        if self.max_pixels is not None or self.min_pixels is not None:
+            h, w = smart_resize(h, w, self.min_pixels or 4 * 28 * 28, self.max_pixels or 16384 * 28 * 28)
         return (w // 28) * (h // 28)
+
+
+def _is_size_check(r: RecordedRequest) -> bool:
+    from inference_core.models.backends.openai_backend import SIZE_CHECK_USER
+
+    return isinstance(r.body, dict) and r.body.get("user") == SIZE_CHECK_USER
 
 
 def _make_handler(server: StubServer) -> type[BaseHTTPRequestHandler]:

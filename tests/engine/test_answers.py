@@ -185,11 +185,13 @@ def test_a_large_extent_is_one_view_downscaled_to_the_budget(make_geotiff, tmp_p
     raster = _raster(make_geotiff, size=600)  # 600 x 600 px = 28.7 x the 112² budget
     replay = _jsonl(tmp_path, {0: "<think>water and quays</think><answer>A harbour with a pier.</answer>"})
     out = tmp_path / "describe.gpkg"
-    summary = run(_opts(raster, out, mode="describe", query="", backend="replay", replay=str(replay), max_pixels=12544))
+    summary = run(_opts(raster, out, mode="describe", query="", backend="replay", replay=str(replay), max_pixels=12544,
+                        answer_max_pixels=12544))
     assert summary.tiles_total == 1 and summary.answer_summary == "A harbour with a pier."
     [row] = _answers(out)
     # Qwen's smart_resize of 600² to the 12544 px budget (floors to 28-px multiples: 84 x 84), read at that size
     assert (row["view_width"], row["view_height"]) == smart_resize(600, 600, DEFAULT_MIN_PIXELS, 12544)[::-1] == (84, 84)
+    assert summary.answer_view == [84, 84]
     assert row["bounds"] == (500000.0, 3999700.0, 500300.0, 4000000.0)
     assert (row["mode"], row["question"], row["count"]) == ("describe", "", None)
 

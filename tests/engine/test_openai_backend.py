@@ -289,8 +289,10 @@ def test_the_tiny_qwen_answers_through_the_server(tiny_models):
     with StubServer(answer=answerer) as srv:
         replies = backend(srv.url, max_new_tokens=8, concurrency=2).reason([tile(0, 112, 84), tile(1, 56, 56)])
     assert [r.input_size for r in replies] == [(112, 84), (56, 56)]
-    # The checkpoint's processor saw exactly the sent size: grid (t, h/14, w/14).
-    assert sorted(answerer.seen_grids) == sorted([(1, 6, 8), (1, 4, 4)])
+    # The checkpoint's processor saw exactly the sent size: grid (t, h/14, w/14); and the size check's
+    # 504-px grey image (36 x 36 patches) once per prompt
+    views = [g for g in answerer.seen_grids if g != (1, 36, 36)]
+    assert sorted(views) == sorted([(1, 6, 8), (1, 4, 4)]) and (1, 36, 36) in answerer.seen_grids
     assert all(isinstance(r.raw_text, str) for r in replies)
     assert json.dumps([r.raw_text for r in replies])  # plain text, serialisable into the responses table
 

@@ -33,6 +33,10 @@ def test_ask_shows_the_recorded_answer_and_its_reasoning(qtbot, dock, raster, cl
     panel = dock.answer_panel
     assert panel.answer() == "There are 3 trees."
     assert panel.reasoning() == "Three crowns stand apart in the clearing."
+    # the resolution the model saw the 400 x 400 px extent at, from the run's summary
+    assert summary["answer_view"] == [400, 400]
+    assert panel.resolution_label.isVisibleTo(dock) and panel.resolution_label.text() == (
+        "The model saw the extent at 400 × 400 px.")
     assert panel.reasoning_box.isCollapsed()  # folded beneath the answer
     assert panel.answer_label.font().pointSizeF() > dock.font().pointSizeF()  # shown large
     assert panel.copy() == "There are 3 trees.\n\nThree crowns stand apart in the clearing."
@@ -70,6 +74,7 @@ def test_per_tile_answers_are_one_footprint_per_tile(qtbot, dock, raster, clean_
         x0, y1 = XMIN + 20.0 * col, YMAX - 20.0 * row
         assert rect_tuple(f.geometry().boundingBox()) == tuple(round(v, 2) for v in (x0, y1 - 20.0, x0 + 20.0, y1))
     assert dock.answer_panel.answer() == "Sum of per-tile counts: 10 over 4 of 4 tiles."  # worded by the dock (translated)
+    assert not dock.answer_panel.resolution_label.isVisibleTo(dock)  # per tile: each tile's own size
     text = dock.answer_panel.reasoning()
     assert "Tile 1: There are 1 trees.\ntile 0" in text and "Tile 4: There are 4 trees." in text
     assert dock.last_message == ("success", "Answered on 4 views.")

@@ -32,10 +32,11 @@ def test_prompt_combo_lists_the_templates(clean_settings, tmp_path, monkeypatch)
     assert items[0] == ("Default for the model", "") and dlg.prompt_combo.currentIndex() == 0
     assert items[-1] == ("Choose file…", sd.CHOOSE_FILE)
     names = [data for _text, data in items[1:-1]]
-    assert names == ["my-roofs", "qwen2.5-vl", "remotereasoner", "think2seg-rs", "tiny-reasoner"]
+    assert names == ["my-roofs", "qwen-vl-relative", "qwen2.5-vl", "remotereasoner", "think2seg-rs", "tiny-reasoner"]
     assert _items(dlg.coordinates_combo) == [
         ("As the prompt template says", ""), ("Pixels of the resized model input (model-input)", "model-input"),
-        ("Pixels of the view before resizing (original-image)", "original-image")]
+        ("Pixels of the view before resizing (original-image)", "original-image"),
+        ("0 to 1000 across the image, Qwen2-VL / Qwen3-VL (relative-1000)", "relative-1000")]
     # a name is saved as a name
     dlg.prompt_combo.setCurrentIndex(names.index("think2seg-rs") + 1)
     dlg._prompt_chosen(dlg.prompt_combo.currentIndex())

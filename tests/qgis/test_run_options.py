@@ -31,6 +31,15 @@ def test_options_for_run(tmp_path, engine_py):
         options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", None)
 
 
+def test_think2seg_takes_its_authors_tile_size_when_the_setting_is_the_default(engine_py):
+    cfg = rs.PluginSettings(engine_python=engine_py, model="RicardoString/Think2Seg-RS-7B")
+    assert options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", None)["tile_size"] == 840
+    cfg.tile_size = 1008  # the analyst's own tile size wins
+    assert options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", None)["tile_size"] == 1008
+    cfg = rs.PluginSettings(engine_python=engine_py, prompt="think2seg-rs")  # the template chosen by name
+    assert options_for_run(cfg, "/r.tif", "q", ("boxes",), None, "/o.gpkg", None)["tile_size"] == 840
+
+
 def test_settings_start_from_the_engine_defaults():
     engine = RunOptions(raster="", query="", out="")
     cfg = rs.PluginSettings()
@@ -59,10 +68,15 @@ def test_processing_overrides_the_settings_then_maps_them_like_the_dock(qgis_pro
     params = {"INPUT": str(SAMPLE), "QUERY": "trees", "GRANULARITY": [0], "BACKEND": 2, "MODEL": "",
               "TILE_SIZE": 504, "OVERLAP": 56, "MAX_PIXELS": 200704}
     options, _crs = alg.build_options(params, ctx, str(tmp_path / "r.gpkg"), cfg, "sk-secret")
-    # the same settings through the dock's mapping give the same options
+    # the same settings through the dock's mapping give the same options (both add the layer renderer's bands)
+    from qgis.core import QgsRasterLayer
+
+    from remotereasoner_qgis.bridge.layer_pixels import renderer_pixels
+
     dock = run_options(dataclasses.replace(cfg, tile_size=504, overlap=56, max_pixels=200704), str(SAMPLE), "trees",
-                       str(tmp_path / "r.gpkg"), ("boxes",), None, "sk-secret")
-    assert options == dock
+                       str(tmp_path / "r.gpkg"), ("boxes",), None, "sk-secret",
+                       **renderer_pixels(QgsRasterLayer(str(SAMPLE), "sample")))
+    assert options == dock and options.bands == (1, 2, 3)
     assert (options.model, options.concurrency, options.prompt, options.api_key) == ("rr", 8, "remotereasoner", "sk-secret")
     # a MODEL parameter names the server's model for the openai backend
     params["MODEL"] = "other"

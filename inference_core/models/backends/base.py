@@ -22,6 +22,7 @@ class ReasonRequest:
     image: "Image"  # RGB, view size (TileSpec.out_width x out_height)
     prompt: Union[ChatPrompt, str]
     view_hash: Optional[str] = None  # content hash of what decides the answer (run.reuse), set by the pipeline
+    max_pixels: Optional[int] = None  # this view's pixel budget (ask/describe's larger one); None = the backend's
     # A change question (experimental): the second date's view of the same ground, sent after `image` in one
     # turn. RemoteReasoner was trained on single images (docs/fidelity.md).
     second_image: Optional["Image"] = None

@@ -46,6 +46,15 @@ MAX_RETRY_AFTER_S = 120.0
 MAX_CHARS_PER_TOKEN = 8
 MAX_TOKENS_PER_CHAR = 2
 CHAT_FRAME_TOKENS = 64
+# The exact size check: the run's prompt is sent once more with a grey image of known tokens and one answer
+# token; its prompt-token count less those image tokens is the text's exact count, so every view's count then
+# shows the image tokens the server really used: a server that shrinks a view slightly (896 -> 840 px: 900
+# tokens, not 1024) or enlarges it is seen. 504 px (18 x 18 blocks of 28 px, 254 016 px) lies above the
+# min_pixels servers are commonly given (Qwen's own example: 256 x 28 x 28 = 200 704) and below their max_pixels,
+# so the check image itself is not resized; a check count outside the text's possible range says it was.
+# The request says what it is in OpenAI's `user` field.
+SIZE_CHECK_SIDE = 18 * 28
+SIZE_CHECK_USER = "remotereasoner-size-check"
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,8 @@ def prepare_image(image: "Image", min_pixels: int, max_pixels: int) -> tuple[byt
 
 
 def chat_payload(model: str, png: bytes, prompt: "ChatPrompt | str", max_tokens: int,
-                 image_url: Optional[str] = None, second_png: Optional[bytes] = None) -> dict[str, Any]:
+                 image_url: Optional[str] = None, second_png: Optional[bytes] = None,
+                 user: Optional[str] = None) -> dict[str, Any]:
     """The OpenAI chat-completions body for one view: the prompt's [system, text, image, text] messages,
     the image as a PNG data URL where the template puts it (or `image_url` instead); a change question's
     second date (`second_png`) as the second image part; greedy decoding."""
@@ -92,7 +102,10 @@ def chat_payload(model: str, png: bytes, prompt: "ChatPrompt | str", max_tokens:
             content = [{"type": "image_url", "image_url": {"url": next(images, urls[-1])}}
                        if part["type"] == "image" else part for part in content]
         messages.append({"role": message["role"], "content": content})
-    return {"model": model, "messages": messages, "temperature": 0, "max_tokens": max_tokens}
+    payload = {"model": model, "messages": messages, "temperature": 0, "max_tokens": max_tokens}
+    if user:
+        payload["user"] = user
+    return payload
 
 
 # Stands for the data URL while the rest of the body is JSON-encoded: base64 needs no JSON escaping, so the
@@ -100,37 +113,68 @@ def chat_payload(model: str, png: bytes, prompt: "ChatPrompt | str", max_tokens:
 _IMAGE_SLOT = "@@remotereasoner-image@@"
 
 
-def chat_body(model: str, png: bytes, prompt: "ChatPrompt | str", max_tokens: int) -> bytes:
+def chat_body(model: str, png: bytes, prompt: "ChatPrompt | str", max_tokens: int, user: Optional[str] = None) -> bytes:
     """`chat_payload` as JSON bytes, built without passing the image through `json.dumps`."""
-    frame = json.dumps(chat_payload(model, b"", prompt, max_tokens, image_url=_IMAGE_SLOT)).encode("utf-8")
+    frame = json.dumps(chat_payload(model, b"", prompt, max_tokens, image_url=_IMAGE_SLOT, user=user)).encode("utf-8")
     head, slot, tail = frame.partition(json.dumps(_IMAGE_SLOT).encode("ascii"))
     if not slot:  # a template without an image part
         return frame
     return b"".join((head, b'"data:image/png;base64,', base64.b64encode(png), b'"', tail))
 
 
+def prompt_tokens_of(data: Any) -> Optional[int]:
+    """`usage.prompt_tokens` of a chat completion, None when the server reports none."""
+    usage = data.get("usage") if isinstance(data, dict) else None
+    tokens = usage.get("prompt_tokens") if isinstance(usage, dict) else None
+    return tokens if isinstance(tokens, int) and not isinstance(tokens, bool) else None
+
+
+def _resize_fix(min_pixels: int, max_pixels: int) -> str:
+    return (f"Start it with the client's limits, e.g. vLLM --mm-processor-kwargs "
+            f"'{{\"max_pixels\": {max_pixels}, \"min_pixels\": {min_pixels}}}', or match --max-pixels to the server.")
+
+
 def resize_warning(data: Any, input_size: tuple[int, int], text_chars: int, min_pixels: int,
-                   max_pixels: int) -> Optional[str]:
+                   max_pixels: int, text_tokens: Optional[int] = None) -> Optional[str]:
     """A warning when the server's prompt-token count shows it resized the image the client sent.
 
-    The image is `image_tokens(input_size)` tokens and the text takes between `chars / 8` and `2 * chars`
-    (+ the chat frame): a count below that range means the server shrank the image (its max_pixels is
-    below the client's), above it that it enlarged it. A shrink smaller than the text's slack (under about
-    a sixth of the image tokens for a full tile) goes unnoticed; servers that report no usage are not checked.
+    With `text_tokens` (the prompt's exact text count, from the size check) the image tokens the server used
+    are known exactly: any shrink or enlargement by a 28-px block is seen. Without it the text takes between
+    `chars / 8` and `2 * chars` (+ the chat frame), and only a resize beyond that slack is seen (a shrink of
+    a sixth of a full tile's tokens). A check count outside the text's possible range means the server resized
+    the check image itself. Servers that report no usage are not checked (`no_usage_warning`).
     """
-    usage = data.get("usage") if isinstance(data, dict) else None
-    prompt_tokens = usage.get("prompt_tokens") if isinstance(usage, dict) else None
-    if not isinstance(prompt_tokens, int) or isinstance(prompt_tokens, bool):
+    prompt_tokens = prompt_tokens_of(data)
+    if prompt_tokens is None:
         return None
     expected = image_tokens(input_size)
-    low = expected + text_chars // MAX_CHARS_PER_TOKEN
-    high = expected + MAX_TOKENS_PER_CHAR * text_chars + CHAT_FRAME_TOKENS
-    if low <= prompt_tokens <= high:
+    low_text, high_text = text_chars // MAX_CHARS_PER_TOKEN, MAX_TOKENS_PER_CHAR * text_chars + CHAT_FRAME_TOKENS
+    if text_tokens is not None and low_text <= text_tokens <= high_text:
+        # exact: a server that enlarges makes the check image count more too, so a view then counts fewer than
+        # it should; either way the numbers differ from what was sent (only the direction stays open)
+        seen = prompt_tokens - text_tokens
+        if seen == expected:
+            return None
+        return (f"The server counted {seen} image tokens for an image of {expected} tokens "
+                f"({input_size[0]}x{input_size[1]} px), measured against a {SIZE_CHECK_SIDE}-px check image: it "
+                f"resizes images itself (shrinks or enlarges them), so boxes come back at the wrong scale. "
+                + _resize_fix(min_pixels, max_pixels))
+    if text_tokens is not None:  # more or fewer than any text of this length: the check image was resized
+        side = SIZE_CHECK_SIDE
+        return (f"The server counted {text_tokens + image_tokens((side, side))} prompt tokens for a {side}x{side} px "
+                f"check image of {image_tokens((side, side))} tokens and {text_chars} characters of text: it resizes "
+                f"images itself, so boxes come back at the wrong scale. " + _resize_fix(min_pixels, max_pixels))
+    if expected + low_text <= prompt_tokens <= expected + high_text:
         return None
     return (f"The server counted {prompt_tokens} prompt tokens for an image of {expected} tokens "
             f"({input_size[0]}x{input_size[1]} px): it resizes images itself, so boxes come back at the wrong "
-            f"scale. Start it with the client's limits, e.g. vLLM --mm-processor-kwargs "
-            f"'{{\"max_pixels\": {max_pixels}, \"min_pixels\": {min_pixels}}}', or match --max-pixels to the server.")
+            f"scale. " + _resize_fix(min_pixels, max_pixels))
+
+
+def no_usage_warning(min_pixels: int, max_pixels: int) -> str:
+    """The run's warning when a server reports no token usage: its own resize cannot be seen."""
+    return ("The server reports no token usage, so whether it resizes images itself (a slight shrink or an "
+            "enlargement puts every box at the wrong scale) cannot be checked. " + _resize_fix(min_pixels, max_pixels))
 
 
 def answer_text(data: Any) -> str:
@@ -197,6 +241,10 @@ class OpenAIBackend:
         self._opener = make_opener(self.base_url)
         self._stop = threading.Event()
         self._slots = threading.BoundedSemaphore(self.concurrency)
+        # prompt text -> its exact token count at this server (None: not measurable), from the size check
+        self._text_tokens: dict[tuple, Optional[int]] = {}
+        self._text_tokens_locks: dict[tuple, threading.Lock] = {}  # one per prompt: checks of others run on
+        self._text_tokens_lock = threading.Lock()
 
     def __repr__(self) -> str:  # the key stays out of any repr a traceback or log might print
         return f"OpenAIBackend({self.model_id!r}, concurrency={self.concurrency})"
@@ -260,13 +308,14 @@ class OpenAIBackend:
         if stop.is_set():
             raise BackendError("Cancelled after another tile failed.", code="server")
         try:
-            png, input_size = prepare_image(request.image, self.min_pixels, self.max_pixels)
+            budget = int(request.max_pixels or self.max_pixels)  # ask/describe's view may have its own
+            png, input_size = prepare_image(request.image, self.min_pixels, budget)
         except ValueError as exc:  # smart_resize refuses sizes Qwen2.5-VL cannot take
             raise BackendError(f"Tile {request.tile_id} cannot be sent to the model: {exc}.", code="input") from None
         if request.second_image is None:
             body = chat_body(self.model, png, request.prompt, self.max_new_tokens)
         else:  # a change question (experimental): both dates in one turn, small enough for plain JSON
-            second, _size = prepare_image(request.second_image, self.min_pixels, self.max_pixels)
+            second, _size = prepare_image(request.second_image, self.min_pixels, budget)
             body = json.dumps(chat_payload(self.model, png, request.prompt, self.max_new_tokens,
                                            second_png=second)).encode("utf-8")
         started = time.monotonic()
@@ -282,10 +331,36 @@ class OpenAIBackend:
         if is_overflow_answer(text):
             raise BackendError(overflow_message("The server runs the model in float16: start it with "
                                                 "--dtype bfloat16 (or float32)."), code="server")
-        return ReasonReply(tile_id=request.tile_id, raw_text=text, input_size=input_size,
-                           seconds=time.monotonic() - started,
-                           warning=resize_warning(data, input_size, _text_chars(request), self.min_pixels,
-                                                  self.max_pixels))
+        seconds = time.monotonic() - started
+        if prompt_tokens_of(data) is None:
+            warning = no_usage_warning(self.min_pixels, budget)
+        else:
+            # the size check measures one-image prompts; a change question's two dates keep the coarse check
+            exact = self._text_token_count(request, stop) if request.second_image is None else None
+            warning = resize_warning(data, input_size, _text_chars(request), self.min_pixels, budget, exact)
+        return ReasonReply(tile_id=request.tile_id, raw_text=text, input_size=input_size, seconds=seconds,
+                           warning=warning)
+
+    def _text_token_count(self, request: ReasonRequest, stop: threading.Event) -> Optional[int]:
+        """The exact token count of the request's text at this server, measured once per prompt by the size
+        check (SIZE_CHECK_SIDE); None when the check fails or the server reports no usage."""
+        chat = request.chat
+        key = (chat.system, chat.before, chat.after)
+        with self._text_tokens_lock:
+            lock = self._text_tokens_locks.setdefault(key, threading.Lock())
+        with lock:  # views of this prompt wait for its one check
+            if key not in self._text_tokens:
+                from PIL import Image
+
+                grey = Image.new("RGB", (SIZE_CHECK_SIDE, SIZE_CHECK_SIDE), (128, 128, 128))
+                png, size = prepare_image(grey, self.min_pixels, max(self.max_pixels, SIZE_CHECK_SIDE ** 2))
+                try:
+                    data = self._post_with_retries(chat_body(self.model, png, request.prompt, 1, SIZE_CHECK_USER), stop)
+                    tokens = prompt_tokens_of(data)
+                    self._text_tokens[key] = None if tokens is None else tokens - image_tokens(size)
+                except BackendError:  # the check is an aid: the coarse check still runs
+                    self._text_tokens[key] = None
+            return self._text_tokens[key]
 
     def _post_with_retries(self, body: bytes, stop: threading.Event) -> Any:
         url = self.base_url + "/chat/completions"

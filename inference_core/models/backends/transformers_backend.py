@@ -289,7 +289,7 @@ class TransformersBackend:
     def model_inputs(self, requests: Sequence[ReasonRequest]):
         """The processor's tensors for a batch: chats rendered, views resized here, no second resize."""
         try:
-            images = [model_input(img, self.min_pixels, self.max_pixels)[0] for req in requests for img in req.images]
+            images = [model_input(img, self.min_pixels, self.budget(req))[0] for req in requests for img in req.images]
         except ValueError as exc:  # smart_resize refuses sizes Qwen2.5-VL cannot take
             raise BackendError(f"A view cannot be given to the model: {exc}.", code=ErrorCode.INPUT) from None
         return self.processor(text=[self.chat_text(r) for r in requests], images=images, padding=True,
@@ -305,8 +305,12 @@ class TransformersBackend:
         """(width, height) the view reaches the model at: views of one such size batch without padding."""
         from inference_core.raster.coords import smart_resize
 
-        height, width = smart_resize(request.image.height, request.image.width, self.min_pixels, self.max_pixels)
+        height, width = smart_resize(request.image.height, request.image.width, self.min_pixels, self.budget(request))
         return width, height
+
+    def budget(self, request: ReasonRequest) -> int:
+        """The view's pixel budget: its own (ask/describe's whole-extent view), else the run's."""
+        return int(request.max_pixels or self.max_pixels)
 
     def view_tokens(self, request: ReasonRequest) -> int:
         """Tokens one view holds at the end of its answer: the chat with its image tokens, plus the answer."""
@@ -343,7 +347,7 @@ class TransformersBackend:
         except Exception as exc:  # noqa: BLE001
             if is_allocator_oom(exc):
                 free_memory()
-                raise BackendOOM(answer_advice(self.device, len(requests), self.max_pixels)) from None
+                raise BackendOOM(answer_advice(self.device, len(requests), max(map(self.budget, requests)))) from None
             raise
         new_tokens = out[:, inputs["input_ids"].shape[1]:]
         texts = self.processor.batch_decode(new_tokens, skip_special_tokens=True, clean_up_tokenization_spaces=False)

@@ -50,7 +50,7 @@ def run_change(options: RunOptions, emit: Emit = no_events, cancel: Optional[thr
     sources: list[RasterSource] = []
     try:
         for o in sides:  # opened one by one: a second date that cannot be read closes the first
-            sources.append(RasterSource.open(o.raster, o.bands, o.extent, o.extent_crs))
+            sources.append(RasterSource.open(o.raster, o.bands, o.extent, o.extent_crs, o.stretch, o.stretch_values))
         for src, o in zip(sources, sides):  # limits, damaged pixels, model files: before any model loads
             src.warnings += preflight(src, o)
         if models is None:  # a one-off run (CLI); the worker passes its warm cache
