@@ -297,6 +297,23 @@ class GpkgSink:
             per_target[tid] = per_target.get(tid, 0.0) + (geom.area if area is None else area)
         return list(per_target.values())
 
+    def covered_area(self, run_id: str, layer: str) -> Optional[float]:
+        """The area the run's features of `layer` cover together (their union: overlapping targets counted once),
+        in m² (`Measurer`), planar in layer units where the CRS gives no metres; None when it has none."""
+        import pyogrio
+        import shapely
+
+        fids = self._run_fids(layer, run_id)
+        if not fids:
+            return None
+        _meta, _fids, geoms, _fields = pyogrio.raw.read(self.path, layer=layer, fids=fids, columns=[])
+        shapes = [shapely.from_wkb(wkb) for wkb in (geoms if geoms is not None else []) if wkb is not None]
+        if not shapes:
+            return None
+        union = shapely.union_all(shapely.make_valid(shapes))
+        area = self.measurer.area_m2(union)
+        return union.area if area is None else area
+
     def set_status(self, run_id: str, status: str) -> None:
         with closing(self._connect()) as con, con:
             con.execute("UPDATE runs SET status = ?, finished = NULL WHERE run_id = ?", (status, run_id))

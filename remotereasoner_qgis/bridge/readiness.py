@@ -174,6 +174,13 @@ def _test_sam(path: str) -> bool:
         return False
 
 
+def _shipped_label(text: str) -> str:
+    """The labels of the shipped sample's recording (scripts/record_sample_answers.py) in the user's language; a
+    recording of the user's own is shown as it is written."""
+    return {"recorded answers (human labels), not a live model": tr("recorded answers (human labels), not a live model"),
+            "OSBS_029.tif, whole layer": tr("{file}, whole layer").format(file="OSBS_029.tif")}.get(text, text)
+
+
 def recorded_notice(settings: PluginSettings, granularity: tuple[str, ...]) -> str:
     """For a replay of labelled recorded answers (contract.recorded): that they are recorded, not a live model,
     for which view, and what a real model needs. "" for a live model or an unlabelled replay."""
@@ -185,7 +192,7 @@ def recorded_notice(settings: PluginSettings, granularity: tuple[str, ...]) -> s
     if not rec.model:
         return ""
     text = tr("Demo: {model}, for {view}, whatever the question.").format(
-        model=rec.model, view=rec.view or os.path.basename(settings.replay))
+        model=_shipped_label(rec.model), view=_shipped_label(rec.view or os.path.basename(settings.replay)))
     if ("masks" in granularity or "contours" in granularity) and settings.sam and _test_sam(settings.sam):
         text += " " + tr("Masks: tiny test SAM (random weights).")
     return text + " " + tr("Real model: RemoteReasoner-7B (16.6 GB) or a server.")
