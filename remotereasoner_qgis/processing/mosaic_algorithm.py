@@ -110,19 +110,19 @@ class MosaicAlgorithm(QgsProcessingAlgorithm):
         except Exception:  # noqa: BLE001 - the toolbox must list the algorithm even with broken settings
             d = PluginSettings()
         self.addParameter(QgsProcessingParameterFile(self.FOLDER, self.tr("Folder of GeoTIFFs"),
-                                                     behavior=QgsProcessingParameterFile.Folder, optional=True))
+                                                     behavior=QgsProcessingParameterFile.Behavior.Folder, optional=True))
         self.addParameter(QgsProcessingParameterFile(self.FILE, self.tr("…or a VRT or tile index file"),
                                                      optional=True,
                                                      fileFilter=self.tr("Mosaics (*.vrt *.gpkg *.shp *.geojson)")))
         self.addParameter(QgsProcessingParameterVectorLayer(self.INDEX, self.tr("…or a tile index layer"),
-                                                            [QgsProcessing.TypeVectorPolygon], optional=True))
+                                                            [QgsProcessing.SourceType.TypeVectorPolygon], optional=True))
         self.addParameter(QgsProcessingParameterString(self.QUERY, self.tr("Question (what to look for)")))
         self.addParameter(QgsProcessingParameterEnum(
             self.GRANULARITY, self.tr("Results"), options=[self.tr("Boxes"), self.tr("Masks"), self.tr("Contours")],
             allowMultiple=True, defaultValue=[0, 1, 2] if d.sam else [0]))
-        for name, label, kind in ((self.OUTPUT_BOXES, self.tr("Boxes"), QgsProcessing.TypeVectorPolygon),
-                                  (self.OUTPUT_MASKS, self.tr("Masks"), QgsProcessing.TypeVectorPolygon),
-                                  (self.OUTPUT_CONTOURS, self.tr("Contours"), QgsProcessing.TypeVectorLine)):
+        for name, label, kind in ((self.OUTPUT_BOXES, self.tr("Boxes"), QgsProcessing.SourceType.TypeVectorPolygon),
+                                  (self.OUTPUT_MASKS, self.tr("Masks"), QgsProcessing.SourceType.TypeVectorPolygon),
+                                  (self.OUTPUT_CONTOURS, self.tr("Contours"), QgsProcessing.SourceType.TypeVectorLine)):
             self.addParameter(QgsProcessingParameterFeatureSink(name, label, kind, optional=True, createByDefault=True))
         self.addParameter(QgsProcessingParameterString(
             self.RAY_ADDRESS, self.tr("Ray cluster address (empty: Ray on this computer)"), optional=True))
@@ -137,7 +137,7 @@ class MosaicAlgorithm(QgsProcessingAlgorithm):
                                        optional=True, fileFilter=self.tr("Recorded answers (*.jsonl *.gpkg)")),
         ]
         for p in adv:
-            p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            p.setFlags(p.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(p)
         self.addOutput(QgsProcessingOutputFile(self.RESULT_GPKG, self.tr("Result GeoPackage (all layers, model answers)")))
 
