@@ -94,7 +94,7 @@
         <translation>Fournisseur de traitements indisponible : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="205"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="234"/>
         <source>unknown error</source>
         <translation>erreur inconnue</translation>
     </message>
@@ -114,22 +114,22 @@
         <translation>Le moteur a échoué : {error}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="20"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="22"/>
         <source>reading the image</source>
         <translation>lecture de l’image</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="21"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="23"/>
         <source>asking the model</source>
         <translation>interrogation du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="22"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="24"/>
         <source>segmenting</source>
         <translation>segmentation</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="23"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="25"/>
         <source>writing results</source>
         <translation>écriture des résultats</translation>
     </message>
@@ -199,22 +199,22 @@
         <translation>Le checkpoint SAM {path} n’existe pas : choisissez-le à nouveau dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="77"/>
         <source>Devices: {d}</source>
         <translation>Périphériques : {d}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="77"/>
         <source> (CUDA {c})</source>
         <translation> (CUDA {c})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="80"/>
         <source>{dev}: {name}, {free:.1f} GB free of {total:.1f} GB</source>
         <translation>{dev} : {name}, {free:.1f} Go libres sur {total:.1f} Go</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="83"/>
         <source>torch does not load: {e}</source>
         <translation>torch ne se charge pas : {e}</translation>
     </message>
@@ -224,22 +224,22 @@
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
         <source>Self-test could not run: {e}</source>
         <translation>L’autotest n’a pas pu s’exécuter : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="55"/>
         <source>Self-test passed on {device}</source>
         <translation>Autotest réussi sur {device}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="54"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="55"/>
         <source>Self-test FAILED on {device}</source>
         <translation>Autotest ÉCHOUÉ sur {device}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="59"/>
         <source>a check of the installation with a tiny test model, not of a real model.</source>
         <translation>une vérification de l’installation avec un minuscule modèle de test, pas d’un vrai modèle.</translation>
     </message>
@@ -249,12 +249,12 @@
         <translation>Un fournisseur de traitements « remotereasoner » est déjà enregistré ; cette copie de l’extension n’en ajoute pas un autre.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="49"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="51"/>
         <source>{stage} · view {i} of {n}</source>
         <translation>{stage} · vue {i} sur {n}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="79"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="81"/>
         <source>%n box(es)</source>
         <translation>
             <numerusform>%n boîte</numerusform>
@@ -262,7 +262,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="81"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="83"/>
         <source>%n mask(s)</source>
         <translation>
             <numerusform>%n masque</numerusform>
@@ -270,7 +270,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="83"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="85"/>
         <source>%n contour(s)</source>
         <translation>
             <numerusform>%n contour</numerusform>
@@ -278,12 +278,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="131"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="152"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="135"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="156"/>
         <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
         <translation>
             <numerusform>Les réponses du modèle n’ont pas pu être lues sur {k} vue sur %n — voir Raisonnement ; essayez un autre prompt.</numerusform>
@@ -291,27 +291,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="157"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="178"/>
         <source>Found {counts}.</source>
         <translation>Trouvé : {counts}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="164"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="187"/>
         <source>the engine stopped the run.</source>
         <translation>le moteur a arrêté l’analyse.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="167"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="190"/>
         <source>Cancelled before the first view: nothing was kept.</source>
         <translation>Annulé avant la première vue : rien n’a été conservé.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="173"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
         <source>Cancelled</source>
         <translation>Annulé</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="168"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="191"/>
         <source>Cancelled: {k} of %n view(s) kept.</source>
         <translation>
             <numerusform>Annulé : {k} vue sur %n conservée.</numerusform>
@@ -319,27 +319,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="176"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="205"/>
         <source>Answers unreadable</source>
         <translation>Réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="178"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="207"/>
         <source>Done, some answers unreadable</source>
         <translation>Terminé, certaines réponses illisibles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="179"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="208"/>
         <source>Done</source>
         <translation>Terminé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="235"/>
         <source>Failed: {reason}</source>
         <translation>Échec : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
         <source>Failed</source>
         <translation>Échec</translation>
     </message>
@@ -354,7 +354,7 @@
         <translation>Le fichier de prompt {path} n’existe pas : choisissez à nouveau le prompt dans les paramètres.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="481"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="483"/>
         <source>{layer}: %n feature(s)</source>
         <translation>
             <numerusform>{layer} : %n entité</numerusform>
@@ -362,7 +362,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="276"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="287"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -370,7 +370,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="319"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="334"/>
         <source>Connected: %n model(s).</source>
         <translation>
             <numerusform>Connecté : %n modèle.</numerusform>
@@ -396,7 +396,7 @@
         <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans l’onglet Modèles.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="85"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="87"/>
         <source>%n answer(s)</source>
         <translation>
             <numerusform>%n réponse</numerusform>
@@ -404,7 +404,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="159"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
         <source>Answered on %n view(s).</source>
         <translation>
             <numerusform>Réponse sur %n vue.</numerusform>
@@ -447,22 +447,17 @@
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/answer_report.py" line="41"/>
-        <source>Model: {model} · view: {size} · {n} view(s) · results: {gpkg}</source>
-        <translation>Modèle : {model} · vue : {size} · {n} vue(s) · résultats : {gpkg}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>Localiser : boîtes, masques, contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
         <source>Ask: an answer in text</source>
         <translation>Demander : une réponse en texte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="27"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="29"/>
         <source>Describe: a caption of the area</source>
         <translation>Décrire : une légende de la zone</translation>
     </message>
@@ -482,22 +477,22 @@
         <translation>Le dossier SAM 3 {path} n’est pas un modèle ({file} manque) : choisissez-le à nouveau dans Configurer le moteur… › Modèles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="28"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="30"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="192"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="199"/>
         <source>Demo: {model}, for {view}, whatever the question.</source>
         <translation>Démo : {model}, pour {view}, quelle que soit la question.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="198"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="205"/>
         <source>Masks: tiny test SAM (random weights).</source>
         <translation>Masques : petit SAM de test (poids aléatoires).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="199"/>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="206"/>
         <source>Real model: RemoteReasoner-7B (16.6 GB) or a server.</source>
         <translation>Vrai modèle : RemoteReasoner-7B (16,6 Go) ou un serveur.</translation>
     </message>
@@ -567,32 +562,22 @@
         <translation>Apparié</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="29"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="31"/>
         <source>overview</source>
         <translation>vue d’ensemble</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="29"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="31"/>
         <source>zooming in</source>
         <translation>zoom</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="103"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="110"/>
         <source>%n target(s)</source>
         <translation>
             <numerusform>%n cible</numerusform>
             <numerusform>%n cibles</numerusform>
         </translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="106"/>
-        <source>{total} {unit} in all · the largest {largest} {unit}</source>
-        <translation>{total} {unit} au total · la plus grande {largest} {unit}</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="109"/>
-        <source>(box areas)</source>
-        <translation>(aires des boîtes)</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/strategy.py" line="22"/>
@@ -636,17 +621,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="26"/>
+        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="28"/>
         <source>Look</source>
         <translation>Regard</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="33"/>
+        <location filename="../remotereasoner_qgis/ui/strategy_choice.py" line="38"/>
         <source>Model calls this choice will make over the extent</source>
         <translation>Appels au modèle que ce choix fera sur l’emprise</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="190"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="219"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>%n vue sans données ignorée.</numerusform>
@@ -654,7 +639,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="192"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="221"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n réponse reprise d'une vue identique déjà dans le résultat, sans interroger le modèle.</numerusform>
@@ -662,7 +647,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/follow_run.py" line="78"/>
+        <location filename="../remotereasoner_qgis/bridge/follow_run.py" line="80"/>
         <source>The engine ended the run without an answer.</source>
         <translation>Le moteur a terminé l’exécution sans réponse.</translation>
     </message>
@@ -722,7 +707,7 @@
         <translation>Qt ne peut pas dire si cet ordinateur est en ligne ({source} : {detail}) ; il est supposé en ligne. Sans réseau, cochez Hors ligne dans Paramètres › Modèles.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="197"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="226"/>
         <source>%n overview find(s) kept unconfirmed: their closer look gave no usable answer.</source>
         <translation>
             <numerusform>%n trouvaille de la vue d’ensemble gardée non confirmée : son examen rapproché n’a pas donné de réponse utilisable.</numerusform>
@@ -730,17 +715,12 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="200"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="229"/>
         <source>%n overview find(s) dropped: not found again on a closer look.</source>
         <translation>
             <numerusform>%n trouvaille de la vue d’ensemble écartée : un examen rapproché ne l’a pas retrouvée.</numerusform>
             <numerusform>%n trouvailles de la vue d’ensemble écartées : un examen rapproché ne les a pas retrouvées.</numerusform>
         </translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
-        <source>Deep — one look, then closer looks level by level where something was found</source>
-        <translation>Approfondi — un coup d’œil, puis des regards de plus en plus proches, niveau par niveau, là où quelque chose a été trouvé</translation>
     </message>
     <message>
         <location filename="../remotereasoner_qgis/bridge/strategy.py" line="34"/>
@@ -761,7 +741,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="128"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="149"/>
         <source>%n appeared</source>
         <translation>
             <numerusform>%n apparu</numerusform>
@@ -769,7 +749,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="128"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="149"/>
         <source>%n disappeared</source>
         <translation>
             <numerusform>%n disparu</numerusform>
@@ -777,7 +757,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="129"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="150"/>
         <source>%n persisted</source>
         <translation>
             <numerusform>%n inchangé</numerusform>
@@ -785,7 +765,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="161"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="184"/>
         <source>Changes: {line}.</source>
         <translation>Changements : {line}.</translation>
     </message>
@@ -840,7 +820,130 @@
         <translation>Inchangés</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="196"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
+        <source>box areas</source>
+        <translation>aires des boîtes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
+        <source>masks</source>
+        <translation>masques</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="116"/>
+        <source>{covered} {unit} covered ({layer}) · the largest {largest} {unit}</source>
+        <translation>{covered} {unit} couverts ({layer}) · le plus grand {largest} {unit}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="119"/>
+        <source>the targets&apos; own areas add up to {total} {unit} (they overlap)</source>
+        <translation>la somme des aires des cibles est de {total} {unit} (elles se chevauchent)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="130"/>
+        <source>Dropped %n instance(s) under the score threshold {threshold} (best score {best}).</source>
+        <translation>
+            <numerusform>%n instance écartée sous le seuil de score {threshold} (meilleur score {best}).</numerusform>
+            <numerusform>%n instances écartées sous le seuil de score {threshold} (meilleur score {best}).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="200"/>
+        <source>Lower the score threshold to see them.</source>
+        <translation>Abaissez le seuil de score pour les voir.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="200"/>
+        <source>All under the threshold</source>
+        <translation>Tout sous le seuil</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="185"/>
+        <source>recorded answers (human labels), not a live model</source>
+        <translation>réponses enregistrées (étiquettes humaines), pas un modèle réel</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="186"/>
+        <source>{file}, whole layer</source>
+        <translation>{file}, couche entière</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/strategy.py" line="25"/>
+        <source>Deep — closer looks, level by level, at each find</source>
+        <translation>Approfondi — de plus près, niveau par niveau, sur chaque trouvaille</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/processing/answer_report.py" line="41"/>
+        <source>Model: {model} · view: {size} · %n view(s) · results: {gpkg}</source>
+        <translation>
+            <numerusform>Modèle : {model} · vue : {size} · %n vue · résultats : {gpkg}</numerusform>
+            <numerusform>Modèle : {model} · vue : {size} · %n vues · résultats : {gpkg}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="114"/>
+        <source>%n answer(s), one per tile, in the answers layer.</source>
+        <translation>
+            <numerusform>%n réponse, une par tuile, dans la couche des réponses.</numerusform>
+            <numerusform>%n réponses, une par tuile, dans la couche des réponses.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="115"/>
+        <source>Sum of per-tile counts: {total} over {k} of %n tile(s).</source>
+        <translation>
+            <numerusform>Somme des comptes par tuile : {total} sur {k} de %n tuile.</numerusform>
+            <numerusform>Somme des comptes par tuile : {total} sur {k} de %n tuiles.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="118"/>
+        <source>%n tile(s) gave no number.</source>
+        <translation>
+            <numerusform>%n tuile n’a donné aucun nombre.</numerusform>
+            <numerusform>%n tuiles n’ont donné aucun nombre.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="120"/>
+        <source>Tiles overlap by {px} px, so an object in an overlap may be counted twice.</source>
+        <translation>Les tuiles se chevauchent de {px} px : un objet dans un chevauchement peut être compté deux fois.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="34"/>
+        <source>Finished</source>
+        <translation>Terminé</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="36"/>
+        <source>Interrupted</source>
+        <translation>Interrompu</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="21"/>
+        <source>Find all keeps SAM 3&apos;s instances scoring above this; the end line says how many it dropped</source>
+        <translation>Tout trouver garde les instances de SAM 3 dont le score dépasse ce seuil ; la ligne de fin dit combien ont été écartées</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/score_threshold.py" line="32"/>
+        <source>Score threshold</source>
+        <translation>Seuil de score</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="50"/>
+        <source>{done} of {total} views done on %n Ray worker(s)</source>
+        <translation>
+            <numerusform>{done} vues sur {total} terminées sur %n worker Ray</numerusform>
+            <numerusform>{done} vues sur {total} terminées sur %n workers Ray</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="53"/>
+        <source>about {minutes} min left</source>
+        <translation>environ {minutes} min restantes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/readiness.py" line="203"/>
         <source>Masks: tiny SAM trained on synthetic shapes (not Segment Anything weights).</source>
         <translation>Masques : petit SAM entraîné sur des formes synthétiques (pas les poids de Segment Anything).</translation>
     </message>
@@ -848,49 +951,59 @@
 <context>
     <name>AnswerPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="39"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="41"/>
         <source>Copy answer</source>
         <translation>Copier la réponse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="40"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="42"/>
         <source>Copy the answer and the model&apos;s reasoning to the clipboard</source>
         <translation>Copier la réponse et le raisonnement du modèle dans le presse-papiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="46"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="56"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="60"/>
         <source>Waiting for the model's answer…</source>
         <translation>En attente de la réponse du modèle…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="65"/>
-        <source>(no answer)</source>
-        <translation>(pas de réponse)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="73"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="82"/>
         <source>{k} of {n} tiles answered…</source>
         <translation>{k} tuiles sur {n} ont répondu…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="74"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="83"/>
         <source>Tile {i}: {answer}</source>
         <translation>Tuile {i} : {answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="88"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="103"/>
         <source>No answer.</source>
         <translation>Pas de réponse.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="98"/>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="131"/>
         <source>The model saw the extent at {w} × {h} px.</source>
         <translation>Le modèle a vu l’emprise à {w} × {h} px.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="60"/>
+        <source>Press Reason on extent: the model&apos;s answer appears here.</source>
+        <translation>Cliquez sur Raisonner sur l’emprise : la réponse du modèle s’affichera ici.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="74"/>
+        <source>(could not be read)</source>
+        <translation>(illisible)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/answer_panel.py" line="88"/>
+        <source>The model's answer could not be read — what it said is under Reasoning.</source>
+        <translation>La réponse du modèle n’a pas pu être lue — ce qu’il a dit se trouve sous Raisonnement.</translation>
     </message>
 </context>
 <context>
@@ -988,52 +1101,52 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
 <context>
     <name>CommandPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="37"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="39"/>
         <source>Show the commands for the current question</source>
         <translation>Afficher les commandes de la question actuelle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="39"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="41"/>
         <source>Command line (the engine&apos;s Python on the other machine)</source>
         <translation>Ligne de commande (le Python du moteur sur l’autre machine)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="46"/>
         <source>QGIS Processing (qgis_process)</source>
         <translation>Traitements QGIS (qgis_process)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="53"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="55"/>
         <source>Copy command line</source>
         <translation>Copier la ligne de commande</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="54"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="56"/>
         <source>Copy qgis_process command</source>
         <translation>Copier la commande qgis_process</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="68"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="70"/>
         <source>Type a question first.</source>
         <translation>Saisissez d’abord une question.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="70"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="72"/>
         <source>Choose a raster file layer.</source>
         <translation>Choisissez une couche raster issue d’un fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="72"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="74"/>
         <source>Tick at least one of Boxes, Masks, Contours.</source>
         <translation>Cochez au moins Boîtes, Masques ou Contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="92"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="94"/>
         <source>Set {var} to the server&apos;s API key first (the key is never in the command).</source>
         <translation>Définissez d’abord {var} avec la clé d’API du serveur (la clé n’est jamais dans la commande).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/command_panel.py" line="98"/>
         <source>qgis_process takes {names} from that machine&apos;s RemoteReasoner settings.</source>
         <translation>qgis_process prend {names} dans les paramètres RemoteReasoner de cette machine.</translation>
     </message>
@@ -1212,268 +1325,273 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
 <context>
     <name>CorrectPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="35"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="37"/>
         <source>Select a result on the map, press Points, then click: left = part of the object, right = background.</source>
         <translation>Sélectionnez un résultat sur la carte, appuyez sur Points, puis cliquez : gauche = partie de l’objet, droit = fond.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="40"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="42"/>
         <source>Points</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="42"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="44"/>
         <source>Undo</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="43"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="45"/>
         <source>Add object…</source>
         <translation>Ajouter un objet…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="44"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="46"/>
         <source>Draw a box around a missed object</source>
         <translation>Tracez une boîte autour d’un objet manqué</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="45"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="47"/>
         <source>Delete</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="48"/>
         <source>Delete the selected (false) result</source>
         <translation>Supprimer le résultat (faux) sélectionné</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="86"/>
         <source>Select one result of the run first.</source>
         <translation>Sélectionnez d’abord un résultat de l’exécution.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="93"/>
         <source>Target #{id}: click on the map.</source>
         <translation>Cible n° {id} : cliquez sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="119"/>
         <source>Select the result to delete first.</source>
         <translation>Sélectionnez d’abord le résultat à supprimer.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="145"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="148"/>
         <source>Run a question first, or reopen a run from the history.</source>
         <translation>Posez d’abord une question, ou rouvrez une exécution depuis l’historique.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="150"/>
         <source>Wait for the correction in progress.</source>
         <translation>Attendez la fin de la correction en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="149"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="152"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="153"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="156"/>
         <source>Segmenting…</source>
         <translation>Segmentation…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="160"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="163"/>
         <source>Correction failed: {reason}</source>
         <translation>Échec de la correction : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
         <source>Target #{id} re-segmented</source>
         <translation>Cible n° {id} resegmentée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="166"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="169"/>
         <source>Target #{id} added</source>
         <translation>Cible n° {id} ajoutée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="170"/>
         <source>Target #{id} deleted</source>
         <translation>Cible n° {id} supprimée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="170"/>
         <source>Undone: target #{id}</source>
         <translation>Annulé : cible n° {id}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="170"/>
-        <source> · {area:.1f} m²</source>
-        <translation> · {area:.1f} m²</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="171"/>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="174"/>
         <source> · {ms:.0f} ms</source>
         <translation> · {ms:.0f} ms</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/correct_panel.py" line="173"/>
+        <source> · {area} m²</source>
+        <translation> · {area} m²</translation>
     </message>
 </context>
 <context>
     <name>ExtentChoice</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="50"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
         <source>Current map view</source>
         <translation>Vue courante de la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
         <source>Whole layer</source>
         <translation>Couche entière</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
         <source>Rectangle drawn on the map</source>
         <translation>Rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
         <source>Bounding box of selected features</source>
         <translation>Emprise des entités sélectionnées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="67"/>
         <source>Draw…</source>
         <translation>Dessiner…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="59"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="70"/>
         <source>Clear</source>
         <translation>Effacer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="60"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="71"/>
         <source>Remove the rectangle drawn on the map</source>
         <translation>Retirer le rectangle dessiné sur la carte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="134"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="145"/>
         <source>No rectangle drawn: press Draw… and drag a rectangle on the map.</source>
         <translation>Aucun rectangle dessiné : cliquez sur Dessiner… puis tracez un rectangle sur la carte.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="150"/>
         <source>No selected features: select features in the active vector layer.</source>
         <translation>Aucune entité sélectionnée : sélectionnez des entités dans la couche vecteur active.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="158"/>
         <source>The extent does not overlap the raster {name}.</source>
         <translation>L’emprise ne recouvre pas le raster {name}.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/extent_choice.py" line="155"/>
+        <source>The extent cannot be reprojected to the raster&apos;s CRS {crs}: zoom to the raster {name}, or choose Whole layer.</source>
+        <translation>L’emprise ne peut pas être reprojetée dans le SCR du raster {crs} : zoomez sur le raster {name} ou choisissez Couche entière.</translation>
     </message>
 </context>
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="48"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="56"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Raster</source>
         <translation>Raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Started (UTC)</source>
         <translation>Début (UTC)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
         <source>Status</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="60"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="68"/>
         <source>Reopen</source>
         <translation>Rouvrir</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="61"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="69"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="62"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="70"/>
         <source>Redo post-processing</source>
         <translation>Refaire le post-traitement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="63"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="71"/>
         <source>Segment and vectorise the run again from its recorded answers (the model is not asked again)</source>
         <translation>Segmenter et vectoriser à nouveau l’exécution à partir de ses réponses enregistrées (le modèle n’est pas réinterrogé)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="70"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="78"/>
         <source>empty: boxes only</source>
         <translation>vide : boîtes seulement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="71"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="79"/>
         <source>SAM</source>
         <translation>SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="83"/>
         <source>Simplify (map units)</source>
         <translation>Simplification (unités de carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="87"/>
         <source>Minimum area (map units²)</source>
         <translation>Surface minimale (unités de carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="107"/>
         <source>Runs in {folder}</source>
         <translation>Exécutions dans {folder}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="152"/>
         <source>Resuming “{q}”…</source>
         <translation>Reprise de « {q} »…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="159"/>
         <source>Redoing the post-processing of “{q}” from its recorded answers…</source>
         <translation>Nouveau post-traitement de « {q} » à partir de ses réponses enregistrées…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="156"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="164"/>
         <source>Wait for the running analysis to finish.</source>
         <translation>Attendez la fin de l’analyse en cours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/history_panel.py" line="184"/>
         <source>Failed: {reason}</source>
         <translation>Échec : {reason}</translation>
     </message>
@@ -1514,187 +1632,187 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
         <translation>Hors ligne : ne jamais télécharger, n’utiliser que les fichiers déjà présents</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="116"/>
         <source>Download</source>
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="118"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="117"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="119"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="118"/>
         <source>Use</source>
         <translation>Utiliser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="224"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="237"/>
         <source>Use a local folder…</source>
         <translation>Utiliser un dossier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="121"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="120"/>
         <source>Test load</source>
         <translation>Tester le chargement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="122"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="121"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="224"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="237"/>
         <source>Use a local file…</source>
         <translation>Utiliser un fichier local…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="244"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="257"/>
         <source>Set up the engine first (Engine tab): downloads run in the engine environment.</source>
         <translation>Installez d’abord le moteur (onglet Moteur) : les téléchargements s’exécutent dans l’environnement du moteur.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="267"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="280"/>
         <source>RemoteReasoner: model states</source>
         <translation>RemoteReasoner : état des modèles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="279"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="292"/>
         <source>Could not read the model states: {m}</source>
         <translation>Impossible de lire l’état des modèles : {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="284"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="297"/>
         <source>Select a model in the list first.</source>
         <translation>Sélectionnez d’abord un modèle dans la liste.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="290"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="303"/>
         <source>RemoteReasoner: downloading {m}</source>
         <translation>RemoteReasoner : téléchargement de {m}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="297"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="310"/>
         <source>Downloading {m}…</source>
         <translation>Téléchargement de {m}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="315"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="328"/>
         <source>Downloaded: {path}</source>
         <translation>Téléchargé : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="327"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="340"/>
         <source>Cancelling… the partial download is kept and resumes next time.</source>
         <translation>Annulation… le téléchargement partiel est conservé et reprendra la prochaine fois.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="358"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="371"/>
         <source>Runs now use {m}.</source>
         <translation>Les exécutions utilisent désormais {m}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="379"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="379"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="369"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="382"/>
         <source>Model folder (config.json and weights)</source>
         <translation>Dossier du modèle (config.json et poids)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="382"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="395"/>
         <source>{path} is not a model folder: {file} is missing. Choose the folder that holds config.json and the weights.</source>
         <translation>{path} n’est pas un dossier de modèle : {file} manque. Choisissez le dossier qui contient config.json et les poids.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="392"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="405"/>
         <source>{path} is neither a model folder nor a SAM checkpoint (.pth).</source>
         <translation>{path} n’est ni un dossier de modèle ni un checkpoint SAM (.pth).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="395"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="408"/>
         <source>Runs now use {path}.</source>
         <translation>Les exécutions utilisent désormais {path}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="414"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="427"/>
         <source>Loading the model in the engine… (a 7B model takes a minute)</source>
         <translation>Chargement du modèle dans le moteur… (un modèle 7B prend une minute)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>Size</source>
         <translation>Taille</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>Licence</source>
         <translation>Licence</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="151"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="150"/>
         <source>State</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="153"/>
         <source>absent</source>
         <translation>absent</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="153"/>
         <source>present</source>
         <translation>présent</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="153"/>
         <source>partial</source>
         <translation>partiel</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
         <source>downloading</source>
         <translation>en téléchargement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="154"/>
         <source>corrupt</source>
         <translation>corrompu</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="200"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="213"/>
         <source>{title} — runs use this model</source>
         <translation>{title} — les analyses utilisent ce modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="429"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="442"/>
         <source>{model} and {sam}</source>
         <translation>{model} et {sam}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="435"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="448"/>
         <source>The model loads: {model}.</source>
         <translation>Le modèle se charge : {model}.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="435"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="448"/>
         <source>{model} does not load: {why}</source>
         <translation>{model} ne se charge pas : {why}</translation>
     </message>
@@ -1709,80 +1827,228 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
         <translation>Jeton Hugging Face</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="232"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="245"/>
         <source>{m} is gated on Hugging Face: request access on https://huggingface.co/{src} (accept the {licence}), then download with your access token.</source>
         <translation>L’accès à {m} est restreint sur Hugging Face : demandez l’accès sur https://huggingface.co/{src} (acceptez la {licence}), puis téléchargez avec votre jeton d’accès.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="236"/>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="249"/>
         <source>No token yet: choose an authentication configuration holding it under &quot;Hugging Face token&quot; (or set HF_TOKEN).</source>
         <translation>Pas encore de jeton : choisissez une configuration d’authentification qui le contient sous « Jeton Hugging Face » (ou définissez HF_TOKEN).</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/models_tab.py" line="205"/>
+        <source>{title} — chosen in the settings, not downloaded yet</source>
+        <translation>{title} — choisi dans les paramètres, pas encore téléchargé</translation>
+    </message>
+</context>
+<context>
+    <name>MosaicAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="88"/>
+        <source>Reason over a mosaic</source>
+        <translation>Raisonner sur une mosaïque</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="91"/>
+        <source>Visual reasoning</source>
+        <translation>Raisonnement visuel</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="97"/>
+        <source>Asks one question over a mosaic of GeoTIFFs that share edges and one CRS: a folder of them, a VRT, or a tile index layer (as gdaltindex writes, with a &apos;location&apos; field). The answer is that of one run over their VRT: a target cut by the edge between two files comes out once, and each feature names its source file in the &apos;raster&apos; field. The work is split in parts that run in parallel on Ray, on this computer or on a cluster (Ray address). Run it again after an interruption: finished parts are kept. An unreadable file is skipped and named; a file in another CRS or resolution is refused unless &apos;Leave out files on another grid&apos; is checked. The model and the tiling come from the RemoteReasoner settings.</source>
+        <translation>Pose une seule question sur une mosaïque de GeoTIFF qui partagent leurs bords et un même SCR : un dossier de fichiers, un VRT ou une couche d’index de tuiles (comme l’écrit gdaltindex, avec un champ « location »). La réponse est celle d’une exécution sur leur VRT : une cible coupée par le bord entre deux fichiers ne sort qu’une fois, et chaque entité nomme son fichier source dans le champ « raster ». Le travail est découpé en parties exécutées en parallèle sur Ray, sur cet ordinateur ou sur une grappe (adresse Ray). Relancez après une interruption : les parties terminées sont conservées. Un fichier illisible est ignoré et nommé ; un fichier dans un autre SCR ou une autre résolution est refusé, sauf si « Écarter les fichiers d’une autre grille » est coché. Le modèle et le tuilage viennent des paramètres de RemoteReasoner.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="112"/>
+        <source>Folder of GeoTIFFs</source>
+        <translation>Dossier de GeoTIFF</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="114"/>
+        <source>…or a VRT or tile index file</source>
+        <translation>…ou un fichier VRT ou d’index de tuiles</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="114"/>
+        <source>Mosaics (*.vrt *.gpkg *.shp *.geojson)</source>
+        <translation>Mosaïques (*.vrt *.gpkg *.shp *.geojson)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="117"/>
+        <source>…or a tile index layer</source>
+        <translation>…ou une couche d’index de tuiles</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="119"/>
+        <source>Question (what to look for)</source>
+        <translation>Question (ce qu’il faut chercher)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="120"/>
+        <source>Results</source>
+        <translation>Résultats</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="123"/>
+        <source>Boxes</source>
+        <translation>Boîtes</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="123"/>
+        <source>Masks</source>
+        <translation>Masques</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="123"/>
+        <source>Contours</source>
+        <translation>Contours</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="127"/>
+        <source>Ray cluster address (empty: Ray on this computer)</source>
+        <translation>Adresse de la grappe Ray (vide : Ray sur cet ordinateur)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="129"/>
+        <source>Leave out files on another grid (CRS, resolution, bands)</source>
+        <translation>Écarter les fichiers d’une autre grille (SCR, résolution, bandes)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="133"/>
+        <source>Model servers for the openai backend, comma separated (empty: from the settings)</source>
+        <translation>Serveurs de modèle pour le backend openai, séparés par des virgules (vide : ceux des paramètres)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="136"/>
+        <source>Recorded answers (replay backend instead of the model)</source>
+        <translation>Réponses enregistrées (backend de rejeu au lieu du modèle)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="136"/>
+        <source>Recorded answers (*.jsonl *.gpkg)</source>
+        <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="142"/>
+        <source>Result GeoPackage (all layers, model answers)</source>
+        <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="152"/>
+        <source>Choose one mosaic: a folder of GeoTIFFs, a VRT or tile index file, or a tile index layer.</source>
+        <translation>Choisissez une seule mosaïque : un dossier de GeoTIFF, un fichier VRT ou d’index de tuiles, ou une couche d’index de tuiles.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="155"/>
+        <source>The mosaic &apos;{path}&apos; does not exist.</source>
+        <translation>La mosaïque « {path} » n’existe pas.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="164"/>
+        <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
+        <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="171"/>
+        <source>Masks and contours need a SAM checkpoint: set one in the RemoteReasoner settings, or ask for boxes only.</source>
+        <translation>Les masques et contours nécessitent un checkpoint SAM : indiquez-en un dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="175"/>
+        <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
+        <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="186"/>
+        <source>Asking &apos;{query}&apos; over the mosaic {mosaic} on Ray ({where})</source>
+        <translation>Question « {query} » sur la mosaïque {mosaic} avec Ray ({where})</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="186"/>
+        <source>this computer</source>
+        <translation>cet ordinateur</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="195"/>
+        <source>The mosaic run was cancelled; run it again to continue (finished parts are kept).</source>
+        <translation>L’exécution sur la mosaïque a été annulée ; relancez-la pour continuer (les parties terminées sont conservées).</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="220"/>
+        <source>Left out: {file}</source>
+        <translation>Écarté : {file}</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="221"/>
+        <source>{files} file(s) in {parts} part(s), {reused} kept from an earlier run; done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
+        <translation>{files} fichier(s) en {parts} partie(s), dont {reused} conservée(s) d’une exécution précédente ; terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
 </context>
 <context>
     <name>QuestionPanel</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="38"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="40"/>
         <source>Raster layer</source>
         <translation>Couche raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="46"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="48"/>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="51"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="54"/>
         <source>One answer per tile</source>
         <translation>Une réponse par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="52"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="55"/>
         <source>Ask each tile at full resolution and map the answers on the tile footprints, instead of one view of the whole extent</source>
         <translation>Interroger chaque tuile à pleine résolution et cartographier les réponses sur l’emprise des tuiles, au lieu d’une vue de toute l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="61"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="61"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="64"/>
         <source>Recent questions</source>
         <translation>Questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="65"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="68"/>
         <source>Ask one of your recent questions again</source>
         <translation>Reposer une de vos questions récentes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="77"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="80"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="78"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="81"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="82"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="142"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="148"/>
         <source>e.g. How many ships are in the harbour?</source>
         <translation>par ex. Combien de navires sont dans le port ?</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="142"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="148"/>
         <source>No question needed: the model describes the area</source>
         <translation>Aucune question nécessaire : le modèle décrit la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="142"/>
+        <location filename="../remotereasoner_qgis/ui/question_panel.py" line="148"/>
         <source>e.g. every tree crown in the clearing</source>
         <translation>par ex. chaque couronne d’arbre dans la clairière</translation>
     </message>
@@ -1840,142 +2106,142 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="311"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="313"/>
         <source>Tile size (pixels)</source>
         <translation>Taille des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="313"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="315"/>
         <source>Tile overlap (pixels)</source>
         <translation>Chevauchement des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="315"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="317"/>
         <source>Maximum model input pixels per tile</source>
         <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="317"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="319"/>
         <source>Model backend</source>
         <translation>Moteur d’inférence du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="319"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="325"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="327"/>
         <source>Simplify tolerance (map units)</source>
         <translation>Tolérance de simplification (unités de la carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="327"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
         <source>Minimum mask area (map units²)</source>
         <translation>Surface minimale des masques (unités de la carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="331"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="331"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="331"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="346"/>
         <source>Run id</source>
         <translation>Identifiant d’exécution</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="374"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="376"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="356"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="358"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="368"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="370"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="402"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="405"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="407"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="409"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="411"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="411"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="413"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="413"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="415"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="446"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="448"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="449"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="451"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="458"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="460"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="492"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="494"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="486"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="488"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
         <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
         <translation>SAM : un fichier SAM 1 .pth, un dossier SAM 2.1 ou un identifiant du Hub comme facebook/sam2.1-hiera-tiny (vide : celui des paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
         <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
         <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans le gestionnaire de modèles de RemoteReasoner (onglet Modèles).</translation>
     </message>
@@ -2000,42 +2266,37 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
         <translation>Décrire : une légende de la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
-        <source>Ask / Describe: one answer per tile (else one view of the whole extent)</source>
-        <translation>Demander / Décrire : une réponse par tuile (sinon une vue de toute l’emprise)</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="300"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
         <source>Answers (view footprints)</source>
         <translation>Réponses (emprises des vues)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
         <source>Answer report</source>
         <translation>Rapport de réponse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
         <source>HTML files (*.html)</source>
         <translation>Fichiers HTML (*.html)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="347"/>
         <source>Answer (Ask / Describe)</source>
         <translation>Réponse (Demander / Décrire)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="479"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="481"/>
         <source>Describe</source>
         <translation>Décrire</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="506"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="508"/>
         <source>Answer: {answer}</source>
         <translation>Réponse : {answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="506"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="508"/>
         <source>none</source>
         <translation>aucune</translation>
     </message>
@@ -2045,12 +2306,12 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
         <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
         <translation>SAM 3 pour tout trouver : dossier ou identifiant Hugging Face (vide : celui des paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="337"/>
         <source>Find all: keep instances scoring above</source>
         <translation>Tout trouver : garder les instances dont le score dépasse</translation>
     </message>
@@ -2068,65 +2329,70 @@ Le mode Demander répond à la question par un texte et le mode Décrire légend
 Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. « houppier ») avec SAM 3 au lieu du modèle de raisonnement : une boîte, un masque et un contour par instance, chacun avec son score ; les instances dont le score ne dépasse pas le seuil sont écartées. SAM 3 est soumis à autorisation sur Hugging Face : téléchargez-le d’abord dans le gestionnaire de modèles RemoteReasoner (onglet Modèles).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="306"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="308"/>
         <source>Strategy</source>
         <translation>Stratégie</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
+        <source>Ask / Describe: one answer per tile</source>
+        <translation>Demander / Décrire : une réponse par tuile</translation>
     </message>
 </context>
 <context>
     <name>RemoteReasonerDock</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
         <source>Reason on extent</source>
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="297"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="308"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="83"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+Entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="85"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="94"/>
         <source>Reasoning</source>
         <translation>Raisonnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="164"/>
         <source>Set up engine…</source>
         <translation>Installer le moteur…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="164"/>
         <source>Models…</source>
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="214"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="225"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="153"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="164"/>
         <source>Get a real model (Models tab)…</source>
         <translation>Obtenir un vrai modèle (onglet Modèles)…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
         <source>First date, view {i}:</source>
         <translation>Première date, vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="216"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
         <source>Second date, view {i}:</source>
         <translation>Seconde date, vue {i} :</translation>
     </message>
@@ -2134,12 +2400,12 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
 <context>
     <name>RemoteReasonerProvider</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="32"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="33"/>
         <source>RemoteReasoner</source>
         <translation>RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/provider.py" line="35"/>
+        <location filename="../remotereasoner_qgis/processing/provider.py" line="36"/>
         <source>RemoteReasoner: questions about imagery answered as vector layers</source>
         <translation>RemoteReasoner : des questions sur l’imagerie, des réponses en couches vectorielles</translation>
     </message>
@@ -2223,420 +2489,425 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="49"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="51"/>
         <source>RemoteReasoner settings</source>
         <translation>Paramètres de RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="55"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="62"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="57"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="64"/>
         <source>Local model</source>
         <translation>Modèle local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="58"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="65"/>
         <source>Server</source>
         <translation>Serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="76"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="83"/>
         <source>Model (hub id or folder)</source>
         <translation>Modèle (identifiant du hub ou dossier)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="96"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="103"/>
         <source>Server URL</source>
         <translation>URL du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="105"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="112"/>
         <source>Server model</source>
         <translation>Modèle du serveur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="107"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="114"/>
         <source>API key</source>
         <translation>Clé d’API</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="111"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="118"/>
         <source>Test connection</source>
         <translation>Tester la connexion</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="122"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="129"/>
         <source>Segmentation and compute</source>
         <translation>Segmentation et calcul</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="125"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="132"/>
         <source>SAM checkpoint (*.pth *.pt)</source>
         <translation>Checkpoint SAM (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="128"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="135"/>
         <source>SAM checkpoint</source>
         <translation>Checkpoint SAM</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="132"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="141"/>
         <source>Device</source>
         <translation>Périphérique</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="135"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="144"/>
         <source>Precision</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="138"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="147"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="146"/>
         <source>Tile size</source>
         <translation>Taille des tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="148"/>
         <source>Overlap</source>
         <translation>Chevauchement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="149"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="158"/>
         <source>Max pixels per view</source>
         <translation>Pixels max. par vue</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="153"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="162"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="158"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="167"/>
         <source>empty: a temporary folder ({path})</source>
         <translation>vide : un dossier temporaire ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="158"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="167"/>
         <source>empty: beside the project ({path})</source>
         <translation>vide : à côté du projet ({path})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="162"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="171"/>
         <source>Output folder</source>
         <translation>Dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="173"/>
         <source>Engine Python</source>
         <translation>Python du moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="302"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="317"/>
         <source>Type the server URL first, e.g. http://gpu-server:8000/v1.</source>
         <translation>Saisissez d’abord l’URL du serveur, par ex. http://gpu-server:8000/v1.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="310"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="325"/>
         <source>Connection failed: {reason}</source>
         <translation>Échec de la connexion : {reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="110"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="117"/>
         <source>Tiles in flight</source>
         <translation>Tuiles traitées en parallèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="75"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
         <source>hub id ({model}) or a local folder</source>
         <translation>identifiant du hub ({model}) ou dossier local</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="79"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
         <source>The instruction the model gets around your question: a template name, or your own .txt file with {query} where the question goes.</source>
         <translation>L’instruction que le modèle reçoit autour de votre question : un nom de modèle de prompt, ou votre propre fichier .txt avec {query} à la place de la question.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="82"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="89"/>
         <source>Prompt</source>
         <translation>Prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="84"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
         <source>As the prompt template says</source>
         <translation>Comme l’indique le modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Pixels of the resized model input (model-input)</source>
         <translation>Pixels de l’entrée redimensionnée du modèle (model-input)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>Pixels of the view before resizing (original-image)</source>
         <translation>Pixels de la vue avant redimensionnement (original-image)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="91"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="98"/>
         <source>Which pixels the model&apos;s boxes are in; a template states it for the model it was written for.</source>
         <translation>Dans quels pixels sont exprimées les boîtes du modèle ; un modèle de prompt l’indique pour le modèle pour lequel il a été écrit.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="100"/>
         <source>Box coordinates</source>
         <translation>Coordonnées des boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="195"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="208"/>
         <source>Default for the model</source>
         <translation>Par défaut pour le modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="199"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="212"/>
         <source>File: {name}</source>
         <translation>Fichier : {name}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="201"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="214"/>
         <source>Choose file…</source>
         <translation>Choisir un fichier…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="210"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="223"/>
         <source>Prompt template</source>
         <translation>Modèle de prompt</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="210"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="223"/>
         <source>Prompt templates (*.txt)</source>
         <translation>Modèles de prompt (*.txt)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="289"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="304"/>
         <source>The overlap must be less than half the tile size ({n} px).</source>
         <translation>Le recouvrement doit être inférieur à la moitié de la taille des tuiles ({n} px).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="127"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="134"/>
         <source>a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder</source>
         <translation>un fichier SAM 1 .pth, ou SAM 2.1 : facebook/sam2.1-hiera-tiny ou un dossier</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="64"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="71"/>
         <source>Recorded answers</source>
         <translation>Réponses enregistrées</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="281"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="296"/>
         <source>This URL holds a credential (user:password@ or a key in the query). Settings are stored as plain text: remove it from the URL and add the key under API key (QGIS&apos;s authentication manager).</source>
         <translation>Cette URL contient un identifiant (utilisateur:mot_de_passe@ ou une clé dans la requête). Les paramètres sont enregistrés en clair : retirez-le de l'URL et ajoutez la clé sous Clé d'API (le gestionnaire d'authentification de QGIS).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="86"/>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="93"/>
         <source>0 to 1000 across the image, Qwen2-VL / Qwen3-VL (relative-1000)</source>
         <translation>De 0 à 1000 sur l’image, Qwen2-VL / Qwen3-VL (relative-1000)</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/ui/settings_dialog.py" line="137"/>
+        <source>Find all: score threshold</source>
+        <translation>Tout trouver : seuil de score</translation>
     </message>
 </context>
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="99"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="100"/>
         <source>Set up the RemoteReasoner engine</source>
         <translation>Installer le moteur RemoteReasoner</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="115"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="116"/>
         <source>Engine</source>
         <translation>Moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="117"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="118"/>
         <source>Models</source>
         <translation>Modèles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="130"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="131"/>
         <source>Platform</source>
         <translation>Plateforme</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="135"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="136"/>
         <source>No Python 3.10 or newer found: install one, or pick an interpreter below</source>
         <translation>Aucun Python 3.10 ou plus récent trouvé : installez-en un, ou choisissez un interpréteur ci-dessous</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="136"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="137"/>
         <source>Python for the environment</source>
         <translation>Python de l’environnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="139"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="140"/>
         <source>NVIDIA GPU</source>
         <translation>GPU NVIDIA</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="144"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="145"/>
         <source>torch build</source>
         <translation>Version de torch</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="147"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="148"/>
         <source>New environment in the QGIS profile: {path}</source>
         <translation>Nouvel environnement dans le profil QGIS : {path}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="150"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="151"/>
         <source>An existing interpreter (e.g. a conda environment&apos;s python):</source>
         <translation>Un interpréteur existant (par ex. le python d’un environnement conda) :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="155"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="156"/>
         <source>Environment</source>
         <translation>Environnement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="163"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="164"/>
         <source>empty: download from PyPI (and the PyTorch index)</source>
         <translation>vide : télécharger depuis PyPI (et l’index PyTorch)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="164"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="165"/>
         <source>Wheel folder (offline install)</source>
         <translation>Dossier de wheels (installation hors ligne)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="165"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="166"/>
         <source>none (QGIS Options › Network)</source>
         <translation>aucun (Options de QGIS › Réseau)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="167"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="168"/>
         <source>Proxy</source>
         <translation>Proxy</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="176"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="177"/>
         <source>Install / repair</source>
         <translation>Installer / réparer</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="177"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="178"/>
         <source>Check engine</source>
         <translation>Vérifier le moteur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="181"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="182"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="245"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="246"/>
         <source>none found (nvidia-smi missing or no driver): the engine runs on the CPU</source>
         <translation>aucun trouvé (nvidia-smi absent ou pas de pilote) : le moteur s’exécute sur le CPU</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="246"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="247"/>
         <source>{name} — driver {driver}, {mem:.1f} GB</source>
         <translation>{name} — pilote {driver}, {mem:.1f} Go</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="251"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="252"/>
         <source>CPU only</source>
         <translation>CPU uniquement</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="253"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="254"/>
         <source>as in the requirements / wheel folder (no PyTorch index)</source>
         <translation>selon les dépendances / le dossier de wheels (sans index PyTorch)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="254"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="255"/>
         <source>CUDA {v} ({b})</source>
         <translation>CUDA {v} ({b})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="292"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="293"/>
         <source>{path} is not an interpreter of the form &lt;env&gt;/bin/python: choose the python of the environment.</source>
         <translation>{path} n’est pas un interpréteur de la forme &lt;env&gt;/bin/python : choisissez le python de l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="296"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="297"/>
         <source>No Python 3.10 or newer was found: install Python, then open this dialog again.</source>
         <translation>Aucun Python 3.10 ou plus récent n’a été trouvé : installez Python, puis rouvrez cette boîte de dialogue.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="300"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="301"/>
         <source>Environment: {path} · torch build: {b}</source>
         <translation>Environnement : {path} · version de torch : {b}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="302"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="303"/>
         <source>Proxy: {p}</source>
         <translation>Proxy : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="313"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="314"/>
         <source>Cancelling…</source>
         <translation>Annulation…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="330"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="331"/>
         <source>Engine interpreter saved in the settings: {p}</source>
         <translation>Interpréteur du moteur enregistré dans les paramètres : {p}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="351"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="352"/>
         <source>No engine at {p}: press Install / repair first.</source>
         <translation>Aucun moteur à {p} : cliquez d’abord sur Installer / réparer.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="372"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="373"/>
         <source>Missing: {m}. Press Install / repair to finish the environment.</source>
         <translation>Manquant : {m}. Cliquez sur Installer / réparer pour terminer l’environnement.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="178"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="179"/>
         <source>Self-test</source>
         <translation>Autotest</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="179"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="180"/>
         <source>Run the whole pipeline on a synthetic raster with a tiny test model (seconds): proves the installation, not a model.</source>
         <translation>Exécute toute la chaîne sur un raster synthétique avec un minuscule modèle de test (quelques secondes) : vérifie l’installation, pas un modèle.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="390"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="391"/>
         <source>Self-test running (reason → SAM → vectorise → GeoPackage)…</source>
         <translation>Autotest en cours (raisonnement → SAM → vectorisation → GeoPackage)…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="172"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="173"/>
         <source>Engine in use</source>
         <translation>Moteur utilisé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="229"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="230"/>
         <source>{path} (not set up yet)</source>
         <translation>{path} (pas encore installé)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="343"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="344"/>
         <source>Starting the engine {path}…</source>
         <translation>Démarrage du moteur {path}…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="366"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="367"/>
         <source>The engine {path} did not start: {e}</source>
         <translation>Le moteur {path} n’a pas démarré : {e}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="380"/>
+        <location filename="../remotereasoner_qgis/ui/setup_dialog.py" line="381"/>
         <source>The engine is ready: {path}</source>
         <translation>Le moteur est prêt : {path}</translation>
     </message>

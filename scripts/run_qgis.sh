@@ -21,6 +21,8 @@ try:
 except ImportError:
     iface.messageBar().pushWarning("RemoteReasoner", "The plugin is not installed: run 'make deploy PROFILE=$profile'.")
 else:
+    from remotereasoner_qgis.ui.screen_fit import fit_window_to_screen
+    fit_window_to_screen(iface.mainWindow())  # on a laptop: the screen's size, the map and status bar on it
     start(engine_python="$ENGINE_ENV/bin/python", sam="$here/resources/tiny_sam/tiny_sam_shapes.pth", profile="$profile")
 PY
 rc=0

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The README's screenshots: the real QGIS desktop under Xvfb at its default window size, in a throw-away
+# The README's screenshots: the real QGIS desktop under Xvfb on a 1280×800 laptop screen (the window fitted to it
+# as `make run` fits it), in a throw-away
 # profile, with the plugin loaded from this checkout and started as `make run` starts it
 # (bridge/first_run.start: the sample's recorded answers, the tiny trained SAM), after pressing
 # *Reason on extent*: docs/screenshot.png (the window, the masks over the crowns),
@@ -29,6 +30,10 @@ try:
     iface = qu.iface
     qu.loadPlugin("remotereasoner_qgis"); qu.startPlugin("remotereasoner_qgis")
     from remotereasoner_qgis.bridge.first_run import start
+    from remotereasoner_qgis.ui.screen_fit import fit_window_to_screen
+    fit_window_to_screen(iface.mainWindow())  # as make run does (scripts/run_qgis.sh)
+    from qgis.PyQt.QtWidgets import QApplication
+    iface.mainWindow().setGeometry(QApplication.primaryScreen().availableGeometry())  # maximised on the laptop
     start(engine_python="$ENGINE_ENV/bin/python", sam="$here/resources/tiny_sam/tiny_sam_shapes.pth", profile="screenshot")
     dock = qu.plugins["remotereasoner_qgis"].dock
     wait(1500)
@@ -68,7 +73,7 @@ except Exception:
 sys.stdout.flush()
 os._exit(0)
 PY
-QGIS_PLUGINPATH="$work/plugins" xvfb-run -a -s "-screen 0 1600x1000x24" \
+QGIS_PLUGINPATH="$work/plugins" xvfb-run -a -s "-screen 0 ${RR_SCREEN:-1280x800}x24" \
   qgis --profiles-path "$work/profiles" --nologo --noversioncheck --code "$work/shot.py" \
   "$here/resources/sample/OSBS_029.tif" 2>&1 | grep -E "^(RUN|SAVED|WINDOW|Traceback|  File|\w+Error)" || true
 for f in screenshot screenshot_settings screenshot_models; do

@@ -16,6 +16,7 @@ from inference_core.contract.protocol import ErrorCode
 
 SUBCOMMANDS = [
     "inference_core.cli.reason",
+    "inference_core.cli.mosaic",
     "inference_core.cli.change",
     "inference_core.evaluate.cli",  # evaluate, compare
     "inference_core.cli.selftest",

@@ -8,7 +8,7 @@ import time
 from typing import Any, Optional, TextIO
 
 STAGES = {"read": "reading", "reason": "reasoning", "segment": "segmenting", "write": "writing"}
-STEPS = {"overview": "overview", "refine": "refining"}  # the strategy's step; plain tiles say nothing
+STEPS = {"overview": "overview", "refine": "refining", "mosaic": "mosaic"}  # the strategy's step; plain tiles say nothing
 
 
 def format_seconds(s: Optional[float]) -> str:
@@ -77,6 +77,14 @@ class ProgressPrinter:
             self._bar_shown = False
 
 
+def dropped_text(below: dict | None) -> str:
+    """Find-all: "; dropped 20 under the score threshold 0.5 (best 0.48)" or "" when nothing was dropped."""
+    if not below or not below.get("dropped"):
+        return ""
+    return (f"; dropped {below['dropped']} under the score threshold {below['threshold']:g} "
+            f"(best {below['best_score']:.2f}: lower --score-threshold to keep them)")
+
+
 def summary_text(summary) -> str:
     """A one-screen summary of a RunSummary; its last line is the tally (how many, how much)."""
     from inference_core.run.tally import tally_text
@@ -114,7 +122,7 @@ def summary_text(summary) -> str:
         if len(summary.warnings) > 5:
             lines.append(f"    ... {len(summary.warnings) - 5} more in the runs table")
     if summary.tally:
-        lines.append(f"  found      {tally_text(summary.tally)}")
+        lines.append(f"  found      {tally_text(summary.tally)}{dropped_text(getattr(summary, 'below_threshold', None))}")
     change = getattr(summary, "change", None) or {}
     if change.get("alignment_text"):
         lines.append(f"  aligned    {change['alignment_text']}")

@@ -158,17 +158,22 @@ def register(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def add_run_options(p: argparse.ArgumentParser, change: bool = False) -> None:
-    """Every option of a run after the positional raster(s): `reason`'s, shared with `change` (cli/change.py)."""
+def add_run_options(p: argparse.ArgumentParser, change: bool = False, mosaic: bool = False) -> None:
+    """Every option of a run after the positional raster(s): `reason`'s, shared with `change` (cli/change.py) and
+    `mosaic` (cli/mosaic.py: without what a mosaic decides itself — extent, strategy, append, resume, per-tile
+    answers, a second date — and --server-url may be given several times)."""
     p.add_argument("-q", "--query", help="what to look for, in plain language, e.g. \"the storage tanks next to the pier\" "
                                          "(the question with --mode ask; none with --mode describe)")
-    p.add_argument("-o", "--out", required=True, metavar="FILE.gpkg", help="result GeoPackage (replaced unless --append/--resume)")
+    p.add_argument("-o", "--out", required=True, metavar="FILE.gpkg",
+                   help="result GeoPackage (replaced; its parts are kept beside it in FILE.parts/ for a rerun)"
+                   if mosaic else "result GeoPackage (replaced unless --append/--resume)")
 
     g = p.add_argument_group("area and bands")
-    g.add_argument("--extent", type=_extent, metavar="XMIN,YMIN,XMAX,YMAX[:EPSG]",
-                   help="only this rectangle; in the raster's CRS, or in the CRS after ':' (e.g. :4326 for lon/lat). "
-                        "Write a negative first value as --extent=-81.99,29.68,-81.98,29.69:4326. "
-                        "Default: the whole raster")
+    if not mosaic:
+        g.add_argument("--extent", type=_extent, metavar="XMIN,YMIN,XMAX,YMAX[:EPSG]",
+                       help="only this rectangle; in the raster's CRS, or in the CRS after ':' (e.g. :4326 for lon/lat). "
+                            "Write a negative first value as --extent=-81.99,29.68,-81.98,29.69:4326. "
+                            "Default: the whole raster")
     g.add_argument("--bands", type=_int_list, metavar="R,G,B",
                    help="band numbers shown to the model as red,green,blue (or one band as grey), e.g. 4,3,2. "
                         "Default: the bands marked red/green/blue, else 1,2,3 (with a warning when the raster has "
@@ -182,13 +187,14 @@ def add_run_options(p: argparse.ArgumentParser, change: bool = False) -> None:
                         "(e.g. the layer's contrast min/max in QGIS)")
     g.add_argument("--gsd", type=float, metavar="METRES",
                    help="resample to this ground sampling distance (map units per pixel) before reasoning")
-    g.add_argument("--strategy", choices=STRATEGIES, default=DEFAULT_STRATEGY,
-                   help="tiles: every tile at full resolution (most calls, best for many small targets); "
-                        "overview: one downscaled view of the whole extent (1 call); refine: the overview, then "
-                        "one view zoomed to fit each thing it found (1 + at most one per find); descent: the "
-                        "overview, then level by level twice as fine, only the parts holding a find (finds "
-                        "smaller targets near the ones the overview sees; 1 + a few per find). "
-                        f"Default: {DEFAULT_STRATEGY}")
+    if not mosaic:
+        g.add_argument("--strategy", choices=STRATEGIES, default=DEFAULT_STRATEGY,
+                       help="tiles: every tile at full resolution (most calls, best for many small targets); "
+                            "overview: one downscaled view of the whole extent (1 call); refine: the overview, then "
+                            "one view zoomed to fit each thing it found (1 + at most one per find); descent: the "
+                            "overview, then level by level twice as fine, only the parts holding a find (finds "
+                            "smaller targets near the ones the overview sees; 1 + a few per find). "
+                            f"Default: {DEFAULT_STRATEGY}")
 
     g = p.add_argument_group("find-all (SAM 3)")
     g.add_argument("--sam3", default=DEFAULT_SAM3_MODEL, metavar="ID_OR_FOLDER",
@@ -203,19 +209,22 @@ def add_run_options(p: argparse.ArgumentParser, change: bool = False) -> None:
                         "text; describe: a caption of the area (the checkpoint's own VQA and captioning "
                         "instructions); find-all: SAM 3 outlines every instance of a short noun phrase such as "
                         f"\"tree crown\" (no reasoner). Default: {DEFAULT_MODE}")
-    g.add_argument("--per-tile", action="store_true",
-                   help="ask/describe: one answer per tile (a layer of tile footprints) instead of one view of the "
-                        "whole extent downscaled to --max-pixels")
+    if not mosaic:
+        g.add_argument("--per-tile", action="store_true",
+                       help="ask/describe: one answer per tile (a layer of tile footprints) instead of one view of the "
+                            "whole extent downscaled to --max-pixels")
     g.add_argument("--granularity", type=_names(GRANULARITIES), default=DEFAULT_GRANULARITY, metavar="LIST",
                    help=f"{', '.join(GRANULARITIES)} (comma-separated; masks and contours need --sam). "
                         f"Default: {','.join(DEFAULT_GRANULARITY)}")
     g.add_argument("--format", dest="formats", type=_names(EXPORT_FORMATS), default=DEFAULT_FORMATS, metavar="LIST",
                    help="also export shp and/or geojson beside the GeoPackage (FILE_boxes.shp, ...)")
-    g.add_argument("--append", action="store_true", help="add this run to an existing GeoPackage")
+    if not mosaic:
+        g.add_argument("--append", action="store_true", help="add this run to an existing GeoPackage")
     g.add_argument("--no-reuse", dest="reuse", action="store_false",
                    help="ask the model again even for views already answered in the output's responses table")
-    g.add_argument("--resume", action="store_true",
-                   help="continue the last unfinished run in --out (only the missing tiles are processed)")
+    if not mosaic:
+        g.add_argument("--resume", action="store_true",
+                       help="continue the last unfinished run in --out (only the missing tiles are processed)")
     g.add_argument("--simplify", type=float, default=DEFAULT_SIMPLIFY, metavar="UNITS",
                    help="simplify mask outlines by this tolerance (map units)")
     g.add_argument("--min-area", type=float, default=DEFAULT_MIN_AREA, metavar="UNITS2",
@@ -274,7 +283,12 @@ def add_run_options(p: argparse.ArgumentParser, change: bool = False) -> None:
                    help=f"...or when this share of the smaller box is covered. Default: {DEFAULT_IOS_THRESHOLD}")
 
     g = p.add_argument_group("model server (--backend openai)")
-    g.add_argument("--server-url", metavar="URL", help="e.g. http://gpu-server:8000/v1")
+    if mosaic:
+        g.add_argument("--server-url", metavar="URL", action="append",
+                       help="e.g. http://gpu-server:8000/v1; several servers: repeat it or give a comma list "
+                            "(parts are shared out among them)")
+    else:
+        g.add_argument("--server-url", metavar="URL", help="e.g. http://gpu-server:8000/v1")
     g.add_argument("--api-key-env", default=DEFAULT_API_KEY_ENV, metavar="VAR",
                    help="environment variable holding the API key (keys are never taken on the command line). "
                         f"Default: {DEFAULT_API_KEY_ENV}")
@@ -290,17 +304,18 @@ def add_run_options(p: argparse.ArgumentParser, change: bool = False) -> None:
     g.add_argument("--quiet", action="store_true", help="no progress bar, only errors and the summary")
     g.add_argument("--json", action="store_true", help="print the run summary as JSON on stdout")
 
-    g = p.add_argument_group("change between two dates (docs/guide/change.md)")
-    if not change:  # `change BEFORE AFTER` takes it as its second positional
-        g.add_argument("--compare-with", metavar="AFTER", help="a second date of the same ground: locate the question "
-                       "on both and write what appeared, disappeared and persisted (as `remotereasoner change`)")
-    g.add_argument("--tolerance", type=float, metavar="METRES",
-                   help="how far a target may move between the dates and still be the same one; without it the "
-                        "shift between the dates is measured from the imagery and undone")
-    g.add_argument("--min-iou", type=float, default=DEFAULT_CHANGE_MIN_IOU, metavar="R",
-                   help="a target of each date is the same target when their outlines overlap at least this much "
-                        f"(intersection over union, 0-1). Default: {DEFAULT_CHANGE_MIN_IOU}")
-    g.add_argument("--replay-after", metavar="FILE", help="--backend replay: the second date's recorded answers")
+    if not mosaic:  # a mosaic is one date; compare two mosaics' results with `compare`
+        g = p.add_argument_group("change between two dates (docs/guide/change.md)")
+        if not change:  # `change BEFORE AFTER` takes it as its second positional
+            g.add_argument("--compare-with", metavar="AFTER", help="a second date of the same ground: locate the question "
+                           "on both and write what appeared, disappeared and persisted (as `remotereasoner change`)")
+        g.add_argument("--tolerance", type=float, metavar="METRES",
+                       help="how far a target may move between the dates and still be the same one; without it the "
+                            "shift between the dates is measured from the imagery and undone")
+        g.add_argument("--min-iou", type=float, default=DEFAULT_CHANGE_MIN_IOU, metavar="R",
+                       help="a target of each date is the same target when their outlines overlap at least this much "
+                            f"(intersection over union, 0-1). Default: {DEFAULT_CHANGE_MIN_IOU}")
+        g.add_argument("--replay-after", metavar="FILE", help="--backend replay: the second date's recorded answers")
 
 
 def options_from_args(args: argparse.Namespace) -> RunOptions:

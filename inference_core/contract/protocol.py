@@ -1,7 +1,7 @@
 """The worker protocol: versioned JSON lines on stdin/stdout (standard library only; docs/PROTOCOL.md).
 
 Every request is an object `{"type": ..., "id": ...}`; every event answers one request id.
-Requests: hello, load, reason, resume, correct, cancel, status, shutdown.
+Requests: hello, load, reason, resume, correct, mosaic, cancel, status, shutdown.
 Events: hello, loaded, progress, result, reasoning, answer, warning, error, done, corrected, status, bye.
 
 Request fields (besides type and id; `service/requests.py` answers them):
@@ -10,6 +10,10 @@ Request fields (besides type and id; `service/requests.py` answers them):
 - load {options}: model fields of RunOptions -> progress (stage "load") ... loaded {models, seconds}.
 - reason / resume {options}: RunOptions fields -> progress {stage, step, tile, tiles, ...}, result, reasoning
   (locate) or answer (ask, describe), warning ... done {summary: ..., strategy, tally, overview_reasoning}.
+- mosaic {options, mosaic}: RunOptions fields (raster: the mosaic) and contract.mosaic.MosaicSettings -> progress
+  {stage "write", step "mosaic", tile, tiles (views done / total across the Ray workers), eta_s, parts_done, parts,
+  workers}, warning (each file left out) ... done {summary: as reason's, with files, skipped_files, parts,
+  parts_reused, targets_across_parts}.
 - correct {correction}: {gpkg, action: refine|add|delete|undo, run_id?, target_id?, points? [[x, y, label]],
   box? [xmin, ymin, xmax, ymax], device?} in map units -> corrected {result: the target's rows after the edit,
   edit_id, area_m2, embedding_cached, seconds} (run/correct.py; the edit is a row of the `edits` table).
@@ -26,7 +30,7 @@ from typing import Any, Optional
 
 PROTOCOL_VERSION = 1
 
-REQUEST_TYPES = ("hello", "load", "reason", "resume", "correct", "cancel", "status", "shutdown")
+REQUEST_TYPES = ("hello", "load", "reason", "resume", "correct", "mosaic", "cancel", "status", "shutdown")
 EVENT_TYPES = ("hello", "loaded", "progress", "result", "reasoning", "answer", "change", "warning", "error", "done",
                "corrected", "status", "bye")
 # Events after which a request is finished.

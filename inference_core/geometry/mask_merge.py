@@ -68,6 +68,11 @@ class MaskMerger:
         return len(self._kept)
 
     @property
+    def detections(self) -> dict[int, object]:
+        """The kept masks' detections by target id (`extra["merged_target_ids"]`: the ids each one absorbed)."""
+        return {tid: k.det for tid, k in self._kept.items()}
+
+    @property
     def geometries(self) -> dict[int, object]:
         return {tid: k.geom for tid, k in self._kept.items()}
 

@@ -25,6 +25,10 @@ MODEL_TYPES = ("sam3", "sam3_video")  # the video checkpoint carries the same de
 # transformers' post_process_instance_segmentation binarises sigmoid(mask logits) at this (its default),
 # the same pixels as Meta's `logits > 0.0` (sam3_image_processor.py, postprocess_output).
 MASK_THRESHOLD = 0.5
+# Instances scored at or below the run's threshold but above this are "dropped" and counted in the run's end line;
+# below it a query slot found nothing (SAM 3 scores each of its 200 queries: most score ~0, and counting those
+# would say "dropped 195" on every view).
+DROPPED_FLOOR = 0.05
 GATED_HINT = ("SAM 3 is gated on the Hugging Face Hub: request access on https://huggingface.co/facebook/sam3 "
               "(accept the SAM License), then give the engine a token with read access — HF_TOKEN in the "
               "environment, or in the plugin's Models tab (kept in QGIS's authentication database)")
@@ -62,6 +66,7 @@ class FindReply(ReasonReply):
     """A view's instances; `raw_text` is their JSON summary for the responses table."""
 
     instances: Sequence[Instance] = ()
+    dropped: Sequence[float] = ()  # scores of the instances at or below the threshold (above DROPPED_FLOOR)
 
 
 def locate(source: str) -> tuple[Path, Optional[str]]:
@@ -173,7 +178,7 @@ class Sam3Finder:
             return []
         t0 = time.perf_counter()
         try:
-            found = self.find([r.rgb for r in requests], [r.text for r in requests])
+            found = self.find_scored([r.rgb for r in requests], [r.text for r in requests])
         except RuntimeError as exc:
             if "out of memory" in str(exc).lower():
                 raise BackendOOM(str(exc).splitlines()[0]) from None
@@ -181,15 +186,21 @@ class Sam3Finder:
         seconds = (time.perf_counter() - t0) / len(requests)
         size = int(self.processor.target_size)
         replies = []
-        for req, instances in zip(requests, found):
+        for req, (instances, dropped) in zip(requests, found):
             for inst in instances:  # nodata / alpha pixels are never part of an object
                 inst.mask &= np.asarray(req.valid, dtype=bool)
             summary = [{"bbox": [round(v, 2) for v in i.box_px], "score": round(i.score, 4)} for i in instances]
-            replies.append(FindReply(req.tile_id, json.dumps(summary), (size, size), seconds, instances=instances))
+            replies.append(FindReply(req.tile_id, json.dumps(summary), (size, size), seconds, instances=instances,
+                                     dropped=dropped))
         return replies
 
     def find(self, images: Sequence[np.ndarray], texts: Sequence[str]) -> list[list[Instance]]:
         """Instances above the score threshold in each HxWx3 uint8 view, best first."""
+        return [kept for kept, _dropped in self.find_scored(images, texts)]
+
+    def find_scored(self, images: Sequence[np.ndarray], texts: Sequence[str]) -> list[tuple[list[Instance], list[float]]]:
+        """Per view: the instances above the score threshold (best first) and the scores of those it drops
+        (at or below the threshold, above DROPPED_FLOOR), so a run can say what the threshold hid."""
         import torch
 
         inputs = self.processor(images=list(images), text=list(texts), input_data_format="channels_last",
@@ -199,12 +210,19 @@ class Sam3Finder:
         with torch.inference_mode():
             outputs = self.model(pixel_values=pixels, input_ids=inputs["input_ids"].to(self.device),
                                  attention_mask=inputs["attention_mask"].to(self.device))
-        return [self._instances(r) for r in self.post_process(outputs, sizes)]
+        out = []
+        for r in self.post_process(outputs, sizes):
+            found = self._instances(r)
+            out.append(([i for i in found if i.score > self.score_threshold],
+                        [i.score for i in found if i.score <= self.score_threshold]))
+        return out
 
     def post_process(self, outputs, target_sizes: list[list[int]]) -> list[dict]:
-        """transformers' own post-processing: scores, boxes in view pixels (xyxy), binary masks at view size."""
+        """transformers' own post-processing: scores, boxes in view pixels (xyxy), binary masks at view size; down to
+        DROPPED_FLOOR when the threshold is above it (the instances between are counted as dropped, never kept)."""
         return self.processor.post_process_instance_segmentation(
-            outputs, threshold=self.score_threshold, mask_threshold=MASK_THRESHOLD, target_sizes=target_sizes)
+            outputs, threshold=min(self.score_threshold, DROPPED_FLOOR), mask_threshold=MASK_THRESHOLD,
+            target_sizes=target_sizes)
 
     @staticmethod
     def _instances(result: dict) -> list[Instance]:

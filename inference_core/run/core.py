@@ -53,6 +53,7 @@ class RunCore:
         self.parse_errors = 0
         self.reused = 0
         self.skipped_nodata = 0
+        self.dropped_scores: list[float] = []  # find-all: scores of the instances the threshold dropped
         self.tiles_total = 0
         self.step = "tile"  # the stage of the views in work (progress events)
         self.model_id = options.model
@@ -179,6 +180,16 @@ class RunCore:
         self.emit({"type": "progress", "stage": stage, "step": self.step, "tile": done, "tiles": n, "eta_s": eta,
                    "run_id": self.run_id})
 
+    def drop_below_threshold(self, scores) -> None:
+        """Find-all: instances a view scored at or below --score-threshold, for the end line (never kept)."""
+        self.dropped_scores += [float(v) for v in scores]
+
+    def below_threshold(self) -> dict[str, Any]:
+        if not self.dropped_scores:
+            return {}
+        return {"dropped": len(self.dropped_scores), "threshold": self.o.score_threshold,
+                "best_score": round(max(self.dropped_scores), 4)}
+
     def skip_nodata(self, tile: TileSpec) -> None:
         """A view with no valid pixel: committed as done with an empty answer (resume skips it), never asked."""
         self.skipped_nodata += 1
@@ -241,5 +252,5 @@ class RunCore:
             seconds=round(time.monotonic() - self.started, 3), warnings=self.warnings,
             pixels=self.source.pixels_record(),
             parse_errors=self.parse_errors, exports=exports, skipped_nodata=self.skipped_nodata, reused=self.reused,
-            **fields,
+            below_threshold=self.below_threshold(), **fields,
         )

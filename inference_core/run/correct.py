@@ -103,6 +103,7 @@ class CorrectionResult:
     embedding_cached: Optional[bool] = None
     seconds: float = 0.0
     segment_seconds: float = 0.0
+    tally: dict[str, Any] = field(default_factory=dict)  # the run's tally after the edit (run/tally.py)
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -141,12 +142,20 @@ def run_options(settings: dict[str, Any], gpkg: str, device: Optional[str]) -> R
 
 def correct(req: Correction, models) -> CorrectionResult:
     """Apply one correction to the GeoPackage; `models` is the worker's warm ModelCache (its segmenter keeps
-    the run's embeddings)."""
+    the run's embeddings). The result carries the run's tally as it now is, so a summary shown beside the layers
+    follows the edit (a deleted target leaves the count and the covered area)."""
     from inference_core.run.out_lock import OutputLock
+    from inference_core.run.sink import GpkgSink
+    from inference_core.run.tally import summarize
 
     req.validate()
     with OutputLock(req.gpkg, f"({req.action} a target)", what="correction"):  # never while a run writes the file
-        return _correct(req, models)
+        result = _correct(req, models)
+        _run_id, settings, crs_wkt = _run_row(req.gpkg, result.run_id)
+        granularity = tuple(run_options(settings, req.gpkg, req.device).granularity)
+        result.tally = summarize(GpkgSink(req.gpkg, crs_wkt or None, granularity, mode="append"), result.run_id,
+                                 granularity).to_dict()
+        return result
 
 
 def _correct(req: Correction, models) -> CorrectionResult:

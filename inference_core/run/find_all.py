@@ -55,6 +55,7 @@ class FinderStep:
             det.mask_wkb = geom.wkb if geom is not None else None
             det.sam_score = inst.score
             dets.append(det)
+        core.drop_below_threshold(reply.dropped)
         scores = [d.score for d in dets]
         summary = (f"SAM 3 found {len(dets)} instance(s) of \u201c{o.query}\u201d"
                    + (f", scores {min(scores):.2f}\u2013{max(scores):.2f}." if scores else "."))

@@ -297,6 +297,23 @@ class GpkgSink:
             per_target[tid] = per_target.get(tid, 0.0) + (geom.area if area is None else area)
         return list(per_target.values())
 
+    def covered_area(self, run_id: str, layer: str) -> Optional[float]:
+        """The area the run's features of `layer` cover together (their union: overlapping targets counted once),
+        in m² (`Measurer`), planar in layer units where the CRS gives no metres; None when it has none."""
+        import pyogrio
+        import shapely
+
+        fids = self._run_fids(layer, run_id)
+        if not fids:
+            return None
+        _meta, _fids, geoms, _fields = pyogrio.raw.read(self.path, layer=layer, fids=fids, columns=[])
+        shapes = [shapely.from_wkb(wkb) for wkb in (geoms if geoms is not None else []) if wkb is not None]
+        if not shapes:
+            return None
+        union = shapely.union_all(shapely.make_valid(shapes))
+        area = self.measurer.area_m2(union)
+        return union.area if area is None else area
+
     def set_status(self, run_id: str, status: str) -> None:
         with closing(self._connect()) as con, con:
             con.execute("UPDATE runs SET status = ?, finished = NULL WHERE run_id = ?", (status, run_id))
@@ -539,6 +556,16 @@ class GpkgSink:
                                     [(run_id, i, tile_id) for i in ids])
             self._insert_rows(con, "responses", [{**response, "run_id": run_id, "tile_id": tile_id}])
 
+    def write_merged(self, run_id: str, features: dict[str, list[dict[str, Any]]], responses: list[dict[str, Any]],
+                     chunk: int = 20_000) -> None:
+        """A finished run written at once (a mosaic's merge): features per layer, each row with its own
+        `tile_id` among its properties, in chunks; then every `responses` row in one transaction."""
+        for layer, rows in features.items():
+            for start in range(0, len(rows), chunk):
+                self._append_features(layer, run_id, None, rows[start:start + chunk])
+        with closing(self._connect()) as con, con:
+            self._insert_rows(con, "responses", [{**r, "run_id": run_id} for r in responses])
+
     def append_features(self, run_id: str, tile_id: int, features: dict[str, list[dict[str, Any]]]) -> None:
         """Write part of a tile's features ahead of its `write_tile` (a view with thousands of masks, in batches):
         they count once `write_tile` commits the tile, and a crash before that leaves them to
@@ -547,14 +574,16 @@ class GpkgSink:
             if rows:
                 self._append_features(layer, run_id, tile_id, rows)
 
-    def _append_features(self, layer: str, run_id: str, tile_id: int, rows: list[dict[str, Any]]) -> None:
+    def _append_features(self, layer: str, run_id: str, tile_id: Optional[int], rows: list[dict[str, Any]]) -> None:
         import shapely
         from pyogrio.raw import write
 
         geoms = [r["geometry"] for r in rows]
         props = []
         for r, g in zip(rows, geoms):
-            p = {**r.get("properties", {}), "run_id": run_id, "tile_id": tile_id}
+            p = {**r.get("properties", {}), "run_id": run_id}
+            if tile_id is not None:  # else the row's own (write_merged)
+                p["tile_id"] = tile_id
             if layer == "masks" and p.get("area_m2") is None:
                 p["area_m2"] = self.measurer.area_m2(g)
             if layer == "contours" and p.get("length_m") is None:

@@ -25,11 +25,14 @@ class RunSummary:
     answer_summary: Optional[str] = None  # ask/describe: the answer, or the per-tile summary (run/answers.py)
     answer_view: Optional[list[int]] = None  # ask/describe, one view: [width, height] the model saw the extent at
     strategy: str = "tiles"
-    tally: dict[str, Any] = field(default_factory=dict)  # run/tally.Tally: targets, their total and largest area
+    tally: dict[str, Any] = field(default_factory=dict)  # run/tally.Tally: targets, the area they cover, the largest
     overview_reasoning: str = ""  # the whole-extent view's reasoning (overview, refine)
     # the bands shown as red, green, blue and the stretch to 8 bits (raster.source.RasterSource.pixels_record)
     pixels: dict[str, Any] = field(default_factory=dict)
     reused: int = 0  # views answered from an identical earlier view in `responses`, without a model call
+    # find-all: instances SAM 3 scored at or below the threshold (views asked in this session):
+    # {"dropped": N, "threshold": t, "best_score": s}; empty when none was dropped
+    below_threshold: dict[str, Any] = field(default_factory=dict)
     unconfirmed: int = 0  # refine: overview candidates kept because their refine view's answer was unusable
     dropped: int = 0  # refine: overview candidates a readable refine answer did not confirm (removed)
     # a change run (run/change/): its summary line, how the dates were aligned, both dates' run ids, areas

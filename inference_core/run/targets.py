@@ -5,7 +5,7 @@ emit them. A mode gives its view step (`TargetStep`: its model, its requests, it
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Optional, Protocol, Sequence
+from typing import Any, Collection, Optional, Protocol, Sequence
 
 from inference_core.common.errors import PipelineError
 from inference_core.common.records import Box, Detection, TileSpec
@@ -51,9 +51,10 @@ MASK_WRITE_COORDS = 2_000_000
 class TargetRun:
     """One locate or find-all run over the run core: the views of the strategy, merged targets, the sink."""
 
-    def __init__(self, core: RunCore, step: TargetStep):
+    def __init__(self, core: RunCore, step: TargetStep, only: Optional[Collection[int]] = None):
         self.core = core
         self.step = step
+        self.only = None if only is None else frozenset(only)  # a mosaic part: these views of the plan only
         self.overview_reasoning = ""
         self.deduper: Optional[ViewDeduper] = None  # refine views: duplicates across them (geometry/view_merge.py)
         self.dropped = 0  # refine candidates a readable refine answer did not confirm
@@ -61,6 +62,8 @@ class TargetRun:
     def execute(self) -> RunSummary:
         core, o = self.core, self.core.o
         self.plan = plan_strategy(core.source, o)  # run/strategies.py: tiles, or the overview first
+        if self.only is not None:  # ids, windows and seams stay those of the whole plan (mosaic/parts.py)
+            self.plan.views = [v for v in self.plan.views if v.tile_id in self.only]
         views = self.plan.views
         # count, view sizes, aspect, memory: before the model loads; a note for a long read without overviews
         core.warnings += check_planned_views(views, core.source, o)

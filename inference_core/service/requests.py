@@ -116,8 +116,24 @@ def correct(worker: "WorkerState", rid: Any, msg: Message) -> None:
     worker.jobs.start(rid, "correct", lambda job: correct_job(worker, job, req))
 
 
+def mosaic(worker: "WorkerState", rid: Any, msg: Message) -> None:
+    """One question over a mosaic on Ray (inference_core.mosaic): `options` as for reason, `mosaic` its settings."""
+    from inference_core.contract.mosaic import MosaicSettings
+
+    try:
+        settings = MosaicSettings.from_dict(msg.get("mosaic"))
+        raw = msg.get("options")
+        if isinstance(raw, dict) and settings.servers:
+            raw = {**raw, "server_url": settings.servers[0]}
+        options = options_from_request(raw)
+    except (OptionsError, TypeError) as exc:
+        worker.send(error_event(rid, ErrorCode.BAD_OPTIONS, str(exc)))
+        return
+    worker.jobs.start(rid, "mosaic", lambda job: mosaic_job(worker, job, settings, options))
+
+
 HANDLERS: dict[str, Handler] = {
-    "hello": hello, "load": load, "reason": reason, "resume": resume, "correct": correct,
+    "hello": hello, "load": load, "reason": reason, "resume": resume, "correct": correct, "mosaic": mosaic,
     "cancel": cancel, "status": status, "shutdown": shutdown,
 }
 
@@ -147,6 +163,13 @@ def run_job(worker: "WorkerState", job: CurrentJob, options: RunOptions) -> dict
     if out_of_memory:
         return _retry_after_oom(worker, job, options, emit)
     return event("done", job.id, summary=jsonable(summary))
+
+
+def mosaic_job(worker: "WorkerState", job: CurrentJob, settings, options: RunOptions) -> dict[str, Any]:
+    """A mosaic run: its parts on Ray workers (their own models), progress across them, `done` with the summary."""
+    from inference_core.mosaic.driver import run_mosaic
+
+    return event("done", job.id, summary=jsonable(run_mosaic(settings, options, worker.jobs.emitter(job), job.cancel)))
 
 
 def _retry_after_oom(worker: "WorkerState", job: CurrentJob, options: RunOptions, emit: Emit) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional, Sequence
 
+from qgis.PyQt.QtCore import QLocale
+
 from ..i18n import tr
 
 Event = dict[str, Any]
@@ -93,9 +95,14 @@ def counts_text(counts: dict, granularity: Sequence[str] = ()) -> str:
     return tr(", ").join(count_text(n, counts.get(n) or 0) for n in names or ("boxes",))
 
 
+def number_text(value: float, decimals: int = 1) -> str:
+    """A number in the user's locale (QGIS sets QLocale's default): "55,858.6" in English, "55 858,6" in French."""
+    return QLocale().toString(float(value), "f", decimals)
+
+
 def tally_text(summary: dict) -> str:
-    """The tally of a locate run from its `done` summary: "3 targets · 1,234.5 m² in all · the largest 812.0 m²"
-    ("" when the summary has none)."""
+    """The tally of a locate run from its `done` summary (or a correction's result): "3 targets · 1,234.5 m²
+    covered (masks) · the largest 812.0 m²", then the per-target sum where targets overlap ("" when none)."""
     answer = summary.get("tally") or {}
     if "targets" not in answer:
         return ""
@@ -103,11 +110,25 @@ def tally_text(summary: dict) -> str:
     text = tr("%n target(s)", None, n)
     if n and answer.get("total_area") is not None:
         unit = str(answer.get("unit") or "m²")
-        text += " · " + tr("{total} {unit} in all · the largest {largest} {unit}").format(
-            total=f"{float(answer['total_area']):,.1f}", largest=f"{float(answer['largest_area']):,.1f}", unit=unit)
-        if answer.get("measured_on") == "boxes":
-            text += " " + tr("(box areas)")
+        total = float(answer["total_area"])
+        covered = total if answer.get("covered_area") is None else float(answer["covered_area"])
+        layer = tr("box areas") if answer.get("measured_on") == "boxes" else tr("masks")
+        text += " · " + tr("{covered} {unit} covered ({layer}) · the largest {largest} {unit}").format(
+            covered=number_text(covered), largest=number_text(float(answer["largest_area"])), unit=unit, layer=layer)
+        if total > covered * 1.001 + 1e-6:  # the sum counts overlaps again: said as such, never as the area
+            text += " · " + tr("the targets' own areas add up to {total} {unit} (they overlap)").format(
+                total=number_text(total), unit=unit)
     return text
+
+
+def dropped_text(summary: dict) -> str:
+    """Find-all: what the score threshold hid ("" when nothing was dropped)."""
+    below = summary.get("below_threshold") or {}
+    n = int(below.get("dropped") or 0)
+    if not n:
+        return ""
+    return tr("Dropped %n instance(s) under the score threshold {threshold} (best score {best}).", None, n).format(
+        threshold=number_text(float(below.get("threshold") or 0), 2), best=number_text(float(below.get("best_score") or 0), 2))
 
 
 def _square_metres(value: Any) -> str:
@@ -155,8 +176,10 @@ def end_state(summary: dict, granularity: Sequence[str] = ()) -> EndState:
     total = int(summary.get("tiles_total") or 0)
     unread = int(summary.get("parse_errors") or 0)
     found = tr("Found {counts}.").format(counts=counts_text(counts, granularity))
-    if "answers" in counts:  # an ask / describe run answers in text (run/answers.py)
-        found = tr("Answered on %n view(s).", None, int(counts["answers"]))
+    if "answers" in counts:  # an ask / describe run answers in text (run/answers.py); an unreadable one is no answer
+        readable = max(0, int(counts["answers"]) - unread)
+        counts = {**counts, "answers": readable}
+        found = tr("Answered on %n view(s).", None, readable)
     if change_text(summary):  # two dates compared (docs/guide/change.md)
         found = tr("Changes: {line}.").format(line=change_text(summary))
     if status == "failed":
@@ -172,6 +195,12 @@ def end_state(summary: dict, granularity: Sequence[str] = ()) -> EndState:
             text += " " + unreadable_text(unread, done)
         return EndState(WARNING if unread else INFO, text, tr("Cancelled"))
     found += side_notes(summary)
+    dropped = dropped_text(summary)
+    if dropped and not any(counts.values()):  # nothing kept, all under the threshold: never a green "Found 0"
+        return EndState(WARNING, found + " " + dropped + " " + tr("Lower the score threshold to see them."),
+                        tr("All under the threshold"))
+    if dropped:
+        found += " " + dropped
     if unread and unread >= done and not any(counts.values()):
         return EndState(WARNING, unreadable_text(unread, total or done) + side_notes(summary), tr("Answers unreadable"))
     if unread:

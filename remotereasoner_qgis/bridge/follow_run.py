@@ -27,15 +27,17 @@ class RunOutcome:
 
 
 def follow_run(python: str, options: dict[str, Any], handlers: dict[str, Handler], is_canceled: Callable[[], bool],
-               on_wait: Callable[[], None] = lambda: None, poll_s: float = 0.2) -> RunOutcome:
+               on_wait: Callable[[], None] = lambda: None, poll_s: float = 0.2, request: str = "reason",
+               fields: Optional[dict[str, Any]] = None) -> RunOutcome:
     """Run `options` on the worker of `python`; `handlers` are events.dispatch's (progress, result, reasoning,
-    answer, warning). Another run holding the worker is waited for (`on_wait` once), cancellably."""
+    answer, warning). Another run holding the worker is waited for (`on_wait` once), cancellably. `request`:
+    `reason`, or `mosaic` with its `fields` ({"mosaic": MosaicSettings as a dict})."""
     try:
         entry = worker_pool.get(python)
         if not worker_pool.acquire_run(entry.run_lock, is_canceled, on_wait):
             return RunOutcome()
         try:
-            return _follow(entry.client, options, handlers, is_canceled, poll_s)
+            return _follow(entry.client, options, handlers, is_canceled, poll_s, request, fields or {})
         finally:
             entry.run_lock.release()
     except Exception as exc:  # noqa: BLE001 - every failure becomes a message, never a traceback
@@ -47,8 +49,8 @@ def follow_run(python: str, options: dict[str, Any], handlers: dict[str, Handler
 
 
 def _follow(client: Any, options: dict[str, Any], handlers: dict[str, Handler], is_canceled: Callable[[], bool],
-            poll_s: float) -> RunOutcome:
-    rid = client.send("reason", options=options)
+            poll_s: float, request: str = "reason", fields: Optional[dict[str, Any]] = None) -> RunOutcome:
+    rid = client.send(request, options=options, **(fields or {}))
     stop = threading.Event()
 
     def watch_cancel() -> None:

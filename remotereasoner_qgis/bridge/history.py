@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from qgis.core import QgsFeatureRequest, QgsVectorLayer
+from qgis.PyQt.QtCore import QDate, QDateTime, Qt
 
 from inference_core.contract.options import RunOptions
 from inference_core.contract.schema import FEATURE_LAYERS
@@ -50,6 +51,18 @@ class RunEntry:
         return have or tuple(self.settings.get("granularity") or ("boxes",))
 
 
+def iso_text(value: Any) -> str:
+    """A `datetime` column as ISO 8601 text ("2026-12-06T18:21:58…"): OGR hands GeoPackage dates to Python as
+    QDateTime (or QDate), whose str() is "PyQt5.QtCore.QDateTime(…)"; NULL is ""."""
+    if isinstance(value, QDateTime):
+        return value.toUTC().toString(Qt.DateFormat.ISODate) if value.isValid() else ""
+    if isinstance(value, QDate):
+        return value.toString(Qt.DateFormat.ISODate) if value.isValid() else ""
+    if value is None or (hasattr(value, "isNull") and value.isNull()):
+        return ""
+    return str(value)
+
+
 def _table(gpkg: str, name: str) -> Optional[QgsVectorLayer]:
     layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
     return layer if layer.isValid() else None
@@ -68,7 +81,7 @@ def read_runs(gpkg: str) -> list[RunEntry]:
             settings = {}
         entries.append(RunEntry(
             gpkg=gpkg, run_id=str(f["run_id"]), query=str(f["query"] or ""), raster=str(f["raster"] or ""),
-            started=str(f["started"] or ""), finished=f["finished"] or None, status=str(f["status"] or ""),
+            started=iso_text(f["started"]), finished=iso_text(f["finished"]) or None, status=str(f["status"] or ""),
             model=str(f["model"] or ""), tiles_total=int(f["tiles_total"] or 0),
             settings=settings if isinstance(settings, dict) else {}))
     del runs

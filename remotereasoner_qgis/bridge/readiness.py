@@ -179,6 +179,13 @@ def _tiny_sam(path: str) -> str:
         return ""
 
 
+def _shipped_label(text: str) -> str:
+    """The labels of the shipped sample's recording (scripts/record_sample_answers.py) in the user's language; a
+    recording of the user's own is shown as it is written."""
+    return {"recorded answers (human labels), not a live model": tr("recorded answers (human labels), not a live model"),
+            "OSBS_029.tif, whole layer": tr("{file}, whole layer").format(file="OSBS_029.tif")}.get(text, text)
+
+
 def recorded_notice(settings: PluginSettings, granularity: tuple[str, ...]) -> str:
     """For a replay of labelled recorded answers (contract.recorded): that they are recorded, not a live model,
     for which view, and what a real model needs. "" for a live model or an unlabelled replay."""
@@ -190,7 +197,7 @@ def recorded_notice(settings: PluginSettings, granularity: tuple[str, ...]) -> s
     if not rec.model:
         return ""
     text = tr("Demo: {model}, for {view}, whatever the question.").format(
-        model=rec.model, view=rec.view or os.path.basename(settings.replay))
+        model=_shipped_label(rec.model), view=_shipped_label(rec.view or os.path.basename(settings.replay)))
     tiny = _tiny_sam(settings.sam) if ("masks" in granularity or "contours" in granularity) and settings.sam else ""
     if tiny == "trained":
         text += " " + tr("Masks: tiny SAM trained on synthetic shapes (not Segment Anything weights).")

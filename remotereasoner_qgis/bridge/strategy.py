@@ -22,7 +22,7 @@ def strategy_label(strategy: str) -> str:
         "overview": tr("Quick — one look at the whole extent"),
         "refine": tr("Focused — one look, then zoom in on each find"),
         "tiles": tr("Thorough — every tile at full resolution"),
-        "descent": tr("Deep — one look, then closer looks level by level where something was found"),
+        "descent": tr("Deep — closer looks, level by level, at each find"),  # short: a combo is as wide as its longest item
     }.get(strategy, strategy)
 
 

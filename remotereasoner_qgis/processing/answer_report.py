@@ -38,7 +38,7 @@ def report_html(mode: str, question: str, summary: dict, rows: Sequence[dict], g
         parts.append("</table>")
     model = _text(rows[0].get("model")) if rows else ""
     size = f"{_text(rows[0].get('view_width'))} × {_text(rows[0].get('view_height'))} px" if rows else ""
-    parts.append("<p><small>" + escape(tr("Model: {model} · view: {size} · {n} view(s) · results: {gpkg}").format(
-        model=model, size=size, n=len(rows), gpkg=gpkg)) + "</small></p>")
+    parts.append("<p><small>" + escape(tr("Model: {model} · view: {size} · %n view(s) · results: {gpkg}", None,
+                                          len(rows)).format(model=model, size=size, gpkg=gpkg)) + "</small></p>")
     parts.append("</body></html>")
     return "\n".join(parts)

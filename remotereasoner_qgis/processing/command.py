@@ -5,11 +5,27 @@ the RemoteReasoner settings of the machine that runs it; `not_carried` names tho
 from __future__ import annotations
 
 import os
+from typing import Optional
+
+from qgis.core import QgsApplication
+
 from inference_core.contract.options import GRANULARITIES, RunOptions
 
 from .reason_algorithm import BACKEND_CHOICES, MODE_CHOICES, ReasonAlgorithm as A
 
-QGIS_PROCESS = "qgis_process"  # on Debian call qgis_process.bin (see docs/guide/dock.md)
+QGIS_PROCESS = "qgis_process"
+
+
+def qgis_process_executable(prefix: Optional[str] = None) -> str:
+    """The qgis_process to write in a copied command, so that it runs as pasted on this machine.
+
+    Debian's `qgis_process` is a shell wrapper that adds QGIS_OPTS from /etc/default/qgis (`--noversioncheck`, a
+    desktop option) to `qgis_process.bin`; qgis_process of QGIS 3.22 refuses it ("Command --noversioncheck not
+    known!"). Where that binary sits beside the wrapper the command names it by its full path: it is the real
+    program on every QGIS version, so the line runs whichever QGIS is installed. Elsewhere (Windows, macOS,
+    other packagings) `qgis_process` is the program itself."""
+    real = os.path.join(prefix or QgsApplication.prefixPath(), "bin", "qgis_process.bin")
+    return real if os.path.isfile(real) and os.access(real, os.X_OK) else QGIS_PROCESS
 # RunOptions fields the algorithm's parameters carry (the rest come from the settings)
 CARRIED = ("raster", "query", "out", "extent", "granularity", "backend", "model", "server_url", "sam", "device",
            "tile_size", "overlap", "max_pixels", "simplify", "min_area", "replay", "api_key", "api_key_env", "mode",

@@ -11,6 +11,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..paths import PLUGIN_DIR
 from .change_algorithm import ChangeAlgorithm
 from .compare_algorithm import CompareAlgorithm
+from .mosaic_algorithm import MosaicAlgorithm
 from .reason_algorithm import ReasonAlgorithm
 
 PROVIDER_ID = "remotereasoner"
@@ -45,6 +46,7 @@ class RemoteReasonerProvider(QgsProcessingProvider):
         self.addAlgorithm(ReasonAlgorithm())
         self.addAlgorithm(CompareAlgorithm())
         self.addAlgorithm(ChangeAlgorithm())
+        self.addAlgorithm(MosaicAlgorithm())
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("RemoteReasonerProvider", text)

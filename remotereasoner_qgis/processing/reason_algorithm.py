@@ -295,7 +295,9 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
                                                  self.tr("Find all: every instance of a noun phrase (SAM 3)")],
             defaultValue=0))
         self.addParameter(QgsProcessingParameterBoolean(
-            self.PER_TILE, self.tr("Ask / Describe: one answer per tile (else one view of the whole extent)"),
+            # a check box's label never wraps: short, or the dialog scrolls sideways on a laptop (the rest is in
+            # the help: without it, one view of the whole extent)
+            self.PER_TILE, self.tr("Ask / Describe: one answer per tile"),
             defaultValue=False))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT_ANSWERS, self.tr("Answers (view footprints)"), QgsProcessing.SourceType.TypeVectorPolygon, optional=True,

@@ -9,6 +9,8 @@ from qgis.gui import QgsCollapsibleGroupBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QApplication, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from ..i18n import tr
+
 ANSWER_SCALE = 1.5  # the answer's font, relative to the dock's
 
 
@@ -49,11 +51,14 @@ class AnswerPanel(QWidget):
         self.reasoning_box.setCollapsed(True)  # folded: the answer comes first
         lay.addWidget(self.reasoning_box)
         self.copy_button.clicked.connect(self.copy)
-        self.clear()
+        self.clear(waiting=False)
 
-    def clear(self) -> None:
+    def clear(self, waiting: bool = True) -> None:
+        """Empty for a run that starts (`waiting`), or before any run: where the answer will appear."""
         self.events: list[dict] = []
-        self.answer_label.setText(self.tr("Waiting for the model's answer…"))
+        self.readable = 0  # answers that could be read (an unreadable one is shown as such, never as an answer)
+        self.answer_label.setText(self.tr("Waiting for the model's answer…") if waiting
+                                  else self.tr("Press Reason on extent: the model's answer appears here."))
         self.resolution_label.clear()
         self.resolution_label.setVisible(False)
         self.reasoning_text.clear()
@@ -62,31 +67,59 @@ class AnswerPanel(QWidget):
     def add(self, ev: dict) -> None:
         """One view's answer: shown as the answer (one view) or listed per tile under a running count."""
         self.events.append(ev)
-        answer = str(ev.get("answer") or "").strip() or self.tr("(no answer)")
+        answer = str(ev.get("answer") or "").strip()
+        readable = bool(answer) and not ev.get("parse_error")
+        self.readable += readable
+        if not readable:
+            answer = self.tr("(could not be read)")
         reasoning = str(ev.get("reasoning") or "").strip()
         tiles = int(ev.get("tiles") or 1)
         if tiles <= 1:
-            self.answer_label.setText(answer)
+            self.answer_label.setText(answer if readable else self.unreadable_text())
             self.reasoning_text.setPlainText(reasoning)
             self.show_resolution(ev.get("view_width"), ev.get("view_height"))
         else:
             self.answer_label.setText(self.tr("{k} of {n} tiles answered…").format(k=len(self.events), n=tiles))
             head = self.tr("Tile {i}: {answer}").format(i=int(ev.get("tile_id") or 0) + 1, answer=answer)
             self.reasoning_text.appendPlainText(head + ("\n" + reasoning if reasoning else "") + "\n")
-        self.copy_button.setEnabled(True)
+        self.copy_button.setEnabled(self.readable > 0)
 
-    def finish(self, summary: dict) -> None:
+    def unreadable_text(self) -> str:
+        return self.tr("The model's answer could not be read — what it said is under Reasoning.")
+
+    def finish(self, summary: dict, overlap: int = 0) -> None:
         """The run's own line: the answer of a single view, or the per-tile summary (a sum of per-tile counts
-        for a counting question, stated as such)."""
-        line = str(summary.get("answer_summary") or "").strip()
+        for a counting question, stated as such), worded here in the user's language from the tiles' answers
+        (the engine's `answer_summary` is English, for the command line)."""
+        line = self.per_tile_line(overlap) or str(summary.get("answer_summary") or "").strip()
         view = summary.get("answer_view")
         if isinstance(view, (list, tuple)) and len(view) == 2:
             self.show_resolution(*view)
-        if line:
+        if line and self.readable:
             self.answer_label.setText(line)
+        elif self.events and not self.readable:
+            self.answer_label.setText(self.unreadable_text())
         elif not self.events:
             self.answer_label.setText(self.tr("No answer."))
-        self.copy_button.setEnabled(bool(self.events))
+        self.copy_button.setEnabled(self.readable > 0)
+
+    def per_tile_line(self, overlap: int = 0) -> str:
+        """Over several tiles: the sum of the per-tile counts (a counting question: the tiles' `count`), or how
+        many tiles answered; "" for a single view (its answer is the line)."""
+        n = len(self.events)
+        if n <= 1 or int(self.events[0].get("tiles") or 1) <= 1:
+            return ""
+        counted = [int(ev["count"]) for ev in self.events if ev.get("count") is not None]
+        if not counted:
+            return tr("%n answer(s), one per tile, in the answers layer.", None, n)
+        line = tr("Sum of per-tile counts: {total} over {k} of %n tile(s).", None, n).format(
+            total=sum(counted), k=len(counted))
+        if len(counted) < n:
+            line += " " + tr("%n tile(s) gave no number.", None, n - len(counted))
+        if overlap:
+            line += " " + tr("Tiles overlap by {px} px, so an object in an overlap may be counted twice.").format(
+                px=overlap)
+        return line
 
     def show_resolution(self, width, height) -> None:
         """'Seen at W × H px' under the answer, for one whole-extent view."""

@@ -1,6 +1,7 @@
-"""The dock's "Copy as command" panel: the `python -m inference_core reason …` and `qgis_process run
-remotereasoner:reason …` lines of the current question, extent and settings, for batch runs elsewhere.
-Built from the same RunOptions a run would get (bridge/run_options.py); never with a secret."""
+"""The dock's "Copy as command" panel: the `PYTHONPATH=… <engine python> -m inference_core reason …` and
+`qgis_process run remotereasoner:reason …` lines of the current question, extent and settings, each runnable as
+pasted in a shell of this machine. Built from the same RunOptions a run would get (bridge/run_options.py);
+never with a secret."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from inference_core.contract.options import RunOptions
 from .. import settings as rr_settings
 from ..bridge.run_options import options_for_run
 from ..bridge.run_paths import new_run_path
-from ..processing.command import not_carried, qgis_process_args
+from ..paths import ENGINE_ROOT
+from ..processing.command import not_carried, qgis_process_args, qgis_process_executable
 
 
 @dataclass
@@ -95,7 +97,11 @@ class CommandPanel(QWidget):
         if missing:
             notes.append(self.tr("qgis_process takes {names} from that machine's RemoteReasoner settings.").format(
                 names=", ".join(missing)))
-        return Commands(shell_line(cli_command(options)), shell_line(qgis_process_args(options, crs)), notes), ""
+        # as pasted in a POSIX shell: the engine venv's Python by its full path and PYTHONPATH = the folder that
+        # holds inference_core (the venv Set up engine builds has the engine's packages, not the engine itself)
+        cfg = rr_settings.PluginSettings.load()
+        cli = shell_line(cli_command(options, python=cfg.engine_python or "python"), env={"PYTHONPATH": ENGINE_ROOT})
+        return Commands(cli, shell_line(qgis_process_args(options, crs, qgis_process_executable())), notes), ""
 
     def refresh(self) -> Optional[Commands]:
         cmds, why = self.commands()

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from typing import Optional
 
-from qgis.core import QgsApplication, QgsCoordinateTransform, QgsProject, QgsRectangle
+from qgis.core import QgsApplication, QgsRectangle
 from qgis.gui import QgsMapToolExtent
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .. import settings as rr_settings
+from ..bridge.events import number_text, tally_text
 from .correct_tool import PointPromptTool
+from .extent_choice import transform_rect
 
 
 class CorrectPanel(QWidget):
@@ -129,8 +131,9 @@ class CorrectPanel(QWidget):
         layer = self._result_layer()
         if layer is None or rect.isEmpty():
             return
-        xform = QgsCoordinateTransform(canvas.mapSettings().destinationCrs(), layer.crs(), QgsProject.instance())
-        self.add_box(xform.transformBoundingBox(rect))
+        box = transform_rect(rect, canvas.mapSettings().destinationCrs(), layer.crs())
+        if box is not None:  # a rectangle PROJ cannot reproject adds nothing (and raises no error dialog)
+            self.add_box(box)
         canvas.unsetMapTool(self.box_tool)
 
     def add_box(self, rect: QgsRectangle):
@@ -167,11 +170,13 @@ class CorrectPanel(QWidget):
                     "delete": self.tr("Target #{id} deleted"), "undo": self.tr("Undone: target #{id}")}[
                 result.get("action", "refine")].format(id=result.get("target_id"))
             if area is not None:
-                text += self.tr(" · {area:.1f} m²").format(area=float(area))
+                text += self.tr(" · {area} m²").format(area=number_text(float(area)))
             text += self.tr(" · {ms:.0f} ms").format(ms=1000 * float(result.get("seconds") or 0))
             self._say(text)
             if self.dock.run_layers is self.run_layers:
                 self.dock.fill_results()
+                if result.get("tally"):  # the count and the covered area as the layers now are
+                    self.dock.status.tally_label.setText(tally_text(result))
         self.correctionDone.emit(result, error)
 
     def _say(self, text: str):

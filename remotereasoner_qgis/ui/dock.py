@@ -38,6 +38,7 @@ from .layers import ANSWERS, ExportError, LiveRun, RunLayers, export_layers
 from .question_panel import QuestionPanel
 from .results_table import ResultsTable
 from .run_status import RunStatus
+from .screen_fit import vertical_scroll
 
 LOG_TAG = "RemoteReasoner"
 # The readiness line when the plugin is ready but not with a live model (recorded answers): a note, not an error.
@@ -98,7 +99,9 @@ class RemoteReasonerDock(QgsDockWidget):
         lay.addWidget(self.reasoning_box)
         self.results = ResultsTable(self.iface, body)
         lay.addWidget(self.results, 1)
-        self.setWidget(body)
+        # on a laptop (1280×800, 1366×768) the dock is taller than the screen: it scrolls up and down, never sideways
+        self.scroll = vertical_scroll(body, self)
+        self.setWidget(self.scroll)
         self.analyst = AnalystPanels(self, lay)  # correct, compare, history, copy as command (ui/analyst.py)
         self._show_mode()
         for seq in (Qt.Modifier.CTRL | Qt.Key.Key_Return, Qt.Modifier.CTRL | Qt.Key.Key_Enter):
@@ -136,6 +139,14 @@ class RemoteReasonerDock(QgsDockWidget):
             w.setVisible(not answers)
         self.results.show_table(not answers)
         self.answer_panel.setVisible(answers)
+        self.keep_content_whole()
+
+    def keep_content_whole(self) -> None:
+        """The dock is never narrower than its content (QGIS would otherwise give it less and cut the right side,
+        the scroll area scrolling only up and down): its minimum width is the content's, kept small."""
+        body = self.scroll.widget()
+        body.layout().activate()
+        self.scroll.setMinimumWidth(body.minimumSizeHint().width() + self.scroll.verticalScrollBar().sizeHint().width())
 
     # -- state -------------------------------------------------------------------------------
     def readiness(self) -> list[str]:
@@ -234,7 +245,7 @@ class RemoteReasonerDock(QgsDockWidget):
             self.analyst.run_ready(self.run_layers)
         self.status.show_end(self.runs.end, full, os.path.isfile(request.out))
         if request.mode in ANSWER_MODES:
-            self.answer_panel.finish(summary)
+            self.answer_panel.finish(summary, int(request.options.get("overlap") or 0))
         self.fill_results()
         self.cancel_button.setEnabled(False)
         self.refresh_readiness()
@@ -320,6 +331,7 @@ class RemoteReasonerDock(QgsDockWidget):
         from .settings_dialog import SettingsDialog
 
         if SettingsDialog(self.iface.mainWindow()).exec():
+            self.question.score_threshold.reload()
             self.refresh_readiness()
 
     def shutdown(self) -> None:

@@ -28,3 +28,39 @@ def fit_height(label) -> None:
         window.layout().activate()  # the new height can change the label's width: once more at the final width
         label.setMinimumHeight(label.heightForWidth(label.width()))
         window.layout().activate()
+
+
+def elided_label(parent=None):
+    """A one-line QLabel that never asks for more width than it is given: its text is shortened at the right to
+    fit (the whole text is its tooltip and `text()`), so a long estimate cannot widen the dock while the user
+    works. Built here so Qt is imported lazily, like `fit_height`."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtWidgets import QLabel, QSizePolicy
+
+    class ElidedLabel(QLabel):
+        def __init__(self, parent=None):
+            super().__init__(parent)
+            self._full = ""
+            self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            self.setMinimumWidth(0)
+
+        def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+            self._full = text or ""
+            self.setToolTip(self._full)
+            self._fit()
+
+        def text(self) -> str:
+            return self._full
+
+        def clear(self) -> None:
+            self.setText("")
+
+        def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+            super().resizeEvent(event)
+            self._fit()
+
+        def _fit(self) -> None:
+            QLabel.setText(self, self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                                               max(self.width(), 0)))
+
+    return ElidedLabel(parent)

@@ -8,6 +8,7 @@ from typing import Optional
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsGeometry,
     QgsProject,
     QgsRasterLayer,
@@ -18,18 +19,24 @@ from qgis.core import (
 from qgis.gui import QgsMapToolExtent, QgsRubberBand
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtGui import QColor
-from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
+
+from .screen_fit import narrow_combo
 
 EXTENT_SOURCES = ("view", "layer", "drawn", "selection")
 
 
 def transform_rect(rect: QgsRectangle, src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem,
-                   project: Optional[QgsProject] = None) -> QgsRectangle:
-    """The bounding box of `rect` reprojected from `src` to `dst` (edges densified by QGIS)."""
+                   project: Optional[QgsProject] = None) -> Optional[QgsRectangle]:
+    """The bounding box of `rect` reprojected from `src` to `dst` (edges densified by QGIS); None where PROJ
+    cannot reproject it (the whole world of an empty project's view into a UTM zone, say)."""
     if not src.isValid() or not dst.isValid() or src == dst:
         return QgsRectangle(rect)
     xform = QgsCoordinateTransform(src, dst, project or QgsProject.instance())
-    return xform.transformBoundingBox(rect)
+    try:
+        return xform.transformBoundingBox(rect)
+    except QgsCsException:  # raised out of a signal slot it would be a Python error dialog
+        return None
 
 
 class ExtentChoice(QWidget):
@@ -49,14 +56,18 @@ class ExtentChoice(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel(self.tr("Extent")))
         self.combo = QComboBox(self)
+        narrow_combo(self.combo, 6)  # a long choice never widens the dock (ui/screen_fit.py)
         for label, source in ((self.tr("Current map view"), "view"), (self.tr("Whole layer"), "layer"),
                               (self.tr("Rectangle drawn on the map"), "drawn"),
                               (self.tr("Bounding box of selected features"), "selection")):
             self.combo.addItem(label, source)
         row.addWidget(self.combo, 1)
-        self.draw_button = QPushButton(self.tr("Draw…"), self)
+        # tool buttons: as wide as their word, so the row fits a laptop's dock (a push button is 80 px at least)
+        self.draw_button = QToolButton(self)
+        self.draw_button.setText(self.tr("Draw…"))
         row.addWidget(self.draw_button)
-        self.clear_button = QPushButton(self.tr("Clear"), self)
+        self.clear_button = QToolButton(self)
+        self.clear_button.setText(self.tr("Clear"))
         self.clear_button.setToolTip(self.tr("Remove the rectangle drawn on the map"))
         self.clear_button.setEnabled(False)
         row.addWidget(self.clear_button)
@@ -138,8 +149,11 @@ class ExtentChoice(QWidget):
             if not isinstance(vector, QgsVectorLayer) or vector.selectedFeatureCount() == 0:
                 return None, self.tr("No selected features: select features in the active vector layer.")
             rect = transform_rect(vector.boundingBoxOfSelected(), vector.crs(), raster_crs)
-            if rect.isEmpty():  # a single selected point: grow it by one pixel so it has an area
+            if rect is not None and rect.isEmpty():  # a single selected point: grow it by one pixel so it has an area
                 rect.grow(max(layer.rasterUnitsPerPixelX(), 1e-9))
+        if rect is None:
+            return None, self.tr("The extent cannot be reprojected to the raster's CRS {crs}: zoom to the raster "
+                                 "{name}, or choose Whole layer.").format(crs=raster_crs.authid(), name=layer.name())
         if not rect.intersects(layer.extent()):
             return None, self.tr("The extent does not overlap the raster {name}.").format(name=layer.name())
         return rect.intersect(layer.extent()), ""

@@ -25,7 +25,15 @@ from qgis.PyQt.QtWidgets import (
 from .. import settings as rr_settings
 from ..bridge.history import RunEntry, list_runs
 from ..bridge.run_session import RunController, RunRefused, RunRequest
+from ..i18n import tr
 from .layers import RunLayers, add_run_layers
+
+
+def status_text(status: str) -> str:
+    """The `runs.status` of a run in the user's language (an unknown one as written)."""
+    return {"finished": tr("Finished"), "cancelled": tr("Cancelled"), "failed": tr("Failed"),
+            # the run being written is left out of the list, so a "running" row stopped without an end
+            "running": tr("Interrupted")}.get(status, status)
 
 
 class HistoryPanel(QWidget):
@@ -100,7 +108,7 @@ class HistoryPanel(QWidget):
         self.table.setRowCount(len(self.entries))
         for i, e in enumerate(self.entries):
             values = (e.query, os.path.basename(e.raster), e.started[:19].replace("T", " "),
-                      str(e.counts.get("boxes", 0)), str(e.counts.get("masks", 0)), e.status)
+                      str(e.counts.get("boxes", 0)), str(e.counts.get("masks", 0)), status_text(e.status))
             for j, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 item.setToolTip(e.gpkg if j == 0 else (e.raster if j == 1 else v))

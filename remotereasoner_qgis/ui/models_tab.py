@@ -100,14 +100,13 @@ class ModelsWidget(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # title, size and state whole; licence and source (a long URL) share the rest, shortened in the middle
-        # (the whole text is each cell's tooltip)
+        # title, size, licence name and state whole; the source (a long URL) takes the rest, shortened in the
+        # middle (the whole text is each cell's tooltip)
         header = self.table.horizontalHeader()
         for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
-                                    QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.Stretch,
+                                    QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
                                     QHeaderView.ResizeMode.ResizeToContents)):
             header.setSectionResizeMode(col, mode)
-        self.table.setColumnWidth(2, 160)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
@@ -156,7 +155,15 @@ class ModelsWidget(QWidget):
 
     def in_use(self) -> set[str]:
         """Keys of the catalog entries runs use now: the model (local backend) and the SAM checkpoint, or SAM 3
-        while the dock is in find-all mode."""
+        while the dock is in find-all mode — present on disk only (one chosen but absent is `chosen_absent`)."""
+        return {k for k in self.chosen() if self.state_of(k) == "present"}
+
+    def chosen_absent(self) -> set[str]:
+        """Entries the settings name that are not on disk: runs cannot use them until they are downloaded."""
+        return {k for k in self.chosen() if self.state_of(k) != "present"}
+
+    def chosen(self) -> set[str]:
+        """Keys of the catalog entries the settings name, on disk or not."""
         cfg = rr_settings.PluginSettings.load()
         keys = set()
         for e in self.entries:
@@ -182,15 +189,21 @@ class ModelsWidget(QWidget):
     def fill(self, rows: list[dict[str, Any]]) -> None:
         keep = self.selected_key()
         self.rows = {r["key"]: r for r in rows}
-        used = self.in_use()
+        used, absent = self.in_use(), self.chosen_absent()
         mark = self.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            cells = (r["title"], _size(int(r["size_bytes"])), r["licence"], r["source"], self.state_label(r["state"]))
+            # the licence's name; what follows it in brackets (gating, base model) is in the tooltip
+            cells = (r["title"], _size(int(r["size_bytes"])), str(r["licence"]).split(" (")[0], r["source"],
+                     self.state_label(r["state"]))
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
                 item.setData(Qt.ItemDataRole.UserRole, r["key"])
-                item.setToolTip(str(r["detail"]) if j == 4 and r.get("detail") else str(text))
+                item.setToolTip(str(r["detail"]) if j == 4 and r.get("detail") else
+                                str(r["licence"]) if j == 2 else str(text))
+                if r["key"] in absent and j == 0:  # chosen, not downloaded: never "in use" beside "absent"
+                    item.setToolTip(self.tr("{title} — chosen in the settings, not downloaded yet").format(
+                        title=r["title"]))
                 if r["key"] in used:  # the model runs use: bold, a check mark, and said in the tooltip
                     font = item.font()
                     font.setBold(True)

@@ -18,7 +18,9 @@ from ..i18n import tr
 from .compare_choice import CompareChoice
 from .extent_choice import ExtentChoice
 from .mode_choice import ModeHint
+from .score_threshold import ScoreThreshold
 from .strategy_choice import StrategyChoice
+from .screen_fit import narrow_combo
 
 
 # The Mode choice: (RunOptions.mode, label), in the combo's order; a mode is listed once it is wired.
@@ -45,6 +47,7 @@ class QuestionPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Mode")))
         self.mode_combo = QComboBox(self)
+        narrow_combo(self.mode_combo)  # a long choice never widens the dock (ui/screen_fit.py)
         for mode, label in mode_items():
             self.mode_combo.addItem(label, mode)
         row.addWidget(self.mode_combo, 1)
@@ -85,6 +88,8 @@ class QuestionPanel(QWidget):
         lay.addWidget(self.extent)
         self.strategy_choice = StrategyChoice(self)  # Quick / Focused / Thorough and the calls it will make
         lay.addWidget(self.strategy_choice)
+        self.score_threshold = ScoreThreshold(self)  # find-all: SAM 3's instances kept above it
+        lay.addWidget(self.score_threshold)
 
         saved = rr_settings.PluginSettings.load().mode
         if self.mode_combo.findData(saved) >= 0:
@@ -138,6 +143,7 @@ class QuestionPanel(QWidget):
         for w in (self.check_boxes, self.check_masks, self.check_contours, self.strategy_choice):
             w.setVisible(not answers)
         self.per_tile_check.setVisible(answers)
+        self.score_threshold.setVisible(self.mode() == "find-all")
         self.compare.show_for(self.mode() not in CHANGE_MODES)
         self.question_edit.setPlaceholderText({
             "ask": self.tr("e.g. How many ships are in the harbour?"),

@@ -97,6 +97,8 @@ class ResultsTable(QWidget):
         geom = QgsGeometry(layer.getFeature(row.fid).geometry())
         canvas = self.iface.mapCanvas()
         rect = transform_rect(geom.boundingBox(), layer.crs(), canvas.mapSettings().destinationCrs())
+        if rect is None:  # the map's CRS cannot show this target
+            return None
         rect.scale(3.0)  # show the target with its surroundings
         canvas.setExtent(rect)
         canvas.refresh()

@@ -34,6 +34,8 @@ from .. import settings as rr_settings
 from ..bridge.run_options import MIN_TILE_SIZE
 from ..i18n import tr
 from .elide import elide_path, fit_height
+from .score_threshold import score_threshold_spin
+from .screen_fit import resize_within_screen, vertical_scroll
 from ..settings import DEFAULT_MODEL, RUN_DEFAULTS
 
 DEVICES = ("auto", "cpu", "cuda", "cuda:0", "cuda:1")
@@ -49,7 +51,12 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("RemoteReasoner settings"))
         self.cfg = rr_settings.PluginSettings.load()
         self.server_models: list[str] = []
-        lay = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        # the groups scroll up and down within the dialog: a message shown under a field (a connection error, an
+        # overlap too large) never grows the dialog past a laptop screen (1280×800, 1366×768)
+        content = QWidget(self)
+        lay = QVBoxLayout(content)
+        lay.setContentsMargins(0, 0, 0, 0)
 
         # Model source
         source = QGroupBox(self.tr("Model"), self)
@@ -126,6 +133,8 @@ class SettingsDialog(QDialog):
         # a SAM 2.1 folder or hub id is typed (or pasted) into the same field
         self.sam_edit.lineEdit().setPlaceholderText(self.tr("a SAM 1 .pth, or SAM 2.1: facebook/sam2.1-hiera-tiny or a folder"))
         form.addRow(self.tr("SAM checkpoint"), self.sam_edit)
+        self.score_spin = score_threshold_spin(compute)
+        form.addRow(self.tr("Find all: score threshold"), self.score_spin)
         self.device_combo = QComboBox(compute)
         self.device_combo.setEditable(True)
         self.device_combo.addItems(DEVICES)
@@ -164,10 +173,14 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Engine Python"), self.python_edit)
         lay.addWidget(files)
 
+        self.scroll = vertical_scroll(content, self)
+        outer.addWidget(self.scroll, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        outer.addWidget(buttons)
+        hint = content.sizeHint()
+        resize_within_screen(self, hint.width() + 60, hint.height() + buttons.sizeHint().height() + 60)
 
         self.local_radio.toggled.connect(self._update_enabled)
         self.server_radio.toggled.connect(self._update_enabled)
@@ -232,6 +245,7 @@ class SettingsDialog(QDialog):
         self.auth_select.setConfigId(c.auth_cfg)
         self.concurrency_spin.setValue(c.concurrency)
         self.sam_edit.setFilePath(c.sam)
+        self.score_spin.setValue(c.score_threshold)
         self.device_combo.setEditText(c.device)
         self.dtype_combo.setCurrentText(c.dtype)
         self.tile_spin.setValue(c.tile_size)
@@ -265,6 +279,7 @@ class SettingsDialog(QDialog):
         c.auth_cfg = self.auth_select.configId()
         c.concurrency = self.concurrency_spin.value()
         c.sam = self.sam_edit.filePath().strip()
+        c.score_threshold = round(self.score_spin.value(), 2)
         c.device = self.device_combo.currentText().strip() or RUN_DEFAULTS.device
         c.dtype = self.dtype_combo.currentText()
         c.tile_size = self.tile_spin.value()

@@ -40,6 +40,7 @@ from ..bridge.tasks.selftest import SelftestTask
 from ..i18n import tr as i18n_tr
 from .elide import elide_path
 from .models_tab import ModelsWidget
+from .screen_fit import resize_within_screen
 
 TORCH_BUILDS = ("cpu", "cu126", "cu128", "cu130", "none")
 # What the engine needs before the set-up counts as finished (hello reports their versions).
@@ -119,7 +120,7 @@ class SetupDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(760, 620)
+        resize_within_screen(self, 1000, 620)  # the Models table whole at 1000 px; less on a smaller screen
 
     # -- UI ------------------------------------------------------------------------------------
     def _engine_tab(self) -> QWidget:

@@ -14,6 +14,8 @@ from inference_core.contract.options import RunOptions
 from .. import settings as rr_settings
 from ..bridge.strategy import STRATEGY_ORDER, estimate_text, strategy_hint, strategy_label
 from ..i18n import tr
+from .elide import elided_label
+from .screen_fit import narrow_combo
 
 
 class StrategyChoice(QWidget):
@@ -25,13 +27,16 @@ class StrategyChoice(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel(tr("Look")))
         self.combo = QComboBox(self)
+        narrow_combo(self.combo)  # a long choice never widens the dock (ui/screen_fit.py)
         for name in STRATEGY_ORDER:
             self.combo.addItem(strategy_label(name), name)
             self.combo.setItemData(self.combo.count() - 1, strategy_hint(name), Qt.ItemDataRole.ToolTipRole)
         row.addWidget(self.combo, 1)
-        self.estimate_label = QLabel(self)
-        self.estimate_label.setToolTip(tr("Model calls this choice will make over the extent"))
-        row.addWidget(self.estimate_label)
+        # the estimate takes the row's room and is shortened to it (whole in its tooltip): a long estimate never
+        # widens the dock
+        self.estimate_label = elided_label(self)
+        self.estimate_label.setStatusTip(tr("Model calls this choice will make over the extent"))
+        row.addWidget(self.estimate_label, 1)
         self.set_strategy(rr_settings.PluginSettings.load().strategy)
         self.combo.currentIndexChanged.connect(self._save)
 

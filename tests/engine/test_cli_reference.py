@@ -33,7 +33,7 @@ def test_committed_page_equals_the_parser_rendering():
 def test_every_option_of_every_subcommand_is_on_the_page():
     page = reference.PAGE.read_text(encoding="utf-8")
     subs = reference.subcommands(build_parser())
-    assert list(subs) == ["reason", "change", "evaluate", "compare", "selftest", "demo"]
+    assert list(subs) == ["reason", "mosaic", "change", "evaluate", "compare", "selftest", "demo"]
     for name, parser in subs.items():
         assert f"## `remotereasoner {name}`" in page and f"$ remotereasoner {name} --help" in page
         strings = [s for a in parser._actions for s in a.option_strings]

@@ -113,7 +113,7 @@ def exact_finder(sam3_dir, monkeypatch):
     models = ModelCache()
     finder = models.finder(_opts("x.tif", "o.gpkg", sam3_dir))
     seen: dict = {"views": [], "forward": [], "also": {}}
-    real_find, model = finder.find, finder.model
+    real_find, model = finder.find_scored, finder.model
 
     def find(images, texts):
         seen["views"] = [np.asarray(i) for i in images]
@@ -125,7 +125,7 @@ def exact_finder(sam3_dir, monkeypatch):
         assert len(seen["views"]) == 1
         return exact_outputs(seen["views"][0], out.pred_logits.shape[1], seen["also"])
 
-    monkeypatch.setattr(finder, "find", find)
+    monkeypatch.setattr(finder, "find_scored", find)
     monkeypatch.setattr(model, "forward", forward)
     return SimpleNamespace(models=models, seen=seen, sam3=sam3_dir)
 
@@ -225,6 +225,24 @@ def test_score_threshold_keeps_the_low_scoring_instance(raster, tmp_path, exact_
     assert d.bounds == pytest.approx(map_rect(160, 60, 180, 80).bounds, abs=1e-5 * PX)
     settings = json.loads(pyogrio.read_dataframe(tmp_path / "low.gpkg", layer="runs", read_geometry=False)["settings"][0])
     assert settings["mode"] == "find-all" and settings["score_threshold"] == 0.2
+
+
+def test_the_end_line_says_what_the_threshold_dropped(raster, tmp_path, exact_finder):
+    """At 0.5 the 0.3 instance is dropped and counted; at 0.95 every instance is, and the summary says so."""
+    from inference_core.cli.progress import summary_text
+
+    summary = run(_opts(raster, tmp_path / "half.gpkg", exact_finder.sam3), models=exact_finder.models)
+    assert summary.counts["boxes"] == 3
+    assert summary.below_threshold == {"dropped": 1, "threshold": 0.5, "best_score": pytest.approx(0.3)}
+    assert summary_text(summary).splitlines()[-1].endswith(
+        "; dropped 1 under the score threshold 0.5 (best 0.30: lower --score-threshold to keep them)")
+    summary = run(_opts(raster, tmp_path / "high.gpkg", exact_finder.sam3, score_threshold=0.95),
+                  models=exact_finder.models)
+    assert summary.counts["boxes"] == 0
+    # A (0.9) and C (0.8) are seen in both views, B (0.7) in the first, D (0.3) in the second: 6 dropped
+    assert summary.below_threshold == {"dropped": 6, "threshold": 0.95, "best_score": pytest.approx(0.9)}
+    last = summary_text(summary).splitlines()[-1].strip()
+    assert last == "found      0 targets; dropped 6 under the score threshold 0.95 (best 0.90: lower --score-threshold to keep them)"
 
 
 def test_nodata_pixels_are_never_part_of_an_instance(make_geotiff, tmp_path, exact_finder):

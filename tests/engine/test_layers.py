@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "inference_core"
 
 # Lowest first; a module may import its own layer and any layer before it. The last three are peers
 # with their own allowances below (cli runs evaluations; nothing imports cli or service).
-ORDER = ("contract", "common", "raster", "geometry", "models", "run")
+ORDER = ("contract", "common", "raster", "geometry", "models", "run", "mosaic")
 TOP = {
     "service": ("service",),
     "evaluate": ("evaluate",),

@@ -369,7 +369,7 @@ def test_damaged_weights_in_a_model_folder(damage, expected, tiny_models, sample
     rc, _, err = _reason(capsys, sample_tif, tmp_path / "r.gpkg", model=folder)
     assert rc == 3, err
     assert f"The weights of {folder} are damaged: " + expected.format(n=n, full=full) in _one_line_error(err)
-    assert err.rstrip().endswith("Copy the folder again, or download it again.")
+    assert err.rstrip().endswith("Copy the folder again from where you got it.")  # the user's own folder
 
 
 def test_weights_problem_reads_the_index(tmp_path):

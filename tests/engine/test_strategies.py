@@ -81,7 +81,7 @@ def test_overview_boxes_map_through_the_overview_view(make_geotiff, tmp_path, ge
     areas = [40 * 40 * unit_area, 40 * 40 * unit_area, 240 * 60 * unit_area]
     assert summary.tally == {"targets": 3, "total_area": pytest.approx(sum(areas)),
                               "largest_area": pytest.approx(max(areas)), "unit": "m²" if georef else "px²",
-                              "measured_on": "boxes"}
+                              "measured_on": "boxes", "covered_area": pytest.approx(sum(areas))}  # disjoint boxes
 
 
 def _refine_answers():
@@ -313,7 +313,8 @@ def test_cli_strategy_flag_and_the_tally_line(make_geotiff, tmp_path):
     lines = proc.stdout.strip().splitlines()
     assert "3/3 model calls (refine)" in proc.stdout
     # 30², 20² and 40 x 20 px boxes in views of 120 raster px read at 112 px, at 0.25 m: 64.6 + 28.7 + 57.4 m²
-    assert lines[-1].strip() == "found      3 targets, 150.7 m² in all, the largest 64.6 m² (box areas)"
+    # (disjoint: the covered area is their sum)
+    assert lines[-1].strip() == "found      3 targets, 150.7 m² covered (box areas), the largest 64.6 m²"
     bad = subprocess.run(cmd[:-8] + ["--strategy", "zoom"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert bad.returncode == 2 and "invalid choice: 'zoom'" in bad.stderr
 

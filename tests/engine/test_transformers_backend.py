@@ -154,3 +154,32 @@ def test_model_cache_reloads_only_what_changed(tiny_models, tmp_path):
     assert cache.loaded()["backend"] == {"backend": "replay", "model": "replay:a.jsonl", "replay": str(answers), "answers": 1}
     cache.close()
     assert cache.loaded() == {"backend": None, "segmenter": None}
+
+
+def _mismatched_copy(src, dst):
+    """A copy of the tiny model whose config.json asks for wider MLPs than its weights hold."""
+    shutil.copytree(src, dst)
+    cfg = json.loads((dst / "config.json").read_text())
+    text = cfg.get("text_config", cfg)
+    text["intermediate_size"] *= 2
+    (dst / "config.json").write_text(json.dumps(cfg))
+    return dst
+
+
+def test_a_model_that_fails_to_load_is_said_plainly(tiny_models, tmp_path, monkeypatch):
+    """transformers' "look at the above report" (a log the user never sees) becomes what went wrong; the user's own
+    folder is never told to "download it again", a download in the Hugging Face cache is."""
+    own = _mismatched_copy(tiny_models.mllm_dir, tmp_path / "my-model")
+    with pytest.raises(BackendError) as err:
+        TransformersBackend(str(own), device="cpu")
+    msg = str(err.value)
+    assert msg.startswith(f"Cannot load the weights of {own}: its weights do not have the shapes its config.json "
+                          "describes")
+    assert "above report" not in msg and "ignore_mismatched_sizes" not in msg and "download" not in msg.lower()
+    assert f"Check that {own} holds one complete Qwen2.5-VL checkpoint" in msg
+    cache = tmp_path / "hf"
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    cached = _mismatched_copy(tiny_models.mllm_dir, cache / "models--someone--model" / "snapshots" / "abc")
+    with pytest.raises(BackendError) as err:
+        TransformersBackend(str(cached), device="cpu")
+    assert "above report" not in str(err.value) and "Download it again (the plugin's Models tab" in str(err.value)

@@ -36,7 +36,8 @@ def test_copied_commands_reproduce_the_run(qtbot, dock, raster, clean_settings, 
     assert cmds is not None, panel.notes_label.text()
     assert panel.cli_text.toPlainText() == cmds.cli
     argv = shlex.split(cmds.cli)
-    assert argv[:5] == ["python", "-m", "inference_core", "reason", raster.source()]
+    # as pasted: the engine folder on PYTHONPATH and the engine venv's Python by its full path
+    assert argv[:6] == [f"PYTHONPATH={ROOT}", engine_py, "-m", "inference_core", "reason", raster.source()]
     assert argv[argv.index("--query") + 1] == "the two biggest tree crowns"
     assert argv[argv.index("--backend") + 1] == "replay" and argv[argv.index("--replay") + 1] == str(tmp_path / "a.jsonl")
     xmin, ymin, xmax, ymax = (float(v) for v in argv[argv.index("--extent") + 1].split(","))
@@ -44,9 +45,11 @@ def test_copied_commands_reproduce_the_run(qtbot, dock, raster, clean_settings, 
     out = argv[argv.index("--out") + 1]
     assert os.path.dirname(out) == str(tmp_path / "out") and out != summary["out"]
 
-    # the CLI line, with this machine's engine Python in place of `python`
-    proc = subprocess.run([engine_py] + argv[1:], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                          capture_output=True, text=True, timeout=300)
+    # the CLI line exactly as copied, in a shell started elsewhere without PYTHONPATH: the venv that Set up
+    # engine builds does not hold inference_core, so a bare `python -m inference_core` would fail here
+    shell_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    proc = subprocess.run(cmds.cli, shell=True, cwd=tmp_path, env=shell_env, capture_output=True, text=True,
+                          timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert boxes_of(out) == want
 
@@ -54,13 +57,15 @@ def test_copied_commands_reproduce_the_run(qtbot, dock, raster, clean_settings, 
     config = tmp_path / "qgis_config"
     deploy(package_zip(), config / "profiles" / "default", ini_extra=f"[RemoteReasoner]\nengine_python={engine_py}\n")
     qargv = shlex.split(cmds.qgis_process)
-    assert qargv[:4] == ["qgis_process", "run", "remotereasoner:reason", "--"]
+    # Debian's qgis_process wrapper adds --noversioncheck, which qgis_process 3.22 refuses: the real binary
+    assert qargv[:4] == [QGIS_PROCESS, "run", "remotereasoner:reason", "--"]
     assert "BACKEND=1" in qargv and "GRANULARITY=0" in qargv
     extent = next(a for a in qargv if a.startswith("EXTENT="))
     assert extent.endswith(" [EPSG:32617]")  # QGIS's order: xmin,xmax,ymin,ymax [CRS]
     assert [float(v) for v in extent[7:-13].split(",")] == pytest.approx([404211.9, 404246.9, 3285112.9, 3285142.9])
     boxes_out = next(a.split("=", 1)[1] for a in qargv if a.startswith("OUTPUT_BOXES="))
-    proc = subprocess.run([QGIS_PROCESS] + qargv[1:], capture_output=True, text=True, timeout=300,
+    # exactly as copied, through the shell (the profile is that machine's: QGIS_CUSTOM_CONFIG_PATH)
+    proc = subprocess.run(cmds.qgis_process, shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=300,
                           env=clean_env(QGIS_CUSTOM_CONFIG_PATH=str(config), QT_QPA_PLATFORM="offscreen"))
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert boxes_of(boxes_out, "") == want  # a Processing sink file holds one layer
@@ -91,3 +96,17 @@ def test_no_question_no_command(dock, raster):
     assert dock.analyst.command.refresh() is None
     assert dock.analyst.command.notes_label.text() == "Type a question first."
     assert not dock.analyst.command.copy_cli_button.isEnabled()
+
+
+def test_qgis_process_executable_per_packaging(tmp_path):
+    """Debian (a qgis_process.bin beside the wrapper): the binary by its full path, which QGIS 3.22 runs as pasted;
+    a packaging without it (Windows, macOS, the QGIS 3.40 matrix image): `qgis_process` itself."""
+    from remotereasoner_qgis.processing.command import qgis_process_executable
+
+    assert qgis_process_executable("/usr") == QGIS_PROCESS == "/usr/bin/qgis_process.bin"
+    (tmp_path / "bin").mkdir()
+    assert qgis_process_executable(str(tmp_path)) == "qgis_process"
+    # the wrapper itself is what fails on 3.22: the reason for the choice, measured here
+    proc = subprocess.run(["/usr/bin/qgis_process", "list"], capture_output=True, text=True, timeout=120,
+                          env=clean_env(QT_QPA_PLATFORM="offscreen"))
+    assert "--noversioncheck not known" in proc.stdout + proc.stderr

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from qgis.core import QgsPointXY, QgsRectangle, QgsVectorLayer
+from qgis.core import QgsGeometry, QgsPointXY, QgsRectangle, QgsVectorLayer
 from qgis.gui import QgsMapMouseEvent
 from qgis.PyQt.QtCore import QEvent, QPoint, Qt
 
@@ -83,10 +83,16 @@ def test_points_undo_add_delete(qtbot, qgis_iface, dock, raster, clean_settings,
     assert sorted(f["target_id"] for f in boxes.getFeatures()) == [0, 1, 2]
     boxes.selectByExpression('"target_id" = 1')
     masks.removeSelection()
-    with qtbot.waitSignal(panel.correctionDone, timeout=60_000):
+    with qtbot.waitSignal(panel.correctionDone, timeout=60_000) as blocker:
         panel.delete_selected()
     assert sorted(f["target_id"] for f in boxes.getFeatures()) == [0, 2]
     assert dock.results.table.rowCount() == 2
+    # the dock's summary follows the edit: 2 targets, the area the masks left on the map cover together
+    tally = blocker.args[0]["tally"]
+    union = QgsGeometry.unaryUnion([f.geometry() for f in masks.getFeatures()])
+    assert tally["targets"] == 2 and tally["covered_area"] == pytest.approx(union.area(), rel=1e-6)
+    assert dock.status.tally_label.text().startswith("2 targets · ")
+    assert f"{union.area():,.1f} m² covered (masks)" in dock.status.tally_label.text()
     con = sqlite3.connect(gpkg)
     rows = con.execute("SELECT action, target_id, undone FROM edits ORDER BY edit_id").fetchall()
     con.close()

@@ -73,7 +73,7 @@ def test_per_tile_answers_are_one_footprint_per_tile(qtbot, dock, raster, clean_
         row, col = divmod(f["tile_id"], 2)
         x0, y1 = XMIN + 20.0 * col, YMAX - 20.0 * row
         assert rect_tuple(f.geometry().boundingBox()) == tuple(round(v, 2) for v in (x0, y1 - 20.0, x0 + 20.0, y1))
-    assert dock.answer_panel.answer() == "Sum of per-tile counts: 10 over 4 of 4 tile(s)."
+    assert dock.answer_panel.answer() == "Sum of per-tile counts: 10 over 4 of 4 tiles."  # worded by the dock (translated)
     assert not dock.answer_panel.resolution_label.isVisibleTo(dock)  # per tile: each tile's own size
     text = dock.answer_panel.reasoning()
     assert "Tile 1: There are 1 trees.\ntile 0" in text and "Tile 4: There are 4 trees." in text
@@ -101,3 +101,46 @@ def test_a_question_is_needed_to_ask_or_locate(dock, raster, mode):
     dock.question.layer_combo.setLayer(raster)
     dock.question.set_mode(mode)
     assert dock.start_run("") is None and dock.last_message[0] == "warning"
+
+
+def test_before_a_run_and_an_unreadable_describe(qtbot, dock, raster, clean_settings, tmp_path):
+    """Before any run the panel says where the answer will appear (nothing is awaited); an answer that cannot be
+    read is said to be unreadable, never shown as an answer, never counted as one, and not copyable."""
+    dock.question.set_mode("ask")
+    panel = dock.answer_panel
+    assert panel.answer() == "Press Reason on extent: the model's answer appears here." and not panel.copy_button.isEnabled()
+    _replay_settings(clean_settings, write_replay(tmp_path / "u.jsonl", ["<think>A forest, I think.</think><answer></answer>"]))
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
+    dock.question.set_mode("describe")
+    summary, _ = run_dock(qtbot, dock, "")
+    assert summary["status"] == "finished" and summary["parse_errors"] == 1 and summary["counts"] == {"answers": 1}
+    assert panel.answer() == "The model's answer could not be read — what it said is under Reasoning."
+    assert "(no answer)" not in panel.answer() and panel.reasoning() == "A forest, I think."
+    assert not panel.copy_button.isEnabled()
+    want = "The model's answers could not be read on 1 of 1 view — see Reasoning; try another prompt."
+    assert dock.last_message == ("warning", want) and "Answered" not in dock.runs.end.text
+
+
+def test_per_tile_line_in_french(qgis_app):
+    """The per-tile sum is worded by the dock in the user's language (plural forms), not the engine's English."""
+    import subprocess
+
+    from conftest import ROOT
+    from remotereasoner_qgis import i18n
+    from remotereasoner_qgis.ui.answer_panel import AnswerPanel
+
+    subprocess.run(["make", "-s", "-C", str(ROOT), "translations"], check=True, capture_output=True)
+    translator = i18n.install_translator("fr")
+    assert translator is not None
+    try:
+        panel = AnswerPanel()
+        for i, count in enumerate((1, None, 3, 4)):
+            panel.add({"tile_id": i, "tiles": 4, "answer": f"{count} arbres" if count else "des arbres", "count": count})
+        panel.finish({"answer_summary": "Sum of per-tile counts: 8 over 3 of 4 tile(s) (1 gave no number)."}, overlap=56)
+        assert panel.answer() == ("Somme des comptes par tuile : 8 sur 3 de 4 tuiles. 1 tuile n’a donné aucun nombre. "
+                                  "Les tuiles se chevauchent de 56 px : un objet dans un chevauchement peut être "
+                                  "compté deux fois.")
+        assert "tile(s)" not in panel.answer() and panel.copy_button.isEnabled()
+    finally:
+        i18n.remove_translator(translator)

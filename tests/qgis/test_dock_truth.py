@@ -94,7 +94,8 @@ def test_model_that_fails_to_load(qtbot, dock, raster, clean_settings, tmp_path)
         pass
     code, message = blocker.args
     assert code == "model" and str(model) in message
-    assert message.rstrip().endswith("download it again.")  # the engine's message to its last word
+    # to its last word; never "download it again" for a folder of ones own
+    assert message.rstrip().endswith("Copy the folder again from where you got it.")
     assert dock.runs.end.level == "critical" and dock.runs.end.text == f"Failed: {message}"
     assert dock.status.status_label.text() == f"Failed: {message}" and dock.status.status_label.wordWrap()
     assert dock.status.progress.format() == "Failed"

@@ -147,9 +147,13 @@ def test_models_tab_sam3_row_token_and_use(qgis_iface, clean_settings, tmp_path,
 
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-hf"))
     monkeypatch.delenv("HF_TOKEN", raising=False)
+    clean_settings.mode, clean_settings.sam3 = "find-all", "facebook/sam3"  # the dock in find-all, SAM 3 chosen
+    clean_settings.save()
     w = ModelsWidget()
     row = next(i for i in range(w.table.rowCount()) if w.table.item(i, 0).data(256) == "sam3")
-    assert w.table.item(row, 3).text() == "facebook/sam3" and w.table.item(row, 2).text().startswith("SAM License")
+    assert w.table.item(row, 3).text() == "facebook/sam3" and w.table.item(row, 2).text() == "SAM License"
+    assert "gated" in w.table.item(row, 2).toolTip()
+    assert w.in_use() == set() and w.chosen_absent() == {"sam3"}  # absent: never marked in use beside "absent"
     assert w.table.item(row, 1).text() == "3.5 GB" and w.state_of("sam3") == "absent"
     w.select("sam3")
     assert "gated on Hugging Face" in w.status.text() and "No token yet" in w.status.text()
@@ -177,8 +181,37 @@ def test_sam3_is_marked_in_use_only_in_find_all_mode(qgis_iface, clean_settings,
     from remotereasoner_qgis.ui.models_tab import ModelsWidget
 
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-hf"))
-    assert "sam3" not in ModelsWidget().in_use()  # locate runs never load SAM 3
+    assert "sam3" not in ModelsWidget().chosen()  # locate runs never load SAM 3
     cfg = rs.PluginSettings.load()
     cfg.mode = "find-all"
     cfg.save()
-    assert "sam3" in ModelsWidget().in_use()
+    w = ModelsWidget()
+    assert "sam3" in w.chosen() and w.state_of("sam3") == "absent"
+    assert "sam3" not in w.in_use()  # not on disk: chosen, never "in use" beside "absent"
+
+
+def test_dock_threshold_drops_are_said_and_all_dropped_is_a_warning(qtbot, dock, raster, clean_settings, tiny_models):
+    """The dock's Score threshold row (find-all only) is the run's threshold; a run that kept nothing because
+    every instance scored under it ends as a warning that says how many it dropped."""
+    from remotereasoner_qgis.bridge.events import WARNING
+    from tests.qgis.test_dock import run_dock
+
+    cfg = clean_settings
+    cfg.sam3, cfg.device = str(tiny_models["sam3"]), "cpu"
+    cfg.save()
+    dock.question.layer_combo.setLayer(raster)
+    dock.question.extent.set_source("layer")
+    dock.question.set_mode("locate")
+    assert dock.question.score_threshold.isHidden()
+    dock.question.mode_combo.setCurrentIndex(dock.question.mode_combo.findData("find-all"))
+    assert not dock.question.score_threshold.isHidden()
+    dock.question.score_threshold.spin.setValue(0.99)  # as a user types it
+    assert rs.PluginSettings.load().score_threshold == 0.99
+    summary, _ = run_dock(qtbot, dock, "tree crown", timeout_ms=180_000)
+    assert summary["status"] == "finished" and summary["counts"]["boxes"] == 0
+    below = summary["below_threshold"]
+    # the tiny SAM 3's 20 queries, random weights: every one scoring above the floor and under 0.99 is dropped
+    assert below["threshold"] == 0.99 and 1 <= below["dropped"] <= 20 and 0.05 < below["best_score"] <= 0.99
+    end = dock.runs.end
+    assert end.level == WARNING
+    assert f"Dropped {below['dropped']} instance" in end.text and "under the score threshold 0.99" in end.text

@@ -5,10 +5,14 @@ from its recorded answers after the answer file is gone and the model setting po
 from __future__ import annotations
 
 import os
+import re
 
+import subprocess
+
+import pytest
 from qgis.core import QgsProject
 
-from conftest import write_replay
+from conftest import ROOT, write_replay
 from test_dock import TWO_TREES, _replay_settings, run_dock
 
 
@@ -38,7 +42,10 @@ def test_list_reopen_and_redo_post_processing(qtbot, dock, raster, clean_setting
     assert (e.gpkg, e.run_id, e.query, e.status) == (summary["out"], summary["run_id"], "the two biggest tree crowns", "finished")
     assert e.raster == raster.source() and e.counts == {"boxes": 2, "masks": 0, "contours": 0}
     assert [panel.table.item(0, j).text() for j in (0, 1, 3, 4, 5)] == [
-        "the two biggest tree crowns", "OSBS_029.tif", "2", "0", "finished"]
+        "the two biggest tree crowns", "OSBS_029.tif", "2", "0", "Finished"]
+    # Started (UTC): the run's start as a date and time, "2026-12-06 18:21:58"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", panel.table.item(0, 2).text()), panel.table.item(0, 2).text()
+    assert e.started.startswith(panel.table.item(0, 2).text().replace(" ", "T"))
     assert not panel.resume_button.isEnabled() and panel.rerun_button.isEnabled()
 
     # reopen: a new group with the same features
@@ -89,3 +96,42 @@ def test_resume_a_cancelled_run(qtbot, dock, raster, clean_settings, tmp_path):
     # as many boxes as one uninterrupted run of the same settings
     full, _ = run_dock(qtbot, dock, "small things")
     assert entry.counts["boxes"] == full["counts"]["boxes"] == layers.layers["boxes"].featureCount()
+
+
+@pytest.mark.parametrize("lang, started, statuses", [
+    ("en", "Started (UTC)", ["Cancelled", "Finished"]),
+    ("fr", "Début (UTC)", ["Annulé", "Terminé"]),
+    ("zh_CN", "开始时间（UTC）", ["已取消", "已完成"]),
+])
+def test_history_dates_and_statuses_in_each_language(qtbot, qgis_iface, raster, clean_settings, tmp_path, lang,
+                                                    started, statuses):
+    """Two runs (one cancelled, one finished) listed in English, French and Chinese: a date in Started (UTC),
+    the statuses in the user's language."""
+    from remotereasoner_qgis import i18n
+    from remotereasoner_qgis.ui import dock as rd
+
+    subprocess.run(["make", "-s", "-C", str(ROOT), "translations"], check=True, capture_output=True)
+    _replay_settings(clean_settings, write_replay(tmp_path / "a.jsonl", [TWO_TREES]))
+    translator = i18n.install_translator(lang) if lang != "en" else None
+    assert lang == "en" or translator is not None
+    d = rd.RemoteReasonerDock(qgis_iface)
+    try:
+        d.question.layer_combo.setLayer(raster)
+        d.question.extent.set_source("layer")
+        run_dock(qtbot, d, "the two biggest tree crowns")
+        # a second run's row marked cancelled in its GeoPackage, as the engine leaves a cancelled run
+        summary, _ = run_dock(qtbot, d, "the two biggest tree crowns")
+        import sqlite3
+        with sqlite3.connect(summary["out"]) as db:
+            db.execute("UPDATE runs SET status = 'cancelled'")
+        panel = d.analyst.history
+        entries = panel.refresh()
+        assert len(entries) == 2
+        assert panel.table.horizontalHeaderItem(2).text() == started
+        for row in range(2):
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", panel.table.item(row, 2).text())
+        assert sorted(panel.table.item(row, 5).text() for row in range(2)) == sorted(statuses)
+    finally:
+        d.shutdown()
+        d.deleteLater()
+        i18n.remove_translator(translator)

@@ -226,8 +226,8 @@ def test_models_tab_download_uses_the_checkpoint(models_env, tmp_path, qtbot):
     row = [w.table.item(n, j).text() for j in range(5)]
     assert row == ["Test SAM", "3 MB", "MIT", models_env.read_text().split('"source": "')[1].split('"')[0], "absent"]
     assert [w.table.item(0, j).text() for j in (0, 1, 2, 3)] == [
-        "RemoteReasoner 7B (Qwen2.5-VL-7B, GRPO)", "16.6 GB", "see the model card (Qwen2.5-VL-7B base: Apache-2.0)",
-        "1e12Leon/RemoteReasoner"]
+        "RemoteReasoner 7B (Qwen2.5-VL-7B, GRPO)", "16.6 GB", "see the model card", "1e12Leon/RemoteReasoner"]
+    assert w.table.item(0, 2).toolTip() == "see the model card (Qwen2.5-VL-7B base: Apache-2.0)"  # the whole licence
     w.select("test-sam")
     assert w.download_button.isEnabled() and w.local_button.text() == "Use a local file…"
     with qtbot.waitSignal(w.statesChanged, timeout=60_000) as states:

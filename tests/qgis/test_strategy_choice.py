@@ -93,7 +93,7 @@ def test_focused_run_replaces_the_candidate_and_shows_the_answer(qtbot, dock, ra
     bb = feats[0].geometry().boundingBox()
     assert tuple(round(v, 2) for v in (bb.xMinimum(), bb.yMinimum(), bb.xMaximum(), bb.yMaximum())) == \
         (round(XMIN + 2.0, 2), round(YMAX - 5.0, 2), round(XMIN + 5.0, 2), round(YMAX - 2.0, 2))
-    assert dock.status.tally_label.text() == "1 target · 9.0 m² in all · the largest 9.0 m² (box areas)"
+    assert dock.status.tally_label.text() == "1 target · 9.0 m² covered (box areas) · the largest 9.0 m²"
     assert "one bright roof" in dock.reasoning_text.toPlainText()
 
 

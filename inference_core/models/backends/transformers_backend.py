@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from inference_core.contract.catalog import MODELS
 from inference_core.contract.digests import model_digest
 from inference_core.contract.model_state import (
     TRANSFORMERS_OFFLINE,
@@ -36,6 +35,7 @@ from inference_core.models.precision import FLOAT16_WARNING, is_overflow_answer,
 from inference_core.models.prompts import checkpoint_system
 from inference_core.models.vision_input import image_tokens, model_input
 from inference_core.models.hub_folder import download_hint
+from inference_core.models.load_failure import downloaded, load_failure
 from inference_core.models.backends.base import (
     BackendError,
     BackendOOM,
@@ -123,8 +123,8 @@ def check_weights(folder: Path, model: str) -> None:
     which from_pretrained would load into random or partial weights, or fail on with a low-level error."""
     problem = weights_problem(folder)
     if problem:
-        how = (f"Re-download with {download_hint(model)}" if any(m.source == model for m in MODELS)
-               else "Copy the folder again, or download it again")
+        how = (f"Download it again with {download_hint(model)}" if downloaded(model, folder)
+               else "Copy the folder again from where you got it")  # "download again" cannot repair one's own
         raise BackendError(f"The weights of {model} are damaged: {problem}. {how}.")
 
 
@@ -223,8 +223,8 @@ class TransformersBackend:
         try:
             processor = AutoProcessor.from_pretrained(self.folder, trust_remote_code=False)
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise BackendError(f"Cannot load the processor of {self.model_id} ({exc}). The folder needs the "
-                               "tokenizer and preprocessor files saved with the model; download it again.") from None
+            raise BackendError(load_failure("the processor", self.model_id, self.folder, exc,
+                                            download_hint(self.model_id))) from None
         if getattr(processor, "image_processor", None) is None or getattr(processor, "tokenizer", None) is None:
             raise BackendError(f"{self.model_id} has no image processor/tokenizer: it is not a Qwen2.5-VL checkpoint.")
         # Views arrive resized (`reason` passes do_resize=False). The budget is still set after loading:
@@ -252,8 +252,8 @@ class TransformersBackend:
                 raise BackendOOM(load_advice(self.device, self.model_id, self.dtype)) from None
             if isinstance(exc, BackendError):
                 raise
-            raise BackendError(f"Cannot load {self.model_id} ({type(exc).__name__}: {str(exc).splitlines()[0][:300]}). "
-                               "The folder may be incomplete: download it again.") from None
+            raise BackendError(load_failure("the weights", self.model_id, self.folder, exc,
+                                            download_hint(self.model_id))) from None
         return model.eval()
 
     def _greedy_config(self):
