@@ -488,13 +488,15 @@ def test_a_downscaled_view_of_a_raster_without_overviews_says_what_gdaladdo_woul
         ds.write(np.full((3, 256, 256), 200, np.uint8), window=((0, 256), (0, 256)))
     assert big.stat().st_size < 2_000_000
     with RasterSource.open(big) as src:
-        for opts in (RunOptions(str(big), "x", "o.gpkg", strategy="overview"),
-                     RunOptions(str(big), "x", "o.gpkg", mode="ask")):
+        # the overview at the locate budget (868 px); ask at the reference's answer budget (12.8 MP: 3 556 px)
+        for opts, side, levels, after, times in (
+                (RunOptions(str(big), "x", "o.gpkg", strategy="overview"), "868", "2 4 8 16 32", "1,562,500", "1,024"),
+                (RunOptions(str(big), "x", "o.gpkg", mode="ask"), "3,556", "2 4 8", "25,000,000", "64")):
             views = plan_strategy(src, opts).views if opts.mode == "locate" else plan_answer_views(src, opts)
             notes = limits.check_planned_views(views, src, opts)
-            assert notes == ["huge.tif has no overviews: view 1 reads all 1,600,000,000 pixels of the extent to make "
-                             "868 x 868 (this can take minutes). `gdaladdo -r average huge.tif 2 4 8 16 32` builds "
-                             "them once; the view would then read about 1,562,500 pixels (1,024 times fewer)."]
+            assert notes == [f"huge.tif has no overviews: view 1 reads all 1,600,000,000 pixels of the extent to make "
+                             f"{side} x {side} (this can take minutes). `gdaladdo -r average huge.tif {levels}` builds "
+                             f"them once; the view would then read about {after} pixels ({times} times fewer)."]
     small = tmp_path / "small.tif"
     with rasterio.open(small, "w", driver="GTiff", width=4000, height=4000, count=3, dtype="uint8", crs="EPSG:32633",
                        transform=from_origin(500000.0, 4000000.0, 0.5, 0.5), tiled=True) as ds:
