@@ -31,6 +31,7 @@ from ..bridge.events import CRITICAL, SUCCESS, change_text
 from ..bridge.run_session import RunController, RunRequest
 from ..bridge.schema_fields import wkb_type
 from ..settings import PluginSettings, resolve_api_key
+from .post_processors import handed_over
 from .reason_algorithm import (
     ReasonAlgorithm, StyleOutput, copy_features, feedback_handlers, gpkg_layer, output_layer_name, raster_path,
     result_fields,
@@ -40,7 +41,6 @@ from .reason_algorithm import (
 # sinks (a change run's outputs are its three change layers).
 _NOT_FOR_CHANGE = ("PER_TILE", "OUTPUT_ANSWERS", "OUTPUT_REPORT", "OUTPUT_BOXES", "OUTPUT_MASKS", "OUTPUT_CONTOURS")
 _SINKS = {"appeared": "OUTPUT_APPEARED", "disappeared": "OUTPUT_DISAPPEARED", "persisted": "OUTPUT_PERSISTED"}
-_STYLERS = {name: StyleOutput(name) for name in CHANGE_LAYERS}  # alive for the session, as in reason_algorithm
 
 
 class ChangeAlgorithm(ReasonAlgorithm):
@@ -164,7 +164,7 @@ class ChangeAlgorithm(ReasonAlgorithm):
             if context.willLoadLayerOnCompletion(dest):
                 details = context.layerToLoadOnCompletionDetails(dest)
                 details.name = output_layer_name(name, options.query)
-                details.setPostProcessor(_STYLERS[name])
+                details.setPostProcessor(handed_over(StyleOutput(name)))
         (feedback.pushInfo if end.level == SUCCESS else feedback.pushWarning)(end.text)
         alignment = (summary.get("change") or {}).get("alignment_text")
         if alignment:

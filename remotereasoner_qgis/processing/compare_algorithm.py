@@ -29,6 +29,7 @@ from inference_core.contract.comparison import COMPARE_LAYERS
 
 from ..bridge.compare import CompareFailed, compare_layer
 from ..settings import PluginSettings
+from .post_processors import handed_over
 from .reason_algorithm import raster_path
 
 
@@ -41,9 +42,6 @@ class StyleIssues(QgsProcessingLayerPostProcessorInterface):
         if isinstance(layer, QgsVectorLayer):
             style_issues(layer)
             layer.triggerRepaint()
-
-
-_STYLER = StyleIssues()  # alive for the session: QGIS keeps only a pointer to a post-processor
 
 
 class CompareAlgorithm(QgsProcessingAlgorithm):
@@ -130,7 +128,7 @@ class CompareAlgorithm(QgsProcessingAlgorithm):
             f.setGeometry(g)
             sink.addFeature(f, QgsFeatureSink.Flag.FastInsert)
         if context.willLoadLayerOnCompletion(dest):
-            context.layerToLoadOnCompletionDetails(dest).setPostProcessor(_STYLER)
+            context.layerToLoadOnCompletionDetails(dest).setPostProcessor(handed_over(StyleIssues()))
         pct = lambda v: "–" if v is None else f"{100 * v:.2f} %"  # noqa: E731
         summary = self.tr("IoU {iou} (gIoU {giou}, cIoU {ciou}); {matched} matched, {missed} missed, {false} false "
                           "alarms").format(iou=pct(report.iou), giou=pct(report.giou), ciou=pct(report.ciou),

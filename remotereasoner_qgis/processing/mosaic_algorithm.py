@@ -34,7 +34,8 @@ from ..bridge.follow_run import follow_run
 from ..bridge.run_options import run_options
 from ..i18n import tr
 from ..settings import PluginSettings, resolve_api_key
-from .reason_algorithm import LAYER_SINKS, _STYLERS, copy_features, gpkg_layer, output_layer_name, result_fields
+from .post_processors import handed_over
+from .reason_algorithm import LAYER_SINKS, StyleOutput, copy_features, gpkg_layer, output_layer_name, result_fields
 
 
 def mosaic_feedback(feedback: QgsProcessingFeedback) -> dict[str, Callable[[Any], None]]:
@@ -214,7 +215,7 @@ class MosaicAlgorithm(QgsProcessingAlgorithm):
             if context.willLoadLayerOnCompletion(dest):
                 details = context.layerToLoadOnCompletionDetails(dest)
                 details.name = output_layer_name(name, query)
-                details.setPostProcessor(_STYLERS[name])
+                details.setPostProcessor(handed_over(StyleOutput(name)))
             feedback.pushInfo(tr("{layer}: %n feature(s)", None, n).format(layer=name))
         for path in summary.get("skipped_files") or []:
             feedback.pushWarning(self.tr("Left out: {file}").format(file=os.path.basename(path)))

@@ -57,6 +57,7 @@ from ..bridge.run_options import MIN_TILE_SIZE, run_options
 from ..bridge.schema_fields import FEATURE_LAYERS, qgs_fields, wkb_type
 from ..i18n import tr
 from ..settings import RUN_DEFAULTS, PluginSettings, resolve_api_key
+from .post_processors import handed_over
 
 # The order of the backend choices is part of the algorithm's interface (models and scripts may
 # store the value), so it is fixed here rather than taken from the engine's tuple.
@@ -181,10 +182,6 @@ class StyleOutput(QgsProcessingLayerPostProcessorInterface):
             _apply_style(layer, style_path(self.name))
             _set_map_tip(layer, self.name)
             layer.triggerRepaint()
-
-
-# One per kind, alive for the session: QGIS keeps only a pointer to a post-processor.
-_STYLERS = {name: StyleOutput(name) for name in LAYER_SINKS}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -479,7 +476,7 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
             if context.willLoadLayerOnCompletion(dest):
                 details = context.layerToLoadOnCompletionDetails(dest)
                 details.name = output_layer_name(name, options.query or self.tr("Describe"))
-                details.setPostProcessor(_STYLERS[name])
+                details.setPostProcessor(handed_over(StyleOutput(name)))
             feedback.pushInfo(tr("{layer}: %n feature(s)", None, n).format(layer=name))
         if answers:
             results.update(self._answer_outputs(parameters, context, options, summary, gpkg, feedback))

@@ -110,3 +110,20 @@ def _stop_workers():
     from remotereasoner_qgis.bridge import worker_pool
 
     worker_pool.close_all()
+
+
+@pytest.fixture(scope="session")
+def rr_provider(qgis_processing):
+    """The plugin's Processing provider, registered once and referenced for the whole session. A Python provider
+    whose object is collected (a test's local variable) leaves QGIS a provider without algorithms for every
+    later test, so tests take this one instead of registering their own."""
+    from qgis.core import QgsApplication
+
+    from remotereasoner_qgis.processing.provider import RemoteReasonerProvider
+
+    reg = QgsApplication.processingRegistry()
+    prov = reg.providerById("remotereasoner")
+    if prov is None:
+        prov = RemoteReasonerProvider()
+        assert reg.addProvider(prov)
+    yield prov

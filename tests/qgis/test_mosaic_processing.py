@@ -34,14 +34,8 @@ def _mosaic(folder) -> str:
 
 
 @pytest.fixture
-def provider(qgis_processing):
-    from remotereasoner_qgis.processing.provider import RemoteReasonerProvider
-
-    reg = QgsApplication.processingRegistry()
-    prov = reg.providerById("remotereasoner")
-    if prov is None:
-        prov = RemoteReasonerProvider()
-        assert reg.addProvider(prov)
+def provider(rr_provider):
+    prov = rr_provider
     s = QgsSettings()
     saved = {k: s.value("RemoteReasoner/" + k) for k in ("engine_python", "sam", "backend")}
     s.setValue("RemoteReasoner/engine_python", engine_python())

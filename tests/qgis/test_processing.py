@@ -25,15 +25,8 @@ SETTINGS_KEYS = ("engine_python", "backend", "sam", "tile_size", "replay", "mode
 
 
 @pytest.fixture(scope="module")
-def provider(qgis_processing):
-    from remotereasoner_qgis.processing.provider import RemoteReasonerProvider
-
-    reg = QgsApplication.processingRegistry()
-    prov = reg.providerById("remotereasoner")
-    if prov is None:
-        prov = RemoteReasonerProvider()
-        assert reg.addProvider(prov)
-    yield prov
+def provider(rr_provider):
+    yield rr_provider
     from remotereasoner_qgis.bridge import worker_pool
 
     worker_pool.close_all()
@@ -294,8 +287,10 @@ def test_processing_log_tells_the_same_as_the_dock(provider, rr_settings, tmp_pa
     assert "writing results · view 3 of 4" in texts
 
 
-def test_loaded_outputs_are_styled_and_named_apart_from_the_dock(provider, rr_settings, tmp_path):
-    """Outputs loaded into the project carry the dock's styles (resources/styles) and a name of their own."""
+@pytest.mark.parametrize("round_", [1, 2])
+def test_loaded_outputs_are_styled_and_named_apart_from_the_dock(provider, rr_settings, tmp_path, round_):
+    """Outputs loaded into the project carry the dock's styles (resources/styles) and a name of their own; run
+    twice, since the processing context deletes its post-processors with itself (the second run needs its own)."""
     from qgis.core import QgsProject
 
     from remotereasoner_qgis.ui.layers import open_run_layer

@@ -42,9 +42,9 @@ def test_locate_changes_writes_the_three_layers(provider, rr_settings, tmp_path)
     assert gone["before_target_id"] == 2 and gone["area_before"] > 0
     assert "shift measured" in feedback.textLog()
     # loaded into the project, each output gets the dock's style (green / red / grey)
-    from remotereasoner_qgis.processing.change_algorithm import _STYLERS
+    from remotereasoner_qgis.processing.reason_algorithm import StyleOutput
 
     for name, rgb in (("appeared", (44, 160, 44)), ("disappeared", (214, 39, 40)), ("persisted", (140, 140, 140))):
-        _STYLERS[name].postProcessLayer(layers[name], context, feedback)
+        StyleOutput(name).postProcessLayer(layers[name], context, feedback)
         color = layers[name].renderer().symbol().color()
         assert (color.red(), color.green(), color.blue()) == rgb, name

@@ -97,14 +97,8 @@ def test_focused_run_replaces_the_candidate_and_shows_the_answer(qtbot, dock, ra
     assert "one bright roof" in dock.reasoning_text.toPlainText()
 
 
-def test_processing_strategy_parameter(qgis_processing, clean_settings, sample_tif, tmp_path):
-    from remotereasoner_qgis.processing.provider import RemoteReasonerProvider
-
-    reg = QgsApplication.processingRegistry()
-    prov = reg.providerById("remotereasoner")
-    if prov is None:
-        prov = RemoteReasonerProvider()
-        assert reg.addProvider(prov)
+def test_processing_strategy_parameter(rr_provider, clean_settings, sample_tif, tmp_path):
+    reg, prov = QgsApplication.processingRegistry(), rr_provider
     QgsSettings().setValue("RemoteReasoner/strategy", "overview")
     prov.refreshAlgorithms()
     alg = reg.algorithmById("remotereasoner:reason")
