@@ -77,6 +77,8 @@ def write_pyqt6_shim(folder: Path) -> None:
     (folder / "qgis" / "PyQt" / "__init__.py").write_text("")
     for mod in QT_MODULES:
         (folder / "qgis" / "PyQt" / f"{mod}.py").write_text(f"from PyQt6.{mod} import *  # noqa: F403\n")
+    # and qgis.PyQt.sip is PyQt6's sip (QGIS source, python/PyQt/PyQt6/sip.py)
+    (folder / "qgis" / "PyQt" / "sip.py").write_text("from PyQt6.sip import *  # noqa: F403\n")
 
 
 def qt_import_blocks() -> list[str]:
