@@ -61,6 +61,21 @@ def write_replay(path: Path, answers: list[str], input_size=(400, 400)) -> Path:
     return path
 
 
+CANCEL_VIEWS = 64
+
+
+def cancellable_replay(clean_settings, tmp_path: Path):
+    """Replay settings for a run to cancel: 64 views of 56 px (the smallest the model takes, no overlap) over the
+    400 x 400 px sample, one 15-px box each. A cancel sent on the first result reaches the worker long before the
+    last view; with 25 views a fast worker could answer them all first (seen on CI and in the 3.44 matrix)."""
+    answers = ["<answer>[[5,5,20,20]]</answer>"] * CANCEL_VIEWS
+    clean_settings.backend = "replay"
+    clean_settings.replay = str(write_replay(tmp_path / "many.jsonl", answers, (56, 56)))
+    clean_settings.tile_size, clean_settings.overlap, clean_settings.max_pixels = 56, 0, 56 * 56
+    clean_settings.save()
+    return clean_settings
+
+
 @pytest.fixture
 def raster(sample_tif, qgis_new_project):
     """OSBS_029 (400 x 400 px of 0.1 m, EPSG:32617) as a raster layer of the project."""

@@ -248,7 +248,7 @@ def test_settings_dialog_round_trip_and_test_connection(clean_settings):
 # ----------------------------------------------------------------------------------------------
 # Real runs through the engine worker
 # ----------------------------------------------------------------------------------------------
-from conftest import write_replay  # noqa: E402
+from conftest import CANCEL_VIEWS, cancellable_replay, write_replay  # noqa: E402
 
 from qgis.core import QgsVectorLayer as _VL  # noqa: E402
 from qgis.PyQt.QtCore import QElapsedTimer, QTimer  # noqa: E402
@@ -356,15 +356,12 @@ def test_replay_run_adds_result_group(qtbot, qgis_iface, dock, raster, clean_set
 
 
 def test_cancel_keeps_finished_tiles(qtbot, dock, raster, clean_settings, tmp_path):
-    # 112 px tiles with 28 px overlap over 400 x 400 px: 5 x 5 = 25 tiles, one box each
-    answers = ["<answer>[[10,10,40,40]]</answer>"] * 25
-    _replay_settings(clean_settings, write_replay(tmp_path / "many.jsonl", answers, (112, 112)),
-                     tile_size=112, overlap=28, max_pixels=12544)
+    cancellable_replay(clean_settings, tmp_path)  # 64 views of 56 px, one box each
     dock.question.layer_combo.setLayer(raster)
     dock.question.extent.set_source("layer")
     summary, results = run_dock(qtbot, dock, "small things", on_result=lambda ev: dock.cancel_run())
     assert summary["status"] == "cancelled"
-    assert 1 <= summary["tiles_done"] < summary["tiles_total"] == 25
+    assert 1 <= summary["tiles_done"] < summary["tiles_total"] == CANCEL_VIEWS
     boxes = dock.run_layers.layers["boxes"]
     assert boxes.featureCount() == summary["counts"]["boxes"] == summary["tiles_done"]
     assert dock.status.progress.format() == "Cancelled"

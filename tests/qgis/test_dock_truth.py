@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import write_replay
+from conftest import CANCEL_VIEWS, cancellable_replay, write_replay
 from test_dock import _replay_settings, run_dock
 
 from remotereasoner_qgis.bridge import events
@@ -61,17 +61,12 @@ def test_one_box_is_singular(qtbot, dock, raster, clean_settings, tmp_path):
 
 
 def test_cancel_says_how_many_views_were_kept(qtbot, dock, raster, clean_settings, tmp_path):
-    # 64 small views (56 px, the smallest the model takes, no overlap): the cancel sent on the first
-    # result reaches the worker long before the last view. With 25 views a fast worker on a loaded CI
-    # machine could finish them all first (cancelled, 25 of 25 kept: true, but not what this tests).
-    answers = ["<answer>[[5,5,20,20]]</answer>"] * 64
-    _replay_settings(clean_settings, write_replay(tmp_path / "many.jsonl", answers, (56, 56)),
-                     tile_size=56, overlap=0, max_pixels=56 * 56)
+    cancellable_replay(clean_settings, tmp_path)
     dock.question.layer_combo.setLayer(raster)
     dock.question.extent.set_source("layer")
     summary, _ = run_dock(qtbot, dock, "small things", on_result=lambda ev: dock.cancel_run())
     k, total = summary["tiles_done"], summary["tiles_total"]
-    assert summary["status"] == "cancelled" and total == 64 and 1 <= k < total
+    assert summary["status"] == "cancelled" and total == CANCEL_VIEWS and 1 <= k < total
     boxes = f"{k} box" if k == 1 else f"{k} boxes"
     assert dock.last_message == ("info", f"Cancelled: {k} of {total} views kept. Found {boxes}.")
     assert dock.status.status_label.text() == dock.last_message[1]

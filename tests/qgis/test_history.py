@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from qgis.core import QgsProject
 
-from conftest import ROOT, write_replay
+from conftest import CANCEL_VIEWS, ROOT, cancellable_replay, write_replay
 from test_dock import TWO_TREES, _replay_settings, run_dock
 
 
@@ -78,16 +78,14 @@ def test_list_reopen_and_redo_post_processing(qtbot, dock, raster, clean_setting
 
 
 def test_resume_a_cancelled_run(qtbot, dock, raster, clean_settings, tmp_path):
-    answers = ["<answer>[[10,10,40,40]]</answer>"] * 25
-    _replay_settings(clean_settings, write_replay(tmp_path / "many.jsonl", answers, (112, 112)),
-                     tile_size=112, overlap=28, max_pixels=12544)
+    cancellable_replay(clean_settings, tmp_path)
     dock.question.layer_combo.setLayer(raster)
     dock.question.extent.set_source("layer")
     summary, _ = run_dock(qtbot, dock, "small things", on_result=lambda ev: dock.cancel_run())
     assert summary["status"] == "cancelled"
     panel = dock.analyst.history
     [entry] = panel.refresh()
-    assert entry.status == "cancelled" and entry.resumable and entry.counts["boxes"] < 25
+    assert entry.status == "cancelled" and entry.resumable and entry.counts["boxes"] < CANCEL_VIEWS
     assert panel.resume_button.isEnabled()
     summary2, layers = wait_panel(qtbot, panel, lambda: panel.resume(0))
     assert summary2["status"] == "finished" and summary2["out"] == summary["out"]
