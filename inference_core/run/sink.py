@@ -420,7 +420,6 @@ class GpkgSink:
         """Replace every feature of `layer` (a change layer, contract.schema.CHANGE_LAYERS) with `rows`
         ({"geometry": shapely, "properties"}); the layer is made when the file lacks it."""
         import shapely
-        from pyogrio.raw import write
 
         if layer not in self._existing_layers():
             self._create_layer(layer, first=False)
@@ -428,19 +427,9 @@ class GpkgSink:
             con.execute(f'DELETE FROM "{layer}"')
         if not rows:
             return
-        schema = FIELDS[layer]
-        values = [[r["properties"].get(n) for r in rows] for n, _ in schema]
-        data = [_column(v, kind) for v, (_, kind) in zip(values, schema)]
-        masks = [np.array([x is None for x in v]) if kind == "int" and None in v else None
-                 for v, (_, kind) in zip(values, schema)]
         geoms = [shapely.MultiPolygon([r["geometry"]]) if r["geometry"].geom_type == "Polygon" else r["geometry"]
                  for r in rows]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            write(self.path, shapely.to_wkb(np.array(geoms, dtype=object)), field_data=data,
-                  field_mask=masks if any(m is not None for m in masks) else None,
-                  fields=[n for n, _ in schema], layer=layer, driver="GPKG", append=True,
-                  geometry_type=GEOMETRY_TYPES[layer], crs=self.crs_wkt, promote_to_multi=False)
+        self._append_columns(layer, [r["properties"] for r in rows], geoms)
 
     def write_table(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Replace the rows of an aspatial table (`changes`), made when the file lacks it."""
@@ -575,9 +564,6 @@ class GpkgSink:
                 self._append_features(layer, run_id, tile_id, rows)
 
     def _append_features(self, layer: str, run_id: str, tile_id: Optional[int], rows: list[dict[str, Any]]) -> None:
-        import shapely
-        from pyogrio.raw import write
-
         geoms = [r["geometry"] for r in rows]
         props = []
         for r, g in zip(rows, geoms):
@@ -589,6 +575,13 @@ class GpkgSink:
             if layer == "contours" and p.get("length_m") is None:
                 p["length_m"] = self.measurer.length_m(g)
             props.append(p)
+        self._append_columns(layer, props, geoms)
+
+    def _append_columns(self, layer: str, props: list[dict[str, Any]], geoms: list) -> None:
+        """Append features to `layer` in one columnar pyogrio write, in the schema's field order."""
+        import shapely
+        from pyogrio.raw import write
+
         schema = FIELDS[layer]
         values = [[p.get(n) for p in props] for n, _ in schema]
         data = [_column(v, kind) for v, (_, kind) in zip(values, schema)]
