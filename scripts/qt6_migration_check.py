@@ -19,7 +19,6 @@ import importlib
 import importlib.util
 import io
 import json
-import sys
 from collections import defaultdict
 from pathlib import Path
 
