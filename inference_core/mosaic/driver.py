@@ -79,7 +79,12 @@ def run_mosaic(settings: MosaicSettings, options: RunOptions, emit: Emit = no_ev
     os.makedirs(parts_dir, exist_ok=True)
     vrt = write_vrt(sources, os.path.join(parts_dir, "mosaic.vrt"))
     options = dataclasses.replace(options, raster=vrt)
-    source = RasterSource.open(vrt, options.bands)
+    source = RasterSource.open(vrt, options.bands, stretch=options.stretch, stretch_values=options.stretch_values)
+    if source.stretch is not None and not options.stretch_values:
+        # One stretch for the whole mosaic, taken here once over the VRT: every part then reads the same colours
+        # as values instead of sampling the whole VRT again (its result is that of one run over the VRT).
+        lo_hi = [v for pair in zip(source.stretch.lo, source.stretch.hi) for v in pair]
+        options = dataclasses.replace(options, stretch_values=tuple(lo_hi))
     try:
         warnings += preflight(source, options)  # the view count and the model files, before any model loads
         views, parts = plan_parts(source, sources, options, settings.max_views)

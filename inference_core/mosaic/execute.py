@@ -92,7 +92,7 @@ def run_part(options: dict, part: Part, parts_dir: str, tracker=None) -> PartOut
 
         _MODELS = ModelCache()
     t0 = time.monotonic()
-    source = RasterSource.open(o.raster, o.bands)
+    source = RasterSource.open(o.raster, o.bands, stretch=o.stretch, stretch_values=o.stretch_values)
     try:
         core = RunCore(o, source, emit, None, _MODELS, t0)
         summary = TargetRun(core, _step(o.mode), only=part.view_ids).execute()

@@ -74,8 +74,8 @@ def plan_parts(source: "RasterSource", sources: "MosaicSources", options: "RunOp
 
 
 def _fingerprint(path: str) -> tuple[int, int]:
-    """A file's size and modification time. Every file is in every part's hash: the 2-98 % stretch is taken
-    over the whole VRT, so a replaced tile may change the pixels of every view."""
+    """A file's size and modification time. Every file is in every part's hash: the stretch is taken once over
+    the whole VRT (mosaic.driver), so a replaced tile may change the pixels of every view."""
     st = os.stat(path)
     return st.st_size, int(st.st_mtime_ns)
 

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -386,3 +387,30 @@ def test_masks_of_targets_across_file_edges_are_one_feature_each(make_geotiff, t
     for g in got.geometry:
         best = max(g.intersection(o).area / g.union(o).area for o in one.geometry)
         assert best > 0.8, best
+
+
+@pytest.mark.parametrize("stretch", ["joint", "per-band"])
+def test_every_part_reads_the_colours_of_one_run_over_the_vrt(make_geotiff, tmp_path, local_ray, stretch):
+    """16-bit tiles: the stretch is taken once over the whole mosaic (the one run's), with the method asked for,
+    and every part reads with exactly those values (its runs.pixels), not a stretch of its own."""
+    import sqlite3
+
+    from inference_core.mosaic.driver import PARTS_SUFFIX, MosaicSettings, run_mosaic
+
+    scene = (_scene().astype(np.uint16) * np.array([40, 20, 10], np.uint16)[:, None, None])  # a red-dominant scene
+    folder = _cut(make_geotiff, tmp_path, scene)
+    vrt = _gdal_vrt(folder, tmp_path)
+    replay, _ = _answers(vrt, tmp_path)
+    with RasterSource.open(str(vrt), stretch=stretch) as src:
+        want = [round(v, 6) for v in src.stretch.lo], [round(v, 6) for v in src.stretch.hi]
+    assert (len(set(want[0])) == 1) == (stretch == "joint")  # joint: one range for the three bands
+    out = tmp_path / "mosaic.gpkg"
+    summary = run_mosaic(MosaicSettings(str(folder), max_views=4), _opts(out, replay, stretch=stretch))
+    assert summary.status == "finished" and summary.parts > 1
+    partials = [p for p in Path(str(out)[:-5] + PARTS_SUFFIX).glob("*.gpkg")]
+    assert len(partials) == summary.parts
+    for part in partials:
+        with sqlite3.connect(part) as con:
+            [(pixels,)] = con.execute("SELECT pixels FROM runs").fetchall()
+        record = json.loads(pixels)
+        assert (record["low"], record["high"]) == want, part.name
