@@ -94,7 +94,7 @@
         <translation>处理提供程序不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="234"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="240"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
@@ -134,12 +134,12 @@
         <translation>正在写入结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="150"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="151"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>图层“{name}”不是 GDAL 栅格文件（提供程序“{provider}”）。请先将其另存为 GeoTIFF（导出 ▸ 另存为…）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="155"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="156"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
@@ -249,55 +249,55 @@
         <translation>已注册了名为“remotereasoner”的处理提供程序；此插件副本不会再添加一个。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="51"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="56"/>
         <source>{stage} · view {i} of {n}</source>
         <translation>{stage} · 第 {i} 个视图，共 {n} 个</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="81"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="87"/>
         <source>%n box(es)</source>
         <translation>
             <numerusform>%n 个框</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="83"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="89"/>
         <source>%n mask(s)</source>
         <translation>
             <numerusform>%n 个掩膜</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="85"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="91"/>
         <source>%n contour(s)</source>
         <translation>
             <numerusform>%n 条轮廓</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="152"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="158"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="156"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="162"/>
         <source>The model's answers could not be read on {k} of %n view(s) — see Reasoning; try another prompt.</source>
         <translation>
             <numerusform>%n 个视图中有 {k} 个的模型回答无法读取 — 请查看“推理”；尝试其他提示词。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="178"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="184"/>
         <source>Found {counts}.</source>
         <translation>找到 {counts}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="187"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="193"/>
         <source>the engine stopped the run.</source>
         <translation>引擎停止了运行。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="190"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="196"/>
         <source>Cancelled before the first view: nothing was kept.</source>
         <translation>在第一个视图之前已取消：未保留任何结果。</translation>
     </message>
@@ -307,29 +307,29 @@
         <translation>已取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="191"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="197"/>
         <source>Cancelled: {k} of %n view(s) kept.</source>
         <translation>
             <numerusform>已取消：保留了 %n 个视图中的 {k} 个。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="205"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="211"/>
         <source>Answers unreadable</source>
         <translation>回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="207"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="213"/>
         <source>Done, some answers unreadable</source>
         <translation>完成，部分回答无法读取</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="208"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="214"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="235"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="241"/>
         <source>Failed: {reason}</source>
         <translation>失败：{reason}</translation>
     </message>
@@ -339,7 +339,7 @@
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="96"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="97"/>
         <source>Model reasoning (view {i}): {text}</source>
         <translation>模型推理（第 {i} 个视图）：{text}</translation>
     </message>
@@ -349,7 +349,7 @@
         <translation>提示词文件 {path} 不存在：请在设置中重新选择提示词。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="483"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="480"/>
         <source>{layer}: %n feature(s)</source>
         <translation>
             <numerusform>{layer}：%n 个要素</numerusform>
@@ -377,7 +377,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="167"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="168"/>
         <source>{query} · {layer} (Processing)</source>
         <translation>{query} · {layer}（处理工具）</translation>
     </message>
@@ -387,14 +387,14 @@
         <translation>SAM {name} 尚未下载：请在“模型”选项卡中下载。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="87"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="93"/>
         <source>%n answer(s)</source>
         <translation>
             <numerusform>%n 个答案</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="182"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="188"/>
         <source>Answered on %n view(s).</source>
         <translation>
             <numerusform>已在 %n 个视图上作答。</numerusform>
@@ -561,7 +561,7 @@
         <translation>放大查看</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="110"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="116"/>
         <source>%n target(s)</source>
         <translation>
             <numerusform>%n 个目标</numerusform>
@@ -617,14 +617,14 @@
         <translation>此选项在该范围内将进行的模型调用次数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="219"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="225"/>
         <source>%n view(s) with no data skipped.</source>
         <translation>
             <numerusform>已跳过 %n 个无数据的视图。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="221"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="227"/>
         <source>%n answer(s) reused from identical views in the output, without asking the model.</source>
         <translation>
             <numerusform>%n 个回答取自输出中相同的视图，未询问模型。</numerusform>
@@ -691,14 +691,14 @@
         <translation>Qt 无法判断这台计算机是否联网（{source}：{detail}），按已联网处理。没有网络时，请在 设置 › 模型 中勾选“离线”。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="226"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="232"/>
         <source>%n overview find(s) kept unconfirmed: their closer look gave no usable answer.</source>
         <translation>
             <numerusform>%n 个概览发现保留为未确认：放大查看未得到可用的回答。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="229"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="235"/>
         <source>%n overview find(s) dropped: not found again on a closer look.</source>
         <translation>
             <numerusform>%n 个概览发现已舍弃：放大查看未再找到它们。</numerusform>
@@ -722,28 +722,28 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="149"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
         <source>%n appeared</source>
         <translation>
             <numerusform>新增 %n 个</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="149"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="155"/>
         <source>%n disappeared</source>
         <translation>
             <numerusform>消失 %n 个</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="150"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="156"/>
         <source>%n persisted</source>
         <translation>
             <numerusform>保留 %n 个</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="184"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="190"/>
         <source>Changes: {line}.</source>
         <translation>变化：{line}。</translation>
     </message>
@@ -798,39 +798,39 @@
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="121"/>
         <source>box areas</source>
         <translation>框面积</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="115"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="121"/>
         <source>masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="116"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="122"/>
         <source>{covered} {unit} covered ({layer}) · the largest {largest} {unit}</source>
         <translation>覆盖 {covered} {unit}（{layer}）· 最大 {largest} {unit}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="119"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="125"/>
         <source>the targets&apos; own areas add up to {total} {unit} (they overlap)</source>
         <translation>各目标面积之和为 {total} {unit}（它们有重叠）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="130"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="136"/>
         <source>Dropped %n instance(s) under the score threshold {threshold} (best score {best}).</source>
         <translation>
             <numerusform>在分数阈值 {threshold} 以下舍弃了 %n 个实例（最高分 {best}）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="200"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
         <source>Lower the score threshold to see them.</source>
         <translation>降低分数阈值即可看到它们。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/bridge/events.py" line="200"/>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="206"/>
         <source>All under the threshold</source>
         <translation>全部低于阈值</translation>
     </message>
@@ -903,14 +903,14 @@
         <translation>分数阈值</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="50"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="51"/>
         <source>{done} of {total} views done on %n Ray worker(s)</source>
         <translation>
             <numerusform>已在 %n 个 Ray 工作进程上完成 {done}/{total} 个视图</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="53"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="54"/>
         <source>about {minutes} min left</source>
         <translation>约剩 {minutes} 分钟</translation>
     </message>
@@ -918,6 +918,11 @@
         <location filename="../remotereasoner_qgis/bridge/readiness.py" line="203"/>
         <source>Masks: tiny SAM trained on synthetic shapes (not Segment Anything weights).</source>
         <translation>掩膜：在合成形状上训练的微型 SAM（不是 Segment Anything 的权重）。</translation>
+    </message>
+    <message>
+        <location filename="../remotereasoner_qgis/bridge/events.py" line="54"/>
+        <source>{stage}, {done} of {total} strips</source>
+        <translation>{stage}，第 {done}/{total} 条带</translation>
     </message>
 </context>
 <context>
@@ -1126,87 +1131,87 @@ Two flights never align to the pixel: the shift between them is measured from th
 <context>
     <name>CompareAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="72"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="70"/>
         <source>Compare with a reference layer</source>
         <translation>与参考图层比较</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="75"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="73"/>
         <source>Visual reasoning</source>
         <translation>视觉推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="81"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="79"/>
         <source>Scores a RemoteReasoner run (its result GeoPackage) against polygons you trust, on the run raster's pixel grid: IoU (for one layer gIoU = cIoU = IoU), and object by object at IoU ≥ 0.5 how many results match a reference, how many references were missed and how many results are false alarms. The reference may be in any CRS. The output layer holds the misses and the false alarms.</source>
         <translation>在运行栅格的像元网格上，将一次 RemoteReasoner 运行（其结果 GeoPackage）与您信任的多边形进行评分：IoU（单个图层时 gIoU = cIoU = IoU），以及在 IoU ≥ 0.5 时逐对象统计多少结果与参考匹配、多少参考被漏检、多少结果为误报。参考可以是任意坐标系。输出图层包含漏检和误报。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="88"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="86"/>
         <source>Run result (GeoPackage)</source>
         <translation>运行结果（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="88"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="86"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="90"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="88"/>
         <source>Result layer</source>
         <translation>结果图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="92"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="90"/>
         <source>Reference polygons</source>
         <translation>参考多边形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="94"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="92"/>
         <source>Raster (default: the run&apos;s)</source>
         <translation>栅格（默认：运行所用的栅格）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="96"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="94"/>
         <source>Run id (default: the newest run)</source>
         <translation>运行 ID（默认：最新的运行）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="98"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="96"/>
         <source>Misses and false alarms</source>
         <translation>漏检与误报</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="100"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="98"/>
         <source>Matched objects</source>
         <translation>匹配的对象</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="100"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="98"/>
         <source>Missed reference objects</source>
         <translation>漏检的参考对象</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="100"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="98"/>
         <source>False alarms</source>
         <translation>误报</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="104"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="102"/>
         <source>Summary</source>
         <translation>摘要</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="111"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="109"/>
         <source>The run result &apos;{path}&apos; does not exist.</source>
         <translation>运行结果“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="115"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="113"/>
         <source>The reference layer cannot be read.</source>
         <translation>无法读取参考图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="135"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="133"/>
         <source>IoU {iou} (gIoU {giou}, cIoU {ciou}); {matched} matched, {missed} missed, {false} false alarms</source>
         <translation>IoU {iou}（gIoU {giou}，cIoU {ciou}）；匹配 {matched}，漏检 {missed}，误报 {false}</translation>
     </message>
@@ -1817,142 +1822,142 @@ Two flights never align to the pixel: the shift between them is measured from th
 <context>
     <name>MosaicAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="88"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="89"/>
         <source>Reason over a mosaic</source>
         <translation>对镶嵌影像推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="91"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="92"/>
         <source>Visual reasoning</source>
         <translation>视觉推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="97"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="98"/>
         <source>Asks one question over a mosaic of GeoTIFFs that share edges and one CRS: a folder of them, a VRT, or a tile index layer (as gdaltindex writes, with a &apos;location&apos; field). The answer is that of one run over their VRT: a target cut by the edge between two files comes out once, and each feature names its source file in the &apos;raster&apos; field. The work is split in parts that run in parallel on Ray, on this computer or on a cluster (Ray address). Run it again after an interruption: finished parts are kept. An unreadable file is skipped and named; a file in another CRS or resolution is refused unless &apos;Leave out files on another grid&apos; is checked. The model and the tiling come from the RemoteReasoner settings.</source>
         <translation>对共享边界、同一坐标系的 GeoTIFF 镶嵌影像提出一个问题：可以是一个文件夹、一个 VRT，或一个瓦片索引图层（gdaltindex 生成，带“location”字段）。结果与对其 VRT 运行一次相同：被两个文件边界切开的目标只输出一次，每个要素在“raster”字段中注明其源文件。工作被拆分为若干部分，在 Ray 上并行运行（本机或集群的 Ray 地址）。中断后再次运行即可：已完成的部分会被保留。无法读取的文件会被跳过并列出；其他坐标系或分辨率的文件会被拒绝，除非勾选“排除其他网格的文件”。模型和分块设置取自 RemoteReasoner 设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="112"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="113"/>
         <source>Folder of GeoTIFFs</source>
         <translation>GeoTIFF 文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="114"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="115"/>
         <source>…or a VRT or tile index file</source>
         <translation>…或 VRT 或瓦片索引文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="114"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="115"/>
         <source>Mosaics (*.vrt *.gpkg *.shp *.geojson)</source>
         <translation>镶嵌影像 (*.vrt *.gpkg *.shp *.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="117"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="118"/>
         <source>…or a tile index layer</source>
         <translation>…或瓦片索引图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="119"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="120"/>
         <source>Question (what to look for)</source>
         <translation>问题（要查找什么）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="120"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="121"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="123"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="123"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="123"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="127"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="128"/>
         <source>Ray cluster address (empty: Ray on this computer)</source>
         <translation>Ray 集群地址（留空：在本机运行 Ray）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="129"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="130"/>
         <source>Leave out files on another grid (CRS, resolution, bands)</source>
         <translation>排除其他网格的文件（坐标系、分辨率、波段）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="133"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="134"/>
         <source>Model servers for the openai backend, comma separated (empty: from the settings)</source>
         <translation>openai 后端的模型服务器，以逗号分隔（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="136"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="137"/>
         <source>Recorded answers (replay backend instead of the model)</source>
         <translation>录制的回答（用回放后端代替模型）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="136"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="137"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="142"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="143"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>结果 GeoPackage（所有图层及模型回答）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="152"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="153"/>
         <source>Choose one mosaic: a folder of GeoTIFFs, a VRT or tile index file, or a tile index layer.</source>
         <translation>请只选择一个镶嵌影像：GeoTIFF 文件夹、VRT 或瓦片索引文件，或瓦片索引图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="155"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="156"/>
         <source>The mosaic &apos;{path}&apos; does not exist.</source>
         <translation>镶嵌影像“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="164"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="165"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="171"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="172"/>
         <source>Masks and contours need a SAM checkpoint: set one in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在 RemoteReasoner 设置中指定，或只请求边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="175"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="176"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="186"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="187"/>
         <source>Asking &apos;{query}&apos; over the mosaic {mosaic} on Ray ({where})</source>
         <translation>正在 Ray（{where}）上对镶嵌影像 {mosaic} 提问“{query}”</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="186"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="187"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="195"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="196"/>
         <source>The mosaic run was cancelled; run it again to continue (finished parts are kept).</source>
         <translation>镶嵌影像运行已取消；再次运行即可继续（已完成的部分会被保留）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="220"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="221"/>
         <source>Left out: {file}</source>
         <translation>已排除：{file}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="221"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="222"/>
         <source>{files} file(s) in {parts} part(s), {reused} kept from an earlier run; done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>{files} 个文件，{parts} 个部分，其中 {reused} 个沿用之前的运行；用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
     </message>
@@ -2028,267 +2033,267 @@ Two flights never align to the pixel: the shift between them is measured from th
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="238"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="235"/>
         <source>Reason over raster</source>
         <translation>对栅格进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="241"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="238"/>
         <source>Visual reasoning</source>
         <translation>视觉推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="247"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="244"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>检测,分割,LLM,VLM,问题,边界框,掩膜,轮廓,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="274"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="271"/>
         <source>Input raster</source>
         <translation>输入栅格</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
         <source>Question (what to look for)</source>
         <translation>问题（要查找什么）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="278"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
         <source>Extent (default: the whole raster)</source>
         <translation>范围（默认：整个栅格）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="280"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="277"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="282"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="282"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="285"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="282"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="313"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
         <source>Tile size (pixels)</source>
         <translation>瓦片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="315"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
         <source>Tile overlap (pixels)</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="317"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
         <source>Maximum model input pixels per tile</source>
         <translation>每个瓦片的模型最大输入像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="319"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
         <source>Model backend</source>
         <translation>模型后端</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="318"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>设备（auto、cpu、cuda、cuda:N）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="327"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
         <source>Simplify tolerance (map units)</source>
         <translation>简化容差（地图单位）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
         <source>Minimum mask area (map units²)</source>
         <translation>最小掩膜面积（地图单位²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="331"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="331"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="333"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="345"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>结果 GeoPackage（所有图层及模型回答）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="346"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
         <source>Run id</source>
         <translation>运行 ID</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="376"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="358"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="370"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="367"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="407"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>录制的回答文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="411"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="413"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="410"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="415"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="448"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="445"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="451"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="448"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="460"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="457"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="494"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="491"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="488"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="485"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>“结果”中未选择 {layer}：不写入 {param}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="320"/>
         <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
         <translation>SAM：SAM 1 的 .pth 文件、SAM 2.1 文件夹或 Hub 标识（如 facebook/sam2.1-hiera-tiny）（留空：使用设置中的值）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
         <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
         <translation>SAM {name} 尚未下载：请在 RemoteReasoner 模型管理器（“模型”选项卡）中下载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
         <source>Ask: an answer in text</source>
         <translation>提问：以文字回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
         <source>Describe: a caption of the area</source>
         <translation>描述：区域说明</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Answers (view footprints)</source>
         <translation>答案（视图范围）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
         <source>Answer report</source>
         <translation>答案报告</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
         <source>HTML files (*.html)</source>
         <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="347"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
         <source>Answer (Ask / Describe)</source>
         <translation>答案（提问/描述）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="481"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
         <source>Describe</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="508"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="505"/>
         <source>Answer: {answer}</source>
         <translation>答案：{answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="508"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="505"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="335"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
         <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
         <translation>用于查找全部的 SAM 3：文件夹或 Hugging Face ID（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="337"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
         <source>Find all: keep instances scoring above</source>
         <translation>查找全部：保留得分高于此值的实例</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="250"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="247"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Strategy: Quick asks one downscaled view of the whole extent, Focused asks it and then each find again at full resolution, Thorough cuts large rasters into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.
 
 Mode Ask answers the question in text and Describe captions the area, with the checkpoint&apos;s own instructions: one view of the whole extent (downscaled to the pixel budget), or one answer per tile written on the tile footprints. The answer is the ANSWER output (for a counting question over tiles, the sum of the per-tile counts), with an HTML report.
@@ -2301,12 +2306,12 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 “查找全部”模式用 SAM 3 代替推理模型，找出一个简短名词短语（例如“树冠”）的每个实例：每个实例一个边界框、一个掩膜和一条轮廓线，各带其得分；得分不高于阈值的实例会被丢弃。SAM 3 在 Hugging Face 上需申请访问：请先在 RemoteReasoner 模型管理器（模型选项卡）中下载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="308"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
         <source>Strategy</source>
         <translation>策略</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="294"/>
         <source>Ask / Describe: one answer per tile</source>
         <translation>提问 / 描述：每个瓦片一个答案</translation>
     </message>

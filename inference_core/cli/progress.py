@@ -51,6 +51,10 @@ class ProgressPrinter:
         if step:
             stage = f"{step}: {stage}"
         eta = format_seconds(ev.get("eta_s"))
+        strips = int(ev.get("strips") or 0)  # a long read in strips (raster.source.read_rgb): how far it is
+        if strips:
+            strip = int(ev.get("strip") or 0)
+            stage = f"{stage} {100 * strip // strips}%"
         if self.tty:
             width = max(10, min(40, shutil.get_terminal_size((80, 20)).columns - 50))
             filled = int(width * done / total)
@@ -58,6 +62,11 @@ class ProgressPrinter:
             self.stream.write(f"\r[{bar}] {done}/{total} views  {stage:<20} ETA {eta}  ")
             self.stream.flush()
             self._bar_shown = True
+        elif strips and (10 * strip // strips != 10 * (strip - 1) // strips or strip == 1):  # every tenth
+            self.stream.write(f"{'view' if step else 'tile'} {min(done + 1, total)}/{total}"
+                              f"{f' ({step})' if step else ''}: read {strip}/{strips} strips of the raster "
+                              f"({100 * strip // strips}%)\n")
+            self.stream.flush()
         elif ev.get("stage") == "write" and done != self._last_line:
             self._last_line = done
             self.stream.write(f"{'view' if step else 'tile'} {done}/{total} done{f' ({step})' if step else ''}, ETA {eta}\n")

@@ -9,7 +9,7 @@ import math
 import os
 import warnings as _warnings
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
@@ -25,6 +25,14 @@ STRETCH_SAMPLE_SIDE = 1024
 STRETCH_PERCENTILES = (2.0, 98.0)
 # Pixel coordinates closer than this to an integer are taken as that integer (float noise in affines).
 _SNAP = 1e-6
+# A downscaled read that goes through more raster pixels than this (of the overview GDAL reads from, or of the raster
+# itself without one) is read in strips of whole output rows, each reported as it completes: a 400 000 px-wide
+# raster without overviews takes minutes to read for one view. Strip boundaries on output rows give the very pixels
+# of one read (tests/engine/test_source.py).
+STRIP_READ_PX = 50_000_000
+STRIP_MIN_SCALE = 2
+# (strips read, strips in all): called after each strip of a long read.
+ReadProgress = Callable[[int, int], None]
 
 
 @dataclass
@@ -290,13 +298,107 @@ class RasterSource:
         except Exception:  # a driver without overviews
             return []
 
+    def read_strips(self, row_off: int, width: int, height: int, out_width: int, out_height: int,
+                    boundless: bool = False) -> list[tuple[int, int]]:
+        """The output rows [(first, end), ...] a read of `width` x `height` raster pixels from row `row_off` to
+        `out_width` x `out_height` is done in: one read, or strips of whole output rows for a long downscaled read
+        (about STRIP_READ_PX pixels of the overview GDAL reads from, or of the raster itself).
+
+        Edges go where a strip is read from the same overview as the whole and GDAL's rounding of its window to the
+        overview's rows cuts none of it (`_strip_levels_kept`, `_strip_start_kept`), on a whole row of what GDAL
+        reads where one is in reach (`_strip_edge_whole`): then the pixels are those of one read."""
+        one = [(0, out_height)]
+        # below 2 raster pixels an output pixel GDAL's averaging depends on where a read starts; such a read is at
+        # most 4 x the view's own pixels anyway
+        if boundless or width < STRIP_MIN_SCALE * out_width or height < STRIP_MIN_SCALE * out_height:
+            return one
+        level = self._overview_used(width, height, out_width, out_height)
+        fx, fy = self._overview_shape(level)[2] if level is not None else (1.0, 1.0)
+        read_px = width * height / (fx * fy)
+        if read_px <= STRIP_READ_PX:
+            return one
+        rows = max(1, math.ceil(out_height / math.ceil(read_px / STRIP_READ_PX)))
+
+        def edge_fits(start: int, edge: int) -> bool:  # strip [start, edge) and the next one from `edge`
+            return (self._strip_levels_kept(width, height, out_width, out_height, start, edge)
+                    and self._strip_start_kept(row_off, width, height, out_width, out_height, edge))
+
+        edges = [0]
+        while edges[-1] + rows < out_height:
+            start = edges[-1]
+            reach = [e for e in range(start + rows, min(out_height, start + 4 * rows)) if edge_fits(start, e)]
+            if not reach:
+                break  # the rest in one strip
+            # an edge on a whole row of what GDAL reads gives the very pixels of one read; elsewhere GDAL's averaging
+            # rounds a value differently now and then (at most 1 of 255 levels, on under 0.1 % of the values)
+            whole = [e for e in reach[:rows] if self._strip_edge_whole(row_off, height, out_height, e, level)]
+            edges.append((whole or reach)[0])
+        while len(edges) > 1 and not self._strip_levels_kept(width, height, out_width, out_height, edges[-1],
+                                                             out_height):
+            edges.pop()  # the last strip read from another overview: joined to the one before
+        edges.append(out_height)
+        return list(zip(edges[:-1], edges[1:]))
+
+    def _strip_edge_whole(self, row_off: int, height: int, out_height: int, edge: int, level: Optional[int]) -> bool:
+        """Whether output row `edge` starts on a whole row of the raster (and of the overview `level` GDAL reads)."""
+        top = row_off + edge * height / out_height
+        if level is not None:
+            top /= self._overview_shape(level)[2][1]
+        return abs(top - round(top)) < 1e-9
+
+    def _overview_used(self, width: int, height: int, out_width: int, out_height: int,
+                       threshold: float = 1.01) -> Optional[int]:
+        """The overview level GDAL reads a `width` x `height` window at `out_width` x `out_height` from (its rule:
+        the most reduced overview under the least reduced axis' factor times `threshold`, 1.01 for averaging, 1.2
+        for the nearest neighbour of the masks), or None for the raster itself."""
+        if out_height == 1 or width / out_width < height / out_height:
+            desired = width / out_width
+        else:
+            desired = height / out_height
+        best, best_factor = None, 1.0
+        for level in range(len(self.overview_factors())):
+            f = min(self._overview_shape(level)[2])
+            if best_factor < f < desired * threshold:
+                best, best_factor = level, f
+        return best
+
+    def _overview_shape(self, level: int) -> tuple[int, int, tuple[float, float]]:
+        """(width, height, (x factor, y factor)) of overview `level` (GDAL's size: the raster's divided, rounded up)."""
+        f = self.overview_factors()[level]
+        w, h = -(-self.width // f), -(-self.height // f)
+        return w, h, (self.width / w, self.height / h)
+
+    def _strip_levels_kept(self, width: int, height: int, out_width: int, out_height: int, start: int,
+                           end: int) -> bool:
+        """Whether output rows [start, end) read alone come from the overviews the whole read comes from (data:
+        averaging; masks: nearest neighbour)."""
+        h = (end - start) * height / out_height
+        return all(self._overview_used(width, int(max(1, h)), out_width, end - start, threshold)
+                   == self._overview_used(width, height, out_width, out_height, threshold) for threshold in (1.01, 1.2))
+
+    def _strip_start_kept(self, row_off: int, width: int, height: int, out_width: int, out_height: int,
+                          start: int) -> bool:
+        """Whether a strip from output row `start` keeps its first row whole: from an overview, GDAL rounds the
+        window's integer start to the overview's rows (halves up) and reads none above it."""
+        top = row_off + start * height / out_height
+        for threshold in (1.01, 1.2):
+            level = self._overview_used(width, height, out_width, out_height, threshold)
+            if level is None:
+                continue
+            ov_h, (_fx, fy) = self._overview_shape(level)[1], self._overview_shape(level)[2]
+            if min(ov_h - 1, int(int(top) / fy + 0.5)) > top / fy + 1e-9:
+                return False
+        return True
+
     def read_rgb(
         self, col_off: int, row_off: int, width: int, height: int,
         out_width: Optional[int] = None, out_height: Optional[int] = None,
+        progress: Optional[ReadProgress] = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(rgb uint8 HxWx3, valid bool HxW) for a raster pixel window, resampled to out size.
 
-        Parts of the window outside the raster are padded black and invalid.
+        Parts of the window outside the raster are padded black and invalid. A long downscaled read goes in strips
+        of whole output rows (`read_strips`), `progress(strips read, strips)` after each.
         """
         from rasterio.enums import Resampling
         from rasterio.windows import Window
@@ -315,7 +417,11 @@ class RasterSource:
         ds = self._ds
         try:
             with _gdal_env():
-                data, masks = self._read(ds, unique, win, ow, oh, boundless, resampling)
+                strips = self.read_strips(row_off, width, height, ow, oh, boundless)
+                if len(strips) == 1:
+                    data, masks = self._read(ds, unique, win, ow, oh, boundless, resampling)
+                else:
+                    data, masks = self._read_strips(ds, unique, win, ow, oh, strips, resampling, progress)
         except RasterioIOError as exc:  # a block the probe of raster.checks did not sample
             raise InputError(damaged_message(self.path, exc)) from None
         # Nodata per pixel: invalid only where every chosen band is masked (see the class docstring).
@@ -337,6 +443,25 @@ class RasterSource:
                        resampling=resampling)
         masks = ds.read_masks(unique, window=win, out_shape=(len(unique), oh, ow), boundless=boundless,
                               resampling=Resampling.nearest)
+        return data, masks
+
+    @classmethod
+    def _read_strips(cls, ds, unique, win, ow, oh, strips, resampling, progress):
+        """`_read` strip by strip: each strip is the window's rows that make output rows [first, end) (a fractional
+        window, which GDAL takes as such), so every output pixel is made from the same raster pixels as in one read."""
+        from rasterio.windows import Window
+
+        data = masks = None
+        step = win.height / oh  # raster rows per output row
+        for k, (first, end) in enumerate(strips):
+            sub = Window(win.col_off, win.row_off + first * step, win.width, (end - first) * step)
+            d, m = cls._read(ds, unique, sub, ow, end - first, False, resampling)
+            if data is None:
+                data = np.empty((len(unique), oh, ow), dtype=d.dtype)
+                masks = np.empty((len(unique), oh, ow), dtype=m.dtype)
+            data[:, first:end], masks[:, first:end] = d, m
+            if progress is not None:
+                progress(k + 1, len(strips))
         return data, masks
 
     def _to_uint8(self, planes: list[np.ndarray]) -> np.ndarray:

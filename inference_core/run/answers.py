@@ -144,7 +144,8 @@ class AnswerRun:
 
         from inference_core.models.backends.base import ReasonRequest
 
-        rgb, valid = self.core.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height)
+        rgb, valid = self.core.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height,
+                                               progress=self.core.reading(t))
         return ReasonRequest(t.tile_id, Image.fromarray(rgb), prompt, max_pixels=self.budget) if valid.any() else None
 
     def _write(self, tile: TileSpec, reply, _progress) -> None:

@@ -56,6 +56,7 @@ class RunCore:
         self.dropped_scores: list[float] = []  # find-all: scores of the instances the threshold dropped
         self.tiles_total = 0
         self.step = "tile"  # the stage of the views in work (progress events)
+        self.at: dict[str, Any] = {"tile": 0, "tiles": 0, "eta_s": None}  # where the last progress event was
         self.model_id = options.model
         self.layers: tuple[str, ...] = ()  # the layers a view's features go to (set by open)
         self.run_id = ""
@@ -177,8 +178,17 @@ class RunCore:
         eta = None
         if processed:
             eta = round((time.monotonic() - t0) / processed * (todo - processed), 1)
-        self.emit({"type": "progress", "stage": stage, "step": self.step, "tile": done, "tiles": n, "eta_s": eta,
-                   "run_id": self.run_id})
+        self.at = {"tile": done, "tiles": n, "eta_s": eta}
+        self.emit({"type": "progress", "stage": stage, "step": self.step, **self.at, "run_id": self.run_id})
+
+    def reading(self, view: TileSpec) -> Callable[[int, int], None]:
+        """The progress of a long read of `view` (raster.source.read_rgb reads it in strips): a `progress` event of
+        stage `read` with `strip` and `strips` as each strip completes, so minutes of reading are not silent."""
+        def strip(done: int, total: int) -> None:
+            self.emit({"type": "progress", "stage": "read", "step": view.stage, **self.at, "strip": done,
+                       "strips": total, "run_id": self.run_id})
+
+        return strip
 
     def drop_below_threshold(self, scores) -> None:
         """Find-all: instances a view scored at or below --score-threshold, for the end line (never kept)."""

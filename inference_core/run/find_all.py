@@ -31,7 +31,8 @@ class FinderStep:
 
     def request(self, core: RunCore, t: TileSpec, phrase: str) -> FindRequest:
         """The view's pixels and valid-data mask, read once (the finder cuts masks to the valid pixels)."""
-        rgb, valid = core.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height)
+        rgb, valid = core.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height,
+                                          progress=core.reading(t))
         return FindRequest(t.tile_id, rgb, valid, phrase)
 
     def detections(self, core: RunCore, tile: TileSpec, reply: FindReply) -> tuple[list[Detection], ParsedAnswer]:

@@ -42,7 +42,8 @@ class ReasonerStep:
 
         from inference_core.models.backends.base import ReasonRequest
 
-        rgb, valid = core.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height)
+        rgb, valid = core.source.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height,
+                                          progress=core.reading(t))
         return ReasonRequest(t.tile_id, Image.fromarray(rgb), prompt) if valid.any() else None
 
     def detections(self, core: RunCore, tile: TileSpec, reply) -> tuple[list[Detection], ParsedAnswer]:

@@ -48,8 +48,12 @@ def progress_text(event: Event) -> str:
     number = view_number(event)
     if number is None:
         return ""
-    text = tr("{stage} · view {i} of {n}").format(stage=stage_label(str(event.get("stage", ""))), i=number,
-                                                  n=int(event["tiles"]))
+    stage = stage_label(str(event.get("stage", "")))
+    strips = int(event.get("strips") or 0)
+    if strips:  # a long read in strips: how far it is
+        stage = tr("{stage}, {done} of {total} strips").format(stage=stage, done=int(event.get("strip") or 0),
+                                                              total=strips)
+    text = tr("{stage} · view {i} of {n}").format(stage=stage, i=number, n=int(event["tiles"]))
     step = step_label(str(event.get("step") or ""))
     return f"{step} · {text}" if step else text
 
@@ -64,6 +68,8 @@ def progress_percent(event: Event) -> Optional[float]:
     stage = str(event.get("stage"))
     # `write` comes after the view is counted as finished; `tile` == `tiles` means all done
     share = _STAGE_SHARE.get(stage, 0.0) if done < tiles and stage != "write" else 0.0
+    if stage == "read" and event.get("strips") and done < tiles:  # a long read moves up to where asking starts
+        share = _STAGE_SHARE["reason"] * int(event.get("strip") or 0) / int(event["strips"])
     return min(100.0, 100.0 * (done + share) / tiles)
 
 

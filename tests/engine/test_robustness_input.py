@@ -470,6 +470,47 @@ def test_masks_of_a_large_view_stream_to_the_file_in_batches(sample_tif, tiny_mo
         assert [g.wkb for g in a.geometry] == [g.wkb for g in b.geometry], layer
 
 
+def test_a_long_read_reports_progress_strip_by_strip_in_the_run_and_the_cli(make_geotiff, tmp_path, capsys,
+                                                                           monkeypatch):
+    """Ask on a 2940 x 2940 px raster seen at 420 x 420 px, without overviews, reads its view in strips of whole
+    output rows (1 M raster px each here): a `progress` event of stage `read` per strip, in order, with the view's
+    place (view 1 of 1); the model gets the very pixels of one read; the CLI prints how far the read is."""
+    import inference_core.raster.source as source
+    from inference_core.run.answers import AnswerRun
+    from inference_core.run.pipeline import run
+
+    rng = np.random.default_rng(8)
+    raster = make_geotiff(rng.integers(0, 255, (3, 2940, 2940), dtype=np.uint8), tiled=True, name="wide.tif")
+    replay = _answers(tmp_path / "a.jsonl", [{"tile_id": 0, "raw_text": "<answer>Fields.</answer>"}])
+    seen: list[bytes] = []
+    ask = AnswerRun._request
+
+    def spy(self, t, prompt):
+        request = ask(self, t, prompt)
+        seen.append(request.image.tobytes())
+        return request
+
+    monkeypatch.setattr(AnswerRun, "_request", spy)
+    options = dict(raster=str(raster), query="What is there?", mode="ask", backend="replay", replay=replay,
+                   answer_max_pixels=200_000)
+    run(RunOptions(out=str(tmp_path / "one.gpkg"), **options))  # one read (50 M raster px a strip by default)
+    monkeypatch.setattr(source, "STRIP_READ_PX", 1_000_000)
+    events: list[dict] = []
+    summary = run(RunOptions(out=str(tmp_path / "strips.gpkg"), **options), emit=events.append)
+    assert summary.status == "finished" and summary.answer_summary == "Fields."
+    reads = [e for e in events if e["type"] == "progress" and e.get("strips")]
+    assert [(e["strip"], e["strips"]) for e in reads] == [(k, 9) for k in range(1, 10)]
+    assert all(e["stage"] == "read" and e["tile"] == 0 and e["tiles"] == 1 for e in reads)
+    assert len(seen) == 2 and seen[0] == seen[1] and len(seen[0]) == 420 * 420 * 3
+    rc, _, err = _cli(capsys, "reason", str(raster), "-q", "What is there?", "--mode", "ask", "-o",
+                      str(tmp_path / "cli.gpkg"), "--backend", "replay", "--replay", replay, "--answer-max-pixels",
+                      "200000")
+    assert rc == 0
+    lines = [line for line in err.splitlines() if "strips of the raster" in line]
+    assert lines[0] == "tile 1/1: read 1/9 strips of the raster (11%)"
+    assert lines[-1] == "tile 1/1: read 9/9 strips of the raster (100%)" and len(lines) == 9
+
+
 def test_a_downscaled_view_of_a_raster_without_overviews_says_what_gdaladdo_would_save(tmp_path, monkeypatch):
     """A 40 000 x 40 000 px raster (sparse: a few kB on disk) without overviews: the overview and ask views name
     the read and the gdaladdo command; with overviews (GDAL then reads from them), no note."""

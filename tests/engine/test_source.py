@@ -134,3 +134,64 @@ def test_boundless_and_resampled_reads(make_geotiff):
         small, v = src.read_rgb(0, 0, 50, 50, 25, 25)
         assert small.shape == (25, 25, 3) and v.all() and (small == 200).all()
         assert src.window_transform(10, 20, 50, 50, 25, 25) == pytest.approx((4.0, 0, 1020.0, 0, -4.0, 1960.0))
+
+
+def _one_read_and_strips(src, window, out, monkeypatch, strip_px):
+    """(one read, read in strips, the strips' progress calls, the strips) of `window` at `out` size."""
+    import inference_core.raster.source as source
+
+    monkeypatch.setattr(source, "STRIP_READ_PX", 10 ** 12)
+    one = src.read_rgb(*window, *out)
+    monkeypatch.setattr(source, "STRIP_READ_PX", strip_px)
+    calls: list[tuple[int, int]] = []
+    strips = src.read_strips(window[1], window[2], window[3], *out)
+    parts = src.read_rgb(*window, *out, progress=lambda done, total: calls.append((done, total)))
+    return one, parts, calls, strips
+
+
+def test_a_long_read_in_strips_gives_the_pixels_of_one_read(make_geotiff, monkeypatch):
+    """A downscaled read of many raster pixels goes in strips of whole output rows, each reported as it completes;
+    the pixels (16-bit values stretched, a nodata block) are those of one read, from the raster and from its
+    overviews."""
+    import rasterio
+    from rasterio.enums import Resampling
+
+    rng = np.random.default_rng(3)
+    arr = rng.integers(1, 4000, (3, 2000, 2400), dtype=np.uint16)
+    arr[:, 300:700, 100:900] = 0
+    for overviews, out, strip_px in (([], (960, 800), 400_000), ([2, 4], (600, 500), 40_000),
+                                     ([2, 4], (480, 400), 40_000), ([2], (800, 640), 100_000)):
+        path = make_geotiff(arr, nodata=0, tiled=True, name=f"ovr{''.join(map(str, overviews))}.tif")
+        if overviews:
+            with rasterio.open(path, "r+") as ds:
+                ds.build_overviews(overviews, Resampling.average)
+        with RasterSource.open(path) as src:
+            assert src.overview_factors() == overviews
+            (rgb1, valid1), (rgb2, valid2), calls, strips = _one_read_and_strips(
+                src, (0, 0, 2400, 2000), out, monkeypatch, strip_px)
+        assert len(strips) >= 6 and strips[0][0] == 0 and strips[-1][1] == out[1]
+        assert all(a[1] == b[0] for a, b in zip(strips, strips[1:]))  # whole output rows, end to end
+        assert calls == [(k, len(strips)) for k in range(1, len(strips) + 1)]
+        assert np.array_equal(valid1, valid2) and int((~valid1).sum()) > 10_000
+        assert np.array_equal(rgb1, rgb2), (overviews, out, int((rgb1 != rgb2).sum()))
+
+
+def test_a_long_read_at_any_scale_differs_from_one_read_by_rounding_at_most(make_geotiff, monkeypatch):
+    """At a scale whose strips cannot start on whole raster rows, GDAL's averaging rounds a few values the other
+    way: the same valid pixels, at most 1 of 255 levels apart, on under 0.1 % of the values; a read of a window
+    under 2 raster pixels an output pixel, or of few pixels, stays one read."""
+    rng = np.random.default_rng(4)
+    arr = rng.integers(0, 255, (3, 1300, 1900), dtype=np.uint8)
+    path = make_geotiff(arr, tiled=True)
+    with RasterSource.open(path) as src:
+        (rgb1, valid1), (rgb2, valid2), calls, strips = _one_read_and_strips(
+            src, (9, 177, 1800, 1011), (765, 430), monkeypatch, 100_000)
+        assert len(strips) > 10 and len(calls) == len(strips)
+        assert np.array_equal(valid1, valid2)
+        diff = np.abs(rgb1.astype(int) - rgb2)
+        assert diff.max() <= 1 and (diff > 0).mean() < 0.001
+        assert src.read_strips(0, 1800, 1000, 1000, 600) == [(0, 600)]  # 1.8 raster px an output px
+        import inference_core.raster.source as source
+
+        monkeypatch.setattr(source, "STRIP_READ_PX", 50_000_000)
+        assert src.read_strips(0, 1900, 1300, 190, 130) == [(0, 130)]  # 2.5 M px: one read

@@ -155,6 +155,17 @@ def test_views_are_numbered_from_one():
     assert pct == sorted(pct) and pct[-1] == 100.0
 
 
+def test_a_long_read_in_strips_shows_how_far_it_is():
+    """The engine reads a huge extent's view in strips (raster.source.read_rgb), one `progress` event each: the
+    dock's line says how many, and the bar moves while the read goes on, up to where asking starts."""
+    reads = [{"stage": "read", "step": "tile", "tile": 0, "tiles": 1, "strip": k, "strips": 4} for k in (1, 2, 4)]
+    assert [events.progress_text(e) for e in reads] == [
+        "reading the image, 1 of 4 strips · view 1 of 1", "reading the image, 2 of 4 strips · view 1 of 1",
+        "reading the image, 4 of 4 strips · view 1 of 1"]
+    pct = [events.progress_percent(e) for e in reads]
+    assert pct == [2.5, 5.0, 10.0] and events.progress_percent({"stage": "reason", "tile": 0, "tiles": 1}) == 10.0
+
+
 def test_result_message_is_not_hidden_under_task_complete(qtbot, qgis_iface, dock, raster, clean_settings, tmp_path,
                                                           monkeypatch):
     """QGIS pushes "Task complete" to the message bar when a long task ends (where the desktop shows no

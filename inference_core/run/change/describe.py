@@ -36,7 +36,8 @@ class TwoDateAnswer(AnswerRun):
             return None
         from PIL import Image
 
-        rgb, valid = self.after.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height)
+        rgb, valid = self.after.read_rgb(t.col_off, t.row_off, t.width, t.height, t.out_width, t.out_height,
+                                         progress=self.core.reading(t))
         if not valid.any():
             return None
         request.second_image = Image.fromarray(rgb)
