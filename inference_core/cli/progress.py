@@ -23,8 +23,7 @@ def format_seconds(s: Optional[float]) -> str:
 class ProgressPrinter:
     """Receives pipeline events. Progress goes to `stream` (stderr), so stdout stays for --json output."""
 
-    # The run need not build `result` events (every feature as WKT) for the command line, which shows none:
-    # a view's masks then go to the file in batches and are freed (run.targets), whatever their number.
+    # The run need not build `result` events (every feature as WKT) for the command line, which shows none.
     wants_results = False
 
     def __init__(self, stream: TextIO = sys.stderr, tty: Optional[bool] = None, quiet: bool = False):

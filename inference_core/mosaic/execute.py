@@ -87,6 +87,8 @@ def run_part(options: dict, part: Part, parts_dir: str, tracker=None) -> PartOut
         if tracker is not None and ev.get("type") == "progress" and ev.get("stage") == "write":
             tracker.update.remote(part.part_id, int(ev.get("tile", 0)), pid)
 
+    emit.wants_results = False  # type: ignore[attr-defined]  # the driver shows no features: none are built
+
     if _MODELS is None:
         from inference_core.models.cache import ModelCache
 

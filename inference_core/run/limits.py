@@ -261,7 +261,7 @@ def cap_boxes(parsed: "ParsedAnswer", limit: int) -> int:
 
 def boxes_capped_message(view: int, views: int, given: int, limit: int) -> str:
     # What raising the cap costs (benchmarks/bench_mask_memory.py): one SAM prompt per kept box, time growing
-    # with the boxes; memory stays bounded on the command line, where masks are written as they are made.
+    # with the boxes; memory stays bounded (CLI and worker), masks being written in batches as they are made.
     return (f"View {view} of {views}: the answer listed {given:,} boxes; only the first {limit:,} are kept "
             f"(--max-boxes {limit}): a runaway answer, or raise --max-boxes for a truly dense scene (with masks "
             f"each kept box costs one SAM prompt, so time grows with them; masks are written as they are made).")

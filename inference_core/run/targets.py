@@ -42,8 +42,9 @@ class TargetStep(Protocol):
         """One view's answer as targets (new ids from `core.make_detection`), with the parsed answer."""
 
 
-# Masks and contours a view holds before they are written, when nothing asks for result events: at most this
-# many, and at most this many outline coordinates (16 bytes each: 32 MB; noisy masks have hundreds of thousands).
+# Masks and contours a view holds before they are written (and, with the worker, sent as a partial result event): at
+# most this many, and at most this many outline coordinates (16 bytes each: 32 MB; noisy masks have hundreds of
+# thousands).
 MASK_WRITE_BATCH = 256
 MASK_WRITE_COORDS = 2_000_000
 
@@ -249,6 +250,7 @@ class TargetRun:
                 d = dataclasses.replace(d, box_px=map_box_to_pixel(d.box_map, tile.transform))
             kept.append(d)
         features: dict[str, list[dict]] = {"boxes": [], "masks": [], "contours": []}
+        self._removed_sent: dict[str, int] = {}  # removed targets of this view that a result event named already
         # a refine view's masks follow its boxes (views never split a target, so masks are never joined)
         removed: dict[str, list[int]] = {"boxes": list(outcome.removed), "masks": list(outcome.removed) if refining
                                          else [], "contours": list(outcome.removed) if refining else []}
@@ -274,12 +276,25 @@ class TargetRun:
         }
         core.sink.write_tile(core.run_id, tile.tile_id, features, response,
                              removed={k: v for k, v in removed.items() if v and k in ("boxes", *o.granularity)})
-        core.emit({
+        self._emit_result(tile, features, removed)
+
+    def _emit_result(self, tile: TileSpec, features: dict[str, list[dict]], removed: dict[str, list[int]],
+                     partial: bool = False) -> None:
+        """A `result` event: `features`, and the targets `removed` that no earlier event of the view named (the
+        dock removes them before adding the features, docs/PROTOCOL.md). `partial`: a batch of a view's masks and
+        contours, sent as they go to the file; the view's last event (its boxes) is not partial."""
+        core = self.core
+        if not getattr(core.emit, "wants_results", True):
+            return
+        gone = {k: v[self._removed_sent.get(k, 0):] for k, v in removed.items() if k in features}
+        self._removed_sent.update({k: len(removed[k]) for k in gone})
+        event = {
             "type": "result", "run_id": core.run_id, "tile_id": tile.tile_id, "crs": core.source.crs_wkt,
             "features": {k: [{"wkt": f["geometry"].wkt, "properties": {**f["properties"], "tile_id": tile.tile_id}}
                              for f in v] for k, v in features.items()},
-            "removed": {k: v for k, v in removed.items() if k in features},
-        })
+            "removed": gone,
+        }
+        core.emit({**event, "partial": True} if partial else event)
 
     def _segment(self, tile, kept, features, removed, prov: dict[str, Any]) -> None:
         import shapely
@@ -289,18 +304,18 @@ class TargetRun:
         from inference_core.models.segment import segment_at_finest, segment_detections
 
         core, o, segmenter = self.core, self.core.o, self.segmenter
-        # Without result events (the command line) a view's masks go to the file in batches as SAM makes them and
-        # are freed, so a view of 10 000 boxes holds MASK_WRITE_BATCH outlines at a time, not all of them.
-        stream = not getattr(core.emit, "wants_results", True)
+        # A view's masks go to the file in batches as SAM makes them and are freed (with the worker, each batch also
+        # goes out as a partial `result` event), so a view of 10 000 boxes holds MASK_WRITE_BATCH outlines at a
+        # time, not all of them.
         held = [0]  # outline coordinates of the masks not yet written
 
         def take(d) -> None:
             if not d.mask_wkb:
                 return
-            if stream and features["masks"] and (len(features["masks"]) >= MASK_WRITE_BATCH
-                                                 or held[0] >= MASK_WRITE_COORDS):
-                core.sink.append_features(core.run_id, tile.tile_id, {
-                    k: list(features[k]) for k in ("masks", "contours") if k in o.granularity})
+            if features["masks"] and (len(features["masks"]) >= MASK_WRITE_BATCH or held[0] >= MASK_WRITE_COORDS):
+                batch = {k: list(features[k]) for k in ("masks", "contours") if k in o.granularity}
+                core.sink.append_features(core.run_id, tile.tile_id, batch)
+                self._emit_result(tile, batch, removed, partial=True)
                 features["masks"].clear(), features["contours"].clear()
                 held[0] = 0
             if self.deduper is not None:  # refine: the box's de-duplication stands for its mask

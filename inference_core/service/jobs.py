@@ -96,7 +96,7 @@ class JobThread:
                 job.last_progress = {k: v for k, v in message.items() if k not in ("id", "type")}
                 if message.get("stage") == "write" and message.get("tile") is not None:
                     job.tiles_written.add(message["tile"])
-            elif message.get("type") == "result" and message.get("tile_id") is not None:
+            elif message.get("type") == "result" and message.get("tile_id") is not None and not message.get("partial"):
                 job.tiles_written.add(message["tile_id"])
             self._send(message)
 

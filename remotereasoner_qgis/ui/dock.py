@@ -216,7 +216,8 @@ class RemoteReasonerDock(QgsDockWidget):
     def _on_result(self, ev: dict) -> None:
         if self.live is not None:
             self.live.add(ev)
-        self._view_boxes[int(ev.get("tile_id") or 0)] = len((ev.get("features") or {}).get("boxes") or [])
+        if not ev.get("partial"):  # a view's masks in batches come first; its boxes with its last event
+            self._view_boxes[int(ev.get("tile_id") or 0)] = len((ev.get("features") or {}).get("boxes") or [])
 
     def _on_reasoning(self, ev: dict) -> None:
         text = str(ev.get("text") or "").strip()

@@ -436,7 +436,7 @@ def test_options_validate_names_non_finite_values():
 
 def test_masks_of_a_large_view_stream_to_the_file_in_batches(sample_tif, tiny_models, tmp_path, capsys, monkeypatch):
     """The command line (no result events) writes a view's masks in batches as SAM makes them and frees them:
-    the same features as a run that keeps them all for its result events, written in several appends."""
+    the same features as a run in one batch, written in several appends."""
     import pyogrio
 
     import inference_core.run.targets as targets
@@ -468,6 +468,64 @@ def test_masks_of_a_large_view_stream_to_the_file_in_batches(sample_tif, tiny_mo
         b = pyogrio.read_dataframe(tmp_path / "streamed.gpkg", layer=layer).sort_values("target_id")
         assert list(a["target_id"]) == list(b["target_id"]), layer
         assert [g.wkb for g in a.geometry] == [g.wkb for g in b.geometry], layer
+
+
+def test_masks_of_a_large_view_stream_through_the_worker_in_batches(sample_tif, tiny_models, tmp_path, monkeypatch):
+    """The worker (the dock's and Processing's road) writes a view's masks in batches as SAM makes them, and sends
+    each batch as a partial `result` event (masks and contours, no boxes), then the view's last event with its
+    boxes: no event holds more than a batch of masks. Applied as the dock applies them (removed, then added),
+    the events give exactly the GeoPackage's targets; its fields are those of every mask."""
+    import pyogrio
+
+    import inference_core.run.targets as targets
+    from inference_core.contract.protocol import encode
+    from inference_core.service.dispatch import Worker
+
+    rng = np.random.default_rng(11)
+    xy = rng.integers(0, 370, (40, 2))
+    boxes = [[int(x), int(y), int(x) + 24, int(y) + 24] for x, y in xy]
+    replay = _answers(tmp_path / "a.jsonl", [{"tile_id": 0, "raw_text": f"<answer>{json.dumps(boxes)}</answer>",
+                                              "input_size": [400, 400]}])
+    monkeypatch.setattr(targets, "MASK_WRITE_BATCH", 8)
+    out_lines: list[str] = []
+    worker = Worker(out_lines.append)
+    out = tmp_path / "w.gpkg"
+    worker.handle_line(encode({"type": "reason", "id": "r", "options": {
+        "raster": str(sample_tif), "query": "dots", "out": str(out), "backend": "replay", "replay": replay,
+        "granularity": ["boxes", "masks", "contours"], "sam": str(tiny_models.sam_path), "device": "cpu",
+        "iou_threshold": 0.99}}))
+    assert worker.join(timeout=300)
+    events = [json.loads(line) for line in out_lines]
+    assert events[-1]["type"] == "done", events[-1]
+    summary = events[-1]["summary"]
+    results = [e for e in events if e["type"] == "result"]
+    partial = [e for e in results if e.get("partial")]
+    n = summary["counts"]["masks"]
+    assert summary["counts"]["boxes"] == 40 and n >= 30
+    assert len(partial) == (n - 1) // 8 and len(results) == len(partial) + 1  # the last batch with the boxes
+    assert all(set(e["features"]) == {"masks", "contours"} and len(e["features"]["masks"]) == 8 for e in partial)
+    assert results[-1].get("partial") is None and len(results[-1]["features"]["boxes"]) == 40
+    assert len(results[-1]["features"]["masks"]) == n - 8 * len(partial)
+    live: dict[str, dict[int, dict]] = {"boxes": {}, "masks": {}, "contours": {}}  # LiveRun.add's rule
+    for e in results:
+        for layer, gone in e["removed"].items():
+            for t in gone:
+                live[layer].pop(int(t), None)
+        for layer, feats in e["features"].items():
+            live[layer].update({f["properties"]["target_id"]: f for f in feats})
+    for layer in ("boxes", "masks", "contours"):
+        df = pyogrio.read_dataframe(out, layer=layer)
+        assert sorted(df["target_id"]) == sorted(live[layer]), layer
+        assert set(df["tile_id"]) == {0} and set(df["run_id"]) == {summary["run_id"]}
+    masks = pyogrio.read_dataframe(out, layer="masks").sort_values("target_id")
+    assert len(masks) == n and (masks["area_m2"] > 0).all() and masks["sam_score"].notna().all()
+    assert set(masks["sam_model"]) == {live["masks"][int(masks["target_id"].iloc[0])]["properties"]["sam_model"]}
+    for t, geom, area in zip(masks["target_id"], masks.geometry, masks["area_m2"]):
+        sent = live["masks"][int(t)]["properties"]
+        assert sent["area_m2"] == pytest.approx(area) and sent["tile_id"] == 0
+        assert geom.area == pytest.approx(area)
+    with sqlite3.connect(out) as con:
+        assert con.execute("SELECT status FROM runs").fetchall() == [("finished",)]
 
 
 def test_a_long_read_reports_progress_strip_by_strip_in_the_run_and_the_cli(make_geotiff, tmp_path, capsys,

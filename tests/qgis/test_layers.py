@@ -229,6 +229,32 @@ def test_live_run_adds_removes_and_swaps_to_gpkg(qgis_new_project, run_gpkg):
     assert [c.layer().name() for c in group.children()] == ["Boxes", "Masks"]
 
 
+def test_live_run_takes_a_views_masks_in_partial_batches(qgis_new_project):
+    """The worker sends a view of many boxes as partial `result` events (a batch of masks and contours each, with
+    the targets they replace) and then the view's boxes: the live layers end with every target once."""
+    crs_wkt = CRS.toWkt()
+    live = rl.LiveRun("q", ("boxes", "masks"))
+
+    def mask(t, x):
+        return {"wkt": f"MULTIPOLYGON((({X0 + x} {Y0 - 2},{X0 + x + 1} {Y0 - 2},{X0 + x + 1} {Y0 - 1},{X0 + x} {Y0 - 1},"
+                       f"{X0 + x} {Y0 - 2})))", "properties": {"target_id": t, "tile_id": 1, "area_m2": 1.0}}
+
+    # an earlier view left target 0's mask; this view's mask of target 0 joins it (removed, then added again)
+    assert live.add({"type": "result", "run_id": "r1", "tile_id": 0, "crs": crs_wkt, "removed": {},
+                     "features": {"masks": [mask(0, 0)]}}) == 1
+    batches = [[mask(0, 0), mask(5, 2)], [mask(6, 4), mask(7, 6)], [mask(8, 8)]]
+    for i, batch in enumerate(batches[:2]):
+        assert live.add({"type": "result", "run_id": "r1", "tile_id": 1, "crs": crs_wkt, "partial": True,
+                         "removed": {"masks": [0] if i == 0 else []}, "features": {"masks": batch}}) == 2
+    boxes = [{"wkt": box_wkt(X0 + x, Y0 - 3, X0 + x + 1, Y0 - 1), "properties": {"target_id": t, "tile_id": 1}}
+             for t, x in ((5, 2), (6, 4), (7, 6), (8, 8))]
+    assert live.add({"type": "result", "run_id": "r1", "tile_id": 1, "crs": crs_wkt, "removed": {"boxes": []},
+                     "features": {"boxes": boxes, "masks": batches[2]}}) == 5
+    assert sorted(f["target_id"] for f in live.layers["masks"].getFeatures()) == [0, 5, 6, 7, 8]
+    assert sorted(f["target_id"] for f in live.layers["boxes"].getFeatures()) == [5, 6, 7, 8]
+    assert {f["area_m2"] for f in live.layers["masks"].getFeatures()} == {1.0}
+
+
 def test_field_type_fits_this_qgis():
     """QgsField takes QMetaType.Type from QGIS 3.38 (QGIS 4 has no QVariant.Type); before, QVariant's number."""
     from qgis.core import Qgis, QgsField
