@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,22 +77,28 @@ def run_mosaic(settings: MosaicSettings, options: RunOptions, emit: Emit = no_ev
     for w in warnings:
         emit({"type": "warning", "message": w})
     parts_dir = options.out[:-5] + PARTS_SUFFIX
+    created = not os.path.isdir(parts_dir)
     os.makedirs(parts_dir, exist_ok=True)
-    vrt = write_vrt(sources, os.path.join(parts_dir, "mosaic.vrt"))
-    options = dataclasses.replace(options, raster=vrt)
-    source = RasterSource.open(vrt, options.bands, stretch=options.stretch, stretch_values=options.stretch_values)
-    if source.stretch is not None and not options.stretch_values:
-        # One stretch for the whole mosaic, taken here once over the VRT: every part then reads the same colours
-        # as values instead of sampling the whole VRT again (its result is that of one run over the VRT).
-        lo_hi = [v for pair in zip(source.stretch.lo, source.stretch.hi) for v in pair]
-        options = dataclasses.replace(options, stretch_values=tuple(lo_hi))
     try:
-        warnings += preflight(source, options)  # the view count and the model files, before any model loads
-        views, parts = plan_parts(source, sources, options, settings.max_views)
-        bounds = source.extent_bounds
-        seam_tol = 0.5 * max(source.resolution) * gsd_scale(source, options.gsd)
-    finally:
-        source.close()
+        vrt = write_vrt(sources, os.path.join(parts_dir, "mosaic.vrt"))
+        options = dataclasses.replace(options, raster=vrt)
+        source = RasterSource.open(vrt, options.bands, stretch=options.stretch, stretch_values=options.stretch_values)
+        try:
+            warnings += preflight(source, options)  # the view count and the model files, before any model loads
+            if source.stretch is not None and not options.stretch_values:
+                # One stretch for the whole mosaic, taken here once over the VRT: every part then reads the same
+                # colours as values instead of sampling the whole VRT again (the result of one run over the VRT).
+                lo_hi = [v for pair in zip(source.stretch.lo, source.stretch.hi) for v in pair]
+                options = dataclasses.replace(options, stretch_values=tuple(lo_hi))
+            views, parts = plan_parts(source, sources, options, settings.max_views)
+            bounds = source.extent_bounds
+            seam_tol = 0.5 * max(source.resolution) * gsd_scale(source, options.gsd)
+        finally:
+            source.close()
+    except BaseException:  # refused before any part ran (--bands, --stretch-values, the view count): nothing left
+        if created:
+            shutil.rmtree(parts_dir, ignore_errors=True)
+        raise
     done = {p.part_id: ex.finished(parts_dir, p) for p in parts}
     todo = [p for p in parts if done[p.part_id] is None]
     before = sum(len(p.view_ids) for p in parts if done[p.part_id] is not None)

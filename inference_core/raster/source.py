@@ -173,12 +173,23 @@ class RasterSource:
         if stretch_values:
             v = [float(x) for x in stretch_values]
             pairs = [(v[0], v[1])] * 3 if len(v) == 2 else [(v[0], v[1]), (v[2], v[3]), (v[4], v[5])]
+            blank = _blank_stretch(os.path.basename(path), src.dtype, v, pairs)
+            if blank:
+                raise InputError(blank)
             src.stretch = BandStretch(tuple(p[0] for p in pairs), tuple(p[1] for p in pairs), "values")
         elif stretch == "none":
             src.stretch = BandStretch((0.0,) * 3, (255.0,) * 3, "none") if src.dtype != "uint8" else None
         elif stretch == "per-band" or src.dtype != "uint8":  # joint leaves 8-bit data as it is
             src.stretch = src._compute_stretch(joint=stretch != "per-band")
         return src
+
+    def chosen_stretch_note(self) -> Optional[str]:
+        """A warning when the stretch was chosen (`--stretch none`, `--stretch-values`), not measured, and shows the
+        data's 2-98 % in a sliver of the 256 levels: a nearly uniform view. One decimated read of the extent, so
+        run.limits.preflight asks once a run (never a mosaic's parts, which get the driver's values)."""
+        if self.stretch is None or self.stretch.method not in ("values", "none"):
+            return None
+        return _dim_view(os.path.basename(self.path), self.stretch, self._compute_stretch(joint=True))
 
     def pixels_record(self) -> dict:
         """How this run's values became the model's colours: the bands shown as red, green, blue (and how they
@@ -201,7 +212,7 @@ class RasterSource:
             bad = [b for b in bands if not 1 <= b <= count]
             if bad:
                 raise InputError(
-                    f"Band {bad[0]} does not exist: this raster has {count} band(s); "
+                    f"Band {bad[0]} does not exist: {os.path.basename(ds.name)} has {count} band(s); "
                     f"use --bands with numbers from 1 to {count}."
                 )
             if len(bands) not in (1, 3):
@@ -534,6 +545,62 @@ def _palette_lut(ds, band: int) -> Optional[np.ndarray]:
     for k, rgba in cmap.items():
         lut[k] = rgba[:3]
     return lut
+
+
+# The stretch scales values in float32: stretch values beyond its range overflow to infinity (a black view).
+_STRETCH_MAX = float(np.finfo(np.float32).max)
+# A chosen stretch (`--stretch none`, `--stretch-values`) that shows the data's 2-98 % range in fewer of the 256 levels
+# than this, or leaves less than this share of that range unclipped, earns a warning (a nearly uniform view).
+_DIM_LEVELS = 16
+_DIM_KEPT = 0.1
+
+
+def _blank_stretch(name: str, dtype: str, values: Sequence[float], pairs) -> Optional[str]:
+    """Why --stretch-values would show the model a blank view of this raster (None when they would not): a value
+    beyond float32, or a band whose every possible value (the data type's range) falls in one of the 256 levels."""
+    given = ",".join(f"{x:g}" for x in values)
+    if any(abs(x) > _STRETCH_MAX for x in values) or any(hi - lo > _STRETCH_MAX for lo, hi in pairs):
+        return (f"--stretch-values {given} are too large to scale (beyond {_STRETCH_MAX:.3g}): every pixel would come "
+                f"out black. Give values within {name}'s data, or leave --stretch-values out to have its 2-98 % "
+                f"measured.")
+    info = np.iinfo(dtype) if np.issubdtype(np.dtype(dtype), np.integer) else np.finfo(dtype)
+    low, high = float(info.min), float(info.max)
+    for (lo, hi), colour in zip(pairs, ("red", "green", "blue")):
+        if (min(hi, high) - max(lo, low)) * 255.0 / (hi - lo) < 1.0:
+            return (f"--stretch-values {given} put every value a {dtype} raster can hold ({low:,.6g} to {high:,.6g}) "
+                    f"in one colour level of {colour}: {name} would be shown to the model as a blank view. Give "
+                    f"values within its data, or leave --stretch-values out to have its 2-98 % measured.")
+    return None
+
+
+def _dim_view(name: str, chosen: "BandStretch", data: "BandStretch") -> Optional[str]:
+    """A warning when the chosen stretch (`--stretch none`: values as they are; `--stretch-values`) shows the
+    data's 2-98 % range (`data`, over the three bands) in fewer than _DIM_LEVELS of the 256 levels of every colour,
+    or leaves under _DIM_KEPT of that range unclipped."""
+    overlap = [max(0.0, min(dhi, hi) - max(dlo, lo)) for lo, hi, dlo, dhi in zip(chosen.lo, chosen.hi, data.lo,
+                                                                                   data.hi)]
+    levels = [o * 255.0 / (hi - lo) for o, lo, hi in zip(overlap, chosen.lo, chosen.hi)]
+    kept = [o / max(dhi - dlo, 1e-12) for o, dlo, dhi in zip(overlap, data.lo, data.hi)]  # of the data not clipped
+    if max(levels) >= _DIM_LEVELS and max(kept) >= _DIM_KEPT:
+        return None
+    lo, hi = min(data.lo), max(data.hi)
+    mid = (lo + hi) / 2
+    tone = "black" if mid <= chosen.lo[0] + (chosen.hi[0] - chosen.lo[0]) / 2 else "white"
+    how = ("--stretch none shows the values as they are (0 to 255)" if chosen.method == "none" else
+           f"--stretch-values {','.join(f'{v:g}' for v in _pairs_given(chosen))} stretch "
+           f"{chosen.lo[0]:g}..{chosen.hi[0]:g} to 0..255")
+    what = (f"{max(levels):.0f} of 256 levels" if max(levels) < _DIM_LEVELS else
+            f"{100 * max(kept):.0f} % of their range unclipped")
+    return (f"{how}, but 96 % of {name}'s values lie between {lo:.4g} and {hi:.4g}: the model sees them in "
+            f"{what}, a view almost {tone}. Leave --stretch and --stretch-values out for the 2-98 % stretch, or "
+            f"give --stretch-values {lo:.4g},{hi:.4g}.")
+
+
+def _pairs_given(st: "BandStretch") -> list[float]:
+    """--stretch-values as given: LO,HI when the three bands share them, else the six."""
+    if len(set(zip(st.lo, st.hi))) == 1:
+        return [st.lo[0], st.hi[0]]
+    return [v for pair in zip(st.lo, st.hi) for v in pair]
 
 
 def _fmt_box(b: Sequence[float]) -> str:

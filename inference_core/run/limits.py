@@ -275,6 +275,9 @@ def preflight(source: "RasterSource", options: "RunOptions") -> list[str]:
     if probe(source).all_nodata:
         warnings.append(f"{Path(source.path).name} holds no data in the extent (nodata or transparent in a sample "
                         f"of it): views without data are skipped, not sent to the model.")
+    note = source.chosen_stretch_note()  # --stretch none / --stretch-values showing a nearly uniform view
+    if note:
+        warnings.append(note)
     check_gsd(source, options)  # every strategy and mode (before: only `tiles` counted its views)
     check_tile_count(source, options)
     check_model_files(options)

@@ -113,6 +113,55 @@ def test_stretch_options_are_checked():
         RunOptions(raster="r", query="q", out="o", stretch_values=(500.0, 100.0)).validate()
 
 
+def test_stretch_values_that_blank_every_view_are_refused(bgrn, tmp_path, capsys):
+    """Values no uint16 reaches (70000,80000, also for one band of six), or so large float32 scaling overflows
+    (0,1e308; -1e308,1e308): every view would be blank; refused before the model, naming the type's range and the
+    fix, nothing written (before: the run went on, showing the model black views)."""
+    from inference_core.cli.main import main
+
+    answers = tmp_path / "none.jsonl"
+    answers.write_text(json.dumps({"tile_id": 0, "raw_text": "<answer>[]</answer>"}) + "\n")
+    for values, words in (("0,1e308", "--stretch-values 0,1e+308 are too large to scale (beyond 3.4e+38)"),
+                          ("-1e308,1e308", "are too large to scale"),
+                          ("70000,80000", "--stretch-values 70000,80000 put every value a uint16 raster can hold (0 "
+                                          "to 65,535) in one colour level of red: bgrn.tif would be shown to the "
+                                          "model as a blank view"),
+                          ("0,9000,0,9000,70000,80000", "in one colour level of blue")):
+        rc = main(["reason", str(bgrn), "-q", "x", "-o", str(tmp_path / "x.gpkg"), "--backend", "replay",
+                   "--replay", str(tmp_path / "none.jsonl"), f"--stretch-values={values}", "--quiet"])
+        err = capsys.readouterr().err
+        assert rc == 2 and words in err and err.count("\n") == 1, err
+        assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_a_chosen_stretch_that_shows_a_nearly_uniform_view_is_a_warning(bgrn, make_geotiff, tmp_path, sent):
+    """`--stretch none` on reflectances 0..1 (float32: 1 of 256 levels, black) or on 16-bit values of 400..2800
+    (white: all over 255), `--stretch-values 0,1e30` on the same floats: the run goes on
+    with a warning naming the data's 2-98 % and the --stretch-values that would show it; a fitting choice says
+    nothing."""
+    rng = np.random.default_rng(3)
+    refl = make_geotiff(rng.random((1, SIZE, SIZE), dtype=np.float32), name="refl.tif")
+    cases = ((refl, dict(stretch="none"), "--stretch none shows the values as they are (0 to 255), but 96 % of "
+                                          "refl.tif's values lie between 0.01"),
+             (refl, dict(stretch_values=(0.0, 1e30)), "--stretch-values 0,1e+30 stretch 0..1e+30 to 0..255"),
+             (bgrn, dict(stretch="none", bands=(3, 2, 1)), "bgrn.tif's values lie between 404 and 2768: the model sees "
+                                                           "them in 0 of 256 levels, a view almost white"),
+             (bgrn, dict(stretch_values=(300.0, 5100.0), bands=(3, 2, 1)), None),
+             (refl, dict(stretch_values=(0.0, 1.0)), None))
+    for i, (raster, kw, words) in enumerate(cases):
+        s, _record, stored = _run(raster, tmp_path, f"r{i}", **kw)
+        notes = [w for w in s.warnings if "stretch" in w]
+        assert stored == s.warnings  # kept with the run
+        if words is None:
+            assert notes == [], notes
+        else:
+            assert s.status == "finished" and len(notes) == 1 and words in notes[0], notes
+            assert "Leave --stretch and --stretch-values out for the 2-98 % stretch, or give --stretch-values" \
+                in notes[0]
+    dark = sent[0]
+    assert dark.max() <= 1  # what the warning is about: the model's view of 0..1 values shown as they are
+
+
 def test_cli_flags_reach_the_options():
     from inference_core.cli.main import build_parser
     from inference_core.cli.reason import options_from_args

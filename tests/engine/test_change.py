@@ -162,6 +162,22 @@ def test_dates_that_do_not_overlap_are_refused_before_any_model_loads(make_geoti
     assert not (tmp_path / "x.gpkg").exists()
 
 
+def test_the_same_file_as_both_dates_is_refused_before_any_model_loads(make_geotiff, tmp_path, monkeypatch):
+    """`change a.tif a.tif` (or ./a.tif, a link to it): the same file twice cannot change; refused with the fix before
+    any model loads, nothing written (before: it ran and reported every target as persisted)."""
+    import os
+
+    before = make_geotiff(_scene([A]), transform=from_origin(ORIGIN[0], ORIGIN[1], PX, PX), name="before.tif")
+    os.symlink(before, tmp_path / "link.tif")
+    monkeypatch.chdir(tmp_path)
+    for after in (str(before), "./before.tif", str(tmp_path / "link.tif")):
+        o = RunOptions(raster=str(before), compare_with=after, query="q", out=str(tmp_path / "x.gpkg"),
+                       model=str(tmp_path / "no-such-model"))
+        with pytest.raises(PipelineError, match=r"Both dates are the same file \(.*before.tif\): nothing can change"):
+            run(o)
+        assert not (tmp_path / "x.gpkg").exists() and not (tmp_path / "x.after.vrt").exists()
+
+
 def test_cancel_on_the_second_date_then_resume(make_geotiff, tmp_path):
     before, after, ab, aa = _dates(make_geotiff, tmp_path)
     out = tmp_path / "change.gpkg"

@@ -33,7 +33,7 @@ def _cli(capsys, *argv):
     ("outside", lambda t, s: [str(s), "--extent", "0,0,10,10"], "lies outside the raster"),
     ("outside_wgs84", lambda t, s: [str(s), "--extent", "2.3,48.8,2.4,48.9:4326"], "lies outside the raster"),
     ("empty_query", lambda t, s: [str(s), "--query", "  "], "The question is empty"),
-    ("band", lambda t, s: [str(s), "--bands", "4,3,2"], "Band 4 does not exist: this raster has 3 band(s)"),
+    ("band", lambda t, s: [str(s), "--bands", "4,3,2"], "Band 4 does not exist: OSBS_029.tif has 3 band(s)"),
     ("unwritable", lambda t, s: [str(s), "--out", str(t / "no" / "such" / "dir.gpkg")], "does not exist"),
     ("model_folder", lambda t, s: [str(s), "--model", str(t / "no-model"), "--device", "cpu"], "Model folder not found"),
 ])

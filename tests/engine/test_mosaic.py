@@ -331,6 +331,47 @@ def test_a_folder_a_glob_a_vrt_and_a_tile_index_name_the_same_files(make_geotiff
         assert (a.read() == b.read()).all()
 
 
+def test_hostile_mosaic_inputs_are_refused_before_ray_and_leave_nothing(make_geotiff, tmp_path, capsys):
+    """An empty folder, a folder of no rasters, the tile index itself as --out, --bands the files lack,
+    --stretch-values no uint8 reaches: each one line (exit 2) before Ray starts; the tile index keeps its bytes and
+    no OUT.parts/ is left behind (before: a refused run left OUT.parts/mosaic.vrt). A result written inside the
+    mosaic's folder is never taken for one of its files."""
+    import hashlib
+
+    from inference_core.cli.main import main
+    from inference_core.mosaic.sources import list_inputs
+
+    folder = _cut(make_geotiff, tmp_path)
+    files = sorted(str(p) for p in folder.glob("*.tif"))
+    index = tmp_path / "index.gpkg"
+    subprocess.run(["gdaltindex", "-f", "GPKG", str(index), *files], check=True, capture_output=True)
+    digest = hashlib.sha256(index.read_bytes()).hexdigest()
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "readme.txt").write_text("no rasters here")
+    replay = tmp_path / "a.jsonl"
+    replay.write_text("")
+    out = tmp_path / "m.gpkg"
+    for mosaic, extra, words in (
+            (tmp_path / "empty", [], "The mosaic is empty: no GeoTIFF (.tif, .tiff, .jp2, .img) in the folder"),
+            (tmp_path / "notes", [], "The mosaic is empty: no GeoTIFF"),
+            (index, ["-o", str(index)], "index.gpkg already exists and RemoteReasoner did not write it"),
+            (folder, ["--bands", "5,1,2"], "Band 5 does not exist: mosaic.vrt has 3 band(s)"),
+            (folder, ["--stretch-values", "70000,80000"], "put every value a uint8 raster can hold (0 to 255) in one "
+                                                          "colour level of red")):
+        argv = ["mosaic", str(mosaic), "-q", "x", "-o", str(out), "--backend", "replay", "--replay", str(replay),
+                *extra, "--quiet"]
+        rc = main(argv)
+        err = capsys.readouterr().err
+        assert rc == 2 and words in err and err.count("\n") == 1, err
+        assert not out.exists() and not (tmp_path / "m.parts").exists(), mosaic
+    assert hashlib.sha256(index.read_bytes()).hexdigest() == digest and not (tmp_path / "index.parts").exists()
+    (folder / "result.gpkg").write_bytes(index.read_bytes())  # a result (and its parts) inside the folder
+    (folder / "result.parts").mkdir()
+    (folder / "result.parts" / "mosaic.vrt").write_text("<VRTDataset/>")
+    assert list_inputs(str(folder)) == files
+
+
 def test_a_part_that_fails_is_one_clear_error_not_a_ray_traceback(make_geotiff, tmp_path, local_ray):
     from inference_core.common.errors import PipelineError
     from inference_core.contract.protocol import ErrorCode

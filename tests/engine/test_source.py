@@ -67,7 +67,7 @@ def test_missing_and_unreadable_files(tmp_path):
 
 
 def test_unknown_band_lists_band_count(sample_tif):
-    with pytest.raises(InputError, match="Band 4 does not exist: this raster has 3 band"):
+    with pytest.raises(InputError, match="Band 4 does not exist: OSBS_029.tif has 3 band"):
         RasterSource.open(sample_tif, bands=(4, 2, 1))
     with RasterSource.open(sample_tif, bands=(3, 2, 1)) as src:
         rgb, _ = src.read_rgb(0, 0, 4, 4)

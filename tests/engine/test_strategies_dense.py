@@ -210,6 +210,21 @@ def test_descent_follows_finds_level_by_level_and_resumes_without_asking_twice(m
         assert err <= 0.5 + 1e-6, ((c, r, w, h), err)
 
 
+def test_descent_never_reads_finer_than_the_gsd_asked(make_geotiff, tmp_path):
+    """`--strategy descent --gsd` twice the raster's pixel: the levels stop at that GSD (the 2x level), never
+    descending to the raster's own pixels; what the levels found is kept, each view's GSD no finer than asked."""
+    targets = [(250, 250, 40, 40), (320, 320, 16, 16), (350, 345, 8, 8)]
+    raster = make_geotiff(np.full((3, SIDE, SIDE), 60, dtype=np.uint8), transform=from_origin(*ORIGIN, PX, PX),
+                          crs="EPSG:32633")
+    opts = RunOptions(raster=str(raster), query="squares", out=str(tmp_path / "g.gpkg"), backend="replay",
+                      strategy="descent", gsd=2 * PX, **GEOM)
+    opts.replay = perfect_replay(tmp_path / "g.jsonl", opts, targets, min_px=8)
+    summary = run(opts)
+    assert summary.status == "finished" and summary.tiles_done == summary.tiles_total == 2
+    df = pyogrio.read_dataframe(tmp_path / "g.gpkg", layer="boxes")
+    assert len(df) == 2 and min(df["gsd"]) == pytest.approx(2 * PX)  # the 8 px square needs the native level
+
+
 def test_descent_stops_at_the_view_limit_and_keeps_what_it_found(make_geotiff, tmp_path):
     """A crowded scene (25 touching targets) under --max-tiles 8: the next level would pass it, so descent stops
     there with a warning naming the limit; the levels above are kept."""

@@ -69,6 +69,9 @@ def common_grid(before: str, after: str, out: str, extent: Optional[Sequence[flo
     do not overlap. With `write`, the VRT of the second date on that grid is written when one is needed."""
     from rasterio.warp import transform_bounds
 
+    if os.path.exists(before) and os.path.exists(after) and os.path.samefile(before, after):
+        raise InputError(f"Both dates are the same file ({before}): nothing can change between them. Give the "
+                         "second date's raster as AFTER (an image of the same ground taken at another time).")
     b_ds = _open(before, "first date's (before)")
     try:
         a_ds = _open(after, "second date's (after)")
