@@ -178,6 +178,23 @@ def test_the_same_file_as_both_dates_is_refused_before_any_model_loads(make_geot
         assert not (tmp_path / "x.gpkg").exists() and not (tmp_path / "x.after.vrt").exists()
 
 
+def test_a_date_in_grey_beside_one_in_colour_is_a_warning(make_geotiff, tmp_path):
+    """A colour first date and a one-band (grey) second date of the same ground: the run goes on (the model sees
+    each as it is) with a warning that names both files and how each is shown, once, before any model loads."""
+    before, _after, ab, aa = _dates(make_geotiff, tmp_path, shift=0)
+    grid = from_origin(ORIGIN[0], ORIGIN[1], PX, PX)
+    grey = make_geotiff(_scene([A, B, D, E])[:1], transform=grid, name="grey.tif")
+    s = run(_options(before, grey, ab, _answer([A, B, D, E], tmp_path / "g.jsonl"), tmp_path / "g.gpkg",
+                     tolerance=0.5))
+    notes = [w for w in s.warnings if "shown to the model" in w]
+    assert s.status == "finished" and notes == [
+        "The first date (before.tif) is shown to the model in colour (bands 1,2,3) and the second (grey.tif) in grey "
+        "(band 1): targets found on one and not the other may come from that alone. Compare like with like (--bands "
+        "picks the same bands of both dates)."]
+    same = run(_options(before, _after, ab, aa, tmp_path / "c.gpkg"))
+    assert not any("shown to the model" in w for w in same.warnings)
+
+
 def test_cancel_on_the_second_date_then_resume(make_geotiff, tmp_path):
     before, after, ab, aa = _dates(make_geotiff, tmp_path)
     out = tmp_path / "change.gpkg"

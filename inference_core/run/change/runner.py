@@ -53,6 +53,9 @@ def run_change(options: RunOptions, emit: Emit = no_events, cancel: Optional[thr
             sources.append(RasterSource.open(o.raster, o.bands, o.extent, o.extent_crs, o.stretch, o.stretch_values))
         for src, o in zip(sources, sides):  # limits, damaged pixels, model files: before any model loads
             src.warnings += preflight(src, o)
+        note = colours_differ(*sources, names=(grid.before, grid.after))
+        if note and state is None:
+            sources[1].warnings.append(note)
         if models is None:  # a one-off run (CLI); the worker passes its warm cache
             from inference_core.models.cache import ModelCache
 
@@ -127,6 +130,23 @@ def _grow_in_map_units(metres: float, crs_wkt: str, bounds) -> float:
         return metres / (111_320.0 * max(math.cos(lat), 1e-6))
     factor = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
     return metres / (factor or 1.0)
+
+
+def colours_differ(before: RasterSource, after: RasterSource, names: tuple[str, str]) -> Optional[str]:
+    """A warning when one date is shown to the model in colour and the other in grey (one band): what a model
+    finds on each may differ for that alone, and read as change. `names`: the dates' files as given."""
+    a, b = before.pixels_record(), after.pixels_record()
+    grey = [len(set(r["bands"])) == 1 for r in (a, b)]
+    if grey[0] == grey[1]:
+        return None
+
+    def shown(r: dict, g: bool) -> str:
+        return "in grey (band " + str(r["bands"][0]) + ")" if g else "in colour (bands " + ",".join(
+            map(str, r["bands"])) + ")"
+
+    return (f"The first date ({os.path.basename(names[0])}) is shown to the model {shown(a, grey[0])} and the "
+            f"second ({os.path.basename(names[1])}) {shown(b, grey[1])}: targets found on one and not the other may "
+            f"come from that alone. Compare like with like (--bands picks the same bands of both dates).")
 
 
 def _compare(options: RunOptions, grid: CommonGrid, alignment: Alignment, sources, summaries, started: float,
