@@ -341,7 +341,8 @@ class RasterSource:
             if not reach:
                 break  # the rest in one strip
             # an edge on a whole row of what GDAL reads gives the very pixels of one read; elsewhere GDAL's averaging
-            # rounds a value differently now and then (at most 1 of 255 levels, on under 0.1 % of the values)
+            # rounds a value differently now and then (1 of 255 levels; from an overview a few rows more, where GDAL's
+            # own one read works in chunks: docs/robustness.md)
             whole = [e for e in reach[:rows] if self._strip_edge_whole(row_off, height, out_height, e, level)]
             edges.append((whole or reach)[0])
         while len(edges) > 1 and not self._strip_levels_kept(width, height, out_width, out_height, edges[-1],
