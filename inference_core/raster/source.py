@@ -27,10 +27,10 @@ STRETCH_PERCENTILES = (2.0, 98.0)
 _SNAP = 1e-6
 # A downscaled read that goes through more raster pixels than this (of the overview GDAL reads from, or of the raster
 # itself without one) is read in strips of whole output rows, each reported as it completes: a 400 000 px-wide
-# raster without overviews takes minutes to read for one view. Strip boundaries on output rows give the very pixels
-# of one read (tests/engine/test_source.py).
+# raster without overviews takes minutes to read for one view. Strips of whole output rows give the pixels of one
+# read (exactly where they start on whole rows of what GDAL reads; see read_strips and docs/robustness.md).
 STRIP_READ_PX = 50_000_000
-STRIP_MIN_SCALE = 2
+STRIP_MIN_SCALE = 2  # raster pixels an output pixel, at least, on both axes
 # (strips read, strips in all): called after each strip of a long read.
 ReadProgress = Callable[[int, int], None]
 
