@@ -134,12 +134,12 @@
         <translation>écriture des résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="151"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="150"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>La couche « {name} » n’est pas un fichier raster GDAL (fournisseur « {provider} »). Enregistrez-la d’abord en GeoTIFF (Exporter ▸ Enregistrer sous…).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="156"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="155"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier raster « {path} » n’existe pas.</translation>
     </message>
@@ -344,7 +344,7 @@
         <translation>Échec</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="97"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="96"/>
         <source>Model reasoning (view {i}): {text}</source>
         <translation>Raisonnement du modèle (vue {i}) : {text}</translation>
     </message>
@@ -354,7 +354,7 @@
         <translation>Le fichier de prompt {path} n’existe pas : choisissez à nouveau le prompt dans les paramètres.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="480"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="467"/>
         <source>{layer}: %n feature(s)</source>
         <translation>
             <numerusform>{layer} : %n entité</numerusform>
@@ -362,7 +362,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="287"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="288"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>%n fichier exporté : {files}</numerusform>
@@ -386,7 +386,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="168"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="167"/>
         <source>{query} · {layer} (Processing)</source>
         <translation>{query} · {layer} (Traitements)</translation>
     </message>
@@ -930,7 +930,7 @@
         <translation>Seuil de score</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="51"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="50"/>
         <source>{done} of {total} views done on %n Ray worker(s)</source>
         <translation>
             <numerusform>{done} vues sur {total} terminées sur %n worker Ray</numerusform>
@@ -938,7 +938,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="54"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="53"/>
         <source>about {minutes} min left</source>
         <translation>environ {minutes} min restantes</translation>
     </message>
@@ -1014,17 +1014,17 @@
 <context>
     <name>ChangeAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="65"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="58"/>
         <source>Locate changes</source>
         <translation>Localiser les changements</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="68"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="61"/>
         <source>change,change detection,two dates,before,after,appeared,disappeared,buildings</source>
         <translation>changement,détection de changements,deux dates,avant,après,apparus,disparus,bâtiments</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="71"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="64"/>
         <source>Asks the same question of two images of the same ground (e.g. &apos;buildings&apos; on the 2019 and the 2024 flights) and matches the targets: Appeared (green) holds the targets of the second date alone, Disappeared (red) those of the first date alone, Persisted (grey) the pairs, with their overlap (IoU), both areas and both reasonings. The second date is read on the first date&apos;s grid (another CRS or resolution is handled), over the ground both cover; the layers are in the first date&apos;s CRS.
 
 Two flights never align to the pixel: the shift between them is measured from the imagery and undone, unless a tolerance is given (targets then may move up to that many metres between the dates). Two targets are one when their outlines overlap at least the minimum IoU.</source>
@@ -1033,72 +1033,72 @@ Two flights never align to the pixel: the shift between them is measured from th
 Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est mesuré sur les images puis annulé, sauf si une tolérance est donnée (les cibles peuvent alors se déplacer d'autant de mètres entre les dates). Deux cibles n'en font qu'une quand leurs contours se recouvrent au moins de l'IoU minimal.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="85"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="78"/>
         <source>Second date (compare with)</source>
         <translation>Seconde date (comparer avec)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="79"/>
         <source>Tolerance in metres (empty: measure the shift between the dates)</source>
         <translation>Tolérance en mètres (vide : mesurer le décalage entre les dates)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="90"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="83"/>
         <source>Same target at an overlap (IoU) of at least</source>
         <translation>Même cible à partir d'un recouvrement (IoU) de</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
         <source>Recorded answers of the second date (replay backend)</source>
         <translation>Réponses enregistrées de la seconde date (backend replay)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="92"/>
         <source>Appeared</source>
         <translation>Apparus</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="92"/>
         <source>Disappeared</source>
         <translation>Disparus</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="100"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
         <source>Persisted</source>
         <translation>Inchangés</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="105"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="98"/>
         <source>Summary</source>
         <translation>Résumé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="118"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="111"/>
         <source>The second date cannot be opened: choose a raster layer or file.</source>
         <translation>La seconde date ne peut pas être ouverte : choisissez une couche ou un fichier raster.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="131"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="124"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="134"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="127"/>
         <source>Locating &apos;{query}&apos; on {first} and on {second}</source>
         <translation>Localisation de « {query} » sur {first} et sur {second}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="140"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="133"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="172"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="165"/>
         <source>Done in {seconds:.1f} s; both dates&apos; results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; les résultats des deux dates et les réponses du modèle sont dans {gpkg}</translation>
     </message>
@@ -1159,87 +1159,82 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
 <context>
     <name>CompareAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="70"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="63"/>
         <source>Compare with a reference layer</source>
         <translation>Comparer avec une couche de référence</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="73"/>
-        <source>Visual reasoning</source>
-        <translation>Raisonnement visuel</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="79"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="66"/>
         <source>Scores a RemoteReasoner run (its result GeoPackage) against polygons you trust, on the run raster's pixel grid: IoU (for one layer gIoU = cIoU = IoU), and object by object at IoU ≥ 0.5 how many results match a reference, how many references were missed and how many results are false alarms. The reference may be in any CRS. The output layer holds the misses and the false alarms.</source>
         <translation>Évalue une exécution RemoteReasoner (son GeoPackage de résultats) par rapport à des polygones de confiance, sur la grille de pixels du raster de l’exécution : l’IoU (pour une couche gIoU = cIoU = IoU) et, objet par objet à IoU ≥ 0,5, combien de résultats correspondent à une référence, combien de références ont été manquées et combien de résultats sont de fausses alertes. La référence peut être dans n’importe quel SCR. La couche en sortie contient les manqués et les fausses alertes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="86"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="73"/>
         <source>Run result (GeoPackage)</source>
         <translation>Résultat de l’exécution (GeoPackage)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="86"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="73"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="88"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="75"/>
         <source>Result layer</source>
         <translation>Couche de résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="90"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="77"/>
         <source>Reference polygons</source>
         <translation>Polygones de référence</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="92"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="79"/>
         <source>Raster (default: the run&apos;s)</source>
         <translation>Raster (par défaut : celui de l’exécution)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="94"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="81"/>
         <source>Run id (default: the newest run)</source>
         <translation>Identifiant d’exécution (par défaut : la plus récente)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="96"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="83"/>
         <source>Misses and false alarms</source>
         <translation>Manqués et fausses alertes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="98"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="85"/>
         <source>Matched objects</source>
         <translation>Objets appariés</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="98"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="85"/>
         <source>Missed reference objects</source>
         <translation>Objets de référence manqués</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="98"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="85"/>
         <source>False alarms</source>
         <translation>Fausses alertes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="102"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="89"/>
         <source>Summary</source>
         <translation>Résumé</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="109"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="96"/>
         <source>The run result &apos;{path}&apos; does not exist.</source>
         <translation>Le résultat d’exécution « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="113"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="100"/>
         <source>The reference layer cannot be read.</source>
         <translation>La couche de référence est illisible.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="133"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="120"/>
         <source>IoU {iou} (gIoU {giou}, cIoU {ciou}); {matched} matched, {missed} missed, {false} false alarms</source>
         <translation>IoU {iou} (gIoU {giou}, cIoU {ciou}) ; {matched} appariés, {missed} manqués, {false} fausses alertes</translation>
     </message>
@@ -1850,142 +1845,137 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
 <context>
     <name>MosaicAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="89"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="82"/>
         <source>Reason over a mosaic</source>
         <translation>Raisonner sur une mosaïque</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="92"/>
-        <source>Visual reasoning</source>
-        <translation>Raisonnement visuel</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="98"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="85"/>
         <source>Asks one question over a mosaic of GeoTIFFs that share edges and one CRS: a folder of them, a VRT, or a tile index layer (as gdaltindex writes, with a &apos;location&apos; field). The answer is that of one run over their VRT: a target cut by the edge between two files comes out once, and each feature names its source file in the &apos;raster&apos; field. The work is split in parts that run in parallel on Ray, on this computer or on a cluster (Ray address). Run it again after an interruption: finished parts are kept. An unreadable file is skipped and named; a file in another CRS or resolution is refused unless &apos;Leave out files on another grid&apos; is checked. The model and the tiling come from the RemoteReasoner settings.</source>
         <translation>Pose une seule question sur une mosaïque de GeoTIFF qui partagent leurs bords et un même SCR : un dossier de fichiers, un VRT ou une couche d’index de tuiles (comme l’écrit gdaltindex, avec un champ « location »). La réponse est celle d’une exécution sur leur VRT : une cible coupée par le bord entre deux fichiers ne sort qu’une fois, et chaque entité nomme son fichier source dans le champ « raster ». Le travail est découpé en parties exécutées en parallèle sur Ray, sur cet ordinateur ou sur une grappe (adresse Ray). Relancez après une interruption : les parties terminées sont conservées. Un fichier illisible est ignoré et nommé ; un fichier dans un autre SCR ou une autre résolution est refusé, sauf si « Écarter les fichiers d’une autre grille » est coché. Le modèle et le tuilage viennent des paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="113"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="100"/>
         <source>Folder of GeoTIFFs</source>
         <translation>Dossier de GeoTIFF</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="115"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="102"/>
         <source>…or a VRT or tile index file</source>
         <translation>…ou un fichier VRT ou d’index de tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="115"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="102"/>
         <source>Mosaics (*.vrt *.gpkg *.shp *.geojson)</source>
         <translation>Mosaïques (*.vrt *.gpkg *.shp *.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="118"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="105"/>
         <source>…or a tile index layer</source>
         <translation>…ou une couche d’index de tuiles</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="120"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="107"/>
         <source>Question (what to look for)</source>
         <translation>Question (ce qu’il faut chercher)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="121"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="108"/>
         <source>Results</source>
         <translation>Résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="111"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="111"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="111"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="128"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="115"/>
         <source>Ray cluster address (empty: Ray on this computer)</source>
         <translation>Adresse de la grappe Ray (vide : Ray sur cet ordinateur)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="130"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="117"/>
         <source>Leave out files on another grid (CRS, resolution, bands)</source>
         <translation>Écarter les fichiers d’une autre grille (SCR, résolution, bandes)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="134"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="121"/>
         <source>Model servers for the openai backend, comma separated (empty: from the settings)</source>
         <translation>Serveurs de modèle pour le backend openai, séparés par des virgules (vide : ceux des paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="137"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
         <source>Recorded answers (replay backend instead of the model)</source>
         <translation>Réponses enregistrées (backend de rejeu au lieu du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="137"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="143"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="130"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="153"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="140"/>
         <source>Choose one mosaic: a folder of GeoTIFFs, a VRT or tile index file, or a tile index layer.</source>
         <translation>Choisissez une seule mosaïque : un dossier de GeoTIFF, un fichier VRT ou d’index de tuiles, ou une couche d’index de tuiles.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="156"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="143"/>
         <source>The mosaic &apos;{path}&apos; does not exist.</source>
         <translation>La mosaïque « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="165"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="152"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="172"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="159"/>
         <source>Masks and contours need a SAM checkpoint: set one in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : indiquez-en un dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="176"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="163"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="187"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="174"/>
         <source>Asking &apos;{query}&apos; over the mosaic {mosaic} on Ray ({where})</source>
         <translation>Question « {query} » sur la mosaïque {mosaic} avec Ray ({where})</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="187"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="174"/>
         <source>this computer</source>
         <translation>cet ordinateur</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="196"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="183"/>
         <source>The mosaic run was cancelled; run it again to continue (finished parts are kept).</source>
         <translation>L’exécution sur la mosaïque a été annulée ; relancez-la pour continuer (les parties terminées sont conservées).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="221"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="208"/>
         <source>Left out: {file}</source>
         <translation>Écarté : {file}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="222"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="209"/>
         <source>{files} file(s) in {parts} part(s), {reused} kept from an earlier run; done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>{files} fichier(s) en {parts} partie(s), dont {reused} conservée(s) d’une exécution précédente ; terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
@@ -2061,267 +2051,262 @@ Deux vols ne sont jamais alignés au pixel près : le décalage entre eux est me
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="235"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="228"/>
         <source>Reason over raster</source>
         <translation>Raisonner sur un raster</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="238"/>
-        <source>Visual reasoning</source>
-        <translation>Raisonnement visuel</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="244"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="231"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>détection,segmentation,LLM,VLM,question,boîtes,masques,contours,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="271"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="258"/>
         <source>Input raster</source>
         <translation>Raster en entrée</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="260"/>
         <source>Question (what to look for)</source>
         <translation>Question (ce qu’il faut chercher)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="262"/>
         <source>Extent (default: the whole raster)</source>
         <translation>Emprise (par défaut : tout le raster)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="277"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="264"/>
         <source>Results</source>
         <translation>Résultats</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="282"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="269"/>
         <source>Boxes</source>
         <translation>Boîtes</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="282"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="269"/>
         <source>Masks</source>
         <translation>Masques</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="282"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="269"/>
         <source>Contours</source>
         <translation>Contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
         <source>Tile size (pixels)</source>
         <translation>Taille des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Tile overlap (pixels)</source>
         <translation>Chevauchement des tuiles (pixels)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Maximum model input pixels per tile</source>
         <translation>Nombre maximal de pixels d’entrée du modèle par tuile</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Model backend</source>
         <translation>Moteur d’inférence du modèle</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="318"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>Modèle (dossier, identifiant Hugging Face ou nom du modèle sur le serveur ; vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>Périphérique (auto, cpu, cuda, cuda:N)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="311"/>
         <source>Simplify tolerance (map units)</source>
         <translation>Tolérance de simplification (unités de la carte)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="313"/>
         <source>Minimum mask area (map units²)</source>
         <translation>Surface minimale des masques (unités de la carte²)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="315"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>Réponses enregistrées pour le rejeu (.jsonl ou .gpkg de résultats)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="315"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>Réponses enregistrées (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="317"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>URL du serveur de modèle pour le moteur openai (vide : selon les paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>GeoPackage de résultats (toutes les couches, réponses du modèle)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
         <source>Run id</source>
         <translation>Identifiant d’exécution</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>La question est vide : saisissez ce qu’il faut chercher, par ex. « réservoirs ».</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>Choisissez au moins un type de résultat : boîtes, masques ou contours.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="367"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="354"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>Le raster en entrée ne peut pas être ouvert : choisissez une couche raster ou un fichier raster existant.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="388"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>Le checkpoint SAM « {path} » n’existe pas : téléchargez-en un dans le gestionnaire de modèles RemoteReasoner ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="391"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>Le fichier de réponses enregistrées « {path} » n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="395"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>Les masques et contours nécessitent un checkpoint SAM : renseignez « Checkpoint SAM » dans les paramètres avancés ou dans les paramètres de RemoteReasoner, ou ne demandez que les boîtes.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="410"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="397"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>Le rejeu nécessite un fichier de réponses enregistrées : renseignez « Réponses enregistrées » dans les paramètres avancés.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>Le moteur openai nécessite l’URL du serveur de modèle (par ex. http://gpu-server:8000/v1) : indiquez-la dans les paramètres avancés ou dans les paramètres de RemoteReasoner.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="445"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="432"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>Le moteur RemoteReasoner n’est pas installé (aucun Python à « {path} »). Utilisez RemoteReasoner ▸ Installer le moteur, ou choisissez l’interpréteur du moteur dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="448"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="435"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>Question « {query} » sur {raster} ({granularity}) avec le moteur {backend}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="457"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="444"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>Attente de la fin de l’exécution RemoteReasoner en cours…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="491"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>Terminé en {seconds:.1f} s ; tous les résultats et les réponses du modèle sont dans {gpkg}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="485"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="472"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>{layer} n’ont pas été demandés dans « Résultats » : {param} n’est pas écrit.</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="320"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
         <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
         <translation>SAM : un fichier SAM 1 .pth, un dossier SAM 2.1 ou un identifiant du Hub comme facebook/sam2.1-hiera-tiny (vide : celui des paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="385"/>
         <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
         <translation>SAM {name} n’est pas encore téléchargé : téléchargez-le dans le gestionnaire de modèles de RemoteReasoner (onglet Modèles).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Mode</source>
         <translation>Mode</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>Localiser : boîtes, masques, contours</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Ask: an answer in text</source>
         <translation>Demander : une réponse en texte</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Describe: a caption of the area</source>
         <translation>Décrire : une légende de la zone</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="286"/>
         <source>Answers (view footprints)</source>
         <translation>Réponses (emprises des vues)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
         <source>Answer report</source>
         <translation>Rapport de réponse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
         <source>HTML files (*.html)</source>
         <translation>Fichiers HTML (*.html)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="331"/>
         <source>Answer (Ask / Describe)</source>
         <translation>Réponse (Demander / Décrire)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="465"/>
         <source>Describe</source>
         <translation>Décrire</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="505"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="492"/>
         <source>Answer: {answer}</source>
         <translation>Réponse : {answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="505"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="492"/>
         <source>none</source>
         <translation>aucune</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>Tout trouver : chaque instance d’un groupe nominal (SAM 3)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="319"/>
         <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
         <translation>SAM 3 pour tout trouver : dossier ou identifiant Hugging Face (vide : celui des paramètres)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
         <source>Find all: keep instances scoring above</source>
         <translation>Tout trouver : garder les instances dont le score dépasse</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="247"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="234"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Strategy: Quick asks one downscaled view of the whole extent, Focused asks it and then each find again at full resolution, Thorough cuts large rasters into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.
 
 Mode Ask answers the question in text and Describe captions the area, with the checkpoint&apos;s own instructions: one view of the whole extent (downscaled to the pixel budget), or one answer per tile written on the tile footprints. The answer is the ANSWER output (for a counting question over tiles, the sum of the per-tile counts), with an HTML report.
@@ -2334,14 +2319,22 @@ Le mode Demander répond à la question par un texte et le mode Décrire légend
 Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. « houppier ») avec SAM 3 au lieu du modèle de raisonnement : une boîte, un masque et un contour par instance, chacun avec son score ; les instances dont le score ne dépasse pas le seuil sont écartées. SAM 3 est soumis à autorisation sur Hugging Face : téléchargez-le d’abord dans le gestionnaire de modèles RemoteReasoner (onglet Modèles).</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Strategy</source>
         <translation>Stratégie</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="294"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="281"/>
         <source>Ask / Describe: one answer per tile</source>
         <translation>Demander / Décrire : une réponse par tuile</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteReasonerAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/algorithm_base.py" line="27"/>
+        <source>Visual reasoning</source>
+        <translation>Raisonnement visuel</translation>
     </message>
 </context>
 <context>
@@ -2352,7 +2345,7 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Raisonner sur l’emprise</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="308"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="309"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
@@ -2382,7 +2375,7 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Modèles…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="225"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="226"/>
         <source>View {i}:</source>
         <translation>Vue {i} :</translation>
     </message>
@@ -2392,12 +2385,12 @@ Le mode Tout trouver donne chaque instance d’un groupe nominal court (par ex. 
         <translation>Obtenir un vrai modèle (onglet Modèles)…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="228"/>
         <source>First date, view {i}:</source>
         <translation>Première date, vue {i} :</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="228"/>
         <source>Second date, view {i}:</source>
         <translation>Seconde date, vue {i} :</translation>
     </message>

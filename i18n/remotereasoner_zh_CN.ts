@@ -134,12 +134,12 @@
         <translation>正在写入结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="151"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="150"/>
         <source>The layer '{name}' is not a GDAL raster file (provider '{provider}'). Save it as a GeoTIFF first (Export ▸ Save As…).</source>
         <translation>图层“{name}”不是 GDAL 栅格文件（提供程序“{provider}”）。请先将其另存为 GeoTIFF（导出 ▸ 另存为…）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="156"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="155"/>
         <source>The raster file &apos;{path}&apos; does not exist.</source>
         <translation>栅格文件“{path}”不存在。</translation>
     </message>
@@ -339,7 +339,7 @@
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="97"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="96"/>
         <source>Model reasoning (view {i}): {text}</source>
         <translation>模型推理（第 {i} 个视图）：{text}</translation>
     </message>
@@ -349,14 +349,14 @@
         <translation>提示词文件 {path} 不存在：请在设置中重新选择提示词。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="480"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="467"/>
         <source>{layer}: %n feature(s)</source>
         <translation>
             <numerusform>{layer}：%n 个要素</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="287"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="288"/>
         <source>Exported %n file(s): {files}</source>
         <translation>
             <numerusform>已导出 %n 个文件：{files}</numerusform>
@@ -377,7 +377,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="168"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="167"/>
         <source>{query} · {layer} (Processing)</source>
         <translation>{query} · {layer}（处理工具）</translation>
     </message>
@@ -903,14 +903,14 @@
         <translation>分数阈值</translation>
     </message>
     <message numerus="yes">
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="51"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="50"/>
         <source>{done} of {total} views done on %n Ray worker(s)</source>
         <translation>
             <numerusform>已在 %n 个 Ray 工作进程上完成 {done}/{total} 个视图</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="54"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="53"/>
         <source>about {minutes} min left</source>
         <translation>约剩 {minutes} 分钟</translation>
     </message>
@@ -986,17 +986,17 @@
 <context>
     <name>ChangeAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="65"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="58"/>
         <source>Locate changes</source>
         <translation>定位变化</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="68"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="61"/>
         <source>change,change detection,two dates,before,after,appeared,disappeared,buildings</source>
         <translation>变化,变化检测,两个日期,之前,之后,新增,消失,建筑物</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="71"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="64"/>
         <source>Asks the same question of two images of the same ground (e.g. &apos;buildings&apos; on the 2019 and the 2024 flights) and matches the targets: Appeared (green) holds the targets of the second date alone, Disappeared (red) those of the first date alone, Persisted (grey) the pairs, with their overlap (IoU), both areas and both reasonings. The second date is read on the first date&apos;s grid (another CRS or resolution is handled), over the ground both cover; the layers are in the first date&apos;s CRS.
 
 Two flights never align to the pixel: the shift between them is measured from the imagery and undone, unless a tolerance is given (targets then may move up to that many metres between the dates). Two targets are one when their outlines overlap at least the minimum IoU.</source>
@@ -1005,72 +1005,72 @@ Two flights never align to the pixel: the shift between them is measured from th
 两次航拍从不会逐像素对齐：两者之间的偏移从影像中测量并消除，除非给出容差（此时目标在两个日期之间最多可移动该距离，单位为米）。当两个轮廓的重叠度至少达到最小 IoU 时，视为同一目标。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="85"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="78"/>
         <source>Second date (compare with)</source>
         <translation>第二个日期（比较对象）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="79"/>
         <source>Tolerance in metres (empty: measure the shift between the dates)</source>
         <translation>容差（米）（留空：测量两个日期之间的偏移）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="90"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="83"/>
         <source>Same target at an overlap (IoU) of at least</source>
         <translation>重叠度（IoU）至少为此值时视为同一目标</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
         <source>Recorded answers of the second date (replay backend)</source>
         <translation>第二个日期的录制回答（replay 后端）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="86"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="92"/>
         <source>Appeared</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="99"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="92"/>
         <source>Disappeared</source>
         <translation>消失</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="100"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="93"/>
         <source>Persisted</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="105"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="98"/>
         <source>Summary</source>
         <translation>摘要</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="118"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="111"/>
         <source>The second date cannot be opened: choose a raster layer or file.</source>
         <translation>无法打开第二个日期：请选择栅格图层或文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="131"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="124"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="134"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="127"/>
         <source>Locating &apos;{query}&apos; on {first} and on {second}</source>
         <translation>正在 {first} 和 {second} 上定位“{query}”</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="140"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="133"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="172"/>
+        <location filename="../remotereasoner_qgis/processing/change_algorithm.py" line="165"/>
         <source>Done in {seconds:.1f} s; both dates&apos; results and the model answers are in {gpkg}</source>
         <translation>用时 {seconds:.1f} 秒完成；两个日期的结果和模型回答保存在 {gpkg}</translation>
     </message>
@@ -1131,87 +1131,82 @@ Two flights never align to the pixel: the shift between them is measured from th
 <context>
     <name>CompareAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="70"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="63"/>
         <source>Compare with a reference layer</source>
         <translation>与参考图层比较</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="73"/>
-        <source>Visual reasoning</source>
-        <translation>视觉推理</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="79"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="66"/>
         <source>Scores a RemoteReasoner run (its result GeoPackage) against polygons you trust, on the run raster's pixel grid: IoU (for one layer gIoU = cIoU = IoU), and object by object at IoU ≥ 0.5 how many results match a reference, how many references were missed and how many results are false alarms. The reference may be in any CRS. The output layer holds the misses and the false alarms.</source>
         <translation>在运行栅格的像元网格上，将一次 RemoteReasoner 运行（其结果 GeoPackage）与您信任的多边形进行评分：IoU（单个图层时 gIoU = cIoU = IoU），以及在 IoU ≥ 0.5 时逐对象统计多少结果与参考匹配、多少参考被漏检、多少结果为误报。参考可以是任意坐标系。输出图层包含漏检和误报。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="86"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="73"/>
         <source>Run result (GeoPackage)</source>
         <translation>运行结果（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="86"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="73"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="88"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="75"/>
         <source>Result layer</source>
         <translation>结果图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="90"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="77"/>
         <source>Reference polygons</source>
         <translation>参考多边形</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="92"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="79"/>
         <source>Raster (default: the run&apos;s)</source>
         <translation>栅格（默认：运行所用的栅格）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="94"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="81"/>
         <source>Run id (default: the newest run)</source>
         <translation>运行 ID（默认：最新的运行）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="96"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="83"/>
         <source>Misses and false alarms</source>
         <translation>漏检与误报</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="98"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="85"/>
         <source>Matched objects</source>
         <translation>匹配的对象</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="98"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="85"/>
         <source>Missed reference objects</source>
         <translation>漏检的参考对象</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="98"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="85"/>
         <source>False alarms</source>
         <translation>误报</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="102"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="89"/>
         <source>Summary</source>
         <translation>摘要</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="109"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="96"/>
         <source>The run result &apos;{path}&apos; does not exist.</source>
         <translation>运行结果“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="113"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="100"/>
         <source>The reference layer cannot be read.</source>
         <translation>无法读取参考图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="133"/>
+        <location filename="../remotereasoner_qgis/processing/compare_algorithm.py" line="120"/>
         <source>IoU {iou} (gIoU {giou}, cIoU {ciou}); {matched} matched, {missed} missed, {false} false alarms</source>
         <translation>IoU {iou}（gIoU {giou}，cIoU {ciou}）；匹配 {matched}，漏检 {missed}，误报 {false}</translation>
     </message>
@@ -1822,142 +1817,137 @@ Two flights never align to the pixel: the shift between them is measured from th
 <context>
     <name>MosaicAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="89"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="82"/>
         <source>Reason over a mosaic</source>
         <translation>对镶嵌影像推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="92"/>
-        <source>Visual reasoning</source>
-        <translation>视觉推理</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="98"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="85"/>
         <source>Asks one question over a mosaic of GeoTIFFs that share edges and one CRS: a folder of them, a VRT, or a tile index layer (as gdaltindex writes, with a &apos;location&apos; field). The answer is that of one run over their VRT: a target cut by the edge between two files comes out once, and each feature names its source file in the &apos;raster&apos; field. The work is split in parts that run in parallel on Ray, on this computer or on a cluster (Ray address). Run it again after an interruption: finished parts are kept. An unreadable file is skipped and named; a file in another CRS or resolution is refused unless &apos;Leave out files on another grid&apos; is checked. The model and the tiling come from the RemoteReasoner settings.</source>
         <translation>对共享边界、同一坐标系的 GeoTIFF 镶嵌影像提出一个问题：可以是一个文件夹、一个 VRT，或一个瓦片索引图层（gdaltindex 生成，带“location”字段）。结果与对其 VRT 运行一次相同：被两个文件边界切开的目标只输出一次，每个要素在“raster”字段中注明其源文件。工作被拆分为若干部分，在 Ray 上并行运行（本机或集群的 Ray 地址）。中断后再次运行即可：已完成的部分会被保留。无法读取的文件会被跳过并列出；其他坐标系或分辨率的文件会被拒绝，除非勾选“排除其他网格的文件”。模型和分块设置取自 RemoteReasoner 设置。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="113"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="100"/>
         <source>Folder of GeoTIFFs</source>
         <translation>GeoTIFF 文件夹</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="115"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="102"/>
         <source>…or a VRT or tile index file</source>
         <translation>…或 VRT 或瓦片索引文件</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="115"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="102"/>
         <source>Mosaics (*.vrt *.gpkg *.shp *.geojson)</source>
         <translation>镶嵌影像 (*.vrt *.gpkg *.shp *.geojson)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="118"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="105"/>
         <source>…or a tile index layer</source>
         <translation>…或瓦片索引图层</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="120"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="107"/>
         <source>Question (what to look for)</source>
         <translation>问题（要查找什么）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="121"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="108"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="111"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="111"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="111"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="128"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="115"/>
         <source>Ray cluster address (empty: Ray on this computer)</source>
         <translation>Ray 集群地址（留空：在本机运行 Ray）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="130"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="117"/>
         <source>Leave out files on another grid (CRS, resolution, bands)</source>
         <translation>排除其他网格的文件（坐标系、分辨率、波段）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="134"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="121"/>
         <source>Model servers for the openai backend, comma separated (empty: from the settings)</source>
         <translation>openai 后端的模型服务器，以逗号分隔（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="137"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
         <source>Recorded answers (replay backend instead of the model)</source>
         <translation>录制的回答（用回放后端代替模型）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="137"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="124"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="143"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="130"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>结果 GeoPackage（所有图层及模型回答）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="153"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="140"/>
         <source>Choose one mosaic: a folder of GeoTIFFs, a VRT or tile index file, or a tile index layer.</source>
         <translation>请只选择一个镶嵌影像：GeoTIFF 文件夹、VRT 或瓦片索引文件，或瓦片索引图层。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="156"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="143"/>
         <source>The mosaic &apos;{path}&apos; does not exist.</source>
         <translation>镶嵌影像“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="165"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="152"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="172"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="159"/>
         <source>Masks and contours need a SAM checkpoint: set one in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在 RemoteReasoner 设置中指定，或只请求边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="176"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="163"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="187"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="174"/>
         <source>Asking &apos;{query}&apos; over the mosaic {mosaic} on Ray ({where})</source>
         <translation>正在 Ray（{where}）上对镶嵌影像 {mosaic} 提问“{query}”</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="187"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="174"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="196"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="183"/>
         <source>The mosaic run was cancelled; run it again to continue (finished parts are kept).</source>
         <translation>镶嵌影像运行已取消；再次运行即可继续（已完成的部分会被保留）。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="221"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="208"/>
         <source>Left out: {file}</source>
         <translation>已排除：{file}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="222"/>
+        <location filename="../remotereasoner_qgis/processing/mosaic_algorithm.py" line="209"/>
         <source>{files} file(s) in {parts} part(s), {reused} kept from an earlier run; done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>{files} 个文件，{parts} 个部分，其中 {reused} 个沿用之前的运行；用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
     </message>
@@ -2033,267 +2023,262 @@ Two flights never align to the pixel: the shift between them is measured from th
 <context>
     <name>ReasonAlgorithm</name>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="235"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="228"/>
         <source>Reason over raster</source>
         <translation>对栅格进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="238"/>
-        <source>Visual reasoning</source>
-        <translation>视觉推理</translation>
-    </message>
-    <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="244"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="231"/>
         <source>detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen</source>
         <translation>检测,分割,LLM,VLM,问题,边界框,掩膜,轮廓,SAM,Qwen</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="271"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="258"/>
         <source>Input raster</source>
         <translation>输入栅格</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="273"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="260"/>
         <source>Question (what to look for)</source>
         <translation>问题（要查找什么）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="275"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="262"/>
         <source>Extent (default: the whole raster)</source>
         <translation>范围（默认：整个栅格）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="277"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="264"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="282"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="269"/>
         <source>Boxes</source>
         <translation>边界框</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="282"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="269"/>
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="282"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="269"/>
         <source>Contours</source>
         <translation>轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="297"/>
         <source>Tile size (pixels)</source>
         <translation>瓦片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="312"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
         <source>Tile overlap (pixels)</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="314"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="301"/>
         <source>Maximum model input pixels per tile</source>
         <translation>每个瓦片的模型最大输入像素数</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="316"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="303"/>
         <source>Model backend</source>
         <translation>模型后端</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="318"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
         <source>Model (folder, Hugging Face id or server model name; empty: from the settings)</source>
         <translation>模型（文件夹、Hugging Face ID 或服务器模型名；留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="323"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="310"/>
         <source>Device (auto, cpu, cuda, cuda:N)</source>
         <translation>设备（auto、cpu、cuda、cuda:N）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="324"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="311"/>
         <source>Simplify tolerance (map units)</source>
         <translation>简化容差（地图单位）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="326"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="313"/>
         <source>Minimum mask area (map units²)</source>
         <translation>最小掩膜面积（地图单位²）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="315"/>
         <source>Recorded answers for the replay backend (.jsonl or result .gpkg)</source>
         <translation>回放后端使用的录制回答（.jsonl 或结果 .gpkg）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="328"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="315"/>
         <source>Recorded answers (*.jsonl *.gpkg)</source>
         <translation>录制的回答 (*.jsonl *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="317"/>
         <source>Model server URL for the openai backend (empty: from the settings)</source>
         <translation>openai 后端的模型服务器 URL（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="329"/>
         <source>Result GeoPackage (all layers, model answers)</source>
         <translation>结果 GeoPackage（所有图层及模型回答）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="343"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="330"/>
         <source>Run id</source>
         <translation>运行 ID</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="373"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="360"/>
         <source>The question is empty: type what to look for, e.g. &apos;storage tanks&apos;.</source>
         <translation>问题为空：请输入要查找的内容，例如“储油罐”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="355"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="342"/>
         <source>Choose at least one kind of result: boxes, masks or contours.</source>
         <translation>请至少选择一种结果：边界框、掩膜或轮廓。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="367"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="354"/>
         <source>The input raster cannot be opened: choose a raster layer or an existing raster file.</source>
         <translation>无法打开输入栅格：请选择一个栅格图层或已存在的栅格文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="401"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="388"/>
         <source>The SAM checkpoint &apos;{path}&apos; does not exist: download one in the RemoteReasoner model manager or choose another file.</source>
         <translation>SAM 检查点“{path}”不存在：请在 RemoteReasoner 模型管理器中下载，或选择其他文件。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="404"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="391"/>
         <source>The recorded answers file &apos;{path}&apos; does not exist.</source>
         <translation>录制的回答文件“{path}”不存在。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="408"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="395"/>
         <source>Masks and contours need a SAM checkpoint: set &apos;SAM checkpoint&apos; in the advanced parameters or in the RemoteReasoner settings, or ask for boxes only.</source>
         <translation>掩膜和轮廓需要 SAM 检查点：请在高级参数或 RemoteReasoner 设置中指定“SAM 检查点”，或只请求边界框。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="410"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="397"/>
         <source>The replay backend needs a file of recorded answers: set &apos;Recorded answers&apos; in the advanced parameters.</source>
         <translation>回放后端需要录制的回答文件：请在高级参数中指定“录制的回答”。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="412"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="399"/>
         <source>The openai backend needs the model server URL (e.g. http://gpu-server:8000/v1): set it in the advanced parameters or in the RemoteReasoner settings.</source>
         <translation>openai 后端需要模型服务器 URL（例如 http://gpu-server:8000/v1）：请在高级参数或 RemoteReasoner 设置中指定。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="445"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="432"/>
         <source>The RemoteReasoner engine is not set up (no Python at '{path}'). Use RemoteReasoner ▸ Set up engine, or choose the engine interpreter in the settings.</source>
         <translation>RemoteReasoner 引擎尚未安装（“{path}”处没有 Python）。请使用 RemoteReasoner ▸ 安装引擎，或在设置中选择引擎解释器。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="448"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="435"/>
         <source>Asking &apos;{query}&apos; about {raster} ({granularity}) with the {backend} backend</source>
         <translation>正在使用 {backend} 后端就 {raster} 提问“{query}”（{granularity}）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="457"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="444"/>
         <source>Waiting for the RemoteReasoner run in progress to finish…</source>
         <translation>正在等待进行中的 RemoteReasoner 运行结束…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="491"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
         <source>Done in {seconds:.1f} s; all results and the model answers are in {gpkg}</source>
         <translation>用时 {seconds:.1f} 秒完成；所有结果和模型回答都在 {gpkg} 中</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="485"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="472"/>
         <source>{layer} were not asked for in &apos;Results&apos;: {param} is not written.</source>
         <translation>“结果”中未选择 {layer}：不写入 {param}。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="320"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="307"/>
         <source>SAM: a SAM 1 .pth, a SAM 2.1 folder or hub id such as facebook/sam2.1-hiera-tiny (empty: from the settings)</source>
         <translation>SAM：SAM 1 的 .pth 文件、SAM 2.1 文件夹或 Hub 标识（如 facebook/sam2.1-hiera-tiny）（留空：使用设置中的值）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="398"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="385"/>
         <source>SAM {name} is not downloaded yet: download it in the RemoteReasoner model manager (Models tab).</source>
         <translation>SAM {name} 尚未下载：请在 RemoteReasoner 模型管理器（“模型”选项卡）中下载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Locate: boxes, masks, contours</source>
         <translation>定位：框、掩膜、轮廓</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Ask: an answer in text</source>
         <translation>提问：以文字回答</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Describe: a caption of the area</source>
         <translation>描述：区域说明</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="299"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="286"/>
         <source>Answers (view footprints)</source>
         <translation>答案（视图范围）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
         <source>Answer report</source>
         <translation>答案报告</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="302"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
         <source>HTML files (*.html)</source>
         <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="344"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="331"/>
         <source>Answer (Ask / Describe)</source>
         <translation>答案（提问/描述）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="478"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="465"/>
         <source>Describe</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="505"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="492"/>
         <source>Answer: {answer}</source>
         <translation>答案：{answer}</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="505"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="492"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="289"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="276"/>
         <source>Find all: every instance of a noun phrase (SAM 3)</source>
         <translation>查找全部：名词短语的每个实例（SAM 3）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="332"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="319"/>
         <source>SAM 3 for find all: folder or Hugging Face id (empty: from the settings)</source>
         <translation>用于查找全部的 SAM 3：文件夹或 Hugging Face ID（留空：取自设置）</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="334"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="321"/>
         <source>Find all: keep instances scoring above</source>
         <translation>查找全部：保留得分高于此值的实例</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="247"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="234"/>
         <source>Asks a natural-language question about a raster (e.g. &apos;the storage tanks next to the pier&apos;) and returns the answers as vector layers in the raster&apos;s CRS: one box per target, a mask per target from Segment Anything, and the mask outlines. Strategy: Quick asks one downscaled view of the whole extent, Focused asks it and then each find again at full resolution, Thorough cuts large rasters into overlapping tiles. The model runs in the RemoteReasoner engine process configured in the plugin settings; advanced parameters default to those settings. Masks and contours need a SAM checkpoint.
 
 Mode Ask answers the question in text and Describe captions the area, with the checkpoint&apos;s own instructions: one view of the whole extent (downscaled to the pixel budget), or one answer per tile written on the tile footprints. The answer is the ANSWER output (for a counting question over tiles, the sum of the per-tile counts), with an HTML report.
@@ -2306,14 +2291,22 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
 “查找全部”模式用 SAM 3 代替推理模型，找出一个简短名词短语（例如“树冠”）的每个实例：每个实例一个边界框、一个掩膜和一条轮廓线，各带其得分；得分不高于阈值的实例会被丢弃。SAM 3 在 Hugging Face 上需申请访问：请先在 RemoteReasoner 模型管理器（模型选项卡）中下载。</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="305"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="292"/>
         <source>Strategy</source>
         <translation>策略</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="294"/>
+        <location filename="../remotereasoner_qgis/processing/reason_algorithm.py" line="281"/>
         <source>Ask / Describe: one answer per tile</source>
         <translation>提问 / 描述：每个瓦片一个答案</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteReasonerAlgorithm</name>
+    <message>
+        <location filename="../remotereasoner_qgis/processing/algorithm_base.py" line="27"/>
+        <source>Visual reasoning</source>
+        <translation>视觉推理</translation>
     </message>
 </context>
 <context>
@@ -2324,7 +2317,7 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>对范围进行推理</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="308"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="309"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
@@ -2354,7 +2347,7 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="225"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="226"/>
         <source>View {i}:</source>
         <translation>第 {i} 个视图：</translation>
     </message>
@@ -2364,12 +2357,12 @@ Mode Find all gives every instance of a short noun phrase (e.g. &apos;tree crown
         <translation>获取真实模型（“模型”选项卡）…</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="228"/>
         <source>First date, view {i}:</source>
         <translation>第一个日期，视图 {i}：</translation>
     </message>
     <message>
-        <location filename="../remotereasoner_qgis/ui/dock.py" line="227"/>
+        <location filename="../remotereasoner_qgis/ui/dock.py" line="228"/>
         <source>Second date, view {i}:</source>
         <translation>第二个日期，视图 {i}：</translation>
     </message>

@@ -18,15 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from inference_core.common.errors import OptionsInputError
-from inference_core.contract.conventions import (  # noqa: F401 - the template names, re-exported
-    MODEL_TEMPLATES,
-    QWEN25VL,
-    QWEN_RELATIVE,
-    REMOTEREASONER,
-    THINK2SEG,
-    default_template,
-    known_template,
-)
+from inference_core.contract.conventions import default_template
 from inference_core.contract.options import COORDINATE_SPACES
 from inference_core.contract.paths import PROMPTS, PROMPTS_ENV, prompt_dirs, prompt_template_names
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from inference_core.common.records import Detection, TileSpec
+from inference_core.contract.conventions import known_template
 from inference_core.models.parsing import ParsedAnswer
 from inference_core.run.core import RunCore
 from inference_core.run.detection import answer_detections
@@ -25,7 +26,7 @@ class ReasonerStep:
         return backend, core.models.segmenter(core.o) if core.o.needs_sam else None
 
     def prompt(self, core: RunCore) -> str:
-        from inference_core.models.prompts import known_template, load_template, render, unknown_model_warning
+        from inference_core.models.prompts import load_template, render, unknown_model_warning
 
         o = core.o
         template = load_template(o)

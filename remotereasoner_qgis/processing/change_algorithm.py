@@ -22,7 +22,6 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsProcessingUtils,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from inference_core.contract.options import DEFAULT_CHANGE_MIN_IOU, OptionsError
 from inference_core.contract.schema import CHANGE_LAYERS
@@ -51,12 +50,6 @@ class ChangeAlgorithm(ReasonAlgorithm):
     MIN_IOU = "MIN_IOU"
     REPLAY_AFTER = "REPLAY_AFTER"
     SUMMARY = "SUMMARY"
-
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("ChangeAlgorithm", text)
-
-    def createInstance(self):  # noqa: N802
-        return ChangeAlgorithm()
 
     def name(self) -> str:
         return "change"

@@ -8,7 +8,6 @@ import os
 from qgis.core import (
     QgsFeatureSink,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
@@ -23,12 +22,12 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from inference_core.contract.comparison import COMPARE_LAYERS
 
 from ..bridge.compare import CompareFailed, compare_layer
 from ..settings import PluginSettings
+from .algorithm_base import RemoteReasonerAlgorithm
 from .post_processors import handed_over
 from .reason_algorithm import raster_path
 
@@ -44,7 +43,7 @@ class StyleIssues(QgsProcessingLayerPostProcessorInterface):
             layer.triggerRepaint()
 
 
-class CompareAlgorithm(QgsProcessingAlgorithm):
+class CompareAlgorithm(RemoteReasonerAlgorithm):
     """Compare a run with reference polygons: IoU (= gIoU = cIoU), matched / missed / false alarms."""
 
     RESULT = "RESULT"
@@ -57,23 +56,11 @@ class CompareAlgorithm(QgsProcessingAlgorithm):
     MATCHED, MISSED, FALSE_ALARMS = "MATCHED", "MISSED", "FALSE_ALARMS"
     REPORT = "REPORT"
 
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("CompareAlgorithm", text)
-
-    def createInstance(self):  # noqa: N802
-        return CompareAlgorithm()
-
     def name(self) -> str:
         return "compare"
 
     def displayName(self) -> str:  # noqa: N802
         return self.tr("Compare with a reference layer")
-
-    def group(self) -> str:
-        return self.tr("Visual reasoning")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "reasoning"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

@@ -11,7 +11,6 @@ from typing import Any, Callable, Optional
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputFile,
@@ -25,7 +24,6 @@ from qgis.core import (
     QgsProcessingUtils,
     QgsCoordinateReferenceSystem,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from inference_core.contract.mosaic import MosaicSettings, servers_from
 from inference_core.contract.options import GRANULARITIES, OptionsError
@@ -34,6 +32,7 @@ from ..bridge.follow_run import follow_run
 from ..bridge.run_options import run_options
 from ..i18n import tr
 from ..settings import PluginSettings, resolve_api_key
+from .algorithm_base import RemoteReasonerAlgorithm
 from .post_processors import handed_over
 from .reason_algorithm import LAYER_SINKS, StyleOutput, copy_features, gpkg_layer, output_layer_name, result_fields
 
@@ -59,7 +58,7 @@ def mosaic_feedback(feedback: QgsProcessingFeedback) -> dict[str, Callable[[Any]
     return dict(progress=on_progress, warning=feedback.pushWarning)
 
 
-class MosaicAlgorithm(QgsProcessingAlgorithm):
+class MosaicAlgorithm(RemoteReasonerAlgorithm):
     """Reason over a mosaic: one question over many GeoTIFFs sharing edges, one result."""
 
     FOLDER = "FOLDER"
@@ -76,23 +75,11 @@ class MosaicAlgorithm(QgsProcessingAlgorithm):
     REPLAY = "REPLAY"
     RESULT_GPKG = "RESULT_GPKG"
 
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("MosaicAlgorithm", text)
-
-    def createInstance(self):  # noqa: N802
-        return MosaicAlgorithm()
-
     def name(self) -> str:
         return "mosaic"
 
     def displayName(self) -> str:  # noqa: N802
         return self.tr("Reason over a mosaic")
-
-    def group(self) -> str:
-        return self.tr("Visual reasoning")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "reasoning"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

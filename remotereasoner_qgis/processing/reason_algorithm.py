@@ -19,7 +19,6 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -41,7 +40,6 @@ from qgis.core import (
     QgsRasterLayer,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from inference_core.contract.model_state import sam_problem
 from inference_core.contract.options import (
@@ -57,6 +55,7 @@ from ..bridge.run_options import MIN_TILE_SIZE, run_options
 from ..bridge.schema_fields import FEATURE_LAYERS, qgs_fields, wkb_type
 from ..i18n import tr
 from ..settings import RUN_DEFAULTS, PluginSettings, resolve_api_key
+from .algorithm_base import RemoteReasonerAlgorithm
 from .post_processors import handed_over
 
 # The order of the backend choices is part of the algorithm's interface (models and scripts may
@@ -185,7 +184,7 @@ class StyleOutput(QgsProcessingLayerPostProcessorInterface):
 
 
 # ---------------------------------------------------------------------------------------------
-class ReasonAlgorithm(QgsProcessingAlgorithm):
+class ReasonAlgorithm(RemoteReasonerAlgorithm):
     """Reason over raster: natural-language question -> boxes, masks and contours as vector layers."""
 
     INPUT = "INPUT"
@@ -222,23 +221,11 @@ class ReasonAlgorithm(QgsProcessingAlgorithm):
         self.runs: Optional[RunController] = None  # the last run's controller (its request and end)
 
     # -- identity ------------------------------------------------------------------------------
-    def tr(self, text: str) -> str:
-        return QCoreApplication.translate("ReasonAlgorithm", text)
-
-    def createInstance(self):  # noqa: N802
-        return ReasonAlgorithm()
-
     def name(self) -> str:
         return "reason"
 
     def displayName(self) -> str:  # noqa: N802
         return self.tr("Reason over raster")
-
-    def group(self) -> str:
-        return self.tr("Visual reasoning")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "reasoning"
 
     def tags(self) -> list[str]:
         return self.tr("detection,segmentation,LLM,VLM,question,boxes,masks,contours,SAM,Qwen").split(",")

@@ -145,17 +145,14 @@ def test_concurrency_n_puts_n_requests_in_flight_and_one_is_serial():
     # 1 s per answer: far longer than the client needs to encode and send 8 small tiles, even on a
     # loaded CI machine, so all 8 are in flight together
     with StubServer(latency=1.0) as srv:
-        t0 = time.monotonic()
         backend(srv.url, concurrency=8).reason([tile(i) for i in range(8)])
-        parallel = time.monotonic() - t0
-        assert srv.max_in_flight == 8
+        assert srv.max_in_flight == 8  # all 8 held by the server at once: overlapped, not one after another
         srv.reset()
         backend(srv.url, concurrency=1).reason([tile(i) for i in range(4)])
         assert srv.max_in_flight == 1
         starts = [r.started for r in srv.chat_requests]
         ends = [r.finished for r in srv.chat_requests]
         assert all(s >= e for s, e in zip(starts[1:], ends[:-1]))  # strictly one after another
-    assert parallel < 4 * 1.0  # overlapped: serial would take 8 x 1 s
 
 
 def test_recovers_from_injected_500s(server):
@@ -181,21 +178,24 @@ def test_429_waits_as_long_as_retry_after_says(server):
     first, second = server.chat_requests
     assert (first.status, second.status) == (429, 200)
     gap = second.started - first.finished
-    assert 0.6 <= gap < 2.5  # honoured, and not the (tiny) backoff instead (upper bound loose for busy CI)
+    # the wait itself is the behaviour under test: Retry-After honoured, not the (tiny) backoff instead (the
+    # upper bound loose for a busy CI)
+    assert 0.6 <= gap < 2.5
     server.reset()
     # Without Retry-After the jittered backoff (capped at 0.05 s here) is used instead.
     server.inject(Fault(429))
     backend(server.url).reason([tile(0)])
     first, second = server.chat_requests
-    assert second.started - first.finished < 0.5
+    assert second.started - first.finished < 0.5  # the behaviour: the 0.05 s backoff, no Retry-After wait
 
 
 def test_timeout_is_retried_then_reported(server):
-    server.inject(Fault(status=None, delay=2.0))  # answers, but long after the client gave up
-    t0 = time.monotonic()
+    server.inject(Fault(status=None, delay=5.0))  # answers, but long after the client gave up
     [reply] = backend(server.url, timeout=0.3, retries=2).reason([tile(0)])
-    assert time.monotonic() - t0 < 1.9  # did not wait for the 2 s answer
-    assert len(server.chat_requests) == 2 and reply.raw_text.startswith("<think>ok")
+    first, second = server.chat_requests
+    # the reply came from the retry while the server still held the first request unanswered: the client
+    # gave up on it at its timeout instead of waiting for the delayed answer
+    assert first.finished == 0.0 and second.status == 200 and reply.raw_text.startswith("<think>ok")
 
     server.reset()
     server.inject(Fault(status=None, delay=1.0))
@@ -207,10 +207,8 @@ def test_timeout_is_retried_then_reported(server):
 
 def test_server_down_is_a_clear_server_error():
     url = f"http://127.0.0.1:{closed_port()}"
-    t0 = time.monotonic()
     with pytest.raises(BackendError) as err:
         backend(url, retries=2).reason([tile(0), tile(1)])
-    assert time.monotonic() - t0 < 3
     msg = str(err.value)
     assert err.value.code == "server"
     assert f"http://127.0.0.1:{url.rsplit(':', 1)[1]}/v1 could not be reached" in msg

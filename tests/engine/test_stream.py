@@ -75,9 +75,9 @@ def test_a_slow_view_does_not_stop_the_others(sample_tif, tmp_path):
         chats = srv.chat_requests
         assert srv.max_in_flight == 3  # views encoded ahead wait for a place: never more than --concurrency
     assert summary.status == "finished" and summary.tiles_done == summary.tiles_total == 16
-    slow = next(r for r in chats if r.finished - r.started >= 6.0)
+    [slow] = [r for r in chats if r.finished - r.started >= 6.0]  # the one held by the injected delay
     others = [r for r in chats if r is not slow]
-    assert len(others) == 15 and all(r.finished - r.started < 1.0 for r in others)
+    assert len(others) == 15
     # not one request waited for the slow one: all were sent (and answered) before it finished
     assert all(r.started < slow.finished and r.finished < slow.finished for r in others)
     times = [t for t, _ in events]
@@ -86,7 +86,7 @@ def test_a_slow_view_does_not_stop_the_others(sample_tif, tmp_path):
     assert all(t < slow.finished for t in times[:-1]) and times[-1] >= slow.finished  # 15 written first
     by_tile = {row[1]: row for row in responses(out)}
     assert by_tile[tile_ids[-1]][5] >= 6.0  # the last result is the slow view (its time in `responses`)
-    assert all(by_tile[t][5] < 1.0 for t in tile_ids[:-1])
+    assert all(by_tile[t][5] < 6.0 for t in tile_ids[:-1])  # the others were not held
 
 
 def test_a_failed_view_ends_the_stream_after_the_answers_already_in():

@@ -127,12 +127,13 @@ def test_qwen2_vl_box_tokens_are_read_relative(make_geotiff, tmp_path):
 
 
 def test_model_template_table():
+    from inference_core.contract.conventions import known_template
     from inference_core.models import prompts
 
     for model, name in (("1e12Leon/RemoteReasoner", "remotereasoner"), ("Qwen/Qwen2.5-VL-7B-Instruct", "qwen2.5-vl"),
                         ("RicardoString/Think2Seg-RS-7B", "think2seg-rs"), ("qwen3-vl:8b", "qwen-vl-relative"),
                         ("/models/Qwen2_VL_2B", "qwen-vl-relative"), ("my-llava", None)):
-        assert prompts.known_template(model) == name, model
+        assert known_template(model) == name, model
     assert prompts.default_name("my-llava") == "remotereasoner"
 
 

@@ -126,6 +126,34 @@ def test_translator_serves_every_tr_context(qgis_app):
         i18n.remove_translator(translator)
 
 
+def test_every_algorithm_is_translated_with_what_it_inherits(qgis_app, rr_provider):
+    """The group lives in the algorithms' shared base, and Locate changes takes Reason's parameters: each string
+    is served from the class pylupdate5 filed it under, whichever algorithm shows it."""
+    from qgis.core import QgsApplication
+
+    from remotereasoner_qgis import i18n
+
+    subprocess.run(["make", "-C", str(ROOT), "-s", "translations"], check=True, capture_output=True, timeout=120)
+    translator = i18n.install_translator("zh_CN")
+    assert translator is not None
+    try:
+        reg = QgsApplication.processingRegistry()
+        algs = {a.name(): a for a in rr_provider.algorithms()}
+        assert sorted(algs) == ["change", "compare", "mosaic", "reason"]
+        group = translation_of("zh_CN", "RemoteReasonerAlgorithm", "Visual reasoning")
+        assert CJK.search(group)
+        assert {(a.group(), a.groupId()) for a in algs.values()} == {(group, "reasoning")}
+        assert algs["change"].displayName() == translation_of("zh_CN", "ChangeAlgorithm", "Locate changes")
+        change = reg.createAlgorithmById("remotereasoner:change")  # a new instance, its parameters made now
+        assert type(change).__name__ == "ChangeAlgorithm"
+        inherited = translation_of("zh_CN", "ReasonAlgorithm", "Input raster")
+        assert CJK.search(inherited) and change.parameterDefinition("INPUT").description() == inherited
+        own = translation_of("zh_CN", "ChangeAlgorithm", "Second date (compare with)")
+        assert change.parameterDefinition("COMPARE").description() == own
+    finally:
+        i18n.remove_translator(translator)
+
+
 def test_module_level_helpers_of_widgets_are_translated(qgis_app):
     """Helpers outside a class file their strings under "@default": they must look them up there, not under
     the calling widget's class name (what passing its self.tr would do)."""
