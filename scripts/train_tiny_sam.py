@@ -1,13 +1,20 @@
 """Train the shipped tiny SAM (resources/tiny_sam/): a segment-anything model with a tiny ViT, box + centre point
 -> mask, on synthetic shapes over textured backgrounds (inference_core/models/shapes.py), on the CPU, seeded.
 
-The shipped model is three stages (resources/tiny_sam/training.json nests each stage's record):
+The shipped model is six stages, each going on from the one before (resources/tiny_sam/training.json nests each
+stage's record); the first three ran on two threads, the last three on one (the drawing worker takes the other core):
 
     python scripts/train_tiny_sam.py --out build/tiny_sam_1                      # 2000 steps, from scratch
     python scripts/train_tiny_sam.py --init build/tiny_sam_1/tiny_sam_shapes.pth --steps 1000 --lr 5e-4 \
         --seed 20261207 --out build/tiny_sam_2
     python scripts/train_tiny_sam.py --init build/tiny_sam_2/tiny_sam_shapes.pth --steps 1500 --lr 3e-4 \
-        --seed 20261208                                                          # -> resources/tiny_sam/
+        --seed 20261208 --out build/tiny_sam_3
+    python scripts/train_tiny_sam.py --init build/tiny_sam_3/tiny_sam_shapes.pth --steps 12000 --lr 6e-4 \
+        --seed 20261210 --threads 1 --out build/tiny_sam_4
+    python scripts/train_tiny_sam.py --init build/tiny_sam_4/tiny_sam_shapes.pth --steps 5000 --lr 3e-4 \
+        --seed 20261211 --threads 1 --out build/tiny_sam_5
+    python scripts/train_tiny_sam.py --init build/tiny_sam_5/tiny_sam_shapes.pth --steps 6000 --lr 3e-4 \
+        --seed 20261212 --threads 1                                              # -> resources/tiny_sam/
 
 The prompts are the engine's (models/segment.py `Segmenter.predict`): the box plus its centre as a positive point,
 one mask (`multimask_output=False`, so the decoder's first mask token). The loss is BCE + Dice on the decoder's
@@ -43,7 +50,7 @@ CONFIG = {
     "decoder_mlp_dim": 256, "decoder_num_heads": 4, "iou_head_hidden_dim": 64,
 }
 HELD_OUT_SEED = 90210  # tests/engine/test_tiny_sam_trained.py measures on the same scenes
-HELD_OUT_COUNT = 200
+HELD_OUT_COUNT = 1000  # over 200 scenes the median moved from 0.816 to 0.864 with the seed: too coarse for a 0.85 target
 
 
 def sharpen_positions(sam) -> None:
@@ -85,6 +92,19 @@ def batch(rng: np.random.Generator, scenes: int, per_scene: int, size: int):
         masks = torch.from_numpy(np.stack([p.mask for p in ps])).float()
         targets.append((boxes, masks))
     return torch.stack(images), targets
+
+
+class Scenes(torch.utils.data.IterableDataset):
+    """Endless freshly drawn batches, made in a worker process so that drawing overlaps the model's step."""
+
+    def __init__(self, seed: int, scenes: int, per_scene: int, size: int):
+        super().__init__()
+        self.seed, self.scenes, self.per_scene, self.size = seed, scenes, per_scene, size
+
+    def __iter__(self):
+        rng = np.random.default_rng(self.seed)
+        while True:
+            yield batch(rng, self.scenes, self.per_scene, self.size)
 
 
 def forward(sam, images: torch.Tensor, targets) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
@@ -147,20 +167,22 @@ def probe(sam, probe_set) -> float:
     return float(np.median(ious))
 
 
-def held_out_iou(path: Path) -> dict:
+def held_out_iou(path: Path, size: int = CONFIG["img_size"]) -> dict:
     """The saved model's mask IoU on the held-out scenes, through the engine's loader and predictor."""
     from inference_core.models.segment import load_segmenter
 
     segmenter = load_segmenter(str(path), device="cpu")
-    ious, by_kind = [], {}
-    for image, prompt in shapes.held_out(HELD_OUT_SEED, HELD_OUT_COUNT, CONFIG["img_size"]):
+    ious, by_kind, by_setting = [], {}, {}
+    for image, prompt in shapes.held_out(HELD_OUT_SEED, HELD_OUT_COUNT, size):
         mask, _ = segmenter.predict(image, prompt.box)
         iou = shapes.mask_iou(mask, prompt.mask)
         ious.append(iou)
         by_kind.setdefault(prompt.kind, []).append(iou)
+        by_setting.setdefault(prompt.setting, []).append(iou)
     return {"seed": HELD_OUT_SEED, "count": len(ious), "median_iou": round(float(np.median(ious)), 4),
             "mean_iou": round(float(np.mean(ious)), 4),
-            "median_iou_by_kind": {k: round(float(np.median(v)), 4) for k, v in sorted(by_kind.items())}}
+            "median_iou_by_kind": {k: round(float(np.median(v)), 4) for k, v in sorted(by_kind.items())},
+            "median_iou_by_setting": {k: [len(v), round(float(np.median(v)), 4)] for k, v in sorted(by_setting.items())}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,13 +196,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--init", default="", help="go on from this tiny SAM (its training.json is kept as the "
                         "first stage); plain BCE throughout")
+    parser.add_argument("--config", default="", help="JSON of dimensions to change from CONFIG (a wider model)")
+    parser.add_argument("--measure", default="", help="only measure this saved tiny SAM on the held-out scenes and "
+                        "rewrite the held_out of its training.json (after the held-out measure gains a field)")
     parser.add_argument("--probe-every", type=int, default=0, help="print the median IoU of 48 probe prompts")
     args = parser.parse_args(argv)
 
     torch.set_num_threads(args.threads)
+    if args.measure:
+        path = Path(args.measure)
+        record = json.loads((path.parent / "training.json").read_text())
+        record["held_out"] = held_out_iou(path, record["config"]["img_size"])
+        (path.parent / "training.json").write_text(json.dumps(record, indent=1) + "\n")
+        print(json.dumps(record["held_out"]))
+        return 0
     torch.manual_seed(args.seed)
-    rng = np.random.default_rng(args.seed)
-    sam = build_sam(CONFIG).train()
+
+    config = {**CONFIG, **json.loads(args.config or "{}")}
+    sam = build_sam(config).train()
     first_stage = None
     if args.init:
         init = Path(args.init)
@@ -194,10 +227,13 @@ def main(argv: list[str] | None = None) -> int:
     warmup = max(1, args.steps // 30)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps))))
-    probe_set = batch(np.random.default_rng(args.seed + 1), 12, 4, CONFIG["img_size"])
+    probe_set = batch(np.random.default_rng(args.seed + 1), 12, 4, config["img_size"])
+    # One worker draws the scenes while the main process trains (drawing is a third of a step on two cores).
+    loader = iter(torch.utils.data.DataLoader(Scenes(args.seed, args.scenes, args.per_scene, config["img_size"]),
+                                              batch_size=None, num_workers=1, prefetch_factor=4))
     history, t0, running = [], time.perf_counter(), []
     for step in range(args.steps):
-        images, targets = batch(rng, args.scenes, args.per_scene, CONFIG["img_size"])
+        images, targets = next(loader)
         logits, ious = forward(sam, images, targets)
         loss = loss_of(sam, logits, ious, targets, balance=0.0 if args.init else balance_at(step / args.steps))
         opt.zero_grad()
@@ -216,8 +252,8 @@ def main(argv: list[str] | None = None) -> int:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    path = save_sam(sam.eval(), out / TINY_SAM.name, CONFIG, description=TINY_SAM_DESCRIPTION)
-    measured = held_out_iou(path)
+    path = save_sam(sam.eval(), out / TINY_SAM.name, config, description=TINY_SAM_DESCRIPTION)
+    measured = held_out_iou(path, config["img_size"])
     print(f"held-out median IoU {measured['median_iou']} (mean {measured['mean_iou']}) over {measured['count']}")
     record = {
         "description": TINY_SAM_DESCRIPTION,
@@ -228,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         "prompt": "box + its centre as a positive point, multimask_output=False (as models/segment.py)",
         "loss": "BCE (class-balanced for the first 35 % of the steps, plain from 75 %) + Dice on the low-res masks upsampled to the "
                 "input size, + MSE of the IoU head",
-        "config": CONFIG, "parameters": params, "steps": args.steps, "scenes_per_step": args.scenes,
+        "config": config, "parameters": params, "steps": args.steps, "scenes_per_step": args.scenes,
         "prompts_per_scene": args.per_scene, "lr": args.lr, "schedule": f"linear warm-up {warmup} steps, cosine",
         "seed": args.seed, "threads": args.threads, "seconds": round(seconds, 1),
         "machine": f"{platform.machine()}, torch {torch.__version__}", "held_out": measured,

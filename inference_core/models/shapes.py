@@ -18,6 +18,8 @@ class Scene:
     image: np.ndarray
     masks: list[np.ndarray]
     kinds: list[str]
+    canopy: bool = False  # crowns of close colours packed side by side
+    faint: list[bool] | None = None  # per object: drawn close to the background's colour
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Prompt:
     mask: np.ndarray
     box: tuple[float, float, float, float]
     kind: str
+    setting: str = "distinct"  # "canopy", "faint" (close to the background's colour) or "distinct"
 
 
 def _noise(rng: np.random.Generator, size: int, cells: int) -> np.ndarray:
@@ -103,6 +106,7 @@ def make_scene(rng: np.random.Generator, size: int = 128) -> Scene:
         + _texture(rng, size)[..., None] * rng.normal(0, 12, 3)
     labels = np.full((size, size), -1, dtype=int)
     kinds: list[str] = []
+    faint: list[bool] = []
     n = int(rng.integers(5, 12)) if canopy else int(rng.integers(1, 7))
     crown_colour = _colour(rng)
     for _ in range(n):
@@ -112,10 +116,12 @@ def make_scene(rng: np.random.Generator, size: int = 128) -> Scene:
         mask = _shape_mask(rng, kind, size, cx, cy, r)
         if not mask.any():
             continue
+        is_faint = False
         if canopy:
             colour = _colour(rng, crown_colour, 18)
         elif rng.random() < 0.3:  # a hard one: close to the background's colour
             colour = _colour(rng, bg_colour, rng.uniform(20, 45))
+            is_faint = True
         else:
             colour = _colour(rng)
         fill = colour[None, None, :] + _texture(rng, size)[..., None] * rng.uniform(5, 40)
@@ -126,10 +132,11 @@ def make_scene(rng: np.random.Generator, size: int = 128) -> Scene:
         image[mask] = fill[mask]
         labels[mask] = len(kinds)
         kinds.append(kind)
+        faint.append(is_faint)
     if rng.random() < 0.5:
         image += rng.normal(0, rng.uniform(1, 10), image.shape)  # sensor noise
     masks = [labels == i for i in range(len(kinds))]
-    return Scene(np.clip(image, 0, 255).astype(np.uint8), masks, kinds)
+    return Scene(np.clip(image, 0, 255).astype(np.uint8), masks, kinds, canopy, faint)
 
 
 def jittered_box(rng: np.random.Generator, mask: np.ndarray, jitter: float = BOX_JITTER) -> tuple[float, ...]:
@@ -152,7 +159,15 @@ def prompts(rng: np.random.Generator, scene: Scene, count: int, min_pixels: int 
     if not visible:
         return []
     chosen = rng.permutation(visible)[:count]
-    return [Prompt(scene.masks[i], jittered_box(rng, scene.masks[i]), scene.kinds[i]) for i in chosen]
+    return [Prompt(scene.masks[i], jittered_box(rng, scene.masks[i]), scene.kinds[i], _setting(scene, i))
+            for i in chosen]
+
+
+def _setting(scene: Scene, i: int) -> str:
+    """Where object `i` stands: among a canopy, faint against the background, or distinct from it."""
+    if scene.canopy:
+        return "canopy"
+    return "faint" if scene.faint and scene.faint[i] else "distinct"
 
 
 def held_out(seed: int, count: int, size: int = 128) -> list[tuple[np.ndarray, Prompt]]:

@@ -15,9 +15,9 @@ from inference_core.models.segment import load_segmenter
 
 DESCRIPTION = "tiny trained SAM (synthetic shapes), not Segment Anything weights"
 TRAINING = json.loads((TINY_SAM.parent / "training.json").read_text())
-# The issue asked for a median of 0.85; the shipped model, trained in 34 minutes of a shared CPU, measures 0.677
-# (docs/tiny_sam.md says so): the floor is what it measures, not the target.
-MEDIAN_IOU_FLOOR = 0.67
+# The issue's target: a median mask IoU of 0.85 on held-out synthetic shapes (1 000 of them: over 200 the median
+# moves by a few hundredths with the seed).
+MEDIAN_IOU_FLOOR = 0.85
 
 
 @pytest.fixture(scope="module")
@@ -54,11 +54,20 @@ def test_training_record_is_portable():
 
 def test_held_out_median_iou(held_out_ious):
     ious = np.array([iou for _, iou, _ in held_out_ious])
-    assert len(ious) == TRAINING["held_out"]["count"] == 200
+    assert len(ious) == TRAINING["held_out"]["count"] == 1000
     median = float(np.median(ious))
     # the value recorded at training is what the shipped file measures here
     assert median == pytest.approx(TRAINING["held_out"]["median_iou"], abs=0.01)
     assert median >= MEDIAN_IOU_FLOOR
+
+
+def test_every_setting_is_measured(held_out_ious):
+    """Canopies of close crowns and objects faint against their background are the hard cases: each is in the
+    held-out set and the record gives its median apart, so a mean over easy shapes cannot hide them."""
+    by_setting = TRAINING["held_out"]["median_iou_by_setting"]
+    assert set(by_setting) == {"canopy", "distinct", "faint"}
+    assert sum(n for n, _ in by_setting.values()) == len(held_out_ious)
+    assert all(median >= 0.75 for _, median in by_setting.values())
 
 
 def test_iou_head_ranks_good_masks_above_bad(held_out_ious):

@@ -1,5 +1,5 @@
 """`make run`'s start-up (bridge/first_run.start, what scripts/run_qgis.sh calls) on a fresh profile: pressing
-*Reason on extent* on the sample gives its 61 recorded crowns as boxes (60 masks and contours), labelled recorded,
+*Reason on extent* on the sample gives its 61 recorded crowns as boxes, masks and contours, labelled recorded,
 the masks drawn by the shipped tiny trained SAM (the SAM scripts/run_qgis.sh passes)."""
 
 from __future__ import annotations
@@ -91,10 +91,10 @@ def test_make_run_start_then_reason_on_extent_gives_the_crowns(qtbot, qgis_new_p
     summary = ended[0]
     assert summary["status"] == "finished", summary
     # the tiny trained SAM leaves one crown's mask empty (tests/engine/test_demo.py measures its masks)
-    assert summary["status"] == "finished" and summary["counts"] == {"boxes": 61, "masks": 60, "contours": 60}
+    assert summary["status"] == "finished" and summary["counts"] == {"boxes": 61, "masks": 61, "contours": 61}
     assert any(LABEL in w for w in summary["warnings"])
     layers = dock.run_layers.layers
-    assert {k: v.featureCount() for k, v in layers.items()} == {"boxes": 61, "masks": 60, "contours": 60}
+    assert {k: v.featureCount() for k, v in layers.items()} == {"boxes": 61, "masks": 61, "contours": 61}
     boxes = layers["boxes"]
     assert boxes.crs().authid() == "EPSG:32617"
     first = next(f for f in boxes.getFeatures() if f["target_id"] == 0)
@@ -105,7 +105,7 @@ def test_make_run_start_then_reason_on_extent_gives_the_crowns(qtbot, qgis_new_p
     masks = list(layers["masks"].getFeatures())
     assert all(f.geometry().area() > 0 for f in masks)
     assert all(f["sam_model"].startswith(TINY_SAM_DESCRIPTION) for f in masks)  # named for what it is
-    assert dock.status.progress.format() == "Done" and dock.status.status_label.text() == "Found 61 boxes, 60 masks, 60 contours."
+    assert dock.status.progress.format() == "Done" and dock.status.status_label.text() == "Found 61 boxes, 61 masks, 61 contours."
     assert LABEL in dock.readiness_label.text()  # still said after the run
     assert QgsProject.instance().layerTreeRoot().findGroup("every tree crown") is not None
 
