@@ -132,6 +132,8 @@ class AnswerRun:
         single = not o.per_tile and len(rows) == 1
         return core.summary(
             status, exports,
+            # what ask / describe did, not --strategy (which only locate's views follow): "(tiles)" misled
+            strategy="per tile" if o.per_tile else "one view",
             counts={ANSWER_LAYER: core.sink.counts(core.run_id).get(ANSWER_LAYER, 0)},  # not a file's boxes layer
             answer_summary=summary_line(rows, o.mode, self.question, o.per_tile, o.overlap),
             # the pixels the model saw the whole extent at (the dock's answer panel says it)

@@ -297,15 +297,18 @@ def test_cli_ask_and_describe(make_geotiff, tmp_path, capsys):
     raster = _raster(make_geotiff)
     replay = _jsonl(tmp_path, {0: "<think>two hulls</think><answer>There are 2 ships.</answer>"})
     rc = main(["reason", str(raster), "--mode", "ask", "-q", "How many ships?", "-o", str(tmp_path / "a.gpkg"),
-               "--backend", "replay", "--replay", str(replay), "--quiet"])
+               "--backend", "replay", "--replay", str(replay), "--quiet", "--strategy", "descent"])
     out = capsys.readouterr().out
     assert rc == 0 and "  answers    1 feature(s)" in out and "  answer     There are 2 ships." in out
+    # ask looks at the extent in one view whatever --strategy says (only locate follows it), and says so
+    assert "  views      1/1 model calls (one view) in " in out and "descent" not in out
     rc = main(["reason", str(raster), "--mode", "describe", "-o", str(tmp_path / "d.gpkg"), "--backend", "replay",
                "--replay", str(replay), "--per-tile", "--tile-size", "112", "--overlap", "28", "--max-pixels", "12544",
                "--json"])
     summary = json.loads(capsys.readouterr().out)
     assert rc == 0 and summary["tiles_total"] == 16 and summary["counts"] == {"answers": 16}
     assert summary["answer_summary"] == "16 answer(s), one per tile, in the answers layer."
+    assert summary["strategy"] == "per tile"
     assert summary["parse_errors"] == 15  # only tile 0 has a recorded answer
     rc = main(["reason", str(raster), "-o", str(tmp_path / "x.gpkg"), "--per-tile"])
     assert rc == 2 and "give the question with --query" in capsys.readouterr().err
