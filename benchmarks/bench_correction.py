@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run_context import machine, today
+from run_context import machine, publish, today
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -99,10 +99,7 @@ def main() -> int:
         lines.append(f"| {name} | {c:.0f} | {w:.0f} | {c / w:.1f}x |")
         print(name, [round(v * 1000) for v in cold], [round(v * 1000) for v in warm], flush=True)
     text = "\n".join(lines) + "\n"
-    print(text)
-    if args.append:
-        with open(ROOT / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as fh:
-            fh.write(text)
+    publish(text, args.append)
     return 0
 
 

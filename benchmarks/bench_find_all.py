@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 
-from run_context import machine, today
+from run_context import machine, publish, today
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -101,10 +101,7 @@ def main() -> int:
         "forward pass per view plus vectorising its 20 masks. Full-size weights were not measured here (no GPU "
         "lent); they would change both sides.",
     ])
-    print(table)
-    if args.append_results:
-        with open(os.path.join(ROOT, "benchmarks", "RESULTS.md"), "a", encoding="utf-8") as fh:
-            fh.write(table + "\n")
+    publish(table, args.append_results)
     return 0
 
 

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run_context import machine, today
+from run_context import machine, publish, today
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -117,10 +117,7 @@ def main() -> None:
         lines.append(f"| {r['boxes_asked']:,} | {r['boxes']:,} / {r['masks']:,} | {r['seconds']} | {r['peak_rss_mb']} | "
                      f"{r['seconds'] / base['seconds']:.1f} | {r['peak_rss_mb'] / base['peak_rss_mb']:.2f} |")
     text = "\n".join(lines) + "\n"
-    print(text)
-    if args.append:
-        with open(ROOT / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    publish(text, args.append)
 
 
 if __name__ == "__main__":

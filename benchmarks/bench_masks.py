@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from run_context import machine, today
+from run_context import machine, publish, today
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -175,10 +175,7 @@ def main(argv=None) -> int:
         ["\n## Masks: vectorize vs GDAL, SAM embedding cache (benchmarks/bench_masks.py)",
          f"Machine: {machine()}; date {today()}.", *lines, ""]
     )
-    print(block)
-    if args.append:
-        with open(ROOT / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as fh:
-            fh.write(block)
+    publish(block, args.append)
     return 0
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from shapely.geometry import MultiPolygon, box
 
-from run_context import machine, today
+from run_context import machine, publish, today
 
 import inference_core.geometry.mask_merge as mask_merge  # noqa: E402
 from inference_core.common.records import Detection  # noqa: E402
@@ -110,10 +110,7 @@ def main() -> None:
               f"{load:.1f} at the end (compare the ratios, not the seconds, on a shared machine). The scan is "
               "the same merger with its index bypassed (every kept box a candidate; the mask STRtree never built), "
               "in this invocation.\n\n" + table + "\n")
-    print(report)
-    if args.append:
-        with RESULTS.open("a", encoding="utf-8") as fh:
-            fh.write(report)
+    publish(report, args.append)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run_context import machine, today
+from run_context import machine, publish, today
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -152,10 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     text = "\n".join(lines)
-    print(text)
-    if args.append:
-        with open(Path(__file__).resolve().parent / "RESULTS.md", "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    publish(text, args.append)
     return 0
 
 

@@ -19,7 +19,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from run_context import machine, today
+from run_context import machine, publish, today
 
 ROOT = Path(__file__).resolve().parents[1]
 STUB = ROOT / "tests" / "engine" / "openai_stub_server.py"
@@ -217,10 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     text = "\n".join(lines)
-    print(text)
-    if args.append:
-        with open(ROOT / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as fh:
-            fh.write("\n" + text + "\n")
+    publish(text, args.append)
     return 0
 
 

@@ -19,7 +19,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from run_context import machine, today
+from run_context import machine, publish, today
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -183,10 +183,7 @@ def main() -> int:
         longest gap between ticks of a 10 ms QTimer = **{gap['worst_ms']} ms** (mean {gap['mean_ms']:.1f} ms,
         {gap['ticks']} ticks, run {gap['seconds']:.2f} s, {gap['tiles']} tiles, {gap['boxes']} boxes); limit 100 ms.
         """)
-    print(report)
-    if args.append:
-        with open(ROOT / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as fh:
-            fh.write(report)
+    publish(report, args.append)
     return 0
 
 

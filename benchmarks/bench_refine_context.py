@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 
-from run_context import machine, today
+from run_context import machine, publish, today
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -76,10 +76,7 @@ def main() -> None:
         lines.append(f"| {r['share']} | {r['fill']} | {', '.join(map(str, r['ious']))} | {r['mean']} | "
                      f"{r['found']}/{len(r['ious'])} |")
     text = "\n".join(lines) + "\n"
-    print(text)
-    if a.append:
-        with open(os.path.join(ROOT, "benchmarks", "RESULTS.md"), "a") as fh:
-            fh.write("\n" + text)
+    publish(text, a.append)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from run_context import machine, today
+from run_context import machine, publish, today
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -203,10 +203,7 @@ def main() -> None:
         replay_rows += replay_bench(a.size, "size range", size_range_targets(a.size, 10), MIN_PX, work)
     tiny_rows = [] if a.no_tiny else tiny_bench()
     text = report(replay_rows, tiny_rows, a.size)
-    print(text)
-    if a.append:
-        with open(os.path.join(ROOT, "benchmarks", "RESULTS.md"), "a") as fh:
-            fh.write("\n" + text)
+    publish(text, a.append)
 
 
 if __name__ == "__main__":

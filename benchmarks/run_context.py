@@ -23,3 +23,11 @@ def machine() -> str:
         pass
     parts.append(f"Python {platform.python_version()}")
     return ", ".join(parts)
+
+
+def publish(text: str, append: bool) -> None:
+    """Print a benchmark's report and, with --append, add it to benchmarks/RESULTS.md after a blank line."""
+    print(text)
+    if append:
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md"), "a", encoding="utf-8") as fh:
+            fh.write("\n" + text.rstrip("\n") + "\n")
