@@ -167,13 +167,13 @@ def probe(sam, probe_set) -> float:
     return float(np.median(ious))
 
 
-def held_out_iou(path: Path, size: int = CONFIG["img_size"]) -> dict:
+def held_out_iou(path: Path) -> dict:
     """The saved model's mask IoU on the held-out scenes, through the engine's loader and predictor."""
     from inference_core.models.segment import load_segmenter
 
     segmenter = load_segmenter(str(path), device="cpu")
     ious, by_kind, by_setting = [], {}, {}
-    for image, prompt in shapes.held_out(HELD_OUT_SEED, HELD_OUT_COUNT, size):
+    for image, prompt in shapes.held_out(HELD_OUT_SEED, HELD_OUT_COUNT, CONFIG["img_size"]):
         mask, _ = segmenter.predict(image, prompt.box)
         iou = shapes.mask_iou(mask, prompt.mask)
         ious.append(iou)
@@ -196,7 +196,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--init", default="", help="go on from this tiny SAM (its training.json is kept as the "
                         "first stage); plain BCE throughout")
-    parser.add_argument("--config", default="", help="JSON of dimensions to change from CONFIG (a wider model)")
     parser.add_argument("--measure", default="", help="only measure this saved tiny SAM on the held-out scenes and "
                         "rewrite the held_out of its training.json (after the held-out measure gains a field)")
     parser.add_argument("--probe-every", type=int, default=0, help="print the median IoU of 48 probe prompts")
@@ -206,14 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.measure:
         path = Path(args.measure)
         record = json.loads((path.parent / "training.json").read_text())
-        record["held_out"] = held_out_iou(path, record["config"]["img_size"])
+        record["held_out"] = held_out_iou(path)
         (path.parent / "training.json").write_text(json.dumps(record, indent=1) + "\n")
         print(json.dumps(record["held_out"]))
         return 0
     torch.manual_seed(args.seed)
-
-    config = {**CONFIG, **json.loads(args.config or "{}")}
-    sam = build_sam(config).train()
+    sam = build_sam(CONFIG).train()
     first_stage = None
     if args.init:
         init = Path(args.init)
@@ -227,9 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     warmup = max(1, args.steps // 30)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps))))
-    probe_set = batch(np.random.default_rng(args.seed + 1), 12, 4, config["img_size"])
+    probe_set = batch(np.random.default_rng(args.seed + 1), 12, 4, CONFIG["img_size"])
     # One worker draws the scenes while the main process trains (drawing is a third of a step on two cores).
-    loader = iter(torch.utils.data.DataLoader(Scenes(args.seed, args.scenes, args.per_scene, config["img_size"]),
+    loader = iter(torch.utils.data.DataLoader(Scenes(args.seed, args.scenes, args.per_scene, CONFIG["img_size"]),
                                               batch_size=None, num_workers=1, prefetch_factor=4))
     history, t0, running = [], time.perf_counter(), []
     for step in range(args.steps):
@@ -252,8 +249,8 @@ def main(argv: list[str] | None = None) -> int:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    path = save_sam(sam.eval(), out / TINY_SAM.name, config, description=TINY_SAM_DESCRIPTION)
-    measured = held_out_iou(path, config["img_size"])
+    path = save_sam(sam.eval(), out / TINY_SAM.name, CONFIG, description=TINY_SAM_DESCRIPTION)
+    measured = held_out_iou(path)
     print(f"held-out median IoU {measured['median_iou']} (mean {measured['mean_iou']}) over {measured['count']}")
     record = {
         "description": TINY_SAM_DESCRIPTION,
@@ -264,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         "prompt": "box + its centre as a positive point, multimask_output=False (as models/segment.py)",
         "loss": "BCE (class-balanced for the first 35 % of the steps, plain from 75 %) + Dice on the low-res masks upsampled to the "
                 "input size, + MSE of the IoU head",
-        "config": config, "parameters": params, "steps": args.steps, "scenes_per_step": args.scenes,
+        "config": CONFIG, "parameters": params, "steps": args.steps, "scenes_per_step": args.scenes,
         "prompts_per_scene": args.per_scene, "lr": args.lr, "schedule": f"linear warm-up {warmup} steps, cosine",
         "seed": args.seed, "threads": args.threads, "seconds": round(seconds, 1),
         "machine": f"{platform.machine()}, torch {torch.__version__}", "held_out": measured,
